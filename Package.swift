@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers, each importing only the ones above it:
+//   CareplanCore    domain, catalogues, flows, storage (no terminal)
+//   TermUI          keys, cells, grids, widgets drawn into grids (no terminal)
+//   CareplanScreens the pure state machine of screens: (state, key) -> (state, effects); render(state, size) -> grid
+//   CursesBackend   the only code that calls ncurses
+//   careplan        command line, wiring and the run loop
+let package = Package(
+    name: "careplan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "careplan", targets: ["careplan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "CareplanCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "CWidth"),
+        .target(name: "TermUI", dependencies: ["CWidth"]),
+        .target(name: "CareplanScreens", dependencies: ["CareplanCore", "TermUI"]),
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(name: "CursesBackend", dependencies: ["CNcursesw", "TermUI"]),
+        .executableTarget(
+            name: "careplan",
+            dependencies: [
+                "CareplanCore", "TermUI", "CareplanScreens", "CursesBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
+        .testTarget(name: "TermUITests", dependencies: ["TermUI"]),
+        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore"]),
+    ]
+)
