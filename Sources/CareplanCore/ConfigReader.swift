@@ -1,0 +1,172 @@
+import Foundation
+import Yams
+
+/// A problem in a hand-edited file, said so that whoever edits it can fix it: where, what, and how.
+public struct ConfigProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public var fix: String
+
+    public init(file: String, line: Int, column: Int, message: String, fix: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.fix = fix
+    }
+
+    public var description: String { "\(file):\(line):\(column): \(message)" + (fix.isEmpty ? "" : ". Fix: \(fix)") }
+}
+
+/// The problems found in one or more files; start-up refuses to run with any.
+public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
+    public var problems: [ConfigProblem]
+    public init(_ problems: [ConfigProblem]) { self.problems = problems }
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// Walks a YAML document and collects every problem instead of stopping at the first, keeping the line
+/// and column of each node so messages can point at them.
+final class ConfigReader {
+    let file: String
+    private(set) var problems: [ConfigProblem] = []
+
+    init(file: String) { self.file = file }
+
+    /// Parses the file; a syntax error becomes a problem at its line.
+    func root(ofFileAt url: URL) -> Node? {
+        let text: String
+        do {
+            let data = try Data(contentsOf: url)
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                report(line: 1, column: 1, "the file is not UTF-8 text", fix: "save it as UTF-8")
+                return nil
+            }
+            text = decoded
+        } catch {
+            report(line: 0, column: 0, "cannot read the file (\(error.localizedDescription))", fix: "check that it exists and is readable")
+            return nil
+        }
+        return root(ofText: text)
+    }
+
+    func root(ofText text: String) -> Node? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                report(line: 1, column: 1, "the file is empty", fix: "see the other files in the same folder for the expected layout")
+                return nil
+            }
+            return node
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                report(line: mark.line, column: mark.column, "YAML syntax: \(problem)", fix: "check indentation and quoting on this line and the one before")
+            default:
+                report(line: 1, column: 1, "YAML syntax: \(error)", fix: "check the file is valid YAML")
+            }
+            return nil
+        } catch {
+            report(line: 1, column: 1, "YAML syntax: \(error)", fix: "check the file is valid YAML")
+            return nil
+        }
+    }
+
+    func report(_ node: Node?, _ message: String, fix: String) {
+        report(line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0, message, fix: fix)
+    }
+
+    func report(line: Int, column: Int, _ message: String, fix: String) {
+        problems.append(ConfigProblem(file: file, line: line, column: column, message: message, fix: fix))
+    }
+
+    /// The node as a mapping, checking that it has only `allowed` keys and all `required` ones.
+    func mapping(_ node: Node, _ what: String, required: [String], optional: [String] = []) -> Node.Mapping? {
+        guard let m = node.mapping else {
+            report(node, "\(what) should be a mapping of keys to values", fix: "write it as `key: value` lines")
+            return nil
+        }
+        let allowed = Set(required + optional)
+        for (key, _) in m {
+            let k = key.string ?? ""
+            if !allowed.contains(k) {
+                let suggestion = allowed.min { editDistance($0, k) < editDistance($1, k) }
+                let hint = suggestion.map { editDistance($0, k) <= 2 ? "did you mean `\($0)`? " : "" } ?? ""
+                report(key, "unknown key `\(k)` in \(what)",
+                       fix: hint + "allowed keys are " + allowed.sorted().map { "`\($0)`" }.joined(separator: ", "))
+            }
+        }
+        for k in required where m[k] == nil {
+            report(node, "\(what) has no `\(k)`", fix: "add `\(k): ...`")
+        }
+        return m
+    }
+
+    /// A required or optional scalar string; an empty required value is a problem.
+    func string(_ m: Node.Mapping, _ key: String, in what: String, required: Bool = true) -> String? {
+        guard let node = m[key] else { return nil }  // missing required keys are reported by mapping()
+        guard let s = node.scalar?.string else {
+            report(node, "`\(key)` in \(what) should be text", fix: "write `\(key): some text`")
+            return nil
+        }
+        if required && s.trimmingCharacters(in: .whitespaces).isEmpty {
+            report(node, "`\(key)` in \(what) is empty", fix: "give it a value")
+            return nil
+        }
+        return s
+    }
+
+    /// An identifier: lower-case letters, digits and hyphens, as used in references between files.
+    func identifier(_ m: Node.Mapping, _ key: String, in what: String) -> String? {
+        guard let s = string(m, key, in: what) else { return nil }
+        let ok = s.first?.isLetter == true && s.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+        if !ok {
+            report(m[key], "`\(s)` is not a valid id", fix: "use lower-case letters, digits and hyphens, starting with a letter, e.g. `sleep-problems`")
+            return nil
+        }
+        return s
+    }
+
+    func sequence(_ m: Node.Mapping, _ key: String, in what: String) -> [Node] {
+        guard let node = m[key] else { return [] }
+        guard let seq = node.sequence else {
+            report(node, "`\(key)` in \(what) should be a list", fix: "write each entry on its own line starting with `- `")
+            return []
+        }
+        return Array(seq)
+    }
+
+    func stringList(_ m: Node.Mapping, _ key: String, in what: String) -> [String] {
+        guard let node = m[key] else { return [] }
+        guard let seq = node.sequence else {
+            report(node, "`\(key)` in \(what) should be a list", fix: "write it as `[a, b]`")
+            return []
+        }
+        return seq.compactMap { n in
+            guard let s = n.scalar?.string else { report(n, "entries of `\(key)` should be text", fix: "write plain words"); return nil }
+            return s
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions on misspelt keys and ids.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    for i in 1...a.count {
+        var cur = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        prev = cur
+    }
+    return prev[b.count]
+}
+
+extension Node {
+    /// The line of this node, for references made after loading (e.g. a flow naming an unknown screen).
+    var line: Int { mark?.line ?? 0 }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Everything read from `Screens/` and `Resources/` at start-up, checked as a whole.
+public struct Configuration: Sendable {
+    public var root: URL
+    public var flows: [String: Flow]
+    public var catalogues: [String: ConcernCatalogue]
+    public var services: ServiceDirectory
+
+    public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
+
+    /// Where `Screens/` and `Resources/` are: `CAREPLAN_HOME`, else the nearest folder above the executable
+    /// (or the current folder) that has both, else /usr/share/careplan.
+    public static func locateRoot(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  executable: String = CommandLine.arguments.first ?? "") -> URL? {
+        let fm = FileManager.default
+        func isRoot(_ u: URL) -> Bool {
+            var dir: ObjCBool = false
+            return fm.fileExists(atPath: u.appendingPathComponent("Screens").path, isDirectory: &dir) && dir.boolValue
+                && fm.fileExists(atPath: u.appendingPathComponent("Resources").path, isDirectory: &dir) && dir.boolValue
+        }
+        if let home = environment["CAREPLAN_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        var starts: [URL] = []
+        if !executable.isEmpty {
+            let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+            starts.append(exe.deletingLastPathComponent())
+        }
+        starts.append(URL(fileURLWithPath: fm.currentDirectoryPath))
+        for start in starts {
+            var dir = start
+            for _ in 0..<8 {
+                if isRoot(dir) { return dir }
+                let up = dir.deletingLastPathComponent()
+                if up.path == dir.path { break }
+                dir = up
+            }
+        }
+        let system = URL(fileURLWithPath: "/usr/share/careplan")
+        return isRoot(system) ? system : nil
+    }
+
+    /// Loads and cross-checks every flow, catalogue and the service directory, reporting all problems.
+    public static func load(root: URL, knownKinds: [String: Set<String>], requiredKinds: [String: Set<String>]) -> Result<Configuration, ConfigErrors> {
+        let fm = FileManager.default
+        var problems: [ConfigProblem] = []
+        func yamlFiles(_ folder: String) -> [URL] {
+            let dir = root.appendingPathComponent(folder)
+            let names = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? []
+            return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { dir.appendingPathComponent($0) }
+        }
+        func display(_ u: URL) -> String {
+            u.path.hasPrefix(root.path + "/") ? String(u.path.dropFirst(root.path.count + 1)) : u.path
+        }
+
+        var catalogues: [String: ConcernCatalogue] = [:]
+        let catalogueFiles = yamlFiles("Resources/catalogues")
+        if catalogueFiles.isEmpty {
+            problems.append(ConfigProblem(file: "Resources/catalogues", line: 0, column: 0, message: "no concerns catalogue found",
+                                          fix: "add a catalogue file such as Resources/catalogues/ncat-hna.yaml"))
+        }
+        for url in catalogueFiles {
+            switch ConcernCatalogue.load(from: url, displayPath: display(url)) {
+            case .success(let c):
+                if catalogues[c.id] != nil {
+                    problems.append(ConfigProblem(file: display(url), line: 1, column: 1, message: "catalogue id `\(c.id)` is used by another file too",
+                                                  fix: "give each catalogue its own id"))
+                }
+                catalogues[c.id] = c
+            case .failure(let e): problems += e.problems
+            }
+        }
+
+        var services = ServiceDirectory(services: [])
+        let servicesURL = root.appendingPathComponent("Resources/services.yaml")
+        switch ServiceDirectory.load(from: servicesURL, displayPath: display(servicesURL)) {
+        case .success(let s): services = s
+        case .failure(let e): problems += e.problems
+        }
+        let knownIds = Set(catalogues.values.flatMap { c in c.categories.map(\.id) + c.allItems.map(\.item.id) })
+        if !catalogues.isEmpty {
+            for s in services.services { for h in s.helpsWith where !knownIds.contains(h) {
+                problems.append(ConfigProblem(file: display(servicesURL), line: 0, column: 0,
+                                              message: "service `\(s.id)` helps-with `\(h)`, which is no category or item of any catalogue",
+                                              fix: "use a category id (e.g. `emotional`) or an item id from Resources/catalogues"))
+            } }
+        }
+
+        var flows: [String: Flow] = [:]
+        for url in yamlFiles("Screens") {
+            let name = url.deletingPathExtension().lastPathComponent
+            let kinds = knownKinds[name] ?? knownKinds["*"] ?? []
+            switch Flow.load(from: url, displayPath: display(url), knownKinds: kinds, requiredKinds: requiredKinds[name] ?? []) {
+            case .success(let f):
+                if catalogues[f.catalogue] == nil && !catalogues.isEmpty {
+                    problems.append(ConfigProblem(file: display(url), line: 0, column: 0, message: "catalogue `\(f.catalogue)` does not exist",
+                                                  fix: "use one of " + catalogues.keys.sorted().joined(separator: ", ")))
+                }
+                flows[f.id] = f
+            case .failure(let e): problems += e.problems
+            }
+        }
+        for name in requiredKinds.keys.sorted() where flows[name] == nil && !problems.contains(where: { $0.file.contains("Screens/\(name)") }) {
+            problems.append(ConfigProblem(file: "Screens/\(name).yaml", line: 0, column: 0, message: "the `\(name)` flow is missing",
+                                          fix: "restore Screens/\(name).yaml"))
+        }
+        if !problems.isEmpty { return .failure(ConfigErrors(problems)) }
+        return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services))
+    }
+}

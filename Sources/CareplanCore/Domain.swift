@@ -1,0 +1,297 @@
+import Foundation
+
+// The clinical domain, with the national (COSD) codes where one exists.
+
+/// CR7940: the point of the pathway at which the assessment was offered.
+public enum PathwayPoint: String, CaseIterable, Codable, Sendable {
+    case initialDiagnosis = "01", startOfTreatment = "02", duringTreatment = "03", endOfTreatment = "04"
+    case recurrence = "05", transitionToPalliative = "06", prehabilitation = "07", palliativeEndOfLife = "08"
+    case other = "97"
+
+    public var code: String { rawValue }
+    public var label: String {
+        switch self {
+        case .initialDiagnosis: return "Initial diagnosis"
+        case .startOfTreatment: return "Start of treatment"
+        case .duringTreatment: return "During treatment"
+        case .endOfTreatment: return "End of treatment"
+        case .recurrence: return "Diagnosis of recurrence"
+        case .transitionToPalliative: return "Transition to palliative care"
+        case .prehabilitation: return "Prehabilitation"
+        case .palliativeEndOfLife: return "In palliative or end-of-life care"
+        case .other: return "Other"
+        }
+    }
+}
+
+/// Who filled in the concerns checklist.
+public enum CompletedBy: String, CaseIterable, Codable, Sendable {
+    case patient, patientWithClinician = "patient-with-clinician", carer = "carer-or-relative"
+    public var label: String {
+        switch self {
+        case .patient: return "Patient"
+        case .patientWithClinician: return "Patient with clinician"
+        case .carer: return "Carer or relative"
+        }
+    }
+}
+
+/// CR7950 / CR7960: the role of the member of staff.
+public enum StaffRole: String, CaseIterable, Codable, Sendable {
+    case cns = "01", otherNurse = "02", alliedHealth = "03", supportWorker = "04", mentalHealth = "05"
+    case doctor = "06", other = "08", notKnown = "09"
+    public var label: String {
+        switch self {
+        case .cns: return "Clinical nurse specialist"
+        case .otherNurse: return "Other nurse"
+        case .alliedHealth: return "Allied health professional"
+        case .supportWorker: return "Support worker or navigator"
+        case .mentalHealth: return "Mental health professional"
+        case .doctor: return "Consultant or doctor"
+        case .other: return "Other"
+        case .notKnown: return "Not known"
+        }
+    }
+}
+
+/// Where an assessment is in its life. An agreed plan is locked: changing it means a new version.
+public enum AssessmentStatus: String, Codable, Sendable, CaseIterable {
+    case inProgress = "in-progress"
+    case agreed
+    case superseded
+
+    public var label: String {
+        switch self {
+        case .inProgress: return "In progress"
+        case .agreed: return "Plan agreed"
+        case .superseded: return "Superseded"
+        }
+    }
+
+    /// CR7920, as far as this status tells it.
+    public var cosdPlanStatus: String {
+        switch self {
+        case .inProgress: return "02"  // plan offered
+        case .agreed, .superseded: return "03"  // plan completed
+        }
+    }
+}
+
+/// Who will carry out an agreed action.
+public enum ActionOwner: String, CaseIterable, Codable, Sendable {
+    case patient, cns, gp, ahp, other
+    public var label: String {
+        switch self {
+        case .patient: return "Patient"
+        case .cns: return "Clinical nurse specialist"
+        case .gp: return "GP"
+        case .ahp: return "Allied health professional"
+        case .other: return "Other"
+        }
+    }
+    public var shortLabel: String {
+        switch self {
+        case .patient: return "Patient"
+        case .cns: return "CNS"
+        case .gp: return "GP"
+        case .ahp: return "AHP"
+        case .other: return "Other"
+        }
+    }
+}
+
+/// Field limits, in characters, shared by the screens, the store and imports.
+public enum Limits {
+    public static let name = 100
+    public static let diagnosis = 200
+    public static let diagnosisCode = 20
+    public static let concernText = 200
+    public static let note = 20_000
+    public static let actionText = 500
+    public static let personName = 100
+}
+
+public struct Patient: Hashable, Sendable, Codable {
+    public var id: Int64?
+    public var nhsNumber: NHSNumber
+    public var familyName: String
+    public var givenName: String
+    public var dateOfBirth: LocalDate
+    public var diagnosis: String
+    public var diagnosisCode: String
+    public var diagnosisDate: LocalDate?
+    /// Bumped by every change: a second terminal saving an older copy is refused, not silently applied.
+    public var revision: Int
+
+    public init(id: Int64? = nil, nhsNumber: NHSNumber, familyName: String, givenName: String, dateOfBirth: LocalDate,
+                diagnosis: String = "", diagnosisCode: String = "", diagnosisDate: LocalDate? = nil, revision: Int = 0) {
+        self.id = id
+        self.nhsNumber = nhsNumber
+        self.familyName = familyName
+        self.givenName = givenName
+        self.dateOfBirth = dateOfBirth
+        self.diagnosis = diagnosis
+        self.diagnosisCode = diagnosisCode
+        self.diagnosisDate = diagnosisDate
+        self.revision = revision
+    }
+
+    /// `SMITH, Jane` — the form NHS lists use.
+    public var displayName: String { "\(familyName.uppercased()), \(givenName)" }
+}
+
+/// A patient's concern from the checklist (or one added in their own words), with its score and the
+/// care-planning conversation about it.
+public struct ConcernEntry: Hashable, Sendable, Codable {
+    /// The catalogue item id, or `other-N` for a concern in the patient's own words.
+    public var key: String
+    public var categoryId: String
+    /// The label as it was when chosen, so a plan reads the same after the catalogue changes.
+    public var label: String
+    /// 0 to 10: how much it is bothering the patient. Nil until rated.
+    public var score: Int?
+    /// Position in the care-planning order (0 first), nil until prioritised.
+    public var rank: Int?
+    public var discuss: Bool
+    public var note: String
+
+    public init(key: String, categoryId: String, label: String, score: Int? = nil, rank: Int? = nil,
+                discuss: Bool = false, note: String = "") {
+        self.key = key
+        self.categoryId = categoryId
+        self.label = label
+        self.score = score
+        self.rank = rank
+        self.discuss = discuss
+        self.note = note
+    }
+
+    public var isOwnWords: Bool { key.hasPrefix("other-") }
+}
+
+public struct AgreedAction: Hashable, Sendable, Codable {
+    public var id: Int64?
+    public var concernKey: String
+    public var what: String
+    public var owner: ActionOwner
+    /// The person's name, for "other" (and optionally for any owner, e.g. the GP's name).
+    public var ownerName: String
+    public var due: LocalDate?
+    /// A service from the directory the patient was signposted or referred to.
+    public var serviceId: String?
+
+    public init(id: Int64? = nil, concernKey: String, what: String, owner: ActionOwner, ownerName: String = "",
+                due: LocalDate? = nil, serviceId: String? = nil) {
+        self.id = id
+        self.concernKey = concernKey
+        self.what = what
+        self.owner = owner
+        self.ownerName = ownerName
+        self.due = due
+        self.serviceId = serviceId
+    }
+
+    public var ownerDescription: String {
+        ownerName.isEmpty ? owner.label : (owner == .other ? ownerName : "\(owner.shortLabel) (\(ownerName))")
+    }
+}
+
+/// One holistic needs assessment and the care and support plan built on it.
+public struct Assessment: Hashable, Sendable {
+    public var id: Int64
+    public var patientId: Int64
+    public var pathwayPoint: PathwayPoint
+    public var completedBy: CompletedBy
+    public var date: LocalDate
+    public var status: AssessmentStatus
+    public var catalogueId: String
+    public var catalogueVersion: String
+    public var distressScore: Int?
+    public var whatMattersToMe: String
+    public var reviewDate: LocalDate?
+    public var agreedBy: String
+    public var agreedRole: StaffRole?
+    public var agreedAt: Date?
+    /// Plan version: 1 for the first plan, then one more for each new version of an agreed plan.
+    public var version: Int
+    public var previousId: Int64?
+    public var createdBy: String
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var revision: Int
+    public var concerns: [ConcernEntry]
+    public var actions: [AgreedAction]
+
+    public init(id: Int64, patientId: Int64, pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate,
+                status: AssessmentStatus = .inProgress, catalogueId: String, catalogueVersion: String,
+                distressScore: Int? = nil, whatMattersToMe: String = "", reviewDate: LocalDate? = nil,
+                agreedBy: String = "", agreedRole: StaffRole? = nil, agreedAt: Date? = nil, version: Int = 1,
+                previousId: Int64? = nil, createdBy: String = "", createdAt: Date, updatedAt: Date, revision: Int = 0,
+                concerns: [ConcernEntry] = [], actions: [AgreedAction] = []) {
+        self.id = id
+        self.patientId = patientId
+        self.pathwayPoint = pathwayPoint
+        self.completedBy = completedBy
+        self.date = date
+        self.status = status
+        self.catalogueId = catalogueId
+        self.catalogueVersion = catalogueVersion
+        self.distressScore = distressScore
+        self.whatMattersToMe = whatMattersToMe
+        self.reviewDate = reviewDate
+        self.agreedBy = agreedBy
+        self.agreedRole = agreedRole
+        self.agreedAt = agreedAt
+        self.version = version
+        self.previousId = previousId
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.revision = revision
+        self.concerns = concerns
+        self.actions = actions
+    }
+
+    public var isLocked: Bool { status != .inProgress }
+
+    /// The concerns in care-planning order: prioritised ones by rank, then the rest by score (highest first),
+    /// then by label so the order is stable.
+    public var prioritisedConcerns: [ConcernEntry] {
+        concerns.sorted { a, b in
+            switch (a.rank, b.rank) {
+            case let (x?, y?): return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil):
+                if (a.score ?? -1) != (b.score ?? -1) { return (a.score ?? -1) > (b.score ?? -1) }
+                return a.label < b.label
+            }
+        }
+    }
+
+    public var discussedConcerns: [ConcernEntry] { prioritisedConcerns.filter(\.discuss) }
+
+    public func concern(_ key: String) -> ConcernEntry? { concerns.first { $0.key == key } }
+
+    public func actions(for key: String) -> [AgreedAction] { actions.filter { $0.concernKey == key } }
+
+    /// Distress of 4 or more on the thermometer counts as significant.
+    public var hasSignificantDistress: Bool { (distressScore ?? 0) >= 4 }
+}
+
+/// A change to an assessment, as a value: the screens produce these, the store applies them (checking the
+/// revision the screen last saw), and tests can assert on them.
+public enum AssessmentChange: Equatable, Sendable {
+    case setDetails(pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate)
+    case setConcern(ConcernEntry)
+    case removeConcern(key: String)
+    case setDistress(Int?)
+    case setWhatMattersToMe(String)
+    case setNote(key: String, text: String)
+    /// The whole care-planning order (keys first to last) and which to discuss.
+    case setPriorities(order: [String], discuss: Set<String>)
+    case saveAction(AgreedAction)
+    case deleteAction(id: Int64)
+    case setReviewDate(LocalDate?)
+    case agree(by: String, role: StaffRole, at: Date, reviewDate: LocalDate)
+}

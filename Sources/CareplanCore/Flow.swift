@@ -1,0 +1,103 @@
+import Foundation
+import Yams
+
+/// A flow of screens as data (`Screens/*.yaml`): which screens, their titles and help, and where each
+/// leads. The screen kinds themselves are code; a flow names them and the loader checks the names.
+public struct Flow: Sendable, Equatable {
+    public struct Screen: Sendable, Equatable {
+        public var id: String
+        public var kind: String
+        public var title: String
+        /// One line under the title saying what this screen is for.
+        public var hint: String
+        /// The fuller help shown on F1 or `?`.
+        public var help: String
+        /// The screen the "next step" key leads to, and the one "back" leads to.
+        public var next: String?
+        public var back: String?
+        /// Shown in the step bar (checklist, prioritise, ...) when true.
+        public var step: Bool
+    }
+
+    public var id: String
+    public var title: String
+    public var catalogue: String
+    public var start: String
+    public var screens: [Screen]
+
+    public func screen(_ id: String) -> Screen? { screens.first { $0.id == id } }
+    public func screen(kind: String) -> Screen? { screens.first { $0.kind == kind } }
+    public var steps: [Screen] { screens.filter(\.step) }
+
+    /// `knownKinds`: the screen kinds the application implements; `requiredKinds`: the ones it must route to.
+    public static func load(from url: URL, displayPath: String, knownKinds: Set<String>, requiredKinds: Set<String>) -> Result<Flow, ConfigErrors> {
+        let r = ConfigReader(file: displayPath)
+        guard let root = r.root(ofFileAt: url) else { return .failure(ConfigErrors(r.problems)) }
+        return finish(parse(root, r, knownKinds: knownKinds, requiredKinds: requiredKinds), r)
+    }
+
+    public static func parse(text: String, displayPath: String, knownKinds: Set<String>, requiredKinds: Set<String>) -> Result<Flow, ConfigErrors> {
+        let r = ConfigReader(file: displayPath)
+        guard let root = r.root(ofText: text) else { return .failure(ConfigErrors(r.problems)) }
+        return finish(parse(root, r, knownKinds: knownKinds, requiredKinds: requiredKinds), r)
+    }
+
+    private static func finish(_ flow: Flow?, _ r: ConfigReader) -> Result<Flow, ConfigErrors> {
+        if let flow, r.problems.isEmpty { return .success(flow) }
+        return .failure(ConfigErrors(r.problems))
+    }
+
+    static func parse(_ root: Node, _ r: ConfigReader, knownKinds: Set<String>, requiredKinds: Set<String>) -> Flow? {
+        guard let m = r.mapping(root, "the flow", required: ["id", "title", "catalogue", "start", "screens"]) else { return nil }
+        let id = r.identifier(m, "id", in: "the flow")
+        let title = r.string(m, "title", in: "the flow")
+        let catalogue = r.identifier(m, "catalogue", in: "the flow")
+        let start = r.identifier(m, "start", in: "the flow")
+        var screens: [Screen] = []
+        var lines: [String: Node] = [:]
+        var references: [(String, Node, String)] = []  // (target, node, what)
+        for n in r.sequence(m, "screens", in: "the flow") {
+            guard let sm = r.mapping(n, "a screen", required: ["id", "kind", "title", "help"],
+                                     optional: ["hint", "next", "back", "step"]) else { continue }
+            let sid = r.identifier(sm, "id", in: "a screen")
+            let kind = r.string(sm, "kind", in: "a screen")
+            let stitle = r.string(sm, "title", in: "a screen")
+            let help = r.string(sm, "help", in: "a screen")
+            let hint = r.string(sm, "hint", in: "a screen", required: false) ?? ""
+            let next = r.identifier(sm, "next", in: "a screen") ?? nil
+            let back = r.identifier(sm, "back", in: "a screen") ?? nil
+            var step = false
+            if let sn = sm["step"] {
+                if let b = sn.bool { step = b } else { r.report(sn, "`step` should be true or false", fix: "write `step: true`") }
+            }
+            if let kind, !knownKinds.contains(kind) {
+                let guess = knownKinds.min { editDistance($0, kind) < editDistance($1, kind) }
+                r.report(sm["kind"], "unknown screen kind `\(kind)`",
+                         fix: (guess.map { "did you mean `\($0)`? " } ?? "") + "kinds are " + knownKinds.sorted().joined(separator: ", "))
+            }
+            if let sid {
+                if lines[sid] != nil { r.report(sm["id"], "screen id `\(sid)` is used twice", fix: "give each screen its own id") }
+                lines[sid] = sm["id"]
+            }
+            if let next, let node = sm["next"] { references.append((next, node, "next")) }
+            if let back, let node = sm["back"] { references.append((back, node, "back")) }
+            if let sid, let kind, let stitle, let help {
+                screens.append(Screen(id: sid, kind: kind, title: stitle, hint: hint, help: help, next: next, back: back, step: step))
+            }
+        }
+        for (target, node, what) in references where lines[target] == nil {
+            r.report(node, "`\(what): \(target)` names no screen in this flow",
+                     fix: "use one of " + lines.keys.sorted().joined(separator: ", "))
+        }
+        if let start, !screens.isEmpty, lines[start] == nil {
+            r.report(m["start"], "`start: \(start)` names no screen in this flow", fix: "use one of " + lines.keys.sorted().joined(separator: ", "))
+        }
+        let present = Set(screens.map(\.kind))
+        for kind in requiredKinds.subtracting(present).sorted() {
+            r.report(m["screens"], "the flow has no screen of kind `\(kind)`, which the application needs",
+                     fix: "add a screen with `kind: \(kind)`")
+        }
+        guard let id, let title, let catalogue, let start else { return nil }
+        return Flow(id: id, title: title, catalogue: catalogue, start: start, screens: screens)
+    }
+}

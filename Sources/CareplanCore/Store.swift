@@ -1,0 +1,533 @@
+import Foundation
+import GRDB
+
+/// Why a save or a load did not happen, in words a nurse can act on.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Another terminal changed the record since this one read it; nothing was overwritten.
+    case conflict(String)
+    /// The plan is agreed and locked: changes need a new version.
+    case locked
+    case duplicateNHSNumber(existing: String)
+    case notFound(String)
+    case cannotOpen(String)
+    /// The disk is full or the store cannot be written: what was typed stays on screen.
+    case cannotWrite(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let what): return "\(what) was changed on another terminal; reloaded, nothing overwritten"
+        case .locked: return "This plan is agreed and locked: start a new version to change it"
+        case .duplicateNHSNumber(let name): return "This NHS number is already registered, for \(name)"
+        case .notFound(let what): return "\(what) was not found"
+        case .cannotOpen(let why): return "Cannot open the store: \(why)"
+        case .cannotWrite(let why): return "Not saved: \(why). What you typed is kept; it is saved when you try again"
+        }
+    }
+}
+
+/// A row of the patient register: the patient and their latest assessment.
+public struct PatientSummary: Hashable, Sendable {
+    public var patient: Patient
+    public var latestAssessmentId: Int64?
+    public var latestStatus: AssessmentStatus?
+    public var latestDate: LocalDate?
+}
+
+/// The embedded store: one SQLite file through GRDB, WAL with `synchronous = FULL`, so that every change
+/// this returns from is on disk, and a kill -9 at any moment loses nothing acknowledged.
+public final class CareStore: Sendable {
+    public let path: String?
+    let db: DatabaseQueue
+
+    /// The default place: `$XDG_DATA_HOME/careplan/careplan.sqlite`, else `~/.local/share/careplan/careplan.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base: String
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { base = xdg }
+        else { base = (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share" }
+        return base + "/careplan/careplan.sqlite"
+    }
+
+    /// Opens (creating if need be) the store at `path`: folder 0700, files 0600, schema migrated.
+    public init(path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let fm = FileManager.default
+        do {
+            if !fm.fileExists(atPath: folder) {
+                try fm.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+        } catch {
+            throw StoreError.cannotOpen("cannot create the folder \(folder) (\(error.localizedDescription))")
+        }
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(10)  // another terminal's write takes milliseconds; wait rather than fail
+        let networked = FileSystemCheck.isNetworkFileSystem(folder)
+        if !networked { config.journalMode = .wal }  // WAL needs shared memory, which network file systems lack
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let previous = umask(0o077)
+        defer { umask(previous) }
+        do {
+            db = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw StoreError.cannotOpen("\(path): \(error)")
+        }
+        self.path = path
+        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
+            chmod(path + suffix, 0o600)
+        }
+        try migrate()
+    }
+
+    /// A store in memory, for tests of screens and exports.
+    public init() throws {
+        var config = GRDB.Configuration()
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        db = try DatabaseQueue(configuration: config)
+        path = nil
+        try migrate()
+    }
+
+    // MARK: - Schema
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: patients, assessments, concerns, actions") { db in
+            try db.execute(sql: """
+                CREATE TABLE patient (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    nhs_number TEXT NOT NULL UNIQUE,
+                    family_name TEXT NOT NULL,
+                    given_name TEXT NOT NULL,
+                    family_key TEXT NOT NULL,
+                    given_key TEXT NOT NULL,
+                    date_of_birth TEXT NOT NULL,
+                    diagnosis TEXT NOT NULL DEFAULT '',
+                    diagnosis_code TEXT NOT NULL DEFAULT '',
+                    diagnosis_date TEXT,
+                    revision INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE INDEX patient_family_key ON patient(family_key, given_key);
+                CREATE INDEX patient_given_key ON patient(given_key);
+                CREATE INDEX patient_date_of_birth ON patient(date_of_birth);
+                CREATE TABLE assessment (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    patient_id INTEGER NOT NULL REFERENCES patient(id),
+                    pathway_point TEXT NOT NULL,
+                    completed_by TEXT NOT NULL,
+                    date TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    catalogue_id TEXT NOT NULL,
+                    catalogue_version TEXT NOT NULL,
+                    distress_score INTEGER CHECK (distress_score BETWEEN 0 AND 10),
+                    what_matters TEXT NOT NULL DEFAULT '',
+                    review_date TEXT,
+                    agreed_by TEXT NOT NULL DEFAULT '',
+                    agreed_role TEXT,
+                    agreed_at DATETIME,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    previous_id INTEGER REFERENCES assessment(id),
+                    created_by TEXT NOT NULL DEFAULT '',
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    revision INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX assessment_patient ON assessment(patient_id, id);
+                CREATE TABLE concern (
+                    assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    category_id TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    score INTEGER CHECK (score BETWEEN 0 AND 10),
+                    rank INTEGER,
+                    discuss INTEGER NOT NULL DEFAULT 0,
+                    note TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (assessment_id, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE agreed_action (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
+                    concern_key TEXT NOT NULL,
+                    what TEXT NOT NULL,
+                    owner TEXT NOT NULL,
+                    owner_name TEXT NOT NULL DEFAULT '',
+                    due TEXT,
+                    service_id TEXT
+                );
+                CREATE INDEX agreed_action_assessment ON agreed_action(assessment_id);
+                """)
+        }
+        return m
+    }
+
+    func migrate() throws {
+        do { try CareStore.migrator.migrate(db) } catch { throw StoreError.cannotOpen("cannot prepare the store (\(error))") }
+    }
+
+    /// The applied migrations, oldest first (for `careplan check` and tests).
+    public func appliedMigrations() throws -> [String] {
+        try db.read { db in try CareStore.migrator.appliedMigrations(db) }
+    }
+
+    /// Runs `body` in an IMMEDIATE transaction: the write lock is taken at the start, so two processes
+    /// never both read a revision and then both write (WAL would refuse the second with BUSY_SNAPSHOT).
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError {
+            throw StoreError.cannotWrite(Self.explain(e))
+        }
+    }
+
+    static func explain(_ e: DatabaseError) -> String {
+        switch e.resultCode {
+        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_READONLY: return "the store is read-only"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "the store is busy on another terminal"
+        case .SQLITE_IOERR: return "the disk reported an error"
+        case .SQLITE_CANTOPEN: return "the store file cannot be opened"
+        default: return "database error \(e.resultCode.rawValue)"
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try db.read(body) }
+        catch let e as StoreError { throw e }
+        catch let e as DatabaseError { throw StoreError.cannotOpen(Self.explain(e)) }
+    }
+
+    // MARK: - Patients
+
+    /// Folded for search: lower case, no accents ("Siân" -> "sian").
+    static func searchKey(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    }
+
+    public func patientCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0 }
+    }
+
+    public func addPatient(_ p: Patient, now: Date = Date()) throws -> Patient {
+        try write { db in
+            if let other = try Row.fetchOne(db, sql: "SELECT family_name, given_name FROM patient WHERE nhs_number = ?", arguments: [p.nhsNumber.digits]) {
+                throw StoreError.duplicateNHSNumber(existing: "\((other["family_name"] as String).uppercased()), \(other["given_name"] as String)")
+            }
+            try db.execute(sql: """
+                INSERT INTO patient (nhs_number, family_name, given_name, family_key, given_key, date_of_birth,
+                                     diagnosis, diagnosis_code, diagnosis_date, revision, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+                """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, Self.searchKey(p.familyName), Self.searchKey(p.givenName),
+                                 p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, now, now])
+            var saved = p
+            saved.id = db.lastInsertedRowID
+            saved.revision = 0
+            return saved
+        }
+    }
+
+    /// Saves edits to a patient read at `p.revision`; refuses if another terminal saved in between.
+    public func updatePatient(_ p: Patient, now: Date = Date()) throws -> Patient {
+        guard let id = p.id else { throw StoreError.notFound("The patient") }
+        return try write { db in
+            if let other = try Row.fetchOne(db, sql: "SELECT family_name, given_name FROM patient WHERE nhs_number = ? AND id != ?",
+                                            arguments: [p.nhsNumber.digits, id]) {
+                throw StoreError.duplicateNHSNumber(existing: "\((other["family_name"] as String).uppercased()), \(other["given_name"] as String)")
+            }
+            try db.execute(sql: """
+                UPDATE patient SET nhs_number = ?, family_name = ?, given_name = ?, family_key = ?, given_key = ?,
+                    date_of_birth = ?, diagnosis = ?, diagnosis_code = ?, diagnosis_date = ?, revision = revision + 1, updated_at = ?
+                WHERE id = ? AND revision = ?
+                """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, Self.searchKey(p.familyName), Self.searchKey(p.givenName),
+                                 p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, now, id, p.revision])
+            if db.changesCount == 0 {
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [id]) == nil { throw StoreError.notFound("The patient") }
+                throw StoreError.conflict("This patient's details")
+            }
+            var saved = p
+            saved.revision += 1
+            return saved
+        }
+    }
+
+    public func patient(id: Int64) throws -> Patient? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]).map(Self.patient) }
+    }
+
+    public func patient(nhsNumber: NHSNumber) throws -> Patient? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE nhs_number = ?", arguments: [nhsNumber.digits]).map(Self.patient) }
+    }
+
+    static func patient(_ r: Row) -> Patient {
+        Patient(id: r["id"], nhsNumber: NHSNumber(r["nhs_number"] as String)!, familyName: r["family_name"], givenName: r["given_name"],
+                dateOfBirth: LocalDate(iso: r["date_of_birth"])!, diagnosis: r["diagnosis"], diagnosisCode: r["diagnosis_code"],
+                diagnosisDate: (r["diagnosis_date"] as String?).flatMap { LocalDate(iso: $0) }, revision: r["revision"])
+    }
+
+    static let summarySelect = """
+        SELECT p.*, a.id AS a_id, a.status AS a_status, a.date AS a_date FROM patient p
+        LEFT JOIN assessment a ON a.id = (SELECT max(id) FROM assessment WHERE patient_id = p.id)
+        """
+
+    static func summary(_ r: Row) -> PatientSummary {
+        PatientSummary(patient: patient(r), latestAssessmentId: r["a_id"],
+                       latestStatus: (r["a_status"] as String?).flatMap(AssessmentStatus.init(rawValue:)),
+                       latestDate: (r["a_date"] as String?).flatMap { LocalDate(iso: $0) })
+    }
+
+    /// Every patient, by name, with their latest assessment (`careplan list`).
+    public func allPatients() throws -> [PatientSummary] {
+        try read { db in try Row.fetchAll(db, sql: Self.summarySelect + " ORDER BY p.family_key, p.given_key, p.id").map(Self.summary) }
+    }
+
+    /// Find-as-you-type: digits search NHS numbers by prefix; a date finds dates of birth; words find
+    /// names (every word must start the family or the given name, accents and case ignored).
+    /// Each form is an index range scan, so it stays fast at 100,000 patients.
+    public func searchPatients(_ query: String, limit: Int = 100) throws -> [PatientSummary] {
+        let q = TextCleaner.singleLine(query).trimmingSpaces()
+        if q.isEmpty {
+            return try read { db in
+                try Row.fetchAll(db, sql: Self.summarySelect + " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", arguments: [limit]).map(Self.summary)
+            }
+        }
+        let compact = q.filter { $0 != " " && $0 != "-" }
+        if compact.allSatisfy({ $0.isASCII && $0.isNumber }) && compact.count <= 10 && !q.contains("/") {
+            return try read { db in
+                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.nhs_number >= ? AND p.nhs_number < ? ORDER BY p.nhs_number LIMIT ?",
+                                 arguments: [compact, compact + ":", limit]).map(Self.summary)  // ":" sorts just after "9"
+            }
+        }
+        if case .success(let date) = LocalDate.parse(q) {
+            return try read { db in
+                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.date_of_birth = ? ORDER BY p.family_key, p.given_key LIMIT ?",
+                                 arguments: [date.iso, limit]).map(Self.summary)
+            }
+        }
+        let words = Self.searchKey(q).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { !$0.isEmpty }
+        guard let first = words.first else { return [] }
+        // The first word narrows by index (family or given name prefix); the rest filter those rows.
+        var conditions = ["(p.family_key >= ?1 AND p.family_key < ?1 || x'F48FBFBF' OR p.given_key >= ?1 AND p.given_key < ?1 || x'F48FBFBF')"]
+        var args: [any DatabaseValueConvertible] = [first]
+        for (i, w) in words.dropFirst().enumerated() {
+            conditions.append("(p.family_key >= ?\(i + 2) AND p.family_key < ?\(i + 2) || x'F48FBFBF' OR p.given_key >= ?\(i + 2) AND p.given_key < ?\(i + 2) || x'F48FBFBF')")
+            args.append(w)
+        }
+        args.append(limit)
+        let sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY p.family_key, p.given_key, p.id LIMIT ?\(words.count + 1)"
+        return try read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.summary) }
+    }
+
+    // MARK: - Assessments
+
+    public struct AssessmentSummary: Hashable, Sendable {
+        public var id: Int64
+        public var date: LocalDate
+        public var pathwayPoint: PathwayPoint
+        public var status: AssessmentStatus
+        public var version: Int
+        public var concernCount: Int
+        public var distressScore: Int?
+    }
+
+    public func assessments(patientId: Int64) throws -> [AssessmentSummary] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.id, a.date, a.pathway_point, a.status, a.version, a.distress_score,
+                       (SELECT count(*) FROM concern c WHERE c.assessment_id = a.id) AS n
+                FROM assessment a WHERE a.patient_id = ? ORDER BY a.id DESC
+                """, arguments: [patientId]).map { r in
+                AssessmentSummary(id: r["id"], date: LocalDate(iso: r["date"])!, pathwayPoint: PathwayPoint(rawValue: r["pathway_point"]) ?? .other,
+                                  status: AssessmentStatus(rawValue: r["status"]) ?? .inProgress, version: r["version"],
+                                  concernCount: r["n"], distressScore: r["distress_score"])
+            }
+        }
+    }
+
+    public func startAssessment(patientId: Int64, pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate,
+                                catalogue: ConcernCatalogue, createdBy: String, now: Date = Date()) throws -> Assessment {
+        let id: Int64 = try write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [patientId]) != nil else {
+                throw StoreError.notFound("The patient")
+            }
+            try db.execute(sql: """
+                INSERT INTO assessment (patient_id, pathway_point, completed_by, date, status, catalogue_id, catalogue_version,
+                                        created_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [patientId, pathwayPoint.rawValue, completedBy.rawValue, date.iso, AssessmentStatus.inProgress.rawValue,
+                                 catalogue.id, catalogue.version, createdBy, now, now])
+            return db.lastInsertedRowID
+        }
+        return try assessment(id: id)!
+    }
+
+    public func assessment(id: Int64) throws -> Assessment? {
+        try read { db in try Self.assessment(db, id: id) }
+    }
+
+    static func assessment(_ db: Database, id: Int64) throws -> Assessment? {
+        guard let r = try Row.fetchOne(db, sql: "SELECT * FROM assessment WHERE id = ?", arguments: [id]) else { return nil }
+        let concerns = try Row.fetchAll(db, sql: "SELECT * FROM concern WHERE assessment_id = ?", arguments: [id]).map { c in
+            ConcernEntry(key: c["key"], categoryId: c["category_id"], label: c["label"], score: c["score"], rank: c["rank"],
+                         discuss: c["discuss"], note: c["note"])
+        }
+        let actions = try Row.fetchAll(db, sql: "SELECT * FROM agreed_action WHERE assessment_id = ? ORDER BY id", arguments: [id]).map { a in
+            AgreedAction(id: a["id"], concernKey: a["concern_key"], what: a["what"], owner: ActionOwner(rawValue: a["owner"]) ?? .other,
+                         ownerName: a["owner_name"], due: (a["due"] as String?).flatMap { LocalDate(iso: $0) }, serviceId: a["service_id"])
+        }
+        return Assessment(
+            id: r["id"], patientId: r["patient_id"], pathwayPoint: PathwayPoint(rawValue: r["pathway_point"]) ?? .other,
+            completedBy: CompletedBy(rawValue: r["completed_by"]) ?? .patient, date: LocalDate(iso: r["date"])!,
+            status: AssessmentStatus(rawValue: r["status"]) ?? .inProgress, catalogueId: r["catalogue_id"],
+            catalogueVersion: r["catalogue_version"], distressScore: r["distress_score"], whatMattersToMe: r["what_matters"],
+            reviewDate: (r["review_date"] as String?).flatMap { LocalDate(iso: $0) }, agreedBy: r["agreed_by"],
+            agreedRole: (r["agreed_role"] as String?).flatMap(StaffRole.init(rawValue:)), agreedAt: r["agreed_at"],
+            version: r["version"], previousId: r["previous_id"], createdBy: r["created_by"], createdAt: r["created_at"],
+            updatedAt: r["updated_at"], revision: r["revision"], concerns: concerns, actions: actions)
+    }
+
+    /// Applies one change to an assessment last read at `expectedRevision`, in one durable transaction,
+    /// and returns the assessment as stored afterwards. Refuses (and changes nothing) when another terminal
+    /// changed it first, or when the plan is locked.
+    @discardableResult
+    public func apply(_ change: AssessmentChange, to id: Int64, expectedRevision: Int, now: Date = Date()) throws -> Assessment {
+        try write { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT revision, status FROM assessment WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound("The assessment")
+            }
+            if (r["status"] as String) != AssessmentStatus.inProgress.rawValue { throw StoreError.locked }
+            if (r["revision"] as Int) != expectedRevision { throw StoreError.conflict("This assessment") }
+            try Self.apply(change, db, id)
+            try db.execute(sql: "UPDATE assessment SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
+            return try Self.assessment(db, id: id)!
+        }
+    }
+
+    static func apply(_ change: AssessmentChange, _ db: Database, _ id: Int64) throws {
+        switch change {
+        case let .setDetails(point, by, date):
+            try db.execute(sql: "UPDATE assessment SET pathway_point = ?, completed_by = ?, date = ? WHERE id = ?",
+                           arguments: [point.rawValue, by.rawValue, date.iso, id])
+        case .setConcern(let c):
+            try db.execute(sql: """
+                INSERT INTO concern (assessment_id, key, category_id, label, score, rank, discuss, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (assessment_id, key) DO UPDATE SET category_id = excluded.category_id, label = excluded.label,
+                    score = excluded.score, rank = excluded.rank, discuss = excluded.discuss, note = excluded.note
+                """, arguments: [id, c.key, c.categoryId, TextCleaner.field(c.label, maxLength: Limits.concernText), c.score.map { min(10, max(0, $0)) },
+                                 c.rank, c.discuss, TextCleaner.multiLine(String(c.note.prefix(Limits.note)))])
+        case .removeConcern(let key):
+            try db.execute(sql: "DELETE FROM agreed_action WHERE assessment_id = ? AND concern_key = ?", arguments: [id, key])
+            try db.execute(sql: "DELETE FROM concern WHERE assessment_id = ? AND key = ?", arguments: [id, key])
+        case .setDistress(let score):
+            try db.execute(sql: "UPDATE assessment SET distress_score = ? WHERE id = ?", arguments: [score.map { min(10, max(0, $0)) }, id])
+        case .setWhatMattersToMe(let text):
+            try db.execute(sql: "UPDATE assessment SET what_matters = ? WHERE id = ?",
+                           arguments: [TextCleaner.multiLine(String(text.prefix(Limits.note))), id])
+        case let .setNote(key, text):
+            try db.execute(sql: "UPDATE concern SET note = ? WHERE assessment_id = ? AND key = ?",
+                           arguments: [TextCleaner.multiLine(String(text.prefix(Limits.note))), id, key])
+            if db.changesCount == 0 { throw StoreError.notFound("That concern") }
+        case let .setPriorities(order, discuss):
+            try db.execute(sql: "UPDATE concern SET rank = NULL, discuss = 0 WHERE assessment_id = ?", arguments: [id])
+            for (rank, key) in order.enumerated() {
+                try db.execute(sql: "UPDATE concern SET rank = ?, discuss = ? WHERE assessment_id = ? AND key = ?",
+                               arguments: [rank, discuss.contains(key), id, key])
+            }
+        case .saveAction(let a):
+            let what = TextCleaner.field(a.what, maxLength: Limits.actionText)
+            let ownerName = TextCleaner.field(a.ownerName, maxLength: Limits.personName)
+            if let actionId = a.id {
+                try db.execute(sql: "UPDATE agreed_action SET concern_key = ?, what = ?, owner = ?, owner_name = ?, due = ?, service_id = ? WHERE id = ? AND assessment_id = ?",
+                               arguments: [a.concernKey, what, a.owner.rawValue, ownerName, a.due?.iso, a.serviceId, actionId, id])
+                if db.changesCount == 0 { throw StoreError.notFound("That action") }
+            } else {
+                try db.execute(sql: "INSERT INTO agreed_action (assessment_id, concern_key, what, owner, owner_name, due, service_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [id, a.concernKey, what, a.owner.rawValue, ownerName, a.due?.iso, a.serviceId])
+            }
+        case .deleteAction(let actionId):
+            try db.execute(sql: "DELETE FROM agreed_action WHERE id = ? AND assessment_id = ?", arguments: [actionId, id])
+        case .setReviewDate(let date):
+            try db.execute(sql: "UPDATE assessment SET review_date = ? WHERE id = ?", arguments: [date?.iso, id])
+        case let .agree(by, role, at, reviewDate):
+            try db.execute(sql: "UPDATE assessment SET status = ?, agreed_by = ?, agreed_role = ?, agreed_at = ?, review_date = ? WHERE id = ?",
+                           arguments: [AssessmentStatus.agreed.rawValue, TextCleaner.field(by, maxLength: Limits.personName), role.rawValue, at, reviewDate.iso, id])
+            // The plan this one replaces is kept, as history, but is no longer the current one.
+            try db.execute(sql: "UPDATE assessment SET status = ? WHERE id = (SELECT previous_id FROM assessment WHERE id = ?) AND status = ?",
+                           arguments: [AssessmentStatus.superseded.rawValue, id, AssessmentStatus.agreed.rawValue])
+        }
+    }
+
+    /// Starts a new version of an agreed plan: a copy, in progress, that refers back to it.
+    public func newVersion(of id: Int64, createdBy: String, now: Date = Date()) throws -> Assessment {
+        let newId: Int64 = try write { db in
+            guard let old = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
+            if old.status == .inProgress { throw StoreError.conflict("This assessment is still in progress and") }
+            if let newer = try Int64.fetchOne(db, sql: "SELECT id FROM assessment WHERE previous_id = ? AND status = ?", arguments: [id, AssessmentStatus.inProgress.rawValue]) {
+                return newer  // a new version is already being written: continue that one
+            }
+            try db.execute(sql: """
+                INSERT INTO assessment (patient_id, pathway_point, completed_by, date, status, catalogue_id, catalogue_version,
+                    distress_score, what_matters, review_date, version, previous_id, created_by, created_at, updated_at)
+                SELECT patient_id, pathway_point, completed_by, date, ?, catalogue_id, catalogue_version,
+                    distress_score, what_matters, review_date, version + 1, id, ?, ?, ? FROM assessment WHERE id = ?
+                """, arguments: [AssessmentStatus.inProgress.rawValue, createdBy, now, now, id])
+            let newId = db.lastInsertedRowID
+            try db.execute(sql: """
+                INSERT INTO concern (assessment_id, key, category_id, label, score, rank, discuss, note)
+                SELECT ?, key, category_id, label, score, rank, discuss, note FROM concern WHERE assessment_id = ?
+                """, arguments: [newId, id])
+            try db.execute(sql: """
+                INSERT INTO agreed_action (assessment_id, concern_key, what, owner, owner_name, due, service_id)
+                SELECT ?, concern_key, what, owner, owner_name, due, service_id FROM agreed_action WHERE assessment_id = ? ORDER BY id
+                """, arguments: [newId, id])
+            return newId
+        }
+        return try assessment(id: newId)!
+    }
+
+    /// SQLite's own check of the file, for tests and `careplan check`.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    /// Runs several writes in one transaction (the seeder's bulk insert).
+    func bulkWrite(_ body: (Database) throws -> Void) throws {
+        try write { db in try body(db) }
+    }
+}
+
+/// WAL needs shared memory between processes, which network file systems do not give.
+enum FileSystemCheck {
+    static let networkTypes: Set<String> = ["nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs"]
+
+    /// The type of the file system holding `path`, from the longest mount point above it in /proc/mounts.
+    static func fileSystemType(of path: String, mounts: String? = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) -> String? {
+        guard let mounts else { return nil }
+        let target = URL(fileURLWithPath: path).standardizedFileURL.path
+        var best: (point: String, type: String)?
+        for line in mounts.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            guard f.count >= 3 else { continue }
+            let point = String(f[1]).replacingOccurrences(of: "\\040", with: " ")
+            let under = point == "/" || target == point || target.hasPrefix(point + "/")
+            if under && point.count >= (best?.point.count ?? -1) { best = (point, String(f[2])) }
+        }
+        return best?.type
+    }
+
+    static func isNetworkFileSystem(_ path: String) -> Bool {
+        guard let type = fileSystemType(of: path) else { return false }
+        return networkTypes.contains(type)
+    }
+}
