@@ -38,6 +38,8 @@ enum WrapLayout {
                         while k < n && b.isSpace(k) { k += 1 }
                         if k < n && b.isNewline(k) { row = VisualLine(start: lineStart, end: j, next: k + 1, hard: true) }
                         else { row = VisualLine(start: lineStart, end: j, next: k, hard: false) }
+                    } else if b.isSpace(j - 1) {
+                        row = VisualLine(start: lineStart, end: j, next: j, hard: false)  // a word starts right here
                     } else if lastBreak > lineStart {
                         row = VisualLine(start: lineStart, end: lastBreak, next: lastBreak, hard: false)
                     } else {
