@@ -46,7 +46,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
-        .testTarget(name: "TermUITests", dependencies: ["TermUI"]),
+        .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore"]),
     ]
