@@ -20,16 +20,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        .target(name: "CareplanText"),
         .target(
             name: "CareplanCore",
             dependencies: [
+                "CareplanText",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "CWidth"),
-        .target(name: "TermUI", dependencies: ["CWidth"]),
+        .target(name: "TermUI", dependencies: ["CWidth", "CareplanText"]),
         .target(name: "CareplanScreens", dependencies: ["CareplanCore", "TermUI"]),
         .systemLibrary(
             name: "CNcursesw",

@@ -79,7 +79,8 @@ struct PatientFormScreen: Screen {
             s.say("Not saved yet: correct the field marked with !", .error)
             return .stay
         }
-        let clean = { (id: String, max: Int) in TextCleaner.field(form.text(id), maxLength: max) }
+        let typed = form
+        func clean(_ id: String, _ max: Int) -> String { TextCleaner.field(typed.text(id), maxLength: max) }
         var p = editing ?? Patient(nhsNumber: nhs, familyName: "", givenName: "", dateOfBirth: dob)
         p.nhsNumber = nhs
         p.familyName = clean("family", Limits.name)
@@ -87,7 +88,7 @@ struct PatientFormScreen: Screen {
         p.dateOfBirth = dob
         p.diagnosis = clean("diagnosis", Limits.diagnosis)
         p.diagnosisCode = clean("code", Limits.diagnosisCode)
-        p.diagnosisDate = try? LocalDate.parse(form.text("diagnosed")).get()
+        p.diagnosisDate = try? LocalDate.parse(typed.text("diagnosed")).get()
         do {
             let saved = editing == nil ? try s.store.addPatient(p, now: s.now) : try s.store.updatePatient(p, now: s.now)
             s.patient = saved

@@ -97,7 +97,7 @@ public final class Program {
         }
         if screen.hasUnsavedInput && !confirmed {
             leaving = nav
-            session.say("What you typed here is not saved yet. Leave anyway? y = leave, any other key = stay", .error)
+            session.say("Not saved yet. Leave anyway? y = leave, any other key = stay", .error)
             return []
         }
         screen.flush(session, force: true)
@@ -193,8 +193,8 @@ public final class Program {
         var x = 1
         for (i, step) in session.flow.steps.enumerated() {
             let current = step.kind == screen.kind.rawValue
-            let label = "\(i + 1) \(step.title)"
-            let short = size.width < 70 ? "\(i + 1) " + String(step.title.prefix(5)) : label
+            let label = "\(i + 1) \(step.stepName)"
+            let short = size.width < 64 ? "\(i + 1) " + String(step.stepName.prefix(5)) : label
             if i > 0 { x += g.put(" › ", x: x, y: y, style: Style(.dim)) }
             x += g.put(short, x: x, y: y, style: current ? Style(.selected, bold: true) : Style(.normal))
         }

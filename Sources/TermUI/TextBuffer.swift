@@ -10,43 +10,6 @@ public enum EditOutcome: Equatable, Sendable {
     case truncated(dropped: Int)
 }
 
-/// Cleans typed or pasted text before it is stored: the same rules for every field.
-public enum TextCleaner {
-    /// Whether a scalar is dropped: C0 and C1 controls (after newline/tab handling), DEL, bidi controls
-    /// (U+061C, U+200E, U+200F, U+202A-202E, U+2066-2069) and the byte-order mark U+FEFF.
-    @inline(__always)
-    public static func isDropped(_ v: UInt32) -> Bool {
-        switch v {
-        case 0x00...0x1F, 0x7F...0x9F: return true
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF: return true
-        default: return false
-        }
-    }
-
-    /// `text` as the Characters to insert. `multiline`: CR LF, CR, LF, U+2028 and U+2029 become "\n";
-    /// otherwise they become a space. Tabs always become a space.
-    public static func clean(_ text: some StringProtocol, multiline: Bool) -> [Character] {
-        var out: [Character] = []
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            if let a = c.asciiValue {
-                if a >= 0x20 && a < 0x7F { out.append(c) }
-                else if a == 0x0A || a == 0x0D { out.append(multiline ? "\n" : " ") }
-                else if a == 0x09 { out.append(" ") }
-                continue  // other ASCII controls dropped
-            }
-            if c == "\r\n" || c == "\u{2028}" || c == "\u{2029}" { out.append(multiline ? "\n" : " "); continue }
-            var clean = true
-            for s in c.unicodeScalars where isDropped(s.value) { clean = false; break }
-            if clean { out.append(c); continue }
-            var kept = String.UnicodeScalarView()
-            for s in c.unicodeScalars where !isDropped(s.value) { kept.append(s) }
-            out.append(contentsOf: String(kept))
-        }
-        return out
-    }
-}
-
 /// Text kept as an array of Characters (so the cursor is an index and edits are O(n) once, not per
 /// character), with a parallel array of facts per character for layout without touching Strings.
 struct CharBuffer: Equatable, Sendable {

@@ -1,3 +1,4 @@
+import CareplanText
 /// A multi-line note editor with word wrap. Pure state: the screen feeds it keys together with the size
 /// of the box it is drawn in (needed to move Up/Down across wrapped rows), and renders it into its grid.
 public struct TextEditor: Equatable, Sendable {
@@ -37,7 +38,7 @@ public struct TextEditor: Equatable, Sendable {
         var outcome: EditOutcome? = nil
         switch key {
         case .text(let s):
-            let r = buffer.insert(TextCleaner.clean(s, multiline: true), at: cursor, maxLength: maxLength)
+            let r = buffer.insert(TextCleaner.characters(s, multiline: true), at: cursor, maxLength: maxLength)
             cursor = r.cursor
             outcome = r.outcome
         case .enter:

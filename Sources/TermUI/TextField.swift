@@ -1,3 +1,4 @@
+import CareplanText
 /// A single-line text field: names, NHS numbers, short answers. Pure state; the screen feeds it keys
 /// and renders it into its grid.
 public struct TextField: Equatable, Sendable {
@@ -27,7 +28,7 @@ public struct TextField: Equatable, Sendable {
         let before = cursor
         switch key {
         case .text(let s):
-            let r = buffer.insert(TextCleaner.clean(s, multiline: false), at: cursor, maxLength: maxLength)
+            let r = buffer.insert(TextCleaner.characters(s, multiline: false), at: cursor, maxLength: maxLength)
             cursor = r.cursor
             return r.outcome
         case .left: cursor = max(0, cursor - 1)
