@@ -179,11 +179,15 @@ struct ActionsScreen: Screen {
                 y += 1
             }
             if y < right.bottom {
-                var who = "  " + act.ownerDescription + " · by " + (act.due?.display ?? "no date")
-                if let name = s.serviceName(act.serviceId) { who += " · " + name }
-                g.put(DisplayWidth.truncate(who, to: right.width), x: right.x, y: y, style: Style(.dim))
-                y += 2
+                g.put(DisplayWidth.truncate("  " + act.ownerDescription + " · by " + (act.due?.display ?? "no date"), to: right.width),
+                      x: right.x, y: y, style: Style(.dim))
+                y += 1
             }
+            if let name = s.serviceName(act.serviceId), y < right.bottom {
+                g.put(DisplayWidth.truncate("  Service: " + name, to: right.width), x: right.x, y: y, style: Style(.dim))
+                y += 1
+            }
+            y += 1
         }
     }
 

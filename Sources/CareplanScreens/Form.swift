@@ -144,11 +144,10 @@ struct Form {
                 g.put(DisplayWidth.truncate("‹ " + options[index] + " ›", to: fieldW), x: fx, y: y, style: st, maxWidth: fieldW)
             }
             if y + 1 < area.bottom {
-                if let problem = field.problem {
-                    g.put(DisplayWidth.truncate("! " + problem, to: area.right - fx), x: fx, y: y + 1, style: Style(.error))
-                } else if !field.note.isEmpty {
-                    g.put(DisplayWidth.truncate(field.note, to: area.right - fx), x: fx, y: y + 1, style: Style(.dim))
-                }
+                let (message, style) = field.problem.map { ("! " + $0, Style(.error)) } ?? (field.note, Style(.dim))
+                // Under the field when it fits; else from under the label, so a problem is never cut short.
+                let mx = DisplayWidth.of(message) <= area.right - fx ? fx : area.x + 2
+                g.put(DisplayWidth.truncate(message, to: area.right - mx), x: mx, y: y + 1, style: style)
             }
             y += perField
         }

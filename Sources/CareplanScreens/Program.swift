@@ -190,13 +190,21 @@ public final class Program {
     }
 
     func renderSteps(_ g: inout Grid, y: Int) {
+        let steps = session.flow.steps
+        let labels = steps.enumerated().map { "\($0.offset + 1) \($0.element.stepName)" }
+        let full = labels.joined(separator: " › ")
+        guard DisplayWidth.of(full) <= size.width - 2 else {
+            // Narrow: say where we are rather than cut every name short.
+            if let i = steps.firstIndex(where: { $0.kind == screen.kind.rawValue }) {
+                g.put("Step \(i + 1) of \(steps.count): \(steps[i].stepName)", x: 1, y: y, style: Style(.selected, bold: true), maxWidth: size.width - 2)
+            }
+            return
+        }
         var x = 1
-        for (i, step) in session.flow.steps.enumerated() {
-            let current = step.kind == screen.kind.rawValue
-            let label = "\(i + 1) \(step.stepName)"
-            let short = size.width < 64 ? "\(i + 1) " + String(step.stepName.prefix(5)) : label
+        for (i, step) in steps.enumerated() {
             if i > 0 { x += g.put(" › ", x: x, y: y, style: Style(.dim)) }
-            x += g.put(short, x: x, y: y, style: current ? Style(.selected, bold: true) : Style(.normal))
+            let current = step.kind == screen.kind.rawValue
+            x += g.put(labels[i], x: x, y: y, style: current ? Style(.selected, bold: true) : Style(.normal))
         }
     }
 
@@ -233,7 +241,7 @@ public final class Program {
         var lines: [String] = []
         let info = flowScreen
         for para in (info?.help ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
-            lines += TextWrap.wrap(String(para), width: width)
+            lines += para.isEmpty ? [""] : TextWrap.wrap(String(para), width: width)
         }
         lines.append("")
         lines.append("Keys on this screen:")
@@ -246,8 +254,8 @@ public final class Program {
     }
 
     func renderHelp(_ g: inout Grid, scroll: Int) {
-        let w = min(size.width - 2, 76), h = size.height - 2
-        let x0 = (size.width - w) / 2, y0 = 1
+        let w = size.width, h = size.height - 2
+        let x0 = 0, y0 = 1
         let lines = helpLines(width: w - 4)
         for row in 0..<h { g.fill(x: x0, y: y0 + row, width: w, style: .normal) }
         g.fill(x: x0, y: y0, width: w, style: Style(.title))
@@ -275,7 +283,7 @@ public final class Program {
         }
         if let s = helpScroll {
             let bodyH = size.height - 4
-            helpScroll = min(s, max(0, helpLines(width: min(size.width - 2, 76) - 4).count - bodyH))
+            helpScroll = min(s, max(0, helpLines(width: size.width - 4).count - bodyH))
         }
     }
 }
