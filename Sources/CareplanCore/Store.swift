@@ -117,6 +117,7 @@ public final class CareStore: Sendable {
                 CREATE INDEX patient_family_key ON patient(family_key, given_key);
                 CREATE INDEX patient_given_key ON patient(given_key);
                 CREATE INDEX patient_date_of_birth ON patient(date_of_birth);
+                CREATE INDEX patient_updated ON patient(updated_at, id);
                 CREATE TABLE assessment (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     patient_id INTEGER NOT NULL REFERENCES patient(id),

@@ -95,9 +95,9 @@ struct Form {
                 dirty = true
                 fields[focus].problem = nil
                 return .edited(field: focus)
-            case .truncated(let dropped):
+            case .truncated:
                 dirty = true
-                fields[focus].problem = "Limit is \(f.maxLength) characters: \(dropped) not added"
+                fields[focus].problem = "Limit is \(f.maxLength) characters: the rest was not added"
                 return .edited(field: focus)
             case .unchanged: return .none
             case .notHandled: return .notHandled

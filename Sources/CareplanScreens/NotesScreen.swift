@@ -92,9 +92,10 @@ struct NotesScreen: Screen {
         switch editor.handle(key, width: box.width, height: box.height) {
         case .changed:
             if dirtySince == nil { dirtySince = s.now }
-        case .truncated(let dropped):
+        case .truncated:
             if dirtySince == nil { dirtySince = s.now }
-            s.say("A note holds at most \(Limits.note) characters: \(dropped) were not added", .error)
+            // A long paste arrives in several runs, so a count here would be only the last run's.
+            s.say("A note holds at most \(Limits.note) characters: the rest was not added", .error)
         case .unchanged, .notHandled: break
         }
         flush(s, force: false)

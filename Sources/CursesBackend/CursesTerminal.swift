@@ -195,6 +195,9 @@ public enum TerminalError: Error, CustomStringConvertible {
             ("\u{1B}[4~", KEY_END), ("\u{1B}[8~", KEY_END), ("\u{1B}[F", KEY_END), ("\u{1B}OF", KEY_END),
         ]
         for (seq, code) in homeEnd where key_defined(seq) <= 0 { _ = define_key(seq, code) }
+        // The bracketed-paste markers, so ncurses matches them whole even when a read splits them.
+        _ = define_key("\u{1B}[200~", KeyDecoder.pasteStartCode)
+        _ = define_key("\u{1B}[201~", KeyDecoder.pasteEndCode)
         return m
     }
 

@@ -9,11 +9,19 @@ public enum RawInput: Equatable, Sendable {
 
 /// Turns a batch of `get_wch` results into Keys: pure, so it is tested without a terminal.
 /// Consecutive printable characters become one `.text` run (a paste is a few events, not a million).
-/// Bracketed paste (ESC[200~ ... ESC[201~, enabled by the terminal) keeps pasted newlines and tabs inside
-/// the `.text` run, so a pasted paragraph never turns into Enter presses that submit a form.
+/// Bracketed paste (ESC[200~ ... ESC[201~, enabled by the terminal) is text and nothing else: newlines and
+/// tabs stay inside the `.text` run, and escape sequences, control characters and key codes in pasted text
+/// are dropped, so a paste can never press Enter, Esc, Ctrl-Q or an arrow. ncurses itself recognises the
+/// two markers (`define_key` gives them the codes below), so a marker split across reads is still seen.
 public struct KeyDecoder: Sendable {
     /// Inside a bracketed paste (it may span several reads).
     public private(set) var inPaste = false
+    /// Inside a paste: 1 after an ESC, 2 inside a CSI sequence (ESC [ ... final byte), being skipped.
+    private var pasteEscape = 0
+
+    /// The key codes careplan asks ncurses to give the paste markers ESC[200~ and ESC[201~.
+    public static let pasteStartCode: Int32 = 0x3F10
+    public static let pasteEndCode: Int32 = 0x3F11
 
     /// Function-key codes (KEY_*, and codes ncurses assigned to extended names like kLFT5) to keys.
     public var keyCodes: [Int32: Key]
@@ -46,15 +54,26 @@ public struct KeyDecoder: Sendable {
         while i < inputs.count {
             defer { i += 1 }
             switch inputs[i] {
+            case .keyCode(KeyDecoder.pasteStartCode):
+                inPaste = true
+                pasteEscape = 0
+            case .keyCode(KeyDecoder.pasteEndCode):
+                inPaste = false
+                pasteEscape = 0
             case .keyCode(let code):
+                if code == KEY_RESIZE { flush(); keys.append(.resize); continue }
+                if inPaste { continue }  // a pasted escape sequence ncurses took for a key: not a key press
                 if let k = keyCodes[code] { flush(); keys.append(k) }
-            case .char(let v):
-                if v == 27, let mark = pasteMark(inputs, at: i) {
-                    inPaste = mark
-                    i += 5
-                    continue
+            case .char(let v) where inPaste:
+                if pasteEscape == 1 { pasteEscape = v == 0x5B ? 2 : 0; continue }
+                if pasteEscape == 2 { if (0x40...0x7E).contains(v) { pasteEscape = 0 }; continue }
+                switch v {
+                case 27: pasteEscape = 1
+                case 9, 10, 13: run.append(Unicode.Scalar(UInt8(v)))
+                case 0...31, 127, 0x80...0x9F: break
+                default: if let s = Unicode.Scalar(v) { run.append(s) } else { run.append("\u{FFFD}") }
                 }
-                if inPaste, v == 9 || v == 10 || v == 13 { run.append(Unicode.Scalar(UInt8(v))); continue }
+            case .char(let v):
                 switch v {
                 case 9: flush(); keys.append(.tab)
                 case 10, 13: flush(); keys.append(.enter)
@@ -76,14 +95,5 @@ public struct KeyDecoder: Sendable {
         }
         flush()
         return keys
-    }
-
-    /// ESC [ 2 0 0 ~ (true: paste starts) or ESC [ 2 0 1 ~ (false: paste ends) at index i.
-    private func pasteMark(_ inputs: [RawInput], at i: Int) -> Bool? {
-        guard i + 5 < inputs.count else { return nil }
-        var v: [UInt32] = []
-        for k in 1...5 { guard case .char(let c) = inputs[i + k] else { return nil }; v.append(c) }
-        guard v[0] == 0x5B, v[1] == 0x32, v[2] == 0x30, v[4] == 0x7E else { return nil }
-        return v[3] == 0x30 ? true : (v[3] == 0x31 ? false : nil)
     }
 }

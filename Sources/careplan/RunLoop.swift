@@ -16,6 +16,9 @@ struct RunLoop {
 
     /// Runs until quit; returns the exit status.
     func run() -> Int32 {
+        // A long paste arrives in runs of this many characters, with a redraw between them, so the
+        // screen keeps moving (and says when a field's limit is reached) instead of freezing.
+        terminal.maxDrain = 16_384
         program.resize(terminal.size)
         terminal.draw(program.render())
         while true {

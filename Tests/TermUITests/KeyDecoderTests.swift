@@ -43,10 +43,20 @@ final class KeyDecoderTests: XCTestCase {
 
     func testBracketedPasteKeepsNewlinesAsText() {
         var d = KeyDecoder()
-        let start = chars("\u{1B}[200~"), end = chars("\u{1B}[201~")
+        let start: [RawInput] = [.keyCode(KeyDecoder.pasteStartCode)], end: [RawInput] = [.keyCode(KeyDecoder.pasteEndCode)]
         XCTAssertEqual(d.decode(start + chars("a\rb\tc")), [.text("a\rb\tc")])
         XCTAssertTrue(d.inPaste)
         XCTAssertEqual(d.decode(chars("\nd") + end + [.char(13)]), [.text("\nd"), .enter])
         XCTAssertFalse(d.inPaste)
+    }
+
+    /// Pasted text is text: nothing in it may act as Esc, Ctrl-Q, Enter-less commands or arrows,
+    /// even when a sequence inside it is split across two reads.
+    func testNothingInsideAPasteActsAsAKey() {
+        var d = KeyDecoder()
+        let pasted = chars("red \u{1B}[31mtext\u{1B}[0m \u{11}\u{3}\u{1B}x end") + [.keyCode(KEY_UP), .keyCode(KEY_DC)]
+        XCTAssertEqual(d.decode([.keyCode(KeyDecoder.pasteStartCode)] + Array(pasted.prefix(6))), [.text("red ")])
+        XCTAssertEqual(d.decode(Array(pasted.dropFirst(6)) + [.keyCode(KeyDecoder.pasteEndCode)]), [.text("text  end")])
+        XCTAssertEqual(d.decode([.char(27)]), [.escape], "after the paste, keys are keys again")
     }
 }
