@@ -27,12 +27,11 @@ let package = Package(
                 "CareplanText",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "CWidth"),
         .target(name: "TermUI", dependencies: ["CWidth", "CareplanText"]),
-        .target(name: "CareplanScreens", dependencies: ["CareplanCore", "TermUI"]),
+        .target(name: "CareplanScreens", dependencies: ["CareplanCore", "TermUI", .product(name: "Logging", package: "swift-log")]),
         .systemLibrary(
             name: "CNcursesw",
             pkgConfig: "ncursesw",

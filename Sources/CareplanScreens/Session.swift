@@ -1,5 +1,6 @@
 import CareplanCore
 import Foundation
+import Logging
 
 /// A message on the line above the key help: saved, refused, or a question awaiting y/n.
 public struct StatusMessage: Equatable, Sendable {
@@ -26,6 +27,7 @@ public final class Session {
     public var patient: Patient?
     public var assessment: Assessment?
     public var message: StatusMessage?
+    let log = Logger(label: "careplan.session")
     /// Where the current screen's content is drawn; set by the program before each key and frame,
     /// so screens with boxes (the note editor) move the cursor by the lines the user sees.
     public var contentArea = Area(x: 0, y: 3, width: 80, height: 19)
@@ -61,6 +63,8 @@ public final class Session {
             assessment = try store.apply(change, to: a.id, expectedRevision: a.revision, now: now)
             return true
         } catch let e as StoreError {
+            // Ids and the kind of failure only: never what was typed.
+            log.warning("change refused", metadata: ["assessment": "\(a.id)", "why": "\(Self.kind(of: e))"])
             switch e {
             case .conflict, .locked:
                 if let fresh = try? store.assessment(id: a.id) { assessment = fresh }
@@ -71,6 +75,17 @@ public final class Session {
         } catch {
             say(String(describing: error), .error)
             return false
+        }
+    }
+
+    static func kind(of e: StoreError) -> String {
+        switch e {
+        case .conflict: return "conflict"
+        case .locked: return "locked"
+        case .duplicateNHSNumber: return "duplicate"
+        case .notFound: return "not found"
+        case .cannotOpen: return "cannot open"
+        case .cannotWrite(let why): return "cannot write: \(why)"
         }
     }
 

@@ -3,6 +3,7 @@ import CareplanCore
 import CareplanScreens
 import CursesBackend
 import Foundation
+import Logging
 
 struct Clinician: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,8 +15,11 @@ struct Clinician: ParsableCommand {
     var noColor = false
 
     func run() throws {
+        FileLogHandler.bootstrap(storePath: options.storePath)
+        let log = Logger(label: "careplan.app")
         let config = try options.loadConfiguration()
         let store = try options.openStore()
+        log.info("started", metadata: ["version": "\(Careplan.version)"])
         let user = options.userName
         let monochrome = noColor
         let status: Int32 = try MainActor.assumeIsolated {
@@ -35,7 +39,7 @@ struct Clinician: ParsableCommand {
                     session.say("Exporting from this screen is not available yet: use `careplan export` when it is", .error)
                 }
             }
-            return RunLoop(program: program, terminal: terminal, effects: effects).run()
+            return RunLoop(program: program, terminal: terminal, effects: effects, log: log).run()
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -2,6 +2,7 @@ import CareplanCore
 import CareplanScreens
 import CursesBackend
 import Foundation
+import Logging
 
 /// The application's loop: read keys, let the program change state (it saves as it goes), run the
 /// effects it asks for, draw. Hang-up and terminate save everything pending, blank the screen, restore
@@ -11,6 +12,7 @@ struct RunLoop {
     let program: Program
     let terminal: CursesTerminal
     let effects: EffectRunner
+    let log: Logger
     /// How often, with no keys, the program gets a tick (to save a note typed a moment ago).
     static let tickMilliseconds = 400
 
@@ -29,23 +31,26 @@ struct RunLoop {
                     if key == .resize { program.resize(terminal.size) }
                     if key == .ctrl("l") { terminal.invalidate() }
                     for effect in program.handle(key, now: Date()) {
-                        if effect == .quit { return finish() }
+                        if effect == .quit { return finish("quit") }
                         effects.run(effect, program.session)
                     }
                 }
             case .timeout:
                 break
-            case .hangup, .signal:
-                return finish()
+            case .hangup:
+                return finish("terminal hung up")
+            case .signal(let signal):
+                return finish("signal \(signal)")
             }
             program.tick(now: Date())
             terminal.draw(program.render())
         }
     }
 
-    private func finish() -> Int32 {
+    private func finish(_ why: String) -> Int32 {
         program.flush(now: Date())
         terminal.shutdown()
+        log.info("stopped, everything saved", metadata: ["reason": "\(why)"])
         return 0
     }
 }
