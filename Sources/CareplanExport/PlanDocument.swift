@@ -168,8 +168,8 @@ public struct PlanDocument: Sendable {
             concernBlocks.append(.remark("No concerns were recorded."))
         } else {
             concernBlocks.append(.table(Table(
-                columns: [Column("#", weight: 0.06, align: .right), Column("Concern", weight: 0.44), Column("Category", weight: 0.28),
-                          Column("Score", weight: 0.1, align: .right), Column("Discussed", weight: 0.12)],
+                columns: [Column("#", weight: 0.05, align: .right), Column("Concern", weight: 0.41), Column("Category", weight: 0.33),
+                          Column("Score", weight: 0.09, align: .right), Column("Discussed", weight: 0.12)],
                 rows: concerns.enumerated().map { i, c in
                     ["\(i + 1)", c.label, c.categoryTitle, PlanDocument.scoreText(c.score), c.discussed ? "yes" : ""]
                 })))

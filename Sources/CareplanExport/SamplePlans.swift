@@ -32,7 +32,11 @@ public enum SamplePlans {
         let info = catalogue.allItems.filter { $0.category.isInformation }
         let count = kind == .long ? min(30, items.count) : 10
         let discussCount = kind == .long ? count : 5
-        let picks = Array(items.enumerated().filter { kind == .long || $0.offset % 5 == 0 }.prefix(count).map(\.element))
+        // The typical plan's first five are the ones its notes are about; the long one takes the checklist in order.
+        let preferred = ["pain", "fatigue", "money-housing", "sleep", "housework-shopping", "worry", "eating-appetite",
+                         "getting-around", "partner", "constipation"]
+        let chosen = kind == .long ? [] : preferred.compactMap { id in items.first { $0.item.id == id } }
+        let picks = chosen.count == count ? chosen : Array(items.prefix(count))
         for (i, p) in picks.enumerated() {
             try apply(.setConcern(ConcernEntry(key: p.item.id, categoryId: p.category.id, label: p.item.label, score: 10 - (i % 10))))
         }

@@ -12,7 +12,8 @@ enum TextRenderer {
         if doc.isDraft { out.append(center("*** DRAFT: NOT YET AGREED ***")) }
         out.append(rule)
         out.append(center(doc.title.uppercased()))
-        out += wrap("\(doc.identity.name)   NHS number \(doc.identity.nhsNumber)   Born \(doc.identity.dateOfBirth)", width: width).map(center)
+        let identity = "\(doc.identity.name)   NHS number \(doc.identity.nhsNumber)   Born \(doc.identity.dateOfBirth)"
+        out += (DisplayWidth.of(identity) <= width ? [identity] : wrap(identity, width: width)).map(center)
         out.append(rule)
         for section in doc.sections {
             out.append("")
