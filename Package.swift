@@ -21,16 +21,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        .target(name: "CareplanText"),
         .target(
             name: "CareplanCore",
             dependencies: [
+                "CareplanText",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "CWidth"),
-        .target(name: "TermUI", dependencies: ["CWidth"]),
+        .target(name: "TermUI", dependencies: ["CWidth", "CareplanText"]),
         .target(name: "CareplanScreens", dependencies: ["CareplanCore", "TermUI"]),
         .systemLibrary(
             name: "CNcursesw",
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport"]),
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
-        .testTarget(name: "TermUITests", dependencies: ["TermUI"]),
+        .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI"]),
         .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore"]),
     ]

@@ -11,6 +11,13 @@
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+#include <signal.h>
+#include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 
 // Function-like macros and C globals that Swift cannot import or that Swift 6 rejects as shared state.
 static inline WINDOW *cp_stdscr(void) { return stdscr; }
@@ -21,7 +28,96 @@ static inline attr_t cp_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cp_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cp_a_dim(void) { return A_DIM; }
 static inline attr_t cp_a_normal(void) { return A_NORMAL; }
-static inline short cp_color_pair_attr(short pair) { return (short)0; }
 static inline attr_t cp_color_pair(short pair) { return COLOR_PAIR(pair); }
 static inline int cp_key_f(int n) { return KEY_F(n); }
+static inline int cp_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int cp_err(void) { return ERR; }
+
+// Thin wrappers so Swift never depends on whether ncurses made something a macro or a function.
+static inline int cp_get_wch(wint_t *out) { return wget_wch(stdscr, out); }
+static inline int cp_mvadd_wch(int y, int x, const cchar_t *c) { return mvwadd_wch(stdscr, y, x, c); }
+static inline int cp_move(int y, int x) { return wmove(stdscr, y, x); }
+static inline void cp_timeout(int ms) { wtimeout(stdscr, ms); }
+static inline int cp_erase(void) { return werase(stdscr); }
+static inline int cp_clear(void) { return wclear(stdscr); }
+static inline int cp_refresh(void) { return wrefresh(stdscr); }
+static inline int cp_keypad(bool on) { return keypad(stdscr, on); }
+static inline int cp_setcchar(cchar_t *c, const wchar_t *text, attr_t attrs, short pair) { return setcchar(c, text, attrs, pair, NULL); }
+static inline int cp_tigetstr_valid(const char *s) { return s != NULL && s != (char *)-1; }
+
+// Flow control off (Ctrl-S would freeze the screen in cbreak mode), then remember the mode for ncurses.
+static inline void cp_disable_flow_control(void) {
+    struct termios t;
+    if (tcgetattr(STDIN_FILENO, &t) == 0) { t.c_iflag &= ~(tcflag_t)(IXON | IXOFF); tcsetattr(STDIN_FILENO, TCSANOW, &t); }
+    def_prog_mode();
+}
+
+// Bytes buffered in stdin (0 with poll() saying readable means end of file or a hung-up terminal).
+static inline int cp_stdin_pending(void) { int n = 0; if (ioctl(STDIN_FILENO, FIONREAD, &n) != 0) return -1; return n; }
+
+// ---- Signals -------------------------------------------------------------------------------------
+// The handlers only write the signal number to a self-pipe (async-signal-safe); the run loop reads it.
+// Keep every call to these in ONE Swift file: header statics exist once per translation unit.
+// (Function-local statics: Swift's importer does not emit file-scope static variables of a header.)
+static inline int *cp_signal_fd_slot(void) { static int fd = -1; return &fd; }
+static inline struct sigaction *cp_old_winch_slot(void) { static struct sigaction old; return &old; }
+#define cp_signal_fd (*cp_signal_fd_slot())
+#define cp_old_winch (*cp_old_winch_slot())
+
+static inline void cp_signal_handler(int signo) {
+    int saved = errno;
+    if (cp_signal_fd >= 0) { unsigned char b = (unsigned char)signo; (void)!write(cp_signal_fd, &b, 1); }
+    errno = saved;
+}
+
+// SIGWINCH: let ncurses' own handler run (it queues KEY_RESIZE), then wake the poll.
+static inline void cp_winch_handler(int signo) {
+    if (cp_old_winch.sa_handler != SIG_DFL && cp_old_winch.sa_handler != SIG_IGN && cp_old_winch.sa_handler != NULL) {
+        if (cp_old_winch.sa_flags & SA_SIGINFO) { /* ncurses does not use SA_SIGINFO */ }
+        else cp_old_winch.sa_handler(signo);
+    }
+    cp_signal_handler(signo);
+}
+
+/// Creates the self-pipe and installs handlers for SIGHUP, SIGTERM, SIGINT, SIGQUIT and SIGWINCH;
+/// ignores SIGPIPE. Returns the read end (non-blocking, close-on-exec) or -1.
+static inline int cp_install_signal_pipe(void) {
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    cp_signal_fd = fds[1];
+    struct sigaction sa;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;           // no SA_RESTART: poll() returns EINTR at once
+    sa.sa_handler = cp_signal_handler;
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    struct sigaction winch;
+    sigemptyset(&winch.sa_mask);
+    winch.sa_flags = 0;
+    winch.sa_handler = cp_winch_handler;
+    sigaction(SIGWINCH, &winch, &cp_old_winch);
+    signal(SIGPIPE, SIG_IGN);
+    return fds[0];
+}
+
+/// Puts the default dispositions back (after endwin) and closes the write end.
+static inline void cp_restore_signals(void) {
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    sigaction(SIGWINCH, &cp_old_winch, NULL);
+    if (cp_signal_fd >= 0) { close(cp_signal_fd); cp_signal_fd = -1; }
+}
+static inline int cp_sighup(void) { return SIGHUP; }
+static inline int cp_sigterm(void) { return SIGTERM; }
+static inline int cp_sigint(void) { return SIGINT; }
+static inline int cp_sigquit(void) { return SIGQUIT; }
+static inline int cp_sigwinch(void) { return SIGWINCH; }
 #endif

@@ -17,6 +17,8 @@ public struct Flow: Sendable, Equatable {
         public var back: String?
         /// Shown in the step bar (checklist, prioritise, ...) when true.
         public var step: Bool
+        /// The name in the step bar, where the title is too long for 80 columns.
+        public var stepName: String
     }
 
     public var id: String
@@ -58,12 +60,13 @@ public struct Flow: Sendable, Equatable {
         var references: [(String, Node, String)] = []  // (target, node, what)
         for n in r.sequence(m, "screens", in: "the flow") {
             guard let sm = r.mapping(n, "a screen", required: ["id", "kind", "title", "help"],
-                                     optional: ["hint", "next", "back", "step"]) else { continue }
+                                     optional: ["hint", "next", "back", "step", "step-name"]) else { continue }
             let sid = r.identifier(sm, "id", in: "a screen")
             let kind = r.string(sm, "kind", in: "a screen")
             let stitle = r.string(sm, "title", in: "a screen")
             let help = r.string(sm, "help", in: "a screen")
             let hint = r.string(sm, "hint", in: "a screen", required: false) ?? ""
+            let stepName = r.string(sm, "step-name", in: "a screen", required: false)
             let next = r.identifier(sm, "next", in: "a screen") ?? nil
             let back = r.identifier(sm, "back", in: "a screen") ?? nil
             var step = false
@@ -82,7 +85,8 @@ public struct Flow: Sendable, Equatable {
             if let next, let node = sm["next"] { references.append((next, node, "next")) }
             if let back, let node = sm["back"] { references.append((back, node, "back")) }
             if let sid, let kind, let stitle, let help {
-                screens.append(Screen(id: sid, kind: kind, title: stitle, hint: hint, help: help, next: next, back: back, step: step))
+                screens.append(Screen(id: sid, kind: kind, title: stitle, hint: hint, help: help, next: next, back: back, step: step,
+                                      stepName: stepName ?? stitle))
             }
         }
         for (target, node, what) in references where lines[target] == nil {

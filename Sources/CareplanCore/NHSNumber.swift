@@ -17,8 +17,8 @@ public struct NHSNumber: Hashable, Sendable, Codable, Comparable, CustomStringCo
             case .empty: return "Enter the 10-digit NHS number"
             case .notDigits: return "An NHS number has digits only (spaces are fine)"
             case .wrongLength(let n): return "An NHS number has 10 digits; this has \(n)"
-            case .checkDigitIsTen: return "Not a valid NHS number (no check digit is possible): check it with the patient"
-            case .checkDigitMismatch: return "Not a valid NHS number (check digit does not match): check for a typo"
+            case .checkDigitIsTen: return "Not a valid NHS number (no check digit fits): check it"
+            case .checkDigitMismatch: return "Not a valid NHS number: the check digit does not match"
             }
         }
     }

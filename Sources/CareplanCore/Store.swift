@@ -61,9 +61,12 @@ public final class CareStore: Sendable {
         }
         var config = GRDB.Configuration()
         config.busyMode = .timeout(10)  // another terminal's write takes milliseconds; wait rather than fail
-        let networked = FileSystemCheck.isNetworkFileSystem(folder)
-        if !networked { config.journalMode = .wal }  // WAL needs shared memory, which network file systems lack
+        // WAL needs shared memory, which network file systems lack: there, the rollback journal.
+        // WAL is set here rather than with GRDB's `journalMode = .wal`, which also lowers synchronous to
+        // NORMAL (a power cut could then lose the last answers); we need FULL.
+        let wal = !FileSystemCheck.isNetworkFileSystem(folder)
         config.prepareDatabase { db in
+            if wal { try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }

@@ -1,14 +1,45 @@
+/// One place for what text careplan accepts, shared by the store (CareplanCore) and the editing widgets
+/// (TermUI), which is why it is a module of its own with no dependencies.
+///
 /// What may reach the store and the exports from the keyboard, a paste or a file: printable text only.
 /// Terminal escape sequences, control characters and bidirectional overrides (which can make a printed
 /// plan say something other than what was typed) are removed; invalid UTF-8 was already replaced by U+FFFD
 /// when the bytes were decoded.
 public enum TextCleaner {
-    /// Bidirectional embedding, override and isolate controls, and directional marks.
-    static func isBidiControl(_ v: UInt32) -> Bool {
-        (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
+    /// Whether a scalar is dropped: C0 and C1 controls (after newline/tab handling), DEL, bidi controls
+    /// (U+061C, U+200E, U+200F, U+202A-202E, U+2066-2069) and the byte-order mark U+FEFF.
+    @inline(__always)
+    public static func isDropped(_ v: UInt32) -> Bool {
+        switch v {
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF: return true
+        default: return false
+        }
     }
 
-    static func isControl(_ v: UInt32) -> Bool { v < 0x20 || (0x7F...0x9F).contains(v) }
+    /// Typed or pasted text as the Characters an editing widget inserts. `multiline`: CR LF, CR, LF, U+2028
+    /// and U+2029 become "\n"; otherwise a space. Tabs become a space. (Escape sequences are taken apart by
+    /// the key decoder before text gets here; `singleLine`/`multiLine` also remove any that reach the store.)
+    public static func characters(_ text: some StringProtocol, multiline: Bool) -> [Character] {
+        var out: [Character] = []
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            if let a = c.asciiValue {
+                if a >= 0x20 && a < 0x7F { out.append(c) }
+                else if a == 0x0A || a == 0x0D { out.append(multiline ? "\n" : " ") }
+                else if a == 0x09 { out.append(" ") }
+                continue  // other ASCII controls dropped
+            }
+            if c == "\r\n" || c == "\u{2028}" || c == "\u{2029}" { out.append(multiline ? "\n" : " "); continue }
+            var clean = true
+            for s in c.unicodeScalars where isDropped(s.value) { clean = false; break }
+            if clean { out.append(c); continue }
+            var kept = String.UnicodeScalarView()
+            for s in c.unicodeScalars where !isDropped(s.value) { kept.append(s) }
+            out.append(contentsOf: String(kept))
+        }
+        return out
+    }
 
     /// One line of text (names, fields): newlines and tabs become spaces, runs of spaces are kept as typed,
     /// leading and trailing spaces are trimmed by `trimmed`.
@@ -47,8 +78,8 @@ public enum TextCleaner {
             }
             if v == 0x0A { out.append(keepNewlines ? "\n" : " "); continue }
             if v == 0x09 { out.append(" "); continue }
-            if isControl(v) || isBidiControl(v) { continue }
-            if (0xFFF9...0xFFFB).contains(v) || v == 0xFEFF { continue }  // interlinear annotations, BOM
+            if v == 0x2028 || v == 0x2029 { out.append(keepNewlines ? "\n" : " "); continue }
+            if isDropped(v) || (0xFFF9...0xFFFB).contains(v) { continue }  // also interlinear annotations
             out.append(u)
         }
         return String(out)

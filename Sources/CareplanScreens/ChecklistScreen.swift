@@ -1,0 +1,269 @@
+import CareplanCore
+import Foundation
+import TermUI
+
+/// The concerns checklist: categories of the catalogue, type-to-filter across all of them, choose and
+/// rate each concern 0 to 10, concerns in the patient's own words, and the overall distress score.
+/// Each answer is saved as it is given.
+struct ChecklistScreen: Screen {
+    enum Row: Equatable {
+        case heading(String)
+        case item(category: String, id: String, label: String)
+        case ownWords(key: String, label: String)
+        case addOwnWords
+        case distress
+        var selectable: Bool { if case .heading = self { return false }; return true }
+    }
+
+    let kind = ScreenKind.concernChecklist
+    var filter = ""
+    var selected = 0
+    var first = 0
+    /// A "1" just typed on this row: a "0" next makes it 10 (people type 10 as two keys).
+    var pendingOne: Int?
+    /// The own-words concern being typed.
+    var adding: TextField?
+    /// A concern whose removal would also remove notes or actions: asking first.
+    var confirmRemove: String?
+
+    init(_ s: Session) {
+        selected = rows(s).firstIndex { $0.selectable } ?? 0
+    }
+
+    var takesText: Bool { adding != nil }
+
+    static func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+
+    func rows(_ s: Session) -> [Row] {
+        let needle = ChecklistScreen.fold(filter)
+        var rows: [Row] = []
+        for category in s.catalogue.categories {
+            let items = category.items.filter { needle.isEmpty || ChecklistScreen.fold($0.label).contains(needle) }
+            if items.isEmpty { continue }
+            rows.append(.heading(category.title))
+            rows += items.map { .item(category: category.id, id: $0.id, label: $0.label) }
+        }
+        let own = (s.assessment?.concerns ?? []).filter(\.isOwnWords).sorted { $0.key < $1.key }
+            .filter { needle.isEmpty || ChecklistScreen.fold($0.label).contains(needle) }
+        rows.append(.heading("In the patient's own words"))
+        rows += own.map { .ownWords(key: $0.key, label: $0.label) }
+        rows.append(.addOwnWords)
+        rows.append(.heading("Overall"))
+        rows.append(.distress)
+        return rows
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        guard let a = s.assessment else { return .back }
+        if var field = adding { return handleAdding(key, &field, s) }
+        if let key0 = confirmRemove {
+            confirmRemove = nil
+            if key == .text("y") || key == .text("Y") {
+                if s.apply(.removeConcern(key: key0)) { s.say("Removed, with its notes and actions", .success) }
+            } else { s.say("Kept") }
+            return .stay
+        }
+        let all = rows(s)
+        let row = all.indices.contains(selected) ? all[selected] : nil
+        let wasPendingOne = pendingOne
+        pendingOne = nil
+        if a.isLocked {
+            switch key {
+            case .up, .down, .pageUp, .pageDown, .home, .end: break
+            case .escape: return .back
+            case .text(let t) where t.count == 1 && t.first!.isLetter: break
+            case .backspace: break
+            default: s.say(StoreError.locked.description, .error); return .stay
+            }
+        }
+        switch key {
+        case .up: move(-1, all)
+        case .down: move(1, all)
+        case .pageUp: move(-10, all)
+        case .pageDown: move(10, all)
+        case .home: selected = all.firstIndex { $0.selectable } ?? 0
+        case .end: selected = all.lastIndex { $0.selectable } ?? 0
+        case .escape:
+            if filter.isEmpty { return .back }
+            setFilter("", s)
+        case .backspace:
+            if !filter.isEmpty { setFilter(String(filter.dropLast()), s) }
+        case .text(" "), .enter:
+            guard let row else { break }
+            switch row {
+            case .item(let c, let id, let label): toggle(key: id, category: c, label: label, s)
+            case .ownWords(let k, let label): toggle(key: k, category: "other", label: label, s)
+            case .addOwnWords: adding = TextField("", maxLength: Limits.concernText)
+            case .distress: s.say("Type 0 to 9 (1 then 0 for 10), or + and -, to give the distress score; Del clears it")
+            case .heading: break
+            }
+        case .delete:
+            if case .ownWords(let k, let label)? = row { toggle(key: k, category: "other", label: label, s) }
+            if case .distress? = row { _ = s.apply(.setDistress(nil)) }
+        case .text(let t) where t.count == 1 && t.first!.isNumber && t.first!.isASCII:
+            var n = Int(t)!
+            if n == 0, wasPendingOne == selected { n = 10 }
+            if n == 1 { pendingOne = selected }
+            rate(row, to: n, s)
+        case .text("+"), .right: adjust(row, by: 1, s)
+        case .text("-"), .left: adjust(row, by: -1, s)
+        case .text(let t):
+            // Letters filter across all categories.
+            let letters = t.filter { $0.isLetter || $0 == "'" || $0 == "-" }
+            if !letters.isEmpty && letters.count == t.count { setFilter(filter + letters, s) }
+        default: break
+        }
+        return .stay
+    }
+
+    mutating func setFilter(_ f: String, _ s: Session) {
+        let current = rows(s).indices.contains(selected) ? rows(s)[selected] : nil
+        filter = String(f.prefix(40))
+        let all = rows(s)
+        if let current, let i = all.firstIndex(of: current) { selected = i }
+        else { selected = all.firstIndex { if case .item = $0 { return true }; return false } ?? all.firstIndex { $0.selectable } ?? 0 }
+    }
+
+    mutating func move(_ delta: Int, _ all: [Row]) {
+        guard !all.isEmpty else { return }
+        var i = max(0, min(all.count - 1, selected + delta))
+        let step = delta < 0 ? -1 : 1
+        while all.indices.contains(i) && !all[i].selectable { i += step }
+        if !all.indices.contains(i) {
+            i = max(0, min(all.count - 1, selected + delta))
+            while all.indices.contains(i) && !all[i].selectable { i -= step }
+        }
+        if all.indices.contains(i) { selected = i }
+    }
+
+    mutating func toggle(key: String, category: String, label: String, _ s: Session) {
+        guard let a = s.assessment else { return }
+        if let existing = a.concern(key) {
+            if !existing.note.isEmpty || !a.actions(for: key).isEmpty {
+                confirmRemove = key
+                s.say("Un-choose “\(existing.label)”? Its notes and \(a.actions(for: key).count) action(s) go too. y = yes, any other key = keep", .error)
+                return
+            }
+            if s.apply(.removeConcern(key: key)) { s.say("“\(existing.label)” un-chosen") }
+        } else {
+            if s.apply(.setConcern(ConcernEntry(key: key, categoryId: category, label: label))) {
+                s.say("Chosen: now rate it 0 to 9 (1 then 0 for 10), or + and -")
+            }
+        }
+    }
+
+    mutating func rate(_ row: Row?, to n: Int, _ s: Session) {
+        guard let row, let a = s.assessment else { return }
+        let score = max(0, min(10, n))
+        switch row {
+        case .item(let c, let id, let label):
+            var entry = a.concern(id) ?? ConcernEntry(key: id, categoryId: c, label: label)
+            entry.score = score
+            if s.apply(.setConcern(entry)) { s.say("“\(label)” rated \(score)", .success) }
+        case .ownWords(let k, _):
+            guard var entry = a.concern(k) else { return }
+            entry.score = score
+            if s.apply(.setConcern(entry)) { s.say("“\(entry.label)” rated \(score)", .success) }
+        case .distress:
+            if s.apply(.setDistress(score)) {
+                s.say("Overall distress \(score)" + (score >= 4 ? ": significant (4 or more)" : ""), .success)
+            }
+        default: break
+        }
+    }
+
+    mutating func adjust(_ row: Row?, by delta: Int, _ s: Session) {
+        guard let row, let a = s.assessment else { return }
+        switch row {
+        case .item(_, let id, _), .ownWords(let id, _):
+            guard let c = a.concern(id) else { s.say("Choose it first (Space), then rate it"); return }
+            rate(row, to: (c.score ?? (delta > 0 ? -1 : 1)) + delta, s)
+        case .distress:
+            rate(row, to: (a.distressScore ?? (delta > 0 ? -1 : 1)) + delta, s)
+        default: break
+        }
+    }
+
+    mutating func handleAdding(_ key: Key, _ field: inout TextField, _ s: Session) -> Navigation {
+        switch key {
+        case .escape:
+            adding = nil
+            s.say(field.text.isEmpty ? "" : "Not added")
+            return .stay
+        case .enter:
+            let text = TextCleaner.field(field.text, maxLength: Limits.concernText)
+            guard !text.isEmpty else { s.say("Type the concern in the patient's words, or Esc", .error); return .stay }
+            guard let a = s.assessment else { return .stay }
+            let next = (a.concerns.compactMap { $0.isOwnWords ? Int($0.key.dropFirst(6)) : nil }.max() ?? 0) + 1
+            let key = "other-\(next)"
+            if s.apply(.setConcern(ConcernEntry(key: key, categoryId: "other", label: text))) {
+                adding = nil
+                s.say("Added: now rate it 0 to 10", .success)
+                let all = rows(s)
+                if let i = all.firstIndex(of: .ownWords(key: key, label: text)) { selected = i }
+            }
+            return .stay
+        default:
+            if case .truncated = field.handle(key) { s.say("A concern is at most \(Limits.concernText) characters: the rest was not added", .error) }
+            adding = field
+            return .stay
+        }
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        guard let a = s.assessment else { return }
+        let chosen = a.concerns.count
+        var header = filter.isEmpty ? " Type to filter" : " Filter: \(filter)"
+        header += filter.isEmpty ? "" : "   (Esc clears)"
+        g.put(header, x: area.x, y: area.y, style: Style(filter.isEmpty ? .dim : .heading, bold: !filter.isEmpty), maxWidth: area.width)
+        let summary = "\(chosen) chosen · distress \(a.distressScore.map(String.init) ?? "--")/10 "
+        if DisplayWidth.of(header) + DisplayWidth.of(summary) < area.width {
+            g.put(summary, x: area.right - DisplayWidth.of(summary), y: area.y, style: Style(.dim))
+        }
+        var listBottom = area.bottom
+        if adding != nil { listBottom -= 2 }
+        let all = rows(s)
+        let height = listBottom - area.y - 1
+        let firstRow = ScrollWindow.firstVisible(selected: selected, count: all.count, height: height, previousFirst: first)
+        let scoreW = area.width >= 60 ? 14 : 3
+        var y = area.y + 1
+        for (i, row) in all.enumerated().dropFirst(firstRow).prefix(height) {
+            let isSel = i == selected
+            switch row {
+            case .heading(let title):
+                g.put(" " + title.uppercased(), x: area.x, y: y, style: Style(.heading, bold: true), maxWidth: area.width)
+            case .item(_, let id, let label), .ownWords(let id, let label):
+                let c = a.concern(id)
+                let box = c == nil ? "[ ] " : "[x] "
+                let labelW = area.width - 3 - 4 - scoreW - 1
+                if isSel { g.fill(x: area.x, y: y, width: area.width, style: Style(.selected)) }
+                let st = isSel ? Style(.selected) : c != nil ? Style(.marked, bold: true) : Style.normal
+                g.put("  " + box + DisplayWidth.truncate(label, to: labelW), x: area.x, y: y, style: st)
+                if let c {
+                    let bar = scoreW >= 14 ? Draw.scoreBar(c.score) : (c.score.map { String(format: "%2d", $0) } ?? "--")
+                    g.put(bar, x: area.right - scoreW, y: y, style: isSel ? Style(.selected) : (c.score == nil ? Style(.warning) : Style(.marked)))
+                }
+            case .addOwnWords:
+                Draw.row(&g, "  + Something else (in the patient's own words)", x: area.x, y: y, width: area.width, selected: isSel, style: Style(.dim))
+            case .distress:
+                let label = "  Overall distress over the past week"
+                Draw.row(&g, label, x: area.x, y: y, width: area.width, selected: isSel)
+                let bar = scoreW >= 14 ? Draw.scoreBar(a.distressScore) : (a.distressScore.map { String(format: "%2d", $0) } ?? "--")
+                g.put(bar, x: area.right - scoreW, y: y, style: isSel ? Style(.selected) : Style(a.hasSignificantDistress ? .warning : .marked))
+            }
+            y += 1
+        }
+        if let field = adding {
+            let label = " Concern in the patient's words: "
+            let lw = min(DisplayWidth.of(label), area.width / 2)
+            g.put(DisplayWidth.truncate(label, to: lw), x: area.x, y: listBottom + 1, style: Style(.heading, bold: true))
+            field.render(into: &g, x: area.x + lw, y: listBottom + 1, width: area.width - lw - 1, focused: true)
+        }
+    }
+
+    func keys(_ s: Session) -> [KeyHint] {
+        if adding != nil { return [KeyHint("Enter", "add"), KeyHint("Esc", "cancel")] }
+        if s.assessment?.isLocked == true { return [KeyHint("↑↓", "move"), KeyHint("a-z", "filter"), KeyHint("Esc", "back")] }
+        return [KeyHint("↑↓", "move"), KeyHint("Space", "choose"), KeyHint("0-9 +-", "rate"), KeyHint("a-z", "filter")]
+    }
+}

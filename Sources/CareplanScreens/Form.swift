@@ -1,0 +1,157 @@
+import CareplanCore
+import TermUI
+
+/// A form of labelled fields, each with its message next to it: used for patient details, starting an
+/// assessment, an action and agreeing a plan, so every form moves, validates and draws the same way.
+struct Form {
+    enum Input {
+        case text(TextField)
+        case choice(options: [String], index: Int)
+    }
+
+    struct Field {
+        var id: String
+        var label: String
+        var input: Input
+        /// What is wrong with the value, shown next to it; what was typed stays.
+        var problem: String?
+        /// Guidance shown when there is no problem (e.g. "optional", "day/month/year").
+        var note: String
+
+        init(_ id: String, _ label: String, text: String = "", maxLength: Int, note: String = "") {
+            self.id = id
+            self.label = label
+            self.input = .text(TextField(text, maxLength: maxLength))
+            self.note = note
+        }
+
+        init(_ id: String, _ label: String, options: [String], index: Int = 0, note: String = "") {
+            self.id = id
+            self.label = label
+            self.input = .choice(options: options, index: max(0, min(options.count - 1, index)))
+            self.note = note
+        }
+
+        var text: String {
+            switch input {
+            case .text(let f): return f.text
+            case .choice(let options, let index): return options[index]
+            }
+        }
+
+        var choiceIndex: Int {
+            if case .choice(_, let i) = input { return i }
+            return 0
+        }
+    }
+
+    enum Event: Equatable {
+        case none
+        case edited(field: Int)
+        /// Focus left a field: the time to check it.
+        case left(field: Int)
+        case submit
+        case notHandled
+    }
+
+    var fields: [Field]
+    var focus = 0
+    var dirty = false
+
+    init(_ fields: [Field]) { self.fields = fields }
+
+    subscript(id: String) -> Field {
+        get { fields.first { $0.id == id }! }
+        set { fields[fields.firstIndex { $0.id == id }!] = newValue }
+    }
+
+    func text(_ id: String) -> String { self[id].text }
+    func index(_ id: String) -> Int { self[id].choiceIndex }
+
+    mutating func setProblem(_ id: String, _ problem: String?) { self[id].problem = problem }
+    var hasProblems: Bool { fields.contains { $0.problem != nil } }
+    var takesText: Bool { if case .text = fields[focus].input { return true }; return false }
+
+    mutating func move(to i: Int) -> Event {
+        let from = focus
+        focus = max(0, min(fields.count - 1, i))
+        return focus == from ? .none : .left(field: from)
+    }
+
+    mutating func handle(_ key: Key) -> Event {
+        switch key {
+        case .tab, .down: return move(to: focus + 1)
+        case .backTab, .up: return move(to: focus - 1)
+        case .ctrl("s"): return .submit
+        case .enter: return focus == fields.count - 1 ? .submit : move(to: focus + 1)
+        default: break
+        }
+        switch fields[focus].input {
+        case .text(var f):
+            let outcome = f.handle(key)
+            fields[focus].input = .text(f)
+            switch outcome {
+            case .changed:
+                dirty = true
+                fields[focus].problem = nil
+                return .edited(field: focus)
+            case .truncated(let dropped):
+                dirty = true
+                fields[focus].problem = "Limit is \(f.maxLength) characters: \(dropped) not added"
+                return .edited(field: focus)
+            case .unchanged: return .none
+            case .notHandled: return .notHandled
+            }
+        case .choice(let options, var index):
+            switch key {
+            case .right, .text(" "), .text("+"): index = (index + 1) % options.count
+            case .left, .text("-"): index = (index + options.count - 1) % options.count
+            case .text(let t) where t.count == 1 && Int(t) != nil:
+                // Number keys pick directly: 1 is the first option.
+                let n = Int(t)!
+                guard n >= 1 && n <= options.count else { return .none }
+                index = n - 1
+            default: return .notHandled
+            }
+            fields[focus].input = .choice(options: options, index: index)
+            dirty = true
+            fields[focus].problem = nil
+            return .edited(field: focus)
+        }
+    }
+
+    /// Each field takes two rows: the field, and under it its problem (or a note). At small heights the
+    /// form scrolls so the focused field and its message stay visible.
+    func render(into g: inout Grid, _ area: Area, labelWidth: Int = 20) {
+        let labelW = min(labelWidth, max(8, area.width / 3))
+        let fieldW = min(44, area.width - labelW - 1)
+        let perField = 2
+        let visible = max(1, area.height / perField)
+        let first = ScrollWindow.firstVisible(selected: focus, count: fields.count, height: visible, previousFirst: 0)
+        var y = area.y
+        for i in first..<fields.count {
+            let field = fields[i]
+            if y >= area.bottom { break }
+            let focused = i == focus
+            g.put(DisplayWidth.truncate(field.label, to: labelW - 1), x: area.x, y: y, style: Style(focused ? .heading : .normal, bold: focused))
+            let fx = area.x + labelW
+            switch field.input {
+            case .text(let f):
+                f.render(into: &g, x: fx, y: y, width: fieldW, focused: focused)
+            case .choice(let options, let index):
+                let st = Style(focused ? .selected : .input)
+                g.fill(x: fx, y: y, width: fieldW, style: st)
+                g.put(DisplayWidth.truncate("‹ " + options[index] + " ›", to: fieldW), x: fx, y: y, style: st, maxWidth: fieldW)
+            }
+            if y + 1 < area.bottom {
+                let (message, style) = field.problem.map { ("! " + $0, Style(.error)) } ?? (field.note, Style(.dim))
+                // Under the field when it fits; else from under the label, so a problem is never cut short.
+                let mx = DisplayWidth.of(message) <= area.right - fx ? fx : area.x + 2
+                g.put(DisplayWidth.truncate(message, to: area.right - mx), x: mx, y: y + 1, style: style)
+            }
+            y += perField
+        }
+    }
+
+    static var hints: [KeyHint] { [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "save"), KeyHint("Esc", "cancel")] }
+}

@@ -1,0 +1,142 @@
+import CareplanCore
+import Foundation
+import TermUI
+
+/// Conversation notes: "what matters to me" for the whole plan, and a note for each concern chosen to
+/// discuss. Notes are saved while typing (a second after the last unsaved change at most), when moving to
+/// another item and when leaving, so a dropped connection loses at most a second or two of typing.
+struct NotesScreen: Screen {
+    enum Item: Equatable {
+        case whatMatters
+        case concern(key: String, label: String)
+    }
+
+    let kind = ScreenKind.conversationNotes
+    var selected = 0
+    var editingNote = false
+    var editor: TextEditor
+    /// When the oldest unsaved change was typed; nil when everything is saved.
+    var dirtySince: Date?
+    /// How long typed text may wait before it is saved.
+    static let saveAfter: TimeInterval = 1.0
+
+    init(_ s: Session) {
+        editor = TextEditor("", maxLength: Limits.note)
+        load(s)
+        editingNote = !(s.assessment?.isLocked ?? true)
+    }
+
+    var takesText: Bool { editingNote }
+
+    func items(_ s: Session) -> [Item] {
+        [.whatMatters] + (s.assessment?.discussedConcerns ?? []).map { .concern(key: $0.key, label: $0.label) }
+    }
+
+    mutating func load(_ s: Session) {
+        let all = items(s)
+        selected = min(selected, all.count - 1)
+        switch all[selected] {
+        case .whatMatters: editor = TextEditor(s.assessment?.whatMattersToMe ?? "", maxLength: Limits.note)
+        case .concern(let key, _): editor = TextEditor(s.assessment?.concern(key)?.note ?? "", maxLength: Limits.note)
+        }
+        dirtySince = nil
+    }
+
+    mutating func flush(_ s: Session, force: Bool) {
+        guard let since = dirtySince else { return }
+        guard force || s.now.timeIntervalSince(since) >= NotesScreen.saveAfter else { return }
+        let all = items(s)
+        guard all.indices.contains(selected) else { return }
+        let change: AssessmentChange
+        switch all[selected] {
+        case .whatMatters: change = .setWhatMattersToMe(editor.text)
+        case .concern(let key, _): change = .setNote(key: key, text: editor.text)
+        }
+        if s.apply(change) { dirtySince = nil }  // on failure it stays unsaved and is tried again
+    }
+
+    static func layout(_ area: Area) -> (list: Area, editor: Area) {
+        let listW = min(28, max(12, area.width / 3))
+        return (Area(x: area.x, y: area.y, width: listW, height: area.height),
+                Area(x: area.x + listW + 1, y: area.y + 1, width: area.width - listW - 2, height: area.height - 1))
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        guard let a = s.assessment else { return .back }
+        let all = items(s)
+        if key == .tab || key == .backTab {
+            flush(s, force: true)
+            editingNote.toggle()
+            if a.isLocked && editingNote { editingNote = false; s.say(StoreError.locked.description, .error) }
+            return .stay
+        }
+        if !editingNote {
+            switch key {
+            case .up, .down:
+                flush(s, force: true)
+                selected = max(0, min(all.count - 1, selected + (key == .up ? -1 : 1)))
+                load(s)
+            case .enter, .right:
+                if a.isLocked { s.say(StoreError.locked.description, .error) } else { editingNote = true }
+            case .escape: return .back
+            default: break
+            }
+            return .stay
+        }
+        if key == .escape {
+            flush(s, force: true)
+            editingNote = false
+            return .stay
+        }
+        let box = NotesScreen.layout(s.contentArea).editor
+        switch editor.handle(key, width: box.width, height: box.height) {
+        case .changed:
+            if dirtySince == nil { dirtySince = s.now }
+        case .truncated(let dropped):
+            if dirtySince == nil { dirtySince = s.now }
+            s.say("A note holds at most \(Limits.note) characters: \(dropped) were not added", .error)
+        case .unchanged, .notHandled: break
+        }
+        flush(s, force: false)
+        return .stay
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        let (listArea, box) = NotesScreen.layout(area)
+        let all = items(s)
+        var y = listArea.y
+        for (i, item) in all.enumerated() {
+            guard y < listArea.bottom else { break }
+            let label: String
+            var hasText = false
+            switch item {
+            case .whatMatters: label = "What matters to me"; hasText = !(s.assessment?.whatMattersToMe.isEmpty ?? true)
+            case .concern(let key, let l): label = l; hasText = !(s.assessment?.concern(key)?.note.isEmpty ?? true)
+            }
+            let mark = hasText ? "✎ " : "  "
+            let st: Style = i == selected ? (editingNote ? Style(.marked, bold: true) : Style(.selected)) : .normal
+            Draw.row(&g, mark + label, x: listArea.x, y: y, width: listArea.width, selected: i == selected && !editingNote, style: st)
+            y += 1
+        }
+        if all.count == 1, y + 1 < listArea.bottom {
+            Draw.paragraph(&g, "Mark concerns to discuss on Prioritise (Ctrl-P) to write notes for them.",
+                           x: listArea.x + 1, y: y + 1, width: listArea.width - 1, maxY: listArea.bottom, style: Style(.dim))
+        }
+        for row in area.y..<area.bottom { g.put("│", x: listArea.right, y: row, style: Style(.dim)) }
+        let title: String
+        switch all[min(selected, all.count - 1)] {
+        case .whatMatters: title = "What matters to me"
+        case .concern(let key, let label):
+            title = label + (s.assessment?.concern(key)?.score.map { " (scored \($0))" } ?? "")
+        }
+        let state = dirtySince != nil ? " · saving…" : (editingNote ? " · saved" : "")
+        g.put(DisplayWidth.truncate(title + state, to: box.width), x: box.x, y: area.y, style: Style(.heading, bold: true))
+        editor.render(into: &g, x: box.x, y: box.y, width: box.width, height: box.height, focused: editingNote)
+        if !editingNote { g.cursor = nil }
+    }
+
+    func keys(_ s: Session) -> [KeyHint] {
+        editingNote ? [KeyHint("Tab", "list"), KeyHint("Esc", "done"), KeyHint("^←→", "word")]
+                    : [KeyHint("↑↓", "choose"), KeyHint("Enter/Tab", "write"), KeyHint("Esc", "back")]
+    }
+}

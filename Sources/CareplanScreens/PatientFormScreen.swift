@@ -1,0 +1,126 @@
+import CareplanCore
+import TermUI
+
+/// Add a patient, or correct their details. Every field says what is wrong with it, next to it,
+/// and keeps what was typed.
+struct PatientFormScreen: Screen {
+    let kind = ScreenKind.patientForm
+    var form: Form
+    /// The patient being edited; nil when adding.
+    let editing: Patient?
+
+    init(_ s: Session) {
+        editing = s.patient
+        let p = s.patient
+        form = Form([
+            .init("nhs", "NHS number", text: p?.nhsNumber.formatted ?? "", maxLength: 14, note: "10 digits, e.g. 943 476 5919"),
+            .init("family", "Family name", text: p?.familyName ?? "", maxLength: Limits.name),
+            .init("given", "Given name(s)", text: p?.givenName ?? "", maxLength: Limits.name),
+            .init("dob", "Date of birth", text: p?.dateOfBirth.display ?? "", maxLength: 20, note: "day/month/year, e.g. 05/03/1961"),
+            .init("diagnosis", "Diagnosis", text: p?.diagnosis ?? "", maxLength: Limits.diagnosis, note: "tumour site, e.g. Breast"),
+            .init("code", "Diagnosis code", text: p?.diagnosisCode ?? "", maxLength: Limits.diagnosisCode, note: "optional, e.g. ICD-10 C50.9"),
+            .init("diagnosed", "Date of diagnosis", text: p?.diagnosisDate?.display ?? "", maxLength: 20, note: "optional, day/month/year"),
+        ])
+    }
+
+    var takesText: Bool { form.takesText }
+    var hasUnsavedInput: Bool { form.dirty }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        if key == .escape { return editing == nil ? .open(.patientRegister) : .open(.patientRecord) }
+        switch form.handle(key) {
+        case .left(let i): _ = check(form.fields[i].id, s)
+        case .submit: return save(s)
+        default: break
+        }
+        return .stay
+    }
+
+    /// Checks one field; sets its problem; returns the parsed value's validity.
+    @discardableResult
+    mutating func check(_ id: String, _ s: Session) -> Bool {
+        let text = TextCleaner.singleLine(form.text(id)).trimmingSpaces()
+        var problem: String?
+        switch id {
+        case "nhs":
+            if case .failure(let p) = NHSNumber.parse(text) { problem = p.description }
+            else if let n = NHSNumber(text) { form["nhs"].input = .text(TextField(n.formatted, maxLength: 14)) }
+        case "family", "given":
+            if text.isEmpty { problem = id == "family" ? "Enter the family name" : "Enter the given name" }
+        case "dob":
+            switch LocalDate.parse(text) {
+            case .failure(let p): problem = p.description
+            case .success(let d):
+                if d > s.today { problem = "A date of birth cannot be in the future" }
+                else if d.year < s.today.year - 130 { problem = "That would make the patient over 130: check the year" }
+            }
+        case "diagnosis":
+            if text.isEmpty { problem = "Enter the diagnosis (tumour site)" }
+        case "diagnosed":
+            if !text.isEmpty {
+                switch LocalDate.parse(text) {
+                case .failure(let p): problem = p.description
+                case .success(let d):
+                    if d > s.today { problem = "A date of diagnosis cannot be in the future" }
+                    if case .success(let dob) = LocalDate.parse(form.text("dob")), d < dob { problem = "This is before the date of birth" }
+                }
+            }
+        default: break
+        }
+        form.setProblem(id, problem)
+        return problem == nil
+    }
+
+    mutating func save(_ s: Session) -> Navigation {
+        var allGood = true
+        for f in form.fields where !check(f.id, s) { allGood = false }
+        guard allGood, let nhs = NHSNumber(form.text("nhs")), case .success(let dob) = LocalDate.parse(form.text("dob")) else {
+            if let bad = form.fields.firstIndex(where: { $0.problem != nil }) { form.focus = bad }
+            s.say("Not saved yet: correct the field marked with !", .error)
+            return .stay
+        }
+        let typed = form
+        func clean(_ id: String, _ max: Int) -> String { TextCleaner.field(typed.text(id), maxLength: max) }
+        var p = editing ?? Patient(nhsNumber: nhs, familyName: "", givenName: "", dateOfBirth: dob)
+        p.nhsNumber = nhs
+        p.familyName = clean("family", Limits.name)
+        p.givenName = clean("given", Limits.name)
+        p.dateOfBirth = dob
+        p.diagnosis = clean("diagnosis", Limits.diagnosis)
+        p.diagnosisCode = clean("code", Limits.diagnosisCode)
+        p.diagnosisDate = try? LocalDate.parse(typed.text("diagnosed")).get()
+        do {
+            let saved = editing == nil ? try s.store.addPatient(p, now: s.now) : try s.store.updatePatient(p, now: s.now)
+            s.patient = saved
+            form.dirty = false
+            s.say(editing == nil ? "Patient added" : "Details saved", .success)
+            return .open(.patientRecord)
+        } catch let e as StoreError {
+            if case .duplicateNHSNumber = e {
+                form.setProblem("nhs", e.description)
+                form.focus = 0
+            } else if case .conflict = e, let id = p.id, let fresh = try? s.store.patient(id: id) {
+                s.patient = fresh
+                s.say("Another terminal changed these details first; yours are still here. Press Ctrl-S again to save yours over theirs.", .error)
+                self = PatientFormScreen(keeping: form, editing: fresh)
+                return .stay
+            }
+            s.say(e.description, .error)
+        } catch {
+            s.say(String(describing: error), .error)
+        }
+        return .stay
+    }
+
+    private init(keeping form: Form, editing: Patient) {
+        self.form = form
+        self.editing = editing
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        let top = Area(x: area.x + 1, y: area.y + 1, width: area.width - 2, height: area.height - 1)
+        form.render(into: &g, top)
+    }
+
+    func keys(_ s: Session) -> [KeyHint] { Form.hints }
+}

@@ -1,0 +1,70 @@
+import CareplanCore
+import TermUI
+
+/// The chosen concerns in care-planning order (highest score first until someone reorders them),
+/// and which to discuss today. The whole order is saved on every change.
+struct PrioritiseScreen: Screen {
+    let kind = ScreenKind.prioritise
+    var selected = 0
+
+    init(_ s: Session) {}
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        guard let a = s.assessment else { return .back }
+        let list = a.prioritisedConcerns
+        switch key {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(max(0, list.count - 1), selected + 1)
+        case .home: selected = 0
+        case .end: selected = max(0, list.count - 1)
+        case .escape: return .back
+        case .text("["), .text("]"), .text("<"), .text(">"):
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
+            guard list.indices.contains(selected) else { return .stay }
+            let up = key == .text("[") || key == .text("<")
+            let target = up ? selected - 1 : selected + 1
+            guard list.indices.contains(target) else { return .stay }
+            var order = list.map(\.key)
+            order.swapAt(selected, target)
+            if s.apply(.setPriorities(order: order, discuss: Set(list.filter(\.discuss).map(\.key)))) { selected = target }
+        case .text(" "), .enter:
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
+            guard list.indices.contains(selected) else { return .stay }
+            var discuss = Set(list.filter(\.discuss).map(\.key))
+            let key = list[selected].key
+            if discuss.contains(key) { discuss.remove(key) } else { discuss.insert(key) }
+            _ = s.apply(.setPriorities(order: list.map(\.key), discuss: discuss))
+        default: break
+        }
+        return .stay
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        guard let a = s.assessment else { return }
+        let list = a.prioritisedConcerns
+        if list.isEmpty {
+            Draw.paragraph(&g, "No concerns chosen yet. Go back to the checklist (Ctrl-P) and choose what is worrying the patient.",
+                           x: area.x + 1, y: area.y + 1, width: area.width - 2, maxY: area.bottom)
+            return
+        }
+        let discussing = list.filter(\.discuss).count
+        g.put(" \(list.count) concerns · \(discussing) to discuss today" + (a.hasSignificantDistress ? " · distress \(a.distressScore!)/10: significant" : ""),
+              x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
+        g.put(DisplayWidth.truncate("  #  Discuss  Score  Concern", to: area.width), x: area.x, y: area.y + 1, style: Style(.heading))
+        let height = area.height - 2
+        let first = ScrollWindow.firstVisible(selected: selected, count: list.count, height: height, previousFirst: 0)
+        var y = area.y + 2
+        for (i, c) in list.enumerated().dropFirst(first).prefix(height) {
+            let number = String(i + 1)
+            let score = c.score.map { String($0) } ?? "--"
+            let text = DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - number.count)) + number, to: 5)
+                + (c.discuss ? "[x]      " : "[ ]      ") + DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - score.count)) + score, to: 7) + c.label
+            Draw.row(&g, text, x: area.x, y: y, width: area.width, selected: i == selected, style: c.discuss ? Style(.marked, bold: true) : .normal)
+            y += 1
+        }
+    }
+
+    func keys(_ s: Session) -> [KeyHint] {
+        [KeyHint("↑↓", "choose"), KeyHint("[ ]", "move up/down"), KeyHint("Space", "discuss today")]
+    }
+}

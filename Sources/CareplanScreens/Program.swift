@@ -1,0 +1,289 @@
+import CareplanCore
+import Foundation
+import TermUI
+
+/// The state machine of screens. The run loop (or a test) feeds it keys and ticks with the time, runs the
+/// effects it returns, and draws what `render()` gives. No terminal here: tests drive it with key
+/// sequences and compare `render().lines` with golden text.
+public final class Program {
+    public let session: Session
+    public private(set) var size: Size
+    var screen: any Screen
+    /// F1 help over the current screen, with its scroll position.
+    var helpScroll: Int?
+    /// A pending "leave without saving?" question, and where leaving would go.
+    var leaving: Navigation?
+
+    /// The smallest size at which screens are drawn; below it, a message asks for a bigger window.
+    public static let minimumSize = Size(width: 40, height: 12)
+
+    public init(store: CareStore, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date) {
+        session = Session(store: store, configuration: configuration, flowId: flowId, user: user, now: now)
+        self.size = size
+        screen = RegisterScreen(session)
+        defer { session.contentArea = contentArea }
+        if let start = session.flow.screen(session.flow.start), let kind = ScreenKind(rawValue: start.kind), kind != .patientRegister {
+            screen = Program.make(kind, session) ?? screen
+        }
+    }
+
+    public var currentKind: ScreenKind { screen.kind }
+    var flowScreen: Flow.Screen? { session.flow.screen(kind: screen.kind.rawValue) }
+
+    public func resize(_ newSize: Size) {
+        size = newSize
+        session.contentArea = contentArea
+    }
+
+    /// The rows between the chrome (title, steps, hint, lock banner) and the message and key lines.
+    var contentArea: Area {
+        let info = flowScreen
+        var top = 1
+        if info?.step == true { top += 1 }
+        if let hint = info?.hint, !hint.isEmpty { top += 1 }
+        if let a = session.assessment, a.isLocked, info?.step == true { top += 1 }
+        return Area(x: 0, y: top, width: size.width, height: size.height - top - 2)
+    }
+
+    /// One key. Everything it changes that is an answer is saved before this returns.
+    public func handle(_ key: Key, now: Date) -> [Effect] {
+        session.now = now
+        if key == .resize { return [] }
+        if helpScroll != nil { handleHelp(key); return [] }
+        if let pending = leaving {
+            leaving = nil
+            session.message = nil
+            if key == .text("y") || key == .text("Y") { return go(pending, confirmed: true) }
+            session.say("Kept: carry on", .info)
+            return []
+        }
+        session.message = nil  // a message lasts until the next key
+        session.contentArea = contentArea
+        switch key {
+        case .ctrl("q"), .ctrl("c"):
+            return go(.quit, confirmed: false)
+        case .function(1):
+            helpScroll = 0
+            return []
+        case .text("?") where !screen.takesText:
+            helpScroll = 0
+            return []
+        case .ctrl("n") where flowScreen?.next != nil:
+            return go(.next, confirmed: false)
+        case .ctrl("p") where flowScreen?.step == true && flowScreen?.back != nil:
+            return go(.back, confirmed: false)
+        default: break
+        }
+        return go(screen.handle(key, session), confirmed: false)
+    }
+
+    /// Time passing: saves notes typed a little while ago, so at most a second or two is ever at risk.
+    public func tick(now: Date) {
+        session.now = now
+        screen.flush(session, force: false)
+    }
+
+    /// Saves everything pending, now (before exit on quit, hang-up or terminate).
+    public func flush(now: Date) {
+        session.now = now
+        screen.flush(session, force: true)
+    }
+
+    func go(_ nav: Navigation, confirmed: Bool) -> [Effect] {
+        switch nav {
+        case .stay: return []
+        case .effect(let e): return [e]
+        default: break
+        }
+        if screen.hasUnsavedInput && !confirmed {
+            leaving = nav
+            session.say("Not saved yet. Leave anyway? y = leave, any other key = stay", .error)
+            return []
+        }
+        screen.flush(session, force: true)
+        switch nav {
+        case .quit:
+            return [.quit]
+        case .open(let kind):
+            open(kind)
+        case .next:
+            if let id = flowScreen?.next, let target = session.flow.screen(id), let kind = ScreenKind(rawValue: target.kind) { open(kind) }
+        case .back:
+            if let id = flowScreen?.back, let target = session.flow.screen(id), let kind = ScreenKind(rawValue: target.kind) { open(kind) }
+        case .stay, .effect: break
+        }
+        return []
+    }
+
+    func open(_ kind: ScreenKind) {
+        if let next = Program.make(kind, session) { screen = next }
+        session.contentArea = contentArea
+    }
+
+    static func make(_ kind: ScreenKind, _ s: Session) -> (any Screen)? {
+        let needsAssessment: Set<ScreenKind> = [.concernChecklist, .prioritise, .conversationNotes, .agreedActions, .planReview]
+        if needsAssessment.contains(kind) && s.assessment == nil {
+            s.say("Open or start an assessment first", .error)
+            return nil
+        }
+        if (kind == .patientRecord || kind == .assessmentStart) && s.patient == nil {
+            s.say("Choose a patient first", .error)
+            return nil
+        }
+        switch kind {
+        case .patientRegister: s.patient = nil; s.assessment = nil; return RegisterScreen(s)
+        case .patientForm: return PatientFormScreen(s)
+        case .patientRecord: s.assessment = nil; return RecordScreen(s)
+        case .assessmentStart: return StartScreen(s)
+        case .concernChecklist: return ChecklistScreen(s)
+        case .prioritise: return PrioritiseScreen(s)
+        case .conversationNotes: return NotesScreen(s)
+        case .agreedActions: return ActionsScreen(s)
+        case .planReview: return ReviewScreen(s)
+        }
+    }
+
+    // MARK: - Drawing
+
+    public func render() -> Grid {
+        var g = Grid(size: size)
+        if size.width < Program.minimumSize.width || size.height < Program.minimumSize.height {
+            renderTooSmall(&g)
+            return g
+        }
+        let info = flowScreen
+        // Title bar: where we are, and whose record is open.
+        g.fill(x: 0, y: 0, width: size.width, style: Style(.title))
+        let title = " \(session.flow.title) · \(info?.title ?? screen.kind.rawValue)"
+        var who = ""
+        if let p = session.patient { who = "\(p.displayName) · \(p.nhsNumber.formatted) " }
+        let whoW = min(DisplayWidth.of(who), max(0, size.width - DisplayWidth.of(title) - 2))
+        g.put(DisplayWidth.truncate(title, to: size.width - whoW - 1), x: 0, y: 0, style: Style(.title, bold: true))
+        if whoW > 0 { g.put(DisplayWidth.truncate(who, to: whoW), x: size.width - whoW, y: 0, style: Style(.title)) }
+
+        var top = 1
+        if info?.step == true {
+            renderSteps(&g, y: top)
+            top += 1
+        }
+        if let hint = info?.hint, !hint.isEmpty {
+            g.put(DisplayWidth.truncate(hint, to: size.width - 1), x: 1, y: top, style: Style(.dim))
+            top += 1
+        }
+        if let a = session.assessment, a.isLocked, info?.step == true {
+            let text = a.status == .agreed ? "Agreed plan, version \(a.version): read only. V on the review starts a new version."
+                                           : "Superseded by a newer version: read only."
+            g.put(DisplayWidth.truncate(text, to: size.width - 1), x: 1, y: top, style: Style(.warning))
+        }
+        let content = contentArea
+        screen.render(into: &g, content, session)
+
+        // Message line and key help line.
+        if let m = session.message {
+            let role: Role = m.kind == .error ? .error : m.kind == .success ? .success : .normal
+            g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
+            g.put(DisplayWidth.truncate(" " + m.text, to: size.width), x: 0, y: size.height - 2, style: Style(role))
+        }
+        renderKeys(&g, screen.keys(session), y: size.height - 1)
+        if let scroll = helpScroll { renderHelp(&g, scroll: scroll) }
+        return g
+    }
+
+    func renderSteps(_ g: inout Grid, y: Int) {
+        let steps = session.flow.steps
+        let labels = steps.enumerated().map { "\($0.offset + 1) \($0.element.stepName)" }
+        let full = labels.joined(separator: " › ")
+        guard DisplayWidth.of(full) <= size.width - 2 else {
+            // Narrow: say where we are rather than cut every name short.
+            if let i = steps.firstIndex(where: { $0.kind == screen.kind.rawValue }) {
+                g.put("Step \(i + 1) of \(steps.count): \(steps[i].stepName)", x: 1, y: y, style: Style(.selected, bold: true), maxWidth: size.width - 2)
+            }
+            return
+        }
+        var x = 1
+        for (i, step) in steps.enumerated() {
+            if i > 0 { x += g.put(" › ", x: x, y: y, style: Style(.dim)) }
+            let current = step.kind == screen.kind.rawValue
+            x += g.put(labels[i], x: x, y: y, style: current ? Style(.selected, bold: true) : Style(.normal))
+        }
+    }
+
+    func renderKeys(_ g: inout Grid, _ hints: [KeyHint], y: Int) {
+        g.fill(x: 0, y: y, width: size.width, style: Style(.help))
+        var all = hints
+        if let flow = flowScreen, flow.step {
+            if flow.next != nil { all.append(KeyHint("^N", "next")) }
+            if flow.back != nil { all.append(KeyHint("^P", "back")) }
+        }
+        let tail = " F1 help  ^Q quit"
+        var x = 0
+        let limit = size.width - DisplayWidth.of(tail)
+        for h in all {
+            let piece = " \(h.keys) \(h.action) "
+            if x + DisplayWidth.of(piece) > limit { break }
+            x += g.put(" ", x: x, y: y, style: Style(.help))
+            x += g.put(h.keys, x: x, y: y, style: Style(.help, bold: true))
+            x += g.put(" \(h.action) ", x: x, y: y, style: Style(.help))
+        }
+        g.put(tail, x: size.width - DisplayWidth.of(tail), y: y, style: Style(.help, bold: true))
+    }
+
+    func renderTooSmall(_ g: inout Grid) {
+        let text = "Window too small: careplan needs at least \(Program.minimumSize.width) columns by \(Program.minimumSize.height) rows. Nothing is lost: make the window bigger."
+        let lines = TextWrap.wrap(text, width: max(1, size.width))
+        for (i, line) in lines.prefix(size.height).enumerated() {
+            g.put(line, x: 0, y: i, style: Style(.warning))
+        }
+    }
+
+    /// The help of the current screen (from the flow file) and its keys, in a box over the screen.
+    func helpLines(width: Int) -> [String] {
+        var lines: [String] = []
+        let info = flowScreen
+        for para in (info?.help ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+            lines += para.isEmpty ? [""] : TextWrap.wrap(String(para), width: width)
+        }
+        lines.append("")
+        lines.append("Keys on this screen:")
+        for h in screen.keys(session) { lines.append("  " + DisplayWidth.pad(h.keys, to: 12) + h.action) }
+        lines.append("  " + DisplayWidth.pad("F1 or ?", to: 12) + "this help")
+        if info?.next != nil { lines.append("  " + DisplayWidth.pad("Ctrl-N", to: 12) + "next step") }
+        if info?.step == true, info?.back != nil { lines.append("  " + DisplayWidth.pad("Ctrl-P", to: 12) + "previous step") }
+        lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)")
+        return lines
+    }
+
+    func renderHelp(_ g: inout Grid, scroll: Int) {
+        let w = size.width, h = size.height - 2
+        let x0 = 0, y0 = 1
+        let lines = helpLines(width: w - 4)
+        for row in 0..<h { g.fill(x: x0, y: y0 + row, width: w, style: .normal) }
+        g.fill(x: x0, y: y0, width: w, style: Style(.title))
+        g.put(" Help: \(flowScreen?.title ?? "")", x: x0, y: y0, style: Style(.title, bold: true), maxWidth: w)
+        let bodyH = h - 2
+        let first = max(0, min(scroll, lines.count - bodyH))
+        for (i, line) in lines.dropFirst(first).prefix(bodyH).enumerated() {
+            g.put(line, x: x0 + 2, y: y0 + 1 + i, maxWidth: w - 4)
+        }
+        g.fill(x: x0, y: y0 + h - 1, width: w, style: Style(.help))
+        let more = lines.count > bodyH ? " ↑↓ scroll " : ""
+        g.put("\(more) Esc, F1 or q closes", x: x0, y: y0 + h - 1, style: Style(.help), maxWidth: w)
+        g.cursor = nil
+    }
+
+    func handleHelp(_ key: Key) {
+        switch key {
+        case .escape, .function(1), .text("q"), .text("?"), .enter: helpScroll = nil
+        case .down: helpScroll = (helpScroll ?? 0) + 1
+        case .up: helpScroll = max(0, (helpScroll ?? 0) - 1)
+        case .pageDown: helpScroll = (helpScroll ?? 0) + max(1, size.height - 6)
+        case .pageUp: helpScroll = max(0, (helpScroll ?? 0) - max(1, size.height - 6))
+        case .ctrl("q"), .ctrl("c"): helpScroll = nil
+        default: break
+        }
+        if let s = helpScroll {
+            let bodyH = size.height - 4
+            helpScroll = min(s, max(0, helpLines(width: size.width - 4).count - bodyH))
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import CareplanCore
+import TermUI
+
+/// The patient register: find as you type by name, NHS number or date of birth.
+struct RegisterScreen: Screen {
+    let kind = ScreenKind.patientRegister
+    var query = TextField("", maxLength: 60)
+    var results: [PatientSummary] = []
+    var selected = 0
+    var first = 0
+    var total = 0
+    var takesText: Bool { true }
+
+    init(_ s: Session) {
+        search(s)
+    }
+
+    mutating func search(_ s: Session) {
+        total = s.attempt { try s.store.patientCount() } ?? 0
+        results = s.attempt { try s.store.searchPatients(query.text, limit: 200) } ?? []
+        selected = min(selected, max(0, results.count - 1))
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        switch key {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(max(0, results.count - 1), selected + 1)
+        case .pageUp: selected = max(0, selected - 10)
+        case .pageDown: selected = min(max(0, results.count - 1), selected + 10)
+        case .ctrl("a"): return .open(.patientForm)
+        case .enter:
+            guard results.indices.contains(selected), let id = results[selected].patient.id else {
+                if total == 0 { return .open(.patientForm) }
+                return .stay
+            }
+            return s.open(patientId: id) ? .open(.patientRecord) : .stay
+        case .escape:
+            if !query.text.isEmpty { query.text = ""; selected = 0; search(s) }
+        default:
+            let before = query.text
+            let outcome = query.handle(key)
+            if case .truncated = outcome { s.say("A search is at most \(query.maxLength) characters", .error) }
+            if query.text != before { selected = 0; search(s) }
+        }
+        return .stay
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        var y = area.y
+        g.put(" Find: ", x: area.x, y: y, style: Style(.heading, bold: true))
+        query.render(into: &g, x: area.x + 7, y: y, width: min(40, area.width - 8), focused: true)
+        y += 1
+        if total == 0 {
+            y += 1
+            let welcome = """
+                Welcome to careplan. There are no patients in this store yet.
+
+                Press Ctrl-A (or Enter) to add the first patient: their NHS number, name, date of birth and \
+                diagnosis. Then start a holistic needs assessment from their record.
+
+                For a demonstration with fictional patients, quit (Ctrl-Q) and run: careplan seed --patients 50
+                """
+            for para in welcome.split(separator: "\n", omittingEmptySubsequences: false) {
+                y = Draw.paragraph(&g, String(para), x: area.x + 2, y: y, width: area.width - 4, maxY: area.bottom)
+            }
+            return
+        }
+        let found = query.text.isEmpty ? "Recently changed (\(total) patients in all)" :
+            results.isEmpty ? "No patient matches “\(query.text)”. Ctrl-A adds a new patient." :
+            "\(results.count == 200 ? "First 200" : String(results.count)) found"
+        g.put(DisplayWidth.truncate(" " + found, to: area.width), x: area.x, y: y, style: Style(.dim))
+        y += 1
+        guard !results.isEmpty else { return }
+        let wide = area.width >= 70
+        let header = wide ? " NHS number    Name                           Born         Latest" : " NHS number    Name"
+        g.put(DisplayWidth.truncate(header, to: area.width), x: area.x, y: y, style: Style(.heading))
+        y += 1
+        let height = area.bottom - y
+        let firstRow = ScrollWindow.firstVisible(selected: selected, count: results.count, height: height, previousFirst: first)
+        for (i, r) in results.enumerated().dropFirst(firstRow).prefix(height) {
+            var line = " " + DisplayWidth.pad(r.patient.nhsNumber.formatted, to: 14)
+            if wide {
+                line += DisplayWidth.pad(r.patient.displayName, to: 31) + DisplayWidth.pad(r.patient.dateOfBirth.display, to: 13)
+                line += r.latestStatus.map { "\($0.label) \(r.latestDate?.display ?? "")" } ?? "No assessment"
+            } else {
+                line += r.patient.displayName
+            }
+            Draw.row(&g, line, x: area.x, y: y, width: area.width, selected: i == selected)
+            y += 1
+        }
+    }
+
+    func keys(_ s: Session) -> [KeyHint] {
+        [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient")]
+    }
+}

@@ -1,0 +1,172 @@
+import CareplanCore
+import TermUI
+
+/// The whole plan on one scrollable page; agreeing it (then it is locked), starting a new version,
+/// and exporting or printing it.
+struct ReviewScreen: Screen {
+    let kind = ScreenKind.planReview
+    var scroll = 0
+    var agreeing: Form?
+
+    init(_ s: Session) {}
+
+    var takesText: Bool { agreeing?.takesText ?? false }
+    var hasUnsavedInput: Bool { agreeing?.dirty ?? false }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        guard let a = s.assessment else { return .back }
+        if agreeing != nil { return handleAgree(key, s) }
+        let page = max(1, s.contentArea.height - 1)
+        switch key {
+        case .up: scroll = max(0, scroll - 1)
+        case .down: scroll += 1
+        case .pageUp: scroll = max(0, scroll - page)
+        case .pageDown, .text(" "): scroll += page
+        case .home: scroll = 0
+        case .end: scroll = Int.max / 2
+        case .escape: return .open(.patientRecord)
+        case .text("a"), .text("A"):
+            guard !a.isLocked else { s.say("This plan is already agreed", .error); return .stay }
+            if let problem = ReviewScreen.readiness(a) { s.say(problem, .error); return .stay }
+            agreeing = Form([
+                .init("review", "Review date", text: (a.reviewDate ?? s.today.adding(days: 91)).display, maxLength: 20,
+                      note: "day/month/year: when to look at the plan again"),
+                .init("by", "Agreed by", text: s.user, maxLength: Limits.personName, note: "your name, as it goes on the plan"),
+                .init("role", "Role", options: StaffRole.allCases.map(\.label), note: "←→ to change"),
+            ])
+        case .text("v"), .text("V"):
+            guard a.isLocked else { s.say("This plan is still a draft: change it directly", .error); return .stay }
+            guard let fresh = s.attempt({ try s.store.newVersion(of: a.id, createdBy: s.user, now: s.now) }) else { return .stay }
+            s.assessment = fresh
+            s.say("Version \(fresh.version) started as a draft from the agreed plan", .success)
+            return .open(.concernChecklist)
+        case .text("p"), .text("P"): return .effect(.export(assessmentId: a.id, format: "pdf"))
+        case .text("t"), .text("T"): return .effect(.export(assessmentId: a.id, format: "text"))
+        case .text("f"), .text("F"): return .effect(.export(assessmentId: a.id, format: "fhir"))
+        case .text("l"), .text("L"): return .effect(.print(assessmentId: a.id))
+        default: break
+        }
+        return .stay
+    }
+
+    /// Why a plan cannot be agreed yet, or nil.
+    static func readiness(_ a: Assessment) -> String? {
+        if a.concerns.contains(where: { $0.score == nil }) { return "Some concerns are not rated yet: rate them on the checklist first" }
+        return nil
+    }
+
+    mutating func handleAgree(_ key: Key, _ s: Session) -> Navigation {
+        guard var form = agreeing else { return .stay }
+        if key == .escape { agreeing = nil; s.say("Not agreed"); return .stay }
+        let event = form.handle(key)
+        agreeing = form
+        guard event == .submit || event == .left(field: 0) || event == .left(field: 1) else { return .stay }
+        var review: LocalDate?
+        switch LocalDate.parse(form.text("review")) {
+        case .failure(let p): form.setProblem("review", p.description)
+        case .success(let d): if d <= s.today { form.setProblem("review", "The review date should be after today") } else { review = d }
+        }
+        let by = TextCleaner.field(form.text("by"), maxLength: Limits.personName)
+        if by.isEmpty { form.setProblem("by", "Say who agreed the plan") }
+        agreeing = form
+        guard event == .submit else { return .stay }
+        guard let review, !by.isEmpty else { s.say("Not agreed yet: correct the field marked with !", .error); return .stay }
+        if s.apply(.agree(by: by, role: StaffRole.allCases[form.index("role")], at: s.now, reviewDate: review)) {
+            agreeing = nil
+            s.say("Plan agreed and locked. P exports a PDF for the patient, the record and the GP.", .success)
+        }
+        return .stay
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        guard let a = s.assessment, let p = s.patient else { return }
+        if let form = agreeing {
+            g.put(" Agree the plan with the patient", x: area.x, y: area.y, style: Style(.heading, bold: true))
+            form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
+            return
+        }
+        let lines = ReviewScreen.lines(a, p, s, width: area.width - 2)
+        // The last row says where in the plan we are when it does not fit.
+        let height = lines.count > area.height ? area.height - 1 : area.height
+        let first = min(scroll, max(0, lines.count - height))
+        for (i, line) in lines.dropFirst(first).prefix(height).enumerated() {
+            g.put(line.text, x: area.x + 1, y: area.y + i, style: line.style, maxWidth: area.width - 2)
+        }
+        if lines.count > height {
+            let more = first + height < lines.count ? " · PgDn for more" : " · end of plan"
+            g.put(" lines \(first + 1)-\(min(lines.count, first + height)) of \(lines.count)" + more, x: area.x, y: area.bottom - 1,
+                  style: Style(.dim), maxWidth: area.width)
+        }
+    }
+
+    /// The plan as styled lines at a width: the same sections, in the same order, as the printed plan.
+    static func lines(_ a: Assessment, _ p: Patient, _ s: Session, width: Int) -> [(text: String, style: Style)] {
+        var out: [(String, Style)] = []
+        let w = max(10, width)
+        func heading(_ t: String) { out.append(("", .normal)); out.append((t.uppercased(), Style(.heading, bold: true))) }
+        func para(_ t: String, _ style: Style = .normal, indent: Int = 0) {
+            for l in TextWrap.wrap(t, width: w - indent) { out.append((String(repeating: " ", count: indent) + l, style)) }
+        }
+        func field(_ label: String, _ value: String) {
+            // The value wraps under itself, not under the label.
+            let wrapped = TextWrap.wrap(value, width: max(1, w - 18))
+            for (i, l) in wrapped.enumerated() { out.append(((i == 0 ? DisplayWidth.pad(label, to: 18) : String(repeating: " ", count: 18)) + l, .normal)) }
+        }
+        let status = a.status == .inProgress ? "DRAFT (not yet agreed)" : a.status == .agreed ? "Agreed" : "Superseded"
+        out.append(("Personalised care and support plan · \(status) · version \(a.version)", Style(a.isLocked ? .success : .warning, bold: true)))
+        heading("About me")
+        field("Name", "\(p.givenName) \(p.familyName)")
+        field("NHS number", p.nhsNumber.formatted)
+        field("Date of birth", p.dateOfBirth.display)
+        field("Diagnosis", p.diagnosis + (p.diagnosisDate.map { ", diagnosed \($0.display)" } ?? ""))
+        field("Assessment", "\(a.date.display), \(a.pathwayPoint.label.lowercased()); completed by \(a.completedBy.label.lowercased())")
+        heading("What matters to me")
+        para(a.whatMattersToMe.isEmpty ? "Not recorded." : a.whatMattersToMe, a.whatMattersToMe.isEmpty ? Style(.dim) : .normal)
+        heading("My concerns")
+        field("Overall distress", a.distressScore.map { "\($0) out of 10" + ($0 >= 4 ? " (significant)" : "") } ?? "not recorded")
+        let concerns = a.prioritisedConcerns.filter { s.catalogue.category($0.categoryId)?.isInformation != true }
+        if concerns.isEmpty { para("No concerns chosen.", Style(.dim)) }
+        for c in concerns {
+            para((c.score.map { String(format: "%2d", $0) } ?? "--") + "  " + c.label + (c.discuss ? "  (discussed)" : ""))
+        }
+        heading("What we discussed and agreed")
+        let discussed = a.discussedConcerns
+        if discussed.isEmpty { para("No concerns were marked to discuss.", Style(.dim)) }
+        for c in discussed {
+            out.append(("", .normal))
+            para(c.label + (c.score.map { " (\($0)/10)" } ?? ""), Style(.marked, bold: true))
+            if !c.note.isEmpty { para(c.note, indent: 2) }
+            let actions = a.actions(for: c.key)
+            if actions.isEmpty { para("No actions agreed.", Style(.dim), indent: 2) }
+            for act in actions {
+                para("• " + act.what, indent: 2)
+                var who = "Who: \(act.ownerDescription) · By: \(act.due?.display ?? "no date")"
+                if let name = s.serviceName(act.serviceId) { who += " · Service: \(name)" }
+                para(who, Style(.dim), indent: 4)
+            }
+        }
+        heading("Information and signposting")
+        let info = a.concerns.filter { s.catalogue.category($0.categoryId)?.isInformation == true }
+        let signposted = Set(a.actions.compactMap(\.serviceId)).sorted().compactMap { s.services.service($0) }
+        if info.isEmpty && signposted.isEmpty { para("None recorded.", Style(.dim)) }
+        for i in info { para("• Information: " + i.label) }
+        for svc in signposted { para("• \(svc.name): \(svc.contact)") }
+        heading("Review and sign-off")
+        field("Review date", a.reviewDate?.display ?? "not set")
+        if a.isLocked {
+            field("Agreed by", "\(a.agreedBy)" + (a.agreedRole.map { ", \($0.label)" } ?? ""))
+            if let at = a.agreedAt { field("Agreed on", LocalDate(at).display) }
+        } else {
+            para("Not yet agreed: press A when the patient and you agree this plan.", Style(.warning))
+        }
+        return out
+    }
+
+    func keys(_ s: Session) -> [KeyHint] {
+        if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
+        if s.assessment?.isLocked == true {
+            return [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print"), KeyHint("V", "new version")]
+        }
+        return [KeyHint("↑↓", "scroll"), KeyHint("A", "agree"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
+    }
+}

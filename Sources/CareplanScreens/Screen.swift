@@ -1,0 +1,93 @@
+import CareplanCore
+import TermUI
+
+/// A rectangle of the grid given to a screen's content.
+public struct Area: Equatable, Sendable {
+    public var x: Int, y: Int, width: Int, height: Int
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+    public var bottom: Int { y + height }
+    public var right: Int { x + width }
+}
+
+/// What the run loop must do that the screens cannot: leave, or write a file.
+public enum Effect: Equatable, Sendable {
+    case quit
+    case export(assessmentId: Int64, format: String)
+    case print(assessmentId: Int64)
+}
+
+/// Where a key leads.
+enum Navigation: Equatable {
+    case stay
+    case open(ScreenKind)
+    /// The flow's `next` / `back` for the current screen.
+    case next, back
+    case quit
+    case effect(Effect)
+}
+
+/// One entry of the key help line: `^N next`.
+struct KeyHint: Equatable {
+    var keys: String
+    var action: String
+    init(_ keys: String, _ action: String) {
+        self.keys = keys
+        self.action = action
+    }
+}
+
+/// A screen: its state, how keys change it, and how it draws. Pure but for the session's store calls.
+protocol Screen {
+    var kind: ScreenKind { get }
+    /// True while printable keys are text for a field (so `?` is typed, not help).
+    var takesText: Bool { get }
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation
+    func render(into g: inout Grid, _ area: Area, _ s: Session)
+    func keys(_ s: Session) -> [KeyHint]
+    /// Saves what is pending (a note being typed). `force` at exit and when leaving the screen;
+    /// otherwise only what has waited long enough.
+    mutating func flush(_ s: Session, force: Bool)
+    /// Something typed that cannot be saved yet (an invalid form): leaving loses it, so ask first.
+    var hasUnsavedInput: Bool { get }
+}
+
+extension Screen {
+    var takesText: Bool { false }
+    mutating func flush(_ s: Session, force: Bool) {}
+    var hasUnsavedInput: Bool { false }
+}
+
+/// Shared drawing for lists: a row highlighted when selected, cut to the width.
+enum Draw {
+    static func row(_ g: inout Grid, _ text: String, x: Int, y: Int, width: Int, selected: Bool, style: Style = .normal) {
+        let st = selected ? Style(.selected) : style
+        if selected { g.fill(x: x, y: y, width: width, style: st) }
+        g.put(DisplayWidth.truncate(text, to: width), x: x, y: y, style: st, maxWidth: width)
+    }
+
+    /// Word-wrapped text into an area from row `y`; returns the next free row.
+    @discardableResult
+    static func paragraph(_ g: inout Grid, _ text: String, x: Int, y: Int, width: Int, maxY: Int, style: Style = .normal) -> Int {
+        var row = y
+        for line in TextWrap.wrap(text, width: max(1, width)) {
+            if row >= maxY { break }
+            g.put(line, x: x, y: row, style: style, maxWidth: width)
+            row += 1
+        }
+        return row
+    }
+
+    /// A 0-10 score as a small bar: `7 ███████░░░`.
+    static func scoreBar(_ score: Int?, width: Int = 10) -> String {
+        guard let score else { return "-- not rated" }
+        let n = max(0, min(10, score))
+        let label = n == 10 ? "10" : " \(n)"
+        guard width >= 10 else { return label }
+        return label + " " + String(repeating: "█", count: n) + String(repeating: "░", count: 10 - n)
+    }
+}

@@ -1,0 +1,100 @@
+/// One row of wrapped text, as indices into the text's Characters.
+struct VisualLine: Equatable, Sendable {
+    /// First Character of the row.
+    var start: Int
+    /// End of what is drawn (exclusive): excludes the "\n" and spaces hanging past the right edge.
+    var end: Int
+    /// First Character of the next row.
+    var next: Int
+    /// Ends with an explicit "\n" (at index `end`).
+    var hard: Bool
+
+    /// The last cursor position that belongs to this row.
+    var lastPosition: Int { hard ? end : max(start, next - 1) }
+}
+
+enum WrapLayout {
+    /// Greedy word wrap by display width. A word that does not fit moves to the next row; a word wider
+    /// than the row is broken; spaces that reach past the right edge hang there (not drawn) so the next
+    /// row starts with the next word. `cursorRow`: when the text ends exactly at the right edge, add an
+    /// empty row for the cursor to sit on.
+    static func lines(_ b: CharBuffer, width: Int, cursorRow: Bool) -> [VisualLine] {
+        let w = max(1, width)
+        let n = b.count
+        var rows: [VisualLine] = []
+        var lineStart = 0
+        while true {
+            var col = 0
+            var j = lineStart
+            var lastBreak = -1
+            var row: VisualLine? = nil
+            while j < n {
+                let f = b.info[j]
+                if f & CharBuffer.newlineBit != 0 { row = VisualLine(start: lineStart, end: j, next: j + 1, hard: true); break }
+                let cw = Int(f & CharBuffer.widthMask)
+                if col + cw > w && j > lineStart {
+                    if f & CharBuffer.spaceBit != 0 {
+                        var k = j
+                        while k < n && b.isSpace(k) { k += 1 }
+                        if k < n && b.isNewline(k) { row = VisualLine(start: lineStart, end: j, next: k + 1, hard: true) }
+                        else { row = VisualLine(start: lineStart, end: j, next: k, hard: false) }
+                    } else if b.isSpace(j - 1) {
+                        row = VisualLine(start: lineStart, end: j, next: j, hard: false)  // a word starts right here
+                    } else if lastBreak > lineStart {
+                        row = VisualLine(start: lineStart, end: lastBreak, next: lastBreak, hard: false)
+                    } else {
+                        row = VisualLine(start: lineStart, end: j, next: j, hard: false)
+                    }
+                    break
+                }
+                if f & CharBuffer.spaceBit == 0, j > lineStart, b.isSpace(j - 1) { lastBreak = j }
+                col += cw
+                j += 1
+            }
+            guard let r = row else {
+                rows.append(VisualLine(start: lineStart, end: n, next: n, hard: false))
+                if cursorRow && col >= w && n > lineStart { rows.append(VisualLine(start: n, end: n, next: n, hard: false)) }
+                return rows
+            }
+            rows.append(r)
+            lineStart = r.next
+        }
+    }
+
+    /// Index of the row holding cursor position `p` (the last row starting at or before it).
+    static func row(of p: Int, in rows: [VisualLine]) -> Int {
+        var lo = 0, hi = rows.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if rows[mid].start <= p { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+}
+
+public enum TextWrap {
+    /// Word-wrap by display width; explicit "\n" starts a new line; words longer than width are broken.
+    /// Trailing spaces of each line are removed. Empty text gives one empty line.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        let b = CharBuffer(text)
+        return WrapLayout.lines(b, width: width, cursorRow: false).map { row in
+            var e = row.end
+            while e > row.start && b.isSpace(e - 1) { e -= 1 }
+            return String(b.chars[row.start..<e])
+        }
+    }
+}
+
+/// Which rows of a long list to show so that the selected row stays visible, scrolling as little as possible.
+public struct ScrollWindow {
+    /// The index of the first visible row: `previousFirst` if the selection is still in view, else the
+    /// nearest first row that shows it; never past the point where the last page would be part-empty.
+    public static func firstVisible(selected: Int, count: Int, height: Int, previousFirst: Int) -> Int {
+        guard count > 0, height > 0 else { return 0 }
+        let sel = min(max(0, selected), count - 1)
+        var first = min(max(0, previousFirst), max(0, count - height))
+        if sel < first { first = sel }
+        if sel >= first + height { first = sel - height + 1 }
+        return first
+    }
+}

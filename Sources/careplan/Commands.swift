@@ -1,0 +1,84 @@
+import ArgumentParser
+import CareplanCore
+import Foundation
+
+struct Seed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add fictional patients (NHS numbers from the never-issued 999 range) for demos, tests and benchmarks.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .long, help: "How many patients to add.")
+    var patients: Int = 50
+
+    @Option(name: .long, help: "Seed for the generator: the same seed gives the same patients.")
+    var seed: UInt64 = 42
+
+    func validate() throws {
+        guard (1...900_000).contains(patients) else { throw ValidationError("--patients must be between 1 and 900000") }
+    }
+
+    func run() throws {
+        let config = try options.loadConfiguration()
+        let store = try options.openStore()
+        let catalogue = config.catalogue(for: config.flows["clinician"]!)
+        let started = Date()
+        let added = try Seeder(catalogue: catalogue, seed: seed, today: LocalDate(Date())).seed(into: store, patients: patients, createdBy: options.userName)
+        let seconds = Date().timeIntervalSince(started)
+        print("Added \(added) fictional patients to \(options.storePath) in \(String(format: "%.1f", seconds)) s.")
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List patients with NHS number, name, date of birth and latest assessment.")
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(name: .long, help: "Print JSON (one array of objects) instead of a table.")
+    var json = false
+
+    func run() throws {
+        let store = try options.openStore()
+        let rows = try store.allPatients()
+        if json {
+            let objects: [[String: Any]] = rows.map { r in
+                var o: [String: Any] = ["nhsNumber": r.patient.nhsNumber.digits, "familyName": r.patient.familyName,
+                                        "givenName": r.patient.givenName, "dateOfBirth": r.patient.dateOfBirth.iso]
+                o["latestAssessmentId"] = r.latestAssessmentId.map { NSNumber(value: $0) } ?? NSNull()
+                o["latestStatus"] = r.latestStatus?.rawValue ?? NSNull()
+                return o
+            }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+            FileHandle.standardOutput.write(data)
+            print()
+            return
+        }
+        if rows.isEmpty {
+            print("No patients yet. Add one in the application (careplan), or add fictional ones with `careplan seed`.")
+            return
+        }
+        print(pad("NHS number", 14) + pad("Name", 34) + pad("Born", 13) + pad("Assessment", 11) + "Status")
+        for r in rows {
+            print(pad(r.patient.nhsNumber.formatted, 14) + pad(r.patient.displayName, 34) + pad(r.patient.dateOfBirth.display, 13)
+                  + pad(r.latestAssessmentId.map(String.init) ?? "-", 11) + (r.latestStatus?.label ?? "none"))
+        }
+    }
+
+    private func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? String(s.prefix(n - 1)) + " " : s + String(repeating: " ", count: n - s.count)
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check every flow (Screens/) and catalogue (Resources/) file, reporting each problem with file, line and fix.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let config = try options.loadConfiguration()
+        let items = config.catalogues.values.map { $0.allItems.count }.reduce(0, +)
+        print("OK: \(config.flows.count) flow(s), \(config.catalogues.count) catalogue(s) with \(items) items, \(config.services.services.count) services, in \(config.root.path)")
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import CareplanCore
+import CareplanScreens
+import Foundation
+
+/// Options every command shares: which store, and who is using it.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file (default: $CAREPLAN_STORE, else $XDG_DATA_HOME/careplan/careplan.sqlite).", valueName: "path"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("Your name, as recorded against what you do (default: your login name).", valueName: "name"))
+    var user: String?
+
+    var storePath: String {
+        if let store, !store.isEmpty { return store }
+        if let env = ProcessInfo.processInfo.environment["CAREPLAN_STORE"], !env.isEmpty { return env }
+        return CareStore.defaultPath()
+    }
+
+    var userName: String {
+        if let user, !user.trimmingSpaces().isEmpty { return TextCleaner.field(user, maxLength: Limits.personName) }
+        let env = ProcessInfo.processInfo.environment
+        return env["USER"] ?? env["LOGNAME"] ?? "unknown"
+    }
+
+    func openStore() throws -> CareStore {
+        do { return try CareStore(path: storePath) } catch { throw CLIError(String(describing: error)) }
+    }
+
+    func loadConfiguration() throws -> Configuration {
+        try GlobalOptions.loadConfiguration()
+    }
+
+    static func loadConfiguration() throws -> Configuration {
+        guard let root = Configuration.locateRoot() else {
+            throw CLIError("cannot find the Screens/ and Resources/ folders: set CAREPLAN_HOME to the folder that holds them")
+        }
+        switch Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds) {
+        case .success(let c): return c
+        case .failure(let errors):
+            throw CLIError("careplan cannot start: these files need fixing (run `careplan check` after each fix):\n" + errors.description)
+        }
+    }
+}
+
+/// An error for the user, printed to stderr as it is, with a non-zero exit.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,163 @@
+import GRDB
+import XCTest
+@testable import CareplanCore
+
+final class StoreTests: XCTestCase {
+    var dir: URL!
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    static var catalogue: ConcernCatalogue {
+        try! ConcernCatalogue.load(from: ConfigurationTests.root.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"), displayPath: "c").get()
+    }
+
+    func patient(_ digits: String = "9434765919", family: String = "Wiśniewski", given: String = "Siân") -> Patient {
+        Patient(nhsNumber: NHSNumber(digits)!, familyName: family, givenName: given, dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!,
+                diagnosis: "Breast", diagnosisCode: "C50.9")
+    }
+
+    func testNewStoreIsPrivateDurableAndMigrated() throws {
+        let path = dir.appendingPathComponent("sub/s.sqlite").path
+        let store = try CareStore(path: path)
+        _ = try store.addPatient(patient(), now: now)
+        let fm = FileManager.default
+        XCTAssertEqual((try fm.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertEqual((try fm.attributesOfItem(atPath: dir.appendingPathComponent("sub").path)[.posixPermissions] as? NSNumber)?.intValue, 0o700)
+        XCTAssertEqual(try store.appliedMigrations().first, "v1: patients, assessments, concerns, actions")
+        try store.db.read { db in
+            XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA synchronous"), 2, "FULL")
+        }
+        XCTAssertEqual(try store.integrityCheck(), "ok")
+    }
+
+    func testPatientRoundTripAndDuplicateNHSNumber() throws {
+        let store = try CareStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let saved = try store.addPatient(patient(), now: now)
+        let reopened = try CareStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let loaded = try XCTUnwrap(try reopened.patient(id: saved.id!))
+        XCTAssertEqual(loaded, saved)
+        XCTAssertThrowsError(try store.addPatient(patient(given: "Other"), now: now)) { e in
+            XCTAssertEqual(e as? StoreError, .duplicateNHSNumber(existing: "WIŚNIEWSKI, Siân"))
+        }
+    }
+
+    func testSecondTerminalEditingStaleDetailsIsToldNotApplied() throws {
+        let store = try CareStore()
+        let saved = try store.addPatient(patient(), now: now)
+        var first = saved, second = saved
+        first.diagnosis = "Breast, left"
+        _ = try store.updatePatient(first, now: now)
+        second.diagnosis = "Breast, right"
+        XCTAssertThrowsError(try store.updatePatient(second, now: now)) { XCTAssertEqual($0 as? StoreError, .conflict("This patient's details")) }
+        XCTAssertEqual(try store.patient(id: saved.id!)?.diagnosis, "Breast, left")
+    }
+
+    func testSearchByNameNHSNumberAndDateOfBirth() throws {
+        let store = try CareStore()
+        _ = try store.addPatient(patient(), now: now)
+        _ = try store.addPatient(patient("9990000026", family: "Smith", given: "Zoë"), now: now)
+        XCTAssertEqual(try store.searchPatients("wis").map(\.patient.givenName), ["Siân"], "accents ignored")
+        XCTAssertEqual(try store.searchPatients("sian wis").map(\.patient.givenName), ["Siân"], "every word must match")
+        XCTAssertEqual(try store.searchPatients("zoe").map(\.patient.familyName), ["Smith"])
+        XCTAssertEqual(try store.searchPatients("999 000").map(\.patient.familyName), ["Smith"], "NHS number prefix")
+        XCTAssertEqual(try store.searchPatients("05/03/1961").count, 2, "date of birth")
+        XCTAssertEqual(try store.searchPatients("nobody").count, 0)
+        XCTAssertEqual(try store.searchPatients("").count, 2, "empty query lists recent patients")
+    }
+
+    func testAssessmentChangesAreCheckedAgainstTheRevisionSeen() throws {
+        let store = try CareStore()
+        let p = try store.addPatient(patient(), now: now)
+        var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patient,
+                                          date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "nurse", now: now)
+        let stale = a.revision
+        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 7)), to: a.id, expectedRevision: a.revision, now: now)
+        XCTAssertEqual(a.concern("pain")?.score, 7)
+        XCTAssertThrowsError(try store.apply(.setDistress(3), to: a.id, expectedRevision: stale, now: now)) {
+            XCTAssertEqual($0 as? StoreError, .conflict("This assessment"))
+        }
+        XCTAssertNil(try store.assessment(id: a.id)?.distressScore, "the refused change left nothing behind")
+    }
+
+    func testPlanLifecycleLockAndNewVersion() throws {
+        let store = try CareStore()
+        let p = try store.addPatient(patient(), now: now)
+        var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .endOfTreatment, completedBy: .patientWithClinician,
+                                          date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "nurse", now: now)
+        func apply(_ c: AssessmentChange) throws { a = try store.apply(c, to: a.id, expectedRevision: a.revision, now: now) }
+        try apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 9)))
+        try apply(.setConcern(ConcernEntry(key: "worry", categoryId: "emotional", label: "Worry, fear or anxiety", score: 6)))
+        try apply(.setConcern(ConcernEntry(key: "other-1", categoryId: "other", label: "My dog", score: 4)))
+        XCTAssertEqual(a.prioritisedConcerns.map(\.key), ["pain", "worry", "other-1"], "highest score first before prioritising")
+        try apply(.setPriorities(order: ["worry", "pain", "other-1"], discuss: ["worry", "pain"]))
+        XCTAssertEqual(a.discussedConcerns.map(\.key), ["worry", "pain"])
+        try apply(.setNote(key: "pain", text: "Worse at night.\r\nLeft hip."))
+        XCTAssertEqual(a.concern("pain")?.note, "Worse at night.\nLeft hip.")
+        try apply(.saveAction(AgreedAction(concernKey: "pain", what: "Medication review", owner: .gp, due: LocalDate(year: 2026, month: 11, day: 28))))
+        XCTAssertEqual(a.actions.count, 1)
+        let review = LocalDate(year: 2027, month: 2, day: 1)!
+        try apply(.agree(by: "Nurse Test", role: .cns, at: now, reviewDate: review))
+        XCTAssertEqual(a.status, .agreed)
+        XCTAssertThrowsError(try store.apply(.setDistress(1), to: a.id, expectedRevision: a.revision, now: now)) { XCTAssertEqual($0 as? StoreError, .locked) }
+
+        let v2 = try store.newVersion(of: a.id, createdBy: "nurse", now: now)
+        XCTAssertEqual(v2.version, 2)
+        XCTAssertEqual(v2.status, .inProgress)
+        XCTAssertEqual(v2.concerns.count, 3)
+        XCTAssertEqual(v2.actions.map(\.what), ["Medication review"])
+        XCTAssertEqual(try store.newVersion(of: a.id, createdBy: "nurse", now: now).id, v2.id, "one draft version at a time")
+        _ = try store.apply(.agree(by: "Nurse Test", role: .cns, at: now, reviewDate: review), to: v2.id, expectedRevision: v2.revision, now: now)
+        XCTAssertEqual(try store.assessment(id: a.id)?.status, .superseded)
+    }
+
+    func testRemovingAConcernRemovesItsActions() throws {
+        let store = try CareStore()
+        let p = try store.addPatient(patient(), now: now)
+        var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient,
+                                          date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "n", now: now)
+        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 3)), to: a.id, expectedRevision: a.revision)
+        a = try store.apply(.saveAction(AgreedAction(concernKey: "pain", what: "x", owner: .patient)), to: a.id, expectedRevision: a.revision)
+        a = try store.apply(.removeConcern(key: "pain"), to: a.id, expectedRevision: a.revision)
+        XCTAssertTrue(a.concerns.isEmpty)
+        XCTAssertTrue(a.actions.isEmpty)
+    }
+
+    func testStoredTextIsCleaned() throws {
+        let store = try CareStore()
+        let p = try store.addPatient(patient(), now: now)
+        var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient,
+                                          date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "n", now: now)
+        a = try store.apply(.setWhatMattersToMe("home\u{1B}[2J \u{202E}garden"), to: a.id, expectedRevision: a.revision)
+        XCTAssertEqual(a.whatMattersToMe, "home garden")
+    }
+
+    func testSeederMakesValidFictionalPatientsAndPlans() throws {
+        let store = try CareStore()
+        let seeder = Seeder(catalogue: Self.catalogue, today: LocalDate(year: 2026, month: 11, day: 23)!)
+        XCTAssertEqual(try seeder.seed(into: store, patients: 300, now: now), 300)
+        XCTAssertEqual(try seeder.seed(into: store, patients: 30, now: now), 30, "a second run adds, never reusing a number")
+        let all = try store.allPatients()
+        XCTAssertEqual(all.count, 330)
+        XCTAssertEqual(Set(all.map(\.patient.nhsNumber)).count, 330)
+        XCTAssertTrue(all.allSatisfy { $0.patient.nhsNumber.digits.hasPrefix("999") })
+        XCTAssertGreaterThan(all.filter { $0.latestStatus == .agreed }.count, 20)
+        XCTAssertGreaterThan(all.filter { $0.latestStatus == .inProgress }.count, 5)
+        let agreed = try XCTUnwrap(all.first { $0.latestStatus == .agreed })
+        let plan = try XCTUnwrap(try store.assessment(id: agreed.latestAssessmentId!))
+        XCTAssertFalse(plan.discussedConcerns.isEmpty)
+        XCTAssertNotNil(plan.reviewDate)
+    }
+
+    func testNetworkFileSystemsAreRecognised() {
+        let mounts = "/dev/vda / ext4 rw 0 0\nserver:/export /mnt/nfs nfs4 rw 0 0\n"
+        XCTAssertEqual(FileSystemCheck.fileSystemType(of: "/mnt/nfs/careplan/s.sqlite", mounts: mounts), "nfs4")
+        XCTAssertEqual(FileSystemCheck.fileSystemType(of: "/home/nurse/s.sqlite", mounts: mounts), "ext4")
+        XCTAssertEqual(FileSystemCheck.fileSystemType(of: "/mnt/nfsx/s.sqlite", mounts: mounts), "ext4", "a prefix is not a mount point")
+    }
+}

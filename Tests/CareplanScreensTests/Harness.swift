@@ -1,0 +1,82 @@
+import CareplanCore
+import CareplanScreens
+import Foundation
+import XCTest
+
+/// Drives the state machine with keys, as the run loop does, on an in-memory store (or a file store
+/// shared by two harnesses), with a clock the test moves by hand.
+final class Harness {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let configuration: Configuration = {
+        try! Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds).get()
+    }()
+    /// Noon, so the local date is 23 Nov 2026 in any time zone a CI machine is likely to have.
+    static let start = Date(timeIntervalSince1970: 1_795_435_200)
+
+    let store: CareStore
+    let program: Program
+    var now: Date
+    var effects: [Effect] = []
+
+    init(store: CareStore? = nil, size: Size = Size(width: 80, height: 24)) {
+        self.store = store ?? (try! CareStore())
+        now = Harness.start
+        program = Program(store: self.store, configuration: Harness.configuration, user: "Nurse Test", size: size, now: now)
+    }
+
+    func press(_ keys: Key...) { for k in keys { effects += program.handle(k, now: now) } }
+
+    /// Types text one key at a time, as a person does.
+    func type(_ text: String) { for c in text { press(.text(String(c))) } }
+
+    func wait(_ seconds: TimeInterval) {
+        now += seconds
+        program.tick(now: now)
+    }
+
+    var screen: String { program.render().text }
+    var lines: [String] { program.render().lines }
+
+    func resize(_ width: Int, _ height: Int) {
+        program.resize(Size(width: width, height: height))
+        press(.resize)
+    }
+
+    /// Compares the rendered screen with `Golden/<name>.txt`; `CAREPLAN_RECORD_GOLDEN=1 swift test` re-records.
+    func assertGolden(_ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        let url = Harness.root.appendingPathComponent("Tests/CareplanScreensTests/Golden/\(name).txt")
+        let actual = screen + "\n"
+        if ProcessInfo.processInfo.environment["CAREPLAN_RECORD_GOLDEN"] == "1" {
+            try! actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            XCTFail("no golden screen \(name).txt: record it with CAREPLAN_RECORD_GOLDEN=1 swift test --filter CareplanScreensTests", file: file, line: line)
+            return
+        }
+        if actual != expected {
+            XCTFail("screen differs from Golden/\(name).txt\n--- expected\n\(expected)--- actual\n\(actual)", file: file, line: line)
+        }
+    }
+
+    /// Adds Siân Wiśniewski through the form and opens her record.
+    func addPatient(nhs: String = "943 476 5919", family: String = "Wiśniewski", given: String = "Siân") {
+        press(.ctrl("a"))
+        type(nhs); press(.tab)
+        type(family); press(.tab)
+        type(given); press(.tab)
+        type("05/03/1961"); press(.tab)
+        type("Breast"); press(.tab)
+        type("C50.9"); press(.tab)
+        type("01/09/2026")
+        press(.ctrl("s"))
+    }
+
+    /// From a patient's record: a new assessment, on the checklist.
+    func startAssessment() {
+        press(.text("n"))
+        press(.ctrl("s"))
+    }
+
+    var assessment: Assessment? { program.session.assessment }
+}
