@@ -56,7 +56,7 @@ let package = Package(
         ),
         .target(name: "CareplanExport", dependencies: ["CareplanCore", "TermUI", "CPangoCairo"]),
         .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport"]),
-        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore"]),
+        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore"], exclude: ["Golden"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI"]),
