@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "careplan", targets: ["careplan"]),
+        .executable(name: "careplan-bench", targets: ["careplan-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -41,11 +42,20 @@ let package = Package(
         .executableTarget(
             name: "careplan",
             dependencies: [
-                "CareplanCore", "TermUI", "CareplanScreens", "CursesBackend",
+                "CareplanCore", "TermUI", "CareplanScreens", "CursesBackend", "CareplanExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Exports (issue 3): PDF through Pango and Cairo, plain text, FHIR R4.
+        .systemLibrary(
+            name: "CPangoCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev"])]
+        ),
+        .target(name: "CareplanExport", dependencies: ["CareplanCore", "TermUI", "CPangoCairo"]),
+        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport"]),
+        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore"], exclude: ["Golden"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI"]),

@@ -165,6 +165,22 @@ public final class CareStore: Sendable {
                 CREATE INDEX agreed_action_assessment ON agreed_action(assessment_id);
                 """)
         }
+        m.registerMigration("v2: export log") { db in
+            // Every export and print of a plan: the audit trail of who took patient data out of the store.
+            try db.execute(sql: """
+                CREATE TABLE export_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
+                    format TEXT NOT NULL,
+                    destination TEXT NOT NULL DEFAULT '',
+                    exported_by TEXT NOT NULL,
+                    exported_at DATETIME NOT NULL,
+                    plan_version INTEGER NOT NULL,
+                    plan_status TEXT NOT NULL
+                );
+                CREATE INDEX export_log_assessment ON export_log(assessment_id, id);
+                """)
+        }
         return m
     }
 

@@ -1,0 +1,272 @@
+import CareplanCore
+import Foundation
+
+/// Everything a printed, mailed or exchanged plan shows, built once from the store's records, the catalogue
+/// and the service directory. The text and PDF renderers both walk `sections` (one place decides what a plan
+/// says and in which order); the FHIR export reads the typed fields.
+///
+/// A locked (agreed) plan's document depends only on the records: no clock is read, so it renders to the
+/// same bytes every time. A draft may carry the time it was printed.
+public struct PlanDocument: Sendable {
+    /// What the header of every page shows, so a loose page can be matched to its patient.
+    public struct Identity: Sendable, Equatable {
+        /// `SMITH, Jane`
+        public var name: String
+        /// `943 476 5919`
+        public var nhsNumber: String
+        /// `05 Mar 1961`
+        public var dateOfBirth: String
+    }
+
+    public struct ConcernRow: Sendable, Equatable {
+        public var key: String
+        public var label: String
+        public var categoryTitle: String
+        public var score: Int?
+        public var discussed: Bool
+    }
+
+    public struct ActionRow: Sendable, Equatable {
+        public var what: String
+        public var who: String
+        public var owner: ActionOwner
+        public var due: LocalDate?
+        /// The service signposted or referred to, if any.
+        public var service: ServiceDirectory.Service?
+    }
+
+    public struct DiscussedConcern: Sendable, Equatable {
+        public var concern: ConcernRow
+        public var note: String
+        public var actions: [ActionRow]
+    }
+
+    public struct SignpostRow: Sendable, Equatable {
+        public var service: ServiceDirectory.Service
+        /// The concerns (labels) it was signposted for.
+        public var forConcerns: [String]
+    }
+
+    // MARK: The plan's content
+
+    public var title: String
+    public var identity: Identity
+    public var patient: Patient
+    public var assessment: Assessment
+    public var catalogueTitle: String
+    public var isDraft: Bool
+    /// Only drafts carry a print time; a locked plan's content never depends on when it was exported.
+    public var printedAt: Date?
+    /// Rated concerns (not the lifestyle and information section), in care-planning order.
+    public var concerns: [ConcernRow]
+    /// The concerns chosen for the conversation, in order, with what was discussed and agreed.
+    public var discussed: [DiscussedConcern]
+    /// The lifestyle and information section: topics raised, what was given, actions.
+    public var information: [DiscussedConcern]
+    public var signposted: [SignpostRow]
+    /// The sections as both printed renderers lay them out.
+    public private(set) var sections: [Section] = []
+
+    /// - Parameter printedAt: the print time, shown on drafts only (ignored for an agreed plan).
+    public init(assessment: Assessment, patient: Patient, catalogue: ConcernCatalogue?, services: ServiceDirectory, printedAt: Date? = nil) {
+        self.title = "Personalised Care and Support Plan"
+        self.assessment = assessment
+        self.patient = patient
+        self.identity = Identity(name: patient.displayName, nhsNumber: patient.nhsNumber.formatted, dateOfBirth: patient.dateOfBirth.display)
+        self.catalogueTitle = catalogue.map { "\($0.title) (\($0.id) \($0.version))" } ?? "\(assessment.catalogueId) \(assessment.catalogueVersion)"
+        self.isDraft = !assessment.isLocked
+        self.printedAt = assessment.isLocked ? nil : printedAt
+
+        func categoryTitle(_ id: String) -> String { catalogue?.category(id)?.title ?? id }
+        func isInformation(_ c: ConcernEntry) -> Bool { catalogue?.category(c.categoryId)?.isInformation ?? false }
+        func row(_ c: ConcernEntry) -> ConcernRow {
+            ConcernRow(key: c.key, label: c.label, categoryTitle: categoryTitle(c.categoryId), score: c.score, discussed: c.discuss)
+        }
+        func actions(_ key: String) -> [ActionRow] {
+            assessment.actions(for: key).map { a in
+                ActionRow(what: a.what, who: a.ownerDescription, owner: a.owner, due: a.due, service: a.serviceId.flatMap(services.service))
+            }
+        }
+        let ordered = assessment.prioritisedConcerns
+        concerns = ordered.filter { !isInformation($0) }.map(row)
+        discussed = ordered.filter { !isInformation($0) && $0.discuss }.map { DiscussedConcern(concern: row($0), note: $0.note, actions: actions($0.key)) }
+        information = ordered.filter(isInformation).map { DiscussedConcern(concern: row($0), note: $0.note, actions: actions($0.key)) }
+        var signposts: [String: SignpostRow] = [:]
+        var order: [String] = []
+        for c in ordered {
+            for a in assessment.actions(for: c.key) {
+                guard let id = a.serviceId, let s = services.service(id) else { continue }
+                if signposts[id] == nil { signposts[id] = SignpostRow(service: s, forConcerns: []); order.append(id) }
+                if !signposts[id]!.forConcerns.contains(c.label) { signposts[id]!.forConcerns.append(c.label) }
+            }
+        }
+        signposted = order.map { signposts[$0]! }
+        sections = makeSections()
+    }
+
+    // MARK: Labels shared by every format
+
+    public var statusLine: String {
+        switch assessment.status {
+        case .inProgress: return "DRAFT: not yet agreed"
+        case .agreed: return "Agreed and locked"
+        case .superseded: return "Agreed, since replaced by a newer version"
+        }
+    }
+
+    /// `Agreed 05 Mar 2024 by Jo Bloggs (Clinical nurse specialist)`
+    public var agreedDate: LocalDate? { assessment.agreedAt.map { LocalDate($0, calendar: PlanDocument.ukCalendar) } }
+
+    /// Dates and times on a plan are UK dates, whatever zone the terminal is set to.
+    static let ukCalendar: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "Europe/London") ?? TimeZone(secondsFromGMT: 0)!
+        return c
+    }()
+
+    static func timeText(_ d: Date) -> String {
+        let c = ukCalendar.dateComponents([.hour, .minute], from: d)
+        return LocalDate(d, calendar: ukCalendar).display + String(format: " %02d:%02d", c.hour ?? 0, c.minute ?? 0)
+    }
+
+    public static func scoreText(_ s: Int?) -> String { s.map { "\($0)/10" } ?? "not rated" }
+
+    public static func dueText(_ d: LocalDate?) -> String { d?.display ?? "no date set" }
+
+    /// One line for a footer: `Version 2 · agreed 05 Mar 2024` or `DRAFT version 1 · printed 05 Mar 2024 14:05`.
+    public var footerLine: String {
+        if isDraft {
+            return "DRAFT, version \(assessment.version)" + (printedAt.map { " · printed \(PlanDocument.timeText($0))" } ?? "")
+        }
+        return "Version \(assessment.version) · agreed" + (agreedDate.map { " \($0.display)" } ?? "") + " · plan reference \(assessment.id)"
+    }
+
+    // MARK: Sections
+
+    private func makeSections() -> [Section] {
+        let a = assessment
+        var out: [Section] = []
+
+        var about: [Block] = [.fields([
+            Field("Name", "\(patient.givenName) \(patient.familyName)"),
+            Field("NHS number", identity.nhsNumber),
+            Field("Date of birth", identity.dateOfBirth),
+        ] + (patient.diagnosis.isEmpty ? [] : [Field("Diagnosis", patient.diagnosis
+            + (patient.diagnosisCode.isEmpty ? "" : " (\(patient.diagnosisCode))")
+            + (patient.diagnosisDate.map { ", diagnosed \($0.display)" } ?? ""))]) + [
+            Field("Assessment", "\(a.date.display), \(a.pathwayPoint.label.lowercased())"),
+            Field("Checklist completed by", a.completedBy.label),
+        ])]
+        about.append(.subheading("What matters to me"))
+        about.append(a.whatMattersToMe.isEmpty ? .remark("Not recorded.") : .paragraph(a.whatMattersToMe))
+        out.append(Section(title: "About me", blocks: about))
+
+        var concernBlocks: [Block] = [.fields([Field("Overall distress score", a.distressScore.map {
+            "\($0) out of 10" + ($0 >= 4 ? " (significant distress)" : "")
+        } ?? "not recorded")])]
+        if concerns.isEmpty {
+            concernBlocks.append(.remark("No concerns were recorded."))
+        } else {
+            concernBlocks.append(.table(Table(
+                columns: [Column("#", weight: 0.05, align: .right), Column("Concern", weight: 0.41), Column("Category", weight: 0.33),
+                          Column("Score", weight: 0.09, align: .right), Column("Discussed", weight: 0.12)],
+                rows: concerns.enumerated().map { i, c in
+                    ["\(i + 1)", c.label, c.categoryTitle, PlanDocument.scoreText(c.score), c.discussed ? "yes" : ""]
+                })))
+        }
+        out.append(Section(title: "My concerns", blocks: concernBlocks))
+
+        var talk: [Block] = []
+        if discussed.isEmpty { talk.append(.remark("No concerns have been chosen for discussion yet.")) }
+        for (i, d) in discussed.enumerated() {
+            talk.append(.subheading("\(i + 1). \(d.concern.label) (score \(PlanDocument.scoreText(d.concern.score)))"))
+            talk += Self.discussionBlocks(d)
+        }
+        out.append(Section(title: "What we discussed and agreed", blocks: talk))
+
+        var info: [Block] = []
+        if information.isEmpty && signposted.isEmpty { info.append(.remark("None recorded.")) }
+        for d in information {
+            info.append(.subheading(d.concern.label))
+            info += Self.discussionBlocks(d)
+        }
+        if !signposted.isEmpty {
+            info.append(.subheading("Services signposted or referred to"))
+            info.append(.table(Table(
+                columns: [Column("Service", weight: 0.3), Column("Contact", weight: 0.4), Column("For", weight: 0.3)],
+                rows: signposted.map { [$0.service.name, $0.service.contact, $0.forConcerns.joined(separator: ", ")] })))
+        }
+        out.append(Section(title: "Information and support", blocks: info))
+
+        out.append(Section(title: "Review", blocks: [.fields([Field("Review date", a.reviewDate?.display ?? "not set")])]))
+
+        var who: [Field] = [Field("Checklist completed by", a.completedBy.label)]
+        if !a.createdBy.isEmpty { who.append(Field("Assessment recorded by", a.createdBy)) }
+        if a.isLocked {
+            who.append(Field("Agreed by", a.agreedBy.isEmpty ? "not recorded" : a.agreedBy))
+            who.append(Field("Role", a.agreedRole?.label ?? "not recorded"))
+            who.append(Field("Date agreed", agreedDate?.display ?? "not recorded"))
+        } else {
+            who.append(Field("Agreed by", "not yet agreed"))
+        }
+        out.append(Section(title: "Who was involved", blocks: [.fields(who),
+            .remark("Copies: patient, clinical record, GP.")]))
+
+        var status: [Field] = [Field("Status", statusLine), Field("Version", "\(a.version)"), Field("Plan reference", "\(a.id)")]
+        if let printedAt { status.append(Field("Printed", PlanDocument.timeText(printedAt))) }
+        status.append(Field("Checklist", catalogueTitle))
+        out.append(Section(title: "Plan status", blocks: [.fields(status)]))
+        return out
+    }
+
+    static func discussionBlocks(_ d: DiscussedConcern) -> [Block] {
+        var b: [Block] = [d.note.isEmpty ? .remark("No notes recorded.") : .paragraph(d.note)]
+        if d.actions.isEmpty {
+            b.append(.remark("No actions agreed."))
+        } else {
+            b.append(.table(Table(
+                columns: [Column("Agreed action", weight: 0.56), Column("Who", weight: 0.24), Column("By when", weight: 0.2)],
+                rows: d.actions.map { a in
+                    [a.what + (a.service.map { "\nService: \($0.name), \($0.contact)" } ?? ""), a.who, dueText(a.due)]
+                })))
+        }
+        return b
+    }
+}
+
+// MARK: - The layout-neutral shape of a plan
+
+public struct Section: Sendable, Equatable {
+    public var title: String
+    public var blocks: [Block]
+}
+
+public struct Field: Sendable, Equatable {
+    public var label: String
+    public var value: String
+    public init(_ label: String, _ value: String) { self.label = label; self.value = value }
+}
+
+public enum Block: Sendable, Equatable {
+    case fields([Field])
+    case subheading(String)
+    /// The patient's or clinician's own words (can be long, any script).
+    case paragraph(String)
+    /// A line of the plan's own wording ("No actions agreed.").
+    case remark(String)
+    case table(Table)
+}
+
+public struct Column: Sendable, Equatable {
+    public enum Align: Sendable { case left, right }
+    public var title: String
+    /// Share of the width (the columns' weights add up to 1).
+    public var weight: Double
+    public var align: Align
+    public init(_ title: String, weight: Double, align: Align = .left) { self.title = title; self.weight = weight; self.align = align }
+}
+
+public struct Table: Sendable, Equatable {
+    public var columns: [Column]
+    public var rows: [[String]]
+}

@@ -1,0 +1,112 @@
+import CareplanCore
+import TermUI
+
+/// The plan as plain text, at most 80 columns wide (counted as a terminal counts them: CJK takes two), for
+/// screens, email bodies and line printers. Walks the same sections as the PDF.
+enum TextRenderer {
+    static let width = 80
+
+    static func render(_ doc: PlanDocument) -> String {
+        var out: [String] = []
+        let rule = String(repeating: "=", count: width)
+        if doc.isDraft { out.append(center("*** DRAFT: NOT YET AGREED ***")) }
+        out.append(rule)
+        out.append(center(doc.title.uppercased()))
+        let identity = "\(doc.identity.name)   NHS number \(doc.identity.nhsNumber)   Born \(doc.identity.dateOfBirth)"
+        out += (DisplayWidth.of(identity) <= width ? [identity] : wrap(identity, width: width)).map(center)
+        out.append(rule)
+        for section in doc.sections {
+            out.append("")
+            out.append(section.title.uppercased())
+            out.append(String(repeating: "-", count: DisplayWidth.of(section.title)))
+            for block in section.blocks { out += lines(block) }
+        }
+        out.append("")
+        out.append(rule)
+        out += wrap(doc.footerLine, width: width)
+        if doc.isDraft { out.append(center("*** DRAFT: NOT YET AGREED ***")) }
+        return out.map { trimRight($0) }.joined(separator: "\n") + "\n"
+    }
+
+    static func lines(_ block: Block) -> [String] {
+        switch block {
+        case .fields(let fields):
+            let labelWidth = min(26, (fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 1)
+            return fields.flatMap { f -> [String] in
+                let label = DisplayWidth.pad(f.label + ":", to: labelWidth + 1)
+                let body = wrap(f.value, width: width - labelWidth - 1)
+                return body.enumerated().map { i, l in (i == 0 ? label : String(repeating: " ", count: labelWidth + 1)) + l }
+            }
+        case .subheading(let s):
+            return [""] + wrap(s, width: width)
+        case .paragraph(let s), .remark(let s):
+            return wrap(s, width: width)
+        case .table(let t):
+            return table(t)
+        }
+    }
+
+    /// Columns separated by two spaces; each cell wraps inside its column; a rule under the heading.
+    static func table(_ t: Table) -> [String] {
+        let gap = 2
+        let available = width - gap * (t.columns.count - 1)
+        var widths = t.columns.map { max(3, Int(($0.weight * Double(available)).rounded(.down))) }
+        widths[widths.count - 1] += available - widths.reduce(0, +)
+        func row(_ cells: [String]) -> [String] {
+            let wrapped = zip(cells, widths).map { wrap($0, width: $1) }
+            let height = wrapped.map(\.count).max() ?? 1
+            return (0..<height).map { line in
+                (0..<t.columns.count).map { c -> String in
+                    let text = line < wrapped[c].count ? wrapped[c][line] : ""
+                    let pad = String(repeating: " ", count: max(0, widths[c] - DisplayWidth.of(text)))
+                    return t.columns[c].align == .right ? pad + text : text + pad
+                }.joined(separator: String(repeating: " ", count: gap))
+            }
+        }
+        var out = row(t.columns.map(\.title))
+        out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: String(repeating: " ", count: gap)))
+        for r in t.rows { out += row(r) }
+        return out
+    }
+
+    /// Word wrap to `width` display columns; paragraphs (newlines) kept; a word longer than the line is
+    /// broken at the column (a 200-character URL must not push the text off the paper).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var out: [String] = []
+        for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            var lineWidth = 0
+            for word in para.split(separator: " ", omittingEmptySubsequences: true) {
+                var w = String(word)
+                var ww = DisplayWidth.of(w)
+                if lineWidth > 0 && lineWidth + 1 + ww <= width {
+                    line += " " + w; lineWidth += 1 + ww; continue
+                }
+                if lineWidth > 0 { out.append(line); line = ""; lineWidth = 0 }
+                while ww > width {
+                    let head = DisplayWidth.prefix(w, fitting: width)
+                    if head.isEmpty { break }  // a single character wider than the column: let it stand
+                    out.append(head)
+                    w = String(w.dropFirst(head.count))
+                    ww = DisplayWidth.of(w)
+                }
+                line = w; lineWidth = ww
+            }
+            out.append(line)
+        }
+        return out
+    }
+
+    static func displayWidth(_ s: some StringProtocol) -> Int { DisplayWidth.of(s) }
+
+    static func center(_ s: String) -> String {
+        let w = DisplayWidth.of(s)
+        return w >= width ? s : String(repeating: " ", count: (width - w) / 2) + s
+    }
+
+    static func trimRight(_ s: String) -> String {
+        var t = Substring(s)
+        while t.last == " " { t.removeLast() }
+        return String(t)
+    }
+}

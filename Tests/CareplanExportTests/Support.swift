@@ -1,0 +1,74 @@
+import CareplanCore
+@testable import CareplanExport
+import Foundation
+import XCTest
+
+/// The repository root (Screens/ and Resources/), found from this file.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+let testConfiguration: Configuration = {
+    let kinds: Set<String> = ["patient-register", "patient-form", "patient-record", "assessment-start", "concern-checklist",
+                              "prioritise", "conversation-notes", "agreed-actions", "plan-review"]
+    switch Configuration.load(root: repositoryRoot, knownKinds: ["*": kinds], requiredKinds: [:]) {
+    case .success(let c): return c
+    case .failure(let e): fatalError("configuration: \(e)")
+    }
+}()
+
+var catalogue: ConcernCatalogue { testConfiguration.catalogues["ncat-hna"]! }
+
+/// A store holding one sample plan, and that plan's document.
+func sample(_ kind: SamplePlans.Kind, agreed: Bool, printedAt: Date? = nil) throws -> (CareStore, PlanDocument) {
+    let store = try CareStore()
+    let id = try SamplePlans.add(kind, to: store, catalogue: catalogue, services: testConfiguration.services, agreed: agreed)
+    let a = try store.assessment(id: id)!
+    let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue,
+                           services: testConfiguration.services, printedAt: printedAt)
+    return (store, doc)
+}
+
+/// A fresh folder under the temporary directory.
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("careplan-export-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@discardableResult
+func runTool(_ tool: String, _ args: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = [tool] + args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The text of each page of a PDF, through poppler's pdftotext (apt-get install poppler-utils).
+func pdfPages(_ data: Data, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let url = folder.appendingPathComponent("plan.pdf")
+    try data.write(to: url)
+    let (status, text) = try runTool("pdftotext", ["-enc", "UTF-8", url.path, "-"])
+    XCTAssertEqual(status, 0, "pdftotext failed (is poppler-utils installed?)", file: file, line: line)
+    var pages = text.components(separatedBy: "\u{0C}")
+    if pages.last?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { pages.removeLast() }
+    return pages
+}
+
+/// Text with runs of white space made one space (pdftotext wraps lines where the PDF does).
+func squeezed(_ s: String) -> String {
+    s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).joined(separator: " ")
+}
+
+/// Keeps sample PDFs for a person to look at: `CAREPLAN_EXPORT_SAMPLES=/tmp/samples swift test`.
+func keepSample(_ data: Data, _ name: String) {
+    guard let dir = ProcessInfo.processInfo.environment["CAREPLAN_EXPORT_SAMPLES"], !dir.isEmpty else { return }
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try? data.write(to: URL(fileURLWithPath: dir).appendingPathComponent(name))
+}
