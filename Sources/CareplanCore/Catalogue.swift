@@ -34,6 +34,16 @@ public struct ConcernCatalogue: Sendable, Equatable {
 
     public func category(_ id: String) -> Category? { categories.first { $0.id == id } }
 
+    /// The category id of concerns in the patient's own words, and how screens and plans title them.
+    public static let ownWordsCategory = "other"
+    public static let ownWordsTitle = "In the patient's own words"
+
+    /// The heading a concern is shown under: its category's title, or the own-words heading.
+    public func categoryTitle(of concern: ConcernEntry) -> String {
+        if concern.isOwnWords || concern.categoryId == Self.ownWordsCategory { return Self.ownWordsTitle }
+        return category(concern.categoryId)?.title ?? concern.categoryId
+    }
+
     public static func load(from url: URL, displayPath: String) -> Result<ConcernCatalogue, ConfigErrors> {
         let r = ConfigReader(file: displayPath)
         guard let root = r.root(ofFileAt: url) else { return .failure(ConfigErrors(r.problems)) }

@@ -77,10 +77,9 @@ public struct PlanDocument: Sendable {
         self.isDraft = !assessment.isLocked
         self.printedAt = assessment.isLocked ? nil : printedAt
 
-        func categoryTitle(_ id: String) -> String { catalogue?.category(id)?.title ?? id }
         func isInformation(_ c: ConcernEntry) -> Bool { catalogue?.category(c.categoryId)?.isInformation ?? false }
         func row(_ c: ConcernEntry) -> ConcernRow {
-            ConcernRow(key: c.key, label: c.label, categoryTitle: categoryTitle(c.categoryId), score: c.score, discussed: c.discuss)
+            ConcernRow(key: c.key, label: c.label, categoryTitle: catalogue?.categoryTitle(of: c) ?? c.categoryId, score: c.score, discussed: c.discuss)
         }
         func actions(_ key: String) -> [ActionRow] {
             assessment.actions(for: key).map { a in

@@ -45,7 +45,7 @@ struct ChecklistScreen: Screen {
         }
         let own = (s.assessment?.concerns ?? []).filter(\.isOwnWords).sorted { $0.key < $1.key }
             .filter { needle.isEmpty || ChecklistScreen.fold($0.label).contains(needle) }
-        rows.append(.heading("In the patient's own words"))
+        rows.append(.heading(ConcernCatalogue.ownWordsTitle))
         rows += own.map { .ownWords(key: $0.key, label: $0.label) }
         rows.append(.addOwnWords)
         rows.append(.heading("Overall"))
@@ -92,13 +92,13 @@ struct ChecklistScreen: Screen {
             guard let row else { break }
             switch row {
             case .item(let c, let id, let label): toggle(key: id, category: c, label: label, s)
-            case .ownWords(let k, let label): toggle(key: k, category: "other", label: label, s)
+            case .ownWords(let k, let label): toggle(key: k, category: ConcernCatalogue.ownWordsCategory, label: label, s)
             case .addOwnWords: adding = TextField("", maxLength: Limits.concernText)
             case .distress: s.say("Type 0 to 9 (1 then 0 for 10), or + and -, to give the distress score; Del clears it")
             case .heading: break
             }
         case .delete:
-            if case .ownWords(let k, let label)? = row { toggle(key: k, category: "other", label: label, s) }
+            if case .ownWords(let k, let label)? = row { toggle(key: k, category: ConcernCatalogue.ownWordsCategory, label: label, s) }
             if case .distress? = row { _ = s.apply(.setDistress(nil)) }
         case .text(let t) where t.count == 1 && t.first!.isNumber && t.first!.isASCII:
             var n = Int(t)!
@@ -196,7 +196,7 @@ struct ChecklistScreen: Screen {
             guard let a = s.assessment else { return .stay }
             let next = (a.concerns.compactMap { $0.isOwnWords ? Int($0.key.dropFirst(6)) : nil }.max() ?? 0) + 1
             let key = "other-\(next)"
-            if s.apply(.setConcern(ConcernEntry(key: key, categoryId: "other", label: text))) {
+            if s.apply(.setConcern(ConcernEntry(key: key, categoryId: ConcernCatalogue.ownWordsCategory, label: text))) {
                 adding = nil
                 s.say("Added: now rate it 0 to 10", .success)
                 let all = rows(s)

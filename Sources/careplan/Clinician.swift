@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareplanCore
+import CareplanExport
 import CareplanScreens
 import CursesBackend
 import Foundation
@@ -32,11 +33,24 @@ struct Clinician: ParsableCommand {
                 throw CLIError("careplan needs an interactive terminal (\(error))")
             }
             let program = Program(store: store, configuration: config, user: user, size: terminal.size, now: Date())
+            // Exports from the review screen go where `careplan export` puts them by default: the current folder.
             let effects = EffectRunner { effect, session in
+                let target: String, format: ExportFormat, print: Bool
                 switch effect {
-                case .quit: break
-                case .export, .print:
-                    session.say("Exporting from this screen is not available yet: use `careplan export` when it is", .error)
+                case .quit: return
+                case .export(let id, let name):
+                    target = String(id); format = ExportFormat(rawValue: name) ?? .pdf; print = false
+                case .print(let id):
+                    target = String(id); format = .pdf; print = true
+                }
+                var said: [String] = []
+                do {
+                    try runExport(target: target, format: format, paper: .a4, output: nil, print: print, store: store,
+                                  configuration: config, user: user, now: Date(), say: { said.append($0) })
+                    session.say(said.joined(separator: ". "), .success)
+                    log.info("exported", metadata: ["assessment": "\(target)", "format": "\(format.rawValue)", "print": "\(print)"])
+                } catch {
+                    session.say((said + [String(describing: error)]).joined(separator: ". "), .error)
                 }
             }
             return RunLoop(program: program, terminal: terminal, effects: effects, log: log).run()
