@@ -45,19 +45,11 @@ public struct ConcernCatalogue: Sendable, Equatable {
     }
 
     public static func load(from url: URL, displayPath: String) -> Result<ConcernCatalogue, ConfigErrors> {
-        let r = ConfigReader(file: displayPath)
-        guard let root = r.root(ofFileAt: url) else { return .failure(ConfigErrors(r.problems)) }
-        let catalogue = parse(root, r)
-        if let catalogue, r.problems.isEmpty { return .success(catalogue) }
-        return .failure(ConfigErrors(r.problems))
+        ConfigReader.load(.file(url), displayPath: displayPath, parse: parse)
     }
 
     public static func parse(text: String, displayPath: String) -> Result<ConcernCatalogue, ConfigErrors> {
-        let r = ConfigReader(file: displayPath)
-        guard let root = r.root(ofText: text) else { return .failure(ConfigErrors(r.problems)) }
-        let catalogue = parse(root, r)
-        if let catalogue, r.problems.isEmpty { return .success(catalogue) }
-        return .failure(ConfigErrors(r.problems))
+        ConfigReader.load(.text(text), displayPath: displayPath, parse: parse)
     }
 
     static func parse(_ root: Node, _ r: ConfigReader) -> ConcernCatalogue? {
@@ -131,11 +123,7 @@ public struct ServiceDirectory: Sendable, Equatable {
     }
 
     public static func load(from url: URL, displayPath: String) -> Result<ServiceDirectory, ConfigErrors> {
-        let r = ConfigReader(file: displayPath)
-        guard let root = r.root(ofFileAt: url) else { return .failure(ConfigErrors(r.problems)) }
-        let dir = parse(root, r)
-        if let dir, r.problems.isEmpty { return .success(dir) }
-        return .failure(ConfigErrors(r.problems))
+        ConfigReader.load(.file(url), displayPath: displayPath, parse: parse)
     }
 
     static func parse(_ root: Node, _ r: ConfigReader) -> ServiceDirectory? {

@@ -35,6 +35,27 @@ final class ConfigReader {
 
     init(file: String) { self.file = file }
 
+    /// Where a document comes from: a file, or text (tests, and files already read).
+    enum Source {
+        case file(URL)
+        case text(String)
+    }
+
+    /// Reads a document and parses it with `parse`, which reports problems as it goes; the value is
+    /// returned only if there were none.
+    static func load<T>(_ source: Source, displayPath: String, parse: (Node, ConfigReader) -> T?) -> Result<T, ConfigErrors> {
+        let r = ConfigReader(file: displayPath)
+        let root: Node?
+        switch source {
+        case .file(let url): root = r.root(ofFileAt: url)
+        case .text(let text): root = r.root(ofText: text)
+        }
+        guard let root else { return .failure(ConfigErrors(r.problems)) }
+        let value = parse(root, r)
+        if let value, r.problems.isEmpty { return .success(value) }
+        return .failure(ConfigErrors(r.problems))
+    }
+
     /// Parses the file; a syntax error becomes a problem at its line.
     func root(ofFileAt url: URL) -> Node? {
         let text: String

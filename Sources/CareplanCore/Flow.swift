@@ -33,20 +33,11 @@ public struct Flow: Sendable, Equatable {
 
     /// `knownKinds`: the screen kinds the application implements; `requiredKinds`: the ones it must route to.
     public static func load(from url: URL, displayPath: String, knownKinds: Set<String>, requiredKinds: Set<String>) -> Result<Flow, ConfigErrors> {
-        let r = ConfigReader(file: displayPath)
-        guard let root = r.root(ofFileAt: url) else { return .failure(ConfigErrors(r.problems)) }
-        return finish(parse(root, r, knownKinds: knownKinds, requiredKinds: requiredKinds), r)
+        ConfigReader.load(.file(url), displayPath: displayPath) { parse($0, $1, knownKinds: knownKinds, requiredKinds: requiredKinds) }
     }
 
     public static func parse(text: String, displayPath: String, knownKinds: Set<String>, requiredKinds: Set<String>) -> Result<Flow, ConfigErrors> {
-        let r = ConfigReader(file: displayPath)
-        guard let root = r.root(ofText: text) else { return .failure(ConfigErrors(r.problems)) }
-        return finish(parse(root, r, knownKinds: knownKinds, requiredKinds: requiredKinds), r)
-    }
-
-    private static func finish(_ flow: Flow?, _ r: ConfigReader) -> Result<Flow, ConfigErrors> {
-        if let flow, r.problems.isEmpty { return .success(flow) }
-        return .failure(ConfigErrors(r.problems))
+        ConfigReader.load(.text(text), displayPath: displayPath) { parse($0, $1, knownKinds: knownKinds, requiredKinds: requiredKinds) }
     }
 
     static func parse(_ root: Node, _ r: ConfigReader, knownKinds: Set<String>, requiredKinds: Set<String>) -> Flow? {
