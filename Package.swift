@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "CareplanText"),
@@ -28,6 +29,8 @@ let package = Package(
                 "CareplanText",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(name: "CWidth"),
@@ -55,7 +58,7 @@ let package = Package(
         ),
         .target(name: "CareplanExport", dependencies: ["CareplanCore", "TermUI", "CPangoCairo"]),
         .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport"]),
-        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore"], exclude: ["Golden"]),
+        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanScreens"], exclude: ["Golden"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI"]),

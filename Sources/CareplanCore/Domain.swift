@@ -221,13 +221,17 @@ public struct Assessment: Hashable, Sendable {
     public var revision: Int
     public var concerns: [ConcernEntry]
     public var actions: [AgreedAction]
+    /// When the patient sent a self-completed checklist from the kiosk; nil for assessments done with a clinician.
+    public var submittedAt: Date?
+    /// "Anything else you want to tell us", from the kiosk.
+    public var patientMessage: String
 
     public init(id: Int64, patientId: Int64, pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate,
                 status: AssessmentStatus = .inProgress, catalogueId: String, catalogueVersion: String,
                 distressScore: Int? = nil, whatMattersToMe: String = "", reviewDate: LocalDate? = nil,
                 agreedBy: String = "", agreedRole: StaffRole? = nil, agreedAt: Date? = nil, version: Int = 1,
                 previousId: Int64? = nil, createdBy: String = "", createdAt: Date, updatedAt: Date, revision: Int = 0,
-                concerns: [ConcernEntry] = [], actions: [AgreedAction] = []) {
+                concerns: [ConcernEntry] = [], actions: [AgreedAction] = [], submittedAt: Date? = nil, patientMessage: String = "") {
         self.id = id
         self.patientId = patientId
         self.pathwayPoint = pathwayPoint
@@ -250,7 +254,12 @@ public struct Assessment: Hashable, Sendable {
         self.revision = revision
         self.concerns = concerns
         self.actions = actions
+        self.submittedAt = submittedAt
+        self.patientMessage = patientMessage
     }
+
+    /// A self-assessment sent from the kiosk that no plan has been agreed for yet.
+    public var isWaitingForConversation: Bool { submittedAt != nil && status == .inProgress }
 
     public var isLocked: Bool { status != .inProgress }
 
@@ -293,5 +302,9 @@ public enum AssessmentChange: Equatable, Sendable {
     case saveAction(AgreedAction)
     case deleteAction(id: Int64)
     case setReviewDate(LocalDate?)
+    /// "Anything else you want to tell us" (kiosk).
+    case setPatientMessage(String)
+    /// The patient sends the self-completed checklist to their nurse (kiosk).
+    case submit(at: Date)
     case agree(by: String, role: StaffRole, at: Date, reviewDate: LocalDate)
 }

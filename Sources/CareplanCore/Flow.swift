@@ -21,11 +21,37 @@ public struct Flow: Sendable, Equatable {
         public var stepName: String
     }
 
+    /// Who the flow is for: a clinician at a ward terminal, or a patient at a public kiosk (which cannot be
+    /// left without the staff PIN and returns to its welcome when idle).
+    public enum Mode: String, Sendable, Equatable, CaseIterable { case clinician, kiosk }
+
+    /// Numbers a flow may set, with their defaults.
+    public enum Setting: String, CaseIterable, Sendable {
+        /// Kiosk: seconds without a key before the answers are saved and the kiosk returns to its welcome.
+        case idleSeconds = "idle-seconds"
+        /// Kiosk: how long before that the "are you still there?" warning shows.
+        case idleWarningSeconds = "idle-warning-seconds"
+        /// Clinician: how long a kiosk code issued from a patient's record stays valid.
+        case kioskCodeHours = "kiosk-code-hours"
+
+        public var defaultValue: Int {
+            switch self {
+            case .idleSeconds: return 180
+            case .idleWarningSeconds: return 30
+            case .kioskCodeHours: return 24
+            }
+        }
+    }
+
     public var id: String
     public var title: String
+    public var mode: Mode
     public var catalogue: String
     public var start: String
     public var screens: [Screen]
+    public var settings: [Setting: Int]
+
+    public func setting(_ s: Setting) -> Int { settings[s] ?? s.defaultValue }
 
     public func screen(_ id: String) -> Screen? { screens.first { $0.id == id } }
     public func screen(kind: String) -> Screen? { screens.first { $0.kind == kind } }
@@ -41,7 +67,19 @@ public struct Flow: Sendable, Equatable {
     }
 
     static func parse(_ root: Node, _ r: ConfigReader, knownKinds: Set<String>, requiredKinds: Set<String>) -> Flow? {
-        guard let m = r.mapping(root, "the flow", required: ["id", "title", "catalogue", "start", "screens"]) else { return nil }
+        guard let m = r.mapping(root, "the flow", required: ["id", "title", "catalogue", "start", "screens"], optional: ["mode", "settings"]) else { return nil }
+        var mode = Mode.clinician
+        if let node = m["mode"] {
+            if let v = node.scalar?.string, let parsed = Mode(rawValue: v) { mode = parsed }
+            else { r.report(node, "unknown mode", fix: "use " + Mode.allCases.map(\.rawValue).joined(separator: " or ")) }
+        }
+        var settings: [Setting: Int] = [:]
+        if let node = m["settings"], let sm = r.mapping(node, "the settings", required: [], optional: Setting.allCases.map(\.rawValue)) {
+            for (k, v) in sm {
+                guard let key = k.string.flatMap(Setting.init(rawValue:)) else { continue }  // reported by mapping()
+                if let n = v.int, n > 0 { settings[key] = n } else { r.report(v, "`\(key.rawValue)` should be a whole number above 0", fix: "e.g. `\(key.rawValue): \(key.defaultValue)`") }
+            }
+        }
         let id = r.identifier(m, "id", in: "the flow")
         let title = r.string(m, "title", in: "the flow")
         let catalogue = r.identifier(m, "catalogue", in: "the flow")
@@ -93,6 +131,6 @@ public struct Flow: Sendable, Equatable {
                      fix: "add a screen with `kind: \(kind)`")
         }
         guard let id, let title, let catalogue, let start else { return nil }
-        return Flow(id: id, title: title, catalogue: catalogue, start: start, screens: screens)
+        return Flow(id: id, title: title, mode: mode, catalogue: catalogue, start: start, screens: screens, settings: settings)
     }
 }

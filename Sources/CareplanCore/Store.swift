@@ -181,6 +181,30 @@ public final class CareStore: Sendable {
                 CREATE INDEX export_log_assessment ON export_log(assessment_id, id);
                 """)
         }
+        m.registerMigration("v3: kiosk codes, staff PIN, self-assessments") { db in
+            try db.execute(sql: """
+                ALTER TABLE assessment ADD COLUMN submitted_at DATETIME;
+                ALTER TABLE assessment ADD COLUMN patient_message TEXT NOT NULL DEFAULT '';
+                CREATE INDEX assessment_waiting ON assessment(submitted_at) WHERE submitted_at IS NOT NULL;
+                CREATE TABLE kiosk_code (
+                    code_hash TEXT PRIMARY KEY,
+                    assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
+                    issued_by TEXT NOT NULL,
+                    issued_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    used_at DATETIME
+                );
+                CREATE TABLE failed_attempt (
+                    kind TEXT NOT NULL,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX failed_attempt_kind ON failed_attempt(kind, at);
+                CREATE TABLE setting (
+                    name TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 
@@ -414,7 +438,8 @@ public final class CareStore: Sendable {
             reviewDate: (r["review_date"] as String?).flatMap { LocalDate(iso: $0) }, agreedBy: r["agreed_by"],
             agreedRole: (r["agreed_role"] as String?).flatMap(StaffRole.init(rawValue:)), agreedAt: r["agreed_at"],
             version: r["version"], previousId: r["previous_id"], createdBy: r["created_by"], createdAt: r["created_at"],
-            updatedAt: r["updated_at"], revision: r["revision"], concerns: concerns, actions: actions)
+            updatedAt: r["updated_at"], revision: r["revision"], concerns: concerns, actions: actions,
+            submittedAt: r["submitted_at"], patientMessage: r["patient_message"])
     }
 
     /// Applies one change to an assessment last read at `expectedRevision`, in one durable transaction,
@@ -477,6 +502,11 @@ public final class CareStore: Sendable {
             }
         case .deleteAction(let actionId):
             try db.execute(sql: "DELETE FROM agreed_action WHERE id = ? AND assessment_id = ?", arguments: [actionId, id])
+        case .setPatientMessage(let text):
+            try db.execute(sql: "UPDATE assessment SET patient_message = ? WHERE id = ?",
+                           arguments: [TextCleaner.multiLine(String(text.prefix(Limits.note))), id])
+        case .submit(let at):
+            try db.execute(sql: "UPDATE assessment SET submitted_at = ? WHERE id = ?", arguments: [at, id])
         case .setReviewDate(let date):
             try db.execute(sql: "UPDATE assessment SET review_date = ? WHERE id = ?", arguments: [date?.iso, id])
         case let .agree(by, role, at, reviewDate):

@@ -48,12 +48,21 @@ struct PrioritiseScreen: Screen {
             return
         }
         let discussing = list.filter(\.discuss).count
+        var y = area.y
+        if let sent = a.submittedAt {
+            g.put(" Completed by the patient at the kiosk, sent \(RegisterScreen.time(sent))", x: area.x, y: y, style: Style(.warning), maxWidth: area.width)
+            y += 1
+            if !a.patientMessage.isEmpty {
+                let message = "Anything else: “" + a.patientMessage.replacingOccurrences(of: "\n", with: " ") + "”"
+                y = Draw.paragraph(&g, message, x: area.x + 1, y: y, width: area.width - 2, maxY: min(area.bottom - 3, y + 3))
+            }
+        }
         g.put(" \(list.count) concerns · \(discussing) to discuss today" + (a.hasSignificantDistress ? " · distress \(a.distressScore!)/10: significant" : ""),
-              x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
-        g.put(DisplayWidth.truncate("  #  Discuss  Score  Concern", to: area.width), x: area.x, y: area.y + 1, style: Style(.heading))
-        let height = area.height - 2
+              x: area.x, y: y, style: Style(.dim), maxWidth: area.width)
+        g.put(DisplayWidth.truncate("  #  Discuss  Score  Concern", to: area.width), x: area.x, y: y + 1, style: Style(.heading))
+        y += 2
+        let height = area.bottom - y
         let first = ScrollWindow.firstVisible(selected: selected, count: list.count, height: height, previousFirst: 0)
-        var y = area.y + 2
         for (i, c) in list.enumerated().dropFirst(first).prefix(height) {
             let number = String(i + 1)
             let score = c.score.map { String($0) } ?? "--"

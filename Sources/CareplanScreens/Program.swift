@@ -13,6 +13,10 @@ public final class Program {
     var helpScroll: Int?
     /// A pending "leave without saving?" question, and where leaving would go.
     var leaving: Navigation?
+    /// When the last key came (kiosk: for the idle warning and reset).
+    var lastKey: Date
+    /// Kiosk: the screen the staff PIN prompt was opened over, to go back to if it is not given.
+    var beforeStaff: (any Screen)?
 
     /// The smallest size at which screens are drawn; below it, a message asks for a bigger window.
     public static let minimumSize = Size(width: 40, height: 12)
@@ -20,12 +24,13 @@ public final class Program {
     public init(store: CareStore, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date) {
         session = Session(store: store, configuration: configuration, flowId: flowId, user: user, now: now)
         self.size = size
-        screen = RegisterScreen(session)
-        defer { session.contentArea = contentArea }
-        if let start = session.flow.screen(session.flow.start), let kind = ScreenKind(rawValue: start.kind), kind != .patientRegister {
-            screen = Program.make(kind, session) ?? screen
-        }
+        lastKey = now
+        let startKind = session.flow.screen(session.flow.start).flatMap { ScreenKind(rawValue: $0.kind) } ?? .patientRegister
+        screen = Program.make(startKind, session) ?? RegisterScreen(session)
+        session.contentArea = contentArea
     }
+
+    public var isKiosk: Bool { session.flow.mode == .kiosk }
 
     public var currentKind: ScreenKind { screen.kind }
     var flowScreen: Flow.Screen? { session.flow.screen(kind: screen.kind.rawValue) }
@@ -49,6 +54,7 @@ public final class Program {
     public func handle(_ key: Key, now: Date) -> [Effect] {
         session.now = now
         if key == .resize { return [] }
+        lastKey = now
         if helpScroll != nil { handleHelp(key); return [] }
         if let pending = leaving {
             leaving = nil
@@ -59,6 +65,7 @@ public final class Program {
         }
         session.message = nil  // a message lasts until the next key
         session.contentArea = contentArea
+        if isKiosk { return handleKiosk(key) }
         switch key {
         case .ctrl("q"), .ctrl("c"):
             return go(.quit, confirmed: false)
@@ -77,10 +84,74 @@ public final class Program {
         return go(screen.handle(key, session), confirmed: false)
     }
 
-    /// Time passing: saves notes typed a little while ago, so at most a second or two is ever at risk.
-    public func tick(now: Date) {
+    /// Time passing: saves notes typed a little while ago, so at most a second or two is ever at risk;
+    /// on a kiosk left idle, saves the answers and goes back to the welcome with nothing of the patient's left.
+    @discardableResult
+    public func tick(now: Date) -> [Effect] {
         session.now = now
         screen.flush(session, force: false)
+        guard isKiosk, screen.kind != .kioskWelcome else { return [] }
+        if idleFor >= TimeInterval(session.flow.setting(.idleSeconds)) {
+            return resetKiosk()
+        }
+        return []
+    }
+
+    var idleFor: TimeInterval { session.now.timeIntervalSince(lastKey) }
+
+    /// Kiosk: seconds left before the idle reset, when the warning should show.
+    var idleWarning: Int? {
+        guard isKiosk, screen.kind != .kioskWelcome else { return nil }
+        let idle = TimeInterval(session.flow.setting(.idleSeconds))
+        let left = idle - idleFor
+        return left <= TimeInterval(session.flow.setting(.idleWarningSeconds)) ? max(0, Int(left.rounded(.up))) : nil
+    }
+
+    /// Saves what is pending and returns to the welcome, forgetting the patient.
+    func resetKiosk() -> [Effect] {
+        screen.flush(session, force: true)
+        session.patient = nil
+        session.assessment = nil
+        session.kioskPage = nil
+        session.kioskReturnToReview = false
+        session.message = nil
+        helpScroll = nil
+        leaving = nil
+        beforeStaff = nil
+        let start = session.flow.screen(session.flow.start).flatMap { ScreenKind(rawValue: $0.kind) } ?? .kioskWelcome
+        screen = Program.make(start, session) ?? KioskWelcomeScreen(session)
+        return [.resetScreen]
+    }
+
+    /// Keys on a kiosk: no quitting, no way out but the staff PIN (Ctrl-X), help always there.
+    func handleKiosk(_ key: Key) -> [Effect] {
+        switch key {
+        case .ctrl("x"):
+            if screen.kind != .kioskStaff {
+                screen.flush(session, force: true)
+                beforeStaff = screen
+                screen = KioskStaffScreen(session)
+            }
+            return []
+        case .ctrl(_):
+            if screen.kind != .kioskStaff { session.say("Please use the keys shown at the bottom of the screen.") }
+            return []
+        case .function(1):
+            helpScroll = 0
+            return []
+        case .text("?") where !screen.takesText:
+            helpScroll = 0
+            return []
+        default: break
+        }
+        let nav = screen.handle(key, session)
+        if screen.kind == .kioskStaff, nav == .back {
+            if let previous = beforeStaff { screen = previous } else { return resetKiosk() }
+            beforeStaff = nil
+            return []
+        }
+        if nav == .open(.kioskWelcome) { return resetKiosk() }
+        return go(nav, confirmed: true)
     }
 
     /// Saves everything pending, now (before exit on quit, hang-up or terminate).
@@ -121,7 +192,10 @@ public final class Program {
     }
 
     static func make(_ kind: ScreenKind, _ s: Session) -> (any Screen)? {
-        let needsAssessment: Set<ScreenKind> = [.concernChecklist, .prioritise, .conversationNotes, .agreedActions, .planReview]
+        // Only the kinds of the flow's own mode: a kiosk can never open a clinician's screen.
+        guard kind.isKiosk == (s.flow.mode == .kiosk) else { return nil }
+        let needsAssessment: Set<ScreenKind> = [.concernChecklist, .prioritise, .conversationNotes, .agreedActions, .planReview,
+                                                .kioskChecklist, .kioskDistress, .kioskMessage, .kioskReview, .kioskThanks]
         if needsAssessment.contains(kind) && s.assessment == nil {
             s.say("Open or start an assessment first", .error)
             return nil
@@ -140,6 +214,14 @@ public final class Program {
         case .conversationNotes: return NotesScreen(s)
         case .agreedActions: return ActionsScreen(s)
         case .planReview: return ReviewScreen(s)
+        case .kioskWelcome: return KioskWelcomeScreen(s)
+        case .kioskIdentify: return KioskIdentifyScreen(s)
+        case .kioskChecklist: return KioskChecklistScreen(s)
+        case .kioskDistress: return KioskDistressScreen(s)
+        case .kioskMessage: return KioskMessageScreen(s)
+        case .kioskReview: return KioskReviewScreen(s)
+        case .kioskThanks: return KioskThanksScreen(s)
+        case .kioskStaff: return KioskStaffScreen(s)
         }
     }
 
@@ -156,7 +238,10 @@ public final class Program {
         g.fill(x: 0, y: 0, width: size.width, style: Style(.title))
         let title = " \(session.flow.title) · \(info?.title ?? screen.kind.rawValue)"
         var who = ""
-        if let p = session.patient { who = "\(p.displayName) · \(p.nhsNumber.formatted) " }
+        if let p = session.patient {
+            // A kiosk is in a public place: the given name only, never the NHS number.
+            who = isKiosk ? "\(p.givenName) " : "\(p.displayName) · \(p.nhsNumber.formatted) "
+        }
         let whoW = min(DisplayWidth.of(who), max(0, size.width - DisplayWidth.of(title) - 2))
         g.put(DisplayWidth.truncate(title, to: size.width - whoW - 1), x: 0, y: 0, style: Style(.title, bold: true))
         if whoW > 0 { g.put(DisplayWidth.truncate(who, to: whoW), x: size.width - whoW, y: 0, style: Style(.title)) }
@@ -183,6 +268,11 @@ public final class Program {
             let role: Role = m.kind == .error ? .error : m.kind == .success ? .success : .normal
             g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
             g.put(DisplayWidth.truncate(" " + m.text, to: size.width), x: 0, y: size.height - 2, style: Style(role))
+        }
+        if let left = idleWarning {
+            g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))
+            g.put(DisplayWidth.truncate(" Are you still there? Press any key to carry on. Your answers are saved; this screen clears in \(left) s.", to: size.width),
+                  x: 0, y: size.height - 2, style: Style(.warning, bold: true))
         }
         renderKeys(&g, screen.keys(session), y: size.height - 1)
         if let scroll = helpScroll { renderHelp(&g, scroll: scroll) }
@@ -215,7 +305,7 @@ public final class Program {
             if flow.next != nil { all.append(KeyHint("^N", "next")) }
             if flow.back != nil { all.append(KeyHint("^P", "back")) }
         }
-        let tail = " F1 help  ^Q quit"
+        let tail = isKiosk ? " F1 help" : " F1 help  ^Q quit"
         var x = 0
         let limit = size.width - DisplayWidth.of(tail)
         for h in all {
@@ -249,7 +339,7 @@ public final class Program {
         lines.append("  " + DisplayWidth.pad("F1 or ?", to: 12) + "this help")
         if info?.next != nil { lines.append("  " + DisplayWidth.pad("Ctrl-N", to: 12) + "next step") }
         if info?.step == true, info?.back != nil { lines.append("  " + DisplayWidth.pad("Ctrl-P", to: 12) + "previous step") }
-        lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)")
+        if !isKiosk { lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)") }
         return lines
     }
 

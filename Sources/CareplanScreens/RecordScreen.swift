@@ -1,3 +1,4 @@
+import Foundation
 import CareplanCore
 import TermUI
 
@@ -6,13 +7,39 @@ struct RecordScreen: Screen {
     let kind = ScreenKind.patientRecord
     var assessments: [CareStore.AssessmentSummary] = []
     var selected = 0
+    /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
+    var issuing: Form?
+    var issued: KioskCode?
 
-    init(_ s: Session) {
+    init(_ s: Session) { reload(s) }
+
+    mutating func reload(_ s: Session) {
         if let id = s.patient?.id { assessments = s.attempt { try s.store.assessments(patientId: id) } ?? [] }
     }
 
+    var takesText: Bool { issuing?.takesText ?? false }
+
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        if issued != nil { issued = nil; return .stay }  // any key puts the code away
+        if var form = issuing {
+            if key == .escape { issuing = nil; return .stay }
+            let event = form.handle(key)
+            issuing = form
+            guard event == .submit, let patientId = s.patient?.id else { return .stay }
+            let hours = s.flow.setting(.kioskCodeHours)
+            guard let code = s.attempt({
+                try s.store.issueKioskCode(patientId: patientId, pathwayPoint: PathwayPoint.allCases[form.index("point")],
+                                           catalogue: s.catalogue, by: s.user, now: s.now, validFor: TimeInterval(hours) * 3600)
+            }) else { return .stay }
+            issuing = nil
+            issued = code
+            reload(s)
+            return .stay
+        }
         switch key {
+        case .text("k"), .text("K"):
+            issuing = Form([.init("point", "Point of pathway", options: PathwayPoint.allCases.map(\.label),
+                                  note: "←→ to change; Enter issues the code")])
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"): return .open(.assessmentStart)
@@ -30,6 +57,23 @@ struct RecordScreen: Screen {
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let p = s.patient else { return }
+        if let form = issuing {
+            g.put(" Kiosk code for \(p.givenName) \(p.familyName)", x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
+            form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
+            return
+        }
+        if let code = issued {
+            var y = area.y + 1
+            g.put(" Kiosk code for \(p.givenName) \(p.familyName):", x: area.x, y: y, style: Style(.heading, bold: true), maxWidth: area.width)
+            y += 2
+            g.put("   " + code.formatted, x: area.x, y: y, style: Style(.marked, bold: true))
+            y += 2
+            let until = RegisterScreen.time(code.expiresAt)
+            Draw.paragraph(&g, "Give it to the patient with the kiosk. It works once, with their date of birth, until \(until). "
+                           + "Their answers will appear on the patient list as waiting for a care-planning conversation. Any key puts the code away.",
+                           x: area.x + 1, y: y, width: area.width - 2, maxY: area.bottom)
+            return
+        }
         var y = area.y + 1
         let x = area.x + 1, w = area.width - 2
         func line(_ label: String, _ value: String) {
@@ -63,7 +107,9 @@ struct RecordScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", "new assessment"), KeyHint("E", "edit details"), KeyHint("Esc", "patients")]
+        if issuing != nil { return [KeyHint("←→", "change"), KeyHint("Enter", "issue code"), KeyHint("Esc", "cancel")] }
+        if issued != nil { return [KeyHint("any key", "done")] }
+        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", "new assessment"), KeyHint("K", "kiosk code"), KeyHint("E", "edit")]
     }
 }
 

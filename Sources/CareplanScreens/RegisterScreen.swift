@@ -1,4 +1,5 @@
 import CareplanCore
+import Foundation
 import TermUI
 
 /// The patient register: find as you type by name, NHS number or date of birth.
@@ -6,6 +7,9 @@ struct RegisterScreen: Screen {
     let kind = ScreenKind.patientRegister
     var query = TextField("", maxLength: 60)
     var results: [PatientSummary] = []
+    /// Self-assessments sent from the kiosk, listed first while the search is empty.
+    var waiting: [CareStore.WaitingAssessment] = []
+    /// Index into waiting + results.
     var selected = 0
     var first = 0
     var total = 0
@@ -18,18 +22,28 @@ struct RegisterScreen: Screen {
     mutating func search(_ s: Session) {
         total = s.attempt { try s.store.patientCount() } ?? 0
         results = s.attempt { try s.store.searchPatients(query.text, limit: 200) } ?? []
-        selected = min(selected, max(0, results.count - 1))
+        waiting = query.text.isEmpty ? (s.attempt { try s.store.waitingSelfAssessments() } ?? []) : []
+        selected = min(selected, max(0, rowCount - 1))
     }
+
+    var rowCount: Int { waiting.count + results.count }
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
         switch key {
         case .up: selected = max(0, selected - 1)
-        case .down: selected = min(max(0, results.count - 1), selected + 1)
+        case .down: selected = min(max(0, rowCount - 1), selected + 1)
         case .pageUp: selected = max(0, selected - 10)
-        case .pageDown: selected = min(max(0, results.count - 1), selected + 10)
+        case .pageDown: selected = min(max(0, rowCount - 1), selected + 10)
         case .ctrl("a"): return .open(.patientForm)
         case .enter:
-            guard results.indices.contains(selected), let id = results[selected].patient.id else {
+            if waiting.indices.contains(selected) {
+                // A self-assessment from the kiosk opens straight into prioritisation.
+                let w = waiting[selected]
+                guard let id = w.patient.id, s.open(patientId: id), s.open(assessmentId: w.assessmentId) else { return .stay }
+                return .open(.prioritise)
+            }
+            let r = selected - waiting.count
+            guard results.indices.contains(r), let id = results[r].patient.id else {
                 if total == 0 { return .open(.patientForm) }
                 return .stay
             }
@@ -65,19 +79,24 @@ struct RegisterScreen: Screen {
             }
             return
         }
+        let wide = area.width >= 70
+        var rows: [(text: String, style: Style?)] = []  // style nil: a selectable row
+        if !waiting.isEmpty {
+            rows.append(("Waiting for a care-planning conversation (\(waiting.count)): completed at the kiosk", Style(.heading, bold: true)))
+        }
+        for w in waiting {
+            var line = " " + DisplayWidth.pad(w.patient.nhsNumber.formatted, to: 14) + DisplayWidth.pad(w.patient.displayName, to: wide ? 31 : 20)
+            line += "sent " + Self.time(w.submittedAt) + " · \(w.concernCount) concern\(w.concernCount == 1 ? "" : "s")"
+            rows.append((line, nil))
+        }
         let found = query.text.isEmpty ? "Recently changed (\(total) patients in all)" :
             results.isEmpty ? "No patient matches “\(query.text)”. Ctrl-A adds a new patient." :
             "\(results.count == 200 ? "First 200" : String(results.count)) found"
-        g.put(DisplayWidth.truncate(" " + found, to: area.width), x: area.x, y: y, style: Style(.dim))
-        y += 1
-        guard !results.isEmpty else { return }
-        let wide = area.width >= 70
-        let header = wide ? " NHS number    Name                           Born         Latest" : " NHS number    Name"
-        g.put(DisplayWidth.truncate(header, to: area.width), x: area.x, y: y, style: Style(.heading))
-        y += 1
-        let height = area.bottom - y
-        let firstRow = ScrollWindow.firstVisible(selected: selected, count: results.count, height: height, previousFirst: first)
-        for (i, r) in results.enumerated().dropFirst(firstRow).prefix(height) {
+        rows.append((found, Style(.dim)))
+        if !results.isEmpty {
+            rows.append((wide ? " NHS number    Name                           Born         Latest" : " NHS number    Name", Style(.heading)))
+        }
+        for r in results {
             var line = " " + DisplayWidth.pad(r.patient.nhsNumber.formatted, to: 14)
             if wide {
                 line += DisplayWidth.pad(r.patient.displayName, to: 31) + DisplayWidth.pad(r.patient.dateOfBirth.display, to: 13)
@@ -85,9 +104,26 @@ struct RegisterScreen: Screen {
             } else {
                 line += r.patient.displayName
             }
-            Draw.row(&g, line, x: area.x, y: y, width: area.width, selected: i == selected)
+            rows.append((line, nil))
+        }
+        // Scroll so the selected row shows, counting only selectable rows for the selection.
+        let selectableRows = rows.indices.filter { rows[$0].style == nil }
+        let selectedRow = selectableRows.indices.contains(selected) ? selectableRows[selected] : 0
+        let height = area.bottom - y
+        let firstRow = ScrollWindow.firstVisible(selected: selectedRow, count: rows.count, height: height, previousFirst: first)
+        for (i, row) in rows.enumerated().dropFirst(firstRow).prefix(height) {
+            if let style = row.style {
+                g.put(DisplayWidth.truncate(" " + row.text, to: area.width), x: area.x, y: y, style: style)
+            } else {
+                Draw.row(&g, row.text, x: area.x, y: y, width: area.width, selected: i == selectedRow)
+            }
             y += 1
         }
+    }
+
+    static func time(_ d: Date) -> String {
+        let c = Calendar.current.dateComponents([.hour, .minute], from: d)
+        return LocalDate(d).display + String(format: " %02d:%02d", c.hour ?? 0, c.minute ?? 0)
     }
 
     func keys(_ s: Session) -> [KeyHint] {

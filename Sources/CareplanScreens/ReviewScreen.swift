@@ -122,6 +122,10 @@ struct ReviewScreen: Screen {
         field("Assessment", "\(a.date.display), \(a.pathwayPoint.label.lowercased()); completed by \(a.completedBy.label.lowercased())")
         heading("What matters to me")
         para(a.whatMattersToMe.isEmpty ? "Not recorded." : a.whatMattersToMe, a.whatMattersToMe.isEmpty ? Style(.dim) : .normal)
+        if !a.patientMessage.isEmpty {
+            out.append(("", .normal))
+            para("In my own words, before we talked: " + a.patientMessage)
+        }
         heading("My concerns")
         field("Overall distress", a.distressScore.map { "\($0) out of 10" + ($0 >= 4 ? " (significant)" : "") } ?? "not recorded")
         let concerns = a.prioritisedConcerns.filter { s.catalogue.category($0.categoryId)?.isInformation != true }

@@ -17,6 +17,8 @@ public struct Area: Equatable, Sendable {
 /// What the run loop must do that the screens cannot: leave, or write a file.
 public enum Effect: Equatable, Sendable {
     case quit
+    /// Clear the terminal and draw everything again (the kiosk after a patient leaves: nothing of theirs may remain).
+    case resetScreen
     case export(assessmentId: Int64, format: String)
     case print(assessmentId: Int64)
 }

@@ -9,7 +9,10 @@ public struct TerminalOptions: Sendable {
     public var rawMode: Bool
     /// No colour even when the terminal has it (e.g. --no-color). NO_COLOR in the environment does the same.
     public var monochrome: Bool
-    public init(rawMode: Bool = false, monochrome: Bool = false) {
+    /// White on black with a yellow highlight and no dim text, for people who need more contrast.
+    public var highContrast: Bool
+    public init(rawMode: Bool = false, monochrome: Bool = false, highContrast: Bool = false) {
+        self.highContrast = highContrast
         self.rawMode = rawMode
         self.monochrome = monochrome
     }
@@ -282,13 +285,32 @@ public enum TerminalError: Error, CustomStringConvertible {
         .success: (Int16(COLOR_GREEN), -1),
     ]
 
+    /// High contrast: every role on black or a bright background, nothing dim.
+    private static let highContrastPalette: [Role: (fg: Int16, bg: Int16)] = [
+        .title: (Int16(COLOR_BLACK), Int16(COLOR_WHITE)),
+        .heading: (Int16(COLOR_YELLOW), Int16(COLOR_BLACK)),
+        .selected: (Int16(COLOR_BLACK), Int16(COLOR_YELLOW)),
+        .marked: (Int16(COLOR_YELLOW), Int16(COLOR_BLACK)),
+        .input: (Int16(COLOR_BLACK), Int16(COLOR_WHITE)),
+        .error: (Int16(COLOR_BLACK), Int16(COLOR_YELLOW)),
+        .warning: (Int16(COLOR_BLACK), Int16(COLOR_YELLOW)),
+        .help: (Int16(COLOR_BLACK), Int16(COLOR_WHITE)),
+        .dim: (Int16(COLOR_WHITE), Int16(COLOR_BLACK)),
+        .success: (Int16(COLOR_WHITE), Int16(COLOR_BLACK)),
+    ]
+
     private func setupColors() {
         let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
         guard !options.monochrome, noColor.isEmpty, has_colors() else { usesColor = false; return }
         guard start_color() == OK else { usesColor = false; return }
-        _ = use_default_colors()
+        if options.highContrast {
+            _ = assume_default_colors(Int32(COLOR_WHITE), Int32(COLOR_BLACK))  // pair 0: white on black
+        } else {
+            _ = use_default_colors()
+        }
+        let palette = options.highContrast ? Self.highContrastPalette : Self.palette
         for role in Role.allCases where role != .normal {
-            let c = Self.palette[role] ?? (-1, -1)
+            let c = palette[role] ?? (-1, -1)
             _ = init_pair(Int16(role.rawValue), c.fg, c.bg)
         }
         usesColor = true
@@ -301,7 +323,7 @@ public enum TerminalError: Error, CustomStringConvertible {
             pair = style.role == .normal ? 0 : Int16(style.role.rawValue)
             switch style.role {
             case .title, .heading, .marked, .error, .success: a |= cp_a_bold()
-            case .dim: a |= cp_a_dim()
+            case .dim: if !options.highContrast { a |= cp_a_dim() }
             default: break
             }
         } else {

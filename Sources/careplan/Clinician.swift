@@ -37,7 +37,7 @@ struct Clinician: ParsableCommand {
             let effects = EffectRunner { effect, session in
                 let target: String, format: ExportFormat, print: Bool
                 switch effect {
-                case .quit: return
+                case .quit, .resetScreen: return
                 case .export(let id, let name):
                     target = String(id); format = ExportFormat(rawValue: name) ?? .pdf; print = false
                 case .print(let id):

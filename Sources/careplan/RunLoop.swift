@@ -32,7 +32,7 @@ struct RunLoop {
                     if key == .ctrl("l") { terminal.invalidate() }
                     for effect in program.handle(key, now: Date()) {
                         if effect == .quit { return finish("quit") }
-                        effects.run(effect, program.session)
+                        perform(effect)
                     }
                 }
             case .timeout:
@@ -42,8 +42,18 @@ struct RunLoop {
             case .signal(let signal):
                 return finish("signal \(signal)")
             }
-            program.tick(now: Date())
+            for effect in program.tick(now: Date()) { perform(effect) }
             terminal.draw(program.render())
+        }
+    }
+
+    private func perform(_ effect: Effect) {
+        switch effect {
+        case .resetScreen:
+            terminal.invalidate()  // clear and redraw every cell: nothing of the last patient stays on the glass
+            log.info("kiosk returned to its welcome")
+        default:
+            effects.run(effect, program.session)
         }
     }
 

@@ -4,11 +4,18 @@ import XCTest
 /// The real Screens/ and Resources/ load, and broken files are reported with file, line and a fix.
 final class ConfigurationTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    // The core loader takes the kinds as data; the application's lists live in CareplanScreens.ScreenKind.
     static let kinds: Set<String> = ["patient-register", "patient-form", "patient-record", "assessment-start", "concern-checklist",
                                      "prioritise", "conversation-notes", "agreed-actions", "plan-review"]
+    static let kioskKinds: Set<String> = ["kiosk-welcome", "kiosk-identify", "kiosk-checklist", "kiosk-distress", "kiosk-message",
+                                          "kiosk-review", "kiosk-thanks", "kiosk-staff"]
+    static var known: [String: Set<String>] { ["clinician": kinds, "kiosk": kioskKinds] }
 
     func testTheShippedFilesLoad() throws {
-        let config = try Configuration.load(root: Self.root, knownKinds: ["clinician": Self.kinds], requiredKinds: ["clinician": Self.kinds]).get()
+        let config = try Configuration.load(root: Self.root, knownKinds: Self.known, requiredKinds: Self.known).get()
+        XCTAssertEqual(config.flows["kiosk"]?.mode, .kiosk)
+        XCTAssertEqual(config.flows["kiosk"]?.setting(.idleSeconds), 180)
+        XCTAssertEqual(config.flows["clinician"]?.setting(.kioskCodeHours), 24, "the default")
         let catalogue = try XCTUnwrap(config.catalogues["ncat-hna"])
         let concerns = catalogue.categories.filter { !$0.isInformation }
         XCTAssertEqual(concerns.map { $0.items.count }, [24, 9, 3, 9, 3], "the 48 concerns of the 2011 checklist, by category")
@@ -78,7 +85,7 @@ final class ConfigurationTests: XCTestCase {
                                          to: dir.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"))
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Screens/clinician.yaml"), to: dir.appendingPathComponent("Screens/clinician.yaml"))
         try "services:\n  - {id: x, name: X, contact: '1', helps-with: [pain, nonsense]}\n".write(to: dir.appendingPathComponent("Resources/services.yaml"), atomically: true, encoding: .utf8)
-        guard case .failure(let e) = Configuration.load(root: dir, knownKinds: ["clinician": Self.kinds], requiredKinds: ["clinician": Self.kinds]) else {
+        guard case .failure(let e) = Configuration.load(root: dir, knownKinds: Self.known, requiredKinds: ["clinician": Self.kinds]) else {
             return XCTFail("loaded")
         }
         XCTAssertEqual(e.problems.count, 1, e.description)

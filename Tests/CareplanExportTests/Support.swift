@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanScreens
 @testable import CareplanExport
 import Foundation
 import XCTest
@@ -7,9 +8,7 @@ import XCTest
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 let testConfiguration: Configuration = {
-    let kinds: Set<String> = ["patient-register", "patient-form", "patient-record", "assessment-start", "concern-checklist",
-                              "prioritise", "conversation-notes", "agreed-actions", "plan-review"]
-    switch Configuration.load(root: repositoryRoot, knownKinds: ["*": kinds], requiredKinds: [:]) {
+    switch Configuration.load(root: repositoryRoot, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds) {
     case .success(let c): return c
     case .failure(let e): fatalError("configuration: \(e)")
     }

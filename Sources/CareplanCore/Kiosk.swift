@@ -1,0 +1,197 @@
+import Crypto
+import CryptoExtras
+import Foundation
+import GRDB
+
+/// Why a kiosk code was not accepted. Deliberately vague to the person at the kiosk: which part was
+/// wrong is not said, so the kiosk cannot be used to find out whether a code exists.
+public enum KioskError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notAccepted
+    case tooManyTries(wait: TimeInterval)
+    case noPINSet
+    case wrongPIN
+
+    public var description: String {
+        switch self {
+        case .notAccepted: return "That code and date of birth were not accepted. Check them, or ask your nurse for a new code."
+        case .tooManyTries(let wait): return "Too many tries. Please wait \(KioskError.words(wait)) or ask a member of staff."
+        case .noPINSet: return "No staff PIN is set: set one with `careplan kiosk --set-pin`."
+        case .wrongPIN: return "That PIN is not right."
+        }
+    }
+
+    static func words(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded(.up))
+        if s < 60 { return "\(s) second\(s == 1 ? "" : "s")" }
+        let m = (s + 59) / 60
+        return "\(m) minute\(m == 1 ? "" : "s")"
+    }
+}
+
+/// A code issued for a patient to complete their checklist at the kiosk.
+public struct KioskCode: Equatable, Sendable {
+    /// Six digits, shown `482 913`: short and easy to type on any keyboard.
+    public var code: String
+    public var assessmentId: Int64
+    public var expiresAt: Date
+
+    public var formatted: String { String(code.prefix(3)) + " " + String(code.suffix(3)) }
+}
+
+/// Repeated wrong codes or PINs lock that kind of attempt for a while, doubling each time, kept in the store
+/// so restarting the kiosk does not reset it.
+public enum AttemptKind: String, Sendable {
+    case kioskCode = "kiosk-code"
+    case staffPIN = "staff-pin"
+}
+
+extension CareStore {
+    /// Free tries within the window before waiting starts, and the first wait (doubling after).
+    static let freeTries = 5
+    static let triesWindow: TimeInterval = 15 * 60
+    static let firstWait: TimeInterval = 30
+    static let longestWait: TimeInterval = 15 * 60
+
+    static func hash(code: String) -> String {
+        SHA256.hash(data: Data(code.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Starts a self-assessment for the patient and issues a single-use code for it, valid for `validFor`.
+    public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
+                               now: Date = Date(), validFor: TimeInterval = 24 * 3600) throws -> KioskCode {
+        let assessment = try startAssessment(patientId: patientId, pathwayPoint: pathwayPoint, completedBy: .patient,
+                                             date: LocalDate(now), catalogue: catalogue, createdBy: by, now: now)
+        var generator = SystemRandomNumberGenerator()
+        return try write { db in
+            // Unique among codes not yet used or expired, so a typed code names exactly one assessment.
+            for _ in 0..<50 {
+                let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
+                let hash = Self.hash(code: code)
+                try db.execute(sql: "DELETE FROM kiosk_code WHERE code_hash = ? AND (used_at IS NOT NULL OR expires_at <= ?)", arguments: [hash, now])
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM kiosk_code WHERE code_hash = ?", arguments: [hash]) != nil { continue }
+                let expires = now.addingTimeInterval(validFor)
+                try db.execute(sql: "INSERT INTO kiosk_code (code_hash, assessment_id, issued_by, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [hash, assessment.id, by, now, expires])
+                return KioskCode(code: code, assessmentId: assessment.id, expiresAt: expires)
+            }
+            throw StoreError.cannotWrite("no free kiosk code could be found")
+        }
+    }
+
+    /// Seconds to wait before another try of this kind is allowed, or nil.
+    public func lockout(_ kind: AttemptKind, now: Date = Date()) throws -> TimeInterval? {
+        try read { db in try Self.lockout(db, kind, now) }
+    }
+
+    static func lockout(_ db: Database, _ kind: AttemptKind, _ now: Date) throws -> TimeInterval? {
+        let since = now.addingTimeInterval(-triesWindow)
+        let times = try Date.fetchAll(db, sql: "SELECT at FROM failed_attempt WHERE kind = ? AND at > ? ORDER BY at", arguments: [kind.rawValue, since])
+        guard times.count >= freeTries, let last = times.last else { return nil }
+        let wait = min(longestWait, firstWait * pow(2, Double(times.count - freeTries)))
+        let remaining = last.addingTimeInterval(wait).timeIntervalSince(now)
+        return remaining > 0 ? remaining : nil
+    }
+
+    static func recordFailure(_ db: Database, _ kind: AttemptKind, _ now: Date) throws {
+        try db.execute(sql: "INSERT INTO failed_attempt (kind, at) VALUES (?, ?)", arguments: [kind.rawValue, now])
+        try db.execute(sql: "DELETE FROM failed_attempt WHERE at < ?", arguments: [now.addingTimeInterval(-triesWindow)])
+    }
+
+    /// Checks a code and date of birth typed at the kiosk. On success the code is used up and the patient
+    /// and their self-assessment are returned; wrong tries count towards a lockout.
+    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date = Date()) throws -> (Patient, Assessment) {
+        let code = typed.filter { $0.isASCII && $0.isNumber }
+        let result: Result<Int64, KioskError> = try write { db in
+            if let wait = try Self.lockout(db, .kioskCode, now) { return .failure(.tooManyTries(wait: wait)) }
+            let row = try Row.fetchOne(db, sql: """
+                SELECT k.assessment_id, p.date_of_birth FROM kiosk_code k
+                JOIN assessment a ON a.id = k.assessment_id JOIN patient p ON p.id = a.patient_id
+                WHERE k.code_hash = ? AND k.used_at IS NULL AND k.expires_at > ? AND a.status = ?
+                """, arguments: [Self.hash(code: code), now, AssessmentStatus.inProgress.rawValue])
+            guard code.count == 6, let row, (row["date_of_birth"] as String) == dateOfBirth.iso else {
+                try Self.recordFailure(db, .kioskCode, now)
+                return .failure(.notAccepted)
+            }
+            try db.execute(sql: "UPDATE kiosk_code SET used_at = ? WHERE code_hash = ?", arguments: [now, Self.hash(code: code)])
+            return .success(row["assessment_id"])
+        }
+        let id = try result.get()
+        guard let a = try assessment(id: id), let p = try patient(id: a.patientId) else { throw StoreError.notFound("The assessment") }
+        return (p, a)
+    }
+
+    // MARK: - Staff PIN
+
+    /// scrypt parameters: about 50 ms and 16 MB per check on a ward PC, so guessing offline is slow.
+    static let pinRounds = 16_384, pinBlockSize = 8, pinParallelism = 1
+
+    static func derive(pin: String, salt: Data) throws -> Data {
+        let key = try KDF.Scrypt.deriveKey(from: Data(pin.utf8), salt: salt, outputByteCount: 32,
+                                           rounds: pinRounds, blockSize: pinBlockSize, parallelism: pinParallelism)
+        return key.withUnsafeBytes { Data($0) }
+    }
+
+    /// Stores only a salted scrypt hash of the PIN that closes the kiosk.
+    public func setStaffPIN(_ pin: String) throws {
+        var salt = Data(count: 16)
+        var generator = SystemRandomNumberGenerator()
+        for i in salt.indices { salt[i] = UInt8.random(in: .min ... .max, using: &generator) }
+        let hash = try Self.derive(pin: pin, salt: salt)
+        let value = "scrypt$\(Self.pinRounds)$\(Self.pinBlockSize)$\(Self.pinParallelism)$\(salt.base64EncodedString())$\(hash.base64EncodedString())"
+        try write { db in
+            try db.execute(sql: "INSERT INTO setting (name, value) VALUES ('staff-pin', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                           arguments: [value])
+        }
+    }
+
+    public func hasStaffPIN() throws -> Bool {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") != nil }
+    }
+
+    /// Checks the staff PIN, counting wrong tries towards a lockout.
+    public func checkStaffPIN(_ pin: String, now: Date = Date()) throws {
+        if let wait = try lockout(.staffPIN, now: now) { throw KioskError.tooManyTries(wait: wait) }
+        guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }) else {
+            throw KioskError.noPINSet
+        }
+        let parts = stored.split(separator: "$").map(String.init)
+        guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let block = Int(parts[2]), let par = Int(parts[3]),
+              let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]) else {
+            throw KioskError.noPINSet
+        }
+        let key = try KDF.Scrypt.deriveKey(from: Data(pin.utf8), salt: salt, outputByteCount: expected.count,
+                                           rounds: rounds, blockSize: block, parallelism: par)
+        let actual = key.withUnsafeBytes { Data($0) }
+        // Compare every byte, so the time taken says nothing about how much of the PIN was right.
+        var difference: UInt8 = 0
+        for (a, b) in zip(actual, expected) { difference |= a ^ b }
+        if difference != 0 || actual.count != expected.count {
+            try write { db in try Self.recordFailure(db, .staffPIN, now) }
+            throw KioskError.wrongPIN
+        }
+        try write { db in try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ?", arguments: [AttemptKind.staffPIN.rawValue]) }
+    }
+
+    // MARK: - Waiting self-assessments
+
+    public struct WaitingAssessment: Hashable, Sendable {
+        public var patient: Patient
+        public var assessmentId: Int64
+        public var submittedAt: Date
+        public var concernCount: Int
+    }
+
+    /// Self-assessments sent from the kiosk that are waiting for a care-planning conversation, oldest first.
+    public func waitingSelfAssessments(limit: Int = 50) throws -> [WaitingAssessment] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.*, a.id AS a_id, a.submitted_at AS a_submitted,
+                       (SELECT count(*) FROM concern c WHERE c.assessment_id = a.id) AS n
+                FROM assessment a JOIN patient p ON p.id = a.patient_id
+                WHERE a.submitted_at IS NOT NULL AND a.status = ? ORDER BY a.submitted_at LIMIT ?
+                """, arguments: [AssessmentStatus.inProgress.rawValue, limit]).map { r in
+                WaitingAssessment(patient: Self.patient(r), assessmentId: r["a_id"], submittedAt: r["a_submitted"], concernCount: r["n"])
+            }
+        }
+    }
+}

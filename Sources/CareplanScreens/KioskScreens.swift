@@ -1,0 +1,439 @@
+import CareplanCore
+import Foundation
+import TermUI
+
+// The patient's own screens at a kiosk: plain words, one question at a time, every choice reachable by
+// arrows or number keys, Esc always goes back, and nothing of anyone else's record is reachable.
+
+/// A clear 0 to 10 scale: arrows or digits ("1" then "0" is 10), Enter confirms.
+struct ScorePicker: Equatable {
+    var value: Int?
+    var pendingOne = false
+
+    enum Event { case none, confirmed(Int), cancelled }
+
+    mutating func handle(_ key: Key) -> Event {
+        let wasOne = pendingOne
+        pendingOne = false
+        switch key {
+        case .left, .text("-"): value = max(0, (value ?? 1) - 1)
+        case .right, .text("+"): value = min(10, (value ?? -1) + 1)
+        case .home: value = 0
+        case .end: value = 10
+        case .text(let t) where t.count == 1 && t.first!.isASCII && t.first!.isNumber:
+            let n = Int(t)!
+            value = (n == 0 && wasOne) ? 10 : n
+            pendingOne = n == 1
+        case .enter:
+            if let v = value { return .confirmed(v) }
+        case .escape: return .cancelled
+        default: break
+        }
+        return .none
+    }
+
+    /// The question, the numbers with the chosen one marked, and what the ends mean.
+    func render(into g: inout Grid, x: Int, y: Int, width: Int, question: String) -> Int {
+        var row = Draw.paragraph(&g, question, x: x, y: y, width: width, maxY: y + 4, style: Style(.heading, bold: true)) + 1
+        let cell = width >= 60 ? 5 : 3
+        var cx = x
+        for n in 0...10 {
+            let chosen = n == value
+            let label = chosen ? "[\(n)]" : " \(n) "
+            g.put(DisplayWidth.pad(label, to: cell), x: cx, y: row, style: chosen ? Style(.selected, bold: true) : .normal)
+            cx += cell
+        }
+        row += 1
+        g.put("0 = not at all", x: x, y: row, style: Style(.dim))
+        let end = "10 = very much"
+        g.put(end, x: max(x, x + cell * 11 - DisplayWidth.of(end)), y: row, style: Style(.dim))
+        row += 2
+        g.put(value.map { "You chose \($0). Press Enter to go on." } ?? "Press a number, or use ← and →.", x: x, y: row, maxWidth: width)
+        return row + 1
+    }
+}
+
+struct KioskWelcomeScreen: Screen {
+    let kind = ScreenKind.kioskWelcome
+    init(_ s: Session) {}
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .next : .stay }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        let text = """
+            Welcome.
+
+            Before you talk with your nurse, you can tell us what has been worrying you over the past week. \
+            It takes about 10 minutes. Your answers go only to your care team.
+
+            You will need the 6-digit code your nurse gave you.
+
+            Press Enter to start.
+            """
+        var y = area.y + 1
+        for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            y = Draw.paragraph(&g, String(para), x: area.x + 2, y: y, width: area.width - 4, maxY: area.bottom,
+                               style: para.hasPrefix("Press") || para.hasPrefix("Welcome") ? Style(.heading, bold: true) : .normal)
+        }
+    }
+
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "start")] }
+}
+
+struct KioskIdentifyScreen: Screen {
+    let kind = ScreenKind.kioskIdentify
+    var form: Form
+
+    init(_ s: Session) {
+        form = Form([
+            .init("code", "Your code", maxLength: 12, note: "the 6 digits your nurse gave you"),
+            .init("dob", "Date of birth", maxLength: 20, note: "day/month/year, e.g. 05/03/1961"),
+        ])
+    }
+
+    var takesText: Bool { form.takesText }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        if key == .escape { return .open(.kioskWelcome) }
+        guard form.handle(key) == .submit else { return .stay }
+        let code = form.text("code").filter(\.isNumber)
+        if code.count != 6 { form.setProblem("code", "The code has 6 digits"); form.focus = 0; return .stay }
+        guard case .success(let dob) = LocalDate.parse(form.text("dob")) else {
+            form.setProblem("dob", "Type it as day/month/year, e.g. 05/03/1961")
+            form.focus = 1
+            return .stay
+        }
+        do {
+            let (patient, assessment) = try s.store.redeemKioskCode(code, dateOfBirth: dob, now: s.now)
+            s.patient = patient
+            s.assessment = assessment
+            s.kioskPage = 0
+            s.say("Hello \(patient.givenName). Thank you for doing this.", .success)
+            return .next
+        } catch let e as KioskError {
+            s.say(e.description, .error)
+        } catch {
+            s.say("Something went wrong: please ask a member of staff.", .error)
+        }
+        return .stay
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        Draw.paragraph(&g, "Please type your code and your date of birth, then press Enter.", x: area.x + 2, y: area.y + 1,
+                       width: area.width - 4, maxY: area.bottom)
+        form.render(into: &g, Area(x: area.x + 2, y: area.y + 3, width: area.width - 4, height: area.height - 3))
+    }
+
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Tab/↑↓", "next box"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
+}
+
+/// The checklist, one category per page, in plain words. Ticking a concern asks how much it has
+/// bothered the patient, on its own page.
+struct KioskChecklistScreen: Screen {
+    let kind = ScreenKind.kioskChecklist
+    var page: Int
+    var selected = 0
+    /// Digits typed to jump to an item by its number.
+    var number = ""
+    /// The concern being rated, with the scale.
+    var rating: (item: ConcernCatalogue.Item, category: String, picker: ScorePicker)?
+
+    init(_ s: Session) {
+        page = min(max(0, s.kioskPage ?? 0), s.catalogue.categories.count - 1)
+        s.kioskPage = nil
+    }
+
+    func category(_ s: Session) -> ConcernCatalogue.Category { s.catalogue.categories[page] }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        guard let a = s.assessment else { return .open(.kioskWelcome) }
+        if var r = rating {
+            switch r.picker.handle(key) {
+            case .confirmed(let value):
+                var entry = a.concern(r.item.id) ?? ConcernEntry(key: r.item.id, categoryId: r.category, label: r.item.label)
+                entry.score = value
+                if s.apply(.setConcern(entry)) { s.say("Saved: \(r.item.plain), \(value) out of 10", .success) }
+                rating = nil
+            case .cancelled:
+                rating = nil
+                s.say(a.concern(r.item.id)?.score == nil ? "Ticked, not yet scored: press → to score it" : "Score kept as it was")
+            case .none:
+                rating = r
+            }
+            return .stay
+        }
+        let cat = category(s)
+        let items = cat.items
+        let typedDigit = key.character.map { $0.isASCII && $0.isNumber } ?? false
+        if !typedDigit { number = "" }
+        switch key {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(items.count - 1, selected + 1)
+        case .pageUp: selected = max(0, selected - 10)
+        case .pageDown: selected = min(items.count - 1, selected + 10)
+        case .text(let t) where typedDigit:
+            // Items are numbered: typing a number moves to it (1 then 2 is item 12).
+            let candidate = number + t
+            if let n = Int(candidate), n >= 1, n <= items.count { number = candidate; selected = n - 1 }
+            else if let n = Int(t), n >= 1, n <= items.count { number = t; selected = n - 1 }
+        case .text(" "):
+            let item = items[selected]
+            if a.concern(item.id) != nil {
+                if s.apply(.removeConcern(key: item.id)) { s.say("Un-ticked: \(item.plain)") }
+            } else if cat.isInformation {
+                if s.apply(.setConcern(ConcernEntry(key: item.id, categoryId: cat.id, label: item.label))) { s.say("Ticked: \(item.plain)", .success) }
+            } else {
+                rating = (item, cat.id, ScorePicker())
+            }
+        case .right:
+            let item = items[selected]
+            guard !cat.isInformation, let c = a.concern(item.id) else { break }
+            rating = (item, cat.id, ScorePicker(value: c.score))
+        case .enter:
+            if s.kioskReturnToReview { return .open(.kioskReview) }
+            if page + 1 < s.catalogue.categories.count { page += 1; selected = 0 } else { return .next }
+        case .escape:
+            if page > 0 { page -= 1; selected = 0 } else { s.say("This is the first page. Press Enter to go on.") }
+        default: break
+        }
+        return .stay
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        guard let a = s.assessment else { return }
+        let cat = category(s)
+        let x = area.x + 1, w = area.width - 2
+        if let r = rating {
+            g.put(cat.title, x: x, y: area.y, style: Style(.dim))
+            _ = r.picker.render(into: &g, x: x + 1, y: area.y + 2, width: w - 2,
+                                question: "How much has “\(r.item.plain)” bothered you over the past week?")
+            return
+        }
+        let total = s.catalogue.categories.count
+        g.put("Page \(page + 1) of \(total): \(cat.title)", x: x, y: area.y, style: Style(.heading, bold: true), maxWidth: w)
+        let ask = cat.isInformation ? "Tick anything you would like information or help with." : "Tick anything that has worried you over the past week."
+        g.put(ask, x: x, y: area.y + 1, maxWidth: w)
+        let height = area.height - 3
+        let first = ScrollWindow.firstVisible(selected: selected, count: cat.items.count, height: height, previousFirst: 0)
+        for (i, item) in cat.items.enumerated().dropFirst(first).prefix(height) {
+            let c = a.concern(item.id)
+            let numberText = String(format: "%2d. ", i + 1)
+            let box = c == nil ? "[ ] " : "[✓] "
+            var line = numberText + box + item.plain
+            if let c, !cat.isInformation { line = DisplayWidth.pad(line, to: max(0, w - 14)) + (c.score.map { " \($0) out of 10" } ?? " not scored") }
+            Draw.row(&g, line, x: x, y: area.y + 3 + i - first, width: w, selected: i == selected,
+                     style: c != nil ? Style(.marked, bold: true) : .normal)
+        }
+    }
+
+    func keys(_ s: Session) -> [KeyHint] {
+        if rating != nil { return [KeyHint("0-10 or ←→", "choose"), KeyHint("Enter", "save"), KeyHint("Esc", "back")] }
+        return [KeyHint("↑↓ or number", "move"), KeyHint("Space", "tick"), KeyHint("→", "score"), KeyHint("Enter", "next page"), KeyHint("Esc", "back")]
+    }
+}
+
+struct KioskDistressScreen: Screen {
+    let kind = ScreenKind.kioskDistress
+    var picker: ScorePicker
+
+    init(_ s: Session) { picker = ScorePicker(value: s.assessment?.distressScore) }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        switch picker.handle(key) {
+        case .confirmed(let v):
+            guard s.apply(.setDistress(v)) else { return .stay }
+            if s.kioskReturnToReview { return .open(.kioskReview) }
+            return .next
+        case .cancelled:
+            s.kioskPage = s.catalogue.categories.count - 1
+            return .back
+        case .none: return .stay
+        }
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        _ = picker.render(into: &g, x: area.x + 2, y: area.y + 1, width: area.width - 4,
+                          question: "Overall, how much distress have you felt over the past week, including today?")
+    }
+
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("0-10 or ←→", "choose"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
+}
+
+struct KioskMessageScreen: Screen {
+    let kind = ScreenKind.kioskMessage
+    var editor: TextEditor
+    var dirty = false
+
+    init(_ s: Session) { editor = TextEditor(s.assessment?.patientMessage ?? "", maxLength: Limits.note) }
+
+    var takesText: Bool { true }
+
+    mutating func flush(_ s: Session, force: Bool) {
+        guard dirty else { return }
+        if s.apply(.setPatientMessage(editor.text)) { dirty = false }
+    }
+
+    static func box(_ area: Area) -> Area { Area(x: area.x + 2, y: area.y + 3, width: area.width - 4, height: area.height - 4) }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        switch key {
+        case .enter:
+            flush(s, force: true)
+            if s.kioskReturnToReview { return .open(.kioskReview) }
+            return .next
+        case .escape:
+            flush(s, force: true)
+            return .back
+        default:
+            let box = KioskMessageScreen.box(s.contentArea)
+            switch editor.handle(key, width: box.width, height: box.height) {
+            case .changed: dirty = true
+            case .truncated: dirty = true; s.say("That is as much as fits here: \(Limits.note) characters.", .error)
+            default: break
+            }
+            flush(s, force: false)
+            return .stay
+        }
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        Draw.paragraph(&g, "Is there anything else you want to tell us? You can leave this empty.", x: area.x + 2, y: area.y + 1,
+                       width: area.width - 4, maxY: area.y + 3, style: Style(.heading, bold: true))
+        let box = KioskMessageScreen.box(area)
+        editor.render(into: &g, x: box.x, y: box.y, width: box.width, height: box.height, focused: true)
+    }
+
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("type", "your words"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
+}
+
+/// Everything the patient said, with the chance to change any of it, then "send to my nurse".
+struct KioskReviewScreen: Screen {
+    enum Row: Equatable { case page(Int), distress, message, send }
+    let kind = ScreenKind.kioskReview
+    var selected = 0
+
+    init(_ s: Session) {
+        s.kioskReturnToReview = false
+        selected = rows(s).count - 1
+    }
+
+    func rows(_ s: Session) -> [Row] {
+        s.catalogue.categories.indices.map { Row.page($0) } + [.distress, .message, .send]
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        let all = rows(s)
+        switch key {
+        case .up: selected = max(0, selected - 1)
+        case .down: selected = min(all.count - 1, selected + 1)
+        case .text(let t) where t.count == 1 && Int(t) != nil:
+            if let n = Int(t), n >= 1, n <= all.count { selected = n - 1 }
+        case .escape: return .back
+        case .enter:
+            switch all[selected] {
+            case .page(let i):
+                s.kioskPage = i
+                s.kioskReturnToReview = true
+                return .open(.kioskChecklist)
+            case .distress:
+                s.kioskReturnToReview = true
+                return .open(.kioskDistress)
+            case .message:
+                s.kioskReturnToReview = true
+                return .open(.kioskMessage)
+            case .send:
+                guard s.apply(.submit(at: s.now)) else { return .stay }
+                return .next
+            }
+        default: break
+        }
+        return .stay
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        guard let a = s.assessment else { return }
+        let x = area.x + 1, w = area.width - 2
+        g.put("Please check your answers. Choose a line and press Enter to change it.", x: x, y: area.y, maxWidth: w)
+        var lines: [(row: Int, text: String)] = []
+        for (i, row) in rows(s).enumerated() {
+            switch row {
+            case .page(let p):
+                let cat = s.catalogue.categories[p]
+                let chosen = cat.items.compactMap { item in a.concern(item.id).map { (item, $0) } }
+                let list = chosen.map { $0.0.plain + (cat.isInformation ? "" : " (\($0.1.score.map(String.init) ?? "not scored"))") }
+                lines.append((i, "\(i + 1). \(cat.title): " + (list.isEmpty ? "nothing ticked" : list.joined(separator: ", "))))
+            case .distress:
+                lines.append((i, "\(i + 1). Overall distress: " + (a.distressScore.map { "\($0) out of 10" } ?? "not answered")))
+            case .message:
+                let m = a.patientMessage.replacingOccurrences(of: "\n", with: " ")
+                lines.append((i, "\(i + 1). Anything else: " + (m.isEmpty ? "nothing" : m)))
+            case .send:
+                lines.append((i, "\(i + 1). Send my answers to my nurse"))
+            }
+        }
+        var y = area.y + 2
+        let height = area.bottom - y
+        let first = ScrollWindow.firstVisible(selected: selected, count: lines.count, height: height, previousFirst: 0)
+        for l in lines.dropFirst(first).prefix(height) {
+            let isSend = l.row == lines.count - 1
+            Draw.row(&g, l.text, x: x, y: y, width: w, selected: l.row == selected, style: isSend ? Style(.success, bold: true) : .normal)
+            y += 1
+        }
+    }
+
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("↑↓ or number", "choose"), KeyHint("Enter", "change or send"), KeyHint("Esc", "back")] }
+}
+
+struct KioskThanksScreen: Screen {
+    let kind = ScreenKind.kioskThanks
+    init(_ s: Session) {}
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .open(.kioskWelcome) : .stay }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        let text = "Thank you. Your answers have been sent to your nurse, who will talk them through with you.\n\nPress Enter to finish."
+        var y = area.y + 1
+        for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            y = Draw.paragraph(&g, String(para), x: area.x + 2, y: y, width: area.width - 4, maxY: area.bottom, style: Style(.heading, bold: true))
+        }
+    }
+
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "finish")] }
+}
+
+/// Closing the kiosk: staff only, by PIN. The PIN is never drawn, only a dot per character.
+struct KioskStaffScreen: Screen {
+    let kind = ScreenKind.kioskStaff
+    var pin = TextField("", maxLength: 32)
+
+    init(_ s: Session) {}
+
+    var takesText: Bool { true }
+
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+        switch key {
+        case .escape: return .back
+        case .enter:
+            do {
+                try s.store.checkStaffPIN(pin.text, now: s.now)
+                return .quit
+            } catch {
+                pin.text = ""
+                s.say(String(describing: error), .error)
+            }
+        default: _ = pin.handle(key)
+        }
+        return .stay
+    }
+
+    func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        g.put("Staff only: type the PIN to close the kiosk, then press Enter.", x: area.x + 2, y: area.y + 1, style: Style(.heading, bold: true), maxWidth: area.width - 4)
+        g.put("PIN: ", x: area.x + 2, y: area.y + 3)
+        g.fill(x: area.x + 7, y: area.y + 3, width: 20, style: Style(.input))
+        g.put(String(repeating: "•", count: pin.text.count), x: area.x + 7, y: area.y + 3, style: Style(.input), maxWidth: 20)
+        g.cursor = Point(x: area.x + 7 + min(19, pin.text.count), y: area.y + 3)
+        g.put("Esc goes back to where the patient was.", x: area.x + 2, y: area.y + 5, style: Style(.dim), maxWidth: area.width - 4)
+    }
+
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "close kiosk"), KeyHint("Esc", "back")] }
+}

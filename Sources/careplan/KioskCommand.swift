@@ -1,0 +1,91 @@
+import ArgumentParser
+import CareplanCore
+import CareplanScreens
+import CursesBackend
+import Foundation
+import Logging
+
+struct Kiosk: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the patients' self-assessment kiosk (Screens/kiosk.yaml), or set its staff PIN.",
+        discussion: """
+            Patients identify with a code issued from their record in the clinician application (K on the record) \
+            and their date of birth. The kiosk cannot be closed without the staff PIN (Ctrl-X); Ctrl-C, Ctrl-Z and \
+            Ctrl-\\ do nothing. Idle, it saves the answers and returns to its welcome.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(name: .long, help: "Set (or change) the staff PIN that closes the kiosk, reading it from the terminal or standard input.")
+    var setPin = false
+
+    @Option(name: .long, help: ArgumentHelp("Seconds without a key before the kiosk saves and returns to its welcome (default from Screens/kiosk.yaml).", valueName: "seconds"))
+    var idleSeconds: Int?
+
+    @Flag(name: .long, help: "High-contrast colours (white on black, yellow highlight).")
+    var highContrast = false
+
+    @Flag(name: .long, help: "No colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    func validate() throws {
+        if let s = idleSeconds, s < 5 { throw ValidationError("--idle-seconds must be at least 5") }
+    }
+
+    func run() throws {
+        let store = try options.openStore()
+        if setPin { return try setStaffPIN(store) }
+        FileLogHandler.bootstrap(storePath: options.storePath)
+        let log = Logger(label: "careplan.kiosk")
+        var config = try options.loadConfiguration()
+        guard var flow = config.flows["kiosk"] else { throw CLIError("Screens/kiosk.yaml is missing") }
+        guard try store.hasStaffPIN() else {
+            throw CLIError("set a staff PIN first (careplan kiosk --set-pin): without one the kiosk could not be closed")
+        }
+        if let s = idleSeconds { flow.settings[.idleSeconds] = s; flow.settings[.idleWarningSeconds] = min(flow.setting(.idleWarningSeconds), s / 2) }
+        config.flows["kiosk"] = flow
+        let frozenConfig = config
+        let user = options.userName
+        let (monochrome, contrast) = (noColor, highContrast)
+        log.info("kiosk started")
+        let status: Int32 = try MainActor.assumeIsolated {
+            let terminal: CursesTerminal
+            do {
+                // Raw mode: Ctrl-C, Ctrl-Z and Ctrl-\ arrive as keys, which the kiosk ignores.
+                terminal = try CursesTerminal(options: TerminalOptions(rawMode: true, monochrome: monochrome, highContrast: contrast))
+            } catch {
+                throw CLIError("the kiosk needs an interactive terminal (\(error))")
+            }
+            let program = Program(store: store, configuration: frozenConfig, flowId: "kiosk", user: user, size: terminal.size, now: Date())
+            return RunLoop(program: program, terminal: terminal, effects: EffectRunner { _, _ in }, log: log).run()
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    private func setStaffPIN(_ store: CareStore) throws {
+        let first = try readSecret("New staff PIN (at least 6 characters): ")
+        guard first.count >= 6 else { throw CLIError("a staff PIN needs at least 6 characters") }
+        let second = try readSecret("The same PIN again: ")
+        guard first == second else { throw CLIError("the two PINs differ: nothing was changed") }
+        try store.setStaffPIN(first)
+        print("Staff PIN set. Only a salted scrypt hash of it is stored.")
+    }
+
+    /// Reads a line without echoing it when standard input is a terminal.
+    private func readSecret(_ prompt: String) throws -> String {
+        let tty = isatty(STDIN_FILENO) == 1
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var saved = termios()
+        if tty {
+            tcgetattr(STDIN_FILENO, &saved)
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        }
+        defer {
+            if tty { tcsetattr(STDIN_FILENO, TCSANOW, &saved); FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+        guard let line = readLine(strippingNewline: true) else { throw CLIError("no PIN given") }
+        return line
+    }
+}
