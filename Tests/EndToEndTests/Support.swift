@@ -1,0 +1,191 @@
+import Foundation
+import XCTest
+
+/// Where things are: the package root (CAREPLAN_HOME, with Screens/ and Resources/) and the careplan binary
+/// `swift test` built next to this test bundle.
+enum Paths {
+    /// Tests/EndToEndTests/Support.swift -> the package root.
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let careplan: String = {
+        if let env = ProcessInfo.processInfo.environment["CAREPLAN_E2E_BINARY"], !env.isEmpty { return env }
+        // The test bundle is an executable in the products directory, next to careplan.
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let sibling = me.deletingLastPathComponent().appendingPathComponent("careplan").path
+        if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+        return packageRoot.appendingPathComponent(".build/debug/careplan").path
+    }()
+
+    static let sqlite3: String? = Shell.which("sqlite3")
+}
+
+/// Fictional NHS numbers from the never-issued 999 range, with their Modulus 11 check digit computed.
+enum FictionalNHS {
+    /// `999` + six digits + the check digit; nil when no check digit fits (the result would be 10).
+    static func number(_ serial: Int) -> String? {
+        let nine = Array("999" + String(format: "%06d", serial)).map { Int(String($0))! }
+        let sum = zip(nine, stride(from: 10, through: 2, by: -1)).reduce(0) { $0 + $1.0 * $1.1 }
+        var check = 11 - sum % 11
+        if check == 11 { check = 0 }
+        if check == 10 { return nil }
+        return nine.map(String.init).joined() + String(check)
+    }
+
+    /// The `n`th valid one (from 1), spaced 3 3 4 as people type it.
+    static func spaced(_ n: Int) -> String {
+        var serial = 0, found = 0
+        while true {
+            serial += 1
+            if let d = number(serial) {
+                found += 1
+                if found == n { return format(d) }
+            }
+        }
+    }
+
+    static func format(_ d: String) -> String {
+        let a = Array(d)
+        return String(a[0..<3]) + " " + String(a[3..<6]) + " " + String(a[6..<10])
+    }
+}
+
+/// Dates as careplan shows them (`23 Dec 2026`), takes them (`23/12/2026`) and stores them (`2026-12-23`).
+enum Dates {
+    static func format(_ date: Date, _ pattern: String) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = .current
+        f.dateFormat = pattern
+        return f.string(from: date)
+    }
+    static func daysFromNow(_ n: Int) -> Date { Calendar.current.date(byAdding: .day, value: n, to: Date())! }
+    static func typed(_ d: Date) -> String { format(d, "dd/MM/yyyy") }
+    static func shown(_ d: Date) -> String { format(d, "dd MMM yyyy") }
+    static func iso(_ d: Date) -> String { format(d, "yyyy-MM-dd") }
+}
+
+/// One test's world: its own folder, store, tmux server and careplan sessions.
+class EndToEndCase: XCTestCase {
+    var dir: URL!
+    var tmux: Tmux!
+    var store: String { dir.appendingPathComponent("store/careplan.sqlite").path }
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("careplan-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        tmux = try Tmux(dir: dir)
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Paths.careplan), "careplan binary not found at \(Paths.careplan)")
+    }
+
+    override func tearDown() {
+        tmux?.shutdown()
+        if let dir { try? FileManager.default.removeItem(at: dir) }
+        super.tearDown()
+    }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// The shell command for a pane: `exec` so the pane's pid is careplan's.
+    func careplanCommand(user: String = "Nurse", extra: String = "") -> String {
+        let q = EndToEndCase.quote
+        return "exec env LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
+            + "\(q(Paths.careplan)) --store \(q(store)) --user \(q(user))\(extra)"
+    }
+
+    /// Starts careplan in a session and waits for the patient register.
+    func launch(_ session: String = "t", width: Int = 80, height: Int = 24, remainOnExit: Bool = false,
+                file: StaticString = #filePath, line: UInt = #line) throws {
+        try tmux.start(session, width: width, height: height, remainOnExit: remainOnExit, command: careplanCommand())
+        try tmux.waitFor(" careplan · Patients", in: session, file: file, line: line)
+    }
+
+    /// careplan on the command line, on this test's store.
+    func cli(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let r = try Shell.run(Paths.careplan, args + ["--store", store], env: ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8"])
+        XCTAssertEqual(r.status, 0, "careplan \(args.joined(separator: " ")) failed: \(r.stderr)", file: file, line: line)
+        return r.stdout
+    }
+
+    /// Rows from the store through the sqlite3 command line (independent of careplan's own code), every
+    /// value as text ("NULL" for null).
+    func sql(_ query: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String: String]] {
+        guard let sqlite3 = Paths.sqlite3 else { throw XCTSkip("sqlite3 is not installed (apt-get install sqlite3)") }
+        let r = try Shell.run(sqlite3, ["-json", store, query])
+        guard r.status == 0 else {
+            XCTFail("sqlite3 failed: \(r.stderr)", file: file, line: line)
+            throw StopTest(description: r.stderr)
+        }
+        let text = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { return [] }
+        let rows = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] ?? []
+        return rows.map { row in
+            row.mapValues { v -> String in
+                if v is NSNull { return "NULL" }
+                if let s = v as? String { return s }
+                return "\(v)"
+            }
+        }
+    }
+
+    /// From the register: adds a patient through the form (Ctrl-A, fields, Ctrl-S) and waits for their record.
+    func addPatient(nhs: String, family: String, given: String, born: String = "05/03/1961", diagnosis: String = "Breast",
+                    in session: String = "t", file: StaticString = #filePath, line: UInt = #line) throws {
+        try tmux.keys("C-a", to: session)
+        try tmux.waitFor(" careplan · Patient details", in: session, file: file, line: line)
+        for (i, value) in [nhs, family, given, born, diagnosis].enumerated() {
+            if i > 0 { try tmux.keys("Tab", to: session) }
+            try tmux.type(value, to: session)
+        }
+        try tmux.keys("C-s", to: session)
+        try tmux.waitFor(" Patient added", in: session, file: file, line: line)
+        try tmux.waitFor(" careplan · Patient record", in: session, file: file, line: line)
+    }
+
+    /// From a patient's record: N, then Enter on each of the three fields, and waits for the checklist.
+    func startAssessment(in session: String = "t", file: StaticString = #filePath, line: UInt = #line) throws {
+        try tmux.keys("n", to: session)
+        try tmux.waitFor(" careplan · New assessment", in: session, file: file, line: line)
+        try tmux.keys("Enter", "Enter", "Enter", to: session)
+        try tmux.waitFor(" Assessment started: every answer is saved as you give it", in: session, file: file, line: line)
+    }
+
+    /// On the checklist: rates the selected concern, one key at a time as a person types, waiting for each
+    /// to be acknowledged (careplan joins printable keys that arrive in one read: see the report).
+    func rate(_ label: String, _ score: Int, in session: String = "t", file: StaticString = #filePath, line: UInt = #line) throws {
+        if score == 10 {
+            try tmux.type("1", to: session)
+            try tmux.waitFor("“\(label)” rated 1", in: session, file: file, line: line)
+            try tmux.type("0", to: session)
+        } else {
+            try tmux.type(String(score), to: session)
+        }
+        try tmux.waitFor("“\(label)” rated \(score)", in: session, file: file, line: line)
+    }
+
+    /// A checklist row as drawn at 80 columns: `  [x] Label ... 7 ███████░░░`.
+    static func checklistRow(_ label: String, _ score: Int?) -> String {
+        var row = "  [\(score == nil ? " " : "x")] " + label
+        guard let score else { return row }
+        let bar = (score == 10 ? "10" : " \(score)") + " " + String(repeating: "█", count: score) + String(repeating: "░", count: 10 - score)
+        row += String(repeating: " ", count: 80 - 14 - row.count) + bar
+        return row
+    }
+
+    /// The checklist's first line at 80 columns, with its summary on the right.
+    static func checklistHeader(_ summary: String) -> String {
+        " Type to filter" + String(repeating: " ", count: 80 - 15 - summary.count - 1) + summary
+    }
+
+    /// Waits for the pane's process to end, failing if it takes longer than `limit` seconds.
+    @discardableResult
+    func waitForExit(_ pid: Int32, limit: TimeInterval, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws -> TimeInterval {
+        guard let took = Shell.waitForExit(pid, timeout: max(limit, 3)) else {
+            XCTFail("careplan (pid \(pid)) still running \(max(limit, 3)) s after \(what)", file: file, line: line)
+            kill(pid, SIGKILL)
+            throw StopTest(description: "still running")
+        }
+        XCTAssertLessThanOrEqual(took, limit, "careplan took \(String(format: "%.2f", took)) s to exit after \(what)", file: file, line: line)
+        return took
+    }
+}
