@@ -9,6 +9,8 @@ struct StartupRun {
     var ms: Double
     var bytes: Int
     var peakKB: Int?
+    /// The screen as it was when measured (to check by eye with --show-bytes).
+    var screen: String
 }
 
 extension Bench {
@@ -17,7 +19,7 @@ extension Bench {
     /// dialog showing the same concerns as careplan's checklist, sized by dialog to the terminal.
     func dialogArguments() throws -> [String] {
         let catalogue = try configuration().catalogues["ncat-hna"]!
-        var args = ["--title", "Concerns checklist", "--checklist",
+        var args = ["--no-tags", "--title", "Concerns checklist", "--checklist",
                     "What has worried the patient over the past week?", "0", "0", "0"]
         for (category, item) in catalogue.allItems { args += ["\(category.id)/\(item.id)", item.label, "off"] }
         return args
@@ -56,7 +58,7 @@ extension Bench {
         }
         let peak = p.peakResidentKB()
         p.finish(sending: quit)
-        return StartupRun(ms: (out.lastByteAt ?? p.spawnedAt) - p.spawnedAt, bytes: out.bytes.count, peakKB: peak)
+        return StartupRun(ms: (out.lastByteAt ?? p.spawnedAt) - p.spawnedAt, bytes: out.bytes.count, peakKB: peak, screen: p.screen.text)
     }
 }
 

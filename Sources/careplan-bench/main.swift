@@ -28,6 +28,7 @@ let measurements: [Measurement] = [
         let dialogMs = Samples(reference.map(\.ms))
         if reference.isEmpty { print("startup/dialog: dialog is not installed (apt-get install -y dialog): no reference") }
         else { line("startup/dialog", "median \(ms(dialogMs.median)) (p90 \(ms(dialogMs.p90)), \(reference.count) runs, \(reference[0].bytes) bytes)") }
+        if bench.options.showBytes, let first = reference.first { print(first.screen) }
         for n in bench.sizes {
             let runs = try bench.startupCareplan(patients: n)
             let s = Samples(runs.map(\.ms))
@@ -36,6 +37,7 @@ let measurements: [Measurement] = [
             line("startup/careplan-\(n)", "median \(ms(s.median)) (p90 \(ms(s.p90)), \(runs.count) runs, \(runs[0].bytes) bytes)"
                  + "  \(ratio(s.median, dialogMs.median)) dialog  "
                  + bench.verdict("start-up at \(n) patients within 1.5x dialog's (\(ratio(s.median, dialogMs.median)))", met))
+            if bench.options.showBytes { print(runs[0].screen) }
         }
     },
     Measurement(name: "keys") { bench in
