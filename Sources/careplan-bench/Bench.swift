@@ -1,0 +1,84 @@
+import CareplanCore
+import Foundation
+
+/// What every measurement shares: options, the programs under test, the stores, and the targets met or missed.
+final class Bench {
+    struct Options {
+        var quick = false
+        var storesFolder: String?
+        var showBytes = false
+        var names: [String] = []
+    }
+
+    let options: Options
+    let careplan: String
+    let dialog: String?
+    let root: String
+    lazy var stores: StoreCache = try! StoreCache(folder: options.storesFolder, careplan: careplan, environment: careplanEnvironment)
+    private(set) var verdicts: [String] = []
+
+    /// Store sizes, in patients.
+    var sizes: [Int] { options.quick ? [0, 10_000] : [0, 10_000, 100_000] }
+    var largest: Int { sizes.last! }
+
+    init(options: Options) throws {
+        self.options = options
+        guard let root = Configuration.locateRoot() else {
+            throw CLIFailure("cannot find Screens/ and Resources/: run from the repository or set CAREPLAN_HOME")
+        }
+        self.root = root.path
+        let here = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        careplan = here.deletingLastPathComponent().appendingPathComponent("careplan").path
+        guard FileManager.default.isExecutableFile(atPath: careplan) else {
+            throw CLIFailure("\(careplan) not found: build it first (swift build -c release)")
+        }
+        dialog = ["/usr/bin/dialog", "/usr/local/bin/dialog"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The terminal every program runs in: what a ward terminal over SSH would give.
+    var terminalEnvironment: [String: String] {
+        ["TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": "/usr/local/bin:/usr/bin:/bin",
+         "HOME": FileManager.default.temporaryDirectory.path]
+    }
+
+    var careplanEnvironment: [String: String] {
+        terminalEnvironment.merging(["CAREPLAN_HOME": root]) { $1 }
+    }
+
+    /// Records a target and whether it was met; the line is printed with the figures and again at the end.
+    func verdict(_ what: String, _ met: Bool?) -> String {
+        let word = met.map { $0 ? "PASS" : "MISS" } ?? "n/a"
+        verdicts.append("\(word)  \(what)")
+        return word
+    }
+}
+
+struct CLIFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+func configuration() throws -> Configuration {
+    guard let root = Configuration.locateRoot() else {
+        throw CLIFailure("cannot find Screens/ and Resources/: run from the repository or set CAREPLAN_HOME")
+    }
+    // The bench only needs the catalogues and services; flows are checked by the application.
+    let kinds: Set<String> = ["patient-register", "patient-form", "patient-record", "assessment-start", "concern-checklist",
+                              "prioritise", "conversation-notes", "agreed-actions", "plan-review"]
+    switch Configuration.load(root: root, knownKinds: ["*": kinds], requiredKinds: [:]) {
+    case .success(let c): return c
+    case .failure(let e): throw CLIFailure("configuration: \(e)")
+    }
+}
+
+/// Times `body` `runs` times after one warm-up run.
+func timed(runs: Int, _ body: () throws -> Void) rethrows -> Samples {
+    try body()
+    var s = Samples()
+    for _ in 0..<runs {
+        let start = monotonicMs()
+        try body()
+        s.add(monotonicMs() - start)
+    }
+    return s
+}

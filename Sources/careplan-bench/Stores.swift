@@ -1,0 +1,89 @@
+import CareplanCore
+import Foundation
+
+/// Stores of 0, 10,000 and 100,000 fictional patients, made by `careplan seed` once per run (seeding
+/// 100,000 takes about 15 s) in a temporary folder, or kept in a folder given with `--stores` across runs.
+final class StoreCache {
+    let folder: URL
+    let careplan: String
+    let environment: [String: String]
+    private let temporary: Bool
+    private var made: Set<Int> = []
+
+    init(folder: String?, careplan: String, environment: [String: String]) throws {
+        if let folder {
+            self.folder = URL(fileURLWithPath: folder)
+            temporary = false
+        } else {
+            self.folder = FileManager.default.temporaryDirectory.appendingPathComponent("careplan-bench-\(getpid())")
+            temporary = true
+        }
+        try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
+        self.careplan = careplan
+        self.environment = environment
+    }
+
+    deinit {
+        if temporary { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    /// The seeded store of `patients` patients, untouched by the bench (start-up is measured on it).
+    func seeded(_ patients: Int) throws -> String {
+        let path = folder.appendingPathComponent("seed-\(patients).sqlite").path
+        if made.contains(patients) || FileManager.default.fileExists(atPath: path) { made.insert(patients); return path }
+        let started = monotonicMs()
+        if patients == 0 {
+            _ = try CareStore(path: path)  // `careplan seed` adds at least one: an empty store is just an opened one
+        } else {
+            let seed = Process()
+            seed.executableURL = URL(fileURLWithPath: careplan)
+            seed.arguments = ["seed", "--patients", String(patients), "--store", path, "--user", "bench"]
+            seed.environment = environment
+            seed.standardOutput = FileHandle.nullDevice
+            try seed.run()
+            seed.waitUntilExit()
+            guard seed.terminationStatus == 0 else { throw PtyError("careplan seed --patients \(patients) failed (\(seed.terminationStatus))") }
+        }
+        print("  (seeded \(patients) patients in \(String(format: "%.1f", (monotonicMs() - started) / 1000)) s: \(path))")
+        made.insert(patients)
+        return path
+    }
+
+    /// A copy of the seeded store with one more patient, whose assessment is in progress: the keystroke
+    /// runs type, choose and save in it, so the seeded store stays as seeded.
+    func withBenchPatient(_ patients: Int) throws -> (path: String, patient: BenchPatient) {
+        let source = try seeded(patients)
+        let path = folder.appendingPathComponent("keys-\(patients).sqlite").path
+        let fm = FileManager.default
+        for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
+        for suffix in ["", "-wal"] where fm.fileExists(atPath: source + suffix) {
+            try fm.copyItem(atPath: source + suffix, toPath: path + suffix)
+        }
+        return (path, try BenchPatient.add(to: CareStore(path: path)))
+    }
+}
+
+/// The patient the keystroke runs open: found by an NHS number no seeded patient has (the top of the
+/// fictional range; the seeder counts up from the bottom).
+struct BenchPatient {
+    static let familyName = "Benchmark"
+    var nhsNumber: NHSNumber
+
+    static func topFictionalNumber() -> NHSNumber {
+        for serial in stride(from: 999_999, through: 0, by: -1) {
+            let nine = Array("999" + String(serial)).map { Int(String($0))! }
+            if let check = NHSNumber.checkDigit(for: nine), let n = NHSNumber("999\(serial)\(check)") { return n }
+        }
+        fatalError("no valid fictional NHS number")
+    }
+
+    static func add(to store: CareStore) throws -> BenchPatient {
+        let number = topFictionalNumber()
+        let catalogue = try configuration().catalogues["ncat-hna"]!
+        let p = try store.addPatient(Patient(nhsNumber: number, familyName: familyName, givenName: "Bea",
+                                             dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!, diagnosis: "Breast", diagnosisCode: "C50.9"))
+        _ = try store.startAssessment(patientId: p.id!, pathwayPoint: .duringTreatment, completedBy: .patientWithClinician,
+                                      date: LocalDate(Date()), catalogue: catalogue, createdBy: "bench")
+        return BenchPatient(nhsNumber: number)
+    }
+}
