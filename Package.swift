@@ -57,7 +57,7 @@ let package = Package(
             providers: [.apt(["libpango1.0-dev"])]
         ),
         .target(name: "CareplanExport", dependencies: ["CareplanCore", "TermUI", "CPangoCairo"]),
-        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport"]),
+        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport", "CareplanScreens"]),
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanScreens"], exclude: ["Golden"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),

@@ -18,6 +18,9 @@ public final class Program {
     /// Kiosk: the screen the staff PIN prompt was opened over, to go back to if it is not given.
     var beforeStaff: (any Screen)?
 
+    /// The most characters of one run of text treated as separate key presses (fast typing); longer is a paste.
+    static let longestKeyBurst = 32
+
     /// The smallest size at which screens are drawn; below it, a message asks for a bigger window.
     public static let minimumSize = Size(width: 40, height: 12)
 
@@ -54,6 +57,22 @@ public final class Program {
     public func handle(_ key: Key, now: Date) -> [Effect] {
         session.now = now
         if key == .resize { return [] }
+        // Keys typed quickly (or over a slow link) arrive as one run of text. A screen that is not taking text
+        // reads single keys, so it gets them one at a time, checking again before each; a long run can only
+        // be a paste, which such a screen must not replay as hundreds of commands.
+        if case .text(let run) = key, run.count > 1, !screen.takesText, helpScroll == nil {
+            guard run.count <= Program.longestKeyBurst else {
+                lastKey = now
+                session.say("Pasted text can only go into a box you are typing in.", .error)
+                return []
+            }
+            var effects: [Effect] = []
+            for c in run {
+                effects += handle(.text(String(c)), now: now)
+                if effects.contains(.quit) { break }
+            }
+            return effects
+        }
         lastKey = now
         if helpScroll != nil { handleHelp(key); return [] }
         if let pending = leaving {

@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanScreens
 import Foundation
 
 /// What every measurement shares: options, the programs under test, the stores, and the targets met or missed.
@@ -63,9 +64,7 @@ func configuration() throws -> Configuration {
         throw CLIFailure("cannot find Screens/ and Resources/: run from the repository or set CAREPLAN_HOME")
     }
     // The bench only needs the catalogues and services; flows are checked by the application.
-    let kinds: Set<String> = ["patient-register", "patient-form", "patient-record", "assessment-start", "concern-checklist",
-                              "prioritise", "conversation-notes", "agreed-actions", "plan-review"]
-    switch Configuration.load(root: root, knownKinds: ["*": kinds], requiredKinds: [:]) {
+    switch Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds) {
     case .success(let c): return c
     case .failure(let e): throw CLIFailure("configuration: \(e)")
     }

@@ -243,6 +243,24 @@ final class ClinicianFlowTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("Concerns checklist"), h.screen)
     }
 
+    /// Keys that arrive together are still separate presses on screens that read single keys; a long run
+    /// (a paste) is refused there rather than replayed as commands.
+    func testKeysArrivingTogetherEachCount() throws {
+        let h = Harness()
+        h.addPatient()
+        h.startAssessment()
+        h.press(.text("10"))
+        XCTAssertEqual(h.assessment?.concern("breathing")?.score, 10)
+        h.press(.down, .down, .down, .text(" 4"))
+        XCTAssertEqual(h.assessment?.concern("diarrhoea")?.score, 4)
+        h.press(.ctrl("n"), .text("] "))
+        XCTAssertEqual(h.assessment?.prioritisedConcerns.map(\.key), ["diarrhoea", "breathing"], "] moved breathing down")
+        XCTAssertEqual(h.assessment?.discussedConcerns.map(\.key), ["breathing"], "Space marked it, still selected after the move")
+        h.press(.text(String(repeating: "qx", count: 500)))
+        XCTAssertTrue(h.screen.contains("Pasted text can only go into a box you are typing in."), h.screen)
+        XCTAssertEqual(h.program.currentKind, .prioritise)
+    }
+
     func testQuitAsksNothingWhenEverythingIsSaved() {
         let h = Harness()
         h.addPatient()
