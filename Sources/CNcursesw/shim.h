@@ -30,6 +30,8 @@ static inline attr_t cp_a_dim(void) { return A_DIM; }
 static inline attr_t cp_a_normal(void) { return A_NORMAL; }
 static inline attr_t cp_color_pair(short pair) { return COLOR_PAIR(pair); }
 static inline int cp_key_f(int n) { return KEY_F(n); }
+/* The next refresh clears the terminal and sends every cell, whatever ncurses believes is on it. */
+static inline void cp_force_repaint(void) { clearok(curscr, TRUE); }
 static inline int cp_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int cp_err(void) { return ERR; }
 

@@ -361,16 +361,24 @@ public final class CareStore: Sendable {
         }
         let words = Self.searchKey(q).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { !$0.isEmpty }
         guard let first = words.first else { return [] }
-        // The first word narrows by index (family or given name prefix); the rest filter those rows.
-        var conditions = ["(p.family_key >= ?1 AND p.family_key < ?1 || x'F48FBFBF' OR p.given_key >= ?1 AND p.given_key < ?1 || x'F48FBFBF')"]
+        // Family-name matches first, then given-name matches: each an ordered scan of one index that stops at
+        // the limit, so no sort of thousands of rows at 100,000 patients. Further words filter those rows.
+        func prefix(_ column: String, _ n: Int) -> String { "(p.\(column) >= ?\(n) AND p.\(column) < ?\(n) || x'F48FBFBF')" }
+        var filters = ""
         var args: [any DatabaseValueConvertible] = [first]
         for (i, w) in words.dropFirst().enumerated() {
-            conditions.append("(p.family_key >= ?\(i + 2) AND p.family_key < ?\(i + 2) || x'F48FBFBF' OR p.given_key >= ?\(i + 2) AND p.given_key < ?\(i + 2) || x'F48FBFBF')")
+            filters += " AND (\(prefix("family_key", i + 2)) OR \(prefix("given_key", i + 2)))"
             args.append(w)
         }
-        args.append(limit)
-        let sql = Self.summarySelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY p.family_key, p.given_key, p.id LIMIT ?\(words.count + 1)"
-        return try read { db in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(Self.summary) }
+        let n = words.count + 1
+        let byFamily = Self.summarySelect + " WHERE \(prefix("family_key", 1))\(filters) ORDER BY p.family_key, p.given_key, p.id LIMIT ?\(n)"
+        let byGiven = Self.summarySelect + " WHERE \(prefix("given_key", 1)) AND NOT \(prefix("family_key", 1))\(filters) ORDER BY p.given_key, p.id LIMIT ?\(n)"
+        return try read { db in
+            let family = try Row.fetchAll(db, sql: byFamily, arguments: StatementArguments(args + [limit])).map(Self.summary)
+            guard family.count < limit else { return family }
+            let given = try Row.fetchAll(db, sql: byGiven, arguments: StatementArguments(args + [limit - family.count])).map(Self.summary)
+            return family + given
+        }
     }
 
     // MARK: - Assessments

@@ -152,8 +152,9 @@ public final class Program {
                 screen = KioskStaffScreen(session)
             }
             return []
-        case .ctrl(_):
-            if screen.kind != .kioskStaff { session.say("Please use the keys shown at the bottom of the screen.") }
+        case .ctrl(_) where !screen.takesText:
+            // No control key leaves or changes anything here; a box being typed in still gets its editing keys.
+            session.say("Please use the keys shown at the bottom of the screen.")
             return []
         case .function(1):
             helpScroll = 0

@@ -16,11 +16,12 @@ struct RegisterScreen: Screen {
     var takesText: Bool { true }
 
     init(_ s: Session) {
+        // Counted once as the screen opens, not on every key: a count of 100,000 rows is not free.
+        total = s.attempt { try s.store.patientCount() } ?? 0
         search(s)
     }
 
     mutating func search(_ s: Session) {
-        total = s.attempt { try s.store.patientCount() } ?? 0
         results = s.attempt { try s.store.searchPatients(query.text, limit: 200) } ?? []
         waiting = query.text.isEmpty ? (s.attempt { try s.store.waitingSelfAssessments() } ?? []) : []
         selected = min(selected, max(0, rowCount - 1))
@@ -89,7 +90,7 @@ struct RegisterScreen: Screen {
             line += "sent " + Self.time(w.submittedAt) + " · \(w.concernCount) concern\(w.concernCount == 1 ? "" : "s")"
             rows.append((line, nil))
         }
-        let found = query.text.isEmpty ? "Recently changed (\(total) patients in all)" :
+        let found = query.text.isEmpty ? "Recently changed (\(total) patient\(total == 1 ? "" : "s") in all)" :
             results.isEmpty ? "No patient matches “\(query.text)”. Ctrl-A adds a new patient." :
             "\(results.count == 200 ? "First 200" : String(results.count)) found"
         rows.append((found, Style(.dim)))

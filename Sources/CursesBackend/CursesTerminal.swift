@@ -252,7 +252,12 @@ public enum TerminalError: Error, CustomStringConvertible {
     }
 
     /// Forces the next draw to repaint everything (after a resize, or Ctrl-L).
-    public func invalidate() { needsFullRedraw = true }
+    /// The next draw clears the terminal itself and sends every cell: for Ctrl-L after line noise, and for the
+    /// kiosk wiping the screen between patients.
+    public func invalidate() {
+        needsFullRedraw = true
+        cp_force_repaint()
+    }
 
     private func put(_ text: String, style: Style, x: Int, y: Int) {
         var wide: [wchar_t] = []

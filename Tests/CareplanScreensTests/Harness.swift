@@ -18,10 +18,12 @@ final class Harness {
     var now: Date
     var effects: [Effect] = []
 
-    init(store: CareStore? = nil, size: Size = Size(width: 80, height: 24)) {
+    init(store: CareStore? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24)) {
+        // Screens show local times: golden screens are recorded in UTC whatever the machine's zone.
+        NSTimeZone.default = TimeZone(identifier: "UTC")!
         self.store = store ?? (try! CareStore())
         now = Harness.start
-        program = Program(store: self.store, configuration: Harness.configuration, user: "Nurse Test", size: size, now: now)
+        program = Program(store: self.store, configuration: Harness.configuration, flowId: flow, user: "Nurse Test", size: size, now: now)
     }
 
     func press(_ keys: Key...) { for k in keys { effects += program.handle(k, now: now) } }
@@ -31,7 +33,7 @@ final class Harness {
 
     func wait(_ seconds: TimeInterval) {
         now += seconds
-        program.tick(now: now)
+        effects += program.tick(now: now)
     }
 
     var screen: String { program.render().text }

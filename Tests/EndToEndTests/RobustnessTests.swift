@@ -12,7 +12,7 @@ final class RobustnessTests: EndToEndCase {
 
     /// After a restart: Enter on the (only) patient, Enter on their assessment in progress.
     func reopenAssessment(family: String) throws {
-        try tmux.waitFor(" Recently changed (1 patients in all)")
+        try tmux.waitFor(" Recently changed (1 patient in all)")
         try tmux.waitFor(family.uppercased() + ", Alex")
         try tmux.keys("Enter")
         try tmux.waitFor(" careplan · Patient record")
