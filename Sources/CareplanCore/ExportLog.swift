@@ -32,6 +32,7 @@ extension CareStore {
                 INSERT INTO export_log (assessment_id, format, destination, exported_by, exported_at, plan_version, plan_status)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [assessmentId, format, destination, who, now, version, status.rawValue])
+            try Self.audit(db, user: who, action: format == "print" ? "printed" : "exported", assessmentId: assessmentId, detail: format, at: now)
             return ExportRecord(id: db.lastInsertedRowID, assessmentId: assessmentId, format: format, destination: destination,
                                 exportedBy: who, exportedAt: now, planVersion: version, planStatus: status)
         }

@@ -72,6 +72,7 @@ extension CareStore {
                 let expires = now.addingTimeInterval(validFor)
                 try db.execute(sql: "INSERT INTO kiosk_code (code_hash, assessment_id, issued_by, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [hash, assessment.id, by, now, expires])
+                try Self.audit(db, user: by, action: "issued kiosk code", assessmentId: assessment.id, at: now)
                 return KioskCode(code: code, assessmentId: assessment.id, expiresAt: expires)
             }
             throw StoreError.cannotWrite("no free kiosk code could be found")
@@ -113,6 +114,7 @@ extension CareStore {
                 return .failure(.notAccepted)
             }
             try db.execute(sql: "UPDATE kiosk_code SET used_at = ? WHERE code_hash = ?", arguments: [now, Self.hash(code: code)])
+            try Self.audit(db, user: "kiosk", action: "opened with kiosk code", assessmentId: row["assessment_id"], at: now)
             return .success(row["assessment_id"])
         }
         let id = try result.get()

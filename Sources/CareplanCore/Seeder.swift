@@ -108,6 +108,7 @@ public struct Seeder {
                     }
                 }
             }
+            try CareStore.audit(db, user: createdBy, action: "seeded", detail: "\(added) fictional patients", at: now)
         }
         return added
     }

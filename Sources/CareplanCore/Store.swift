@@ -38,6 +38,9 @@ public struct PatientSummary: Hashable, Sendable {
 public final class CareStore: Sendable {
     public let path: String?
     let db: DatabaseQueue
+    /// Permissions that were wider than owner-only when the store was opened, and have been corrected:
+    /// the application says so, because someone else may already have read the files.
+    public let correctedPermissions: [String]
 
     /// The default place: `$XDG_DATA_HOME/careplan/careplan.sqlite`, else `~/.local/share/careplan/careplan.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -78,9 +81,17 @@ public final class CareStore: Sendable {
             throw StoreError.cannotOpen("\(path): \(error)")
         }
         self.path = path
-        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
-            chmod(path + suffix, 0o600)
+        var corrected: [String] = []
+        func restrict(_ file: String, to mode: mode_t) {
+            guard let now = (try? fm.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber else { return }
+            let current = mode_t(now.uint16Value) & 0o777
+            guard current & ~mode != 0 else { return }
+            chmod(file, mode)
+            corrected.append("\(file) was \(String(current, radix: 8)), now \(String(mode, radix: 8))")
         }
+        restrict(folder, to: 0o700)
+        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) { restrict(path + suffix, to: 0o600) }
+        correctedPermissions = corrected
         try migrate()
     }
 
@@ -90,6 +101,7 @@ public final class CareStore: Sendable {
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
         db = try DatabaseQueue(configuration: config)
         path = nil
+        correctedPermissions = []
         try migrate()
     }
 
@@ -205,6 +217,7 @@ public final class CareStore: Sendable {
                 );
                 """)
         }
+        registerAuditMigration(&m)
         return m
     }
 
@@ -264,7 +277,7 @@ public final class CareStore: Sendable {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0 }
     }
 
-    public func addPatient(_ p: Patient, now: Date = Date()) throws -> Patient {
+    public func addPatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient {
         try write { db in
             if let other = try Row.fetchOne(db, sql: "SELECT family_name, given_name FROM patient WHERE nhs_number = ?", arguments: [p.nhsNumber.digits]) {
                 throw StoreError.duplicateNHSNumber(existing: "\((other["family_name"] as String).uppercased()), \(other["given_name"] as String)")
@@ -278,12 +291,13 @@ public final class CareStore: Sendable {
             var saved = p
             saved.id = db.lastInsertedRowID
             saved.revision = 0
+            try Self.audit(db, user: user, action: "added patient", patientId: saved.id, at: now)
             return saved
         }
     }
 
     /// Saves edits to a patient read at `p.revision`; refuses if another terminal saved in between.
-    public func updatePatient(_ p: Patient, now: Date = Date()) throws -> Patient {
+    public func updatePatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient {
         guard let id = p.id else { throw StoreError.notFound("The patient") }
         return try write { db in
             if let other = try Row.fetchOne(db, sql: "SELECT family_name, given_name FROM patient WHERE nhs_number = ? AND id != ?",
@@ -302,6 +316,7 @@ public final class CareStore: Sendable {
             }
             var saved = p
             saved.revision += 1
+            try Self.audit(db, user: user, action: "changed", patientId: id, detail: "patient details", at: now)
             return saved
         }
     }
@@ -419,7 +434,9 @@ public final class CareStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [patientId, pathwayPoint.rawValue, completedBy.rawValue, date.iso, AssessmentStatus.inProgress.rawValue,
                                  catalogue.id, catalogue.version, createdBy, now, now])
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            try Self.audit(db, user: createdBy, action: "started assessment", patientId: patientId, assessmentId: id, at: now)
+            return id
         }
         return try assessment(id: id)!
     }
@@ -454,7 +471,7 @@ public final class CareStore: Sendable {
     /// and returns the assessment as stored afterwards. Refuses (and changes nothing) when another terminal
     /// changed it first, or when the plan is locked.
     @discardableResult
-    public func apply(_ change: AssessmentChange, to id: Int64, expectedRevision: Int, now: Date = Date()) throws -> Assessment {
+    public func apply(_ change: AssessmentChange, to id: Int64, expectedRevision: Int, by user: String = "", now: Date = Date()) throws -> Assessment {
         try write { db in
             guard let r = try Row.fetchOne(db, sql: "SELECT revision, status FROM assessment WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound("The assessment")
@@ -462,6 +479,12 @@ public final class CareStore: Sendable {
             if (r["status"] as String) != AssessmentStatus.inProgress.rawValue { throw StoreError.locked }
             if (r["revision"] as Int) != expectedRevision { throw StoreError.conflict("This assessment") }
             try Self.apply(change, db, id)
+            let detail = change.auditDetail
+            let recent = Self.auditTime(now.addingTimeInterval(-300))
+            let alreadyTyping = change.isTyping ? try Int.fetchOne(db, sql: """
+                SELECT 1 FROM audit_log WHERE id = (SELECT max(id) FROM audit_log) AND user = ? AND assessment_id = ? AND detail = ? AND at > ?
+                """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), id, detail, recent]) != nil : false
+            if !alreadyTyping { try Self.audit(db, user: user, action: "changed", assessmentId: id, detail: detail, at: now) }
             try db.execute(sql: "UPDATE assessment SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
             return try Self.assessment(db, id: id)!
         }
@@ -549,6 +572,7 @@ public final class CareStore: Sendable {
                 INSERT INTO agreed_action (assessment_id, concern_key, what, owner, owner_name, due, service_id)
                 SELECT ?, concern_key, what, owner, owner_name, due, service_id FROM agreed_action WHERE assessment_id = ? ORDER BY id
                 """, arguments: [newId, id])
+            try Self.audit(db, user: createdBy, action: "started new version", assessmentId: newId, detail: "of assessment \(id)", at: now)
             return newId
         }
         return try assessment(id: newId)!

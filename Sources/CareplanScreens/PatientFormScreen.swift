@@ -90,7 +90,7 @@ struct PatientFormScreen: Screen {
         p.diagnosisCode = clean("code", Limits.diagnosisCode)
         p.diagnosisDate = try? LocalDate.parse(typed.text("diagnosed")).get()
         do {
-            let saved = editing == nil ? try s.store.addPatient(p, now: s.now) : try s.store.updatePatient(p, now: s.now)
+            let saved = editing == nil ? try s.store.addPatient(p, by: s.user, now: s.now) : try s.store.updatePatient(p, by: s.user, now: s.now)
             s.patient = saved
             form.dirty = false
             s.say(editing == nil ? "Patient added" : "Details saved", .success)

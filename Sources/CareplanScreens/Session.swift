@@ -64,7 +64,7 @@ public final class Session {
     public func apply(_ change: AssessmentChange) -> Bool {
         guard let a = assessment else { return false }
         do {
-            assessment = try store.apply(change, to: a.id, expectedRevision: a.revision, now: now)
+            assessment = try store.apply(change, to: a.id, expectedRevision: a.revision, by: user, now: now)
             return true
         } catch let e as StoreError {
             // Ids and the kind of failure only: never what was typed.
@@ -98,6 +98,7 @@ public final class Session {
         guard let p else { say("That patient is no longer in the store", .error); return false }
         patient = p
         assessment = nil
+        _ = attempt { try store.recordView(user: user, patientId: patientId, now: now) }
         return true
     }
 
@@ -105,6 +106,7 @@ public final class Session {
         guard let a = attempt({ try store.assessment(id: assessmentId) }) else { return false }
         guard let a else { say("That assessment is no longer in the store", .error); return false }
         assessment = a
+        _ = attempt { try store.recordView(user: user, assessmentId: assessmentId, now: now) }
         return true
     }
 

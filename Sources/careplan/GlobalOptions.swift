@@ -24,7 +24,12 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func openStore() throws -> CareStore {
-        do { return try CareStore(path: storePath) } catch { throw CLIError(String(describing: error)) }
+        let store: CareStore
+        do { store = try CareStore(path: storePath) } catch { throw CLIError(String(describing: error)) }
+        for warning in store.correctedPermissions {
+            FileHandle.standardError.write(Data("Warning: patient data was readable by others: \(warning) (owner only).\n".utf8))
+        }
+        return store
     }
 
     func loadConfiguration() throws -> Configuration {

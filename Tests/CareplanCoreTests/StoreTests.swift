@@ -161,3 +161,20 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(FileSystemCheck.fileSystemType(of: "/mnt/nfsx/s.sqlite", mounts: mounts), "ext4", "a prefix is not a mount point")
     }
 }
+
+final class StorePermissionTests: XCTestCase {
+    func testWiderPermissionsAreCorrectedAndReported() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("s.sqlite").path
+        XCTAssertEqual(try CareStore(path: path).correctedPermissions, [])
+        chmod(dir.path, 0o755)
+        chmod(path, 0o644)
+        let reopened = try CareStore(path: path)
+        // SQLite gives -wal and -shm the database file's mode, so those were readable by others too.
+        XCTAssertEqual(Array(reopened.correctedPermissions.prefix(2)), ["\(dir.path) was 755, now 700", "\(path) was 644, now 600"])
+        XCTAssertTrue(reopened.correctedPermissions.dropFirst(2).allSatisfy { $0.hasSuffix("was 644, now 600") }, "\(reopened.correctedPermissions)")
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: dir.path)[.posixPermissions] as? NSNumber)?.intValue, 0o700)
+    }
+}
