@@ -14,6 +14,7 @@ struct ActionsScreen: Screen {
     init(_ s: Session) {}
 
     var takesText: Bool { editing?.form.takesText ?? false }
+    var inSubForm: Bool { editing != nil }
     var hasUnsavedInput: Bool { editing?.form.dirty ?? false }
 
     func concerns(_ s: Session) -> [ConcernEntry] { s.assessment?.discussedConcerns ?? [] }

@@ -31,6 +31,7 @@ struct ChecklistScreen: Screen {
     }
 
     var takesText: Bool { adding != nil }
+    var inSubForm: Bool { adding != nil }
 
     static func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
 

@@ -94,9 +94,9 @@ public final class Program {
         case .text("?") where !screen.takesText:
             helpScroll = 0
             return []
-        case .ctrl("n") where flowScreen?.next != nil:
+        case .ctrl("n") where flowScreen?.next != nil && !screen.inSubForm:
             return go(.next, confirmed: false)
-        case .ctrl("p") where flowScreen?.step == true && flowScreen?.back != nil:
+        case .ctrl("p") where flowScreen?.step == true && flowScreen?.back != nil && !screen.inSubForm:
             return go(.back, confirmed: false)
         default: break
         }
@@ -321,7 +321,7 @@ public final class Program {
     func renderKeys(_ g: inout Grid, _ hints: [KeyHint], y: Int) {
         g.fill(x: 0, y: y, width: size.width, style: Style(.help))
         var all = hints
-        if let flow = flowScreen, flow.step {
+        if let flow = flowScreen, flow.step, !screen.inSubForm {
             if flow.next != nil { all.append(KeyHint("^N", "next")) }
             if flow.back != nil { all.append(KeyHint("^P", "back")) }
         }

@@ -11,6 +11,7 @@ struct ReviewScreen: Screen {
     init(_ s: Session) {}
 
     var takesText: Bool { agreeing?.takesText ?? false }
+    var inSubForm: Bool { agreeing != nil }
     var hasUnsavedInput: Bool { agreeing?.dirty ?? false }
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {

@@ -56,12 +56,15 @@ protocol Screen {
     mutating func flush(_ s: Session, force: Bool)
     /// Something typed that cannot be saved yet (an invalid form): leaving loses it, so ask first.
     var hasUnsavedInput: Bool { get }
+    /// A form or prompt is open inside the screen: the step keys (Ctrl-N, Ctrl-P) are not offered until it is done.
+    var inSubForm: Bool { get }
 }
 
 extension Screen {
     var takesText: Bool { false }
     mutating func flush(_ s: Session, force: Bool) {}
     var hasUnsavedInput: Bool { false }
+    var inSubForm: Bool { false }
 }
 
 /// Shared drawing for lists: a row highlighted when selected, cut to the width.
