@@ -119,9 +119,9 @@ struct KioskIdentifyScreen: Screen {
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
-        Draw.paragraph(&g, "Please type your code and your date of birth, then press Enter.", x: area.x + 2, y: area.y + 1,
-                       width: area.width - 4, maxY: area.bottom)
-        form.render(into: &g, Area(x: area.x + 2, y: area.y + 3, width: area.width - 4, height: area.height - 3))
+        let top = Draw.paragraph(&g, "Please type your code and your date of birth, then press Enter.", x: area.x + 2, y: area.y + 1,
+                                 width: area.width - 4, maxY: area.bottom) + 1
+        form.render(into: &g, Area(x: area.x + 2, y: top, width: area.width - 4, height: area.bottom - top))
     }
 
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("Tab/↑↓", "next box"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
