@@ -38,7 +38,10 @@ final class Tmux {
 
     /// Starts a session running `command` (through sh: use `exec` so the pane's pid is the program's).
     /// Escape-time 0 so Esc is a key at once; remain-on-exit keeps a dead pane to look at.
+    /// The session's name must not begin the name of a window ("careplan", after the program): tmux looks a bare
+    /// target up as a window before a session, so `-t c` would reach another session's "careplan" window.
     func start(_ session: String = "t", width: Int = 80, height: Int = 24, remainOnExit: Bool = false, command: String) throws {
+        guard !"careplan".hasPrefix(session) else { throw StopTest(description: "session name “\(session)” would match the window “careplan”") }
         try tmux(["start-server", ";", "set", "-s", "escape-time", "0", ";",
                   "set", "-g", "remain-on-exit", remainOnExit ? "on" : "off", ";",
                   "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command])
@@ -135,17 +138,24 @@ enum Shell {
     /// Runs a program to the end (at most `timeout` seconds), with posix_spawn and waitpid. Not Foundation's
     /// Process: it waits for a socket every child inherits to close, and the tmux server (forked from the
     /// client) keeps it open, so it would wait for ever. Output goes through files for the same reason.
-    static func run(_ exe: String, _ args: [String], env: [String: String] = [:], timeout: TimeInterval = 30) throws -> Result {
+    /// `input`, when given, is the program's standard input (else /dev/null).
+    static func run(_ exe: String, _ args: [String], env: [String: String] = [:], input: String? = nil, timeout: TimeInterval = 30) throws -> Result {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
-        let outPath = tmp.path + ".out", errPath = tmp.path + ".err"
+        let outPath = tmp.path + ".out", errPath = tmp.path + ".err", inPath = tmp.path + ".in"
         defer {
             unlink(outPath)
             unlink(errPath)
+            unlink(inPath)
+        }
+        if let input {
+            guard FileManager.default.createFile(atPath: inPath, contents: Data(input.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw StopTest(description: "cannot write \(inPath)")
+            }
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input == nil ? "/dev/null" : inPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
