@@ -13,7 +13,7 @@ public enum KioskError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notAccepted: return "That code and date of birth were not accepted. Check them, or ask your nurse for a new code."
+        case .notAccepted: return "That code and date of birth were not accepted. Check them or ask your nurse."
         case .tooManyTries(let wait): return "Too many tries. Please wait \(KioskError.words(wait)) or ask a member of staff."
         case .noPINSet: return "No staff PIN is set: set one with `careplan kiosk --set-pin`."
         case .wrongPIN: return "That PIN is not right."

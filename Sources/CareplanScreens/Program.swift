@@ -291,7 +291,8 @@ public final class Program {
         }
         if let left = idleWarning {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))
-            g.put(DisplayWidth.truncate(" Are you still there? Press any key to carry on. Your answers are saved; this screen clears in \(left) s.", to: size.width),
+            // The countdown first: at 80 columns the rest may be cut.
+            g.put(DisplayWidth.truncate(" Are you still there? This screen clears in \(left) s. Press any key to carry on.", to: size.width),
                   x: 0, y: size.height - 2, style: Style(.warning, bold: true))
         }
         renderKeys(&g, screen.keys(session), y: size.height - 1)

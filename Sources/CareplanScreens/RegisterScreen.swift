@@ -86,9 +86,11 @@ struct RegisterScreen: Screen {
             rows.append(("Waiting for a care-planning conversation (\(waiting.count)): completed at the kiosk", Style(.heading, bold: true)))
         }
         for w in waiting {
-            var line = " " + DisplayWidth.pad(w.patient.nhsNumber.formatted, to: 14) + DisplayWidth.pad(w.patient.displayName, to: wide ? 31 : 20)
-            line += "sent " + Self.time(w.submittedAt) + " · \(w.concernCount) concern\(w.concernCount == 1 ? "" : "s")"
-            rows.append((line, nil))
+            // When and how many first; the name gets the columns that are left.
+            let tail = "sent " + Self.time(w.submittedAt) + " · \(w.concernCount) concern\(w.concernCount == 1 ? "" : "s")"
+            let nameWidth = max(8, min(31, area.width - 15 - DisplayWidth.of(tail) - 1))
+            rows.append((" " + DisplayWidth.pad(w.patient.nhsNumber.formatted, to: 14)
+                         + DisplayWidth.pad(DisplayWidth.truncate(w.patient.displayName, to: nameWidth - 1), to: nameWidth) + tail, nil))
         }
         let found = query.text.isEmpty ? "Recently changed (\(total) patient\(total == 1 ? "" : "s") in all)" :
             results.isEmpty ? "No patient matches “\(query.text)”. Ctrl-A adds a new patient." :
