@@ -42,9 +42,20 @@ final class Tmux {
     /// target up as a window before a session, so `-t c` would reach another session's "careplan" window.
     func start(_ session: String = "t", width: Int = 80, height: Int = 24, remainOnExit: Bool = false, command: String) throws {
         guard !"careplan".hasPrefix(session) else { throw StopTest(description: "session name “\(session)” would match the window “careplan”") }
-        try tmux(["start-server", ";", "set", "-s", "escape-time", "0", ";",
-                  "set", "-g", "remain-on-exit", remainOnExit ? "on" : "off", ";",
-                  "new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command])
+        // The session first: a server started with none may exit (exit-empty) before a later command reaches
+        // it ("server exited unexpectedly"). Options are set in the same call, before any key is sent.
+        let args = ["new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), command, ";",
+                    "set", "-s", "escape-time", "0", ";", "set", "-g", "remain-on-exit", remainOnExit ? "on" : "off"]
+        for attempt in 1...3 {
+            let r = try Shell.run(tmuxPath, ["-u", "-S", socket, "-f", "/dev/null"] + args, env: ["LANG": "C.UTF-8"])
+            if r.status == 0 { return }
+            guard attempt < 3, r.stderr.contains("server exited unexpectedly") else {
+                let text = "tmux \(args.joined(separator: " ")) failed (\(r.status)): \(r.stderr)"
+                XCTFail(text)
+                throw StopTest(description: text)
+            }
+            usleep(200_000)
+        }
     }
 
     /// Named keys, e.g. `Enter`, `Tab`, `C-n`, `Up`, `BSpace` (tmux key names).
