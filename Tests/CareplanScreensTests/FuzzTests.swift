@@ -39,7 +39,7 @@ final class FuzzTests: XCTestCase {
         defer { CrashNote.set("") }
         FuzzRun.setupSeconds = 0; FuzzRun.checkSeconds = 0; FuzzRun.storeSeconds = 0
         let started = Date()
-        var failures = 0
+        var failures = 0, reached = 0
         for i in 0..<count where only == nil || only == i {
             var r = SeededRandom(seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
             let where_ = "fuzz \(flow), seed \(seed), sequence \(i) (CAREPLAN_RELIABILITY_SEED=\(seed) CAREPLAN_FUZZ_SEQUENCE=\(i))"
@@ -47,6 +47,7 @@ final class FuzzTests: XCTestCase {
             let t0 = Date()
             let run = try FuzzRun(flow: flow, random: &r, huge: i % 100 == 7)
             FuzzRun.setupSeconds += Date().timeIntervalSince(t0)
+            defer { if run.reachedStore { reached += 1 } }
             if let problem = run.go(events: FuzzTests.events, random: &r) {
                 XCTFail("\(where_): \(problem)\nlast keys: \(run.log.suffix(25).joined(separator: " "))")
                 failures += 1
@@ -55,7 +56,9 @@ final class FuzzTests: XCTestCase {
         }
         let f = { (x: Double) in String(format: "%.1f", x) }
         print("fuzz \(flow): \(count) sequences in \(f(Date().timeIntervalSince(started))) s (setting up \(f(FuzzRun.setupSeconds)) s, "
-              + "rendering and checking screens \(f(FuzzRun.checkSeconds)) s, checking the store \(f(FuzzRun.storeSeconds)) s)")
+              + "rendering and checking screens \(f(FuzzRun.checkSeconds)) s, checking the store \(f(FuzzRun.storeSeconds)) s); "
+              + "\(reached) stored typed text beyond ASCII")
+        if only == nil { XCTAssertGreaterThan(reached, count / 20, "few sequences got typed text into the store: the fuzzer is not reaching it") }
     }
 }
 
@@ -74,6 +77,8 @@ final class FuzzRun {
     var log: [String] = []
     var code = ""
     var huge: Bool
+    /// Whether the sequence got typed text beyond ASCII into the store (so the store check checked something).
+    var reachedStore = false
 
     init(flow: String, random r: inout SeededRandom, huge: Bool) throws {
         NSTimeZone.default = TimeZone(identifier: "UTC")!
@@ -95,14 +100,28 @@ final class FuzzRun {
         }
         size = r.chance(0.5) ? Size(width: 80, height: 24) : FuzzRun.randomSize(&r)
         program = Program(store: store, configuration: Harness.configuration, flowId: flow, user: "Nurse Fuzz", size: size, now: now)
-        // Where the sequence starts: mostly deep in the flow, where the answers and notes are.
+        // Where the sequence starts: mostly deep in the flow, in a box taking text, where answers and
+        // notes are stored (otherwise few sequences would get their text as far as the store).
+        let start = Double.random(in: 0..<1, using: &r)
         if flow == "kiosk" {
-            if r.chance(0.8) {
-                for k: Key in [.enter, .text(code), .tab, .text("05/03/1961"), .enter, .enter] { send(k) }
+            if start >= 0.15 {
+                for k: Key in [.enter, .text(code), .tab, .text("05/03/1961"), .enter] { send(k) }      // the checklist
             }
-        } else {
-            if r.chance(0.85) { send(.enter); send(.enter) }                  // the patient, then the assessment in progress
-            if r.chance(0.4) { for _ in 0..<Int.random(in: 1...4, using: &r) { send(.ctrl("n")) } }
+            if start >= 0.6 {
+                for _ in 0..<6 { send(.enter) }                                                       // past the six pages
+                send(.text("5")); send(.enter)                                                        // distress: the message box
+            }
+        } else if start >= 0.1 {
+            send(.enter); send(.enter)                                    // the patient, then the assessment in progress
+            if start < 0.3 {
+                // stays on the checklist
+            } else if start < 0.45 {
+                send(.end); send(.up); send(.enter)                       // a concern in the patient's own words
+            } else if start < 0.85 {
+                send(.ctrl("n")); send(.ctrl("n"))                        // notes: typing into "What matters to me"
+            } else {
+                for _ in 0..<Int.random(in: 1...4, using: &r) { send(.ctrl("n")) }
+            }
         }
     }
 
@@ -229,6 +248,7 @@ final class FuzzRun {
                             if let bad = NastyText.forbidden(in: text, allowNewline: multiline.contains(column)) {
                                 return "store: \(table).\(column) holds \(bad): \(String(reflecting: String(text.prefix(200))))"
                             }
+                            if table != "patient" && table != "setting" && !text.unicodeScalars.allSatisfy(\.isASCII) { reachedStore = true }
                         }
                     }
                 }
