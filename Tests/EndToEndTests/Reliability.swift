@@ -1,0 +1,59 @@
+import CareplanCore
+import Foundation
+import XCTest
+
+/// Shared by the reliability tests (a copy of the screens tests' one: test targets share no files).
+///
+/// `CAREPLAN_RELIABILITY_SCALE` multiplies the amount of work (default 1, sized for CI);
+/// `CAREPLAN_RELIABILITY_SEED` repeats a run exactly (every test prints the seed it used).
+enum Reliability {
+    static var scale: Double {
+        guard let s = ProcessInfo.processInfo.environment["CAREPLAN_RELIABILITY_SCALE"], let v = Double(s), v > 0 else { return 1 }
+        return v
+    }
+
+    static func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * scale).rounded())) }
+
+    static func seed() -> UInt64 {
+        if let s = ProcessInfo.processInfo.environment["CAREPLAN_RELIABILITY_SEED"], let v = UInt64(s) { return v }
+        return UInt64.random(in: 1...UInt64(UInt32.max))
+    }
+
+    /// A store with one fictional patient (the first of `FictionalNHS`) and an assessment in
+    /// progress, made through the library so that a test starts on the checklist with two Enters.
+    static func storeWithAssessment(at path: String, family: String = "Crashloop") throws -> (patientId: Int64, assessmentId: Int64) {
+        let url = Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml")
+        let catalogue = try ConcernCatalogue.load(from: url, displayPath: "ncat-hna.yaml").get()
+        let store = try CareStore(path: path)
+        let digits = FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: "")
+        let p = try store.addPatient(Patient(nhsNumber: NHSNumber(digits)!, familyName: family, givenName: "Alex",
+                                             dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!))
+        let a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
+                                          date: LocalDate(Date()), catalogue: catalogue, createdBy: "Nurse")
+        return (p.id!, a.id)
+    }
+}
+
+/// SplitMix64: the same sequence on every platform for a given seed.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
+}
+
+/// Keys as xterm sends them with the keypad in application mode (ncurses's `keypad(TRUE)` turns it on).
+enum XtermKeys {
+    static let down: [UInt8] = Array("\u{1B}OB".utf8)
+    static let up: [UInt8] = Array("\u{1B}OA".utf8)
+    static let end: [UInt8] = Array("\u{1B}OF".utf8)
+    static let enter: [UInt8] = [0x0D]
+    static func ctrl(_ c: Character) -> [UInt8] { [c.asciiValue! & 0x1F] }
+}
