@@ -221,9 +221,26 @@ public final class CareStore: Sendable {
         return m
     }
 
+    /// Brings the schema up to date. Terminals started together (a ward logging in after an upgrade) may
+    /// migrate at the same moment: GRDB reads which migrations are applied before taking the write lock, so the
+    /// slower process can fail on a table the other has just made. Each migration commits together with its
+    /// record, so trying again reads the new state and has nothing left to do.
     func migrate() throws {
-        do { try CareStore.migrator.migrate(db) } catch { throw StoreError.cannotOpen("cannot prepare the store (\(error))") }
+        var attempt = 0
+        while true {
+            do {
+                try CareStore.migrator.migrate(db)
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 6 { throw StoreError.cannotOpen("cannot prepare the store (\(error))") }
+                usleep(UInt32(20_000 * attempt))
+            }
+        }
     }
+
+    /// Every migration this version of careplan knows, oldest first.
+    public static var migrationNames: [String] { migrator.migrations }
 
     /// The applied migrations, oldest first (for `careplan check` and tests).
     public func appliedMigrations() throws -> [String] {

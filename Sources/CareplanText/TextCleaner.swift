@@ -62,7 +62,12 @@ public enum TextCleaner {
             if v == 0x1B {  // ESC: drop the whole escape sequence (CSI ... final byte, OSC ... BEL/ST)
                 guard let next = scalars.next() else { break }
                 if next == "[" {
-                    while let c = scalars.next(), !(0x40...0x7E).contains(c.value) {}
+                    // CSI: parameter and intermediate bytes (0x20-0x3F), then a final byte (0x40-0x7E). Anything
+                    // else ends a broken sequence and is kept, so "ESC[日本語" loses only the ESC[.
+                    while let c = scalars.next() {
+                        if (0x40...0x7E).contains(c.value) { break }
+                        if !(0x20...0x3F).contains(c.value) { pending = c; break }
+                    }
                 } else if next == "]" || next == "P" || next == "_" || next == "^" {
                     while let c = scalars.next() {
                         if c.value == 0x07 { break }

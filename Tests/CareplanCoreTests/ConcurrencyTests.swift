@@ -138,17 +138,10 @@ final class ConcurrencyTests: XCTestCase {
     /// Eight terminals opening a store that does not exist yet, at the same moment (a ward's terminals
     /// started together on a new shared folder): every one must open it, and the schema must be made once.
     ///
-    /// KNOWN BUG (found by this test): GRDB's `DatabaseMigrator.migrate` reads which migrations are applied
-    /// outside any transaction, then runs each missing one in its own transaction, so two processes both
-    /// see "not applied" and the second fails with "table patient already exists": `CareStore(path:)`
-    /// throws `cannotOpen("cannot prepare the store ...")` and that careplan does not start. The same race
-    /// hits every terminal started together after an upgrade that adds a migration. Skipped in the default
-    /// run until `CareStore.migrate()` retries (or takes a lock); `CAREPLAN_KNOWN_BUGS=1` runs it.
+    /// Terminals started together on a new store (or after an upgrade that adds a migration) all open it.
+    /// GRDB's migrator reads what is applied before it takes the write lock, so one process can fail on a
+    /// table another has just made; `CareStore.migrate()` tries again (found by this test).
     func testEightConnectionsCreatingOneStoreTogether() throws {
-        if ProcessInfo.processInfo.environment["CAREPLAN_KNOWN_BUGS"] != "1" {
-            throw XCTSkip("Known bug: stores created by several processes at once fail to open (\"table patient already exists\"): "
-                          + "CareStore.migrate() races between processes. CAREPLAN_KNOWN_BUGS=1 runs this test.")
-        }
         let rounds = Self.scaled(5)
         for round in 0..<rounds {
             let path = dir.appendingPathComponent("new-\(round)/s.sqlite").path
@@ -171,7 +164,7 @@ final class ConcurrencyTests: XCTestCase {
             XCTAssertEqual(group.wait(timeout: .now() + 60), .success)
             for p in outcomes.problems { XCTFail("opening a new store from \(Self.threads) connections at once: \(p)") }
             let store = try CareStore(path: path)
-            XCTAssertEqual(try store.appliedMigrations().count, 3)
+            XCTAssertEqual(try store.appliedMigrations(), CareStore.migrationNames, "every migration applied, once")
             XCTAssertEqual(try store.integrityCheck(), "ok")
         }
     }

@@ -89,6 +89,7 @@ final class TextCleanerTests: XCTestCase {
         XCTAssertEqual(TextCleaner.singleLine("pay \u{202E}0001\u{202C} now"), "pay 0001 now")
         XCTAssertEqual(TextCleaner.singleLine("a\u{0}b\u{7F}c\u{85}d"), "abcd")
         XCTAssertEqual(TextCleaner.singleLine("one\ttwo\nthree"), "one two three")
+        XCTAssertEqual(TextCleaner.singleLine("\u{1B}[日本語 text"), "日本語 text", "a broken sequence loses only its start")
     }
 
     func testNotesKeepLinesAndScripts() {
