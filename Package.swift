@@ -57,11 +57,13 @@ let package = Package(
             providers: [.apt(["libpango1.0-dev"])]
         ),
         .target(name: "CareplanExport", dependencies: ["CareplanCore", "TermUI", "CPangoCairo"]),
-        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport", "CareplanScreens"]),
+        // A program on a real pseudo-terminal and a model of its screen: for the benchmark and end-to-end tests.
+        .target(name: "PseudoTerminal"),
+        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanScreens"], exclude: ["Golden"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "PseudoTerminal"]),
     ]
 )

@@ -1,3 +1,4 @@
+import PseudoTerminal
 import CareplanCore
 import CareplanScreens
 import Foundation

@@ -1,3 +1,4 @@
+import PseudoTerminal
 import Foundation
 
 /// A set of measured values (milliseconds, bytes, ...) and the figures the bench prints about them.
@@ -25,13 +26,6 @@ struct Samples {
     }
     var p90: Double { percentile(90) }
     var max: Double { values.max() ?? .nan }
-}
-
-/// Milliseconds from a monotonic clock (never jumps with the wall clock).
-func monotonicMs() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
 }
 
 /// Formats milliseconds with enough digits to see sub-millisecond figures.

@@ -1,3 +1,4 @@
+import PseudoTerminal
 import CareplanCore
 import Foundation
 

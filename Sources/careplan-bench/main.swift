@@ -1,3 +1,4 @@
+import PseudoTerminal
 import CareplanCore
 import CareplanExport
 import Foundation

@@ -7,9 +7,9 @@ import Glibc
 /// erasures, scrolling, REP and line drawing that ncurses sends for TERM=xterm-256color. Colours and modes
 /// are ignored. Used to check that the expected text is on screen: ncurses only sends the cells that
 /// change, so searching the byte stream itself would miss text drawn partly over the same text.
-struct TerminalScreen {
-    let columns: Int
-    let rows: Int
+public struct TerminalScreen {
+    public let columns: Int
+    public let rows: Int
     private var cells: [[String]]
     private var x = 0, y = 0
     private var top = 0, bottom: Int
@@ -22,7 +22,7 @@ struct TerminalScreen {
     private var csi: [UInt8] = []
     private var utf8: [UInt8] = []
 
-    init(columns: Int, rows: Int) {
+    public init(columns: Int, rows: Int) {
         self.columns = columns
         self.rows = rows
         bottom = rows - 1
@@ -30,11 +30,11 @@ struct TerminalScreen {
     }
 
     /// The screen's rows as text (a wide character's second cell is empty, so rows read naturally).
-    var lines: [String] { cells.map { $0.joined() } }
-    var text: String { lines.joined(separator: "\n") }
-    func contains(_ s: String) -> Bool { lines.contains { $0.contains(s) } }
+    public var lines: [String] { cells.map { $0.joined() } }
+    public var text: String { lines.joined(separator: "\n") }
+    public func contains(_ s: String) -> Bool { lines.contains { $0.contains(s) } }
 
-    mutating func feed<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+    public mutating func feed<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         for b in bytes { feed(b) }
     }
 
@@ -193,11 +193,4 @@ struct TerminalScreen {
         default: break  // colours (m), modes (h, l), window ops (t), ...
         }
     }
-}
-
-/// Monotonic milliseconds (the pty session times its reads with it).
-func monotonicMs() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
 }

@@ -1,39 +1,39 @@
-// Copied from Sources/careplan-bench (Pty.swift, TerminalScreen.swift, monotonicMs from Stats.swift): test
-// targets cannot depend on an executable target other than the one under test. Keep in step by hand.
+// A program run on a real pseudo-terminal, and a small model of what that terminal shows: shared by the
+// benchmark (careplan-bench) and the end-to-end tests, which drive careplan without tmux where timing matters.
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-struct PtyError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
+public struct PtyError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }
 
 /// One program running in a pseudo-terminal of a fixed size, driven as a person at a terminal would:
 /// send keys, read what it draws until the output has settled. Every byte read is also fed to a
 /// `TerminalScreen`, so a caller can check what the screen shows.
-final class PtySession {
-    let pid: pid_t
-    let master: Int32
+public final class PtySession {
+    public let pid: pid_t
+    private let master: Int32
     /// When the program was spawned (monotonic ms).
-    let spawnedAt: Double
-    var screen: TerminalScreen
-    var exited = false
+    public let spawnedAt: Double
+    public private(set) var screen: TerminalScreen
+    public private(set) var exited = false
 
     /// What one wait for quiet read.
-    struct Output {
-        var bytes: [UInt8] = []
+    public struct Output {
+        public var bytes: [UInt8] = []
         /// When the last byte arrived (monotonic ms); nil if none did.
-        var lastByteAt: Double?
-        var timedOut = false
+        public var lastByteAt: Double?
+        public var timedOut = false
     }
 
     /// Output is settled after this long with no byte.
-    static let quietMs = 30.0
+    public static let quietMs = 30.0
 
     /// Starts `executable` with the pty as its controlling terminal and stdin, stdout and stderr.
-    init(_ executable: String, _ arguments: [String], environment: [String: String], columns: Int = 80, rows: Int = 24) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String], columns: Int = 80, rows: Int = 24) throws {
         // posix_openpt, unlockpt and ptsname need _XOPEN_SOURCE, which Swift's Glibc does not set: their
         // Linux insides instead (grantpt is nothing to do with devpts).
         let TIOCSPTLCK: UInt = 0x4004_5431, TIOCGPTN: UInt = 0x8004_5430  // _IOW('T', 0x31, int), _IOR('T', 0x30, uint)
@@ -85,7 +85,7 @@ final class PtySession {
 
     /// Writes bytes to the program (as typed keys) and returns when they were written (monotonic ms).
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Double {
+    public func send(_ bytes: [UInt8]) -> Double {
         let at = monotonicMs()
         var off = 0
         while off < bytes.count {
@@ -96,11 +96,11 @@ final class PtySession {
         return at
     }
 
-    func send(_ text: String) -> Double { send(Array(text.utf8)) }
+    public func send(_ text: String) -> Double { send(Array(text.utf8)) }
 
     /// Reads until no byte has come for `quietMs` and, if given, `until` holds for the screen; gives up
     /// after `timeoutMs`. Timestamps are taken as each read returns, before any screen bookkeeping.
-    func settle(until: ((TerminalScreen) -> Bool)? = nil, timeoutMs: Double = 15_000) -> Output {
+    public func settle(until: ((TerminalScreen) -> Bool)? = nil, timeoutMs: Double = 15_000) -> Output {
         var out = Output()
         var fed = 0
         let started = monotonicMs()
@@ -133,14 +133,14 @@ final class PtySession {
 
     /// One keystroke: send it, read until quiet. Returns the bytes drawn and the time from the write to
     /// the last byte (0 when nothing was drawn).
-    func keystroke(_ key: [UInt8]) -> (bytes: [UInt8], settleMs: Double) {
+    public func keystroke(_ key: [UInt8]) -> (bytes: [UInt8], settleMs: Double) {
         let at = send(key)
         let out = settle()
         return (out.bytes, out.lastByteAt.map { $0 - at } ?? 0)
     }
 
     /// The program's peak resident memory so far (VmHWM), in kB; nil once it has exited.
-    func peakResidentKB() -> Int? {
+    public func peakResidentKB() -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
@@ -151,7 +151,7 @@ final class PtySession {
     /// Sends `keys` (e.g. the quit key), drains the output and waits for the program to exit; kills it
     /// after `timeoutMs`. Returns the exit status, or nil if it had to be killed.
     @discardableResult
-    func finish(sending keys: [UInt8], timeoutMs: Double = 5_000) -> Int32? {
+    public func finish(sending keys: [UInt8], timeoutMs: Double = 5_000) -> Int32? {
         if !exited { send(keys) }
         let deadline = monotonicMs() + timeoutMs
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -175,11 +175,10 @@ final class PtySession {
     }
 }
 
-// Added for the reliability tests (not in the bench's copy).
 extension PtySession {
     /// Reads whatever the program draws for `ms` milliseconds, feeding the screen after every read and
     /// calling `seen` with it; returns early once the program has gone and its output is drained.
-    func pump(forMs ms: Double, _ seen: (TerminalScreen) -> Void = { _ in }) {
+    public func pump(forMs ms: Double, _ seen: (TerminalScreen) -> Void = { _ in }) {
         let deadline = monotonicMs() + ms
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -198,7 +197,7 @@ extension PtySession {
     }
 
     /// SIGKILL, then reaps it. What it wrote before dying is still in the pty to be read with `pump`.
-    func kill9() {
+    public func kill9() {
         guard !exited else { return }
         kill(pid, SIGKILL)
         var status: Int32 = 0
