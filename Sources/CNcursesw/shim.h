@@ -28,7 +28,6 @@ static inline attr_t cp_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cp_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cp_a_dim(void) { return A_DIM; }
 static inline attr_t cp_a_normal(void) { return A_NORMAL; }
-static inline attr_t cp_color_pair(short pair) { return COLOR_PAIR(pair); }
 static inline int cp_key_f(int n) { return KEY_F(n); }
 /* The next refresh clears the terminal and sends every cell, whatever ncurses believes is on it. */
 static inline void cp_force_repaint(void) { clearok(curscr, TRUE); }
