@@ -87,6 +87,8 @@ public struct KeyDecoder: Sendable {
                     }
                     keys.append(.escape)
                 case 1...26: flush(); keys.append(.ctrl(Character(Unicode.Scalar(UInt8(v) + 0x60))))
+                // Ctrl-\ Ctrl-] Ctrl-^ Ctrl-_: keys too, so a kiosk can answer them rather than stay silent.
+                case 28...31: flush(); keys.append(.ctrl(Character(Unicode.Scalar(UInt8(v) + 0x40))))
                 case 0...31, 0x80...0x9F: break  // other controls are dropped
                 default:
                     if let s = Unicode.Scalar(v) { run.append(s) } else { run.append("\u{FFFD}") }

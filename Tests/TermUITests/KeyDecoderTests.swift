@@ -17,7 +17,7 @@ final class KeyDecoderTests: XCTestCase {
 
     func testControlCharacters() {
         XCTAssertEqual(decode([9, 13, 10, 127, 8, 3, 1, 26, 0, 28, 31, 0x85].map { .char($0) }),
-                       [.tab, .enter, .enter, .backspace, .backspace, .ctrl("c"), .ctrl("a"), .ctrl("z")])
+                       [.tab, .enter, .enter, .backspace, .backspace, .ctrl("c"), .ctrl("a"), .ctrl("z"), .ctrl("\\"), .ctrl("_")])
     }
 
     func testEscapeAndAlt() {
