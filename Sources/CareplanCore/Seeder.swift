@@ -34,25 +34,11 @@ public struct Seeder {
         self.today = today
     }
 
-    /// A small, fast, reproducible generator (SplitMix64), so seeded stores are the same on every machine.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ a: [T]) -> T { a[int(a.count)] }
-    }
-
     /// Adds `count` patients (after any already there, never reusing an NHS number). Every third patient has
     /// an assessment; of those, two in three have an agreed plan. Returns how many patients were added.
     @discardableResult
     public func seed(into store: CareStore, patients count: Int, createdBy: String = "seed", now: Date = Date()) throws -> Int {
-        var rng = Random(state: seed)
+        var rng = SeededRandom(seed: seed)
         let concernItems = catalogue.allItems.filter { !$0.category.isInformation }
         var added = 0
         try store.bulkWrite { db in
@@ -112,4 +98,23 @@ public struct Seeder {
         }
         return added
     }
+}
+
+/// SplitMix64: small, fast, and the same sequence on every machine for a given seed (Swift's system generator
+/// cannot be seeded). The seeder uses it, and so do the seeded reliability tests, so a seed always replays.
+public struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// 0 ..< n, by remainder (what the seeder has always used, so seeded stores stay the same).
+    public mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    public mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
+    /// True with probability `p`.
+    public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 }

@@ -1,3 +1,4 @@
+import CareplanCore
 import Foundation
 import XCTest
 
@@ -21,24 +22,6 @@ enum Reliability {
     }
 }
 
-/// SplitMix64: small, fast, and the same sequence on every platform for a given seed
-/// (Swift's `SystemRandomNumberGenerator` cannot be seeded).
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// True with probability `p`.
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &self)] }
-}
 
 /// Text that has broken terminal programs before: what a fuzzer types and pastes.
 enum NastyText {
