@@ -59,11 +59,13 @@ let package = Package(
         .target(name: "CareplanExport", dependencies: ["CareplanCore", "TermUI", "CPangoCairo"]),
         // A program on a real pseudo-terminal and a model of its screen: for the benchmark and end-to-end tests.
         .target(name: "PseudoTerminal"),
+        // The reliability tests' seed and scale knobs, shared by three test targets.
+        .target(name: "ReliabilityKnobs"),
         .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanScreens"], exclude: ["Golden"]),
-        .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
+        .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore", "ReliabilityKnobs"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
-        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI"], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "PseudoTerminal"]),
+        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI", "ReliabilityKnobs"], exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "PseudoTerminal", "ReliabilityKnobs"]),
     ]
 )

@@ -50,7 +50,7 @@ struct PrioritiseScreen: Screen {
         let discussing = list.filter(\.discuss).count
         var y = area.y
         if let sent = a.submittedAt {
-            g.put(" Completed by the patient at the kiosk, sent \(RegisterScreen.time(sent))", x: area.x, y: y, style: Style(.warning), maxWidth: area.width)
+            g.put(" Completed by the patient at the kiosk, sent \(Draw.dateTime(sent))", x: area.x, y: y, style: Style(.warning), maxWidth: area.width)
             y += 1
             if !a.patientMessage.isEmpty {
                 let message = "Anything else: “" + a.patientMessage.replacingOccurrences(of: "\n", with: " ") + "”"

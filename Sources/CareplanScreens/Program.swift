@@ -84,16 +84,16 @@ public final class Program {
         }
         session.message = nil  // a message lasts until the next key
         session.contentArea = contentArea
+        switch key {
+        case .function(1), .text("?") where !screen.takesText:  // the condition is on `?` only: F1 always helps
+            helpScroll = 0
+            return []
+        default: break
+        }
         if isKiosk { return handleKiosk(key) }
         switch key {
         case .ctrl("q"), .ctrl("c"):
             return go(.quit, confirmed: false)
-        case .function(1):
-            helpScroll = 0
-            return []
-        case .text("?") where !screen.takesText:
-            helpScroll = 0
-            return []
         case .ctrl("n") where flowScreen?.next != nil && !screen.inSubForm:
             return go(.next, confirmed: false)
         case .ctrl("p") where flowScreen?.step == true && flowScreen?.back != nil && !screen.inSubForm:
@@ -142,7 +142,7 @@ public final class Program {
         return [.resetScreen]
     }
 
-    /// Keys on a kiosk: no quitting, no way out but the staff PIN (Ctrl-X), help always there.
+    /// Keys on a kiosk (after help, which both modes share): no quitting, no way out but the staff PIN (Ctrl-X).
     func handleKiosk(_ key: Key) -> [Effect] {
         switch key {
         case .ctrl("x"):
@@ -155,12 +155,6 @@ public final class Program {
         case .ctrl(_) where !screen.takesText:
             // No control key leaves or changes anything here; a box being typed in still gets its editing keys.
             session.say("Please use the keys shown at the bottom of the screen.")
-            return []
-        case .function(1):
-            helpScroll = 0
-            return []
-        case .text("?") where !screen.takesText:
-            helpScroll = 0
             return []
         default: break
         }

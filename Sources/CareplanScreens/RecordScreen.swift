@@ -68,7 +68,7 @@ struct RecordScreen: Screen {
             y += 2
             g.put("   " + code.formatted, x: area.x, y: y, style: Style(.marked, bold: true))
             y += 2
-            let until = RegisterScreen.time(code.expiresAt)
+            let until = Draw.dateTime(code.expiresAt)
             Draw.paragraph(&g, "Give it to the patient with the kiosk. It works once, with their date of birth, until \(until). "
                            + "Their answers will appear on the patient list as waiting for a care-planning conversation. Any key puts the code away.",
                            x: area.x + 1, y: y, width: area.width - 2, maxY: area.bottom)

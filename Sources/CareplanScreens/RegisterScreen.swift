@@ -87,7 +87,7 @@ struct RegisterScreen: Screen {
         }
         for w in waiting {
             // When and how many first; the name gets the columns that are left.
-            let tail = "sent " + Self.time(w.submittedAt) + " · \(w.concernCount) concern\(w.concernCount == 1 ? "" : "s")"
+            let tail = "sent " + Draw.dateTime(w.submittedAt) + " · \(w.concernCount) concern\(w.concernCount == 1 ? "" : "s")"
             let nameWidth = max(8, min(31, area.width - 15 - DisplayWidth.of(tail) - 1))
             rows.append((" " + DisplayWidth.pad(w.patient.nhsNumber.formatted, to: 14)
                          + DisplayWidth.pad(DisplayWidth.truncate(w.patient.displayName, to: nameWidth - 1), to: nameWidth) + tail, nil))
@@ -124,10 +124,6 @@ struct RegisterScreen: Screen {
         }
     }
 
-    static func time(_ d: Date) -> String {
-        let c = Calendar.current.dateComponents([.hour, .minute], from: d)
-        return LocalDate(d).display + String(format: " %02d:%02d", c.hour ?? 0, c.minute ?? 0)
-    }
 
     func keys(_ s: Session) -> [KeyHint] {
         [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient")]

@@ -1,4 +1,5 @@
 import CareplanCore
+import Foundation
 import TermUI
 
 /// A rectangle of the grid given to a screen's content.
@@ -85,6 +86,12 @@ enum Draw {
             row += 1
         }
         return row
+    }
+
+    /// `23 Nov 2026 14:02`, in the user's time zone.
+    static func dateTime(_ d: Date) -> String {
+        let c = Calendar.current.dateComponents([.hour, .minute], from: d)
+        return LocalDate(d).display + String(format: " %02d:%02d", c.hour ?? 0, c.minute ?? 0)
     }
 
     /// A 0-10 score as a small bar: `7 ███████░░░`.

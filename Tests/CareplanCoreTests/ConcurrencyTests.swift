@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ReliabilityKnobs
 import XCTest
 @testable import CareplanCore
 
@@ -46,8 +47,8 @@ final class ConcurrencyTests: XCTestCase {
     }
 
     func testEightConnectionsNeverLoseAnUpdate() throws {
-        let seed = Self.seed()
-        let perThread = Self.scaled(60)
+        let seed = Reliability.seed()
+        let perThread = Reliability.scaled(60)
         print("concurrency: seed \(seed), \(Self.threads) connections x \(perThread) applies")
         let path = dir.appendingPathComponent("s.sqlite").path
         let setup = try CareStore(path: path)
@@ -142,7 +143,7 @@ final class ConcurrencyTests: XCTestCase {
     /// GRDB's migrator reads what is applied before it takes the write lock, so one process can fail on a
     /// table another has just made; `CareStore.migrate()` tries again (found by this test).
     func testEightConnectionsCreatingOneStoreTogether() throws {
-        let rounds = Self.scaled(5)
+        let rounds = Reliability.scaled(5)
         for round in 0..<rounds {
             let path = dir.appendingPathComponent("new-\(round)/s.sqlite").path
             let outcomes = Outcomes()
@@ -169,14 +170,6 @@ final class ConcurrencyTests: XCTestCase {
         }
     }
 
-    static func seed() -> UInt64 {
-        if let s = ProcessInfo.processInfo.environment["CAREPLAN_RELIABILITY_SEED"], let v = UInt64(s) { return v }
-        return UInt64.random(in: 1...UInt64(UInt32.max))
-    }
 
-    static func scaled(_ n: Int) -> Int {
-        let scale = ProcessInfo.processInfo.environment["CAREPLAN_RELIABILITY_SCALE"].flatMap(Double.init) ?? 1
-        return max(1, Int((Double(n) * max(scale, 0.01)).rounded()))
-    }
 }
 

@@ -1,3 +1,4 @@
+import ReliabilityKnobs
 @testable import CareplanCore
 import CareplanScreens
 import Foundation

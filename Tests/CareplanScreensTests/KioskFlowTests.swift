@@ -73,6 +73,10 @@ final class KioskFlowTests: XCTestCase {
         for key: Key in [.ctrl("c"), .ctrl("q"), .ctrl("z"), .ctrl("\\"), .ctrl("d"), .escape, .escape, .escape] { h.press(key) }
         XCTAssertTrue(h.effects.isEmpty)
         XCTAssertTrue(h.program.currentKind.isKiosk)
+        h.press(.function(1))
+        XCTAssertTrue(h.screen.contains("Help: What has worried you"), h.screen)
+        h.press(.escape)
+        XCTAssertFalse(h.screen.contains("Help:"), "Esc closes the help, and stays in the kiosk")
         XCTAssertNil(Program.make(.patientRegister, h.program.session), "a kiosk cannot open the clinician's screens")
         XCTAssertNil(Program.make(.patientRecord, h.program.session))
         h.press(.down, .down, .down, .down, .down, .down)

@@ -1,27 +1,7 @@
 import CareplanCore
+import ReliabilityKnobs
 import Foundation
 import XCTest
-
-/// Shared by the reliability tests: how big a run is, and where its randomness comes from.
-///
-/// `CAREPLAN_RELIABILITY_SCALE` multiplies the amount of work (default 1, sized for CI: a few seconds to a
-/// minute per test); `CAREPLAN_RELIABILITY_SEED` repeats a run exactly (every test prints the seed it used).
-enum Reliability {
-    static var scale: Double {
-        guard let s = ProcessInfo.processInfo.environment["CAREPLAN_RELIABILITY_SCALE"], let v = Double(s), v > 0 else { return 1 }
-        return v
-    }
-
-    /// `n` scaled, at least 1.
-    static func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * scale).rounded())) }
-
-    /// The seed from the environment, or a fresh one.
-    static func seed() -> UInt64 {
-        if let s = ProcessInfo.processInfo.environment["CAREPLAN_RELIABILITY_SEED"], let v = UInt64(s) { return v }
-        return UInt64.random(in: 1...UInt64(UInt32.max))
-    }
-}
-
 
 /// Text that has broken terminal programs before: what a fuzzer types and pastes.
 enum NastyText {

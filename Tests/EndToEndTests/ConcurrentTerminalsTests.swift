@@ -1,3 +1,4 @@
+import ReliabilityKnobs
 import CareplanCore
 import Foundation
 import XCTest

@@ -1,3 +1,4 @@
+import ReliabilityKnobs
 import PseudoTerminal
 import CareplanCore
 import Foundation

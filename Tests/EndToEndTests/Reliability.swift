@@ -1,24 +1,9 @@
 import CareplanCore
+import ReliabilityKnobs
 import Foundation
 import XCTest
 
-/// Shared by the reliability tests (a copy of the screens tests' one: test targets share no files).
-///
-/// `CAREPLAN_RELIABILITY_SCALE` multiplies the amount of work (default 1, sized for CI);
-/// `CAREPLAN_RELIABILITY_SEED` repeats a run exactly (every test prints the seed it used).
-enum Reliability {
-    static var scale: Double {
-        guard let s = ProcessInfo.processInfo.environment["CAREPLAN_RELIABILITY_SCALE"], let v = Double(s), v > 0 else { return 1 }
-        return v
-    }
-
-    static func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * scale).rounded())) }
-
-    static func seed() -> UInt64 {
-        if let s = ProcessInfo.processInfo.environment["CAREPLAN_RELIABILITY_SEED"], let v = UInt64(s) { return v }
-        return UInt64.random(in: 1...UInt64(UInt32.max))
-    }
-
+extension Reliability {
     /// A store with one fictional patient (the first of `FictionalNHS`) and an assessment in
     /// progress, made through the library so that a test starts on the checklist with two Enters.
     static func storeWithAssessment(at path: String, family: String = "Crashloop") throws -> (patientId: Int64, assessmentId: Int64) {
