@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanScreens"], exclude: ["Golden"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore", "ReliabilityKnobs"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
-        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI", "ReliabilityKnobs"], exclude: ["Golden"]),
+        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI", "ReliabilityKnobs",
+                                                          .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
         .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "PseudoTerminal", "ReliabilityKnobs"]),
     ]
 )

@@ -287,24 +287,3 @@ public struct Assessment: Hashable, Sendable {
     /// Distress of 4 or more on the thermometer counts as significant.
     public var hasSignificantDistress: Bool { (distressScore ?? 0) >= 4 }
 }
-
-/// A change to an assessment, as a value: the screens produce these, the store applies them (checking the
-/// revision the screen last saw), and tests can assert on them.
-public enum AssessmentChange: Equatable, Sendable {
-    case setDetails(pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate)
-    case setConcern(ConcernEntry)
-    case removeConcern(key: String)
-    case setDistress(Int?)
-    case setWhatMattersToMe(String)
-    case setNote(key: String, text: String)
-    /// The whole care-planning order (keys first to last) and which to discuss.
-    case setPriorities(order: [String], discuss: Set<String>)
-    case saveAction(AgreedAction)
-    case deleteAction(id: Int64)
-    case setReviewDate(LocalDate?)
-    /// "Anything else you want to tell us" (kiosk).
-    case setPatientMessage(String)
-    /// The patient sends the self-completed checklist to their nurse (kiosk).
-    case submit(at: Date)
-    case agree(by: String, role: StaffRole, at: Date, reviewDate: LocalDate)
-}

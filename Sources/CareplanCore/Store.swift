@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Why a save or a load did not happen, in words a nurse can act on.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -41,6 +42,9 @@ public final class CareStore: Sendable {
     /// Permissions that were wider than owner-only when the store was opened, and have been corrected:
     /// the application says so, because someone else may already have read the files.
     public let correctedPermissions: [String]
+    /// Tests only (internal): when set, every write fails as SQLite's do on a full disk or a read-only file
+    /// system, so the screens can be driven through it without mounting file systems (end-to-end tests do).
+    let writeFault = Mutex<ResultCode?>(nil)
 
     /// The default place: `$XDG_DATA_HOME/careplan/careplan.sqlite`, else `~/.local/share/careplan/careplan.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -69,7 +73,7 @@ public final class CareStore: Sendable {
         // NORMAL (a power cut could then lose the last answers); we need FULL.
         let wal = !FileSystemCheck.isNetworkFileSystem(folder)
         config.prepareDatabase { db in
-            if wal { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            if wal { try CareStore.useWAL(db) }
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
@@ -93,6 +97,20 @@ public final class CareStore: Sendable {
         for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) { restrict(path + suffix, to: 0o600) }
         correctedPermissions = corrected
         try migrate()
+    }
+
+    /// WAL stays set in the file once set. Setting it needs the file to itself, and SQLite answers BUSY at
+    /// once (not after the busy timeout) when terminals open a new store together: so, try again briefly.
+    static func useWAL(_ db: Database) throws {
+        for attempt in 0... {
+            do {
+                if try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" { return }
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                return
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY && attempt < 100 {
+                usleep(useconds_t(10_000 + (attempt % 5) * 5_000))
+            }
+        }
     }
 
     /// A store in memory, for tests of screens and exports.
@@ -250,6 +268,7 @@ public final class CareStore: Sendable {
     /// Runs `body` in an IMMEDIATE transaction: the write lock is taken at the start, so two processes
     /// never both read a revision and then both write (WAL would refuse the second with BUSY_SNAPSHOT).
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        if let fault = writeFault.withLock({ $0 }) { throw StoreError.cannotWrite(Self.explain(DatabaseError(resultCode: fault))) }
         do {
             return try db.writeWithoutTransaction { db in
                 var result: T?
@@ -508,7 +527,7 @@ public final class CareStore: Sendable {
     }
 
     static func apply(_ change: AssessmentChange, _ db: Database, _ id: Int64) throws {
-        switch change {
+        switch change.normalised {
         case let .setDetails(point, by, date):
             try db.execute(sql: "UPDATE assessment SET pathway_point = ?, completed_by = ?, date = ? WHERE id = ?",
                            arguments: [point.rawValue, by.rawValue, date.iso, id])
@@ -517,19 +536,16 @@ public final class CareStore: Sendable {
                 INSERT INTO concern (assessment_id, key, category_id, label, score, rank, discuss, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (assessment_id, key) DO UPDATE SET category_id = excluded.category_id, label = excluded.label,
                     score = excluded.score, rank = excluded.rank, discuss = excluded.discuss, note = excluded.note
-                """, arguments: [id, c.key, c.categoryId, TextCleaner.field(c.label, maxLength: Limits.concernText), c.score.map { min(10, max(0, $0)) },
-                                 c.rank, c.discuss, TextCleaner.multiLine(String(c.note.prefix(Limits.note)))])
+                """, arguments: [id, c.key, c.categoryId, c.label, c.score, c.rank, c.discuss, c.note])
         case .removeConcern(let key):
             try db.execute(sql: "DELETE FROM agreed_action WHERE assessment_id = ? AND concern_key = ?", arguments: [id, key])
             try db.execute(sql: "DELETE FROM concern WHERE assessment_id = ? AND key = ?", arguments: [id, key])
         case .setDistress(let score):
-            try db.execute(sql: "UPDATE assessment SET distress_score = ? WHERE id = ?", arguments: [score.map { min(10, max(0, $0)) }, id])
+            try db.execute(sql: "UPDATE assessment SET distress_score = ? WHERE id = ?", arguments: [score, id])
         case .setWhatMattersToMe(let text):
-            try db.execute(sql: "UPDATE assessment SET what_matters = ? WHERE id = ?",
-                           arguments: [TextCleaner.multiLine(String(text.prefix(Limits.note))), id])
+            try db.execute(sql: "UPDATE assessment SET what_matters = ? WHERE id = ?", arguments: [text, id])
         case let .setNote(key, text):
-            try db.execute(sql: "UPDATE concern SET note = ? WHERE assessment_id = ? AND key = ?",
-                           arguments: [TextCleaner.multiLine(String(text.prefix(Limits.note))), id, key])
+            try db.execute(sql: "UPDATE concern SET note = ? WHERE assessment_id = ? AND key = ?", arguments: [text, id, key])
             if db.changesCount == 0 { throw StoreError.notFound("That concern") }
         case let .setPriorities(order, discuss):
             try db.execute(sql: "UPDATE concern SET rank = NULL, discuss = 0 WHERE assessment_id = ?", arguments: [id])
@@ -538,28 +554,25 @@ public final class CareStore: Sendable {
                                arguments: [rank, discuss.contains(key), id, key])
             }
         case .saveAction(let a):
-            let what = TextCleaner.field(a.what, maxLength: Limits.actionText)
-            let ownerName = TextCleaner.field(a.ownerName, maxLength: Limits.personName)
             if let actionId = a.id {
                 try db.execute(sql: "UPDATE agreed_action SET concern_key = ?, what = ?, owner = ?, owner_name = ?, due = ?, service_id = ? WHERE id = ? AND assessment_id = ?",
-                               arguments: [a.concernKey, what, a.owner.rawValue, ownerName, a.due?.iso, a.serviceId, actionId, id])
+                               arguments: [a.concernKey, a.what, a.owner.rawValue, a.ownerName, a.due?.iso, a.serviceId, actionId, id])
                 if db.changesCount == 0 { throw StoreError.notFound("That action") }
             } else {
                 try db.execute(sql: "INSERT INTO agreed_action (assessment_id, concern_key, what, owner, owner_name, due, service_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [id, a.concernKey, what, a.owner.rawValue, ownerName, a.due?.iso, a.serviceId])
+                               arguments: [id, a.concernKey, a.what, a.owner.rawValue, a.ownerName, a.due?.iso, a.serviceId])
             }
         case .deleteAction(let actionId):
             try db.execute(sql: "DELETE FROM agreed_action WHERE id = ? AND assessment_id = ?", arguments: [actionId, id])
         case .setPatientMessage(let text):
-            try db.execute(sql: "UPDATE assessment SET patient_message = ? WHERE id = ?",
-                           arguments: [TextCleaner.multiLine(String(text.prefix(Limits.note))), id])
+            try db.execute(sql: "UPDATE assessment SET patient_message = ? WHERE id = ?", arguments: [text, id])
         case .submit(let at):
             try db.execute(sql: "UPDATE assessment SET submitted_at = ? WHERE id = ?", arguments: [at, id])
         case .setReviewDate(let date):
             try db.execute(sql: "UPDATE assessment SET review_date = ? WHERE id = ?", arguments: [date?.iso, id])
         case let .agree(by, role, at, reviewDate):
             try db.execute(sql: "UPDATE assessment SET status = ?, agreed_by = ?, agreed_role = ?, agreed_at = ?, review_date = ? WHERE id = ?",
-                           arguments: [AssessmentStatus.agreed.rawValue, TextCleaner.field(by, maxLength: Limits.personName), role.rawValue, at, reviewDate.iso, id])
+                           arguments: [AssessmentStatus.agreed.rawValue, by, role.rawValue, at, reviewDate.iso, id])
             // The plan this one replaces is kept, as history, but is no longer the current one.
             try db.execute(sql: "UPDATE assessment SET status = ? WHERE id = (SELECT previous_id FROM assessment WHERE id = ?) AND status = ?",
                            arguments: [AssessmentStatus.superseded.rawValue, id, AssessmentStatus.agreed.rawValue])

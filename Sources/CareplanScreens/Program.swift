@@ -17,6 +17,8 @@ public final class Program {
     var lastKey: Date
     /// Kiosk: the screen the staff PIN prompt was opened over, to go back to if it is not given.
     var beforeStaff: (any Screen)?
+    /// When changes the store could not take were last tried again.
+    var lastRetry: Date?
 
     /// The most characters of one run of text treated as separate key presses (fast typing); longer is a paste.
     static let longestKeyBurst = 32
@@ -109,6 +111,10 @@ public final class Program {
     public func tick(now: Date) -> [Effect] {
         session.now = now
         screen.flush(session, force: false)
+        if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Session.retrySeconds {
+            lastRetry = now
+            session.saveWaiting()
+        }
         guard isKiosk, screen.kind != .kioskWelcome else { return [] }
         if idleFor >= TimeInterval(session.flow.setting(.idleSeconds)) {
             return resetKiosk()
@@ -172,12 +178,20 @@ public final class Program {
     public func flush(now: Date) {
         session.now = now
         screen.flush(session, force: true)
+        session.saveWaiting()
     }
 
     func go(_ nav: Navigation, confirmed: Bool) -> [Effect] {
         switch nav {
         case .stay: return []
-        case .effect(let e): return [e]
+        case .effect(let e) where e == .quit || e == .resetScreen: return [e]
+        case .effect(let e):
+            // A plan goes out only as it is on disk, so everything shown must be there first.
+            guard session.saveWaiting() else {
+                session.say("Not exported: \(session.waitingCount) changes are still waiting to be saved (\(session.waitingReason))", .error)
+                return []
+            }
+            return [e]
         default: break
         }
         if screen.hasUnsavedInput && !confirmed {
@@ -186,6 +200,11 @@ public final class Program {
             return []
         }
         screen.flush(session, force: true)
+        if nav == .quit, !confirmed, !session.saveWaiting() {
+            leaving = nav
+            session.say("\(session.waitingCount) changes could not be saved (\(session.waitingReason)). Quit and lose them? y = quit, any other key = stay", .error)
+            return []
+        }
         switch nav {
         case .quit:
             return [.quit]
@@ -277,8 +296,11 @@ public final class Program {
         let content = contentArea
         screen.render(into: &g, content, session)
 
-        // Message line and key help line.
-        if let m = session.message {
+        // Message line and key help line. Changes waiting for the store outrank any but an error.
+        if let notice = session.waitingNotice, session.message?.kind != .error {
+            g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
+            g.put(DisplayWidth.truncate(" " + notice, to: size.width), x: 0, y: size.height - 2, style: Style(.error, bold: true))
+        } else if let m = session.message {
             let role: Role = m.kind == .error ? .error : m.kind == .success ? .success : .normal
             g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
             g.put(DisplayWidth.truncate(" " + m.text, to: size.width), x: 0, y: size.height - 2, style: Style(role))

@@ -59,10 +59,20 @@ public final class Session {
     }
 
     /// Applies a change to the open assessment. On a conflict, reloads what the other terminal saved and
-    /// says so; the caller's own unsaved text (a note being typed) stays where it is.
+    /// says so; the caller's own unsaved text (a note being typed) stays where it is. When the store cannot
+    /// be written (disk full, read-only), the change is kept in memory, shown as made, and saved by
+    /// `saveWaiting` once the store takes it: true means the change stands, on disk or waiting.
     @discardableResult
     public func apply(_ change: AssessmentChange) -> Bool {
         guard let a = assessment else { return false }
+        let change = resolvingNewActions(change)
+        if change.isDecisive, !saveWaiting() {
+            say(flow.mode == .kiosk ? "Your answers could not be sent yet. Please tell a member of staff."
+                                    : "Not done: \(waitingCount) changes are still waiting to be saved (\(waitingReason)). Try again once they are saved", .error)
+            return false
+        }
+        // Behind changes already waiting for this assessment, in order.
+        if waiting.contains(where: { $0.assessmentId == a.id }) { keep(change); return true }
         do {
             assessment = try store.apply(change, to: a.id, expectedRevision: a.revision, by: user, now: now)
             return true
@@ -70,6 +80,10 @@ public final class Session {
             // Ids and the kind of failure only: never what was typed.
             log.warning("change refused", metadata: ["assessment": "\(a.id)", "why": "\(Self.kind(of: e))"])
             switch e {
+            case .cannotWrite(let why) where !change.isDecisive:
+                waitingReason = why
+                keep(change)
+                return true
             case .conflict, .locked:
                 if let fresh = try? store.assessment(id: a.id) { assessment = fresh }
             default: break
@@ -80,6 +94,121 @@ public final class Session {
             say(String(describing: error), .error)
             return false
         }
+    }
+
+    // MARK: - Changes waiting for the store
+
+    /// A change the store could not take, already shown on screen.
+    public struct WaitingChange: Equatable, Sendable {
+        public var assessmentId: Int64
+        public var change: AssessmentChange
+    }
+
+    /// Oldest first. Kept only in memory: the store could not take them.
+    public private(set) var waiting: [WaitingChange] = []
+    /// Why they wait, in the store's words ("the disk is full").
+    public private(set) var waitingReason = ""
+    /// The revision each assessment had when its first change began to wait: saving checks it, as any save does.
+    var waitingSince: [Int64: Int] = [:]
+    /// Actions added while waiting get a negative id until the store gives them theirs.
+    var newActionIds: [Int64: Int64] = [:]
+    var lastNewActionId: Int64 = 0
+
+    public var waitingCount: Int { waiting.count }
+
+    /// How often changes waiting for the store are tried again: often enough that space coming back is
+    /// noticed within a breath, seldom enough not to hammer a failing disk.
+    public static let retrySeconds: TimeInterval = 2
+
+    /// The line shown while changes wait: what happened, that nothing is lost, and what happens next.
+    public var waitingNotice: String? {
+        guard !waiting.isEmpty else { return nil }
+        if flow.mode == .kiosk {
+            return "Your answers are kept on this screen but could not be stored yet. Please tell a member of staff."
+        }
+        let n = waiting.count == 1 ? "1 change" : "\(waiting.count) changes"
+        return "Not saved yet: \(waitingReason). \(n) kept here; retrying every \(Int(Session.retrySeconds)) s"
+    }
+
+    func keep(_ change: AssessmentChange) {
+        guard let a = assessment else { return }
+        var change = change
+        if case .saveAction(var action) = change, action.id == nil {
+            lastNewActionId -= 1
+            action.id = lastNewActionId
+            change = .saveAction(action)
+        }
+        if waitingSince[a.id] == nil { waitingSince[a.id] = a.revision }
+        if let last = waiting.last, last.assessmentId == a.id, change.replaces(last.change) {
+            waiting[waiting.count - 1].change = change  // the same answer again: only the latest matters
+        } else {
+            waiting.append(WaitingChange(assessmentId: a.id, change: change))
+        }
+        assessment = a.applying(change)
+    }
+
+    /// The change with the ids the store gave to actions that were added while waiting.
+    func resolvingNewActions(_ change: AssessmentChange) -> AssessmentChange {
+        switch change {
+        case .saveAction(var action):
+            if let id = action.id, let stored = newActionIds[id] { action.id = stored }
+            return .saveAction(action)
+        case .deleteAction(let id):
+            return .deleteAction(id: newActionIds[id] ?? id)
+        default:
+            return change
+        }
+    }
+
+    /// Tries to save every waiting change, oldest first; true when none is left. Run on every tick and
+    /// before anything decisive. Another terminal's change in between is kept: these go on top of it.
+    @discardableResult
+    public func saveWaiting() -> Bool {
+        let before = waiting.count
+        guard before > 0 else { return true }
+        var changedElsewhere = false, dropped = 0
+        while let first = waiting.first {
+            let id = first.assessmentId
+            var change = resolvingNewActions(first.change)
+            var newActionId: Int64?
+            if case .saveAction(var action) = change, let temporary = action.id, temporary < 0 {
+                newActionId = temporary
+                action.id = nil
+                change = .saveAction(action)
+            }
+            do {
+                let saved = try store.apply(change, to: id, expectedRevision: waitingSince[id] ?? 0, by: user, now: now)
+                if let temporary = newActionId, let stored = saved.actions.compactMap(\.id).max() { newActionIds[temporary] = stored }
+                waitingSince[id] = saved.revision
+                waiting.removeFirst()
+                if !waiting.contains(where: { $0.assessmentId == id }) {
+                    waitingSince[id] = nil
+                    if assessment?.id == id { assessment = saved }
+                }
+            } catch StoreError.conflict {
+                guard let fresh = try? store.assessment(id: id) else { return false }
+                waitingSince[id] = fresh.revision
+                changedElsewhere = true
+            } catch StoreError.cannotWrite(let why) {
+                waitingReason = why
+                return false
+            } catch {
+                // Locked (agreed on another terminal) or gone: these can never be saved; say how many.
+                log.warning("waiting changes dropped", metadata: ["assessment": "\(id)", "count": "\(waiting.filter { $0.assessmentId == id }.count)"])
+                dropped += waiting.filter { $0.assessmentId == id }.count
+                waiting.removeAll { $0.assessmentId == id }
+                waitingSince[id] = nil
+                if assessment?.id == id, let fresh = try? store.assessment(id: id) { assessment = fresh }
+            }
+        }
+        if dropped > 0 {
+            say("Not saved: \(dropped == 1 ? "1 change" : "\(dropped) changes"); the plan was agreed or removed on another terminal", .error)
+        } else if changedElsewhere {
+            say("Saved what was waiting, after changes made on another terminal", .success)
+        } else {
+            say(before == 1 ? "Saved: the change that was waiting" : "Saved: the \(before) changes that were waiting", .success)
+        }
+        return true
     }
 
     static func kind(of e: StoreError) -> String {
@@ -98,16 +227,22 @@ public final class Session {
         guard let p else { say("That patient is no longer in the store", .error); return false }
         patient = p
         assessment = nil
-        _ = attempt { try store.recordView(user: user, patientId: patientId, now: now) }
+        recordView { try store.recordView(user: user, patientId: patientId, now: now) }
         return true
     }
 
     public func open(assessmentId: Int64) -> Bool {
         guard let a = attempt({ try store.assessment(id: assessmentId) }) else { return false }
         guard let a else { say("That assessment is no longer in the store", .error); return false }
-        assessment = a
-        _ = attempt { try store.recordView(user: user, assessmentId: assessmentId, now: now) }
+        // Changes still waiting for the store stay in view when the assessment is opened again.
+        assessment = waiting.filter { $0.assessmentId == a.id }.reduce(a) { $0.applying($1.change) }
+        recordView { try store.recordView(user: user, assessmentId: assessmentId, now: now) }
         return true
+    }
+
+    /// A record that cannot be audited (disk full) is still shown: care cannot wait for the disk. The log says so.
+    func recordView(_ body: () throws -> Void) {
+        do { try body() } catch { log.warning("view not audited", metadata: ["why": "\((error as? StoreError).map(Self.kind) ?? "error")"]) }
     }
 
     /// The service's name, or the id if the directory no longer lists it.

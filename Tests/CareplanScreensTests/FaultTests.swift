@@ -1,0 +1,164 @@
+import CareplanScreens
+import GRDB
+import Synchronization
+import TermUI
+import XCTest
+@testable import CareplanCore
+
+/// The store stops taking writes (read-only, or the disk is full) while a nurse works. Everything given
+/// stays on screen, the screen says so next to the key help, nothing goes out (export, agree) that is not on
+/// disk, and all of it is saved once the store takes writes again.
+final class FaultTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("screen-faults-\(UUID().uuidString)")
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func harness() throws -> Harness {
+        Harness(store: try CareStore(path: dir.appendingPathComponent("s.sqlite").path))
+    }
+
+    /// The store's writes fail as SQLite's do on a read-only or a full file system (the end-to-end tests
+    /// use real ones; here the state machine is the subject).
+    func readOnly(_ h: Harness, _ on: Bool) { h.store.writeFault.withLock { $0 = on ? .SQLITE_READONLY : nil } }
+    func diskFull(_ h: Harness, _ full: Bool) { h.store.writeFault.withLock { $0 = full ? .SQLITE_FULL : nil } }
+
+    func stored(_ h: Harness) throws -> Assessment { try XCTUnwrap(try h.store.assessment(id: h.assessment!.id)) }
+
+    func testAnswersGivenWhileTheStoreIsReadOnlyAreKeptShownAndSavedLater() throws {
+        let h = try harness()
+        h.addPatient()
+        h.startAssessment()
+        readOnly(h, true)
+        h.type("pain"); h.press(.text("8")); h.press(.escape)
+        h.press(.end, .text("6"))
+        XCTAssertEqual(h.assessment?.concern("pain")?.score, 8, "on screen as given")
+        XCTAssertEqual(h.assessment?.distressScore, 6)
+        XCTAssertEqual(try stored(h).concerns, [])
+        h.assertGolden("checklist-store-read-only")
+
+        // Away and back: what waits is still shown.
+        h.press(.ctrl("p"))
+        XCTAssertEqual(h.program.currentKind, .patientRecord)
+        h.press(.enter)
+        XCTAssertEqual(h.program.currentKind, .concernChecklist)
+        XCTAssertEqual(h.assessment?.concern("pain")?.score, 8)
+
+        // Prioritise, a note, an action: all kept.
+        h.press(.ctrl("n"), .text(" "), .ctrl("n"))
+        h.type("Being at home")
+        h.wait(1.1)
+        h.press(.ctrl("n"), .text("a"))
+        h.type("Review pain relief"); h.press(.tab, .right, .tab, .tab)
+        h.type("28/11/2026")
+        h.press(.ctrl("s"))
+        XCTAssertEqual(h.assessment?.actions.map(\.what), ["Review pain relief"])
+        XCTAssertTrue(h.screen.contains("Not saved yet: the store is read-only. 5 changes kept here; retrying every 2 s"), h.screen)
+
+        // Nothing goes out or is agreed that is not on disk; quitting asks.
+        h.press(.ctrl("n"), .text("p"))
+        XCTAssertEqual(h.effects, [])
+        XCTAssertTrue(h.screen.contains("Not exported: 5 changes are still waiting to be saved (the store is read-only)"), h.screen)
+        h.press(.text("a"), .ctrl("u")); h.type("23/02/2027"); h.press(.ctrl("s"))
+        XCTAssertTrue(h.screen.contains("Not done: 5 changes are still waiting to be saved"), h.screen)
+        XCTAssertEqual(h.assessment?.status, .inProgress)
+        h.press(.escape)
+        h.press(.ctrl("q"))
+        XCTAssertTrue(h.screen.contains("5 changes could not be saved (the store is read-only). Quit and lose them?"), h.screen)
+        h.press(.text("n"))
+        XCTAssertEqual(h.effects, [], "still here")
+
+        // The store takes writes again: within a couple of seconds everything is on disk, as shown.
+        readOnly(h, false)
+        h.wait(2.1)
+        XCTAssertTrue(h.screen.contains("Saved: the 5 changes that were waiting"), h.screen)
+        XCTAssertEqual(h.program.session.waitingCount, 0)
+        let onDisk = try stored(h)
+        XCTAssertEqual(onDisk, h.assessment)
+        XCTAssertEqual(onDisk.concern("pain")?.score, 8)
+        XCTAssertEqual(onDisk.concern("pain")?.discuss, true)
+        XCTAssertEqual(onDisk.distressScore, 6)
+        XCTAssertEqual(onDisk.whatMattersToMe, "Being at home")
+        XCTAssertEqual(onDisk.actions.map(\.what), ["Review pain relief"])
+        XCTAssertGreaterThan(try XCTUnwrap(onDisk.actions.first?.id), 0)
+        XCTAssertEqual(try h.store.integrityCheck(), "ok")
+        h.press(.ctrl("q"))
+        XCTAssertEqual(h.effects, [.quit], "nothing waits: no question")
+    }
+
+    func testANoteTypedOnAFullDiskIsKeptAsOneChangeAndSavedWhenSpaceReturns() throws {
+        let h = try harness()
+        h.addPatient()
+        h.startAssessment()
+        h.press(.ctrl("n"), .ctrl("n"))
+        diskFull(h, true)
+        let words = String(repeating: "Worried about the scan results and the drive to clinic. ", count: 300)
+        h.press(.text(words))  // pasted
+        h.wait(1.1)
+        h.type("More.")
+        h.wait(1.1)
+        XCTAssertEqual(h.program.session.waitingCount, 1, "the same note again replaces the waiting one")
+        XCTAssertTrue(h.screen.contains("Not saved yet: the disk is full. 1 change kept here; retrying every 2 s"), h.screen)
+        XCTAssertEqual(try stored(h).whatMattersToMe, "")
+        h.wait(2.1)
+        XCTAssertEqual(h.program.session.waitingCount, 1, "still full: still waiting, still shown")
+        diskFull(h, false)
+        h.wait(2.1)
+        XCTAssertEqual(try stored(h).whatMattersToMe, words + "More.")
+        XCTAssertEqual(h.program.session.waitingCount, 0)
+    }
+
+    func testActionsAddedWhileWaitingKeepTheirIdentityOnceSaved() throws {
+        let h = try harness()
+        h.addPatient()
+        h.startAssessment()
+        h.type("pain"); h.press(.text("8")); h.press(.escape)
+        let s = h.program.session
+        readOnly(h, true)
+        s.apply(.saveAction(AgreedAction(concernKey: "pain", what: "First", owner: .cns)))
+        let temporary = try XCTUnwrap(s.assessment?.actions.last?.id)
+        XCTAssertLessThan(temporary, 0, "not the store's id")
+        s.apply(.saveAction(AgreedAction(id: temporary, concernKey: "pain", what: "First, changed", owner: .gp)))
+        s.apply(.saveAction(AgreedAction(concernKey: "pain", what: "Second", owner: .patient)))
+        XCTAssertEqual(s.assessment?.actions.map(\.what), ["First, changed", "Second"])
+        readOnly(h, false)
+        XCTAssertTrue(s.saveWaiting())
+        XCTAssertEqual(try stored(h).actions.map(\.what), ["First, changed", "Second"])
+        XCTAssertEqual(try stored(h).actions.map(\.owner), [.gp, .patient])
+        // A screen still holding the temporary id changes the saved action, not a new one.
+        XCTAssertTrue(s.apply(.deleteAction(id: temporary)))
+        XCTAssertEqual(try stored(h).actions.map(\.what), ["Second"])
+    }
+
+    func testWaitingChangesGoOnTopOfAnotherTerminalsAndAreDroppedOnlyIfThePlanWasAgreed() throws {
+        let h = try harness()
+        h.addPatient()
+        h.startAssessment()
+        let id = try XCTUnwrap(h.assessment?.id)
+        let other = try CareStore(path: dir.appendingPathComponent("s.sqlite").path)
+        readOnly(h, true)
+        h.type("pain"); h.press(.text("8")); h.press(.escape)
+        // Another terminal (its own connection, which can write) changes the same assessment meanwhile.
+        let theirs = try other.apply(.setDistress(3), to: id, expectedRevision: try XCTUnwrap(other.assessment(id: id)).revision)
+        readOnly(h, false)
+        h.wait(2.1)
+        XCTAssertTrue(h.screen.contains("Saved what was waiting, after changes made on another terminal"), h.screen)
+        XCTAssertEqual(try stored(h).distressScore, 3, "theirs is kept")
+        XCTAssertEqual(try stored(h).concern("pain")?.score, 8, "and so is this one's")
+        XCTAssertEqual(h.assessment?.distressScore, 3, "and the screen shows both")
+        _ = theirs
+
+        readOnly(h, true)
+        h.press(.text("5"))
+        let now = try XCTUnwrap(other.assessment(id: id))
+        _ = try other.apply(.agree(by: "Other Nurse", role: .cns, at: Date(), reviewDate: LocalDate(year: 2027, month: 2, day: 1)!),
+                            to: id, expectedRevision: now.revision)
+        readOnly(h, false)
+        h.wait(2.1)
+        XCTAssertTrue(h.screen.contains("Not saved: 1 change; the plan was agreed or removed on another terminal"), h.screen)
+        XCTAssertEqual(h.assessment?.status, .agreed, "the screen shows the plan as it now is")
+    }
+}
