@@ -66,6 +66,13 @@ public final class CareStore: Sendable {
         } catch {
             throw StoreError.cannotOpen("cannot create the folder \(folder) (\(error.localizedDescription))")
         }
+        // A store that cannot be written is refused before anyone types into it: a nurse must not fill in an
+        // assessment that can never be saved. (Writes that fail later wait in memory: see Session.)
+        for file in [folder, path] where fm.fileExists(atPath: file) && access(file, W_OK) != 0 {
+            let why = String(cString: strerror(errno))
+            throw StoreError.cannotOpen("\(file) cannot be written (\(why)), so nothing could be saved. "
+                                        + "Choose a writable place with --store, or ask IT to make it writable")
+        }
         var config = GRDB.Configuration()
         config.busyMode = .timeout(10)  // another terminal's write takes milliseconds; wait rather than fail
         // WAL needs shared memory, which network file systems lack: there, the rollback journal.

@@ -130,7 +130,7 @@ struct NotesScreen: Screen {
         case .concern(let key, let label):
             title = label + (s.assessment?.concern(key)?.score.map { " (scored \($0))" } ?? "")
         }
-        let state = dirtySince != nil ? " · saving…" : (editingNote ? " · saved" : "")
+        let state = dirtySince != nil ? " · saving…" : !editingNote ? "" : s.waitingCount > 0 ? " · not saved yet" : " · saved"
         g.put(DisplayWidth.truncate(title + state, to: box.width), x: box.x, y: area.y, style: Style(.heading, bold: true))
         editor.render(into: &g, x: box.x, y: box.y, width: box.width, height: box.height, focused: editingNote)
         if !editingNote { g.cursor = nil }

@@ -202,7 +202,8 @@ public final class Program {
         screen.flush(session, force: true)
         if nav == .quit, !confirmed, !session.saveWaiting() {
             leaving = nav
-            session.say("\(session.waitingCount) changes could not be saved (\(session.waitingReason)). Quit and lose them? y = quit, any other key = stay", .error)
+            let n = session.waitingCount == 1 ? "1 unsaved change" : "\(session.waitingCount) unsaved changes"
+            session.say("Quit and lose \(n)? y = quit, any other key = stay", .error)
             return []
         }
         switch nav {

@@ -124,7 +124,7 @@ public final class Session {
     public var waitingNotice: String? {
         guard !waiting.isEmpty else { return nil }
         if flow.mode == .kiosk {
-            return "Your answers are kept on this screen but could not be stored yet. Please tell a member of staff."
+            return "Your answers are kept but not yet stored. Please tell a member of staff."
         }
         let n = waiting.count == 1 ? "1 change" : "\(waiting.count) changes"
         return "Not saved yet: \(waitingReason). \(n) kept here; retrying every \(Int(Session.retrySeconds)) s"

@@ -67,7 +67,7 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(h.assessment?.status, .inProgress)
         h.press(.escape)
         h.press(.ctrl("q"))
-        XCTAssertTrue(h.screen.contains("5 changes could not be saved (the store is read-only). Quit and lose them?"), h.screen)
+        XCTAssertTrue(h.screen.contains(" Quit and lose 5 unsaved changes? y = quit, any other key = stay"), h.screen)
         h.press(.text("n"))
         XCTAssertEqual(h.effects, [], "still here")
 
