@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <termios.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 
 // Function-like macros and C globals that Swift cannot import or that Swift 6 rejects as shared state.
 static inline WINDOW *cp_stdscr(void) { return stdscr; }
@@ -116,6 +117,66 @@ static inline void cp_restore_signals(void) {
     sigaction(SIGWINCH, &cp_old_winch, NULL);
     if (cp_signal_fd >= 0) { close(cp_signal_fd); cp_signal_fd = -1; }
 }
+// ---- Crashes -------------------------------------------------------------------------------------
+// A crash (a bug) must not leave a patient's record on the glass. The handler wipes the screen with bytes
+// fixed in advance, puts back the terminal modes saved before ncurses started (write() and tcsetattr() are
+// async-signal-safe), restores the handler that was there before (Swift's backtracer, or the default) and
+// lets the signal take its course: a fault runs again under that handler; a sent signal is raised again.
+// Swift's backtracer is interactive on a terminal (it offers a debugger over the process's memory), so it
+// is chained to only when an engineer asked for it with SWIFT_BACKTRACE; otherwise the default action.
+#define CP_CRASH_SIGNALS 6
+static inline int cp_crash_signal(int i) {
+    static const int signals[CP_CRASH_SIGNALS] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
+    return signals[i];
+}
+static inline struct sigaction *cp_old_crash_slot(int i) { static struct sigaction old[CP_CRASH_SIGNALS]; return &old[i]; }
+static inline struct termios *cp_shell_modes_slot(void) { static struct termios t; return &t; }
+static inline int *cp_shell_modes_saved_slot(void) { static int saved = 0; return &saved; }
+static inline int *cp_chain_backtracer_slot(void) { static int chain = 0; return &chain; }
+
+static inline void cp_crash_handler(int signo, siginfo_t *info, void *context) {
+    (void)context;
+    // Bracketed paste off, attributes off, clear screen and scrollback, leave the alternate screen and clear
+    // the normal one too (the Linux console has no alternate screen), cursor on.
+    static const char wipe[] = "\033[?2004l\033[0m\033[H\033[2J\033[3J\033[?1049l\033[H\033[2J\033[3J\033[?25h\r\n"
+        "careplan stopped on a fault; everything shown as saved is in the store. Tell IT.\r\n";
+    int saved = errno;
+    (void)!write(STDOUT_FILENO, wipe, sizeof wipe - 1);
+    // Wait (a second at most) until the terminal has read it: bytes still queued in a pseudo-terminal when
+    // the process dies can be lost, and the record would stay on the glass.
+    alarm(1);
+    tcdrain(STDOUT_FILENO);
+    alarm(0);
+    if (*cp_shell_modes_saved_slot()) tcsetattr(STDIN_FILENO, TCSANOW, cp_shell_modes_slot());
+    for (int i = 0; i < CP_CRASH_SIGNALS; i++) {
+        if (cp_crash_signal(i) != signo) continue;
+        if (*cp_chain_backtracer_slot()) sigaction(signo, cp_old_crash_slot(i), NULL);
+        else signal(signo, SIG_DFL);
+    }
+    if (info == NULL || info->si_code <= 0) raise(signo);  // sent (kill, raise, abort): delivered again on return
+    errno = saved;
+}
+
+/// Saves the terminal's modes (call before initscr) and installs the crash handler.
+static inline void cp_install_crash_wipe(int chain_backtracer) {
+    *cp_chain_backtracer_slot() = chain_backtracer;
+    if (tcgetattr(STDIN_FILENO, cp_shell_modes_slot()) == 0) *cp_shell_modes_saved_slot() = 1;
+    struct sigaction sa;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_SIGINFO;
+    sa.sa_sigaction = cp_crash_handler;
+    for (int i = 0; i < CP_CRASH_SIGNALS; i++) sigaction(cp_crash_signal(i), &sa, cp_old_crash_slot(i));
+}
+
+/// After a clean shutdown: the handlers that were there before.
+static inline void cp_remove_crash_wipe(void) {
+    for (int i = 0; i < CP_CRASH_SIGNALS; i++) sigaction(cp_crash_signal(i), cp_old_crash_slot(i), NULL);
+}
+
+/// No core dump, and no other process of the same user may attach and read this one's memory: it holds
+/// patient records. (Not when an engineer asked for backtraces, which need to read it.)
+static inline void cp_keep_memory_private(void) { prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
 static inline int cp_sighup(void) { return SIGHUP; }
 static inline int cp_sigterm(void) { return SIGTERM; }
 static inline int cp_sigint(void) { return SIGINT; }

@@ -59,7 +59,8 @@ public enum TerminalError: Error, CustomStringConvertible {
         self.options = options
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw TerminalError.notATerminal }
         setlocale(LC_ALL, "")
-        guard initscr() != nil else { throw TerminalError.initFailed }
+        cp_install_crash_wipe(Self.engineerWantsBacktraces ? 1 : 0)  // before initscr: it saves the modes to put back
+        guard initscr() != nil else { cp_remove_crash_wipe(); throw TerminalError.initFailed }
         if options.rawMode { raw() } else { cbreak() }
         noecho()
         nonl()
@@ -73,6 +74,14 @@ public enum TerminalError: Error, CustomStringConvertible {
         // Bracketed paste: pasted newlines stay text instead of becoming Enter presses.
         writeToTerminal("\u{1B}[?2004h")
         needsFullRedraw = true
+    }
+
+    /// `SWIFT_BACKTRACE` set: an engineer is debugging and wants Swift's backtraces on a crash.
+    static var engineerWantsBacktraces: Bool { getenv("SWIFT_BACKTRACE") != nil }
+
+    /// For every careplan process, first thing: no core dumps and no attaching to read its memory.
+    public static func keepMemoryPrivate() {
+        if !engineerWantsBacktraces { cp_keep_memory_private() }
     }
 
     public var size: Size { Size(width: Int(cp_cols()), height: Int(cp_lines())) }
@@ -361,6 +370,7 @@ public enum TerminalError: Error, CustomStringConvertible {
         _ = cp_refresh()
         endwin()
         cp_restore_signals()
+        cp_remove_crash_wipe()
         if signalFD >= 0 { close(signalFD); signalFD = -1 }
         lastGrid = nil
     }

@@ -10,7 +10,7 @@ struct FileLogHandler: LogHandler {
         let handle: FileHandle
         let lock = NSLock()
         init?(path: String) {
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             guard let h = FileHandle(forWritingAtPath: path) else { return nil }
             h.seekToEndOfFile()
             handle = h
@@ -18,7 +18,8 @@ struct FileLogHandler: LogHandler {
         func write(_ line: String) {
             lock.lock()
             defer { lock.unlock() }
-            handle.write(Data(line.utf8))
+            // The throwing write: a full disk must cost a log line, never the program.
+            try? handle.write(contentsOf: Data(line.utf8))
         }
     }
 
@@ -32,12 +33,11 @@ struct FileLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        let all = metadata.merging(extra ?? [:]) { $1 }
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
         let time = ISO8601DateFormatter().string(from: Date())
-        sink.write("\(time) \(level) \(label): \(message)\(fields) pid=\(getpid())\n")
+        sink.write("\(time) \(event.level) \(label): \(event.message)\(fields) pid=\(getpid())\n")
     }
 
     /// Sends every logger to `careplan.log` in the store's folder (level from CAREPLAN_LOG_LEVEL, default

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareplanCore
+import CursesBackend
 import Foundation
 
 struct Careplan: ParsableCommand {
@@ -16,4 +17,6 @@ struct Careplan: ParsableCommand {
 
 // Patient files are for their owner only: everything this process creates is 0600 (folders 0700).
 umask(0o077)
+// And its memory is its own: no core dumps, no attaching (patient records are in it).
+CursesTerminal.keepMemoryPrivate()
 Careplan.main()
