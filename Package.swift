@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "careplan", targets: ["careplan"]),
+        .executable(name: "careplan-pdf", targets: ["careplan-pdf"]),
         .executable(name: "careplan-bench", targets: ["careplan-bench"]),
     ],
     dependencies: [
@@ -56,13 +57,16 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev"])]
         ),
-        .target(name: "CareplanExport", dependencies: ["CareplanCore", "TermUI", "CPangoCairo"]),
+        .target(name: "CareplanExport", dependencies: ["CareplanCore", "TermUI"]),
+        // The PDF drawing, in its own program so that careplan itself never loads Pango and Cairo.
+        .target(name: "CareplanPDF", dependencies: ["CareplanExport", "CPangoCairo"]),
+        .executableTarget(name: "careplan-pdf", dependencies: ["CareplanExport", "CareplanPDF"]),
         // A program on a real pseudo-terminal and a model of its screen: for the benchmark and end-to-end tests.
         .target(name: "PseudoTerminal"),
         // The reliability tests' seed and scale knobs, shared by three test targets.
         .target(name: "ReliabilityKnobs"),
         .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
-        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanScreens"], exclude: ["Golden"]),
+        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanScreens", "careplan-pdf"], exclude: ["Golden"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore", "ReliabilityKnobs"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI", "ReliabilityKnobs",

@@ -9,7 +9,7 @@ import Foundation
 /// same bytes every time. A draft may carry the time it was printed.
 public struct PlanDocument: Sendable {
     /// What the header of every page shows, so a loose page can be matched to its patient.
-    public struct Identity: Sendable, Equatable {
+    public struct Identity: Sendable, Equatable, Codable {
         /// `SMITH, Jane`
         public var name: String
         /// `943 476 5919`
@@ -235,18 +235,18 @@ public struct PlanDocument: Sendable {
 
 // MARK: - The layout-neutral shape of a plan
 
-public struct Section: Sendable, Equatable {
+public struct Section: Sendable, Equatable, Codable {
     public var title: String
     public var blocks: [Block]
 }
 
-public struct Field: Sendable, Equatable {
+public struct Field: Sendable, Equatable, Codable {
     public var label: String
     public var value: String
     public init(_ label: String, _ value: String) { self.label = label; self.value = value }
 }
 
-public enum Block: Sendable, Equatable {
+public enum Block: Sendable, Equatable, Codable {
     case fields([Field])
     case subheading(String)
     /// The patient's or clinician's own words (can be long, any script).
@@ -256,8 +256,8 @@ public enum Block: Sendable, Equatable {
     case table(Table)
 }
 
-public struct Column: Sendable, Equatable {
-    public enum Align: Sendable { case left, right }
+public struct Column: Sendable, Equatable, Codable {
+    public enum Align: Sendable, Codable { case left, right }
     public var title: String
     /// Share of the width (the columns' weights add up to 1).
     public var weight: Double
@@ -265,7 +265,29 @@ public struct Column: Sendable, Equatable {
     public init(_ title: String, weight: Double, align: Align = .left) { self.title = title; self.weight = weight; self.align = align }
 }
 
-public struct Table: Sendable, Equatable {
+public struct Table: Sendable, Equatable, Codable {
     public var columns: [Column]
     public var rows: [[String]]
+}
+
+/// What a printed page needs of a plan: its sections, what every page's header and footer say, and the
+/// time to stamp a locked plan with. Codable, because the PDF is drawn by a separate program
+/// (`careplan-pdf`): the terminal program then never loads Pango, Cairo and the forty libraries under them,
+/// which would cost every start-up several times what the whole of dialog takes to start.
+public struct PrintLayout: Codable, Sendable, Equatable {
+    public var title: String
+    public var identity: PlanDocument.Identity
+    public var isDraft: Bool
+    public var version: Int
+    /// When a locked plan was agreed (its PDF's creation date, so it renders to the same bytes every time).
+    public var stamp: Date
+    public var footerLine: String
+    public var sections: [Section]
+}
+
+extension PlanDocument {
+    public var printLayout: PrintLayout {
+        PrintLayout(title: title, identity: identity, isDraft: isDraft, version: assessment.version,
+                    stamp: assessment.agreedAt ?? assessment.updatedAt, footerLine: footerLine, sections: sections)
+    }
 }

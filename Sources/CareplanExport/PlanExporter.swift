@@ -6,6 +6,50 @@ import Glibc
 import Darwin
 #endif
 
+/// The PDF is drawn by `careplan-pdf`, beside this program: the plan's layout goes in as JSON on standard
+/// input, the PDF comes back on standard output.
+public enum PDFProgram {
+    /// What the two programs say to each other.
+    public struct Request: Codable, Sendable {
+        public var paper: Paper
+        public var layout: PrintLayout
+        public init(paper: Paper, layout: PrintLayout) { self.paper = paper; self.layout = layout }
+    }
+
+    /// `CAREPLAN_PDF` if set, else `careplan-pdf` in the folder of the running program.
+    public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let p = environment["CAREPLAN_PDF"], !p.isEmpty { return p }
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return me.deletingLastPathComponent().appendingPathComponent("careplan-pdf").path
+    }
+
+    public static func render(_ layout: PrintLayout, paper: Paper) throws -> Data {
+        let program = path()
+        guard FileManager.default.isExecutableFile(atPath: program) else {
+            throw ExportError.renderFailed("the PDF program \(program) is missing: build it with swift build, beside careplan")
+        }
+        let request = try JSONEncoder().encode(Request(paper: paper, layout: layout))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        do { try process.run() } catch { throw ExportError.renderFailed("\(program) did not start: \(error)") }
+        // It reads the whole request before it writes anything, so writing all of it first cannot deadlock.
+        try? input.fileHandleForWriting.write(contentsOf: request)
+        try? input.fileHandleForWriting.close()
+        let pdf = output.fileHandleForReading.readDataToEndOfFile()
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, pdf.starts(with: Data("%PDF-".utf8)) else {
+            let why = problem.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw ExportError.renderFailed(why.isEmpty ? "\(program) stopped (status \(process.terminationStatus))" : why)
+        }
+        return pdf
+    }
+}
+
 public enum ExportFormat: String, CaseIterable, Sendable {
     case pdf, text, fhir
 
@@ -18,7 +62,7 @@ public enum ExportFormat: String, CaseIterable, Sendable {
     }
 }
 
-public enum Paper: String, CaseIterable, Sendable {
+public enum Paper: String, CaseIterable, Sendable, Codable {
     case a4, letter
 }
 
@@ -51,7 +95,7 @@ public enum PlanExporter {
     /// its print time).
     public static func render(_ doc: PlanDocument, format: ExportFormat, paper: Paper = .a4) throws -> Data {
         switch format {
-        case .pdf: return try PDFRenderer.render(doc, paper: paper)
+        case .pdf: return try PDFProgram.render(doc.printLayout, paper: paper)
         case .text: return Data(TextRenderer.render(doc).utf8)
         case .fhir: return try FHIRRenderer.render(doc)
         }

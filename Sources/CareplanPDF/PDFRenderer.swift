@@ -1,13 +1,13 @@
 import CPangoCairo
-import CareplanCore
+import CareplanExport
 import Foundation
 
 /// The plan as a PDF, laid out with Pango (shaping for any script, bidi, fontconfig font fallback, word wrap)
 /// and drawn with Cairo (fonts embedded as subsets). Two passes: the body is laid out into pages first, then
 /// every page is drawn with its header (patient identifiers), its footer ("page N of M") and, for a draft,
 /// the DRAFT marking.
-enum PDFRenderer {
-    static func render(_ doc: PlanDocument, paper: Paper) throws -> Data {
+public enum PDFRenderer {
+    public static func render(_ doc: PrintLayout, paper: Paper) throws -> Data {
         let sink = PDFSink()
         let (w, h) = paper.sizeInPoints
         guard let surface = cairo_pdf_surface_create_for_stream(pdfWrite, Unmanaged.passUnretained(sink).toOpaque(), w, h) else {
@@ -19,7 +19,7 @@ enum PDFRenderer {
         // Cairo stamps the current time by default: a locked plan carries the time it was agreed instead,
         // so it renders to the same bytes every time.
         if !doc.isDraft {
-            let stamp = doc.assessment.agreedAt ?? doc.assessment.updatedAt
+            let stamp = doc.stamp
             let f = ISO8601DateFormatter()
             f.formatOptions = [.withInternetDateTime]
             cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, f.string(from: stamp))
@@ -69,7 +69,7 @@ final class PDFPages {
 
     let cr: OpaquePointer
     let ctx: OpaquePointer
-    let doc: PlanDocument
+    let doc: PrintLayout
     let pageWidth: Double, pageHeight: Double
     let left = 48.0
     let contentWidth: Double
@@ -91,7 +91,7 @@ final class PDFPages {
     /// Broken words are not hyphenated: a URL, a code or a number must read exactly as typed.
     let noHyphens: OpaquePointer
 
-    init(cr: OpaquePointer, doc: PlanDocument, width: Double, height: Double) {
+    init(cr: OpaquePointer, doc: PrintLayout, width: Double, height: Double) {
         self.cr = cr
         self.doc = doc
         pageWidth = width
@@ -225,7 +225,7 @@ final class PDFPages {
 
     func layOut() {
         let title = layout(doc.title, small, width: contentWidth * 0.6)
-        let status = layout(doc.isDraft ? "DRAFT: NOT YET AGREED" : "Agreed · version \(doc.assessment.version)",
+        let status = layout(doc.isDraft ? "DRAFT: NOT YET AGREED" : "Agreed · version \(doc.version)",
                             doc.isDraft ? smallBold : small, width: contentWidth * 0.4, align: PANGO_ALIGN_RIGHT)
         // The identifiers are never cut: a long name wraps in its column, the number and date stay whole.
         let name = layout(doc.identity.name, identityFont, width: contentWidth - nhsColumn - bornColumn - 8)
