@@ -75,7 +75,7 @@ final class ConfigReader {
 
     func root(ofText text: String) -> Node? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try Yams.compose(yaml: text, .basic) else {  // every value text until read as a number or yes/no
                 report(line: 1, column: 1, "the file is empty", fix: "see the other files in the same folder for the expected layout")
                 return nil
             }
@@ -103,7 +103,7 @@ final class ConfigReader {
     }
 
     /// The node as a mapping, checking that it has only `allowed` keys and all `required` ones.
-    func mapping(_ node: Node, _ what: String, required: [String], optional: [String] = []) -> Node.Mapping? {
+    func mapping(_ node: Node, _ what: String, required: [String], optional: [String] = []) -> Fields? {
         guard let m = node.mapping else {
             report(node, "\(what) should be a mapping of keys to values", fix: "write it as `key: value` lines")
             return nil
@@ -118,14 +118,15 @@ final class ConfigReader {
                        fix: hint + "allowed keys are " + allowed.sorted().map { "`\($0)`" }.joined(separator: ", "))
             }
         }
-        for k in required where m[k] == nil {
+        let fields = Fields(m)
+        for k in required where fields[k] == nil {
             report(node, "\(what) has no `\(k)`", fix: "add `\(k): ...`")
         }
-        return m
+        return fields
     }
 
     /// A required or optional scalar string; an empty required value is a problem.
-    func string(_ m: Node.Mapping, _ key: String, in what: String, required: Bool = true) -> String? {
+    func string(_ m: Fields, _ key: String, in what: String, required: Bool = true) -> String? {
         guard let node = m[key] else { return nil }  // missing required keys are reported by mapping()
         guard let s = node.scalar?.string else {
             report(node, "`\(key)` in \(what) should be text", fix: "write `\(key): some text`")
@@ -139,7 +140,7 @@ final class ConfigReader {
     }
 
     /// An identifier: lower-case letters, digits and hyphens, as used in references between files.
-    func identifier(_ m: Node.Mapping, _ key: String, in what: String) -> String? {
+    func identifier(_ m: Fields, _ key: String, in what: String) -> String? {
         guard let s = string(m, key, in: what) else { return nil }
         let ok = s.first?.isLetter == true && s.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
         if !ok {
@@ -149,7 +150,7 @@ final class ConfigReader {
         return s
     }
 
-    func sequence(_ m: Node.Mapping, _ key: String, in what: String) -> [Node] {
+    func sequence(_ m: Fields, _ key: String, in what: String) -> [Node] {
         guard let node = m[key] else { return [] }
         guard let seq = node.sequence else {
             report(node, "`\(key)` in \(what) should be a list", fix: "write each entry on its own line starting with `- `")
@@ -158,7 +159,7 @@ final class ConfigReader {
         return Array(seq)
     }
 
-    func stringList(_ m: Node.Mapping, _ key: String, in what: String) -> [String] {
+    func stringList(_ m: Fields, _ key: String, in what: String) -> [String] {
         guard let node = m[key] else { return [] }
         guard let seq = node.sequence else {
             report(node, "`\(key)` in \(what) should be a list", fix: "write it as `[a, b]`")
@@ -169,6 +170,16 @@ final class ConfigReader {
             return s
         }
     }
+}
+
+/// A mapping's values by key. Yams's own `Mapping[key]` compares whole nodes for every lookup, which made
+/// reading the catalogue a third of careplan's start-up. (The parser has already refused duplicate keys.)
+struct Fields {
+    private var values: [String: Node] = [:]
+    init(_ mapping: Node.Mapping) {
+        for (key, value) in mapping { if let k = key.string { values[k] = value } }
+    }
+    subscript(key: String) -> Node? { values[key] }
 }
 
 /// Levenshtein distance, for "did you mean" suggestions on misspelt keys and ids.

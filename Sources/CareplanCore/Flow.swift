@@ -75,8 +75,8 @@ public struct Flow: Sendable, Equatable {
         }
         var settings: [Setting: Int] = [:]
         if let node = m["settings"], let sm = r.mapping(node, "the settings", required: [], optional: Setting.allCases.map(\.rawValue)) {
-            for (k, v) in sm {
-                guard let key = k.string.flatMap(Setting.init(rawValue:)) else { continue }  // reported by mapping()
+            for key in Setting.allCases {
+                guard let v = sm[key.rawValue] else { continue }  // unknown keys are reported by mapping()
                 if let n = v.int, n > 0 { settings[key] = n } else { r.report(v, "`\(key.rawValue)` should be a whole number above 0", fix: "e.g. `\(key.rawValue): \(key.defaultValue)`") }
             }
         }

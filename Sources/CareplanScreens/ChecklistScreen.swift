@@ -225,7 +225,7 @@ struct ChecklistScreen: Screen {
         if adding != nil { listBottom -= 2 }
         let all = rows(s)
         let height = listBottom - area.y - 1
-        let firstRow = ScrollWindow.firstVisible(selected: selected, count: all.count, height: height, previousFirst: first)
+        let firstRow = ScrollWindow.firstVisible(selected: selected, count: all.count, height: height, previousFirst: first, jump: true)
         let scoreW = area.width >= 60 ? 14 : 3
         var y = area.y + 1
         for (i, row) in all.enumerated().dropFirst(firstRow).prefix(height) {

@@ -113,7 +113,7 @@ struct RegisterScreen: Screen {
         let selectableRows = rows.indices.filter { rows[$0].style == nil }
         let selectedRow = selectableRows.indices.contains(selected) ? selectableRows[selected] : 0
         let height = area.bottom - y
-        let firstRow = ScrollWindow.firstVisible(selected: selectedRow, count: rows.count, height: height, previousFirst: first)
+        let firstRow = ScrollWindow.firstVisible(selected: selectedRow, count: rows.count, height: height, previousFirst: first, jump: true)
         for (i, row) in rows.enumerated().dropFirst(firstRow).prefix(height) {
             if let style = row.style {
                 g.put(DisplayWidth.truncate(" " + row.text, to: area.width), x: area.x, y: y, style: style)

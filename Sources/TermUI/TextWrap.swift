@@ -89,12 +89,17 @@ public enum TextWrap {
 public struct ScrollWindow {
     /// The index of the first visible row: `previousFirst` if the selection is still in view, else the
     /// nearest first row that shows it; never past the point where the last page would be part-empty.
-    public static func firstVisible(selected: Int, count: Int, height: Int, previousFirst: Int) -> Int {
+    /// With `jump`, a selection that leaves the window brings it half a page along rather than one row:
+    /// a long list then redraws once every few moves instead of at every one, which over a slow SSH link
+    /// is most of the bytes (mutt and less move the same way).
+    public static func firstVisible(selected: Int, count: Int, height: Int, previousFirst: Int, jump: Bool = false) -> Int {
         guard count > 0, height > 0 else { return 0 }
         let sel = min(max(0, selected), count - 1)
-        var first = min(max(0, previousFirst), max(0, count - height))
-        if sel < first { first = sel }
-        if sel >= first + height { first = sel - height + 1 }
+        let last = max(0, count - height)
+        var first = min(max(0, previousFirst), last)
+        let step = jump ? max(0, height / 2 - 1) : 0
+        if sel < first { first = max(0, sel - step) }
+        if sel >= first + height { first = min(last, sel - height + 1 + step) }
         return first
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "Show the audit trail (who opened, changed, exported or printed which record, and when), or check it.",
         discussion: "Each entry carries the hash of the one before: --verify recomputes the chain and names the first entry changed, removed or inserted.")
 

@@ -4,6 +4,7 @@ import Foundation
 
 struct Seed: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "seed",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "Add fictional patients (NHS numbers from the never-issued 999 range) for demos, tests and benchmarks.")
 
     @OptionGroup var options: GlobalOptions
@@ -31,6 +32,7 @@ struct Seed: ParsableCommand {
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "List patients with NHS number, name, date of birth and latest assessment.")
 
     @OptionGroup var options: GlobalOptions
@@ -72,6 +74,7 @@ struct List: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "Check every flow (Screens/) and catalogue (Resources/) file, reporting each problem with file, line and fix.")
 
     @OptionGroup var options: GlobalOptions

@@ -9,6 +9,7 @@ extension Paper: ExpressibleByArgument {}
 /// `careplan export <NHS number | assessment id> --format pdf|text|fhir [--output PATH] [--paper a4|letter] [--print]`
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "Export a care and support plan as PDF, plain text (80 columns) or FHIR R4 JSON.",
         discussion: """
             TARGET is an NHS number (the patient's latest assessment is exported; spaces are fine, quoted or not) or an assessment id.

@@ -7,6 +7,7 @@ import Logging
 
 struct Kiosk: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "kiosk",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "Run the patients' self-assessment kiosk (Screens/kiosk.yaml), or set its staff PIN.",
         discussion: """
             Patients identify with a code issued from their record in the clinician application (K on the record) \

@@ -68,8 +68,9 @@ final class StoreFaultTests: EndToEndCase {
         // Space returns: within the retry interval everything is saved, as shown.
         XCTAssertEqual(unlink(fileSystem.appendingPathComponent("filler").path), 0)
         try t.waitFor(" Saved: the 3 changes that were waiting", timeout: 5)
+        let pid = try t.pid()
         try t.keys("C-q")
-        try waitForExit(try t.pid(), limit: 2, "Ctrl-Q")
+        try waitForExit(pid, limit: 2, "Ctrl-Q")
         XCTAssertEqual(try sql("PRAGMA integrity_check"), [["integrity_check": "ok"]])
         XCTAssertEqual(try sql("SELECT key, score FROM concern ORDER BY key"), [
             ["key": "breathing", "score": "7"], ["key": "passing-urine", "score": "4"],

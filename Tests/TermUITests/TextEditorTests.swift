@@ -169,3 +169,16 @@ final class TextEditorTests: XCTestCase {
         XCTAssertLessThan(renderSeconds, 0.2)
     }
 }
+
+final class ScrollWindowTests: XCTestCase {
+    func testJumpScrollMovesHalfAPageAndStaysInsideTheList() {
+        // One row at a time without `jump`.
+        XCTAssertEqual(ScrollWindow.firstVisible(selected: 17, count: 57, height: 17, previousFirst: 0), 1)
+        // With it, half a page (less one row of overlap) at a time, and no window past the end of the list.
+        XCTAssertEqual(ScrollWindow.firstVisible(selected: 17, count: 57, height: 17, previousFirst: 0, jump: true), 8)
+        XCTAssertEqual(ScrollWindow.firstVisible(selected: 24, count: 57, height: 17, previousFirst: 8, jump: true), 8, "still in view: no move")
+        XCTAssertEqual(ScrollWindow.firstVisible(selected: 56, count: 57, height: 17, previousFirst: 33, jump: true), 40)
+        XCTAssertEqual(ScrollWindow.firstVisible(selected: 7, count: 57, height: 17, previousFirst: 8, jump: true), 0)
+        XCTAssertEqual(ScrollWindow.firstVisible(selected: 20, count: 57, height: 17, previousFirst: 21, jump: true), 13)
+    }
+}
