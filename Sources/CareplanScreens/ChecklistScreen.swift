@@ -237,7 +237,8 @@ struct ChecklistScreen: Screen {
                 let c = a.concern(id)
                 let box = c == nil ? "[ ] " : "[x] "
                 let labelW = area.width - 3 - 4 - scoreW - 1
-                if isSel { g.fill(x: area.x, y: y, width: area.width, style: Style(.selected)) }
+                // The highlight covers the words, not the whole width: moving then redraws two labels and no
+                // more (half the bytes of dialog's move over a slow link).
                 let st = isSel ? Style(.selected) : c != nil ? Style(.marked, bold: true) : Style.normal
                 g.put("  " + box + DisplayWidth.truncate(label, to: labelW), x: area.x, y: y, style: st)
                 if let c {
