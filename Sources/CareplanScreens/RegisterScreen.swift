@@ -81,33 +81,38 @@ struct RegisterScreen: Screen {
             return
         }
         let wide = area.width >= 70
-        var rows: [(text: String, style: Style?)] = []  // style nil: a selectable row
+        // A row's text is made only if it is drawn: up to 200 results are found, a screenful is shown.
+        var rows: [(text: () -> String, style: Style?)] = []  // style nil: a selectable row
         if !waiting.isEmpty {
-            rows.append(("Waiting for a care-planning conversation (\(waiting.count)): completed at the kiosk", Style(.heading, bold: true)))
+            rows.append(({ "Waiting for a care-planning conversation (\(waiting.count)): completed at the kiosk" }, Style(.heading, bold: true)))
         }
         for w in waiting {
-            // When and how many first; the name gets the columns that are left.
-            let tail = "sent " + Draw.dateTime(w.submittedAt) + " · \(w.concernCount) concern\(w.concernCount == 1 ? "" : "s")"
-            let nameWidth = max(8, min(31, area.width - 15 - DisplayWidth.of(tail) - 1))
-            rows.append((" " + DisplayWidth.pad(w.patient.nhsNumber.formatted, to: 14)
-                         + DisplayWidth.pad(DisplayWidth.truncate(w.patient.displayName, to: nameWidth - 1), to: nameWidth) + tail, nil))
+            rows.append(({
+                // When and how many first; the name gets the columns that are left.
+                let tail = "sent " + Draw.dateTime(w.submittedAt) + " · \(w.concernCount) concern\(w.concernCount == 1 ? "" : "s")"
+                let nameWidth = max(8, min(31, area.width - 15 - DisplayWidth.of(tail) - 1))
+                return " " + DisplayWidth.pad(w.patient.nhsNumber.formatted, to: 14)
+                    + DisplayWidth.pad(DisplayWidth.truncate(w.patient.displayName, to: nameWidth - 1), to: nameWidth) + tail
+            }, nil))
         }
         let found = query.text.isEmpty ? "Recently changed (\(total) patient\(total == 1 ? "" : "s") in all)" :
             results.isEmpty ? "No patient matches “\(query.text)”. Ctrl-A adds a new patient." :
             "\(results.count == 200 ? "First 200" : String(results.count)) found"
-        rows.append((found, Style(.dim)))
+        rows.append(({ found }, Style(.dim)))
         if !results.isEmpty {
-            rows.append((wide ? " NHS number    Name                           Born         Latest" : " NHS number    Name", Style(.heading)))
+            rows.append(({ wide ? " NHS number    Name                           Born         Latest" : " NHS number    Name" }, Style(.heading)))
         }
         for r in results {
-            var line = " " + DisplayWidth.pad(r.patient.nhsNumber.formatted, to: 14)
-            if wide {
-                line += DisplayWidth.pad(r.patient.displayName, to: 31) + DisplayWidth.pad(r.patient.dateOfBirth.display, to: 13)
-                line += r.latestStatus.map { "\($0.label) \(r.latestDate?.display ?? "")" } ?? "No assessment"
-            } else {
-                line += r.patient.displayName
-            }
-            rows.append((line, nil))
+            rows.append(({
+                var line = " " + DisplayWidth.pad(r.patient.nhsNumber.formatted, to: 14)
+                if wide {
+                    line += DisplayWidth.pad(r.patient.displayName, to: 31) + DisplayWidth.pad(r.patient.dateOfBirth.display, to: 13)
+                    line += r.latestStatus.map { "\($0.label) \(r.latestDate?.display ?? "")" } ?? "No assessment"
+                } else {
+                    line += r.patient.displayName
+                }
+                return line
+            }, nil))
         }
         // Scroll so the selected row shows, counting only selectable rows for the selection.
         let selectableRows = rows.indices.filter { rows[$0].style == nil }
@@ -116,9 +121,9 @@ struct RegisterScreen: Screen {
         let firstRow = ScrollWindow.firstVisible(selected: selectedRow, count: rows.count, height: height, previousFirst: first, jump: true)
         for (i, row) in rows.enumerated().dropFirst(firstRow).prefix(height) {
             if let style = row.style {
-                g.put(DisplayWidth.truncate(" " + row.text, to: area.width), x: area.x, y: y, style: style)
+                g.put(DisplayWidth.truncate(" " + row.text(), to: area.width), x: area.x, y: y, style: style)
             } else {
-                Draw.row(&g, row.text, x: area.x, y: y, width: area.width, selected: i == selectedRow)
+                Draw.row(&g, row.text(), x: area.x, y: y, width: area.width, selected: i == selectedRow)
             }
             y += 1
         }

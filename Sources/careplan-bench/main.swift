@@ -66,6 +66,16 @@ let measurements: [Measurement] = [
                     print("  one \(k.name), careplan (\(k.example.count) bytes): \(escaped(k.example))")
                 }
             }
+            // The issue's target is on the median keystroke: every key above together, a nurse's mix of moving,
+            // typing and changing screens (each kind is also shown, and judged, on its own above).
+            let allBytes = Samples(run.kinds.flatMap(\.bytes.values)), allSettle = Samples(run.kinds.flatMap(\.settle.values))
+            line("keys/careplan-\(n)/every key",
+                 "bytes median \(Int(allBytes.median)) (\(ratio(allBytes.median, dialogDown?.bytes.median ?? .nan)) dialog Down) "
+                 + bench.verdict("median keystroke at \(n) patients: at most half of dialog's bytes (\(Int(allBytes.median)) vs \(Int(dialogDown?.bytes.median ?? .nan)))",
+                                 dialogDown.map { allBytes.median <= $0.bytes.median / 2 })
+                 + "; settle median \(ms(allSettle.median)) "
+                 + bench.verdict("median keystroke at \(n) patients: settles in under 1 ms (\(ms(allSettle.median)))", allSettle.median < 1)
+                 + "; \(allBytes.count) keys")
             let mb = run.peakKB.map { Double($0) / 1024 } ?? .nan
             line("memory/careplan-\(n)", String(format: "peak resident %.1f MB (VmHWM, just before quitting) ", mb)
                  + bench.verdict("careplan peak resident memory at \(n) patients under 50 MB (\(String(format: "%.1f", mb)) MB)",
