@@ -162,3 +162,40 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(h.assessment?.status, .agreed, "the screen shows the plan as it now is")
     }
 }
+
+extension FaultTests {
+    /// On the kiosk the patient is not asked to do anything about a disk: the answers stay, staff are asked
+    /// for, and the checklist is not sent until everything is stored.
+    func testKioskKeepsThePatientsAnswersAndAsksForStaff() throws {
+        let store = try CareStore(path: dir.appendingPathComponent("k.sqlite").path)
+        let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
+                                             dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
+        let code = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .initialDiagnosis,
+                                            catalogue: Harness.configuration.catalogues["ncat-hna"]!, by: "Nurse", now: Harness.start)
+        let h = Harness(store: store, flow: "kiosk")
+        h.press(.enter)
+        h.type(code.code); h.press(.tab)
+        h.type("05/03/1961"); h.press(.enter)
+        XCTAssertEqual(h.program.currentKind, .kioskChecklist)
+        diskFull(h, true)
+        h.type("15"); h.press(.text(" "))
+        h.type("8"); h.press(.enter)
+        XCTAssertEqual(h.assessment?.concern("pain")?.score, 8)
+        XCTAssertTrue(h.screen.contains(" Your answers are kept but not yet stored. Please tell a member of staff."), h.screen)
+        for _ in 0..<6 { h.press(.enter) }
+        h.type("3"); h.press(.enter)          // distress
+        h.press(.enter)                       // no message
+        XCTAssertEqual(h.program.currentKind, .kioskReview)
+        h.press(.text("9"), .enter)           // send
+        XCTAssertNotEqual(h.program.currentKind, .kioskThanks, "not sent while answers wait")
+        XCTAssertTrue(h.screen.contains("Your answers could not be sent yet. Please tell a member of staff."), h.screen)
+        diskFull(h, false)
+        h.wait(2.1)
+        h.press(.text("9"), .enter)
+        XCTAssertEqual(h.program.currentKind, .kioskThanks)
+        let sent = try XCTUnwrap(try store.assessment(id: code.assessmentId))
+        XCTAssertEqual(sent.concern("pain")?.score, 8)
+        XCTAssertEqual(sent.distressScore, 3)
+        XCTAssertNotNil(sent.submittedAt)
+    }
+}
