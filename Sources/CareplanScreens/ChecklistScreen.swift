@@ -237,8 +237,7 @@ struct ChecklistScreen: Screen {
                 let c = a.concern(id)
                 let box = c == nil ? "[ ] " : "[x] "
                 let labelW = area.width - 3 - 4 - scoreW - 1
-                // The highlight covers the words, not the whole width: moving then redraws two labels and no
-                // more (half the bytes of dialog's move over a slow link).
+                // Highlighted as Draw.row does: the words, not the whole width.
                 let st = isSel ? Style(.selected) : c != nil ? Style(.marked, bold: true) : Style.normal
                 g.put("  " + box + DisplayWidth.truncate(label, to: labelW), x: area.x, y: y, style: st)
                 if let c {

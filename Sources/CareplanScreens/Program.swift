@@ -188,7 +188,7 @@ public final class Program {
         case .effect(let e):
             // A plan goes out only as it is on disk, so everything shown must be there first.
             guard session.saveWaiting() else {
-                session.say("Not exported: \(session.waitingCount) changes are still waiting to be saved (\(session.waitingReason))", .error)
+                session.say(session.waitingRefusal("Not exported"), .error)
                 return []
             }
             return [e]
@@ -202,8 +202,7 @@ public final class Program {
         screen.flush(session, force: true)
         if nav == .quit, !confirmed, !session.saveWaiting() {
             leaving = nav
-            let n = session.waitingCount == 1 ? "1 unsaved change" : "\(session.waitingCount) unsaved changes"
-            session.say("Quit and lose \(n)? y = quit, any other key = stay", .error)
+            session.say("Quit and lose \(Session.changes(session.waitingCount, "unsaved"))? y = quit, any other key = stay", .error)
             return []
         }
         switch nav {

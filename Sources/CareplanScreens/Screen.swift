@@ -70,9 +70,10 @@ extension Screen {
 
 /// Shared drawing for lists: a row highlighted when selected, cut to the width.
 enum Draw {
+    /// The selection highlights the row's words, not the whole width: moving then redraws two rows' words and
+    /// no more (half the bytes of dialog's move over a slow link), and every list looks the same.
     static func row(_ g: inout Grid, _ text: String, x: Int, y: Int, width: Int, selected: Bool, style: Style = .normal) {
         let st = selected ? Style(.selected) : style
-        if selected { g.fill(x: x, y: y, width: width, style: st) }
         g.put(DisplayWidth.truncate(text, to: width), x: x, y: y, style: st, maxWidth: width)
     }
 

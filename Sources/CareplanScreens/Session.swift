@@ -67,8 +67,7 @@ public final class Session {
         guard let a = assessment else { return false }
         let change = resolvingNewActions(change)
         if change.isDecisive, !saveWaiting() {
-            say(flow.mode == .kiosk ? "Your answers could not be sent yet. Please tell a member of staff."
-                                    : "Not done: \(waitingCount) changes are still waiting to be saved (\(waitingReason)). Try again once they are saved", .error)
+            say(flow.mode == .kiosk ? "Your answers could not be sent yet. Please tell a member of staff." : waitingRefusal("Not done"), .error)
             return false
         }
         // Behind changes already waiting for this assessment, in order.
@@ -126,8 +125,17 @@ public final class Session {
         if flow.mode == .kiosk {
             return "Your answers are kept but not yet stored. Please tell a member of staff."
         }
-        let n = waiting.count == 1 ? "1 change" : "\(waiting.count) changes"
-        return "Not saved yet: \(waitingReason). \(n) kept here; retrying every \(Int(Session.retrySeconds)) s"
+        return "Not saved yet: \(waitingReason). \(Self.changes(waiting.count)) kept here; retrying every \(Int(Session.retrySeconds)) s"
+    }
+
+    /// Why something that needs everything on disk (agreeing, exporting) did not happen.
+    public func waitingRefusal(_ notDone: String) -> String {
+        "\(notDone): \(Self.changes(waiting.count)) \(waiting.count == 1 ? "is" : "are") still waiting to be saved (\(waitingReason))"
+    }
+
+    /// "1 change", "3 unsaved changes".
+    static func changes(_ n: Int, _ kind: String = "") -> String {
+        "\(n) " + (kind.isEmpty ? "" : kind + " ") + (n == 1 ? "change" : "changes")
     }
 
     func keep(_ change: AssessmentChange) {
@@ -202,7 +210,7 @@ public final class Session {
             }
         }
         if dropped > 0 {
-            say("Not saved: \(dropped == 1 ? "1 change" : "\(dropped) changes"); the plan was agreed or removed on another terminal", .error)
+            say("Not saved: \(Self.changes(dropped)); the plan was agreed or removed on another terminal", .error)
         } else if changedElsewhere {
             say("Saved what was waiting, after changes made on another terminal", .success)
         } else {

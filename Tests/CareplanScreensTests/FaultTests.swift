@@ -167,15 +167,9 @@ extension FaultTests {
     /// On the kiosk the patient is not asked to do anything about a disk: the answers stay, staff are asked
     /// for, and the checklist is not sent until everything is stored.
     func testKioskKeepsThePatientsAnswersAndAsksForStaff() throws {
-        let store = try CareStore(path: dir.appendingPathComponent("k.sqlite").path)
-        let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
-                                             dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
-        let code = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .initialDiagnosis,
-                                            catalogue: Harness.configuration.catalogues["ncat-hna"]!, by: "Nurse", now: Harness.start)
-        let h = Harness(store: store, flow: "kiosk")
-        h.press(.enter)
-        h.type(code.code); h.press(.tab)
-        h.type("05/03/1961"); h.press(.enter)
+        let (h, code) = try Harness.kioskWithCode()
+        let store = h.store
+        h.identify(code)
         XCTAssertEqual(h.program.currentKind, .kioskChecklist)
         diskFull(h, true)
         h.type("15"); h.press(.text(" "))

@@ -7,25 +7,8 @@ import XCTest
 final class KioskFlowTests: XCTestCase {
     let dob = "05/03/1961"
 
-    /// A store with Siân registered and a kiosk code issued for her; returns the kiosk and the code.
-    func kioskWithCode() throws -> (Harness, KioskCode) {
-        let store = try CareStore()
-        let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
-                                             dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
-        let catalogue = Harness.configuration.catalogues["ncat-hna"]!
-        let code = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .initialDiagnosis, catalogue: catalogue, by: "Nurse", now: Harness.start)
-        try store.setStaffPIN("ward7-kiosk")
-        return (Harness(store: store, flow: "kiosk"), code)
-    }
-
-    func identify(_ h: Harness, _ code: KioskCode) {
-        h.press(.enter)
-        h.type(code.code); h.press(.tab)
-        h.type(dob); h.press(.enter)
-    }
-
     func testAPatientCompletesTheChecklistAndSendsIt() throws {
-        let (h, code) = try kioskWithCode()
+        let (h, code) = try Harness.kioskWithCode()
         h.assertGolden("kiosk-welcome")
         h.press(.enter)
         h.type(code.code == "123456" ? "654321" : "123456"); h.press(.tab)
@@ -68,8 +51,8 @@ final class KioskFlowTests: XCTestCase {
     }
 
     func testNoWayOutButTheStaffPIN() throws {
-        let (h, code) = try kioskWithCode()
-        identify(h, code)
+        let (h, code) = try Harness.kioskWithCode()
+        h.identify(code)
         for key: Key in [.ctrl("c"), .ctrl("q"), .ctrl("z"), .ctrl("\\"), .ctrl("d"), .escape, .escape, .escape] { h.press(key) }
         XCTAssertTrue(h.effects.isEmpty)
         XCTAssertTrue(h.program.currentKind.isKiosk)
@@ -94,8 +77,8 @@ final class KioskFlowTests: XCTestCase {
     }
 
     func testIdleKioskWarnsThenSavesAndClears() throws {
-        let (h, code) = try kioskWithCode()
-        identify(h, code)
+        let (h, code) = try Harness.kioskWithCode()
+        h.identify(code)
         h.type("15"); h.press(.text(" ")); h.type("7"); h.press(.enter)
         h.wait(149)
         XCTAssertFalse(h.screen.contains("Are you still there?"))

@@ -209,7 +209,7 @@ final class RobustnessTests: EndToEndCase {
         for (i, (signal, name, engineer)) in crashes.enumerated() {
             let session = "c\(i)"
             let command = "ulimit -c unlimited; cd \(EndToEndCase.quote(cores.path)); "
-                + careplanCommand().replacingOccurrences(of: "exec env ", with: "exec env \(engineer ? "SWIFT_BACKTRACE=enable=no " : "")")
+                + careplanCommand(environment: engineer ? "SWIFT_BACKTRACE=enable=no " : "")
             try t.start(session, remainOnExit: true, command: command)
             try t.waitFor("CRASHWIPE, Hidden", in: session)
             try t.keys("Enter", to: session)

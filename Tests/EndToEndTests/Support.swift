@@ -87,9 +87,10 @@ class EndToEndCase: XCTestCase {
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// The shell command for a pane: `exec` so the pane's pid is careplan's.
-    func careplanCommand(user: String = "Nurse", extra: String = "") -> String {
+    /// `environment` goes before careplan's own settings, e.g. `SWIFT_BACKTRACE=enable=no `.
+    func careplanCommand(user: String = "Nurse", extra: String = "", environment: String = "") -> String {
         let q = EndToEndCase.quote
-        return "exec env LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
+        return "exec env \(environment)LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
             + "\(q(Paths.careplan)) --store \(q(store)) --user \(q(user))\(extra)"
     }
 
