@@ -98,13 +98,13 @@ public final class Session {
     // MARK: - Changes waiting for the store
 
     /// A change the store could not take, already shown on screen.
-    public struct WaitingChange: Equatable, Sendable {
-        public var assessmentId: Int64
-        public var change: AssessmentChange
+    struct WaitingChange: Equatable, Sendable {
+        var assessmentId: Int64
+        var change: AssessmentChange
     }
 
     /// Oldest first. Kept only in memory: the store could not take them.
-    public private(set) var waiting: [WaitingChange] = []
+    private(set) var waiting: [WaitingChange] = []
     /// Why they wait, in the store's words ("the disk is full").
     public private(set) var waitingReason = ""
     /// The revision each assessment had when its first change began to wait: saving checks it, as any save does.
