@@ -41,7 +41,7 @@ struct List: ParsableCommand {
     var json = false
 
     func run() throws {
-        let store = try options.openStore()
+        let store = try options.openExistingStore()
         let rows = try store.allPatients()
         if json {
             let objects: [[String: Any]] = rows.map { r in

@@ -23,12 +23,24 @@ struct GlobalOptions: ParsableArguments {
         return env["USER"] ?? env["LOGNAME"] ?? "unknown"
     }
 
+    /// The store, created if it does not exist yet: for the commands that write.
     func openStore() throws -> CareStore {
+        try warned { try CareStore(path: storePath) }
+    }
+
+    /// The store, which must exist: commands that only read never create one (a mistyped --store path would
+    /// otherwise leave folders and an empty store behind).
+    func openExistingStore() throws -> CareStore {
+        try warned { try CareStore.openExisting(path: storePath) }
+    }
+
+    private func warned(_ open: () throws -> CareStore) throws -> CareStore {
         let store: CareStore
-        do { store = try CareStore(path: storePath) } catch { throw CLIError(String(describing: error)) }
+        do { store = try open() } catch { throw CLIError(String(describing: error)) }
         for warning in store.correctedPermissions {
             FileHandle.standardError.write(Data("Warning: patient data was readable by others: \(warning) (owner only).\n".utf8))
         }
+        if let warning = store.folderWarning { FileHandle.standardError.write(Data("Warning: \(warning).\n".utf8)) }
         return store
     }
 
