@@ -16,10 +16,10 @@ struct Clinician: ParsableCommand {
     var noColor = false
 
     func run() throws {
-        FileLogHandler.bootstrap(storePath: options.storePath)
-        let log = Logger(label: "careplan.app")
         let config = try options.loadConfiguration()
         let store = try options.openStore()
+        FileLogHandler.bootstrap(storePath: options.storePath)
+        let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])
         let user = options.userName
         let monochrome = noColor
@@ -48,7 +48,6 @@ struct Clinician: ParsableCommand {
                     try runExport(target: target, format: format, paper: .a4, output: nil, print: print, store: store,
                                   configuration: config, user: user, now: Date(), say: { said.append($0) })
                     session.say(said.joined(separator: ". "), .success)
-                    log.info("exported", metadata: ["assessment": "\(target)", "format": "\(format.rawValue)", "print": "\(print)"])
                 } catch {
                     session.say((said + [String(describing: error)]).joined(separator: ". "), .error)
                 }
