@@ -88,6 +88,11 @@ final class ExportFileTests: XCTestCase {
         XCTAssertEqual(Set(written).count, 3)
         XCTAssertEqual(files(in: folder).count, 3, "\(files(in: folder))")
         XCTAssertTrue(written[2].lastPathComponent.hasSuffix("-2024-03-05-2.txt"), written[2].lastPathComponent)
+        // The review screen's keys export with no output: the current folder, so the same new-name rule.
+        let (_, doc) = try sample(.typical, agreed: true)
+        guard case .folder(let cwd, _) = try PlanExporter.destination(output: nil, doc: doc, format: .pdf, today: LocalDate(year: 2024, month: 3, day: 5)!,
+                                                                      currentDirectory: folder.path) else { return XCTFail("not a folder") }
+        XCTAssertEqual(cwd.standardizedFileURL.path, folder.path)
         for (url, id) in zip(written, [a.id, other, a.id]) {
             XCTAssertTrue(try String(contentsOf: url, encoding: .utf8).contains("Plan reference: \(id)") , url.lastPathComponent)
         }

@@ -7,17 +7,8 @@ import XCTest
 final class NamesInEveryScriptTests: XCTestCase {
     static let missingFontNote = "Some characters on this page have no font installed"
 
-    /// A plan for a patient with this name, one concern discussed with `note`.
     func plan(family: String, given: String, note: String = "") throws -> PlanDocument {
-        let store = try CareStore()
-        let nhs = Array(NHSNumber.fictionalNumbers().prefix(1))[0]
-        let p = try store.addPatient(Patient(nhsNumber: nhs, familyName: family, givenName: given, dateOfBirth: LocalDate(year: 1950, month: 1, day: 1)!))
-        var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient, date: LocalDate(year: 2024, month: 1, day: 1)!,
-                                          catalogue: catalogue, createdBy: "Nurse")
-        let item = catalogue.allItems[0]
-        a = try store.apply(.setConcern(ConcernEntry(key: item.item.id, categoryId: item.category.id, label: item.item.label, score: 3)), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.setPriorities(order: [item.item.id], discuss: [item.item.id]), to: a.id, expectedRevision: a.revision)
-        if !note.isEmpty { a = try store.apply(.setNote(key: item.item.id, text: note), to: a.id, expectedRevision: a.revision) }
+        let (_, a, p) = try onePlan(family: family, given: given, note: note)
         return PlanDocument(assessment: a, patient: p, catalogue: catalogue, services: testConfiguration.services)
     }
 
