@@ -133,4 +133,18 @@ final class StoreFilesTests: EndToEndCase {
         }
         XCTAssertEqual(mode(logPath) & 0o777, 0o600)
     }
+
+    /// Item 15, deterministically: the application holds the log open while `careplan export` appends to it;
+    /// without O_APPEND the application's next line lands at its own old offset, over the export's line.
+    func testALogHeldOpenByTheApplicationKeepsOtherProcessesLines() throws {
+        let id = try seeded()
+        let t = tmux!
+        try launch(remainOnExit: true)
+        _ = try cli(["export", id, "--format", "text", "--output", dir.path])
+        try t.keys("C-q")
+        try t.waitUntil("careplan to quit", in: "t") { _ in (try? t.display("#{pane_dead}", "t")) != "0" }
+        let log = try String(contentsOfFile: dir.appendingPathComponent("store/careplan.log").path, encoding: .utf8)
+        let events = log.split(separator: "\n").map { $0.split(separator: " ").dropFirst(2).prefix(2).joined(separator: " ") }
+        XCTAssertEqual(events, ["careplan.app: started", "careplan.export: exported", "careplan.app: stopped,"], log)
+    }
 }
