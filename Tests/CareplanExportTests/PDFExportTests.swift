@@ -74,7 +74,7 @@ final class PDFExportTests: XCTestCase {
         let key = a.discussedConcerns[0].key
         for i in 0..<40 {
             a = try store.apply(.saveAction(AgreedAction(concernKey: key, what: "Extra action number \(i + 1), written out at some length so that rows wrap onto two lines in the table",
-                                                         owner: .cns, due: LocalDate(year: 2024, month: 4, day: 1))), to: id, expectedRevision: a.revision)
+                                                         owner: .cns, due: LocalDate(year: 2024, month: 4, day: 1))), to: id, basedOn: a)
         }
         let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue, services: testConfiguration.services)
         let data = try PlanExporter.render(doc, format: .pdf, paper: .a4)
@@ -136,11 +136,11 @@ final class PDFExportTests: XCTestCase {
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient, date: LocalDate(year: 2024, month: 1, day: 1)!,
                                           catalogue: catalogue, createdBy: "Nurse")
         let item = catalogue.allItems[0]
-        a = try store.apply(.setConcern(ConcernEntry(key: item.item.id, categoryId: item.category.id, label: item.item.label, score: 3)), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.setPriorities(order: [item.item.id], discuss: [item.item.id]), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.setNote(key: item.item.id, text: String(repeating: "x", count: Limits.note)), to: a.id, expectedRevision: a.revision)
+        a = try store.apply(.setConcern(ConcernEntry(key: item.item.id, categoryId: item.category.id, label: item.item.label, score: 3)), to: a.id, basedOn: a)
+        a = try store.apply(.setPriorities(order: [item.item.id], discuss: [item.item.id]), to: a.id, basedOn: a)
+        a = try store.apply(.setNote(key: item.item.id, text: String(repeating: "x", count: Limits.note)), to: a.id, basedOn: a)
         a = try store.apply(.saveAction(AgreedAction(concernKey: item.item.id, what: String(repeating: "y", count: Limits.actionText), owner: .other,
-                                                     ownerName: String(repeating: "z", count: Limits.personName))), to: a.id, expectedRevision: a.revision)
+                                                     ownerName: String(repeating: "z", count: Limits.personName))), to: a.id, basedOn: a)
         let doc = PlanDocument(assessment: a, patient: p, catalogue: catalogue, services: testConfiguration.services)
         let data = try PlanExporter.render(doc, format: .pdf, paper: .a4)
         keepSample(data, "huge-words.pdf")
