@@ -73,7 +73,7 @@ struct NotesScreen: Screen {
     }
 
     /// Another terminal's note shows here unless this one is being typed (then saving merges them).
-    mutating func refreshed(_ s: Session) {
+    mutating func refreshed(_ s: Session, from old: Assessment?) {
         let all = items(s)
         if let i = all.firstIndex(of: item) { selected = i } else if dirtySince == nil { load(s); return }
         selected = min(selected, all.count - 1)

@@ -118,7 +118,7 @@ public final class Program {
             lastRetry = now
             session.saveWaiting()
         }
-        if session.assessment != shown { screen.refreshed(session) }
+        if session.assessment != shown { screen.refreshed(session, from: shown) }
         guard isKiosk, screen.kind != .kioskWelcome else { return [] }
         if idleFor >= TimeInterval(session.flow.setting(.idleSeconds)) {
             return resetKiosk()

@@ -58,9 +58,9 @@ protocol Screen {
     /// Something typed that cannot be saved yet (an invalid form, a note the store refused), after `flush`:
     /// leaving loses it, so ask first.
     var hasUnsavedInput: Bool { get }
-    /// The session's assessment was refreshed with another terminal's changes: follow them, leaving
-    /// anything being typed as it is.
-    mutating func refreshed(_ s: Session)
+    /// The session's assessment was refreshed with another terminal's changes (`old` is what was shown):
+    /// follow them, keeping the selection on the same row and anything being typed as it is.
+    mutating func refreshed(_ s: Session, from old: Assessment?)
     /// A form or prompt is open inside the screen: the step keys (Ctrl-N, Ctrl-P) are not offered until it is done.
     var inSubForm: Bool { get }
 }
@@ -70,7 +70,7 @@ extension Screen {
     mutating func flush(_ s: Session, force: Bool) {}
     var hasUnsavedInput: Bool { false }
     var inSubForm: Bool { false }
-    mutating func refreshed(_ s: Session) {}
+    mutating func refreshed(_ s: Session, from old: Assessment?) {}
 }
 
 /// Shared drawing for lists: a row highlighted when selected, cut to the width.

@@ -104,6 +104,17 @@ final class TwoTerminalTests: XCTestCase {
         XCTAssertEqual(try stored(a).concern("breathing")?.score, 4)
     }
 
+    func testTheHighlightStaysOnItsRowWhenAnotherTerminalAddsAConcern() throws {
+        let (a, b) = try twoTerminals()
+        b.press(.end)                                     // the overall distress score
+        a.press(.end, .up, .enter)                        // "+ Something else"
+        a.type("Worried about the dog"); a.press(.enter)
+        b.wait(0.4)
+        XCTAssertTrue(b.screen.contains("Worried about the dog"), b.screen)
+        b.press(.text("5"))
+        XCTAssertEqual(try stored(a).distressScore, 5, "the highlighted row was rated\n\(b.screen)")
+    }
+
     func testQuitSavesANoteShowingSavingEvenWhenAnotherTerminalChangedIt() throws {
         let (a, b) = try twoTerminals()
         a.press(.ctrl("n"), .ctrl("n"))
