@@ -6,6 +6,8 @@ import Synchronization
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Another terminal changed the record since this one read it; nothing was overwritten.
     case conflict(String)
+    /// Another terminal changed the same answer first: theirs is kept; the sentence says which value was not saved.
+    case changedElsewhere(String)
     /// The plan is agreed and locked: changes need a new version.
     case locked
     case duplicateNHSNumber(existing: String)
@@ -17,6 +19,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .conflict(let what): return "\(what) was changed on another terminal; reloaded, nothing overwritten"
+        case .changedElsewhere(let why): return why
         case .locked: return "This plan is agreed and locked: start a new version to change it"
         case .duplicateNHSNumber(let name): return "This NHS number is already registered, for \(name)"
         case .notFound(let what): return "\(what) was not found"
@@ -540,31 +543,59 @@ public final class CareStore: Sendable {
             submittedAt: r["submitted_at"], patientMessage: r["patient_message"])
     }
 
-    /// Applies one change to an assessment last read at `expectedRevision`, in one durable transaction,
-    /// and returns the assessment as stored afterwards. Refuses (and changes nothing) when another terminal
-    /// changed it first, or when the plan is locked.
+    /// What `save` did.
+    public struct Saved: Sendable {
+        /// The assessment as stored afterwards, with every terminal's changes.
+        public var assessment: Assessment
+        /// Set when the answer had changed underneath and both were kept: the sentence telling the nurse.
+        public var merged: String?
+    }
+
+    /// Applies one change to an assessment, based on the assessment as the terminal showed it (`seen`):
+    /// see `save`.
     @discardableResult
-    public func apply(_ change: AssessmentChange, to id: Int64, expectedRevision: Int, by user: String = "", now: Date = Date()) throws -> Assessment {
+    public func apply(_ change: AssessmentChange, to id: Int64, basedOn seen: Assessment, by user: String = "", now: Date = Date()) throws -> Assessment {
+        try save(change, to: id, base: change.answer(in: seen), by: user, now: now).assessment
+    }
+
+    /// Saves one change in one durable transaction, if the one answer it changes is still `base` (as the
+    /// terminal showed it): a change to any other answer in between does not matter. When that answer changed
+    /// underneath, `AssessmentChange.resolved` decides: text is merged, other answers are refused with
+    /// `changedElsewhere` and nothing changes. Refuses a locked plan.
+    @discardableResult
+    public func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String = "", now: Date = Date()) throws -> Saved {
         try write { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT revision, status FROM assessment WHERE id = ?", arguments: [id]) else {
-                throw StoreError.notFound("The assessment")
+            guard let current = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
+            if current.isLocked { throw StoreError.locked }
+            let resolution = try change.normalised.resolved(against: current, base: base)
+            let written: AssessmentChange
+            var merged: String?
+            switch resolution {
+            case .nothing: return Saved(assessment: current)
+            case .write(let c): written = c
+            case .merged(let c, let why): written = c; merged = why
             }
-            if (r["status"] as String) != AssessmentStatus.inProgress.rawValue { throw StoreError.locked }
-            if (r["revision"] as Int) != expectedRevision { throw StoreError.conflict("This assessment") }
-            try Self.apply(change, db, id)
-            let detail = change.auditDetail
+            try Self.apply(written, db, id)
+            let detail = written.auditDetail
             let recent = Self.auditTime(now.addingTimeInterval(-300))
-            let alreadyTyping = change.isTyping ? try Int.fetchOne(db, sql: """
+            let alreadyTyping = written.isTyping ? try Int.fetchOne(db, sql: """
                 SELECT 1 FROM audit_log WHERE id = (SELECT max(id) FROM audit_log) AND user = ? AND assessment_id = ? AND detail = ? AND at > ?
                 """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), id, detail, recent]) != nil : false
             if !alreadyTyping { try Self.audit(db, user: user, action: "changed", assessmentId: id, detail: detail, at: now) }
             try db.execute(sql: "UPDATE assessment SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
-            return try Self.assessment(db, id: id)!
+            return Saved(assessment: try Self.assessment(db, id: id)!, merged: merged)
         }
     }
 
+    /// SQLite's count of changes committed by other connections: it moves when another terminal saves,
+    /// and costs one pragma to read, so an open screen can look every tick.
+    public func changeCounter() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
+    /// Writes a change already normalised (a merged text may be longer than one typed note may be).
     static func apply(_ change: AssessmentChange, _ db: Database, _ id: Int64) throws {
-        switch change.normalised {
+        switch change {
         case let .setDetails(point, by, date):
             try db.execute(sql: "UPDATE assessment SET pathway_point = ?, completed_by = ?, date = ? WHERE id = ?",
                            arguments: [point.rawValue, by.rawValue, date.iso, id])
@@ -572,7 +603,7 @@ public final class CareStore: Sendable {
             try db.execute(sql: """
                 INSERT INTO concern (assessment_id, key, category_id, label, score, rank, discuss, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (assessment_id, key) DO UPDATE SET category_id = excluded.category_id, label = excluded.label,
-                    score = excluded.score, rank = excluded.rank, discuss = excluded.discuss, note = excluded.note
+                    score = excluded.score
                 """, arguments: [id, c.key, c.categoryId, c.label, c.score, c.rank, c.discuss, c.note])
         case .removeConcern(let key):
             try db.execute(sql: "DELETE FROM agreed_action WHERE assessment_id = ? AND concern_key = ?", arguments: [id, key])

@@ -125,6 +125,16 @@ struct ChecklistScreen: Screen {
         else { selected = all.firstIndex { if case .item = $0 { return true }; return false } ?? all.firstIndex { $0.selectable } ?? 0 }
     }
 
+    /// A concern in the patient's words added or removed on another terminal moves the rows below it: the
+    /// highlight stays on the row it was on, so the next digit rates what the nurse sees highlighted.
+    mutating func refreshed(_ s: Session, from old: Assessment?) {
+        let now = s.assessment
+        s.assessment = old
+        let before = rows(s)
+        s.assessment = now
+        if before.indices.contains(selected), let i = rows(s).firstIndex(of: before[selected]) { selected = i }
+    }
+
     mutating func move(_ delta: Int, _ all: [Row]) {
         guard !all.isEmpty else { return }
         var i = max(0, min(all.count - 1, selected + delta))

@@ -106,15 +106,19 @@ public final class Program {
     }
 
     /// Time passing: saves notes typed a little while ago, so at most a second or two is ever at risk;
+    /// shows what another terminal saved in the open assessment (text being typed stays as it is);
     /// on a kiosk left idle, saves the answers and goes back to the welcome with nothing of the patient's left.
     @discardableResult
     public func tick(now: Date) -> [Effect] {
         session.now = now
+        let shown = session.assessment
         screen.flush(session, force: false)
+        session.refresh()
         if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Session.retrySeconds {
             lastRetry = now
             session.saveWaiting()
         }
+        if session.assessment != shown { screen.refreshed(session, from: shown) }
         guard isKiosk, screen.kind != .kioskWelcome else { return [] }
         if idleFor >= TimeInterval(session.flow.setting(.idleSeconds)) {
             return resetKiosk()
@@ -194,12 +198,13 @@ public final class Program {
             return [e]
         default: break
         }
+        // Saved first: what could not be saved (a form not yet valid, a note the store refused) asks.
+        screen.flush(session, force: true)
         if screen.hasUnsavedInput && !confirmed {
             leaving = nav
             session.say("Not saved yet. Leave anyway? y = leave, any other key = stay", .error)
             return []
         }
-        screen.flush(session, force: true)
         if nav == .quit, !confirmed, !session.saveWaiting() {
             leaving = nav
             session.say("Quit and lose \(Session.changes(session.waitingCount, "unsaved"))? y = quit, any other key = stay", .error)

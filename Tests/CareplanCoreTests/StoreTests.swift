@@ -71,18 +71,20 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.searchPatients("").count, 2, "empty query lists recent patients")
     }
 
-    func testAssessmentChangesAreCheckedAgainstTheRevisionSeen() throws {
+    func testAssessmentChangesAreCheckedAgainstTheAnswerSeen() throws {
         let store = try CareStore()
         let p = try store.addPatient(patient(), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patient,
                                           date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "nurse", now: now)
-        let stale = a.revision
-        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 7)), to: a.id, expectedRevision: a.revision, now: now)
+        let stale = a
+        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 7)), to: a.id, basedOn: a, now: now)
         XCTAssertEqual(a.concern("pain")?.score, 7)
-        XCTAssertThrowsError(try store.apply(.setDistress(3), to: a.id, expectedRevision: stale, now: now)) {
-            XCTAssertEqual($0 as? StoreError, .conflict("This assessment"))
+        a = try store.apply(.setDistress(3), to: a.id, basedOn: stale, now: now)
+        XCTAssertEqual(a.distressScore, 3, "another answer changed since: no conflict")
+        XCTAssertThrowsError(try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 2)), to: a.id, basedOn: stale, now: now)) {
+            XCTAssertEqual($0 as? StoreError, .changedElsewhere("Your 2 was not saved: another terminal changed “Pain” to 7"))
         }
-        XCTAssertNil(try store.assessment(id: a.id)?.distressScore, "the refused change left nothing behind")
+        XCTAssertEqual(try store.assessment(id: a.id)?.concern("pain")?.score, 7, "the refused change left nothing behind")
     }
 
     func testPlanLifecycleLockAndNewVersion() throws {
@@ -90,7 +92,7 @@ final class StoreTests: XCTestCase {
         let p = try store.addPatient(patient(), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .endOfTreatment, completedBy: .patientWithClinician,
                                           date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "nurse", now: now)
-        func apply(_ c: AssessmentChange) throws { a = try store.apply(c, to: a.id, expectedRevision: a.revision, now: now) }
+        func apply(_ c: AssessmentChange) throws { a = try store.apply(c, to: a.id, basedOn: a, now: now) }
         try apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 9)))
         try apply(.setConcern(ConcernEntry(key: "worry", categoryId: "emotional", label: "Worry, fear or anxiety", score: 6)))
         try apply(.setConcern(ConcernEntry(key: "other-1", categoryId: "other", label: "My dog", score: 4)))
@@ -104,7 +106,7 @@ final class StoreTests: XCTestCase {
         let review = LocalDate(year: 2027, month: 2, day: 1)!
         try apply(.agree(by: "Nurse Test", role: .cns, at: now, reviewDate: review))
         XCTAssertEqual(a.status, .agreed)
-        XCTAssertThrowsError(try store.apply(.setDistress(1), to: a.id, expectedRevision: a.revision, now: now)) { XCTAssertEqual($0 as? StoreError, .locked) }
+        XCTAssertThrowsError(try store.apply(.setDistress(1), to: a.id, basedOn: a, now: now)) { XCTAssertEqual($0 as? StoreError, .locked) }
 
         let v2 = try store.newVersion(of: a.id, createdBy: "nurse", now: now)
         XCTAssertEqual(v2.version, 2)
@@ -112,7 +114,7 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(v2.concerns.count, 3)
         XCTAssertEqual(v2.actions.map(\.what), ["Medication review"])
         XCTAssertEqual(try store.newVersion(of: a.id, createdBy: "nurse", now: now).id, v2.id, "one draft version at a time")
-        _ = try store.apply(.agree(by: "Nurse Test", role: .cns, at: now, reviewDate: review), to: v2.id, expectedRevision: v2.revision, now: now)
+        _ = try store.apply(.agree(by: "Nurse Test", role: .cns, at: now, reviewDate: review), to: v2.id, basedOn: v2, now: now)
         XCTAssertEqual(try store.assessment(id: a.id)?.status, .superseded)
     }
 
@@ -121,9 +123,9 @@ final class StoreTests: XCTestCase {
         let p = try store.addPatient(patient(), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient,
                                           date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "n", now: now)
-        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 3)), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.saveAction(AgreedAction(concernKey: "pain", what: "x", owner: .patient)), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.removeConcern(key: "pain"), to: a.id, expectedRevision: a.revision)
+        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 3)), to: a.id, basedOn: a)
+        a = try store.apply(.saveAction(AgreedAction(concernKey: "pain", what: "x", owner: .patient)), to: a.id, basedOn: a)
+        a = try store.apply(.removeConcern(key: "pain"), to: a.id, basedOn: a)
         XCTAssertTrue(a.concerns.isEmpty)
         XCTAssertTrue(a.actions.isEmpty)
     }
@@ -133,7 +135,7 @@ final class StoreTests: XCTestCase {
         let p = try store.addPatient(patient(), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient,
                                           date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "n", now: now)
-        a = try store.apply(.setWhatMattersToMe("home\u{1B}[2J \u{202E}garden"), to: a.id, expectedRevision: a.revision)
+        a = try store.apply(.setWhatMattersToMe("home\u{1B}[2J \u{202E}garden"), to: a.id, basedOn: a)
         XCTAssertEqual(a.whatMattersToMe, "home garden")
     }
 
