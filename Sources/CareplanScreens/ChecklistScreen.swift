@@ -184,9 +184,9 @@ struct ChecklistScreen: Screen {
 
     /// A score typed where there is no concern is not lost without a word.
     func sayNothingToRate(_ s: Session) {
-        let why = filter.isEmpty || rows(s).contains(where: \.isConcern) ? "Not rated: no concern is highlighted."
-                                                                         : "Not rated: no concern matches “\(filter)” (Esc clears the filter)."
-        s.say(why + " Move to a concern with ↑↓, or Enter here to add one in the patient's words", .error)
+        let noMatch = !filter.isEmpty && !rows(s).contains(where: \.isConcern)
+        s.say(noMatch ? "Not rated: no concern matches “\(filter)”. Esc clears the filter"
+                      : "Not rated: no concern here. ↑↓ to one, or Enter to add one in their words", .error)
     }
 
     mutating func adjust(_ row: Row?, by delta: Int, _ s: Session) {

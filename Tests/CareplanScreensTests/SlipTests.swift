@@ -13,7 +13,7 @@ final class SlipTests: XCTestCase {
         h.startAssessment()
         h.type("zzz")
         h.press(.text("7"))
-        XCTAssertTrue(h.screen.contains("Not rated: no concern matches “zzz” (Esc clears the filter)"), h.screen)
+        XCTAssertTrue(h.screen.contains("Not rated: no concern matches “zzz”. Esc clears the filter"), h.screen)
         XCTAssertTrue(h.assessment?.concerns.isEmpty ?? false)
         h.press(.escape)
         h.type("nausea")
@@ -46,7 +46,7 @@ final class SlipTests: XCTestCase {
         XCTAssertFalse(h.screen.contains("Filter:"), h.screen)
         XCTAssertTrue(h.screen.contains("[x] Worried about the cat"), h.screen)
         h.press(.down, .text("3"))                      // on "Something else": a digit says why it rates nothing
-        XCTAssertTrue(h.screen.contains("Not rated: no concern is highlighted."), h.screen)
+        XCTAssertTrue(h.screen.contains("Not rated: no concern here. ↑↓ to one, or Enter to add one in their words"), h.screen)
         XCTAssertEqual(h.assessment?.concern("other-1")?.score, 6)
     }
 
@@ -137,7 +137,7 @@ final class SlipTests: XCTestCase {
         h.press(.ctrl("n"), .text(" "), .ctrl("n"), .ctrl("n"), .ctrl("n"))
         XCTAssertEqual(h.program.currentKind, .planReview)
         h.press(.text("a"))
-        XCTAssertTrue(h.screen.contains("Agree with no action for “Pain”? y = agree, any other key = not yet"), h.screen)
+        XCTAssertTrue(h.screen.contains("Agree with no action for “Pain”? y = yes, any other key = no"), h.screen)
         h.press(.text("n"))
         XCTAssertTrue(h.screen.contains("Not agreed"), h.screen)
         XCTAssertFalse(h.screen.contains("Agree the plan with the patient"), h.screen)
