@@ -276,6 +276,29 @@ public final class CareStore: Sendable {
                 """)
         }
         registerAuditMigration(&m)
+        m.registerMigration("v5: name search folds every letter and finds every word of a name") { db in
+            // Keys made before folded ł, ø, ß... as Foundation does (not at all): made again, with the later words.
+            try db.execute(sql: """
+                CREATE TABLE patient_name_word (
+                    word TEXT NOT NULL,
+                    patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+                    PRIMARY KEY (word, patient_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX patient_name_word_patient ON patient_name_word(patient_id);
+                """)
+            let update = try db.makeStatement(sql: "UPDATE patient SET family_key = ?, given_key = ? WHERE id = ?")
+            for r in try Row.fetchAll(db, sql: "SELECT id, family_name, given_name FROM patient") {
+                let family: String = r["family_name"], given: String = r["given_name"]
+                try update.execute(arguments: [searchKey(family), searchKey(given), r["id"]])
+                try indexNameWords(db, patientId: r["id"], familyName: family, givenName: given)
+            }
+        }
+        m.registerMigration("v6: who discarded an assessment, and when") { db in
+            try db.execute(sql: """
+                ALTER TABLE assessment ADD COLUMN discarded_by TEXT NOT NULL DEFAULT '';
+                ALTER TABLE assessment ADD COLUMN discarded_at DATETIME;
+                """)
+        }
         return m
     }
 
@@ -344,9 +367,36 @@ public final class CareStore: Sendable {
 
     // MARK: - Patients
 
-    /// Folded for search: lower case, no accents ("Siân" -> "sian").
-    static func searchKey(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    /// Folded for search: lower case, no accents ("Siân" -> "sian", "Łódź" -> "lodz"). Foundation's folding
+    /// keeps letters that are not a base letter plus a mark (ł, ø, ß, æ...): those are spelt as people type them.
+    public static func searchKey(_ s: String) -> String {
+        let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        guard folded.unicodeScalars.contains(where: { letterSpellings[$0] != nil }) else { return folded }
+        var out = ""
+        for scalar in folded.unicodeScalars {
+            if let spelt = letterSpellings[scalar] { out += spelt } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// Letters (already lower case) that diacritic folding leaves alone, as they are typed on an English keyboard.
+    static let letterSpellings: [Unicode.Scalar: String] = [
+        "ł": "l", "ŀ": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "þ": "th",
+        "ı": "i", "ħ": "h", "ŧ": "t", "ĸ": "k", "ŋ": "n", "ſ": "s", "ƒ": "f", "ə": "e", "ɨ": "i", "ʉ": "u",
+    ]
+
+    /// The words of a name after its first, folded ("Ó Briain" -> ["briain"], "Smith-Jones" -> ["jones"]): the
+    /// first word is found through family_key and given_key, these through the patient_name_word table.
+    static func laterNameWords(_ name: String) -> [String] {
+        Array(searchKey(name).split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "'" || $0 == "’" }).dropFirst().map(String.init))
+    }
+
+    /// Keeps the patient's later name words in step with the names (after every insert or change of a name).
+    static func indexNameWords(_ db: Database, patientId: Int64, familyName: String, givenName: String) throws {
+        try db.execute(sql: "DELETE FROM patient_name_word WHERE patient_id = ?", arguments: [patientId])
+        for word in Set(laterNameWords(familyName) + laterNameWords(givenName)) {
+            try db.execute(sql: "INSERT INTO patient_name_word (word, patient_id) VALUES (?, ?)", arguments: [word, patientId])
+        }
     }
 
     public func patientCount() throws -> Int {
@@ -367,6 +417,7 @@ public final class CareStore: Sendable {
             var saved = p
             saved.id = db.lastInsertedRowID
             saved.revision = 0
+            try Self.indexNameWords(db, patientId: db.lastInsertedRowID, familyName: p.familyName, givenName: p.givenName)
             try Self.audit(db, user: user, action: "added patient", patientId: saved.id, at: now)
             return saved
         }
@@ -390,6 +441,7 @@ public final class CareStore: Sendable {
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [id]) == nil { throw StoreError.notFound("The patient") }
                 throw StoreError.conflict("This patient's details")
             }
+            try Self.indexNameWords(db, patientId: id, familyName: p.familyName, givenName: p.givenName)
             var saved = p
             saved.revision += 1
             try Self.audit(db, user: user, action: "changed", patientId: id, detail: "patient details", at: now)
@@ -437,6 +489,13 @@ public final class CareStore: Sendable {
                 try Row.fetchAll(db, sql: Self.summarySelect + " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", arguments: [limit]).map(Self.summary)
             }
         }
+        // A date first: `1960-02-29` is all digits once the dashes go, but no NHS number (3 3 4 digits) reads as a date.
+        if case .success(let date) = LocalDate.parse(q) {
+            return try read { db in
+                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.date_of_birth = ? ORDER BY p.family_key, p.given_key LIMIT ?",
+                                 arguments: [date.iso, limit]).map(Self.summary)
+            }
+        }
         let compact = q.filter { $0 != " " && $0 != "-" }
         if compact.allSatisfy({ $0.isASCII && $0.isNumber }) && compact.count <= 10 && !q.contains("/") {
             return try read { db in
@@ -444,31 +503,38 @@ public final class CareStore: Sendable {
                                  arguments: [compact, compact + ":", limit]).map(Self.summary)  // ":" sorts just after "9"
             }
         }
-        if case .success(let date) = LocalDate.parse(q) {
-            return try read { db in
-                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.date_of_birth = ? ORDER BY p.family_key, p.given_key LIMIT ?",
-                                 arguments: [date.iso, limit]).map(Self.summary)
-            }
-        }
         let words = Self.searchKey(q).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { !$0.isEmpty }
         guard let first = words.first else { return [] }
-        // Family-name matches first, then given-name matches: each an ordered scan of one index that stops at
-        // the limit, so no sort of thousands of rows at 100,000 patients. Further words filter those rows.
-        func prefix(_ column: String, _ n: Int) -> String { "(p.\(column) >= ?\(n) AND p.\(column) < ?\(n) || x'F48FBFBF')" }
+        // Family-name matches first, then given-name matches, then later words of either name ("briain" in
+        // "Ó Briain"): each an ordered scan of one index that stops at the limit, so no sort of thousands of rows
+        // at 100,000 patients. Further words filter those rows.
+        func prefix(_ column: String, _ n: Int) -> String { "(\(column) >= ?\(n) AND \(column) < ?\(n) || x'F48FBFBF')" }
+        func anyName(_ n: Int) -> String {
+            "(\(prefix("p.family_key", n)) OR \(prefix("p.given_key", n)) OR "
+                + "EXISTS (SELECT 1 FROM patient_name_word w WHERE w.patient_id = p.id AND \(prefix("w.word", n))))"
+        }
         var filters = ""
         var args: [any DatabaseValueConvertible] = [first]
         for (i, w) in words.dropFirst().enumerated() {
-            filters += " AND (\(prefix("family_key", i + 2)) OR \(prefix("given_key", i + 2)))"
+            filters += " AND \(anyName(i + 2))"
             args.append(w)
         }
         let n = words.count + 1
-        let byFamily = Self.summarySelect + " WHERE \(prefix("family_key", 1))\(filters) ORDER BY p.family_key, p.given_key, p.id LIMIT ?\(n)"
-        let byGiven = Self.summarySelect + " WHERE \(prefix("given_key", 1)) AND NOT \(prefix("family_key", 1))\(filters) ORDER BY p.given_key, p.id LIMIT ?\(n)"
+        let byFamily = Self.summarySelect + " WHERE \(prefix("p.family_key", 1))\(filters) ORDER BY p.family_key, p.given_key, p.id LIMIT ?\(n)"
+        let byGiven = Self.summarySelect + " WHERE \(prefix("p.given_key", 1)) AND NOT \(prefix("p.family_key", 1))\(filters) ORDER BY p.given_key, p.id LIMIT ?\(n)"
+        let byLaterWord = Self.summarySelect + """
+             JOIN patient_name_word w ON w.patient_id = p.id
+             WHERE \(prefix("w.word", 1)) AND NOT \(prefix("p.family_key", 1)) AND NOT \(prefix("p.given_key", 1))\(filters)
+             ORDER BY w.word, w.patient_id LIMIT ?\(n)
+            """
         return try read { db in
-            let family = try Row.fetchAll(db, sql: byFamily, arguments: StatementArguments(args + [limit])).map(Self.summary)
-            guard family.count < limit else { return family }
-            let given = try Row.fetchAll(db, sql: byGiven, arguments: StatementArguments(args + [limit - family.count])).map(Self.summary)
-            return family + given
+            var found: [PatientSummary] = []
+            for sql in [byFamily, byGiven, byLaterWord] where found.count < limit {
+                found += try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + [limit - found.count])).map(Self.summary)
+            }
+            // Two later words of one name can both match ("Ap Rhys Ap Rhys"): the patient once.
+            var seen = Set<Int64>()
+            return found.filter { seen.insert($0.patient.id ?? 0).inserted }
         }
     }
 
@@ -531,7 +597,7 @@ public final class CareStore: Sendable {
             AgreedAction(id: a["id"], concernKey: a["concern_key"], what: a["what"], owner: ActionOwner(rawValue: a["owner"]) ?? .other,
                          ownerName: a["owner_name"], due: (a["due"] as String?).flatMap { LocalDate(iso: $0) }, serviceId: a["service_id"])
         }
-        return Assessment(
+        var a = Assessment(
             id: r["id"], patientId: r["patient_id"], pathwayPoint: PathwayPoint(rawValue: r["pathway_point"]) ?? .other,
             completedBy: CompletedBy(rawValue: r["completed_by"]) ?? .patient, date: LocalDate(iso: r["date"])!,
             status: AssessmentStatus(rawValue: r["status"]) ?? .inProgress, catalogueId: r["catalogue_id"],
@@ -541,6 +607,25 @@ public final class CareStore: Sendable {
             version: r["version"], previousId: r["previous_id"], createdBy: r["created_by"], createdAt: r["created_at"],
             updatedAt: r["updated_at"], revision: r["revision"], concerns: concerns, actions: actions,
             submittedAt: r["submitted_at"], patientMessage: r["patient_message"])
+        a.discardedBy = r["discarded_by"]
+        a.discardedAt = r["discarded_at"]
+        return a
+    }
+
+    /// Puts aside an assessment started in error. Nothing is deleted: it stays on the record, read only,
+    /// marked discarded with who and when, and the audit trail says so. Only one in progress can be.
+    public func discardAssessment(id: Int64, by user: String, now: Date = Date()) throws -> Assessment {
+        try write { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT patient_id, status FROM assessment WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound("The assessment")
+            }
+            if (r["status"] as String) != AssessmentStatus.inProgress.rawValue { throw StoreError.locked }
+            try db.execute(sql: """
+                UPDATE assessment SET status = ?, discarded_by = ?, discarded_at = ?, revision = revision + 1, updated_at = ? WHERE id = ?
+                """, arguments: [AssessmentStatus.discarded.rawValue, TextCleaner.field(user, maxLength: Limits.personName), now, now, id])
+            try Self.audit(db, user: user, action: "discarded assessment", patientId: r["patient_id"], assessmentId: id, at: now)
+            return try Self.assessment(db, id: id)!
+        }
     }
 
     /// What `save` did.
@@ -652,6 +737,7 @@ public final class CareStore: Sendable {
         let newId: Int64 = try write { db in
             guard let old = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
             if old.status == .inProgress { throw StoreError.conflict("This assessment is still in progress and") }
+            if old.status == .discarded { throw StoreError.locked }  // it was never a plan
             if let newer = try Int64.fetchOne(db, sql: "SELECT id FROM assessment WHERE previous_id = ? AND status = ?", arguments: [id, AssessmentStatus.inProgress.rawValue]) {
                 return newer  // a new version is already being written: continue that one
             }

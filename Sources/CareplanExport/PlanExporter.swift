@@ -118,6 +118,7 @@ public struct Exported: Sendable {
         case .agreed: return "the agreed plan, version \(a.version) (assessment \(a.id))"
         case .superseded: return "version \(a.version) (assessment \(a.id)), agreed but since replaced by a newer version"
         case .inProgress: return "a DRAFT, version \(a.version) (assessment \(a.id)), not yet agreed"
+        case .discarded: return "version \(a.version) (assessment \(a.id)), DISCARDED: started in error, never agreed"
         }
     }
 }

@@ -117,7 +117,9 @@ struct NotesScreen: Screen {
             return .stay
         }
         let box = NotesScreen.layout(s.contentArea).editor
-        switch editor.handle(key, width: box.width, height: box.height) {
+        switch editor.handle(key, width: box.width, height: box.height, time: s.now.timeIntervalSinceReferenceDate) {
+        case .unchanged where key == .ctrl("z") || key == .ctrl("y"):
+            s.say(key == .ctrl("z") ? "Nothing to undo in this note" : "Nothing to redo")
         case .changed:
             // Moving the cursor is `.changed` too: only a changed text is saved.
             if dirtySince == nil, editor.text != shown { dirtySince = s.now }
@@ -166,7 +168,7 @@ struct NotesScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        editingNote ? [KeyHint("Tab", "list"), KeyHint("Esc", "done"), KeyHint("^←→", "word")]
+        editingNote ? [KeyHint("Tab/Esc", "list"), KeyHint("^Z/^Y", "undo/redo"), KeyHint("^U", "del line")]
                     : [KeyHint("↑↓", "choose"), KeyHint("Enter/Tab", "write"), KeyHint("Esc", "back")]
     }
 }

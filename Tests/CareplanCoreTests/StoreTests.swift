@@ -71,6 +71,55 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.searchPatients("").count, 2, "empty query lists recent patients")
     }
 
+    /// Issue 9, item 16: letters Foundation does not fold, later words of a name, and ISO dates.
+    func testSearchFoldsEveryLetterFindsEveryWordOfANameAndReadsISODates() throws {
+        let store = try CareStore()
+        _ = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Łódź", givenName: "Bartłomiej",
+                                         dateOfBirth: LocalDate(year: 1960, month: 2, day: 29)!), now: now)
+        _ = try store.addPatient(patient("9990000026", family: "Ó Briain", given: "Siobhán"), now: now)
+        _ = try store.addPatient(patient("9990000034", family: "Smith-Jones", given: "Søren Åge"), now: now)
+        _ = try store.addPatient(patient("9990000042", family: "Straße", given: "Ægir"), now: now)
+        XCTAssertEqual(try store.searchPatients("lodz").map(\.patient.givenName), ["Bartłomiej"], "ł folds to l")
+        XCTAssertEqual(try store.searchPatients("bartlo").map(\.patient.familyName), ["Łódź"])
+        XCTAssertEqual(try store.searchPatients("briain").map(\.patient.givenName), ["Siobhán"], "second word of a family name")
+        XCTAssertEqual(try store.searchPatients("o briain").map(\.patient.givenName), ["Siobhán"], "the whole family name")
+        XCTAssertEqual(try store.searchPatients("siobhan bri").map(\.patient.givenName), ["Siobhán"], "a later word after another word")
+        XCTAssertEqual(try store.searchPatients("jones").map(\.patient.givenName), ["Søren Åge"], "after a hyphen")
+        XCTAssertEqual(try store.searchPatients("soren").map(\.patient.familyName), ["Smith-Jones"], "ø folds to o")
+        XCTAssertEqual(try store.searchPatients("age").map(\.patient.familyName), ["Smith-Jones"], "second given name")
+        XCTAssertEqual(try store.searchPatients("strasse").map(\.patient.givenName), ["Ægir"], "ß is ss")
+        XCTAssertEqual(try store.searchPatients("aegir").map(\.patient.familyName), ["Straße"], "æ is ae")
+        XCTAssertEqual(try store.searchPatients("1960-02-29").map(\.patient.familyName), ["Łódź"], "an ISO date, as forms accept")
+        XCTAssertEqual(try store.searchPatients("29/02/1960").map(\.patient.familyName), ["Łódź"])
+        XCTAssertEqual(try store.searchPatients("943 476").map(\.patient.familyName), ["Łódź"], "NHS numbers still by prefix")
+        XCTAssertEqual(try store.searchPatients("943-476-5919").map(\.patient.familyName), ["Łódź"])
+        // A change of name moves its words.
+        var p = try store.searchPatients("briain")[0].patient
+        p.familyName = "Kelly"
+        _ = try store.updatePatient(p, now: now)
+        XCTAssertEqual(try store.searchPatients("briain").count, 0)
+    }
+
+    /// A store made before the v5 migration gets its keys made again, and its later name words.
+    func testMigrationRecomputesSearchKeysOfExistingStores() throws {
+        let path = dir.appendingPathComponent("old.sqlite").path
+        do {
+            let store = try CareStore(path: path)
+            _ = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Ó Łódź", givenName: "Zoë",
+                                             dateOfBirth: LocalDate(year: 1960, month: 2, day: 29)!), now: now)
+            // As the older careplan left it: keys folded by Foundation alone, no word table, v5 not applied.
+            let v5 = CareStore.migrationNames.first { $0.hasPrefix("v5: name search") }!
+            try store.db.write { db in
+                try db.execute(sql: "UPDATE patient SET family_key = 'o łodz'")
+                try db.execute(sql: "DROP TABLE patient_name_word")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [v5])
+            }
+        }
+        let store = try CareStore(path: path)
+        XCTAssertEqual(try store.searchPatients("o lodz").map(\.patient.givenName), ["Zoë"])
+        XCTAssertEqual(try store.searchPatients("lodz").map(\.patient.givenName), ["Zoë"])
+    }
+
     func testAssessmentChangesAreCheckedAgainstTheAnswerSeen() throws {
         let store = try CareStore()
         let p = try store.addPatient(patient(), now: now)

@@ -198,7 +198,7 @@ final class ClinicianFlowTests: XCTestCase {
         h.press(.ctrl("n"), .text(" "), .ctrl("n"), .ctrl("n"), .ctrl("n"))
         XCTAssertEqual(h.program.currentKind, .planReview)
         h.assertGolden("review-draft")
-        h.press(.text("a"))
+        h.press(.text("a"), .text("y"))            // y: agree although Pain, discussed, has no action
         h.press(.ctrl("u")); h.type("1/1/2020")
         h.press(.ctrl("s"))
         XCTAssertTrue(h.screen.contains("! The review date should be after today"), h.screen)

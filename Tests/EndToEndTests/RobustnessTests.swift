@@ -112,7 +112,8 @@ final class RobustnessTests: EndToEndCase {
         try t.resize(width: 30, height: 8)
         var screen = try t.waitFor("Window too small")
         XCTAssertEqual(Array(screen.components(separatedBy: "\n").prefix(5)), [
-            "Window too small: careplan", "needs at least 40 columns by", "12 rows. Nothing is lost: make", "the window bigger.", "",
+            "Window too small: careplan", "needs at least 40 columns by", "12 rows. Nothing is lost: make", "the window bigger. Until then",
+            "keys are not used, but Ctrl-Q",
         ])
 
         try t.resize(width: 80, height: 24)
