@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Why a save or a load did not happen, in words a nurse can act on.
@@ -115,7 +116,41 @@ public final class CareStore: Sendable {
                                         + "Check --store or CAREPLAN_STORE; nothing was created")
         }
         guard info.st_mode & S_IFMT == S_IFREG else { throw StoreError.cannotOpen("\(path) is not a store file") }
+        if let why = notAStore(path, size: info.st_size) { throw StoreError.cannotOpen(why + "; it was left as it is. Check --store or CAREPLAN_STORE") }
         return try CareStore(path: path)
+    }
+
+    /// Why the file at `path` is not a careplan store, or nil when it is one. Opening it as a store would turn
+    /// an empty file (or someone else's database) into one, so it is first looked at read-only. A read-only
+    /// connection to a WAL database still creates -wal and -shm files and leaves them; with no -wal file
+    /// everything is in the main file, so it is read as immutable, which creates nothing. (With a -wal file
+    /// there, its pages must be read, through the -shm, which SQLite creates if it is missing.)
+    static func notAStore(_ path: String, size: off_t) -> String? {
+        if size == 0 { return "\(path) is an empty file, not a careplan store" }
+        let header = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 16) }
+        guard header == Data("SQLite format 3\0".utf8) else { return "\(path) is not a careplan store (it is not an SQLite database)" }
+        var uri = URLComponents()
+        uri.scheme = "file"
+        uri.path = URL(fileURLWithPath: path).path
+        uri.queryItems = [URLQueryItem(name: "mode", value: "ro")]
+        if !FileManager.default.fileExists(atPath: path + "-wal") { uri.queryItems?.append(URLQueryItem(name: "immutable", value: "1")) }
+        var connection: OpaquePointer?
+        defer { sqlite3_close_v2(connection) }
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        let sql = "SELECT count(*) FROM grdb_migrations WHERE identifier = '\(CareStore.firstMigration)'"
+        guard let string = uri.string, sqlite3_open_v2(string, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil) == SQLITE_OK,
+              sqlite3_prepare_v2(connection, "SELECT count(*) FROM sqlite_master", -1, &statement, nil) == SQLITE_OK,
+              sqlite3_step(statement) == SQLITE_ROW else {
+            return "\(path) cannot be read as a database (\(connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"))"
+        }
+        sqlite3_finalize(statement)
+        statement = nil
+        guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, sqlite3_step(statement) == SQLITE_ROW,
+              sqlite3_column_int64(statement, 0) == 1 else {
+            return "\(path) is an SQLite database but not a careplan store (it has none of careplan's tables)"
+        }
+        return nil
     }
 
     /// Creates the store's folder, and any missing above it, 0700 (they are careplan's). An existing folder is
@@ -165,9 +200,12 @@ public final class CareStore: Sendable {
 
     // MARK: - Schema
 
+    /// Every careplan store has it: what tells a store from any other SQLite file.
+    static let firstMigration = "v1: patients, assessments, concerns, actions"
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
-        m.registerMigration("v1: patients, assessments, concerns, actions") { db in
+        m.registerMigration(firstMigration) { db in
             try db.execute(sql: """
                 CREATE TABLE patient (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
