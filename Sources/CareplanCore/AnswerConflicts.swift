@@ -126,9 +126,10 @@ extension AssessmentChange {
         guard !my.inserted.isEmpty else { return (theirs, false) }
         // The whole words typed into, so a word changed in its middle is not kept as a fragment.
         let m = Array(mine)
+        func inWord(_ c: Character) -> Bool { c.isLetter || c.isNumber }
         var from = my.start, to = my.start + my.inserted.count
-        while from > 0, !m[from - 1].isWhitespace, !m[from].isWhitespace { from -= 1 }
-        while to < m.count, to > 0, !m[to].isWhitespace, !m[to - 1].isWhitespace { to += 1 }
+        while from > 0, inWord(m[from - 1]), inWord(m[from]) { from -= 1 }
+        while to < m.count, to > 0, inWord(m[to]), inWord(m[to - 1]) { to += 1 }
         let added = String(m[from..<to].drop { $0.isWhitespace })
         if added.isEmpty { return (theirs, false) }
         return ((theirs.isEmpty ? "" : theirs + "\n") + alsoTyped + "\n" + added, true)

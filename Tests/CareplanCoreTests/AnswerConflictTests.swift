@@ -71,6 +71,22 @@ final class AnswerConflictTests: XCTestCase {
         XCTAssertEqual(same.assessment.revision, rewritten.assessment.revision)
     }
 
+    func testTextTypedAtDifferentPlacesGoesWhereItWasTypedAndTypingOnAfterAMarkIsNotMarkedAgain() throws {
+        let (a, b, seen) = try twoTerminals()
+        try a.apply(.setWhatMattersToMe("Home and garden"), to: seen.id, basedOn: seen)
+        let first = try b.save(.setWhatMattersToMe("My Home"), to: seen.id, base: .text("Home"))
+        XCTAssertEqual(first.assessment.whatMattersToMe, "My Home and garden", "each at its place, nothing to tidy")
+        XCTAssertNil(first.merged)
+        // Both add at the end: the later goes under the line, once.
+        try a.apply(.setWhatMattersToMe("My Home and garden with Ann"), to: seen.id, basedOn: first.assessment)
+        let marked = try b.save(.setWhatMattersToMe("My Home and garden, dog"), to: seen.id, base: .text("My Home and garden"))
+        XCTAssertEqual(marked.assessment.whatMattersToMe, "My Home and garden with Ann\n\(AssessmentChange.alsoTyped)\n, dog")
+        // A types on at its end before B's block reached it: its words go before that block, not under a new line.
+        let on = try a.save(.setWhatMattersToMe("My Home and garden with Ann daily"), to: seen.id, base: .text("My Home and garden with Ann"))
+        XCTAssertEqual(on.assessment.whatMattersToMe, "My Home and garden with Ann daily\n\(AssessmentChange.alsoTyped)\n, dog")
+        XCTAssertNil(on.merged)
+    }
+
     func testTheSameScoreChangedUnderneathKeepsTheirsAndSaysWhichWasNotSaved() throws {
         let (a, b, seen) = try twoTerminals()
         try a.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 8)), to: seen.id, basedOn: seen)
