@@ -136,7 +136,7 @@ extension AssessmentChange {
     }
 
     /// Why this change was not saved: the other terminal's value, kept and now shown, and this one's.
-    func notSaved(_ current: Assessment) -> String {
+    public func notSaved(_ current: Assessment) -> String {
         func score(_ v: Int?) -> String { v.map(String.init) ?? "not rated" }
         switch self {
         case .setConcern(let c):

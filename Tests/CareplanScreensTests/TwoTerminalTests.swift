@@ -212,6 +212,43 @@ final class TwoTerminalTests: XCTestCase {
         }
     }
 
+    func testAStatusLineAboutAnAnswerAnotherTerminalChangedGoesOrNamesTheValueStored() throws {
+        let (a, b) = try twoTerminals()
+        a.press(.text("7"))
+        XCTAssertTrue(a.screen.contains("rated 7"), a.screen)
+        b.wait(0.4); b.press(.text("5"))                  // B changes it to 5
+        a.wait(0.4)
+        XCTAssertEqual(a.assessment?.concern("breathing")?.score, 5)
+        XCTAssertFalse(a.screen.contains("rated 7"), "A no longer says the old value\n\(a.screen)")
+        // A types 1 then 0 (10) around B's 8: B's refusal names what is stored in the end.
+        a.press(.text("1"))
+        b.press(.text("8"))
+        XCTAssertTrue(b.screen.contains("Your 8 was not saved: another terminal changed “Breathing difficulties” to 1"), b.screen)
+        a.press(.text("0"))
+        b.wait(0.4)
+        XCTAssertEqual(b.assessment?.concern("breathing")?.score, 10)
+        XCTAssertTrue(b.screen.contains("Your 8 was not saved: another terminal changed “Breathing difficulties” to 10"), b.screen)
+        // A message about another answer stays: A's tick on a refresh of B's rating elsewhere.
+        a.press(.down, .text("4"))
+        XCTAssertTrue(a.screen.contains("rated 4"), a.screen)
+        b.press(.end, .text("6")); a.wait(0.4)            // B's distress score
+        XCTAssertTrue(a.screen.contains("rated 4"), a.screen)
+    }
+
+    func testAConflictOnALongLabelFitsTheStatusLineWithTheValueStoredLast() throws {
+        let (a, b) = try twoTerminals()
+        a.type("regret"); a.press(.text("3"))
+        b.type("regret"); b.press(.text("5"))
+        let line = try XCTUnwrap(b.lines.first { $0.contains("was not saved") }, b.screen)
+        XCTAssertTrue(line.hasPrefix(" Your 5 was not saved: another terminal changed “Not being at"), line)
+        XCTAssertTrue(line.hasSuffix("the past” to 3") || line.trimmingCharacters(in: .whitespaces).hasSuffix("the past” to 3"), line)
+        XCTAssertTrue(line.contains("…"), line)
+        XCTAssertLessThanOrEqual(DisplayWidth.of(line), 80)
+        b.resize(60, 20)
+        let narrow = try XCTUnwrap(b.lines.first { $0.contains("was not saved") }, b.screen)
+        XCTAssertTrue(narrow.trimmingCharacters(in: .whitespaces).hasSuffix("” to 3"), narrow)
+    }
+
     /// A and B type 12 words each (" a<seed>w1x" ...) with pauses of 0.1 to 0.6 s, in one timeline; each
     /// program gets its tick every 0.4 s, as the run loop gives it; then both settle.
     func typeAtOnce(_ a: Harness, _ b: Harness, seed: UInt64) throws {
