@@ -14,8 +14,10 @@ public enum AnswerValue: Hashable, Sendable {
     /// A concern about to be un-chosen, with everything that goes with it: its note and its actions.
     case removal(ConcernEntry?, [AgreedAction])
     case distress(Int?)
-    /// The concerns that have a rank or are marked to discuss (key, rank and discuss only), by key.
-    case priorities([ConcernEntry])
+    /// The concerns that have a place in the order, first to last.
+    case order([String])
+    /// Whether one concern is to be discussed (nil: the concern is gone).
+    case discuss(Bool?)
     case action(AgreedAction?)
     case reviewDate(LocalDate?)
     case details(PathwayPoint, CompletedBy, LocalDate)
@@ -43,16 +45,14 @@ extension AssessmentChange {
         case .setConcern(let c): return .rating(a.concern(c.key).map(Self.rating))
         case .removeConcern(let key):
             var c = a.concern(key)
-            c?.rank = nil  // the order is the priorities' answer
+            c?.rank = nil  // the order and the discuss tick are answers of their own
             c?.discuss = false
             return .removal(c, a.actions(for: key))
         case .setDistress: return .distress(a.distressScore)
         case .setWhatMattersToMe: return .text(a.whatMattersToMe)
         case .setNote(let key, _): return .text(a.concern(key)?.note)
-        case .setPriorities:
-            return .priorities(a.concerns.filter { $0.rank != nil || $0.discuss }.sorted { $0.key < $1.key }.map {
-                ConcernEntry(key: $0.key, categoryId: "", label: "", rank: $0.rank, discuss: $0.discuss)
-            })
+        case .setOrder: return .order(a.concerns.filter { $0.rank != nil }.sorted { $0.rank! < $1.rank! }.map(\.key))
+        case .setDiscuss(let key, _): return .discuss(a.concern(key)?.discuss)
         case .saveAction(let action): return .action(action.id.flatMap { id in a.actions.first { $0.id == id } })
         case .deleteAction(let id): return .action(a.actions.first { $0.id == id })
         case .setReviewDate: return .reviewDate(a.reviewDate)
@@ -86,12 +86,14 @@ extension AssessmentChange {
         case .setWhatMattersToMe(let mine), .setNote(_, let mine), .setPatientMessage(let mine):
             guard case .text(let theirs?) = stored else { throw StoreError.notFound("That concern") }
             guard case .text(let shown) = base else { return .write(self) }
+            let (text, marked) = Self.merge(theirs, mine, shown: shown ?? "")
             let merged: AssessmentChange
             switch self {
-            case .setNote(let key, _): merged = .setNote(key: key, text: Self.merge(theirs, mine, shown: shown ?? ""))
-            case .setWhatMattersToMe: merged = .setWhatMattersToMe(Self.merge(theirs, mine, shown: shown ?? ""))
-            default: merged = .setPatientMessage(Self.merge(theirs, mine, shown: shown ?? ""))
+            case .setNote(let key, _): merged = .setNote(key: key, text: text)
+            case .setWhatMattersToMe: merged = .setWhatMattersToMe(text)
+            default: merged = .setPatientMessage(text)
             }
+            guard marked else { return .write(merged) }  // typed at different places: nothing to tidy
             let what = if case .setPatientMessage = self { "message" } else { "note" }
             return .merged(merged, "Both texts kept: another terminal changed this \(what) too; please tidy it")
         case .saveAction(var action) where action.id != nil:
@@ -108,17 +110,33 @@ extension AssessmentChange {
     /// The line put before this terminal's text when both terminals changed the same text.
     public static let alsoTyped = "Also typed on another terminal at the same time (please tidy):"
 
-    /// The stored text as it is, then what this terminal added to the text it was shown (all of its text
-    /// when it did more than add at the end), under a line saying so. No word of either is dropped.
-    static func merge(_ theirs: String, _ mine: String, shown: String) -> String {
-        var added = mine.hasPrefix(shown) ? String(mine.dropFirst(shown.count)) : mine
-        while let c = added.first, c == " " || c == "\n" { added.removeFirst() }
-        if added.isEmpty || theirs.contains(mine) { return theirs }
-        return (theirs.isEmpty ? "" : theirs + "\n") + alsoTyped + "\n" + added
+    /// What this terminal typed since the text it was shown (`shown`), made to the stored text (`theirs`):
+    /// only what it typed, never its copy of the rest. Typed at another place than the other terminal's
+    /// change, it goes where it was typed; typed at the same place, it goes under a line saying so (marked),
+    /// except before a block already marked there (this terminal typing on after the other's words arrived).
+    /// No word of either is dropped; a deletion that collides is not made.
+    static func merge(_ theirs: String, _ mine: String, shown: String) -> (text: String, marked: Bool) {
+        let base = Array(shown)
+        let my = TextSpan(from: base, to: Array(mine)), their = TextSpan(from: base, to: Array(theirs))
+        if my.isEmpty || theirs.contains(mine) { return (theirs, false) }
+        let theirsIsMarked = String(their.inserted.drop { $0 == "\n" }).hasPrefix(alsoTyped)
+        if !my.overlaps(their) || my.start == my.end && their.start == my.start && their.end == my.end && theirsIsMarked {
+            return (String(my.applied(with: their, to: base)), false)
+        }
+        guard !my.inserted.isEmpty else { return (theirs, false) }
+        // The whole words typed into, so a word changed in its middle is not kept as a fragment.
+        let m = Array(mine)
+        func inWord(_ c: Character) -> Bool { c.isLetter || c.isNumber }
+        var from = my.start, to = my.start + my.inserted.count
+        while from > 0, inWord(m[from - 1]), inWord(m[from]) { from -= 1 }
+        while to < m.count, to > 0, inWord(m[to]), inWord(m[to - 1]) { to += 1 }
+        let added = String(m[from..<to].drop { $0.isWhitespace })
+        if added.isEmpty { return (theirs, false) }
+        return ((theirs.isEmpty ? "" : theirs + "\n") + alsoTyped + "\n" + added, true)
     }
 
     /// Why this change was not saved: the other terminal's value, kept and now shown, and this one's.
-    func notSaved(_ current: Assessment) -> String {
+    public func notSaved(_ current: Assessment) -> String {
         func score(_ v: Int?) -> String { v.map(String.init) ?? "not rated" }
         switch self {
         case .setConcern(let c):
@@ -129,8 +147,11 @@ extension AssessmentChange {
             return "Not un-chosen: another terminal changed “\(current.concern(key)?.label ?? key)”; check it, then try again"
         case .setDistress(let mine):
             return "Your \(score(mine)) was not saved: another terminal changed the distress score to \(score(current.distressScore))"
-        case .setPriorities:
+        case .setOrder:
             return "Your order was not saved: another terminal changed it; theirs is shown"
+        case .setDiscuss(let key, let discuss):
+            guard let c = current.concern(key) else { return "Not \(discuss ? "ticked" : "unticked"): another terminal un-chose that concern" }
+            return "Your tick was not saved: another terminal \(c.discuss ? "ticked" : "unticked") “\(c.label)”"
         case .deleteAction:
             return "Not removed: another terminal changed this action; check it, then try again"
         case .setReviewDate(let mine):

@@ -10,8 +10,10 @@ public enum AssessmentChange: Equatable, Sendable {
     case setDistress(Int?)
     case setWhatMattersToMe(String)
     case setNote(key: String, text: String)
-    /// The whole care-planning order (keys first to last) and which to discuss.
-    case setPriorities(order: [String], discuss: Set<String>)
+    /// The care-planning order, keys first to last (the rest follow by score). One answer of its own.
+    case setOrder([String])
+    /// Whether to discuss one concern today: that concern's answer, so ticks on two concerns never collide.
+    case setDiscuss(key: String, Bool)
     case saveAction(AgreedAction)
     case deleteAction(id: Int64)
     case setReviewDate(LocalDate?)
@@ -42,7 +44,7 @@ public enum AssessmentChange: Equatable, Sendable {
         case .setPatientMessage(let text): return .setPatientMessage(note(text))
         case let .agree(by, role, at, reviewDate):
             return .agree(by: TextCleaner.field(by, maxLength: Limits.personName), role: role, at: at, reviewDate: reviewDate)
-        case .setDetails, .removeConcern, .setPriorities, .deleteAction, .setReviewDate, .submit:
+        case .setDetails, .removeConcern, .setOrder, .setDiscuss, .deleteAction, .setReviewDate, .submit:
             return self
         }
     }
@@ -61,8 +63,8 @@ public enum AssessmentChange: Equatable, Sendable {
     public func replaces(_ earlier: AssessmentChange) -> Bool {
         switch (self, earlier) {
         case let (.setConcern(a), .setConcern(b)): return a.key == b.key
-        case let (.setNote(a, _), .setNote(b, _)): return a == b
-        case (.setDistress, .setDistress), (.setWhatMattersToMe, .setWhatMattersToMe), (.setPriorities, .setPriorities),
+        case let (.setNote(a, _), .setNote(b, _)), let (.setDiscuss(a, _), .setDiscuss(b, _)): return a == b
+        case (.setDistress, .setDistress), (.setWhatMattersToMe, .setWhatMattersToMe), (.setOrder, .setOrder),
              (.setReviewDate, .setReviewDate), (.setPatientMessage, .setPatientMessage), (.setDetails, .setDetails):
             return true
         case let (.saveAction(a), .saveAction(b)): return a.id != nil && a.id == b.id
@@ -95,12 +97,12 @@ extension Assessment {
         case .setWhatMattersToMe(let text): a.whatMattersToMe = text
         case let .setNote(key, text):
             if let i = a.concerns.firstIndex(where: { $0.key == key }) { a.concerns[i].note = text }
-        case let .setPriorities(order, discuss):
+        case .setOrder(let order):
             for i in a.concerns.indices {
-                let rank = order.lastIndex(of: a.concerns[i].key)  // as the store: a repeated key ends up last
-                a.concerns[i].rank = rank
-                a.concerns[i].discuss = rank != nil && discuss.contains(a.concerns[i].key)
+                a.concerns[i].rank = order.lastIndex(of: a.concerns[i].key)  // as the store: a repeated key ends up last
             }
+        case let .setDiscuss(key, discuss):
+            if let i = a.concerns.firstIndex(where: { $0.key == key }) { a.concerns[i].discuss = discuss }
         case .saveAction(let action):
             if let id = action.id, let i = a.actions.firstIndex(where: { $0.id == id }) { a.actions[i] = action } else { a.actions.append(action) }
         case .deleteAction(let id): a.actions.removeAll { $0.id == id }

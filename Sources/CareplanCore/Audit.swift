@@ -122,7 +122,7 @@ extension AssessmentChange {
         case .setDistress: return "distress score"
         case .setWhatMattersToMe: return "what matters to me"
         case .setNote(let key, _): return "note on \(key)"
-        case .setPriorities: return "priorities"
+        case .setOrder, .setDiscuss: return "priorities"
         case .saveAction(let a): return a.id == nil ? "action added" : "action \(a.id!) changed"
         case .deleteAction(let id): return "action \(id) removed"
         case .setReviewDate: return "review date"

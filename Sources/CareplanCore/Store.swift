@@ -738,12 +738,14 @@ public final class CareStore: Sendable {
         case let .setNote(key, text):
             try db.execute(sql: "UPDATE concern SET note = ? WHERE assessment_id = ? AND key = ?", arguments: [text, id, key])
             if db.changesCount == 0 { throw StoreError.notFound("That concern") }
-        case let .setPriorities(order, discuss):
-            try db.execute(sql: "UPDATE concern SET rank = NULL, discuss = 0 WHERE assessment_id = ?", arguments: [id])
+        case .setOrder(let order):
+            try db.execute(sql: "UPDATE concern SET rank = NULL WHERE assessment_id = ?", arguments: [id])
             for (rank, key) in order.enumerated() {
-                try db.execute(sql: "UPDATE concern SET rank = ?, discuss = ? WHERE assessment_id = ? AND key = ?",
-                               arguments: [rank, discuss.contains(key), id, key])
+                try db.execute(sql: "UPDATE concern SET rank = ? WHERE assessment_id = ? AND key = ?", arguments: [rank, id, key])
             }
+        case let .setDiscuss(key, discuss):
+            try db.execute(sql: "UPDATE concern SET discuss = ? WHERE assessment_id = ? AND key = ?", arguments: [discuss, id, key])
+            if db.changesCount == 0 { throw StoreError.notFound("That concern") }
         case .saveAction(let a):
             if let actionId = a.id {
                 try db.execute(sql: "UPDATE agreed_action SET concern_key = ?, what = ?, owner = ?, owner_name = ?, due = ?, service_id = ? WHERE id = ? AND assessment_id = ?",

@@ -41,7 +41,8 @@ public enum SamplePlans {
             try apply(.setConcern(ConcernEntry(key: p.item.id, categoryId: p.category.id, label: p.item.label, score: 10 - (i % 10))))
         }
         try apply(.setDistress(6))
-        try apply(.setPriorities(order: picks.map(\.item.id), discuss: Set(picks.prefix(discussCount).map(\.item.id))))
+        try apply(.setOrder(picks.map(\.item.id)))
+        for pick in picks.prefix(discussCount) { try apply(.setDiscuss(key: pick.item.id, true)) }
         let whatMatters: String
         switch kind {
         case .multilingual:

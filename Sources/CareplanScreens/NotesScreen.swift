@@ -64,10 +64,7 @@ struct NotesScreen: Screen {
         guard force || s.now.timeIntervalSince(since) >= NotesScreen.saveAfter else { return }
         let typed = change(editor.text)
         guard let stored = s.saveText(typed, basedOn: shown) else { return }  // stays unsaved and is tried again
-        if stored != typed.normalised.text {  // merged with another terminal's: show what is stored
-            editor.text = stored
-            editor.cursor = editor.count
-        }
+        if stored != typed.normalised.text { editor.takeText(stored) }  // merged with another terminal's: show what is stored
         shown = stored
         dirtySince = nil
     }
@@ -78,7 +75,7 @@ struct NotesScreen: Screen {
         if let i = all.firstIndex(of: item) { selected = i } else if dirtySince == nil { load(s); return }
         selected = min(selected, all.count - 1)
         guard dirtySince == nil, let text = stored(s), text != shown else { return }
-        editor.text = text
+        editor.takeText(text)
         shown = text
     }
 

@@ -2,7 +2,7 @@ import CareplanCore
 import TermUI
 
 /// The chosen concerns in care-planning order (highest score first until someone reorders them),
-/// and which to discuss today. The whole order is saved on every change.
+/// and which to discuss today. A move saves the whole order; a tick saves that concern's mark only.
 struct PrioritiseScreen: Screen {
     let kind = ScreenKind.prioritise
     var selected = 0
@@ -26,14 +26,11 @@ struct PrioritiseScreen: Screen {
             guard list.indices.contains(target) else { return .stay }
             var order = list.map(\.key)
             order.swapAt(selected, target)
-            if s.apply(.setPriorities(order: order, discuss: Set(list.filter(\.discuss).map(\.key)))) { selected = target }
+            if s.apply(.setOrder(order)) { selected = target }
         case .text(" "), .enter:
             guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
             guard list.indices.contains(selected) else { return .stay }
-            var discuss = Set(list.filter(\.discuss).map(\.key))
-            let key = list[selected].key
-            if discuss.contains(key) { discuss.remove(key) } else { discuss.insert(key) }
-            _ = s.apply(.setPriorities(order: list.map(\.key), discuss: discuss))
+            _ = s.apply(.setDiscuss(key: list[selected].key, !list[selected].discuss))
         default: break
         }
         return .stay

@@ -101,6 +101,7 @@ public final class Program {
             return []
         }
         session.message = nil  // a message lasts until the next key
+        session.lastChange = nil
         session.contentArea = contentArea
         switch key {
         case .function(1), .text("?") where !screen.takesText:  // the condition is on `?` only: F1 always helps
@@ -339,7 +340,7 @@ public final class Program {
         } else if let m = session.message {
             let role: Role = m.kind == .error ? .error : m.kind == .success ? .success : .normal
             g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
-            g.put(DisplayWidth.truncate(" " + m.text, to: size.width), x: 0, y: size.height - 2, style: Style(role))
+            g.put(DisplayWidth.fitShorteningQuote(" " + m.text, to: size.width), x: 0, y: size.height - 2, style: Style(role))
         }
         if let left = idleWarning {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))

@@ -5,11 +5,16 @@ import Logging
 /// A message on the line above the key help: saved, refused, or a question awaiting y/n.
 public struct StatusMessage: Equatable, Sendable {
     public enum Kind: Sendable { case info, success, error }
+    /// The change a message reports on, made or refused, so that when another terminal changes that answer
+    /// the message is restated or goes, rather than telling a value no longer shown.
+    public enum Subject: Equatable, Sendable { case made(AssessmentChange), refused(AssessmentChange) }
     public var text: String
     public var kind: Kind
-    public init(_ text: String, _ kind: Kind = .info) {
+    public var about: Subject?
+    public init(_ text: String, _ kind: Kind = .info, about: Subject? = nil) {
         self.text = text
         self.kind = kind
+        self.about = about
     }
 }
 
@@ -48,7 +53,11 @@ public final class Session {
     public var services: ServiceDirectory { configuration.services }
     public var today: LocalDate { LocalDate(now) }
 
-    public func say(_ text: String, _ kind: StatusMessage.Kind = .info) { message = StatusMessage(text, kind) }
+    /// A message said while a key is handled is about the change that key made, if any.
+    public func say(_ text: String, _ kind: StatusMessage.Kind = .info) { message = StatusMessage(text, kind, about: lastChange) }
+
+    /// The change the current key made or had refused; the program forgets it when the next key comes.
+    public var lastChange: StatusMessage.Subject?
 
     /// Runs a store call; on failure says why and returns nil (the caller keeps what was typed).
     public func attempt<T>(_ body: () throws -> T) -> T? {
@@ -79,6 +88,8 @@ public final class Session {
         do {
             let saved = try store.save(change, to: a.id, base: base, by: user, now: now)
             assessment = saved.assessment
+            // Both texts kept stays true whatever is typed next: that message is about no one value.
+            lastChange = saved.merged == nil ? .made(change) : nil
             if let merged = saved.merged { say(merged, .error) }
             return true
         } catch let e as StoreError {
@@ -89,7 +100,10 @@ public final class Session {
                 waitingReason = why
                 keep(change, base)
                 return true
-            case .conflict, .changedElsewhere, .locked:
+            case .changedElsewhere:
+                lastChange = .refused(change)
+                if let fresh = try? store.assessment(id: a.id) { assessment = fresh }
+            case .conflict, .locked:
                 if let fresh = try? store.assessment(id: a.id) { assessment = fresh }
             default: break
             }
@@ -118,7 +132,18 @@ public final class Session {
         seenChangeCounter = counter
         guard let fresh = try? store.assessment(id: a.id), fresh.revision != a.revision || fresh.status != a.status else { return false }
         assessment = waiting.filter { $0.assessmentId == a.id }.reduce(fresh) { $0.applying($1.change) }
+        restateMessage(shown: a)
         return true
+    }
+
+    /// After a refresh: a message about an answer that changed since it was `shown` would tell an old value.
+    /// A refusal is said again with the value now stored; anything else ("rated 7") goes.
+    func restateMessage(shown: Assessment) {
+        guard let about = message?.about, let now = assessment else { return }
+        let change: AssessmentChange
+        switch about { case .made(let c), .refused(let c): change = c }
+        guard change.answer(in: shown) != change.answer(in: now) else { return }
+        if case .refused = about { message?.text = change.notSaved(now) } else { message = nil }
     }
 
     /// The store's change counter when the open assessment was last compared with it.
@@ -214,6 +239,7 @@ public final class Session {
     public func saveWaiting() -> Bool {
         let before = waiting.count
         guard before > 0 else { return true }
+        lastChange = nil  // what it says is about the changes that waited
         var changedElsewhere = false, dropped = 0
         var notSaved: [String] = [], merged: [String] = []
         while let first = waiting.first {

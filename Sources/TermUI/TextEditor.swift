@@ -37,6 +37,14 @@ public struct TextEditor: Equatable, Sendable {
         get { buffer.string }
         set { buffer = CharBuffer(newValue); cursor = min(cursor, buffer.count); goalColumn = nil }
     }
+    /// Takes `new`, saved elsewhere (another terminal's words, or both merged), keeping the cursor beside
+    /// the same words, so typing on goes where it was going. An empty editor puts it at the end.
+    public mutating func takeText(_ new: String) {
+        let span = TextSpan(from: buffer.chars, to: Array(new))
+        let at = buffer.count == 0 ? new.count : span.map(cursor)
+        text = new
+        cursor = at
+    }
     /// Character offset of the cursor into `text`: 0...text.count.
     public var cursor: Int { didSet { if cursor < 0 || cursor > buffer.count { cursor = min(max(0, cursor), buffer.count) } } }
     /// The most Characters the note holds (newlines count as one).

@@ -61,6 +61,25 @@ public enum DisplayWidth {
         return prefix(s, fitting: columns - 1) + "…"
     }
 
+    /// `s` fitted to `columns` by cutting the middle of its first “quoted” part (a long concern's label), so
+    /// the words around it stay whole: which value was not saved, and the one now stored, said last. Cut at
+    /// the end as `truncate` only when that is not enough.
+    public static func fitShorteningQuote(_ s: String, to columns: Int) -> String {
+        guard of(s) > columns, let open = s.firstIndex(of: "“"), let close = s[open...].firstIndex(of: "”") else { return truncate(s, to: columns) }
+        let quoted = s[s.index(after: open)..<close]
+        let room = columns - (of(s) - of(quoted))
+        guard room >= 5 else { return truncate(s, to: columns) }
+        return s[...open] + cutMiddle(quoted, to: room) + s[close...]
+    }
+
+    /// `s` in `columns`: its start and its end, with an ellipsis between where the middle was cut.
+    public static func cutMiddle(_ s: some StringProtocol, to columns: Int) -> String {
+        guard of(s) > columns else { return String(s) }
+        let head = prefix(s, fitting: columns / 2)
+        let tail = String(prefix(String(s.reversed()), fitting: columns - 1 - of(head)).reversed())
+        return head + "…" + tail
+    }
+
     /// `s` padded with spaces (or cut) to exactly `columns`.
     public static func pad(_ s: some StringProtocol, to columns: Int) -> String {
         let cut = prefix(s, fitting: columns)

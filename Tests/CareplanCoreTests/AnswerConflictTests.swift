@@ -25,7 +25,7 @@ final class AnswerConflictTests: XCTestCase {
         for change: AssessmentChange in [
             .setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 6)),
             .setConcern(ConcernEntry(key: "fatigue", categoryId: "physical", label: "Fatigue", score: 4)),
-            .setPriorities(order: ["pain", "fatigue"], discuss: ["pain", "fatigue"]),
+            .setOrder(["pain", "fatigue"]), .setDiscuss(key: "pain", true), .setDiscuss(key: "fatigue", true),
             .setNote(key: "pain", text: "Worse at night"),
             .setWhatMattersToMe("Home"),
             .setDistress(5),
@@ -71,6 +71,22 @@ final class AnswerConflictTests: XCTestCase {
         XCTAssertEqual(same.assessment.revision, rewritten.assessment.revision)
     }
 
+    func testTextTypedAtDifferentPlacesGoesWhereItWasTypedAndTypingOnAfterAMarkIsNotMarkedAgain() throws {
+        let (a, b, seen) = try twoTerminals()
+        try a.apply(.setWhatMattersToMe("Home and garden"), to: seen.id, basedOn: seen)
+        let first = try b.save(.setWhatMattersToMe("My Home"), to: seen.id, base: .text("Home"))
+        XCTAssertEqual(first.assessment.whatMattersToMe, "My Home and garden", "each at its place, nothing to tidy")
+        XCTAssertNil(first.merged)
+        // Both add at the end: the later goes under the line, once.
+        try a.apply(.setWhatMattersToMe("My Home and garden with Ann"), to: seen.id, basedOn: first.assessment)
+        let marked = try b.save(.setWhatMattersToMe("My Home and garden, dog"), to: seen.id, base: .text("My Home and garden"))
+        XCTAssertEqual(marked.assessment.whatMattersToMe, "My Home and garden with Ann\n\(AssessmentChange.alsoTyped)\n, dog")
+        // A types on at its end before B's block reached it: its words go before that block, not under a new line.
+        let on = try a.save(.setWhatMattersToMe("My Home and garden with Ann daily"), to: seen.id, base: .text("My Home and garden with Ann"))
+        XCTAssertEqual(on.assessment.whatMattersToMe, "My Home and garden with Ann daily\n\(AssessmentChange.alsoTyped)\n, dog")
+        XCTAssertNil(on.merged)
+    }
+
     func testTheSameScoreChangedUnderneathKeepsTheirsAndSaysWhichWasNotSaved() throws {
         let (a, b, seen) = try twoTerminals()
         try a.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 8)), to: seen.id, basedOn: seen)
@@ -83,10 +99,14 @@ final class AnswerConflictTests: XCTestCase {
         }
         // The same value from both: no conflict.
         XCTAssertEqual(try b.apply(.setDistress(9), to: seen.id, basedOn: seen).distressScore, 9)
-        try a.apply(.setPriorities(order: ["fatigue", "pain"], discuss: ["pain"]), to: seen.id, basedOn: seen)
-        XCTAssertThrowsError(try b.apply(.setPriorities(order: ["pain", "fatigue"], discuss: ["fatigue"]), to: seen.id, basedOn: seen)) {
+        try a.apply(.setOrder(["fatigue", "pain"]), to: seen.id, basedOn: seen)
+        XCTAssertThrowsError(try b.apply(.setOrder(["pain", "fatigue"]), to: seen.id, basedOn: seen)) {
             XCTAssertEqual($0 as? StoreError, .changedElsewhere("Your order was not saved: another terminal changed it; theirs is shown"))
         }
+        // Ticks are each concern's own answer: on different concerns, and beside a changed order, both kept.
+        try a.apply(.setDiscuss(key: "fatigue", false), to: seen.id, basedOn: seen)
+        try b.apply(.setDiscuss(key: "pain", false), to: seen.id, basedOn: seen)
+        try b.apply(.setDiscuss(key: "pain", true), to: seen.id, basedOn: try XCTUnwrap(try b.assessment(id: seen.id)))
         let stored = try XCTUnwrap(try a.assessment(id: seen.id))
         XCTAssertEqual(stored.concern("pain")?.score, 8)
         XCTAssertEqual(stored.prioritisedConcerns.map(\.key), ["fatigue", "pain"])

@@ -92,7 +92,7 @@ final class FaultTests: XCTestCase {
             case 6: change = .setWhatMattersToMe(random.pick(dirty))
             case 7:
                 let order = keys.shuffled(using: &random).prefix(random.int(keys.count + 1)) + (random.chance(0.2) ? keys.prefix(1) : [])
-                change = .setPriorities(order: Array(order), discuss: Set(keys.filter { _ in random.chance(0.5) }))
+                change = keys.isEmpty || random.chance(0.5) ? .setOrder(Array(order)) : .setDiscuss(key: random.pick(keys), random.chance(0.5))
             case 8 where !keys.isEmpty:
                 let existing = a.actions.compactMap(\.id)
                 let id: Int64? = random.chance(0.5) && !existing.isEmpty ? random.pick(existing) : nil

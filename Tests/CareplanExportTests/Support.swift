@@ -35,7 +35,8 @@ func onePlan(family: String, given: String, note: String = "") throws -> (CareSt
                                       catalogue: catalogue, createdBy: "Nurse")
     let item = catalogue.allItems[0]
     a = try store.apply(.setConcern(ConcernEntry(key: item.item.id, categoryId: item.category.id, label: item.item.label, score: 3)), to: a.id, basedOn: a)
-    a = try store.apply(.setPriorities(order: [item.item.id], discuss: [item.item.id]), to: a.id, basedOn: a)
+    a = try store.apply(.setOrder([item.item.id]), to: a.id, basedOn: a)
+    a = try store.apply(.setDiscuss(key: item.item.id, true), to: a.id, basedOn: a)
     if !note.isEmpty { a = try store.apply(.setNote(key: item.item.id, text: note), to: a.id, basedOn: a) }
     return (store, a, p)
 }

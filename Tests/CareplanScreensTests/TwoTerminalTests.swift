@@ -84,7 +84,7 @@ final class TwoTerminalTests: XCTestCase {
         let id = try XCTUnwrap(a.assessment?.id)
         let keys = try stored(a).concerns.map(\.key)
         let seen = try stored(a)
-        _ = try a.store.apply(.setPriorities(order: keys, discuss: Set(keys)), to: id, basedOn: seen)
+        for key in keys { _ = try a.store.apply(.setDiscuss(key: key, true), to: id, basedOn: seen) }
         _ = try a.store.apply(.setNote(key: keys[0], text: "from A"), to: id, basedOn: seen)
         _ = try b.store.apply(.setNote(key: keys[1], text: "from B"), to: id, basedOn: seen)
         _ = try b.store.apply(.setWhatMattersToMe("from B too"), to: id, basedOn: seen)
@@ -163,5 +163,120 @@ final class TwoTerminalTests: XCTestCase {
         let text = try stored(a).whatMattersToMe
         XCTAssertTrue(text.contains("Typed on A meanwhile") && text.contains("Kept while the disk was full"), text)
         XCTAssertTrue(b.screen.contains("Both texts kept: another terminal changed this note too"), b.screen)
+    }
+    func testTwoNursesTickingDifferentConcernsToDiscussAtOnceKeepBothTicks() throws {
+        let (a, b) = try twoTerminals()
+        a.press(.text("7"), .down, .text("3"))            // breathing 7 and the next concern 3
+        b.wait(0.4)
+        a.press(.ctrl("n")); b.press(.ctrl("n"))
+        XCTAssertEqual(b.program.currentKind, .prioritise)
+        a.press(.text(" "))                               // the first, while no order was ever set
+        b.press(.down, .text(" "))                        // the second, 10 ms later: before B's next tick
+        XCTAssertFalse(b.screen.contains("another terminal"), b.screen)
+        XCTAssertEqual(try stored(a).discussedConcerns.count, 2, "both ticks stored")
+        a.wait(0.4)
+        XCTAssertTrue(a.screen.contains("2 to discuss today"), a.screen)
+    }
+
+    /// Two nurses in one note, each typing 12 words with pauses of 0.1 to 0.6 s, interleaved (seeded), the
+    /// run loop ticking both: the note ends with the first sentence once, every word of each, few marks.
+    func testTwoTerminalsTypingInOneNoteForSecondsKeepEveryWordOnceWithFewMarks() throws {
+        let (a, b) = try twoTerminals()
+        a.press(.ctrl("n"), .ctrl("n")); b.press(.ctrl("n"), .ctrl("n"))
+        let original = "Lives alone since wife died"
+        a.type(original); a.wait(1.1); b.wait(1.1)
+        XCTAssertTrue(b.screen.contains(original), b.screen)
+        var marks = 0
+        for seed: UInt64 in [1, 2, 3, 20261128] {
+            try typeAtOnce(a, b, seed: seed)
+            let text = try stored(a).whatMattersToMe
+            XCTAssertEqual(text.components(separatedBy: original).count - 1, 1, "seed \(seed): the first sentence once\n\(text)")
+            for w in 1...12 {
+                for who in ["a", "b"] {
+                    XCTAssertEqual(text.components(separatedBy: " \(who)\(seed)w\(w)x").count
+                                   + text.components(separatedBy: "\n\(who)\(seed)w\(w)x").count - 2, 1,
+                                   "seed \(seed): \(who)'s word \(w) once\n\(text)")
+                }
+            }
+            let before = marks
+            marks = text.components(separatedBy: AssessmentChange.alsoTyped).count - 1
+            XCTAssertLessThanOrEqual(marks - before, 1, "seed \(seed): one mark at most for 5 s of typing on both\n\(text)")
+            // Both editors hold the stored text: a word typed on each now is added to it, nothing merged again.
+            for (h, word) in [(a, " \(seed)A"), (b, " \(seed)B")] {
+                let before = try stored(a).whatMattersToMe
+                h.type(word); h.wait(1.1)
+                let after = try stored(a).whatMattersToMe
+                XCTAssertEqual(after.replacingOccurrences(of: word, with: ""), before, "seed \(seed): only \(word) added")
+                a.wait(0.4); b.wait(0.4)
+            }
+        }
+    }
+
+    func testAStatusLineAboutAnAnswerAnotherTerminalChangedGoesOrNamesTheValueStored() throws {
+        let (a, b) = try twoTerminals()
+        a.press(.text("7"))
+        XCTAssertTrue(a.screen.contains("rated 7"), a.screen)
+        b.wait(0.4); b.press(.text("5"))                  // B changes it to 5
+        a.wait(0.4)
+        XCTAssertEqual(a.assessment?.concern("breathing")?.score, 5)
+        XCTAssertFalse(a.screen.contains("rated 7"), "A no longer says the old value\n\(a.screen)")
+        // A types 1 then 0 (10) around B's 8: B's refusal names what is stored in the end.
+        a.press(.text("1"))
+        b.press(.text("8"))
+        XCTAssertTrue(b.screen.contains("Your 8 was not saved: another terminal changed “Breathing difficulties” to 1"), b.screen)
+        a.press(.text("0"))
+        b.wait(0.4)
+        XCTAssertEqual(b.assessment?.concern("breathing")?.score, 10)
+        XCTAssertTrue(b.screen.contains("Your 8 was not saved: another terminal changed “Breathing difficulties” to 10"), b.screen)
+        // A message about another answer stays: A's tick on a refresh of B's rating elsewhere.
+        a.press(.down, .text("4"))
+        XCTAssertTrue(a.screen.contains("rated 4"), a.screen)
+        b.press(.end, .text("6")); a.wait(0.4)            // B's distress score
+        XCTAssertTrue(a.screen.contains("rated 4"), a.screen)
+    }
+
+    func testAConflictOnALongLabelFitsTheStatusLineWithTheValueStoredLast() throws {
+        let (a, b) = try twoTerminals()
+        a.type("regret"); a.press(.text("3"))
+        b.type("regret"); b.press(.text("5"))
+        let line = try XCTUnwrap(b.lines.first { $0.contains("was not saved") }, b.screen)
+        XCTAssertTrue(line.hasPrefix(" Your 5 was not saved: another terminal changed “Not being at"), line)
+        XCTAssertTrue(line.hasSuffix("the past” to 3") || line.trimmingCharacters(in: .whitespaces).hasSuffix("the past” to 3"), line)
+        XCTAssertTrue(line.contains("…"), line)
+        XCTAssertLessThanOrEqual(DisplayWidth.of(line), 80)
+        b.resize(60, 20)
+        let narrow = try XCTUnwrap(b.lines.first { $0.contains("was not saved") }, b.screen)
+        XCTAssertTrue(narrow.trimmingCharacters(in: .whitespaces).hasSuffix("” to 3"), narrow)
+    }
+
+    /// A and B type 12 words each (" a<seed>w1x" ...) with pauses of 0.1 to 0.6 s, in one timeline; each
+    /// program gets its tick every 0.4 s, as the run loop gives it; then both settle.
+    func typeAtOnce(_ a: Harness, _ b: Harness, seed: UInt64) throws {
+        var r = SeededRandom(seed: seed)
+        var events: [(at: Double, who: Int, word: Int)] = []
+        for who in 0...1 {
+            var t = Double(r.int(300)) / 1000
+            for w in 1...12 { events.append((t, who, w)); t += 0.1 + Double(r.int(500)) / 1000 }
+        }
+        events.sort { $0.at < $1.at }
+        let start = a.now
+        var nextTick = [0.4, 0.4]
+        let terminals = [a, b]
+        for e in events + [(at: 8.0, who: -1, word: 0)] {
+            for who in 0...1 {
+                while nextTick[who] <= e.at {
+                    terminals[who].now = start.addingTimeInterval(nextTick[who] - 0.4)
+                    terminals[who].wait(0.4)
+                    nextTick[who] += 0.4
+                }
+            }
+            guard e.who >= 0 else { break }
+            let h = terminals[e.who]
+            h.now = start.addingTimeInterval(e.at)
+            h.type(" \(e.who == 0 ? "a" : "b")\(seed)w\(e.word)x")
+        }
+        a.wait(1.1); b.wait(1.1); a.wait(0.4); b.wait(0.4)
+        XCTAssertEqual(a.program.render().text.contains("saving…"), false)
+        XCTAssertEqual(b.program.render().text.contains("saving…"), false)
     }
 }

@@ -141,7 +141,8 @@ final class ClinicianFlowTests: EndToEndCase {
         screen = try t.waitFor(" Personalised care and support plan · DRAFT (not yet agreed) · version 1")
         XCTAssertTrue(screen.contains(" WHAT MATTERS TO ME\n \(whatMatters)\n \(second)\n"), screen)
         try t.type("a")
-        try t.waitFor(" Agree with no action for “Worried about my dog Zoë”? y = yes")  // discussed, no action: asked
+        // Discussed, no action: asked, the concern's name shortened in its middle so the whole question fits.
+        try t.waitFor(" Agree with no action for “Worried abo… my dog Zoë”? y = yes, any other key = no")
         try t.type("y")
         try t.waitFor(" Agree the plan with the patient")
         try t.keys("C-u")

@@ -158,18 +158,18 @@ final class ConcurrentTerminalsTests: EndToEndCase {
               + "\(terminals.map(\.conflicts).reduce(0, +)) conflicts told and given again")
     }
 
-    /// Two real terminals typing into the same note, as nurses at two ward terminals: both texts end in the
-    /// store, each screen shows the other's within a moment, neither says "saved" for text the store does not
-    /// have, moving the cursor writes nothing, and Ctrl-Q with a note still saving saves it.
-    func testTwoTerminalsTypingIntoTheSameNoteKeepBothTexts() throws {
+    /// One patient with an assessment, "what matters to me" holding `whatMatters`, open on the notes of
+    /// terminals "a" (Nurse A) and "b" (Nurse B).
+    func twoTerminalsInNotes(whatMatters: String = "") throws -> (CareStore, Int64) {
         let t = tmux!
         let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
                                                   displayPath: "ncat-hna.yaml").get()
         let s = try CareStore(path: store)
         let p = try s.addPatient(Patient(nhsNumber: NHSNumber(FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: ""))!, familyName: "Shared",
                                          givenName: "Alex", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!))
-        let id = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
-                                       date: LocalDate(Date()), catalogue: catalogue, createdBy: "Nurse").id
+        var a = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
+                                      date: LocalDate(Date()), catalogue: catalogue, createdBy: "Nurse")
+        if !whatMatters.isEmpty { a = try s.apply(.setWhatMattersToMe(whatMatters), to: a.id, basedOn: a) }
         for (session, user) in [("a", "Nurse A"), ("b", "Nurse B")] {
             try t.start(session, remainOnExit: true, command: careplanCommand(user: user))
             try t.waitFor(" careplan · Patients", in: session)
@@ -182,6 +182,15 @@ final class ConcurrentTerminalsTests: EndToEndCase {
             try t.keys("C-n", "C-n", to: session)
             try t.waitFor(" careplan · Conversation notes", in: session)
         }
+        return (s, a.id)
+    }
+
+    /// Two real terminals typing into the same note, as nurses at two ward terminals: both texts end in the
+    /// store, each screen shows the other's within a moment, neither says "saved" for text the store does not
+    /// have, moving the cursor writes nothing, and Ctrl-Q with a note still saving saves it.
+    func testTwoTerminalsTypingIntoTheSameNoteKeepBothTexts() throws {
+        let t = tmux!
+        let (s, id) = try twoTerminalsInNotes()
         func stored() throws -> String { try XCTUnwrap(try s.assessment(id: id)).whatMattersToMe }
         func waitForStore(_ what: String, _ ok: (String) -> Bool) throws {
             let deadline = Date().addingTimeInterval(6)
@@ -230,6 +239,42 @@ final class ConcurrentTerminalsTests: EndToEndCase {
         for word in ["AAA-one", "BBB-two", "DDD"] { XCTAssertTrue(final.contains(word), final) }
         try t.waitUntil("B's last words on A", in: "a") { $0.contains("CCC") }
         try assertNoFalseSaved("a")
+        XCTAssertEqual(try s.integrityCheck(), "ok")
+    }
+    /// Two real terminals typing into one note that holds a sentence, each 12 words with pauses of 0.1 to
+    /// 0.6 s, interleaved (seeded) over about 5 s: the note ends with the sentence once, every word of each
+    /// once, at most a mark or two (not one per save), and both screens showing it, saved.
+    func testTwoTerminalsTypingInOneNoteForSecondsAddOnlyWhatEachTyped() throws {
+        let t = tmux!
+        let seed = Reliability.seed()
+        var r = SeededRandom(seed: seed)
+        let original = "Lives alone since wife died"
+        let (s, id) = try twoTerminalsInNotes(whatMatters: original)
+        for session in ["a", "b"] { try t.waitFor(original, in: session) }
+        var events: [(at: Double, session: String, word: String)] = []
+        for session in ["a", "b"] {
+            var at = Double(r.int(300)) / 1000
+            for w in 1...12 { events.append((at, session, " \(session)\(w)x")); at += 0.1 + Double(r.int(500)) / 1000 }
+        }
+        let start = Date()
+        for e in events.sorted(by: { $0.at < $1.at }) {
+            let wait = e.at - Date().timeIntervalSince(start)
+            if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+            try t.type(e.word, to: e.session)
+        }
+        let words = events.map { $0.word.trimmingCharacters(in: .whitespaces) }
+        for session in ["a", "b"] {
+            try t.waitUntil("every word on \(session), saved", in: session, timeout: 8) { screen in
+                screen.contains("· saved") && words.allSatisfy { screen.contains($0) }
+            }
+        }
+        let text = try XCTUnwrap(try s.assessment(id: id)).whatMattersToMe
+        XCTAssertEqual(text.components(separatedBy: original).count - 1, 1, "the sentence once (seed \(seed)):\n\(text)")
+        let tokens = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        for word in words { XCTAssertEqual(tokens.filter { $0 == word }.count, 1, "\(word) once (seed \(seed)):\n\(text)") }
+        let marks = text.components(separatedBy: AssessmentChange.alsoTyped).count - 1
+        XCTAssertLessThanOrEqual(marks, 2, "a mark or two, not one per save (seed \(seed)):\n\(text)")
+        print("two terminals in one note: \(marks) mark(s), \(text.count) characters (seed \(seed))")
         XCTAssertEqual(try s.integrityCheck(), "ok")
     }
 }
