@@ -39,11 +39,16 @@ public struct TextEditor: Equatable, Sendable {
     }
     /// Takes `new`, saved elsewhere (another terminal's words, or both merged), keeping the cursor beside
     /// the same words, so typing on goes where it was going. An empty editor puts it at the end.
+    /// Undo and redo start afresh: their snapshots predate the new words, so undoing into one would delete
+    /// another nurse's text at the next save.
     public mutating func takeText(_ new: String) {
         let span = TextSpan(from: buffer.chars, to: Array(new))
         let at = buffer.count == 0 ? new.count : span.map(cursor)
         text = new
         cursor = at
+        undoStack = []
+        redoStack = []
+        openGroup = nil
     }
     /// Character offset of the cursor into `text`: 0...text.count.
     public var cursor: Int { didSet { if cursor < 0 || cursor > buffer.count { cursor = min(max(0, cursor), buffer.count) } } }

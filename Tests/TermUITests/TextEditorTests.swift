@@ -207,6 +207,19 @@ final class TextEditorUndoTests: XCTestCase {
         XCTAssertEqual(e.handle(.ctrl("z"), width: 40, height: 5), .unchanged, "nothing left to undo")
     }
 
+    /// Text saved on another terminal and taken into the editor cannot be undone away: the snapshots before it
+    /// would delete the other nurse's words at the next save.
+    func testUndoNeverReachesBehindTextTakenFromAnotherTerminal() {
+        var e = TextEditor()
+        type("Mine", into: &e)
+        e.takeText("Mine and theirs")
+        XCTAssertEqual(e.handle(.ctrl("z"), width: 40, height: 5), .unchanged)
+        XCTAssertEqual(e.text, "Mine and theirs")
+        type(" too", into: &e)
+        while e.handle(.ctrl("z"), width: 40, height: 5) == .changed {}
+        XCTAssertEqual(e.text, "Mine and theirs", "typing after it undoes as usual, back to the taken text and no further")
+    }
+
     func testCtrlUDeletesALineAndUndoBringsItBack() {
         var e = TextEditor()
         type("Left hip.\nWorse at night.", into: &e)
