@@ -7,9 +7,20 @@ public struct StatusMessage: Equatable, Sendable {
     public enum Kind: Sendable { case info, success, error }
     public var text: String
     public var kind: Kind
-    public init(_ text: String, _ kind: Kind = .info) {
+    /// The part of `text` that may be shortened to fit (a quoted label, a folder), and where; the rest is
+    /// always shown whole.
+    public var shortening: String?
+    public var cut: DisplayWidth.Cut
+    public init(_ text: String, _ kind: Kind = .info, shortening: String? = nil, at cut: DisplayWidth.Cut = .end) {
         self.text = text
         self.kind = kind
+        self.shortening = shortening
+        self.cut = cut
+    }
+
+    /// The rows the message takes at a width: two at most, so the screen keeps its last rows.
+    public func rows(width: Int) -> [String] {
+        TextWrap.fit(text, width: width - 1, lines: 2, shortening: shortening, at: cut).map { " " + $0 }
     }
 }
 
@@ -48,7 +59,9 @@ public final class Session {
     public var services: ServiceDirectory { configuration.services }
     public var today: LocalDate { LocalDate(now) }
 
-    public func say(_ text: String, _ kind: StatusMessage.Kind = .info) { message = StatusMessage(text, kind) }
+    public func say(_ text: String, _ kind: StatusMessage.Kind = .info, shortening part: String? = nil, at cut: DisplayWidth.Cut = .end) {
+        message = StatusMessage(text, kind, shortening: part, at: cut)
+    }
 
     /// Runs a store call; on failure says why and returns nil (the caller keeps what was typed).
     public func attempt<T>(_ body: () throws -> T) -> T? {
@@ -307,5 +320,28 @@ public final class Session {
     public func serviceName(_ id: String?) -> String? {
         guard let id else { return nil }
         return services.service(id)?.name ?? id
+    }
+}
+
+/// What the review's P, T, F and L say: the outcome first and short, then the file's name (which tells one
+/// press from the next), then its folder, which gives way in its middle when the path is long.
+extension Session {
+    /// "Saved PDF, DRAFT v1: care-plan-….pdf in /home/nurse" (`outcome` before it, e.g. "Printed.").
+    public func sayWritten(_ format: String, of a: Assessment, to path: String, after outcome: String = "") {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let plan: String
+        switch a.status {
+        case .agreed: plan = "agreed plan v\(a.version)"
+        case .inProgress: plan = "DRAFT v\(a.version), not yet agreed"
+        case .superseded: plan = "v\(a.version), since replaced"
+        case .discarded: plan = "v\(a.version), DISCARDED"
+        }
+        say(outcome + "Saved \(format), \(plan): \(url.lastPathComponent) in \(folder)", .success, shortening: folder, at: .middle)
+    }
+
+    /// L where nothing can print: said before anything is written, so each press does not leave another file.
+    public func sayNoPrinting() {
+        say("Not printed: no printer on this computer (CUPS lp not installed). Nothing was saved: P saves a PDF to print elsewhere.", .error)
     }
 }

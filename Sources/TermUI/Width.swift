@@ -61,6 +61,26 @@ public enum DisplayWidth {
         return prefix(s, fitting: columns - 1) + "…"
     }
 
+    /// Where a text too long for its place loses characters.
+    public enum Cut: Sendable { case end, middle }
+
+    /// `s` in at most `columns`, an ellipsis where characters were left out: at the end (a label), or in
+    /// the middle (a path: its start and its end, the file's name, both stay).
+    public static func shorten(_ s: some StringProtocol, to columns: Int, at cut: Cut) -> String {
+        guard columns > 1, of(s) > columns else { return truncate(s, to: columns) }
+        // A word cut short keeps the ellipsis next to it, not after a space.
+        guard cut == .middle else { return String(prefix(s, fitting: columns - 1).reversed().drop { $0 == " " }.reversed()) + "…" }
+        let tail = (columns - 1) / 2
+        var end = ""
+        var used = 0
+        for c in s.reversed() {
+            if used + of(c) > tail { break }
+            used += of(c)
+            end.insert(c, at: end.startIndex)
+        }
+        return prefix(s, fitting: columns - 1 - used) + "…" + end
+    }
+
     /// `s` padded with spaces (or cut) to exactly `columns`.
     public static func pad(_ s: some StringProtocol, to columns: Int) -> String {
         let cut = prefix(s, fitting: columns)
