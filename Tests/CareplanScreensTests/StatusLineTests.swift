@@ -25,9 +25,7 @@ final class StatusLineTests: XCTestCase {
     /// name whole (its -2 tells one press from the next), then the folder shortened in its middle.
     func testReviewSaysWhatWasSavedWithTheWholeFileName() throws {
         let h = Harness()
-        h.addPatient()
-        h.startAssessment()
-        h.type("pain"); h.press(.text("8")); h.press(.escape)
+        h.startRating("pain", 8)
         h.press(.ctrl("n"), .ctrl("n"), .ctrl("n"), .ctrl("n"))
         XCTAssertEqual(h.program.currentKind, .planReview)
         let folder = "/home/nurse/Documents/clinic/Tuesday/oncology/plans-to-send/for/the/GP/surgery"
@@ -43,9 +41,7 @@ final class StatusLineTests: XCTestCase {
     /// Issue 9 (screens): a long concern label gives way to "· saving…" / "· saved" in the notes header.
     func testNotesHeaderKeepsTheSavedStateForALongLabel() throws {
         let h = Harness()
-        h.addPatient()
-        h.startAssessment()
-        h.type("peace"); h.press(.text("5")); h.press(.escape)
+        h.startRating("peace", 5)
         h.press(.ctrl("n"), .text(" "), .ctrl("n"))
         XCTAssertEqual(h.program.currentKind, .conversationNotes)
         h.press(.tab, .down, .enter)
@@ -61,9 +57,7 @@ final class StatusLineTests: XCTestCase {
     /// says them too (at 40 columns the question itself cannot say everything).
     func testQuestionsKeepTheirAnswerKeys() throws {
         let h = Harness()
-        h.addPatient()
-        h.startAssessment()
-        h.type("pain"); h.press(.text("8")); h.press(.escape)
+        h.startRating("pain", 8)
         h.press(.ctrl("n"), .text(" "), .ctrl("n"), .ctrl("n"))
         XCTAssertEqual(h.program.currentKind, .agreedActions)
         h.press(.text("a"))
