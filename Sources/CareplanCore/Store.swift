@@ -86,6 +86,18 @@ public final class CareStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
+        var corrected: [String] = []
+        func restrict(_ file: String, report: Bool) {
+            guard let now = (try? fm.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber else { return }
+            let current = mode_t(now.uint16Value) & 0o777
+            guard current & ~0o600 != 0 else { return }
+            chmod(file, 0o600)
+            if report { corrected.append("\(file) was \(String(current, radix: 8)), now 600") }
+        }
+        // Corrected before SQLite opens them: it gives a new -wal and -shm the database file's mode whatever
+        // the umask. Only files that were there are reported: careplan's own new files are not "found open".
+        let found = ["", "-wal", "-shm"].map { path + $0 }.filter { fm.fileExists(atPath: $0) }
+        for file in found { restrict(file, report: true) }
         let previous = umask(0o077)
         defer { umask(previous) }
         do {
@@ -94,15 +106,7 @@ public final class CareStore: Sendable {
             throw StoreError.cannotOpen("\(path): \(error)")
         }
         self.path = path
-        var corrected: [String] = []
-        func restrict(_ file: String, to mode: mode_t) {
-            guard let now = (try? fm.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber else { return }
-            let current = mode_t(now.uint16Value) & 0o777
-            guard current & ~mode != 0 else { return }
-            chmod(file, mode)
-            corrected.append("\(file) was \(String(current, radix: 8)), now \(String(mode, radix: 8))")
-        }
-        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) { restrict(path + suffix, to: 0o600) }
+        for suffix in ["-wal", "-shm"] where !found.contains(path + suffix) { restrict(path + suffix, report: false) }
         correctedPermissions = corrected
         try migrate()
     }

@@ -52,7 +52,8 @@ struct ActionsScreen: Screen {
             guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
             guard actions.indices.contains(actionIndex), let id = actions[actionIndex].id else { return .stay }
             confirmDelete = id
-            s.say("Remove the action “\(actions[actionIndex].what)”? y = remove, any other key = keep", .error)
+            // A long action is shortened in the question, never its answer keys.
+            s.say("Remove the action “\(actions[actionIndex].what)”? y = remove, any other key = keep", .error, shortening: actions[actionIndex].what)
         default: break
         }
         return .stay
@@ -195,6 +196,7 @@ struct ActionsScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
+        if editing == nil, confirmDelete != nil { return [KeyHint("y", "remove"), KeyHint("any other key", "keep")] }
         if editing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("←→", "choose"), KeyHint("^S", "save"), KeyHint("Esc", "cancel")] }
         return [KeyHint("↑↓", "concern"), KeyHint("←→", "action"), KeyHint("A", "add"), KeyHint("Enter", "edit"), KeyHint("Del", "remove")]
     }

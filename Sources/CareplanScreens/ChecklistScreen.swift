@@ -160,7 +160,8 @@ struct ChecklistScreen: Screen {
         if let existing = a.concern(key) {
             if !existing.note.isEmpty || !a.actions(for: key).isEmpty {
                 confirmRemove = key
-                s.say("Un-choose “\(existing.label)”? Its notes and \(a.actions(for: key).count) action(s) go too. y = yes, any other key = keep", .error)
+                s.say("Un-choose “\(existing.label)”? Its notes and \(a.actions(for: key).count) action(s) go too. y = yes, any other key = keep", .error,
+                      shortening: existing.label)
                 return
             }
             if s.apply(.removeConcern(key: key)) { s.say("“\(existing.label)” un-chosen") }
@@ -293,6 +294,7 @@ struct ChecklistScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if adding != nil { return [KeyHint("Enter", "add"), KeyHint("Esc", "cancel")] }
+        if confirmRemove != nil { return [KeyHint("y", "un-choose"), KeyHint("any other key", "keep")] }
         if s.assessment?.isLocked == true { return [KeyHint("↑↓", "move"), KeyHint("a-z", "filter"), KeyHint("Esc", "back")] }
         return [KeyHint("↑↓", "move"), KeyHint("Space", "choose"), KeyHint("0-9 +-", "rate"), KeyHint("a-z", "filter")]
     }

@@ -152,14 +152,16 @@ struct NotesScreen: Screen {
                            x: listArea.x + 1, y: y + 1, width: listArea.width - 1, maxY: listArea.bottom, style: Style(.dim))
         }
         for row in area.y..<area.bottom { g.put("│", x: listArea.right, y: row, style: Style(.dim)) }
-        let title: String
+        let name: String, score: String
         switch item {
-        case .whatMatters: title = "What matters to me"
+        case .whatMatters: name = "What matters to me"; score = ""
         case .concern(let key, let label):
-            title = label + (s.assessment?.concern(key)?.score.map { " (scored \($0))" } ?? "")
+            name = label; score = s.assessment?.concern(key)?.score.map { " (scored \($0))" } ?? ""
         }
         let state = dirtySince != nil ? " · saving…" : !editingNote ? "" : s.waitingCount > 0 ? " · not saved yet" : " · saved"
-        g.put(DisplayWidth.truncate(title + state, to: box.width), x: box.x, y: area.y, style: Style(.heading, bold: true))
+        // Whether the note is saved matters more than the whole of a long label: the label gives way.
+        let title = TextWrap.fit(name + score + state, width: box.width, shortening: name)[0]
+        g.put(title, x: box.x, y: area.y, style: Style(.heading, bold: true))
         editor.render(into: &g, x: box.x, y: box.y, width: box.width, height: box.height, focused: editingNote)
         if !editingNote { g.cursor = nil }
     }

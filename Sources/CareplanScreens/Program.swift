@@ -338,9 +338,14 @@ public final class Program {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
             g.put(DisplayWidth.truncate(" " + notice, to: size.width), x: 0, y: size.height - 2, style: Style(.error, bold: true))
         } else if let m = session.message {
+            // A long message takes the row above too (until the next key) rather than lose its end.
             let role: Role = m.kind == .error ? .error : m.kind == .success ? .success : .normal
-            g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
-            g.put(DisplayWidth.fitShorteningQuote(" " + m.text, to: size.width), x: 0, y: size.height - 2, style: Style(role))
+            let rows = m.rows(width: size.width)
+            for (i, row) in rows.enumerated() {
+                let y = size.height - 1 - rows.count + i
+                g.fill(x: 0, y: y, width: size.width, style: .normal)
+                g.put(row, x: 0, y: y, style: Style(role))
+            }
         }
         if let left = idleWarning {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))
@@ -348,7 +353,9 @@ public final class Program {
             g.put(DisplayWidth.truncate(" Are you still there? This screen clears in \(left) s. Press any key to carry on.", to: size.width),
                   x: 0, y: size.height - 2, style: Style(.warning, bold: true))
         }
-        renderKeys(&g, screen.keys(session), y: size.height - 1)
+        // A question's answer keys stay in view whatever its text loses to the width.
+        let answers = [KeyHint("y", leaving == .quit ? "quit" : "leave"), KeyHint("any other key", "stay")]
+        renderKeys(&g, leaving != nil ? answers : screen.keys(session), y: size.height - 1)
         if let scroll = helpScroll { renderHelp(&g, scroll: scroll) }
         return g
     }
@@ -375,7 +382,7 @@ public final class Program {
     func renderKeys(_ g: inout Grid, _ hints: [KeyHint], y: Int) {
         g.fill(x: 0, y: y, width: size.width, style: Style(.help))
         var all = hints
-        if let flow = flowScreen, flow.step, !screen.inSubForm {
+        if let flow = flowScreen, flow.step, !screen.inSubForm, leaving == nil {
             if flow.next != nil { all.append(KeyHint("^N", "next")) }
             if flow.back != nil { all.append(KeyHint("^P", "back")) }
         }

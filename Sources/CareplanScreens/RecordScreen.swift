@@ -190,6 +190,9 @@ struct StartScreen: Screen {
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
         if key == .escape { return .back }
+        // Every field has a sensible value from the start, so Enter starts from any of them (as the key help says);
+        // a date that is wrong is marked and said.
+        if key == .enter { return start(s) }
         switch form.handle(key) {
         case .left(let i) where form.fields[i].id == "date": _ = checkDate(s)
         case .submit: return start(s)

@@ -47,7 +47,7 @@ struct ReviewScreen: Screen {
                 confirmingNoActions = true
                 let names = withoutAction.map { "“\($0)”" }.joined(separator: ", ")
                 let what = withoutAction.count == 1 ? names : "\(withoutAction.count) discussed concerns (\(names))"
-                s.say("Agree with no action for \(what)? y = yes, any other key = no", .error)
+                s.say("Agree with no action for \(what)? y = yes, any other key = no", .error, shortening: names, at: .middle)
                 return .stay
             }
             openAgreeForm(a, s)

@@ -11,10 +11,23 @@ public struct StatusMessage: Equatable, Sendable {
     public var text: String
     public var kind: Kind
     public var about: Subject?
-    public init(_ text: String, _ kind: Kind = .info, about: Subject? = nil) {
+    /// The part of `text` that may be shortened to fit (a quoted label, a folder), and where; the rest is
+    /// always shown whole. Unnamed, it is the first “quoted” part (a concern's label), cut in its middle.
+    public var shortening: String?
+    public var cut: DisplayWidth.Cut
+    public init(_ text: String, _ kind: Kind = .info, about: Subject? = nil, shortening: String? = nil, at cut: DisplayWidth.Cut = .end) {
         self.text = text
         self.kind = kind
         self.about = about
+        self.shortening = shortening
+        self.cut = cut
+    }
+
+    /// The rows the message takes at a width: two at most, so the screen keeps its last rows.
+    public func rows(width: Int) -> [String] {
+        let quoted = text.firstRange(of: "“").flatMap { open in text[open.upperBound...].firstRange(of: "”").map { String(text[open.upperBound..<$0.lowerBound]) } }
+        let (part, where_) = shortening.map { ($0, cut) } ?? (quoted, .middle)
+        return TextWrap.fit(text, width: width - 1, lines: 2, shortening: part, at: where_).map { " " + $0 }
     }
 }
 
@@ -54,7 +67,9 @@ public final class Session {
     public var today: LocalDate { LocalDate(now) }
 
     /// A message said while a key is handled is about the change that key made, if any.
-    public func say(_ text: String, _ kind: StatusMessage.Kind = .info) { message = StatusMessage(text, kind, about: lastChange) }
+    public func say(_ text: String, _ kind: StatusMessage.Kind = .info, shortening part: String? = nil, at cut: DisplayWidth.Cut = .end) {
+        message = StatusMessage(text, kind, about: lastChange, shortening: part, at: cut)
+    }
 
     /// The change the current key made or had refused; the program forgets it when the next key comes.
     public var lastChange: StatusMessage.Subject?
@@ -333,5 +348,28 @@ public final class Session {
     public func serviceName(_ id: String?) -> String? {
         guard let id else { return nil }
         return services.service(id)?.name ?? id
+    }
+}
+
+/// What the review's P, T, F and L say: the outcome first and short, then the file's name (which tells one
+/// press from the next), then its folder, which gives way in its middle when the path is long.
+extension Session {
+    /// "Saved PDF, DRAFT v1: care-plan-….pdf in /home/nurse" (`outcome` before it, e.g. "Printed.").
+    public func sayWritten(_ format: String, of a: Assessment, to path: String, after outcome: String = "") {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let plan: String
+        switch a.status {
+        case .agreed: plan = "agreed plan v\(a.version)"
+        case .inProgress: plan = "DRAFT v\(a.version), not yet agreed"
+        case .superseded: plan = "v\(a.version), since replaced"
+        case .discarded: plan = "v\(a.version), DISCARDED"
+        }
+        say(outcome + "Saved \(format), \(plan): \(url.lastPathComponent) in \(folder)", .success, shortening: folder, at: .middle)
+    }
+
+    /// L where nothing can print: said before anything is written, so each press does not leave another file.
+    public func sayNoPrinting() {
+        say("Not printed: no printer on this computer (CUPS lp not installed). Nothing was saved: P saves a PDF to print elsewhere.", .error)
     }
 }

@@ -86,6 +86,30 @@ public enum TextWrap {
     }
 }
 
+extension TextWrap {
+    /// `text` wrapped into at most `lines` rows of `width`. When it does not fit, only `part` of it (a quoted
+    /// label, a folder) is shortened, so what must be read whole (what happened, the answer keys) stays
+    /// whole; only if that is not enough is the last row cut.
+    public static func fit(_ text: String, width: Int, lines: Int = 1, shortening part: String? = nil,
+                           at cut: DisplayWidth.Cut = .end) -> [String] {
+        let rows = max(1, lines)
+        var wrapped = wrap(text, width: width)
+        if wrapped.count > rows, let part, !part.isEmpty, let range = text.firstRange(of: part) {
+            var keep = DisplayWidth.of(part) - 1
+            repeat {
+                var shorter = text
+                shorter.replaceSubrange(range, with: DisplayWidth.shorten(part, to: keep, at: cut))
+                wrapped = wrap(shorter, width: width)
+                keep -= 1
+            } while wrapped.count > rows && keep >= 1
+        }
+        guard wrapped.count > rows else { return wrapped }
+        var kept = Array(wrapped.prefix(rows))
+        kept[rows - 1] = DisplayWidth.truncate(kept[rows - 1] + " …", to: width)
+        return kept
+    }
+}
+
 /// Which rows of a long list to show so that the selected row stays visible, scrolling as little as possible.
 public struct ScrollWindow {
     /// The index of the first visible row: `previousFirst` if the selection is still in view, else the

@@ -61,23 +61,24 @@ public enum DisplayWidth {
         return prefix(s, fitting: columns - 1) + "…"
     }
 
-    /// `s` fitted to `columns` by cutting the middle of its first “quoted” part (a long concern's label), so
-    /// the words around it stay whole: which value was not saved, and the one now stored, said last. Cut at
-    /// the end as `truncate` only when that is not enough.
-    public static func fitShorteningQuote(_ s: String, to columns: Int) -> String {
-        guard of(s) > columns, let open = s.firstIndex(of: "“"), let close = s[open...].firstIndex(of: "”") else { return truncate(s, to: columns) }
-        let quoted = s[s.index(after: open)..<close]
-        let room = columns - (of(s) - of(quoted))
-        guard room >= 5 else { return truncate(s, to: columns) }
-        return s[...open] + cutMiddle(quoted, to: room) + s[close...]
-    }
+    /// Where a text too long for its place loses characters.
+    public enum Cut: Sendable { case end, middle }
 
-    /// `s` in `columns`: its start and its end, with an ellipsis between where the middle was cut.
-    public static func cutMiddle(_ s: some StringProtocol, to columns: Int) -> String {
-        guard of(s) > columns else { return String(s) }
-        let head = prefix(s, fitting: columns / 2)
-        let tail = String(prefix(String(s.reversed()), fitting: columns - 1 - of(head)).reversed())
-        return head + "…" + tail
+    /// `s` in at most `columns`, an ellipsis where characters were left out: at the end (a label), or in
+    /// the middle (a path: its start and its end, the file's name, both stay).
+    public static func shorten(_ s: some StringProtocol, to columns: Int, at cut: Cut) -> String {
+        guard columns > 1, of(s) > columns else { return truncate(s, to: columns) }
+        // A word cut short keeps the ellipsis next to it, not after a space.
+        guard cut == .middle else { return String(prefix(s, fitting: columns - 1).reversed().drop { $0 == " " }.reversed()) + "…" }
+        let tail = (columns - 1) / 2
+        var end = ""
+        var used = 0
+        for c in s.reversed() {
+            if used + of(c) > tail { break }
+            used += of(c)
+            end.insert(c, at: end.startIndex)
+        }
+        return prefix(s, fitting: columns - 1 - used) + "…" + end
     }
 
     /// `s` padded with spaces (or cut) to exactly `columns`.

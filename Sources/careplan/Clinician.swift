@@ -33,6 +33,8 @@ struct Clinician: ParsableCommand {
                 throw CLIError("careplan needs an interactive terminal (\(error))")
             }
             let program = Program(store: store, configuration: config, user: user, size: terminal.size, now: Date())
+            let warnings = GlobalOptions.warnings(store)
+            if !warnings.isEmpty { program.session.say(warnings.joined(separator: " "), .error) }
             // Exports from the review screen go where `careplan export` puts them by default: the current folder.
             let effects = EffectRunner { effect, session in
                 let target: String, format: ExportFormat, print: Bool
@@ -41,15 +43,20 @@ struct Clinician: ParsableCommand {
                 case .export(let id, let name):
                     target = String(id); format = ExportFormat(rawValue: name) ?? .pdf; print = false
                 case .print(let id):
+                    // Asked before writing: a PDF that cannot be printed is not what L asked for.
+                    guard Printer.lpPath() != nil else { session.sayNoPrinting(); return }
                     target = String(id); format = .pdf; print = true
                 }
                 var said: [String] = []
                 do {
-                    try runExport(target: target, format: format, paper: .a4, output: nil, print: print, store: store,
-                                  configuration: config, user: user, now: Date(), say: { said.append($0) })
-                    session.say(said.joined(separator: ". "), .success)
+                    let exported = try runExport(target: target, format: format, paper: .a4, output: nil, print: print, store: store,
+                                                 configuration: config, user: user, now: Date(), say: { said.append($0) })
+                    let name = format == .text ? "text" : format.rawValue.uppercased()
+                    session.sayWritten(name, of: exported.assessment, to: exported.url.path,
+                                       after: print ? "Sent to the default printer. " : "")
                 } catch {
-                    session.say((said + [String(describing: error)]).joined(separator: ". "), .error)
+                    // Written but refused by the printer (the error names the file kept), or nothing written.
+                    session.say((said.isEmpty ? "Not saved: " : "Not printed: ") + String(describing: error), .error)
                 }
             }
             return RunLoop(program: program, terminal: terminal, effects: effects, log: log).run()

@@ -61,9 +61,10 @@ struct Export: ParsableCommand {
 /// it (record ids only), print if asked. The review screen's keys come here too, with no output (a new file
 /// in the current folder). Throws a `CLIError` (message for the user, non-zero exit) when nothing was
 /// exported or printing failed.
+@discardableResult
 func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, output: String?, force: Bool = false,
                print sendToPrinter: Bool, store: CareStore, configuration: Configuration, user: String, now: Date,
-               say: (String) -> Void = { Swift.print($0) }) throws {
+               say: (String) -> Void = { Swift.print($0) }) throws -> Exported {
     let exported: Exported
     do {
         exported = try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, output: output, force: force,
@@ -78,7 +79,7 @@ func runExport(target: String, draft: Bool = false, format: ExportFormat, paper:
         "assessment": "\(a.id)", "version": "\(a.version)", "status": "\(a.status.rawValue)", "format": "\(format.rawValue)",
     ])
     say("Wrote \(exported.url.path): \(exported.planDescription)")
-    guard sendToPrinter else { return }
+    guard sendToPrinter else { return exported }
     switch Printer.print(exported.url) {
     case .success(let answer):
         try store.recordExport(assessmentId: a.id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
@@ -88,4 +89,5 @@ func runExport(target: String, draft: Bool = false, format: ExportFormat, paper:
     case .failure(let e):
         throw CLIError(e.description)
     }
+    return exported
 }

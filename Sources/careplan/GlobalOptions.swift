@@ -20,8 +20,10 @@ struct GlobalOptions: ParsableArguments {
     var userName: String {
         if let user, !user.trimmingSpaces().isEmpty { return TextCleaner.field(user, maxLength: Limits.personName) }
         let env = ProcessInfo.processInfo.environment
-        // An empty USER is no name: agreeing a plan is refused under "unknown" (it must say who agreed it).
-        return [env["USER"], env["LOGNAME"]].compactMap { $0 }.first { !$0.trimmingSpaces().isEmpty } ?? "unknown"
+        // Some SSH setups (root among them) set neither USER nor LOGNAME: the account's name still says who it is.
+        // With no name at all, agreeing a plan is refused under "unknown" (it must say who agreed it).
+        let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) }
+        return [env["USER"], env["LOGNAME"], account].compactMap { $0 }.first { !$0.trimmingSpaces().isEmpty } ?? "unknown"
     }
 
     /// The store, created if it does not exist yet: for the commands that write.
@@ -38,11 +40,15 @@ struct GlobalOptions: ParsableArguments {
     private func warned(_ open: () throws -> CareStore) throws -> CareStore {
         let store: CareStore
         do { store = try open() } catch { throw CLIError(String(describing: error)) }
-        for warning in store.correctedPermissions {
-            FileHandle.standardError.write(Data("Warning: patient data was readable by others: \(warning) (owner only).\n".utf8))
-        }
-        if let warning = store.folderWarning { FileHandle.standardError.write(Data("Warning: \(warning).\n".utf8)) }
+        for warning in GlobalOptions.warnings(store) { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         return store
+    }
+
+    /// What opening the store found readable by others. Printed; the application shows them on its first
+    /// screen too, as it takes over the terminal and wipes what was printed.
+    static func warnings(_ store: CareStore) -> [String] {
+        store.correctedPermissions.map { "Warning: patient data was readable by others: \($0) (owner only)." }
+            + (store.folderWarning.map { ["Warning: \($0)."] } ?? [])
     }
 
     func loadConfiguration() throws -> Configuration {

@@ -239,6 +239,25 @@ final class StorePermissionTests: XCTestCase {
         XCTAssertTrue(reopened.folderWarning?.contains("\(dir.path) can be read by others (mode 1777)") == true, "\(reopened.folderWarning ?? "none")")
     }
 
+    /// A store file readable by others (restored from a backup, say) is corrected before SQLite opens it: SQLite
+    /// gives a new -wal and -shm the database file's mode whatever the umask, and the warning then blamed
+    /// "others" for files careplan had just made itself. Only the file that was there is named.
+    func testNewWalAndShmAreOwnerOnlyAndNotReportedAsFoundOpen() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("s.sqlite").path
+        do { _ = try CareStore(path: path) }  // closed again: its -wal and -shm go with it
+        for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
+        chmod(path, 0o644)
+        let reopened = try CareStore(path: path)
+        _ = try reopened.patientCount()
+        XCTAssertEqual(reopened.correctedPermissions, ["\(path) was 644, now 600"])
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            XCTAssertEqual(mode(path + suffix), 0o600, suffix)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "the test needs a new -wal to look at")
+    }
+
     /// Missing folders above the store are careplan's to create, 0700; those that exist keep their mode.
     func testOnlyTheFoldersCareplanCreatesAreMadePrivate() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perm-\(UUID().uuidString)")

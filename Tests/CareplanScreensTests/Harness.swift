@@ -80,6 +80,13 @@ final class Harness {
         press(.ctrl("s"))
     }
 
+    /// Siân, a new assessment, and the first concern `filter` finds rated `score`: on the checklist.
+    func startRating(_ filter: String, _ score: Int) {
+        addPatient()
+        startAssessment()
+        type(filter); press(.text(String(score))); press(.escape)
+    }
+
     var assessment: Assessment? { program.session.assessment }
 
     /// A kiosk on `store` (in memory unless given) with Siân registered, a kiosk code issued for her and a

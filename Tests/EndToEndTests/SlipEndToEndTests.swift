@@ -32,7 +32,7 @@ final class SlipEndToEndTests: EndToEndCase {
         try t.waitFor("is still in progress. Start another as well?")
         try t.type("y")
         try t.waitFor(" careplan · New assessment")
-        try t.keys("Enter", "Enter", "Enter")
+        try t.keys("Enter")
         try t.waitFor(" Assessment started")
         try t.keys("Escape")
         try t.waitFor(" careplan · Patient record")
