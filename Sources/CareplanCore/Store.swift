@@ -45,6 +45,16 @@ public final class CareStore: Sendable {
     /// Tests only (internal): when set, every write fails as SQLite's do on a full disk or a read-only file
     /// system, so the screens can be driven through it without mounting file systems (end-to-end tests do).
     let writeFault = Mutex<ResultCode?>(nil)
+    /// The audit key and the anchor of the trail's head, outside the store.
+    let auditKeeper: AuditKeeper
+    /// Why the store must not be written (a corrupted page), once SQLite has said so: at opening or later.
+    let damageFound = Mutex<String?>(nil)
+    /// Guarding triggers found missing and restored on opening: `audit --verify` reports them.
+    let restoredAuditGuards = Mutex<[String]>([])
+    let notes = Mutex<[String]>([])
+    /// What opening found that the user must hear about (the audit trail's guards restored, the trail keyed
+    /// from now on, a damaged store), each a sentence without its full stop.
+    public var openingNotes: [String] { notes.withLock { $0 } }
 
     /// The default place: `$XDG_DATA_HOME/careplan/careplan.sqlite`, else `~/.local/share/careplan/careplan.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -55,7 +65,8 @@ public final class CareStore: Sendable {
     }
 
     /// Opens (creating if need be) the store at `path`: folder 0700, files 0600, schema migrated.
-    public init(path: String) throws {
+    /// `auditKey` is the key file's path (default: `AuditKeeper.defaultKeyPath()`).
+    public init(path: String, auditKey: String? = nil) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
@@ -79,7 +90,9 @@ public final class CareStore: Sendable {
         // WAL is set here rather than with GRDB's `journalMode = .wal`, which also lowers synchronous to
         // NORMAL (a power cut could then lose the last answers); we need FULL.
         let wal = !FileSystemCheck.isNetworkFileSystem(folder)
+        let keeper = AuditKeeper(keyPath: auditKey ?? AuditKeeper.defaultKeyPath(), storePath: path)
         config.prepareDatabase { db in
+            db.add(function: keeper.macFunction)
             if wal { try CareStore.useWAL(db) }
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -92,6 +105,7 @@ public final class CareStore: Sendable {
             throw StoreError.cannotOpen("\(path): \(error)")
         }
         self.path = path
+        auditKeeper = keeper
         var corrected: [String] = []
         func restrict(_ file: String, to mode: mode_t) {
             guard let now = (try? fm.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber else { return }
@@ -103,7 +117,12 @@ public final class CareStore: Sendable {
         restrict(folder, to: 0o700)
         for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) { restrict(path + suffix, to: 0o600) }
         correctedPermissions = corrected
+        try refuseNewerSchema()
         try migrate()
+        try checkForDamage()
+        notes.withLock { $0 += (damage.map { [$0] } ?? []) }
+        let audit = try openAuditTrail()
+        notes.withLock { $0 += audit }
     }
 
     /// WAL stays set in the file once set. Setting it needs the file to itself, and SQLite answers BUSY at
@@ -123,11 +142,17 @@ public final class CareStore: Sendable {
     /// A store in memory, for tests of screens and exports.
     public init() throws {
         var config = GRDB.Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        let keeper = AuditKeeper()
+        config.prepareDatabase { db in
+            db.add(function: keeper.macFunction)
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
         db = try DatabaseQueue(configuration: config)
         path = nil
+        auditKeeper = keeper
         correctedPermissions = []
         try migrate()
+        _ = try openAuditTrail()
     }
 
     // MARK: - Schema
@@ -243,6 +268,7 @@ public final class CareStore: Sendable {
                 """)
         }
         registerAuditMigration(&m)
+        registerKeyedAuditMigration(&m)
         return m
     }
 
@@ -276,6 +302,7 @@ public final class CareStore: Sendable {
     /// never both read a revision and then both write (WAL would refuse the second with BUSY_SNAPSHOT).
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         if let fault = writeFault.withLock({ $0 }) { throw StoreError.cannotWrite(Self.explain(DatabaseError(resultCode: fault))) }
+        if let damage { throw StoreError.cannotWrite(damage) }
         do {
             return try db.writeWithoutTransaction { db in
                 var result: T?
@@ -283,11 +310,13 @@ public final class CareStore: Sendable {
                     result = try body(db)
                     return .commit
                 }
+                anchorAuditHead(db)
                 return result!
             }
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
+            noteDamage(e)
             throw StoreError.cannotWrite(Self.explain(e))
         }
     }
@@ -299,6 +328,7 @@ public final class CareStore: Sendable {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return "the store is busy on another terminal"
         case .SQLITE_IOERR: return "the disk reported an error"
         case .SQLITE_CANTOPEN: return "the store file cannot be opened"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return damagedStore
         default: return "database error \(e.resultCode.rawValue)"
         }
     }
@@ -306,7 +336,7 @@ public final class CareStore: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try db.read(body) }
         catch let e as StoreError { throw e }
-        catch let e as DatabaseError { throw StoreError.cannotOpen(Self.explain(e)) }
+        catch let e as DatabaseError { noteDamage(e); throw StoreError.cannotOpen(Self.explain(e)) }
     }
 
     // MARK: - Patients
@@ -615,9 +645,9 @@ public final class CareStore: Sendable {
         return try assessment(id: newId)!
     }
 
-    /// SQLite's own check of the file, for tests and `careplan check`.
+    /// SQLite's own full check of the file (`ok`, or one line per problem), for tests and `careplan check --store`.
     public func integrityCheck() throws -> String {
-        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
 
     /// Runs several writes in one transaction (the seeder's bulk insert).

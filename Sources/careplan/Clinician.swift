@@ -20,6 +20,8 @@ struct Clinician: ParsableCommand {
         let log = Logger(label: "careplan.app")
         let config = try options.loadConfiguration()
         let store = try options.openStore()
+        // A damaged store would take answers it cannot keep: nobody starts typing into it (the note above says why).
+        if store.damage != nil { throw CLIError("careplan does not start on a damaged store") }
         log.info("started", metadata: ["version": "\(Careplan.version)"])
         let user = options.userName
         let monochrome = noColor

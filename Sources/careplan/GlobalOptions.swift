@@ -29,6 +29,7 @@ struct GlobalOptions: ParsableArguments {
         for warning in store.correctedPermissions {
             FileHandle.standardError.write(Data("Warning: patient data was readable by others: \(warning) (owner only).\n".utf8))
         }
+        for note in store.openingNotes { FileHandle.standardError.write(Data("Note: \(note).\n".utf8)) }
         return store
     }
 

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+
+/// Stores that careplan must not write: damaged ones, and ones written by a newer careplan.
+extension CareStore {
+    static let damagedStore = "the store is damaged (SQLite found a corrupted page), so careplan writes nothing more to it. "
+        + "Run `careplan check --store PATH` for the details, keep a copy of the store, then restore it from its last backup or ask IT"
+
+    /// Why the store must not be written, if it is damaged.
+    public var damage: String? { damageFound.withLock { $0 } }
+
+    /// Every SQLITE_CORRUPT or SQLITE_NOTADB answer marks the store damaged for the rest of this process.
+    func noteDamage(_ e: DatabaseError) {
+        guard e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB else { return }
+        damageFound.withLock { $0 = $0 ?? Self.damagedStore.replacingOccurrences(of: "PATH", with: path ?? "PATH") }
+    }
+
+    /// SQLite's quick check at opening: it reads every page, which at 100,000 patients fits the start-up budget
+    /// (see the README), and finds most damage before anyone types into a store that cannot keep it.
+    func checkForDamage() throws {
+        do {
+            let answer = try db.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            if answer != ["ok"] { damageFound.withLock { $0 = Self.damagedStore.replacingOccurrences(of: "PATH", with: path ?? "PATH") } }
+        } catch let e as DatabaseError {
+            noteDamage(e)
+            if damage == nil { throw StoreError.cannotOpen(Self.explain(e)) }
+        }
+    }
+
+    /// A store migrated by a newer careplan has tables or meanings this one does not know: writing to it
+    /// could break it for the version that made it. Refused, naming both.
+    func refuseNewerSchema() throws {
+        let applied: [String]
+        do {
+            applied = try db.read { db in
+                try db.tableExists("grdb_migrations") ? String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") : []
+            }
+        } catch let e as DatabaseError {
+            noteDamage(e)
+            throw StoreError.cannotOpen("\(path ?? "the store"): " + Self.explain(e))
+        }
+        let known = Self.migrationNames
+        let unknown = applied.filter { !known.contains($0) }
+        guard !unknown.isEmpty else { return }
+        throw StoreError.cannotOpen("\(path ?? "the store") was written by a newer careplan: its schema has "
+                                    + unknown.map { "“\($0)”" }.joined(separator: ", ")
+                                    + ", which this careplan does not know (the newest it knows is “\(known.last!)”). "
+                                    + "Use the newer careplan with it; this one has changed nothing")
+    }
+}
