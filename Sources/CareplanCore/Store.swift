@@ -65,8 +65,9 @@ public final class CareStore: Sendable {
     }
 
     /// Opens (creating if need be) the store at `path`: folder 0700, files 0600, schema migrated.
-    /// `auditKey` is the key file's path (default: `AuditKeeper.defaultKeyPath()`).
-    public init(path: String, auditKey: String? = nil) throws {
+    /// `auditKey` is the key file's path (default: `AuditKeeper.defaultKeyPath()`). `checkInBackground` runs
+    /// SQLite's quick check of every page beside start-up instead of before it (for the interactive programs).
+    public init(path: String, auditKey: String? = nil, checkInBackground: Bool = false) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
@@ -119,8 +120,12 @@ public final class CareStore: Sendable {
         correctedPermissions = corrected
         try refuseNewerSchema()
         try migrate()
-        try checkForDamage()
-        notes.withLock { $0 += (damage.map { [$0] } ?? []) }
+        if checkInBackground {
+            Thread.detachNewThread { [self] in try? checkForDamage() }
+        } else {
+            try checkForDamage()
+            notes.withLock { $0 += (damage.map { [$0] } ?? []) }
+        }
         let audit = try openAuditTrail()
         notes.withLock { $0 += audit }
     }

@@ -19,8 +19,9 @@ struct Clinician: ParsableCommand {
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.app")
         let config = try options.loadConfiguration()
-        let store = try options.openStore()
-        // A damaged store would take answers it cannot keep: nobody starts typing into it (the note above says why).
+        let store = try options.openStore(interactive: true)
+        // A damaged store takes no answers: found now, it does not start; found by the quick check beside
+        // start-up, every save is refused with the reason, and what was typed stays on screen.
         if store.damage != nil { throw CLIError("careplan does not start on a damaged store") }
         log.info("started", metadata: ["version": "\(Careplan.version)"])
         let user = options.userName

@@ -23,9 +23,10 @@ struct GlobalOptions: ParsableArguments {
         return env["USER"] ?? env["LOGNAME"] ?? "unknown"
     }
 
-    func openStore() throws -> CareStore {
+    /// `interactive`: the application and the kiosk, whose start-up the full quick check of the store would slow.
+    func openStore(interactive: Bool = false) throws -> CareStore {
         let store: CareStore
-        do { store = try CareStore(path: storePath) } catch { throw CLIError(String(describing: error)) }
+        do { store = try CareStore(path: storePath, checkInBackground: interactive) } catch { throw CLIError(String(describing: error)) }
         for warning in store.correctedPermissions {
             FileHandle.standardError.write(Data("Warning: patient data was readable by others: \(warning) (owner only).\n".utf8))
         }

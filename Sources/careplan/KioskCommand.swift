@@ -34,9 +34,10 @@ struct Kiosk: ParsableCommand {
     }
 
     func run() throws {
-        let store = try options.openStore()
+        let store = try options.openStore(interactive: !setPin)
         if setPin { return try setStaffPIN(store) }
-        // A damaged store would take answers it cannot keep: nobody starts typing into it (the note above says why).
+        // A damaged store takes no answers: found now, it does not start; found by the quick check beside
+        // start-up, every save is refused with the reason, and what was typed stays on screen.
         if store.damage != nil { throw CLIError("careplan does not start on a damaged store") }
 
         FileLogHandler.bootstrap(storePath: options.storePath)

@@ -47,6 +47,7 @@ final class AuditTrailTests: EndToEndCase {
         // possible without the key (plain SHA-256, as careplan 0.1 chained them), the triggers put back.
         var statements = Self.dropGuards + " UPDATE audit_log SET user = 'Somebody Else' WHERE id = 3;"
         let rows = try sql("SELECT * FROM audit_log ORDER BY id")
+        guard rows.count == 4 else { return XCTFail("\(rows.count) entries, not 4") }
         var previous = rows[1]["hash"]!
         for r in rows.dropFirst(2) {
             let user = r["id"] == "3" ? "Somebody Else" : r["user"]!
