@@ -136,11 +136,13 @@ extension CareStore {
         }
     }
 
-    /// The guarding triggers that are missing or not as careplan wrote them.
+    /// The guarding triggers that are missing or not as careplan wrote them, and any other trigger on the trail
+    /// (one added behind careplan's back could change what is appended).
     func missingAuditGuards(_ db: Database) throws -> [String] {
         let present = Dictionary(try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
             .map { ($0["name"] as String, Self.squeezed($0["sql"] as String? ?? "")) }, uniquingKeysWith: { a, _ in a })
-        return Self.auditGuards.filter { present[$0.key] != Self.squeezed($0.value) }.map(\.key).sorted()
+        let changed = Self.auditGuards.filter { present[$0.key] != Self.squeezed($0.value) }.map(\.key)
+        return (changed + present.keys.filter { Self.auditGuards[$0] == nil }).sorted()
     }
 
     static func squeezed(_ sql: String) -> String { sql.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
@@ -159,8 +161,9 @@ extension CareStore {
             try write { db in
                 for name in missing {
                     try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)")
-                    try db.execute(sql: Self.auditGuards[name]!)
+                    if let sql = Self.auditGuards[name] { try db.execute(sql: sql) }
                 }
+                try Self.audit(db, user: "careplan", action: "restored the audit trail's guards", detail: missing.joined(separator: ", "), at: Date())
             }
             notes.append("the audit trail's guards (\(missing.joined(separator: ", "))) were missing or changed, so the store was changed "
                          + "outside careplan; they are restored. Run `careplan audit --verify`")
@@ -180,8 +183,12 @@ extension CareStore {
             }
         } else if let last = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").map(Self.auditEntry) }),
                   last.id >= marker!, try auditKeeper.mac(Data(Self.text(of: last).utf8)) != last.hash {
-            notes.append("the newest audit entry does not match the audit key \(auditKeeper.keyPath ?? ""): the key is not this store's, "
-                         + "or the trail was changed. Run `careplan audit --verify`")
+            // Entries keyed with another key would break the chain for good: nothing is written until it is sorted out.
+            let why = "the newest audit entry does not match the audit key \(auditKeeper.keyPath ?? ""), so careplan writes nothing to this "
+                + "store: put this store's key there (or set CAREPLAN_AUDIT_KEY to it); if it is the right key, the trail was changed: "
+                + "run `careplan audit --verify`"
+            wrongKey.withLock { $0 = why }
+            notes.append(why)
         }
         return notes
     }
@@ -196,7 +203,9 @@ extension CareStore {
         guard auditKeeper.appended.withLock({ let was = $0; $0 = false; return was }) else { return }
         guard let row = try? Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") else { return }
         // A failure leaves the anchor behind, which verify tolerates; the entry itself is committed.
-        try? auditKeeper.advanceAnchor(to: row["id"], mac: row["hash"])
+        try? auditKeeper.advanceAnchor(to: row["id"], mac: row["hash"]) { entry in
+            try? String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [entry])
+        }
     }
 
     /// Checks everything that can show the trail was changed: the guarding triggers, the numbering (entries

@@ -117,7 +117,9 @@ public final class AuditKeeper: Sendable {
 
     /// Moves the anchor on to `entry`, never back: processes appending at once may arrive here in any
     /// order, so under a lock the anchor is replaced only by a newer entry, atomically (temp, fsync, rename).
-    func advanceAnchor(to entry: Int64, mac: String) throws {
+    /// Nor past evidence: when the anchored entry is no longer in the trail as anchored (`macOf` gives an
+    /// entry's MAC), the trail was cut or rewritten, and moving on would hide it once new entries pass it.
+    func advanceAnchor(to entry: Int64, mac: String, macOf: (Int64) -> String?) throws {
         guard let anchorPath else { return }
         let previous = umask(0o077)
         defer { umask(previous) }
@@ -125,7 +127,7 @@ public final class AuditKeeper: Sendable {
         guard lock >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(lock) }
         flock(lock, LOCK_EX)
-        if let current = try? readAnchor(), current.entry >= entry { return }
+        if let current = try? readAnchor(), current.entry >= entry || macOf(current.entry) != current.mac { return }
         let temp = anchorPath + ".new-\(getpid())"
         try Durable.write(Data(try sealed(entry, mac).utf8), to: temp)
         guard rename(temp, anchorPath) == 0 else { unlink(temp); throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }

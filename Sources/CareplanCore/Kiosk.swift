@@ -53,7 +53,7 @@ extension CareStore {
     static let longestWait: TimeInterval = 15 * 60
 
     /// Keyed with the audit key, kept outside the store: a copy of the store alone cannot try the million codes.
-    func hash(code: String) throws -> String {
+    func codeHash(_ code: String) throws -> String {
         try auditKeeper.mac(Data("kiosk code \(code)".utf8))
     }
 
@@ -71,7 +71,7 @@ extension CareStore {
             // Unique among codes not yet used or expired, so a typed code names exactly one assessment.
             for _ in 0..<50 {
                 let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
-                let hash = try self.hash(code: code)
+                let hash = try codeHash(code)
                 try db.execute(sql: "DELETE FROM kiosk_code WHERE code_hash = ? AND (used_at IS NOT NULL OR expires_at <= ?)", arguments: [hash, now])
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM kiosk_code WHERE code_hash = ?", arguments: [hash]) != nil { continue }
                 let expires = now.addingTimeInterval(validFor)
@@ -117,13 +117,13 @@ extension CareStore {
                 SELECT k.assessment_id, p.date_of_birth FROM kiosk_code k
                 JOIN assessment a ON a.id = k.assessment_id JOIN patient p ON p.id = a.patient_id
                 WHERE k.code_hash = ? AND k.used_at IS NULL AND k.expires_at > ? AND a.status = ?
-                """, arguments: [try hash(code: code), now, AssessmentStatus.inProgress.rawValue])
+                """, arguments: [try codeHash(code), now, AssessmentStatus.inProgress.rawValue])
             guard code.count == 6, let row, (row["date_of_birth"] as String) == dateOfBirth.iso else {
                 try Self.recordFailure(db, .kioskCode, now)
                 try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "code or date of birth not accepted", at: now)
                 return .failure(.notAccepted)
             }
-            try db.execute(sql: "UPDATE kiosk_code SET used_at = ? WHERE code_hash = ?", arguments: [now, try hash(code: code)])
+            try db.execute(sql: "UPDATE kiosk_code SET used_at = ? WHERE code_hash = ?", arguments: [now, try codeHash(code)])
             try Self.audit(db, user: "kiosk", action: "opened with kiosk code", assessmentId: row["assessment_id"], at: now)
             return .success(row["assessment_id"])
         }

@@ -51,6 +51,8 @@ public final class CareStore: Sendable {
     let damageFound = Mutex<String?>(nil)
     /// Guarding triggers found missing and restored on opening: `audit --verify` reports them.
     let restoredAuditGuards = Mutex<[String]>([])
+    /// Why entries must not be appended with the key at hand: the trail's newest entry was not made with it.
+    let wrongKey = Mutex<String?>(nil)
     let notes = Mutex<[String]>([])
     /// What opening found that the user must hear about (the audit trail's guards restored, the trail keyed
     /// from now on, a damaged store), each a sentence without its full stop.
@@ -307,7 +309,7 @@ public final class CareStore: Sendable {
     /// never both read a revision and then both write (WAL would refuse the second with BUSY_SNAPSHOT).
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         if let fault = writeFault.withLock({ $0 }) { throw StoreError.cannotWrite(Self.explain(DatabaseError(resultCode: fault))) }
-        if let damage { throw StoreError.cannotWrite(damage) }
+        if let refused = damage ?? wrongKey.withLock({ $0 }) { throw StoreError.cannotWrite(refused) }
         do {
             return try db.writeWithoutTransaction { db in
                 var result: T?

@@ -132,6 +132,11 @@ final class AuditTests: XCTestCase {
         }
         XCTAssertEqual(try store.verifyAuditTrail(), .broken(atEntry: 4, reason: "it was removed: the anchor outside the store says the trail reached entry 5, and it stops at 3"))
 
+        // Nor does use cover it up: the anchor does not move on past the gap once new entries reach entry 5 and beyond.
+        for _ in 0..<4 { try store.recordView(user: "Nurse B", patientId: 1, now: now) }
+        guard case .broken(5, let why)? = try? store.verifyAuditTrail() else { return XCTFail("truncation hidden by later entries") }
+        XCTAssertEqual(why, "it is not the entry anchored outside the store: the trail was rewritten")
+
         // Removing the anchor as well is no way out: a store without one is not called intact.
         try FileManager.default.removeItem(atPath: store.auditKeeper.anchorPath!)
         guard case .broken(nil, let why)? = try? store.verifyAuditTrail() else { return XCTFail("no anchor passed") }
@@ -143,11 +148,11 @@ final class AuditTests: XCTestCase {
         try addPatients(store, 3)
         let trail = try store.auditTrail()
         // A process that appended entry 2 writes its anchor after another has anchored entry 4: it must not go back.
-        try store.auditKeeper.advanceAnchor(to: 2, mac: trail[1].hash)
+        try store.auditKeeper.advanceAnchor(to: 2, mac: trail[1].hash) { trail[Int($0) - 1].hash }
         XCTAssertEqual(try store.auditKeeper.readAnchor()?.entry, 4)
         // An anchor that lags (a crash between commit and anchor) is no alarm either.
         try FileManager.default.removeItem(atPath: store.auditKeeper.anchorPath!)
-        try store.auditKeeper.advanceAnchor(to: 2, mac: trail[1].hash)
+        try store.auditKeeper.advanceAnchor(to: 2, mac: trail[1].hash) { trail[Int($0) - 1].hash }
         XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: 4))
     }
 
@@ -181,6 +186,13 @@ final class AuditTests: XCTestCase {
         XCTAssertThrowsError(try CareStore(path: store.path!, auditKey: dir.appendingPathComponent("elsewhere/audit.key").path)) { e in
             XCTAssertTrue("\(e)".contains("is kept with a key that is not at"), "\(e)")
         }
+        // Another key in its place (a copy with someone else's key): nothing is appended with it, and verify says why.
+        try String(repeating: "ab", count: 32).write(toFile: key, atomically: true, encoding: .utf8)
+        let other = try storeOnDisk(dir)
+        XCTAssertTrue(other.openingNotes.contains { $0.hasPrefix("the newest audit entry does not match the audit key") }, "\(other.openingNotes)")
+        XCTAssertThrowsError(try other.recordView(user: "n", patientId: 1)) { XCTAssertTrue("\($0)".contains("writes nothing to this store"), "\($0)") }
+        guard case .broken(1, _)? = try? other.verifyAuditTrail() else { return XCTFail("verified with the wrong key") }
+
         XCTAssertEqual(AuditKeeper.defaultKeyPath(environment: ["HOME": "/home/n"]), "/home/n/.config/careplan/audit.key")
         XCTAssertEqual(AuditKeeper.defaultKeyPath(environment: ["HOME": "/home/n", "XDG_CONFIG_HOME": "/cfg"]), "/cfg/careplan/audit.key")
         XCTAssertEqual(AuditKeeper.defaultKeyPath(environment: ["HOME": "/home/n", "CAREPLAN_AUDIT_KEY": "/k/a.key"]), "/k/a.key")
@@ -196,6 +208,7 @@ final class AuditTests: XCTestCase {
         let reopened = try storeOnDisk(dir)
         XCTAssertTrue(reopened.openingNotes.contains { $0.contains("guards (audit_log_no_delete) were missing") }, "\(reopened.openingNotes)")
         XCTAssertThrowsError(try reopened.db.write { db in try db.execute(sql: "DELETE FROM audit_log") }, "restored")
+        XCTAssertEqual(try reopened.auditTrail().last.map { "\($0.action): \($0.detail)" }, "restored the audit trail's guards: audit_log_no_delete")
         guard case .broken(nil, let why)? = try? reopened.verifyAuditTrail() else { return XCTFail("removed guards passed") }
         XCTAssertTrue(why.contains("audit_log_no_delete"), why)
     }
