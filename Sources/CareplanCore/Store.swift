@@ -120,12 +120,11 @@ public final class CareStore: Sendable {
         restrict(folder, to: 0o700)
         for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) { restrict(path + suffix, to: 0o600) }
         correctedPermissions = corrected
-        try refuseNewerSchema()
         try migrate()
         if checkInBackground {
-            Thread.detachNewThread { [self] in try? checkForDamage() }
+            Thread.detachNewThread { [self] in checkForDamage(inBackground: true) }
         } else {
-            try checkForDamage()
+            checkForDamage(inBackground: false)
             notes.withLock { $0 += (damage.map { [$0] } ?? []) }
         }
         let audit = try openAuditTrail()
@@ -287,8 +286,13 @@ public final class CareStore: Sendable {
         var attempt = 0
         while true {
             do {
+                try refuseNewerSchema()
                 try CareStore.migrator.migrate(db)
                 return
+            } catch let e as StoreError {
+                throw e
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
+                throw StoreError.cannotOpen(describe(e))
             } catch {
                 attempt += 1
                 if attempt >= 6 { throw StoreError.cannotOpen("cannot prepare the store (\(error))") }
@@ -323,8 +327,7 @@ public final class CareStore: Sendable {
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
-            noteDamage(e)
-            throw StoreError.cannotWrite(Self.explain(e))
+            throw StoreError.cannotWrite(describe(e))
         }
     }
 
@@ -335,7 +338,6 @@ public final class CareStore: Sendable {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return "the store is busy on another terminal"
         case .SQLITE_IOERR: return "the disk reported an error"
         case .SQLITE_CANTOPEN: return "the store file cannot be opened"
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return damagedStore
         default: return "database error \(e.resultCode.rawValue)"
         }
     }
@@ -343,7 +345,7 @@ public final class CareStore: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try db.read(body) }
         catch let e as StoreError { throw e }
-        catch let e as DatabaseError { noteDamage(e); throw StoreError.cannotOpen(Self.explain(e)) }
+        catch let e as DatabaseError { throw StoreError.cannotOpen(describe(e)) }
     }
 
     // MARK: - Patients

@@ -71,18 +71,6 @@ final class AuditTests: XCTestCase {
 
     // MARK: - The keyed chain, its anchor and its guards (issue 9, item 11)
 
-    /// A folder of its own for a store on disk and its audit key (and so its anchor).
-    func folder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("careplan-audit-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return dir
-    }
-
-    func storeOnDisk(_ dir: URL) throws -> CareStore {
-        try CareStore(path: dir.appendingPathComponent("store/careplan.sqlite").path, auditKey: dir.appendingPathComponent("keys/audit.key").path)
-    }
-
     func addPatients(_ store: CareStore, _ n: Int) throws {
         // Fictional numbers (999 range): the one check digit that fits each serial, where one does.
         let numbers = (1...).lazy.compactMap { serial in (0...9).lazy.compactMap { NHSNumber(String(format: "999%06d%d", serial, $0)) }.first }
@@ -111,7 +99,7 @@ final class AuditTests: XCTestCase {
     }
 
     func testARecomputedChainIsDetected() throws {
-        let store = try storeOnDisk(try folder())
+        let store = try storeOnDisk(try newFolder())
         try addPatients(store, 4)
         XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: 5))
         try rewriteBehindTheGuards(store, entry: 3, change: "UPDATE audit_log SET user = 'Nurse C' WHERE id = 3")
@@ -120,7 +108,7 @@ final class AuditTests: XCTestCase {
     }
 
     func testRemovingTheNewestEntriesIsDetectedByTheAnchor() throws {
-        let dir = try folder()
+        let dir = try newFolder()
         let store = try storeOnDisk(dir)
         try addPatients(store, 4)
         XCTAssertEqual(try store.auditKeeper.readAnchor(), AuditKeeper.Anchor(entry: 5, mac: try store.auditTrail().last!.hash))
@@ -144,7 +132,7 @@ final class AuditTests: XCTestCase {
     }
 
     func testAStaleAnchorFromARacingProcessIsNoAlarm() throws {
-        let store = try storeOnDisk(try folder())
+        let store = try storeOnDisk(try newFolder())
         try addPatients(store, 3)
         let trail = try store.auditTrail()
         // A process that appended entry 2 writes its anchor after another has anchored entry 4: it must not go back.
@@ -157,7 +145,7 @@ final class AuditTests: XCTestCase {
     }
 
     func testManyProcessesAppendingKeepOneChainAndTheNewestAnchor() throws {
-        let dir = try folder()
+        let dir = try newFolder()
         try addPatients(try storeOnDisk(dir), 1)
         // Separate stores on one file stand for separate terminals: each has its own connection and lock.
         let stores = try (0..<4).map { _ in try storeOnDisk(dir) }
@@ -170,7 +158,7 @@ final class AuditTests: XCTestCase {
     }
 
     func testTheKeyLivesOutsideTheStoreOwnerOnlyAndIsNeededToOpenAKeyedStore() throws {
-        let dir = try folder()
+        let dir = try newFolder()
         let store = try storeOnDisk(dir)
         try addPatients(store, 1)
         let key = dir.appendingPathComponent("keys/audit.key").path
@@ -199,7 +187,7 @@ final class AuditTests: XCTestCase {
     }
 
     func testMissingGuardsAreRestoredOnOpeningAndReported() throws {
-        let dir = try folder()
+        let dir = try newFolder()
         do {
             let store = try storeOnDisk(dir)
             try addPatients(store, 1)
@@ -214,7 +202,7 @@ final class AuditTests: XCTestCase {
     }
 
     func testAnOldUnkeyedTrailIsKeptVerifiableAndKeyedFromAMarkedPoint() throws {
-        let dir = try folder()
+        let dir = try newFolder()
         let path = dir.appendingPathComponent("store/careplan.sqlite").path
         try FileManager.default.createDirectory(atPath: dir.appendingPathComponent("store").path, withIntermediateDirectories: true)
         // A store as careplan 0.1 left it: migrated to v4, three entries chained with plain SHA-256.
