@@ -145,3 +145,23 @@ public struct ServiceDirectory: Sendable, Equatable {
         return ServiceDirectory(services: services)
     }
 }
+
+/// An assessment's concerns as a plan lists them: the one place that decides it, for the review screen and
+/// every export. A lifestyle or information item the patient rated is a concern like any other (it is
+/// listed with its score); only an unrated one is an information topic.
+public struct PlanConcerns: Sendable, Equatable {
+    /// Every rated concern and every chosen checklist concern, in care-planning order.
+    public var concerns: [ConcernEntry]
+    /// The concerns chosen for the conversation, in order.
+    public var discussed: [ConcernEntry]
+    /// Lifestyle and information topics raised without a score.
+    public var information: [ConcernEntry]
+
+    public init(_ assessment: Assessment, catalogue: ConcernCatalogue?) {
+        let ordered = assessment.prioritisedConcerns
+        func isTopic(_ c: ConcernEntry) -> Bool { c.score == nil && catalogue?.category(c.categoryId)?.isInformation == true }
+        concerns = ordered.filter { !isTopic($0) }
+        discussed = concerns.filter(\.discuss)
+        information = ordered.filter(isTopic)
+    }
+}

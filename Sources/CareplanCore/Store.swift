@@ -42,6 +42,8 @@ public final class CareStore: Sendable {
     /// Permissions that were wider than owner-only when the store was opened, and have been corrected:
     /// the application says so, because someone else may already have read the files.
     public let correctedPermissions: [String]
+    /// Why the store's folder (which careplan did not create, so leaves alone) is not private, if it is not.
+    public let folderWarning: String?
     /// Tests only (internal): when set, every write fails as SQLite's do on a full disk or a read-only file
     /// system, so the screens can be driven through it without mounting file systems (end-to-end tests do).
     let writeFault = Mutex<ResultCode?>(nil)
@@ -66,20 +68,16 @@ public final class CareStore: Sendable {
         return base + "/careplan/careplan.sqlite"
     }
 
-    /// Opens (creating if need be) the store at `path`: folder 0700, files 0600, schema migrated.
-    /// `auditKey` is the key file's path (default: `AuditKeeper.defaultKeyPath()`). `checkInBackground` runs
-    /// SQLite's quick check of every page beside start-up instead of before it (for the interactive programs).
+    /// Opens (creating if need be) the store at `path`: the folders careplan creates 0700, files 0600, schema
+    /// migrated. A folder that already exists is never changed (it may be /tmp): `folderWarning` says when
+    /// others can read it. `auditKey` is the key file's path (default: `AuditKeeper.defaultKeyPath()`).
+    /// `checkInBackground` runs SQLite's quick check of every page beside start-up instead of before it (for
+    /// the interactive programs).
     public init(path: String, auditKey: String? = nil, checkInBackground: Bool = false) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
-        do {
-            if !fm.fileExists(atPath: folder) {
-                try fm.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            }
-        } catch {
-            throw StoreError.cannotOpen("cannot create the folder \(folder) (\(error.localizedDescription))")
-        }
+        folderWarning = try CareStore.prepareFolder(folder)
         // A store that cannot be written is refused before anyone types into it: a nurse must not fill in an
         // assessment that can never be saved. (Writes that fail later wait in memory: see Session.)
         for file in [folder, path] where fm.fileExists(atPath: file) && access(file, W_OK) != 0 {
@@ -117,7 +115,6 @@ public final class CareStore: Sendable {
             chmod(file, mode)
             corrected.append("\(file) was \(String(current, radix: 8)), now \(String(mode, radix: 8))")
         }
-        restrict(folder, to: 0o700)
         for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) { restrict(path + suffix, to: 0o600) }
         correctedPermissions = corrected
         try migrate()
@@ -129,6 +126,38 @@ public final class CareStore: Sendable {
         }
         let audit = try openAuditTrail()
         notes.withLock { $0 += audit }
+    }
+
+    /// Opens a store that exists, for commands that only read: a mistyped path must not create folders and
+    /// an empty store (and then report "no patient").
+    public static func openExisting(path: String) throws -> CareStore {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw StoreError.cannotOpen("there is no store at \(path) (\(String(cString: strerror(errno)))). "
+                                        + "Check --store or CAREPLAN_STORE; nothing was created")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw StoreError.cannotOpen("\(path) is not a store file") }
+        return try CareStore(path: path)
+    }
+
+    /// Creates the store's folder, and any missing above it, 0700 (they are careplan's). An existing folder is
+    /// never changed: it may be /tmp or a shared folder that other programs need as it is. Returns a warning
+    /// when others can read or enter it.
+    static func prepareFolder(_ folder: String) throws -> String? {
+        var info = stat()
+        if stat(folder, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw StoreError.cannotOpen("\(folder) is not a folder") }
+            let mode = info.st_mode & 0o7777
+            guard mode & 0o077 != 0 else { return nil }
+            return "the folder \(folder) can be read by others (mode \(String(mode, radix: 8))): careplan leaves it as it is, "
+                + "its own files in it are owner-only; a private folder (0700) is safer"
+        }
+        let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
+        if parent != folder, stat(parent, &info) != 0 { _ = try prepareFolder(parent) }
+        if mkdir(folder, 0o700) != 0 && errno != EEXIST {
+            throw StoreError.cannotOpen("cannot create the folder \(folder) (\(String(cString: strerror(errno))))")
+        }
+        return nil
     }
 
     /// WAL stays set in the file once set. Setting it needs the file to itself, and SQLite answers BUSY at
@@ -157,6 +186,7 @@ public final class CareStore: Sendable {
         path = nil
         auditKeeper = keeper
         correctedPermissions = []
+        folderWarning = nil
         try migrate()
         _ = try openAuditTrail()
     }
@@ -313,7 +343,7 @@ public final class CareStore: Sendable {
     /// never both read a revision and then both write (WAL would refuse the second with BUSY_SNAPSHOT).
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         if let fault = writeFault.withLock({ $0 }) { throw StoreError.cannotWrite(Self.explain(DatabaseError(resultCode: fault))) }
-        if let refused = damage ?? wrongKey.withLock({ $0 }) { throw StoreError.cannotWrite(refused) }
+        if let refused = writesRefused { throw StoreError.cannotWrite(refused) }
         do {
             return try db.writeWithoutTransaction { db in
                 var result: T?

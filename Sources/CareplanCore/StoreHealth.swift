@@ -9,6 +9,9 @@ extension CareStore {
     /// Why the store must not be written, if it is damaged.
     public var damage: String? { damageFound.withLock { $0 } }
 
+    /// Why nothing may be written to the store (damaged, or its audit key is not the one at hand), if so.
+    public var writesRefused: String? { damage ?? wrongKey.withLock { $0 } }
+
     /// Every SQLITE_CORRUPT or SQLITE_NOTADB answer marks the store damaged for the rest of this process.
     func noteDamage(_ e: DatabaseError) {
         guard e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB else { return }

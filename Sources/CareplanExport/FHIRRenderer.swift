@@ -8,6 +8,7 @@ import Foundation
 ///
 /// Every fullUrl is a `urn:uuid:` made deterministically (UUID version 5) from the assessment id and the
 /// resource's role, and every reference points at one of them: a locked plan exports identically every time.
+/// The Bundle's own identifier is made from its content (see `render`).
 enum FHIRRenderer {
     /// `health-concern` is defined there (R4's own condition-category has only problem-list-item and
     /// encounter-diagnosis); UK Core has no category of its own for it.
@@ -175,14 +176,19 @@ enum FHIRRenderer {
         entries += conditions.map { ["fullUrl": $0.url, "resource": $0.resource] }
         entries.append(["fullUrl": carePlanURL, "resource": carePlan])
         if hasGoal { entries.append(["fullUrl": goalURL, "resource": goal]) }
-        let bundle: [String: Any] = [
+        var bundle: [String: Any] = [
             "resourceType": "Bundle",
-            "id": idPart(uuid("bundle")),
-            "identifier": ["system": "urn:ietf:rfc:3986", "value": uuid("bundle-identifier")],
             "type": "document",
             "timestamp": stampText,
             "entry": entries,
         ]
+        // A document's identifier names its content: made from the content itself, so two exports of a draft
+        // that changed in between (or was printed at another time) never share one, and a locked plan keeps
+        // its identifier on every export.
+        let content = try JSONSerialization.data(withJSONObject: bundle, options: [.sortedKeys, .withoutEscapingSlashes])
+        let documentURL = "urn:uuid:" + DeterministicUUID.make("careplan/bundle/" + String(decoding: content, as: UTF8.self))
+        bundle["id"] = idPart(documentURL)
+        bundle["identifier"] = ["system": "urn:ietf:rfc:3986", "value": documentURL]
         var data = try JSONSerialization.data(withJSONObject: bundle, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         data.append(0x0A)
         return data
@@ -205,7 +211,7 @@ enum FHIRRenderer {
 /// RFC 4122 version 5 (name-based, SHA-1) UUIDs in a careplan namespace: the same name gives the same UUID
 /// on every machine, for ever.
 enum DeterministicUUID {
-    /// The RFC 4122 URL namespace; names are `careplan/assessment/<id>/<role>`.
+    /// The RFC 4122 URL namespace; names are `careplan/assessment/<id>/<role>`, and `careplan/bundle/<content>`.
     static let namespace: [UInt8] = [0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8]
 
     static func make(_ name: String, namespace ns: [UInt8] = namespace) -> String {

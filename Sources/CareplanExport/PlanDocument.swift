@@ -57,11 +57,11 @@ public struct PlanDocument: Sendable {
     public var isDraft: Bool
     /// Only drafts carry a print time; a locked plan's content never depends on when it was exported.
     public var printedAt: Date?
-    /// Rated concerns (not the lifestyle and information section), in care-planning order.
+    /// The concerns, rated lifestyle items among them, in care-planning order (see `PlanConcerns`).
     public var concerns: [ConcernRow]
     /// The concerns chosen for the conversation, in order, with what was discussed and agreed.
     public var discussed: [DiscussedConcern]
-    /// The lifestyle and information section: topics raised, what was given, actions.
+    /// The lifestyle and information section: unrated topics raised, what was given, actions.
     public var information: [DiscussedConcern]
     public var signposted: [SignpostRow]
     /// The sections as both printed renderers lay them out.
@@ -77,7 +77,6 @@ public struct PlanDocument: Sendable {
         self.isDraft = !assessment.isLocked
         self.printedAt = assessment.isLocked ? nil : printedAt
 
-        func isInformation(_ c: ConcernEntry) -> Bool { catalogue?.category(c.categoryId)?.isInformation ?? false }
         func row(_ c: ConcernEntry) -> ConcernRow {
             ConcernRow(key: c.key, label: c.label, categoryTitle: catalogue?.categoryTitle(of: c) ?? c.categoryId, score: c.score, discussed: c.discuss)
         }
@@ -86,13 +85,13 @@ public struct PlanDocument: Sendable {
                 ActionRow(what: a.what, who: a.ownerDescription, owner: a.owner, due: a.due, service: a.serviceId.flatMap(services.service))
             }
         }
-        let ordered = assessment.prioritisedConcerns
-        concerns = ordered.filter { !isInformation($0) }.map(row)
-        discussed = ordered.filter { !isInformation($0) && $0.discuss }.map { DiscussedConcern(concern: row($0), note: $0.note, actions: actions($0.key)) }
-        information = ordered.filter(isInformation).map { DiscussedConcern(concern: row($0), note: $0.note, actions: actions($0.key)) }
+        let split = PlanConcerns(assessment, catalogue: catalogue)
+        concerns = split.concerns.map(row)
+        discussed = split.discussed.map { DiscussedConcern(concern: row($0), note: $0.note, actions: actions($0.key)) }
+        information = split.information.map { DiscussedConcern(concern: row($0), note: $0.note, actions: actions($0.key)) }
         var signposts: [String: SignpostRow] = [:]
         var order: [String] = []
-        for c in ordered {
+        for c in assessment.prioritisedConcerns {
             for a in assessment.actions(for: c.key) {
                 guard let id = a.serviceId, let s = services.service(id) else { continue }
                 if signposts[id] == nil { signposts[id] = SignpostRow(service: s, forConcerns: []); order.append(id) }

@@ -72,6 +72,9 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownPatient(nhsNumber: String)
     case unknownAssessment(Int64)
     case noAssessment(patient: String, nhsNumber: String)
+    /// The patient has plans, none agreed yet; `draftId` is the newest draft.
+    case noAgreedPlan(patient: String, nhsNumber: String, draftId: Int64?)
+    case noDraft(patient: String, nhsNumber: String)
     case cannotWrite(path: String, reason: String)
     case renderFailed(String)
     case notRecorded(String)
@@ -83,9 +86,38 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownAssessment(let id): return "There is no assessment \(id) in this store"
         case let .noAssessment(name, n):
             return "\(name) (NHS number \(n)) has no assessment yet, so there is no plan to export: start one in careplan first"
+        case let .noAgreedPlan(name, n, draft):
+            return "\(name) (NHS number \(n)) has no agreed plan yet. Nothing was written"
+                + (draft.map { ": to export the draft (assessment \($0)), add --draft or give its assessment id" } ?? "")
+        case let .noDraft(name, n):
+            return "\(name) (NHS number \(n)) has no draft plan: without --draft the latest agreed plan is exported. Nothing was written"
         case let .cannotWrite(path, reason): return "Cannot write \(path): \(reason). Nothing was written"
         case .renderFailed(let why): return "The plan could not be rendered (\(why)). Nothing was written"
         case .notRecorded(let why): return "The export could not be recorded against the plan (\(why)), so the file was removed"
+        }
+    }
+}
+
+/// Where an export goes: a file the user named, or a folder where careplan names it.
+public enum ExportDestination: Equatable, Sendable {
+    /// A path the user named: a new file, or (with --force) an existing regular file replaced.
+    case file(URL)
+    /// A folder: the file gets the plan's own name there, with `-2`, `-3` ... if that name is taken.
+    case folder(URL, name: String)
+}
+
+/// What was exported: the file written and the plan that went out.
+public struct Exported: Sendable {
+    public var url: URL
+    public var assessment: Assessment
+
+    /// `the agreed plan, version 2 (assessment 12)`: which plan went out, for the person who exported it.
+    public var planDescription: String {
+        let a = assessment
+        switch a.status {
+        case .agreed: return "the agreed plan, version \(a.version) (assessment \(a.id))"
+        case .superseded: return "version \(a.version) (assessment \(a.id)), agreed but since replaced by a newer version"
+        case .inProgress: return "a DRAFT, version \(a.version) (assessment \(a.id)), not yet agreed"
         }
     }
 }
@@ -101,23 +133,26 @@ public enum PlanExporter {
         }
     }
 
-    /// `care-plan-Wisniewski-2024-03-05.pdf`: the family name in plain ASCII letters (accents dropped; a name
-    /// with none, e.g. in Arabic or Japanese script, gives `care-plan-2024-03-05.pdf`), and today's date.
+    /// `care-plan-Łódź-9434765919-plan12-v2-2024-03-05.pdf` (`...-v3-DRAFT-...` for a draft): unique per
+    /// document, since two patients share family names. The family name keeps its letters in any script;
+    /// everything else (slashes, dots, controls) is dropped.
     public static func defaultFileName(for doc: PlanDocument, format: ExportFormat, today: LocalDate) -> String {
-        let folded = doc.patient.familyName.folding(options: [.diacriticInsensitive, .widthInsensitive], locale: nil)
         var name = ""
-        for u in folded.unicodeScalars {
-            if u.isASCII && (CharacterSet.alphanumerics.contains(u)) { name.unicodeScalars.append(u) }
-            else if (u == " " || u == "-" || u == "'") && !name.isEmpty && name.last != "-" { name.append("-") }
+        for c in doc.patient.familyName.precomposedStringWithCanonicalMapping {
+            if c.isLetter || (c.isNumber && c.isASCII) { name.append(c) }
+            else if (c == " " || c == "-" || c == "'") && !name.isEmpty && name.last != "-" { name.append("-") }
         }
         while name.last == "-" { name.removeLast() }
         name = String(name.prefix(40))
-        return "care-plan-" + (name.isEmpty ? "" : name + "-") + today.iso + "." + format.fileExtension
+        let a = doc.assessment
+        return "care-plan-" + (name.isEmpty ? "" : name + "-") + "\(doc.patient.nhsNumber.digits)-plan\(a.id)-v\(a.version)"
+            + (doc.isDraft ? "-DRAFT" : "") + "-" + today.iso + "." + format.fileExtension
     }
 
     /// The assessment that `target` names: an NHS number (with or without spaces) gives that patient's
-    /// latest assessment; a shorter number is an assessment id.
-    public static func resolve(target: String, store: CareStore) throws -> (Assessment, Patient) {
+    /// latest agreed plan (their newest draft with `draft`); a shorter number is an assessment id, exported
+    /// as it stands.
+    public static func resolve(target: String, store: CareStore, draft: Bool = false) throws -> (Assessment, Patient) {
         let compact = target.filter { $0 != " " && $0 != "-" }
         guard !compact.isEmpty, compact.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw ExportError.badTarget("`\(target)` is neither an NHS number (10 digits) nor an assessment id (a number)")
@@ -129,9 +164,13 @@ public enum PlanExporter {
                 guard let patient = try store.patient(nhsNumber: nhs), let pid = patient.id else {
                     throw ExportError.unknownPatient(nhsNumber: nhs.formatted)
                 }
-                guard let latest = try store.assessments(patientId: pid).max(by: { $0.id < $1.id }),
-                      let a = try store.assessment(id: latest.id) else {
-                    throw ExportError.noAssessment(patient: patient.displayName, nhsNumber: nhs.formatted)
+                let all = try store.assessments(patientId: pid).sorted { $0.id > $1.id }
+                guard !all.isEmpty else { throw ExportError.noAssessment(patient: patient.displayName, nhsNumber: nhs.formatted) }
+                let newestDraft = all.first { $0.status == .inProgress }
+                let chosen = draft ? newestDraft : all.first { $0.status == .agreed }
+                guard let chosen, let a = try store.assessment(id: chosen.id) else {
+                    if draft { throw ExportError.noDraft(patient: patient.displayName, nhsNumber: nhs.formatted) }
+                    throw ExportError.noAgreedPlan(patient: patient.displayName, nhsNumber: nhs.formatted, draftId: newestDraft?.id)
                 }
                 return (a, patient)
             }
@@ -144,65 +183,105 @@ public enum PlanExporter {
         return (a, patient)
     }
 
-    /// Where the file goes: `output` as given (a folder gets the default name inside it), else the default
-    /// name in the current folder.
+    /// Where the file goes: `output` as given (a folder gets the plan's own name inside it), else the plan's
+    /// own name in the current folder. A symbolic link is refused: it could point anywhere.
     public static func destination(output: String?, doc: PlanDocument, format: ExportFormat, today: LocalDate,
-                                   currentDirectory: String = FileManager.default.currentDirectoryPath) -> URL {
+                                   currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ExportDestination {
         let name = defaultFileName(for: doc, format: format, today: today)
-        guard let output, !output.isEmpty else { return URL(fileURLWithPath: currentDirectory).appendingPathComponent(name) }
+        guard let output, !output.isEmpty else { return .folder(URL(fileURLWithPath: currentDirectory, isDirectory: true), name: name) }
         let url = URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)).standardizedFileURL
-        var isDir: ObjCBool = false
-        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue) {
-            return url.appendingPathComponent(name)
+        var info = stat()
+        if lstat(url.path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: return .folder(url, name: name)
+            case S_IFLNK: throw ExportError.cannotWrite(path: url.path, reason: "it is a symbolic link (it could point anywhere): give the real path")
+            default: break
+            }
+        } else if output.hasSuffix("/") {
+            return .folder(url, name: name)
         }
-        return url
+        return .file(url)
     }
 
     /// Resolves the target (NHS number or assessment id), renders, writes atomically (0600) and records the
-    /// export against the plan. Returns the file written. On any failure nothing is left behind.
-    public static func export(target: String, format: ExportFormat, paper: Paper, output: String?, store: CareStore,
-                              configuration: Configuration, user: String, now: Date) throws -> URL {
-        let (assessment, patient) = try resolve(target: target, store: store)
+    /// export against the plan. Never replaces a file unless `force` (and then only a writable regular file
+    /// the user named). On any failure nothing is left behind.
+    public static func export(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, output: String?, force: Bool = false,
+                              store: CareStore, configuration: Configuration, user: String, now: Date) throws -> Exported {
+        let (assessment, patient) = try resolve(target: target, store: store, draft: draft)
         let doc = PlanDocument(assessment: assessment, patient: patient, catalogue: configuration.catalogues[assessment.catalogueId],
                                services: configuration.services, printedAt: now)
+        let place = try destination(output: output, doc: doc, format: format, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
         let data = try render(doc, format: format, paper: paper)
-        let url = destination(output: output, doc: doc, format: format, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
-        try AtomicFile.write(data, to: url)
+        let url: URL
+        switch place {
+        case .file(let file): url = try AtomicFile.write(data, to: file, replace: force)
+        case let .folder(folder, name): url = try AtomicFile.write(data, newFileIn: folder, named: name)
+        }
         do {
             try store.recordExport(assessmentId: assessment.id, format: format.rawValue, destination: url.path, by: user, at: now)
         } catch {
             unlink(url.path)
             throw ExportError.notRecorded(String(describing: error))
         }
-        return url
+        return Exported(url: url, assessment: assessment)
     }
 }
 
-/// Writes a whole file or nothing: a temporary file (0600) in the same folder, fsync, rename over the
-/// target, fsync of the folder. A crash or a full disk at any moment leaves the old file or the new one,
-/// never a partial one.
+/// Writes a whole file or nothing: a temporary file (0600) in the same folder, fsync, then put in place
+/// (linked to a new name, or renamed over a file being replaced), fsync of the folder. A crash or a full disk
+/// at any moment leaves the old file or the new one, never a partial one. Only regular files are ever
+/// replaced: never a device (/dev/null), a FIFO, a socket or a symbolic link.
 public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let path = url.path
-        let dir = url.deletingLastPathComponent().path
+    /// Writes `url`: a new file, or with `replace` an existing writable regular file. Returns `url`.
+    @discardableResult
+    public static func write(_ data: Data, to url: URL, replace: Bool = false) throws -> URL {
+        var info = stat()
+        if lstat(url.path, &info) == 0 {
+            let mode = info.st_mode & S_IFMT
+            let kind: String? = switch mode {
+            case S_IFREG: nil
+            case S_IFDIR: "it is a folder"
+            case S_IFLNK: "it is a symbolic link (it could point anywhere): give the real path"
+            case S_IFCHR, S_IFBLK: "it is a device, not a file"
+            case S_IFIFO: "it is a pipe (FIFO), not a file"
+            case S_IFSOCK: "it is a socket, not a file"
+            default: "it is not a regular file"
+            }
+            if let kind { throw ExportError.cannotWrite(path: url.path, reason: kind) }
+            if !replace {
+                throw ExportError.cannotWrite(path: url.path, reason: "a file is already there: choose another name, or add --force to replace it")
+            }
+            if info.st_mode & 0o200 == 0 {
+                throw ExportError.cannotWrite(path: url.path, reason: "it is read-only (mode \(String(info.st_mode & 0o777, radix: 8))), so it is kept as it is")
+            }
+        }
+        return try write(data, folder: url.deletingLastPathComponent(), names: [url.lastPathComponent], replace: replace)
+    }
+
+    /// Writes a new file in `folder` named `name`, or `name-2`, `name-3` ... when that is taken: never
+    /// replaces anything. Returns the file written.
+    public static func write(_ data: Data, newFileIn folder: URL, named name: String) throws -> URL {
+        let ext = (name as NSString).pathExtension, stem = (name as NSString).deletingPathExtension
+        let names = [name] + (2...999).map { "\(stem)-\($0)" + (ext.isEmpty ? "" : ".\(ext)") }
+        return try write(data, folder: folder, names: names, replace: false)
+    }
+
+    private static func write(_ data: Data, folder: URL, names: [String], replace: Bool) throws -> URL {
+        let dir = folder.path
+        let first = folder.appendingPathComponent(names[0]).path
         func fail(_ what: String, _ code: Int32 = errno) -> ExportError {
-            .cannotWrite(path: path, reason: "\(what) (\(String(cString: strerror(code))))")
+            .cannotWrite(path: first, reason: "\(what) (\(String(cString: strerror(code))))")
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw ExportError.cannotWrite(path: path, reason: "the folder \(dir) does not exist")
+            throw ExportError.cannotWrite(path: first, reason: "the folder \(dir) does not exist")
         }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw ExportError.cannotWrite(path: path, reason: "it is a folder")
-        }
-        var template = Array((dir + "/." + url.lastPathComponent + ".XXXXXX").utf8CString)
+        var template = Array((dir + "/." + names[0] + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // mkstemp creates 0600
         guard fd >= 0 else { throw fail("cannot create a file in \(dir)") }
         let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var ok = false
-        defer {
-            if !ok { unlink(tmp) }
-        }
+        defer { unlink(tmp) }  // after a link the file lives on under its new name; after a rename it is gone already
         fchmod(fd, 0o600)
         var offset = 0
         let writeError: Int32? = data.withUnsafeBytes { raw -> Int32? in
@@ -220,8 +299,31 @@ public enum AtomicFile {
         if let code = writeError { close(fd); throw fail("writing failed", code) }
         if fsync(fd) != 0 { let e = errno; close(fd); throw fail("the disk did not confirm the write", e) }
         if close(fd) != 0 { throw fail("closing failed") }
-        if rename(tmp, path) != 0 { throw fail("cannot put the file in place") }
-        ok = true
+        var written: String?
+        for name in names {
+            let path = dir + "/" + name
+            if replace {
+                if rename(tmp, path) != 0 { throw fail("cannot put the file in place") }
+                written = path
+                break
+            }
+            // link(2) refuses a name that exists (EEXIST), atomically: nothing is ever replaced. Where the file
+            // system has no links (FAT on a USB stick), the name is claimed with O_EXCL and renamed over.
+            if link(tmp, path) == 0 { written = path; break }
+            var e = errno
+            if e == EPERM || e == EOPNOTSUPP || e == EXDEV {
+                let claim = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+                if claim >= 0 {
+                    close(claim)
+                    if rename(tmp, path) != 0 { let re = errno; unlink(path); throw fail("cannot put the file in place", re) }
+                    written = path
+                    break
+                }
+                e = errno
+            }
+            if e != EEXIST { throw fail("cannot put the file in place", e) }
+        }
+        guard let written else { throw ExportError.cannotWrite(path: first, reason: "every name for it is taken in \(dir)") }
         let dfd = open(dir, O_RDONLY | O_DIRECTORY)
         if dfd >= 0 {
             let synced = fsync(dfd)
@@ -229,6 +331,7 @@ public enum AtomicFile {
             close(dfd)
             if synced != 0 { throw fail("the disk did not confirm the folder", e) }
         }
+        return URL(fileURLWithPath: written)
     }
 }
 

@@ -12,8 +12,10 @@ enum TextRenderer {
         if doc.isDraft { out.append(center("*** DRAFT: NOT YET AGREED ***")) }
         out.append(rule)
         out.append(center(doc.title.uppercased()))
-        let identity = "\(doc.identity.name)   NHS number \(doc.identity.nhsNumber)   Born \(doc.identity.dateOfBirth)"
-        out += (DisplayWidth.of(identity) <= width ? [identity] : wrap(identity, width: width)).map(center)
+        // A long name wraps on its own lines; the NHS number and date of birth are never split.
+        let numbers = "NHS number \(doc.identity.nhsNumber)   Born \(doc.identity.dateOfBirth)"
+        let identity = "\(doc.identity.name)   \(numbers)"
+        out += (DisplayWidth.of(identity) <= width ? [identity] : wrap(doc.identity.name, width: width) + [numbers]).map(center)
         out.append(rule)
         for section in doc.sections {
             out.append("")

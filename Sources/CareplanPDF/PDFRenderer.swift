@@ -79,6 +79,8 @@ final class PDFPages {
     var pages: [[Op]] = [[]]
     /// Pages where a character has no glyph in any installed font (Pango draws a box): the footer says so.
     var missingGlyphPages: Set<Int> = []
+    /// The header (on every page) has such a character.
+    var headerMissesGlyphs = false
     var owned: [OpaquePointer] = []
     /// Run at the top of every new page: "Section (continued)" and a table's heading row.
     var continuations: [() -> Void] = []
@@ -166,9 +168,29 @@ final class PDFPages {
 
     func add(_ op: Op) {
         pages[pages.count - 1].append(op)
-        if case .text(let l, _, _, _, _) = op, pango_layout_get_unknown_glyphs_count(l) > 0 {
+        // A layout cut between pages marks only the page that shows the line with the box.
+        if case let .text(l, _, _, from, to) = op, missingGlyphLines(l).contains(where: { $0.lowerBound < to && $0.upperBound > from }) {
             missingGlyphPages.insert(pages.count - 1)
         }
+    }
+
+    /// Where (from the layout's top) the lines are that hold a character no installed font has: Pango
+    /// draws it as a box, with PANGO_GLYPH_UNKNOWN_FLAG set on the glyph.
+    func missingGlyphLines(_ l: OpaquePointer) -> [Range<Double>] {
+        guard pango_layout_get_unknown_glyphs_count(l) > 0 else { return [] }
+        let unknownFlag: PangoGlyph = 0x1000_0000
+        var out: [Range<Double>] = []
+        let iter = pango_layout_get_iter(l)
+        repeat {
+            if let run = pango_layout_iter_get_run_readonly(iter), let glyphs = run.pointee.glyphs?.pointee,
+               (0..<Int(glyphs.num_glyphs)).contains(where: { glyphs.glyphs[$0].glyph & unknownFlag != 0 }) {
+                var y0: Int32 = 0, y1: Int32 = 0
+                pango_layout_iter_get_line_yrange(iter, &y0, &y1)
+                out.append(Double(y0) / Double(PANGO_SCALE)..<Double(y1) / Double(PANGO_SCALE))
+            }
+        } while pango_layout_iter_next_run(iter) != 0
+        pango_layout_iter_free(iter)
+        return out
     }
 
     func newPage() {
@@ -231,8 +253,11 @@ final class PDFPages {
         let name = layout(doc.identity.name, identityFont, width: contentWidth - nhsColumn - bornColumn - 8)
         let nhs = layout("NHS number \(doc.identity.nhsNumber)", identityFont, width: nhsColumn)
         let born = layout("Born \(doc.identity.dateOfBirth)", identityFont, width: bornColumn, align: PANGO_ALIGN_RIGHT)
-        for l in [nhs, born] { pango_layout_set_auto_dir(l, 0) }
+        // The header reads left to right: a name in Arabic or Hebrew is shaped right to left but starts at the
+        // left margin like any other, rather than being pushed right against the NHS number.
+        for l in [name, nhs, born] { pango_layout_set_auto_dir(l, 0) }
         headerLayouts = (title, status, name, nhs, born)
+        headerMissesGlyphs = [title, status, name, nhs, born].contains { !missingGlyphLines($0).isEmpty }
         identityHeight = max(height(name), height(nhs), height(born))
         top = 30 + max(height(title), height(status)) + 3 + identityHeight + 14
         y = top
@@ -260,6 +285,7 @@ final class PDFPages {
             for f in fields {
                 let l = layout(f.label, bold, width: labelWidth - 8)
                 let v = layout(f.value, body, width: contentWidth - labelWidth)
+                pango_layout_set_auto_dir(v, 0)  // beside its label, as in the header, whatever the script
                 placeRow([(l, left), (v, left + labelWidth)], pad: 1.5)
             }
             y += 4
@@ -317,7 +343,7 @@ final class PDFPages {
             if doc.isDraft { drawWatermark() }
             drawHeader()
             for op in ops { draw(op) }
-            drawFooter(page: index + 1, of: total, missingGlyphs: missingGlyphPages.contains(index))
+            drawFooter(page: index + 1, of: total, missingGlyphs: headerMissesGlyphs || missingGlyphPages.contains(index))
             cairo_show_page(cr)
         }
     }

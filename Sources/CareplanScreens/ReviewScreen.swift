@@ -129,15 +129,12 @@ struct ReviewScreen: Screen {
         }
         heading("My concerns")
         field("Overall distress", a.distressScore.map { "\($0) out of 10" + ($0 >= 4 ? " (significant)" : "") } ?? "not recorded")
-        let concerns = a.prioritisedConcerns.filter { s.catalogue.category($0.categoryId)?.isInformation != true }
-        if concerns.isEmpty { para("No concerns chosen.", Style(.dim)) }
-        for c in concerns {
+        let plan = PlanConcerns(a, catalogue: s.catalogue)
+        if plan.concerns.isEmpty { para("No concerns chosen.", Style(.dim)) }
+        for c in plan.concerns {
             para((c.score.map { String(format: "%2d", $0) } ?? "--") + "  " + c.label + (c.discuss ? "  (discussed)" : ""))
         }
-        heading("What we discussed and agreed")
-        let discussed = a.discussedConcerns
-        if discussed.isEmpty { para("No concerns were marked to discuss.", Style(.dim)) }
-        for c in discussed {
+        func discussion(_ c: ConcernEntry) {
             out.append(("", .normal))
             para(c.label + (c.score.map { " (\($0)/10)" } ?? ""), Style(.marked, bold: true))
             if !c.note.isEmpty { para(c.note, indent: 2) }
@@ -150,11 +147,13 @@ struct ReviewScreen: Screen {
                 para(who, Style(.dim), indent: 4)
             }
         }
+        heading("What we discussed and agreed")
+        if plan.discussed.isEmpty { para("No concerns were marked to discuss.", Style(.dim)) }
+        plan.discussed.forEach(discussion)
         heading("Information and signposting")
-        let info = a.concerns.filter { s.catalogue.category($0.categoryId)?.isInformation == true }
         let signposted = Set(a.actions.compactMap(\.serviceId)).sorted().compactMap { s.services.service($0) }
-        if info.isEmpty && signposted.isEmpty { para("None recorded.", Style(.dim)) }
-        for i in info { para("• Information: " + i.label) }
+        if plan.information.isEmpty && signposted.isEmpty { para("None recorded.", Style(.dim)) }
+        plan.information.forEach(discussion)
         for svc in signposted { para("• \(svc.name): \(svc.contact)") }
         heading("Review and sign-off")
         field("Review date", a.reviewDate?.display ?? "not set")

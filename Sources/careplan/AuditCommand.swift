@@ -21,7 +21,7 @@ struct Audit: ParsableCommand {
     var verify = false
 
     func run() throws {
-        let store = try options.openStore()
+        let store = try options.openExistingStore()
         if verify {
             switch try store.verifyAuditTrail() {
             case .intact(let n):

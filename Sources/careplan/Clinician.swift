@@ -16,13 +16,13 @@ struct Clinician: ParsableCommand {
     var noColor = false
 
     func run() throws {
-        FileLogHandler.bootstrap(storePath: options.storePath)
-        let log = Logger(label: "careplan.app")
         let config = try options.loadConfiguration()
         let store = try options.openStore(interactive: true)
-        // A damaged store takes no answers: found now, it does not start; found by the quick check beside
-        // start-up, every save is refused with the reason, and what was typed stays on screen.
-        if store.damage != nil { throw CLIError("careplan does not start on a damaged store") }
+        // A store that takes no answers (damaged, or under another audit key) is not started on (the note above
+        // says why); damage found by the quick check beside start-up refuses every save, and what was typed stays.
+        if store.writesRefused != nil { throw CLIError("careplan does not start on a store it cannot write to") }
+        FileLogHandler.bootstrap(storePath: options.storePath)
+        let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])
         let user = options.userName
         let monochrome = noColor
@@ -51,7 +51,6 @@ struct Clinician: ParsableCommand {
                     try runExport(target: target, format: format, paper: .a4, output: nil, print: print, store: store,
                                   configuration: config, user: user, now: Date(), say: { said.append($0) })
                     session.say(said.joined(separator: ". "), .success)
-                    log.info("exported", metadata: ["assessment": "\(target)", "format": "\(format.rawValue)", "print": "\(print)"])
                 } catch {
                     session.say((said + [String(describing: error)]).joined(separator: ". "), .error)
                 }

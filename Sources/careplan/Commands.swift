@@ -41,7 +41,7 @@ struct List: ParsableCommand {
     var json = false
 
     func run() throws {
-        let store = try options.openStore()
+        let store = try options.openExistingStore()
         let rows = try store.allPatients()
         // Every name and NHS number leaves the store here: recorded before anything is printed.
         try store.recordListing(user: options.userName, patients: rows.count)

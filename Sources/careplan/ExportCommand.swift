@@ -2,19 +2,20 @@ import ArgumentParser
 import CareplanCore
 import CareplanExport
 import Foundation
+import Logging
 
 extension ExportFormat: ExpressibleByArgument {}
 extension Paper: ExpressibleByArgument {}
 
-/// `careplan export <NHS number | assessment id> --format pdf|text|fhir [--output PATH] [--paper a4|letter] [--print]`
+/// `careplan export <NHS number | assessment id> --format pdf|text|fhir [--draft] [--output PATH] [--force] [--paper a4|letter] [--print]`
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "Export a care and support plan as PDF, plain text (80 columns) or FHIR R4 JSON.",
         discussion: """
-            TARGET is an NHS number (the patient's latest assessment is exported; spaces are fine, quoted or not) or an assessment id.
+            TARGET is an NHS number (the patient's latest agreed plan is exported, or with --draft their newest draft; spaces are fine, quoted or not) or an assessment id (that plan, agreed or not).
 
-            Without --output the file goes in the current folder, named after the patient's family name and today's date; an --output folder gets that name inside it.
+            Without --output the file goes in the current folder, named after the patient's family name, NHS number, the plan's assessment id and version, and today's date (with -2, -3 ... if that name is taken); an --output folder gets that name inside it. An existing file is never replaced without --force; devices, pipes, sockets and symbolic links never.
 
             Files are private to you (0600) and are written whole or not at all. Every export is recorded against the plan (when, which format, by whom).
             """)
@@ -27,8 +28,14 @@ struct Export: ParsableCommand {
     @Option(name: .long, help: "pdf, text or fhir.")
     var format: ExportFormat = .pdf
 
+    @Flag(name: .long, help: "With an NHS number: export the patient's newest draft instead of their latest agreed plan.")
+    var draft = false
+
     @Option(name: .long, help: ArgumentHelp("The file (or folder) to write.", valueName: "path"))
     var output: String?
+
+    @Flag(name: .long, help: "Replace the --output file if it exists (a regular, writable file only).")
+    var force = false
 
     @Option(name: .long, help: "Paper size for the PDF: a4 or letter.")
     var paper: Paper = .a4
@@ -42,34 +49,41 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let store = try options.openStore()
+        let store = try options.openExistingStore()
+        FileLogHandler.bootstrap(storePath: options.storePath)
         let configuration = try options.loadConfiguration()
-        try runExport(target: target.joined(separator: " "), format: format, paper: paper, output: output, print: sendToPrinter, store: store,
-                      configuration: configuration, user: options.userName, now: Date())
+        try runExport(target: target.joined(separator: " "), draft: draft, format: format, paper: paper, output: output, force: force,
+                      print: sendToPrinter, store: store, configuration: configuration, user: options.userName, now: Date())
     }
 }
 
-/// The export command's work, apart from argument parsing: export, report the file, print if asked.
-/// Throws a `CLIError` (message for the user, non-zero exit) when nothing was exported or printing failed.
-func runExport(target: String, format: ExportFormat, paper: Paper, output: String?, print sendToPrinter: Bool,
-               store: CareStore, configuration: Configuration, user: String, now: Date,
+/// The export command's work, apart from argument parsing: export, say which plan went out and where, log
+/// it (record ids only), print if asked. The review screen's keys come here too, with no output (a new file
+/// in the current folder). Throws a `CLIError` (message for the user, non-zero exit) when nothing was
+/// exported or printing failed.
+func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, output: String?, force: Bool = false,
+               print sendToPrinter: Bool, store: CareStore, configuration: Configuration, user: String, now: Date,
                say: (String) -> Void = { Swift.print($0) }) throws {
-    let url: URL
+    let exported: Exported
     do {
-        url = try PlanExporter.export(target: target, format: format, paper: paper, output: output, store: store,
-                                      configuration: configuration, user: user, now: now)
+        exported = try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, output: output, force: force,
+                                           store: store, configuration: configuration, user: user, now: now)
     } catch let e as ExportError {
         throw CLIError(e.description)
     } catch let e as StoreError {
         throw CLIError(e.description + ". Nothing was written")
     }
-    say("Wrote \(url.path)")
+    let a = exported.assessment
+    Logger(label: "careplan.export").info("exported", metadata: [
+        "assessment": "\(a.id)", "version": "\(a.version)", "status": "\(a.status.rawValue)", "format": "\(format.rawValue)",
+    ])
+    say("Wrote \(exported.url.path): \(exported.planDescription)")
     guard sendToPrinter else { return }
-    switch Printer.print(url) {
+    switch Printer.print(exported.url) {
     case .success(let answer):
-        let (assessment, _) = try PlanExporter.resolve(target: target, store: store)
-        try store.recordExport(assessmentId: assessment.id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
+        try store.recordExport(assessmentId: a.id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
                                by: user, at: now)
+        Logger(label: "careplan.export").info("printed", metadata: ["assessment": "\(a.id)", "version": "\(a.version)"])
         say("Sent to the default printer" + (answer.isEmpty ? "." : " (\(answer))."))
     case .failure(let e):
         throw CLIError(e.description)

@@ -1,25 +1,28 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 
-/// Writes log lines to a file beside the store (created 0600 by the process umask), because the
-/// application owns the terminal and anything on stderr would break the screen. Log messages carry
-/// events and record ids only, never names, NHS numbers or what was typed.
+/// Writes log lines to a file beside the store, because the application owns the terminal and anything
+/// on stderr would break the screen. Log messages carry events and record ids only, never names, NHS
+/// numbers or what was typed.
 struct FileLogHandler: LogHandler {
-    /// One open file shared by every logger of the process; a lock keeps lines whole.
-    final class Sink: @unchecked Sendable {
-        let handle: FileHandle
-        let lock = NSLock()
+    /// One open file shared by every logger of the process.
+    final class Sink: Sendable {
+        let fd: Int32
         init?(path: String) {
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-            guard let h = FileHandle(forWritingAtPath: path) else { return nil }
-            h.seekToEndOfFile()
-            handle = h
+            // O_APPEND: every write lands at the end of the file, whatever other processes (terminals on the
+            // same store) have written since; created 0600, an existing log's mode is left alone; never
+            // through a symbolic link.
+            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { return nil }
         }
+        /// The whole entry in one write(2): with O_APPEND, entries from several processes never interleave.
+        /// A full disk costs the line, never the program.
         func write(_ line: String) {
-            lock.lock()
-            defer { lock.unlock() }
-            // The throwing write: a full disk must cost a log line, never the program.
-            try? handle.write(contentsOf: Data(line.utf8))
+            var bytes = Array(line.utf8)
+            _ = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         }
     }
 
@@ -54,8 +57,8 @@ struct FileLogHandler: LogHandler {
     /// Sends every logger to `careplan.log` in the store's folder (level from CAREPLAN_LOG_LEVEL, default
     /// info); if the file cannot be opened, logging is off rather than on the screen.
     static func bootstrap(storePath: String) {
+        // After the store is open: its folder exists (created by the store when careplan made it).
         let folder = URL(fileURLWithPath: storePath).deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let sink = Sink(path: folder.appendingPathComponent("careplan.log").path)
         let level = ProcessInfo.processInfo.environment["CAREPLAN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in

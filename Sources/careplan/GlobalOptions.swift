@@ -23,13 +23,25 @@ struct GlobalOptions: ParsableArguments {
         return env["USER"] ?? env["LOGNAME"] ?? "unknown"
     }
 
-    /// `interactive`: the application and the kiosk, whose start-up the full quick check of the store would slow.
+    /// The store, created if it does not exist yet: for the commands that write. `interactive`: the application
+    /// and the kiosk, whose start-up the quick check of every page of the store would slow, run it beside.
     func openStore(interactive: Bool = false) throws -> CareStore {
+        try warned { try CareStore(path: storePath, checkInBackground: interactive) }
+    }
+
+    /// The store, which must exist: commands that only read never create one (a mistyped --store path would
+    /// otherwise leave folders and an empty store behind).
+    func openExistingStore() throws -> CareStore {
+        try warned { try CareStore.openExisting(path: storePath) }
+    }
+
+    private func warned(_ open: () throws -> CareStore) throws -> CareStore {
         let store: CareStore
-        do { store = try CareStore(path: storePath, checkInBackground: interactive) } catch { throw CLIError(String(describing: error)) }
+        do { store = try open() } catch { throw CLIError(String(describing: error)) }
         for warning in store.correctedPermissions {
             FileHandle.standardError.write(Data("Warning: patient data was readable by others: \(warning) (owner only).\n".utf8))
         }
+        if let warning = store.folderWarning { FileHandle.standardError.write(Data("Warning: \(warning).\n".utf8)) }
         for note in store.openingNotes { FileHandle.standardError.write(Data("Note: \(note).\n".utf8)) }
         return store
     }

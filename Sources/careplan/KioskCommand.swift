@@ -36,9 +36,9 @@ struct Kiosk: ParsableCommand {
     func run() throws {
         let store = try options.openStore(interactive: !setPin)
         if setPin { return try setStaffPIN(store) }
-        // A damaged store takes no answers: found now, it does not start; found by the quick check beside
-        // start-up, every save is refused with the reason, and what was typed stays on screen.
-        if store.damage != nil { throw CLIError("careplan does not start on a damaged store") }
+        // A store that takes no answers (damaged, or under another audit key) is not started on (the note above
+        // says why); damage found by the quick check beside start-up refuses every save, and what was typed stays.
+        if store.writesRefused != nil { throw CLIError("careplan does not start on a store it cannot write to") }
 
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.kiosk")

@@ -163,18 +163,52 @@ final class StoreTests: XCTestCase {
 }
 
 final class StorePermissionTests: XCTestCase {
-    func testWiderPermissionsAreCorrectedAndReported() throws {
+    func mode(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? NSNumber)?.intValue ?? -1 }
+
+    /// Issue 9, item 6: the store's own files are corrected to 0600; a folder careplan did not create is never
+    /// changed (`seed --store /tmp/demo.sqlite` turned /tmp into 0700), only warned about.
+    func testWiderFilePermissionsAreCorrectedAndAnExistingFolderIsLeftAlone() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perm-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("s.sqlite").path
-        XCTAssertEqual(try CareStore(path: path).correctedPermissions, [])
-        chmod(dir.path, 0o755)
+        let created = try CareStore(path: path)
+        XCTAssertEqual(created.correctedPermissions, [])
+        XCTAssertNil(created.folderWarning, "a folder careplan created is its own, 0700")
+        XCTAssertEqual(mode(dir.path), 0o700)
+        chmod(dir.path, 0o1777)
         chmod(path, 0o644)
         let reopened = try CareStore(path: path)
         // SQLite gives -wal and -shm the database file's mode, so those were readable by others too.
-        XCTAssertEqual(Array(reopened.correctedPermissions.prefix(2)), ["\(dir.path) was 755, now 700", "\(path) was 644, now 600"])
-        XCTAssertTrue(reopened.correctedPermissions.dropFirst(2).allSatisfy { $0.hasSuffix("was 644, now 600") }, "\(reopened.correctedPermissions)")
-        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
-        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: dir.path)[.posixPermissions] as? NSNumber)?.intValue, 0o700)
+        XCTAssertEqual(reopened.correctedPermissions.first, "\(path) was 644, now 600")
+        XCTAssertTrue(reopened.correctedPermissions.allSatisfy { $0.hasSuffix("was 644, now 600") }, "\(reopened.correctedPermissions)")
+        XCTAssertEqual(mode(path), 0o600)
+        XCTAssertEqual(mode(dir.path), 0o1777, "the folder keeps the mode it had")
+        XCTAssertTrue(reopened.folderWarning?.contains("\(dir.path) can be read by others (mode 1777)") == true, "\(reopened.folderWarning ?? "none")")
+    }
+
+    /// Missing folders above the store are careplan's to create, 0700; those that exist keep their mode.
+    func testOnlyTheFoldersCareplanCreatesAreMadePrivate() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertEqual(mkdir(dir.path, 0o755), 0)
+        chmod(dir.path, 0o755)
+        _ = try CareStore(path: dir.appendingPathComponent("a/b/s.sqlite").path)
+        XCTAssertEqual(mode(dir.path), 0o755)
+        XCTAssertEqual(mode(dir.appendingPathComponent("a").path), 0o700)
+        XCTAssertEqual(mode(dir.appendingPathComponent("a/b").path), 0o700)
+    }
+
+    /// Issue 9, item 10: read-only commands created folders and an empty store on a mistyped path.
+    func testOpeningAnExistingStoreNeverCreatesOne() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("perm-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("typo/s.sqlite").path
+        XCTAssertThrowsError(try CareStore.openExisting(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("there is no store at \(path)"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path))
+        _ = try CareStore(path: path)
+        XCTAssertNoThrow(try CareStore.openExisting(path: path))
+        XCTAssertThrowsError(try CareStore.openExisting(path: dir.appendingPathComponent("typo").path), "a folder is not a store")
     }
 }

@@ -22,9 +22,10 @@ final class ExportFileTests: XCTestCase {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = try PlanExporter.export(target: p.nhsNumber.formatted, format: .pdf, paper: .a4, output: folder.path, store: store,
-                                          configuration: testConfiguration, user: "Rhian Price", now: now)
-        XCTAssertEqual(url.lastPathComponent, "care-plan-Okafor-2024-03-05.pdf")
-        XCTAssertEqual(files(in: folder), ["care-plan-Okafor-2024-03-05.pdf"], "no temporary file is left behind")
+                                          configuration: testConfiguration, user: "Rhian Price", now: now).url
+        let name = "care-plan-Okafor-\(p.nhsNumber.digits)-plan\(a.id)-v1-2024-03-05.pdf"
+        XCTAssertEqual(url.lastPathComponent, name)
+        XCTAssertEqual(files(in: folder), [name], "no temporary file is left behind")
         let mode = (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as! NSNumber).intValue
         XCTAssertEqual(mode & 0o777, 0o600)
         let log = try store.exports(assessmentId: a.id)
@@ -35,22 +36,100 @@ final class ExportFileTests: XCTestCase {
         XCTAssertEqual(log[0].destination, url.path)
         XCTAssertEqual(log[0].planStatus, .agreed)
 
-        // By assessment id, to a named file, replacing it whole.
+        // By assessment id, to a named file, replacing it whole (asked for with force).
         let named = folder.appendingPathComponent("plan.txt")
         try Data("old".utf8).write(to: named)
-        let again = try PlanExporter.export(target: "\(a.id)", format: .text, paper: .a4, output: named.path, store: store,
-                                            configuration: testConfiguration, user: "Rhian Price", now: now)
+        let again = try PlanExporter.export(target: "\(a.id)", format: .text, paper: .a4, output: named.path, force: true, store: store,
+                                            configuration: testConfiguration, user: "Rhian Price", now: now).url
         XCTAssertEqual(again.path, named.path)
         XCTAssertTrue(try String(contentsOf: named, encoding: .utf8).contains("PERSONALISED CARE AND SUPPORT PLAN"))
         XCTAssertEqual(try store.exports(assessmentId: a.id).map(\.format), ["pdf", "text"])
         XCTAssertEqual(files(in: folder).count, 2)
     }
 
-    func testLatestAssessmentIsExportedForAnNHSNumber() throws {
-        let (store, a, p) = try storeWithPlan()
-        let newer = try store.newVersion(of: a.id, createdBy: "Rhian Price")
-        let resolved = try PlanExporter.resolve(target: p.nhsNumber.digits, store: store)
-        XCTAssertEqual(resolved.0.id, newer.id)
+    /// Issue 9, item 9: an NHS number exported the newest draft version instead of the agreed plan.
+    func testAnNHSNumberExportsTheLatestAgreedPlanAndDraftsOnRequest() throws {
+        let (store, agreed, p) = try storeWithPlan()
+        let draft = try store.newVersion(of: agreed.id, createdBy: "Rhian Price")
+        XCTAssertEqual(try PlanExporter.resolve(target: p.nhsNumber.digits, store: store).0.id, agreed.id)
+        XCTAssertEqual(try PlanExporter.resolve(target: p.nhsNumber.digits, store: store, draft: true).0.id, draft.id)
+        XCTAssertEqual(try PlanExporter.resolve(target: "\(draft.id)", store: store).0.id, draft.id, "an assessment id names one plan")
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = try PlanExporter.export(target: p.nhsNumber.formatted, format: .text, paper: .a4, output: folder.path, store: store,
+                                          configuration: testConfiguration, user: "x", now: now)
+        XCTAssertEqual(out.assessment.id, agreed.id)
+        XCTAssertEqual(out.planDescription, "the agreed plan, version 1 (assessment \(agreed.id))")
+        let drafted = try PlanExporter.export(target: p.nhsNumber.formatted, draft: true, format: .text, paper: .a4, output: folder.path,
+                                              store: store, configuration: testConfiguration, user: "x", now: now)
+        XCTAssertEqual(drafted.planDescription, "a DRAFT, version 2 (assessment \(draft.id)), not yet agreed")
+
+        // Only a draft: saying so, and how to export it.
+        let (drafts, onlyDraft, q) = try storeWithPlan(agreed: false)
+        XCTAssertThrowsError(try PlanExporter.resolve(target: q.nhsNumber.digits, store: drafts)) { error in
+            XCTAssertEqual(error as? ExportError, .noAgreedPlan(patient: q.displayName, nhsNumber: q.nhsNumber.formatted, draftId: onlyDraft.id))
+            XCTAssertTrue("\(error)".contains("--draft"))
+        }
+        XCTAssertEqual(try PlanExporter.resolve(target: q.nhsNumber.digits, store: drafts, draft: true).0.id, onlyDraft.id)
+    }
+
+    /// Issue 9, item 8: a second patient with the same family name replaced the first one's plan.
+    func testExportsIntoAFolderNeverReplaceOneAnother() throws {
+        let (store, a, _) = try storeWithPlan()
+        let other = try SamplePlans.add(.typical, to: store, catalogue: catalogue, services: testConfiguration.services, agreed: true, serial: 1)
+        XCTAssertNotEqual(try store.assessment(id: other)!.patientId, a.patientId)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var written: [URL] = []
+        for target in ["\(a.id)", "\(other)", "\(a.id)"] {
+            written.append(try PlanExporter.export(target: target, format: .text, paper: .a4, output: folder.path, store: store,
+                                                   configuration: testConfiguration, user: "x", now: now).url)
+        }
+        XCTAssertEqual(Set(written).count, 3)
+        XCTAssertEqual(files(in: folder).count, 3, "\(files(in: folder))")
+        XCTAssertTrue(written[2].lastPathComponent.hasSuffix("-2024-03-05-2.txt"), written[2].lastPathComponent)
+        // The review screen's keys export with no output: the current folder, so the same new-name rule.
+        let (_, doc) = try sample(.typical, agreed: true)
+        guard case .folder(let cwd, _) = try PlanExporter.destination(output: nil, doc: doc, format: .pdf, today: LocalDate(year: 2024, month: 3, day: 5)!,
+                                                                      currentDirectory: folder.path) else { return XCTFail("not a folder") }
+        XCTAssertEqual(cwd.standardizedFileURL.path, folder.path)
+        for (url, id) in zip(written, [a.id, other, a.id]) {
+            XCTAssertTrue(try String(contentsOf: url, encoding: .utf8).contains("Plan reference: \(id)") , url.lastPathComponent)
+        }
+    }
+
+    /// Issue 9, item 7: devices, FIFOs, symbolic links and existing files were replaced by a plan.
+    func testAFileIsWrittenOnlyToARegularFileOrANewPath() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = Data("plan".utf8)
+        func refused(_ url: URL, replace: Bool, _ why: String) {
+            XCTAssertThrowsError(try AtomicFile.write(data, to: url, replace: replace)) { error in
+                XCTAssertTrue("\(error)".contains(why) && "\(error)".contains("Nothing was written"), "\(url.path): \(error)")
+            }
+        }
+        refused(URL(fileURLWithPath: "/dev/null"), replace: true, "it is a device")
+        let fifo = folder.appendingPathComponent("fifo")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        refused(fifo, replace: true, "it is a pipe")
+        let kept = folder.appendingPathComponent("kept.txt")
+        try Data("kept".utf8).write(to: kept)
+        let link = folder.appendingPathComponent("link.txt")
+        XCTAssertEqual(symlink(kept.path, link.path), 0)
+        refused(link, replace: true, "symbolic link")
+        XCTAssertThrowsError(try PlanExporter.destination(output: link.path, doc: try sample(.typical, agreed: true).1, format: .text,
+                                                          today: LocalDate(year: 2024, month: 3, day: 5)!))
+        refused(kept, replace: false, "--force")
+        XCTAssertEqual(try String(contentsOf: kept, encoding: .utf8), "kept")
+        XCTAssertEqual(chmod(kept.path, 0o444), 0)
+        refused(kept, replace: true, "read-only")
+        XCTAssertEqual(try String(contentsOf: kept, encoding: .utf8), "kept")
+        XCTAssertEqual(chmod(kept.path, 0o644), 0)
+        XCTAssertEqual(try AtomicFile.write(data, to: kept, replace: true), kept)
+        XCTAssertEqual(try Data(contentsOf: kept), data)
+        let fresh = folder.appendingPathComponent("fresh.txt")
+        XCTAssertEqual(try AtomicFile.write(data, to: fresh), fresh)
+        XCTAssertEqual(files(in: folder), ["fifo", "fresh.txt", "kept.txt", "link.txt"], "no temporary file is left behind")
     }
 
     func testBadInputSaysWhatIsWrongAndWritesNothing() throws {
@@ -99,14 +178,19 @@ final class ExportFileTests: XCTestCase {
     func testDefaultFileNames() throws {
         let (_, doc) = try sample(.multilingual, agreed: true)
         let day = LocalDate(year: 2024, month: 3, day: 5)!
-        XCTAssertEqual(PlanExporter.defaultFileName(for: doc, format: .pdf, today: day), "care-plan-Wisniewski-2024-03-05.pdf")
+        let unique = "-\(doc.patient.nhsNumber.digits)-plan\(doc.assessment.id)-v1-2024-03-05"
+        XCTAssertEqual(PlanExporter.defaultFileName(for: doc, format: .pdf, today: day), "care-plan-Wiśniewski\(unique).pdf")
         var other = doc
         other.patient.familyName = "ó Súilleabháin-Jones"
-        XCTAssertEqual(PlanExporter.defaultFileName(for: other, format: .fhir, today: day), "care-plan-o-Suilleabhain-Jones-2024-03-05.json")
+        XCTAssertEqual(PlanExporter.defaultFileName(for: other, format: .fhir, today: day), "care-plan-ó-Súilleabháin-Jones\(unique).json")
+        other.patient.familyName = "Łódź"
+        XCTAssertEqual(PlanExporter.defaultFileName(for: other, format: .text, today: day), "care-plan-Łódź\(unique).txt")
         other.patient.familyName = "山田"
-        XCTAssertEqual(PlanExporter.defaultFileName(for: other, format: .text, today: day), "care-plan-2024-03-05.txt")
-        other.patient.familyName = "../../etc/passwd"
-        XCTAssertEqual(PlanExporter.defaultFileName(for: other, format: .text, today: day), "care-plan-etcpasswd-2024-03-05.txt")
+        XCTAssertEqual(PlanExporter.defaultFileName(for: other, format: .text, today: day), "care-plan-山田\(unique).txt")
+        other.patient.familyName = "../../etc/passwd\u{202E}"
+        XCTAssertEqual(PlanExporter.defaultFileName(for: other, format: .text, today: day), "care-plan-etcpasswd\(unique).txt")
+        other.isDraft = true
+        XCTAssertTrue(PlanExporter.defaultFileName(for: other, format: .text, today: day).hasSuffix("-v1-DRAFT-2024-03-05.txt"))
     }
 
     func testExportLogMigration() throws {

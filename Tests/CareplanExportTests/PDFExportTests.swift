@@ -129,16 +129,11 @@ final class PDFExportTests: XCTestCase {
     }
 
     func testHugeWordsAndNotesNeverBreakTheLayout() throws {
-        let store = try CareStore()
-        let nhs = Array(NHSNumber.fictionalNumbers().prefix(1))[0]
         let long = String(repeating: "Ŵ", count: Limits.name)
-        let p = try store.addPatient(Patient(nhsNumber: nhs, familyName: long, givenName: long, dateOfBirth: LocalDate(year: 1950, month: 1, day: 1)!))
-        var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient, date: LocalDate(year: 2024, month: 1, day: 1)!,
-                                          catalogue: catalogue, createdBy: "Nurse")
+        let (store, planned, p) = try onePlan(family: long, given: long, note: String(repeating: "x", count: Limits.note))
+        var a = planned
+        let nhs = p.nhsNumber
         let item = catalogue.allItems[0]
-        a = try store.apply(.setConcern(ConcernEntry(key: item.item.id, categoryId: item.category.id, label: item.item.label, score: 3)), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.setPriorities(order: [item.item.id], discuss: [item.item.id]), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.setNote(key: item.item.id, text: String(repeating: "x", count: Limits.note)), to: a.id, expectedRevision: a.revision)
         a = try store.apply(.saveAction(AgreedAction(concernKey: item.item.id, what: String(repeating: "y", count: Limits.actionText), owner: .other,
                                                      ownerName: String(repeating: "z", count: Limits.personName))), to: a.id, expectedRevision: a.revision)
         let doc = PlanDocument(assessment: a, patient: p, catalogue: catalogue, services: testConfiguration.services)

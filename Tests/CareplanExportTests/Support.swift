@@ -26,6 +26,20 @@ func sample(_ kind: SamplePlans.Kind, agreed: Bool, printedAt: Date? = nil) thro
     return (store, doc)
 }
 
+/// A store with one patient and one assessment: the checklist's first concern, rated 3, discussed, with `note`.
+func onePlan(family: String, given: String, note: String = "") throws -> (CareStore, Assessment, Patient) {
+    let store = try CareStore()
+    let nhs = Array(NHSNumber.fictionalNumbers().prefix(1))[0]
+    let p = try store.addPatient(Patient(nhsNumber: nhs, familyName: family, givenName: given, dateOfBirth: LocalDate(year: 1950, month: 1, day: 1)!))
+    var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient, date: LocalDate(year: 2024, month: 1, day: 1)!,
+                                      catalogue: catalogue, createdBy: "Nurse")
+    let item = catalogue.allItems[0]
+    a = try store.apply(.setConcern(ConcernEntry(key: item.item.id, categoryId: item.category.id, label: item.item.label, score: 3)), to: a.id, expectedRevision: a.revision)
+    a = try store.apply(.setPriorities(order: [item.item.id], discuss: [item.item.id]), to: a.id, expectedRevision: a.revision)
+    if !note.isEmpty { a = try store.apply(.setNote(key: item.item.id, text: note), to: a.id, expectedRevision: a.revision) }
+    return (store, a, p)
+}
+
 /// A fresh folder under the temporary directory.
 func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("careplan-export-\(UUID().uuidString)")

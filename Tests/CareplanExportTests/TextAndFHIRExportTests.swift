@@ -36,6 +36,18 @@ final class TextExportTests: XCTestCase {
         XCTAssertEqual(lines.joined().filter { !$0.isWhitespace }, s.filter { !$0.isWhitespace })
         XCTAssertEqual(lines.last, "end")
     }
+
+    /// Issue 9, item 19: a long name pushed the NHS number across two lines of the text export.
+    func testTheNHSNumberIsNeverSplitInTheTextExport() throws {
+        let (_, doc) = try sample(.typical, agreed: true)
+        for length in stride(from: 30, through: 90, by: 3) {
+            var long = doc
+            long.identity.name = String(repeating: "Ab ", count: length / 3) + "ALLEN-SMITH, Jane"
+            let text = TextRenderer.render(long)
+            XCTAssertTrue(text.split(separator: "\n").contains { $0.contains("NHS number \(doc.identity.nhsNumber)") },
+                          "name of \(long.identity.name.count) characters:\n" + text.split(separator: "\n").prefix(6).joined(separator: "\n"))
+        }
+    }
 }
 
 final class FHIRExportTests: XCTestCase {
@@ -126,5 +138,25 @@ final class FHIRExportTests: XCTestCase {
         XCTAssertEqual(SHA1.digest(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined(), "a9993e364706816aba3e25717850c26c9cd0d89d")
         XCTAssertEqual(DeterministicUUID.make("a"), DeterministicUUID.make("a"))
         XCTAssertNotEqual(DeterministicUUID.make("a"), DeterministicUUID.make("b"))
+    }
+
+    /// Issue 9, item 20: a draft exported twice had one Bundle.identifier for two different documents.
+    func testBundleIdentifierIsUniquePerDocument() throws {
+        func identifier(_ doc: PlanDocument) throws -> String {
+            let b = try bundle(doc)
+            XCTAssertEqual(b["id"] as? String, ((b["identifier"] as? [String: Any])?["value"] as? String)?.replacingOccurrences(of: "urn:uuid:", with: ""))
+            return try XCTUnwrap((b["identifier"] as? [String: Any])?["value"] as? String)
+        }
+        let (store, first) = try sample(.typical, agreed: false, printedAt: Date(timeIntervalSince1970: 1_709_650_000))
+        var second = first
+        second.printedAt = Date(timeIntervalSince1970: 1_709_650_060)
+        XCTAssertNotEqual(try identifier(first), try identifier(second), "the same draft printed a minute later")
+        let changed = try store.apply(.setDistress(2), to: first.assessment.id, expectedRevision: first.assessment.revision, now: first.assessment.updatedAt)
+        let third = PlanDocument(assessment: changed, patient: first.patient, catalogue: catalogue, services: testConfiguration.services,
+                                 printedAt: first.printedAt)
+        XCTAssertNotEqual(try identifier(first), try identifier(third), "the draft changed")
+        let (_, agreed) = try sample(.typical, agreed: true, printedAt: Date())
+        let (_, again) = try sample(.typical, agreed: true, printedAt: Date().addingTimeInterval(3600))
+        XCTAssertEqual(try identifier(agreed), try identifier(again), "a locked plan is the same document every time")
     }
 }
