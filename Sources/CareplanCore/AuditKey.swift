@@ -76,12 +76,18 @@ public final class AuditKeeper: Sendable {
             if !FileManager.default.fileExists(atPath: folder) {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
-            let hex = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hex + "\n"
+            func fail() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            let hex = Array((SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hex + "\n").utf8)
             let temp = path + ".new-\(getpid())"
-            try Durable.write(Data(hex.utf8), to: temp)
+            let fd = open(temp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw fail() }
             defer { unlink(temp) }
-            if link(temp, path) != 0 && errno != EEXIST { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            Durable.syncFolder(folder)
+            let written = write(fd, hex, hex.count) == hex.count && fsync(fd) == 0
+            close(fd)
+            guard written else { throw fail() }
+            if link(temp, path) != 0 && errno != EEXIST { throw fail() }
+            let dir = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if dir >= 0 { fsync(dir); close(dir) }
         } catch {
             throw StoreError.cannotOpen("cannot create the audit key \(path) (\(error))")
         }
@@ -100,54 +106,60 @@ public final class AuditKeeper: Sendable {
         return body + "seal " + (try self.mac(Data(body.utf8))) + "\n"
     }
 
-    /// The anchor as written, or nil when there is none; throws when it is not one this key sealed.
+    /// The anchor file holds two slots of this size, written in turn: a write cut short by a power cut spoils
+    /// only the slot being written, and the other still holds the anchor before it (stale, which is no alarm).
+    /// Rewriting a slot in place changes no metadata, so its fdatasync costs far less than a new file and a rename.
+    static let slotSize = 256
+
+    /// The anchor as written (the newer of its sealed slots), or nil when there is none; throws when the file
+    /// holds no slot this key sealed.
     public func readAnchor() throws -> Anchor? {
-        guard let anchorPath, let text = try? String(contentsOfFile: anchorPath, encoding: .utf8) else { return nil }
-        let fields = Dictionary(text.split(separator: "\n").compactMap { line -> (String, String)? in
-            guard let space = line.firstIndex(of: " ") else { return nil }
-            return (String(line[..<space]), String(line[line.index(after: space)...]))
-        }, uniquingKeysWith: { a, _ in a })
-        guard let entry = fields["entry"].flatMap({ Int64($0) }), let mac = fields["mac"], (try? sealed(entry, mac)) == text else {
-            throw AnchorError.notSealed(anchorPath)
-        }
-        return Anchor(entry: entry, mac: mac)
+        guard let anchorPath, let data = FileManager.default.contents(atPath: anchorPath) else { return nil }
+        guard let newest = slots(data).compactMap({ $0 }).max(by: { $0.entry < $1.entry }) else { throw AnchorError.notSealed(anchorPath) }
+        return newest
     }
 
     enum AnchorError: Error { case notSealed(String) }
 
+    private func slots(_ data: Data) -> [Anchor?] {
+        stride(from: 0, to: 2 * Self.slotSize, by: Self.slotSize).map { offset in
+            guard data.count >= offset + Self.slotSize else { return nil }
+            let text = String(decoding: data[(data.startIndex + offset)..<(data.startIndex + offset + Self.slotSize)], as: UTF8.self)
+                .trimmingCharacters(in: CharacterSet(charactersIn: "\0"))
+            let fields = Dictionary(text.split(separator: "\n").compactMap { line -> (String, String)? in
+                guard let space = line.firstIndex(of: " ") else { return nil }
+                return (String(line[..<space]), String(line[line.index(after: space)...]))
+            }, uniquingKeysWith: { a, _ in a })
+            guard let entry = fields["entry"].flatMap({ Int64($0) }), let mac = fields["mac"], (try? sealed(entry, mac)) == text else { return nil }
+            return Anchor(entry: entry, mac: mac)
+        }
+    }
+
     /// Moves the anchor on to `entry`, never back: processes appending at once may arrive here in any
-    /// order, so under a lock the anchor is replaced only by a newer entry, atomically (temp, fsync, rename).
+    /// order, so under a lock on the file the anchor is replaced only by a newer entry, in the slot not
+    /// holding the current one, and synced before the lock is let go.
     /// Nor past evidence: when the anchored entry is no longer in the trail as anchored (`macOf` gives an
     /// entry's MAC), the trail was cut or rewritten, and moving on would hide it once new entries pass it.
     func advanceAnchor(to entry: Int64, mac: String, macOf: (Int64) -> String?) throws {
         guard let anchorPath else { return }
+        func fail() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         let previous = umask(0o077)
-        defer { umask(previous) }
-        let lock = open(anchorPath + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(lock) }
-        flock(lock, LOCK_EX)
-        if let current = try? readAnchor(), current.entry >= entry || macOf(current.entry) != current.mac { return }
-        let temp = anchorPath + ".new-\(getpid())"
-        try Durable.write(Data(try sealed(entry, mac).utf8), to: temp)
-        guard rename(temp, anchorPath) == 0 else { unlink(temp); throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        Durable.syncFolder(URL(fileURLWithPath: anchorPath).deletingLastPathComponent().path)
-    }
-}
-
-/// Small files written so that a power cut leaves either the old or the new one.
-enum Durable {
-    static func write(_ data: Data, to path: String) throws {
-        let fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let fd = open(anchorPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        umask(previous)
+        guard fd >= 0 else { throw fail() }
         defer { close(fd) }
-        let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count, fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    }
-
-    static func syncFolder(_ folder: String) {
-        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 { fsync(fd); close(fd) }
+        flock(fd, LOCK_EX)
+        var buffer = [UInt8](repeating: 0, count: 2 * Self.slotSize)
+        let read = pread(fd, &buffer, buffer.count, 0)
+        let current = slots(Data(buffer.prefix(max(0, read))))
+        var target = 0
+        if let newest = current.enumerated().compactMap({ i, a in a.map { (i, $0) } }).max(by: { $0.1.entry < $1.1.entry }) {
+            if newest.1.entry >= entry || macOf(newest.1.entry) != newest.1.mac { return }
+            target = 1 - newest.0
+        }
+        var slot = Array(try sealed(entry, mac).utf8)
+        slot += [UInt8](repeating: 0, count: Self.slotSize - slot.count)
+        guard pwrite(fd, slot, slot.count, off_t(target * Self.slotSize)) == slot.count, fdatasync(fd) == 0 else { throw fail() }
     }
 }
 
