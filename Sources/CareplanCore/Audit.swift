@@ -156,18 +156,27 @@ extension CareStore {
              try missingAuditGuards(db))
         }
         if let warning = try auditKeeper.load(mayCreate: marker == nil) { notes.append(warning) }
-        guard damage == nil else { return notes }
+        if let marker, let last = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").map(Self.auditEntry) }),
+           last.id >= marker, try auditKeeper.mac(Data(Self.text(of: last).utf8)) != last.hash {
+            // Entries keyed with another key would break the chain for good: nothing is written until it is sorted out.
+            let why = "the newest audit entry does not match the audit key \(auditKeeper.keyPath ?? ""), so careplan writes nothing to this "
+                + "store: put this store's key there (or set CAREPLAN_AUDIT_KEY to it); if it is the right key, the trail was changed: "
+                + "run `careplan audit --verify`"
+            wrongKey.withLock { $0 = why }
+            notes.append(why)
+        }
+        guard writesRefused == nil else { return notes }
         if !missing.isEmpty {
-            try write { db in
+            restoredAuditGuards.withLock { $0 = missing }
+            let restored = (try? write { db -> Void in
                 for name in missing {
                     try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)")
                     if let sql = Self.auditGuards[name] { try db.execute(sql: sql) }
                 }
                 try Self.audit(db, user: "careplan", action: "restored the audit trail's guards", detail: missing.joined(separator: ", "), at: Date())
-            }
+            }) != nil
             notes.append("the audit trail's guards (\(missing.joined(separator: ", "))) were missing or changed, so the store was changed "
-                         + "outside careplan; they are restored. Run `careplan audit --verify`")
-            restoredAuditGuards.withLock { $0 = missing }
+                         + "outside careplan; " + (restored ? "they are restored" : "they could not be restored now") + ". Run `careplan audit --verify`")
         }
         if marker == nil {
             let earlier = try unkeyedAuditEntries()
@@ -181,14 +190,6 @@ extension CareStore {
                              + "that wrote them: `careplan audit --verify` still checks them, but anyone who could write the store before "
                              + "today could have rewritten them")
             }
-        } else if let last = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").map(Self.auditEntry) }),
-                  last.id >= marker!, try auditKeeper.mac(Data(Self.text(of: last).utf8)) != last.hash {
-            // Entries keyed with another key would break the chain for good: nothing is written until it is sorted out.
-            let why = "the newest audit entry does not match the audit key \(auditKeeper.keyPath ?? ""), so careplan writes nothing to this "
-                + "store: put this store's key there (or set CAREPLAN_AUDIT_KEY to it); if it is the right key, the trail was changed: "
-                + "run `careplan audit --verify`"
-            wrongKey.withLock { $0 = why }
-            notes.append(why)
         }
         return notes
     }
