@@ -186,7 +186,7 @@ extension CareStore {
                                detail: earlier == 0 ? "" : "entries 1-\(earlier) were chained without a key by an earlier careplan", at: Date())
             }
             if earlier > 0 {
-                notes.append("the audit trail is keyed from now on. Its \(earlier) earlier entries keep the unkeyed chain of the careplan "
+                notes.append("the audit trail is keyed from now on. Its \(earlier) earlier \(earlier == 1 ? "entry keeps" : "entries keep") the unkeyed chain of the careplan "
                              + "that wrote them: `careplan audit --verify` still checks them, but anyone who could write the store before "
                              + "today could have rewritten them")
             }

@@ -28,8 +28,9 @@ struct Audit: ParsableCommand {
                 print("The audit trail is intact: \(n) entries, each linked to the one before, up to its anchor outside the store.")
                 let unkeyed = try store.unkeyedAuditEntries()
                 if unkeyed > 0 {
-                    print("Entries 1-\(unkeyed) were written by an earlier careplan without a key: they are as they were when this "
-                          + "careplan first opened the store, but anyone who could write the store before then could have rewritten them.")
+                    let (which, they) = unkeyed == 1 ? ("Entry 1 was", "it is as it was") : ("Entries 1-\(unkeyed) were", "they are as they were")
+                    print("\(which) written by an earlier careplan without a key: \(they) when this careplan first opened the store, "
+                          + "but anyone who could write the store before then could have rewritten \(unkeyed == 1 ? "it" : "them").")
                 }
             case .broken(let id, let reason):
                 let where_ = id.map { "is broken at entry \($0)" } ?? "cannot be trusted"
