@@ -47,11 +47,23 @@ static inline int cp_keypad(bool on) { return keypad(stdscr, on); }
 static inline int cp_setcchar(cchar_t *c, const wchar_t *text, attr_t attrs, short pair) { return setcchar(c, text, attrs, pair, NULL); }
 static inline int cp_tigetstr_valid(const char *s) { return s != NULL && s != (char *)-1; }
 
-// Flow control off (Ctrl-S would freeze the screen in cbreak mode), then remember the mode for ncurses.
-static inline void cp_disable_flow_control(void) {
+// Flow control off (Ctrl-S would freeze the screen in cbreak mode) and the suspend key off (Ctrl-Z is undo
+// in the note editor, and a suspended careplan would leave a record on the glass), then remember the mode.
+static inline void cp_claim_control_keys(void) {
     struct termios t;
-    if (tcgetattr(STDIN_FILENO, &t) == 0) { t.c_iflag &= ~(tcflag_t)(IXON | IXOFF); tcsetattr(STDIN_FILENO, TCSANOW, &t); }
+    if (tcgetattr(STDIN_FILENO, &t) == 0) {
+        t.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+        t.c_cc[VSUSP] = _POSIX_VDISABLE;
+        tcsetattr(STDIN_FILENO, TCSANOW, &t);
+    }
     def_prog_mode();
+}
+
+// The terminal's sequence that clears its scrollback (terminfo's extended E3: xterm, tmux, the Linux
+// console), or NULL where its description has none (vt100).
+static inline const char *cp_clear_scrollback_sequence(void) {
+    char *e3 = tigetstr("E3");
+    return (e3 == NULL || e3 == (char *)-1) ? NULL : e3;
 }
 
 // Bytes buffered in stdin (0 with poll() saying readable means end of file or a hung-up terminal).

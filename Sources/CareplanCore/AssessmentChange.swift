@@ -1,9 +1,10 @@
 import Foundation
 
 /// A change to an assessment, as a value: the screens produce these, the store applies them (checking the
-/// revision the screen last saw), and tests can assert on them.
+/// one answer each changes against the value the screen showed: `AnswerValue`), and tests can assert on them.
 public enum AssessmentChange: Equatable, Sendable {
     case setDetails(pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate)
+    /// Chooses a concern, or rates it: one already chosen keeps its note and its place in the order.
     case setConcern(ConcernEntry)
     case removeConcern(key: String)
     case setDistress(Int?)
@@ -81,7 +82,12 @@ extension Assessment {
             a.completedBy = by
             a.date = date
         case .setConcern(let c):
-            if let i = a.concerns.firstIndex(where: { $0.key == c.key }) { a.concerns[i] = c } else { a.concerns.append(c) }
+            // As the store: a concern already chosen keeps its note and its place in the order.
+            if let i = a.concerns.firstIndex(where: { $0.key == c.key }) {
+                a.concerns[i].categoryId = c.categoryId
+                a.concerns[i].label = c.label
+                a.concerns[i].score = c.score
+            } else { a.concerns.append(c) }
         case .removeConcern(let key):
             a.actions.removeAll { $0.concernKey == key }
             a.concerns.removeAll { $0.key == key }

@@ -47,11 +47,11 @@ extension CareStore {
         }
     }
 
-    /// From v5 the chain is keyed (HMAC-SHA256, key outside the store) from a marker entry on; the entries
+    /// From v7 the chain is keyed (HMAC-SHA256, key outside the store) from a marker entry on; the entries
     /// before it keep the unkeyed SHA-256 chain of earlier versions, and the marker's MAC covers their head.
     /// Kiosk codes issued before were stored as plain SHA-256 and cannot be re-keyed: they are withdrawn.
     static func registerKeyedAuditMigration(_ m: inout DatabaseMigrator) {
-        m.registerMigration("v5: keyed audit trail and kiosk codes") { db in
+        m.registerMigration("v7: keyed audit trail and kiosk codes") { db in
             try db.execute(sql: "CREATE INDEX audit_log_keyed ON audit_log(id) WHERE action = '\(keyedMarker)'")
             try db.execute(sql: "DELETE FROM kiosk_code")
         }
@@ -73,7 +73,7 @@ extension CareStore {
         return fields.map { "\($0.utf8.count):\($0)" }.joined()
     }
 
-    /// The chain of careplan before v5: plain SHA-256, which anyone can recompute.
+    /// The chain before schema step v7: plain SHA-256, which anyone can recompute.
     static func unkeyedHash(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).hex }
 
     static func text(of e: AuditEntry) -> String {

@@ -59,19 +59,22 @@ public enum AssessmentStatus: String, Codable, Sendable, CaseIterable {
     case inProgress = "in-progress"
     case agreed
     case superseded
+    /// Started in error (a stray N, the wrong patient) and put aside: kept, read only, with who and when.
+    case discarded
 
     public var label: String {
         switch self {
         case .inProgress: return "In progress"
         case .agreed: return "Plan agreed"
         case .superseded: return "Superseded"
+        case .discarded: return "Discarded"
         }
     }
 
     /// CR7920, as far as this status tells it.
     public var cosdPlanStatus: String {
         switch self {
-        case .inProgress: return "02"  // plan offered
+        case .inProgress, .discarded: return "02"  // plan offered (a discarded one never went further)
         case .agreed, .superseded: return "03"  // plan completed
         }
     }
@@ -225,6 +228,9 @@ public struct Assessment: Hashable, Sendable {
     public var submittedAt: Date?
     /// "Anything else you want to tell us", from the kiosk.
     public var patientMessage: String
+    /// Who discarded it and when (status `.discarded`).
+    public var discardedBy = ""
+    public var discardedAt: Date?
 
     public init(id: Int64, patientId: Int64, pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate,
                 status: AssessmentStatus = .inProgress, catalogueId: String, catalogueVersion: String,

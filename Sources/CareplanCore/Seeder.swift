@@ -70,6 +70,7 @@ public struct Seeder {
                 try insertPatient.execute(arguments: [nhs.digits, family, given, CareStore.searchKey(family), CareStore.searchKey(given),
                                                       dob.iso, site, code, diagnosed.iso, now, now])
                 let patientId = db.lastInsertedRowID
+                try CareStore.indexNameWords(db, patientId: patientId, familyName: family, givenName: given)
                 added += 1
                 guard added % 3 == 0 else { continue }
                 let agreed = rng.int(3) != 0

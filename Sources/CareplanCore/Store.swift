@@ -1,11 +1,14 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Why a save or a load did not happen, in words a nurse can act on.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Another terminal changed the record since this one read it; nothing was overwritten.
     case conflict(String)
+    /// Another terminal changed the same answer first: theirs is kept; the sentence says which value was not saved.
+    case changedElsewhere(String)
     /// The plan is agreed and locked: changes need a new version.
     case locked
     case duplicateNHSNumber(existing: String)
@@ -17,6 +20,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .conflict(let what): return "\(what) was changed on another terminal; reloaded, nothing overwritten"
+        case .changedElsewhere(let why): return why
         case .locked: return "This plan is agreed and locked: start a new version to change it"
         case .duplicateNHSNumber(let name): return "This NHS number is already registered, for \(name)"
         case .notFound(let what): return "\(what) was not found"
@@ -137,7 +141,41 @@ public final class CareStore: Sendable {
                                         + "Check --store or CAREPLAN_STORE; nothing was created")
         }
         guard info.st_mode & S_IFMT == S_IFREG else { throw StoreError.cannotOpen("\(path) is not a store file") }
+        if let why = notAStore(path, size: info.st_size) { throw StoreError.cannotOpen(why + "; it was left as it is. Check --store or CAREPLAN_STORE") }
         return try CareStore(path: path)
+    }
+
+    /// Why the file at `path` is not a careplan store, or nil when it is one. Opening it as a store would turn
+    /// an empty file (or someone else's database) into one, so it is first looked at read-only. A read-only
+    /// connection to a WAL database still creates -wal and -shm files and leaves them; with no -wal file
+    /// everything is in the main file, so it is read as immutable, which creates nothing. (With a -wal file
+    /// there, its pages must be read, through the -shm, which SQLite creates if it is missing.)
+    static func notAStore(_ path: String, size: off_t) -> String? {
+        if size == 0 { return "\(path) is an empty file, not a careplan store" }
+        let header = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 16) }
+        guard header == Data("SQLite format 3\0".utf8) else { return "\(path) is not a careplan store (it is not an SQLite database)" }
+        var uri = URLComponents()
+        uri.scheme = "file"
+        uri.path = URL(fileURLWithPath: path).path
+        uri.queryItems = [URLQueryItem(name: "mode", value: "ro")]
+        if !FileManager.default.fileExists(atPath: path + "-wal") { uri.queryItems?.append(URLQueryItem(name: "immutable", value: "1")) }
+        var connection: OpaquePointer?
+        defer { sqlite3_close_v2(connection) }
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        let sql = "SELECT count(*) FROM grdb_migrations WHERE identifier = '\(CareStore.firstMigration)'"
+        guard let string = uri.string, sqlite3_open_v2(string, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil) == SQLITE_OK,
+              sqlite3_prepare_v2(connection, "SELECT count(*) FROM sqlite_master", -1, &statement, nil) == SQLITE_OK,
+              sqlite3_step(statement) == SQLITE_ROW else {
+            return "\(path) cannot be read as a database (\(connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"))"
+        }
+        sqlite3_finalize(statement)
+        statement = nil
+        guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, sqlite3_step(statement) == SQLITE_ROW,
+              sqlite3_column_int64(statement, 0) == 1 else {
+            return "\(path) is an SQLite database but not a careplan store (it has none of careplan's tables)"
+        }
+        return nil
     }
 
     /// Creates the store's folder, and any missing above it, 0700 (they are careplan's). An existing folder is
@@ -193,9 +231,12 @@ public final class CareStore: Sendable {
 
     // MARK: - Schema
 
+    /// Every careplan store has it: what tells a store from any other SQLite file.
+    static let firstMigration = "v1: patients, assessments, concerns, actions"
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
-        m.registerMigration("v1: patients, assessments, concerns, actions") { db in
+        m.registerMigration(firstMigration) { db in
             try db.execute(sql: """
                 CREATE TABLE patient (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -304,6 +345,29 @@ public final class CareStore: Sendable {
                 """)
         }
         registerAuditMigration(&m)
+        m.registerMigration("v5: name search folds every letter and finds every word of a name") { db in
+            // Keys made before folded ł, ø, ß... as Foundation does (not at all): made again, with the later words.
+            try db.execute(sql: """
+                CREATE TABLE patient_name_word (
+                    word TEXT NOT NULL,
+                    patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+                    PRIMARY KEY (word, patient_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX patient_name_word_patient ON patient_name_word(patient_id);
+                """)
+            let update = try db.makeStatement(sql: "UPDATE patient SET family_key = ?, given_key = ? WHERE id = ?")
+            for r in try Row.fetchAll(db, sql: "SELECT id, family_name, given_name FROM patient") {
+                let family: String = r["family_name"], given: String = r["given_name"]
+                try update.execute(arguments: [searchKey(family), searchKey(given), r["id"]])
+                try indexNameWords(db, patientId: r["id"], familyName: family, givenName: given)
+            }
+        }
+        m.registerMigration("v6: who discarded an assessment, and when") { db in
+            try db.execute(sql: """
+                ALTER TABLE assessment ADD COLUMN discarded_by TEXT NOT NULL DEFAULT '';
+                ALTER TABLE assessment ADD COLUMN discarded_at DATETIME;
+                """)
+        }
         registerKeyedAuditMigration(&m)
         return m
     }
@@ -380,9 +444,36 @@ public final class CareStore: Sendable {
 
     // MARK: - Patients
 
-    /// Folded for search: lower case, no accents ("Siân" -> "sian").
-    static func searchKey(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    /// Folded for search: lower case, no accents ("Siân" -> "sian", "Łódź" -> "lodz"). Foundation's folding
+    /// keeps letters that are not a base letter plus a mark (ł, ø, ß, æ...): those are spelt as people type them.
+    public static func searchKey(_ s: String) -> String {
+        let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        guard folded.unicodeScalars.contains(where: { letterSpellings[$0] != nil }) else { return folded }
+        var out = ""
+        for scalar in folded.unicodeScalars {
+            if let spelt = letterSpellings[scalar] { out += spelt } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// Letters (already lower case) that diacritic folding leaves alone, as they are typed on an English keyboard.
+    static let letterSpellings: [Unicode.Scalar: String] = [
+        "ł": "l", "ŀ": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "þ": "th",
+        "ı": "i", "ħ": "h", "ŧ": "t", "ĸ": "k", "ŋ": "n", "ſ": "s", "ƒ": "f", "ə": "e", "ɨ": "i", "ʉ": "u",
+    ]
+
+    /// The words of a name after its first, folded ("Ó Briain" -> ["briain"], "Smith-Jones" -> ["jones"]): the
+    /// first word is found through family_key and given_key, these through the patient_name_word table.
+    static func laterNameWords(_ name: String) -> [String] {
+        Array(searchKey(name).split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "'" || $0 == "’" }).dropFirst().map(String.init))
+    }
+
+    /// Keeps the patient's later name words in step with the names (after every insert or change of a name).
+    static func indexNameWords(_ db: Database, patientId: Int64, familyName: String, givenName: String) throws {
+        try db.execute(sql: "DELETE FROM patient_name_word WHERE patient_id = ?", arguments: [patientId])
+        for word in Set(laterNameWords(familyName) + laterNameWords(givenName)) {
+            try db.execute(sql: "INSERT INTO patient_name_word (word, patient_id) VALUES (?, ?)", arguments: [word, patientId])
+        }
     }
 
     public func patientCount() throws -> Int {
@@ -403,6 +494,7 @@ public final class CareStore: Sendable {
             var saved = p
             saved.id = db.lastInsertedRowID
             saved.revision = 0
+            try Self.indexNameWords(db, patientId: db.lastInsertedRowID, familyName: p.familyName, givenName: p.givenName)
             try Self.audit(db, user: user, action: "added patient", patientId: saved.id, at: now)
             return saved
         }
@@ -426,6 +518,7 @@ public final class CareStore: Sendable {
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [id]) == nil { throw StoreError.notFound("The patient") }
                 throw StoreError.conflict("This patient's details")
             }
+            try Self.indexNameWords(db, patientId: id, familyName: p.familyName, givenName: p.givenName)
             var saved = p
             saved.revision += 1
             try Self.audit(db, user: user, action: "changed", patientId: id, detail: "patient details", at: now)
@@ -473,6 +566,13 @@ public final class CareStore: Sendable {
                 try Row.fetchAll(db, sql: Self.summarySelect + " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", arguments: [limit]).map(Self.summary)
             }
         }
+        // A date first: `1960-02-29` is all digits once the dashes go, but no NHS number (3 3 4 digits) reads as a date.
+        if case .success(let date) = LocalDate.parse(q) {
+            return try read { db in
+                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.date_of_birth = ? ORDER BY p.family_key, p.given_key LIMIT ?",
+                                 arguments: [date.iso, limit]).map(Self.summary)
+            }
+        }
         let compact = q.filter { $0 != " " && $0 != "-" }
         if compact.allSatisfy({ $0.isASCII && $0.isNumber }) && compact.count <= 10 && !q.contains("/") {
             return try read { db in
@@ -480,31 +580,38 @@ public final class CareStore: Sendable {
                                  arguments: [compact, compact + ":", limit]).map(Self.summary)  // ":" sorts just after "9"
             }
         }
-        if case .success(let date) = LocalDate.parse(q) {
-            return try read { db in
-                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.date_of_birth = ? ORDER BY p.family_key, p.given_key LIMIT ?",
-                                 arguments: [date.iso, limit]).map(Self.summary)
-            }
-        }
         let words = Self.searchKey(q).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { !$0.isEmpty }
         guard let first = words.first else { return [] }
-        // Family-name matches first, then given-name matches: each an ordered scan of one index that stops at
-        // the limit, so no sort of thousands of rows at 100,000 patients. Further words filter those rows.
-        func prefix(_ column: String, _ n: Int) -> String { "(p.\(column) >= ?\(n) AND p.\(column) < ?\(n) || x'F48FBFBF')" }
+        // Family-name matches first, then given-name matches, then later words of either name ("briain" in
+        // "Ó Briain"): each an ordered scan of one index that stops at the limit, so no sort of thousands of rows
+        // at 100,000 patients. Further words filter those rows.
+        func prefix(_ column: String, _ n: Int) -> String { "(\(column) >= ?\(n) AND \(column) < ?\(n) || x'F48FBFBF')" }
+        func anyName(_ n: Int) -> String {
+            "(\(prefix("p.family_key", n)) OR \(prefix("p.given_key", n)) OR "
+                + "EXISTS (SELECT 1 FROM patient_name_word w WHERE w.patient_id = p.id AND \(prefix("w.word", n))))"
+        }
         var filters = ""
         var args: [any DatabaseValueConvertible] = [first]
         for (i, w) in words.dropFirst().enumerated() {
-            filters += " AND (\(prefix("family_key", i + 2)) OR \(prefix("given_key", i + 2)))"
+            filters += " AND \(anyName(i + 2))"
             args.append(w)
         }
         let n = words.count + 1
-        let byFamily = Self.summarySelect + " WHERE \(prefix("family_key", 1))\(filters) ORDER BY p.family_key, p.given_key, p.id LIMIT ?\(n)"
-        let byGiven = Self.summarySelect + " WHERE \(prefix("given_key", 1)) AND NOT \(prefix("family_key", 1))\(filters) ORDER BY p.given_key, p.id LIMIT ?\(n)"
+        let byFamily = Self.summarySelect + " WHERE \(prefix("p.family_key", 1))\(filters) ORDER BY p.family_key, p.given_key, p.id LIMIT ?\(n)"
+        let byGiven = Self.summarySelect + " WHERE \(prefix("p.given_key", 1)) AND NOT \(prefix("p.family_key", 1))\(filters) ORDER BY p.given_key, p.id LIMIT ?\(n)"
+        let byLaterWord = Self.summarySelect + """
+             JOIN patient_name_word w ON w.patient_id = p.id
+             WHERE \(prefix("w.word", 1)) AND NOT \(prefix("p.family_key", 1)) AND NOT \(prefix("p.given_key", 1))\(filters)
+             ORDER BY w.word, w.patient_id LIMIT ?\(n)
+            """
         return try read { db in
-            let family = try Row.fetchAll(db, sql: byFamily, arguments: StatementArguments(args + [limit])).map(Self.summary)
-            guard family.count < limit else { return family }
-            let given = try Row.fetchAll(db, sql: byGiven, arguments: StatementArguments(args + [limit - family.count])).map(Self.summary)
-            return family + given
+            var found: [PatientSummary] = []
+            for sql in [byFamily, byGiven, byLaterWord] where found.count < limit {
+                found += try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args + [limit - found.count])).map(Self.summary)
+            }
+            // Two later words of one name can both match ("Ap Rhys Ap Rhys"): the patient once.
+            var seen = Set<Int64>()
+            return found.filter { seen.insert($0.patient.id ?? 0).inserted }
         }
     }
 
@@ -567,7 +674,7 @@ public final class CareStore: Sendable {
             AgreedAction(id: a["id"], concernKey: a["concern_key"], what: a["what"], owner: ActionOwner(rawValue: a["owner"]) ?? .other,
                          ownerName: a["owner_name"], due: (a["due"] as String?).flatMap { LocalDate(iso: $0) }, serviceId: a["service_id"])
         }
-        return Assessment(
+        var a = Assessment(
             id: r["id"], patientId: r["patient_id"], pathwayPoint: PathwayPoint(rawValue: r["pathway_point"]) ?? .other,
             completedBy: CompletedBy(rawValue: r["completed_by"]) ?? .patient, date: LocalDate(iso: r["date"])!,
             status: AssessmentStatus(rawValue: r["status"]) ?? .inProgress, catalogueId: r["catalogue_id"],
@@ -577,33 +684,80 @@ public final class CareStore: Sendable {
             version: r["version"], previousId: r["previous_id"], createdBy: r["created_by"], createdAt: r["created_at"],
             updatedAt: r["updated_at"], revision: r["revision"], concerns: concerns, actions: actions,
             submittedAt: r["submitted_at"], patientMessage: r["patient_message"])
+        a.discardedBy = r["discarded_by"]
+        a.discardedAt = r["discarded_at"]
+        return a
     }
 
-    /// Applies one change to an assessment last read at `expectedRevision`, in one durable transaction,
-    /// and returns the assessment as stored afterwards. Refuses (and changes nothing) when another terminal
-    /// changed it first, or when the plan is locked.
-    @discardableResult
-    public func apply(_ change: AssessmentChange, to id: Int64, expectedRevision: Int, by user: String = "", now: Date = Date()) throws -> Assessment {
+    /// Puts aside an assessment started in error. Nothing is deleted: it stays on the record, read only,
+    /// marked discarded with who and when, and the audit trail says so. Only one in progress can be.
+    public func discardAssessment(id: Int64, by user: String, now: Date = Date()) throws -> Assessment {
         try write { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT revision, status FROM assessment WHERE id = ?", arguments: [id]) else {
+            guard let r = try Row.fetchOne(db, sql: "SELECT patient_id, status FROM assessment WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound("The assessment")
             }
             if (r["status"] as String) != AssessmentStatus.inProgress.rawValue { throw StoreError.locked }
-            if (r["revision"] as Int) != expectedRevision { throw StoreError.conflict("This assessment") }
-            try Self.apply(change, db, id)
-            let detail = change.auditDetail
-            let recent = Self.auditTime(now.addingTimeInterval(-300))
-            let alreadyTyping = change.isTyping ? try Int.fetchOne(db, sql: """
-                SELECT 1 FROM audit_log WHERE id = (SELECT max(id) FROM audit_log) AND user = ? AND assessment_id = ? AND detail = ? AND at > ?
-                """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), id, detail, recent]) != nil : false
-            if !alreadyTyping { try Self.audit(db, user: user, action: "changed", assessmentId: id, detail: detail, at: now) }
-            try db.execute(sql: "UPDATE assessment SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
+            try db.execute(sql: """
+                UPDATE assessment SET status = ?, discarded_by = ?, discarded_at = ?, revision = revision + 1, updated_at = ? WHERE id = ?
+                """, arguments: [AssessmentStatus.discarded.rawValue, TextCleaner.field(user, maxLength: Limits.personName), now, now, id])
+            try Self.audit(db, user: user, action: "discarded assessment", patientId: r["patient_id"], assessmentId: id, at: now)
             return try Self.assessment(db, id: id)!
         }
     }
 
+    /// What `save` did.
+    public struct Saved: Sendable {
+        /// The assessment as stored afterwards, with every terminal's changes.
+        public var assessment: Assessment
+        /// Set when the answer had changed underneath and both were kept: the sentence telling the nurse.
+        public var merged: String?
+    }
+
+    /// Applies one change to an assessment, based on the assessment as the terminal showed it (`seen`):
+    /// see `save`.
+    @discardableResult
+    public func apply(_ change: AssessmentChange, to id: Int64, basedOn seen: Assessment, by user: String = "", now: Date = Date()) throws -> Assessment {
+        try save(change, to: id, base: change.answer(in: seen), by: user, now: now).assessment
+    }
+
+    /// Saves one change in one durable transaction, if the one answer it changes is still `base` (as the
+    /// terminal showed it): a change to any other answer in between does not matter. When that answer changed
+    /// underneath, `AssessmentChange.resolved` decides: text is merged, other answers are refused with
+    /// `changedElsewhere` and nothing changes. Refuses a locked plan.
+    @discardableResult
+    public func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String = "", now: Date = Date()) throws -> Saved {
+        try write { db in
+            guard let current = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
+            if current.isLocked { throw StoreError.locked }
+            let resolution = try change.normalised.resolved(against: current, base: base)
+            let written: AssessmentChange
+            var merged: String?
+            switch resolution {
+            case .nothing: return Saved(assessment: current)
+            case .write(let c): written = c
+            case .merged(let c, let why): written = c; merged = why
+            }
+            try Self.apply(written, db, id)
+            let detail = written.auditDetail
+            let recent = Self.auditTime(now.addingTimeInterval(-300))
+            let alreadyTyping = written.isTyping ? try Int.fetchOne(db, sql: """
+                SELECT 1 FROM audit_log WHERE id = (SELECT max(id) FROM audit_log) AND user = ? AND assessment_id = ? AND detail = ? AND at > ?
+                """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), id, detail, recent]) != nil : false
+            if !alreadyTyping { try Self.audit(db, user: user, action: "changed", assessmentId: id, detail: detail, at: now) }
+            try db.execute(sql: "UPDATE assessment SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
+            return Saved(assessment: try Self.assessment(db, id: id)!, merged: merged)
+        }
+    }
+
+    /// SQLite's count of changes committed by other connections: it moves when another terminal saves,
+    /// and costs one pragma to read, so an open screen can look every tick.
+    public func changeCounter() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
+    /// Writes a change already normalised (a merged text may be longer than one typed note may be).
     static func apply(_ change: AssessmentChange, _ db: Database, _ id: Int64) throws {
-        switch change.normalised {
+        switch change {
         case let .setDetails(point, by, date):
             try db.execute(sql: "UPDATE assessment SET pathway_point = ?, completed_by = ?, date = ? WHERE id = ?",
                            arguments: [point.rawValue, by.rawValue, date.iso, id])
@@ -611,7 +765,7 @@ public final class CareStore: Sendable {
             try db.execute(sql: """
                 INSERT INTO concern (assessment_id, key, category_id, label, score, rank, discuss, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (assessment_id, key) DO UPDATE SET category_id = excluded.category_id, label = excluded.label,
-                    score = excluded.score, rank = excluded.rank, discuss = excluded.discuss, note = excluded.note
+                    score = excluded.score
                 """, arguments: [id, c.key, c.categoryId, c.label, c.score, c.rank, c.discuss, c.note])
         case .removeConcern(let key):
             try db.execute(sql: "DELETE FROM agreed_action WHERE assessment_id = ? AND concern_key = ?", arguments: [id, key])
@@ -660,6 +814,7 @@ public final class CareStore: Sendable {
         let newId: Int64 = try write { db in
             guard let old = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
             if old.status == .inProgress { throw StoreError.conflict("This assessment is still in progress and") }
+            if old.status == .discarded { throw StoreError.locked }  // it was never a plan
             if let newer = try Int64.fetchOne(db, sql: "SELECT id FROM assessment WHERE previous_id = ? AND status = ?", arguments: [id, AssessmentStatus.inProgress.rawValue]) {
                 return newer  // a new version is already being written: continue that one
             }

@@ -109,6 +109,7 @@ public struct PlanDocument: Sendable {
         case .inProgress: return "DRAFT: not yet agreed"
         case .agreed: return "Agreed and locked"
         case .superseded: return "Agreed, since replaced by a newer version"
+        case .discarded: return "DISCARDED: started in error, never agreed"
         }
     }
 

@@ -60,6 +60,15 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         case .fhir: return "json"
         }
     }
+
+    /// What the format writes, in words: `--format fhir writes FHIR JSON`.
+    public var contents: String {
+        switch self {
+        case .pdf: return "a PDF"
+        case .text: return "plain text"
+        case .fhir: return "FHIR JSON"
+        }
+    }
 }
 
 public enum Paper: String, CaseIterable, Sendable, Codable {
@@ -69,6 +78,8 @@ public enum Paper: String, CaseIterable, Sendable, Codable {
 /// Why an export did not happen, in words a nurse can act on. Nothing is written when one is thrown.
 public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
     case badTarget(String)
+    /// An --output that cannot mean what it says (empty, `-`, a file with a folder's slash, the wrong extension).
+    case badOutput(String)
     case unknownPatient(nhsNumber: String)
     case unknownAssessment(Int64)
     case noAssessment(patient: String, nhsNumber: String)
@@ -82,6 +93,7 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .badTarget(let why): return why
+        case .badOutput(let why): return why + ". Nothing was written"
         case .unknownPatient(let n): return "No patient with NHS number \(n) is registered in this store"
         case .unknownAssessment(let id): return "There is no assessment \(id) in this store"
         case let .noAssessment(name, n):
@@ -118,6 +130,7 @@ public struct Exported: Sendable {
         case .agreed: return "the agreed plan, version \(a.version) (assessment \(a.id))"
         case .superseded: return "version \(a.version) (assessment \(a.id)), agreed but since replaced by a newer version"
         case .inProgress: return "a DRAFT, version \(a.version) (assessment \(a.id)), not yet agreed"
+        case .discarded: return "version \(a.version) (assessment \(a.id)), DISCARDED: started in error, never agreed"
         }
     }
 }
@@ -184,21 +197,37 @@ public enum PlanExporter {
     }
 
     /// Where the file goes: `output` as given (a folder gets the plan's own name inside it), else the plan's
-    /// own name in the current folder. A symbolic link is refused: it could point anywhere.
+    /// own name in the current folder. A symbolic link is refused: it could point anywhere. So is `-`: a plan
+    /// goes only into a file careplan writes itself, owner-only and whole or not at all, and a shell's `>`
+    /// would do neither (nor keep an existing file without --force).
     public static func destination(output: String?, doc: PlanDocument, format: ExportFormat, today: LocalDate,
                                    currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ExportDestination {
         let name = defaultFileName(for: doc, format: format, today: today)
-        guard let output, !output.isEmpty else { return .folder(URL(fileURLWithPath: currentDirectory, isDirectory: true), name: name) }
+        guard let output else { return .folder(URL(fileURLWithPath: currentDirectory, isDirectory: true), name: name) }
+        if output.isEmpty {
+            throw ExportError.badOutput("--output is empty: give a file or a folder, or leave --output out to write in the current folder")
+        }
+        if output == "-" {
+            throw ExportError.badOutput("careplan does not write plans to standard output: a plan goes only into a file it writes itself, "
+                                        + "owner-only (0600) and whole or not at all. Give a file or a folder (./- for a file named -)")
+        }
         let url = URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true)).standardizedFileURL
         var info = stat()
         if lstat(url.path, &info) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFDIR: return .folder(url, name: name)
             case S_IFLNK: throw ExportError.cannotWrite(path: url.path, reason: "it is a symbolic link (it could point anywhere): give the real path")
+            case let kind where output.hasSuffix("/"):
+                throw ExportError.badOutput("\(url.path) is \(AtomicFile.words(for: kind)), not a folder (the / at the end of --output means a folder)")
             default: break
             }
         } else if output.hasSuffix("/") {
             return .folder(url, name: name)
+        }
+        let ext = url.pathExtension.lowercased()
+        if let fits = ExportFormat.allCases.first(where: { $0.fileExtension == ext }), fits != format {
+            throw ExportError.badOutput("--format \(format.rawValue) writes \(format.contents): name the file .\(format.fileExtension) "
+                                        + "(.\(url.pathExtension) is for --format \(fits.rawValue))")
         }
         return .file(url)
     }
@@ -267,15 +296,29 @@ public enum AtomicFile {
         return try write(data, folder: folder, names: names, replace: false)
     }
 
+    /// `a file`, `a device` ...: what is at a path that should have been a folder.
+    static func words(for kind: mode_t) -> String {
+        switch kind {
+        case S_IFREG: return "a file"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFIFO: return "a pipe (FIFO)"
+        case S_IFSOCK: return "a socket"
+        default: return "something else"
+        }
+    }
+
     private static func write(_ data: Data, folder: URL, names: [String], replace: Bool) throws -> URL {
         let dir = folder.path
         let first = folder.appendingPathComponent(names[0]).path
         func fail(_ what: String, _ code: Int32 = errno) -> ExportError {
             .cannotWrite(path: first, reason: "\(what) (\(String(cString: strerror(code))))")
         }
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw ExportError.cannotWrite(path: first, reason: "the folder \(dir) does not exist")
+        var info = stat()
+        guard stat(dir, &info) == 0 else {
+            throw ExportError.cannotWrite(path: first, reason: errno == ENOENT ? "the folder \(dir) does not exist" : "the folder \(dir) cannot be used (\(String(cString: strerror(errno))))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw ExportError.cannotWrite(path: first, reason: "\(dir) is \(words(for: info.st_mode & S_IFMT)), not a folder")
         }
         var template = Array((dir + "/." + names[0] + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // mkstemp creates 0600

@@ -26,7 +26,7 @@ public enum SamplePlans {
         let date = LocalDate(year: 2024, month: 3, day: 5)!
         var a = try store.startAssessment(patientId: patient.id!, pathwayPoint: .startOfTreatment, completedBy: .patientWithClinician,
                                           date: date, catalogue: catalogue, createdBy: "Rhian Price", now: now)
-        func apply(_ c: AssessmentChange) throws { a = try store.apply(c, to: a.id, expectedRevision: a.revision, now: now) }
+        func apply(_ c: AssessmentChange) throws { a = try store.apply(c, to: a.id, basedOn: a, now: now) }
 
         let items = catalogue.allItems.filter { !$0.category.isInformation }
         let info = catalogue.allItems.filter { $0.category.isInformation }

@@ -102,15 +102,17 @@ struct ActionsScreen: Screen {
                 return .stay
             }
             form = checked
+            // Based on the action as it was when the form opened: another terminal's edit since is kept.
+            let base = AnswerValue.action(action.id == nil ? nil : action)
             action.what = TextCleaner.field(form.text("what"), maxLength: Limits.actionText)
             action.owner = ActionOwner.allCases[form.index("owner")]
             action.ownerName = TextCleaner.field(form.text("name"), maxLength: Limits.personName)
             action.due = try? LocalDate.parse(form.text("due")).get()
             let si = form.index("service")
             action.serviceId = si == 0 ? nil : services[si - 1].id
-            if s.apply(.saveAction(action)) {
+            if s.apply(.saveAction(action), basedOn: base) {
                 editing = nil
-                s.say("Action saved", .success)
+                if s.message == nil { s.say("Action saved", .success) }  // else: saved beside another terminal's, as it says
             }
         default: break
         }

@@ -13,6 +13,12 @@ struct ChecklistScreen: Screen {
         case addOwnWords
         case distress
         var selectable: Bool { if case .heading = self { return false }; return true }
+        var isConcern: Bool {
+            switch self {
+            case .item, .ownWords: return true
+            default: return false
+            }
+        }
     }
 
     let kind = ScreenKind.concernChecklist
@@ -33,7 +39,7 @@ struct ChecklistScreen: Screen {
     var takesText: Bool { adding != nil }
     var inSubForm: Bool { adding != nil }
 
-    static func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+    static func fold(_ s: String) -> String { CareStore.searchKey(s) }
 
     func rows(_ s: Session) -> [Row] {
         let needle = ChecklistScreen.fold(filter)
@@ -117,12 +123,24 @@ struct ChecklistScreen: Screen {
         return .stay
     }
 
+    /// A new filter puts the highlight on its first match, so a digit typed next rates what was searched for
+    /// (never a row left over from an earlier filter). Cleared, the highlight stays on the concern it was on.
     mutating func setFilter(_ f: String, _ s: Session) {
         let current = rows(s).indices.contains(selected) ? rows(s)[selected] : nil
         filter = String(f.prefix(40))
         let all = rows(s)
-        if let current, let i = all.firstIndex(of: current) { selected = i }
-        else { selected = all.firstIndex { if case .item = $0 { return true }; return false } ?? all.firstIndex { $0.selectable } ?? 0 }
+        if filter.isEmpty, let current, current.isConcern, let i = all.firstIndex(of: current) { selected = i }
+        else { selected = all.firstIndex(where: \.isConcern) ?? all.firstIndex { $0.selectable } ?? 0 }
+    }
+
+    /// A concern in the patient's words added or removed on another terminal moves the rows below it: the
+    /// highlight stays on the row it was on, so the next digit rates what the nurse sees highlighted.
+    mutating func refreshed(_ s: Session, from old: Assessment?) {
+        let now = s.assessment
+        s.assessment = old
+        let before = rows(s)
+        s.assessment = now
+        if before.indices.contains(selected), let i = rows(s).firstIndex(of: before[selected]) { selected = i }
     }
 
     mutating func move(_ delta: Int, _ all: [Row]) {
@@ -154,7 +172,8 @@ struct ChecklistScreen: Screen {
     }
 
     mutating func rate(_ row: Row?, to n: Int, _ s: Session) {
-        guard let row, let a = s.assessment else { return }
+        guard let a = s.assessment else { return }
+        guard let row else { sayNothingToRate(s); return }
         let score = max(0, min(10, n))
         switch row {
         case .item(let c, let id, let label):
@@ -169,19 +188,27 @@ struct ChecklistScreen: Screen {
             if s.apply(.setDistress(score)) {
                 s.say("Overall distress \(score)" + (score >= 4 ? ": significant (4 or more)" : ""), .success)
             }
-        default: break
+        case .addOwnWords, .heading: sayNothingToRate(s)
         }
     }
 
+    /// A score typed where there is no concern is not lost without a word.
+    func sayNothingToRate(_ s: Session) {
+        let noMatch = !filter.isEmpty && !rows(s).contains(where: \.isConcern)
+        s.say(noMatch ? "Not rated: no concern matches “\(filter)”. Esc clears the filter"
+                      : "Not rated: no concern here. ↑↓ to one, or Enter to add one in their words", .error)
+    }
+
     mutating func adjust(_ row: Row?, by delta: Int, _ s: Session) {
-        guard let row, let a = s.assessment else { return }
+        guard let a = s.assessment else { return }
+        guard let row else { sayNothingToRate(s); return }
         switch row {
         case .item(_, let id, _), .ownWords(let id, _):
             guard let c = a.concern(id) else { s.say("Choose it first (Space), then rate it"); return }
             rate(row, to: (c.score ?? (delta > 0 ? -1 : 1)) + delta, s)
         case .distress:
             rate(row, to: (a.distressScore ?? (delta > 0 ? -1 : 1)) + delta, s)
-        default: break
+        case .addOwnWords, .heading: sayNothingToRate(s)
         }
     }
 
@@ -199,6 +226,8 @@ struct ChecklistScreen: Screen {
             let key = "other-\(next)"
             if s.apply(.setConcern(ConcernEntry(key: key, categoryId: ConcernCatalogue.ownWordsCategory, label: text))) {
                 adding = nil
+                // The filter may not match the patient's words: cleared, so the new concern shows, highlighted.
+                filter = ""
                 s.say("Added: now rate it 0 to 10", .success)
                 let all = rows(s)
                 if let i = all.firstIndex(of: .ownWords(key: key, label: text)) { selected = i }

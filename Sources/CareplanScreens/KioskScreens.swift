@@ -263,14 +263,26 @@ struct KioskMessageScreen: Screen {
     let kind = ScreenKind.kioskMessage
     var editor: TextEditor
     var dirty = false
+    /// The message as stored when the editor took it: saving is based on it (see NotesScreen).
+    var shown: String
 
-    init(_ s: Session) { editor = TextEditor(s.assessment?.patientMessage ?? "", maxLength: Limits.note) }
+    init(_ s: Session) {
+        shown = s.assessment?.patientMessage ?? ""
+        editor = TextEditor(shown, maxLength: Limits.note)
+    }
 
     var takesText: Bool { true }
 
     mutating func flush(_ s: Session, force: Bool) {
         guard dirty else { return }
-        if s.apply(.setPatientMessage(editor.text)) { dirty = false }
+        let typed = AssessmentChange.setPatientMessage(editor.text)
+        guard let stored = s.saveText(typed, basedOn: shown) else { return }
+        if stored != typed.normalised.text {
+            editor.text = stored
+            editor.cursor = editor.count
+        }
+        shown = stored
+        dirty = false
     }
 
     static func box(_ area: Area) -> Area { Area(x: area.x + 2, y: area.y + 3, width: area.width - 4, height: area.height - 4) }
@@ -287,7 +299,7 @@ struct KioskMessageScreen: Screen {
         default:
             let box = KioskMessageScreen.box(s.contentArea)
             switch editor.handle(key, width: box.width, height: box.height) {
-            case .changed: dirty = true
+            case .changed: dirty = dirty || editor.text != shown  // not for a cursor move
             case .truncated: dirty = true; s.say("That is as much as fits here: \(Limits.note) characters.", .error)
             default: break
             }

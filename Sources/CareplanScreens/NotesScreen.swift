@@ -15,6 +15,10 @@ struct NotesScreen: Screen {
     var selected = 0
     var editingNote = false
     var editor: TextEditor
+    /// The item in the editor, and its text as stored when the editor took it: a save is based on this,
+    /// so a note another terminal changed meanwhile is merged, never overwritten.
+    var item = Item.whatMatters
+    var shown = ""
     /// When the oldest unsaved change was typed; nil when everything is saved.
     var dirtySince: Date?
     /// How long typed text may wait before it is saved.
@@ -27,32 +31,55 @@ struct NotesScreen: Screen {
     }
 
     var takesText: Bool { editingNote }
+    /// Typed text the store refused (flush ran just before this is asked).
+    var hasUnsavedInput: Bool { dirtySince != nil }
 
     func items(_ s: Session) -> [Item] {
         [.whatMatters] + (s.assessment?.discussedConcerns ?? []).map { .concern(key: $0.key, label: $0.label) }
     }
 
+    func change(_ text: String) -> AssessmentChange {
+        switch item {
+        case .whatMatters: return .setWhatMattersToMe(text)
+        case .concern(let key, _): return .setNote(key: key, text: text)
+        }
+    }
+
+    func stored(_ s: Session) -> String? {
+        guard let a = s.assessment, case .text(let text) = change("").answer(in: a) else { return nil }
+        return text
+    }
+
     mutating func load(_ s: Session) {
         let all = items(s)
         selected = min(selected, all.count - 1)
-        switch all[selected] {
-        case .whatMatters: editor = TextEditor(s.assessment?.whatMattersToMe ?? "", maxLength: Limits.note)
-        case .concern(let key, _): editor = TextEditor(s.assessment?.concern(key)?.note ?? "", maxLength: Limits.note)
-        }
+        item = all[selected]
+        shown = stored(s) ?? ""
+        editor = TextEditor(shown, maxLength: Limits.note)
         dirtySince = nil
     }
 
     mutating func flush(_ s: Session, force: Bool) {
         guard let since = dirtySince else { return }
         guard force || s.now.timeIntervalSince(since) >= NotesScreen.saveAfter else { return }
-        let all = items(s)
-        guard all.indices.contains(selected) else { return }
-        let change: AssessmentChange
-        switch all[selected] {
-        case .whatMatters: change = .setWhatMattersToMe(editor.text)
-        case .concern(let key, _): change = .setNote(key: key, text: editor.text)
+        let typed = change(editor.text)
+        guard let stored = s.saveText(typed, basedOn: shown) else { return }  // stays unsaved and is tried again
+        if stored != typed.normalised.text {  // merged with another terminal's: show what is stored
+            editor.text = stored
+            editor.cursor = editor.count
         }
-        if s.apply(change) { dirtySince = nil }  // on failure it stays unsaved and is tried again
+        shown = stored
+        dirtySince = nil
+    }
+
+    /// Another terminal's note shows here unless this one is being typed (then saving merges them).
+    mutating func refreshed(_ s: Session, from old: Assessment?) {
+        let all = items(s)
+        if let i = all.firstIndex(of: item) { selected = i } else if dirtySince == nil { load(s); return }
+        selected = min(selected, all.count - 1)
+        guard dirtySince == nil, let text = stored(s), text != shown else { return }
+        editor.text = text
+        shown = text
     }
 
     static func layout(_ area: Area) -> (list: Area, editor: Area) {
@@ -74,6 +101,7 @@ struct NotesScreen: Screen {
             switch key {
             case .up, .down:
                 flush(s, force: true)
+                guard dirtySince == nil else { return .stay }  // not saved (the status line says why): kept in view
                 selected = max(0, min(all.count - 1, selected + (key == .up ? -1 : 1)))
                 load(s)
             case .enter, .right:
@@ -89,9 +117,12 @@ struct NotesScreen: Screen {
             return .stay
         }
         let box = NotesScreen.layout(s.contentArea).editor
-        switch editor.handle(key, width: box.width, height: box.height) {
+        switch editor.handle(key, width: box.width, height: box.height, time: s.now.timeIntervalSinceReferenceDate) {
+        case .unchanged where key == .ctrl("z") || key == .ctrl("y"):
+            s.say(key == .ctrl("z") ? "Nothing to undo in this note" : "Nothing to redo")
         case .changed:
-            if dirtySince == nil { dirtySince = s.now }
+            // Moving the cursor is `.changed` too: only a changed text is saved.
+            if dirtySince == nil, editor.text != shown { dirtySince = s.now }
         case .truncated:
             if dirtySince == nil { dirtySince = s.now }
             // A long paste arrives in several runs, so a count here would be only the last run's.
@@ -125,7 +156,7 @@ struct NotesScreen: Screen {
         }
         for row in area.y..<area.bottom { g.put("│", x: listArea.right, y: row, style: Style(.dim)) }
         let title: String
-        switch all[min(selected, all.count - 1)] {
+        switch item {
         case .whatMatters: title = "What matters to me"
         case .concern(let key, let label):
             title = label + (s.assessment?.concern(key)?.score.map { " (scored \($0))" } ?? "")
@@ -137,7 +168,7 @@ struct NotesScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        editingNote ? [KeyHint("Tab", "list"), KeyHint("Esc", "done"), KeyHint("^←→", "word")]
+        editingNote ? [KeyHint("Tab/Esc", "list"), KeyHint("^Z/^Y", "undo/redo"), KeyHint("^U", "del line")]
                     : [KeyHint("↑↓", "choose"), KeyHint("Enter/Tab", "write"), KeyHint("Esc", "back")]
     }
 }

@@ -19,6 +19,9 @@ public final class Program {
     var beforeStaff: (any Screen)?
     /// When changes the store could not take were last tried again.
     var lastRetry: Date?
+    /// Keys typed while the window was too small to show what they would do: not used, and counted so the
+    /// nurse is told once the screen is back.
+    var keysNotUsedWhileTooSmall = 0
 
     /// The most characters of one run of text treated as separate key presses (fast typing); longer is a paste.
     static let longestKeyBurst = 32
@@ -58,7 +61,20 @@ public final class Program {
     /// One key. Everything it changes that is an answer is saved before this returns.
     public func handle(_ key: Key, now: Date) -> [Effect] {
         session.now = now
-        if key == .resize { return [] }
+        if key == .resize {
+            if !isTooSmall, keysNotUsedWhileTooSmall > 0 {
+                let n = keysNotUsedWhileTooSmall
+                keysNotUsedWhileTooSmall = 0
+                session.say("\(n) key\(n == 1 ? "" : "s") typed while the window was too small \(n == 1 ? "was" : "were") not used", .error)
+            }
+            return []
+        }
+        // Too small to show what a key does: it is not applied blind. Only quit (and its question), help and resize.
+        if isTooSmall, !keepsWorkingWhenTooSmall(key) {
+            lastKey = now
+            if case .text(let run) = key { keysNotUsedWhileTooSmall += run.count } else { keysNotUsedWhileTooSmall += 1 }
+            return []
+        }
         // Keys typed quickly (or over a slow link) arrive as one run of text. A screen that is not taking text
         // reads single keys, so it gets them one at a time, checking again before each; a long run can only
         // be a paste, which such a screen must not replay as hundreds of commands.
@@ -105,16 +121,34 @@ public final class Program {
         return go(screen.handle(key, session), confirmed: false)
     }
 
+    public var isTooSmall: Bool { size.width < Program.minimumSize.width || size.height < Program.minimumSize.height }
+
+    /// The keys that mean the same whatever the screen shows: quit (and y/n to its question), help and, in
+    /// the help, its own keys. A kiosk has no quit key, and its staff PIN cannot be typed blind.
+    func keepsWorkingWhenTooSmall(_ key: Key) -> Bool {
+        if helpScroll != nil || leaving != nil { return true }
+        switch key {
+        case .function(1): return true
+        case .text("?"): return !screen.takesText
+        case .ctrl("q"), .ctrl("c"): return !isKiosk
+        default: return false
+        }
+    }
+
     /// Time passing: saves notes typed a little while ago, so at most a second or two is ever at risk;
+    /// shows what another terminal saved in the open assessment (text being typed stays as it is);
     /// on a kiosk left idle, saves the answers and goes back to the welcome with nothing of the patient's left.
     @discardableResult
     public func tick(now: Date) -> [Effect] {
         session.now = now
+        let shown = session.assessment
         screen.flush(session, force: false)
+        session.refresh()
         if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Session.retrySeconds {
             lastRetry = now
             session.saveWaiting()
         }
+        if session.assessment != shown { screen.refreshed(session, from: shown) }
         guard isKiosk, screen.kind != .kioskWelcome else { return [] }
         if idleFor >= TimeInterval(session.flow.setting(.idleSeconds)) {
             return resetKiosk()
@@ -194,12 +228,13 @@ public final class Program {
             return [e]
         default: break
         }
+        // Saved first: what could not be saved (a form not yet valid, a note the store refused) asks.
+        screen.flush(session, force: true)
         if screen.hasUnsavedInput && !confirmed {
             leaving = nav
             session.say("Not saved yet. Leave anyway? y = leave, any other key = stay", .error)
             return []
         }
-        screen.flush(session, force: true)
         if nav == .quit, !confirmed, !session.saveWaiting() {
             leaving = nav
             session.say("Quit and lose \(Session.changes(session.waitingCount, "unsaved"))? y = quit, any other key = stay", .error)
@@ -262,7 +297,7 @@ public final class Program {
 
     public func render() -> Grid {
         var g = Grid(size: size)
-        if size.width < Program.minimumSize.width || size.height < Program.minimumSize.height {
+        if isTooSmall {
             renderTooSmall(&g)
             return g
         }
@@ -290,7 +325,8 @@ public final class Program {
         }
         if let a = session.assessment, a.isLocked, info?.step == true {
             let text = a.status == .agreed ? "Agreed plan, version \(a.version): read only. V on the review starts a new version."
-                                           : "Superseded by a newer version: read only."
+                : a.status == .discarded ? "Discarded by \(a.discardedBy)\(a.discardedAt.map { " on " + Draw.dateTime($0) } ?? ""): kept for the record, read only."
+                : "Superseded by a newer version: read only."
             g.put(DisplayWidth.truncate(text, to: size.width - 1), x: 1, y: top, style: Style(.warning))
         }
         let content = contentArea
@@ -356,8 +392,13 @@ public final class Program {
     }
 
     func renderTooSmall(_ g: inout Grid) {
-        let text = "Window too small: careplan needs at least \(Program.minimumSize.width) columns by \(Program.minimumSize.height) rows. Nothing is lost: make the window bigger."
-        let lines = TextWrap.wrap(text, width: max(1, size.width))
+        var text = "Window too small: careplan needs at least \(Program.minimumSize.width) columns by \(Program.minimumSize.height) rows. Nothing is lost: make the window bigger."
+        text += isKiosk ? " Keys do nothing until then." : " Until then keys are not used, but Ctrl-Q (quit) and F1 (help)."
+        if keysNotUsedWhileTooSmall > 0 { text += " Not used: \(keysNotUsedWhileTooSmall)." }
+        // A question (quit and lose changes?) must be seen to be answered: first.
+        let question = session.message.flatMap { $0.kind == .error ? $0.text : nil }
+        let lines = (question.map { TextWrap.wrap($0, width: max(1, size.width)) } ?? [])
+            + TextWrap.wrap(text, width: max(1, size.width))
         for (i, line) in lines.prefix(size.height).enumerated() {
             g.put(line, x: 0, y: i, style: Style(.warning))
         }

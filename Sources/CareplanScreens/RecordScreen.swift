@@ -10,6 +10,14 @@ struct RecordScreen: Screen {
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?
     var issued: KioskCode?
+    /// A question on the record, answered with y.
+    enum Question: Equatable { case startAnother, discard(assessmentId: Int64) }
+    var asking: Question?
+    /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
+    /// screens where letters are text: a command letter straight after such typing (`breath` meant for the
+    /// checklist's filter, after one Esc too many) is taken as more typing, not acted on.
+    var strayTypingAt: Date?
+    static let typingGap: TimeInterval = 1
 
     init(_ s: Session) { reload(s) }
 
@@ -36,13 +44,42 @@ struct RecordScreen: Screen {
             reload(s)
             return .stay
         }
+        if let question = asking {
+            asking = nil
+            return answer(question, key, s)
+        }
+        if case .text(let t) = key {
+            let isCommand = t.count == 1 && "nekdNEKD".contains(t)
+            let whileTyping = strayTypingAt.map { s.now.timeIntervalSince($0) < RecordScreen.typingGap } ?? false
+            if !isCommand || whileTyping {
+                strayTypingAt = s.now
+                let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
+                s.say(isCommand ? "“\(t)” came straight after typing, so it was not taken as a command: press it again on its own"
+                                : "Typing is not used on \(name)'s record. Keys: Enter open · N new assessment · E edit · K kiosk code · D discard", .error)
+                return .stay
+            }
+        }
         switch key {
         case .text("k"), .text("K"):
             issuing = Form([.init("point", "Point of pathway", options: PathwayPoint.allCases.map(\.label),
                                   note: "←→ to change; Enter issues the code")])
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
-        case .text("n"), .text("N"): return .open(.assessmentStart)
+        case .text("n"), .text("N"):
+            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return .open(.assessmentStart) }
+            asking = .startAnother
+            s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
+                  + "y = start another, Enter = open the one in progress, any other key = neither", .error)
+        case .text("d"), .text("D"):
+            guard assessments.indices.contains(selected) else { s.say("There is no assessment to discard", .error); return .stay }
+            let a = assessments[selected]
+            guard a.status == .inProgress else {
+                s.say("Only an assessment in progress can be discarded: an agreed plan is kept (V on its review starts a new version)", .error)
+                return .stay
+            }
+            asking = .discard(assessmentId: a.id)
+            s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
+                  + "marked discarded by you. y = discard, any other key = keep", .error)
         case .text("e"), .text("E"): return .open(.patientForm)
         case .escape: return .back
         case .enter:
@@ -51,6 +88,25 @@ struct RecordScreen: Screen {
             guard s.open(assessmentId: a.id) else { return .stay }
             return a.status == .inProgress ? .open(.concernChecklist) : .open(.planReview)
         default: break
+        }
+        return .stay
+    }
+
+    mutating func answer(_ question: Question, _ key: Key, _ s: Session) -> Navigation {
+        let yes = key == .text("y") || key == .text("Y")
+        switch question {
+        case .startAnother:
+            if yes { return .open(.assessmentStart) }
+            if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
+                guard s.open(assessmentId: open.id) else { return .stay }
+                return .open(.concernChecklist)
+            }
+            s.say("No new assessment started")
+        case .discard(let id):
+            guard yes else { s.say("Kept: nothing discarded"); return .stay }
+            guard s.attempt({ try s.store.discardAssessment(id: id, by: s.user, now: s.now) }) != nil else { return .stay }
+            reload(s)
+            s.say("Discarded: it stays on the record, marked discarded, and in the audit trail", .success)
         }
         return .stay
     }
@@ -109,7 +165,11 @@ struct RecordScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         if issuing != nil { return [KeyHint("←→", "change"), KeyHint("Enter", "issue code"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
-        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", "new assessment"), KeyHint("K", "kiosk code"), KeyHint("E", "edit")]
+        if asking != nil { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
+        // D only where it applies, and then "new" is short so that every key fits in 80 columns.
+        let canDiscard = assessments.indices.contains(selected) && assessments[selected].status == .inProgress
+        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment"),
+                KeyHint("K", "kiosk code"), KeyHint("E", "edit")] + (canDiscard ? [KeyHint("D", "discard")] : [])
     }
 }
 

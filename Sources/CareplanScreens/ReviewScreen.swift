@@ -7,16 +7,24 @@ struct ReviewScreen: Screen {
     let kind = ScreenKind.planReview
     var scroll = 0
     var agreeing: Form?
+    /// Asking before agreeing a plan in which a discussed concern has no action.
+    var confirmingNoActions = false
 
     init(_ s: Session) {}
 
     var takesText: Bool { agreeing?.takesText ?? false }
-    var inSubForm: Bool { agreeing != nil }
+    var inSubForm: Bool { agreeing != nil || confirmingNoActions }
     var hasUnsavedInput: Bool { agreeing?.dirty ?? false }
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
         guard let a = s.assessment else { return .back }
         if agreeing != nil { return handleAgree(key, s) }
+        if confirmingNoActions {
+            confirmingNoActions = false
+            guard key == .text("y") || key == .text("Y") else { s.say("Not agreed: add actions on step 4 (Ctrl-P), or agree again"); return .stay }
+            openAgreeForm(a, s)
+            return .stay
+        }
         let page = max(1, s.contentArea.height - 1)
         switch key {
         case .up: scroll = max(0, scroll - 1)
@@ -27,15 +35,27 @@ struct ReviewScreen: Screen {
         case .end: scroll = Int.max / 2
         case .escape: return .open(.patientRecord)
         case .text("a"), .text("A"):
-            guard !a.isLocked else { s.say("This plan is already agreed", .error); return .stay }
+            guard !a.isLocked else { s.say(a.status == .discarded ? "This assessment was discarded: it cannot be agreed" : "This plan is already agreed", .error); return .stay }
+            // A plan says who agreed it: never "unknown".
+            guard ReviewScreen.knows(user: s.user) else {
+                s.say("Not agreed: careplan does not know your name. Restart it with --user \"Name\"", .error)
+                return .stay
+            }
             if let problem = ReviewScreen.readiness(a) { s.say(problem, .error); return .stay }
-            agreeing = Form([
-                .init("review", "Review date", text: (a.reviewDate ?? s.today.adding(days: 91)).display, maxLength: 20,
-                      note: "day/month/year: when to look at the plan again"),
-                .init("by", "Agreed by", text: s.user, maxLength: Limits.personName, note: "your name, as it goes on the plan"),
-                .init("role", "Role", options: StaffRole.allCases.map(\.label), note: "←→ to change"),
-            ])
+            let withoutAction = a.discussedConcerns.filter { a.actions(for: $0.key).isEmpty }.map(\.label)
+            guard withoutAction.isEmpty else {
+                confirmingNoActions = true
+                let names = withoutAction.map { "“\($0)”" }.joined(separator: ", ")
+                let what = withoutAction.count == 1 ? names : "\(withoutAction.count) discussed concerns (\(names))"
+                s.say("Agree with no action for \(what)? y = yes, any other key = no", .error)
+                return .stay
+            }
+            openAgreeForm(a, s)
         case .text("v"), .text("V"):
+            guard a.status != .discarded else {
+                s.say("A discarded assessment cannot become a plan: start a new assessment (N on the patient's record)", .error)
+                return .stay
+            }
             guard a.isLocked else { s.say("This plan is still a draft: change it directly", .error); return .stay }
             guard let fresh = s.attempt({ try s.store.newVersion(of: a.id, createdBy: s.user, now: s.now) }) else { return .stay }
             s.assessment = fresh
@@ -48,6 +68,21 @@ struct ReviewScreen: Screen {
         default: break
         }
         return .stay
+    }
+
+    /// Whether the user name says who is at the keyboard (an empty USER gives "" or "unknown").
+    static func knows(user: String) -> Bool {
+        let name = user.trimmingSpaces()
+        return !name.isEmpty && name.lowercased() != "unknown"
+    }
+
+    mutating func openAgreeForm(_ a: Assessment, _ s: Session) {
+        agreeing = Form([
+            .init("review", "Review date", text: (a.reviewDate ?? s.today.adding(days: 91)).display, maxLength: 20,
+                  note: "day/month/year: when to look at the plan again"),
+            .init("by", "Agreed by", text: s.user, maxLength: Limits.personName, note: "your name, as it goes on the plan"),
+            .init("role", "Role", options: StaffRole.allCases.map(\.label), note: "←→ to change"),
+        ])
     }
 
     /// Why a plan cannot be agreed yet, or nil.
@@ -113,7 +148,7 @@ struct ReviewScreen: Screen {
             let wrapped = TextWrap.wrap(value, width: max(1, w - 18))
             for (i, l) in wrapped.enumerated() { out.append(((i == 0 ? DisplayWidth.pad(label, to: 18) : String(repeating: " ", count: 18)) + l, .normal)) }
         }
-        let status = a.status == .inProgress ? "DRAFT (not yet agreed)" : a.status == .agreed ? "Agreed" : "Superseded"
+        let status = a.status == .inProgress ? "DRAFT (not yet agreed)" : a.status == .agreed ? "Agreed" : a.status.label
         out.append(("Personalised care and support plan · \(status) · version \(a.version)", Style(a.isLocked ? .success : .warning, bold: true)))
         heading("About me")
         field("Name", "\(p.givenName) \(p.familyName)")
@@ -168,6 +203,7 @@ struct ReviewScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
+        if confirmingNoActions { return [KeyHint("y", "agree anyway"), KeyHint("any other key", "not yet")] }
         if s.assessment?.isLocked == true {
             return [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print"), KeyHint("V", "new version")]
         }

@@ -55,8 +55,12 @@ protocol Screen {
     /// Saves what is pending (a note being typed). `force` at exit and when leaving the screen;
     /// otherwise only what has waited long enough.
     mutating func flush(_ s: Session, force: Bool)
-    /// Something typed that cannot be saved yet (an invalid form): leaving loses it, so ask first.
+    /// Something typed that cannot be saved yet (an invalid form, a note the store refused), after `flush`:
+    /// leaving loses it, so ask first.
     var hasUnsavedInput: Bool { get }
+    /// The session's assessment was refreshed with another terminal's changes (`old` is what was shown):
+    /// follow them, keeping the selection on the same row and anything being typed as it is.
+    mutating func refreshed(_ s: Session, from old: Assessment?)
     /// A form or prompt is open inside the screen: the step keys (Ctrl-N, Ctrl-P) are not offered until it is done.
     var inSubForm: Bool { get }
 }
@@ -66,6 +70,7 @@ extension Screen {
     mutating func flush(_ s: Session, force: Bool) {}
     var hasUnsavedInput: Bool { false }
     var inSubForm: Bool { false }
+    mutating func refreshed(_ s: Session, from old: Assessment?) {}
 }
 
 /// Shared drawing for lists: a row highlighted when selected, cut to the width.

@@ -58,22 +58,28 @@ public final class Session {
         }
     }
 
-    /// Applies a change to the open assessment. On a conflict, reloads what the other terminal saved and
-    /// says so; the caller's own unsaved text (a note being typed) stays where it is. When the store cannot
-    /// be written (disk full, read-only), the change is kept in memory, shown as made, and saved by
-    /// `saveWaiting` once the store takes it: true means the change stands, on disk or waiting.
+    /// Applies a change to the open assessment, based on the value its answer had on screen: `base`, or
+    /// by default the answer as the open assessment shows it (a screen editing text passes the text it
+    /// loaded, which a refresh may have moved on from). Another terminal's change to another answer does not
+    /// matter; one to the same answer is merged (text, said on the status line) or kept with this one
+    /// refused (said, with the value not saved). When the store cannot be written (disk full, read-only),
+    /// the change is kept in memory, shown as made, and saved by `saveWaiting` once the store takes it:
+    /// true means the change stands, on disk or waiting.
     @discardableResult
-    public func apply(_ change: AssessmentChange) -> Bool {
+    public func apply(_ change: AssessmentChange, basedOn base: AnswerValue? = nil) -> Bool {
         guard let a = assessment else { return false }
         let change = resolvingNewActions(change)
+        let base = resolvingNewActions(base ?? change.answer(in: a))
         if change.isDecisive, !saveWaiting() {
             say(flow.mode == .kiosk ? "Your answers could not be sent yet. Please tell a member of staff." : waitingRefusal("Not done"), .error)
             return false
         }
         // Behind changes already waiting for this assessment, in order.
-        if waiting.contains(where: { $0.assessmentId == a.id }) { keep(change); return true }
+        if waiting.contains(where: { $0.assessmentId == a.id }) { keep(change, base); return true }
         do {
-            assessment = try store.apply(change, to: a.id, expectedRevision: a.revision, by: user, now: now)
+            let saved = try store.save(change, to: a.id, base: base, by: user, now: now)
+            assessment = saved.assessment
+            if let merged = saved.merged { say(merged, .error) }
             return true
         } catch let e as StoreError {
             // Ids and the kind of failure only: never what was typed.
@@ -81,9 +87,9 @@ public final class Session {
             switch e {
             case .cannotWrite(let why) where !change.isDecisive:
                 waitingReason = why
-                keep(change)
+                keep(change, base)
                 return true
-            case .conflict, .locked:
+            case .conflict, .changedElsewhere, .locked:
                 if let fresh = try? store.assessment(id: a.id) { assessment = fresh }
             default: break
             }
@@ -95,19 +101,44 @@ public final class Session {
         }
     }
 
+    /// Saves a text answer typed in an editor, based on the text the editor was loaded with. Returns the
+    /// text now stored (both texts, marked, when another terminal changed it meanwhile; the editor shows
+    /// that), or nil when it is not saved.
+    func saveText(_ change: AssessmentChange, basedOn shown: String) -> String? {
+        guard apply(change, basedOn: .text(shown)), let a = assessment, case .text(let stored?) = change.answer(in: a) else { return nil }
+        return stored
+    }
+
+    /// The open assessment as the store has it now, when another terminal changed it: the change counter
+    /// first, so when nothing changed this costs one pragma (it runs on every tick). Changes still waiting
+    /// stay on top. True when what is shown changed.
+    @discardableResult
+    public func refresh() -> Bool {
+        guard let a = assessment, let counter = try? store.changeCounter(), counter != seenChangeCounter else { return false }
+        seenChangeCounter = counter
+        guard let fresh = try? store.assessment(id: a.id), fresh.revision != a.revision || fresh.status != a.status else { return false }
+        assessment = waiting.filter { $0.assessmentId == a.id }.reduce(fresh) { $0.applying($1.change) }
+        return true
+    }
+
+    /// The store's change counter when the open assessment was last compared with it.
+    var seenChangeCounter: Int?
+
     // MARK: - Changes waiting for the store
 
-    /// A change the store could not take, already shown on screen.
+    /// A change the store could not take, already shown on screen, and the value its answer had when it was made.
     struct WaitingChange: Equatable, Sendable {
         var assessmentId: Int64
         var change: AssessmentChange
+        var base: AnswerValue
     }
 
     /// Oldest first. Kept only in memory: the store could not take them.
     private(set) var waiting: [WaitingChange] = []
     /// Why they wait, in the store's words ("the disk is full").
     public private(set) var waitingReason = ""
-    /// The revision each assessment had when its first change began to wait: saving checks it, as any save does.
+    /// The revision each assessment had when its first change began to wait: a save that does not find it
+    /// one more means another terminal changed something in between (said once all are saved).
     var waitingSince: [Int64: Int] = [:]
     /// Actions added while waiting get a negative id until the store gives them theirs.
     var newActionIds: [Int64: Int64] = [:]
@@ -138,7 +169,7 @@ public final class Session {
         "\(n) " + (kind.isEmpty ? "" : kind + " ") + (n == 1 ? "change" : "changes")
     }
 
-    func keep(_ change: AssessmentChange) {
+    func keep(_ change: AssessmentChange, _ base: AnswerValue) {
         guard let a = assessment else { return }
         var change = change
         if case .saveAction(var action) = change, action.id == nil {
@@ -148,9 +179,9 @@ public final class Session {
         }
         if waitingSince[a.id] == nil { waitingSince[a.id] = a.revision }
         if let last = waiting.last, last.assessmentId == a.id, change.replaces(last.change) {
-            waiting[waiting.count - 1].change = change  // the same answer again: only the latest matters
+            waiting[waiting.count - 1].change = change  // the same answer again: only the latest matters, on the first's base
         } else {
-            waiting.append(WaitingChange(assessmentId: a.id, change: change))
+            waiting.append(WaitingChange(assessmentId: a.id, change: change, base: base))
         }
         assessment = a.applying(change)
     }
@@ -168,13 +199,23 @@ public final class Session {
         }
     }
 
+    /// The base with the ids the store gave to actions that were added while waiting.
+    func resolvingNewActions(_ base: AnswerValue) -> AnswerValue {
+        guard case .action(var action?) = base, let id = action.id, let stored = newActionIds[id] else { return base }
+        action.id = stored
+        return .action(action)
+    }
+
     /// Tries to save every waiting change, oldest first; true when none is left. Run on every tick and
-    /// before anything decisive. Another terminal's change in between is kept: these go on top of it.
+    /// before anything decisive. Each is based on its own answer, as any save: another terminal's change to
+    /// other answers is kept and these go beside it; to the same answer, text is merged and anything else
+    /// keeps theirs (said, with the value not saved).
     @discardableResult
     public func saveWaiting() -> Bool {
         let before = waiting.count
         guard before > 0 else { return true }
         var changedElsewhere = false, dropped = 0
+        var notSaved: [String] = [], merged: [String] = []
         while let first = waiting.first {
             let id = first.assessmentId
             var change = resolvingNewActions(first.change)
@@ -185,18 +226,23 @@ public final class Session {
                 change = .saveAction(action)
             }
             do {
-                let saved = try store.apply(change, to: id, expectedRevision: waitingSince[id] ?? 0, by: user, now: now)
-                if let temporary = newActionId, let stored = saved.actions.compactMap(\.id).max() { newActionIds[temporary] = stored }
-                waitingSince[id] = saved.revision
+                let saved = try store.save(change, to: id, base: resolvingNewActions(first.base), by: user, now: now)
+                if let temporary = newActionId, let stored = saved.assessment.actions.compactMap(\.id).max() { newActionIds[temporary] = stored }
+                if let why = saved.merged { merged.append(why) }
+                if saved.assessment.revision != (waitingSince[id] ?? 0) + 1 { changedElsewhere = true }
+                waitingSince[id] = saved.assessment.revision
                 waiting.removeFirst()
                 if !waiting.contains(where: { $0.assessmentId == id }) {
                     waitingSince[id] = nil
-                    if assessment?.id == id { assessment = saved }
+                    if assessment?.id == id { assessment = saved.assessment }
                 }
-            } catch StoreError.conflict {
-                guard let fresh = try? store.assessment(id: id) else { return false }
-                waitingSince[id] = fresh.revision
-                changedElsewhere = true
+            } catch StoreError.changedElsewhere(let why) {
+                notSaved.append(why)
+                waiting.removeFirst()
+                if !waiting.contains(where: { $0.assessmentId == id }) {
+                    waitingSince[id] = nil
+                    if assessment?.id == id, let fresh = try? store.assessment(id: id) { assessment = fresh }
+                }
             } catch StoreError.cannotWrite(let why) {
                 waitingReason = why
                 return false
@@ -211,6 +257,9 @@ public final class Session {
         }
         if dropped > 0 {
             say("Not saved: \(Self.changes(dropped)); the plan was agreed or removed on another terminal", .error)
+        } else if let why = notSaved.first ?? merged.first {
+            let more = notSaved.count + merged.count - 1
+            say(why + (more > 0 ? " (and \(Self.changes(more)) more that waited)" : ""), .error)
         } else if changedElsewhere {
             say("Saved what was waiting, after changes made on another terminal", .success)
         } else {
@@ -222,6 +271,7 @@ public final class Session {
     static func kind(of e: StoreError) -> String {
         switch e {
         case .conflict: return "conflict"
+        case .changedElsewhere: return "changed elsewhere"
         case .locked: return "locked"
         case .duplicateNHSNumber: return "duplicate"
         case .notFound: return "not found"

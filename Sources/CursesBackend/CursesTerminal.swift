@@ -67,7 +67,7 @@ public enum TerminalError: Error, CustomStringConvertible {
         _ = cp_keypad(true)
         intrflush(cp_stdscr(), false)
         set_escdelay(25)
-        cp_disable_flow_control()
+        cp_claim_control_keys()
         setupColors()
         decoder.keyCodes.merge(Self.extendedKeyCodes()) { old, _ in old }
         signalFD = cp_install_signal_pipe()
@@ -268,6 +268,23 @@ public enum TerminalError: Error, CustomStringConvertible {
         cp_force_repaint()
     }
 
+    /// Blanks the screen now and clears the terminal's scrollback where it can (the kiosk between patients).
+    /// Terminals without an alternate screen (the Linux console, vt100) keep in scrollback what was cleared or
+    /// scrolled off; E3 clears it, sent after the clear, which some terminals (tmux) push into scrollback.
+    public func wipe() {
+        guard !isShutDown else { return }
+        _ = cp_erase()
+        _ = cp_clear()
+        _ = cp_refresh()
+        clearScrollback()
+        lastGrid = nil
+        needsFullRedraw = true
+    }
+
+    private func clearScrollback() {
+        if let e3 = cp_clear_scrollback_sequence() { writeToTerminal(String(cString: e3)) }
+    }
+
     private func put(_ text: String, style: Style, x: Int, y: Int) {
         var wide: [wchar_t] = []
         for s in text.unicodeScalars where s.value >= 0x20 && !(0x7F...0x9F).contains(s.value) {
@@ -368,6 +385,7 @@ public enum TerminalError: Error, CustomStringConvertible {
         _ = cp_clear()      // clear() makes the next refresh send the terminal's clear-screen sequence
         _ = curs_set(1)
         _ = cp_refresh()
+        clearScrollback()
         endwin()
         cp_restore_signals()
         cp_remove_crash_wipe()

@@ -8,6 +8,29 @@ public struct TextEditor: Equatable, Sendable {
     public private(set) var scroll: Int = 0
     /// The display column Up/Down aim for, kept across a run of vertical moves.
     var goalColumn: Int? = nil
+    /// Undo (Ctrl-Z) and redo (Ctrl-Y): the text and cursor before each group of edits, newest last.
+    var undoStack: [Snapshot] = []
+    var redoStack: [Snapshot] = []
+    /// The kind and time of the last edit, while its group is open; a move closes it.
+    var openGroup: OpenGroup? = nil
+
+    struct Snapshot: Equatable, Sendable {
+        var text: String
+        var cursor: Int
+    }
+
+    /// What an edit was, for grouping: typing a word (and the spaces after it) is one undo step, a run of
+    /// deletions another; a paste, a new line and the whole-word or whole-line deletions are steps of their own.
+    enum EditKind: Equatable, Sendable { case word, space, deletion, single }
+
+    /// Groups kept (older ones are forgotten), and the pause that ends a group.
+    static let undoLimit = 200
+    static let groupPause: Double = 1.5
+
+    struct OpenGroup: Equatable, Sendable {
+        var kind: EditKind
+        var at: Double?
+    }
 
     /// The text. Setting it keeps the cursor in range (it is not cleaned: paste through `handle`).
     public var text: String {
@@ -30,13 +53,27 @@ public struct TextEditor: Equatable, Sendable {
     public var count: Int { buffer.count }
 
     /// Applies one key for an editor drawn in a box of `width` x `height`. Outcomes as for `TextField`;
-    /// Tab, Esc, F-keys and unknown Ctrl keys are `.notHandled`.
-    public mutating func handle(_ key: Key, width: Int, height: Int) -> EditOutcome {
+    /// Tab, Esc, F-keys and unknown Ctrl keys are `.notHandled`. `time` (seconds, any origin) lets a pause
+    /// in typing end an undo group; without it only words, moves and kinds of edit do.
+    public mutating func handle(_ key: Key, width: Int, height: Int, time: Double? = nil) -> EditOutcome {
         let before = cursor
         let beforeScroll = scroll
         var vertical = false
         var outcome: EditOutcome? = nil
+        let edit = Self.editKind(key)
+        let startsGroup = edit.map { startsNewGroup($0, time) } ?? false
+        let countBefore = buffer.count
+        if startsGroup { undoStack.append(Snapshot(text: buffer.string, cursor: cursor)) }
         switch key {
+        case .ctrl("z"), .ctrl("y"):
+            let undo = key == .ctrl("z")
+            guard let back = (undo ? undoStack : redoStack).last else { return .unchanged }
+            if undo { undoStack.removeLast(); redoStack.append(Snapshot(text: buffer.string, cursor: cursor)) }
+            else { redoStack.removeLast(); undoStack.append(Snapshot(text: buffer.string, cursor: cursor)) }
+            buffer = CharBuffer(back.text)
+            cursor = back.cursor
+            openGroup = nil
+            outcome = .changed
         case .text(let s):
             let r = buffer.insert(TextCleaner.characters(s, multiline: true), at: cursor, maxLength: maxLength)
             cursor = r.cursor
@@ -87,12 +124,46 @@ public struct TextEditor: Equatable, Sendable {
             outcome = delete(s..<cursor)
         default: return .notHandled
         }
+        if let edit {
+            if outcome == .unchanged || outcome == nil || buffer.count == countBefore && outcome != .changed {
+                if startsGroup { undoStack.removeLast() }  // nothing changed: no step to undo
+            } else {
+                if startsGroup {
+                    redoStack.removeAll()
+                    if undoStack.count > Self.undoLimit { undoStack.removeFirst() }
+                }
+                openGroup = OpenGroup(kind: edit, at: time)
+            }
+        } else if key != .ctrl("z") && key != .ctrl("y") {
+            openGroup = nil  // a move ends the group: typing elsewhere is another step
+        }
         if !vertical { goalColumn = nil }
         let rows = WrapLayout.lines(buffer, width: width, cursorRow: true)
         scroll = ScrollWindow.firstVisible(selected: WrapLayout.row(of: cursor, in: rows), count: rows.count,
                                            height: height, previousFirst: scroll)
         if let o = outcome { return o }
         return cursor == before && scroll == beforeScroll ? .unchanged : .changed
+    }
+
+    /// Whether the key edits the text, and how, for grouping undo steps.
+    static func editKind(_ key: Key) -> EditKind? {
+        switch key {
+        case .text(let t) where t.count == 1: return t.first!.isWhitespace ? .space : .word
+        case .text, .enter, .ctrl("w"), .ctrl("k"), .ctrl("u"): return .single
+        case .backspace, .delete: return .deletion
+        default: return nil
+        }
+    }
+
+    /// A new undo step, or part of the open one: a word joins its letters and the spaces after it; deletions
+    /// in a row join; a pause of `groupPause` or any other kind of edit starts a new step.
+    func startsNewGroup(_ kind: EditKind, _ time: Double?) -> Bool {
+        guard let open = openGroup, kind != .single else { return true }
+        if let t = time, let last = open.at, t - last >= Self.groupPause { return true }
+        switch (open.kind, kind) {
+        case (.word, .word), (.word, .space), (.space, .space), (.deletion, .deletion): return false
+        default: return true
+        }
     }
 
     /// The position on `row` whose column is the largest not past `column`.

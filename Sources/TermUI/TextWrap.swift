@@ -6,7 +6,8 @@ struct VisualLine: Equatable, Sendable {
     var end: Int
     /// First Character of the next row.
     var next: Int
-    /// Ends with an explicit "\n" (at index `end`).
+    /// Ends where a line of the text ends: an explicit "\n" (at index `end`) or the end of the text, so the
+    /// cursor may sit after its last character (End goes there).
     var hard: Bool
 
     /// The last cursor position that belongs to this row.
@@ -52,8 +53,8 @@ enum WrapLayout {
                 j += 1
             }
             guard let r = row else {
-                rows.append(VisualLine(start: lineStart, end: n, next: n, hard: false))
-                if cursorRow && col >= w && n > lineStart { rows.append(VisualLine(start: n, end: n, next: n, hard: false)) }
+                rows.append(VisualLine(start: lineStart, end: n, next: n, hard: true))
+                if cursorRow && col >= w && n > lineStart { rows.append(VisualLine(start: n, end: n, next: n, hard: true)) }
                 return rows
             }
             rows.append(r)

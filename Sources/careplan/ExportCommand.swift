@@ -15,7 +15,7 @@ struct Export: ParsableCommand {
         discussion: """
             TARGET is an NHS number (the patient's latest agreed plan is exported, or with --draft their newest draft; spaces are fine, quoted or not) or an assessment id (that plan, agreed or not).
 
-            Without --output the file goes in the current folder, named after the patient's family name, NHS number, the plan's assessment id and version, and today's date (with -2, -3 ... if that name is taken); an --output folder gets that name inside it. An existing file is never replaced without --force; devices, pipes, sockets and symbolic links never.
+            Without --output the file goes in the current folder, named after the patient's family name, NHS number, the plan's assessment id and version, and today's date (with -2, -3 ... if that name is taken); an --output folder gets that name inside it. An existing file is never replaced without --force; devices, pipes, sockets and symbolic links never. A path ending in / is a folder; `-` is refused (plans go only into files), and so is an extension of another format (plan.pdf with --format fhir).
 
             Files are private to you (0600) and are written whole or not at all. Every export is recorded against the plan (when, which format, by whom).
             """)

@@ -20,7 +20,8 @@ struct GlobalOptions: ParsableArguments {
     var userName: String {
         if let user, !user.trimmingSpaces().isEmpty { return TextCleaner.field(user, maxLength: Limits.personName) }
         let env = ProcessInfo.processInfo.environment
-        return env["USER"] ?? env["LOGNAME"] ?? "unknown"
+        // An empty USER is no name: agreeing a plan is refused under "unknown" (it must say who agreed it).
+        return [env["USER"], env["LOGNAME"]].compactMap { $0 }.first { !$0.trimmingSpaces().isEmpty } ?? "unknown"
     }
 
     /// The store, created if it does not exist yet: for the commands that write. `interactive`: the application

@@ -50,7 +50,7 @@ struct RunLoop {
     private func perform(_ effect: Effect) {
         switch effect {
         case .resetScreen:
-            terminal.invalidate()  // clear and redraw every cell: nothing of the last patient stays on the glass
+            terminal.wipe()  // nothing of the last patient stays on the glass, nor in the scrollback
             log.info("kiosk returned to its welcome")
         default:
             effects.run(effect, program.session)

@@ -12,10 +12,10 @@ final class AuditTests: XCTestCase {
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient, date: LocalDate(now),
                                           catalogue: StoreTests.catalogue, createdBy: "Nurse A", now: now)
         a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 8)), to: a.id,
-                            expectedRevision: a.revision, by: "Nurse A", now: now)
+                            basedOn: a, by: "Nurse A", now: now)
         for i in 0..<20 {  // a note saved every second while typing
             a = try store.apply(.setNote(key: "pain", text: "Worse at night, left hip " + String(repeating: "x", count: i)), to: a.id,
-                                expectedRevision: a.revision, by: "Nurse A", now: now.addingTimeInterval(Double(i)))
+                                basedOn: a, by: "Nurse A", now: now.addingTimeInterval(Double(i)))
         }
         try store.recordView(user: "Nurse B", assessmentId: a.id, now: now)
         return (store, a)

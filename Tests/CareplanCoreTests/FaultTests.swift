@@ -21,7 +21,7 @@ final class FaultTests: XCTestCase {
                                              dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
                                           date: LocalDate(year: 2026, month: 11, day: 23)!, catalogue: StoreTests.catalogue, createdBy: "t", now: now)
-        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 6)), to: a.id, expectedRevision: a.revision, now: now)
+        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 6)), to: a.id, basedOn: a, now: now)
         return (store, a)
     }
 
@@ -42,7 +42,7 @@ final class FaultTests: XCTestCase {
         try Self.fillDisk(store)
         // A long note needs new pages, which the full disk cannot give.
         let note = String(repeating: "Worse at night, better with paracetamol. ", count: 400)
-        XCTAssertThrowsError(try store.apply(.setNote(key: "pain", text: note), to: a.id, expectedRevision: a.revision, now: now)) { e in
+        XCTAssertThrowsError(try store.apply(.setNote(key: "pain", text: note), to: a.id, basedOn: a, now: now)) { e in
             XCTAssertEqual(e as? StoreError, .cannotWrite("the disk is full"))
             XCTAssertEqual((e as? StoreError)?.description, "Not saved: the disk is full. What you typed is kept; it is saved when you try again")
         }
@@ -51,7 +51,7 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(try store.integrityCheck(), "ok")
 
         try Self.freeDisk(store)
-        let saved = try store.apply(.setNote(key: "pain", text: note), to: a.id, expectedRevision: a.revision, now: now)
+        let saved = try store.apply(.setNote(key: "pain", text: note), to: a.id, basedOn: a, now: now)
         XCTAssertEqual(saved.concern("pain")?.note, TextCleaner.multiLine(note))
         XCTAssertEqual(saved.revision, a.revision + 1)
         XCTAssertEqual(try store.integrityCheck(), "ok")
@@ -61,13 +61,13 @@ final class FaultTests: XCTestCase {
     func testReadOnlyStoreRefusesWithItsOwnReasonAndStillReads() throws {
         let (store, a) = try storeWithAssessment()
         try store.db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
-        XCTAssertThrowsError(try store.apply(.setDistress(7), to: a.id, expectedRevision: a.revision, now: now)) { e in
+        XCTAssertThrowsError(try store.apply(.setDistress(7), to: a.id, basedOn: a, now: now)) { e in
             XCTAssertEqual(e as? StoreError, .cannotWrite("the store is read-only"))
         }
         XCTAssertEqual(try store.assessment(id: a.id), a, "reading goes on")
         XCTAssertEqual(try store.searchPatients("wis").count, 1)
         try store.db.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 0") }
-        XCTAssertEqual(try store.apply(.setDistress(7), to: a.id, expectedRevision: a.revision, now: now).distressScore, 7)
+        XCTAssertEqual(try store.apply(.setDistress(7), to: a.id, basedOn: a, now: now).distressScore, 7)
     }
 
     /// `Assessment.applying` (what the screen shows while a change waits for the store) must make exactly the
@@ -106,7 +106,7 @@ final class FaultTests: XCTestCase {
                                           date: LocalDate(year: 2026, month: 11, day: 1 + random.int(28))!)
             }
             var expected = a.applying(change)
-            let stored = try store.apply(change, to: a.id, expectedRevision: a.revision, now: now)
+            let stored = try store.apply(change, to: a.id, basedOn: a, now: now)
             // What only the store can know: the new revision and time, and the id of an added action.
             expected.revision = stored.revision
             expected.updatedAt = stored.updatedAt

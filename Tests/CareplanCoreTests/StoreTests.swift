@@ -71,18 +71,69 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.searchPatients("").count, 2, "empty query lists recent patients")
     }
 
-    func testAssessmentChangesAreCheckedAgainstTheRevisionSeen() throws {
+    /// Issue 9, item 16: letters Foundation does not fold, later words of a name, and ISO dates.
+    func testSearchFoldsEveryLetterFindsEveryWordOfANameAndReadsISODates() throws {
+        let store = try CareStore()
+        _ = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Łódź", givenName: "Bartłomiej",
+                                         dateOfBirth: LocalDate(year: 1960, month: 2, day: 29)!), now: now)
+        _ = try store.addPatient(patient("9990000026", family: "Ó Briain", given: "Siobhán"), now: now)
+        _ = try store.addPatient(patient("9990000034", family: "Smith-Jones", given: "Søren Åge"), now: now)
+        _ = try store.addPatient(patient("9990000042", family: "Straße", given: "Ægir"), now: now)
+        XCTAssertEqual(try store.searchPatients("lodz").map(\.patient.givenName), ["Bartłomiej"], "ł folds to l")
+        XCTAssertEqual(try store.searchPatients("bartlo").map(\.patient.familyName), ["Łódź"])
+        XCTAssertEqual(try store.searchPatients("briain").map(\.patient.givenName), ["Siobhán"], "second word of a family name")
+        XCTAssertEqual(try store.searchPatients("o briain").map(\.patient.givenName), ["Siobhán"], "the whole family name")
+        XCTAssertEqual(try store.searchPatients("siobhan bri").map(\.patient.givenName), ["Siobhán"], "a later word after another word")
+        XCTAssertEqual(try store.searchPatients("jones").map(\.patient.givenName), ["Søren Åge"], "after a hyphen")
+        XCTAssertEqual(try store.searchPatients("soren").map(\.patient.familyName), ["Smith-Jones"], "ø folds to o")
+        XCTAssertEqual(try store.searchPatients("age").map(\.patient.familyName), ["Smith-Jones"], "second given name")
+        XCTAssertEqual(try store.searchPatients("strasse").map(\.patient.givenName), ["Ægir"], "ß is ss")
+        XCTAssertEqual(try store.searchPatients("aegir").map(\.patient.familyName), ["Straße"], "æ is ae")
+        XCTAssertEqual(try store.searchPatients("1960-02-29").map(\.patient.familyName), ["Łódź"], "an ISO date, as forms accept")
+        XCTAssertEqual(try store.searchPatients("29/02/1960").map(\.patient.familyName), ["Łódź"])
+        XCTAssertEqual(try store.searchPatients("943 476").map(\.patient.familyName), ["Łódź"], "NHS numbers still by prefix")
+        XCTAssertEqual(try store.searchPatients("943-476-5919").map(\.patient.familyName), ["Łódź"])
+        // A change of name moves its words.
+        var p = try store.searchPatients("briain")[0].patient
+        p.familyName = "Kelly"
+        _ = try store.updatePatient(p, now: now)
+        XCTAssertEqual(try store.searchPatients("briain").count, 0)
+    }
+
+    /// A store made before the v5 migration gets its keys made again, and its later name words.
+    func testMigrationRecomputesSearchKeysOfExistingStores() throws {
+        let path = dir.appendingPathComponent("old.sqlite").path
+        do {
+            let store = try CareStore(path: path)
+            _ = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Ó Łódź", givenName: "Zoë",
+                                             dateOfBirth: LocalDate(year: 1960, month: 2, day: 29)!), now: now)
+            // As the older careplan left it: keys folded by Foundation alone, no word table, v5 not applied.
+            let v5 = CareStore.migrationNames.first { $0.hasPrefix("v5: name search") }!
+            try store.db.write { db in
+                try db.execute(sql: "UPDATE patient SET family_key = 'o łodz'")
+                try db.execute(sql: "DROP TABLE patient_name_word")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [v5])
+            }
+        }
+        let store = try CareStore(path: path)
+        XCTAssertEqual(try store.searchPatients("o lodz").map(\.patient.givenName), ["Zoë"])
+        XCTAssertEqual(try store.searchPatients("lodz").map(\.patient.givenName), ["Zoë"])
+    }
+
+    func testAssessmentChangesAreCheckedAgainstTheAnswerSeen() throws {
         let store = try CareStore()
         let p = try store.addPatient(patient(), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patient,
                                           date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "nurse", now: now)
-        let stale = a.revision
-        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 7)), to: a.id, expectedRevision: a.revision, now: now)
+        let stale = a
+        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 7)), to: a.id, basedOn: a, now: now)
         XCTAssertEqual(a.concern("pain")?.score, 7)
-        XCTAssertThrowsError(try store.apply(.setDistress(3), to: a.id, expectedRevision: stale, now: now)) {
-            XCTAssertEqual($0 as? StoreError, .conflict("This assessment"))
+        a = try store.apply(.setDistress(3), to: a.id, basedOn: stale, now: now)
+        XCTAssertEqual(a.distressScore, 3, "another answer changed since: no conflict")
+        XCTAssertThrowsError(try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 2)), to: a.id, basedOn: stale, now: now)) {
+            XCTAssertEqual($0 as? StoreError, .changedElsewhere("Your 2 was not saved: another terminal changed “Pain” to 7"))
         }
-        XCTAssertNil(try store.assessment(id: a.id)?.distressScore, "the refused change left nothing behind")
+        XCTAssertEqual(try store.assessment(id: a.id)?.concern("pain")?.score, 7, "the refused change left nothing behind")
     }
 
     func testPlanLifecycleLockAndNewVersion() throws {
@@ -90,7 +141,7 @@ final class StoreTests: XCTestCase {
         let p = try store.addPatient(patient(), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .endOfTreatment, completedBy: .patientWithClinician,
                                           date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "nurse", now: now)
-        func apply(_ c: AssessmentChange) throws { a = try store.apply(c, to: a.id, expectedRevision: a.revision, now: now) }
+        func apply(_ c: AssessmentChange) throws { a = try store.apply(c, to: a.id, basedOn: a, now: now) }
         try apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 9)))
         try apply(.setConcern(ConcernEntry(key: "worry", categoryId: "emotional", label: "Worry, fear or anxiety", score: 6)))
         try apply(.setConcern(ConcernEntry(key: "other-1", categoryId: "other", label: "My dog", score: 4)))
@@ -104,7 +155,7 @@ final class StoreTests: XCTestCase {
         let review = LocalDate(year: 2027, month: 2, day: 1)!
         try apply(.agree(by: "Nurse Test", role: .cns, at: now, reviewDate: review))
         XCTAssertEqual(a.status, .agreed)
-        XCTAssertThrowsError(try store.apply(.setDistress(1), to: a.id, expectedRevision: a.revision, now: now)) { XCTAssertEqual($0 as? StoreError, .locked) }
+        XCTAssertThrowsError(try store.apply(.setDistress(1), to: a.id, basedOn: a, now: now)) { XCTAssertEqual($0 as? StoreError, .locked) }
 
         let v2 = try store.newVersion(of: a.id, createdBy: "nurse", now: now)
         XCTAssertEqual(v2.version, 2)
@@ -112,7 +163,7 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(v2.concerns.count, 3)
         XCTAssertEqual(v2.actions.map(\.what), ["Medication review"])
         XCTAssertEqual(try store.newVersion(of: a.id, createdBy: "nurse", now: now).id, v2.id, "one draft version at a time")
-        _ = try store.apply(.agree(by: "Nurse Test", role: .cns, at: now, reviewDate: review), to: v2.id, expectedRevision: v2.revision, now: now)
+        _ = try store.apply(.agree(by: "Nurse Test", role: .cns, at: now, reviewDate: review), to: v2.id, basedOn: v2, now: now)
         XCTAssertEqual(try store.assessment(id: a.id)?.status, .superseded)
     }
 
@@ -121,9 +172,9 @@ final class StoreTests: XCTestCase {
         let p = try store.addPatient(patient(), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient,
                                           date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "n", now: now)
-        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 3)), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.saveAction(AgreedAction(concernKey: "pain", what: "x", owner: .patient)), to: a.id, expectedRevision: a.revision)
-        a = try store.apply(.removeConcern(key: "pain"), to: a.id, expectedRevision: a.revision)
+        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 3)), to: a.id, basedOn: a)
+        a = try store.apply(.saveAction(AgreedAction(concernKey: "pain", what: "x", owner: .patient)), to: a.id, basedOn: a)
+        a = try store.apply(.removeConcern(key: "pain"), to: a.id, basedOn: a)
         XCTAssertTrue(a.concerns.isEmpty)
         XCTAssertTrue(a.actions.isEmpty)
     }
@@ -133,7 +184,7 @@ final class StoreTests: XCTestCase {
         let p = try store.addPatient(patient(), now: now)
         var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient,
                                           date: LocalDate(year: 2026, month: 11, day: 1)!, catalogue: Self.catalogue, createdBy: "n", now: now)
-        a = try store.apply(.setWhatMattersToMe("home\u{1B}[2J \u{202E}garden"), to: a.id, expectedRevision: a.revision)
+        a = try store.apply(.setWhatMattersToMe("home\u{1B}[2J \u{202E}garden"), to: a.id, basedOn: a)
         XCTAssertEqual(a.whatMattersToMe, "home garden")
     }
 

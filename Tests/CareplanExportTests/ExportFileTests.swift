@@ -170,6 +170,41 @@ final class ExportFileTests: XCTestCase {
         XCTAssertEqual(try store.exports(assessmentId: 1), [], "a failed export is not recorded")
     }
 
+    /// `--output ex2.txt/ --force` replaced the file ex2.txt; `--output existing.txt/x.txt` called the file a
+    /// missing folder; `--output ""` wrote into the current folder, `-` made a file named `-`; `--format fhir
+    /// --output plan.pdf` wrote JSON into a .pdf. Each is refused, saying what is wrong, and nothing is written.
+    func testAnOutputThatCannotMeanWhatItSaysIsRefused() throws {
+        let (store, _, _) = try storeWithPlan()
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let existing = folder.appendingPathComponent("existing.txt")
+        try Data("keep".utf8).write(to: existing)
+        let cases: [(String, ExportFormat, String)] = [
+            (existing.path + "/", .text, "\(existing.path) is a file, not a folder (the / at the end of --output means a folder)"),
+            (existing.path + "/x.txt", .text, "\(existing.path) is a file, not a folder"),
+            ("", .text, "--output is empty"),
+            ("-", .text, "careplan does not write plans to standard output"),
+            (folder.appendingPathComponent("plan.pdf").path, .fhir, "--format fhir writes FHIR JSON: name the file .json"),
+            (folder.appendingPathComponent("plan.TXT").path, .pdf, "--format pdf writes a PDF: name the file .pdf"),
+            (folder.appendingPathComponent("plan.json").path, .text, "--format text writes plain text: name the file .txt"),
+        ]
+        for (output, format, words) in cases {
+            XCTAssertThrowsError(try PlanExporter.export(target: "1", format: format, paper: .a4, output: output, force: true, store: store,
+                                                         configuration: testConfiguration, user: "x", now: now),
+                                 "--output \(output)") { error in
+                XCTAssertTrue("\(error)".contains(words) && "\(error)".contains("Nothing was written"), "--output \(output): \(error)")
+            }
+        }
+        XCTAssertEqual(files(in: folder), ["existing.txt"])
+        XCTAssertEqual(try String(contentsOf: existing, encoding: .utf8), "keep")
+        XCTAssertEqual(try store.exports(assessmentId: 1), [], "a refused export is not recorded")
+        // A name the format fits, in any case, and a name with no known extension are written.
+        for name in ["plan.JSON", "plan.fhir"] {
+            XCTAssertNoThrow(try PlanExporter.export(target: "1", format: .fhir, paper: .a4, output: folder.appendingPathComponent(name).path,
+                                                     store: store, configuration: testConfiguration, user: "x", now: now), name)
+        }
+    }
+
     func testAtomicWriteFailsCleanlyOnAReadOnlyFolder() throws {
         // Root ignores permissions; /proc is read-only for everyone.
         XCTAssertThrowsError(try AtomicFile.write(Data("x".utf8), to: URL(fileURLWithPath: "/proc/careplan-test.pdf")))

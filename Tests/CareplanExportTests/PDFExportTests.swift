@@ -74,7 +74,7 @@ final class PDFExportTests: XCTestCase {
         let key = a.discussedConcerns[0].key
         for i in 0..<40 {
             a = try store.apply(.saveAction(AgreedAction(concernKey: key, what: "Extra action number \(i + 1), written out at some length so that rows wrap onto two lines in the table",
-                                                         owner: .cns, due: LocalDate(year: 2024, month: 4, day: 1))), to: id, expectedRevision: a.revision)
+                                                         owner: .cns, due: LocalDate(year: 2024, month: 4, day: 1))), to: id, basedOn: a)
         }
         let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue, services: testConfiguration.services)
         let data = try PlanExporter.render(doc, format: .pdf, paper: .a4)
@@ -135,7 +135,7 @@ final class PDFExportTests: XCTestCase {
         let nhs = p.nhsNumber
         let item = catalogue.allItems[0]
         a = try store.apply(.saveAction(AgreedAction(concernKey: item.item.id, what: String(repeating: "y", count: Limits.actionText), owner: .other,
-                                                     ownerName: String(repeating: "z", count: Limits.personName))), to: a.id, expectedRevision: a.revision)
+                                                     ownerName: String(repeating: "z", count: Limits.personName))), to: a.id, basedOn: a)
         let doc = PlanDocument(assessment: a, patient: p, catalogue: catalogue, services: testConfiguration.services)
         let data = try PlanExporter.render(doc, format: .pdf, paper: .a4)
         keepSample(data, "huge-words.pdf")

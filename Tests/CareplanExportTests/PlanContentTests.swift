@@ -12,7 +12,7 @@ final class PlanContentTests: XCTestCase {
         for (id, score) in [("diet", 3), ("hobbies", 6)] {
             let (category, item) = try XCTUnwrap(catalogue.item(id))
             a = try store.apply(.setConcern(ConcernEntry(key: id, categoryId: category.id, label: item.label, score: score)),
-                                to: a.id, expectedRevision: a.revision)
+                                to: a.id, basedOn: a)
         }
         let doc = PlanDocument(assessment: a, patient: draft.patient, catalogue: catalogue, services: testConfiguration.services)
         let rated = a.concerns.filter { $0.score != nil }

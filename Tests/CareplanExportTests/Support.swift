@@ -34,9 +34,9 @@ func onePlan(family: String, given: String, note: String = "") throws -> (CareSt
     var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient, date: LocalDate(year: 2024, month: 1, day: 1)!,
                                       catalogue: catalogue, createdBy: "Nurse")
     let item = catalogue.allItems[0]
-    a = try store.apply(.setConcern(ConcernEntry(key: item.item.id, categoryId: item.category.id, label: item.item.label, score: 3)), to: a.id, expectedRevision: a.revision)
-    a = try store.apply(.setPriorities(order: [item.item.id], discuss: [item.item.id]), to: a.id, expectedRevision: a.revision)
-    if !note.isEmpty { a = try store.apply(.setNote(key: item.item.id, text: note), to: a.id, expectedRevision: a.revision) }
+    a = try store.apply(.setConcern(ConcernEntry(key: item.item.id, categoryId: item.category.id, label: item.item.label, score: 3)), to: a.id, basedOn: a)
+    a = try store.apply(.setPriorities(order: [item.item.id], discuss: [item.item.id]), to: a.id, basedOn: a)
+    if !note.isEmpty { a = try store.apply(.setNote(key: item.item.id, text: note), to: a.id, basedOn: a) }
     return (store, a, p)
 }
 

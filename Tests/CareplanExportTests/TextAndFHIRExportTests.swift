@@ -151,7 +151,7 @@ final class FHIRExportTests: XCTestCase {
         var second = first
         second.printedAt = Date(timeIntervalSince1970: 1_709_650_060)
         XCTAssertNotEqual(try identifier(first), try identifier(second), "the same draft printed a minute later")
-        let changed = try store.apply(.setDistress(2), to: first.assessment.id, expectedRevision: first.assessment.revision, now: first.assessment.updatedAt)
+        let changed = try store.apply(.setDistress(2), to: first.assessment.id, basedOn: first.assessment, now: first.assessment.updatedAt)
         let third = PlanDocument(assessment: changed, patient: first.patient, catalogue: catalogue, services: testConfiguration.services,
                                  printedAt: first.printedAt)
         XCTAssertNotEqual(try identifier(first), try identifier(third), "the draft changed")

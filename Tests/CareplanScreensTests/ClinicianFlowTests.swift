@@ -198,7 +198,7 @@ final class ClinicianFlowTests: XCTestCase {
         h.press(.ctrl("n"), .text(" "), .ctrl("n"), .ctrl("n"), .ctrl("n"))
         XCTAssertEqual(h.program.currentKind, .planReview)
         h.assertGolden("review-draft")
-        h.press(.text("a"))
+        h.press(.text("a"), .text("y"))            // y: agree although Pain, discussed, has no action
         h.press(.ctrl("u")); h.type("1/1/2020")
         h.press(.ctrl("s"))
         XCTAssertTrue(h.screen.contains("! The review date should be after today"), h.screen)
@@ -281,7 +281,7 @@ final class ClinicianFlowTests: XCTestCase {
         XCTAssertEqual(second.program.currentKind, .concernChecklist)
         first.press(.text("7"))                     // breathing 7, saved by the first terminal
         second.press(.text("2"))                    // the second still has the old revision
-        XCTAssertTrue(second.screen.contains("changed on another terminal"), second.screen)
+        XCTAssertTrue(second.screen.contains("Your 2 was not saved: another terminal changed “Breathing difficulties” to 7"), second.screen)
         XCTAssertEqual(try first.store.assessment(id: first.assessment!.id)?.concern("breathing")?.score, 7, "not overwritten")
         XCTAssertEqual(second.assessment?.concern("breathing")?.score, 7, "the second terminal now shows what is stored")
         second.press(.text("2"))                    // a deliberate second try is applied

@@ -142,7 +142,7 @@ final class FaultTests: XCTestCase {
         readOnly(h, true)
         h.type("pain"); h.press(.text("8")); h.press(.escape)
         // Another terminal (its own connection, which can write) changes the same assessment meanwhile.
-        let theirs = try other.apply(.setDistress(3), to: id, expectedRevision: try XCTUnwrap(other.assessment(id: id)).revision)
+        let theirs = try other.apply(.setDistress(3), to: id, basedOn: try XCTUnwrap(other.assessment(id: id)))
         readOnly(h, false)
         h.wait(2.1)
         XCTAssertTrue(h.screen.contains("Saved what was waiting, after changes made on another terminal"), h.screen)
@@ -155,7 +155,7 @@ final class FaultTests: XCTestCase {
         h.press(.text("5"))
         let now = try XCTUnwrap(other.assessment(id: id))
         _ = try other.apply(.agree(by: "Other Nurse", role: .cns, at: Date(), reviewDate: LocalDate(year: 2027, month: 2, day: 1)!),
-                            to: id, expectedRevision: now.revision)
+                            to: id, basedOn: now)
         readOnly(h, false)
         h.wait(2.1)
         XCTAssertTrue(h.screen.contains("Not saved: 1 change; the plan was agreed or removed on another terminal"), h.screen)

@@ -141,6 +141,8 @@ final class ClinicianFlowTests: EndToEndCase {
         screen = try t.waitFor(" Personalised care and support plan · DRAFT (not yet agreed) · version 1")
         XCTAssertTrue(screen.contains(" WHAT MATTERS TO ME\n \(whatMatters)\n \(second)\n"), screen)
         try t.type("a")
+        try t.waitFor(" Agree with no action for “Worried about my dog Zoë”? y = yes")  // discussed, no action: asked
+        try t.type("y")
         try t.waitFor(" Agree the plan with the patient")
         try t.keys("C-u")
         try t.type(Dates.typed(review))

@@ -6,7 +6,7 @@ import XCTest
 /// Eight real careplan processes on one store at once, in one tmux server: four clinicians (three on the
 /// same assessment, one on another) and four kiosks (each a patient's own self-assessment), taking turns a
 /// key at a time so their saves interleave. Every answer confirmed on any screen must be in the store at
-/// the end; a clinician told "changed on another terminal" gives the answer again, as a nurse would, and
+/// the end; a clinician told "another terminal changed" gives the answer again, as a nurse would, and
 /// then it must be saved. All eight still running; the integrity check "ok".
 final class ConcurrentTerminalsTests: EndToEndCase {
     struct Terminal {
@@ -89,7 +89,7 @@ final class ConcurrentTerminalsTests: EndToEndCase {
         // Rounds: every terminal gets ready (moves to its row, opens the rating), then all eight are sent
         // their answer at once, then each is read back; the saves land on the store together.
         let started = Date()
-        func messageGone(_ screen: String) -> Bool { !screen.contains("” rated ") && !screen.contains("changed on another terminal") }
+        func messageGone(_ screen: String) -> Bool { !screen.contains("” rated ") && !screen.contains("another terminal changed") }
         while terminals.contains(where: { !$0.todo.isEmpty }) {
             let active = terminals.indices.filter { !terminals[$0].todo.isEmpty }
             for i in active {
@@ -125,9 +125,9 @@ final class ConcurrentTerminalsTests: EndToEndCase {
                     terminals[i].todo.removeFirst()
                 } else {
                     let screen = try t.waitUntil("a rating or a conflict", in: session) {
-                        $0.contains("” rated \(score)") || $0.contains("changed on another terminal")
+                        $0.contains("” rated \(score)") || $0.contains("another terminal changed")
                     }
-                    if screen.contains("changed on another terminal") {
+                    if screen.contains("another terminal changed") {
                         terminals[i].conflicts += 1   // given again in the next round, as a nurse would
                     } else {
                         let line = screen.components(separatedBy: "\n").first { $0.contains("” rated \(score)") }!
@@ -156,5 +156,80 @@ final class ConcurrentTerminalsTests: EndToEndCase {
         XCTAssertEqual(try s.integrityCheck(), "ok")
         print("8 terminals: \(terminals.map(\.confirmed.count).reduce(0, +)) answers in \(String(format: "%.1f", seconds)) s, "
               + "\(terminals.map(\.conflicts).reduce(0, +)) conflicts told and given again")
+    }
+
+    /// Two real terminals typing into the same note, as nurses at two ward terminals: both texts end in the
+    /// store, each screen shows the other's within a moment, neither says "saved" for text the store does not
+    /// have, moving the cursor writes nothing, and Ctrl-Q with a note still saving saves it.
+    func testTwoTerminalsTypingIntoTheSameNoteKeepBothTexts() throws {
+        let t = tmux!
+        let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
+                                                  displayPath: "ncat-hna.yaml").get()
+        let s = try CareStore(path: store)
+        let p = try s.addPatient(Patient(nhsNumber: NHSNumber(FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: ""))!, familyName: "Shared",
+                                         givenName: "Alex", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!))
+        let id = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
+                                       date: LocalDate(Date()), catalogue: catalogue, createdBy: "Nurse").id
+        for (session, user) in [("a", "Nurse A"), ("b", "Nurse B")] {
+            try t.start(session, remainOnExit: true, command: careplanCommand(user: user))
+            try t.waitFor(" careplan · Patients", in: session)
+            try t.type("Shared", to: session)
+            try t.waitFor("SHARED, Alex", in: session)
+            try t.keys("Enter", to: session)
+            try t.waitFor(" careplan · Patient record", in: session)
+            try t.keys("Enter", to: session)
+            try t.waitFor(" careplan · Concerns checklist", in: session)
+            try t.keys("C-n", "C-n", to: session)
+            try t.waitFor(" careplan · Conversation notes", in: session)
+        }
+        func stored() throws -> String { try XCTUnwrap(try s.assessment(id: id)).whatMattersToMe }
+        func waitForStore(_ what: String, _ ok: (String) -> Bool) throws {
+            let deadline = Date().addingTimeInterval(6)
+            while Date() < deadline { if try ok(stored()) { return }; usleep(50_000) }
+            XCTFail("the store never had \(what): “\(try stored())”\nA:\n\(try t.screen("a"))\nB:\n\(try t.screen("b"))")
+            throw StopTest(description: what)
+        }
+        /// A screen that says saved shows every line of the stored text.
+        func assertNoFalseSaved(_ session: String) throws {
+            let screen = try t.screen(session)
+            guard screen.contains("· saved") else { return }
+            for piece in try stored().split(separator: "\n") where piece.count < 40 {
+                XCTAssertTrue(screen.contains(piece), "\(session) says saved without “\(piece)” that is stored:\n\(screen)")
+            }
+        }
+
+        try t.type(" AAA-one", to: "a")
+        usleep(300_000)
+        try t.type(" BBB-two", to: "b")
+        try waitForStore("both texts") { $0.contains("AAA-one") && $0.contains("BBB-two") }
+        let both = try stored()
+        XCTAssertTrue(both.contains(AssessmentChange.alsoTyped), both)
+        try t.waitUntil("both texts on A, saved", in: "a") { $0.contains("AAA-one") && $0.contains("BBB-two") && $0.contains("· saved") }
+        try t.waitUntil("both texts on B, saved", in: "b") { $0.contains("AAA-one") && $0.contains("BBB-two") && $0.contains("· saved") }
+        try assertNoFalseSaved("a")
+        try assertNoFalseSaved("b")
+
+        // Moving the cursor writes nothing.
+        let before = try XCTUnwrap(try s.assessment(id: id))
+        try t.keys("Left", "Left", "Home", to: "a")
+        usleep(1_600_000)
+        XCTAssertEqual(try s.assessment(id: id), before, "A's cursor moves changed the store")
+
+        // B types and quits at once, while its note says saving…, just after A saved to the same note.
+        try t.keys("C-e", to: "a")
+        try t.type(" DDD", to: "a")
+        try t.keys("C-e", to: "b")
+        try t.type(" CCC", to: "b")
+        try t.waitFor("saving…", in: "b")
+        try waitForStore("A's second text") { $0.contains("DDD") }
+        let pid = try t.pid("b")
+        try t.keys("C-q", to: "b")
+        try waitForExit(pid, limit: 3, "Ctrl-Q")
+        let final = try stored()
+        XCTAssertTrue(final.contains("CCC"), "B's text typed before Ctrl-Q was lost: \(final)")
+        for word in ["AAA-one", "BBB-two", "DDD"] { XCTAssertTrue(final.contains(word), final) }
+        try t.waitUntil("B's last words on A", in: "a") { $0.contains("CCC") }
+        try assertNoFalseSaved("a")
+        XCTAssertEqual(try s.integrityCheck(), "ok")
     }
 }

@@ -37,6 +37,41 @@ final class StoreFilesTests: EndToEndCase {
         XCTAssertEqual(mode(missing) & 0o777, 0o600)
     }
 
+    /// Item 10: `touch empty.sqlite; careplan list --store empty.sqlite` turned the empty file into a store.
+    /// An empty file, a text file and someone else's SQLite database (WAL or not) are refused and left exactly
+    /// as they were, with no -wal or -shm beside them.
+    func testReadOnlyCommandsRefuseAFileThatIsNotACareplanStore() throws {
+        guard let sqlite3 = Paths.sqlite3 else { throw XCTSkip("sqlite3 is not installed (apt-get install sqlite3)") }
+        let empty = dir.appendingPathComponent("empty.sqlite").path
+        let text = dir.appendingPathComponent("text.sqlite").path
+        let foreign = dir.appendingPathComponent("foreign.sqlite").path
+        let foreignWAL = dir.appendingPathComponent("foreign-wal.sqlite").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: Data()))
+        XCTAssertTrue(FileManager.default.createFile(atPath: text, contents: Data("not a database\n".utf8)))
+        for (path, journal) in [(foreign, "DELETE"), (foreignWAL, "WAL")] {
+            let made = try Shell.run(sqlite3, [path, "PRAGMA journal_mode=\(journal); CREATE TABLE t(x); INSERT INTO t VALUES (1);"])
+            XCTAssertEqual(made.status, 0, made.stderr)
+        }
+        let expected = [empty: "is an empty file, not a careplan store", text: "is not a careplan store (it is not an SQLite database)",
+                        foreign: "is an SQLite database but not a careplan store", foreignWAL: "is an SQLite database but not a careplan store"]
+        for (path, words) in expected.sorted(by: { $0.key < $1.key }) {
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            for args in [["list"], ["export", "1"], ["audit"], ["audit", "--verify"]] {
+                let r = try run(args + ["--store", path])
+                XCTAssertEqual(r.status, 1, "\(args) \(path): \(r.stdout)")
+                XCTAssertTrue(r.stderr.contains("\(path) \(words)"), "\(args): \(r.stderr)")
+                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "\(args) changed \(path)")
+                for suffix in ["-wal", "-shm", "-journal"] {
+                    XCTAssertFalse(FileManager.default.fileExists(atPath: path + suffix), "\(args) left \(path)\(suffix)")
+                }
+            }
+        }
+        // A real store still opens, and leaves no -wal or -shm once closed.
+        _ = try seeded()
+        XCTAssertEqual(try run(["list", "--store", store]).status, 0)
+        for suffix in ["-wal", "-shm"] { XCTAssertFalse(FileManager.default.fileExists(atPath: store + suffix), suffix) }
+    }
+
     /// Item 6: `careplan seed --store /tmp/demo.sqlite` as root turned /tmp into 0700.
     func testAnExistingSharedFolderIsLeftAsItIs() throws {
         let shared = dir.appendingPathComponent("shared").path

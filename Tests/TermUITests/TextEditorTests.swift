@@ -182,3 +182,65 @@ final class ScrollWindowTests: XCTestCase {
         XCTAssertEqual(ScrollWindow.firstVisible(selected: 20, count: 57, height: 17, previousFirst: 21, jump: true), 13)
     }
 }
+
+/// Issue 9, item 22: undo and redo in the note editor, a word (or a pause, or a run of deletions) at a time.
+final class TextEditorUndoTests: XCTestCase {
+    func type(_ text: String, into e: inout TextEditor, at time: Double = 0) {
+        for c in text { _ = e.handle(c == "\n" ? .enter : .text(String(c)), width: 40, height: 5, time: time) }
+    }
+
+    func testUndoTakesBackAWordAtATimeAndRedoPutsItBack() {
+        var e = TextEditor()
+        type("Worse at night", into: &e)
+        XCTAssertEqual(e.handle(.ctrl("z"), width: 40, height: 5), .changed)
+        XCTAssertEqual(e.text, "Worse at ")
+        _ = e.handle(.ctrl("z"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "Worse ")
+        _ = e.handle(.ctrl("y"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "Worse at ")
+        _ = e.handle(.ctrl("y"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "Worse at night")
+        XCTAssertEqual(e.cursor, 14)
+        XCTAssertEqual(e.handle(.ctrl("y"), width: 40, height: 5), .unchanged, "nothing left to redo")
+        for _ in 0..<3 { _ = e.handle(.ctrl("z"), width: 40, height: 5) }
+        XCTAssertEqual(e.text, "")
+        XCTAssertEqual(e.handle(.ctrl("z"), width: 40, height: 5), .unchanged, "nothing left to undo")
+    }
+
+    func testCtrlUDeletesALineAndUndoBringsItBack() {
+        var e = TextEditor()
+        type("Left hip.\nWorse at night.", into: &e)
+        _ = e.handle(.ctrl("u"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "Left hip.\n")
+        _ = e.handle(.ctrl("z"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "Left hip.\nWorse at night.")
+        XCTAssertEqual(e.cursor, e.count, "the cursor goes back to where it was")
+    }
+
+    func testAPauseARunOfDeletionsAndAMoveEachEndAStep() {
+        var e = TextEditor()
+        type("abc", into: &e, at: 0)
+        type("def", into: &e, at: 5)                 // the same word, after a pause
+        _ = e.handle(.ctrl("z"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "abc")
+        type("def", into: &e, at: 6)
+        for _ in 0..<4 { _ = e.handle(.backspace, width: 40, height: 5, time: 6) }
+        XCTAssertEqual(e.text, "ab")
+        _ = e.handle(.ctrl("z"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "abcdef", "four backspaces are one step")
+        _ = e.handle(.home, width: 40, height: 5)
+        type("xy", into: &e, at: 6)
+        _ = e.handle(.end, width: 40, height: 5)
+        XCTAssertEqual(e.cursor, 8, "End on the last line goes after its last character")
+        type("z", into: &e, at: 6)
+        _ = e.handle(.ctrl("z"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "xyabcdef", "typing after a move is a step of its own")
+        // A new edit after undo forgets what could be redone.
+        type("q", into: &e, at: 7)
+        XCTAssertEqual(e.handle(.ctrl("y"), width: 40, height: 5), .unchanged)
+        // A paste is one step.
+        _ = e.handle(.text(" pasted words"), width: 40, height: 5, time: 7)
+        _ = e.handle(.ctrl("z"), width: 40, height: 5)
+        XCTAssertEqual(e.text, "xyabcdefq")
+    }
+}
