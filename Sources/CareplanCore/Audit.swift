@@ -19,8 +19,9 @@ public struct AuditEntry: Equatable, Sendable {
 /// What `careplan audit --verify` found.
 public enum AuditVerification: Equatable, Sendable {
     case intact(entries: Int)
-    /// The first entry whose hash or link to the one before does not match: changed, removed or inserted.
-    case broken(atEntry: Int64, reason: String)
+    /// The first entry whose MAC, hash or link to the one before does not match (changed, removed or inserted),
+    /// or nil when the fault is not in one entry (a guarding trigger or the anchor).
+    case broken(atEntry: Int64?, reason: String)
 }
 
 extension CareStore {
@@ -41,29 +42,56 @@ extension CareStore {
                     hash TEXT NOT NULL
                 );
                 CREATE INDEX audit_log_patient ON audit_log(patient_id, id);
-                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-                    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-                    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 """)
+            for sql in auditGuards.values { try db.execute(sql: sql) }
         }
     }
 
+    /// From v7 the chain is keyed (HMAC-SHA256, key outside the store) from a marker entry on; the entries
+    /// before it keep the unkeyed SHA-256 chain of earlier versions, and the marker's MAC covers their head.
+    /// Kiosk codes issued before were stored as plain SHA-256 and cannot be re-keyed: they are withdrawn.
+    static func registerKeyedAuditMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v7: keyed audit trail and kiosk codes") { db in
+            try db.execute(sql: "CREATE INDEX audit_log_keyed ON audit_log(id) WHERE action = '\(keyedMarker)'")
+            try db.execute(sql: "DELETE FROM kiosk_code")
+        }
+    }
+
+    /// The triggers that keep the trail append-only, by name.
+    static let auditGuards = [
+        "audit_log_no_update": "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+        "audit_log_no_delete": "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
+    ]
+
+    /// The action of the entry from which the chain is keyed.
+    static let keyedMarker = "keyed the audit trail"
     static let genesisHash = String(repeating: "0", count: 64)
 
-    static func auditHash(previous: String, at: String, user: String, action: String, patientId: Int64?, assessmentId: Int64?, detail: String) -> String {
+    static func auditText(previous: String, at: String, user: String, action: String, patientId: Int64?, assessmentId: Int64?, detail: String) -> String {
         let fields = [previous, at, user, action, patientId.map(String.init) ?? "", assessmentId.map(String.init) ?? "", detail]
         // Length-prefixed, so no choice of field values can make two different entries hash alike.
-        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined()
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return fields.map { "\($0.utf8.count):\($0)" }.joined()
+    }
+
+    /// The chain before schema step v7: plain SHA-256, which anyone can recompute.
+    static func unkeyedHash(_ text: String) -> String { SHA256.hash(data: Data(text.utf8)).hex }
+
+    static func text(of e: AuditEntry) -> String {
+        auditText(previous: e.previousHash, at: e.at, user: e.user, action: e.action, patientId: e.patientId, assessmentId: e.assessmentId, detail: e.detail)
     }
 
     /// UTC, to the millisecond; stored as text so the hash covers exactly what is stored.
     static func auditTime(_ d: Date) -> String { d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
 
     /// Appends an entry inside the caller's transaction, so the record and its audit entry commit together.
+    /// The MAC comes from the connection (`careplan_audit_mac`, holding the store's key), so every caller
+    /// keys its entries without passing the key around; the first keyed entry is the marker.
     static func audit(_ db: Database, user: String, action: String, patientId: Int64? = nil, assessmentId: Int64? = nil,
                       detail: String = "", at now: Date) throws {
+        if action != keyedMarker, try Int.fetchOne(db, sql: "SELECT 1 FROM audit_log WHERE action = '\(keyedMarker)' LIMIT 1") == nil {
+            let earlier = try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log") ?? 0
+            try audit(db, user: "careplan", action: keyedMarker, detail: earlier == 0 ? "" : "entries 1-\(earlier) were chained without a key by an earlier careplan", at: now)
+        }
         var patient = patientId
         if patient == nil, let a = assessmentId {
             patient = try Int64.fetchOne(db, sql: "SELECT patient_id FROM assessment WHERE id = ?", arguments: [a])
@@ -71,15 +99,23 @@ extension CareStore {
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? genesisHash
         let at = auditTime(now)
         let who = TextCleaner.field(user, maxLength: Limits.personName)
-        let hash = auditHash(previous: previous, at: at, user: who, action: action, patientId: patient, assessmentId: assessmentId, detail: detail)
+        let text = auditText(previous: previous, at: at, user: who, action: action, patientId: patient, assessmentId: assessmentId, detail: detail)
+        guard let mac = try String.fetchOne(db, sql: "SELECT careplan_audit_mac(?)", arguments: [text]) else {
+            throw StoreError.cannotWrite("the audit trail cannot be keyed")
+        }
         try db.execute(sql: """
             INSERT INTO audit_log (at, user, action, patient_id, assessment_id, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [at, who, action, patient, assessmentId, detail, previous, hash])
+            """, arguments: [at, who, action, patient, assessmentId, detail, previous, mac])
     }
 
     /// Records that someone looked at a record (opening a patient or an assessment).
     public func recordView(user: String, patientId: Int64? = nil, assessmentId: Int64? = nil, now: Date = Date()) throws {
         try write { db in try Self.audit(db, user: user, action: "viewed", patientId: patientId, assessmentId: assessmentId, at: now) }
+    }
+
+    /// Records that someone printed or saw the whole register (`careplan list`): every name and NHS number.
+    public func recordListing(user: String, patients: Int, now: Date = Date()) throws {
+        try write { db in try Self.audit(db, user: user, action: "listed all patients", detail: "\(patients) patients", at: now) }
     }
 
     /// The trail, oldest first; for one patient when given.
@@ -88,27 +124,147 @@ extension CareStore {
             let rows = patientId == nil
                 ? try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
                 : try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE patient_id = ? ORDER BY id", arguments: [patientId])
-            return rows.map { r in
-                AuditEntry(id: r["id"], at: r["at"], user: r["user"], action: r["action"], patientId: r["patient_id"],
-                           assessmentId: r["assessment_id"], detail: r["detail"], previousHash: r["previous_hash"], hash: r["hash"])
-            }
+            return rows.map(Self.auditEntry)
         }
     }
 
-    /// Recomputes every hash and link of the chain.
+    /// How many entries, from the first, were written by an earlier careplan with the unkeyed chain.
+    public func unkeyedAuditEntries() throws -> Int {
+        try read { db in
+            let marker = try Int.fetchOne(db, sql: "SELECT id FROM audit_log WHERE action = '\(Self.keyedMarker)' ORDER BY id LIMIT 1")
+            return try marker.map { $0 - 1 } ?? Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log") ?? 0
+        }
+    }
+
+    /// The guarding triggers that are missing or not as careplan wrote them, and any other trigger on the trail
+    /// (one added behind careplan's back could change what is appended).
+    func missingAuditGuards(_ db: Database) throws -> [String] {
+        let present = Dictionary(try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+            .map { ($0["name"] as String, Self.squeezed($0["sql"] as String? ?? "")) }, uniquingKeysWith: { a, _ in a })
+        let changed = Self.auditGuards.filter { present[$0.key] != Self.squeezed($0.value) }.map(\.key)
+        return (changed + present.keys.filter { Self.auditGuards[$0] == nil }).sorted()
+    }
+
+    static func squeezed(_ sql: String) -> String { sql.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+
+    /// On opening: puts back missing guards (and says so), loads the key, keys the trail from here if it is
+    /// not yet (saying what that means for the entries before), and anchors it. Returns what to tell the user.
+    func openAuditTrail() throws -> [String] {
+        var notes: [String] = []
+        let (marker, missing) = try read { db in
+            (try Int64.fetchOne(db, sql: "SELECT id FROM audit_log WHERE action = '\(Self.keyedMarker)' ORDER BY id LIMIT 1"),
+             try missingAuditGuards(db))
+        }
+        if let warning = try auditKeeper.load(mayCreate: marker == nil) { notes.append(warning) }
+        if let marker, let last = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").map(Self.auditEntry) }),
+           last.id >= marker, try auditKeeper.mac(Data(Self.text(of: last).utf8)) != last.hash {
+            // Entries keyed with another key would break the chain for good: nothing is written until it is sorted out.
+            let why = "the newest audit entry does not match the audit key \(auditKeeper.keyPath ?? ""), so careplan writes nothing to this "
+                + "store: put this store's key there (or set CAREPLAN_AUDIT_KEY to it); if it is the right key, the trail was changed: "
+                + "run `careplan audit --verify`"
+            wrongKey.withLock { $0 = why }
+            notes.append(why)
+        }
+        guard writesRefused == nil else { return notes }
+        if !missing.isEmpty {
+            restoredAuditGuards.withLock { $0 = missing }
+            let restored = (try? write { db -> Void in
+                for name in missing {
+                    try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)")
+                    if let sql = Self.auditGuards[name] { try db.execute(sql: sql) }
+                }
+                try Self.audit(db, user: "careplan", action: "restored the audit trail's guards", detail: missing.joined(separator: ", "), at: Date())
+            }) != nil
+            notes.append("the audit trail's guards (\(missing.joined(separator: ", "))) were missing or changed, so the store was changed "
+                         + "outside careplan; " + (restored ? "they are restored" : "they could not be restored now") + ". Run `careplan audit --verify`")
+        }
+        if marker == nil {
+            let earlier = try unkeyedAuditEntries()
+            // Appending the marker keys the trail and writes the first anchor; a full disk leaves it for the next entry.
+            try? write { db in
+                try Self.audit(db, user: "careplan", action: Self.keyedMarker,
+                               detail: earlier == 0 ? "" : "entries 1-\(earlier) were chained without a key by an earlier careplan", at: Date())
+            }
+            if earlier > 0 {
+                notes.append("the audit trail is keyed from now on. Its \(earlier) earlier \(earlier == 1 ? "entry keeps" : "entries keep") the unkeyed chain of the careplan "
+                             + "that wrote them: `careplan audit --verify` still checks them, but anyone who could write the store before "
+                             + "today could have rewritten them")
+            }
+        }
+        return notes
+    }
+
+    static func auditEntry(_ r: Row) -> AuditEntry {
+        AuditEntry(id: r["id"], at: r["at"], user: r["user"], action: r["action"], patientId: r["patient_id"],
+                   assessmentId: r["assessment_id"], detail: r["detail"], previousHash: r["previous_hash"], hash: r["hash"])
+    }
+
+    /// Moves the anchor outside the store on to the newest entry, after a write that appended one.
+    func anchorAuditHead(_ db: Database) {
+        guard auditKeeper.appended.withLock({ let was = $0; $0 = false; return was }) else { return }
+        guard let row = try? Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") else { return }
+        // A failure leaves the anchor behind, which verify tolerates; the entry itself is committed.
+        try? auditKeeper.advanceAnchor(to: row["id"], mac: row["hash"]) { entry in
+            try? String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [entry])
+        }
+    }
+
+    /// Checks everything that can show the trail was changed: the guarding triggers, the numbering (entries
+    /// are numbered without gaps), every link and hash or MAC, and the anchor kept outside the store.
     public func verifyAuditTrail() throws -> AuditVerification {
+        if let damage = damage { return .broken(atEntry: nil, reason: damage) }
+        let missing = try read { db in try missingAuditGuards(db) } + restoredAuditGuards.withLock { $0 }
+        if !missing.isEmpty {
+            return .broken(atEntry: nil, reason: "its guarding triggers (\(Set(missing).sorted().joined(separator: ", "))) were removed or changed "
+                           + "outside careplan (restored when the store was opened)")
+        }
         let entries = try auditTrail()
         var previous = Self.genesisHash
-        for e in entries {
+        var keyed = false
+        for (i, e) in entries.enumerated() {
+            if e.id != Int64(i + 1) {
+                return .broken(atEntry: Int64(i + 1), reason: "it is missing: entries are numbered without gaps, so it was removed")
+            }
             if e.previousHash != previous {
                 return .broken(atEntry: e.id, reason: "it does not follow the entry before it (one was removed or inserted)")
             }
-            let expected = Self.auditHash(previous: e.previousHash, at: e.at, user: e.user, action: e.action,
-                                          patientId: e.patientId, assessmentId: e.assessmentId, detail: e.detail)
-            if e.hash != expected { return .broken(atEntry: e.id, reason: "its content was changed after it was written") }
+            keyed = keyed || e.action == Self.keyedMarker
+            let text = Self.text(of: e)
+            if e.hash != (keyed ? try auditKeeper.mac(Data(text.utf8)) : Self.unkeyedHash(text)) {
+                return .broken(atEntry: e.id, reason: keyed ? "its MAC does not match: it was changed or recomputed without the audit key (or \(auditKeeper.keyPath ?? "the key") is not this store's key)"
+                                                         : "its content was changed after it was written")
+            }
             previous = e.hash
         }
+        guard let anchorPath = auditKeeper.anchorPath else { return .intact(entries: entries.count) }
+        let anchor: AuditKeeper.Anchor?
+        do { anchor = try auditKeeper.readAnchor() } catch {
+            return .broken(atEntry: nil, reason: "the anchor \(anchorPath) was not sealed with this store's audit key")
+        }
+        guard let anchor else {
+            return .broken(atEntry: nil, reason: "there is no anchor for this store at \(anchorPath), so its newest entries could have been removed "
+                           + "unnoticed (a store moved or restored to this path gets one with its next entry)")
+        }
+        // Another process may have appended since the anchor was read: more entries than anchored is normal.
+        if anchor.entry > entries.count {
+            return .broken(atEntry: Int64(entries.count + 1), reason: "it was removed: the anchor outside the store says the trail reached entry \(anchor.entry), "
+                           + "and it stops at \(entries.count)")
+        }
+        if anchor.entry > 0, entries[Int(anchor.entry) - 1].hash != anchor.mac {
+            return .broken(atEntry: anchor.entry, reason: "it is not the entry anchored outside the store: the trail was rewritten")
+        }
         return .intact(entries: entries.count)
+    }
+}
+
+extension AuditKeeper {
+    /// `careplan_audit_mac(text)`: the entry's MAC with this store's key, on the connection itself.
+    var macFunction: DatabaseFunction {
+        DatabaseFunction("careplan_audit_mac", argumentCount: 1, pure: false) { [self] args in
+            guard let text = String.fromDatabaseValue(args[0]) else { return nil }
+            appended.withLock { $0 = true }
+            return try mac(Data(text.utf8))
+        }
     }
 }
 

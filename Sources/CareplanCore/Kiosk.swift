@@ -52,8 +52,9 @@ extension CareStore {
     static let firstWait: TimeInterval = 30
     static let longestWait: TimeInterval = 15 * 60
 
-    static func hash(code: String) -> String {
-        SHA256.hash(data: Data(code.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// Keyed with the audit key, kept outside the store: a copy of the store alone cannot try the million codes.
+    func codeHash(_ code: String) throws -> String {
+        try auditKeeper.mac(Data("kiosk code \(code)".utf8))
     }
 
     /// Starts a self-assessment for the patient and issues a single-use code for it, valid for `validFor`.
@@ -63,16 +64,21 @@ extension CareStore {
                                              date: LocalDate(now), catalogue: catalogue, createdBy: by, now: now)
         var generator = SystemRandomNumberGenerator()
         return try write { db in
+            // One live code per patient: a new one withdraws the earlier unused ones (lost slips, second tries).
+            try db.execute(sql: "DELETE FROM kiosk_code WHERE used_at IS NULL AND assessment_id IN (SELECT id FROM assessment WHERE patient_id = ?)",
+                           arguments: [patientId])
+            let withdrawn = db.changesCount
             // Unique among codes not yet used or expired, so a typed code names exactly one assessment.
             for _ in 0..<50 {
                 let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
-                let hash = Self.hash(code: code)
+                let hash = try codeHash(code)
                 try db.execute(sql: "DELETE FROM kiosk_code WHERE code_hash = ? AND (used_at IS NOT NULL OR expires_at <= ?)", arguments: [hash, now])
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM kiosk_code WHERE code_hash = ?", arguments: [hash]) != nil { continue }
                 let expires = now.addingTimeInterval(validFor)
                 try db.execute(sql: "INSERT INTO kiosk_code (code_hash, assessment_id, issued_by, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [hash, assessment.id, by, now, expires])
-                try Self.audit(db, user: by, action: "issued kiosk code", assessmentId: assessment.id, at: now)
+                try Self.audit(db, user: by, action: "issued kiosk code", assessmentId: assessment.id,
+                               detail: withdrawn == 0 ? "" : "\(withdrawn) earlier unused code\(withdrawn == 1 ? "" : "s") withdrawn", at: now)
                 return KioskCode(code: code, assessmentId: assessment.id, expiresAt: expires)
             }
             throw StoreError.cannotWrite("no free kiosk code could be found")
@@ -103,17 +109,21 @@ extension CareStore {
     public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date = Date()) throws -> (Patient, Assessment) {
         let code = typed.filter { $0.isASCII && $0.isNumber }
         let result: Result<Int64, KioskError> = try write { db in
-            if let wait = try Self.lockout(db, .kioskCode, now) { return .failure(.tooManyTries(wait: wait)) }
+            if let wait = try Self.lockout(db, .kioskCode, now) {
+                try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "too many tries", at: now)
+                return .failure(.tooManyTries(wait: wait))
+            }
             let row = try Row.fetchOne(db, sql: """
                 SELECT k.assessment_id, p.date_of_birth FROM kiosk_code k
                 JOIN assessment a ON a.id = k.assessment_id JOIN patient p ON p.id = a.patient_id
                 WHERE k.code_hash = ? AND k.used_at IS NULL AND k.expires_at > ? AND a.status = ?
-                """, arguments: [Self.hash(code: code), now, AssessmentStatus.inProgress.rawValue])
+                """, arguments: [try codeHash(code), now, AssessmentStatus.inProgress.rawValue])
             guard code.count == 6, let row, (row["date_of_birth"] as String) == dateOfBirth.iso else {
                 try Self.recordFailure(db, .kioskCode, now)
+                try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "code or date of birth not accepted", at: now)
                 return .failure(.notAccepted)
             }
-            try db.execute(sql: "UPDATE kiosk_code SET used_at = ? WHERE code_hash = ?", arguments: [now, Self.hash(code: code)])
+            try db.execute(sql: "UPDATE kiosk_code SET used_at = ? WHERE code_hash = ?", arguments: [now, try codeHash(code)])
             try Self.audit(db, user: "kiosk", action: "opened with kiosk code", assessmentId: row["assessment_id"], at: now)
             return .success(row["assessment_id"])
         }
@@ -133,8 +143,11 @@ extension CareStore {
         return key.withUnsafeBytes { Data($0) }
     }
 
-    /// Stores only a salted scrypt hash of the PIN that closes the kiosk.
-    public func setStaffPIN(_ pin: String) throws {
+    /// Sets the PIN that closes the kiosk, storing only a salted scrypt hash of it. When one is set already,
+    /// `current` must be it: whoever can run careplan on the store must not take over the kiosk without it.
+    public func setStaffPIN(_ pin: String, current: String? = nil, by user: String = "", now: Date = Date()) throws {
+        let replacing = try hasStaffPIN()
+        if replacing { try checkStaffPIN(current ?? "", by: user, action: nil, now: now) }
         var salt = Data(count: 16)
         var generator = SystemRandomNumberGenerator()
         for i in salt.indices { salt[i] = UInt8.random(in: .min ... .max, using: &generator) }
@@ -143,6 +156,7 @@ extension CareStore {
         try write { db in
             try db.execute(sql: "INSERT INTO setting (name, value) VALUES ('staff-pin', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
                            arguments: [value])
+            try Self.audit(db, user: user, action: replacing ? "changed staff PIN" : "set staff PIN", at: now)
         }
     }
 
@@ -150,9 +164,17 @@ extension CareStore {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") != nil }
     }
 
-    /// Checks the staff PIN, counting wrong tries towards a lockout.
-    public func checkStaffPIN(_ pin: String, now: Date = Date()) throws {
-        if let wait = try lockout(.staffPIN, now: now) { throw KioskError.tooManyTries(wait: wait) }
+    /// Checks the staff PIN, counting wrong tries towards a lockout. Every try is audited: a right one as
+    /// `action` (by default closing the kiosk, its one use there), a wrong or locked-out one as refused.
+    public func checkStaffPIN(_ pin: String, by user: String = "kiosk", action: String? = "closed the kiosk", now: Date = Date()) throws {
+        func refuse(_ error: KioskError, _ why: String) throws -> Never {
+            try write { db in
+                if error == .wrongPIN { try Self.recordFailure(db, .staffPIN, now) }
+                try Self.audit(db, user: user, action: "staff PIN refused", detail: why, at: now)
+            }
+            throw error
+        }
+        if let wait = try lockout(.staffPIN, now: now) { try refuse(.tooManyTries(wait: wait), "too many tries") }
         guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }) else {
             throw KioskError.noPINSet
         }
@@ -167,11 +189,11 @@ extension CareStore {
         // Compare every byte, so the time taken says nothing about how much of the PIN was right.
         var difference: UInt8 = 0
         for (a, b) in zip(actual, expected) { difference |= a ^ b }
-        if difference != 0 || actual.count != expected.count {
-            try write { db in try Self.recordFailure(db, .staffPIN, now) }
-            throw KioskError.wrongPIN
+        if difference != 0 || actual.count != expected.count { try refuse(.wrongPIN, "wrong PIN") }
+        try write { db in
+            try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ?", arguments: [AttemptKind.staffPIN.rawValue])
+            if let action { try Self.audit(db, user: user, action: action, at: now) }
         }
-        try write { db in try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ?", arguments: [AttemptKind.staffPIN.rawValue]) }
     }
 
     // MARK: - Waiting self-assessments

@@ -51,6 +51,18 @@ public final class CareStore: Sendable {
     /// Tests only (internal): when set, every write fails as SQLite's do on a full disk or a read-only file
     /// system, so the screens can be driven through it without mounting file systems (end-to-end tests do).
     let writeFault = Mutex<ResultCode?>(nil)
+    /// The audit key and the anchor of the trail's head, outside the store.
+    let auditKeeper: AuditKeeper
+    /// Why the store must not be written (a corrupted page), once SQLite has said so: at opening or later.
+    let damageFound = Mutex<String?>(nil)
+    /// Guarding triggers found missing and restored on opening: `audit --verify` reports them.
+    let restoredAuditGuards = Mutex<[String]>([])
+    /// Why entries must not be appended with the key at hand: the trail's newest entry was not made with it.
+    let wrongKey = Mutex<String?>(nil)
+    let notes = Mutex<[String]>([])
+    /// What opening found that the user must hear about (the audit trail's guards restored, the trail keyed
+    /// from now on, a damaged store), each a sentence without its full stop.
+    public var openingNotes: [String] { notes.withLock { $0 } }
 
     /// The default place: `$XDG_DATA_HOME/careplan/careplan.sqlite`, else `~/.local/share/careplan/careplan.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -62,8 +74,10 @@ public final class CareStore: Sendable {
 
     /// Opens (creating if need be) the store at `path`: the folders careplan creates 0700, files 0600, schema
     /// migrated. A folder that already exists is never changed (it may be /tmp): `folderWarning` says when
-    /// others can read it.
-    public init(path: String) throws {
+    /// others can read it. `auditKey` is the key file's path (default: `AuditKeeper.defaultKeyPath()`).
+    /// `checkInBackground` runs SQLite's quick check of every page beside start-up instead of before it (for
+    /// the interactive programs).
+    public init(path: String, auditKey: String? = nil, checkInBackground: Bool = false) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
@@ -81,7 +95,9 @@ public final class CareStore: Sendable {
         // WAL is set here rather than with GRDB's `journalMode = .wal`, which also lowers synchronous to
         // NORMAL (a power cut could then lose the last answers); we need FULL.
         let wal = !FileSystemCheck.isNetworkFileSystem(folder)
+        let keeper = AuditKeeper(keyPath: auditKey ?? AuditKeeper.defaultKeyPath(), storePath: path)
         config.prepareDatabase { db in
+            db.add(function: keeper.macFunction)
             if wal { try CareStore.useWAL(db) }
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -107,8 +123,17 @@ public final class CareStore: Sendable {
         }
         self.path = path
         for suffix in ["-wal", "-shm"] where !found.contains(path + suffix) { restrict(path + suffix, report: false) }
+        auditKeeper = keeper
         correctedPermissions = corrected
         try migrate()
+        if checkInBackground {
+            Thread.detachNewThread { [self] in checkForDamage(inBackground: true) }
+        } else {
+            checkForDamage(inBackground: false)
+            notes.withLock { $0 += (damage.map { [$0] } ?? []) }
+        }
+        let audit = try openAuditTrail()
+        notes.withLock { $0 += audit }
     }
 
     /// Opens a store that exists, for commands that only read: a mistyped path must not create folders and
@@ -194,12 +219,18 @@ public final class CareStore: Sendable {
     /// A store in memory, for tests of screens and exports.
     public init() throws {
         var config = GRDB.Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        let keeper = AuditKeeper()
+        config.prepareDatabase { db in
+            db.add(function: keeper.macFunction)
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
         db = try DatabaseQueue(configuration: config)
         path = nil
+        auditKeeper = keeper
         correctedPermissions = []
         folderWarning = nil
         try migrate()
+        _ = try openAuditTrail()
     }
 
     // MARK: - Schema
@@ -341,6 +372,7 @@ public final class CareStore: Sendable {
                 ALTER TABLE assessment ADD COLUMN discarded_at DATETIME;
                 """)
         }
+        registerKeyedAuditMigration(&m)
         return m
     }
 
@@ -352,8 +384,13 @@ public final class CareStore: Sendable {
         var attempt = 0
         while true {
             do {
+                try refuseNewerSchema()
                 try CareStore.migrator.migrate(db)
                 return
+            } catch let e as StoreError {
+                throw e
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
+                throw StoreError.cannotOpen(describe(e))
             } catch {
                 attempt += 1
                 if attempt >= 6 { throw StoreError.cannotOpen("cannot prepare the store (\(error))") }
@@ -374,6 +411,7 @@ public final class CareStore: Sendable {
     /// never both read a revision and then both write (WAL would refuse the second with BUSY_SNAPSHOT).
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         if let fault = writeFault.withLock({ $0 }) { throw StoreError.cannotWrite(Self.explain(DatabaseError(resultCode: fault))) }
+        if let refused = writesRefused { throw StoreError.cannotWrite(refused) }
         do {
             return try db.writeWithoutTransaction { db in
                 var result: T?
@@ -381,12 +419,13 @@ public final class CareStore: Sendable {
                     result = try body(db)
                     return .commit
                 }
+                anchorAuditHead(db)
                 return result!
             }
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
-            throw StoreError.cannotWrite(Self.explain(e))
+            throw StoreError.cannotWrite(describe(e))
         }
     }
 
@@ -404,7 +443,7 @@ public final class CareStore: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try db.read(body) }
         catch let e as StoreError { throw e }
-        catch let e as DatabaseError { throw StoreError.cannotOpen(Self.explain(e)) }
+        catch let e as DatabaseError { throw StoreError.cannotOpen(describe(e)) }
     }
 
     // MARK: - Patients
@@ -806,9 +845,9 @@ public final class CareStore: Sendable {
         return try assessment(id: newId)!
     }
 
-    /// SQLite's own check of the file, for tests and `careplan check`.
+    /// SQLite's own full check of the file (`ok`, or one line per problem), for tests and `careplan check --store`.
     public func integrityCheck() throws -> String {
-        try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
 
     /// Runs several writes in one transaction (the seeder's bulk insert).

@@ -6,14 +6,18 @@ struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "Show the audit trail (who opened, changed, exported or printed which record, and when), or check it.",
-        discussion: "Each entry carries the hash of the one before: --verify recomputes the chain and names the first entry changed, removed or inserted.")
+        discussion: """
+            Each entry carries a MAC (HMAC-SHA256, with the audit key kept outside the store) of itself and the entry before. \
+            --verify checks the guarding triggers, every link and MAC, and the anchor of the newest entry kept beside the key, \
+            and names the first entry changed, removed or inserted.
+            """)
 
     @OptionGroup var options: GlobalOptions
 
     @Option(name: .long, help: ArgumentHelp("Only this patient's entries.", valueName: "NHS number"))
     var patient: String?
 
-    @Flag(name: .long, help: "Check the chain of hashes instead of listing entries; exits 1 if it is broken.")
+    @Flag(name: .long, help: "Check the trail instead of listing entries; exits 1 if it is broken or cannot be trusted.")
     var verify = false
 
     func run() throws {
@@ -21,9 +25,16 @@ struct Audit: ParsableCommand {
         if verify {
             switch try store.verifyAuditTrail() {
             case .intact(let n):
-                print("The audit trail is intact: \(n) entries, each linked to the one before.")
+                print("The audit trail is intact: \(n) entries, each linked to the one before, up to its anchor outside the store.")
+                let unkeyed = try store.unkeyedAuditEntries()
+                if unkeyed > 0 {
+                    let (which, they) = unkeyed == 1 ? ("Entry 1 was", "it is as it was") : ("Entries 1-\(unkeyed) were", "they are as they were")
+                    print("\(which) written by an earlier careplan without a key: \(they) when this careplan first opened the store, "
+                          + "but anyone who could write the store before then could have rewritten \(unkeyed == 1 ? "it" : "them").")
+                }
             case .broken(let id, let reason):
-                FileHandle.standardError.write(Data("The audit trail is broken at entry \(id): \(reason).\n".utf8))
+                let where_ = id.map { "is broken at entry \($0)" } ?? "cannot be trusted"
+                FileHandle.standardError.write(Data("The audit trail \(where_): \(reason).\n".utf8))
                 throw ExitCode(1)
             }
             return

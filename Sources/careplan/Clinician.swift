@@ -17,7 +17,10 @@ struct Clinician: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfiguration()
-        let store = try options.openStore()
+        let store = try options.openStore(interactive: true)
+        // A store that takes no answers (damaged, or under another audit key) is not started on (the note above
+        // says why); damage found by the quick check beside start-up refuses every save, and what was typed stays.
+        if store.writesRefused != nil { throw CLIError("careplan does not start on a store it cannot write to") }
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])

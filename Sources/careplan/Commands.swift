@@ -43,6 +43,8 @@ struct List: ParsableCommand {
     func run() throws {
         let store = try options.openExistingStore()
         let rows = try store.allPatients()
+        // Every name and NHS number leaves the store here: recorded before anything is printed.
+        try store.recordListing(user: options.userName, patients: rows.count)
         if json {
             let objects: [[String: Any]] = rows.map { r in
                 var o: [String: Any] = ["nhsNumber": r.patient.nhsNumber.digits, "familyName": r.patient.familyName,
@@ -75,13 +77,28 @@ struct List: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",  // named, not derived from the type: that costs a runtime scan at every start
-        abstract: "Check every flow (Screens/) and catalogue (Resources/) file, reporting each problem with file, line and fix.")
+        abstract: "Check every flow (Screens/) and catalogue (Resources/) file, reporting each problem with file, line and fix.",
+        discussion: "With --store, also run SQLite's full integrity check of that store.")
 
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
+        if options.store != nil { try checkStore() }
         let config = try options.loadConfiguration()
         let items = config.catalogues.values.map { $0.allItems.count }.reduce(0, +)
         print("OK: \(config.flows.count) flow(s), \(config.catalogues.count) catalogue(s) with \(items) items, \(config.services.services.count) services, in \(config.root.path)")
+    }
+
+    /// The full check reads every page and every index entry: seconds on a big store, so on request only.
+    private func checkStore() throws {
+        guard FileManager.default.fileExists(atPath: options.storePath) else { throw CLIError("there is no store at \(options.storePath)") }
+        let answer = CareStore.integrityCheck(path: options.storePath)
+        if answer == "ok" {
+            print("OK: the store \(options.storePath) passed SQLite's full integrity check.")
+            return
+        }
+        throw CLIError("the store \(options.storePath) is damaged. SQLite says:\n\(answer)\n"
+                       + "careplan writes nothing more to it. Keep a copy of it (with any -wal file beside it), then restore the last "
+                       + "backup of the store, or ask IT: `sqlite3 \(options.storePath) .recover` may rescue what is readable")
     }
 }

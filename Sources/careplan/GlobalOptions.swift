@@ -26,9 +26,10 @@ struct GlobalOptions: ParsableArguments {
         return [env["USER"], env["LOGNAME"], account].compactMap { $0 }.first { !$0.trimmingSpaces().isEmpty } ?? "unknown"
     }
 
-    /// The store, created if it does not exist yet: for the commands that write.
-    func openStore() throws -> CareStore {
-        try warned { try CareStore(path: storePath) }
+    /// The store, created if it does not exist yet: for the commands that write. `interactive`: the application
+    /// and the kiosk, whose start-up the quick check of every page of the store would slow, run it beside.
+    func openStore(interactive: Bool = false) throws -> CareStore {
+        try warned { try CareStore(path: storePath, checkInBackground: interactive) }
     }
 
     /// The store, which must exist: commands that only read never create one (a mistyped --store path would
@@ -49,6 +50,7 @@ struct GlobalOptions: ParsableArguments {
     static func warnings(_ store: CareStore) -> [String] {
         store.correctedPermissions.map { "Warning: patient data was readable by others: \($0) (owner only)." }
             + (store.folderWarning.map { ["Warning: \($0)."] } ?? [])
+            + store.openingNotes.map { "Note: \($0)." }
     }
 
     func loadConfiguration() throws -> Configuration {

@@ -34,8 +34,12 @@ struct Kiosk: ParsableCommand {
     }
 
     func run() throws {
-        let store = try options.openStore()
+        let store = try options.openStore(interactive: !setPin)
         if setPin { return try setStaffPIN(store) }
+        // A store that takes no answers (damaged, or under another audit key) is not started on (the note above
+        // says why); damage found by the quick check beside start-up refuses every save, and what was typed stays.
+        if store.writesRefused != nil { throw CLIError("careplan does not start on a store it cannot write to") }
+
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.kiosk")
         var config = try options.loadConfiguration()
@@ -46,7 +50,8 @@ struct Kiosk: ParsableCommand {
         if let s = idleSeconds { flow.settings[.idleSeconds] = s; flow.settings[.idleWarningSeconds] = min(flow.setting(.idleWarningSeconds), s / 2) }
         config.flows["kiosk"] = flow
         let frozenConfig = config
-        let user = options.userName
+        // What happens at the kiosk is the patient's doing, not the login's: recorded as the kiosk (named by --user, if given).
+        let user = options.user.flatMap { $0.trimmingSpaces().isEmpty ? nil : "kiosk: " + options.userName } ?? "kiosk"
         let (monochrome, contrast) = (noColor, highContrast)
         log.info("kiosk started")
         let status: Int32 = try MainActor.assumeIsolated {
@@ -64,12 +69,15 @@ struct Kiosk: ParsableCommand {
     }
 
     private func setStaffPIN(_ store: CareStore) throws {
+        // Changing it needs the current one: running careplan on the store must not be enough to take over the kiosk.
+        let current = try store.hasStaffPIN() ? try readSecret("Current staff PIN: ") : nil
         let first = try readSecret("New staff PIN (at least 6 characters): ")
         guard first.count >= 6 else { throw CLIError("a staff PIN needs at least 6 characters") }
         let second = try readSecret("The same PIN again: ")
         guard first == second else { throw CLIError("the two PINs differ: nothing was changed") }
-        try store.setStaffPIN(first)
-        print("Staff PIN set. Only a salted scrypt hash of it is stored.")
+        do { try store.setStaffPIN(first, current: current, by: options.userName) }
+        catch let e as KioskError { throw CLIError("\(e.description) Nothing was changed.") }
+        print("Staff PIN \(current == nil ? "set" : "changed"). Only a salted scrypt hash of it is stored.")
     }
 
     /// Reads a line without echoing it when standard input is a terminal.

@@ -64,7 +64,7 @@ final class KioskStoreTests: XCTestCase {
         let stored = try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }!
         XCTAssertFalse(stored.contains("ward7-kiosk"))
         XCTAssertTrue(stored.hasPrefix("scrypt$16384$8$1$"))
-        try store.setStaffPIN("ward7-kiosk")
+        try store.setStaffPIN("ward7-kiosk", current: "ward7-kiosk")
         let again = try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }!
         XCTAssertNotEqual(stored, again, "a new salt each time")
         XCTAssertNoThrow(try store.checkStaffPIN("ward7-kiosk", now: now))
@@ -86,5 +86,50 @@ final class KioskStoreTests: XCTestCase {
         XCTAssertEqual(waiting.first?.concernCount, 1)
         _ = try store.apply(.agree(by: "Nurse", role: .cns, at: now, reviewDate: LocalDate(year: 2027, month: 1, day: 1)!), to: a.id, basedOn: a)
         XCTAssertTrue(try store.waitingSelfAssessments().isEmpty)
+    }
+
+    // MARK: - Issue 9, items 11 and 12
+
+    func testCodesAreStoredKeyedNotAsAPlainDigest() throws {
+        let (store, p) = try patientStore()
+        let code = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .other, catalogue: StoreTests.catalogue, by: "n", now: now)
+        let stored = try store.read { db in try String.fetchAll(db, sql: "SELECT code_hash FROM kiosk_code") }
+        XCTAssertEqual(stored.count, 1)
+        // A plain SHA-256 of six digits is found by trying the million of them: the stored value must not be one.
+        XCTAssertNotEqual(stored.first, CareStore.unkeyedHash(code.code))
+        XCTAssertEqual(stored.first, try store.auditKeeper.mac(Data("kiosk code \(code.code)".utf8)))
+    }
+
+    func testANewCodeWithdrawsThePatientsEarlierUnusedCodes() throws {
+        let (store, p) = try patientStore()
+        let first = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .other, catalogue: StoreTests.catalogue, by: "n", now: now)
+        let second = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .other, catalogue: StoreTests.catalogue, by: "n", now: now)
+        XCTAssertThrowsError(try store.redeemKioskCode(first.code, dateOfBirth: dob, now: now)) { XCTAssertEqual($0 as? KioskError, .notAccepted) }
+        XCTAssertEqual(try store.auditTrail().filter { $0.action == "issued kiosk code" }.map(\.detail), ["", "1 earlier unused code withdrawn"])
+        XCTAssertNoThrow(try store.redeemKioskCode(second.code, dateOfBirth: dob, now: now))
+    }
+
+    func testRefusedCodesAndPINsClosingAndPINChangesAreAudited() throws {
+        let (store, p) = try patientStore()
+        _ = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .other, catalogue: StoreTests.catalogue, by: "n", now: now)
+        try store.setStaffPIN("ward7-kiosk", by: "Sister Jones", now: now)
+        XCTAssertThrowsError(try store.redeemKioskCode("000000", dateOfBirth: LocalDate(year: 1900, month: 1, day: 1)!, now: now))
+        XCTAssertThrowsError(try store.checkStaffPIN("guess", now: now))
+        XCTAssertNoThrow(try store.checkStaffPIN("ward7-kiosk", now: now))
+        let trail = try store.auditTrail().suffix(4).map { "\($0.user): \($0.action) (\($0.detail))" }
+        XCTAssertEqual(trail, ["Sister Jones: set staff PIN ()", "kiosk: kiosk code refused (code or date of birth not accepted)",
+                               "kiosk: staff PIN refused (wrong PIN)", "kiosk: closed the kiosk ()"])
+    }
+
+    func testChangingTheStaffPINNeedsTheCurrentOne() throws {
+        let (store, _) = try patientStore()
+        try store.setStaffPIN("ward7-kiosk", now: now)
+        XCTAssertThrowsError(try store.setStaffPIN("taken-over", by: "someone", now: now)) { XCTAssertEqual($0 as? KioskError, .wrongPIN) }
+        XCTAssertThrowsError(try store.setStaffPIN("taken-over", current: "wrong-one", by: "someone", now: now)) { XCTAssertEqual($0 as? KioskError, .wrongPIN) }
+        XCTAssertNoThrow(try store.checkStaffPIN("ward7-kiosk", action: nil, now: now), "unchanged")
+        try store.setStaffPIN("ward8-kiosk", current: "ward7-kiosk", by: "Sister Jones", now: now)
+        XCTAssertNoThrow(try store.checkStaffPIN("ward8-kiosk", action: nil, now: now))
+        XCTAssertEqual(try store.auditTrail().map(\.action).filter { $0.contains("staff PIN") },
+                       ["set staff PIN", "staff PIN refused", "staff PIN refused", "changed staff PIN"])
     }
 }

@@ -24,7 +24,9 @@ final class CrashLoopTests: EndToEndCase {
         print("crash loop: seed \(seed), \(kills) kills (CAREPLAN_RELIABILITY_SEED=\(seed) repeats the choices)")
         let (_, assessmentId) = try Reliability.storeWithAssessment(at: store)
         let env = ["LANG": "C.UTF-8", "TERM": "xterm-256color", "CAREPLAN_HOME": Paths.packageRoot.path, "PATH": "/usr/bin:/bin",
-                   "HOME": dir.path, "LINES": "24", "COLUMNS": "80"]
+                   "HOME": dir.path, "LINES": "24", "COLUMNS": "80",
+                   // The key the store above was made with in this process: careplan writes nothing under another.
+                   "CAREPLAN_AUDIT_KEY": AuditKeeper.defaultKeyPath()]
         var known: Answers = [:]   // what the store held after the last kill
         var reachedChecklist = 0, confirmed = 0, startupKills = 0, freshStoreKills = 0
         let started = Date()

@@ -1,0 +1,42 @@
+import GRDB
+import XCTest
+@testable import CareplanCore
+
+/// Issue 9, items 13 and 14: damaged stores and stores from a newer careplan.
+final class StoreHealthTests: XCTestCase {
+    func testAStoreFromANewerCareplanIsRefusedNamingBothVersions() throws {
+        let dir = try newFolder()
+        try storeOnDisk(dir).db.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: from the future')") }
+        XCTAssertThrowsError(try storeOnDisk(dir)) { e in
+            let said = "\(e)"
+            XCTAssertTrue(said.contains("written by a newer careplan"), said)
+            XCTAssertTrue(said.contains("“v9: from the future”"), said)
+            XCTAssertTrue(said.contains("“\(CareStore.migrationNames.last!)”"), said)
+        }
+    }
+
+    func testACorruptedPageIsFoundAtOpeningAndNothingMoreIsWritten() throws {
+        let dir = try newFolder()
+        let root: Int
+        do {
+            let store = try storeOnDisk(dir)
+            _ = try Seeder(catalogue: StoreTests.catalogue, seed: 1, today: LocalDate(year: 2026, month: 11, day: 1)!).seed(into: store, patients: 300, createdBy: "t")
+            root = try store.read { db in try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'assessment'")! }
+        }
+        // Garbage over the assessment table's root page, as a failing disk leaves it.
+        let file = try FileHandle(forWritingTo: dir.appendingPathComponent("store/careplan.sqlite"))
+        try file.seek(toOffset: UInt64((root - 1) * 4096 + 8))
+        try file.write(contentsOf: Data((0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }))
+        try file.close()
+
+        let store = try storeOnDisk(dir)
+        XCTAssertNotNil(store.damage)
+        XCTAssertTrue(store.openingNotes.contains { $0.contains("the store is damaged") }, "\(store.openingNotes)")
+        XCTAssertThrowsError(try store.recordView(user: "n", patientId: 1)) { e in
+            XCTAssertTrue("\(e)".contains("damaged"), "\(e)")
+        }
+        guard case .broken(nil, let why)? = try? store.verifyAuditTrail() else { return XCTFail("a damaged store's trail passed") }
+        XCTAssertTrue(why.contains("damaged"), why)
+        XCTAssertNotEqual(try? store.integrityCheck(), "ok")
+    }
+}

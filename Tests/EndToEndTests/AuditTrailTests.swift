@@ -1,0 +1,135 @@
+import Foundation
+import XCTest
+@testable import CareplanCore
+
+/// Issue 9, items 11-14, from outside: the real binary, and the store attacked with sqlite3 and dd as
+/// someone who can write the store (but not the audit key's folder) would.
+final class AuditTrailTests: EndToEndCase {
+    var key: String { dir.appendingPathComponent("keys/audit.key").path }
+
+    func careplan(_ args: [String], input: String? = nil) throws -> Shell.Result {
+        try Shell.run(Paths.careplan, args + ["--store", store], env: [
+            "CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8", "CAREPLAN_AUDIT_KEY": key,
+        ], input: input)
+    }
+
+    @discardableResult
+    func ok(_ args: [String], input: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> Shell.Result {
+        let r = try careplan(args, input: input)
+        XCTAssertEqual(r.status, 0, "careplan \(args.joined(separator: " ")) failed: \(r.stderr)", file: file, line: line)
+        return r
+    }
+
+    /// Statements run by sqlite3 on the store.
+    func attack(_ statements: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        guard let sqlite3 = Paths.sqlite3 else { throw XCTSkip("sqlite3 is not installed (apt-get install sqlite3)") }
+        let r = try Shell.run(sqlite3, ["-cmd", ".timeout 3000", store, statements])
+        XCTAssertEqual(r.status, 0, "sqlite3 failed: \(r.stderr)", file: file, line: line)
+    }
+
+    func verify(file: StaticString = #filePath, line: UInt = #line) throws -> Shell.Result {
+        try careplan(["audit", "--verify"])
+    }
+
+    static let dropGuards = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+    static var restoreGuards: String { CareStore.auditGuards.values.map { $0 + ";" }.joined(separator: " ") }
+
+    func seeded() throws {
+        try ok(["seed", "--patients", "5"])
+        try ok(["list"])
+        try ok(["list", "--json"])
+        XCTAssertTrue(try ok(["audit", "--verify"]).stdout.contains("The audit trail is intact: 4 entries"))
+    }
+
+    func testVerifyCatchesAChainChangedAndRecomputedBehindTheTriggers() throws {
+        try seeded()
+        // Entry 3 (the first `list`) rewritten as someone else's, every hash after it recomputed the only way
+        // possible without the key (plain SHA-256, as careplan 0.1 chained them), the triggers put back.
+        var statements = Self.dropGuards + " UPDATE audit_log SET user = 'Somebody Else' WHERE id = 3;"
+        let rows = try sql("SELECT * FROM audit_log ORDER BY id")
+        guard rows.count == 4 else { return XCTFail("\(rows.count) entries, not 4") }
+        var previous = rows[1]["hash"]!
+        for r in rows.dropFirst(2) {
+            let user = r["id"] == "3" ? "Somebody Else" : r["user"]!
+            let text = CareStore.auditText(previous: previous, at: r["at"]!, user: user, action: r["action"]!,
+                                           patientId: Int64(r["patient_id"]!), assessmentId: Int64(r["assessment_id"]!), detail: r["detail"]!)
+            let hash = CareStore.unkeyedHash(text)
+            statements += " UPDATE audit_log SET previous_hash = '\(previous)', hash = '\(hash)' WHERE id = \(r["id"]!);"
+            previous = hash
+        }
+        try attack(statements + " " + Self.restoreGuards)
+        let r = try verify()
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stderr.contains("The audit trail is broken at entry 3: its MAC does not match: it was changed or recomputed without the audit key"), r.stderr)
+    }
+
+    func testVerifyCatchesTheNewestEntriesRemoved() throws {
+        try seeded()
+        try attack("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > 2; UPDATE sqlite_sequence SET seq = 2 WHERE name = 'audit_log'; "
+                   + CareStore.auditGuards["audit_log_no_delete"]! + ";")
+        let r = try verify()
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stderr.contains("The audit trail is broken at entry 3: it was removed: the anchor outside the store says the trail reached entry 4, and it stops at 2."), r.stderr)
+    }
+
+    func testVerifyReportsMissingTriggersAndOpeningPutsThemBack() throws {
+        try seeded()
+        try attack(Self.dropGuards)
+        let r = try verify()
+        XCTAssertEqual(r.status, 1, r.stdout)
+        XCTAssertTrue(r.stderr.contains("Note: the audit trail's guards (audit_log_no_delete, audit_log_no_update) were missing or changed"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("The audit trail cannot be trusted: its guarding triggers (audit_log_no_delete, audit_log_no_update) were removed"), r.stderr)
+        XCTAssertEqual(try sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
+                       [["name": "audit_log_no_delete"], ["name": "audit_log_no_update"]], "restored on opening")
+        // A trigger kept by name but emptied of its refusal counts as missing too.
+        try attack("DROP TRIGGER audit_log_no_update; CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT 1; END;")
+        XCTAssertTrue(try verify().stderr.contains("guards (audit_log_no_update) were missing or changed"))
+    }
+
+    func testListingPINChangesAndTheKeyAreAudited() throws {
+        try seeded()
+        let trail = try ok(["audit"]).stdout
+        XCTAssertEqual(trail.components(separatedBy: "listed all patients  (5 patients)").count, 3, trail)
+        try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\nward7-kiosk\n")
+        // Changing it asks for the current one first; a wrong one changes nothing and is recorded.
+        let refused = try careplan(["kiosk", "--set-pin"], input: "guessed-it\ntaken-over\ntaken-over\n")
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("Current staff PIN: ") && refused.stderr.contains("That PIN is not right. Nothing was changed."), refused.stderr)
+        XCTAssertTrue(try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\nward8-kiosk\nward8-kiosk\n").stdout.contains("Staff PIN changed."))
+        let actions = try sql("SELECT action FROM audit_log WHERE action LIKE '%staff PIN%' ORDER BY id").map { $0["action"]! }
+        XCTAssertEqual(actions, ["set staff PIN", "staff PIN refused", "changed staff PIN"])
+        // The key is where it was said to be, owner-only, and not in the store's folder.
+        let mode = (try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? NSNumber)?.intValue
+        XCTAssertEqual(mode, 0o600)
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("store").path).contains { $0.contains("key") })
+    }
+
+    func testACorruptedPageIsFoundAndTheStoreIsNotWritten() throws {
+        try ok(["seed", "--patients", "300"])
+        let root = try sql("SELECT rootpage FROM sqlite_master WHERE name = 'assessment'").first!["rootpage"]!
+        let pageSize = try sql("PRAGMA page_size").first!["page_size"]!
+        let dd = try Shell.run("/bin/dd", ["if=/dev/zero", "of=\(store)", "bs=\(pageSize)", "seek=\(Int(root)! - 1)", "count=1", "conv=notrunc"])
+        XCTAssertEqual(dd.status, 0, dd.stderr)
+
+        let seed = try careplan(["seed", "--patients", "1"])
+        XCTAssertNotEqual(seed.status, 0, "seed wrote to a damaged store: \(seed.stdout)")
+        XCTAssertTrue(seed.stderr.contains("the store is damaged (SQLite found a corrupted page), so careplan writes nothing more to it. Run `careplan check --store \(store)`"), seed.stderr)
+        let verify = try verify()
+        XCTAssertEqual(verify.status, 1)
+        XCTAssertTrue(verify.stderr.contains("The audit trail cannot be trusted: the store is damaged"), verify.stderr)
+        let check = try careplan(["check"])
+        XCTAssertEqual(check.status, 1)
+        XCTAssertTrue(check.stderr.contains("is damaged. SQLite says:\n") && check.stderr.contains("restore the last backup"), check.stderr)
+        XCTAssertEqual(try sql("SELECT count(*) AS n FROM patient"), [["n": "300"]], "nothing added")
+    }
+
+    func testAStoreFromANewerCareplanIsRefusedNamingBothVersions() throws {
+        try ok(["seed", "--patients", "1"])
+        try attack("INSERT INTO grdb_migrations (identifier) VALUES ('v9: care plans on the moon');")
+        let r = try careplan(["list"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("was written by a newer careplan: its schema has “v9: care plans on the moon”, which this careplan does not know "
+                                        + "(the newest it knows is “\(CareStore.migrationNames.last!)”)"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("999"), "patients listed from a store of the future")
+    }
+}
