@@ -89,6 +89,13 @@ final class ScreenRegistryTests: XCTestCase {
 
     // MARK: - A third flow, with a subset of the screens
 
+    static func storeWithSiân() throws -> (CareStore, Patient) {
+        let store = try CareStore()
+        let siân = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
+                                                dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
+        return (store, siân)
+    }
+
     /// Screens/ and Resources/ as shipped, plus one more flow file.
     func root(adding name: String, _ flow: String) throws -> URL {
         let fm = FileManager.default
@@ -128,9 +135,7 @@ final class ScreenRegistryTests: XCTestCase {
     func testAThirdFlowWithOnlyTheListTheRecordAndTheReviewLoadsAndRuns() throws {
         let config = try Configuration.load(root: root(adding: "desk", Self.deskFlow)).get()
         XCTAssertEqual(config.flows.keys.sorted(), ["clinician", "desk", "kiosk"])
-        let store = try CareStore()
-        let siân = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
-                                                dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
+        let (store, siân) = try Self.storeWithSiân()
         _ = try store.startAssessment(patientId: siân.id!, pathwayPoint: .initialDiagnosis, completedBy: .patient, date: LocalDate(Harness.start),
                                       catalogue: config.catalogues["ncat-hna"]!, createdBy: "Nurse", now: Harness.start)
         let h = Harness(store: store, flow: "desk", configuration: config)
@@ -184,9 +189,7 @@ final class ScreenRegistryTests: XCTestCase {
 
         let registry = ScreenRegistry.standard.adding(AssessmentCountScreen.entry)
         let config = try Configuration.load(root: dir, registry: registry).get()
-        let store = try CareStore()
-        _ = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
-                                         dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
+        let (store, _) = try Self.storeWithSiân()
         let h = Harness(store: store, flow: "counting", configuration: config, registry: registry)
         h.press(.enter)
         XCTAssertEqual(h.program.currentKind, AssessmentCountScreen.kind)
