@@ -94,7 +94,7 @@ struct KioskIdentifyScreen: Screen {
     var takesText: Bool { form.takesText }
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if key == .escape { return .open(.kioskWelcome) }
+        if key == .escape { return .back }
         guard form.handle(key) == .submit else { return .stay }
         let code = form.text("code").filter(\.isNumber)
         if code.count != 6 { form.setProblem("code", "The code has 6 digits"); form.focus = 0; return .stay }
@@ -146,7 +146,7 @@ struct KioskChecklistScreen: Screen {
     func category(_ s: Session) -> ConcernCatalogue.Category { s.catalogue.categories[page] }
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .open(.kioskWelcome) }
+        guard let a = s.assessment else { return .restart }
         if var r = rating {
             switch r.picker.handle(key) {
             case .confirmed(let value):
@@ -190,7 +190,7 @@ struct KioskChecklistScreen: Screen {
             guard !cat.isInformation, let c = a.concern(item.id) else { break }
             rating = (item, cat.id, ScorePicker(value: c.score))
         case .enter:
-            if s.kioskReturnToReview { return .open(.kioskReview) }
+            if s.kioskReturnToReview { return .exit("review") }
             if page + 1 < s.catalogue.categories.count { page += 1; selected = 0 } else { return .next }
         case .escape:
             if page > 0 { page -= 1; selected = 0 } else { s.say("This is the first page. Press Enter to go on.") }
@@ -242,7 +242,7 @@ struct KioskDistressScreen: Screen {
         switch picker.handle(key) {
         case .confirmed(let v):
             guard s.apply(.setDistress(v)) else { return .stay }
-            if s.kioskReturnToReview { return .open(.kioskReview) }
+            if s.kioskReturnToReview { return .exit("review") }
             return .next
         case .cancelled:
             s.kioskPage = s.catalogue.categories.count - 1
@@ -291,7 +291,7 @@ struct KioskMessageScreen: Screen {
         switch key {
         case .enter:
             flush(s, force: true)
-            if s.kioskReturnToReview { return .open(.kioskReview) }
+            if s.kioskReturnToReview { return .exit("review") }
             return .next
         case .escape:
             flush(s, force: true)
@@ -346,13 +346,13 @@ struct KioskReviewScreen: Screen {
             case .page(let i):
                 s.kioskPage = i
                 s.kioskReturnToReview = true
-                return .open(.kioskChecklist)
+                return .exit("change-concerns")
             case .distress:
                 s.kioskReturnToReview = true
-                return .open(.kioskDistress)
+                return .exit("change-distress")
             case .message:
                 s.kioskReturnToReview = true
-                return .open(.kioskMessage)
+                return .exit("change-message")
             case .send:
                 guard s.apply(.submit(at: s.now)) else { return .stay }
                 return .next
@@ -400,7 +400,7 @@ struct KioskThanksScreen: Screen {
     let kind = ScreenKind.kioskThanks
     init(_ s: Session) {}
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .open(.kioskWelcome) : .stay }
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .restart : .stay }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         let text = "Thank you. Your answers have been sent to your nurse, who will talk them through with you.\n\nPress Enter to finish."

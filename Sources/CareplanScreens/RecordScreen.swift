@@ -66,7 +66,7 @@ struct RecordScreen: Screen {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"):
-            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return .open(.assessmentStart) }
+            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return .exit("new") }
             asking = .startAnother
             s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
@@ -80,13 +80,13 @@ struct RecordScreen: Screen {
             asking = .discard(assessmentId: a.id)
             s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
                   + "marked discarded by you. y = discard, any other key = keep", .error)
-        case .text("e"), .text("E"): return .open(.patientForm)
+        case .text("e"), .text("E"): return .exit("edit")
         case .escape: return .back
         case .enter:
-            guard assessments.indices.contains(selected) else { return .open(.assessmentStart) }
+            guard assessments.indices.contains(selected) else { return .exit("new") }
             let a = assessments[selected]
             guard s.open(assessmentId: a.id) else { return .stay }
-            return a.status == .inProgress ? .open(.concernChecklist) : .open(.planReview)
+            return a.status == .inProgress ? .exit("continue") : .exit("view")
         default: break
         }
         return .stay
@@ -96,10 +96,10 @@ struct RecordScreen: Screen {
         let yes = key == .text("y") || key == .text("Y")
         switch question {
         case .startAnother:
-            if yes { return .open(.assessmentStart) }
+            if yes { return .exit("new") }
             if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
                 guard s.open(assessmentId: open.id) else { return .stay }
-                return .open(.concernChecklist)
+                return .exit("continue")
             }
             s.say("No new assessment started")
         case .discard(let id):
@@ -168,8 +168,8 @@ struct RecordScreen: Screen {
         if asking != nil { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
         let canDiscard = assessments.indices.contains(selected) && assessments[selected].status == .inProgress
-        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment"),
-                KeyHint("K", "kiosk code"), KeyHint("E", "edit")] + (canDiscard ? [KeyHint("D", "discard")] : [])
+        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment", exit: "new"),
+                KeyHint("K", "kiosk code"), KeyHint("E", "edit", exit: "edit")] + (canDiscard ? [KeyHint("D", "discard")] : [])
     }
 }
 

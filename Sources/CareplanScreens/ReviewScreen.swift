@@ -33,7 +33,7 @@ struct ReviewScreen: Screen {
         case .pageDown, .text(" "): scroll += page
         case .home: scroll = 0
         case .end: scroll = Int.max / 2
-        case .escape: return .open(.patientRecord)
+        case .escape: return .exit("done")
         case .text("a"), .text("A"):
             guard !a.isLocked else { s.say(a.status == .discarded ? "This assessment was discarded: it cannot be agreed" : "This plan is already agreed", .error); return .stay }
             // A plan says who agreed it: never "unknown".
@@ -60,7 +60,7 @@ struct ReviewScreen: Screen {
             guard let fresh = s.attempt({ try s.store.newVersion(of: a.id, createdBy: s.user, now: s.now) }) else { return .stay }
             s.assessment = fresh
             s.say("Version \(fresh.version) started as a draft from the agreed plan", .success)
-            return .open(.concernChecklist)
+            return .exit("new-version")
         case .text("p"), .text("P"): return .effect(.export(assessmentId: a.id, format: "pdf"))
         case .text("t"), .text("T"): return .effect(.export(assessmentId: a.id, format: "text"))
         case .text("f"), .text("F"): return .effect(.export(assessmentId: a.id, format: "fhir"))

@@ -66,7 +66,7 @@ func configuration() throws -> Configuration {
         throw CLIFailure("cannot find Screens/ and Resources/: run from the repository or set CAREPLAN_HOME")
     }
     // The bench only needs the catalogues and services; flows are checked by the application.
-    switch Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds) {
+    switch Configuration.load(root: root) {
     case .success(let c): return c
     case .failure(let e): throw CLIFailure("configuration: \(e)")
     }

@@ -61,7 +61,7 @@ struct GlobalOptions: ParsableArguments {
         guard let root = Configuration.locateRoot() else {
             throw CLIError("cannot find the Screens/ and Resources/ folders: set CAREPLAN_HOME to the folder that holds them")
         }
-        switch Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds) {
+        switch Configuration.load(root: root) {
         case .success(let c): return c
         case .failure(let errors):
             throw CLIError("careplan cannot start: these files need fixing (run `careplan check` after each fix):\n" + errors.description)

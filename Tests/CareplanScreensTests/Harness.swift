@@ -8,7 +8,7 @@ import XCTest
 final class Harness {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let configuration: Configuration = {
-        try! Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds).get()
+        try! Configuration.load(root: root).get()
     }()
     /// Noon, so the local date is 23 Nov 2026 in any time zone a CI machine is likely to have.
     static let start = Date(timeIntervalSince1970: 1_795_435_200)
@@ -18,12 +18,13 @@ final class Harness {
     var now: Date
     var effects: [Effect] = []
 
-    init(store: CareStore? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24)) {
+    init(store: CareStore? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24),
+         configuration: Configuration = Harness.configuration, registry: ScreenRegistry = .standard) {
         // Screens show local times: golden screens are recorded in UTC whatever the machine's zone.
         NSTimeZone.default = TimeZone(identifier: "UTC")!
         self.store = store ?? (try! CareStore())
         now = Harness.start
-        program = Program(store: self.store, configuration: Harness.configuration, flowId: flow, user: "Nurse Test", size: size, now: now)
+        program = Program(store: self.store, configuration: configuration, flowId: flow, user: "Nurse Test", size: size, now: now, registry: registry)
     }
 
     func press(_ keys: Key...) { for k in keys { effects += program.handle(k, now: now) } }
