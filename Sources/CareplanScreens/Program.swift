@@ -29,7 +29,7 @@ public final class Program {
     /// The smallest size at which screens are drawn; below it, a message asks for a bigger window.
     public static let minimumSize = Size(width: 40, height: 12)
 
-    public init(store: CareStore, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date) {
+    public init(store: any CareRepository, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date) {
         session = Session(store: store, configuration: configuration, flowId: flowId, user: user, now: now)
         self.size = size
         lastKey = now

@@ -1,46 +1,12 @@
+import CareplanCore
 import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
 
-/// Why a save or a load did not happen, in words a nurse can act on.
-public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Another terminal changed the record since this one read it; nothing was overwritten.
-    case conflict(String)
-    /// Another terminal changed the same answer first: theirs is kept; the sentence says which value was not saved.
-    case changedElsewhere(String)
-    /// The plan is agreed and locked: changes need a new version.
-    case locked
-    case duplicateNHSNumber(existing: String)
-    case notFound(String)
-    case cannotOpen(String)
-    /// The disk is full or the store cannot be written: what was typed stays on screen.
-    case cannotWrite(String)
-
-    public var description: String {
-        switch self {
-        case .conflict(let what): return "\(what) was changed on another terminal; reloaded, nothing overwritten"
-        case .changedElsewhere(let why): return why
-        case .locked: return "This plan is agreed and locked: start a new version to change it"
-        case .duplicateNHSNumber(let name): return "This NHS number is already registered, for \(name)"
-        case .notFound(let what): return "\(what) was not found"
-        case .cannotOpen(let why): return "Cannot open the store: \(why)"
-        case .cannotWrite(let why): return "Not saved: \(why). What you typed is kept; it is saved when you try again"
-        }
-    }
-}
-
-/// A row of the patient register: the patient and their latest assessment.
-public struct PatientSummary: Hashable, Sendable {
-    public var patient: Patient
-    public var latestAssessmentId: Int64?
-    public var latestStatus: AssessmentStatus?
-    public var latestDate: LocalDate?
-}
-
 /// The embedded store: one SQLite file through GRDB, WAL with `synchronous = FULL`, so that every change
 /// this returns from is on disk, and a kill -9 at any moment loses nothing acknowledged.
-public final class CareStore: Sendable {
+public final class CareStore: CareRepository {
     public let path: String?
     let db: DatabaseQueue
     /// Permissions that were wider than owner-only when the store was opened, and have been corrected:
@@ -48,9 +14,6 @@ public final class CareStore: Sendable {
     public let correctedPermissions: [String]
     /// Why the store's folder (which careplan did not create, so leaves alone) is not private, if it is not.
     public let folderWarning: String?
-    /// Tests only (internal): when set, every write fails as SQLite's do on a full disk or a read-only file
-    /// system, so the screens can be driven through it without mounting file systems (end-to-end tests do).
-    let writeFault = Mutex<ResultCode?>(nil)
     /// The audit key and the anchor of the trail's head, outside the store.
     let auditKeeper: AuditKeeper
     /// Why the store must not be written (a corrupted page), once SQLite has said so: at opening or later.
@@ -63,6 +26,12 @@ public final class CareStore: Sendable {
     /// What opening found that the user must hear about (the audit trail's guards restored, the trail keyed
     /// from now on, a damaged store), each a sentence without its full stop.
     public var openingNotes: [String] { notes.withLock { $0 } }
+
+    public var openingWarnings: [String] {
+        correctedPermissions.map { "Warning: patient data was readable by others: \($0) (owner only)." }
+            + (folderWarning.map { ["Warning: \($0)."] } ?? [])
+            + openingNotes.map { "Note: \($0)." }
+    }
 
     /// The default place: `$XDG_DATA_HOME/careplan/careplan.sqlite`, else `~/.local/share/careplan/careplan.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -362,7 +331,7 @@ public final class CareStore: Sendable {
             let update = try db.makeStatement(sql: "UPDATE patient SET family_key = ?, given_key = ? WHERE id = ?")
             for r in try Row.fetchAll(db, sql: "SELECT id, family_name, given_name FROM patient") {
                 let family: String = r["family_name"], given: String = r["given_name"]
-                try update.execute(arguments: [searchKey(family), searchKey(given), r["id"]])
+                try update.execute(arguments: [SearchKey.of(family), SearchKey.of(given), r["id"]])
                 try indexNameWords(db, patientId: r["id"], familyName: family, givenName: given)
             }
         }
@@ -410,7 +379,6 @@ public final class CareStore: Sendable {
     /// Runs `body` in an IMMEDIATE transaction: the write lock is taken at the start, so two processes
     /// never both read a revision and then both write (WAL would refuse the second with BUSY_SNAPSHOT).
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        if let fault = writeFault.withLock({ $0 }) { throw StoreError.cannotWrite(Self.explain(DatabaseError(resultCode: fault))) }
         if let refused = writesRefused { throw StoreError.cannotWrite(refused) }
         do {
             return try db.writeWithoutTransaction { db in
@@ -431,11 +399,11 @@ public final class CareStore: Sendable {
 
     static func explain(_ e: DatabaseError) -> String {
         switch e.resultCode {
-        case .SQLITE_FULL: return "the disk is full"
-        case .SQLITE_READONLY: return "the store is read-only"
-        case .SQLITE_BUSY, .SQLITE_LOCKED: return "the store is busy on another terminal"
-        case .SQLITE_IOERR: return "the disk reported an error"
-        case .SQLITE_CANTOPEN: return "the store file cannot be opened"
+        case .SQLITE_FULL: return WriteFailure.diskFull.rawValue
+        case .SQLITE_READONLY: return WriteFailure.readOnly.rawValue
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return WriteFailure.busy.rawValue
+        case .SQLITE_IOERR: return WriteFailure.diskError.rawValue
+        case .SQLITE_CANTOPEN: return WriteFailure.cannotOpen.rawValue
         default: return "database error \(e.resultCode.rawValue)"
         }
     }
@@ -448,34 +416,10 @@ public final class CareStore: Sendable {
 
     // MARK: - Patients
 
-    /// Folded for search: lower case, no accents ("Siân" -> "sian", "Łódź" -> "lodz"). Foundation's folding
-    /// keeps letters that are not a base letter plus a mark (ł, ø, ß, æ...): those are spelt as people type them.
-    public static func searchKey(_ s: String) -> String {
-        let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-        guard folded.unicodeScalars.contains(where: { letterSpellings[$0] != nil }) else { return folded }
-        var out = ""
-        for scalar in folded.unicodeScalars {
-            if let spelt = letterSpellings[scalar] { out += spelt } else { out.unicodeScalars.append(scalar) }
-        }
-        return out
-    }
-
-    /// Letters (already lower case) that diacritic folding leaves alone, as they are typed on an English keyboard.
-    static let letterSpellings: [Unicode.Scalar: String] = [
-        "ł": "l", "ŀ": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "þ": "th",
-        "ı": "i", "ħ": "h", "ŧ": "t", "ĸ": "k", "ŋ": "n", "ſ": "s", "ƒ": "f", "ə": "e", "ɨ": "i", "ʉ": "u",
-    ]
-
-    /// The words of a name after its first, folded ("Ó Briain" -> ["briain"], "Smith-Jones" -> ["jones"]): the
-    /// first word is found through family_key and given_key, these through the patient_name_word table.
-    static func laterNameWords(_ name: String) -> [String] {
-        Array(searchKey(name).split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "'" || $0 == "’" }).dropFirst().map(String.init))
-    }
-
     /// Keeps the patient's later name words in step with the names (after every insert or change of a name).
     static func indexNameWords(_ db: Database, patientId: Int64, familyName: String, givenName: String) throws {
         try db.execute(sql: "DELETE FROM patient_name_word WHERE patient_id = ?", arguments: [patientId])
-        for word in Set(laterNameWords(familyName) + laterNameWords(givenName)) {
+        for word in Set(SearchKey.laterWords(familyName) + SearchKey.laterWords(givenName)) {
             try db.execute(sql: "INSERT INTO patient_name_word (word, patient_id) VALUES (?, ?)", arguments: [word, patientId])
         }
     }
@@ -484,7 +428,7 @@ public final class CareStore: Sendable {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0 }
     }
 
-    public func addPatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient {
+    public func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient {
         try write { db in
             if let other = try Row.fetchOne(db, sql: "SELECT family_name, given_name FROM patient WHERE nhs_number = ?", arguments: [p.nhsNumber.digits]) {
                 throw StoreError.duplicateNHSNumber(existing: "\((other["family_name"] as String).uppercased()), \(other["given_name"] as String)")
@@ -493,7 +437,7 @@ public final class CareStore: Sendable {
                 INSERT INTO patient (nhs_number, family_name, given_name, family_key, given_key, date_of_birth,
                                      diagnosis, diagnosis_code, diagnosis_date, revision, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-                """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, Self.searchKey(p.familyName), Self.searchKey(p.givenName),
+                """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, SearchKey.of(p.familyName), SearchKey.of(p.givenName),
                                  p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, now, now])
             var saved = p
             saved.id = db.lastInsertedRowID
@@ -505,7 +449,7 @@ public final class CareStore: Sendable {
     }
 
     /// Saves edits to a patient read at `p.revision`; refuses if another terminal saved in between.
-    public func updatePatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient {
+    public func updatePatient(_ p: Patient, by user: String, now: Date) throws -> Patient {
         guard let id = p.id else { throw StoreError.notFound("The patient") }
         return try write { db in
             if let other = try Row.fetchOne(db, sql: "SELECT family_name, given_name FROM patient WHERE nhs_number = ? AND id != ?",
@@ -516,7 +460,7 @@ public final class CareStore: Sendable {
                 UPDATE patient SET nhs_number = ?, family_name = ?, given_name = ?, family_key = ?, given_key = ?,
                     date_of_birth = ?, diagnosis = ?, diagnosis_code = ?, diagnosis_date = ?, revision = revision + 1, updated_at = ?
                 WHERE id = ? AND revision = ?
-                """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, Self.searchKey(p.familyName), Self.searchKey(p.givenName),
+                """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, SearchKey.of(p.familyName), SearchKey.of(p.givenName),
                                  p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, now, id, p.revision])
             if db.changesCount == 0 {
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [id]) == nil { throw StoreError.notFound("The patient") }
@@ -563,7 +507,7 @@ public final class CareStore: Sendable {
     /// Find-as-you-type: digits search NHS numbers by prefix; a date finds dates of birth; words find
     /// names (every word must start the family or the given name, accents and case ignored).
     /// Each form is an index range scan, so it stays fast at 100,000 patients.
-    public func searchPatients(_ query: String, limit: Int = 100) throws -> [PatientSummary] {
+    public func searchPatients(_ query: String, limit: Int) throws -> [PatientSummary] {
         let q = TextCleaner.singleLine(query).trimmingSpaces()
         if q.isEmpty {
             return try read { db in
@@ -584,7 +528,7 @@ public final class CareStore: Sendable {
                                  arguments: [compact, compact + ":", limit]).map(Self.summary)  // ":" sorts just after "9"
             }
         }
-        let words = Self.searchKey(q).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { !$0.isEmpty }
+        let words = SearchKey.of(q).split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init).filter { !$0.isEmpty }
         guard let first = words.first else { return [] }
         // Family-name matches first, then given-name matches, then later words of either name ("briain" in
         // "Ó Briain"): each an ordered scan of one index that stops at the limit, so no sort of thousands of rows
@@ -621,16 +565,6 @@ public final class CareStore: Sendable {
 
     // MARK: - Assessments
 
-    public struct AssessmentSummary: Hashable, Sendable {
-        public var id: Int64
-        public var date: LocalDate
-        public var pathwayPoint: PathwayPoint
-        public var status: AssessmentStatus
-        public var version: Int
-        public var concernCount: Int
-        public var distressScore: Int?
-    }
-
     public func assessments(patientId: Int64) throws -> [AssessmentSummary] {
         try read { db in
             try Row.fetchAll(db, sql: """
@@ -646,7 +580,7 @@ public final class CareStore: Sendable {
     }
 
     public func startAssessment(patientId: Int64, pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate,
-                                catalogue: ConcernCatalogue, createdBy: String, now: Date = Date()) throws -> Assessment {
+                                catalogue: ConcernCatalogue, createdBy: String, now: Date) throws -> Assessment {
         let id: Int64 = try write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [patientId]) != nil else {
                 throw StoreError.notFound("The patient")
@@ -695,7 +629,7 @@ public final class CareStore: Sendable {
 
     /// Puts aside an assessment started in error. Nothing is deleted: it stays on the record, read only,
     /// marked discarded with who and when, and the audit trail says so. Only one in progress can be.
-    public func discardAssessment(id: Int64, by user: String, now: Date = Date()) throws -> Assessment {
+    public func discardAssessment(id: Int64, by user: String, now: Date) throws -> Assessment {
         try write { db in
             guard let r = try Row.fetchOne(db, sql: "SELECT patient_id, status FROM assessment WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound("The assessment")
@@ -709,27 +643,11 @@ public final class CareStore: Sendable {
         }
     }
 
-    /// What `save` did.
-    public struct Saved: Sendable {
-        /// The assessment as stored afterwards, with every terminal's changes.
-        public var assessment: Assessment
-        /// Set when the answer had changed underneath and both were kept: the sentence telling the nurse.
-        public var merged: String?
-    }
-
-    /// Applies one change to an assessment, based on the assessment as the terminal showed it (`seen`):
-    /// see `save`.
-    @discardableResult
-    public func apply(_ change: AssessmentChange, to id: Int64, basedOn seen: Assessment, by user: String = "", now: Date = Date()) throws -> Assessment {
-        try save(change, to: id, base: change.answer(in: seen), by: user, now: now).assessment
-    }
-
     /// Saves one change in one durable transaction, if the one answer it changes is still `base` (as the
     /// terminal showed it): a change to any other answer in between does not matter. When that answer changed
     /// underneath, `AssessmentChange.resolved` decides: text is merged, other answers are refused with
     /// `changedElsewhere` and nothing changes. Refuses a locked plan.
-    @discardableResult
-    public func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String = "", now: Date = Date()) throws -> Saved {
+    public func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String, now: Date) throws -> SavedChange {
         try write { db in
             guard let current = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
             if current.isLocked { throw StoreError.locked }
@@ -737,7 +655,7 @@ public final class CareStore: Sendable {
             let written: AssessmentChange
             var merged: String?
             switch resolution {
-            case .nothing: return Saved(assessment: current)
+            case .nothing: return SavedChange(assessment: current)
             case .write(let c): written = c
             case .merged(let c, let why): written = c; merged = why
             }
@@ -749,7 +667,7 @@ public final class CareStore: Sendable {
                 """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), id, detail, recent]) != nil : false
             if !alreadyTyping { try Self.audit(db, user: user, action: "changed", assessmentId: id, detail: detail, at: now) }
             try db.execute(sql: "UPDATE assessment SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
-            return Saved(assessment: try Self.assessment(db, id: id)!, merged: merged)
+            return SavedChange(assessment: try Self.assessment(db, id: id)!, merged: merged)
         }
     }
 
@@ -816,7 +734,7 @@ public final class CareStore: Sendable {
     }
 
     /// Starts a new version of an agreed plan: a copy, in progress, that refers back to it.
-    public func newVersion(of id: Int64, createdBy: String, now: Date = Date()) throws -> Assessment {
+    public func newVersion(of id: Int64, createdBy: String, now: Date) throws -> Assessment {
         let newId: Int64 = try write { db in
             guard let old = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
             if old.status == .inProgress { throw StoreError.conflict("This assessment is still in progress and") }
@@ -848,11 +766,6 @@ public final class CareStore: Sendable {
     /// SQLite's own full check of the file (`ok`, or one line per problem), for tests and `careplan check --store`.
     public func integrityCheck() throws -> String {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
-    }
-
-    /// Runs several writes in one transaction (the seeder's bulk insert).
-    func bulkWrite(_ body: (Database) throws -> Void) throws {
-        try write { db in try body(db) }
     }
 }
 

@@ -1,3 +1,4 @@
+import CareplanCore
 import Foundation
 import GRDB
 
