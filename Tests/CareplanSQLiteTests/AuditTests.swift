@@ -6,31 +6,22 @@ import XCTest
 final class AuditTests: XCTestCase {
     let now = Date(timeIntervalSince1970: 1_795_435_200)
 
-    func storeWithAPlan() throws -> (CareStore, Assessment) {
+    /// A store whose trail has six entries: the keyed marker, then five patients added.
+    func storeWithATrail() throws -> CareStore {
         let store = try CareStore()
-        let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
-                                             dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), by: "Nurse A", now: now)
-        var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient, date: LocalDate(now),
-                                          catalogue: StoreTests.catalogue, createdBy: "Nurse A", now: now)
-        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 8)), to: a.id,
-                            basedOn: a, by: "Nurse A", now: now)
-        for i in 0..<20 {  // a note saved every second while typing
-            a = try store.apply(.setNote(key: "pain", text: "Worse at night, left hip " + String(repeating: "x", count: i)), to: a.id,
-                                basedOn: a, by: "Nurse A", now: now.addingTimeInterval(Double(i)))
-        }
-        try store.recordView(user: "Nurse B", assessmentId: a.id, now: now)
-        return (store, a)
+        try addPatients(store, 5)
+        return store
     }
 
     func testTheTrailIsAppendOnly() throws {
-        let (store, _) = try storeWithAPlan()
+        let store = try storeWithATrail()
         XCTAssertThrowsError(try store.db.write { db in try db.execute(sql: "UPDATE audit_log SET user = 'someone else'") })
         XCTAssertThrowsError(try store.db.write { db in try db.execute(sql: "DELETE FROM audit_log WHERE id = 2") })
         XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: 6))
     }
 
     func testTamperingBehindTheTriggersIsDetected() throws {
-        let (changed, _) = try storeWithAPlan()
+        let changed = try storeWithATrail()
         try changed.db.write { db in
             try db.execute(sql: "DROP TRIGGER audit_log_no_update")
             try db.execute(sql: "UPDATE audit_log SET user = 'Nurse C' WHERE id = 3")
@@ -39,7 +30,7 @@ final class AuditTests: XCTestCase {
         guard case .broken(3, let why)? = try? changed.verifyAuditTrail() else { return XCTFail("an edited entry passed") }
         XCTAssertTrue(why.hasPrefix("its MAC does not match"), why)
 
-        let (removed, _) = try storeWithAPlan()
+        let removed = try storeWithATrail()
         try removed.db.write { db in
             try db.execute(sql: "DROP TRIGGER audit_log_no_delete")
             try db.execute(sql: "DELETE FROM audit_log WHERE id = 2")

@@ -4,13 +4,6 @@ import XCTest
 /// Assessments: each change checked against the answer seen, the plan locked once agreed, new versions, text
 /// cleaned, and the store making exactly the change the screen shows while it waits.
 final class AssessmentContractTests: RepositoryContractCase {
-    func assessmentWithPain(_ store: any CareRepository) throws -> Assessment {
-        let p = try addSian(store)
-        let a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
-                                          date: LocalDate(year: 2026, month: 11, day: 23)!, catalogue: Self.catalogue, createdBy: "t", now: now)
-        return try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 6)), to: a.id, basedOn: a, now: now)
-    }
-
     func testAssessmentChangesAreCheckedAgainstTheAnswerSeen() throws {
         try eachRepository { store, connect in
             let p = try store.addPatient(patient(), now: now)

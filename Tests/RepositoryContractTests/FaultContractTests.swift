@@ -6,17 +6,10 @@ import XCTest
 /// screen tests use: each refusal says why in the nurse's words, leaves nothing half-written, reads go on,
 /// and the same change is taken once the store can take it again.
 final class FaultContractTests: RepositoryContractCase {
-    func assessment(_ store: any CareRepository) throws -> Assessment {
-        let p = try addSian(store)
-        let a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
-                                          date: LocalDate(year: 2026, month: 11, day: 23)!, catalogue: Self.catalogue, createdBy: "t", now: now)
-        return try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 6)), to: a.id, basedOn: a, now: now)
-    }
-
     func testAFullDiskRefusesWholeChangesAndTakesThemOnceThereIsSpace() throws {
         try eachRepository { store, _ in
             let faulty = FaultyRepository(store)
-            let a = try assessment(faulty)
+            let a = try assessmentWithPain(faulty)
             faulty.fail(.diskFull)
             XCTAssertThrowsError(try faulty.apply(.setNote(key: "pain", text: "Worse at night"), to: a.id, basedOn: a, now: now)) { e in
                 XCTAssertEqual((e as? StoreError)?.description, "Not saved: the disk is full. What you typed is kept; it is saved when you try again")
@@ -34,7 +27,7 @@ final class FaultContractTests: RepositoryContractCase {
     func testAReadOnlyStoreRefusesEveryKindOfWriteAndStillReads() throws {
         try eachRepository { store, _ in
             let faulty = FaultyRepository(store)
-            let a = try assessment(faulty)
+            let a = try assessmentWithPain(faulty)
             let entries = try store.auditTrail().count
             faulty.fail(.readOnly)
             let refused = StoreError.cannotWrite("the store is read-only")

@@ -39,4 +39,12 @@ class RepositoryContractCase: XCTestCase {
 
     /// Siân, registered.
     func addSian(_ store: any CareRepository) throws -> Patient { try store.addPatient(patient(), now: now) }
+
+    /// Siân's first assessment, with pain rated 6.
+    func assessmentWithPain(_ store: any CareRepository) throws -> Assessment {
+        let p = try addSian(store)
+        let a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
+                                          date: LocalDate(year: 2026, month: 11, day: 23)!, catalogue: Self.catalogue, createdBy: "t", now: now)
+        return try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 6)), to: a.id, basedOn: a, now: now)
+    }
 }
