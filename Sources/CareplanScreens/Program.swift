@@ -35,7 +35,7 @@ public final class Program {
 
     /// The flow must have been loaded against `registry` (`Configuration.load`), which checks that its start
     /// screen needs nothing open and that every exit leads to one of its screens.
-    public init(store: CareStore, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date,
+    public init(store: any CareRepository, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date,
                 registry: ScreenRegistry = .standard) {
         session = Session(store: store, configuration: configuration, flowId: flowId, user: user, now: now)
         self.size = size

@@ -5,7 +5,7 @@ import TermUI
 /// One patient: their details and their assessments, newest first; start, resume or open one.
 struct RecordScreen: Screen {
     let kind = ScreenKind.patientRecord
-    var assessments: [CareStore.AssessmentSummary] = []
+    var assessments: [AssessmentSummary] = []
     var selected = 0
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?

@@ -8,7 +8,7 @@ struct RegisterScreen: Screen {
     var query = TextField("", maxLength: 60)
     var results: [PatientSummary] = []
     /// Self-assessments sent from the kiosk, listed first while the search is empty.
-    var waiting: [CareStore.WaitingAssessment] = []
+    var waiting: [WaitingAssessment] = []
     /// Index into waiting + results.
     var selected = 0
     var first = 0

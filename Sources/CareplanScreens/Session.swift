@@ -40,7 +40,7 @@ public struct StatusMessage: Equatable, Sendable {
 /// This is the one place the screens touch the store, and every write here is durable before it returns,
 /// so what the next frame shows as saved is on disk.
 public final class Session {
-    public let store: CareStore
+    public let store: any CareRepository
     public let configuration: Configuration
     public let flow: Flow
     public let catalogue: ConcernCatalogue
@@ -59,7 +59,7 @@ public final class Session {
     public var kioskPage: Int?
     public var kioskReturnToReview = false
 
-    public init(store: CareStore, configuration: Configuration, flowId: String, user: String, now: Date) {
+    public init(store: any CareRepository, configuration: Configuration, flowId: String, user: String, now: Date) {
         self.store = store
         self.configuration = configuration
         self.flow = configuration.flows[flowId]!

@@ -45,7 +45,7 @@ final class Bench {
 
     var careplanEnvironment: [String: String] {
         // The audit key the bench's own stores were made with: careplan writes nothing to a store under another.
-        terminalEnvironment.merging(["CAREPLAN_HOME": root, "CAREPLAN_AUDIT_KEY": AuditKeeper.defaultKeyPath()]) { $1 }
+        terminalEnvironment.merging(["CAREPLAN_HOME": root, "CAREPLAN_AUDIT_KEY": BenchStore.auditKeyPath]) { $1 }
     }
 
     /// Records a target and whether it was met; the line is printed with the figures and again at the end.

@@ -36,7 +36,7 @@ struct Clinician: ParsableCommand {
                 throw CLIError("careplan needs an interactive terminal (\(error))")
             }
             let program = Program(store: store, configuration: config, user: user, size: terminal.size, now: Date())
-            let warnings = GlobalOptions.warnings(store)
+            let warnings = store.openingWarnings
             if !warnings.isEmpty { program.session.say(warnings.joined(separator: " "), .error) }
             // Exports from the review screen go where `careplan export` puts them by default: the current folder.
             let effects = EffectRunner { effect, session in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareplanCore
+import CareplanSQLite
 import CareplanScreens
 import Foundation
 
@@ -28,29 +29,25 @@ struct GlobalOptions: ParsableArguments {
 
     /// The store, created if it does not exist yet: for the commands that write. `interactive`: the application
     /// and the kiosk, whose start-up the quick check of every page of the store would slow, run it beside.
-    func openStore(interactive: Bool = false) throws -> CareStore {
+    /// (The one place the program names its store's implementation: everything else takes a `CareRepository`.)
+    func openStore(interactive: Bool = false) throws -> any CareRepository {
         try warned { try CareStore(path: storePath, checkInBackground: interactive) }
     }
 
     /// The store, which must exist: commands that only read never create one (a mistyped --store path would
     /// otherwise leave folders and an empty store behind).
-    func openExistingStore() throws -> CareStore {
+    func openExistingStore() throws -> any CareRepository {
         try warned { try CareStore.openExisting(path: storePath) }
     }
 
-    private func warned(_ open: () throws -> CareStore) throws -> CareStore {
+    /// SQLite's full check of the store file, on a connection of its own, so it runs on a store too damaged to open.
+    func integrityCheckOfStoreFile() -> String { CareStore.integrityCheck(path: storePath) }
+
+    private func warned(_ open: () throws -> CareStore) throws -> any CareRepository {
         let store: CareStore
         do { store = try open() } catch { throw CLIError(String(describing: error)) }
-        for warning in GlobalOptions.warnings(store) { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        for warning in store.openingWarnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
         return store
-    }
-
-    /// What opening the store found readable by others. Printed; the application shows them on its first
-    /// screen too, as it takes over the terminal and wipes what was printed.
-    static func warnings(_ store: CareStore) -> [String] {
-        store.correctedPermissions.map { "Warning: patient data was readable by others: \($0) (owner only)." }
-            + (store.folderWarning.map { ["Warning: \($0)."] } ?? [])
-            + store.openingNotes.map { "Note: \($0)." }
     }
 
     func loadConfiguration() throws -> Configuration {

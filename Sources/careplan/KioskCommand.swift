@@ -68,7 +68,7 @@ struct Kiosk: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 
-    private func setStaffPIN(_ store: CareStore) throws {
+    private func setStaffPIN(_ store: any CareRepository) throws {
         // Changing it needs the current one: running careplan on the store must not be enough to take over the kiosk.
         let current = try store.hasStaffPIN() ? try readSecret("Current staff PIN: ") : nil
         let first = try readSecret("New staff PIN (at least 6 characters): ")

@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanSQLite
 import CareplanScreens
 @testable import CareplanExport
 import Foundation

@@ -1,5 +1,6 @@
 import CareplanCore
 import CareplanScreens
+import CareplanSQLite
 import Foundation
 import XCTest
 
@@ -13,12 +14,12 @@ final class Harness {
     /// Noon, so the local date is 23 Nov 2026 in any time zone a CI machine is likely to have.
     static let start = Date(timeIntervalSince1970: 1_795_435_200)
 
-    let store: CareStore
+    let store: any CareRepository
     let program: Program
     var now: Date
     var effects: [Effect] = []
 
-    init(store: CareStore? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24),
+    init(store: (any CareRepository)? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24),
          configuration: Configuration = Harness.configuration, registry: ScreenRegistry = .standard) {
         // Screens show local times: golden screens are recorded in UTC whatever the machine's zone.
         NSTimeZone.default = TimeZone(identifier: "UTC")!
@@ -92,8 +93,8 @@ final class Harness {
 
     /// A kiosk on `store` (in memory unless given) with Siân registered, a kiosk code issued for her and a
     /// staff PIN set; returns the kiosk and the code.
-    static func kioskWithCode(store: CareStore? = nil) throws -> (Harness, KioskCode) {
-        let store = try store ?? CareStore()
+    static func kioskWithCode(store: (any CareRepository)? = nil) throws -> (Harness, KioskCode) {
+        let store: any CareRepository = try store ?? CareStore()
         let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
                                              dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
         let catalogue = Harness.configuration.catalogues["ncat-hna"]!

@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanSQLite
 @testable import CareplanScreens
 import Foundation
 import TermUI

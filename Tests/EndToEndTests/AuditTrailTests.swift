@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import CareplanCore
+@testable import CareplanSQLite
 
 /// Issue 9, items 11-14, from outside: the real binary, and the store attacked with sqlite3 and dd as
 /// someone who can write the store (but not the audit key's folder) would.

@@ -1,3 +1,4 @@
+import CareplanCore
 import Foundation
 import GRDB
 
@@ -22,6 +23,11 @@ extension CareStore {
     func describe(_ e: DatabaseError) -> String {
         noteDamage(e)
         return e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB ? damage ?? Self.explain(e) : Self.explain(e)
+    }
+
+    /// SQLite's own full check of the file (`ok`, or one line per problem), for tests and `careplan check --store`.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
 
     /// SQLite's full check of the store at `path`, on a read-only connection of its own, so that it runs on a

@@ -1,28 +1,7 @@
+import CareplanCore
 import Crypto
 import Foundation
 import GRDB
-
-/// One entry of the audit trail: who did what to which record, and when. Details name the kind of change,
-/// never its content, so the trail itself holds no clinical text.
-public struct AuditEntry: Equatable, Sendable {
-    public var id: Int64
-    public var at: String
-    public var user: String
-    public var action: String
-    public var patientId: Int64?
-    public var assessmentId: Int64?
-    public var detail: String
-    public var previousHash: String
-    public var hash: String
-}
-
-/// What `careplan audit --verify` found.
-public enum AuditVerification: Equatable, Sendable {
-    case intact(entries: Int)
-    /// The first entry whose MAC, hash or link to the one before does not match (changed, removed or inserted),
-    /// or nil when the fault is not in one entry (a guarding trigger or the anchor).
-    case broken(atEntry: Int64?, reason: String)
-}
 
 extension CareStore {
     /// The audit trail: append-only (triggers refuse UPDATE and DELETE), and each entry carries the hash of
@@ -109,17 +88,17 @@ extension CareStore {
     }
 
     /// Records that someone looked at a record (opening a patient or an assessment).
-    public func recordView(user: String, patientId: Int64? = nil, assessmentId: Int64? = nil, now: Date = Date()) throws {
+    public func recordView(user: String, patientId: Int64?, assessmentId: Int64?, now: Date) throws {
         try write { db in try Self.audit(db, user: user, action: "viewed", patientId: patientId, assessmentId: assessmentId, at: now) }
     }
 
     /// Records that someone printed or saw the whole register (`careplan list`): every name and NHS number.
-    public func recordListing(user: String, patients: Int, now: Date = Date()) throws {
+    public func recordListing(user: String, patients: Int, now: Date) throws {
         try write { db in try Self.audit(db, user: user, action: "listed all patients", detail: "\(patients) patients", at: now) }
     }
 
     /// The trail, oldest first; for one patient when given.
-    public func auditTrail(patientId: Int64? = nil) throws -> [AuditEntry] {
+    public func auditTrail(patientId: Int64?) throws -> [AuditEntry] {
         try read { db in
             let rows = patientId == nil
                 ? try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
@@ -264,36 +243,6 @@ extension AuditKeeper {
             guard let text = String.fromDatabaseValue(args[0]) else { return nil }
             appended.withLock { $0 = true }
             return try mac(Data(text.utf8))
-        }
-    }
-}
-
-extension AssessmentChange {
-    /// The kind of change, for the audit trail: never the text or score itself.
-    public var auditDetail: String {
-        switch self {
-        case .setDetails: return "details"
-        case .setConcern(let c): return "concern \(c.key)"
-        case .removeConcern(let key): return "concern \(key) removed"
-        case .setDistress: return "distress score"
-        case .setWhatMattersToMe: return "what matters to me"
-        case .setNote(let key, _): return "note on \(key)"
-        case .setOrder, .setDiscuss: return "priorities"
-        case .saveAction(let a): return a.id == nil ? "action added" : "action \(a.id!) changed"
-        case .deleteAction(let id): return "action \(id) removed"
-        case .setReviewDate: return "review date"
-        case .setPatientMessage: return "patient's message"
-        case .submit: return "sent from the kiosk"
-        case .agree: return "plan agreed and locked"
-        }
-    }
-
-    /// Notes are saved every second or so while typing; one audit entry per person, note and few minutes
-    /// says what the trail needs without thousands of lines.
-    var isTyping: Bool {
-        switch self {
-        case .setNote, .setWhatMattersToMe, .setPatientMessage: return true
-        default: return false
         }
     }
 }

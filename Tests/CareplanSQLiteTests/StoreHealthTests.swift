@@ -1,6 +1,7 @@
 import GRDB
 import XCTest
 @testable import CareplanCore
+@testable import CareplanSQLite
 
 /// Issue 9, items 13 and 14: damaged stores and stores from a newer careplan.
 final class StoreHealthTests: XCTestCase {
@@ -20,7 +21,7 @@ final class StoreHealthTests: XCTestCase {
         let root: Int
         do {
             let store = try storeOnDisk(dir)
-            _ = try Seeder(catalogue: StoreTests.catalogue, seed: 1, today: LocalDate(year: 2026, month: 11, day: 1)!).seed(into: store, patients: 300, createdBy: "t")
+            _ = try store.addFictionalPatients(Seeder(catalogue: StoreTests.catalogue, seed: 1, today: LocalDate(year: 2026, month: 11, day: 1)!), count: 300, createdBy: "t")
             root = try store.read { db in try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'assessment'")! }
         }
         // Garbage over the assessment table's root page, as a failing disk leaves it.
