@@ -19,7 +19,16 @@ struct RecordScreen: Screen {
     var strayTypingAt: Date?
     static let typingGap: TimeInterval = 1
 
-    init(_ s: Session) { reload(s) }
+    /// When the open question was asked: a key typed sooner than a person reads it (`dyspnoea`, its `d`
+    /// asking to discard and its `y` answering) is more typing, not an answer.
+    var askedAt: Date?
+    static let readingTime: TimeInterval = 0.5
+
+    /// `selecting`: the assessment just closed, so the highlight stays on it (not on the newest).
+    init(_ s: Session, selecting id: Int64? = nil) {
+        reload(s)
+        if let id, let row = assessments.firstIndex(where: { $0.id == id }) { selected = row }
+    }
 
     mutating func reload(_ s: Session) {
         if let id = s.patient?.id { assessments = s.attempt { try s.store.assessments(patientId: id) } ?? [] }
@@ -46,6 +55,11 @@ struct RecordScreen: Screen {
         }
         if let question = asking {
             asking = nil
+            if let askedAt, s.now.timeIntervalSince(askedAt) < RecordScreen.readingTime {
+                strayTypingAt = s.now
+                s.say("Not answered: that key came straight after the question, as typing does. Nothing was done", .error)
+                return .stay
+            }
             return answer(question, key, s)
         }
         if case .text(let t) = key {
@@ -68,6 +82,7 @@ struct RecordScreen: Screen {
         case .text("n"), .text("N"):
             guard let open = assessments.first(where: { $0.status == .inProgress }) else { return .exit("new") }
             asking = .startAnother
+            askedAt = s.now
             s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
         case .text("d"), .text("D"):
@@ -78,6 +93,7 @@ struct RecordScreen: Screen {
                 return .stay
             }
             asking = .discard(assessmentId: a.id)
+            askedAt = s.now
             s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
                   + "marked discarded by you. y = discard, any other key = keep", .error)
         case .text("e"), .text("E"): return .exit("edit")

@@ -204,8 +204,9 @@ struct ReviewScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
         if confirmingNoActions { return [KeyHint("y", "agree anyway"), KeyHint("any other key", "not yet")] }
-        if s.assessment?.isLocked == true {
-            return [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print"), KeyHint("V", "new version")]
+        if let a = s.assessment, a.isLocked {
+            let exports = [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
+            return a.status == .discarded ? exports : exports + [KeyHint("V", "new version")]  // never a plan: no version of it
         }
         return [KeyHint("↑↓", "scroll"), KeyHint("A", "agree"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
     }
