@@ -92,6 +92,7 @@ struct Check: ParsableCommand {
     /// The full check reads every page and every index entry: seconds on a big store, so on request only.
     private func checkStore() throws {
         guard FileManager.default.fileExists(atPath: options.storePath) else { throw CLIError("there is no store at \(options.storePath)") }
+        if let newer = options.newerSchemaOfStoreFile() { throw CLIError(newer) }
         let answer = options.integrityCheckOfStoreFile()
         if answer == "ok" {
             print("OK: the store \(options.storePath) passed SQLite's full integrity check.")

@@ -85,6 +85,24 @@ final class KioskContractTests: RepositoryContractCase {
         }
     }
 
+    /// Issue 9 follow-up, item 10: a second code for a patient whose self-assessment is still empty is for that
+    /// one, not for a new one (which left the first behind, empty, its code withdrawn).
+    func testASecondCodeReusesTheEmptySelfAssessment() throws {
+        try eachRepository { store, connect in
+            let p = try addSian(store)
+            let first = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .other, catalogue: Self.catalogue, by: "n", now: now)
+            let second = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .other, catalogue: Self.catalogue, by: "n", now: now)
+            XCTAssertEqual(second.assessmentId, first.assessmentId)
+            XCTAssertEqual(try store.assessments(patientId: p.id!).count, 1)
+            XCTAssertEqual(try store.auditTrail().filter { $0.action == "started assessment" }.count, 1)
+            // Once the patient has answered, it is theirs: a later code starts another.
+            let (_, a) = try store.redeemKioskCode(second.code, dateOfBirth: dob, now: now)
+            _ = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 6)), to: a.id, basedOn: a, now: now)
+            let third = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .other, catalogue: Self.catalogue, by: "n", now: now)
+            XCTAssertNotEqual(third.assessmentId, first.assessmentId)
+        }
+    }
+
     func testRefusedCodesAndPINsClosingAndPINChangesAreAudited() throws {
         try eachRepository { store, connect in
             let p = try addSian(store)
