@@ -76,7 +76,7 @@ struct Kiosk: ParsableCommand {
         let second = try readSecret("The same PIN again: ")
         guard first == second else { throw CLIError("the two PINs differ: nothing was changed") }
         do { try store.setStaffPIN(first, current: current, by: options.userName) }
-        catch let e as KioskError { throw CLIError("\(e.description) Nothing was changed.") }
+        catch let e as KioskError { throw CLIError("\(try options.loadConfiguration().wording.describe(e)) Nothing was changed.") }
         print("Staff PIN \(current == nil ? "set" : "changed"). Only a salted scrypt hash of it is stored.")
     }
 
