@@ -18,12 +18,13 @@ final class Harness {
     var now: Date
     var effects: [Effect] = []
 
-    init(store: CareStore? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24)) {
+    init(store: CareStore? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24),
+         configuration: Configuration = Harness.configuration) {
         // Screens show local times: golden screens are recorded in UTC whatever the machine's zone.
         NSTimeZone.default = TimeZone(identifier: "UTC")!
         self.store = store ?? (try! CareStore())
         now = Harness.start
-        program = Program(store: self.store, configuration: Harness.configuration, flowId: flow, user: "Nurse Test", size: size, now: now)
+        program = Program(store: self.store, configuration: configuration, flowId: flow, user: "Nurse Test", size: size, now: now)
     }
 
     func press(_ keys: Key...) { for k in keys { effects += program.handle(k, now: now) } }
@@ -91,14 +92,14 @@ final class Harness {
 
     /// A kiosk on `store` (in memory unless given) with Siân registered, a kiosk code issued for her and a
     /// staff PIN set; returns the kiosk and the code.
-    static func kioskWithCode(store: CareStore? = nil) throws -> (Harness, KioskCode) {
+    static func kioskWithCode(store: CareStore? = nil, configuration: Configuration = Harness.configuration) throws -> (Harness, KioskCode) {
         let store = try store ?? CareStore()
         let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
                                              dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
         let catalogue = Harness.configuration.catalogues["ncat-hna"]!
         let code = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .initialDiagnosis, catalogue: catalogue, by: "Nurse", now: Harness.start)
         try store.setStaffPIN("ward7-kiosk")
-        return (Harness(store: store, flow: "kiosk"), code)
+        return (Harness(store: store, flow: "kiosk", configuration: configuration), code)
     }
 
     /// On the kiosk's welcome: the code and Siân's date of birth, on to the checklist.
