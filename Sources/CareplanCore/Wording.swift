@@ -65,9 +65,15 @@ public struct Wording: Sendable, Equatable {
 
     /// The text with its `{names}` filled in: `words(.identifyHello, ["name": "Jane"])`.
     public func callAsFunction(_ phrase: Phrase, _ fills: [String: String] = [:]) -> String {
-        var text = texts[phrase] ?? phrase.rawValue
-        for (name, value) in fills { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        // One pass, so that a filled-in value (a patient's name, a concern) is never itself filled in.
+        var out = ""
+        var rest = (texts[phrase] ?? phrase.rawValue)[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let name = String(rest[rest.index(after: open)..<close])
+            out += rest[..<open] + (fills[name] ?? String(rest[open...close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// What the kiosk says when a code or PIN is refused.

@@ -103,6 +103,7 @@ final class TermsTests: XCTestCase {
     func testTheShippedWordingHasEveryPhraseFilledIn() throws {
         let words = try Wording.parse(text: try shipped("wording.yaml"), displayPath: "w.yaml").get()
         XCTAssertEqual(words(.identifyHello, ["name": "Siân"]), "Hello Siân. Thank you for doing this.")
+        XCTAssertEqual(words(.checklistSaved, ["concern": "{score}", "score": "7"]), "Saved: {score}, 7 out of 10", "a value is never filled in")
         XCTAssertEqual(words.describe(.tooManyTries(wait: 90)), "Too many tries. Please wait 2 minutes or ask a member of staff.")
         XCTAssertEqual(words(.welcomeBody).components(separatedBy: "\n").count, 3, "two paragraphs, no final line break")
         for phrase in Phrase.allCases {
