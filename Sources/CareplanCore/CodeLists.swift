@@ -77,9 +77,12 @@ public struct CodeLists: Sendable, Equatable {
     static func parse(_ root: Node, _ r: ConfigReader, needs: [String: Need]) -> CodeLists? {
         guard let m = r.mapping(root, "the code lists", required: ["lists"]) else { return nil }
         var lists: [String: List] = [:]
+        var named: Set<String> = []  // lists present, even if broken: not also reported missing
         for n in r.sequence(m, "lists", in: "the code lists") {
             guard let lm = r.mapping(n, "a code list", required: ["id", "title", "codes"]),
-                  let id = r.identifier(lm, "id", in: "a code list"), let title = r.string(lm, "title", in: "a code list") else { continue }
+                  let id = r.identifier(lm, "id", in: "a code list") else { continue }
+            named.insert(id)
+            guard let title = r.string(lm, "title", in: "a code list") else { continue }
             guard let need = needs[id] else {
                 r.report(lm["id"], "unknown code list `\(id)`",
                          fix: "careplan uses the lists " + needs.keys.sorted().map { "`\($0)`" }.joined(separator: ", ") + "; remove this one or correct its id")
@@ -109,7 +112,7 @@ public struct CodeLists: Sendable, Equatable {
             }
             lists[id] = List(id: id, title: title, codes: codes)
         }
-        for id in needs.keys.sorted() where lists[id] == nil && !r.problems.contains(where: { $0.message.contains("`\(id)`") }) {
+        for id in needs.keys.sorted() where !named.contains(id) {
             r.report(m["lists"], "there is no code list `\(id)`, which careplan needs", fix: "add a list with `id: \(id)`")
         }
         return CodeLists(lists: lists)

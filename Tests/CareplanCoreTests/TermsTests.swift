@@ -76,6 +76,12 @@ final class TermsTests: XCTestCase {
         XCTAssertTrue(found.contains { $0.message.contains("no code list `staff-role`, which careplan needs") && $0.fix == "add a list with `id: staff-role`" })
     }
 
+    func testABrokenListIsNotAlsoReportedMissing() throws {
+        let text = try shipped("codelists.yaml").replacingOccurrences(of: "    title: CR7950 and CR7960 staff role (who offered the assessment, who did the care planning)\n", with: "")
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml")), "a code list has no `title`",
+                         line: lineOf("id: staff-role", in: text), fix: "add `title: ...`")
+    }
+
     func testANationalListMayHoldCodesCareplanDoesNotRecordButNotLoseOnesItDoes() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "      - { code: \"03\", label: Plan completed }\n", with: "")
         assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml")), "the list `plan-status` has no code `03`",
