@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers, each importing only the ones above it:
-//   CareplanCore    domain, catalogues, flows, storage (no terminal)
+//   CareplanCore    domain, catalogues, flows, the repository protocol (no terminal, no database)
+//   CareplanSQLite  the repository in one SQLite file through GRDB: the only module that imports GRDB
 //   TermUI          keys, cells, grids, widgets drawn into grids (no terminal)
 //   CareplanScreens the pure state machine of screens: (state, key) -> (state, effects); render(state, size) -> grid
 //   CursesBackend   the only code that calls ncurses
@@ -24,12 +25,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "CareplanText"),
+        .target(name: "CareplanCore", dependencies: ["CareplanText", .product(name: "Yams", package: "Yams")]),
         .target(
-            name: "CareplanCore",
+            name: "CareplanSQLite",
             dependencies: [
-                "CareplanText",
+                "CareplanCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
@@ -46,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "careplan",
             dependencies: [
-                "CareplanCore", "TermUI", "CareplanScreens", "CursesBackend", "CareplanExport",
+                "CareplanCore", "CareplanSQLite", "TermUI", "CareplanScreens", "CursesBackend", "CareplanExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,12 +66,21 @@ let package = Package(
         .target(name: "PseudoTerminal"),
         // The reliability tests' seed and scale knobs, shared by three test targets.
         .target(name: "ReliabilityKnobs"),
-        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
-        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanScreens", "careplan-pdf"], exclude: ["Golden"]),
-        .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore", "ReliabilityKnobs"]),
+        // Tests only: a repository wrapper that fails writes as a full disk or a read-only store would.
+        .target(name: "RepositoryTestSupport", dependencies: ["CareplanCore"]),
+        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
+        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanSQLite", "CareplanScreens", "careplan-pdf"], exclude: ["Golden"]),
+        .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
+        // The SQLite store's own tests: files, permissions, schema, the audit trail attacked with raw SQL.
+        .testTarget(name: "CareplanSQLiteTests", dependencies: ["CareplanSQLite", "CareplanCore", "ReliabilityKnobs",
+                                                         .product(name: "GRDB", package: "GRDB.swift")]),
+        // What every repository must do; each implementation adds its factory (one line) to run it.
+        .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanSQLite", "RepositoryTestSupport"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
-        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "TermUI", "ReliabilityKnobs",
-                                                          .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "PseudoTerminal", "ReliabilityKnobs"]),
+        // (GRDB for the fuzz test only: it reads every text the store holds, and copies a staff PIN's slow hash.)
+        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport",
+                                                          "TermUI", "ReliabilityKnobs", .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Golden"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs"]),
     ]
 )

@@ -44,7 +44,8 @@ public struct Configuration: Sendable {
     }
 
     /// Loads and cross-checks every flow, catalogue and the service directory, reporting all problems.
-    public static func load(root: URL, knownKinds: [String: Set<String>], requiredKinds: [String: Set<String>]) -> Result<Configuration, ConfigErrors> {
+    /// `screenKinds`: the kinds of screen the application implements; `requiredFlows`: the flow files it opens by name.
+    public static func load(root: URL, screenKinds: [ScreenKindSpec], requiredFlows: [String]) -> Result<Configuration, ConfigErrors> {
         let fm = FileManager.default
         var problems: [ConfigProblem] = []
         func yamlFiles(_ folder: String) -> [URL] {
@@ -93,9 +94,7 @@ public struct Configuration: Sendable {
 
         var flows: [String: Flow] = [:]
         for url in yamlFiles("Screens") {
-            let name = url.deletingPathExtension().lastPathComponent
-            let kinds = knownKinds[name] ?? knownKinds["*"] ?? []
-            switch Flow.load(from: url, displayPath: display(url), knownKinds: kinds, requiredKinds: requiredKinds[name] ?? []) {
+            switch Flow.load(from: url, displayPath: display(url), kinds: screenKinds) {
             case .success(let f):
                 if catalogues[f.catalogue] == nil && !catalogues.isEmpty {
                     problems.append(ConfigProblem(file: display(url), line: 0, column: 0, message: "catalogue `\(f.catalogue)` does not exist",
@@ -105,7 +104,7 @@ public struct Configuration: Sendable {
             case .failure(let e): problems += e.problems
             }
         }
-        for name in requiredKinds.keys.sorted() where flows[name] == nil && !problems.contains(where: { $0.file.contains("Screens/\(name)") }) {
+        for name in requiredFlows.sorted() where flows[name] == nil && !problems.contains(where: { $0.file.contains("Screens/\(name)") }) {
             problems.append(ConfigProblem(file: "Screens/\(name).yaml", line: 0, column: 0, message: "the `\(name)` flow is missing",
                                           fix: "restore Screens/\(name).yaml"))
         }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Fictional patients for demos, tests and benchmarks: NHS numbers only from the never-issued 999 range,
 /// names from several languages (so the screens and exports meet real-world text), and some complete
@@ -34,71 +33,71 @@ public struct Seeder {
         self.today = today
     }
 
-    /// Adds `count` patients (after any already there, never reusing an NHS number). Every third patient has
-    /// an assessment; of those, two in three have an agreed plan. Returns how many patients were added.
+    /// Makes `count` fictional patients, in order, skipping the NHS numbers in `existing` (so a store seeded
+    /// again never reuses one). Every third patient has an assessment; of those, two in three have an agreed
+    /// plan. The same seed gives the same patients whatever store takes them. Returns how many were made.
     @discardableResult
-    public func seed(into store: CareStore, patients count: Int, createdBy: String = "seed", now: Date = Date()) throws -> Int {
+    public func generate(count: Int, skipping existing: Set<String>, _ take: (FictionalPatient) throws -> Void) rethrows -> Int {
         var rng = SeededRandom(seed: seed)
         let concernItems = catalogue.allItems.filter { !$0.category.isInformation }
-        var added = 0
-        try store.bulkWrite { db in
-            let existing = Set(try String.fetchAll(db, sql: "SELECT nhs_number FROM patient WHERE nhs_number LIKE '999%'"))
-            let insertPatient = try db.cachedStatement(sql: """
-                INSERT INTO patient (nhs_number, family_name, given_name, family_key, given_key, date_of_birth, diagnosis,
-                                     diagnosis_code, diagnosis_date, revision, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-                """)
-            let insertAssessment = try db.cachedStatement(sql: """
-                INSERT INTO assessment (patient_id, pathway_point, completed_by, date, status, catalogue_id, catalogue_version,
-                    distress_score, what_matters, review_date, agreed_by, agreed_role, agreed_at, created_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let insertConcern = try db.cachedStatement(sql: """
-                INSERT INTO concern (assessment_id, key, category_id, label, score, rank, discuss, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let insertAction = try db.cachedStatement(sql: """
-                INSERT INTO agreed_action (assessment_id, concern_key, what, owner, owner_name, due, service_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
-            var numbers = NHSNumber.fictionalNumbers().makeIterator()
-            while added < count {
-                guard let nhs = numbers.next() else { break }  // the fictional range holds about 909,000
-                if existing.contains(nhs.digits) { continue }
-                let family = rng.pick(Self.familyNames), given = rng.pick(Self.givenNames)
-                let dob = LocalDate(dayNumber: today.dayNumber - (25 * 365 + rng.int(60 * 365)))
-                let (site, code) = rng.pick(Self.diagnoses)
-                let diagnosed = today.adding(days: -rng.int(3 * 365))
-                try insertPatient.execute(arguments: [nhs.digits, family, given, CareStore.searchKey(family), CareStore.searchKey(given),
-                                                      dob.iso, site, code, diagnosed.iso, now, now])
-                let patientId = db.lastInsertedRowID
-                try CareStore.indexNameWords(db, patientId: patientId, familyName: family, givenName: given)
-                added += 1
-                guard added % 3 == 0 else { continue }
+        var made = 0
+        var numbers = NHSNumber.fictionalNumbers().makeIterator()
+        while made < count {
+            guard let nhs = numbers.next() else { break }  // the fictional range holds about 909,000
+            if existing.contains(nhs.digits) { continue }
+            let family = rng.pick(Self.familyNames), given = rng.pick(Self.givenNames)
+            let dob = LocalDate(dayNumber: today.dayNumber - (25 * 365 + rng.int(60 * 365)))
+            let (site, code) = rng.pick(Self.diagnoses)
+            let diagnosed = today.adding(days: -rng.int(3 * 365))
+            var fictional = FictionalPatient(patient: Patient(nhsNumber: nhs, familyName: family, givenName: given, dateOfBirth: dob,
+                                                              diagnosis: site, diagnosisCode: code, diagnosisDate: diagnosed))
+            made += 1
+            if made % 3 == 0 {
                 let agreed = rng.int(3) != 0
                 let date = diagnosed.adding(days: rng.int(60))
-                try insertAssessment.execute(arguments: [
-                    patientId, rng.pick(PathwayPoint.allCases).rawValue, rng.pick(CompletedBy.allCases).rawValue, date.iso,
-                    (agreed ? AssessmentStatus.agreed : .inProgress).rawValue, catalogue.id, catalogue.version, rng.int(11),
-                    agreed ? "Being well enough to see my grandchildren at the weekends." : "", agreed ? date.adding(days: 90).iso : nil,
-                    agreed ? "Demo Nurse" : "", agreed ? StaffRole.cns.rawValue : nil, agreed ? now : nil, createdBy, now, now])
-                let assessmentId = db.lastInsertedRowID
+                var a = FictionalAssessment(pathwayPoint: rng.pick(PathwayPoint.allCases), completedBy: rng.pick(CompletedBy.allCases),
+                                            date: date, agreed: agreed, distressScore: rng.int(11))
                 var chosen: Set<String> = []
                 for rank in 0..<(2 + rng.int(6)) {
                     let (category, item) = rng.pick(concernItems)
                     guard chosen.insert(item.id).inserted else { continue }
                     let discuss = agreed && rank < 3
-                    try insertConcern.execute(arguments: [assessmentId, item.id, category.id, item.label, 1 + rng.int(10),
-                                                          agreed ? rank : nil, discuss, discuss ? rng.pick(Self.notes) : ""])
+                    let score = 1 + rng.int(10)
+                    a.concerns.append(ConcernEntry(key: item.id, categoryId: category.id, label: item.label, score: score,
+                                                   rank: agreed ? rank : nil, discuss: discuss, note: discuss ? rng.pick(Self.notes) : ""))
                     if discuss {
                         let owner = rng.pick(ActionOwner.allCases)
-                        try insertAction.execute(arguments: [assessmentId, item.id, "Follow up \(item.label.lowercased())", owner.rawValue,
-                                                             owner == .other ? "Community team" : "", date.adding(days: 14 + rng.int(60)).iso, nil])
+                        a.actions.append(AgreedAction(concernKey: item.id, what: "Follow up \(item.label.lowercased())", owner: owner,
+                                                      ownerName: owner == .other ? "Community team" : "", due: date.adding(days: 14 + rng.int(60))))
                     }
                 }
+                fictional.assessment = a
             }
-            try CareStore.audit(db, user: createdBy, action: "seeded", detail: "\(added) fictional patients", at: now)
+            try take(fictional)
         }
-        return added
+        return made
     }
+}
+
+/// One fictional patient, and the assessment every third one has.
+public struct FictionalPatient: Sendable {
+    public var patient: Patient
+    public var assessment: FictionalAssessment?
+}
+
+/// A fictional assessment: in progress, or an agreed plan (agreed by a demo nurse, review in 90 days).
+public struct FictionalAssessment: Sendable {
+    public var pathwayPoint: PathwayPoint
+    public var completedBy: CompletedBy
+    public var date: LocalDate
+    public var agreed: Bool
+    public var distressScore: Int
+    public var concerns: [ConcernEntry] = []
+    public var actions: [AgreedAction] = []
+    public var whatMattersToMe: String { agreed ? "Being well enough to see my grandchildren at the weekends." : "" }
+    public var reviewDate: LocalDate? { agreed ? date.adding(days: 90) : nil }
+    public var agreedBy: String { agreed ? "Demo Nurse" : "" }
+    public var agreedRole: StaffRole? { agreed ? .cns : nil }
 }
 
 /// SplitMix64: small, fast, and the same sequence on every machine for a given seed (Swift's system generator

@@ -165,7 +165,7 @@ public enum PlanExporter {
     /// The assessment that `target` names: an NHS number (with or without spaces) gives that patient's
     /// latest agreed plan (their newest draft with `draft`); a shorter number is an assessment id, exported
     /// as it stands.
-    public static func resolve(target: String, store: CareStore, draft: Bool = false) throws -> (Assessment, Patient) {
+    public static func resolve(target: String, store: any CareRepository, draft: Bool = false) throws -> (Assessment, Patient) {
         let compact = target.filter { $0 != " " && $0 != "-" }
         guard !compact.isEmpty, compact.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw ExportError.badTarget("`\(target)` is neither an NHS number (10 digits) nor an assessment id (a number)")
@@ -236,7 +236,7 @@ public enum PlanExporter {
     /// export against the plan. Never replaces a file unless `force` (and then only a writable regular file
     /// the user named). On any failure nothing is left behind.
     public static func export(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, output: String?, force: Bool = false,
-                              store: CareStore, configuration: Configuration, user: String, now: Date) throws -> Exported {
+                              store: any CareRepository, configuration: Configuration, user: String, now: Date) throws -> Exported {
         let (assessment, patient) = try resolve(target: target, store: store, draft: draft)
         let doc = PlanDocument(assessment: assessment, patient: patient, catalogue: configuration.catalogues[assessment.catalogueId],
                                services: configuration.services, codes: configuration.codes, policy: configuration.policy, printedAt: now)

@@ -15,7 +15,7 @@ public enum SamplePlans {
 
     /// Adds a patient and a plan of `kind` to `store`; `agreed` locks it. Returns the assessment id.
     @discardableResult
-    public static func add(_ kind: Kind, to store: CareStore, catalogue: ConcernCatalogue, services: ServiceDirectory,
+    public static func add(_ kind: Kind, to store: any CareRepository, catalogue: ConcernCatalogue, services: ServiceDirectory,
                            agreed: Bool, serial: Int = 0, now: Date = Date(timeIntervalSince1970: 1_709_640_000)) throws -> Int64 {
         let numbers = Array(NHSNumber.fictionalNumbers().dropFirst(serial).prefix(1))
         let (family, given): (String, String) = kind == .multilingual ? ("Wiśniewski", "Siân") : kind == .long ? ("Llewellyn-Ó Súilleabháin", "Gwenllian") : ("Okafor", "Adaeze")

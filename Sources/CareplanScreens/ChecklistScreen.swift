@@ -39,7 +39,7 @@ struct ChecklistScreen: Screen {
     var takesText: Bool { adding != nil }
     var inSubForm: Bool { adding != nil }
 
-    static func fold(_ s: String) -> String { CareStore.searchKey(s) }
+    static func fold(_ s: String) -> String { SearchKey.of(s) }
 
     func rows(_ s: Session) -> [Row] {
         let needle = ChecklistScreen.fold(filter)

@@ -91,7 +91,7 @@ struct KioskIdentifyScreen: Screen {
     var takesText: Bool { form.takesText }
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if key == .escape { return .open(.kioskWelcome) }
+        if key == .escape { return .back }
         guard form.handle(key) == .submit else { return .stay }
         let code = form.text("code").filter(\.isNumber)
         if code.count != 6 { form.setProblem("code", s.words(.identifyCodeProblem)); form.focus = 0; return .stay }
@@ -143,7 +143,7 @@ struct KioskChecklistScreen: Screen {
     func category(_ s: Session) -> ConcernCatalogue.Category { s.catalogue.categories[page] }
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .open(.kioskWelcome) }
+        guard let a = s.assessment else { return .restart }
         if var r = rating {
             switch r.picker.handle(key) {
             case .confirmed(let value):
@@ -187,7 +187,7 @@ struct KioskChecklistScreen: Screen {
             guard !cat.isInformation, let c = a.concern(item.id) else { break }
             rating = (item, cat.id, ScorePicker(value: c.score))
         case .enter:
-            if s.kioskReturnToReview { return .open(.kioskReview) }
+            if s.kioskReturnToReview { return .exit("review") }
             if page + 1 < s.catalogue.categories.count { page += 1; selected = 0 } else { return .next }
         case .escape:
             if page > 0 { page -= 1; selected = 0 } else { s.say(s.words(.checklistFirstPage)) }
@@ -239,7 +239,7 @@ struct KioskDistressScreen: Screen {
         switch picker.handle(key) {
         case .confirmed(let v):
             guard s.apply(.setDistress(v)) else { return .stay }
-            if s.kioskReturnToReview { return .open(.kioskReview) }
+            if s.kioskReturnToReview { return .exit("review") }
             return .next
         case .cancelled:
             s.kioskPage = s.catalogue.categories.count - 1
@@ -288,7 +288,7 @@ struct KioskMessageScreen: Screen {
         switch key {
         case .enter:
             flush(s, force: true)
-            if s.kioskReturnToReview { return .open(.kioskReview) }
+            if s.kioskReturnToReview { return .exit("review") }
             return .next
         case .escape:
             flush(s, force: true)
@@ -343,13 +343,13 @@ struct KioskReviewScreen: Screen {
             case .page(let i):
                 s.kioskPage = i
                 s.kioskReturnToReview = true
-                return .open(.kioskChecklist)
+                return .exit("change-concerns")
             case .distress:
                 s.kioskReturnToReview = true
-                return .open(.kioskDistress)
+                return .exit("change-distress")
             case .message:
                 s.kioskReturnToReview = true
-                return .open(.kioskMessage)
+                return .exit("change-message")
             case .send:
                 guard s.apply(.submit(at: s.now)) else { return .stay }
                 return .next
@@ -399,7 +399,7 @@ struct KioskThanksScreen: Screen {
     let kind = ScreenKind.kioskThanks
     init(_ s: Session) {}
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .open(.kioskWelcome) : .stay }
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .restart : .stay }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         let text = s.words(.thanksBody) + "\n\n" + s.words(.thanksFinish)

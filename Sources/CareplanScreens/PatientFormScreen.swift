@@ -27,7 +27,7 @@ struct PatientFormScreen: Screen {
     var hasUnsavedInput: Bool { form.dirty }
 
     mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if key == .escape { return editing == nil ? .open(.patientRegister) : .open(.patientRecord) }
+        if key == .escape { return editing == nil ? .back : .exit("done") }
         switch form.handle(key) {
         case .left(let i): _ = check(form.fields[i].id, s)
         case .submit: return save(s)
@@ -94,7 +94,7 @@ struct PatientFormScreen: Screen {
             s.patient = saved
             form.dirty = false
             s.say(editing == nil ? "Patient added" : "Details saved", .success)
-            return .open(.patientRecord)
+            return .exit("done")
         } catch let e as StoreError {
             if case .duplicateNHSNumber = e {
                 form.setProblem("nhs", e.description)

@@ -8,7 +8,11 @@ import TermUI
 public final class Program {
     public let session: Session
     public private(set) var size: Size
+    /// The kinds of screen this program can make.
+    let registry: ScreenRegistry
     var screen: any Screen
+    /// The flow's entry for the screen shown: its title, help and where its exits lead.
+    var place: Flow.Screen
     /// F1 help over the current screen, with its scroll position.
     var helpScroll: Int?
     /// A pending "leave without saving?" question, and where leaving would go.
@@ -16,7 +20,7 @@ public final class Program {
     /// When the last key came (kiosk: for the idle warning and reset).
     var lastKey: Date
     /// Kiosk: the screen the staff PIN prompt was opened over, to go back to if it is not given.
-    var beforeStaff: (any Screen)?
+    var beforeStaff: (screen: any Screen, place: Flow.Screen)?
     /// When changes the store could not take were last tried again.
     var lastRetry: Date?
     /// Keys typed while the window was too small to show what they would do: not used, and counted so the
@@ -29,19 +33,24 @@ public final class Program {
     /// The smallest size at which screens are drawn; below it, a message asks for a bigger window.
     public static let minimumSize = Size(width: 40, height: 12)
 
-    public init(store: CareStore, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date) {
+    /// The flow must have been loaded against `registry` (`Configuration.load`), which checks that its start
+    /// screen needs nothing open and that every exit leads to one of its screens.
+    public init(store: any CareRepository, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date,
+                registry: ScreenRegistry = .standard) {
         session = Session(store: store, configuration: configuration, flowId: flowId, user: user, now: now)
         self.size = size
+        self.registry = registry
         lastKey = now
-        let startKind = session.flow.screen(session.flow.start).flatMap { ScreenKind(rawValue: $0.kind) } ?? .patientRegister
-        screen = Program.make(startKind, session) ?? RegisterScreen(session)
+        place = session.flow.screen(session.flow.start)!
+        screen = registry.make(ScreenKind(place.kind), session)!
         session.contentArea = contentArea
     }
 
     public var isKiosk: Bool { session.flow.mode == .kiosk }
 
     public var currentKind: ScreenKind { screen.kind }
-    var flowScreen: Flow.Screen? { session.flow.screen(kind: screen.kind.rawValue) }
+    /// The id of the flow's screen being shown.
+    public var currentScreen: String { place.id }
 
     public func resize(_ newSize: Size) {
         size = newSize
@@ -50,11 +59,11 @@ public final class Program {
 
     /// The rows between the chrome (title, steps, hint, lock banner) and the message and key lines.
     var contentArea: Area {
-        let info = flowScreen
+        let info = place
         var top = 1
-        if info?.step == true { top += 1 }
-        if let hint = info?.hint, !hint.isEmpty { top += 1 }
-        if let a = session.assessment, a.isLocked, info?.step == true { top += 1 }
+        if info.step { top += 1 }
+        if !info.hint.isEmpty { top += 1 }
+        if let a = session.assessment, a.isLocked, info.step { top += 1 }
         return Area(x: 0, y: top, width: size.width, height: size.height - top - 2)
     }
 
@@ -113,9 +122,9 @@ public final class Program {
         switch key {
         case .ctrl("q"), .ctrl("c"):
             return go(.quit, confirmed: false)
-        case .ctrl("n") where flowScreen?.next != nil && !screen.inSubForm:
+        case .ctrl("n") where place.next != nil && !screen.inSubForm:
             return go(.next, confirmed: false)
-        case .ctrl("p") where flowScreen?.step == true && flowScreen?.back != nil && !screen.inSubForm:
+        case .ctrl("p") where place.step && place.back != nil && !screen.inSubForm:
             return go(.back, confirmed: false)
         default: break
         }
@@ -178,8 +187,7 @@ public final class Program {
         helpScroll = nil
         leaving = nil
         beforeStaff = nil
-        let start = session.flow.screen(session.flow.start).flatMap { ScreenKind(rawValue: $0.kind) } ?? .kioskWelcome
-        screen = Program.make(start, session) ?? KioskWelcomeScreen(session)
+        open(session.flow.screen(session.flow.start)!)
         return [.resetScreen]
     }
 
@@ -187,10 +195,10 @@ public final class Program {
     func handleKiosk(_ key: Key) -> [Effect] {
         switch key {
         case .ctrl("x"):
-            if screen.kind != .kioskStaff {
+            if screen.kind != .kioskStaff, let staff = session.flow.screen(kind: ScreenKind.kioskStaff.rawValue) {
                 screen.flush(session, force: true)
-                beforeStaff = screen
-                screen = KioskStaffScreen(session)
+                beforeStaff = (screen, place)
+                open(staff)
             }
             return []
         case .ctrl(_) where !screen.takesText:
@@ -201,11 +209,14 @@ public final class Program {
         }
         let nav = screen.handle(key, session)
         if screen.kind == .kioskStaff, nav == .back {
-            if let previous = beforeStaff { screen = previous } else { return resetKiosk() }
+            guard let previous = beforeStaff else { return resetKiosk() }
+            (screen, place) = previous
             beforeStaff = nil
+            session.contentArea = contentArea
             return []
         }
-        if nav == .open(.kioskWelcome) { return resetKiosk() }
+        // Back at the welcome, nothing of this patient may remain.
+        if nav == .restart || destination(nav)?.id == session.flow.start { return resetKiosk() }
         return go(nav, confirmed: true)
     }
 
@@ -216,9 +227,23 @@ public final class Program {
         session.saveWaiting()
     }
 
+    /// The flow's screen that an exit leads to.
+    func destination(_ nav: Navigation) -> Flow.Screen? {
+        switch nav {
+        case .exit(let name): return place.exits[name].flatMap { session.flow.screen($0) }
+        case .restart: return session.flow.screen(session.flow.start)
+        default: return nil
+        }
+    }
+
     func go(_ nav: Navigation, confirmed: Bool) -> [Effect] {
         switch nav {
         case .stay: return []
+        case .exit(let name) where place.exits[name] == nil:
+            // An exit this flow leaves out (a flow need not use every screen): refused with a word.
+            assert(registry.entry(screen.kind)?.spec.exits.contains { $0.name == name } == true, "\(screen.kind) takes no exit `\(name)`")
+            session.say("That is not part of this flow (\(session.flow.id))", .error)
+            return []
         case .effect(let e) where e == .quit || e == .resetScreen: return [e]
         case .effect(let e):
             // A plan goes out only as it is on disk, so everything shown must be there first.
@@ -244,54 +269,20 @@ public final class Program {
         switch nav {
         case .quit:
             return [.quit]
-        case .open(let kind):
-            open(kind)
-        case .next:
-            if let id = flowScreen?.next, let target = session.flow.screen(id), let kind = ScreenKind(rawValue: target.kind) { open(kind) }
-        case .back:
-            if let id = flowScreen?.back, let target = session.flow.screen(id), let kind = ScreenKind(rawValue: target.kind) { open(kind) }
+        case .exit, .restart:
+            if let target = destination(nav) { open(target) }
         case .stay, .effect: break
         }
         return []
     }
 
-    func open(_ kind: ScreenKind) {
-        if let next = Program.make(kind, session) { screen = next }
+    /// Shows a screen of the flow, if what it needs is open (else the session says why and nothing moves).
+    func open(_ target: Flow.Screen) {
+        if let next = registry.make(ScreenKind(target.kind), session) {
+            screen = next
+            place = target
+        }
         session.contentArea = contentArea
-    }
-
-    static func make(_ kind: ScreenKind, _ s: Session) -> (any Screen)? {
-        // Only the kinds of the flow's own mode: a kiosk can never open a clinician's screen.
-        guard kind.isKiosk == (s.flow.mode == .kiosk) else { return nil }
-        let needsAssessment: Set<ScreenKind> = [.concernChecklist, .prioritise, .conversationNotes, .agreedActions, .planReview,
-                                                .kioskChecklist, .kioskDistress, .kioskMessage, .kioskReview, .kioskThanks]
-        if needsAssessment.contains(kind) && s.assessment == nil {
-            s.say("Open or start an assessment first", .error)
-            return nil
-        }
-        if (kind == .patientRecord || kind == .assessmentStart) && s.patient == nil {
-            s.say("Choose a patient first", .error)
-            return nil
-        }
-        switch kind {
-        case .patientRegister: s.patient = nil; s.assessment = nil; return RegisterScreen(s)
-        case .patientForm: return PatientFormScreen(s)
-        case .patientRecord: s.assessment = nil; return RecordScreen(s)
-        case .assessmentStart: return StartScreen(s)
-        case .concernChecklist: return ChecklistScreen(s)
-        case .prioritise: return PrioritiseScreen(s)
-        case .conversationNotes: return NotesScreen(s)
-        case .agreedActions: return ActionsScreen(s)
-        case .planReview: return ReviewScreen(s)
-        case .kioskWelcome: return KioskWelcomeScreen(s)
-        case .kioskIdentify: return KioskIdentifyScreen(s)
-        case .kioskChecklist: return KioskChecklistScreen(s)
-        case .kioskDistress: return KioskDistressScreen(s)
-        case .kioskMessage: return KioskMessageScreen(s)
-        case .kioskReview: return KioskReviewScreen(s)
-        case .kioskThanks: return KioskThanksScreen(s)
-        case .kioskStaff: return KioskStaffScreen(s)
-        }
     }
 
     // MARK: - Drawing
@@ -302,10 +293,10 @@ public final class Program {
             renderTooSmall(&g)
             return g
         }
-        let info = flowScreen
+        let info = place
         // Title bar: where we are, and whose record is open.
         g.fill(x: 0, y: 0, width: size.width, style: Style(.title))
-        let title = " \(session.flow.title) · \(info?.title ?? screen.kind.rawValue)"
+        let title = " \(session.flow.title) · \(info.title)"
         var who = ""
         if let p = session.patient {
             // A kiosk is in a public place: the given name only, never the NHS number.
@@ -316,15 +307,15 @@ public final class Program {
         if whoW > 0 { g.put(DisplayWidth.truncate(who, to: whoW), x: size.width - whoW, y: 0, style: Style(.title)) }
 
         var top = 1
-        if info?.step == true {
+        if info.step {
             renderSteps(&g, y: top)
             top += 1
         }
-        if let hint = info?.hint, !hint.isEmpty {
-            g.put(DisplayWidth.truncate(hint, to: size.width - 1), x: 1, y: top, style: Style(.dim))
+        if !info.hint.isEmpty {
+            g.put(DisplayWidth.truncate(info.hint, to: size.width - 1), x: 1, y: top, style: Style(.dim))
             top += 1
         }
-        if let a = session.assessment, a.isLocked, info?.step == true {
+        if let a = session.assessment, a.isLocked, info.step {
             let text = a.status == .agreed ? "Agreed plan, version \(a.version): read only. V on the review starts a new version."
                 : a.status == .discarded ? "Discarded by \(a.discardedBy)\(a.discardedAt.map { " on " + Draw.dateTime($0) } ?? ""): kept for the record, read only."
                 : "Superseded by a newer version: read only."
@@ -366,7 +357,7 @@ public final class Program {
         let full = labels.joined(separator: " › ")
         guard DisplayWidth.of(full) <= size.width - 2 else {
             // Narrow: say where we are rather than cut every name short.
-            if let i = steps.firstIndex(where: { $0.kind == screen.kind.rawValue }) {
+            if let i = steps.firstIndex(where: { $0.id == place.id }) {
                 g.put("Step \(i + 1) of \(steps.count): \(steps[i].stepName)", x: 1, y: y, style: Style(.selected, bold: true), maxWidth: size.width - 2)
             }
             return
@@ -374,17 +365,17 @@ public final class Program {
         var x = 1
         for (i, step) in steps.enumerated() {
             if i > 0 { x += g.put(" › ", x: x, y: y, style: Style(.dim)) }
-            let current = step.kind == screen.kind.rawValue
+            let current = step.id == place.id
             x += g.put(labels[i], x: x, y: y, style: current ? Style(.selected, bold: true) : Style(.normal))
         }
     }
 
     func renderKeys(_ g: inout Grid, _ hints: [KeyHint], y: Int) {
         g.fill(x: 0, y: y, width: size.width, style: Style(.help))
-        var all = hints
-        if let flow = flowScreen, flow.step, !screen.inSubForm, leaving == nil {
-            if flow.next != nil { all.append(KeyHint("^N", "next")) }
-            if flow.back != nil { all.append(KeyHint("^P", "back")) }
+        var all = hints.filter { $0.exit.map { place.exits[$0] != nil } ?? true }
+        if place.step, !screen.inSubForm, leaving == nil {
+            if place.next != nil { all.append(KeyHint("^N", "next")) }
+            if place.back != nil { all.append(KeyHint("^P", "back")) }
         }
         let tail = isKiosk ? " F1 help" : " F1 help  ^Q quit"
         var x = 0
@@ -415,16 +406,16 @@ public final class Program {
     /// The help of the current screen (from the flow file) and its keys, in a box over the screen.
     func helpLines(width: Int) -> [String] {
         var lines: [String] = []
-        let info = flowScreen
-        for para in (info?.help ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+        let info = place
+        for para in info.help.split(separator: "\n", omittingEmptySubsequences: false) {
             lines += para.isEmpty ? [""] : TextWrap.wrap(String(para), width: width)
         }
         lines.append("")
         lines.append("Keys on this screen:")
         for h in screen.keys(session) { lines.append("  " + DisplayWidth.pad(h.keys, to: 12) + h.action) }
         lines.append("  " + DisplayWidth.pad("F1 or ?", to: 12) + "this help")
-        if info?.next != nil { lines.append("  " + DisplayWidth.pad("Ctrl-N", to: 12) + "next step") }
-        if info?.step == true, info?.back != nil { lines.append("  " + DisplayWidth.pad("Ctrl-P", to: 12) + "previous step") }
+        if info.next != nil { lines.append("  " + DisplayWidth.pad("Ctrl-N", to: 12) + "next step") }
+        if info.step, info.back != nil { lines.append("  " + DisplayWidth.pad("Ctrl-P", to: 12) + "previous step") }
         if !isKiosk { lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)") }
         return lines
     }
@@ -435,7 +426,7 @@ public final class Program {
         let lines = helpLines(width: w - 4)
         for row in 0..<h { g.fill(x: x0, y: y0 + row, width: w, style: .normal) }
         g.fill(x: x0, y: y0, width: w, style: Style(.title))
-        g.put(" Help: \(flowScreen?.title ?? "")", x: x0, y: y0, style: Style(.title, bold: true), maxWidth: w)
+        g.put(" Help: \(place.title)", x: x0, y: y0, style: Style(.title, bold: true), maxWidth: w)
         let bodyH = h - 2
         let first = max(0, min(scroll, lines.count - bodyH))
         for (i, line) in lines.dropFirst(first).prefix(bodyH).enumerated() {

@@ -5,7 +5,7 @@ import TermUI
 /// One patient: their details and their assessments, newest first; start, resume or open one.
 struct RecordScreen: Screen {
     let kind = ScreenKind.patientRecord
-    var assessments: [CareStore.AssessmentSummary] = []
+    var assessments: [AssessmentSummary] = []
     var selected = 0
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?
@@ -19,7 +19,16 @@ struct RecordScreen: Screen {
     var strayTypingAt: Date?
     static let typingGap: TimeInterval = 1
 
-    init(_ s: Session) { reload(s) }
+    /// When the open question was asked: a key typed sooner than a person reads it (`dyspnoea`, its `d`
+    /// asking to discard and its `y` answering) is more typing, not an answer.
+    var askedAt: Date?
+    static let readingTime: TimeInterval = 0.5
+
+    /// `selecting`: the assessment just closed, so the highlight stays on it (not on the newest).
+    init(_ s: Session, selecting id: Int64? = nil) {
+        reload(s)
+        if let id, let row = assessments.firstIndex(where: { $0.id == id }) { selected = row }
+    }
 
     mutating func reload(_ s: Session) {
         if let id = s.patient?.id { assessments = s.attempt { try s.store.assessments(patientId: id) } ?? [] }
@@ -46,6 +55,11 @@ struct RecordScreen: Screen {
         }
         if let question = asking {
             asking = nil
+            if let askedAt, s.now.timeIntervalSince(askedAt) < RecordScreen.readingTime {
+                strayTypingAt = s.now
+                s.say("Not answered: that key came straight after the question, as typing does. Nothing was done", .error)
+                return .stay
+            }
             return answer(question, key, s)
         }
         if case .text(let t) = key {
@@ -66,8 +80,9 @@ struct RecordScreen: Screen {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"):
-            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return .open(.assessmentStart) }
+            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return .exit("new") }
             asking = .startAnother
+            askedAt = s.now
             s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
         case .text("d"), .text("D"):
@@ -78,15 +93,16 @@ struct RecordScreen: Screen {
                 return .stay
             }
             asking = .discard(assessmentId: a.id)
+            askedAt = s.now
             s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
                   + "marked discarded by you. y = discard, any other key = keep", .error)
-        case .text("e"), .text("E"): return .open(.patientForm)
+        case .text("e"), .text("E"): return .exit("edit")
         case .escape: return .back
         case .enter:
-            guard assessments.indices.contains(selected) else { return .open(.assessmentStart) }
+            guard assessments.indices.contains(selected) else { return .exit("new") }
             let a = assessments[selected]
             guard s.open(assessmentId: a.id) else { return .stay }
-            return a.status == .inProgress ? .open(.concernChecklist) : .open(.planReview)
+            return a.status == .inProgress ? .exit("continue") : .exit("view")
         default: break
         }
         return .stay
@@ -96,10 +112,10 @@ struct RecordScreen: Screen {
         let yes = key == .text("y") || key == .text("Y")
         switch question {
         case .startAnother:
-            if yes { return .open(.assessmentStart) }
+            if yes { return .exit("new") }
             if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
                 guard s.open(assessmentId: open.id) else { return .stay }
-                return .open(.concernChecklist)
+                return .exit("continue")
             }
             s.say("No new assessment started")
         case .discard(let id):
@@ -168,8 +184,8 @@ struct RecordScreen: Screen {
         if asking != nil { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
         let canDiscard = assessments.indices.contains(selected) && assessments[selected].status == .inProgress
-        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment"),
-                KeyHint("K", "kiosk code"), KeyHint("E", "edit")] + (canDiscard ? [KeyHint("D", "discard")] : [])
+        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment", exit: "new"),
+                KeyHint("K", "kiosk code"), KeyHint("E", "edit", exit: "edit")] + (canDiscard ? [KeyHint("D", "discard")] : [])
     }
 }
 

@@ -8,7 +8,7 @@ struct RegisterScreen: Screen {
     var query = TextField("", maxLength: 60)
     var results: [PatientSummary] = []
     /// Self-assessments sent from the kiosk, listed first while the search is empty.
-    var waiting: [CareStore.WaitingAssessment] = []
+    var waiting: [WaitingAssessment] = []
     /// Index into waiting + results.
     var selected = 0
     var first = 0
@@ -35,20 +35,20 @@ struct RegisterScreen: Screen {
         case .down: selected = min(max(0, rowCount - 1), selected + 1)
         case .pageUp: selected = max(0, selected - 10)
         case .pageDown: selected = min(max(0, rowCount - 1), selected + 10)
-        case .ctrl("a"): return .open(.patientForm)
+        case .ctrl("a"): return .exit("new")
         case .enter:
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
                 let w = waiting[selected]
                 guard let id = w.patient.id, s.open(patientId: id), s.open(assessmentId: w.assessmentId) else { return .stay }
-                return .open(.prioritise)
+                return .exit("waiting")
             }
             let r = selected - waiting.count
             guard results.indices.contains(r), let id = results[r].patient.id else {
-                if total == 0 { return .open(.patientForm) }
+                if total == 0 { return .exit("new") }
                 return .stay
             }
-            return s.open(patientId: id) ? .open(.patientRecord) : .stay
+            return s.open(patientId: id) ? .exit("open") : .stay
         case .escape:
             if !query.text.isEmpty { query.text = ""; selected = 0; search(s) }
         default:
@@ -131,6 +131,6 @@ struct RegisterScreen: Screen {
 
 
     func keys(_ s: Session) -> [KeyHint] {
-        [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient")]
+        [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient", exit: "new")]
     }
 }

@@ -33,7 +33,7 @@ struct ReviewScreen: Screen {
         case .pageDown, .text(" "): scroll += page
         case .home: scroll = 0
         case .end: scroll = Int.max / 2
-        case .escape: return .open(.patientRecord)
+        case .escape: return .exit("done")
         case .text("a"), .text("A"):
             guard !a.isLocked else { s.say(a.status == .discarded ? "This assessment was discarded: it cannot be agreed" : "This plan is already agreed", .error); return .stay }
             // A plan says who agreed it: never "unknown".
@@ -60,7 +60,7 @@ struct ReviewScreen: Screen {
             guard let fresh = s.attempt({ try s.store.newVersion(of: a.id, createdBy: s.user, now: s.now) }) else { return .stay }
             s.assessment = fresh
             s.say("Version \(fresh.version) started as a draft from the agreed plan", .success)
-            return .open(.concernChecklist)
+            return .exit("new-version")
         case .text("p"), .text("P"): return .effect(.export(assessmentId: a.id, format: "pdf"))
         case .text("t"), .text("T"): return .effect(.export(assessmentId: a.id, format: "text"))
         case .text("f"), .text("F"): return .effect(.export(assessmentId: a.id, format: "fhir"))
@@ -204,8 +204,9 @@ struct ReviewScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
         if confirmingNoActions { return [KeyHint("y", "agree anyway"), KeyHint("any other key", "not yet")] }
-        if s.assessment?.isLocked == true {
-            return [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print"), KeyHint("V", "new version")]
+        if let a = s.assessment, a.isLocked {
+            let exports = [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
+            return a.status == .discarded ? exports : exports + [KeyHint("V", "new version")]  // never a plan: no version of it
         }
         return [KeyHint("↑↓", "scroll"), KeyHint("A", "agree"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
     }

@@ -27,20 +27,27 @@ public enum Effect: Equatable, Sendable {
 /// Where a key leads.
 enum Navigation: Equatable {
     case stay
-    case open(ScreenKind)
-    /// The flow's `next` / `back` for the current screen.
-    case next, back
+    /// Off the screen by one of its named exits (declared in `ScreenRegistry`); the flow says to which screen.
+    case exit(String)
+    /// Back to the flow's first screen (a kiosk: for the next person, with nothing of this one's left).
+    case restart
     case quit
     case effect(Effect)
+
+    static let next = Navigation.exit("next")
+    static let back = Navigation.exit("back")
 }
 
-/// One entry of the key help line: `^N next`.
+/// One entry of the key help line: `^N next`. A key that takes an optional exit is shown only where the
+/// flow maps that exit.
 struct KeyHint: Equatable {
     var keys: String
     var action: String
-    init(_ keys: String, _ action: String) {
+    var exit: String?
+    init(_ keys: String, _ action: String, exit: String? = nil) {
         self.keys = keys
         self.action = action
+        self.exit = exit
     }
 }
 

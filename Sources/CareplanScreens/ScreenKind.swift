@@ -1,31 +1,30 @@
-/// The kinds of screen the application implements; flows in `Screens/` name these.
-public enum ScreenKind: String, CaseIterable, Sendable {
-    case patientRegister = "patient-register"
-    case patientForm = "patient-form"
-    case patientRecord = "patient-record"
-    case assessmentStart = "assessment-start"
-    case concernChecklist = "concern-checklist"
-    case prioritise = "prioritise"
-    case conversationNotes = "conversation-notes"
-    case agreedActions = "agreed-actions"
-    case planReview = "plan-review"
+/// A kind of screen the application implements; flows in `Screens/` name these by their id. The registry
+/// (`ScreenRegistry`) says what each kind is; a new kind declares its id next to its screen.
+public struct ScreenKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ id: String) { rawValue = id }
+    public var description: String { rawValue }
 
-    case kioskWelcome = "kiosk-welcome"
-    case kioskIdentify = "kiosk-identify"
-    case kioskChecklist = "kiosk-checklist"
-    case kioskDistress = "kiosk-distress"
-    case kioskMessage = "kiosk-message"
-    case kioskReview = "kiosk-review"
-    case kioskThanks = "kiosk-thanks"
-    case kioskStaff = "kiosk-staff"
+    public static let patientRegister = ScreenKind("patient-register")
+    public static let patientForm = ScreenKind("patient-form")
+    public static let patientRecord = ScreenKind("patient-record")
+    public static let assessmentStart = ScreenKind("assessment-start")
+    public static let concernChecklist = ScreenKind("concern-checklist")
+    public static let prioritise = ScreenKind("prioritise")
+    public static let conversationNotes = ScreenKind("conversation-notes")
+    public static let agreedActions = ScreenKind("agreed-actions")
+    public static let planReview = ScreenKind("plan-review")
 
-    public var isKiosk: Bool { rawValue.hasPrefix("kiosk-") }
+    public static let kioskWelcome = ScreenKind("kiosk-welcome")
+    public static let kioskIdentify = ScreenKind("kiosk-identify")
+    public static let kioskChecklist = ScreenKind("kiosk-checklist")
+    public static let kioskDistress = ScreenKind("kiosk-distress")
+    public static let kioskMessage = ScreenKind("kiosk-message")
+    public static let kioskReview = ScreenKind("kiosk-review")
+    public static let kioskThanks = ScreenKind("kiosk-thanks")
+    public static let kioskStaff = ScreenKind("kiosk-staff")
 
-    static let clinicianKinds = Set(allCases.filter { !$0.isKiosk }.map(\.rawValue))
-    static let kioskKinds = Set(allCases.filter(\.isKiosk).map(\.rawValue))
-
-    /// Kinds each flow file may use and must have, keyed by flow file name (for `Configuration.load`).
-    /// A kiosk flow can name only kiosk screens, so no flow file can lead a patient into the clinician's.
-    public static let knownKinds: [String: Set<String>] = ["clinician": clinicianKinds, "kiosk": kioskKinds]
-    public static let requiredKinds: [String: Set<String>] = ["clinician": clinicianKinds, "kiosk": kioskKinds]
+    /// A screen only a kiosk flow may name.
+    public var isKiosk: Bool { ScreenRegistry.standard.entry(self)?.spec.mode == .kiosk }
 }

@@ -15,6 +15,8 @@ public struct StatusMessage: Equatable, Sendable {
     /// always shown whole. Unnamed, it is the first “quoted” part (a concern's label), cut in its middle.
     public var shortening: String?
     public var cut: DisplayWidth.Cut
+    /// The fewest columns a shortened label or folder keeps on one row; with less, the message takes two.
+    static let recognisable = 16
     public init(_ text: String, _ kind: Kind = .info, about: Subject? = nil, shortening: String? = nil, at cut: DisplayWidth.Cut = .end) {
         self.text = text
         self.kind = kind
@@ -23,11 +25,14 @@ public struct StatusMessage: Equatable, Sendable {
         self.cut = cut
     }
 
-    /// The rows the message takes at a width: two at most, so the screen keeps its last rows.
+    /// The rows the message takes at a width: one where shortening its part keeps most of it (a label cut by
+    /// a few letters), else two at most, so the screen keeps its last rows.
     public func rows(width: Int) -> [String] {
         let quoted = text.firstRange(of: "“").flatMap { open in text[open.upperBound...].firstRange(of: "”").map { String(text[open.upperBound..<$0.lowerBound]) } }
         let (part, where_) = shortening.map { ($0, cut) } ?? (quoted, .middle)
-        return TextWrap.fit(text, width: width - 1, lines: 2, shortening: part, at: where_).map { " " + $0 }
+        let over = DisplayWidth.of(text) - (width - 1)
+        let oneRow = over <= 0 || part.map { DisplayWidth.of($0) - over >= max(StatusMessage.recognisable, DisplayWidth.of($0) / 2) } ?? false
+        return TextWrap.fit(text, width: width - 1, lines: oneRow ? 1 : 2, shortening: part, at: where_).map { " " + $0 }
     }
 }
 
@@ -35,7 +40,7 @@ public struct StatusMessage: Equatable, Sendable {
 /// This is the one place the screens touch the store, and every write here is durable before it returns,
 /// so what the next frame shows as saved is on disk.
 public final class Session {
-    public let store: CareStore
+    public let store: any CareRepository
     public let configuration: Configuration
     public let flow: Flow
     public let catalogue: ConcernCatalogue
@@ -54,7 +59,7 @@ public final class Session {
     public var kioskPage: Int?
     public var kioskReturnToReview = false
 
-    public init(store: CareStore, configuration: Configuration, flowId: String, user: String, now: Date) {
+    public init(store: any CareRepository, configuration: Configuration, flowId: String, user: String, now: Date) {
         self.store = store
         self.configuration = configuration
         self.flow = configuration.flows[flowId]!

@@ -45,7 +45,7 @@ final class Bench {
 
     var careplanEnvironment: [String: String] {
         // The audit key the bench's own stores were made with: careplan writes nothing to a store under another.
-        terminalEnvironment.merging(["CAREPLAN_HOME": root, "CAREPLAN_AUDIT_KEY": AuditKeeper.defaultKeyPath()]) { $1 }
+        terminalEnvironment.merging(["CAREPLAN_HOME": root, "CAREPLAN_AUDIT_KEY": BenchStore.auditKeyPath]) { $1 }
     }
 
     /// Records a target and whether it was met; the line is printed with the figures and again at the end.
@@ -66,7 +66,7 @@ func configuration() throws -> Configuration {
         throw CLIFailure("cannot find Screens/ and Resources/: run from the repository or set CAREPLAN_HOME")
     }
     // The bench only needs the catalogues and services; flows are checked by the application.
-    switch Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds) {
+    switch Configuration.load(root: root) {
     case .success(let c): return c
     case .failure(let e): throw CLIFailure("configuration: \(e)")
     }

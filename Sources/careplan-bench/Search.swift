@@ -20,7 +20,7 @@ enum SearchWorker {
     static func prefixes(_ s: String) -> [String] { (1...s.count).map { String(s.prefix($0)) } }
 
     static func run(store path: String) throws -> SearchFigures {
-        let store = try CareStore(path: path)
+        let store = try BenchStore.open(path)
         let count = try store.patientCount()
         // A patient from the middle of the store: a typical name, number and date of birth.
         guard let p = try store.patient(id: Int64(max(1, count / 2))) else { throw CLIFailure("no patient in \(path)") }

@@ -1,6 +1,15 @@
 import PseudoTerminal
 import CareplanCore
+import CareplanSQLite
 import Foundation
+
+/// The bench's stores are SQLite files, opened here and used through `CareRepository` everywhere else.
+enum BenchStore {
+    static func open(_ path: String) throws -> any CareRepository { try CareStore(path: path) }
+    static func inMemory() throws -> any CareRepository { try CareStore() }
+    /// The audit key the bench's stores are made with.
+    static var auditKeyPath: String { AuditKeeper.defaultKeyPath() }
+}
 
 /// Stores of 0, 10,000 and 100,000 fictional patients, made by `careplan seed` once per run (seeding
 /// 100,000 takes about 15 s) in a temporary folder, or kept in a folder given with `--stores` across runs.
@@ -34,7 +43,7 @@ final class StoreCache {
         if made.contains(patients) || FileManager.default.fileExists(atPath: path) { made.insert(patients); return path }
         let started = monotonicMs()
         if patients == 0 {
-            _ = try CareStore(path: path)  // `careplan seed` adds at least one: an empty store is just an opened one
+            _ = try BenchStore.open(path)  // `careplan seed` adds at least one: an empty store is just an opened one
         } else {
             let seed = Process()
             seed.executableURL = URL(fileURLWithPath: careplan)
@@ -60,7 +69,7 @@ final class StoreCache {
         for suffix in ["", "-wal"] where fm.fileExists(atPath: source + suffix) {
             try fm.copyItem(atPath: source + suffix, toPath: path + suffix)
         }
-        return (path, try BenchPatient.add(to: CareStore(path: path)))
+        return (path, try BenchPatient.add(to: BenchStore.open(path)))
     }
 }
 
@@ -78,7 +87,7 @@ struct BenchPatient {
         fatalError("no valid fictional NHS number")
     }
 
-    static func add(to store: CareStore) throws -> BenchPatient {
+    static func add(to store: any CareRepository) throws -> BenchPatient {
         let number = topFictionalNumber()
         let catalogue = try configuration().catalogues["ncat-hna"]!
         let p = try store.addPatient(Patient(nhsNumber: number, familyName: familyName, givenName: "Bea",

@@ -84,7 +84,7 @@ let measurements: [Measurement] = [
         if let kb = reference?.peakKB { line("memory/dialog", String(format: "peak resident %.1f MB", Double(kb) / 1024)) }
     },
     Measurement(name: "search") { bench in
-        // Find-as-you-type on the largest store: CareStore.searchPatients for each prefix a nurse types.
+        // Find-as-you-type on the largest store: searchPatients for each prefix a nurse types.
         let f = try bench.searchFigures()
         for kind in f.order {
             let s = Samples(f.calls[kind] ?? [])
@@ -99,7 +99,7 @@ let measurements: [Measurement] = [
         // A typical agreed plan (8 concerns, 4 discussed, about three A4 pages), rendered to PDF in memory.
         let config = try configuration()
         let catalogue = config.catalogues["ncat-hna"] ?? config.catalogues.values.first!
-        let store = try CareStore()
+        let store = try BenchStore.inMemory()
         let id = try SamplePlans.add(.typical, to: store, catalogue: catalogue, services: config.services, agreed: true)
         let a = try store.assessment(id: id)!
         let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue, services: config.services,

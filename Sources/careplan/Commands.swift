@@ -24,7 +24,7 @@ struct Seed: ParsableCommand {
         let store = try options.openStore()
         let catalogue = config.catalogue(for: config.flows["clinician"]!)
         let started = Date()
-        let added = try Seeder(catalogue: catalogue, seed: seed, today: LocalDate(Date())).seed(into: store, patients: patients, createdBy: options.userName)
+        let added = try store.addFictionalPatients(Seeder(catalogue: catalogue, seed: seed, today: LocalDate(Date())), count: patients, createdBy: options.userName)
         let seconds = Date().timeIntervalSince(started)
         print("Added \(added) fictional patients to \(options.storePath) in \(String(format: "%.1f", seconds)) s.")
     }
@@ -93,7 +93,8 @@ struct Check: ParsableCommand {
     /// The full check reads every page and every index entry: seconds on a big store, so on request only.
     private func checkStore() throws {
         guard FileManager.default.fileExists(atPath: options.storePath) else { throw CLIError("there is no store at \(options.storePath)") }
-        let answer = CareStore.integrityCheck(path: options.storePath)
+        if let newer = options.newerSchemaOfStoreFile() { throw CLIError(newer) }
+        let answer = options.integrityCheckOfStoreFile()
         if answer == "ok" {
             print("OK: the store \(options.storePath) passed SQLite's full integrity check.")
             return

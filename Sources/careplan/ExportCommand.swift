@@ -63,7 +63,7 @@ struct Export: ParsableCommand {
 /// exported or printing failed.
 @discardableResult
 func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, output: String?, force: Bool = false,
-               print sendToPrinter: Bool, store: CareStore, configuration: Configuration, user: String, now: Date,
+               print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
                say: (String) -> Void = { Swift.print($0) }) throws -> Exported {
     let exported: Exported
     do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareplanCore
+import CareplanSQLite
 import CareplanScreens
 import Foundation
 
@@ -28,29 +29,35 @@ struct GlobalOptions: ParsableArguments {
 
     /// The store, created if it does not exist yet: for the commands that write. `interactive`: the application
     /// and the kiosk, whose start-up the quick check of every page of the store would slow, run it beside.
-    func openStore(interactive: Bool = false) throws -> CareStore {
-        try warned { try CareStore(path: storePath, checkInBackground: interactive) }
+    /// (The one place the program names its store's implementation: everything else takes a `CareRepository`.)
+    func openStore(interactive: Bool = false) throws -> any CareRepository {
+        try warned(refusingUnwritable: true) { try CareStore(path: storePath, checkInBackground: interactive) }
     }
 
     /// The store, which must exist: commands that only read never create one (a mistyped --store path would
-    /// otherwise leave folders and an empty store behind).
-    func openExistingStore() throws -> CareStore {
-        try warned { try CareStore.openExisting(path: storePath) }
+    /// otherwise leave folders and an empty store behind). Every command but `audit --verify` records what it
+    /// shows or writes, so refuses a store that takes no writes (damaged, or under another audit key).
+    func openExistingStore(refusingUnwritable: Bool = true) throws -> any CareRepository {
+        try warned(refusingUnwritable: refusingUnwritable) { try CareStore.openExisting(path: storePath) }
     }
 
-    private func warned(_ open: () throws -> CareStore) throws -> CareStore {
+    /// SQLite's full check of the store file, on a connection of its own, so it runs on a store too damaged to open.
+    func integrityCheckOfStoreFile() -> String { CareStore.integrityCheck(path: storePath) }
+
+    /// Why the store file is one of a newer careplan, if it is (`careplan check --store`).
+    func newerSchemaOfStoreFile() -> String? { CareStore.newerSchema(path: storePath) }
+
+    /// Opens the store and prints what opening found; a store that takes no writes is refused once, with
+    /// what to do, as the error (not also as a note).
+    private func warned(refusingUnwritable: Bool, _ open: () throws -> CareStore) throws -> any CareRepository {
         let store: CareStore
         do { store = try open() } catch { throw CLIError(String(describing: error)) }
-        for warning in GlobalOptions.warnings(store) { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        let refused = refusingUnwritable ? store.writesRefused : nil
+        for warning in store.openingWarnings where refused.map({ !warning.contains($0) }) ?? true {
+            FileHandle.standardError.write(Data((warning + "\n").utf8))
+        }
+        if let refused { throw CLIError(refused) }
         return store
-    }
-
-    /// What opening the store found readable by others. Printed; the application shows them on its first
-    /// screen too, as it takes over the terminal and wipes what was printed.
-    static func warnings(_ store: CareStore) -> [String] {
-        store.correctedPermissions.map { "Warning: patient data was readable by others: \($0) (owner only)." }
-            + (store.folderWarning.map { ["Warning: \($0)."] } ?? [])
-            + store.openingNotes.map { "Note: \($0)." }
     }
 
     func loadConfiguration() throws -> Configuration {
@@ -61,7 +68,7 @@ struct GlobalOptions: ParsableArguments {
         guard let root = Configuration.locateRoot() else {
             throw CLIError("cannot find the Screens/ and Resources/ folders: set CAREPLAN_HOME to the folder that holds them")
         }
-        switch Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds) {
+        switch Configuration.load(root: root) {
         case .success(let c): return c
         case .failure(let errors):
             throw CLIError("careplan cannot start: these files need fixing (run `careplan check` after each fix):\n" + errors.description)

@@ -145,9 +145,8 @@ final class TermsTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("terms-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.copyItem(at: ConfigurationTests.root.appendingPathComponent("Resources"), to: dir.appendingPathComponent("Resources"))
-        try FileManager.default.copyItem(at: ConfigurationTests.root.appendingPathComponent("Screens"), to: dir.appendingPathComponent("Screens"))
         try FileManager.default.removeItem(at: dir.appendingPathComponent("Resources/policy.yaml"))
-        guard case .failure(let e) = Configuration.load(root: dir, knownKinds: ConfigurationTests.known, requiredKinds: ConfigurationTests.known) else {
+        guard case .failure(let e) = Configuration.load(root: dir, screenKinds: ConfigurationTests.kinds, requiredFlows: []) else {
             return XCTFail("loaded")
         }
         XCTAssertEqual(e.problems.map(\.file), ["Resources/policy.yaml"], e.description)

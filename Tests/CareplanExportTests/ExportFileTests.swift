@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanSQLite
 @testable import CareplanExport
 import Foundation
 import XCTest

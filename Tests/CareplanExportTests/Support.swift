@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanSQLite
 import CareplanScreens
 @testable import CareplanExport
 import Foundation
@@ -8,7 +9,7 @@ import XCTest
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 let testConfiguration: Configuration = {
-    switch Configuration.load(root: repositoryRoot, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds) {
+    switch Configuration.load(root: repositoryRoot) {
     case .success(let c): return c
     case .failure(let e): fatalError("configuration: \(e)")
     }

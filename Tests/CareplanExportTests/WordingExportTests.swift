@@ -18,7 +18,7 @@ final class WordingExportTests: XCTestCase {
             let url = dir.appendingPathComponent("Resources/\(file)")
             try (try String(contentsOf: url, encoding: .utf8)).replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
         }
-        let config = try Configuration.load(root: dir, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds).get()
+        let config = try Configuration.load(root: dir).get()
         let (store, shipped) = try sample(.typical, agreed: true)
         XCTAssertEqual(shipped.assessment.distressScore, 6)
         XCTAssertEqual(shipped.assessment.agreedRole, .cns)

@@ -1,6 +1,7 @@
 import CareplanCore
 import CareplanScreens
 import TermUI
+import CareplanSQLite
 import XCTest
 
 /// The clinician's screens driven by keys, with rendered screens compared to golden text.

@@ -1,7 +1,8 @@
 import CareplanScreens
-import GRDB
 import Synchronization
 import TermUI
+import CareplanSQLite
+import RepositoryTestSupport
 import XCTest
 @testable import CareplanCore
 
@@ -18,13 +19,13 @@ final class FaultTests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
     func harness() throws -> Harness {
-        Harness(store: try CareStore(path: dir.appendingPathComponent("s.sqlite").path))
+        Harness(store: FaultyRepository(try CareStore(path: dir.appendingPathComponent("s.sqlite").path)))
     }
 
-    /// The store's writes fail as SQLite's do on a read-only or a full file system (the end-to-end tests
-    /// use real ones; here the state machine is the subject).
-    func readOnly(_ h: Harness, _ on: Bool) { h.store.writeFault.withLock { $0 = on ? .SQLITE_READONLY : nil } }
-    func diskFull(_ h: Harness, _ full: Bool) { h.store.writeFault.withLock { $0 = full ? .SQLITE_FULL : nil } }
+    /// The store's writes fail as on a read-only or a full file system, through a wrapping repository (the
+    /// end-to-end tests use real ones; here the state machine is the subject).
+    func readOnly(_ h: Harness, _ on: Bool) { (h.store as! FaultyRepository).fail(on ? .readOnly : nil) }
+    func diskFull(_ h: Harness, _ full: Bool) { (h.store as! FaultyRepository).fail(full ? .diskFull : nil) }
 
     func stored(_ h: Harness) throws -> Assessment { try XCTUnwrap(try h.store.assessment(id: h.assessment!.id)) }
 
@@ -167,7 +168,7 @@ extension FaultTests {
     /// On the kiosk the patient is not asked to do anything about a disk: the answers stay, staff are asked
     /// for, and the checklist is not sent until everything is stored.
     func testKioskKeepsThePatientsAnswersAndAsksForStaff() throws {
-        let (h, code) = try Harness.kioskWithCode()
+        let (h, code) = try Harness.kioskWithCode(store: FaultyRepository(try CareStore()))
         let store = h.store
         h.identify(code)
         XCTAssertEqual(h.program.currentKind, .kioskChecklist)

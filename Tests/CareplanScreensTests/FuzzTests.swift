@@ -1,5 +1,6 @@
 import ReliabilityKnobs
 @testable import CareplanCore
+@testable import CareplanSQLite
 import CareplanScreens
 import Foundation
 import GRDB

@@ -1,5 +1,6 @@
 import CareplanCore
 import CareplanScreens
+import CareplanSQLite
 import Foundation
 import XCTest
 
@@ -8,23 +9,23 @@ import XCTest
 final class Harness {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let configuration: Configuration = {
-        try! Configuration.load(root: root, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds).get()
+        try! Configuration.load(root: root).get()
     }()
     /// Noon, so the local date is 23 Nov 2026 in any time zone a CI machine is likely to have.
     static let start = Date(timeIntervalSince1970: 1_795_435_200)
 
-    let store: CareStore
+    let store: any CareRepository
     let program: Program
     var now: Date
     var effects: [Effect] = []
 
-    init(store: CareStore? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24),
-         configuration: Configuration = Harness.configuration) {
+    init(store: (any CareRepository)? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24),
+         configuration: Configuration = Harness.configuration, registry: ScreenRegistry = .standard) {
         // Screens show local times: golden screens are recorded in UTC whatever the machine's zone.
         NSTimeZone.default = TimeZone(identifier: "UTC")!
         self.store = store ?? (try! CareStore())
         now = Harness.start
-        program = Program(store: self.store, configuration: configuration, flowId: flow, user: "Nurse Test", size: size, now: now)
+        program = Program(store: self.store, configuration: configuration, flowId: flow, user: "Nurse Test", size: size, now: now, registry: registry)
     }
 
     func press(_ keys: Key...) { for k in keys { effects += program.handle(k, now: now) } }
@@ -92,8 +93,8 @@ final class Harness {
 
     /// A kiosk on `store` (in memory unless given) with Siân registered, a kiosk code issued for her and a
     /// staff PIN set; returns the kiosk and the code.
-    static func kioskWithCode(store: CareStore? = nil, configuration: Configuration = Harness.configuration) throws -> (Harness, KioskCode) {
-        let store = try store ?? CareStore()
+    static func kioskWithCode(store: (any CareRepository)? = nil, configuration: Configuration = Harness.configuration) throws -> (Harness, KioskCode) {
+        let store: any CareRepository = try store ?? CareStore()
         let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
                                              dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
         let catalogue = Harness.configuration.catalogues["ncat-hna"]!

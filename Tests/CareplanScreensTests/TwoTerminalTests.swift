@@ -1,5 +1,7 @@
 import CareplanScreens
 import TermUI
+import CareplanSQLite
+import RepositoryTestSupport
 import XCTest
 @testable import CareplanCore
 
@@ -22,7 +24,7 @@ final class TwoTerminalTests: XCTestCase {
         let a = Harness(store: try CareStore(path: path))
         a.addPatient()
         a.startAssessment()
-        let b = Harness(store: try CareStore(path: path))
+        let b = Harness(store: FaultyRepository(try CareStore(path: path)))
         b.press(.enter, .enter)
         XCTAssertEqual(b.program.currentKind, .concernChecklist)
         return (a, b)
@@ -149,7 +151,7 @@ final class TwoTerminalTests: XCTestCase {
         let (a, b) = try twoTerminals()
         a.press(.ctrl("n"), .ctrl("n"))
         b.press(.ctrl("n"), .ctrl("n"))
-        b.store.writeFault.withLock { $0 = .SQLITE_FULL }
+        (b.store as! FaultyRepository).fail(.diskFull)
         b.type("Kept while the disk was full")
         b.wait(1.1)
         XCTAssertEqual(b.program.session.waitingCount, 1)
@@ -157,7 +159,7 @@ final class TwoTerminalTests: XCTestCase {
         XCTAssertFalse(b.screen.contains("· saved"), b.screen)
         a.type("Typed on A meanwhile")
         a.wait(1.1)
-        b.store.writeFault.withLock { $0 = nil }
+        (b.store as! FaultyRepository).fail(nil)
         b.wait(2.1)
         XCTAssertEqual(b.program.session.waitingCount, 0)
         let text = try stored(a).whatMattersToMe

@@ -20,7 +20,7 @@ final class WordingTests: XCTestCase {
             XCTAssertTrue(text.contains(old), "\(file) has no “\(old)”")
             try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
         }
-        return try Configuration.load(root: dir, knownKinds: ScreenKind.knownKinds, requiredKinds: ScreenKind.requiredKinds).get()
+        return try Configuration.load(root: dir).get()
     }
 
     func testChangedWordsShowOnTheKiosk() throws {

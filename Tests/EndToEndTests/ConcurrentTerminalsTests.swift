@@ -1,5 +1,6 @@
 import ReliabilityKnobs
 import CareplanCore
+import CareplanSQLite
 import Foundation
 import XCTest
 

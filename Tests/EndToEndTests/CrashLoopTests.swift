@@ -1,6 +1,7 @@
 import ReliabilityKnobs
 import PseudoTerminal
 import CareplanCore
+import CareplanSQLite
 import Foundation
 import XCTest
 

@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanSQLite
 import ReliabilityKnobs
 import Foundation
 import XCTest

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import CareplanCore
+@testable import CareplanSQLite
 
 extension XCTestCase {
     /// A folder of its own, removed after the test.

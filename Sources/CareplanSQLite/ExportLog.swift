@@ -1,26 +1,12 @@
+import CareplanCore
 import Foundation
 import GRDB
-
-/// One export or print of a plan, as the audit trail keeps it.
-public struct ExportRecord: Hashable, Sendable {
-    public var id: Int64
-    public var assessmentId: Int64
-    /// `pdf`, `text`, `fhir`, or `print`.
-    public var format: String
-    /// Where it went: the file written, or the printer.
-    public var destination: String
-    public var exportedBy: String
-    public var exportedAt: Date
-    /// The plan's version and status at the time, so the record reads right after a new version.
-    public var planVersion: Int
-    public var planStatus: AssessmentStatus
-}
 
 extension CareStore {
     /// Records that a plan was exported (or printed): when, in which format, where to, by whom. Durable
     /// before it returns. Refuses an unknown assessment.
     @discardableResult
-    public func recordExport(assessmentId: Int64, format: String, destination: String, by user: String, at now: Date = Date()) throws -> ExportRecord {
+    public func recordExport(assessmentId: Int64, format: String, destination: String, by user: String, at now: Date) throws -> ExportRecord {
         try write { db in
             guard let r = try Row.fetchOne(db, sql: "SELECT version, status FROM assessment WHERE id = ?", arguments: [assessmentId]) else {
                 throw StoreError.notFound("The assessment")

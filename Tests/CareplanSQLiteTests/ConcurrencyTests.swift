@@ -3,6 +3,7 @@ import GRDB
 import ReliabilityKnobs
 import XCTest
 @testable import CareplanCore
+@testable import CareplanSQLite
 
 /// Eight terminals on one store, as threads each with its own `CareStore(path:)` (its own SQLite
 /// connection, so SQLite's file locking is what keeps them apart, as between processes), saving changes in

@@ -1,3 +1,4 @@
+import CareplanCore
 import Crypto
 import Foundation
 import Synchronization

@@ -1,0 +1,315 @@
+import Foundation
+
+/// What the runtime asks of a store, grouped by aggregate. The SQLite store (CareplanSQLite) implements it;
+/// a second store (PostgreSQL) would too, and `Tests/RepositoryContractTests` checks each the same way.
+///
+/// Every method that changes something is durable before it returns (an answer shown as saved is on disk),
+/// appends its audit entry in the same transaction, and refuses with `StoreError` in words a nurse can act on.
+public protocol CareRepository: PatientRepository, AssessmentRepository, KioskRepository, AuditRepository,
+                                ExportLogRepository, RepositoryHealth {}
+
+public protocol PatientRepository: AnyObject, Sendable {
+    func patientCount() throws -> Int
+    /// Refuses an NHS number already registered (`duplicateNHSNumber`).
+    func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient
+    /// Saves edits to a patient read at `p.revision`; refuses (`conflict`) if another terminal saved in between.
+    func updatePatient(_ p: Patient, by user: String, now: Date) throws -> Patient
+    func patient(id: Int64) throws -> Patient?
+    func patient(nhsNumber: NHSNumber) throws -> Patient?
+    /// Every patient, by name, with their latest assessment (`careplan list`).
+    func allPatients() throws -> [PatientSummary]
+    /// Find-as-you-type: digits search NHS numbers by prefix; a date finds dates of birth; words find names
+    /// (every word must start a word of the family or the given name, `SearchKey` folding). Empty: the most
+    /// recently changed. Bounded by `limit` whatever the number of patients.
+    func searchPatients(_ query: String, limit: Int) throws -> [PatientSummary]
+    /// Adds `count` fictional patients from `seeder` in one transaction (demos, tests, the benchmark).
+    func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String, now: Date) throws -> Int
+}
+
+public protocol AssessmentRepository: AnyObject, Sendable {
+    /// The patient's assessments, newest first.
+    func assessments(patientId: Int64) throws -> [AssessmentSummary]
+    func startAssessment(patientId: Int64, pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate,
+                         catalogue: ConcernCatalogue, createdBy: String, now: Date) throws -> Assessment
+    func assessment(id: Int64) throws -> Assessment?
+    /// Puts aside an assessment in progress started in error: kept, read only, marked with who and when.
+    func discardAssessment(id: Int64, by user: String, now: Date) throws -> Assessment
+    /// Saves one change in one durable transaction if the one answer it changes is still `base` (as the
+    /// terminal showed it); when that answer changed underneath, `AssessmentChange.resolved` decides (text is
+    /// merged, other answers are refused with `changedElsewhere`). Refuses a locked plan (`locked`).
+    func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String, now: Date) throws -> SavedChange
+    /// Starts a new version of an agreed plan (or continues the one already started).
+    func newVersion(of id: Int64, createdBy: String, now: Date) throws -> Assessment
+    /// A number that moves when another connection commits a change: cheap, so an open screen looks every tick.
+    func changeCounter() throws -> Int
+    /// Self-assessments sent from the kiosk that wait for a care-planning conversation, oldest first.
+    func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment]
+}
+
+public protocol KioskRepository: AnyObject, Sendable {
+    /// Starts a self-assessment for the patient and issues a single-use code for it, withdrawing earlier unused ones.
+    func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
+                        now: Date, validFor: TimeInterval) throws -> KioskCode
+    /// Checks a code and date of birth: used up on success; wrong tries count towards `KioskPolicy`'s lockout.
+    func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date) throws -> (Patient, Assessment)
+    /// Seconds to wait before another try of this kind is allowed, or nil.
+    func lockout(_ kind: AttemptKind, now: Date) throws -> TimeInterval?
+    /// Sets the staff PIN (kept only as a slow salted hash); replacing one needs `current`.
+    func setStaffPIN(_ pin: String, current: String?, by user: String, now: Date) throws
+    func hasStaffPIN() throws -> Bool
+    /// Checks the staff PIN, counting wrong tries; every try is audited, a right one as `action`.
+    func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws
+}
+
+public protocol AuditRepository: AnyObject, Sendable {
+    /// Records that someone looked at a record (opening a patient or an assessment).
+    func recordView(user: String, patientId: Int64?, assessmentId: Int64?, now: Date) throws
+    /// Records that someone printed or saw the whole register (`careplan list`).
+    func recordListing(user: String, patients: Int, now: Date) throws
+    /// The trail, oldest first; for one patient when given.
+    func auditTrail(patientId: Int64?) throws -> [AuditEntry]
+    /// How many entries, from the first, an earlier careplan chained without a key.
+    func unkeyedAuditEntries() throws -> Int
+    /// Checks every link, MAC and the anchor kept outside the store.
+    func verifyAuditTrail() throws -> AuditVerification
+}
+
+public protocol ExportLogRepository: AnyObject, Sendable {
+    /// Records that a plan was exported or printed; refuses an unknown assessment.
+    @discardableResult
+    func recordExport(assessmentId: Int64, format: String, destination: String, by user: String, at now: Date) throws -> ExportRecord
+    /// The exports of one plan, oldest first.
+    func exports(assessmentId: Int64) throws -> [ExportRecord]
+}
+
+public protocol RepositoryHealth: AnyObject, Sendable {
+    /// Why nothing may be written (a damaged store, a store under another audit key), if so.
+    var writesRefused: String? { get }
+    /// What opening the store found that the user must hear about (patient data that was readable by others,
+    /// a damaged store, a restored audit guard), each a whole sentence: printed, and shown on the first screen.
+    var openingWarnings: [String] { get }
+    /// The store's own full check: `ok`, or one line per problem.
+    func integrityCheck() throws -> String
+}
+
+// The usual arguments: now, nobody named, the default limits. A call giving every argument is the
+// requirement itself (Swift prefers the candidate that needs no default), so these never call themselves.
+extension PatientRepository {
+    public func addPatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient { try addPatient(p, by: user, now: now) }
+    public func updatePatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient { try updatePatient(p, by: user, now: now) }
+    public func searchPatients(_ query: String, limit: Int = 100) throws -> [PatientSummary] { try searchPatients(query, limit: limit) }
+    @discardableResult
+    public func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String = "seed", now: Date = Date()) throws -> Int {
+        try addFictionalPatients(seeder, count: count, createdBy: createdBy, now: now)
+    }
+}
+
+extension AssessmentRepository {
+    public func startAssessment(patientId: Int64, pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate,
+                                catalogue: ConcernCatalogue, createdBy: String, now: Date = Date()) throws -> Assessment {
+        try startAssessment(patientId: patientId, pathwayPoint: pathwayPoint, completedBy: completedBy, date: date,
+                            catalogue: catalogue, createdBy: createdBy, now: now)
+    }
+    public func discardAssessment(id: Int64, by user: String, now: Date = Date()) throws -> Assessment { try discardAssessment(id: id, by: user, now: now) }
+    @discardableResult
+    public func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String = "", now: Date = Date()) throws -> SavedChange {
+        try save(change, to: id, base: base, by: user, now: now)
+    }
+    public func newVersion(of id: Int64, createdBy: String, now: Date = Date()) throws -> Assessment { try newVersion(of: id, createdBy: createdBy, now: now) }
+    public func waitingSelfAssessments(limit: Int = 50) throws -> [WaitingAssessment] { try waitingSelfAssessments(limit: limit) }
+
+    /// Applies one change based on the assessment as the terminal showed it (`seen`): see `save`.
+    @discardableResult
+    public func apply(_ change: AssessmentChange, to id: Int64, basedOn seen: Assessment, by user: String = "", now: Date = Date()) throws -> Assessment {
+        try save(change, to: id, base: change.answer(in: seen), by: user, now: now).assessment
+    }
+}
+
+extension KioskRepository {
+    public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
+                               now: Date = Date(), validFor: TimeInterval = KioskPolicy.codeValidFor) throws -> KioskCode {
+        try issueKioskCode(patientId: patientId, pathwayPoint: pathwayPoint, catalogue: catalogue, by: by, now: now, validFor: validFor)
+    }
+    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date = Date()) throws -> (Patient, Assessment) {
+        try redeemKioskCode(typed, dateOfBirth: dateOfBirth, now: now)
+    }
+    public func lockout(_ kind: AttemptKind, now: Date = Date()) throws -> TimeInterval? { try lockout(kind, now: now) }
+    public func setStaffPIN(_ pin: String, current: String? = nil, by user: String = "", now: Date = Date()) throws {
+        try setStaffPIN(pin, current: current, by: user, now: now)
+    }
+    public func checkStaffPIN(_ pin: String, by user: String = "kiosk", action: String? = "closed the kiosk", now: Date = Date()) throws {
+        try checkStaffPIN(pin, by: user, action: action, now: now)
+    }
+}
+
+extension AuditRepository {
+    public func recordView(user: String, patientId: Int64? = nil, assessmentId: Int64? = nil, now: Date = Date()) throws {
+        try recordView(user: user, patientId: patientId, assessmentId: assessmentId, now: now)
+    }
+    public func recordListing(user: String, patients: Int, now: Date = Date()) throws { try recordListing(user: user, patients: patients, now: now) }
+    public func auditTrail(patientId: Int64? = nil) throws -> [AuditEntry] { try auditTrail(patientId: patientId) }
+}
+
+extension ExportLogRepository {
+    @discardableResult
+    public func recordExport(assessmentId: Int64, format: String, destination: String, by user: String, at now: Date = Date()) throws -> ExportRecord {
+        try recordExport(assessmentId: assessmentId, format: format, destination: destination, by: user, at: now)
+    }
+}
+
+// MARK: - What the repository answers
+
+/// Why a save or a load did not happen, in words a nurse can act on.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Another terminal changed the record since this one read it; nothing was overwritten.
+    case conflict(String)
+    /// Another terminal changed the same answer first: theirs is kept; the sentence says which value was not saved.
+    case changedElsewhere(String)
+    /// The plan is agreed and locked: changes need a new version.
+    case locked
+    case duplicateNHSNumber(existing: String)
+    case notFound(String)
+    case cannotOpen(String)
+    /// The disk is full or the store cannot be written: what was typed stays on screen.
+    case cannotWrite(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let what): return "\(what) was changed on another terminal; reloaded, nothing overwritten"
+        case .changedElsewhere(let why): return why
+        case .locked: return "This plan is agreed and locked: start a new version to change it"
+        case .duplicateNHSNumber(let name): return "This NHS number is already registered, for \(name)"
+        case .notFound(let what): return "\(what) was not found"
+        case .cannotOpen(let why): return "Cannot open the store: \(why)"
+        case .cannotWrite(let why): return "Not saved: \(why). What you typed is kept; it is saved when you try again"
+        }
+    }
+}
+
+/// Why a write failed, as `StoreError.cannotWrite` says it, for the failures every store shares.
+public enum WriteFailure: String, Sendable, CaseIterable {
+    case diskFull = "the disk is full"
+    case readOnly = "the store is read-only"
+    case busy = "the store is busy on another terminal"
+    case diskError = "the disk reported an error"
+    case cannotOpen = "the store file cannot be opened"
+
+    public var error: StoreError { .cannotWrite(rawValue) }
+}
+
+/// A row of the patient register: the patient and their latest assessment.
+public struct PatientSummary: Hashable, Sendable {
+    public var patient: Patient
+    public var latestAssessmentId: Int64?
+    public var latestStatus: AssessmentStatus?
+    public var latestDate: LocalDate?
+
+    public init(patient: Patient, latestAssessmentId: Int64? = nil, latestStatus: AssessmentStatus? = nil, latestDate: LocalDate? = nil) {
+        self.patient = patient
+        self.latestAssessmentId = latestAssessmentId
+        self.latestStatus = latestStatus
+        self.latestDate = latestDate
+    }
+}
+
+/// One line of a patient's record: an assessment without its answers.
+public struct AssessmentSummary: Hashable, Sendable {
+    public var id: Int64
+    public var date: LocalDate
+    public var pathwayPoint: PathwayPoint
+    public var status: AssessmentStatus
+    public var version: Int
+    public var concernCount: Int
+    public var distressScore: Int?
+
+    public init(id: Int64, date: LocalDate, pathwayPoint: PathwayPoint, status: AssessmentStatus, version: Int, concernCount: Int, distressScore: Int?) {
+        self.id = id
+        self.date = date
+        self.pathwayPoint = pathwayPoint
+        self.status = status
+        self.version = version
+        self.concernCount = concernCount
+        self.distressScore = distressScore
+    }
+}
+
+/// A self-assessment sent from the kiosk, waiting for its care-planning conversation.
+public struct WaitingAssessment: Hashable, Sendable {
+    public var patient: Patient
+    public var assessmentId: Int64
+    public var submittedAt: Date
+    public var concernCount: Int
+
+    public init(patient: Patient, assessmentId: Int64, submittedAt: Date, concernCount: Int) {
+        self.patient = patient
+        self.assessmentId = assessmentId
+        self.submittedAt = submittedAt
+        self.concernCount = concernCount
+    }
+}
+
+/// What `save` did.
+public struct SavedChange: Sendable {
+    /// The assessment as stored afterwards, with every terminal's changes.
+    public var assessment: Assessment
+    /// Set when the answer had changed underneath and both were kept: the sentence telling the nurse.
+    public var merged: String?
+
+    public init(assessment: Assessment, merged: String? = nil) {
+        self.assessment = assessment
+        self.merged = merged
+    }
+}
+
+/// One export or print of a plan, as the audit trail keeps it.
+public struct ExportRecord: Hashable, Sendable {
+    public var id: Int64
+    public var assessmentId: Int64
+    /// `pdf`, `text`, `fhir`, or `print`.
+    public var format: String
+    /// Where it went: the file written, or the printer.
+    public var destination: String
+    public var exportedBy: String
+    public var exportedAt: Date
+    /// The plan's version and status at the time, so the record reads right after a new version.
+    public var planVersion: Int
+    public var planStatus: AssessmentStatus
+
+    public init(id: Int64, assessmentId: Int64, format: String, destination: String, exportedBy: String, exportedAt: Date,
+                planVersion: Int, planStatus: AssessmentStatus) {
+        self.id = id
+        self.assessmentId = assessmentId
+        self.format = format
+        self.destination = destination
+        self.exportedBy = exportedBy
+        self.exportedAt = exportedAt
+        self.planVersion = planVersion
+        self.planStatus = planStatus
+    }
+}
+
+/// Folded for search: lower case, no accents ("Siân" -> "sian", "Łódź" -> "lodz"). Foundation's folding
+/// keeps letters that are not a base letter plus a mark (ł, ø, ß, æ...): those are spelt as people type them.
+public enum SearchKey {
+    public static func of(_ s: String) -> String {
+        let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        guard folded.unicodeScalars.contains(where: { letterSpellings[$0] != nil }) else { return folded }
+        var out = ""
+        for scalar in folded.unicodeScalars {
+            if let spelt = letterSpellings[scalar] { out += spelt } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// Letters (already lower case) that diacritic folding leaves alone, as they are typed on an English keyboard.
+    static let letterSpellings: [Unicode.Scalar: String] = [
+        "ł": "l", "ŀ": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "þ": "th",
+        "ı": "i", "ħ": "h", "ŧ": "t", "ĸ": "k", "ŋ": "n", "ſ": "s", "ƒ": "f", "ə": "e", "ɨ": "i", "ʉ": "u",
+    ]
+
+    /// The words of a name after its first, folded ("Ó Briain" -> ["briain"], "Smith-Jones" -> ["jones"]):
+    /// a search finds a name by any of its words.
+    public static func laterWords(_ name: String) -> [String] {
+        Array(of(name).split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "'" || $0 == "’" }).dropFirst().map(String.init))
+    }
+}

@@ -1,0 +1,181 @@
+import Crypto
+import CryptoExtras
+import CareplanCore
+import Foundation
+import GRDB
+
+extension CareStore {
+    /// Keyed with the audit key, kept outside the store: a copy of the store alone cannot try the million codes.
+    func codeHash(_ code: String) throws -> String {
+        try auditKeeper.mac(Data("kiosk code \(code)".utf8))
+    }
+
+    /// Starts a self-assessment for the patient and issues a single-use code for it, valid for `validFor`.
+    public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
+                               now: Date, validFor: TimeInterval) throws -> KioskCode {
+        let assessment = try emptySelfAssessment(patientId: patientId)
+            ?? startAssessment(patientId: patientId, pathwayPoint: pathwayPoint, completedBy: .patient,
+                               date: LocalDate(now), catalogue: catalogue, createdBy: by, now: now)
+        var generator = SystemRandomNumberGenerator()
+        return try write { db in
+            // One live code per patient: a new one withdraws the earlier unused ones (lost slips, second tries).
+            try db.execute(sql: "DELETE FROM kiosk_code WHERE used_at IS NULL AND assessment_id IN (SELECT id FROM assessment WHERE patient_id = ?)",
+                           arguments: [patientId])
+            let withdrawn = db.changesCount
+            // Unique among codes not yet used or expired, so a typed code names exactly one assessment.
+            for _ in 0..<50 {
+                let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
+                let hash = try codeHash(code)
+                try db.execute(sql: "DELETE FROM kiosk_code WHERE code_hash = ? AND (used_at IS NOT NULL OR expires_at <= ?)", arguments: [hash, now])
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM kiosk_code WHERE code_hash = ?", arguments: [hash]) != nil { continue }
+                let expires = now.addingTimeInterval(validFor)
+                try db.execute(sql: "INSERT INTO kiosk_code (code_hash, assessment_id, issued_by, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [hash, assessment.id, by, now, expires])
+                try Self.audit(db, user: by, action: "issued kiosk code", assessmentId: assessment.id,
+                               detail: withdrawn == 0 ? "" : "\(withdrawn) earlier unused code\(withdrawn == 1 ? "" : "s") withdrawn", at: now)
+                return KioskCode(code: code, assessmentId: assessment.id, expiresAt: expires)
+            }
+            throw StoreError.cannotWrite("no free kiosk code could be found")
+        }
+    }
+
+    /// The patient's latest self-assessment in progress if nothing is in it yet (no concern, no note, not sent):
+    /// a second code (a lost slip, a second try) is for it, rather than for another empty one left behind.
+    func emptySelfAssessment(patientId: Int64) throws -> Assessment? {
+        let id = try read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT a.id FROM assessment a
+                WHERE a.patient_id = ? AND a.status = ? AND a.completed_by = ? AND a.submitted_at IS NULL
+                  AND a.distress_score IS NULL AND a.what_matters = '' AND a.patient_message = ''
+                  AND NOT EXISTS (SELECT 1 FROM concern c WHERE c.assessment_id = a.id)
+                  AND NOT EXISTS (SELECT 1 FROM agreed_action x WHERE x.assessment_id = a.id)
+                ORDER BY a.id DESC LIMIT 1
+                """, arguments: [patientId, AssessmentStatus.inProgress.rawValue, CompletedBy.patient.rawValue])
+        }
+        return try id.flatMap { try assessment(id: $0) }
+    }
+
+    /// Seconds to wait before another try of this kind is allowed, or nil.
+    public func lockout(_ kind: AttemptKind, now: Date) throws -> TimeInterval? {
+        try read { db in try Self.lockout(db, kind, now) }
+    }
+
+    static func lockout(_ db: Database, _ kind: AttemptKind, _ now: Date) throws -> TimeInterval? {
+        let since = now.addingTimeInterval(-KioskPolicy.triesWindow)
+        let times = try Date.fetchAll(db, sql: "SELECT at FROM failed_attempt WHERE kind = ? AND at > ? ORDER BY at", arguments: [kind.rawValue, since])
+        return KioskPolicy.wait(after: times, now: now)
+    }
+
+    static func recordFailure(_ db: Database, _ kind: AttemptKind, _ now: Date) throws {
+        try db.execute(sql: "INSERT INTO failed_attempt (kind, at) VALUES (?, ?)", arguments: [kind.rawValue, now])
+        try db.execute(sql: "DELETE FROM failed_attempt WHERE at < ?", arguments: [now.addingTimeInterval(-KioskPolicy.triesWindow)])
+    }
+
+    /// Checks a code and date of birth typed at the kiosk. On success the code is used up and the patient
+    /// and their self-assessment are returned; wrong tries count towards a lockout.
+    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date) throws -> (Patient, Assessment) {
+        let code = typed.filter { $0.isASCII && $0.isNumber }
+        let result: Result<Int64, KioskError> = try write { db in
+            if let wait = try Self.lockout(db, .kioskCode, now) {
+                try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "too many tries", at: now)
+                return .failure(.tooManyTries(wait: wait))
+            }
+            let row = try Row.fetchOne(db, sql: """
+                SELECT k.assessment_id, p.date_of_birth FROM kiosk_code k
+                JOIN assessment a ON a.id = k.assessment_id JOIN patient p ON p.id = a.patient_id
+                WHERE k.code_hash = ? AND k.used_at IS NULL AND k.expires_at > ? AND a.status = ?
+                """, arguments: [try codeHash(code), now, AssessmentStatus.inProgress.rawValue])
+            guard code.count == 6, let row, (row["date_of_birth"] as String) == dateOfBirth.iso else {
+                try Self.recordFailure(db, .kioskCode, now)
+                try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "code or date of birth not accepted", at: now)
+                return .failure(.notAccepted)
+            }
+            try db.execute(sql: "UPDATE kiosk_code SET used_at = ? WHERE code_hash = ?", arguments: [now, try codeHash(code)])
+            try Self.audit(db, user: "kiosk", action: "opened with kiosk code", assessmentId: row["assessment_id"], at: now)
+            return .success(row["assessment_id"])
+        }
+        let id = try result.get()
+        guard let a = try assessment(id: id), let p = try patient(id: a.patientId) else { throw StoreError.notFound("The assessment") }
+        return (p, a)
+    }
+
+    // MARK: - Staff PIN
+
+    /// scrypt parameters: about 50 ms and 16 MB per check on a ward PC, so guessing offline is slow.
+    static let pinRounds = 16_384, pinBlockSize = 8, pinParallelism = 1
+
+    static func derive(pin: String, salt: Data) throws -> Data {
+        let key = try KDF.Scrypt.deriveKey(from: Data(pin.utf8), salt: salt, outputByteCount: 32,
+                                           rounds: pinRounds, blockSize: pinBlockSize, parallelism: pinParallelism)
+        return key.withUnsafeBytes { Data($0) }
+    }
+
+    /// Sets the PIN that closes the kiosk, storing only a salted scrypt hash of it. When one is set already,
+    /// `current` must be it: whoever can run careplan on the store must not take over the kiosk without it.
+    public func setStaffPIN(_ pin: String, current: String?, by user: String, now: Date) throws {
+        let replacing = try hasStaffPIN()
+        if replacing { try checkStaffPIN(current ?? "", by: user, action: nil, now: now) }
+        var salt = Data(count: 16)
+        var generator = SystemRandomNumberGenerator()
+        for i in salt.indices { salt[i] = UInt8.random(in: .min ... .max, using: &generator) }
+        let hash = try Self.derive(pin: pin, salt: salt)
+        let value = "scrypt$\(Self.pinRounds)$\(Self.pinBlockSize)$\(Self.pinParallelism)$\(salt.base64EncodedString())$\(hash.base64EncodedString())"
+        try write { db in
+            try db.execute(sql: "INSERT INTO setting (name, value) VALUES ('staff-pin', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                           arguments: [value])
+            try Self.audit(db, user: user, action: replacing ? "changed staff PIN" : "set staff PIN", at: now)
+        }
+    }
+
+    public func hasStaffPIN() throws -> Bool {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") != nil }
+    }
+
+    /// Checks the staff PIN, counting wrong tries towards a lockout. Every try is audited: a right one as
+    /// `action` (by default closing the kiosk, its one use there), a wrong or locked-out one as refused.
+    public func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws {
+        func refuse(_ error: KioskError, _ why: String) throws -> Never {
+            try write { db in
+                if error == .wrongPIN { try Self.recordFailure(db, .staffPIN, now) }
+                try Self.audit(db, user: user, action: "staff PIN refused", detail: why, at: now)
+            }
+            throw error
+        }
+        if let wait = try lockout(.staffPIN, now: now) { try refuse(.tooManyTries(wait: wait), "too many tries") }
+        guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }) else {
+            throw KioskError.noPINSet
+        }
+        let parts = stored.split(separator: "$").map(String.init)
+        guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let block = Int(parts[2]), let par = Int(parts[3]),
+              let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]) else {
+            throw KioskError.noPINSet
+        }
+        let key = try KDF.Scrypt.deriveKey(from: Data(pin.utf8), salt: salt, outputByteCount: expected.count,
+                                           rounds: rounds, blockSize: block, parallelism: par)
+        let actual = key.withUnsafeBytes { Data($0) }
+        // Compare every byte, so the time taken says nothing about how much of the PIN was right.
+        var difference: UInt8 = 0
+        for (a, b) in zip(actual, expected) { difference |= a ^ b }
+        if difference != 0 || actual.count != expected.count { try refuse(.wrongPIN, "wrong PIN") }
+        try write { db in
+            try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ?", arguments: [AttemptKind.staffPIN.rawValue])
+            if let action { try Self.audit(db, user: user, action: action, at: now) }
+        }
+    }
+
+    // MARK: - Waiting self-assessments
+
+    /// Self-assessments sent from the kiosk that are waiting for a care-planning conversation, oldest first.
+    public func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.*, a.id AS a_id, a.submitted_at AS a_submitted,
+                       (SELECT count(*) FROM concern c WHERE c.assessment_id = a.id) AS n
+                FROM assessment a JOIN patient p ON p.id = a.patient_id
+                WHERE a.submitted_at IS NOT NULL AND a.status = ? ORDER BY a.submitted_at LIMIT ?
+                """, arguments: [AssessmentStatus.inProgress.rawValue, limit]).map { r in
+                WaitingAssessment(patient: Self.patient(r), assessmentId: r["a_id"], submittedAt: r["a_submitted"], concernCount: r["n"])
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import CareplanCore
+import Foundation
+import GRDB
+
+/// The tables, and the migrations from one version of careplan to the next.
+extension CareStore {
+    /// Every careplan store has it: what tells a store from any other SQLite file.
+    static let firstMigration = "v1: patients, assessments, concerns, actions"
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration(firstMigration) { db in
+            try db.execute(sql: """
+                CREATE TABLE patient (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    nhs_number TEXT NOT NULL UNIQUE,
+                    family_name TEXT NOT NULL,
+                    given_name TEXT NOT NULL,
+                    family_key TEXT NOT NULL,
+                    given_key TEXT NOT NULL,
+                    date_of_birth TEXT NOT NULL,
+                    diagnosis TEXT NOT NULL DEFAULT '',
+                    diagnosis_code TEXT NOT NULL DEFAULT '',
+                    diagnosis_date TEXT,
+                    revision INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL
+                );
+                CREATE INDEX patient_family_key ON patient(family_key, given_key);
+                CREATE INDEX patient_given_key ON patient(given_key);
+                CREATE INDEX patient_date_of_birth ON patient(date_of_birth);
+                CREATE INDEX patient_updated ON patient(updated_at, id);
+                CREATE TABLE assessment (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    patient_id INTEGER NOT NULL REFERENCES patient(id),
+                    pathway_point TEXT NOT NULL,
+                    completed_by TEXT NOT NULL,
+                    date TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    catalogue_id TEXT NOT NULL,
+                    catalogue_version TEXT NOT NULL,
+                    distress_score INTEGER CHECK (distress_score BETWEEN 0 AND 10),
+                    what_matters TEXT NOT NULL DEFAULT '',
+                    review_date TEXT,
+                    agreed_by TEXT NOT NULL DEFAULT '',
+                    agreed_role TEXT,
+                    agreed_at DATETIME,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    previous_id INTEGER REFERENCES assessment(id),
+                    created_by TEXT NOT NULL DEFAULT '',
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    revision INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX assessment_patient ON assessment(patient_id, id);
+                CREATE TABLE concern (
+                    assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    category_id TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    score INTEGER CHECK (score BETWEEN 0 AND 10),
+                    rank INTEGER,
+                    discuss INTEGER NOT NULL DEFAULT 0,
+                    note TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (assessment_id, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE agreed_action (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
+                    concern_key TEXT NOT NULL,
+                    what TEXT NOT NULL,
+                    owner TEXT NOT NULL,
+                    owner_name TEXT NOT NULL DEFAULT '',
+                    due TEXT,
+                    service_id TEXT
+                );
+                CREATE INDEX agreed_action_assessment ON agreed_action(assessment_id);
+                """)
+        }
+        m.registerMigration("v2: export log") { db in
+            // Every export and print of a plan: the audit trail of who took patient data out of the store.
+            try db.execute(sql: """
+                CREATE TABLE export_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
+                    format TEXT NOT NULL,
+                    destination TEXT NOT NULL DEFAULT '',
+                    exported_by TEXT NOT NULL,
+                    exported_at DATETIME NOT NULL,
+                    plan_version INTEGER NOT NULL,
+                    plan_status TEXT NOT NULL
+                );
+                CREATE INDEX export_log_assessment ON export_log(assessment_id, id);
+                """)
+        }
+        m.registerMigration("v3: kiosk codes, staff PIN, self-assessments") { db in
+            try db.execute(sql: """
+                ALTER TABLE assessment ADD COLUMN submitted_at DATETIME;
+                ALTER TABLE assessment ADD COLUMN patient_message TEXT NOT NULL DEFAULT '';
+                CREATE INDEX assessment_waiting ON assessment(submitted_at) WHERE submitted_at IS NOT NULL;
+                CREATE TABLE kiosk_code (
+                    code_hash TEXT PRIMARY KEY,
+                    assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
+                    issued_by TEXT NOT NULL,
+                    issued_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    used_at DATETIME
+                );
+                CREATE TABLE failed_attempt (
+                    kind TEXT NOT NULL,
+                    at DATETIME NOT NULL
+                );
+                CREATE INDEX failed_attempt_kind ON failed_attempt(kind, at);
+                CREATE TABLE setting (
+                    name TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
+        registerAuditMigration(&m)
+        m.registerMigration("v5: name search folds every letter and finds every word of a name") { db in
+            // Keys made before folded ł, ø, ß... as Foundation does (not at all): made again, with the later words.
+            try db.execute(sql: """
+                CREATE TABLE patient_name_word (
+                    word TEXT NOT NULL,
+                    patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
+                    PRIMARY KEY (word, patient_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX patient_name_word_patient ON patient_name_word(patient_id);
+                """)
+            let update = try db.makeStatement(sql: "UPDATE patient SET family_key = ?, given_key = ? WHERE id = ?")
+            for r in try Row.fetchAll(db, sql: "SELECT id, family_name, given_name FROM patient") {
+                let family: String = r["family_name"], given: String = r["given_name"]
+                try update.execute(arguments: [SearchKey.of(family), SearchKey.of(given), r["id"]])
+                try indexNameWords(db, patientId: r["id"], familyName: family, givenName: given)
+            }
+        }
+        m.registerMigration("v6: who discarded an assessment, and when") { db in
+            try db.execute(sql: """
+                ALTER TABLE assessment ADD COLUMN discarded_by TEXT NOT NULL DEFAULT '';
+                ALTER TABLE assessment ADD COLUMN discarded_at DATETIME;
+                """)
+        }
+        registerKeyedAuditMigration(&m)
+        return m
+    }
+
+    /// Brings the schema up to date. Terminals started together (a ward logging in after an upgrade) may
+    /// migrate at the same moment: GRDB reads which migrations are applied before taking the write lock, so the
+    /// slower process can fail on a table the other has just made. Each migration commits together with its
+    /// record, so trying again reads the new state and has nothing left to do.
+    func migrate() throws {
+        var attempt = 0
+        while true {
+            do {
+                try refuseNewerSchema()
+                try CareStore.migrator.migrate(db)
+                return
+            } catch let e as StoreError {
+                throw e
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
+                throw StoreError.cannotOpen(describe(e))
+            } catch {
+                attempt += 1
+                if attempt >= 6 { throw StoreError.cannotOpen("cannot prepare the store (\(error))") }
+                usleep(UInt32(20_000 * attempt))
+            }
+        }
+    }
+
+    /// Every migration this version of careplan knows, oldest first.
+    public static var migrationNames: [String] { migrator.migrations }
+
+    /// The applied migrations, oldest first (for `careplan check` and tests).
+    public func appliedMigrations() throws -> [String] {
+        try db.read { db in try CareStore.migrator.appliedMigrations(db) }
+    }
+}

@@ -1,0 +1,109 @@
+import CareplanCore
+import Foundation
+
+/// One kind of screen as the application knows it (like tig's `view_ops`): its id, which flows may use it,
+/// what must be open first, its named exits and the keys that take them, and how it is made. Which screen
+/// each exit leads to is the flow's business (`Screens/*.yaml`).
+struct ScreenEntry: Sendable {
+    var spec: ScreenKindSpec
+    var make: @Sendable (Session) -> any Screen
+
+    init(_ kind: ScreenKind, _ mode: ScreenKindSpec.Mode, needs: ScreenKindSpec.Needs, exits: [ScreenKindSpec.Exit] = [],
+         inEveryFlow: Bool = false, make: @escaping @Sendable (Session) -> any Screen) {
+        spec = ScreenKindSpec(id: kind.rawValue, mode: mode, needs: needs, exits: exits, inEveryFlow: inEveryFlow)
+        self.make = make
+    }
+
+    var kind: ScreenKind { ScreenKind(spec.id) }
+}
+
+/// Every kind of screen, in one table. Adding a kind: its screen in a new file, one entry here, and a
+/// screen of that kind (with its exits) in the flows that use it.
+public struct ScreenRegistry: Sendable {
+    private(set) var entries: [ScreenEntry]
+
+    init(_ entries: [ScreenEntry]) { self.entries = entries }
+
+    func entry(_ kind: ScreenKind) -> ScreenEntry? { entries.first { $0.kind == kind } }
+
+    /// The same registry with one more kind (tests add their own).
+    func adding(_ entry: ScreenEntry) -> ScreenRegistry { ScreenRegistry(entries + [entry]) }
+
+    /// What the flow loader checks flows against.
+    public var specs: [ScreenKindSpec] { entries.map(\.spec) }
+
+    /// The flow files the application opens by name: `careplan` the clinician's, `careplan kiosk` the kiosk's.
+    public static let requiredFlows = ["clinician", "kiosk"]
+
+    /// A screen of this kind for the flow's mode, once what it needs is open; nil (and a word why) if not.
+    func make(_ kind: ScreenKind, _ s: Session) -> (any Screen)? {
+        guard let entry = entry(kind), entry.spec.allowed(in: s.flow.mode) else { return nil }
+        switch entry.spec.needs {
+        case .assessment where s.assessment == nil:
+            s.say("Open or start an assessment first", .error)
+            return nil
+        case .patient where s.patient == nil:
+            s.say("Choose a patient first", .error)
+            return nil
+        default:
+            return entry.make(s)
+        }
+    }
+
+    public static let standard = ScreenRegistry([
+        ScreenEntry(.patientRegister, .clinician, needs: .nothing,
+                    exits: [.required("open", "Enter on a patient"), .optional("new", "Ctrl-A, or Enter when there are no patients"),
+                            .optional("waiting", "Enter on a self-assessment sent from the kiosk")]) { s in
+            s.patient = nil; s.assessment = nil; return RegisterScreen(s)
+        },
+        ScreenEntry(.patientForm, .clinician, needs: .nothing,
+                    exits: [.required("back", "Esc on a new patient"), .required("done", "saving, or Esc when correcting details")]) { PatientFormScreen($0) },
+        ScreenEntry(.patientRecord, .clinician, needs: .patient,
+                    exits: [.required("back", "Esc"), .required("continue", "Enter on an assessment in progress"),
+                            .required("view", "Enter on an agreed, superseded or discarded assessment"),
+                            .optional("new", "N, or Enter when there is no assessment"), .optional("edit", "E")]) { s in
+            let closed = s.assessment?.id
+            s.assessment = nil
+            return RecordScreen(s, selecting: closed)
+        },
+        ScreenEntry(.assessmentStart, .clinician, needs: .patient,
+                    exits: [.required("back", "Esc"), .required("next", "starting the assessment")]) { StartScreen($0) },
+        ScreenEntry(.concernChecklist, .clinician, needs: .assessment, exits: stepExits) { ChecklistScreen($0) },
+        ScreenEntry(.prioritise, .clinician, needs: .assessment, exits: stepExits) { PrioritiseScreen($0) },
+        ScreenEntry(.conversationNotes, .clinician, needs: .assessment, exits: stepExits) { NotesScreen($0) },
+        ScreenEntry(.agreedActions, .clinician, needs: .assessment, exits: stepExits) { ActionsScreen($0) },
+        ScreenEntry(.planReview, .clinician, needs: .assessment,
+                    exits: [.required("done", "Esc"), .required("new-version", "V on an agreed plan"), .optional("back", "Ctrl-P")]) { ReviewScreen($0) },
+
+        ScreenEntry(.kioskWelcome, .kiosk, needs: .nothing, exits: [.required("next", "Enter")]) { KioskWelcomeScreen($0) },
+        ScreenEntry(.kioskIdentify, .kiosk, needs: .nothing,
+                    exits: [.required("back", "Esc"), .required("next", "a code and date of birth accepted")]) { KioskIdentifyScreen($0) },
+        ScreenEntry(.kioskChecklist, .kiosk, needs: .assessment,
+                    exits: [.required("next", "Enter on the last page"), .required("review", "Enter after a change from the review")]) {
+            KioskChecklistScreen($0)
+        },
+        ScreenEntry(.kioskDistress, .kiosk, needs: .assessment, exits: kioskAnswerExits) { KioskDistressScreen($0) },
+        ScreenEntry(.kioskMessage, .kiosk, needs: .assessment, exits: kioskAnswerExits) { KioskMessageScreen($0) },
+        ScreenEntry(.kioskReview, .kiosk, needs: .assessment,
+                    exits: [.required("back", "Esc"), .required("next", "sending the answers"),
+                            .required("change-concerns", "Enter on a page of concerns"), .required("change-distress", "Enter on the distress score"),
+                            .required("change-message", "Enter on the message")]) { KioskReviewScreen($0) },
+        // Enter on the thanks starts the flow again for the next person: no exit to map.
+        ScreenEntry(.kioskThanks, .kiosk, needs: .assessment) { KioskThanksScreen($0) },
+        // Opened over any kiosk screen by Ctrl-X, and closed back to it.
+        ScreenEntry(.kioskStaff, .kiosk, needs: .nothing, inEveryFlow: true) { KioskStaffScreen($0) },
+    ])
+
+    /// The assessment steps: Esc goes back; Ctrl-N goes on where the flow says.
+    static let stepExits: [ScreenKindSpec.Exit] = [.required("back", "Esc"), .optional("next", "Ctrl-N")]
+    /// A kiosk answer: Enter goes on (or back to the review it was changed from), Esc goes back.
+    static let kioskAnswerExits: [ScreenKindSpec.Exit] = [.required("next", "Enter"), .required("back", "Esc"),
+                                                          .required("review", "Enter after a change from the review")]
+}
+
+extension Configuration {
+    /// Screens/ and Resources/, checked against the screens this application implements.
+    public static func load(root: URL, registry: ScreenRegistry = .standard) -> Result<Configuration, ConfigErrors> {
+        load(root: root, screenKinds: registry.specs, requiredFlows: ScreenRegistry.requiredFlows)
+    }
+}

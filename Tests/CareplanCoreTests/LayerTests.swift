@@ -1,0 +1,17 @@
+import Foundation
+import XCTest
+
+/// The layers as Package.swift describes them: the database driver stays inside the store's module, so a
+/// second repository (PostgreSQL) replaces one module, not code spread through the program.
+final class LayerTests: XCTestCase {
+    func testOnlyTheSQLiteModuleImportsGRDB() throws {
+        let sources = ConfigurationTests.root.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "swift" }
+        XCTAssertGreaterThan(files.count, 20)
+        let outside = try files.filter { !$0.path.contains("/Sources/CareplanSQLite/") }.filter { file in
+            try String(contentsOf: file, encoding: .utf8).split(separator: "\n").contains { $0.hasPrefix("import GRDB") || $0.hasPrefix("@testable import GRDB") }
+        }
+        XCTAssertEqual(outside.map(\.lastPathComponent), [], "GRDB imported outside CareplanSQLite")
+    }
+}

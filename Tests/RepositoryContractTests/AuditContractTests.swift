@@ -1,0 +1,54 @@
+import CareplanCore
+import XCTest
+
+/// The audit trail: who did what to which record and when, never the clinical text, and intact on checking.
+final class AuditContractTests: RepositoryContractCase {
+    /// Siân's assessment, a concern and twenty saves of a note typed by Nurse A, then viewed by Nurse B.
+    func planWithTwentyNoteSaves(_ store: any CareRepository) throws -> Assessment {
+        let p = try store.addPatient(patient(), by: "Nurse A", now: now)
+        var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .other, completedBy: .patient, date: LocalDate(now),
+                                          catalogue: Self.catalogue, createdBy: "Nurse A", now: now)
+        a = try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 8)), to: a.id,
+                            basedOn: a, by: "Nurse A", now: now)
+        for i in 0..<20 {  // a note saved every second while typing
+            a = try store.apply(.setNote(key: "pain", text: "Worse at night, left hip " + String(repeating: "x", count: i)), to: a.id,
+                                basedOn: a, by: "Nurse A", now: now.addingTimeInterval(Double(i)))
+        }
+        try store.recordView(user: "Nurse B", assessmentId: a.id, now: now)
+        return a
+    }
+
+    func testWhoDidWhatToWhichRecordWithoutClinicalText() throws {
+        try eachRepository { store, connect in
+            let a = try planWithTwentyNoteSaves(store)
+            let trail = try store.auditTrail()
+            XCTAssertEqual(trail.suffix(5).map(\.action), ["added patient", "started assessment", "changed", "changed", "viewed"])
+            XCTAssertEqual(trail.suffix(5).map(\.detail), ["", "", "concern pain", "note on pain", ""], "twenty note saves, one entry")
+            XCTAssertEqual(trail.last?.user, "Nurse B")
+            XCTAssertEqual(trail.last?.patientId, a.patientId, "the patient is recorded with the assessment")
+            let everything = trail.map { "\($0.user) \($0.action) \($0.detail)" }.joined()
+            XCTAssertFalse(everything.contains("hip") || everything.contains("Siân") || everything.contains("943"), everything)
+            XCTAssertEqual(try store.auditTrail(patientId: a.patientId).count, 5)
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: trail.count))
+        }
+    }
+
+    func testExportsAndKioskCodesAreAudited() throws {
+        try eachRepository { store, connect in
+            let a = try planWithTwentyNoteSaves(store)
+            _ = try store.recordExport(assessmentId: a.id, format: "pdf", destination: "/tmp/x.pdf", by: "Nurse B", at: now)
+            _ = try store.issueKioskCode(patientId: a.patientId, pathwayPoint: .other, catalogue: Self.catalogue, by: "Nurse B", now: now)
+            let actions = try store.auditTrail().suffix(3).map(\.action)
+            XCTAssertEqual(actions, ["exported", "started assessment", "issued kiosk code"])
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
+        }
+    }
+
+    func testListingTheRegisterIsAudited() throws {
+        try eachRepository { store, connect in
+            _ = try planWithTwentyNoteSaves(store)
+            try store.recordListing(user: "Nurse B", patients: 1, now: now)
+            XCTAssertEqual(try store.auditTrail().last.map { "\($0.user) \($0.action) \($0.detail)" }, "Nurse B listed all patients 1 patients")
+        }
+    }
+}

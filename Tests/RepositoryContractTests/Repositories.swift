@@ -1,0 +1,50 @@
+import CareplanCore
+import CareplanSQLite
+import Foundation
+import XCTest
+
+/// Every implementation of `CareRepository`, by how it opens the store kept in a folder: each call is a
+/// connection of its own to the same store (two calls: two terminals). A second implementation adds its
+/// line here, and every contract test runs against it too.
+let repositories: [(name: String, open: @Sendable (URL) throws -> any CareRepository)] = [
+    ("SQLite", { try CareStore(path: $0.appendingPathComponent("store/careplan.sqlite").path, auditKey: $0.appendingPathComponent("keys/audit.key").path) }),
+]
+
+/// What every repository must do, whatever it keeps its data in.
+class RepositoryContractCase: XCTestCase {
+    let now = Date(timeIntervalSince1970: 1_795_435_200)
+    let dob = LocalDate(year: 1961, month: 3, day: 5)!
+
+    static let catalogue: ConcernCatalogue = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try! ConcernCatalogue.load(from: root.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"), displayPath: "c").get()
+    }()
+
+    /// Runs `body` once per repository, on a new empty store: `store` is one connection to it, `connect`
+    /// opens another. A failure names the repository.
+    func eachRepository(_ body: (_ store: any CareRepository, _ connect: () throws -> any CareRepository) throws -> Void) throws {
+        for (name, open) in repositories {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("contract-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let connect = { try open(folder) }
+            do { try body(try connect(), connect) } catch {
+                XCTFail("\(name): \(error)")
+            }
+        }
+    }
+
+    func patient(_ digits: String = "9434765919", family: String = "Wiśniewski", given: String = "Siân") -> Patient {
+        Patient(nhsNumber: NHSNumber(digits)!, familyName: family, givenName: given, dateOfBirth: dob, diagnosis: "Breast", diagnosisCode: "C50.9")
+    }
+
+    /// Siân, registered.
+    func addSian(_ store: any CareRepository) throws -> Patient { try store.addPatient(patient(), now: now) }
+
+    /// Siân's first assessment, with pain rated 6.
+    func assessmentWithPain(_ store: any CareRepository) throws -> Assessment {
+        let p = try addSian(store)
+        let a = try store.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
+                                          date: LocalDate(year: 2026, month: 11, day: 23)!, catalogue: Self.catalogue, createdBy: "t", now: now)
+        return try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 6)), to: a.id, basedOn: a, now: now)
+    }
+}
