@@ -187,7 +187,7 @@ struct ChecklistScreen: Screen {
             if s.apply(.setConcern(entry)) { s.say("“\(entry.label)” rated \(score)", .success) }
         case .distress:
             if s.apply(.setDistress(score)) {
-                s.say("Overall distress \(score)" + (score >= 4 ? ": significant (4 or more)" : ""), .success)
+                s.say("Overall distress \(score)" + (s.policy.isSignificant(distress: score) ? ": significant (\(s.policy.distressThreshold) or more)" : ""), .success)
             }
         case .addOwnWords, .heading: sayNothingToRate(s)
         }
@@ -280,7 +280,7 @@ struct ChecklistScreen: Screen {
                 let label = "  Overall distress over the past week"
                 Draw.row(&g, label, x: area.x, y: y, width: area.width, selected: isSel)
                 let bar = scoreW >= 14 ? Draw.scoreBar(a.distressScore) : (a.distressScore.map { String(format: "%2d", $0) } ?? "--")
-                g.put(bar, x: area.right - scoreW, y: y, style: isSel ? Style(.selected) : Style(a.hasSignificantDistress ? .warning : .marked))
+                g.put(bar, x: area.right - scoreW, y: y, style: isSel ? Style(.selected) : Style(s.policy.hasSignificantDistress(a) ? .warning : .marked))
             }
             y += 1
         }

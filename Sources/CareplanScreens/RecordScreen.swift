@@ -45,7 +45,7 @@ struct RecordScreen: Screen {
             guard event == .submit, let patientId = s.patient?.id else { return .stay }
             let hours = s.flow.setting(.kioskCodeHours)
             guard let code = s.attempt({
-                try s.store.issueKioskCode(patientId: patientId, pathwayPoint: PathwayPoint.allCases[form.index("point")],
+                try s.store.issueKioskCode(patientId: patientId, pathwayPoint: s.codes.cases(PathwayPoint.self)[form.index("point")],
                                            catalogue: s.catalogue, by: s.user, now: s.now, validFor: TimeInterval(hours) * 3600)
             }) else { return .stay }
             issuing = nil
@@ -75,8 +75,8 @@ struct RecordScreen: Screen {
         }
         switch key {
         case .text("k"), .text("K"):
-            issuing = Form([.init("point", "Point of pathway", options: PathwayPoint.allCases.map(\.label),
-                                  note: "←→ to change; Enter issues the code")])
+            issuing = Form([.init("point", s.words(.startPoint), options: s.codes.labels(PathwayPoint.self),
+                                  note: s.words(.startKioskPointNote))])
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"):
@@ -170,7 +170,7 @@ struct RecordScreen: Screen {
         let height = area.bottom - y
         let first = ScrollWindow.firstVisible(selected: selected, count: assessments.count, height: height, previousFirst: 0)
         for (i, a) in assessments.enumerated().dropFirst(first).prefix(height) {
-            var text = DisplayWidth.pad(a.date.display, to: 13) + DisplayWidth.pad(a.pathwayPoint.label, to: 31)
+            var text = DisplayWidth.pad(a.date.display, to: 13) + DisplayWidth.pad(s.codes.label(a.pathwayPoint), to: 31)
             text += DisplayWidth.pad(a.status.label + (a.version > 1 ? " v\(a.version)" : ""), to: 18)
             text += "\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s")"
             Draw.row(&g, " " + text, x: area.x, y: y, width: area.width, selected: i == selected)
@@ -196,9 +196,10 @@ struct StartScreen: Screen {
 
     init(_ s: Session) {
         form = Form([
-            .init("point", "Point of pathway", options: PathwayPoint.allCases.map(\.label), note: "←→ or 1-9 to change (national list, CR7940)"),
-            .init("by", "Completed by", options: CompletedBy.allCases.map(\.label), index: 1, note: "←→ to change"),
-            .init("date", "Date", text: s.today.display, maxLength: 20, note: "day/month/year"),
+            .init("point", s.words(.startPoint), options: s.codes.labels(PathwayPoint.self), note: s.words(.startPointNote)),
+            .init("by", s.words(.startBy), options: s.codes.labels(CompletedBy.self),
+                  index: s.codes.cases(CompletedBy.self).firstIndex(of: .patientWithClinician) ?? 0, note: s.words(.startByNote)),
+            .init("date", s.words(.startDate), text: s.today.display, maxLength: 20, note: s.words(.startDateNote)),
         ])
     }
 
@@ -234,7 +235,7 @@ struct StartScreen: Screen {
             return .stay
         }
         guard let patientId = s.patient?.id else { return .stay }
-        let point = PathwayPoint.allCases[form.index("point")], by = CompletedBy.allCases[form.index("by")]
+        let point = s.codes.cases(PathwayPoint.self)[form.index("point")], by = s.codes.cases(CompletedBy.self)[form.index("by")]
         guard let a = s.attempt({
             try s.store.startAssessment(patientId: patientId, pathwayPoint: point, completedBy: by, date: date,
                                         catalogue: s.catalogue, createdBy: s.user, now: s.now)

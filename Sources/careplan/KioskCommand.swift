@@ -73,15 +73,20 @@ struct Kiosk: ParsableCommand {
         let current = try store.hasStaffPIN() ? try readSecret("Current staff PIN: ") : nil
         if let current {
             do { try store.checkStaffPIN(current, by: options.userName, action: nil) }
-            catch let e as KioskError { throw CLIError("\(e.description) Nothing was changed.") }
+            catch let e as KioskError { throw try refused(e) }
         }
         let first = try readSecret("New staff PIN (at least 6 characters): ")
         guard first.count >= 6 else { throw CLIError("a staff PIN needs at least 6 characters") }
         let second = try readSecret("The same PIN again: ")
         guard first == second else { throw CLIError("the two PINs differ: nothing was changed") }
         do { try store.setStaffPIN(first, current: current, by: options.userName) }
-        catch let e as KioskError { throw CLIError("\(e.description) Nothing was changed.") }
+        catch let e as KioskError { throw try refused(e) }
         print("Staff PIN \(current == nil ? "set" : "changed"). Only a salted scrypt hash of it is stored.")
+    }
+
+    /// A refused PIN, in the kiosk's words (Resources/wording.yaml).
+    private func refused(_ e: KioskError) throws -> CLIError {
+        CLIError("\(try options.loadConfiguration().wording.describe(e)) Nothing was changed.")
     }
 
     /// Reads a line without echoing it when standard input is a terminal.
