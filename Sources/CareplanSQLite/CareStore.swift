@@ -72,7 +72,7 @@ public final class CareStore: CareRepository {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         var corrected: [String] = [], leftAlone: [String] = []
-        func restrict(_ file: String, report: Bool) {
+        func restrict(_ file: String) {
             // Opened without following a link, so the mode changed is the file's own, never a link's target.
             let fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             guard fd >= 0 else {
@@ -90,12 +90,12 @@ public final class CareStore: CareRepository {
             let current = info.st_mode & 0o777
             guard current & ~0o600 != 0 else { return }
             fchmod(fd, 0o600)
-            if report { corrected.append("\(file) was \(String(current, radix: 8)), now 600") }
+            corrected.append("\(file) was \(String(current, radix: 8)), now 600")
         }
         // Corrected before SQLite opens them: it gives a new -wal and -shm the database file's mode whatever
         // the umask. Only files that were there are reported: careplan's own new files are not "found open".
         let found = ["", "-wal", "-shm"].map { path + $0 }.filter { fm.fileExists(atPath: $0) }
-        for file in found { restrict(file, report: true) }
+        for file in found { restrict(file) }
         let previous = umask(0o077)
         defer { umask(previous) }
         do {
@@ -104,7 +104,10 @@ public final class CareStore: CareRepository {
             throw StoreError.cannotOpen("\(path): \(error)")
         }
         self.path = path
-        for suffix in ["-wal", "-shm"] where !found.contains(path + suffix) { restrict(path + suffix, report: false) }
+        // Nothing here may open (and so close) the store's files once SQLite has them: closing any descriptor of
+        // a file drops every POSIX lock this process holds on it, and another process, seeing no lock on the
+        // -shm, resets it under this one (SIGBUS, SQLITE_PROTOCOL). New -wal and -shm files take the database
+        // file's mode, corrected above, so they are owner-only already.
         auditKeeper = keeper
         correctedPermissions = corrected
         permissionsLeftAlone = leftAlone
@@ -152,6 +155,7 @@ public final class CareStore: CareRepository {
         defer { sqlite3_finalize(statement) }
         let sql = "SELECT count(*) FROM grdb_migrations WHERE identifier = '\(CareStore.firstMigration)'"
         guard let string = uri.string, sqlite3_open_v2(string, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil) == SQLITE_OK,
+              sqlite3_busy_timeout(connection, 10_000) == SQLITE_OK,  // another terminal writing is not "not a store"
               sqlite3_prepare_v2(connection, "SELECT count(*) FROM sqlite_master", -1, &statement, nil) == SQLITE_OK,
               sqlite3_step(statement) == SQLITE_ROW else {
             return "\(path) cannot be read as a database (\(connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"))"
