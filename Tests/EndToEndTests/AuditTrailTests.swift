@@ -80,7 +80,7 @@ final class AuditTrailTests: EndToEndCase {
         XCTAssertEqual(r.status, 1, r.stdout)
         XCTAssertTrue(r.stderr.contains("Note: the audit trail's guards (audit_log_no_delete, audit_log_no_update) were missing or changed"), r.stderr)
         XCTAssertTrue(r.stderr.contains("The audit trail cannot be trusted: its guarding triggers (audit_log_no_delete, audit_log_no_update) were removed"), r.stderr)
-        XCTAssertEqual(try sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
+        XCTAssertEqual(try sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log' ORDER BY name"),
                        [["name": "audit_log_no_delete"], ["name": "audit_log_no_update"]], "restored on opening")
         // A trigger kept by name but emptied of its refusal counts as missing too.
         try attack("DROP TRIGGER audit_log_no_update; CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT 1; END;")
