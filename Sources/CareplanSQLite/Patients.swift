@@ -11,8 +11,9 @@ extension CareStore {
         }
     }
 
+    /// One row read, whatever the number of patients (schema step v8 keeps the tally).
     public func patientCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0 }
+        try read { db in try Int.fetchOne(db, sql: "SELECT n FROM patient_tally") ?? 0 }
     }
 
     public func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient {

@@ -142,6 +142,16 @@ extension CareStore {
                 """)
         }
         registerKeyedAuditMigration(&m)
+        m.registerMigration("v8: patients counted as they are added") { db in
+            // The register's first screen says how many patients there are: counting 100,000 rows at every
+            // start-up made it grow with the store, so the count is kept in step by the store itself.
+            try db.execute(sql: """
+                CREATE TABLE patient_tally (n INTEGER NOT NULL);
+                INSERT INTO patient_tally (n) SELECT count(*) FROM patient;
+                CREATE TRIGGER patient_tally_insert AFTER INSERT ON patient BEGIN UPDATE patient_tally SET n = n + 1; END;
+                CREATE TRIGGER patient_tally_delete AFTER DELETE ON patient BEGIN UPDATE patient_tally SET n = n - 1; END;
+                """)
+        }
         return m
     }
 

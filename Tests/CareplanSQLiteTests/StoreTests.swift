@@ -57,6 +57,36 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.searchPatients("lodz").map(\.patient.givenName), ["Zoë"])
     }
 
+    /// Issue 10, item 6: the register's count is one row read, not a count of every patient at each start-up.
+    /// A store made before v8 gets its tally from the patients it has; adding one (or a seed) keeps it in step.
+    func testPatientCountIsKeptInStepByTheStore() throws {
+        let path = dir.appendingPathComponent("tally.sqlite").path
+        let seeder = Seeder(catalogue: Self.catalogue, seed: 1, today: LocalDate(year: 2026, month: 11, day: 1)!)
+        do {
+            let store = try CareStore(path: path)
+            _ = try store.addFictionalPatients(seeder, count: 30, createdBy: "t")
+            // As a careplan before v8 left it: no tally.
+            let v8 = CareStore.migrationNames.first { $0.hasPrefix("v8: patients counted") }!
+            try store.db.write { db in
+                try db.execute(sql: "DROP TABLE patient_tally")
+                try db.execute(sql: "DROP TRIGGER patient_tally_insert")
+                try db.execute(sql: "DROP TRIGGER patient_tally_delete")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [v8])
+            }
+        }
+        let store = try CareStore(path: path)
+        XCTAssertEqual(try store.patientCount(), 30)
+        _ = try store.addPatient(patient(), now: now)
+        _ = try store.addFictionalPatients(seeder, count: 5, createdBy: "t")
+        XCTAssertEqual(try store.patientCount(), 36)
+        XCTAssertThrowsError(try store.addPatient(patient(), now: now), "a duplicate NHS number is refused")
+        XCTAssertEqual(try store.patientCount(), 36, "a refused patient is not counted")
+        try store.db.write { db in try db.execute(sql: "DELETE FROM patient WHERE nhs_number = '9434765919'") }
+        let counted = try store.db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") }
+        XCTAssertEqual(try store.patientCount(), counted)
+        XCTAssertEqual(counted, 35)
+    }
+
     func testNetworkFileSystemsAreRecognised() {
         let mounts = "/dev/vda / ext4 rw 0 0\nserver:/export /mnt/nfs nfs4 rw 0 0\n"
         XCTAssertEqual(FileSystemCheck.fileSystemType(of: "/mnt/nfs/careplan/s.sqlite", mounts: mounts), "nfs4")

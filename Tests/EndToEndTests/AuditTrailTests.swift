@@ -81,7 +81,7 @@ final class AuditTrailTests: EndToEndCase {
         XCTAssertTrue(r.stderr.contains("Note: the audit trail's guards (audit_log_no_delete, audit_log_no_update) were missing or changed"), r.stderr)
         XCTAssertTrue(r.stderr.contains("The audit trail cannot be trusted: its triggers were changed outside careplan, found and put right when careplan next opened the store on "), r.stderr)
         XCTAssertTrue(r.stderr.contains("guard audit_log_no_delete restored, guard audit_log_no_update restored)"), r.stderr)
-        XCTAssertEqual(try sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
+        XCTAssertEqual(try sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log' ORDER BY name"),
                        [["name": "audit_log_no_delete"], ["name": "audit_log_no_update"]], "restored on opening")
         // A trigger kept by name but emptied of its refusal counts as missing too.
         try attack("DROP TRIGGER audit_log_no_update; CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT 1; END;")
