@@ -2,7 +2,7 @@ import CareplanCore
 import TermUI
 
 /// Agreed actions for each concern discussed: what, who, by when, and optionally a service to signpost to.
-struct ActionsScreen: Screen {
+struct ActionsScreen: StoreCallingScreen {
     let kind = ScreenKind.agreedActions
     var concernIndex = 0
     var actionIndex = 0

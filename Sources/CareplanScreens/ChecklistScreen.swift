@@ -5,7 +5,7 @@ import TermUI
 /// The concerns checklist: categories of the catalogue, type-to-filter across all of them, choose and
 /// rate each concern 0 to 10, concerns in the patient's own words, and the overall distress score.
 /// Each answer is saved as it is given.
-struct ChecklistScreen: Screen {
+struct ChecklistScreen: StoreCallingScreen {
     enum Row: Equatable {
         case heading(String)
         case item(category: String, id: String, label: String)

@@ -53,7 +53,7 @@ struct ScorePicker: Equatable {
     }
 }
 
-struct KioskWelcomeScreen: Screen {
+struct KioskWelcomeScreen: StoreCallingScreen {
     let kind = ScreenKind.kioskWelcome
     init(_ s: Session) {}
 
@@ -80,7 +80,7 @@ struct KioskWelcomeScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "start")] }
 }
 
-struct KioskIdentifyScreen: Screen {
+struct KioskIdentifyScreen: StoreCallingScreen {
     let kind = ScreenKind.kioskIdentify
     var form: Form
 
@@ -129,7 +129,7 @@ struct KioskIdentifyScreen: Screen {
 
 /// The checklist, one category per page, in plain words. Ticking a concern asks how much it has
 /// bothered the patient, on its own page.
-struct KioskChecklistScreen: Screen {
+struct KioskChecklistScreen: StoreCallingScreen {
     let kind = ScreenKind.kioskChecklist
     var page: Int
     var selected = 0
@@ -232,7 +232,7 @@ struct KioskChecklistScreen: Screen {
     }
 }
 
-struct KioskDistressScreen: Screen {
+struct KioskDistressScreen: StoreCallingScreen {
     let kind = ScreenKind.kioskDistress
     var picker: ScorePicker
 
@@ -259,7 +259,7 @@ struct KioskDistressScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("0-10 or ←→", "choose"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
 }
 
-struct KioskMessageScreen: Screen {
+struct KioskMessageScreen: StoreCallingScreen {
     let kind = ScreenKind.kioskMessage
     var editor: TextEditor
     var dirty = false
@@ -319,7 +319,7 @@ struct KioskMessageScreen: Screen {
 }
 
 /// Everything the patient said, with the chance to change any of it, then "send to my nurse".
-struct KioskReviewScreen: Screen {
+struct KioskReviewScreen: StoreCallingScreen {
     enum Row: Equatable { case page(Int), distress, message, send }
     let kind = ScreenKind.kioskReview
     var selected = 0
@@ -396,7 +396,7 @@ struct KioskReviewScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("↑↓ or number", "choose"), KeyHint("Enter", "change or send"), KeyHint("Esc", "back")] }
 }
 
-struct KioskThanksScreen: Screen {
+struct KioskThanksScreen: StoreCallingScreen {
     let kind = ScreenKind.kioskThanks
     init(_ s: Session) {}
 
@@ -414,7 +414,7 @@ struct KioskThanksScreen: Screen {
 }
 
 /// Closing the kiosk: staff only, by PIN. The PIN is never drawn, only a dot per character.
-struct KioskStaffScreen: Screen {
+struct KioskStaffScreen: StoreCallingScreen {
     let kind = ScreenKind.kioskStaff
     var pin = TextField("", maxLength: 32)
 

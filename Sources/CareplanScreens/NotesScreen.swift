@@ -5,7 +5,7 @@ import TermUI
 /// Conversation notes: "what matters to me" for the whole plan, and a note for each concern chosen to
 /// discuss. Notes are saved while typing (a second after the last unsaved change at most), when moving to
 /// another item and when leaving, so a dropped connection loses at most a second or two of typing.
-struct NotesScreen: Screen {
+struct NotesScreen: StoreCallingScreen {
     enum Item: Equatable {
         case whatMatters
         case concern(key: String, label: String)

@@ -3,7 +3,7 @@ import TermUI
 
 /// The chosen concerns in care-planning order (highest score first until someone reorders them),
 /// and which to discuss today. A move saves the whole order; a tick saves that concern's mark only.
-struct PrioritiseScreen: Screen {
+struct PrioritiseScreen: StoreCallingScreen {
     let kind = ScreenKind.prioritise
     var selected = 0
 

@@ -44,6 +44,7 @@ public final class Program {
         place = session.flow.screen(session.flow.start)!
         screen = registry.make(ScreenKind(place.kind), session)!
         session.contentArea = contentArea
+        _ = send(.opened)
     }
 
     public var isKiosk: Bool { session.flow.mode == .kiosk }
@@ -128,7 +129,7 @@ public final class Program {
             return go(.back, confirmed: false)
         default: break
         }
-        return go(screen.handle(key, session), confirmed: false)
+        return go(send(.key(key)), confirmed: false)
     }
 
     public var isTooSmall: Bool { size.width < Program.minimumSize.width || size.height < Program.minimumSize.height }
@@ -207,7 +208,7 @@ public final class Program {
             return []
         default: break
         }
-        let nav = screen.handle(key, session)
+        let nav = send(.key(key))
         if screen.kind == .kioskStaff, nav == .back {
             guard let previous = beforeStaff else { return resetKiosk() }
             (screen, place) = previous
@@ -281,6 +282,8 @@ public final class Program {
         if let next = registry.make(ScreenKind(target.kind), session) {
             screen = next
             place = target
+            session.contentArea = contentArea
+            _ = send(.opened)
         }
         session.contentArea = contentArea
     }

@@ -3,7 +3,7 @@ import CareplanCore
 import TermUI
 
 /// One patient: their details and their assessments, newest first; start, resume or open one.
-struct RecordScreen: Screen {
+struct RecordScreen: StoreCallingScreen {
     let kind = ScreenKind.patientRecord
     var assessments: [AssessmentSummary] = []
     var selected = 0
@@ -174,7 +174,7 @@ struct RecordScreen: Screen {
 }
 
 /// Starting an assessment: when in the pathway, who completes the checklist, and the date.
-struct StartScreen: Screen {
+struct StartScreen: StoreCallingScreen {
     let kind = ScreenKind.assessmentStart
     var form: Form
 

@@ -3,7 +3,7 @@ import Foundation
 import TermUI
 
 /// The patient register: find as you type by name, NHS number or date of birth.
-struct RegisterScreen: Screen {
+struct RegisterScreen: StoreCallingScreen {
     let kind = ScreenKind.patientRegister
     var query = TextField("", maxLength: 60)
     var results: [PatientSummary] = []

@@ -3,7 +3,7 @@ import TermUI
 
 /// The whole plan on one scrollable page; agreeing it (then it is locked), starting a new version,
 /// and exporting or printing it.
-struct ReviewScreen: Screen {
+struct ReviewScreen: StoreCallingScreen {
     let kind = ScreenKind.planReview
     var scroll = 0
     var agreeing: Form?

@@ -51,12 +51,13 @@ struct KeyHint: Equatable {
     }
 }
 
-/// A screen: its state, how keys change it, and how it draws. Pure but for the session's store calls.
+/// A screen: its state, how messages change it, and how it draws. It reads the session (the open patient and
+/// assessment, the configuration) and never the store: what it needs done it returns as commands.
 protocol Screen {
     var kind: ScreenKind { get }
     /// True while printable keys are text for a field (so `?` is typed, not help).
     var takesText: Bool { get }
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation
+    mutating func update(_ message: Message, _ s: Session) -> [Command]
     func render(into g: inout Grid, _ area: Area, _ s: Session)
     func keys(_ s: Session) -> [KeyHint]
     /// Saves what is pending (a note being typed). `force` at exit and when leaving the screen;
@@ -70,6 +71,18 @@ protocol Screen {
     mutating func refreshed(_ s: Session, from old: Assessment?)
     /// A form or prompt is open inside the screen: the step keys (Ctrl-N, Ctrl-P) are not offered until it is done.
     var inSubForm: Bool { get }
+}
+
+/// A screen not yet moved to commands: its keys still call the store through the session.
+protocol StoreCallingScreen: Screen {
+    mutating func handle(_ key: Key, _ s: Session) -> Navigation
+}
+
+extension StoreCallingScreen {
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        guard case .key(let key) = message else { return [] }
+        return [.go(handle(key, s))]
+    }
 }
 
 extension Screen {

@@ -1,0 +1,53 @@
+import CareplanCore
+import TermUI
+
+/// What a screen is told: a key, the screen being shown, or the answer to one of its commands.
+enum Message: Equatable {
+    case key(Key)
+    /// The screen has just been made current: it asks for what it shows.
+    case opened
+    case answer(Answer)
+}
+
+/// What a screen asks of the runtime (`Runtime`): the store's work, and moves off the screen. The runtime
+/// runs them in order, feeding each answer back as a message; one refused stops those after it (its refusal
+/// said on the status line), so `[.openPatient(id), .go(.exit("open"))]` leaves only once the patient is open.
+enum Command: Equatable {
+    case query(Query)
+    /// Adds the patient (no id yet) or saves their corrected details.
+    case savePatient(Patient)
+    /// Applies a change to the open assessment, based on the value its answer had on screen (nil: as the
+    /// open assessment shows it). Answered `saved` once the change stands, on disk or waiting for the store.
+    case apply(AssessmentChange, basedOn: AnswerValue? = nil)
+    case openPatient(Int64)
+    case openAssessment(Int64)
+    /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
+    case go(Navigation)
+
+    static func exit(_ name: String) -> Command { .go(.exit(name)) }
+}
+
+/// A read of the store.
+enum Query: Equatable {
+    case patientCount
+    case patients(matching: String, limit: Int)
+    case waitingSelfAssessments
+    case assessments(patientId: Int64)
+}
+
+/// The runtime's answer to a command.
+enum Answer: Equatable {
+    case counted(Int)
+    case patients(matching: String, [PatientSummary])
+    case waiting([WaitingAssessment])
+    case assessments([AssessmentSummary])
+    /// The patient as the store now has them.
+    case patientSaved(Patient)
+    /// Another terminal changed the patient's details first: theirs, as stored now.
+    case patientChangedElsewhere(Patient)
+    /// The change stands (on disk, or waiting for a store that cannot be written yet).
+    case saved(AssessmentChange)
+    case opened
+    /// The store refused; the runtime has said why, unless the screen must (`StoreError` it can act on).
+    case failed(StoreError?)
+}
