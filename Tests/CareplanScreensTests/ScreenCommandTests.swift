@@ -65,6 +65,31 @@ final class ScreenCommandTests: XCTestCase {
     }
 }
 
+extension ScreenCommandTests {
+    func summary(_ id: Int64, _ given: String) -> PatientSummary {
+        PatientSummary(patient: Patient(id: id, nhsNumber: NHSNumber("9434765919")!, familyName: "Test", givenName: given,
+                                        dateOfBirth: try! LocalDate.parse("05/03/1961").get()))
+    }
+
+    func testTheRegisterAsksForItsRowsAndOpensThePatientChosen() {
+        var register = RegisterScreen(session)
+        XCTAssertEqual(register.update(.opened, session), [.query(.patientCount), .query(.patients(matching: "", limit: 200)), .query(.waitingSelfAssessments)])
+        XCTAssertEqual(send(&register, .text("s")), [.query(.patients(matching: "s", limit: 200))], "typing searches; the waiting list is for an empty search")
+        _ = register.update(.answer(.counted(2)), session)
+        _ = register.update(.answer(.patients(matching: "s", [summary(4, "Siân"), summary(5, "Sam")])), session)
+        XCTAssertEqual(send(&register, .down, .enter), [.openPatient(5), .exit("open")], "leaves only once the patient is open")
+        // An answer to an older search is not shown for the newer one.
+        _ = register.update(.answer(.patients(matching: "", [summary(6, "Ann")])), session)
+        XCTAssertEqual(register.results.map(\.patient.id), [4, 5])
+    }
+
+    func testAnEmptyRegisterOffersTheNewPatient() {
+        var register = RegisterScreen(session)
+        _ = register.update(.answer(.counted(0)), session)
+        XCTAssertEqual(send(&register, .enter), [.exit("new")])
+    }
+}
+
 /// A repository no screen may reach: every call fails the test that made it.
 final class NoRepository: CareRepository, @unchecked Sendable {
     func reached(_ what: String = #function) -> Never {
