@@ -2,7 +2,7 @@ import CareplanCore
 import TermUI
 
 /// Agreed actions for each concern discussed: what, who, by when, and optionally a service to signpost to.
-struct ActionsScreen: StoreCallingScreen {
+struct ActionsScreen: Screen {
     let kind = ScreenKind.agreedActions
     var concernIndex = 0
     var actionIndex = 0
@@ -19,20 +19,29 @@ struct ActionsScreen: StoreCallingScreen {
 
     func concerns(_ s: Session) -> [ConcernEntry] { s.assessment?.discussedConcerns ?? [] }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .back }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .answer(.saved(.saveAction)):
+            editing = nil
+            if s.message == nil { s.say("Action saved", .success) }  // else: saved beside another terminal's, as it says
+        default: break
+        }
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [.go(.back)] }
         if editing != nil { return handleForm(key, s) }
         if let id = confirmDelete {
             confirmDelete = nil
-            if key == .text("y") || key == .text("Y") {
-                if s.apply(.deleteAction(id: id)) { s.say("Action removed", .success) }
-            } else { s.say("Kept") }
-            return .stay
+            if key == .text("y") || key == .text("Y") { return [.apply(.deleteAction(id: id), saying: Said("Action removed", .success))] }
+            s.say("Kept")
+            return []
         }
         let list = concerns(s)
         guard list.indices.contains(concernIndex) else {
-            if key == .escape { return .back }
-            return .stay
+            return key == .escape ? [.go(.back)] : []
         }
         let actions = a.actions(for: list[concernIndex].key)
         switch key {
@@ -40,23 +49,23 @@ struct ActionsScreen: StoreCallingScreen {
         case .down: concernIndex = min(list.count - 1, concernIndex + 1); actionIndex = 0
         case .left: actionIndex = max(0, actionIndex - 1)
         case .right, .tab: actionIndex = min(max(0, actions.count - 1), actionIndex + 1)
-        case .escape: return .back
+        case .escape: return [.go(.back)]
         case .text("a"), .text("A"):
-            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
             startEditing(AgreedAction(concernKey: list[concernIndex].key, what: "", owner: .patient), s)
         case .enter:
-            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
             if actions.indices.contains(actionIndex) { startEditing(actions[actionIndex], s) }
             else { startEditing(AgreedAction(concernKey: list[concernIndex].key, what: "", owner: .patient), s) }
         case .delete, .backspace:
-            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
-            guard actions.indices.contains(actionIndex), let id = actions[actionIndex].id else { return .stay }
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
+            guard actions.indices.contains(actionIndex), let id = actions[actionIndex].id else { return [] }
             confirmDelete = id
             // A long action is shortened in the question, never its answer keys.
             s.say("Remove the action “\(actions[actionIndex].what)”? y = remove, any other key = keep", .error, shortening: actions[actionIndex].what)
         default: break
         }
-        return .stay
+        return []
     }
 
     mutating func startEditing(_ action: AgreedAction, _ s: Session) {
@@ -76,18 +85,18 @@ struct ActionsScreen: StoreCallingScreen {
         editing = (action, form)
     }
 
-    mutating func handleForm(_ key: Key, _ s: Session) -> Navigation {
-        guard var (action, form) = editing else { return .stay }
+    mutating func handleForm(_ key: Key, _ s: Session) -> [Command] {
+        guard var (action, form) = editing else { return [] }
         if key == .escape {
             if form.dirty && confirmDelete == nil {
                 // Leaving a changed form needs a second Esc, so nothing typed is lost by one stray key.
                 confirmDelete = -1
                 s.say("Esc again discards this action; any other key carries on", .error)
-                return .stay
+                return []
             }
             editing = nil
             confirmDelete = nil
-            return .stay
+            return []
         }
         confirmDelete = nil
         let event = form.handle(key)
@@ -100,7 +109,7 @@ struct ActionsScreen: StoreCallingScreen {
             guard ok, let checked = editing?.form else {
                 if var f = editing?.form, let bad = f.fields.firstIndex(where: { $0.problem != nil }) { f.focus = bad; editing?.form = f }
                 s.say("Not saved yet: correct the field marked with !", .error)
-                return .stay
+                return []
             }
             form = checked
             // Based on the action as it was when the form opened: another terminal's edit since is kept.
@@ -111,13 +120,10 @@ struct ActionsScreen: StoreCallingScreen {
             action.due = try? LocalDate.parse(form.text("due")).get()
             let si = form.index("service")
             action.serviceId = si == 0 ? nil : services[si - 1].id
-            if s.apply(.saveAction(action), basedOn: base) {
-                editing = nil
-                if s.message == nil { s.say("Action saved", .success) }  // else: saved beside another terminal's, as it says
-            }
+            return [.apply(.saveAction(action), basedOn: base)]
         default: break
         }
-        return .stay
+        return []
     }
 
     /// Checks one field of the action form, setting its problem.

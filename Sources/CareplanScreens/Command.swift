@@ -17,14 +17,32 @@ enum Command: Equatable {
     /// Adds the patient (no id yet) or saves their corrected details.
     case savePatient(Patient)
     /// Applies a change to the open assessment, based on the value its answer had on screen (nil: as the
-    /// open assessment shows it). Answered `saved` once the change stands, on disk or waiting for the store.
-    case apply(AssessmentChange, basedOn: AnswerValue? = nil)
+    /// open assessment shows it). Answered `saved` once the change stands, on disk or waiting for the store,
+    /// and then (not before) `saying` is said.
+    case apply(AssessmentChange, basedOn: AnswerValue? = nil, saying: Said? = nil)
     case openPatient(Int64)
     case openAssessment(Int64)
+    /// Starts an assessment of the open patient, and opens it.
+    case startAssessment(PathwayPoint, CompletedBy, date: LocalDate)
+    /// A draft copy of an agreed plan, opened.
+    case newVersion(of: Int64)
+    case discardAssessment(Int64)
+    /// A code for the open patient to complete a self-assessment at the kiosk, valid as long as the flow says.
+    case issueKioskCode(PathwayPoint)
     /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
     case go(Navigation)
 
     static func exit(_ name: String) -> Command { .go(.exit(name)) }
+}
+
+/// A status line message, as a command says it.
+struct Said: Equatable {
+    var text: String
+    var kind: StatusMessage.Kind
+    init(_ text: String, _ kind: StatusMessage.Kind = .info) {
+        self.text = text
+        self.kind = kind
+    }
 }
 
 /// A read of the store.
@@ -48,6 +66,10 @@ enum Answer: Equatable {
     /// The change stands (on disk, or waiting for a store that cannot be written yet).
     case saved(AssessmentChange)
     case opened
+    /// A new assessment (or version), now the open one.
+    case started(Assessment)
+    case discarded(Assessment)
+    case kioskCode(KioskCode)
     /// The store refused; the runtime has said why, unless the screen must (`StoreError` it can act on).
     case failed(StoreError?)
 }

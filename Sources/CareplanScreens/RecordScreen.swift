@@ -3,7 +3,7 @@ import CareplanCore
 import TermUI
 
 /// One patient: their details and their assessments, newest first; start, resume or open one.
-struct RecordScreen: StoreCallingScreen {
+struct RecordScreen: Screen {
     let kind = ScreenKind.patientRecord
     var assessments: [AssessmentSummary] = []
     var selected = 0
@@ -19,30 +19,42 @@ struct RecordScreen: StoreCallingScreen {
     var strayTypingAt: Date?
     static let typingGap: TimeInterval = 1
 
-    init(_ s: Session) { reload(s) }
+    init(_ s: Session) {}
 
-    mutating func reload(_ s: Session) {
-        if let id = s.patient?.id { assessments = s.attempt { try s.store.assessments(patientId: id) } ?? [] }
+    /// The patient's assessments as stored (emptied first: a list the store refuses shows none).
+    mutating func reload(_ s: Session) -> [Command] {
+        guard let id = s.patient?.id else { return [] }
+        assessments = []
+        return [.query(.assessments(patientId: id))]
     }
 
     var takesText: Bool { issuing?.takesText ?? false }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if issued != nil { issued = nil; return .stay }  // any key puts the code away
-        if var form = issuing {
-            if key == .escape { issuing = nil; return .stay }
-            let event = form.handle(key)
-            issuing = form
-            guard event == .submit, let patientId = s.patient?.id else { return .stay }
-            let hours = s.flow.setting(.kioskCodeHours)
-            guard let code = s.attempt({
-                try s.store.issueKioskCode(patientId: patientId, pathwayPoint: PathwayPoint.allCases[form.index("point")],
-                                           catalogue: s.catalogue, by: s.user, now: s.now, validFor: TimeInterval(hours) * 3600)
-            }) else { return .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .opened: return reload(s)
+        case .key(let key): return handle(key, s)
+        case .answer(.assessments(let found)): assessments = found
+        case .answer(.kioskCode(let code)):
             issuing = nil
             issued = code
-            reload(s)
-            return .stay
+            return reload(s)
+        case .answer(.discarded):
+            s.say("Discarded: it stays on the record, marked discarded, and in the audit trail", .success)
+            return reload(s)
+        default: break
+        }
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        if issued != nil { issued = nil; return [] }  // any key puts the code away
+        if var form = issuing {
+            if key == .escape { issuing = nil; return [] }
+            let event = form.handle(key)
+            issuing = form
+            guard event == .submit, s.patient?.id != nil else { return [] }
+            return [.issueKioskCode(PathwayPoint.allCases[form.index("point")])]
         }
         if let question = asking {
             asking = nil
@@ -56,7 +68,7 @@ struct RecordScreen: StoreCallingScreen {
                 let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
                 s.say(isCommand ? "“\(t)” came straight after typing, so it was not taken as a command: press it again on its own"
                                 : "Typing is not used on \(name)'s record. Keys: Enter open · N new assessment · E edit · K kiosk code · D discard", .error)
-                return .stay
+                return []
             }
         }
         switch key {
@@ -66,49 +78,45 @@ struct RecordScreen: StoreCallingScreen {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"):
-            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return .exit("new") }
+            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return [.exit("new")] }
             asking = .startAnother
             s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
         case .text("d"), .text("D"):
-            guard assessments.indices.contains(selected) else { s.say("There is no assessment to discard", .error); return .stay }
+            guard assessments.indices.contains(selected) else { s.say("There is no assessment to discard", .error); return [] }
             let a = assessments[selected]
             guard a.status == .inProgress else {
                 s.say("Only an assessment in progress can be discarded: an agreed plan is kept (V on its review starts a new version)", .error)
-                return .stay
+                return []
             }
             asking = .discard(assessmentId: a.id)
             s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
                   + "marked discarded by you. y = discard, any other key = keep", .error)
-        case .text("e"), .text("E"): return .exit("edit")
-        case .escape: return .back
+        case .text("e"), .text("E"): return [.exit("edit")]
+        case .escape: return [.go(.back)]
         case .enter:
-            guard assessments.indices.contains(selected) else { return .exit("new") }
+            guard assessments.indices.contains(selected) else { return [.exit("new")] }
             let a = assessments[selected]
-            guard s.open(assessmentId: a.id) else { return .stay }
-            return a.status == .inProgress ? .exit("continue") : .exit("view")
+            return [.openAssessment(a.id), .exit(a.status == .inProgress ? "continue" : "view")]
         default: break
         }
-        return .stay
+        return []
     }
 
-    mutating func answer(_ question: Question, _ key: Key, _ s: Session) -> Navigation {
+    mutating func answer(_ question: Question, _ key: Key, _ s: Session) -> [Command] {
         let yes = key == .text("y") || key == .text("Y")
         switch question {
         case .startAnother:
-            if yes { return .exit("new") }
+            if yes { return [.exit("new")] }
             if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
-                guard s.open(assessmentId: open.id) else { return .stay }
-                return .exit("continue")
+                return [.openAssessment(open.id), .exit("continue")]
             }
             s.say("No new assessment started")
         case .discard(let id):
-            guard yes else { s.say("Kept: nothing discarded"); return .stay }
-            guard s.attempt({ try s.store.discardAssessment(id: id, by: s.user, now: s.now) }) != nil else { return .stay }
-            reload(s)
-            s.say("Discarded: it stays on the record, marked discarded, and in the audit trail", .success)
+            guard yes else { s.say("Kept: nothing discarded"); return [] }
+            return [.discardAssessment(id)]
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -174,7 +182,7 @@ struct RecordScreen: StoreCallingScreen {
 }
 
 /// Starting an assessment: when in the pathway, who completes the checklist, and the date.
-struct StartScreen: StoreCallingScreen {
+struct StartScreen: Screen {
     let kind = ScreenKind.assessmentStart
     var form: Form
 
@@ -188,8 +196,18 @@ struct StartScreen: StoreCallingScreen {
 
     var takesText: Bool { form.takesText }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if key == .escape { return .back }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .answer(.started):
+            s.say("Assessment started: every answer is saved as you give it", .success)
+            return [.go(.next)]
+        default: return []
+        }
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        if key == .escape { return [.go(.back)] }
         // Every field has a sensible value from the start, so Enter starts from any of them (as the key help says);
         // a date that is wrong is marked and said.
         if key == .enter { return start(s) }
@@ -198,7 +216,7 @@ struct StartScreen: StoreCallingScreen {
         case .submit: return start(s)
         default: break
         }
-        return .stay
+        return []
     }
 
     mutating func checkDate(_ s: Session) -> LocalDate? {
@@ -211,21 +229,14 @@ struct StartScreen: StoreCallingScreen {
         }
     }
 
-    mutating func start(_ s: Session) -> Navigation {
+    mutating func start(_ s: Session) -> [Command] {
         guard let date = checkDate(s) else {
             form.focus = 2
             s.say("Not started: correct the date", .error)
-            return .stay
+            return []
         }
-        guard let patientId = s.patient?.id else { return .stay }
-        let point = PathwayPoint.allCases[form.index("point")], by = CompletedBy.allCases[form.index("by")]
-        guard let a = s.attempt({
-            try s.store.startAssessment(patientId: patientId, pathwayPoint: point, completedBy: by, date: date,
-                                        catalogue: s.catalogue, createdBy: s.user, now: s.now)
-        }) else { return .stay }
-        s.assessment = a
-        s.say("Assessment started: every answer is saved as you give it", .success)
-        return .next
+        guard s.patient?.id != nil else { return [] }
+        return [.startAssessment(PathwayPoint.allCases[form.index("point")], CompletedBy.allCases[form.index("by")], date: date)]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

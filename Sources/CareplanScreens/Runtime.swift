@@ -19,12 +19,34 @@ struct Runtime {
             return s.attempt { try s.store.assessments(patientId: patientId) }.map(Answer.assessments) ?? .failed(nil)
         case .savePatient(let p):
             return savePatient(p)
-        case .apply(let change, let base):
-            return s.apply(change, basedOn: base) ? .saved(change) : .failed(nil)
+        case .apply(let change, let base, let said):
+            guard s.apply(change, basedOn: base) else { return .failed(nil) }
+            if let said { s.say(said.text, said.kind) }
+            return .saved(change)
         case .openPatient(let id):
             return s.open(patientId: id) ? .opened : .failed(nil)
         case .openAssessment(let id):
             return s.open(assessmentId: id) ? .opened : .failed(nil)
+        case .startAssessment(let point, let by, let date):
+            guard let patientId = s.patient?.id, let a = s.attempt({
+                try s.store.startAssessment(patientId: patientId, pathwayPoint: point, completedBy: by, date: date,
+                                            catalogue: s.catalogue, createdBy: s.user, now: s.now)
+            }) else { return .failed(nil) }
+            s.assessment = a
+            return .started(a)
+        case .newVersion(let id):
+            guard let fresh = s.attempt({ try s.store.newVersion(of: id, createdBy: s.user, now: s.now) }) else { return .failed(nil) }
+            s.assessment = fresh
+            return .started(fresh)
+        case .discardAssessment(let id):
+            return s.attempt { try s.store.discardAssessment(id: id, by: s.user, now: s.now) }.map(Answer.discarded) ?? .failed(nil)
+        case .issueKioskCode(let point):
+            let hours = s.flow.setting(.kioskCodeHours)
+            guard let patientId = s.patient?.id, let code = s.attempt({
+                try s.store.issueKioskCode(patientId: patientId, pathwayPoint: point, catalogue: s.catalogue, by: s.user, now: s.now,
+                                           validFor: TimeInterval(hours) * 3600)
+            }) else { return .failed(nil) }
+            return .kioskCode(code)
         case .go:
             return .failed(nil)  // never sent here: moves are the program's (`Program.send`)
         }

@@ -90,6 +90,39 @@ extension ScreenCommandTests {
     }
 }
 
+extension ScreenCommandTests {
+    func openAssessment(concerns: [ConcernEntry] = []) {
+        session.assessment = Assessment(id: 3, patientId: 4, pathwayPoint: PathwayPoint.allCases[0], completedBy: .patientWithClinician, date: session.today,
+                                        catalogueId: "ncat-hna", catalogueVersion: "1", createdAt: Harness.start, updatedAt: Harness.start,
+                                        concerns: concerns)
+    }
+
+    func testRatingAConcernIsAChangeSaidOnlyOnceItStands() {
+        openAssessment(concerns: [ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")])
+        var checklist = ChecklistScreen(session)
+        _ = send(&checklist, .text("p"), .text("a"), .text("i"), .text("n"))
+        var rated = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        rated.score = 10
+        XCTAssertEqual(send(&checklist, .text("1")).count, 1)
+        XCTAssertEqual(send(&checklist, .text("0")), [.apply(.setConcern(rated), saying: Said("“Pain” rated 10", .success))], "1 then 0 is 10")
+        XCTAssertNil(session.message, "nothing said before the runtime has saved it")
+        XCTAssertEqual(send(&checklist, .escape, .escape), [.go(.back)], "Esc clears the filter, then goes back")
+    }
+
+    func testAMoveOnThePrioritiesMovesTheSelectionOnceSaved() {
+        var first = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        first.score = 9
+        var second = ConcernEntry(key: "fatigue", categoryId: "physical", label: "Fatigue")
+        second.score = 5
+        openAssessment(concerns: [first, second])
+        var screen = PrioritiseScreen(session)
+        XCTAssertEqual(send(&screen, .text("]")), [.apply(.setOrder(["fatigue", "pain"]))])
+        XCTAssertEqual(screen.selected, 0)
+        _ = screen.update(.answer(.saved(.setOrder(["fatigue", "pain"]))), session)
+        XCTAssertEqual(screen.selected, 1)
+    }
+}
+
 /// A repository no screen may reach: every call fails the test that made it.
 final class NoRepository: CareRepository, @unchecked Sendable {
     func reached(_ what: String = #function) -> Never {
