@@ -29,6 +29,10 @@ enum Command: Equatable {
     case discardAssessment(Int64)
     /// A code for the open patient to complete a self-assessment at the kiosk, valid as long as the flow says.
     case issueKioskCode(PathwayPoint)
+    /// Opens the patient and self-assessment a kiosk code is for, if the date of birth matches.
+    case redeemKioskCode(String, dateOfBirth: LocalDate)
+    /// Answered `opened` when the PIN is right: then a kiosk may close.
+    case checkStaffPIN(String)
     /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
     case go(Navigation)
 
@@ -70,6 +74,10 @@ enum Answer: Equatable {
     case started(Assessment)
     case discarded(Assessment)
     case kioskCode(KioskCode)
+    /// A kiosk code accepted: the patient and their self-assessment are open.
+    case redeemed(Patient)
+    /// A kiosk code refused (nil: not for a reason the patient can act on); the screen says it, in its words.
+    case kioskRefused(KioskError?)
     /// The store refused; the runtime has said why, unless the screen must (`StoreError` it can act on).
     case failed(StoreError?)
 }

@@ -53,11 +53,11 @@ struct ScorePicker: Equatable {
     }
 }
 
-struct KioskWelcomeScreen: StoreCallingScreen {
+struct KioskWelcomeScreen: Screen {
     let kind = ScreenKind.kioskWelcome
     init(_ s: Session) {}
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .next : .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] { message == .key(.enter) ? [.go(.next)] : [] }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         let text = """
@@ -80,7 +80,7 @@ struct KioskWelcomeScreen: StoreCallingScreen {
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "start")] }
 }
 
-struct KioskIdentifyScreen: StoreCallingScreen {
+struct KioskIdentifyScreen: Screen {
     let kind = ScreenKind.kioskIdentify
     var form: Form
 
@@ -93,29 +93,31 @@ struct KioskIdentifyScreen: StoreCallingScreen {
 
     var takesText: Bool { form.takesText }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if key == .escape { return .back }
-        guard form.handle(key) == .submit else { return .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key)
+        case .answer(.redeemed(let patient)):
+            s.kioskPage = 0
+            s.say("Hello \(patient.givenName). Thank you for doing this.", .success)
+            return [.go(.next)]
+        case .answer(.kioskRefused(let e)):
+            s.say(e?.description ?? "Something went wrong: please ask a member of staff.", .error)
+        default: break
+        }
+        return []
+    }
+
+    mutating func handle(_ key: Key) -> [Command] {
+        if key == .escape { return [.go(.back)] }
+        guard form.handle(key) == .submit else { return [] }
         let code = form.text("code").filter(\.isNumber)
-        if code.count != 6 { form.setProblem("code", "The code has 6 digits"); form.focus = 0; return .stay }
+        if code.count != 6 { form.setProblem("code", "The code has 6 digits"); form.focus = 0; return [] }
         guard case .success(let dob) = LocalDate.parse(form.text("dob")) else {
             form.setProblem("dob", "Type it as day/month/year, e.g. 05/03/1961")
             form.focus = 1
-            return .stay
+            return []
         }
-        do {
-            let (patient, assessment) = try s.store.redeemKioskCode(code, dateOfBirth: dob, now: s.now)
-            s.patient = patient
-            s.assessment = assessment
-            s.kioskPage = 0
-            s.say("Hello \(patient.givenName). Thank you for doing this.", .success)
-            return .next
-        } catch let e as KioskError {
-            s.say(e.description, .error)
-        } catch {
-            s.say("Something went wrong: please ask a member of staff.", .error)
-        }
-        return .stay
+        return [.redeemKioskCode(code, dateOfBirth: dob)]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -129,7 +131,7 @@ struct KioskIdentifyScreen: StoreCallingScreen {
 
 /// The checklist, one category per page, in plain words. Ticking a concern asks how much it has
 /// bothered the patient, on its own page.
-struct KioskChecklistScreen: StoreCallingScreen {
+struct KioskChecklistScreen: Screen {
     let kind = ScreenKind.kioskChecklist
     var page: Int
     var selected = 0
@@ -145,22 +147,27 @@ struct KioskChecklistScreen: StoreCallingScreen {
 
     func category(_ s: Session) -> ConcernCatalogue.Category { s.catalogue.categories[page] }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .restart }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        guard case .key(let key) = message else { return [] }
+        return handle(key, s)
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [.go(.restart)] }
         if var r = rating {
             switch r.picker.handle(key) {
             case .confirmed(let value):
                 var entry = a.concern(r.item.id) ?? ConcernEntry(key: r.item.id, categoryId: r.category, label: r.item.label)
                 entry.score = value
-                if s.apply(.setConcern(entry)) { s.say("Saved: \(r.item.plain), \(value) out of 10", .success) }
                 rating = nil
+                return [.apply(.setConcern(entry), saying: Said("Saved: \(r.item.plain), \(value) out of 10", .success))]
             case .cancelled:
                 rating = nil
                 s.say(a.concern(r.item.id)?.score == nil ? "Ticked, not yet scored: press → to score it" : "Score kept as it was")
             case .none:
                 rating = r
             }
-            return .stay
+            return []
         }
         let cat = category(s)
         let items = cat.items
@@ -179,9 +186,9 @@ struct KioskChecklistScreen: StoreCallingScreen {
         case .text(" "):
             let item = items[selected]
             if a.concern(item.id) != nil {
-                if s.apply(.removeConcern(key: item.id)) { s.say("Un-ticked: \(item.plain)") }
+                return [.apply(.removeConcern(key: item.id), saying: Said("Un-ticked: \(item.plain)"))]
             } else if cat.isInformation {
-                if s.apply(.setConcern(ConcernEntry(key: item.id, categoryId: cat.id, label: item.label))) { s.say("Ticked: \(item.plain)", .success) }
+                return [.apply(.setConcern(ConcernEntry(key: item.id, categoryId: cat.id, label: item.label)), saying: Said("Ticked: \(item.plain)", .success))]
             } else {
                 rating = (item, cat.id, ScorePicker())
             }
@@ -190,13 +197,13 @@ struct KioskChecklistScreen: StoreCallingScreen {
             guard !cat.isInformation, let c = a.concern(item.id) else { break }
             rating = (item, cat.id, ScorePicker(value: c.score))
         case .enter:
-            if s.kioskReturnToReview { return .exit("review") }
-            if page + 1 < s.catalogue.categories.count { page += 1; selected = 0 } else { return .next }
+            if s.kioskReturnToReview { return [.exit("review")] }
+            if page + 1 < s.catalogue.categories.count { page += 1; selected = 0 } else { return [.go(.next)] }
         case .escape:
             if page > 0 { page -= 1; selected = 0 } else { s.say("This is the first page. Press Enter to go on.") }
         default: break
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -232,22 +239,21 @@ struct KioskChecklistScreen: StoreCallingScreen {
     }
 }
 
-struct KioskDistressScreen: StoreCallingScreen {
+struct KioskDistressScreen: Screen {
     let kind = ScreenKind.kioskDistress
     var picker: ScorePicker
 
     init(_ s: Session) { picker = ScorePicker(value: s.assessment?.distressScore) }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        guard case .key(let key) = message else { return [] }
         switch picker.handle(key) {
         case .confirmed(let v):
-            guard s.apply(.setDistress(v)) else { return .stay }
-            if s.kioskReturnToReview { return .exit("review") }
-            return .next
+            return [.apply(.setDistress(v)), s.kioskReturnToReview ? .exit("review") : .go(.next)]
         case .cancelled:
             s.kioskPage = s.catalogue.categories.count - 1
-            return .back
-        case .none: return .stay
+            return [.go(.back)]
+        case .none: return []
         }
     }
 
@@ -319,7 +325,7 @@ struct KioskMessageScreen: StoreCallingScreen {
 }
 
 /// Everything the patient said, with the chance to change any of it, then "send to my nurse".
-struct KioskReviewScreen: StoreCallingScreen {
+struct KioskReviewScreen: Screen {
     enum Row: Equatable { case page(Int), distress, message, send }
     let kind = ScreenKind.kioskReview
     var selected = 0
@@ -333,33 +339,33 @@ struct KioskReviewScreen: StoreCallingScreen {
         s.catalogue.categories.indices.map { Row.page($0) } + [.distress, .message, .send]
     }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        guard case .key(let key) = message else { return [] }
         let all = rows(s)
         switch key {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(all.count - 1, selected + 1)
         case .text(let t) where t.count == 1 && Int(t) != nil:
             if let n = Int(t), n >= 1, n <= all.count { selected = n - 1 }
-        case .escape: return .back
+        case .escape: return [.go(.back)]
         case .enter:
             switch all[selected] {
             case .page(let i):
                 s.kioskPage = i
                 s.kioskReturnToReview = true
-                return .exit("change-concerns")
+                return [.exit("change-concerns")]
             case .distress:
                 s.kioskReturnToReview = true
-                return .exit("change-distress")
+                return [.exit("change-distress")]
             case .message:
                 s.kioskReturnToReview = true
-                return .exit("change-message")
+                return [.exit("change-message")]
             case .send:
-                guard s.apply(.submit(at: s.now)) else { return .stay }
-                return .next
+                return [.apply(.submit(at: s.now)), .go(.next)]
             }
         default: break
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -396,11 +402,11 @@ struct KioskReviewScreen: StoreCallingScreen {
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("↑↓ or number", "choose"), KeyHint("Enter", "change or send"), KeyHint("Esc", "back")] }
 }
 
-struct KioskThanksScreen: StoreCallingScreen {
+struct KioskThanksScreen: Screen {
     let kind = ScreenKind.kioskThanks
     init(_ s: Session) {}
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .restart : .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] { message == .key(.enter) ? [.go(.restart)] : [] }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         let text = "Thank you. Your answers have been sent to your nurse, who will talk them through with you.\n\nPress Enter to finish."
@@ -414,7 +420,7 @@ struct KioskThanksScreen: StoreCallingScreen {
 }
 
 /// Closing the kiosk: staff only, by PIN. The PIN is never drawn, only a dot per character.
-struct KioskStaffScreen: StoreCallingScreen {
+struct KioskStaffScreen: Screen {
     let kind = ScreenKind.kioskStaff
     var pin = TextField("", maxLength: 32)
 
@@ -422,20 +428,15 @@ struct KioskStaffScreen: StoreCallingScreen {
 
     var takesText: Bool { true }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        switch key {
-        case .escape: return .back
-        case .enter:
-            do {
-                try s.store.checkStaffPIN(pin.text, now: s.now)
-                return .quit
-            } catch {
-                pin.text = ""
-                s.say(String(describing: error), .error)
-            }
-        default: _ = pin.handle(key)
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(.escape): return [.go(.back)]
+        case .key(.enter): return [.checkStaffPIN(pin.text), .go(.quit)]
+        case .key(let key): _ = pin.handle(key)
+        case .answer(.failed): pin.text = ""
+        default: break
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

@@ -47,6 +47,23 @@ struct Runtime {
                                            validFor: TimeInterval(hours) * 3600)
             }) else { return .failed(nil) }
             return .kioskCode(code)
+        case .redeemKioskCode(let code, let dob):
+            do {
+                let (patient, assessment) = try s.store.redeemKioskCode(code, dateOfBirth: dob, now: s.now)
+                s.patient = patient
+                s.assessment = assessment
+                return .redeemed(patient)
+            } catch {
+                return .kioskRefused(error as? KioskError)
+            }
+        case .checkStaffPIN(let pin):
+            do {
+                try s.store.checkStaffPIN(pin, now: s.now)
+                return .opened
+            } catch {
+                s.say(String(describing: error), .error)
+                return .failed(nil)
+            }
         case .go:
             return .failed(nil)  // never sent here: moves are the program's (`Program.send`)
         }

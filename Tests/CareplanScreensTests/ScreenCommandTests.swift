@@ -123,6 +123,22 @@ extension ScreenCommandTests {
     }
 }
 
+extension ScreenCommandTests {
+    func testTheKioskAsksTheRuntimeToRedeemACodeAndToCheckThePIN() throws {
+        var identify = KioskIdentifyScreen(session)
+        type(&identify, "123 456")
+        XCTAssertEqual(send(&identify, .tab), [])
+        type(&identify, "05/03/1961")
+        XCTAssertEqual(send(&identify, .enter), [.redeemKioskCode("123456", dateOfBirth: try LocalDate.parse("05/03/1961").get())])
+
+        var staff = KioskStaffScreen(session)
+        type(&staff, "2468")
+        XCTAssertEqual(send(&staff, .enter), [.checkStaffPIN("2468"), .go(.quit)], "the kiosk closes only once the PIN is accepted")
+        _ = staff.update(.answer(.failed(nil)), session)
+        XCTAssertEqual(staff.pin.text, "", "a refused PIN is cleared")
+    }
+}
+
 /// A repository no screen may reach: every call fails the test that made it.
 final class NoRepository: CareRepository, @unchecked Sendable {
     func reached(_ what: String = #function) -> Never {
