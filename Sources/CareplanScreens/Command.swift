@@ -6,6 +6,10 @@ enum Message: Equatable {
     case key(Key)
     /// The screen has just been made current: it asks for what it shows.
     case opened
+    /// Time passing: save what has waited long enough (a note typed a second ago).
+    case tick
+    /// Leaving the screen, or the program: save everything pending now.
+    case leaving
     case answer(Answer)
 }
 

@@ -265,7 +265,7 @@ struct KioskDistressScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("0-10 or ←→", "choose"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
 }
 
-struct KioskMessageScreen: StoreCallingScreen {
+struct KioskMessageScreen: Screen {
     let kind = ScreenKind.kioskMessage
     var editor: TextEditor
     var dirty = false
@@ -279,29 +279,35 @@ struct KioskMessageScreen: StoreCallingScreen {
 
     var takesText: Bool { true }
 
-    mutating func flush(_ s: Session, force: Bool) {
-        guard dirty else { return }
-        let typed = AssessmentChange.setPatientMessage(editor.text)
-        guard let stored = s.saveText(typed, basedOn: shown) else { return }
-        if stored != typed.normalised.text {
-            editor.text = stored
-            editor.cursor = editor.count
+    /// The message typed, to be saved, based on the text the editor was loaded with.
+    func save() -> [Command] {
+        dirty ? [.apply(.setPatientMessage(editor.text), basedOn: .text(shown))] : []
+    }
+
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .tick, .leaving: return save()
+        case .answer(.saved(let typed)):
+            guard let a = s.assessment, case .text(let stored?) = typed.answer(in: a) else { return [] }
+            if stored != typed.normalised.text {
+                editor.text = stored
+                editor.cursor = editor.count
+            }
+            shown = stored
+            dirty = false
+        default: break
         }
-        shown = stored
-        dirty = false
+        return []
     }
 
     static func box(_ area: Area) -> Area { Area(x: area.x + 2, y: area.y + 3, width: area.width - 4, height: area.height - 4) }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+    /// Enter and Esc leave, which saves the message first (`leaving`).
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         switch key {
-        case .enter:
-            flush(s, force: true)
-            if s.kioskReturnToReview { return .exit("review") }
-            return .next
-        case .escape:
-            flush(s, force: true)
-            return .back
+        case .enter: return [s.kioskReturnToReview ? .exit("review") : .go(.next)]
+        case .escape: return [.go(.back)]
         default:
             let box = KioskMessageScreen.box(s.contentArea)
             switch editor.handle(key, width: box.width, height: box.height) {
@@ -309,8 +315,7 @@ struct KioskMessageScreen: StoreCallingScreen {
             case .truncated: dirty = true; s.say("That is as much as fits here: \(Limits.note) characters.", .error)
             default: break
             }
-            flush(s, force: false)
-            return .stay
+            return save()
         }
     }
 

@@ -153,7 +153,7 @@ public final class Program {
     public func tick(now: Date) -> [Effect] {
         session.now = now
         let shown = session.assessment
-        screen.flush(session, force: false)
+        _ = send(.tick)
         session.refresh()
         if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Session.retrySeconds {
             lastRetry = now
@@ -179,7 +179,7 @@ public final class Program {
 
     /// Saves what is pending and returns to the welcome, forgetting the patient.
     func resetKiosk() -> [Effect] {
-        screen.flush(session, force: true)
+        _ = send(.leaving)
         session.patient = nil
         session.assessment = nil
         session.kioskPage = nil
@@ -197,7 +197,7 @@ public final class Program {
         switch key {
         case .ctrl("x"):
             if screen.kind != .kioskStaff, let staff = session.flow.screen(kind: ScreenKind.kioskStaff.rawValue) {
-                screen.flush(session, force: true)
+                _ = send(.leaving)
                 beforeStaff = (screen, place)
                 open(staff)
             }
@@ -224,7 +224,7 @@ public final class Program {
     /// Saves everything pending, now (before exit on quit, hang-up or terminate).
     public func flush(now: Date) {
         session.now = now
-        screen.flush(session, force: true)
+        _ = send(.leaving)
         session.saveWaiting()
     }
 
@@ -256,7 +256,7 @@ public final class Program {
         default: break
         }
         // Saved first: what could not be saved (a form not yet valid, a note the store refused) asks.
-        screen.flush(session, force: true)
+        _ = send(.leaving)
         if screen.hasUnsavedInput && !confirmed {
             leaving = nav
             session.say("Not saved yet. Leave anyway? y = leave, any other key = stay", .error)

@@ -60,11 +60,8 @@ protocol Screen {
     mutating func update(_ message: Message, _ s: Session) -> [Command]
     func render(into g: inout Grid, _ area: Area, _ s: Session)
     func keys(_ s: Session) -> [KeyHint]
-    /// Saves what is pending (a note being typed). `force` at exit and when leaving the screen;
-    /// otherwise only what has waited long enough.
-    mutating func flush(_ s: Session, force: Bool)
-    /// Something typed that cannot be saved yet (an invalid form, a note the store refused), after `flush`:
-    /// leaving loses it, so ask first.
+    /// Something typed that cannot be saved yet (an invalid form, a note the store refused), after the
+    /// `leaving` message: leaving loses it, so ask first.
     var hasUnsavedInput: Bool { get }
     /// The session's assessment was refreshed with another terminal's changes (`old` is what was shown):
     /// follow them, keeping the selection on the same row and anything being typed as it is.
@@ -73,21 +70,8 @@ protocol Screen {
     var inSubForm: Bool { get }
 }
 
-/// A screen not yet moved to commands: its keys still call the store through the session.
-protocol StoreCallingScreen: Screen {
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation
-}
-
-extension StoreCallingScreen {
-    mutating func update(_ message: Message, _ s: Session) -> [Command] {
-        guard case .key(let key) = message else { return [] }
-        return [.go(handle(key, s))]
-    }
-}
-
 extension Screen {
     var takesText: Bool { false }
-    mutating func flush(_ s: Session, force: Bool) {}
     var hasUnsavedInput: Bool { false }
     var inSubForm: Bool { false }
     mutating func refreshed(_ s: Session, from old: Assessment?) {}

@@ -135,14 +135,6 @@ public final class Session {
         }
     }
 
-    /// Saves a text answer typed in an editor, based on the text the editor was loaded with. Returns the
-    /// text now stored (both texts, marked, when another terminal changed it meanwhile; the editor shows
-    /// that), or nil when it is not saved.
-    func saveText(_ change: AssessmentChange, basedOn shown: String) -> String? {
-        guard apply(change, basedOn: .text(shown)), let a = assessment, case .text(let stored?) = change.answer(in: a) else { return nil }
-        return stored
-    }
-
     /// The open assessment as the store has it now, when another terminal changed it: the change counter
     /// first, so when nothing changed this costs one pragma (it runs on every tick). Changes still waiting
     /// stay on top. True when what is shown changed.

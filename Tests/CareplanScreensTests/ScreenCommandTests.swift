@@ -139,6 +139,27 @@ extension ScreenCommandTests {
     }
 }
 
+extension ScreenCommandTests {
+    func testANoteIsSavedOnTheTickAfterASecondAndAMoveWaitsForTheSave() {
+        var pain = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        pain.discuss = true
+        openAssessment(concerns: [pain])
+        var notes = NotesScreen(session)
+        type(&notes, "Walks")
+        XCTAssertEqual(notes.update(.tick, session), [], "typed just now: not yet")
+        session.now += NotesScreen.saveAfter
+        let save = AssessmentChange.setWhatMattersToMe("Walks")
+        XCTAssertEqual(notes.update(.tick, session), [.apply(save, basedOn: .text(""))])
+        XCTAssertEqual(send(&notes, .tab), [.apply(save, basedOn: .text(""))], "leaving the box saves now")
+        XCTAssertEqual(send(&notes, .down), [.apply(save, basedOn: .text(""))], "a move saves first")
+        XCTAssertEqual(notes.selected, 0, "and waits for the answer")
+        session.assessment?.whatMattersToMe = "Walks"  // as the runtime leaves it once saved
+        XCTAssertEqual(notes.update(.answer(.saved(save)), session), [])
+        XCTAssertEqual(notes.selected, 1)
+        XCTAssertFalse(notes.hasUnsavedInput)
+    }
+}
+
 /// A repository no screen may reach: every call fails the test that made it.
 final class NoRepository: CareRepository, @unchecked Sendable {
     func reached(_ what: String = #function) -> Never {
