@@ -7,6 +7,8 @@ import TermUI
 /// sequences and compare `render().lines` with golden text.
 public final class Program {
     public let session: Session
+    /// Runs the screens' commands against the store.
+    public let runtime: Runtime
     public private(set) var size: Size
     /// The kinds of screen this program can make.
     let registry: ScreenRegistry
@@ -37,7 +39,8 @@ public final class Program {
     /// screen needs nothing open and that every exit leads to one of its screens.
     public init(store: any CareRepository, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date,
                 registry: ScreenRegistry = .standard) {
-        session = Session(store: store, configuration: configuration, flowId: flowId, user: user, now: now)
+        session = Session(configuration: configuration, flowId: flowId, user: user, now: now)
+        runtime = Runtime(store: store, session: session)
         self.size = size
         self.registry = registry
         lastKey = now
@@ -154,10 +157,10 @@ public final class Program {
         session.now = now
         let shown = session.assessment
         _ = send(.tick)
-        session.refresh()
-        if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Session.retrySeconds {
+        runtime.refresh()
+        if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Runtime.retrySeconds {
             lastRetry = now
-            session.saveWaiting()
+            runtime.saveWaiting()
         }
         if session.assessment != shown { screen.refreshed(session, from: shown) }
         guard isKiosk, screen.kind != .kioskWelcome else { return [] }
@@ -225,7 +228,7 @@ public final class Program {
     public func flush(now: Date) {
         session.now = now
         _ = send(.leaving)
-        session.saveWaiting()
+        runtime.saveWaiting()
     }
 
     /// The flow's screen that an exit leads to.
@@ -248,8 +251,8 @@ public final class Program {
         case .effect(let e) where e == .quit || e == .resetScreen: return [e]
         case .effect(let e):
             // A plan goes out only as it is on disk, so everything shown must be there first.
-            guard session.saveWaiting() else {
-                session.say(session.waitingRefusal("Not exported"), .error)
+            guard runtime.saveWaiting() else {
+                session.say(runtime.waitingRefusal("Not exported"), .error)
                 return []
             }
             return [e]
@@ -262,9 +265,9 @@ public final class Program {
             session.say("Not saved yet. Leave anyway? y = leave, any other key = stay", .error)
             return []
         }
-        if nav == .quit, !confirmed, !session.saveWaiting() {
+        if nav == .quit, !confirmed, !runtime.saveWaiting() {
             leaving = nav
-            session.say("Quit and lose \(Session.changes(session.waitingCount, "unsaved"))? y = quit, any other key = stay", .error)
+            session.say("Quit and lose \(Runtime.changes(session.waitingCount, "unsaved"))? y = quit, any other key = stay", .error)
             return []
         }
         switch nav {
@@ -328,7 +331,7 @@ public final class Program {
         screen.render(into: &g, content, session)
 
         // Message line and key help line. Changes waiting for the store outrank any but an error.
-        if let notice = session.waitingNotice, session.message?.kind != .error {
+        if let notice = runtime.waitingNotice, session.message?.kind != .error {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
             g.put(DisplayWidth.truncate(" " + notice, to: size.width), x: 0, y: size.height - 2, style: Style(.error, bold: true))
         } else if let m = session.message {

@@ -4,10 +4,10 @@ import Foundation
 import TermUI
 import XCTest
 
-/// Screens are values: a key gives commands, an answer changes what is shown. No database here: the
-/// session's repository fails the test if anything reaches it.
+/// Screens are values: a key gives commands, an answer changes what is shown. No database here: the session
+/// screens read holds no store, so only the commands they return could reach one.
 final class ScreenCommandTests: XCTestCase {
-    let session = Session(store: NoRepository(), configuration: Harness.configuration, flowId: "clinician", user: "Nurse Test", now: Harness.start)
+    let session = Session(configuration: Harness.configuration, flowId: "clinician", user: "Nurse Test", now: Harness.start)
 
     func send(_ screen: inout some Screen, _ keys: Key...) -> [Command] {
         keys.flatMap { screen.update(.key($0), session) }
@@ -158,46 +158,4 @@ extension ScreenCommandTests {
         XCTAssertEqual(notes.selected, 1)
         XCTAssertFalse(notes.hasUnsavedInput)
     }
-}
-
-/// A repository no screen may reach: every call fails the test that made it.
-final class NoRepository: CareRepository, @unchecked Sendable {
-    func reached(_ what: String = #function) -> Never {
-        XCTFail("a screen reached the repository: \(what)")
-        fatalError("a screen reached the repository: \(what)")
-    }
-    func patientCount() throws -> Int { reached() }
-    func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient { reached() }
-    func updatePatient(_ p: Patient, by user: String, now: Date) throws -> Patient { reached() }
-    func patient(id: Int64) throws -> Patient? { reached() }
-    func patient(nhsNumber: NHSNumber) throws -> Patient? { reached() }
-    func allPatients() throws -> [PatientSummary] { reached() }
-    func searchPatients(_ query: String, limit: Int) throws -> [PatientSummary] { reached() }
-    func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String, now: Date) throws -> Int { reached() }
-    func assessments(patientId: Int64) throws -> [AssessmentSummary] { reached() }
-    func startAssessment(patientId: Int64, pathwayPoint: PathwayPoint, completedBy: CompletedBy, date: LocalDate,
-                         catalogue: ConcernCatalogue, createdBy: String, now: Date) throws -> Assessment { reached() }
-    func assessment(id: Int64) throws -> Assessment? { reached() }
-    func discardAssessment(id: Int64, by user: String, now: Date) throws -> Assessment { reached() }
-    func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String, now: Date) throws -> SavedChange { reached() }
-    func newVersion(of id: Int64, createdBy: String, now: Date) throws -> Assessment { reached() }
-    func changeCounter() throws -> Int { reached() }
-    func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment] { reached() }
-    func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
-                        now: Date, validFor: TimeInterval) throws -> KioskCode { reached() }
-    func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date) throws -> (Patient, Assessment) { reached() }
-    func lockout(_ kind: AttemptKind, now: Date) throws -> TimeInterval? { reached() }
-    func setStaffPIN(_ pin: String, current: String?, by user: String, now: Date) throws { reached() }
-    func hasStaffPIN() throws -> Bool { reached() }
-    func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws { reached() }
-    func recordView(user: String, patientId: Int64?, assessmentId: Int64?, now: Date) throws { reached() }
-    func recordListing(user: String, patients: Int, now: Date) throws { reached() }
-    func auditTrail(patientId: Int64?) throws -> [AuditEntry] { reached() }
-    func unkeyedAuditEntries() throws -> Int { reached() }
-    func verifyAuditTrail() throws -> AuditVerification { reached() }
-    func recordExport(assessmentId: Int64, format: String, destination: String, by user: String, at now: Date) throws -> ExportRecord { reached() }
-    func exports(assessmentId: Int64) throws -> [ExportRecord] { reached() }
-    var writesRefused: String? { nil }
-    var openingWarnings: [String] { [] }
-    func integrityCheck() throws -> String { reached() }
 }
