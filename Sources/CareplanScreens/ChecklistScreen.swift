@@ -25,8 +25,7 @@ struct ChecklistScreen: Screen {
     var filter = ""
     var selected = 0
     var first = 0
-    /// A "1" just typed on this row: a "0" next makes it 10 (people type 10 as two keys).
-    var pendingOne: Int?
+    var digits = ScoreDigits()
     /// The own-words concern being typed.
     var adding: TextField?
     /// A concern whose removal would also remove notes or actions: asking first.
@@ -85,8 +84,7 @@ struct ChecklistScreen: Screen {
         }
         let all = rows(s)
         let row = all.indices.contains(selected) ? all[selected] : nil
-        let wasPendingOne = pendingOne
-        pendingOne = nil
+        let typed = digits.take(key, at: selected)
         if a.isLocked {
             switch key {
             case .up, .down, .pageUp, .pageDown, .home, .end: break
@@ -120,11 +118,8 @@ struct ChecklistScreen: Screen {
         case .delete:
             if case .ownWords(let k, let label)? = row { return toggle(key: k, category: ConcernCatalogue.ownWordsCategory, label: label, s) }
             if case .distress? = row { return [.apply(.setDistress(nil))] }
-        case .text(let t) where t.count == 1 && t.first!.isNumber && t.first!.isASCII:
-            var n = Int(t)!
-            if n == 0, wasPendingOne == selected { n = 10 }
-            if n == 1 { pendingOne = selected }
-            return rate(row, to: n, s)
+        case .text where typed != nil:
+            return rate(row, to: typed!, s)
         case .text("+"), .right: return adjust(row, by: 1, s)
         case .text("-"), .left: return adjust(row, by: -1, s)
         case .text(let t):

@@ -8,22 +8,18 @@ import TermUI
 /// A clear 0 to 10 scale: arrows or digits ("1" then "0" is 10), Enter confirms.
 struct ScorePicker: Equatable {
     var value: Int?
-    var pendingOne = false
+    var digits = ScoreDigits()
 
     enum Event { case none, confirmed(Int), cancelled }
 
     mutating func handle(_ key: Key) -> Event {
-        let wasOne = pendingOne
-        pendingOne = false
+        let typed = digits.take(key)
         switch key {
         case .left, .text("-"): value = max(0, (value ?? 1) - 1)
         case .right, .text("+"): value = min(10, (value ?? -1) + 1)
         case .home: value = 0
         case .end: value = 10
-        case .text(let t) where t.count == 1 && t.first!.isASCII && t.first!.isNumber:
-            let n = Int(t)!
-            value = (n == 0 && wasOne) ? 10 : n
-            pendingOne = n == 1
+        case .text where typed != nil: value = typed
         case .enter:
             if let v = value { return .confirmed(v) }
         case .escape: return .cancelled

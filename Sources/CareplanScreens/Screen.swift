@@ -113,3 +113,19 @@ enum Draw {
         return label + " " + String(repeating: "█", count: n) + String(repeating: "░", count: 10 - n)
     }
 }
+
+/// A 0-10 score typed as digits: people type 10 as two keys, 1 then 0. One per screen that takes scores.
+struct ScoreDigits: Equatable {
+    /// Where a "1" was just typed (a row), so a "0" there next makes it 10.
+    private var oneAt: Int?
+
+    /// The score a digit key gives (at a place: a row of a list), or nil for any other key, which ends a
+    /// "1 then 0".
+    mutating func take(_ key: Key, at place: Int = 0) -> Int? {
+        let afterOne = oneAt == place
+        oneAt = nil
+        guard case .text(let t) = key, t.count == 1, let c = t.first, c.isASCII, c.isNumber, let n = Int(t) else { return nil }
+        if n == 1 { oneAt = place }
+        return n == 0 && afterOne ? 10 : n
+    }
+}

@@ -159,3 +159,14 @@ extension ScreenCommandTests {
         XCTAssertFalse(notes.hasUnsavedInput)
     }
 }
+
+extension ScreenCommandTests {
+    func testTenIsTypedAsOneThenZeroInOnePlace() {
+        var digits = ScoreDigits()
+        XCTAssertEqual([Key.text("1"), .text("0")].map { digits.take($0) }, [1, 10])
+        XCTAssertEqual([Key.text("1"), .down, .text("0")].map { digits.take($0) }, [1, nil, 0], "another key between: 0")
+        XCTAssertEqual(digits.take(.text("1"), at: 3), 1)
+        XCTAssertEqual(digits.take(.text("0"), at: 4), 0, "on another row: 0")
+        XCTAssertNil(digits.take(.text("a")))
+    }
+}
