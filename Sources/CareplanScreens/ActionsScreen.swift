@@ -9,7 +9,8 @@ struct ActionsScreen: Screen {
     /// The action being added or edited, and its form.
     var editing: (action: AgreedAction, form: Form)?
     var services: [ServiceDirectory.Service] = []
-    var confirmDelete: Int64?
+    /// Esc pressed once on a changed action form: a second Esc discards it.
+    var escapedOnce = false
 
     init(_ s: Session) {}
 
@@ -33,12 +34,6 @@ struct ActionsScreen: Screen {
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         guard let a = s.assessment else { return [.go(.back)] }
         if editing != nil { return handleForm(key, s) }
-        if let id = confirmDelete {
-            confirmDelete = nil
-            if key == .text("y") || key == .text("Y") { return [.apply(.deleteAction(id: id), saying: Said("Action removed", .success))] }
-            s.say("Kept")
-            return []
-        }
         let list = concerns(s)
         guard list.indices.contains(concernIndex) else {
             return key == .escape ? [.go(.back)] : []
@@ -60,9 +55,11 @@ struct ActionsScreen: Screen {
         case .delete, .backspace:
             guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
             guard actions.indices.contains(actionIndex), let id = actions[actionIndex].id else { return [] }
-            confirmDelete = id
             // A long action is shortened in the question, never its answer keys.
-            s.say("Remove the action “\(actions[actionIndex].what)”? y = remove, any other key = keep", .error, shortening: actions[actionIndex].what)
+            let what = actions[actionIndex].what
+            return [.ask(Question(text: "Remove the action “\(what)”? y = remove, any other key = keep", shortening: what,
+                                  yes: [.apply(.deleteAction(id: id), saying: Said("Action removed", .success))], no: Said("Kept"),
+                                  yesHint: "remove", noHint: "keep"))]
         default: break
         }
         return []
@@ -88,17 +85,17 @@ struct ActionsScreen: Screen {
     mutating func handleForm(_ key: Key, _ s: Session) -> [Command] {
         guard var (action, form) = editing else { return [] }
         if key == .escape {
-            if form.dirty && confirmDelete == nil {
+            if form.dirty && !escapedOnce {
                 // Leaving a changed form needs a second Esc, so nothing typed is lost by one stray key.
-                confirmDelete = -1
+                escapedOnce = true
                 s.say("Esc again discards this action; any other key carries on", .error)
                 return []
             }
             editing = nil
-            confirmDelete = nil
+            escapedOnce = false
             return []
         }
-        confirmDelete = nil
+        escapedOnce = false
         let event = form.handle(key)
         editing = (action, form)
         switch event {
@@ -202,7 +199,6 @@ struct ActionsScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        if editing == nil, confirmDelete != nil { return [KeyHint("y", "remove"), KeyHint("any other key", "keep")] }
         if editing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("←→", "choose"), KeyHint("^S", "save"), KeyHint("Esc", "cancel")] }
         return [KeyHint("↑↓", "concern"), KeyHint("←→", "action"), KeyHint("A", "add"), KeyHint("Enter", "edit"), KeyHint("Del", "remove")]
     }

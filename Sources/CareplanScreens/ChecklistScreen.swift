@@ -28,8 +28,6 @@ struct ChecklistScreen: Screen {
     var digits = ScoreDigits()
     /// The own-words concern being typed.
     var adding: TextField?
-    /// A concern whose removal would also remove notes or actions: asking first.
-    var confirmRemove: String?
 
     init(_ s: Session) {
         selected = rows(s).firstIndex { $0.selectable } ?? 0
@@ -76,12 +74,6 @@ struct ChecklistScreen: Screen {
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         guard let a = s.assessment else { return [.go(.back)] }
         if var field = adding { return handleAdding(key, &field, s) }
-        if let key0 = confirmRemove {
-            confirmRemove = nil
-            if key == .text("y") || key == .text("Y") { return [.apply(.removeConcern(key: key0), saying: Said("Removed, with its notes and actions", .success))] }
-            s.say("Kept")
-            return []
-        }
         let all = rows(s)
         let row = all.indices.contains(selected) ? all[selected] : nil
         let typed = digits.take(key, at: selected)
@@ -166,11 +158,11 @@ struct ChecklistScreen: Screen {
     mutating func toggle(key: String, category: String, label: String, _ s: Session) -> [Command] {
         guard let a = s.assessment else { return [] }
         if let existing = a.concern(key) {
+            // Its notes and actions would go too: asked first.
             if !existing.note.isEmpty || !a.actions(for: key).isEmpty {
-                confirmRemove = key
-                s.say("Un-choose “\(existing.label)”? Its notes and \(a.actions(for: key).count) action(s) go too. y = yes, any other key = keep", .error,
-                      shortening: existing.label)
-                return []
+                return [.ask(Question(text: "Un-choose “\(existing.label)”? Its notes and \(a.actions(for: key).count) action(s) go too. y = yes, any other key = keep",
+                                      shortening: existing.label, yes: [.apply(.removeConcern(key: key), saying: Said("Removed, with its notes and actions", .success))],
+                                      no: Said("Kept"), yesHint: "un-choose", noHint: "keep"))]
             }
             return [.apply(.removeConcern(key: key), saying: Said("“\(existing.label)” un-chosen"))]
         }
@@ -294,7 +286,6 @@ struct ChecklistScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if adding != nil { return [KeyHint("Enter", "add"), KeyHint("Esc", "cancel")] }
-        if confirmRemove != nil { return [KeyHint("y", "un-choose"), KeyHint("any other key", "keep")] }
         if s.assessment?.isLocked == true { return [KeyHint("↑↓", "move"), KeyHint("a-z", "filter"), KeyHint("Esc", "back")] }
         return [KeyHint("↑↓", "move"), KeyHint("Space", "choose"), KeyHint("0-9 +-", "rate"), KeyHint("a-z", "filter")]
     }

@@ -5,6 +5,9 @@ import TermUI
 /// The frame around the screen shown: title bar, steps, hint, status and key lines, the help over it, and
 /// the word asking for a bigger window.
 extension Program {
+    /// The shown screen's keys, or the answers to its question.
+    var keyHints: [KeyHint] { question?.hints ?? screen.keys(session) }
+
     public func render() -> Grid {
         var g = Grid(size: size)
         if isTooSmall {
@@ -64,7 +67,7 @@ extension Program {
         }
         // A question's answer keys stay in view whatever its text loses to the width.
         let answers = [KeyHint("y", leaving == .quit ? "quit" : "leave"), KeyHint("any other key", "stay")]
-        renderKeys(&g, leaving != nil ? answers : screen.keys(session), y: size.height - 1)
+        renderKeys(&g, leaving != nil ? answers : keyHints, y: size.height - 1)
         if let scroll = helpScroll { renderHelp(&g, scroll: scroll) }
         return g
     }
@@ -130,7 +133,7 @@ extension Program {
         }
         lines.append("")
         lines.append("Keys on this screen:")
-        for h in screen.keys(session) { lines.append("  " + DisplayWidth.pad(h.keys, to: 12) + h.action) }
+        for h in keyHints { lines.append("  " + DisplayWidth.pad(h.keys, to: 12) + h.action) }
         lines.append("  " + DisplayWidth.pad("F1 or ?", to: 12) + "this help")
         if info.next != nil { lines.append("  " + DisplayWidth.pad("Ctrl-N", to: 12) + "next step") }
         if info.step, info.back != nil { lines.append("  " + DisplayWidth.pad("Ctrl-P", to: 12) + "previous step") }

@@ -37,10 +37,27 @@ enum Command: Equatable {
     case redeemKioskCode(String, dateOfBirth: LocalDate)
     /// Answered `opened` when the PIN is right: then a kiosk may close.
     case checkStaffPIN(String)
+    /// A y/n question on the status line, answered by the next key that would reach the screen.
+    case ask(Question)
     /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
     case go(Navigation)
 
     static func exit(_ name: String) -> Command { .go(.exit(name)) }
+}
+
+/// A yes/no question: y runs `yes` (as if the screen had given those commands then), any other key says `no`.
+struct Question: Equatable {
+    var text: String
+    /// The part of the text that gives way when it does not fit (a label).
+    var shortening: String?
+    var yes: [Command]
+    var no: Said
+    /// The key line while it is asked: `y <yesHint>  any other key <noHint>`.
+    var yesHint: String
+    var noHint: String
+
+    var hints: [KeyHint] { [KeyHint("y", yesHint), KeyHint("any other key", noHint)] }
+    static func isYes(_ key: Key) -> Bool { key == .text("y") || key == .text("Y") }
 }
 
 /// A status line message, as a command says it.

@@ -46,7 +46,7 @@ extension Program {
             return []
         default: break
         }
-        let nav = send(.key(key))
+        let nav = keyToScreen(key)
         if screen.kind == .kioskStaff, nav == .back {
             guard let previous = beforeStaff else { return resetKiosk() }
             (screen, place) = previous

@@ -19,6 +19,8 @@ public final class Program {
     var helpScroll: Int?
     /// A pending "leave without saving?" question, and where leaving would go.
     var leaving: Navigation?
+    /// The shown screen's y/n question, waiting for its answer.
+    var question: Question?
     /// When the last key came (kiosk: for the idle warning and reset).
     var lastKey: Date
     /// Kiosk: the screen the staff PIN prompt was opened over, to go back to if it is not given.
@@ -109,7 +111,7 @@ public final class Program {
         if let pending = leaving {
             leaving = nil
             session.message = nil
-            if key == .text("y") || key == .text("Y") { return go(pending, confirmed: true) }
+            if Question.isYes(key) { return go(pending, confirmed: true) }
             session.say("Kept: carry on", .info)
             return []
         }
@@ -132,7 +134,7 @@ public final class Program {
             return go(.back, confirmed: false)
         default: break
         }
-        return go(send(.key(key)), confirmed: false)
+        return go(keyToScreen(key), confirmed: false)
     }
 
     public var isTooSmall: Bool { size.width < Program.minimumSize.width || size.height < Program.minimumSize.height }
@@ -231,6 +233,7 @@ public final class Program {
         if let next = registry.make(ScreenKind(target.kind), session) {
             screen = next
             place = target
+            question = nil
             session.contentArea = contentArea
             _ = send(.opened)
         }

@@ -92,8 +92,8 @@ public final class Runtime {
                 s.say(String(describing: error), .error)
                 return .failed(nil)
             }
-        case .go:
-            return .failed(nil)  // never sent here: moves are the program's (`Program.send`)
+        case .go, .ask:
+            return .failed(nil)  // never sent here: moves and questions are the program's (`Program.run`)
         }
     }
 
@@ -374,13 +374,33 @@ extension Program {
     /// Gives the current screen a message and runs the commands it returns, each answer given back to it in
     /// turn, until one leaves the screen (returned) or is refused (the rest are not run).
     func send(_ message: Message) -> Navigation {
-        for command in screen.update(message, session) {
+        run(screen.update(message, session))
+    }
+
+    func run(_ commands: [Command]) -> Navigation {
+        for command in commands {
             if case .go(let nav) = command { return nav }
+            if case .ask(let q) = command {
+                question = q
+                session.say(q.text, .error, shortening: q.shortening)
+                continue
+            }
             let answer = runtime.execute(command)
             let nav = send(.answer(answer))
             if nav != .stay { return nav }
             if case .failed = answer { break }
         }
         return .stay
+    }
+
+    /// A key for the screen, or the answer to the question it asked.
+    func keyToScreen(_ key: Key) -> Navigation {
+        guard let q = question else { return send(.key(key)) }
+        question = nil
+        guard Question.isYes(key) else {
+            session.say(q.no.text, q.no.kind)
+            return .stay
+        }
+        return run(q.yes)
     }
 }

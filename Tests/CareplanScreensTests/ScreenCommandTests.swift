@@ -170,3 +170,18 @@ extension ScreenCommandTests {
         XCTAssertNil(digits.take(.text("a")))
     }
 }
+
+extension ScreenCommandTests {
+    func testUnChoosingAConcernWithNotesAsksFirst() {
+        var pain = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        pain.note = "Worse at night"
+        openAssessment(concerns: [pain])
+        var checklist = ChecklistScreen(session)
+        _ = send(&checklist, .text("p"), .text("a"), .text("i"), .text("n"))
+        let commands = send(&checklist, .text(" "))
+        guard case .ask(let q)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }
+        XCTAssertEqual(q.yes, [.apply(.removeConcern(key: "pain"), saying: Said("Removed, with its notes and actions", .success))])
+        XCTAssertEqual(q.no, Said("Kept"))
+        XCTAssertEqual(q.hints.map(\.keys), ["y", "any other key"])
+    }
+}
