@@ -10,9 +10,8 @@ struct RecordScreen: Screen {
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?
     var issued: KioskCode?
-    /// A question on the record, answered with y.
-    enum Question: Equatable { case startAnother, discard(assessmentId: Int64) }
-    var asking: Question?
+    /// Asking whether to start another assessment while one is in progress: y, Enter (open that one) or neither.
+    var askingStartAnother = false
     /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
     /// screens where letters are text: a command letter straight after such typing (`breath` meant for the
     /// checklist's filter, after one Esc too many) is taken as more typing, not acted on.
@@ -56,9 +55,9 @@ struct RecordScreen: Screen {
             guard event == .submit, s.patient?.id != nil else { return [] }
             return [.issueKioskCode(PathwayPoint.allCases[form.index("point")])]
         }
-        if let question = asking {
-            asking = nil
-            return answer(question, key, s)
+        if askingStartAnother {
+            askingStartAnother = false
+            return startAnother(key, s)
         }
         if case .text(let t) = key {
             let isCommand = t.count == 1 && "nekdNEKD".contains(t)
@@ -79,7 +78,7 @@ struct RecordScreen: Screen {
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"):
             guard let open = assessments.first(where: { $0.status == .inProgress }) else { return [.exit("new")] }
-            asking = .startAnother
+            askingStartAnother = true
             s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
         case .text("d"), .text("D"):
@@ -89,9 +88,9 @@ struct RecordScreen: Screen {
                 s.say("Only an assessment in progress can be discarded: an agreed plan is kept (V on its review starts a new version)", .error)
                 return []
             }
-            asking = .discard(assessmentId: a.id)
-            s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
-                  + "marked discarded by you. y = discard, any other key = keep", .error)
+            return [.ask(Question(text: "Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? "
+                                  + "It stays on the record, marked discarded by you. y = discard, any other key = keep",
+                                  yes: [.discardAssessment(a.id)], no: Said("Kept: nothing discarded"), yesHint: "yes", noHint: "no"))]
         case .text("e"), .text("E"): return [.exit("edit")]
         case .escape: return [.go(.back)]
         case .enter:
@@ -103,19 +102,12 @@ struct RecordScreen: Screen {
         return []
     }
 
-    mutating func answer(_ question: Question, _ key: Key, _ s: Session) -> [Command] {
-        let yes = key == .text("y") || key == .text("Y")
-        switch question {
-        case .startAnother:
-            if yes { return [.exit("new")] }
-            if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
-                return [.openAssessment(open.id), .exit("continue")]
-            }
-            s.say("No new assessment started")
-        case .discard(let id):
-            guard yes else { s.say("Kept: nothing discarded"); return [] }
-            return [.discardAssessment(id)]
+    func startAnother(_ key: Key, _ s: Session) -> [Command] {
+        if Question.isYes(key) { return [.exit("new")] }
+        if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
+            return [.openAssessment(open.id), .exit("continue")]
         }
+        s.say("No new assessment started")
         return []
     }
 
@@ -173,7 +165,7 @@ struct RecordScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         if issuing != nil { return [KeyHint("←→", "change"), KeyHint("Enter", "issue code"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
-        if asking != nil { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
+        if askingStartAnother { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
         let canDiscard = assessments.indices.contains(selected) && assessments[selected].status == .inProgress
         return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment", exit: "new"),

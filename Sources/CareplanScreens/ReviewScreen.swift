@@ -35,7 +35,7 @@ struct ReviewScreen: Screen {
         if agreeing != nil { return handleAgree(key, s) }
         if confirmingNoActions {
             confirmingNoActions = false
-            guard key == .text("y") || key == .text("Y") else { s.say("Not agreed: add actions on step 4 (Ctrl-P), or agree again"); return [] }
+            guard Question.isYes(key) else { s.say("Not agreed: add actions on step 4 (Ctrl-P), or agree again"); return [] }
             openAgreeForm(a, s)
             return []
         }
