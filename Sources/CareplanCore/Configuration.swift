@@ -6,6 +6,10 @@ public struct Configuration: Sendable {
     public var flows: [String: Flow]
     public var catalogues: [String: ConcernCatalogue]
     public var services: ServiceDirectory
+    /// Resources/codelists.yaml, policy.yaml and wording.yaml.
+    public var codes: CodeLists
+    public var policy: Policy
+    public var wording: Wording
 
     public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
 
@@ -86,6 +90,8 @@ public struct Configuration: Sendable {
             } }
         }
 
+        let (codes, policy, wording) = loadTerms(root: root, display: display, problems: &problems)
+
         var flows: [String: Flow] = [:]
         for url in yamlFiles("Screens") {
             switch Flow.load(from: url, displayPath: display(url), kinds: screenKinds) {
@@ -102,7 +108,23 @@ public struct Configuration: Sendable {
             problems.append(ConfigProblem(file: "Screens/\(name).yaml", line: 0, column: 0, message: "the `\(name)` flow is missing",
                                           fix: "restore Screens/\(name).yaml"))
         }
-        if !problems.isEmpty { return .failure(ConfigErrors(problems)) }
-        return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services))
+        guard problems.isEmpty, let codes, let policy, let wording else { return .failure(ConfigErrors(problems)) }
+        return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
+                                      codes: codes, policy: policy, wording: wording))
+    }
+}
+
+extension Configuration {
+    /// The code lists, policy and wording, each from its own file in Resources/.
+    static func loadTerms(root: URL, display: (URL) -> String, problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?) {
+        func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
+            let url = root.appendingPathComponent("Resources/\(name)")
+            switch load(url, display(url)) {
+            case .success(let value): return value
+            case .failure(let e): problems += e.problems; return nil
+            }
+        }
+        return (one("codelists.yaml", CodeLists.load(from:displayPath:)), one("policy.yaml", Policy.load(from:displayPath:)),
+                one("wording.yaml", Wording.load(from:displayPath:)))
     }
 }

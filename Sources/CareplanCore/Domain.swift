@@ -3,55 +3,27 @@ import Foundation
 // The clinical domain, with the national (COSD) codes where one exists.
 
 /// CR7940: the point of the pathway at which the assessment was offered.
-public enum PathwayPoint: String, CaseIterable, Codable, Sendable {
+/// Labels for this and the other code lists are in Resources/codelists.yaml (see `CodeLists`).
+public enum PathwayPoint: String, Coded, Codable {
+    public static let listId = "pathway-point"
     case initialDiagnosis = "01", startOfTreatment = "02", duringTreatment = "03", endOfTreatment = "04"
     case recurrence = "05", transitionToPalliative = "06", prehabilitation = "07", palliativeEndOfLife = "08"
     case other = "97"
 
     public var code: String { rawValue }
-    public var label: String {
-        switch self {
-        case .initialDiagnosis: return "Initial diagnosis"
-        case .startOfTreatment: return "Start of treatment"
-        case .duringTreatment: return "During treatment"
-        case .endOfTreatment: return "End of treatment"
-        case .recurrence: return "Diagnosis of recurrence"
-        case .transitionToPalliative: return "Transition to palliative care"
-        case .prehabilitation: return "Prehabilitation"
-        case .palliativeEndOfLife: return "In palliative or end-of-life care"
-        case .other: return "Other"
-        }
-    }
 }
 
 /// Who filled in the concerns checklist.
-public enum CompletedBy: String, CaseIterable, Codable, Sendable {
+public enum CompletedBy: String, Coded, Codable {
+    public static let listId = "completed-by"
     case patient, patientWithClinician = "patient-with-clinician", carer = "carer-or-relative"
-    public var label: String {
-        switch self {
-        case .patient: return "Patient"
-        case .patientWithClinician: return "Patient with clinician"
-        case .carer: return "Carer or relative"
-        }
-    }
 }
 
 /// CR7950 / CR7960: the role of the member of staff.
-public enum StaffRole: String, CaseIterable, Codable, Sendable {
+public enum StaffRole: String, Coded, Codable {
+    public static let listId = "staff-role"
     case cns = "01", otherNurse = "02", alliedHealth = "03", supportWorker = "04", mentalHealth = "05"
     case doctor = "06", other = "08", notKnown = "09"
-    public var label: String {
-        switch self {
-        case .cns: return "Clinical nurse specialist"
-        case .otherNurse: return "Other nurse"
-        case .alliedHealth: return "Allied health professional"
-        case .supportWorker: return "Support worker or navigator"
-        case .mentalHealth: return "Mental health professional"
-        case .doctor: return "Consultant or doctor"
-        case .other: return "Other"
-        case .notKnown: return "Not known"
-        }
-    }
 }
 
 /// Where an assessment is in its life. An agreed plan is locked: changing it means a new version.
@@ -71,7 +43,7 @@ public enum AssessmentStatus: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// CR7920, as far as this status tells it.
+    /// CR7920 (the `plan-status` list), as far as this status tells it.
     public var cosdPlanStatus: String {
         switch self {
         case .inProgress, .discarded: return "02"  // plan offered (a discarded one never went further)
@@ -81,26 +53,9 @@ public enum AssessmentStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// Who will carry out an agreed action.
-public enum ActionOwner: String, CaseIterable, Codable, Sendable {
+public enum ActionOwner: String, Coded, Codable {
+    public static let listId = "action-owner"
     case patient, cns, gp, ahp, other
-    public var label: String {
-        switch self {
-        case .patient: return "Patient"
-        case .cns: return "Clinical nurse specialist"
-        case .gp: return "GP"
-        case .ahp: return "Allied health professional"
-        case .other: return "Other"
-        }
-    }
-    public var shortLabel: String {
-        switch self {
-        case .patient: return "Patient"
-        case .cns: return "CNS"
-        case .gp: return "GP"
-        case .ahp: return "AHP"
-        case .other: return "Other"
-        }
-    }
 }
 
 /// Field limits, in characters, shared by the screens, the store and imports.
@@ -192,10 +147,6 @@ public struct AgreedAction: Hashable, Sendable, Codable {
         self.ownerName = ownerName
         self.due = due
         self.serviceId = serviceId
-    }
-
-    public var ownerDescription: String {
-        ownerName.isEmpty ? owner.label : (owner == .other ? ownerName : "\(owner.shortLabel) (\(ownerName))")
     }
 }
 
@@ -289,7 +240,4 @@ public struct Assessment: Hashable, Sendable {
     public func concern(_ key: String) -> ConcernEntry? { concerns.first { $0.key == key } }
 
     public func actions(for key: String) -> [AgreedAction] { actions.filter { $0.concernKey == key } }
-
-    /// Distress of 4 or more on the thermometer counts as significant.
-    public var hasSignificantDistress: Bool { (distressScore ?? 0) >= 4 }
 }

@@ -1,21 +1,12 @@
 import Foundation
 
 /// Why a kiosk code was not accepted. Deliberately vague to the person at the kiosk: which part was
-/// wrong is not said, so the kiosk cannot be used to find out whether a code exists.
-public enum KioskError: Error, Equatable, Sendable, CustomStringConvertible {
+/// wrong is not said, so the kiosk cannot be used to find out whether a code exists. In words: `Wording.describe`.
+public enum KioskError: Error, Equatable, Sendable {
     case notAccepted
     case tooManyTries(wait: TimeInterval)
     case noPINSet
     case wrongPIN
-
-    public var description: String {
-        switch self {
-        case .notAccepted: return "That code and date of birth were not accepted. Check them or ask your nurse."
-        case .tooManyTries(let wait): return "Too many tries. Please wait \(KioskError.words(wait)) or ask a member of staff."
-        case .noPINSet: return "No staff PIN is set: set one with `careplan kiosk --set-pin`."
-        case .wrongPIN: return "That PIN is not right."
-        }
-    }
 
     static func words(_ seconds: TimeInterval) -> String {
         let s = Int(seconds.rounded(.up))

@@ -47,7 +47,7 @@ enum FHIRRenderer {
 
         let authorName = a.isLocked && !a.agreedBy.isEmpty ? a.agreedBy : (a.createdBy.isEmpty ? "Unknown" : a.createdBy)
         var author: [String: Any] = ["resourceType": "Practitioner", "id": idPart(authorURL), "name": [["text": authorName]]]
-        if a.isLocked, let role = a.agreedRole { author["qualification"] = [["code": text(role.label)]] }
+        if a.isLocked, let role = doc.agreedRoleLabel { author["qualification"] = [["code": text(role)]] }
 
         // The checklist: a group per category, an item per concern with its 0-10 score.
         var groups: [[String: Any]] = []
@@ -73,7 +73,7 @@ enum FHIRRenderer {
         ]
         switch a.completedBy {
         case .patient, .patientWithClinician: response["source"] = ref(patientURL, patientName)
-        case .carer: response["source"] = ["display": a.completedBy.label]
+        case .carer: response["source"] = ["display": doc.completedByLabel]
         }
 
         // A Condition per discussed concern.
@@ -123,7 +123,7 @@ enum FHIRRenderer {
             "status": a.status == .inProgress ? "draft" : (a.status == .agreed ? "active" : "revoked"),
             "intent": "plan",
             "title": doc.title,
-            "description": "Personalised care and support plan after a holistic needs assessment (\(a.pathwayPoint.label.lowercased()))",
+            "description": "Personalised care and support plan after a holistic needs assessment (\(doc.pathwayPointLabel.lowercased()))",
             "subject": ref(patientURL, patientName),
             "created": a.date.iso,
             "author": ref(authorURL, authorName),

@@ -54,6 +54,12 @@ public struct PlanDocument: Sendable {
     public var patient: Patient
     public var assessment: Assessment
     public var catalogueTitle: String
+    /// The coded answers in words, from Resources/codelists.yaml.
+    public var pathwayPointLabel: String
+    public var completedByLabel: String
+    public var agreedRoleLabel: String?
+    /// At or above the threshold of Resources/policy.yaml; nil when no score was recorded.
+    public var distressIsSignificant: Bool?
     public var isDraft: Bool
     /// Only drafts carry a print time; a locked plan's content never depends on when it was exported.
     public var printedAt: Date?
@@ -68,12 +74,17 @@ public struct PlanDocument: Sendable {
     public private(set) var sections: [Section] = []
 
     /// - Parameter printedAt: the print time, shown on drafts only (ignored for an agreed plan).
-    public init(assessment: Assessment, patient: Patient, catalogue: ConcernCatalogue?, services: ServiceDirectory, printedAt: Date? = nil) {
+    public init(assessment: Assessment, patient: Patient, catalogue: ConcernCatalogue?, services: ServiceDirectory,
+                codes: CodeLists, policy: Policy, printedAt: Date? = nil) {
         self.title = "Personalised Care and Support Plan"
         self.assessment = assessment
         self.patient = patient
         self.identity = Identity(name: patient.displayName, nhsNumber: patient.nhsNumber.formatted, dateOfBirth: patient.dateOfBirth.display)
         self.catalogueTitle = catalogue.map { "\($0.title) (\($0.id) \($0.version))" } ?? "\(assessment.catalogueId) \(assessment.catalogueVersion)"
+        self.pathwayPointLabel = codes.label(assessment.pathwayPoint)
+        self.completedByLabel = codes.label(assessment.completedBy)
+        self.agreedRoleLabel = assessment.agreedRole.map(codes.label)
+        self.distressIsSignificant = assessment.distressScore.map(policy.isSignificant)
         self.isDraft = !assessment.isLocked
         self.printedAt = assessment.isLocked ? nil : printedAt
 
@@ -82,7 +93,7 @@ public struct PlanDocument: Sendable {
         }
         func actions(_ key: String) -> [ActionRow] {
             assessment.actions(for: key).map { a in
-                ActionRow(what: a.what, who: a.ownerDescription, owner: a.owner, due: a.due, service: a.serviceId.flatMap(services.service))
+                ActionRow(what: a.what, who: codes.ownerDescription(a), owner: a.owner, due: a.due, service: a.serviceId.flatMap(services.service))
             }
         }
         let split = PlanConcerns(assessment, catalogue: catalogue)
@@ -153,15 +164,15 @@ public struct PlanDocument: Sendable {
         ] + (patient.diagnosis.isEmpty ? [] : [Field("Diagnosis", patient.diagnosis
             + (patient.diagnosisCode.isEmpty ? "" : " (\(patient.diagnosisCode))")
             + (patient.diagnosisDate.map { ", diagnosed \($0.display)" } ?? ""))]) + [
-            Field("Assessment", "\(a.date.display), \(a.pathwayPoint.label.lowercased())"),
-            Field("Checklist completed by", a.completedBy.label),
+            Field("Assessment", "\(a.date.display), \(pathwayPointLabel.lowercased())"),
+            Field("Checklist completed by", completedByLabel),
         ])]
         about.append(.subheading("What matters to me"))
         about.append(a.whatMattersToMe.isEmpty ? .remark("Not recorded.") : .paragraph(a.whatMattersToMe))
         out.append(Section(title: "About me", blocks: about))
 
         var concernBlocks: [Block] = [.fields([Field("Overall distress score", a.distressScore.map {
-            "\($0) out of 10" + ($0 >= 4 ? " (significant distress)" : "")
+            "\($0) out of 10" + (distressIsSignificant == true ? " (significant distress)" : "")
         } ?? "not recorded")])]
         if concerns.isEmpty {
             concernBlocks.append(.remark("No concerns were recorded."))
@@ -199,11 +210,11 @@ public struct PlanDocument: Sendable {
 
         out.append(Section(title: "Review", blocks: [.fields([Field("Review date", a.reviewDate?.display ?? "not set")])]))
 
-        var who: [Field] = [Field("Checklist completed by", a.completedBy.label)]
+        var who: [Field] = [Field("Checklist completed by", completedByLabel)]
         if !a.createdBy.isEmpty { who.append(Field("Assessment recorded by", a.createdBy)) }
         if a.isLocked {
             who.append(Field("Agreed by", a.agreedBy.isEmpty ? "not recorded" : a.agreedBy))
-            who.append(Field("Role", a.agreedRole?.label ?? "not recorded"))
+            who.append(Field("Role", agreedRoleLabel ?? "not recorded"))
             who.append(Field("Date agreed", agreedDate?.display ?? "not recorded"))
         } else {
             who.append(Field("Agreed by", "not yet agreed"))

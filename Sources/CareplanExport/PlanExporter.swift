@@ -239,7 +239,7 @@ public enum PlanExporter {
                               store: any CareRepository, configuration: Configuration, user: String, now: Date) throws -> Exported {
         let (assessment, patient) = try resolve(target: target, store: store, draft: draft)
         let doc = PlanDocument(assessment: assessment, patient: patient, catalogue: configuration.catalogues[assessment.catalogueId],
-                               services: configuration.services, printedAt: now)
+                               services: configuration.services, codes: configuration.codes, policy: configuration.policy, printedAt: now)
         let place = try destination(output: output, doc: doc, format: format, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
         let data = try render(doc, format: format, paper: paper)
         let url: URL

@@ -31,6 +31,9 @@ extension CareStore {
     /// Kiosk codes issued before were stored as plain SHA-256 and cannot be re-keyed: they are withdrawn.
     static func registerKeyedAuditMigration(_ m: inout DatabaseMigrator) {
         m.registerMigration("v7: keyed audit trail and kiosk codes") { db in
+            // Run again on a store whose record of this step was removed (by hand, or by tampering), it finds its
+            // index made and the codes already keyed: it leaves them, rather than failing or withdrawing live codes.
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'audit_log_keyed'") == nil else { return }
             try db.execute(sql: "CREATE INDEX audit_log_keyed ON audit_log(id) WHERE action = '\(keyedMarker)'")
             try db.execute(sql: "DELETE FROM kiosk_code")
         }
@@ -115,13 +118,21 @@ extension CareStore {
         }
     }
 
-    /// The guarding triggers that are missing or not as careplan wrote them, and any other trigger on the trail
+    /// The guarding triggers that are missing or not as careplan wrote them, and the other triggers on the trail
     /// (one added behind careplan's back could change what is appended).
-    func missingAuditGuards(_ db: Database) throws -> [String] {
+    func auditTriggerChanges(_ db: Database) throws -> (guards: [String], unknown: [String]) {
         let present = Dictionary(try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
             .map { ($0["name"] as String, Self.squeezed($0["sql"] as String? ?? "")) }, uniquingKeysWith: { a, _ in a })
-        let changed = Self.auditGuards.filter { present[$0.key] != Self.squeezed($0.value) }.map(\.key)
-        return (changed + present.keys.filter { Self.auditGuards[$0] == nil }).sorted()
+        return (Self.auditGuards.filter { present[$0.key] != Self.squeezed($0.value) }.map(\.key).sorted(),
+                present.keys.filter { Self.auditGuards[$0] == nil }.sorted())
+    }
+
+    /// The action of the entry that says the guards were found tampered with and put right.
+    static let restoredGuards = "restored the audit trail's guards"
+
+    /// What was put right, for the restoring entry's detail (earlier careplans named the guards bare).
+    static func triggerFindings(guards: [String], unknown: [String]) -> [String] {
+        guards.map { "guard \($0) restored" } + unknown.map { "unknown trigger \($0) removed" }
     }
 
     static func squeezed(_ sql: String) -> String { sql.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
@@ -130,9 +141,9 @@ extension CareStore {
     /// not yet (saying what that means for the entries before), and anchors it. Returns what to tell the user.
     func openAuditTrail() throws -> [String] {
         var notes: [String] = []
-        let (marker, missing) = try read { db in
+        let (marker, triggers) = try read { db in
             (try Int64.fetchOne(db, sql: "SELECT id FROM audit_log WHERE action = '\(Self.keyedMarker)' ORDER BY id LIMIT 1"),
-             try missingAuditGuards(db))
+             try auditTriggerChanges(db))
         }
         if let warning = try auditKeeper.load(mayCreate: marker == nil) { notes.append(warning) }
         if let marker, let last = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").map(Self.auditEntry) }),
@@ -145,17 +156,24 @@ extension CareStore {
             notes.append(why)
         }
         guard writesRefused == nil else { return notes }
-        if !missing.isEmpty {
-            restoredAuditGuards.withLock { $0 = missing }
+        if !triggers.guards.isEmpty || !triggers.unknown.isEmpty {
+            // Put right and recorded in the trail itself, so `audit --verify` reports it in every later run.
             let restored = (try? write { db -> Void in
-                for name in missing {
-                    try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)")
-                    if let sql = Self.auditGuards[name] { try db.execute(sql: sql) }
-                }
-                try Self.audit(db, user: "careplan", action: "restored the audit trail's guards", detail: missing.joined(separator: ", "), at: Date())
+                for name in triggers.guards + triggers.unknown { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+                for name in triggers.guards { try db.execute(sql: Self.auditGuards[name]!) }
+                try Self.audit(db, user: "careplan", action: Self.restoredGuards,
+                               detail: Self.triggerFindings(guards: triggers.guards, unknown: triggers.unknown).joined(separator: ", "), at: Date())
             }) != nil
-            notes.append("the audit trail's guards (\(missing.joined(separator: ", "))) were missing or changed, so the store was changed "
-                         + "outside careplan; " + (restored ? "they are restored" : "they could not be restored now") + ". Run `careplan audit --verify`")
+            var found: [String] = []
+            if !triggers.guards.isEmpty {
+                found.append("the audit trail's guards (\(triggers.guards.joined(separator: ", "))) were missing or changed")
+            }
+            if !triggers.unknown.isEmpty {
+                found.append("a trigger careplan does not know (\(triggers.unknown.joined(separator: ", "))) was on the audit trail")
+            }
+            notes.append(found.joined(separator: ", and ") + ", so the store was changed outside careplan; "
+                         + (restored ? "the guards are as careplan made them again" : "this could not be put right now")
+                         + ". Run `careplan audit --verify`")
         }
         if marker == nil {
             let earlier = try unkeyedAuditEntries()
@@ -192,11 +210,14 @@ extension CareStore {
     /// are numbered without gaps), every link and hash or MAC, and the anchor kept outside the store.
     public func verifyAuditTrail() throws -> AuditVerification {
         if let damage = damage { return .broken(atEntry: nil, reason: damage) }
-        let missing = try read { db in try missingAuditGuards(db) } + restoredAuditGuards.withLock { $0 }
-        if !missing.isEmpty {
-            return .broken(atEntry: nil, reason: "its guarding triggers (\(Set(missing).sorted().joined(separator: ", "))) were removed or changed "
-                           + "outside careplan (restored when the store was opened)")
+        let triggers = try read { db in try auditTriggerChanges(db) }
+        if !triggers.guards.isEmpty || !triggers.unknown.isEmpty {
+            let found = triggers.guards.map { "guard \($0) missing or changed" } + triggers.unknown.map { "unknown trigger \($0) added" }
+            return .broken(atEntry: nil, reason: "its triggers were changed outside careplan (\(found.joined(separator: ", "))) and are not put right yet")
         }
+        // The anchor first, then the trail in one read: the anchor is moved on only after its entry has committed,
+        // so a trail read after it reaches it, however many processes are appending meanwhile.
+        let anchorRead = Result { try auditKeeper.readAnchor() }
         let entries = try auditTrail()
         var previous = Self.genesisHash
         var keyed = false
@@ -215,24 +236,38 @@ extension CareStore {
             }
             previous = e.hash
         }
-        guard let anchorPath = auditKeeper.anchorPath else { return .intact(entries: entries.count) }
-        let anchor: AuditKeeper.Anchor?
-        do { anchor = try auditKeeper.readAnchor() } catch {
-            return .broken(atEntry: nil, reason: "the anchor \(anchorPath) was not sealed with this store's audit key")
+        if let anchorPath = auditKeeper.anchorPath {
+            guard case .success(let anchor) = anchorRead else {
+                return .broken(atEntry: nil, reason: "the anchor \(anchorPath) was not sealed with this store's audit key")
+            }
+            guard let anchor else {
+                return .broken(atEntry: nil, reason: "there is no anchor for this store at \(anchorPath), so its newest entries could have been removed "
+                               + "unnoticed (a store moved or restored to this path gets one with its next entry)")
+            }
+            // Read before the trail: an anchor behind it is normal (others appended since), one ahead of it is not.
+            if anchor.entry > entries.count {
+                return .broken(atEntry: Int64(entries.count + 1), reason: "it was removed: the anchor outside the store says the trail reached entry \(anchor.entry), "
+                               + "and it stops at \(entries.count)")
+            }
+            if anchor.entry > 0, entries[Int(anchor.entry) - 1].hash != anchor.mac {
+                return .broken(atEntry: anchor.entry, reason: "it is not the entry anchored outside the store: the trail was rewritten")
+            }
         }
-        guard let anchor else {
-            return .broken(atEntry: nil, reason: "there is no anchor for this store at \(anchorPath), so its newest entries could have been removed "
-                           + "unnoticed (a store moved or restored to this path gets one with its next entry)")
-        }
-        // Another process may have appended since the anchor was read: more entries than anchored is normal.
-        if anchor.entry > entries.count {
-            return .broken(atEntry: Int64(entries.count + 1), reason: "it was removed: the anchor outside the store says the trail reached entry \(anchor.entry), "
-                           + "and it stops at \(entries.count)")
-        }
-        if anchor.entry > 0, entries[Int(anchor.entry) - 1].hash != anchor.mac {
-            return .broken(atEntry: anchor.entry, reason: "it is not the entry anchored outside the store: the trail was rewritten")
+        // Guards found tampered with and put right stay a finding for good: the store was written outside careplan,
+        // and whoever did it may have done more than the trail shows. Every such time is named, with its date.
+        let restorations = entries.filter { $0.action == Self.restoredGuards }
+        if !restorations.isEmpty {
+            let times = restorations.map { "on \(Self.shownTime($0.at)) (entry \($0.id): \($0.detail))" }.joined(separator: "; ")
+            return .broken(atEntry: nil, reason: "its triggers were changed outside careplan, found and put right when careplan next opened the store "
+                           + "\(times). The \(entries.count) entries are otherwise intact, but something other than careplan wrote the store: "
+                           + "find out who, and what else was changed")
         }
         return .intact(entries: entries.count)
+    }
+
+    /// `2026-11-23 09:41 UTC`, from an entry's stored time.
+    static func shownTime(_ at: String) -> String {
+        at.count >= 16 ? at.prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC" : at
     }
 }
 

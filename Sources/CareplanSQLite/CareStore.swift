@@ -12,14 +12,14 @@ public final class CareStore: CareRepository {
     /// Permissions that were wider than owner-only when the store was opened, and have been corrected:
     /// the application says so, because someone else may already have read the files.
     public let correctedPermissions: [String]
+    /// Files reached through a symbolic link that others can read: not careplan's to change, so only said.
+    public let permissionsLeftAlone: [String]
     /// Why the store's folder (which careplan did not create, so leaves alone) is not private, if it is not.
     public let folderWarning: String?
     /// The audit key and the anchor of the trail's head, outside the store.
     let auditKeeper: AuditKeeper
     /// Why the store must not be written (a corrupted page), once SQLite has said so: at opening or later.
     let damageFound = Mutex<String?>(nil)
-    /// Guarding triggers found missing and restored on opening: `audit --verify` reports them.
-    let restoredAuditGuards = Mutex<[String]>([])
     /// Why entries must not be appended with the key at hand: the trail's newest entry was not made with it.
     let wrongKey = Mutex<String?>(nil)
     let notes = Mutex<[String]>([])
@@ -29,7 +29,7 @@ public final class CareStore: CareRepository {
 
     public var openingWarnings: [String] {
         correctedPermissions.map { "Warning: patient data was readable by others: \($0) (owner only)." }
-            + (folderWarning.map { ["Warning: \($0)."] } ?? [])
+            + (permissionsLeftAlone + (folderWarning.map { [$0] } ?? [])).map { "Warning: \($0)." }
             + openingNotes.map { "Note: \($0)." }
     }
 
@@ -71,18 +71,31 @@ public final class CareStore: CareRepository {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
-        var corrected: [String] = []
-        func restrict(_ file: String, report: Bool) {
-            guard let now = (try? fm.attributesOfItem(atPath: file))?[.posixPermissions] as? NSNumber else { return }
-            let current = mode_t(now.uint16Value) & 0o777
+        var corrected: [String] = [], leftAlone: [String] = []
+        func restrict(_ file: String) {
+            // Opened without following a link, so the mode changed is the file's own, never a link's target.
+            let fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else {
+                // A link (careplan makes none): its own mode means nothing; the file it leads to is not careplan's to change.
+                var target = stat()
+                if errno == ELOOP, stat(file, &target) == 0, target.st_mode & 0o077 != 0 {
+                    leftAlone.append("\(file) leads to a file others can read (mode \(String(target.st_mode & 0o777, radix: 8))): "
+                                     + "careplan leaves it as it is; make it owner-only (chmod 600)")
+                }
+                return
+            }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+            let current = info.st_mode & 0o777
             guard current & ~0o600 != 0 else { return }
-            chmod(file, 0o600)
-            if report { corrected.append("\(file) was \(String(current, radix: 8)), now 600") }
+            fchmod(fd, 0o600)
+            corrected.append("\(file) was \(String(current, radix: 8)), now 600")
         }
         // Corrected before SQLite opens them: it gives a new -wal and -shm the database file's mode whatever
         // the umask. Only files that were there are reported: careplan's own new files are not "found open".
         let found = ["", "-wal", "-shm"].map { path + $0 }.filter { fm.fileExists(atPath: $0) }
-        for file in found { restrict(file, report: true) }
+        for file in found { restrict(file) }
         let previous = umask(0o077)
         defer { umask(previous) }
         do {
@@ -91,9 +104,13 @@ public final class CareStore: CareRepository {
             throw StoreError.cannotOpen("\(path): \(error)")
         }
         self.path = path
-        for suffix in ["-wal", "-shm"] where !found.contains(path + suffix) { restrict(path + suffix, report: false) }
+        // Nothing here may open (and so close) the store's files once SQLite has them: closing any descriptor of
+        // a file drops every POSIX lock this process holds on it, and another process, seeing no lock on the
+        // -shm, resets it under this one (SIGBUS, SQLITE_PROTOCOL). New -wal and -shm files take the database
+        // file's mode, corrected above, so they are owner-only already.
         auditKeeper = keeper
         correctedPermissions = corrected
+        permissionsLeftAlone = leftAlone
         try migrate()
         if checkInBackground {
             Thread.detachNewThread { [self] in checkForDamage(inBackground: true) }
@@ -138,6 +155,7 @@ public final class CareStore: CareRepository {
         defer { sqlite3_finalize(statement) }
         let sql = "SELECT count(*) FROM grdb_migrations WHERE identifier = '\(CareStore.firstMigration)'"
         guard let string = uri.string, sqlite3_open_v2(string, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil) == SQLITE_OK,
+              sqlite3_busy_timeout(connection, 10_000) == SQLITE_OK,  // another terminal writing is not "not a store"
               sqlite3_prepare_v2(connection, "SELECT count(*) FROM sqlite_master", -1, &statement, nil) == SQLITE_OK,
               sqlite3_step(statement) == SQLITE_ROW else {
             return "\(path) cannot be read as a database (\(connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"))"
@@ -197,6 +215,7 @@ public final class CareStore: CareRepository {
         path = nil
         auditKeeper = keeper
         correctedPermissions = []
+        permissionsLeftAlone = []
         folderWarning = nil
         try migrate()
         _ = try openAuditTrail()

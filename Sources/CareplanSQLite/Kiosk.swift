@@ -13,8 +13,9 @@ extension CareStore {
     /// Starts a self-assessment for the patient and issues a single-use code for it, valid for `validFor`.
     public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
                                now: Date, validFor: TimeInterval) throws -> KioskCode {
-        let assessment = try startAssessment(patientId: patientId, pathwayPoint: pathwayPoint, completedBy: .patient,
-                                             date: LocalDate(now), catalogue: catalogue, createdBy: by, now: now)
+        let assessment = try emptySelfAssessment(patientId: patientId)
+            ?? startAssessment(patientId: patientId, pathwayPoint: pathwayPoint, completedBy: .patient,
+                               date: LocalDate(now), catalogue: catalogue, createdBy: by, now: now)
         var generator = SystemRandomNumberGenerator()
         return try write { db in
             // One live code per patient: a new one withdraws the earlier unused ones (lost slips, second tries).
@@ -36,6 +37,22 @@ extension CareStore {
             }
             throw StoreError.cannotWrite("no free kiosk code could be found")
         }
+    }
+
+    /// The patient's latest self-assessment in progress if nothing is in it yet (no concern, no note, not sent):
+    /// a second code (a lost slip, a second try) is for it, rather than for another empty one left behind.
+    func emptySelfAssessment(patientId: Int64) throws -> Assessment? {
+        let id = try read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT a.id FROM assessment a
+                WHERE a.patient_id = ? AND a.status = ? AND a.completed_by = ? AND a.submitted_at IS NULL
+                  AND a.distress_score IS NULL AND a.what_matters = '' AND a.patient_message = ''
+                  AND NOT EXISTS (SELECT 1 FROM concern c WHERE c.assessment_id = a.id)
+                  AND NOT EXISTS (SELECT 1 FROM agreed_action x WHERE x.assessment_id = a.id)
+                ORDER BY a.id DESC LIMIT 1
+                """, arguments: [patientId, AssessmentStatus.inProgress.rawValue, CompletedBy.patient.rawValue])
+        }
+        return try id.flatMap { try assessment(id: $0) }
     }
 
     /// Seconds to wait before another try of this kind is allowed, or nil.

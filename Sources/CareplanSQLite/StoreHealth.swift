@@ -65,15 +65,31 @@ extension CareStore {
     /// could break it for the version that made it. Refused, naming both.
     /// Called before each try of the migration, whose retries cover a store being created by another terminal.
     func refuseNewerSchema() throws {
-        let applied = try db.read { db in
-            try db.tableExists("grdb_migrations") ? String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") : []
-        }
-        let known = Self.migrationNames
+        let applied = try db.read { db in try Self.appliedMigrationRows(db) }
+        if let why = Self.newerSchema(applied: applied, path: path) { throw StoreError.cannotOpen(why) }
+    }
+
+    static func appliedMigrationRows(_ db: Database) throws -> [String] {
+        try db.tableExists("grdb_migrations") ? String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") : []
+    }
+
+    /// Why a store with these migrations applied is one of a newer careplan, or nil.
+    static func newerSchema(applied: [String], path: String?) -> String? {
+        let known = migrationNames
         let unknown = applied.filter { !known.contains($0) }
-        guard !unknown.isEmpty else { return }
-        throw StoreError.cannotOpen("\(path ?? "the store") was written by a newer careplan: its schema has "
-                                    + unknown.map { "“\($0)”" }.joined(separator: ", ")
-                                    + ", which this careplan does not know (the newest it knows is “\(known.last!)”). "
-                                    + "Use the newer careplan with it; this one has changed nothing")
+        guard !unknown.isEmpty else { return nil }
+        return "\(path ?? "the store") was written by a newer careplan: its schema has "
+            + unknown.map { "“\($0)”" }.joined(separator: ", ")
+            + ", which this careplan does not know (the newest it knows is “\(known.last!)”). "
+            + "Use the newer careplan with it; this one has changed nothing"
+    }
+
+    /// Why the store at `path` is one of a newer careplan, read on a read-only connection of its own
+    /// (`careplan check --store`), or nil.
+    public static func newerSchema(path: String) -> String? {
+        var config = GRDB.Configuration()
+        config.readonly = true
+        let applied = try? DatabaseQueue(path: path, configuration: config).read { db in try appliedMigrationRows(db) }
+        return newerSchema(applied: applied ?? [], path: path)
     }
 }

@@ -71,13 +71,13 @@ struct ActionsScreen: Screen {
         services = s.services.ranked(forItem: concern.key, category: catalogueItem?.category.id ?? concern.categoryId)
         let serviceIndex = action.serviceId.flatMap { id in services.firstIndex { $0.id == id }.map { $0 + 1 } } ?? 0
         let form = Form([
-            .init("what", "What", text: action.what, maxLength: Limits.actionText, note: "what will be done"),
-            .init("owner", "Who", options: ActionOwner.allCases.map(\.label), index: ActionOwner.allCases.firstIndex(of: action.owner) ?? 0,
-                  note: "←→ to change"),
-            .init("name", "Name", text: action.ownerName, maxLength: Limits.personName, note: "needed for Other; optional otherwise"),
-            .init("due", "By when", text: action.due?.display ?? "", maxLength: 20, note: "day/month/year"),
-            .init("service", "Service", options: ["None"] + services.map(\.name), index: serviceIndex,
-                  note: "←→ to signpost (services for this concern first)"),
+            .init("what", s.words(.actionWhat), text: action.what, maxLength: Limits.actionText, note: s.words(.actionWhatNote)),
+            .init("owner", s.words(.actionOwner), options: s.codes.labels(ActionOwner.self),
+                  index: s.codes.cases(ActionOwner.self).firstIndex(of: action.owner) ?? 0, note: s.words(.actionOwnerNote)),
+            .init("name", s.words(.actionName), text: action.ownerName, maxLength: Limits.personName, note: s.words(.actionNameNote)),
+            .init("due", s.words(.actionDue), text: action.due?.display ?? "", maxLength: 20, note: s.words(.actionDueNote)),
+            .init("service", s.words(.actionService), options: [s.words(.actionNoService)] + services.map(\.name), index: serviceIndex,
+                  note: s.words(.actionServiceNote)),
         ])
         editing = (action, form)
     }
@@ -112,7 +112,7 @@ struct ActionsScreen: Screen {
             // Based on the action as it was when the form opened: another terminal's edit since is kept.
             let base = AnswerValue.action(action.id == nil ? nil : action)
             action.what = TextCleaner.field(form.text("what"), maxLength: Limits.actionText)
-            action.owner = ActionOwner.allCases[form.index("owner")]
+            action.owner = s.codes.cases(ActionOwner.self)[form.index("owner")]
             action.ownerName = TextCleaner.field(form.text("name"), maxLength: Limits.personName)
             action.due = try? LocalDate.parse(form.text("due")).get()
             let si = form.index("service")
@@ -131,7 +131,7 @@ struct ActionsScreen: Screen {
         switch id {
         case "what": if text.isEmpty { problem = "Say what will be done" }
         case "name":
-            if ActionOwner.allCases[form.index("owner")] == .other && text.isEmpty { problem = "Name the person (or team) who will do it" }
+            if s.codes.cases(ActionOwner.self)[form.index("owner")] == .other && text.isEmpty { problem = "Name the person (or team) who will do it" }
         case "due":
             switch LocalDate.parse(text) {
             case .failure(let p): problem = p == .empty ? "Give a date by when it will be done" : p.description
@@ -186,7 +186,7 @@ struct ActionsScreen: Screen {
                 y += 1
             }
             if y < right.bottom {
-                g.put(DisplayWidth.truncate("  " + act.ownerDescription + " · by " + (act.due?.display ?? "no date"), to: right.width),
+                g.put(DisplayWidth.truncate("  " + s.codes.ownerDescription(act) + " · by " + (act.due?.display ?? "no date"), to: right.width),
                       x: right.x, y: y, style: Style(.dim))
                 y += 1
             }

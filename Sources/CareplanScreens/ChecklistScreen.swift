@@ -184,7 +184,7 @@ struct ChecklistScreen: Screen {
             entry.score = score
             return [.apply(.setConcern(entry), saying: Said("“\(entry.label)” rated \(score)", .success))]
         case .distress:
-            return [.apply(.setDistress(score), saying: Said("Overall distress \(score)" + (score >= 4 ? ": significant (4 or more)" : ""), .success))]
+            return [.apply(.setDistress(score), saying: Said("Overall distress \(score)" + (s.policy.isSignificant(distress: score) ? ": significant (\(s.policy.distressThreshold) or more)" : ""), .success))]
         case .addOwnWords, .heading:
             sayNothingToRate(s)
             return []
@@ -272,7 +272,7 @@ struct ChecklistScreen: Screen {
                 let label = "  Overall distress over the past week"
                 Draw.row(&g, label, x: area.x, y: y, width: area.width, selected: isSel)
                 let bar = scoreW >= 14 ? Draw.scoreBar(a.distressScore) : (a.distressScore.map { String(format: "%2d", $0) } ?? "--")
-                g.put(bar, x: area.right - scoreW, y: y, style: isSel ? Style(.selected) : Style(a.hasSignificantDistress ? .warning : .marked))
+                g.put(bar, x: area.right - scoreW, y: y, style: isSel ? Style(.selected) : Style(s.policy.hasSignificantDistress(a) ? .warning : .marked))
             }
             y += 1
         }

@@ -29,7 +29,7 @@ struct ScorePicker: Equatable {
     }
 
     /// The question, the numbers with the chosen one marked, and what the ends mean.
-    func render(into g: inout Grid, x: Int, y: Int, width: Int, question: String) -> Int {
+    func render(into g: inout Grid, x: Int, y: Int, width: Int, question: String, words: Wording) -> Int {
         var row = Draw.paragraph(&g, question, x: x, y: y, width: width, maxY: y + 4, style: Style(.heading, bold: true)) + 1
         let cell = width >= 60 ? 5 : 3
         var cx = x
@@ -40,13 +40,18 @@ struct ScorePicker: Equatable {
             cx += cell
         }
         row += 1
-        g.put("0 = not at all", x: x, y: row, style: Style(.dim))
-        let end = "10 = very much"
+        g.put(words(.kioskScaleLow), x: x, y: row, style: Style(.dim))
+        let end = words(.kioskScaleHigh)
         g.put(end, x: max(x, x + cell * 11 - DisplayWidth.of(end)), y: row, style: Style(.dim))
         row += 2
-        g.put(value.map { "You chose \($0). Press Enter to go on." } ?? "Press a number, or use ← and →.", x: x, y: row, maxWidth: width)
+        g.put(value.map { words(.kioskScaleChosen, ["score": "\($0)"]) } ?? words(.kioskScaleChoose), x: x, y: row, maxWidth: width)
         return row + 1
     }
+}
+
+/// `7 out of 10`, or `not scored`.
+private func score(_ value: Int?, _ s: Session) -> String {
+    value.map { s.words(.kioskScore, ["score": "\($0)"]) } ?? s.words(.kioskNotScored)
 }
 
 struct KioskWelcomeScreen: Screen {
@@ -56,20 +61,12 @@ struct KioskWelcomeScreen: Screen {
     mutating func update(_ message: Message, _ s: Session) -> [Command] { message == .key(.enter) ? [.go(.next)] : [] }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
-        let text = """
-            Welcome.
-
-            Before you talk with your nurse, you can tell us what has been worrying you over the past week. \
-            It takes about 10 minutes. Your answers go only to your care team.
-
-            You will need the 6-digit code your nurse gave you.
-
-            Press Enter to start.
-            """
+        let (greeting, start) = (s.words(.welcomeGreeting), s.words(.welcomeStart))
+        let text = [greeting, s.words(.welcomeBody), start].joined(separator: "\n\n")
         var y = area.y + 1
         for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
             y = Draw.paragraph(&g, String(para), x: area.x + 2, y: y, width: area.width - 4, maxY: area.bottom,
-                               style: para.hasPrefix("Press") || para.hasPrefix("Welcome") ? Style(.heading, bold: true) : .normal)
+                               style: para == greeting || para == start ? Style(.heading, bold: true) : .normal)
         }
     }
 
@@ -82,8 +79,8 @@ struct KioskIdentifyScreen: Screen {
 
     init(_ s: Session) {
         form = Form([
-            .init("code", "Your code", maxLength: 12, note: "the 6 digits your nurse gave you"),
-            .init("dob", "Date of birth", maxLength: 20, note: "day/month/year, e.g. 05/03/1961"),
+            .init("code", s.words(.identifyCode), maxLength: 12, note: s.words(.identifyCodeNote)),
+            .init("dob", s.words(.identifyDob), maxLength: 20, note: s.words(.identifyDobNote)),
         ])
     }
 
@@ -91,25 +88,25 @@ struct KioskIdentifyScreen: Screen {
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
-        case .key(let key): return handle(key)
+        case .key(let key): return handle(key, s)
         case .answer(.redeemed(let patient)):
             s.kioskPage = 0
-            s.say("Hello \(patient.givenName). Thank you for doing this.", .success)
+            s.say(s.words(.identifyHello, ["name": patient.givenName]), .success)
             return [.go(.next)]
         case .answer(.kioskRefused(let e)):
-            s.say(e?.description ?? "Something went wrong: please ask a member of staff.", .error)
+            s.say(e.map { s.words.describe($0) } ?? s.words(.kioskWentWrong), .error)
         default: break
         }
         return []
     }
 
-    mutating func handle(_ key: Key) -> [Command] {
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         if key == .escape { return [.go(.back)] }
         guard form.handle(key) == .submit else { return [] }
         let code = form.text("code").filter(\.isNumber)
-        if code.count != 6 { form.setProblem("code", "The code has 6 digits"); form.focus = 0; return [] }
+        if code.count != 6 { form.setProblem("code", s.words(.identifyCodeProblem)); form.focus = 0; return [] }
         guard case .success(let dob) = LocalDate.parse(form.text("dob")) else {
-            form.setProblem("dob", "Type it as day/month/year, e.g. 05/03/1961")
+            form.setProblem("dob", s.words(.identifyDobProblem))
             form.focus = 1
             return []
         }
@@ -117,7 +114,7 @@ struct KioskIdentifyScreen: Screen {
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
-        let top = Draw.paragraph(&g, "Please type your code and your date of birth, then press Enter.", x: area.x + 2, y: area.y + 1,
+        let top = Draw.paragraph(&g, s.words(.identifyPrompt), x: area.x + 2, y: area.y + 1,
                                  width: area.width - 4, maxY: area.bottom) + 1
         form.render(into: &g, Area(x: area.x + 2, y: top, width: area.width - 4, height: area.bottom - top))
     }
@@ -156,10 +153,10 @@ struct KioskChecklistScreen: Screen {
                 var entry = a.concern(r.item.id) ?? ConcernEntry(key: r.item.id, categoryId: r.category, label: r.item.label)
                 entry.score = value
                 rating = nil
-                return [.apply(.setConcern(entry), saying: Said("Saved: \(r.item.plain), \(value) out of 10", .success))]
+                return [.apply(.setConcern(entry), saying: Said(s.words(.checklistSaved, ["concern": r.item.plain, "score": "\(value)"]), .success))]
             case .cancelled:
                 rating = nil
-                s.say(a.concern(r.item.id)?.score == nil ? "Ticked, not yet scored: press → to score it" : "Score kept as it was")
+                s.say(s.words(a.concern(r.item.id)?.score == nil ? .checklistTickedNotScored : .checklistScoreKept))
             case .none:
                 rating = r
             }
@@ -182,9 +179,10 @@ struct KioskChecklistScreen: Screen {
         case .text(" "):
             let item = items[selected]
             if a.concern(item.id) != nil {
-                return [.apply(.removeConcern(key: item.id), saying: Said("Un-ticked: \(item.plain)"))]
+                return [.apply(.removeConcern(key: item.id), saying: Said(s.words(.checklistUnticked, ["concern": item.plain])))]
             } else if cat.isInformation {
-                return [.apply(.setConcern(ConcernEntry(key: item.id, categoryId: cat.id, label: item.label)), saying: Said("Ticked: \(item.plain)", .success))]
+                return [.apply(.setConcern(ConcernEntry(key: item.id, categoryId: cat.id, label: item.label)),
+                               saying: Said(s.words(.checklistTicked, ["concern": item.plain]), .success))]
             } else {
                 rating = (item, cat.id, ScorePicker())
             }
@@ -196,7 +194,7 @@ struct KioskChecklistScreen: Screen {
             if s.kioskReturnToReview { return [.exit("review")] }
             if page + 1 < s.catalogue.categories.count { page += 1; selected = 0 } else { return [.go(.next)] }
         case .escape:
-            if page > 0 { page -= 1; selected = 0 } else { s.say("This is the first page. Press Enter to go on.") }
+            if page > 0 { page -= 1; selected = 0 } else { s.say(s.words(.checklistFirstPage)) }
         default: break
         }
         return []
@@ -209,12 +207,12 @@ struct KioskChecklistScreen: Screen {
         if let r = rating {
             g.put(cat.title, x: x, y: area.y, style: Style(.dim))
             _ = r.picker.render(into: &g, x: x + 1, y: area.y + 2, width: w - 2,
-                                question: "How much has “\(r.item.plain)” bothered you over the past week?")
+                                question: s.words(.checklistQuestion, ["concern": r.item.plain]), words: s.words)
             return
         }
         let total = s.catalogue.categories.count
-        g.put("Page \(page + 1) of \(total): \(cat.title)", x: x, y: area.y, style: Style(.heading, bold: true), maxWidth: w)
-        let ask = cat.isInformation ? "Tick anything you would like information or help with." : "Tick anything that has worried you over the past week."
+        g.put(s.words(.checklistPage, ["page": "\(page + 1)", "pages": "\(total)", "category": cat.title]), x: x, y: area.y, style: Style(.heading, bold: true), maxWidth: w)
+        let ask = s.words(cat.isInformation ? .checklistAskInformation : .checklistAskConcerns)
         g.put(ask, x: x, y: area.y + 1, maxWidth: w)
         let height = area.height - 3
         let first = ScrollWindow.firstVisible(selected: selected, count: cat.items.count, height: height, previousFirst: 0)
@@ -223,7 +221,7 @@ struct KioskChecklistScreen: Screen {
             let numberText = String(format: "%2d. ", i + 1)
             let box = c == nil ? "[ ] " : "[✓] "
             var line = numberText + box + item.plain
-            if let c, !cat.isInformation { line = DisplayWidth.pad(line, to: max(0, w - 14)) + (c.score.map { " \($0) out of 10" } ?? " not scored") }
+            if let c, !cat.isInformation { line = DisplayWidth.pad(line, to: max(0, w - 14)) + " " + score(c.score, s) }
             Draw.row(&g, line, x: x, y: area.y + 3 + i - first, width: w, selected: i == selected,
                      style: c != nil ? Style(.marked, bold: true) : .normal)
         }
@@ -255,7 +253,7 @@ struct KioskDistressScreen: Screen {
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         _ = picker.render(into: &g, x: area.x + 2, y: area.y + 1, width: area.width - 4,
-                          question: "Overall, how much distress have you felt over the past week, including today?")
+                          question: s.words(.distressQuestion), words: s.words)
     }
 
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("0-10 or ←→", "choose"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
@@ -308,7 +306,7 @@ struct KioskMessageScreen: Screen {
             let box = KioskMessageScreen.box(s.contentArea)
             switch editor.handle(key, width: box.width, height: box.height) {
             case .changed: dirty = dirty || editor.text != shown  // not for a cursor move
-            case .truncated: dirty = true; s.say("That is as much as fits here: \(Limits.note) characters.", .error)
+            case .truncated: dirty = true; s.say(s.words(.messageTooLong, ["limit": "\(Limits.note)"]), .error)
             default: break
             }
             return save()
@@ -316,7 +314,7 @@ struct KioskMessageScreen: Screen {
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
-        Draw.paragraph(&g, "Is there anything else you want to tell us? You can leave this empty.", x: area.x + 2, y: area.y + 1,
+        Draw.paragraph(&g, s.words(.messageQuestion), x: area.x + 2, y: area.y + 1,
                        width: area.width - 4, maxY: area.y + 3, style: Style(.heading, bold: true))
         let box = KioskMessageScreen.box(area)
         editor.render(into: &g, x: box.x, y: box.y, width: box.width, height: box.height, focused: true)
@@ -372,22 +370,24 @@ struct KioskReviewScreen: Screen {
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let a = s.assessment else { return }
         let x = area.x + 1, w = area.width - 2
-        g.put("Please check your answers. Choose a line and press Enter to change it.", x: x, y: area.y, maxWidth: w)
+        g.put(s.words(.reviewPrompt), x: x, y: area.y, maxWidth: w)
         var lines: [(row: Int, text: String)] = []
         for (i, row) in rows(s).enumerated() {
             switch row {
             case .page(let p):
                 let cat = s.catalogue.categories[p]
                 let chosen = cat.items.compactMap { item in a.concern(item.id).map { (item, $0) } }
-                let list = chosen.map { $0.0.plain + (cat.isInformation ? "" : " (\($0.1.score.map(String.init) ?? "not scored"))") }
-                lines.append((i, "\(i + 1). \(cat.title): " + (list.isEmpty ? "nothing ticked" : list.joined(separator: ", "))))
+                let list = chosen.map { $0.0.plain + (cat.isInformation ? "" : " (\($0.1.score.map(String.init) ?? s.words(.kioskNotScored)))") }
+                let answers = list.isEmpty ? s.words(.reviewNothingTicked) : list.joined(separator: ", ")
+                lines.append((i, "\(i + 1). " + s.words(.reviewPage, ["category": cat.title, "answers": answers])))
             case .distress:
-                lines.append((i, "\(i + 1). Overall distress: " + (a.distressScore.map { "\($0) out of 10" } ?? "not answered")))
+                let answer = a.distressScore == nil ? s.words(.reviewNotAnswered) : score(a.distressScore, s)
+                lines.append((i, "\(i + 1). " + s.words(.reviewDistress, ["answer": answer])))
             case .message:
                 let m = a.patientMessage.replacingOccurrences(of: "\n", with: " ")
-                lines.append((i, "\(i + 1). Anything else: " + (m.isEmpty ? "nothing" : m)))
+                lines.append((i, "\(i + 1). " + s.words(.reviewMessage, ["answer": m.isEmpty ? s.words(.reviewNoMessage) : m])))
             case .send:
-                lines.append((i, "\(i + 1). Send my answers to my nurse"))
+                lines.append((i, "\(i + 1). " + s.words(.reviewSend)))
             }
         }
         var y = area.y + 2
@@ -410,7 +410,7 @@ struct KioskThanksScreen: Screen {
     mutating func update(_ message: Message, _ s: Session) -> [Command] { message == .key(.enter) ? [.go(.restart)] : [] }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
-        let text = "Thank you. Your answers have been sent to your nurse, who will talk them through with you.\n\nPress Enter to finish."
+        let text = s.words(.thanksBody) + "\n\n" + s.words(.thanksFinish)
         var y = area.y + 1
         for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
             y = Draw.paragraph(&g, String(para), x: area.x + 2, y: y, width: area.width - 4, maxY: area.bottom, style: Style(.heading, bold: true))
@@ -441,12 +441,14 @@ struct KioskStaffScreen: Screen {
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
-        g.put("Staff only: type the PIN to close the kiosk, then press Enter.", x: area.x + 2, y: area.y + 1, style: Style(.heading, bold: true), maxWidth: area.width - 4)
-        g.put("PIN: ", x: area.x + 2, y: area.y + 3)
-        g.fill(x: area.x + 7, y: area.y + 3, width: 20, style: Style(.input))
-        g.put(String(repeating: "•", count: pin.text.count), x: area.x + 7, y: area.y + 3, style: Style(.input), maxWidth: 20)
-        g.cursor = Point(x: area.x + 7 + min(19, pin.text.count), y: area.y + 3)
-        g.put("Esc goes back to where the patient was.", x: area.x + 2, y: area.y + 5, style: Style(.dim), maxWidth: area.width - 4)
+        g.put(s.words(.staffPrompt), x: area.x + 2, y: area.y + 1, style: Style(.heading, bold: true), maxWidth: area.width - 4)
+        let label = s.words(.staffPin)
+        g.put(label, x: area.x + 2, y: area.y + 3)
+        let box = area.x + 2 + DisplayWidth.of(label)
+        g.fill(x: box, y: area.y + 3, width: 20, style: Style(.input))
+        g.put(String(repeating: "•", count: pin.text.count), x: box, y: area.y + 3, style: Style(.input), maxWidth: 20)
+        g.cursor = Point(x: box + min(19, pin.text.count), y: area.y + 3)
+        g.put(s.words(.staffBack), x: area.x + 2, y: area.y + 5, style: Style(.dim), maxWidth: area.width - 4)
     }
 
     func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "close kiosk"), KeyHint("Esc", "back")] }

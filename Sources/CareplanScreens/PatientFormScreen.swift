@@ -13,13 +13,13 @@ struct PatientFormScreen: Screen {
         editing = s.patient
         let p = s.patient
         form = Form([
-            .init("nhs", "NHS number", text: p?.nhsNumber.formatted ?? "", maxLength: 14, note: "10 digits, e.g. 943 476 5919"),
-            .init("family", "Family name", text: p?.familyName ?? "", maxLength: Limits.name),
-            .init("given", "Given name(s)", text: p?.givenName ?? "", maxLength: Limits.name),
-            .init("dob", "Date of birth", text: p?.dateOfBirth.display ?? "", maxLength: 20, note: "day/month/year, e.g. 05/03/1961"),
-            .init("diagnosis", "Diagnosis", text: p?.diagnosis ?? "", maxLength: Limits.diagnosis, note: "tumour site, e.g. Breast"),
-            .init("code", "Diagnosis code", text: p?.diagnosisCode ?? "", maxLength: Limits.diagnosisCode, note: "optional, e.g. ICD-10 C50.9"),
-            .init("diagnosed", "Date of diagnosis", text: p?.diagnosisDate?.display ?? "", maxLength: 20, note: "optional, day/month/year"),
+            .init("nhs", s.words(.patientNhs), text: p?.nhsNumber.formatted ?? "", maxLength: 14, note: s.words(.patientNhsNote)),
+            .init("family", s.words(.patientFamily), text: p?.familyName ?? "", maxLength: Limits.name),
+            .init("given", s.words(.patientGiven), text: p?.givenName ?? "", maxLength: Limits.name),
+            .init("dob", s.words(.patientDob), text: p?.dateOfBirth.display ?? "", maxLength: 20, note: s.words(.patientDobNote)),
+            .init("diagnosis", s.words(.patientDiagnosis), text: p?.diagnosis ?? "", maxLength: Limits.diagnosis, note: s.words(.patientDiagnosisNote)),
+            .init("code", s.words(.patientCode), text: p?.diagnosisCode ?? "", maxLength: Limits.diagnosisCode, note: s.words(.patientCodeNote)),
+            .init("diagnosed", s.words(.patientDiagnosed), text: p?.diagnosisDate?.display ?? "", maxLength: 20, note: s.words(.patientDiagnosedNote)),
         ])
     }
 

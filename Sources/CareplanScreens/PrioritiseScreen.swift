@@ -68,7 +68,7 @@ struct PrioritiseScreen: Screen {
                 y = Draw.paragraph(&g, message, x: area.x + 1, y: y, width: area.width - 2, maxY: min(area.bottom - 3, y + 3))
             }
         }
-        g.put(" \(list.count) concerns · \(discussing) to discuss today" + (a.hasSignificantDistress ? " · distress \(a.distressScore!)/10: significant" : ""),
+        g.put(" \(list.count) concern\(list.count == 1 ? "" : "s") · \(discussing) to discuss today" + (s.policy.hasSignificantDistress(a) ? " · distress \(a.distressScore!)/10: significant" : ""),
               x: area.x, y: y, style: Style(.dim), maxWidth: area.width)
         g.put(DisplayWidth.truncate("  #  Discuss  Score  Concern", to: area.width), x: area.x, y: y + 1, style: Style(.heading))
         y += 2

@@ -10,15 +10,23 @@ struct RecordScreen: Screen {
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?
     var issued: KioskCode?
-    /// Asking whether to start another assessment while one is in progress: y, Enter (open that one) or neither.
-    var askingStartAnother = false
+    /// A question on the record, answered with y (starting another also with Enter: open the one in progress).
+    enum Asking: Equatable { case startAnother, discard(assessmentId: Int64) }
+    var asking: Asking?
     /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
     /// screens where letters are text: a command letter straight after such typing (`breath` meant for the
     /// checklist's filter, after one Esc too many) is taken as more typing, not acted on.
     var strayTypingAt: Date?
     static let typingGap: TimeInterval = 1
 
-    init(_ s: Session) {}
+    /// When the open question was asked: a key typed sooner than a person reads it (`dyspnoea`, its `d`
+    /// asking to discard and its `y` answering) is more typing, not an answer.
+    var askedAt: Date?
+    static let readingTime: TimeInterval = 0.5
+    /// The assessment just closed, to keep the highlight on once the list comes (not on the newest).
+    var selecting: Int64?
+
+    init(_ s: Session, selecting id: Int64? = nil) { selecting = id }
 
     /// The patient's assessments as stored (emptied first: a list the store refuses shows none).
     mutating func reload(_ s: Session) -> [Command] {
@@ -33,7 +41,10 @@ struct RecordScreen: Screen {
         switch message {
         case .opened: return reload(s)
         case .key(let key): return handle(key, s)
-        case .answer(.assessments(let found)): assessments = found
+        case .answer(.assessments(let found)):
+            assessments = found
+            if let id = selecting, let row = found.firstIndex(where: { $0.id == id }) { selected = row }
+            selecting = nil
         case .answer(.kioskCode(let code)):
             issuing = nil
             issued = code
@@ -53,11 +64,16 @@ struct RecordScreen: Screen {
             let event = form.handle(key)
             issuing = form
             guard event == .submit, s.patient?.id != nil else { return [] }
-            return [.issueKioskCode(PathwayPoint.allCases[form.index("point")])]
+            return [.issueKioskCode(s.codes.cases(PathwayPoint.self)[form.index("point")])]
         }
-        if askingStartAnother {
-            askingStartAnother = false
-            return startAnother(key, s)
+        if let question = asking {
+            asking = nil
+            if let askedAt, s.now.timeIntervalSince(askedAt) < RecordScreen.readingTime {
+                strayTypingAt = s.now
+                s.say("Not answered: that key came straight after the question, as typing does. Nothing was done", .error)
+                return []
+            }
+            return answer(question, key, s)
         }
         if case .text(let t) = key {
             let isCommand = t.count == 1 && "nekdNEKD".contains(t)
@@ -72,13 +88,14 @@ struct RecordScreen: Screen {
         }
         switch key {
         case .text("k"), .text("K"):
-            issuing = Form([.init("point", "Point of pathway", options: PathwayPoint.allCases.map(\.label),
-                                  note: "←→ to change; Enter issues the code")])
+            issuing = Form([.init("point", s.words(.startPoint), options: s.codes.labels(PathwayPoint.self),
+                                  note: s.words(.startKioskPointNote))])
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"):
             guard let open = assessments.first(where: { $0.status == .inProgress }) else { return [.exit("new")] }
-            askingStartAnother = true
+            asking = .startAnother
+            askedAt = s.now
             s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
         case .text("d"), .text("D"):
@@ -88,9 +105,10 @@ struct RecordScreen: Screen {
                 s.say("Only an assessment in progress can be discarded: an agreed plan is kept (V on its review starts a new version)", .error)
                 return []
             }
-            return [.ask(Question(text: "Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? "
-                                  + "It stays on the record, marked discarded by you. y = discard, any other key = keep",
-                                  yes: [.discardAssessment(a.id)], no: Said("Kept: nothing discarded"), yesHint: "yes", noHint: "no"))]
+            asking = .discard(assessmentId: a.id)
+            askedAt = s.now
+            s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
+                  + "marked discarded by you. y = discard, any other key = keep", .error)
         case .text("e"), .text("E"): return [.exit("edit")]
         case .escape: return [.go(.back)]
         case .enter:
@@ -102,12 +120,19 @@ struct RecordScreen: Screen {
         return []
     }
 
-    func startAnother(_ key: Key, _ s: Session) -> [Command] {
-        if Question.isYes(key) { return [.exit("new")] }
-        if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
-            return [.openAssessment(open.id), .exit("continue")]
+    func answer(_ question: Asking, _ key: Key, _ s: Session) -> [Command] {
+        let yes = Question.isYes(key)
+        switch question {
+        case .startAnother:
+            if yes { return [.exit("new")] }
+            if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
+                return [.openAssessment(open.id), .exit("continue")]
+            }
+            s.say("No new assessment started")
+        case .discard(let id):
+            guard yes else { s.say("Kept: nothing discarded"); return [] }
+            return [.discardAssessment(id)]
         }
-        s.say("No new assessment started")
         return []
     }
 
@@ -154,7 +179,7 @@ struct RecordScreen: Screen {
         let height = area.bottom - y
         let first = ScrollWindow.firstVisible(selected: selected, count: assessments.count, height: height, previousFirst: 0)
         for (i, a) in assessments.enumerated().dropFirst(first).prefix(height) {
-            var text = DisplayWidth.pad(a.date.display, to: 13) + DisplayWidth.pad(a.pathwayPoint.label, to: 31)
+            var text = DisplayWidth.pad(a.date.display, to: 13) + DisplayWidth.pad(s.codes.label(a.pathwayPoint), to: 31)
             text += DisplayWidth.pad(a.status.label + (a.version > 1 ? " v\(a.version)" : ""), to: 18)
             text += "\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s")"
             Draw.row(&g, " " + text, x: area.x, y: y, width: area.width, selected: i == selected)
@@ -165,7 +190,7 @@ struct RecordScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         if issuing != nil { return [KeyHint("←→", "change"), KeyHint("Enter", "issue code"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
-        if askingStartAnother { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
+        if asking != nil { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
         let canDiscard = assessments.indices.contains(selected) && assessments[selected].status == .inProgress
         return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment", exit: "new"),
@@ -180,9 +205,10 @@ struct StartScreen: Screen {
 
     init(_ s: Session) {
         form = Form([
-            .init("point", "Point of pathway", options: PathwayPoint.allCases.map(\.label), note: "←→ or 1-9 to change (national list, CR7940)"),
-            .init("by", "Completed by", options: CompletedBy.allCases.map(\.label), index: 1, note: "←→ to change"),
-            .init("date", "Date", text: s.today.display, maxLength: 20, note: "day/month/year"),
+            .init("point", s.words(.startPoint), options: s.codes.labels(PathwayPoint.self), note: s.words(.startPointNote)),
+            .init("by", s.words(.startBy), options: s.codes.labels(CompletedBy.self),
+                  index: s.codes.cases(CompletedBy.self).firstIndex(of: .patientWithClinician) ?? 0, note: s.words(.startByNote)),
+            .init("date", s.words(.startDate), text: s.today.display, maxLength: 20, note: s.words(.startDateNote)),
         ])
     }
 
@@ -228,7 +254,7 @@ struct StartScreen: Screen {
             return []
         }
         guard s.patient?.id != nil else { return [] }
-        return [.startAssessment(PathwayPoint.allCases[form.index("point")], CompletedBy.allCases[form.index("by")], date: date)]
+        return [.startAssessment(s.codes.cases(PathwayPoint.self)[form.index("point")], s.codes.cases(CompletedBy.self)[form.index("by")], date: date)]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

@@ -89,10 +89,10 @@ struct ReviewScreen: Screen {
 
     mutating func openAgreeForm(_ a: Assessment, _ s: Session) {
         agreeing = Form([
-            .init("review", "Review date", text: (a.reviewDate ?? s.today.adding(days: 91)).display, maxLength: 20,
-                  note: "day/month/year: when to look at the plan again"),
-            .init("by", "Agreed by", text: s.user, maxLength: Limits.personName, note: "your name, as it goes on the plan"),
-            .init("role", "Role", options: StaffRole.allCases.map(\.label), note: "←→ to change"),
+            .init("review", s.words(.agreeReview), text: (a.reviewDate ?? s.today.adding(days: s.policy.reviewAfterDays)).display, maxLength: 20,
+                  note: s.words(.agreeReviewNote)),
+            .init("by", s.words(.agreeBy), text: s.user, maxLength: Limits.personName, note: s.words(.agreeByNote)),
+            .init("role", s.words(.agreeRole), options: s.codes.labels(StaffRole.self), note: s.words(.agreeRoleNote)),
         ])
     }
 
@@ -118,7 +118,7 @@ struct ReviewScreen: Screen {
         agreeing = form
         guard event == .submit else { return [] }
         guard let review, !by.isEmpty else { s.say("Not agreed yet: correct the field marked with !", .error); return [] }
-        return [.apply(.agree(by: by, role: StaffRole.allCases[form.index("role")], at: s.now, reviewDate: review))]
+        return [.apply(.agree(by: by, role: s.codes.cases(StaffRole.self)[form.index("role")], at: s.now, reviewDate: review))]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -162,7 +162,7 @@ struct ReviewScreen: Screen {
         field("NHS number", p.nhsNumber.formatted)
         field("Date of birth", p.dateOfBirth.display)
         field("Diagnosis", p.diagnosis + (p.diagnosisDate.map { ", diagnosed \($0.display)" } ?? ""))
-        field("Assessment", "\(a.date.display), \(a.pathwayPoint.label.lowercased()); completed by \(a.completedBy.label.lowercased())")
+        field("Assessment", "\(a.date.display), \(s.codes.label(a.pathwayPoint).lowercased()); completed by \(s.codes.label(a.completedBy).lowercased())")
         heading("What matters to me")
         para(a.whatMattersToMe.isEmpty ? "Not recorded." : a.whatMattersToMe, a.whatMattersToMe.isEmpty ? Style(.dim) : .normal)
         if !a.patientMessage.isEmpty {
@@ -170,7 +170,7 @@ struct ReviewScreen: Screen {
             para("In my own words, before we talked: " + a.patientMessage)
         }
         heading("My concerns")
-        field("Overall distress", a.distressScore.map { "\($0) out of 10" + ($0 >= 4 ? " (significant)" : "") } ?? "not recorded")
+        field("Overall distress", a.distressScore.map { "\($0) out of 10" + (s.policy.isSignificant(distress: $0) ? " (significant)" : "") } ?? "not recorded")
         let plan = PlanConcerns(a, catalogue: s.catalogue)
         if plan.concerns.isEmpty { para("No concerns chosen.", Style(.dim)) }
         for c in plan.concerns {
@@ -184,7 +184,7 @@ struct ReviewScreen: Screen {
             if actions.isEmpty { para("No actions agreed.", Style(.dim), indent: 2) }
             for act in actions {
                 para("• " + act.what, indent: 2)
-                var who = "Who: \(act.ownerDescription) · By: \(act.due?.display ?? "no date")"
+                var who = "Who: \(s.codes.ownerDescription(act)) · By: \(act.due?.display ?? "no date")"
                 if let name = s.serviceName(act.serviceId) { who += " · Service: \(name)" }
                 para(who, Style(.dim), indent: 4)
             }
@@ -200,7 +200,7 @@ struct ReviewScreen: Screen {
         heading("Review and sign-off")
         field("Review date", a.reviewDate?.display ?? "not set")
         if a.isLocked {
-            field("Agreed by", "\(a.agreedBy)" + (a.agreedRole.map { ", \($0.label)" } ?? ""))
+            field("Agreed by", "\(a.agreedBy)" + (a.agreedRole.map { ", \(s.codes.label($0))" } ?? ""))
             if let at = a.agreedAt { field("Agreed on", LocalDate(at).display) }
         } else {
             para("Not yet agreed: press A when the patient and you agree this plan.", Style(.warning))
@@ -211,8 +211,9 @@ struct ReviewScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
         if confirmingNoActions { return [KeyHint("y", "agree anyway"), KeyHint("any other key", "not yet")] }
-        if s.assessment?.isLocked == true {
-            return [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print"), KeyHint("V", "new version")]
+        if let a = s.assessment, a.isLocked {
+            let exports = [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
+            return a.status == .discarded ? exports : exports + [KeyHint("V", "new version")]  // never a plan: no version of it
         }
         return [KeyHint("↑↓", "scroll"), KeyHint("A", "agree"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
     }

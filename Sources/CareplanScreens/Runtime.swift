@@ -89,7 +89,7 @@ public final class Runtime {
                 try s.store.checkStaffPIN(pin, now: s.now)
                 return .opened
             } catch {
-                s.say(String(describing: error), .error)
+                say((error as? KioskError).map(session.words.describe) ?? String(describing: error), .error)
                 return .failed(nil)
             }
         case .go, .ask:

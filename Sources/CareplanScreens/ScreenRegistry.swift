@@ -62,7 +62,9 @@ public struct ScreenRegistry: Sendable {
                     exits: [.required("back", "Esc"), .required("continue", "Enter on an assessment in progress"),
                             .required("view", "Enter on an agreed, superseded or discarded assessment"),
                             .optional("new", "N, or Enter when there is no assessment"), .optional("edit", "E")]) { s in
-            s.assessment = nil; return RecordScreen(s)
+            let closed = s.assessment?.id
+            s.assessment = nil
+            return RecordScreen(s, selecting: closed)
         },
         ScreenEntry(.assessmentStart, .clinician, needs: .patient,
                     exits: [.required("back", "Esc"), .required("next", "starting the assessment")]) { StartScreen($0) },

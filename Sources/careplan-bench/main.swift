@@ -102,7 +102,8 @@ let measurements: [Measurement] = [
         let store = try BenchStore.inMemory()
         let id = try SamplePlans.add(.typical, to: store, catalogue: catalogue, services: config.services, agreed: true)
         let a = try store.assessment(id: id)!
-        let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue, services: config.services)
+        let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue, services: config.services,
+                               codes: config.codes, policy: config.policy)
         let s = try timed(runs: 21) { _ = try PlanExporter.render(doc, format: .pdf, paper: .a4) }
         line("pdf", "median \(ms(s.median)) (p90 \(ms(s.p90)), \(s.count) runs)")
     },

@@ -21,7 +21,8 @@ struct Audit: ParsableCommand {
     var verify = false
 
     func run() throws {
-        let store = try options.openExistingStore()
+        // Verify reports a damaged store or another key as its finding; listing refuses them, as other commands do.
+        let store = try options.openExistingStore(refusingUnwritable: !verify)
         if verify {
             switch try store.verifyAuditTrail() {
             case .intact(let n):
@@ -44,6 +45,8 @@ struct Audit: ParsableCommand {
             guard case .success(let nhs) = NHSNumber.parse(patient) else { throw CLIError("`\(patient)` is not a valid NHS number") }
             guard let p = try store.patient(nhsNumber: nhs) else { throw CLIError("no patient with NHS number \(nhs.formatted) in this store") }
             patientId = p.id
+            // Who did what to one patient's record is itself patient data: recorded before it is shown.
+            try store.recordView(user: options.userName, patientId: p.id, assessmentId: nil)
         }
         let entries = try store.auditTrail(patientId: patientId)
         if entries.isEmpty { print("No audit entries" + (patient == nil ? "." : " for this patient.")); return }

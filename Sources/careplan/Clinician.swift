@@ -18,9 +18,8 @@ struct Clinician: ParsableCommand {
     func run() throws {
         let config = try options.loadConfiguration()
         let store = try options.openStore(interactive: true)
-        // A store that takes no answers (damaged, or under another audit key) is not started on (the note above
-        // says why); damage found by the quick check beside start-up refuses every save, and what was typed stays.
-        if store.writesRefused != nil { throw CLIError("careplan does not start on a store it cannot write to") }
+        // A store that takes no answers (damaged, or under another audit key) was refused on opening, saying why;
+        // damage found later (the quick check runs beside start-up) stops the run loop.
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])
@@ -62,7 +61,7 @@ struct Clinician: ParsableCommand {
                     session.say((said.isEmpty ? "Not saved: " : "Not printed: ") + String(describing: error), .error)
                 }
             }
-            return RunLoop(program: program, terminal: terminal, effects: effects, log: log).run()
+            return RunLoop(program: program, store: store, terminal: terminal, effects: effects, log: log).run()
         }
         if status != 0 { throw ExitCode(status) }
     }

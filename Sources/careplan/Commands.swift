@@ -77,7 +77,7 @@ struct List: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",  // named, not derived from the type: that costs a runtime scan at every start
-        abstract: "Check every flow (Screens/) and catalogue (Resources/) file, reporting each problem with file, line and fix.",
+        abstract: "Check every flow (Screens/), catalogue, code list, policy and wording file (Resources/), reporting each problem with file, line and fix.",
         discussion: "With --store, also run SQLite's full integrity check of that store.")
 
     @OptionGroup var options: GlobalOptions
@@ -86,12 +86,14 @@ struct Check: ParsableCommand {
         if options.store != nil { try checkStore() }
         let config = try options.loadConfiguration()
         let items = config.catalogues.values.map { $0.allItems.count }.reduce(0, +)
-        print("OK: \(config.flows.count) flow(s), \(config.catalogues.count) catalogue(s) with \(items) items, \(config.services.services.count) services, in \(config.root.path)")
+        print("OK: \(config.flows.count) flow(s), \(config.catalogues.count) catalogue(s) with \(items) items, \(config.services.services.count) services, "
+              + "\(config.codes.lists.count) code lists, \(Phrase.allCases.count) phrases, in \(config.root.path)")
     }
 
     /// The full check reads every page and every index entry: seconds on a big store, so on request only.
     private func checkStore() throws {
         guard FileManager.default.fileExists(atPath: options.storePath) else { throw CLIError("there is no store at \(options.storePath)") }
+        if let newer = options.newerSchemaOfStoreFile() { throw CLIError(newer) }
         let answer = options.integrityCheckOfStoreFile()
         if answer == "ok" {
             print("OK: the store \(options.storePath) passed SQLite's full integrity check.")

@@ -31,22 +31,32 @@ struct GlobalOptions: ParsableArguments {
     /// and the kiosk, whose start-up the quick check of every page of the store would slow, run it beside.
     /// (The one place the program names its store's implementation: everything else takes a `CareRepository`.)
     func openStore(interactive: Bool = false) throws -> any CareRepository {
-        try warned { try CareStore(path: storePath, checkInBackground: interactive) }
+        try warned(refusingUnwritable: true) { try CareStore(path: storePath, checkInBackground: interactive) }
     }
 
     /// The store, which must exist: commands that only read never create one (a mistyped --store path would
-    /// otherwise leave folders and an empty store behind).
-    func openExistingStore() throws -> any CareRepository {
-        try warned { try CareStore.openExisting(path: storePath) }
+    /// otherwise leave folders and an empty store behind). Every command but `audit --verify` records what it
+    /// shows or writes, so refuses a store that takes no writes (damaged, or under another audit key).
+    func openExistingStore(refusingUnwritable: Bool = true) throws -> any CareRepository {
+        try warned(refusingUnwritable: refusingUnwritable) { try CareStore.openExisting(path: storePath) }
     }
 
     /// SQLite's full check of the store file, on a connection of its own, so it runs on a store too damaged to open.
     func integrityCheckOfStoreFile() -> String { CareStore.integrityCheck(path: storePath) }
 
-    private func warned(_ open: () throws -> CareStore) throws -> any CareRepository {
+    /// Why the store file is one of a newer careplan, if it is (`careplan check --store`).
+    func newerSchemaOfStoreFile() -> String? { CareStore.newerSchema(path: storePath) }
+
+    /// Opens the store and prints what opening found; a store that takes no writes is refused once, with
+    /// what to do, as the error (not also as a note).
+    private func warned(refusingUnwritable: Bool, _ open: () throws -> CareStore) throws -> any CareRepository {
         let store: CareStore
         do { store = try open() } catch { throw CLIError(String(describing: error)) }
-        for warning in store.openingWarnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+        let refused = refusingUnwritable ? store.writesRefused : nil
+        for warning in store.openingWarnings where refused.map({ !warning.contains($0) }) ?? true {
+            FileHandle.standardError.write(Data((warning + "\n").utf8))
+        }
+        if let refused { throw CLIError(refused) }
         return store
     }
 

@@ -36,9 +36,8 @@ struct Kiosk: ParsableCommand {
     func run() throws {
         let store = try options.openStore(interactive: !setPin)
         if setPin { return try setStaffPIN(store) }
-        // A store that takes no answers (damaged, or under another audit key) is not started on (the note above
-        // says why); damage found by the quick check beside start-up refuses every save, and what was typed stays.
-        if store.writesRefused != nil { throw CLIError("careplan does not start on a store it cannot write to") }
+        // A store that takes no answers (damaged, or under another audit key) was refused on opening, saying why;
+        // damage found later (the quick check runs beside start-up) stops the run loop.
 
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.kiosk")
@@ -63,21 +62,31 @@ struct Kiosk: ParsableCommand {
                 throw CLIError("the kiosk needs an interactive terminal (\(error))")
             }
             let program = Program(store: store, configuration: frozenConfig, flowId: "kiosk", user: user, size: terminal.size, now: Date())
-            return RunLoop(program: program, terminal: terminal, effects: EffectRunner { _, _ in }, log: log).run()
+            return RunLoop(program: program, store: store, terminal: terminal, effects: EffectRunner { _, _ in }, log: log).run()
         }
         if status != 0 { throw ExitCode(status) }
     }
 
     private func setStaffPIN(_ store: any CareRepository) throws {
         // Changing it needs the current one: running careplan on the store must not be enough to take over the kiosk.
+        // Checked before the new one is asked for, so a wrong one is refused at once (recorded, counted towards the lockout).
         let current = try store.hasStaffPIN() ? try readSecret("Current staff PIN: ") : nil
+        if let current {
+            do { try store.checkStaffPIN(current, by: options.userName, action: nil) }
+            catch let e as KioskError { throw try refused(e) }
+        }
         let first = try readSecret("New staff PIN (at least 6 characters): ")
         guard first.count >= 6 else { throw CLIError("a staff PIN needs at least 6 characters") }
         let second = try readSecret("The same PIN again: ")
         guard first == second else { throw CLIError("the two PINs differ: nothing was changed") }
         do { try store.setStaffPIN(first, current: current, by: options.userName) }
-        catch let e as KioskError { throw CLIError("\(e.description) Nothing was changed.") }
+        catch let e as KioskError { throw try refused(e) }
         print("Staff PIN \(current == nil ? "set" : "changed"). Only a salted scrypt hash of it is stored.")
+    }
+
+    /// A refused PIN, in the kiosk's words (Resources/wording.yaml).
+    private func refused(_ e: KioskError) throws -> CLIError {
+        CLIError("\(try options.loadConfiguration().wording.describe(e)) Nothing was changed.")
     }
 
     /// Reads a line without echoing it when standard input is a terminal.

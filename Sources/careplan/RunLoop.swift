@@ -10,6 +10,8 @@ import Logging
 @MainActor
 struct RunLoop {
     let program: Program
+    /// Watched for damage found after start-up (the quick check runs beside it, and any read may find more).
+    let store: any RepositoryHealth
     let terminal: CursesTerminal
     let effects: EffectRunner
     let log: Logger
@@ -22,6 +24,7 @@ struct RunLoop {
         // screen keeps moving (and says when a field's limit is reached) instead of freezing.
         terminal.maxDrain = 16_384
         program.resize(terminal.size)
+        if let why = store.writesRefused { return stop(why) }
         terminal.draw(program.render())
         while true {
             let input = terminal.read(timeoutMilliseconds: RunLoop.tickMilliseconds)
@@ -34,6 +37,7 @@ struct RunLoop {
                         if effect == .quit { return finish("quit") }
                         perform(effect)
                     }
+                    if let why = store.writesRefused { return stop(why) }
                 }
             case .timeout:
                 break
@@ -43,6 +47,9 @@ struct RunLoop {
                 return finish("signal \(signal)")
             }
             for effect in program.tick(now: Date()) { perform(effect) }
+            // What a damaged store answers cannot be trusted (a record read as having no assessment): nothing more
+            // is shown from it, nor saved to it.
+            if let why = store.writesRefused { return stop(why) }
             terminal.draw(program.render())
         }
     }
@@ -55,6 +62,16 @@ struct RunLoop {
         default:
             effects.run(effect, program.session)
         }
+    }
+
+    /// Damage found after start-up: the screen is wiped, nothing more is saved, and the terminal is given back
+    /// with what to do.
+    private func stop(_ why: String) -> Int32 {
+        terminal.wipe()
+        terminal.shutdown()
+        log.error("stopped: the store cannot be written")
+        FileHandle.standardError.write(Data("Error: careplan stopped: \(why).\n".utf8))
+        return 1
     }
 
     private func finish(_ why: String) -> Int32 {

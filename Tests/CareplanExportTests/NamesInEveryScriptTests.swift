@@ -9,7 +9,7 @@ final class NamesInEveryScriptTests: XCTestCase {
 
     func plan(family: String, given: String, note: String = "") throws -> PlanDocument {
         let (_, a, p) = try onePlan(family: family, given: given, note: note)
-        return PlanDocument(assessment: a, patient: p, catalogue: catalogue, services: testConfiguration.services)
+        return PlanDocument(assessment: a, patient: p, catalogue: catalogue, services: testConfiguration.services, codes: testConfiguration.codes, policy: testConfiguration.policy)
     }
 
     /// The installed fonts (.ci/packages) cover names in Chinese, Japanese, Korean, Arabic, Urdu, Hindi,

@@ -77,7 +77,7 @@ final class PDFExportTests: XCTestCase {
             a = try store.apply(.saveAction(AgreedAction(concernKey: key, what: "Extra action number \(i + 1), written out at some length so that rows wrap onto two lines in the table",
                                                          owner: .cns, due: LocalDate(year: 2024, month: 4, day: 1))), to: id, basedOn: a)
         }
-        let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue, services: testConfiguration.services)
+        let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue, services: testConfiguration.services, codes: testConfiguration.codes, policy: testConfiguration.policy)
         let data = try PlanExporter.render(doc, format: .pdf, paper: .a4)
         keepSample(data, "table-break.pdf")
         let pages = try pdfPages(data)
@@ -123,7 +123,7 @@ final class PDFExportTests: XCTestCase {
     func testLockedPlanRendersIdenticallyEveryTime() throws {
         let (store, doc) = try sample(.typical, agreed: true, printedAt: Date())
         let again = PlanDocument(assessment: try store.assessment(id: doc.assessment.id)!, patient: doc.patient, catalogue: catalogue,
-                                 services: testConfiguration.services, printedAt: Date().addingTimeInterval(3600))
+                                 services: testConfiguration.services, codes: testConfiguration.codes, policy: testConfiguration.policy, printedAt: Date().addingTimeInterval(3600))
         for format in ExportFormat.allCases {
             XCTAssertEqual(try PlanExporter.render(doc, format: format), try PlanExporter.render(again, format: format), "\(format) differs")
         }
@@ -137,7 +137,7 @@ final class PDFExportTests: XCTestCase {
         let item = catalogue.allItems[0]
         a = try store.apply(.saveAction(AgreedAction(concernKey: item.item.id, what: String(repeating: "y", count: Limits.actionText), owner: .other,
                                                      ownerName: String(repeating: "z", count: Limits.personName))), to: a.id, basedOn: a)
-        let doc = PlanDocument(assessment: a, patient: p, catalogue: catalogue, services: testConfiguration.services)
+        let doc = PlanDocument(assessment: a, patient: p, catalogue: catalogue, services: testConfiguration.services, codes: testConfiguration.codes, policy: testConfiguration.policy)
         let data = try PlanExporter.render(doc, format: .pdf, paper: .a4)
         keepSample(data, "huge-words.pdf")
         let pages = try pdfPages(data)

@@ -14,7 +14,7 @@ final class PlanContentTests: XCTestCase {
             a = try store.apply(.setConcern(ConcernEntry(key: id, categoryId: category.id, label: item.label, score: score)),
                                 to: a.id, basedOn: a)
         }
-        let doc = PlanDocument(assessment: a, patient: draft.patient, catalogue: catalogue, services: testConfiguration.services)
+        let doc = PlanDocument(assessment: a, patient: draft.patient, catalogue: catalogue, services: testConfiguration.services, codes: testConfiguration.codes, policy: testConfiguration.policy)
         let rated = a.concerns.filter { $0.score != nil }
         XCTAssertEqual(Set(doc.concerns.map(\.key)), Set(rated.map(\.key)), "every rated concern is in My concerns")
         XCTAssertEqual(doc.concerns.first { $0.key == "hobbies" }?.score, 6)

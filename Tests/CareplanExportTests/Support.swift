@@ -23,7 +23,7 @@ func sample(_ kind: SamplePlans.Kind, agreed: Bool, printedAt: Date? = nil) thro
     let id = try SamplePlans.add(kind, to: store, catalogue: catalogue, services: testConfiguration.services, agreed: agreed)
     let a = try store.assessment(id: id)!
     let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue,
-                           services: testConfiguration.services, printedAt: printedAt)
+                           services: testConfiguration.services, codes: testConfiguration.codes, policy: testConfiguration.policy, printedAt: printedAt)
     return (store, doc)
 }
 

@@ -152,7 +152,7 @@ final class FHIRExportTests: XCTestCase {
         second.printedAt = Date(timeIntervalSince1970: 1_709_650_060)
         XCTAssertNotEqual(try identifier(first), try identifier(second), "the same draft printed a minute later")
         let changed = try store.apply(.setDistress(2), to: first.assessment.id, basedOn: first.assessment, now: first.assessment.updatedAt)
-        let third = PlanDocument(assessment: changed, patient: first.patient, catalogue: catalogue, services: testConfiguration.services,
+        let third = PlanDocument(assessment: changed, patient: first.patient, catalogue: catalogue, services: testConfiguration.services, codes: testConfiguration.codes, policy: testConfiguration.policy,
                                  printedAt: first.printedAt)
         XCTAssertNotEqual(try identifier(first), try identifier(third), "the draft changed")
         let (_, agreed) = try sample(.typical, agreed: true, printedAt: Date())

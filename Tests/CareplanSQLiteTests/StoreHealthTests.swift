@@ -16,6 +16,24 @@ final class StoreHealthTests: XCTestCase {
         }
     }
 
+    /// Issue 9 follow-up, items 3 and 8: `careplan check --store` names a newer schema; a store whose record of
+    /// step v7 was removed opens (the step finds its work done) and keeps its live kiosk codes.
+    func testNewerSchemaIsNamedToCheckAndARemovedV7RecordIsHarmless() throws {
+        let dir = try newFolder()
+        let store = try storeOnDisk(dir)
+        XCTAssertNil(CareStore.newerSchema(path: store.path!))
+        let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "A", givenName: "B",
+                                             dateOfBirth: LocalDate(year: 1960, month: 1, day: 1)!), by: "n", now: Date())
+        let code = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .other, catalogue: StoreTests.catalogue, by: "n", now: Date(), validFor: 3600)
+        try store.db.write { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v7:%'") }
+        let reopened = try storeOnDisk(dir)
+        XCTAssertEqual(try reopened.appliedMigrations(), CareStore.migrationNames)
+        XCTAssertNoThrow(try reopened.redeemKioskCode(code.code, dateOfBirth: LocalDate(year: 1960, month: 1, day: 1)!, now: Date()))
+
+        try reopened.db.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: from the future')") }
+        XCTAssertTrue(CareStore.newerSchema(path: store.path!)?.contains("written by a newer careplan: its schema has “v9: from the future”") == true)
+    }
+
     func testACorruptedPageIsFoundAtOpeningAndNothingMoreIsWritten() throws {
         let dir = try newFolder()
         let root: Int

@@ -89,6 +89,24 @@ final class StorePermissionTests: XCTestCase {
         XCTAssertTrue(reopened.folderWarning?.contains("\(dir.path) can be read by others (mode 1777)") == true, "\(reopened.folderWarning ?? "none")")
     }
 
+    /// A store reached through a symbolic link: the link's own mode (777) is no finding and nothing is changed
+    /// through it; the file it leads to is warned about only when others can read it, and left as it is.
+    func testAStoreBehindASymbolicLinkIsJudgedByItsTargetAndNeverChanged() throws {
+        let dir = try newFolder()
+        let target = dir.appendingPathComponent("real.sqlite").path, link = dir.appendingPathComponent("link.sqlite").path
+        let key = dir.appendingPathComponent("keys/audit.key").path
+        do { _ = try CareStore(path: target, auditKey: key) }
+        XCTAssertEqual(mode(target), 0o600)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let quiet = try CareStore(path: link, auditKey: key)
+        XCTAssertEqual(quiet.openingWarnings.filter { !$0.contains("folder") }, [], "a private file behind a link is no finding")
+        chmod(target, 0o644)
+        let warned = try CareStore(path: link, auditKey: key)
+        XCTAssertEqual(warned.correctedPermissions, [])
+        XCTAssertEqual(warned.permissionsLeftAlone, ["\(link) leads to a file others can read (mode 644): careplan leaves it as it is; make it owner-only (chmod 600)"])
+        XCTAssertEqual(mode(target), 0o644, "changed through a link careplan did not make")
+    }
+
     /// A store file readable by others (restored from a backup, say) is corrected before SQLite opens it: SQLite
     /// gives a new -wal and -shm the database file's mode whatever the umask, and the warning then blamed
     /// "others" for files careplan had just made itself. Only the file that was there is named.

@@ -93,14 +93,14 @@ final class Harness {
 
     /// A kiosk on `store` (in memory unless given) with Siân registered, a kiosk code issued for her and a
     /// staff PIN set; returns the kiosk and the code.
-    static func kioskWithCode(store: (any CareRepository)? = nil) throws -> (Harness, KioskCode) {
+    static func kioskWithCode(store: (any CareRepository)? = nil, configuration: Configuration = Harness.configuration) throws -> (Harness, KioskCode) {
         let store: any CareRepository = try store ?? CareStore()
         let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
                                              dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
         let catalogue = Harness.configuration.catalogues["ncat-hna"]!
         let code = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .initialDiagnosis, catalogue: catalogue, by: "Nurse", now: Harness.start)
         try store.setStaffPIN("ward7-kiosk")
-        return (Harness(store: store, flow: "kiosk"), code)
+        return (Harness(store: store, flow: "kiosk", configuration: configuration), code)
     }
 
     /// On the kiosk's welcome: the code and Siân's date of birth, on to the checklist.

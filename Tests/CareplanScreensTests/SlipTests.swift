@@ -75,6 +75,25 @@ final class SlipTests: XCTestCase {
 
     /// Item 17: the record screen after one Esc too many: typed words are not commands; N asks when an
     /// assessment is in progress; a mistaken one is discarded, kept on the record and in the audit trail.
+    /// Leaving an assessment puts the highlight back on it, not on the newest: the next D or Enter is about
+    /// the assessment the nurse was in.
+    func testTheRecordHighlightsTheAssessmentJustLeft() throws {
+        let h = Harness()
+        h.addPatient()
+        h.startAssessment()
+        let older = try XCTUnwrap(h.assessment?.id)
+        h.press(.escape)
+        h.wait(2)
+        h.press(.text("n")); h.wait(1); h.press(.text("y"), .ctrl("s"))
+        h.press(.escape)
+        h.press(.down, .enter)
+        XCTAssertEqual(h.assessment?.id, older)
+        h.press(.escape)
+        h.wait(2)
+        h.press(.text("d")); h.wait(1); h.press(.text("y"))
+        XCTAssertEqual(try h.store.assessment(id: older)?.status, .discarded, "the one just left, second in the list")
+    }
+
     func testTypingOnTheRecordIsNotTakenAsCommandsAndAMistakenAssessmentCanBeDiscarded() throws {
         let h = Harness()
         h.addPatient()
@@ -95,12 +114,12 @@ final class SlipTests: XCTestCase {
         h.press(.text("x"))
         XCTAssertEqual(h.program.currentKind, .patientRecord)
         h.wait(2)
-        h.press(.text("n"), .enter)                    // Enter opens the one in progress
+        h.press(.text("n")); h.wait(1); h.press(.enter)  // Enter opens the one in progress
         XCTAssertEqual(h.program.currentKind, .concernChecklist)
         XCTAssertEqual(h.assessment?.id, first)
         h.press(.escape)
         h.wait(2)
-        h.press(.text("n"), .text("y"))
+        h.press(.text("n")); h.wait(1); h.press(.text("y"))
         XCTAssertEqual(h.program.currentKind, .assessmentStart)
         h.press(.ctrl("s"))
         let second = try XCTUnwrap(h.assessment?.id)
@@ -108,8 +127,12 @@ final class SlipTests: XCTestCase {
         // The second was a mistake: discard it (the newest is listed first and selected).
         h.press(.escape)
         h.wait(2)
+        h.type("dyspnoea")                             // a word: its d asks, its y comes too soon to answer
+        XCTAssertEqual(try h.store.assessment(id: second)?.status, .inProgress, "typing never discards")
+        h.wait(2)
         h.press(.text("d"))
         XCTAssertTrue(h.screen.contains("Discard the assessment of 23 Nov 2026 (0 concerns)?"), h.screen)
+        h.wait(1)
         h.press(.text("y"))
         let discarded = try XCTUnwrap(try h.store.assessment(id: second))
         XCTAssertEqual(discarded.status, .discarded)
@@ -122,6 +145,7 @@ final class SlipTests: XCTestCase {
         h.press(.enter)
         XCTAssertEqual(h.program.currentKind, .planReview)
         XCTAssertTrue(h.screen.contains("Discarded by Nurse Test"), h.screen)
+        XCTAssertFalse(h.lines[h.lines.count - 1].contains("new version"), "a discarded assessment offers no new version")
         h.press(.text("v"))
         XCTAssertTrue(h.screen.contains("A discarded assessment cannot become a plan"), h.screen)
         XCTAssertThrowsError(try h.store.apply(.setDistress(3), to: second, basedOn: discarded))

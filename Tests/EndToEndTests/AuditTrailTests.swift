@@ -79,7 +79,8 @@ final class AuditTrailTests: EndToEndCase {
         let r = try verify()
         XCTAssertEqual(r.status, 1, r.stdout)
         XCTAssertTrue(r.stderr.contains("Note: the audit trail's guards (audit_log_no_delete, audit_log_no_update) were missing or changed"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("The audit trail cannot be trusted: its guarding triggers (audit_log_no_delete, audit_log_no_update) were removed"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("The audit trail cannot be trusted: its triggers were changed outside careplan, found and put right when careplan next opened the store on "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("guard audit_log_no_delete restored, guard audit_log_no_update restored)"), r.stderr)
         XCTAssertEqual(try sql("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"),
                        [["name": "audit_log_no_delete"], ["name": "audit_log_no_update"]], "restored on opening")
         // A trigger kept by name but emptied of its refusal counts as missing too.
@@ -122,6 +123,54 @@ final class AuditTrailTests: EndToEndCase {
         XCTAssertEqual(check.status, 1)
         XCTAssertTrue(check.stderr.contains("is damaged. SQLite says:\n") && check.stderr.contains("restore the last backup"), check.stderr)
         XCTAssertEqual(try sql("SELECT count(*) AS n FROM patient"), [["n": "300"]], "nothing added")
+
+        // Issue 9 follow-up, items 5 and 6: each command refuses once, in words that fit it, pointing to `check`.
+        for args in [["list"], ["seed", "--patients", "1"], ["export", "1"], ["audit"], ["kiosk", "--set-pin"]] {
+            let r = try careplan(args)
+            XCTAssertNotEqual(r.status, 0, "\(args) on a damaged store: \(r.stdout)")
+            XCTAssertEqual(r.stderr.components(separatedBy: "the store is damaged").count, 2, "\(args): said once: \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("Run `careplan check --store \(store)`"), "\(args): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("What you typed is kept"), "\(args): \(r.stderr)")
+            XCTAssertFalse(r.stdout.contains("999"), "\(args) showed patients of a damaged store")
+        }
+    }
+
+    /// Issue 9 follow-up, item 4: the application on a damaged store shows no data from it (a record read as
+    /// having no assessment): it stops, wiped, with what to do.
+    func testTheApplicationStopsOnADamagedStoreShowingNothing() throws {
+        try ok(["seed", "--patients", "300"])
+        let root = try sql("SELECT rootpage FROM sqlite_master WHERE name = 'assessment'").first!["rootpage"]!
+        let pageSize = try sql("PRAGMA page_size").first!["page_size"]!
+        XCTAssertEqual(try Shell.run("/bin/dd", ["if=/dev/zero", "of=\(store)", "bs=\(pageSize)", "seek=\(Int(root)! - 1)", "count=1", "conv=notrunc"]).status, 0)
+        try tmux.start("t", remainOnExit: true, command: careplanCommand(environment: "CAREPLAN_AUDIT_KEY=\(Self.quote(key)) "))
+        let screen = try tmux.waitFor("careplan check --store", in: "t", timeout: 10)
+        XCTAssertTrue(screen.contains("careplan writes nothing more to it"), screen)
+        XCTAssertFalse(screen.contains("No assessment") || screen.contains("careplan · Patients"), screen)
+        XCTAssertTrue(try tmux.display("#{pane_dead_status}", "t").hasPrefix("1"), "exit status")
+    }
+
+    /// Issue 9 follow-up, item 6: another key makes `audit` refuse; `audit --patient` is itself audited.
+    func testAuditListingIsAuditedAndRefusedUnderAnotherKey() throws {
+        try ok(["seed", "--patients", "2"])
+        let nhs = try sql("SELECT nhs_number, id FROM patient ORDER BY id LIMIT 1").first!
+        try ok(["audit", "--patient", nhs["nhs_number"]!])
+        XCTAssertEqual(try sql("SELECT action, patient_id FROM audit_log ORDER BY id DESC LIMIT 1"), [["action": "viewed", "patient_id": nhs["id"]!]])
+        try String(repeating: "ab", count: 32).write(toFile: key, atomically: true, encoding: .utf8)
+        let r = try careplan(["audit"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("does not match the audit key"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("listed"), r.stdout)
+    }
+
+    /// Issue 9 follow-up, item 9: a wrong current PIN is refused before a new one is asked for.
+    func testChangingThePINChecksTheCurrentOneFirst() throws {
+        try ok(["seed", "--patients", "1"])
+        try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\nward7-kiosk\n")
+        let r = try careplan(["kiosk", "--set-pin"], input: "guessed-it\n")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("That PIN is not right. Nothing was changed."), r.stderr)
+        XCTAssertFalse(r.stderr.contains("New staff PIN"), r.stderr)
+        XCTAssertEqual(try sql("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1"), [["action": "staff PIN refused"]])
     }
 
     func testAStoreFromANewerCareplanIsRefusedNamingBothVersions() throws {
@@ -132,5 +181,9 @@ final class AuditTrailTests: EndToEndCase {
         XCTAssertTrue(r.stderr.contains("was written by a newer careplan: its schema has “v9: care plans on the moon”, which this careplan does not know "
                                         + "(the newest it knows is “\(CareStore.migrationNames.last!)”)"), r.stderr)
         XCTAssertFalse(r.stdout.contains("999"), "patients listed from a store of the future")
+        // Issue 9 follow-up, item 3: the full check says so too, rather than OK.
+        let check = try careplan(["check"])
+        XCTAssertEqual(check.status, 1)
+        XCTAssertTrue(check.stderr.contains("was written by a newer careplan: its schema has “v9: care plans on the moon”"), check.stderr)
     }
 }

@@ -30,6 +30,7 @@ final class SlipEndToEndTests: EndToEndCase {
         usleep(1_200_000)
         try t.type("n")
         try t.waitFor("is still in progress. Start another as well?")
+        usleep(600_000)                                 // an answer comes after the question is read
         try t.type("y")
         try t.waitFor(" careplan · New assessment")
         try t.keys("Enter")
@@ -40,6 +41,7 @@ final class SlipEndToEndTests: EndToEndCase {
         usleep(1_200_000)
         try t.type("d")
         try t.waitFor("(0 concerns)? It stays on the record")
+        usleep(600_000)
         try t.type("y")
         try t.waitFor(" Discarded: it stays on the record")
         try t.waitFor("Discarded ")

@@ -143,6 +143,25 @@ final class StoreFilesTests: EndToEndCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, 2)
     }
 
+    /// Processes opening one store together, each writing. Checking the store's files' modes once SQLite had
+    /// them open closed a descriptor of the -shm, which dropped the process's locks on it: another process
+    /// then reset the shared memory under it (bus errors, "locking protocol"). Every process must succeed.
+    func testManyProcessesOpeningAndWritingOneStoreAtOnceAllSucceed() throws {
+        _ = try seeded()
+        let failures = Mutex<[String]>([])
+        let store = store
+        let env = ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8", "USER": "Nurse"]
+        for _ in 0..<5 {
+            DispatchQueue.concurrentPerform(iterations: 8) { i in
+                let args = i % 2 == 0 ? ["seed", "--patients", "1", "--store", store] : ["list", "--store", store]
+                let r = try? Shell.run(Paths.careplan, args, env: env)
+                if r?.status != 0 { failures.withLock { $0.append("\(args[0]): \(r?.status ?? -1) \(r?.stderr.prefix(300) ?? "")") } }
+            }
+        }
+        XCTAssertEqual(failures.withLock { $0 }, [])
+        XCTAssertEqual(try sql("PRAGMA integrity_check"), [["integrity_check": "ok"]])
+    }
+
     /// Item 15: two processes on one store cut each other's log lines; exports were not logged at all.
     func testExportsAreLoggedWholeByManyProcessesAtOnce() throws {
         let id = try seeded()
@@ -155,6 +174,7 @@ final class StoreFilesTests: EndToEndCase {
         DispatchQueue.concurrentPerform(iterations: count) { _ in
             let r = try? Shell.run(Paths.careplan, args, env: env)
             statuses.withLock { $0.append(r?.status ?? -1) }
+            if let r, r.status != 0 { XCTFail("export: \(r.stderr)") }
         }
         XCTAssertEqual(statuses.withLock { $0 }, Array(repeating: 0, count: count))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, count, "each export its own file")
