@@ -5,7 +5,8 @@ import PackageDescription
 //   CareplanCore    domain, catalogues, flows, the repository protocol (no terminal, no database)
 //   CareplanSQLite  the repository in one SQLite file through GRDB: the only module that imports GRDB
 //   TermUI          keys, cells, grids, widgets drawn into grids (no terminal)
-//   CareplanScreens the pure state machine of screens: (state, key) -> (state, effects); render(state, size) -> grid
+//   CareplanScreens screens as values: update(message) -> [Command]; render -> grid; the Runtime runs the
+//                   commands against the repository and feeds back the answers (no screen holds the store)
 //   CursesBackend   the only code that calls ncurses
 //   careplan        command line, wiring and the run loop
 let package = Package(

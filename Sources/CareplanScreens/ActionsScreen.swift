@@ -9,7 +9,8 @@ struct ActionsScreen: Screen {
     /// The action being added or edited, and its form.
     var editing: (action: AgreedAction, form: Form)?
     var services: [ServiceDirectory.Service] = []
-    var confirmDelete: Int64?
+    /// Esc pressed once on a changed action form: a second Esc discards it.
+    var escapedOnce = false
 
     init(_ s: Session) {}
 
@@ -19,20 +20,23 @@ struct ActionsScreen: Screen {
 
     func concerns(_ s: Session) -> [ConcernEntry] { s.assessment?.discussedConcerns ?? [] }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .back }
-        if editing != nil { return handleForm(key, s) }
-        if let id = confirmDelete {
-            confirmDelete = nil
-            if key == .text("y") || key == .text("Y") {
-                if s.apply(.deleteAction(id: id)) { s.say("Action removed", .success) }
-            } else { s.say("Kept") }
-            return .stay
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .answer(.saved(.saveAction)):
+            editing = nil
+            if s.message == nil { s.say("Action saved", .success) }  // else: saved beside another terminal's, as it says
+        default: break
         }
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [.go(.back)] }
+        if editing != nil { return handleForm(key, s) }
         let list = concerns(s)
         guard list.indices.contains(concernIndex) else {
-            if key == .escape { return .back }
-            return .stay
+            return key == .escape ? [.go(.back)] : []
         }
         let actions = a.actions(for: list[concernIndex].key)
         switch key {
@@ -40,23 +44,25 @@ struct ActionsScreen: Screen {
         case .down: concernIndex = min(list.count - 1, concernIndex + 1); actionIndex = 0
         case .left: actionIndex = max(0, actionIndex - 1)
         case .right, .tab: actionIndex = min(max(0, actions.count - 1), actionIndex + 1)
-        case .escape: return .back
+        case .escape: return [.go(.back)]
         case .text("a"), .text("A"):
-            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
             startEditing(AgreedAction(concernKey: list[concernIndex].key, what: "", owner: .patient), s)
         case .enter:
-            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
             if actions.indices.contains(actionIndex) { startEditing(actions[actionIndex], s) }
             else { startEditing(AgreedAction(concernKey: list[concernIndex].key, what: "", owner: .patient), s) }
         case .delete, .backspace:
-            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
-            guard actions.indices.contains(actionIndex), let id = actions[actionIndex].id else { return .stay }
-            confirmDelete = id
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
+            guard actions.indices.contains(actionIndex), let id = actions[actionIndex].id else { return [] }
             // A long action is shortened in the question, never its answer keys.
-            s.say("Remove the action “\(actions[actionIndex].what)”? y = remove, any other key = keep", .error, shortening: actions[actionIndex].what)
+            let what = actions[actionIndex].what
+            return [.ask(Question(text: "Remove the action “\(what)”? y = remove, any other key = keep", shortening: what,
+                                  yes: [.apply(.deleteAction(id: id), saying: Said("Action removed", .success))], no: Said("Kept"),
+                                  yesHint: "remove", noHint: "keep"))]
         default: break
         }
-        return .stay
+        return []
     }
 
     mutating func startEditing(_ action: AgreedAction, _ s: Session) {
@@ -76,20 +82,20 @@ struct ActionsScreen: Screen {
         editing = (action, form)
     }
 
-    mutating func handleForm(_ key: Key, _ s: Session) -> Navigation {
-        guard var (action, form) = editing else { return .stay }
+    mutating func handleForm(_ key: Key, _ s: Session) -> [Command] {
+        guard var (action, form) = editing else { return [] }
         if key == .escape {
-            if form.dirty && confirmDelete == nil {
+            if form.dirty && !escapedOnce {
                 // Leaving a changed form needs a second Esc, so nothing typed is lost by one stray key.
-                confirmDelete = -1
+                escapedOnce = true
                 s.say("Esc again discards this action; any other key carries on", .error)
-                return .stay
+                return []
             }
             editing = nil
-            confirmDelete = nil
-            return .stay
+            escapedOnce = false
+            return []
         }
-        confirmDelete = nil
+        escapedOnce = false
         let event = form.handle(key)
         editing = (action, form)
         switch event {
@@ -100,7 +106,7 @@ struct ActionsScreen: Screen {
             guard ok, let checked = editing?.form else {
                 if var f = editing?.form, let bad = f.fields.firstIndex(where: { $0.problem != nil }) { f.focus = bad; editing?.form = f }
                 s.say("Not saved yet: correct the field marked with !", .error)
-                return .stay
+                return []
             }
             form = checked
             // Based on the action as it was when the form opened: another terminal's edit since is kept.
@@ -111,13 +117,10 @@ struct ActionsScreen: Screen {
             action.due = try? LocalDate.parse(form.text("due")).get()
             let si = form.index("service")
             action.serviceId = si == 0 ? nil : services[si - 1].id
-            if s.apply(.saveAction(action), basedOn: base) {
-                editing = nil
-                if s.message == nil { s.say("Action saved", .success) }  // else: saved beside another terminal's, as it says
-            }
+            return [.apply(.saveAction(action), basedOn: base)]
         default: break
         }
-        return .stay
+        return []
     }
 
     /// Checks one field of the action form, setting its problem.
@@ -196,7 +199,6 @@ struct ActionsScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        if editing == nil, confirmDelete != nil { return [KeyHint("y", "remove"), KeyHint("any other key", "keep")] }
         if editing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("←→", "choose"), KeyHint("^S", "save"), KeyHint("Esc", "cancel")] }
         return [KeyHint("↑↓", "concern"), KeyHint("←→", "action"), KeyHint("A", "add"), KeyHint("Enter", "edit"), KeyHint("Del", "remove")]
     }

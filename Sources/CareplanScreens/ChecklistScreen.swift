@@ -25,12 +25,9 @@ struct ChecklistScreen: Screen {
     var filter = ""
     var selected = 0
     var first = 0
-    /// A "1" just typed on this row: a "0" next makes it 10 (people type 10 as two keys).
-    var pendingOne: Int?
+    var digits = ScoreDigits()
     /// The own-words concern being typed.
     var adding: TextField?
-    /// A concern whose removal would also remove notes or actions: asking first.
-    var confirmRemove: String?
 
     init(_ s: Session) {
         selected = rows(s).firstIndex { $0.selectable } ?? 0
@@ -60,27 +57,33 @@ struct ChecklistScreen: Screen {
         return rows
     }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .back }
-        if var field = adding { return handleAdding(key, &field, s) }
-        if let key0 = confirmRemove {
-            confirmRemove = nil
-            if key == .text("y") || key == .text("Y") {
-                if s.apply(.removeConcern(key: key0)) { s.say("Removed, with its notes and actions", .success) }
-            } else { s.say("Kept") }
-            return .stay
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .answer(.saved(.setConcern(let added))) where adding != nil:
+            adding = nil
+            // The filter may not match the patient's words: cleared, so the new concern shows, highlighted.
+            filter = ""
+            s.say("Added: now rate it 0 to 10", .success)
+            if let i = rows(s).firstIndex(of: .ownWords(key: added.key, label: added.label)) { selected = i }
+        default: break
         }
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [.go(.back)] }
+        if var field = adding { return handleAdding(key, &field, s) }
         let all = rows(s)
         let row = all.indices.contains(selected) ? all[selected] : nil
-        let wasPendingOne = pendingOne
-        pendingOne = nil
+        let typed = digits.take(key, at: selected)
         if a.isLocked {
             switch key {
             case .up, .down, .pageUp, .pageDown, .home, .end: break
-            case .escape: return .back
+            case .escape: return [.go(.back)]
             case .text(let t) where t.count == 1 && t.first!.isLetter: break
             case .backspace: break
-            default: s.say(StoreError.locked.description, .error); return .stay
+            default: s.say(StoreError.locked.description, .error); return []
             }
         }
         switch key {
@@ -91,36 +94,33 @@ struct ChecklistScreen: Screen {
         case .home: selected = all.firstIndex { $0.selectable } ?? 0
         case .end: selected = all.lastIndex { $0.selectable } ?? 0
         case .escape:
-            if filter.isEmpty { return .back }
+            if filter.isEmpty { return [.go(.back)] }
             setFilter("", s)
         case .backspace:
             if !filter.isEmpty { setFilter(String(filter.dropLast()), s) }
         case .text(" "), .enter:
             guard let row else { break }
             switch row {
-            case .item(let c, let id, let label): toggle(key: id, category: c, label: label, s)
-            case .ownWords(let k, let label): toggle(key: k, category: ConcernCatalogue.ownWordsCategory, label: label, s)
+            case .item(let c, let id, let label): return toggle(key: id, category: c, label: label, s)
+            case .ownWords(let k, let label): return toggle(key: k, category: ConcernCatalogue.ownWordsCategory, label: label, s)
             case .addOwnWords: adding = TextField("", maxLength: Limits.concernText)
             case .distress: s.say("Type 0 to 9 (1 then 0 for 10), or + and -, to give the distress score; Del clears it")
             case .heading: break
             }
         case .delete:
-            if case .ownWords(let k, let label)? = row { toggle(key: k, category: ConcernCatalogue.ownWordsCategory, label: label, s) }
-            if case .distress? = row { _ = s.apply(.setDistress(nil)) }
-        case .text(let t) where t.count == 1 && t.first!.isNumber && t.first!.isASCII:
-            var n = Int(t)!
-            if n == 0, wasPendingOne == selected { n = 10 }
-            if n == 1 { pendingOne = selected }
-            rate(row, to: n, s)
-        case .text("+"), .right: adjust(row, by: 1, s)
-        case .text("-"), .left: adjust(row, by: -1, s)
+            if case .ownWords(let k, let label)? = row { return toggle(key: k, category: ConcernCatalogue.ownWordsCategory, label: label, s) }
+            if case .distress? = row { return [.apply(.setDistress(nil))] }
+        case .text where typed != nil:
+            return rate(row, to: typed!, s)
+        case .text("+"), .right: return adjust(row, by: 1, s)
+        case .text("-"), .left: return adjust(row, by: -1, s)
         case .text(let t):
             // Letters filter across all categories.
             let letters = t.filter { $0.isLetter || $0 == "'" || $0 == "-" }
             if !letters.isEmpty && letters.count == t.count { setFilter(filter + letters, s) }
         default: break
         }
-        return .stay
+        return []
     }
 
     /// A new filter puts the highlight on its first match, so a digit typed next rates what was searched for
@@ -155,41 +155,39 @@ struct ChecklistScreen: Screen {
         if all.indices.contains(i) { selected = i }
     }
 
-    mutating func toggle(key: String, category: String, label: String, _ s: Session) {
-        guard let a = s.assessment else { return }
+    mutating func toggle(key: String, category: String, label: String, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [] }
         if let existing = a.concern(key) {
+            // Its notes and actions would go too: asked first.
             if !existing.note.isEmpty || !a.actions(for: key).isEmpty {
-                confirmRemove = key
-                s.say("Un-choose “\(existing.label)”? Its notes and \(a.actions(for: key).count) action(s) go too. y = yes, any other key = keep", .error,
-                      shortening: existing.label)
-                return
+                return [.ask(Question(text: "Un-choose “\(existing.label)”? Its notes and \(a.actions(for: key).count) action(s) go too. y = yes, any other key = keep",
+                                      shortening: existing.label, yes: [.apply(.removeConcern(key: key), saying: Said("Removed, with its notes and actions", .success))],
+                                      no: Said("Kept"), yesHint: "un-choose", noHint: "keep"))]
             }
-            if s.apply(.removeConcern(key: key)) { s.say("“\(existing.label)” un-chosen") }
-        } else {
-            if s.apply(.setConcern(ConcernEntry(key: key, categoryId: category, label: label))) {
-                s.say("Chosen: now rate it 0 to 9 (1 then 0 for 10), or + and -")
-            }
+            return [.apply(.removeConcern(key: key), saying: Said("“\(existing.label)” un-chosen"))]
         }
+        return [.apply(.setConcern(ConcernEntry(key: key, categoryId: category, label: label)),
+                       saying: Said("Chosen: now rate it 0 to 9 (1 then 0 for 10), or + and -"))]
     }
 
-    mutating func rate(_ row: Row?, to n: Int, _ s: Session) {
-        guard let a = s.assessment else { return }
-        guard let row else { sayNothingToRate(s); return }
+    func rate(_ row: Row?, to n: Int, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [] }
+        guard let row else { sayNothingToRate(s); return [] }
         let score = max(0, min(10, n))
         switch row {
         case .item(let c, let id, let label):
             var entry = a.concern(id) ?? ConcernEntry(key: id, categoryId: c, label: label)
             entry.score = score
-            if s.apply(.setConcern(entry)) { s.say("“\(label)” rated \(score)", .success) }
+            return [.apply(.setConcern(entry), saying: Said("“\(label)” rated \(score)", .success))]
         case .ownWords(let k, _):
-            guard var entry = a.concern(k) else { return }
+            guard var entry = a.concern(k) else { return [] }
             entry.score = score
-            if s.apply(.setConcern(entry)) { s.say("“\(entry.label)” rated \(score)", .success) }
+            return [.apply(.setConcern(entry), saying: Said("“\(entry.label)” rated \(score)", .success))]
         case .distress:
-            if s.apply(.setDistress(score)) {
-                s.say("Overall distress \(score)" + (s.policy.isSignificant(distress: score) ? ": significant (\(s.policy.distressThreshold) or more)" : ""), .success)
-            }
-        case .addOwnWords, .heading: sayNothingToRate(s)
+            return [.apply(.setDistress(score), saying: Said("Overall distress \(score)" + (s.policy.isSignificant(distress: score) ? ": significant (\(s.policy.distressThreshold) or more)" : ""), .success))]
+        case .addOwnWords, .heading:
+            sayNothingToRate(s)
+            return []
         }
     }
 
@@ -200,44 +198,38 @@ struct ChecklistScreen: Screen {
                       : "Not rated: no concern here. ↑↓ to one, or Enter to add one in their words", .error)
     }
 
-    mutating func adjust(_ row: Row?, by delta: Int, _ s: Session) {
-        guard let a = s.assessment else { return }
-        guard let row else { sayNothingToRate(s); return }
+    func adjust(_ row: Row?, by delta: Int, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [] }
+        guard let row else { sayNothingToRate(s); return [] }
         switch row {
         case .item(_, let id, _), .ownWords(let id, _):
-            guard let c = a.concern(id) else { s.say("Choose it first (Space), then rate it"); return }
-            rate(row, to: (c.score ?? (delta > 0 ? -1 : 1)) + delta, s)
+            guard let c = a.concern(id) else { s.say("Choose it first (Space), then rate it"); return [] }
+            return rate(row, to: (c.score ?? (delta > 0 ? -1 : 1)) + delta, s)
         case .distress:
-            rate(row, to: (a.distressScore ?? (delta > 0 ? -1 : 1)) + delta, s)
-        case .addOwnWords, .heading: sayNothingToRate(s)
+            return rate(row, to: (a.distressScore ?? (delta > 0 ? -1 : 1)) + delta, s)
+        case .addOwnWords, .heading:
+            sayNothingToRate(s)
+            return []
         }
     }
 
-    mutating func handleAdding(_ key: Key, _ field: inout TextField, _ s: Session) -> Navigation {
+    mutating func handleAdding(_ key: Key, _ field: inout TextField, _ s: Session) -> [Command] {
         switch key {
         case .escape:
             adding = nil
             s.say(field.text.isEmpty ? "" : "Not added")
-            return .stay
+            return []
         case .enter:
             let text = TextCleaner.field(field.text, maxLength: Limits.concernText)
-            guard !text.isEmpty else { s.say("Type the concern in the patient's words, or Esc", .error); return .stay }
-            guard let a = s.assessment else { return .stay }
+            guard !text.isEmpty else { s.say("Type the concern in the patient's words, or Esc", .error); return [] }
+            guard let a = s.assessment else { return [] }
             let next = (a.concerns.compactMap { $0.isOwnWords ? Int($0.key.dropFirst(6)) : nil }.max() ?? 0) + 1
             let key = "other-\(next)"
-            if s.apply(.setConcern(ConcernEntry(key: key, categoryId: ConcernCatalogue.ownWordsCategory, label: text))) {
-                adding = nil
-                // The filter may not match the patient's words: cleared, so the new concern shows, highlighted.
-                filter = ""
-                s.say("Added: now rate it 0 to 10", .success)
-                let all = rows(s)
-                if let i = all.firstIndex(of: .ownWords(key: key, label: text)) { selected = i }
-            }
-            return .stay
+            return [.apply(.setConcern(ConcernEntry(key: key, categoryId: ConcernCatalogue.ownWordsCategory, label: text)))]
         default:
             if case .truncated = field.handle(key) { s.say("A concern is at most \(Limits.concernText) characters: the rest was not added", .error) }
             adding = field
-            return .stay
+            return []
         }
     }
 
@@ -294,7 +286,6 @@ struct ChecklistScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if adding != nil { return [KeyHint("Enter", "add"), KeyHint("Esc", "cancel")] }
-        if confirmRemove != nil { return [KeyHint("y", "un-choose"), KeyHint("any other key", "keep")] }
         if s.assessment?.isLocked == true { return [KeyHint("↑↓", "move"), KeyHint("a-z", "filter"), KeyHint("Esc", "back")] }
         return [KeyHint("↑↓", "move"), KeyHint("Space", "choose"), KeyHint("0-9 +-", "rate"), KeyHint("a-z", "filter")]
     }

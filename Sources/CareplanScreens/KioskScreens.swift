@@ -8,22 +8,18 @@ import TermUI
 /// A clear 0 to 10 scale: arrows or digits ("1" then "0" is 10), Enter confirms.
 struct ScorePicker: Equatable {
     var value: Int?
-    var pendingOne = false
+    var digits = ScoreDigits()
 
     enum Event { case none, confirmed(Int), cancelled }
 
     mutating func handle(_ key: Key) -> Event {
-        let wasOne = pendingOne
-        pendingOne = false
+        let typed = digits.take(key)
         switch key {
         case .left, .text("-"): value = max(0, (value ?? 1) - 1)
         case .right, .text("+"): value = min(10, (value ?? -1) + 1)
         case .home: value = 0
         case .end: value = 10
-        case .text(let t) where t.count == 1 && t.first!.isASCII && t.first!.isNumber:
-            let n = Int(t)!
-            value = (n == 0 && wasOne) ? 10 : n
-            pendingOne = n == 1
+        case .text where typed != nil: value = typed
         case .enter:
             if let v = value { return .confirmed(v) }
         case .escape: return .cancelled
@@ -62,7 +58,7 @@ struct KioskWelcomeScreen: Screen {
     let kind = ScreenKind.kioskWelcome
     init(_ s: Session) {}
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .next : .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] { message == .key(.enter) ? [.go(.next)] : [] }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         let (greeting, start) = (s.words(.welcomeGreeting), s.words(.welcomeStart))
@@ -90,29 +86,31 @@ struct KioskIdentifyScreen: Screen {
 
     var takesText: Bool { form.takesText }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if key == .escape { return .back }
-        guard form.handle(key) == .submit else { return .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .answer(.redeemed(let patient)):
+            s.kioskPage = 0
+            s.say(s.words(.identifyHello, ["name": patient.givenName]), .success)
+            return [.go(.next)]
+        case .answer(.kioskRefused(let e)):
+            s.say(e.map { s.words.describe($0) } ?? s.words(.kioskWentWrong), .error)
+        default: break
+        }
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        if key == .escape { return [.go(.back)] }
+        guard form.handle(key) == .submit else { return [] }
         let code = form.text("code").filter(\.isNumber)
-        if code.count != 6 { form.setProblem("code", s.words(.identifyCodeProblem)); form.focus = 0; return .stay }
+        if code.count != 6 { form.setProblem("code", s.words(.identifyCodeProblem)); form.focus = 0; return [] }
         guard case .success(let dob) = LocalDate.parse(form.text("dob")) else {
             form.setProblem("dob", s.words(.identifyDobProblem))
             form.focus = 1
-            return .stay
+            return []
         }
-        do {
-            let (patient, assessment) = try s.store.redeemKioskCode(code, dateOfBirth: dob, now: s.now)
-            s.patient = patient
-            s.assessment = assessment
-            s.kioskPage = 0
-            s.say(s.words(.identifyHello, ["name": patient.givenName]), .success)
-            return .next
-        } catch let e as KioskError {
-            s.say(s.words.describe(e), .error)
-        } catch {
-            s.say(s.words(.kioskWentWrong), .error)
-        }
-        return .stay
+        return [.redeemKioskCode(code, dateOfBirth: dob)]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -142,22 +140,27 @@ struct KioskChecklistScreen: Screen {
 
     func category(_ s: Session) -> ConcernCatalogue.Category { s.catalogue.categories[page] }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .restart }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        guard case .key(let key) = message else { return [] }
+        return handle(key, s)
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [.go(.restart)] }
         if var r = rating {
             switch r.picker.handle(key) {
             case .confirmed(let value):
                 var entry = a.concern(r.item.id) ?? ConcernEntry(key: r.item.id, categoryId: r.category, label: r.item.label)
                 entry.score = value
-                if s.apply(.setConcern(entry)) { s.say(s.words(.checklistSaved, ["concern": r.item.plain, "score": "\(value)"]), .success) }
                 rating = nil
+                return [.apply(.setConcern(entry), saying: Said(s.words(.checklistSaved, ["concern": r.item.plain, "score": "\(value)"]), .success))]
             case .cancelled:
                 rating = nil
                 s.say(s.words(a.concern(r.item.id)?.score == nil ? .checklistTickedNotScored : .checklistScoreKept))
             case .none:
                 rating = r
             }
-            return .stay
+            return []
         }
         let cat = category(s)
         let items = cat.items
@@ -176,9 +179,10 @@ struct KioskChecklistScreen: Screen {
         case .text(" "):
             let item = items[selected]
             if a.concern(item.id) != nil {
-                if s.apply(.removeConcern(key: item.id)) { s.say(s.words(.checklistUnticked, ["concern": item.plain])) }
+                return [.apply(.removeConcern(key: item.id), saying: Said(s.words(.checklistUnticked, ["concern": item.plain])))]
             } else if cat.isInformation {
-                if s.apply(.setConcern(ConcernEntry(key: item.id, categoryId: cat.id, label: item.label))) { s.say(s.words(.checklistTicked, ["concern": item.plain]), .success) }
+                return [.apply(.setConcern(ConcernEntry(key: item.id, categoryId: cat.id, label: item.label)),
+                               saying: Said(s.words(.checklistTicked, ["concern": item.plain]), .success))]
             } else {
                 rating = (item, cat.id, ScorePicker())
             }
@@ -187,13 +191,13 @@ struct KioskChecklistScreen: Screen {
             guard !cat.isInformation, let c = a.concern(item.id) else { break }
             rating = (item, cat.id, ScorePicker(value: c.score))
         case .enter:
-            if s.kioskReturnToReview { return .exit("review") }
-            if page + 1 < s.catalogue.categories.count { page += 1; selected = 0 } else { return .next }
+            if s.kioskReturnToReview { return [.exit("review")] }
+            if page + 1 < s.catalogue.categories.count { page += 1; selected = 0 } else { return [.go(.next)] }
         case .escape:
             if page > 0 { page -= 1; selected = 0 } else { s.say(s.words(.checklistFirstPage)) }
         default: break
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -235,16 +239,15 @@ struct KioskDistressScreen: Screen {
 
     init(_ s: Session) { picker = ScorePicker(value: s.assessment?.distressScore) }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        guard case .key(let key) = message else { return [] }
         switch picker.handle(key) {
         case .confirmed(let v):
-            guard s.apply(.setDistress(v)) else { return .stay }
-            if s.kioskReturnToReview { return .exit("review") }
-            return .next
+            return [.apply(.setDistress(v)), s.kioskReturnToReview ? .exit("review") : .go(.next)]
         case .cancelled:
             s.kioskPage = s.catalogue.categories.count - 1
-            return .back
-        case .none: return .stay
+            return [.go(.back)]
+        case .none: return []
         }
     }
 
@@ -270,29 +273,35 @@ struct KioskMessageScreen: Screen {
 
     var takesText: Bool { true }
 
-    mutating func flush(_ s: Session, force: Bool) {
-        guard dirty else { return }
-        let typed = AssessmentChange.setPatientMessage(editor.text)
-        guard let stored = s.saveText(typed, basedOn: shown) else { return }
-        if stored != typed.normalised.text {
-            editor.text = stored
-            editor.cursor = editor.count
+    /// The message typed, to be saved, based on the text the editor was loaded with.
+    func save() -> [Command] {
+        dirty ? [.apply(.setPatientMessage(editor.text), basedOn: .text(shown))] : []
+    }
+
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .tick, .leaving: return save()
+        case .answer(.saved(let typed)):
+            guard let a = s.assessment, case .text(let stored?) = typed.answer(in: a) else { return [] }
+            if stored != typed.normalised.text {
+                editor.text = stored
+                editor.cursor = editor.count
+            }
+            shown = stored
+            dirty = false
+        default: break
         }
-        shown = stored
-        dirty = false
+        return []
     }
 
     static func box(_ area: Area) -> Area { Area(x: area.x + 2, y: area.y + 3, width: area.width - 4, height: area.height - 4) }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+    /// Enter and Esc leave, which saves the message first (`leaving`).
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         switch key {
-        case .enter:
-            flush(s, force: true)
-            if s.kioskReturnToReview { return .exit("review") }
-            return .next
-        case .escape:
-            flush(s, force: true)
-            return .back
+        case .enter: return [s.kioskReturnToReview ? .exit("review") : .go(.next)]
+        case .escape: return [.go(.back)]
         default:
             let box = KioskMessageScreen.box(s.contentArea)
             switch editor.handle(key, width: box.width, height: box.height) {
@@ -300,8 +309,7 @@ struct KioskMessageScreen: Screen {
             case .truncated: dirty = true; s.say(s.words(.messageTooLong, ["limit": "\(Limits.note)"]), .error)
             default: break
             }
-            flush(s, force: false)
-            return .stay
+            return save()
         }
     }
 
@@ -330,33 +338,33 @@ struct KioskReviewScreen: Screen {
         s.catalogue.categories.indices.map { Row.page($0) } + [.distress, .message, .send]
     }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        guard case .key(let key) = message else { return [] }
         let all = rows(s)
         switch key {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(all.count - 1, selected + 1)
         case .text(let t) where t.count == 1 && Int(t) != nil:
             if let n = Int(t), n >= 1, n <= all.count { selected = n - 1 }
-        case .escape: return .back
+        case .escape: return [.go(.back)]
         case .enter:
             switch all[selected] {
             case .page(let i):
                 s.kioskPage = i
                 s.kioskReturnToReview = true
-                return .exit("change-concerns")
+                return [.exit("change-concerns")]
             case .distress:
                 s.kioskReturnToReview = true
-                return .exit("change-distress")
+                return [.exit("change-distress")]
             case .message:
                 s.kioskReturnToReview = true
-                return .exit("change-message")
+                return [.exit("change-message")]
             case .send:
-                guard s.apply(.submit(at: s.now)) else { return .stay }
-                return .next
+                return [.apply(.submit(at: s.now)), .go(.next)]
             }
         default: break
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -399,7 +407,7 @@ struct KioskThanksScreen: Screen {
     let kind = ScreenKind.kioskThanks
     init(_ s: Session) {}
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .enter ? .restart : .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] { message == .key(.enter) ? [.go(.restart)] : [] }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         let text = s.words(.thanksBody) + "\n\n" + s.words(.thanksFinish)
@@ -421,20 +429,15 @@ struct KioskStaffScreen: Screen {
 
     var takesText: Bool { true }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        switch key {
-        case .escape: return .back
-        case .enter:
-            do {
-                try s.store.checkStaffPIN(pin.text, now: s.now)
-                return .quit
-            } catch {
-                pin.text = ""
-                s.say((error as? KioskError).map(s.words.describe) ?? String(describing: error), .error)
-            }
-        default: _ = pin.handle(key)
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(.escape): return [.go(.back)]
+        case .key(.enter): return [.checkStaffPIN(pin.text), .go(.quit)]
+        case .key(let key): _ = pin.handle(key)
+        case .answer(.failed): pin.text = ""
+        default: break
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

@@ -23,6 +23,8 @@ struct NotesScreen: Screen {
     var dirtySince: Date?
     /// How long typed text may wait before it is saved.
     static let saveAfter: TimeInterval = 1.0
+    /// ↑ or ↓ pressed while the note was unsaved: the move made once it is saved.
+    var moveAfterSave: Int?
 
     init(_ s: Session) {
         editor = TextEditor("", maxLength: Limits.note)
@@ -59,14 +61,34 @@ struct NotesScreen: Screen {
         dirtySince = nil
     }
 
-    mutating func flush(_ s: Session, force: Bool) {
-        guard let since = dirtySince else { return }
-        guard force || s.now.timeIntervalSince(since) >= NotesScreen.saveAfter else { return }
-        let typed = change(editor.text)
-        guard let stored = s.saveText(typed, basedOn: shown) else { return }  // stays unsaved and is tried again
-        if stored != typed.normalised.text { editor.takeText(stored) }  // merged with another terminal's: show what is stored
-        shown = stored
-        dirtySince = nil
+    /// The note typed, to be saved once it has waited long enough (`force`: now), based on the text the
+    /// editor was loaded with.
+    func save(_ s: Session, force: Bool) -> [Command] {
+        guard let since = dirtySince, force || s.now.timeIntervalSince(since) >= NotesScreen.saveAfter else { return [] }
+        return [.apply(change(editor.text), basedOn: .text(shown))]
+    }
+
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .tick: return save(s, force: false)
+        case .leaving: return save(s, force: true)
+        case .answer(.saved(let typed)):
+            guard let a = s.assessment, case .text(let stored?) = typed.answer(in: a) else { return [] }
+            if stored != typed.normalised.text { editor.takeText(stored) }  // merged with another terminal's: show what is stored
+            shown = stored
+            dirtySince = nil
+            if let delta = moveAfterSave { move(delta, s) }
+        case .answer(.failed): moveAfterSave = nil  // stays unsaved (the status line says why), in view, and is tried again
+        default: break
+        }
+        return []
+    }
+
+    mutating func move(_ delta: Int, _ s: Session) {
+        moveAfterSave = nil
+        selected = max(0, min(items(s).count - 1, selected + delta))
+        load(s)
     }
 
     /// Another terminal's note shows here unless this one is being typed (then saving merges them).
@@ -85,33 +107,30 @@ struct NotesScreen: Screen {
                 Area(x: area.x + listW + 1, y: area.y + 1, width: area.width - listW - 2, height: area.height - 1))
     }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .back }
-        let all = items(s)
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [.go(.back)] }
         if key == .tab || key == .backTab {
-            flush(s, force: true)
+            let saving = save(s, force: true)
             editingNote.toggle()
             if a.isLocked && editingNote { editingNote = false; s.say(StoreError.locked.description, .error) }
-            return .stay
+            return saving
         }
         if !editingNote {
             switch key {
             case .up, .down:
-                flush(s, force: true)
-                guard dirtySince == nil else { return .stay }  // not saved (the status line says why): kept in view
-                selected = max(0, min(all.count - 1, selected + (key == .up ? -1 : 1)))
-                load(s)
+                let delta = key == .up ? -1 : 1
+                guard dirtySince == nil else { moveAfterSave = delta; return save(s, force: true) }
+                move(delta, s)
             case .enter, .right:
                 if a.isLocked { s.say(StoreError.locked.description, .error) } else { editingNote = true }
-            case .escape: return .back
+            case .escape: return [.go(.back)]
             default: break
             }
-            return .stay
+            return []
         }
         if key == .escape {
-            flush(s, force: true)
             editingNote = false
-            return .stay
+            return save(s, force: true)
         }
         let box = NotesScreen.layout(s.contentArea).editor
         switch editor.handle(key, width: box.width, height: box.height, time: s.now.timeIntervalSinceReferenceDate) {
@@ -126,8 +145,7 @@ struct NotesScreen: Screen {
             s.say("A note holds at most \(Limits.note) characters: the rest was not added", .error)
         case .unchanged, .notHandled: break
         }
-        flush(s, force: false)
-        return .stay
+        return save(s, force: false)
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

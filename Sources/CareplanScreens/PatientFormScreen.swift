@@ -26,14 +26,27 @@ struct PatientFormScreen: Screen {
     var takesText: Bool { form.takesText }
     var hasUnsavedInput: Bool { form.dirty }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if key == .escape { return editing == nil ? .back : .exit("done") }
-        switch form.handle(key) {
-        case .left(let i): _ = check(form.fields[i].id, s)
-        case .submit: return save(s)
-        default: break
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(.escape): return [editing == nil ? .go(.back) : .exit("done")]
+        case .key(let key):
+            switch form.handle(key) {
+            case .left(let i): _ = check(form.fields[i].id, s)
+            case .submit: return save(s)
+            default: break
+            }
+        case .answer(.patientSaved):
+            form.dirty = false
+            s.say(editing == nil ? "Patient added" : "Details saved", .success)
+            return [.exit("done")]
+        case .answer(.patientChangedElsewhere(let fresh)):
+            self = PatientFormScreen(keeping: form, editing: fresh)
+        case .answer(.failed(.duplicateNHSNumber(let existing))):
+            form.setProblem("nhs", StoreError.duplicateNHSNumber(existing: existing).description)
+            form.focus = 0
+        case .opened, .tick, .leaving, .answer: break
         }
-        return .stay
+        return []
     }
 
     /// Checks one field; sets its problem; returns the parsed value's validity.
@@ -71,13 +84,14 @@ struct PatientFormScreen: Screen {
         return problem == nil
     }
 
-    mutating func save(_ s: Session) -> Navigation {
+    /// The patient as typed, to be saved, once every field is valid.
+    mutating func save(_ s: Session) -> [Command] {
         var allGood = true
         for f in form.fields where !check(f.id, s) { allGood = false }
         guard allGood, let nhs = NHSNumber(form.text("nhs")), case .success(let dob) = LocalDate.parse(form.text("dob")) else {
             if let bad = form.fields.firstIndex(where: { $0.problem != nil }) { form.focus = bad }
             s.say("Not saved yet: correct the field marked with !", .error)
-            return .stay
+            return []
         }
         let typed = form
         func clean(_ id: String, _ max: Int) -> String { TextCleaner.field(typed.text(id), maxLength: max) }
@@ -89,27 +103,7 @@ struct PatientFormScreen: Screen {
         p.diagnosis = clean("diagnosis", Limits.diagnosis)
         p.diagnosisCode = clean("code", Limits.diagnosisCode)
         p.diagnosisDate = try? LocalDate.parse(typed.text("diagnosed")).get()
-        do {
-            let saved = editing == nil ? try s.store.addPatient(p, by: s.user, now: s.now) : try s.store.updatePatient(p, by: s.user, now: s.now)
-            s.patient = saved
-            form.dirty = false
-            s.say(editing == nil ? "Patient added" : "Details saved", .success)
-            return .exit("done")
-        } catch let e as StoreError {
-            if case .duplicateNHSNumber = e {
-                form.setProblem("nhs", e.description)
-                form.focus = 0
-            } else if case .conflict = e, let id = p.id, let fresh = try? s.store.patient(id: id) {
-                s.patient = fresh
-                s.say("Another terminal changed these details first; yours are still here. Press Ctrl-S again to save yours over theirs.", .error)
-                self = PatientFormScreen(keeping: form, editing: fresh)
-                return .stay
-            }
-            s.say(e.description, .error)
-        } catch {
-            s.say(String(describing: error), .error)
-        }
-        return .stay
+        return [.savePatient(p)]
     }
 
     private init(keeping form: Form, editing: Patient) {

@@ -6,34 +6,48 @@ import TermUI
 struct PrioritiseScreen: Screen {
     let kind = ScreenKind.prioritise
     var selected = 0
+    /// Where the selected concern goes once its move is saved.
+    var movingTo: Int?
 
     init(_ s: Session) {}
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .back }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .answer(.saved(.setOrder)):
+            selected = movingTo ?? selected
+            movingTo = nil
+        default: break
+        }
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [.go(.back)] }
         let list = a.prioritisedConcerns
         switch key {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, list.count - 1), selected + 1)
         case .home: selected = 0
         case .end: selected = max(0, list.count - 1)
-        case .escape: return .back
+        case .escape: return [.go(.back)]
         case .text("["), .text("]"), .text("<"), .text(">"):
-            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
-            guard list.indices.contains(selected) else { return .stay }
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
+            guard list.indices.contains(selected) else { return [] }
             let up = key == .text("[") || key == .text("<")
             let target = up ? selected - 1 : selected + 1
-            guard list.indices.contains(target) else { return .stay }
+            guard list.indices.contains(target) else { return [] }
             var order = list.map(\.key)
             order.swapAt(selected, target)
-            if s.apply(.setOrder(order)) { selected = target }
+            movingTo = target
+            return [.apply(.setOrder(order))]
         case .text(" "), .enter:
-            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return .stay }
-            guard list.indices.contains(selected) else { return .stay }
-            _ = s.apply(.setDiscuss(key: list[selected].key, !list[selected].discuss))
+            guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
+            guard list.indices.contains(selected) else { return [] }
+            return [.apply(.setDiscuss(key: list[selected].key, !list[selected].discuss))]
         default: break
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

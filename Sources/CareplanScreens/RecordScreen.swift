@@ -10,9 +10,9 @@ struct RecordScreen: Screen {
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?
     var issued: KioskCode?
-    /// A question on the record, answered with y.
-    enum Question: Equatable { case startAnother, discard(assessmentId: Int64) }
-    var asking: Question?
+    /// A question on the record, answered with y (starting another also with Enter: open the one in progress).
+    enum Asking: Equatable { case startAnother, discard(assessmentId: Int64) }
+    var asking: Asking?
     /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
     /// screens where letters are text: a command letter straight after such typing (`breath` meant for the
     /// checklist's filter, after one Esc too many) is taken as more typing, not acted on.
@@ -23,42 +23,55 @@ struct RecordScreen: Screen {
     /// asking to discard and its `y` answering) is more typing, not an answer.
     var askedAt: Date?
     static let readingTime: TimeInterval = 0.5
+    /// The assessment just closed, to keep the highlight on once the list comes (not on the newest).
+    var selecting: Int64?
 
-    /// `selecting`: the assessment just closed, so the highlight stays on it (not on the newest).
-    init(_ s: Session, selecting id: Int64? = nil) {
-        reload(s)
-        if let id, let row = assessments.firstIndex(where: { $0.id == id }) { selected = row }
-    }
+    init(_ s: Session, selecting id: Int64? = nil) { selecting = id }
 
-    mutating func reload(_ s: Session) {
-        if let id = s.patient?.id { assessments = s.attempt { try s.store.assessments(patientId: id) } ?? [] }
+    /// The patient's assessments as stored (emptied first: a list the store refuses shows none).
+    mutating func reload(_ s: Session) -> [Command] {
+        guard let id = s.patient?.id else { return [] }
+        assessments = []
+        return [.query(.assessments(patientId: id))]
     }
 
     var takesText: Bool { issuing?.takesText ?? false }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if issued != nil { issued = nil; return .stay }  // any key puts the code away
-        if var form = issuing {
-            if key == .escape { issuing = nil; return .stay }
-            let event = form.handle(key)
-            issuing = form
-            guard event == .submit, let patientId = s.patient?.id else { return .stay }
-            let hours = s.flow.setting(.kioskCodeHours)
-            guard let code = s.attempt({
-                try s.store.issueKioskCode(patientId: patientId, pathwayPoint: s.codes.cases(PathwayPoint.self)[form.index("point")],
-                                           catalogue: s.catalogue, by: s.user, now: s.now, validFor: TimeInterval(hours) * 3600)
-            }) else { return .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .opened: return reload(s)
+        case .key(let key): return handle(key, s)
+        case .answer(.assessments(let found)):
+            assessments = found
+            if let id = selecting, let row = found.firstIndex(where: { $0.id == id }) { selected = row }
+            selecting = nil
+        case .answer(.kioskCode(let code)):
             issuing = nil
             issued = code
-            reload(s)
-            return .stay
+            return reload(s)
+        case .answer(.discarded):
+            s.say("Discarded: it stays on the record, marked discarded, and in the audit trail", .success)
+            return reload(s)
+        default: break
+        }
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        if issued != nil { issued = nil; return [] }  // any key puts the code away
+        if var form = issuing {
+            if key == .escape { issuing = nil; return [] }
+            let event = form.handle(key)
+            issuing = form
+            guard event == .submit, s.patient?.id != nil else { return [] }
+            return [.issueKioskCode(s.codes.cases(PathwayPoint.self)[form.index("point")])]
         }
         if let question = asking {
             asking = nil
             if let askedAt, s.now.timeIntervalSince(askedAt) < RecordScreen.readingTime {
                 strayTypingAt = s.now
                 s.say("Not answered: that key came straight after the question, as typing does. Nothing was done", .error)
-                return .stay
+                return []
             }
             return answer(question, key, s)
         }
@@ -70,7 +83,7 @@ struct RecordScreen: Screen {
                 let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
                 s.say(isCommand ? "“\(t)” came straight after typing, so it was not taken as a command: press it again on its own"
                                 : "Typing is not used on \(name)'s record. Keys: Enter open · N new assessment · E edit · K kiosk code · D discard", .error)
-                return .stay
+                return []
             }
         }
         switch key {
@@ -80,51 +93,47 @@ struct RecordScreen: Screen {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"):
-            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return .exit("new") }
+            guard let open = assessments.first(where: { $0.status == .inProgress }) else { return [.exit("new")] }
             asking = .startAnother
             askedAt = s.now
             s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
         case .text("d"), .text("D"):
-            guard assessments.indices.contains(selected) else { s.say("There is no assessment to discard", .error); return .stay }
+            guard assessments.indices.contains(selected) else { s.say("There is no assessment to discard", .error); return [] }
             let a = assessments[selected]
             guard a.status == .inProgress else {
                 s.say("Only an assessment in progress can be discarded: an agreed plan is kept (V on its review starts a new version)", .error)
-                return .stay
+                return []
             }
             asking = .discard(assessmentId: a.id)
             askedAt = s.now
             s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
                   + "marked discarded by you. y = discard, any other key = keep", .error)
-        case .text("e"), .text("E"): return .exit("edit")
-        case .escape: return .back
+        case .text("e"), .text("E"): return [.exit("edit")]
+        case .escape: return [.go(.back)]
         case .enter:
-            guard assessments.indices.contains(selected) else { return .exit("new") }
+            guard assessments.indices.contains(selected) else { return [.exit("new")] }
             let a = assessments[selected]
-            guard s.open(assessmentId: a.id) else { return .stay }
-            return a.status == .inProgress ? .exit("continue") : .exit("view")
+            return [.openAssessment(a.id), .exit(a.status == .inProgress ? "continue" : "view")]
         default: break
         }
-        return .stay
+        return []
     }
 
-    mutating func answer(_ question: Question, _ key: Key, _ s: Session) -> Navigation {
-        let yes = key == .text("y") || key == .text("Y")
+    func answer(_ question: Asking, _ key: Key, _ s: Session) -> [Command] {
+        let yes = Question.isYes(key)
         switch question {
         case .startAnother:
-            if yes { return .exit("new") }
+            if yes { return [.exit("new")] }
             if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
-                guard s.open(assessmentId: open.id) else { return .stay }
-                return .exit("continue")
+                return [.openAssessment(open.id), .exit("continue")]
             }
             s.say("No new assessment started")
         case .discard(let id):
-            guard yes else { s.say("Kept: nothing discarded"); return .stay }
-            guard s.attempt({ try s.store.discardAssessment(id: id, by: s.user, now: s.now) }) != nil else { return .stay }
-            reload(s)
-            s.say("Discarded: it stays on the record, marked discarded, and in the audit trail", .success)
+            guard yes else { s.say("Kept: nothing discarded"); return [] }
+            return [.discardAssessment(id)]
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
@@ -205,8 +214,18 @@ struct StartScreen: Screen {
 
     var takesText: Bool { form.takesText }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        if key == .escape { return .back }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .answer(.started):
+            s.say("Assessment started: every answer is saved as you give it", .success)
+            return [.go(.next)]
+        default: return []
+        }
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        if key == .escape { return [.go(.back)] }
         // Every field has a sensible value from the start, so Enter starts from any of them (as the key help says);
         // a date that is wrong is marked and said.
         if key == .enter { return start(s) }
@@ -215,7 +234,7 @@ struct StartScreen: Screen {
         case .submit: return start(s)
         default: break
         }
-        return .stay
+        return []
     }
 
     mutating func checkDate(_ s: Session) -> LocalDate? {
@@ -228,21 +247,14 @@ struct StartScreen: Screen {
         }
     }
 
-    mutating func start(_ s: Session) -> Navigation {
+    mutating func start(_ s: Session) -> [Command] {
         guard let date = checkDate(s) else {
             form.focus = 2
             s.say("Not started: correct the date", .error)
-            return .stay
+            return []
         }
-        guard let patientId = s.patient?.id else { return .stay }
-        let point = s.codes.cases(PathwayPoint.self)[form.index("point")], by = s.codes.cases(CompletedBy.self)[form.index("by")]
-        guard let a = s.attempt({
-            try s.store.startAssessment(patientId: patientId, pathwayPoint: point, completedBy: by, date: date,
-                                        catalogue: s.catalogue, createdBy: s.user, now: s.now)
-        }) else { return .stay }
-        s.assessment = a
-        s.say("Assessment started: every answer is saved as you give it", .success)
-        return .next
+        guard s.patient?.id != nil else { return [] }
+        return [.startAssessment(s.codes.cases(PathwayPoint.self)[form.index("point")], s.codes.cases(CompletedBy.self)[form.index("by")], date: date)]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

@@ -15,49 +15,59 @@ struct RegisterScreen: Screen {
     var total = 0
     var takesText: Bool { true }
 
-    init(_ s: Session) {
-        // Counted once as the screen opens, not on every key: a count of 100,000 rows is not free.
-        total = s.attempt { try s.store.patientCount() } ?? 0
-        search(s)
-    }
+    init(_ s: Session) {}
 
-    mutating func search(_ s: Session) {
-        results = s.attempt { try s.store.searchPatients(query.text, limit: 200) } ?? []
-        waiting = query.text.isEmpty ? (s.attempt { try s.store.waitingSelfAssessments() } ?? []) : []
-        selected = min(selected, max(0, rowCount - 1))
+    /// Asks for the rows matching what is typed (emptied first: a search the store refuses shows none).
+    mutating func search() -> [Command] {
+        results = []
+        waiting = []
+        return [.query(.patients(matching: query.text, limit: 200))] + (query.text.isEmpty ? [.query(.waitingSelfAssessments)] : [])
     }
 
     var rowCount: Int { waiting.count + results.count }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        // Counted once as the screen opens, not on every key: a count of 100,000 rows is not free.
+        case .opened: return [.query(.patientCount)] + search()
+        case .answer(.counted(let n)): total = n
+        case .answer(.patients(let text, let found)) where text == query.text: results = found
+        case .answer(.waiting(let found)) where query.text.isEmpty: waiting = found
+        case .key(let key): return handle(key, s)
+        case .tick, .leaving, .answer: break
+        }
+        selected = min(selected, max(0, rowCount - 1))
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         switch key {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, rowCount - 1), selected + 1)
         case .pageUp: selected = max(0, selected - 10)
         case .pageDown: selected = min(max(0, rowCount - 1), selected + 10)
-        case .ctrl("a"): return .exit("new")
+        case .ctrl("a"): return [.exit("new")]
         case .enter:
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
                 let w = waiting[selected]
-                guard let id = w.patient.id, s.open(patientId: id), s.open(assessmentId: w.assessmentId) else { return .stay }
-                return .exit("waiting")
+                guard let id = w.patient.id else { return [] }
+                return [.openPatient(id), .openAssessment(w.assessmentId), .exit("waiting")]
             }
             let r = selected - waiting.count
             guard results.indices.contains(r), let id = results[r].patient.id else {
-                if total == 0 { return .exit("new") }
-                return .stay
+                return total == 0 ? [.exit("new")] : []
             }
-            return s.open(patientId: id) ? .exit("open") : .stay
+            return [.openPatient(id), .exit("open")]
         case .escape:
-            if !query.text.isEmpty { query.text = ""; selected = 0; search(s) }
+            if !query.text.isEmpty { query.text = ""; selected = 0; return search() }
         default:
             let before = query.text
             let outcome = query.handle(key)
             if case .truncated = outcome { s.say("A search is at most \(query.maxLength) characters", .error) }
-            if query.text != before { selected = 0; search(s) }
+            if query.text != before { selected = 0; return search() }
         }
-        return .stay
+        return []
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

@@ -16,14 +16,28 @@ struct ReviewScreen: Screen {
     var inSubForm: Bool { agreeing != nil || confirmingNoActions }
     var hasUnsavedInput: Bool { agreeing?.dirty ?? false }
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation {
-        guard let a = s.assessment else { return .back }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .key(let key): return handle(key, s)
+        case .answer(.started(let fresh)):
+            s.say("Version \(fresh.version) started as a draft from the agreed plan", .success)
+            return [.exit("new-version")]
+        case .answer(.saved(.agree)):
+            agreeing = nil
+            s.say("Plan agreed and locked. P exports a PDF for the patient, the record and the GP.", .success)
+        default: break
+        }
+        return []
+    }
+
+    mutating func handle(_ key: Key, _ s: Session) -> [Command] {
+        guard let a = s.assessment else { return [.go(.back)] }
         if agreeing != nil { return handleAgree(key, s) }
         if confirmingNoActions {
             confirmingNoActions = false
-            guard key == .text("y") || key == .text("Y") else { s.say("Not agreed: add actions on step 4 (Ctrl-P), or agree again"); return .stay }
+            guard Question.isYes(key) else { s.say("Not agreed: add actions on step 4 (Ctrl-P), or agree again"); return [] }
             openAgreeForm(a, s)
-            return .stay
+            return []
         }
         let page = max(1, s.contentArea.height - 1)
         switch key {
@@ -33,41 +47,38 @@ struct ReviewScreen: Screen {
         case .pageDown, .text(" "): scroll += page
         case .home: scroll = 0
         case .end: scroll = Int.max / 2
-        case .escape: return .exit("done")
+        case .escape: return [.exit("done")]
         case .text("a"), .text("A"):
-            guard !a.isLocked else { s.say(a.status == .discarded ? "This assessment was discarded: it cannot be agreed" : "This plan is already agreed", .error); return .stay }
+            guard !a.isLocked else { s.say(a.status == .discarded ? "This assessment was discarded: it cannot be agreed" : "This plan is already agreed", .error); return [] }
             // A plan says who agreed it: never "unknown".
             guard ReviewScreen.knows(user: s.user) else {
                 s.say("Not agreed: careplan does not know your name. Restart it with --user \"Name\"", .error)
-                return .stay
+                return []
             }
-            if let problem = ReviewScreen.readiness(a) { s.say(problem, .error); return .stay }
+            if let problem = ReviewScreen.readiness(a) { s.say(problem, .error); return [] }
             let withoutAction = a.discussedConcerns.filter { a.actions(for: $0.key).isEmpty }.map(\.label)
             guard withoutAction.isEmpty else {
                 confirmingNoActions = true
                 let names = withoutAction.map { "“\($0)”" }.joined(separator: ", ")
                 let what = withoutAction.count == 1 ? names : "\(withoutAction.count) discussed concerns (\(names))"
                 s.say("Agree with no action for \(what)? y = yes, any other key = no", .error, shortening: names, at: .middle)
-                return .stay
+                return []
             }
             openAgreeForm(a, s)
         case .text("v"), .text("V"):
             guard a.status != .discarded else {
                 s.say("A discarded assessment cannot become a plan: start a new assessment (N on the patient's record)", .error)
-                return .stay
+                return []
             }
-            guard a.isLocked else { s.say("This plan is still a draft: change it directly", .error); return .stay }
-            guard let fresh = s.attempt({ try s.store.newVersion(of: a.id, createdBy: s.user, now: s.now) }) else { return .stay }
-            s.assessment = fresh
-            s.say("Version \(fresh.version) started as a draft from the agreed plan", .success)
-            return .exit("new-version")
-        case .text("p"), .text("P"): return .effect(.export(assessmentId: a.id, format: "pdf"))
-        case .text("t"), .text("T"): return .effect(.export(assessmentId: a.id, format: "text"))
-        case .text("f"), .text("F"): return .effect(.export(assessmentId: a.id, format: "fhir"))
-        case .text("l"), .text("L"): return .effect(.print(assessmentId: a.id))
+            guard a.isLocked else { s.say("This plan is still a draft: change it directly", .error); return [] }
+            return [.newVersion(of: a.id)]
+        case .text("p"), .text("P"): return [.go(.effect(.export(assessmentId: a.id, format: "pdf")))]
+        case .text("t"), .text("T"): return [.go(.effect(.export(assessmentId: a.id, format: "text")))]
+        case .text("f"), .text("F"): return [.go(.effect(.export(assessmentId: a.id, format: "fhir")))]
+        case .text("l"), .text("L"): return [.go(.effect(.print(assessmentId: a.id)))]
         default: break
         }
-        return .stay
+        return []
     }
 
     /// Whether the user name says who is at the keyboard (an empty USER gives "" or "unknown").
@@ -91,12 +102,12 @@ struct ReviewScreen: Screen {
         return nil
     }
 
-    mutating func handleAgree(_ key: Key, _ s: Session) -> Navigation {
-        guard var form = agreeing else { return .stay }
-        if key == .escape { agreeing = nil; s.say("Not agreed"); return .stay }
+    mutating func handleAgree(_ key: Key, _ s: Session) -> [Command] {
+        guard var form = agreeing else { return [] }
+        if key == .escape { agreeing = nil; s.say("Not agreed"); return [] }
         let event = form.handle(key)
         agreeing = form
-        guard event == .submit || event == .left(field: 0) || event == .left(field: 1) else { return .stay }
+        guard event == .submit || event == .left(field: 0) || event == .left(field: 1) else { return [] }
         var review: LocalDate?
         switch LocalDate.parse(form.text("review")) {
         case .failure(let p): form.setProblem("review", p.description)
@@ -105,13 +116,9 @@ struct ReviewScreen: Screen {
         let by = TextCleaner.field(form.text("by"), maxLength: Limits.personName)
         if by.isEmpty { form.setProblem("by", "Say who agreed the plan") }
         agreeing = form
-        guard event == .submit else { return .stay }
-        guard let review, !by.isEmpty else { s.say("Not agreed yet: correct the field marked with !", .error); return .stay }
-        if s.apply(.agree(by: by, role: s.codes.cases(StaffRole.self)[form.index("role")], at: s.now, reviewDate: review)) {
-            agreeing = nil
-            s.say("Plan agreed and locked. P exports a PDF for the patient, the record and the GP.", .success)
-        }
-        return .stay
+        guard event == .submit else { return [] }
+        guard let review, !by.isEmpty else { s.say("Not agreed yet: correct the field marked with !", .error); return [] }
+        return [.apply(.agree(by: by, role: s.codes.cases(StaffRole.self)[form.index("role")], at: s.now, reviewDate: review))]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

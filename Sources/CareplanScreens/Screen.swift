@@ -51,19 +51,17 @@ struct KeyHint: Equatable {
     }
 }
 
-/// A screen: its state, how keys change it, and how it draws. Pure but for the session's store calls.
+/// A screen: its state, how messages change it, and how it draws. It reads the session (the open patient and
+/// assessment, the configuration) and never the store: what it needs done it returns as commands.
 protocol Screen {
     var kind: ScreenKind { get }
     /// True while printable keys are text for a field (so `?` is typed, not help).
     var takesText: Bool { get }
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation
+    mutating func update(_ message: Message, _ s: Session) -> [Command]
     func render(into g: inout Grid, _ area: Area, _ s: Session)
     func keys(_ s: Session) -> [KeyHint]
-    /// Saves what is pending (a note being typed). `force` at exit and when leaving the screen;
-    /// otherwise only what has waited long enough.
-    mutating func flush(_ s: Session, force: Bool)
-    /// Something typed that cannot be saved yet (an invalid form, a note the store refused), after `flush`:
-    /// leaving loses it, so ask first.
+    /// Something typed that cannot be saved yet (an invalid form, a note the store refused), after the
+    /// `leaving` message: leaving loses it, so ask first.
     var hasUnsavedInput: Bool { get }
     /// The session's assessment was refreshed with another terminal's changes (`old` is what was shown):
     /// follow them, keeping the selection on the same row and anything being typed as it is.
@@ -74,7 +72,6 @@ protocol Screen {
 
 extension Screen {
     var takesText: Bool { false }
-    mutating func flush(_ s: Session, force: Bool) {}
     var hasUnsavedInput: Bool { false }
     var inSubForm: Bool { false }
     mutating func refreshed(_ s: Session, from old: Assessment?) {}
@@ -114,5 +111,21 @@ enum Draw {
         let label = n == 10 ? "10" : " \(n)"
         guard width >= 10 else { return label }
         return label + " " + String(repeating: "█", count: n) + String(repeating: "░", count: 10 - n)
+    }
+}
+
+/// A 0-10 score typed as digits: people type 10 as two keys, 1 then 0. One per screen that takes scores.
+struct ScoreDigits: Equatable {
+    /// Where a "1" was just typed (a row), so a "0" there next makes it 10.
+    private var oneAt: Int?
+
+    /// The score a digit key gives (at a place: a row of a list), or nil for any other key, which ends a
+    /// "1 then 0".
+    mutating func take(_ key: Key, at place: Int = 0) -> Int? {
+        let afterOne = oneAt == place
+        oneAt = nil
+        guard case .text(let t) = key, t.count == 1, let c = t.first, c.isASCII, c.isNumber, let n = Int(t) else { return nil }
+        if n == 1 { oneAt = place }
+        return n == 0 && afterOne ? 10 : n
     }
 }

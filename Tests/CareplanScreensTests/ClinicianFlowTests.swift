@@ -86,7 +86,7 @@ final class ClinicianFlowTests: XCTestCase {
         h.addPatient()
         h.startAssessment()
         h.press(.text("5"))
-        _ = h.program.session.apply(.setNote(key: "breathing", text: "Breathless on stairs"))
+        _ = h.program.runtime.apply(.setNote(key: "breathing", text: "Breathless on stairs"))
         h.press(.text(" "))
         XCTAssertTrue(h.screen.contains("Un-choose “Breathing difficulties”?"), h.screen)
         h.press(.text("n"))

@@ -117,14 +117,14 @@ final class FaultTests: XCTestCase {
         h.addPatient()
         h.startAssessment()
         h.type("pain"); h.press(.text("8")); h.press(.escape)
-        let s = h.program.session
+        let s = h.program.runtime
         readOnly(h, true)
         s.apply(.saveAction(AgreedAction(concernKey: "pain", what: "First", owner: .cns)))
-        let temporary = try XCTUnwrap(s.assessment?.actions.last?.id)
+        let temporary = try XCTUnwrap(h.program.session.assessment?.actions.last?.id)
         XCTAssertLessThan(temporary, 0, "not the store's id")
         s.apply(.saveAction(AgreedAction(id: temporary, concernKey: "pain", what: "First, changed", owner: .gp)))
         s.apply(.saveAction(AgreedAction(concernKey: "pain", what: "Second", owner: .patient)))
-        XCTAssertEqual(s.assessment?.actions.map(\.what), ["First, changed", "Second"])
+        XCTAssertEqual(h.program.session.assessment?.actions.map(\.what), ["First, changed", "Second"])
         readOnly(h, false)
         XCTAssertTrue(s.saveWaiting())
         XCTAssertEqual(try stored(h).actions.map(\.what), ["First, changed", "Second"])

@@ -211,9 +211,17 @@ struct AssessmentCountScreen: Screen {
     let kind: ScreenKind = AssessmentCountScreen.kind
     var count = 0
 
-    init(_ s: Session) { count = (try? s.store.assessments(patientId: s.patient!.id!).count) ?? 0 }
+    init(_ s: Session) {}
 
-    mutating func handle(_ key: Key, _ s: Session) -> Navigation { key == .escape ? .back : .stay }
+    mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        switch message {
+        case .opened: return [.query(.assessments(patientId: s.patient!.id!))]
+        case .answer(.assessments(let found)): count = found.count
+        case .key(.escape): return [.go(.back)]
+        default: break
+        }
+        return []
+    }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         g.put("\(s.patient?.givenName ?? "") has \(count) assessments", x: area.x + 1, y: area.y + 1)

@@ -1,0 +1,177 @@
+import CareplanCore
+import Foundation
+import TermUI
+
+/// The frame around the screen shown: title bar, steps, hint, status and key lines, the help over it, and
+/// the word asking for a bigger window.
+extension Program {
+    /// The shown screen's keys, or the answers to its question.
+    var keyHints: [KeyHint] { question?.hints ?? screen.keys(session) }
+
+    public func render() -> Grid {
+        var g = Grid(size: size)
+        if isTooSmall {
+            renderTooSmall(&g)
+            return g
+        }
+        let info = place
+        // Title bar: where we are, and whose record is open.
+        g.fill(x: 0, y: 0, width: size.width, style: Style(.title))
+        let title = " \(session.flow.title) · \(info.title)"
+        var who = ""
+        if let p = session.patient {
+            // A kiosk is in a public place: the given name only, never the NHS number.
+            who = isKiosk ? "\(p.givenName) " : "\(p.displayName) · \(p.nhsNumber.formatted) "
+        }
+        let whoW = min(DisplayWidth.of(who), max(0, size.width - DisplayWidth.of(title) - 2))
+        g.put(DisplayWidth.truncate(title, to: size.width - whoW - 1), x: 0, y: 0, style: Style(.title, bold: true))
+        if whoW > 0 { g.put(DisplayWidth.truncate(who, to: whoW), x: size.width - whoW, y: 0, style: Style(.title)) }
+
+        var top = 1
+        if info.step {
+            renderSteps(&g, y: top)
+            top += 1
+        }
+        if !info.hint.isEmpty {
+            g.put(DisplayWidth.truncate(info.hint, to: size.width - 1), x: 1, y: top, style: Style(.dim))
+            top += 1
+        }
+        if let a = session.assessment, a.isLocked, info.step {
+            let text = a.status == .agreed ? "Agreed plan, version \(a.version): read only. V on the review starts a new version."
+                : a.status == .discarded ? "Discarded by \(a.discardedBy)\(a.discardedAt.map { " on " + Draw.dateTime($0) } ?? ""): kept for the record, read only."
+                : "Superseded by a newer version: read only."
+            g.put(DisplayWidth.truncate(text, to: size.width - 1), x: 1, y: top, style: Style(.warning))
+        }
+        let content = contentArea
+        screen.render(into: &g, content, session)
+
+        // Message line and key help line. Changes waiting for the store outrank any but an error.
+        if let notice = runtime.waitingNotice, session.message?.kind != .error {
+            g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
+            g.put(DisplayWidth.truncate(" " + notice, to: size.width), x: 0, y: size.height - 2, style: Style(.error, bold: true))
+        } else if let m = session.message {
+            // A long message takes the row above too (until the next key) rather than lose its end.
+            let role: Role = m.kind == .error ? .error : m.kind == .success ? .success : .normal
+            let rows = m.rows(width: size.width)
+            for (i, row) in rows.enumerated() {
+                let y = size.height - 1 - rows.count + i
+                g.fill(x: 0, y: y, width: size.width, style: .normal)
+                g.put(row, x: 0, y: y, style: Style(role))
+            }
+        }
+        if let left = idleWarning {
+            g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))
+            // The countdown first: at 80 columns the rest may be cut.
+            g.put(DisplayWidth.truncate(" Are you still there? This screen clears in \(left) s. Press any key to carry on.", to: size.width),
+                  x: 0, y: size.height - 2, style: Style(.warning, bold: true))
+        }
+        // A question's answer keys stay in view whatever its text loses to the width.
+        let answers = [KeyHint("y", leaving == .quit ? "quit" : "leave"), KeyHint("any other key", "stay")]
+        renderKeys(&g, leaving != nil ? answers : keyHints, y: size.height - 1)
+        if let scroll = helpScroll { renderHelp(&g, scroll: scroll) }
+        return g
+    }
+
+    func renderSteps(_ g: inout Grid, y: Int) {
+        let steps = session.flow.steps
+        let labels = steps.enumerated().map { "\($0.offset + 1) \($0.element.stepName)" }
+        let full = labels.joined(separator: " › ")
+        guard DisplayWidth.of(full) <= size.width - 2 else {
+            // Narrow: say where we are rather than cut every name short.
+            if let i = steps.firstIndex(where: { $0.id == place.id }) {
+                g.put("Step \(i + 1) of \(steps.count): \(steps[i].stepName)", x: 1, y: y, style: Style(.selected, bold: true), maxWidth: size.width - 2)
+            }
+            return
+        }
+        var x = 1
+        for (i, step) in steps.enumerated() {
+            if i > 0 { x += g.put(" › ", x: x, y: y, style: Style(.dim)) }
+            let current = step.id == place.id
+            x += g.put(labels[i], x: x, y: y, style: current ? Style(.selected, bold: true) : Style(.normal))
+        }
+    }
+
+    func renderKeys(_ g: inout Grid, _ hints: [KeyHint], y: Int) {
+        g.fill(x: 0, y: y, width: size.width, style: Style(.help))
+        var all = hints.filter { $0.exit.map { place.exits[$0] != nil } ?? true }
+        if place.step, !screen.inSubForm, leaving == nil {
+            if place.next != nil { all.append(KeyHint("^N", "next")) }
+            if place.back != nil { all.append(KeyHint("^P", "back")) }
+        }
+        let tail = isKiosk ? " F1 help" : " F1 help  ^Q quit"
+        var x = 0
+        let limit = size.width - DisplayWidth.of(tail)
+        for h in all {
+            let piece = " \(h.keys) \(h.action) "
+            if x + DisplayWidth.of(piece) > limit { break }
+            x += g.put(" ", x: x, y: y, style: Style(.help))
+            x += g.put(h.keys, x: x, y: y, style: Style(.help, bold: true))
+            x += g.put(" \(h.action) ", x: x, y: y, style: Style(.help))
+        }
+        g.put(tail, x: size.width - DisplayWidth.of(tail), y: y, style: Style(.help, bold: true))
+    }
+
+    func renderTooSmall(_ g: inout Grid) {
+        var text = "Window too small: careplan needs at least \(Program.minimumSize.width) columns by \(Program.minimumSize.height) rows. Nothing is lost: make the window bigger."
+        text += isKiosk ? " Keys do nothing until then." : " Until then keys are not used, but Ctrl-Q (quit) and F1 (help)."
+        if keysNotUsedWhileTooSmall > 0 { text += " Not used: \(keysNotUsedWhileTooSmall)." }
+        // A question (quit and lose changes?) must be seen to be answered: first.
+        let question = session.message.flatMap { $0.kind == .error ? $0.text : nil }
+        let lines = (question.map { TextWrap.wrap($0, width: max(1, size.width)) } ?? [])
+            + TextWrap.wrap(text, width: max(1, size.width))
+        for (i, line) in lines.prefix(size.height).enumerated() {
+            g.put(line, x: 0, y: i, style: Style(.warning))
+        }
+    }
+
+    /// The help of the current screen (from the flow file) and its keys, in a box over the screen.
+    func helpLines(width: Int) -> [String] {
+        var lines: [String] = []
+        let info = place
+        for para in info.help.split(separator: "\n", omittingEmptySubsequences: false) {
+            lines += para.isEmpty ? [""] : TextWrap.wrap(String(para), width: width)
+        }
+        lines.append("")
+        lines.append("Keys on this screen:")
+        for h in keyHints { lines.append("  " + DisplayWidth.pad(h.keys, to: 12) + h.action) }
+        lines.append("  " + DisplayWidth.pad("F1 or ?", to: 12) + "this help")
+        if info.next != nil { lines.append("  " + DisplayWidth.pad("Ctrl-N", to: 12) + "next step") }
+        if info.step, info.back != nil { lines.append("  " + DisplayWidth.pad("Ctrl-P", to: 12) + "previous step") }
+        if !isKiosk { lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)") }
+        return lines
+    }
+
+    func renderHelp(_ g: inout Grid, scroll: Int) {
+        let w = size.width, h = size.height - 2
+        let x0 = 0, y0 = 1
+        let lines = helpLines(width: w - 4)
+        for row in 0..<h { g.fill(x: x0, y: y0 + row, width: w, style: .normal) }
+        g.fill(x: x0, y: y0, width: w, style: Style(.title))
+        g.put(" Help: \(place.title)", x: x0, y: y0, style: Style(.title, bold: true), maxWidth: w)
+        let bodyH = h - 2
+        let first = max(0, min(scroll, lines.count - bodyH))
+        for (i, line) in lines.dropFirst(first).prefix(bodyH).enumerated() {
+            g.put(line, x: x0 + 2, y: y0 + 1 + i, maxWidth: w - 4)
+        }
+        g.fill(x: x0, y: y0 + h - 1, width: w, style: Style(.help))
+        let more = lines.count > bodyH ? " ↑↓ scroll " : ""
+        g.put("\(more) Esc, F1 or q closes", x: x0, y: y0 + h - 1, style: Style(.help), maxWidth: w)
+        g.cursor = nil
+    }
+
+    func handleHelp(_ key: Key) {
+        switch key {
+        case .escape, .function(1), .text("q"), .text("?"), .enter: helpScroll = nil
+        case .down: helpScroll = (helpScroll ?? 0) + 1
+        case .up: helpScroll = max(0, (helpScroll ?? 0) - 1)
+        case .pageDown: helpScroll = (helpScroll ?? 0) + max(1, size.height - 6)
+        case .pageUp: helpScroll = max(0, (helpScroll ?? 0) - max(1, size.height - 6))
+        case .ctrl("q"), .ctrl("c"): helpScroll = nil
+        default: break
+        }
+        if let s = helpScroll {
+            let bodyH = size.height - 4
+            helpScroll = min(s, max(0, helpLines(width: size.width - 4).count - bodyH))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import CareplanCore
+import TermUI
+
+/// What a screen is told: a key, the screen being shown, or the answer to one of its commands.
+enum Message: Equatable {
+    case key(Key)
+    /// The screen has just been made current: it asks for what it shows.
+    case opened
+    /// Time passing: save what has waited long enough (a note typed a second ago).
+    case tick
+    /// Leaving the screen, or the program: save everything pending now.
+    case leaving
+    case answer(Answer)
+}
+
+/// What a screen asks of the runtime (`Runtime`): the store's work, and moves off the screen. The runtime
+/// runs them in order, feeding each answer back as a message; one refused stops those after it (its refusal
+/// said on the status line), so `[.openPatient(id), .go(.exit("open"))]` leaves only once the patient is open.
+enum Command: Equatable {
+    case query(Query)
+    /// Adds the patient (no id yet) or saves their corrected details.
+    case savePatient(Patient)
+    /// Applies a change to the open assessment, based on the value its answer had on screen (nil: as the
+    /// open assessment shows it). Answered `saved` once the change stands, on disk or waiting for the store,
+    /// and then (not before) `saying` is said.
+    case apply(AssessmentChange, basedOn: AnswerValue? = nil, saying: Said? = nil)
+    case openPatient(Int64)
+    case openAssessment(Int64)
+    /// Starts an assessment of the open patient, and opens it.
+    case startAssessment(PathwayPoint, CompletedBy, date: LocalDate)
+    /// A draft copy of an agreed plan, opened.
+    case newVersion(of: Int64)
+    case discardAssessment(Int64)
+    /// A code for the open patient to complete a self-assessment at the kiosk, valid as long as the flow says.
+    case issueKioskCode(PathwayPoint)
+    /// Opens the patient and self-assessment a kiosk code is for, if the date of birth matches.
+    case redeemKioskCode(String, dateOfBirth: LocalDate)
+    /// Answered `opened` when the PIN is right: then a kiosk may close.
+    case checkStaffPIN(String)
+    /// A y/n question on the status line, answered by the next key that would reach the screen.
+    case ask(Question)
+    /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
+    case go(Navigation)
+
+    static func exit(_ name: String) -> Command { .go(.exit(name)) }
+}
+
+/// A yes/no question: y runs `yes` (as if the screen had given those commands then), any other key says `no`.
+struct Question: Equatable {
+    var text: String
+    /// The part of the text that gives way when it does not fit (a label).
+    var shortening: String?
+    var yes: [Command]
+    var no: Said
+    /// The key line while it is asked: `y <yesHint>  any other key <noHint>`.
+    var yesHint: String
+    var noHint: String
+
+    var hints: [KeyHint] { [KeyHint("y", yesHint), KeyHint("any other key", noHint)] }
+    static func isYes(_ key: Key) -> Bool { key == .text("y") || key == .text("Y") }
+}
+
+/// A status line message, as a command says it.
+struct Said: Equatable {
+    var text: String
+    var kind: StatusMessage.Kind
+    init(_ text: String, _ kind: StatusMessage.Kind = .info) {
+        self.text = text
+        self.kind = kind
+    }
+}
+
+/// A read of the store.
+enum Query: Equatable {
+    case patientCount
+    case patients(matching: String, limit: Int)
+    case waitingSelfAssessments
+    case assessments(patientId: Int64)
+}
+
+/// The runtime's answer to a command.
+enum Answer: Equatable {
+    case counted(Int)
+    case patients(matching: String, [PatientSummary])
+    case waiting([WaitingAssessment])
+    case assessments([AssessmentSummary])
+    /// The patient as the store now has them.
+    case patientSaved(Patient)
+    /// Another terminal changed the patient's details first: theirs, as stored now.
+    case patientChangedElsewhere(Patient)
+    /// The change stands (on disk, or waiting for a store that cannot be written yet).
+    case saved(AssessmentChange)
+    case opened
+    /// A new assessment (or version), now the open one.
+    case started(Assessment)
+    case discarded(Assessment)
+    case kioskCode(KioskCode)
+    /// A kiosk code accepted: the patient and their self-assessment are open.
+    case redeemed(Patient)
+    /// A kiosk code refused (nil: not for a reason the patient can act on); the screen says it, in its words.
+    case kioskRefused(KioskError?)
+    /// The store refused; the runtime has said why, unless the screen must (`StoreError` it can act on).
+    case failed(StoreError?)
+}

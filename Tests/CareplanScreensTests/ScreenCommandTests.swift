@@ -1,0 +1,187 @@
+import CareplanCore
+@testable import CareplanScreens
+import Foundation
+import TermUI
+import XCTest
+
+/// Screens are values: a key gives commands, an answer changes what is shown. No database here: the session
+/// screens read holds no store, so only the commands they return could reach one.
+final class ScreenCommandTests: XCTestCase {
+    let session = Session(configuration: Harness.configuration, flowId: "clinician", user: "Nurse Test", now: Harness.start)
+
+    func send(_ screen: inout some Screen, _ keys: Key...) -> [Command] {
+        keys.flatMap { screen.update(.key($0), session) }
+    }
+
+    func type(_ screen: inout some Screen, _ text: String) {
+        for c in text { XCTAssertEqual(screen.update(.key(.text(String(c))), session), []) }
+    }
+
+    func filledForm() -> PatientFormScreen {
+        var form = PatientFormScreen(session)
+        for (text, last) in [("943 476 5919", false), ("Wiśniewski", false), ("Siân", false), ("05/03/1961", false), ("Breast", true)] {
+            type(&form, text)
+            if !last { XCTAssertEqual(send(&form, .tab), []) }
+        }
+        return form
+    }
+
+    func testSavingANewPatientAsksTheRuntimeAndLeavesOnlyOnceSaved() throws {
+        var form = filledForm()
+        let commands = send(&form, .ctrl("s"))
+        guard case .savePatient(let p)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }
+        XCTAssertNil(p.id, "a new patient")
+        XCTAssertEqual(p.nhsNumber.formatted, "943 476 5919")
+        XCTAssertEqual([p.familyName, p.givenName, p.diagnosis], ["Wiśniewski", "Siân", "Breast"])
+        XCTAssertEqual(p.dateOfBirth, try LocalDate.parse("05/03/1961").get())
+        XCTAssertTrue(form.hasUnsavedInput, "not saved until the runtime says so")
+
+        var stored = p
+        stored.id = 7
+        XCTAssertEqual(form.update(.answer(.patientSaved(stored)), session), [.exit("done")])
+        XCTAssertFalse(form.hasUnsavedInput)
+        XCTAssertEqual(session.message?.text, "Patient added")
+    }
+
+    func testAnInvalidFormGivesNoCommand() {
+        var form = PatientFormScreen(session)
+        type(&form, "123")
+        XCTAssertEqual(send(&form, .ctrl("s")), [])
+        XCTAssertEqual(session.message?.text, "Not saved yet: correct the field marked with !")
+    }
+
+    func testADuplicateNHSNumberMarksTheField() {
+        var form = filledForm()
+        _ = send(&form, .ctrl("s"))
+        XCTAssertEqual(form.update(.answer(.failed(.duplicateNHSNumber(existing: "Ann Other"))), session), [])
+        XCTAssertNotNil(form.form.fields[0].problem)
+        XCTAssertEqual(form.form.focus, 0)
+        XCTAssertTrue(form.hasUnsavedInput, "what was typed stays")
+    }
+
+    func testEscapeOnANewPatientGoesBack() {
+        var form = PatientFormScreen(session)
+        XCTAssertEqual(send(&form, .escape), [.go(.back)])
+    }
+}
+
+extension ScreenCommandTests {
+    func summary(_ id: Int64, _ given: String) -> PatientSummary {
+        PatientSummary(patient: Patient(id: id, nhsNumber: NHSNumber("9434765919")!, familyName: "Test", givenName: given,
+                                        dateOfBirth: try! LocalDate.parse("05/03/1961").get()))
+    }
+
+    func testTheRegisterAsksForItsRowsAndOpensThePatientChosen() {
+        var register = RegisterScreen(session)
+        XCTAssertEqual(register.update(.opened, session), [.query(.patientCount), .query(.patients(matching: "", limit: 200)), .query(.waitingSelfAssessments)])
+        XCTAssertEqual(send(&register, .text("s")), [.query(.patients(matching: "s", limit: 200))], "typing searches; the waiting list is for an empty search")
+        _ = register.update(.answer(.counted(2)), session)
+        _ = register.update(.answer(.patients(matching: "s", [summary(4, "Siân"), summary(5, "Sam")])), session)
+        XCTAssertEqual(send(&register, .down, .enter), [.openPatient(5), .exit("open")], "leaves only once the patient is open")
+        // An answer to an older search is not shown for the newer one.
+        _ = register.update(.answer(.patients(matching: "", [summary(6, "Ann")])), session)
+        XCTAssertEqual(register.results.map(\.patient.id), [4, 5])
+    }
+
+    func testAnEmptyRegisterOffersTheNewPatient() {
+        var register = RegisterScreen(session)
+        _ = register.update(.answer(.counted(0)), session)
+        XCTAssertEqual(send(&register, .enter), [.exit("new")])
+    }
+}
+
+extension ScreenCommandTests {
+    func openAssessment(concerns: [ConcernEntry] = []) {
+        session.assessment = Assessment(id: 3, patientId: 4, pathwayPoint: PathwayPoint.allCases[0], completedBy: .patientWithClinician, date: session.today,
+                                        catalogueId: "ncat-hna", catalogueVersion: "1", createdAt: Harness.start, updatedAt: Harness.start,
+                                        concerns: concerns)
+    }
+
+    func testRatingAConcernIsAChangeSaidOnlyOnceItStands() {
+        openAssessment(concerns: [ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")])
+        var checklist = ChecklistScreen(session)
+        _ = send(&checklist, .text("p"), .text("a"), .text("i"), .text("n"))
+        var rated = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        rated.score = 10
+        XCTAssertEqual(send(&checklist, .text("1")).count, 1)
+        XCTAssertEqual(send(&checklist, .text("0")), [.apply(.setConcern(rated), saying: Said("“Pain” rated 10", .success))], "1 then 0 is 10")
+        XCTAssertNil(session.message, "nothing said before the runtime has saved it")
+        XCTAssertEqual(send(&checklist, .escape, .escape), [.go(.back)], "Esc clears the filter, then goes back")
+    }
+
+    func testAMoveOnThePrioritiesMovesTheSelectionOnceSaved() {
+        var first = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        first.score = 9
+        var second = ConcernEntry(key: "fatigue", categoryId: "physical", label: "Fatigue")
+        second.score = 5
+        openAssessment(concerns: [first, second])
+        var screen = PrioritiseScreen(session)
+        XCTAssertEqual(send(&screen, .text("]")), [.apply(.setOrder(["fatigue", "pain"]))])
+        XCTAssertEqual(screen.selected, 0)
+        _ = screen.update(.answer(.saved(.setOrder(["fatigue", "pain"]))), session)
+        XCTAssertEqual(screen.selected, 1)
+    }
+}
+
+extension ScreenCommandTests {
+    func testTheKioskAsksTheRuntimeToRedeemACodeAndToCheckThePIN() throws {
+        var identify = KioskIdentifyScreen(session)
+        type(&identify, "123 456")
+        XCTAssertEqual(send(&identify, .tab), [])
+        type(&identify, "05/03/1961")
+        XCTAssertEqual(send(&identify, .enter), [.redeemKioskCode("123456", dateOfBirth: try LocalDate.parse("05/03/1961").get())])
+
+        var staff = KioskStaffScreen(session)
+        type(&staff, "2468")
+        XCTAssertEqual(send(&staff, .enter), [.checkStaffPIN("2468"), .go(.quit)], "the kiosk closes only once the PIN is accepted")
+        _ = staff.update(.answer(.failed(nil)), session)
+        XCTAssertEqual(staff.pin.text, "", "a refused PIN is cleared")
+    }
+}
+
+extension ScreenCommandTests {
+    func testANoteIsSavedOnTheTickAfterASecondAndAMoveWaitsForTheSave() {
+        var pain = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        pain.discuss = true
+        openAssessment(concerns: [pain])
+        var notes = NotesScreen(session)
+        type(&notes, "Walks")
+        XCTAssertEqual(notes.update(.tick, session), [], "typed just now: not yet")
+        session.now += NotesScreen.saveAfter
+        let save = AssessmentChange.setWhatMattersToMe("Walks")
+        XCTAssertEqual(notes.update(.tick, session), [.apply(save, basedOn: .text(""))])
+        XCTAssertEqual(send(&notes, .tab), [.apply(save, basedOn: .text(""))], "leaving the box saves now")
+        XCTAssertEqual(send(&notes, .down), [.apply(save, basedOn: .text(""))], "a move saves first")
+        XCTAssertEqual(notes.selected, 0, "and waits for the answer")
+        session.assessment?.whatMattersToMe = "Walks"  // as the runtime leaves it once saved
+        XCTAssertEqual(notes.update(.answer(.saved(save)), session), [])
+        XCTAssertEqual(notes.selected, 1)
+        XCTAssertFalse(notes.hasUnsavedInput)
+    }
+}
+
+extension ScreenCommandTests {
+    func testTenIsTypedAsOneThenZeroInOnePlace() {
+        var digits = ScoreDigits()
+        XCTAssertEqual([Key.text("1"), .text("0")].map { digits.take($0) }, [1, 10])
+        XCTAssertEqual([Key.text("1"), .down, .text("0")].map { digits.take($0) }, [1, nil, 0], "another key between: 0")
+        XCTAssertEqual(digits.take(.text("1"), at: 3), 1)
+        XCTAssertEqual(digits.take(.text("0"), at: 4), 0, "on another row: 0")
+        XCTAssertNil(digits.take(.text("a")))
+    }
+}
+
+extension ScreenCommandTests {
+    func testUnChoosingAConcernWithNotesAsksFirst() {
+        var pain = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        pain.note = "Worse at night"
+        openAssessment(concerns: [pain])
+        var checklist = ChecklistScreen(session)
+        _ = send(&checklist, .text("p"), .text("a"), .text("i"), .text("n"))
+        let commands = send(&checklist, .text(" "))
+        guard case .ask(let q)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }
+        XCTAssertEqual(q.yes, [.apply(.removeConcern(key: "pain"), saying: Said("Removed, with its notes and actions", .success))])
+        XCTAssertEqual(q.no, Said("Kept"))
+        XCTAssertEqual(q.hints.map(\.keys), ["y", "any other key"])
+    }
+}
