@@ -110,13 +110,14 @@ struct RegisterScreen: Screen {
             "\(results.count == 200 ? "First 200" : String(results.count)) found"
         rows.append(({ found }, Style(.dim)))
         if !results.isEmpty {
-            rows.append(({ wide ? " NHS number    Name                           Born         Latest" : " NHS number    Name" }, Style(.heading)))
+            rows.append(({ wide ? " NHS number    Name                         Born         Latest" : " NHS number    Name" }, Style(.heading)))
         }
         for r in results {
             rows.append(({
                 var line = " " + DisplayWidth.pad(r.patient.nhsNumber.formatted, to: 14)
                 if wide {
-                    line += DisplayWidth.pad(r.patient.displayName, to: 31) + DisplayWidth.pad(r.patient.dateOfBirth.display, to: 13)
+                    // 29 columns leave the latest status its whole date at 80 ("Plan agreed 15 Feb 2026").
+                    line += DisplayWidth.pad(r.patient.displayName, to: 29) + DisplayWidth.pad(r.patient.dateOfBirth.display, to: 13)
                     line += r.latestStatus.map { "\($0.label) \(r.latestDate?.display ?? "")" } ?? "No assessment"
                 } else {
                     line += r.patient.displayName
