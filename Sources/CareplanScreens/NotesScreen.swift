@@ -124,6 +124,11 @@ struct NotesScreen: Screen {
             case .enter, .right:
                 if a.isLocked { s.say(StoreError.locked.description, .error) } else { editingNote = true }
             case .escape: return [.go(.back)]
+            case .text:
+                // Typing on the list is meant for the note: it goes there rather than being lost.
+                if a.isLocked { s.say(StoreError.locked.description, .error); return [] }
+                editingNote = true
+                return handle(key, s)
             default: break
             }
             return []

@@ -133,6 +133,20 @@ final class ClinicianFlowTests: XCTestCase {
         h.assertGolden("notes-unicode")
     }
 
+    /// The note starts focused, so a Tab sends the nurse to the list: what is typed there goes into the
+    /// selected note instead of vanishing without a word.
+    func testTypingOnTheNotesListWritesIntoTheSelectedNote() throws {
+        let h = Harness()
+        h.addPatient()
+        h.startAssessment()
+        h.type("pain"); h.press(.text("8")); h.press(.escape)
+        h.press(.ctrl("n"), .text(" "), .ctrl("n"))
+        h.press(.tab)
+        h.type("Lives alone")
+        h.press(.tab)
+        XCTAssertEqual(try h.store.assessment(id: h.assessment!.id)?.whatMattersToMe, "Lives alone")
+    }
+
     func testFlushSavesANoteTypedJustNow() throws {
         let h = Harness()
         h.addPatient()
