@@ -387,6 +387,7 @@ public enum TerminalError: Error, CustomStringConvertible {
         _ = cp_refresh()
         clearScrollback()
         endwin()
+        fflush(nil)  // the switch back from the alternate screen reaches the terminal before anything printed after
         cp_restore_signals()
         cp_remove_crash_wipe()
         if signalFD >= 0 { close(signalFD); signalFD = -1 }
