@@ -159,7 +159,8 @@ extension CareStore {
             switch change {
             case .setField where template.field(change.fieldId) == nil || isGroup,
                  .saveRow where !isGroup, .deleteRow where !isGroup:
-                throw StoreError.refused("“\(change.fieldId)” is not a \(isGroup ? "field" : "group") of the \(template.title)")
+                let what = if case .setField = change { "field" } else { "group" }
+                throw StoreError.refused("“\(change.fieldId)” is not a \(what) of the \(template.title)")
             default: break
             }
             let resolution = try change.normalised.resolved(against: current, base: base, label: template.label(of: change.fieldId))
