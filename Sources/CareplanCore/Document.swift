@@ -385,3 +385,14 @@ extension DocumentField {
         }
     }
 }
+
+extension EoTSDue {
+    /// The patient's "EoTS due" line, if any, read from the store: their End of Treatment Summaries and
+    /// assessments (what the record screen shows beside the timeline).
+    public static func check(patientId: Int64, in store: any CareRepository, today: LocalDate, policy: Policy) throws -> EoTSDue? {
+        let summaries = try store.documents(patientId: patientId)
+        let documents = try summaries.filter { $0.templateId == templateId }.compactMap { try store.document(id: $0.id) }
+        let ended = treatmentEnded(documents: documents, assessments: try store.assessments(patientId: patientId))
+        return check(treatmentEnded: ended, documents: summaries, today: today, policy: policy)
+    }
+}

@@ -97,10 +97,8 @@ final class DocumentExportTests: XCTestCase {
         let layout = print(draft, p, copy: .patient).printLayout()
         let standard = try PDFProgram.render(layout, paper: .a4)
         let large = try PDFProgram.render(print(draft, p, copy: .patient).printLayout(largePrint: true), paper: .a4)
-        if let look = ProcessInfo.processInfo.environment["CAREPLAN_LOOK"] {  // to look at the pages by eye
-            try standard.write(to: URL(fileURLWithPath: look + "/eots-standard.pdf"))
-            try large.write(to: URL(fileURLWithPath: look + "/eots-large.pdf"))
-        }
+        keepSample(standard, "eots-draft.pdf")
+        keepSample(large, "eots-draft-large.pdf")
         for pdf in [standard, large] {
             let pages = try pdfPages(pdf)
             XCTAssertGreaterThan(pages.count, 1)

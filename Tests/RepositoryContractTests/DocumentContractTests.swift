@@ -259,3 +259,27 @@ final class DocumentContractTests: RepositoryContractCase {
         }
     }
 }
+
+extension DocumentContractTests {
+    /// The record's "EoTS due" line, read through the repository: due from the end of treatment, gone once signed.
+    func testEoTSIsDueAfterTreatmentEndsUntilOneIsSigned() throws {
+        try eachRepository { store, connect in
+            let policy = try Policy.load(from: Self.root.appendingPathComponent("Resources/policy.yaml"), displayPath: "policy.yaml").get()
+            XCTAssertEqual(policy.eotsDueWeeks, 6)
+            let today = LocalDate(year: 2026, month: 11, day: 20)!
+            var d = try draft(store)
+            XCTAssertNil(try EoTSDue.check(patientId: d.patientId, in: store, today: today, policy: policy), "no treatment ended yet")
+            d = try filled(store, d)  // one treatment, ended 2 Apr 2026
+            d = try store.apply(.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["05"]), "start-date": .date(ended),
+                                                                                  "end-date": .date(ended.adding(days: 20))])), to: d, template: eots, by: "n", now: now)
+            let due = try EoTSDue.check(patientId: d.patientId, in: connect(), today: today, policy: policy)
+            XCTAssertEqual(due?.treatmentEnded, ended.adding(days: 20), "the latest end of any treatment")
+            XCTAssertEqual(due?.dueBy, ended.adding(days: 62))
+            XCTAssertEqual(due?.overdue, false)
+            XCTAssertEqual(try EoTSDue.check(patientId: d.patientId, in: store, today: ended.adding(days: 63), policy: policy)?.overdue, true)
+            d = try store.apply(.setField("completed-date", .date(today)), to: d, template: eots, by: "n", now: now)
+            _ = try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "Nurse Test", role: "clinical-nurse-specialist", now: now)
+            XCTAssertNil(try EoTSDue.check(patientId: d.patientId, in: store, today: today, policy: policy), "signed since the end of treatment")
+        }
+    }
+}
