@@ -61,6 +61,9 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         }
     }
 
+    /// The format as the export log and the audit trail record it: `pdf large print` for a large-print PDF.
+    func recorded(largePrint: Bool) -> String { rawValue + (largePrint && self == .pdf ? " large print" : "") }
+
     /// What the format writes, in words: `--format fhir writes FHIR JSON`.
     public var contents: String {
         switch self {
@@ -256,19 +259,25 @@ public enum PlanExporter {
                                services: configuration.services, codes: configuration.codes, policy: configuration.policy, printedAt: now)
         let place = try destination(output: output, doc: doc, format: format, largePrint: largePrint, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
         let data = try render(doc, format: format, paper: paper, largePrint: largePrint)
+        let url = try deliver(data, to: place, force: force) { url in
+            try store.recordExport(assessmentId: assessment.id, format: format.recorded(largePrint: largePrint), destination: url.path, by: user, at: now)
+        }
+        return Exported(url: url, assessment: assessment)
+    }
+
+    /// Writes `data` at `place` (whole or nothing, 0600) and records it with `record`; if it cannot be recorded,
+    /// the file is removed: nothing leaves careplan unrecorded. Plans and documents alike.
+    static func deliver(_ data: Data, to place: ExportDestination, force: Bool, record: (URL) throws -> Void) throws -> URL {
         let url: URL
         switch place {
         case .file(let file): url = try AtomicFile.write(data, to: file, replace: force)
         case let .folder(folder, name): url = try AtomicFile.write(data, newFileIn: folder, named: name)
         }
-        do {
-            try store.recordExport(assessmentId: assessment.id, format: format.rawValue + (largePrint && format == .pdf ? " large print" : ""),
-                                   destination: url.path, by: user, at: now)
-        } catch {
+        do { try record(url) } catch {
             unlink(url.path)
             throw ExportError.notRecorded(String(describing: error))
         }
-        return Exported(url: url, assessment: assessment)
+        return url
     }
 }
 
