@@ -129,6 +129,21 @@ final class DocumentTemplateTests: XCTestCase {
             + "`choice`, `choices`, `person`, `service`, `group`"])
     }
 
+    /// A list misspelt in a template leaves the real one unclaimed: both are said, the template's with its fix.
+    func testAMisspeltListIsReportedInTheTemplateAndTheCodeLists() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("root-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Resources"), to: root.appendingPathComponent("Resources"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Screens"), withIntermediateDirectories: true)
+        let text = Self.eotsText.replacingOccurrences(of: "codes: treatment-modality,", with: "codes: treatment-modalty,")
+        try text.write(to: root.appendingPathComponent("Resources/documents/eots.yaml"), atomically: true, encoding: .utf8)
+        guard case .failure(let e) = Configuration.load(root: root, screenKinds: ConfigurationTests.kinds, requiredFlows: []) else { return XCTFail("loaded") }
+        XCTAssertEqual(e.problems.map(\.message), ["unknown code list `treatment-modality`", "there is no code list `treatment-modalty`"])
+        XCTAssertEqual(e.problems.map(\.file), ["Resources/codelists.yaml", "Resources/documents/eots.yaml"])
+        XCTAssertEqual(e.problems[1].line, lineOf("treatment-modalty", in: text))
+        XCTAssertTrue(e.problems[1].fix.hasPrefix("did you mean `treatment-modality`?"), e.description)
+    }
+
     // MARK: What a template decides
 
     static let patient = Patient(id: 1, nhsNumber: NHSNumber("9990000018")!, familyName: "Smith", givenName: "Jo",
