@@ -242,3 +242,36 @@ final class DocumentTemplateTests: XCTestCase {
         XCTAssertNil(EoTSDue.check(treatmentEnded: nil, documents: [], today: Self.today, policy: policy))
     }
 }
+
+extension DocumentTemplateTests {
+    /// What each field takes: typing read and cleaned, or refused with the sentence shown next to it.
+    func testEachFieldTakesOnlyWhatItCanHold() throws {
+        let t = Self.eots
+        func field(_ id: String) -> DocumentField { t.allFields.first { $0.id == id }! }
+        let number = DocumentField(id: "dose", label: "Dose", kind: .number(unit: "Gy"), required: false, help: "")
+        let yes = DocumentField(id: "a", label: "A", kind: .yesNo, required: false, help: "")
+        XCTAssertEqual(try field("stage").value(typed: "  T2\tN1 \u{7}").get(), .text("T2 N1"))
+        XCTAssertEqual(try field("side-effects").value(typed: "Tired\r\nSore").get(), .text("Tired\nSore"))
+        XCTAssertEqual(try field("stage").value(typed: "   ").get(), nil, "emptied: no value")
+        XCTAssertEqual(try field("start-date").value(typed: "5/3/2026").get(), .date(LocalDate(year: 2026, month: 3, day: 5)!))
+        XCTAssertEqual(field("start-date").value(typed: "31/02/2026"), .failure(FieldProblem("There is no such date")))
+        XCTAssertEqual(try number.value(typed: "50,4 Gy").get(), .number("50.4"))
+        XCTAssertEqual(number.value(typed: "lots"), .failure(FieldProblem("Enter a number of Gy, e.g. 2 or 50.4")))
+        XCTAssertEqual(try yes.value(typed: "Y").get(), .yesNo(true))
+        XCTAssertEqual(yes.value(typed: "maybe"), .failure(FieldProblem("Answer yes or no (Y or N)")))
+        XCTAssertEqual(field("treatment-aim").value(typed: "curative"), .failure(FieldProblem("Choose from the list")))
+        XCTAssertEqual(field("stage").value(typed: String(repeating: "x", count: 501)), .failure(FieldProblem("At most 500 characters: use fewer words")))
+
+        let codes = Self.context.codes, services = Self.context.services
+        XCTAssertNil(field("treatment-aim").problem(with: .codes(["curative"]), codes: codes, services: services))
+        XCTAssertEqual(field("treatment-aim").problem(with: .codes(["curative", "palliative"]), codes: codes, services: services), FieldProblem("Choose one"))
+        XCTAssertNil(field("information-given").problem(with: .codes(["re-access", "money-benefits"]), codes: codes, services: services))
+        XCTAssertEqual(field("treatment-aim").problem(with: .codes(["cure"]), codes: codes, services: services)?.message,
+                       "“cure” is not in the list “Aim of the treatment (End of Treatment Summary)”")
+        XCTAssertNil(field("service").problem(with: .service("samaritans"), codes: codes, services: services))
+        XCTAssertNotNil(field("service").problem(with: .service("nowhere"), codes: codes, services: services))
+        XCTAssertEqual(field("completed-date").problem(with: .text("today"), codes: codes, services: services)?.message, "“Date completed” takes date, not this")
+        XCTAssertEqual(field("completed-by").display(.person(name: "Dr Adams", staffId: nil), codes: codes, services: services), "Dr Adams")
+        XCTAssertEqual(number.display(.number("40"), codes: codes, services: services), "40 Gy")
+    }
+}
