@@ -314,6 +314,27 @@ extension DocumentTemplate {
         return problems
     }
 
+    /// Why the store must refuse `change` on this template (a field it does not have, a value of the wrong
+    /// sort), or nil. Codes and services are checked by the form (`DocumentField.problem(with:codes:services:)`).
+    public func refusal(of change: DocumentChange) -> String? {
+        let target = field(change.fieldId)
+        let isGroup = target?.kind.name == "group"
+        switch change {
+        case .setField(let f, let value):
+            guard let target, !isGroup else { return "“\(f)” is not a field of the \(title)" }
+            if let value, !target.holds(value) { return "“\(target.label)” takes \(target.kind.name.replacingOccurrences(of: "-", with: " ")), not this" }
+        case .saveRow(let g, let row):
+            guard let target, isGroup else { return "“\(g)” is not a group of the \(title)" }
+            for (id, value) in row.values {
+                guard let inner = target.rowFields.first(where: { $0.id == id }) else { return "“\(id)” is not a field of “\(target.label)”" }
+                if !inner.holds(value) { return "“\(inner.label)” takes \(inner.kind.name.replacingOccurrences(of: "-", with: " ")), not this" }
+            }
+        case .deleteRow(let g, _):
+            if !isGroup { return "“\(g)” is not a group of the \(title)" }
+        }
+        return nil
+    }
+
     /// The label of the field or group a change is about, for the messages of the conflict rule.
     public func label(of fieldId: String) -> String {
         allFields.first { $0.id == fieldId }?.label ?? fieldId
@@ -439,11 +460,21 @@ extension DocumentField {
         }
     }
 
+    /// Whether a value of this sort can be this field's at all (the store refuses any other).
+    public func holds(_ value: FieldValue) -> Bool {
+        switch (kind, value) {
+        case (.shortText, .text), (.longText, .text), (.date, .date), (.number, .number), (.yesNo, .yesNo), (.person, .person),
+             (.choice, .codes), (.choices, .codes), (.service, .service):
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Why `value` cannot be this field's (wrong kind, a code not in its list, an unknown service), or nil.
     public func problem(with value: FieldValue, codes: CodeLists, services: ServiceDirectory) -> FieldProblem? {
+        if !holds(value) { return FieldProblem("“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this") }
         switch (kind, value) {
-        case (.shortText, .text), (.longText, .text), (.date, .date), (.number, .number), (.yesNo, .yesNo), (.person, .person):
-            return nil
         case (.choice(let list), .codes(let picked)), (.choices(let list), .codes(let picked)):
             if case .choice = kind, picked.count > 1 { return FieldProblem("Choose one") }
             let known = codes.lists[list]
@@ -452,7 +483,7 @@ extension DocumentField {
         case (.service, .service(let id)):
             return services.service(id) == nil ? FieldProblem("“\(id)” is not in the service directory") : nil
         default:
-            return FieldProblem("“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this")
+            return nil
         }
     }
 }

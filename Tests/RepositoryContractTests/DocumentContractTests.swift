@@ -99,6 +99,12 @@ final class DocumentContractTests: RepositoryContractCase {
                 XCTAssertEqual($0 as? StoreError, .refused("“stage” is not a group of the End of Treatment Summary"))
             }
             XCTAssertThrowsError(try store.apply(.setField("treatments", .text("x")), to: again, template: eots, by: "nurse", now: now))
+            XCTAssertThrowsError(try store.apply(.setField("completed-date", .text("today")), to: again, template: eots, by: "nurse", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("“Date completed” takes date, not this"))
+            }
+            XCTAssertThrowsError(try store.apply(.saveRow(group: "treatments", DocumentRow(values: ["colour": .text("x")])), to: again, template: eots, by: "n", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("“colour” is not a field of “Treatments”"))
+            }
             XCTAssertThrowsError(try store.createDocument(template: eots, patientId: 999, createdBy: "nurse", now: now)) {
                 XCTAssertEqual($0 as? StoreError, .notFound("The patient"))
             }
