@@ -322,12 +322,12 @@ extension DocumentTemplate {
         switch change {
         case .setField(let f, let value):
             guard let target, !isGroup else { return "“\(f)” is not a field of the \(title)" }
-            if let value, !target.holds(value) { return "“\(target.label)” takes \(target.kind.name.replacingOccurrences(of: "-", with: " ")), not this" }
+            if let value, !target.holds(value) { return target.wrongSort }
         case .saveRow(let g, let row):
             guard let target, isGroup else { return "“\(g)” is not a group of the \(title)" }
             for (id, value) in row.values {
                 guard let inner = target.rowFields.first(where: { $0.id == id }) else { return "“\(id)” is not a field of “\(target.label)”" }
-                if !inner.holds(value) { return "“\(inner.label)” takes \(inner.kind.name.replacingOccurrences(of: "-", with: " ")), not this" }
+                if !inner.holds(value) { return inner.wrongSort }
             }
         case .deleteRow(let g, _):
             if !isGroup { return "“\(g)” is not a group of the \(title)" }
@@ -460,6 +460,9 @@ extension DocumentField {
         }
     }
 
+    /// Said of a value of another sort than the field's.
+    var wrongSort: String { "“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this" }
+
     /// Whether a value of this sort can be this field's at all (the store refuses any other).
     public func holds(_ value: FieldValue) -> Bool {
         switch (kind, value) {
@@ -473,7 +476,7 @@ extension DocumentField {
 
     /// Why `value` cannot be this field's (wrong kind, a code not in its list, an unknown service), or nil.
     public func problem(with value: FieldValue, codes: CodeLists, services: ServiceDirectory) -> FieldProblem? {
-        if !holds(value) { return FieldProblem("“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this") }
+        if !holds(value) { return FieldProblem(wrongSort) }
         switch (kind, value) {
         case (.choice(let list), .codes(let picked)), (.choices(let list), .codes(let picked)):
             if case .choice = kind, picked.count > 1 { return FieldProblem("Choose one") }
