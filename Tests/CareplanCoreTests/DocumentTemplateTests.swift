@@ -275,3 +275,27 @@ extension DocumentTemplateTests {
         XCTAssertEqual(number.display(.number("40"), codes: codes, services: services), "40 Gy")
     }
 }
+
+extension DocumentTemplateTests {
+    /// Roles come from Resources/roles.yaml where it exists (a list of mappings with an `id`), else careplan's list.
+    func testRolesAreReadFromRolesYAMLWhenThereIsOne() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("roles-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Resources"), withIntermediateDirectories: true)
+        XCTAssertEqual(DocumentRoles.load(root: root), DocumentRoles.builtIn)
+        try """
+            roles:
+              - id: clinical-nurse-specialist
+                name: Clinical nurse specialist
+                permissions: [view-records, sign-documents]
+              - id: gp
+                name: GP or practice nurse
+            """.write(to: root.appendingPathComponent("Resources/roles.yaml"), atomically: true, encoding: .utf8)
+        let roles = DocumentRoles.load(root: root)
+        XCTAssertEqual(roles, ["clinical-nurse-specialist", "gp"])
+        var context = Self.context
+        context.roles = roles
+        guard case .failure(let e) = DocumentTemplate.parse(text: Self.eotsText, displayPath: "eots.yaml", context: context) else { return XCTFail("loaded") }
+        XCTAssertEqual(e.problems.map(\.message), ["unknown role `nurse` in `complete`", "unknown role `allied-health-professional` in `complete`"])
+    }
+}
