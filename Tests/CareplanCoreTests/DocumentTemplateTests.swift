@@ -73,7 +73,7 @@ final class DocumentTemplateTests: XCTestCase {
     }
 
     func testANumberNeedsAUnitAndAChoiceItsCodes() {
-        let text = Self.eotsText.replacingOccurrences(of: "{ id: grade, label: Grade, kind: short-text, fhir: Condition.note }",
+        let text = Self.eotsText.replacingOccurrences(of: "{ id: grade, label: Grade, patient-label: \"Grade (how quickly the cells were growing)\", kind: short-text, fhir: Condition.note }",
                                                       with: "{ id: grade, label: Grade, kind: number }\n      - { id: grade2, label: G, kind: choice }")
         guard case .failure(let e) = DocumentTemplate.parse(text: text, displayPath: "t.yaml", context: Self.context) else { return XCTFail("loaded") }
         XCTAssertEqual(e.problems.map(\.message), ["the field `grade` is a number with no `unit`", "the field `grade2` is a choice with no `codes`"])

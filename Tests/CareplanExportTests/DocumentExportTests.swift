@@ -87,6 +87,16 @@ final class DocumentExportTests: XCTestCase {
         let diagnosis = try XCTUnwrap(lines.firstIndex(of: "DIAGNOSIS"))
         XCTAssertLessThan(gp, diagnosis)
         XCTAssertTrue(text.contains("This is the GP's copy."))
+        XCTAssertFalse(text.contains("WHEN TO CONTACT US STRAIGHT AWAY"), "the GP's copy keeps the clinical words")
+
+        // The patient's copy: the template's plain words where it gives them, the clinical ones elsewhere.
+        let patient = TextRenderer.render(print(d, p, copy: .patient).printLayout())
+        for words in ["YOUR DIAGNOSIS", "WHEN TO CONTACT US STRAIGHT AWAY", "Contact us straight away if you have any of these",
+                      "Who to call at night and at weekends:", "WHAT WE HAVE ASKED YOUR GP TO DO", "What the treatment aimed to do:",
+                      "Possible side effects and toxicities"] {
+            XCTAssertTrue(patient.contains(words), "\(words) missing from:\n\(patient)")
+        }
+        XCTAssertFalse(patient.contains("Red-flag"))
         XCTAssertTrue(text.contains("DRAFT, version 1 · GP's copy · printed"))
     }
 
