@@ -129,15 +129,18 @@ struct UsersAdd: ParsableCommand {
     }
 }
 
+private func setDisabled(_ disabled: Bool, _ userName: String, _ options: GlobalOptions) throws {
+    let (store, config, me) = try session(options, toDo: .manageUsers)
+    let user = try store.setDisabled(disabled, userName: userName, by: me.name, now: Date())
+    print("\(disabled ? "Disabled" : "Enabled") \(describe(user, config)).")
+}
+
 struct UsersDisable: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable an account: it can no longer sign in (its records stay).")
     @OptionGroup var options: GlobalOptions
     @Argument(help: ArgumentHelp("The user name.", valueName: "user-name")) var userName: String
 
-    func run() throws {
-        let (store, config, me) = try session(options, toDo: .manageUsers)
-        print("Disabled \(describe(try store.setDisabled(true, userName: userName, by: me.name, now: Date()), config)).")
-    }
+    func run() throws { try setDisabled(true, userName, options) }
 }
 
 struct UsersEnable: ParsableCommand {
@@ -145,10 +148,7 @@ struct UsersEnable: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: ArgumentHelp("The user name.", valueName: "user-name")) var userName: String
 
-    func run() throws {
-        let (store, config, me) = try session(options, toDo: .manageUsers)
-        print("Enabled \(describe(try store.setDisabled(false, userName: userName, by: me.name, now: Date()), config)).")
-    }
+    func run() throws { try setDisabled(false, userName, options) }
 }
 
 struct UsersResetPassword: ParsableCommand {
