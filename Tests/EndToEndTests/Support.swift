@@ -89,10 +89,11 @@ class EndToEndCase: XCTestCase {
 
     /// The shell command for a pane: `exec` so the pane's pid is careplan's.
     /// `environment` goes before careplan's own settings, e.g. `SWIFT_BACKTRACE=enable=no `.
-    func careplanCommand(user: String = "Nurse", extra: String = "", environment: String = "") -> String {
+    /// `user`: the application's name for whoever uses it (nil for the kiosk, which takes none).
+    func careplanCommand(user: String? = "Nurse", extra: String = "", environment: String = "") -> String {
         let q = EndToEndCase.quote
         return "exec env \(environment)LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
-            + "\(q(Paths.careplan)) --store \(q(store)) --user \(q(user))\(extra)"
+            + "\(q(Paths.careplan)) --store \(q(store))" + (user.map { " --user \(q($0))" } ?? "") + extra
     }
 
     /// Starts careplan in a session and waits for the patient register.
