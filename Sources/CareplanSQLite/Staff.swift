@@ -240,8 +240,6 @@ extension CareStore {
     /// and its audit entry names the terminal, never what was typed.
     private func checkPassword(userName typed: String, password: String, terminal: String, limit: RateLimit, now: Date,
                                succeeded: String?, refused: String) throws -> SignInResult {
-        // In whole milliseconds, as the store keeps times: the wait said is then the wait stored (30 s, not 31).
-        let now = Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
         let name = StaffUser.normalised(typed)
         let account = try attemptSubject(name), place = try attemptSubject(terminal)
         let stored = try read { db in try Row.fetchOne(db, sql: "SELECT password_hash FROM staff_user WHERE user_name = ?", arguments: [name]) }
