@@ -1,6 +1,7 @@
 import ArgumentParser
 import CareplanCore
 import CareplanExport
+import CareplanRuntime
 import CareplanScreens
 import CursesBackend
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareplanCore
+import CareplanRuntime
 import CareplanScreens
 import CursesBackend
 import Foundation
