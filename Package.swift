@@ -5,8 +5,10 @@ import PackageDescription
 //   CareplanCore    domain, catalogues, flows, the repository protocol (no terminal, no database)
 //   CareplanSQLite  the repository in one SQLite file through GRDB: the only module that imports GRDB
 //   TermUI          keys, cells, grids, widgets drawn into grids (no terminal)
-//   CareplanScreens screens as values: update(message) -> [Command]; render -> grid; the Runtime runs the
-//                   commands against the repository and feeds back the answers (no screen holds the store)
+//   CareplanScreens screens as values: update(message) -> [Command]; render -> grid; their messages and
+//                   commands, the session they read, the chrome around them and the registry (no store)
+//   CareplanRuntime the program: dispatches keys to the screen shown and runs its commands against the
+//                   repository (the Runtime), feeding back the answers; the only screen-side code holding it
 //   CursesBackend   the only code that calls ncurses
 //   careplan        command line, wiring and the run loop
 let package = Package(
@@ -39,6 +41,7 @@ let package = Package(
         .target(name: "CWidth"),
         .target(name: "TermUI", dependencies: ["CWidth", "CareplanText"]),
         .target(name: "CareplanScreens", dependencies: ["CareplanCore", "TermUI", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "CareplanRuntime", dependencies: ["CareplanScreens", "CareplanCore", "TermUI", .product(name: "Logging", package: "swift-log")]),
         .systemLibrary(
             name: "CNcursesw",
             pkgConfig: "ncursesw",
@@ -48,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "careplan",
             dependencies: [
-                "CareplanCore", "CareplanSQLite", "TermUI", "CareplanScreens", "CursesBackend", "CareplanExport",
+                "CareplanCore", "CareplanSQLite", "TermUI", "CareplanScreens", "CareplanRuntime", "CursesBackend", "CareplanExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -79,9 +82,9 @@ let package = Package(
         .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanSQLite", "RepositoryTestSupport"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         // (GRDB for the fuzz test only: it reads every text the store holds, and copies a staff PIN's slow hash.)
-        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport",
+        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanRuntime", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport",
                                                           "TermUI", "ReliabilityKnobs", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden", "Documents", "fhir_check.py"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs", "RepositoryTestSupport"]),
     ]
 )

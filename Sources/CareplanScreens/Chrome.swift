@@ -3,12 +3,59 @@ import Foundation
 import TermUI
 
 /// The frame around the screen shown: title bar, steps, hint, status and key lines, the help over it, and
-/// the word asking for a bigger window.
-extension Program {
+/// the word asking for a bigger window. Drawn from the program's state at one moment (the program, in
+/// CareplanRuntime, makes one for each frame).
+package struct Chrome {
+    package var size: Size
+    /// The flow's entry for the screen shown.
+    package var place: Flow.Screen
+    package var screen: any Screen
+    package var session: Session
+    /// The shown screen's y/n question, waiting for its answer.
+    package var question: Question?
+    /// A pending "leave without saving?" question, and where leaving would go.
+    package var leaving: Navigation?
+    /// Changes waiting for the store, as the runtime says them.
+    package var waitingNotice: String?
+    /// Kiosk: seconds left before the idle reset, when the warning shows.
+    package var idleWarning: Int?
+    /// F1 help over the screen, with its scroll position.
+    package var helpScroll: Int?
+    package var keysNotUsedWhileTooSmall: Int
+
+    package init(size: Size, place: Flow.Screen, screen: any Screen, session: Session, question: Question?, leaving: Navigation?,
+                 waitingNotice: String?, idleWarning: Int?, helpScroll: Int?, keysNotUsedWhileTooSmall: Int) {
+        self.size = size
+        self.place = place
+        self.screen = screen
+        self.session = session
+        self.question = question
+        self.leaving = leaving
+        self.waitingNotice = waitingNotice
+        self.idleWarning = idleWarning
+        self.helpScroll = helpScroll
+        self.keysNotUsedWhileTooSmall = keysNotUsedWhileTooSmall
+    }
+
+    /// The smallest size at which screens are drawn; below it, a message asks for a bigger window.
+    package static let minimumSize = Size(width: 40, height: 12)
+
+    package var isTooSmall: Bool { size.width < Chrome.minimumSize.width || size.height < Chrome.minimumSize.height }
+    var isKiosk: Bool { session.flow.mode == .kiosk }
+
+    /// The rows between the chrome (title, steps, hint, lock banner) and the message and key lines.
+    package var contentArea: Area {
+        var top = 1
+        if place.step { top += 1 }
+        if !place.hint.isEmpty { top += 1 }
+        if let a = session.assessment, a.isLocked, place.step { top += 1 }
+        return Area(x: 0, y: top, width: size.width, height: size.height - top - 2)
+    }
+
     /// The shown screen's keys, or the answers to its question.
     var keyHints: [KeyHint] { question?.hints ?? screen.keys(session) }
 
-    public func render() -> Grid {
+    package func render() -> Grid {
         var g = Grid(size: size)
         if isTooSmall {
             renderTooSmall(&g)
@@ -46,7 +93,7 @@ extension Program {
         screen.render(into: &g, content, session)
 
         // Message line and key help line. Changes waiting for the store outrank any but an error.
-        if let notice = runtime.waitingNotice, session.message?.kind != .error {
+        if let notice = waitingNotice, session.message?.kind != .error {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
             g.put(DisplayWidth.truncate(" " + notice, to: size.width), x: 0, y: size.height - 2, style: Style(.error, bold: true))
         } else if let m = session.message {
@@ -112,7 +159,7 @@ extension Program {
     }
 
     func renderTooSmall(_ g: inout Grid) {
-        var text = "Window too small: careplan needs at least \(Program.minimumSize.width) columns by \(Program.minimumSize.height) rows. Nothing is lost: make the window bigger."
+        var text = "Window too small: careplan needs at least \(Chrome.minimumSize.width) columns by \(Chrome.minimumSize.height) rows. Nothing is lost: make the window bigger."
         text += isKiosk ? " Keys do nothing until then." : " Until then keys are not used, but Ctrl-Q (quit) and F1 (help)."
         if keysNotUsedWhileTooSmall > 0 { text += " Not used: \(keysNotUsedWhileTooSmall)." }
         // A question (quit and lose changes?) must be seen to be answered: first.
@@ -125,7 +172,7 @@ extension Program {
     }
 
     /// The help of the current screen (from the flow file) and its keys, in a box over the screen.
-    func helpLines(width: Int) -> [String] {
+    package func helpLines(width: Int) -> [String] {
         var lines: [String] = []
         let info = place
         for para in info.help.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -157,21 +204,5 @@ extension Program {
         let more = lines.count > bodyH ? " ↑↓ scroll " : ""
         g.put("\(more) Esc, F1 or q closes", x: x0, y: y0 + h - 1, style: Style(.help), maxWidth: w)
         g.cursor = nil
-    }
-
-    func handleHelp(_ key: Key) {
-        switch key {
-        case .escape, .function(1), .text("q"), .text("?"), .enter: helpScroll = nil
-        case .down: helpScroll = (helpScroll ?? 0) + 1
-        case .up: helpScroll = max(0, (helpScroll ?? 0) - 1)
-        case .pageDown: helpScroll = (helpScroll ?? 0) + max(1, size.height - 6)
-        case .pageUp: helpScroll = max(0, (helpScroll ?? 0) - max(1, size.height - 6))
-        case .ctrl("q"), .ctrl("c"): helpScroll = nil
-        default: break
-        }
-        if let s = helpScroll {
-            let bodyH = size.height - 4
-            helpScroll = min(s, max(0, helpLines(width: size.width - 4).count - bodyH))
-        }
     }
 }

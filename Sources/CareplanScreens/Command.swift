@@ -2,7 +2,7 @@ import CareplanCore
 import TermUI
 
 /// What a screen is told: a key, the screen being shown, or the answer to one of its commands.
-enum Message: Equatable {
+package enum Message: Equatable {
     case key(Key)
     /// The screen has just been made current: it asks for what it shows.
     case opened
@@ -16,7 +16,7 @@ enum Message: Equatable {
 /// What a screen asks of the runtime (`Runtime`): the store's work, and moves off the screen. The runtime
 /// runs them in order, feeding each answer back as a message; one refused stops those after it (its refusal
 /// said on the status line), so `[.openPatient(id), .go(.exit("open"))]` leaves only once the patient is open.
-enum Command: Equatable {
+package enum Command: Equatable {
     case query(Query)
     /// Adds the patient (no id yet) or saves their corrected details.
     case savePatient(Patient)
@@ -42,36 +42,36 @@ enum Command: Equatable {
     /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
     case go(Navigation)
 
-    static func exit(_ name: String) -> Command { .go(.exit(name)) }
+    package static func exit(_ name: String) -> Command { .go(.exit(name)) }
 }
 
 /// A yes/no question: y runs `yes` (as if the screen had given those commands then), any other key says `no`.
-struct Question: Equatable {
-    var text: String
+package struct Question: Equatable {
+    package var text: String
     /// The part of the text that gives way when it does not fit (a label).
-    var shortening: String?
-    var yes: [Command]
-    var no: Said
+    package var shortening: String?
+    package var yes: [Command]
+    package var no: Said
     /// The key line while it is asked: `y <yesHint>  any other key <noHint>`.
     var yesHint: String
     var noHint: String
 
-    var hints: [KeyHint] { [KeyHint("y", yesHint), KeyHint("any other key", noHint)] }
-    static func isYes(_ key: Key) -> Bool { key == .text("y") || key == .text("Y") }
+    package var hints: [KeyHint] { [KeyHint("y", yesHint), KeyHint("any other key", noHint)] }
+    package static func isYes(_ key: Key) -> Bool { key == .text("y") || key == .text("Y") }
 }
 
 /// A status line message, as a command says it.
-struct Said: Equatable {
-    var text: String
-    var kind: StatusMessage.Kind
-    init(_ text: String, _ kind: StatusMessage.Kind = .info) {
+package struct Said: Equatable {
+    package var text: String
+    package var kind: StatusMessage.Kind
+    package init(_ text: String, _ kind: StatusMessage.Kind = .info) {
         self.text = text
         self.kind = kind
     }
 }
 
-/// A read of the store.
-enum Query: Equatable {
+/// A read of the store, which the runtime runs.
+package enum Query: Equatable {
     case patientCount
     case patients(matching: String, limit: Int)
     case waitingSelfAssessments
@@ -79,7 +79,7 @@ enum Query: Equatable {
 }
 
 /// The runtime's answer to a command.
-enum Answer: Equatable {
+package enum Answer: Equatable {
     case counted(Int)
     case patients(matching: String, [PatientSummary])
     case waiting([WaitingAssessment])

@@ -25,7 +25,7 @@ public enum Effect: Equatable, Sendable {
 }
 
 /// Where a key leads.
-enum Navigation: Equatable {
+package enum Navigation: Equatable {
     case stay
     /// Off the screen by one of its named exits (declared in `ScreenRegistry`); the flow says to which screen.
     case exit(String)
@@ -34,17 +34,17 @@ enum Navigation: Equatable {
     case quit
     case effect(Effect)
 
-    static let next = Navigation.exit("next")
-    static let back = Navigation.exit("back")
+    package static let next = Navigation.exit("next")
+    package static let back = Navigation.exit("back")
 }
 
 /// One entry of the key help line: `^N next`. A key that takes an optional exit is shown only where the
 /// flow maps that exit.
-struct KeyHint: Equatable {
-    var keys: String
-    var action: String
-    var exit: String?
-    init(_ keys: String, _ action: String, exit: String? = nil) {
+package struct KeyHint: Equatable {
+    package var keys: String
+    package var action: String
+    package var exit: String?
+    package init(_ keys: String, _ action: String, exit: String? = nil) {
         self.keys = keys
         self.action = action
         self.exit = exit
@@ -53,7 +53,7 @@ struct KeyHint: Equatable {
 
 /// A screen: its state, how messages change it, and how it draws. It reads the session (the open patient and
 /// assessment, the configuration) and never the store: what it needs done it returns as commands.
-protocol Screen {
+package protocol Screen {
     var kind: ScreenKind { get }
     /// True while printable keys are text for a field (so `?` is typed, not help).
     var takesText: Bool { get }

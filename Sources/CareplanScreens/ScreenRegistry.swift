@@ -4,30 +4,30 @@ import Foundation
 /// One kind of screen as the application knows it (like tig's `view_ops`): its id, which flows may use it,
 /// what must be open first, its named exits and the keys that take them, and how it is made. Which screen
 /// each exit leads to is the flow's business (`Screens/*.yaml`).
-struct ScreenEntry: Sendable {
-    var spec: ScreenKindSpec
-    var make: @Sendable (Session) -> any Screen
+package struct ScreenEntry: Sendable {
+    package var spec: ScreenKindSpec
+    package var make: @Sendable (Session) -> any Screen
 
-    init(_ kind: ScreenKind, _ mode: ScreenKindSpec.Mode, needs: ScreenKindSpec.Needs, exits: [ScreenKindSpec.Exit] = [],
+    package init(_ kind: ScreenKind, _ mode: ScreenKindSpec.Mode, needs: ScreenKindSpec.Needs, exits: [ScreenKindSpec.Exit] = [],
          inEveryFlow: Bool = false, make: @escaping @Sendable (Session) -> any Screen) {
         spec = ScreenKindSpec(id: kind.rawValue, mode: mode, needs: needs, exits: exits, inEveryFlow: inEveryFlow)
         self.make = make
     }
 
-    var kind: ScreenKind { ScreenKind(spec.id) }
+    package var kind: ScreenKind { ScreenKind(spec.id) }
 }
 
 /// Every kind of screen, in one table. Adding a kind: its screen in a new file, one entry here, and a
 /// screen of that kind (with its exits) in the flows that use it.
 public struct ScreenRegistry: Sendable {
-    private(set) var entries: [ScreenEntry]
+    package private(set) var entries: [ScreenEntry]
 
-    init(_ entries: [ScreenEntry]) { self.entries = entries }
+    package init(_ entries: [ScreenEntry]) { self.entries = entries }
 
-    func entry(_ kind: ScreenKind) -> ScreenEntry? { entries.first { $0.kind == kind } }
+    package func entry(_ kind: ScreenKind) -> ScreenEntry? { entries.first { $0.kind == kind } }
 
     /// The same registry with one more kind (tests add their own).
-    func adding(_ entry: ScreenEntry) -> ScreenRegistry { ScreenRegistry(entries + [entry]) }
+    package func adding(_ entry: ScreenEntry) -> ScreenRegistry { ScreenRegistry(entries + [entry]) }
 
     /// What the flow loader checks flows against.
     public var specs: [ScreenKindSpec] { entries.map(\.spec) }
@@ -36,7 +36,7 @@ public struct ScreenRegistry: Sendable {
     public static let requiredFlows = ["clinician", "kiosk"]
 
     /// A screen of this kind for the flow's mode, once what it needs is open; nil (and a word why) if not.
-    func make(_ kind: ScreenKind, _ s: Session) -> (any Screen)? {
+    package func make(_ kind: ScreenKind, _ s: Session) -> (any Screen)? {
         guard let entry = entry(kind), entry.spec.allowed(in: s.flow.mode) else { return nil }
         switch entry.spec.needs {
         case .assessment where s.assessment == nil:

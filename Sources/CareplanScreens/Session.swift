@@ -56,7 +56,7 @@ public final class Session {
     public var kioskPage: Int?
     public var kioskReturnToReview = false
     /// How many changes wait for a store that cannot be written (the runtime's queue), for the screens to say.
-    public internal(set) var waitingCount = 0
+    public package(set) var waitingCount = 0
 
     public init(configuration: Configuration, flowId: String, user: String, now: Date) {
         self.configuration = configuration
@@ -79,7 +79,7 @@ public final class Session {
 
     /// After a refresh: a message about an answer that changed since it was `shown` would tell an old value.
     /// A refusal is said again with the value now stored; anything else ("rated 7") goes.
-    func restateMessage(shown: Assessment) {
+    package func restateMessage(shown: Assessment) {
         guard let about = message?.about, let now = assessment else { return }
         let change: AssessmentChange
         switch about { case .made(let c), .refused(let c): change = c }

@@ -1,6 +1,7 @@
 import ReliabilityKnobs
 @testable import CareplanCore
 @testable import CareplanSQLite
+import CareplanRuntime
 import CareplanScreens
 import Foundation
 import GRDB

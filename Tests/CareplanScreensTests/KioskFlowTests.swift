@@ -1,4 +1,5 @@
 import CareplanCore
+@testable import CareplanRuntime
 @testable import CareplanScreens
 import TermUI
 import XCTest

@@ -1,5 +1,6 @@
 import CareplanCore
 import CareplanSQLite
+@testable import CareplanRuntime
 @testable import CareplanScreens
 import Foundation
 import TermUI

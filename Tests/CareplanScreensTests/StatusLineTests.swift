@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanRuntime
 import CareplanScreens
 import TermUI
 import XCTest

@@ -1,3 +1,4 @@
+import CareplanRuntime
 import CareplanScreens
 import TermUI
 import CareplanSQLite

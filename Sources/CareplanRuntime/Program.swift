@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanScreens
 import Foundation
 import TermUI
 
@@ -34,9 +35,6 @@ public final class Program {
     /// The most characters of one run of text treated as separate key presses (fast typing); longer is a paste.
     static let longestKeyBurst = 32
 
-    /// The smallest size at which screens are drawn; below it, a message asks for a bigger window.
-    public static let minimumSize = Size(width: 40, height: 12)
-
     /// The flow must have been loaded against `registry` (`Configuration.load`), which checks that its start
     /// screen needs nothing open and that every exit leads to one of its screens.
     public init(store: any CareRepository, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date,
@@ -63,15 +61,17 @@ public final class Program {
         session.contentArea = contentArea
     }
 
-    /// The rows between the chrome (title, steps, hint, lock banner) and the message and key lines.
-    var contentArea: Area {
-        let info = place
-        var top = 1
-        if info.step { top += 1 }
-        if !info.hint.isEmpty { top += 1 }
-        if let a = session.assessment, a.isLocked, info.step { top += 1 }
-        return Area(x: 0, y: top, width: size.width, height: size.height - top - 2)
+    /// The frame as it stands now, around the screen shown.
+    var chrome: Chrome {
+        Chrome(size: size, place: place, screen: screen, session: session, question: question, leaving: leaving,
+               waitingNotice: runtime.waitingNotice, idleWarning: idleWarning, helpScroll: helpScroll,
+               keysNotUsedWhileTooSmall: keysNotUsedWhileTooSmall)
     }
+
+    public func render() -> Grid { chrome.render() }
+
+    /// The rows between the chrome (title, steps, hint, lock banner) and the message and key lines.
+    var contentArea: Area { chrome.contentArea }
 
     /// One key. Everything it changes that is an answer is saved before this returns.
     public func handle(_ key: Key, now: Date) -> [Effect] {
@@ -137,7 +137,7 @@ public final class Program {
         return go(keyToScreen(key), confirmed: false)
     }
 
-    public var isTooSmall: Bool { size.width < Program.minimumSize.width || size.height < Program.minimumSize.height }
+    public var isTooSmall: Bool { chrome.isTooSmall }
 
     /// The keys that mean the same whatever the screen shows: quit (and y/n to its question), help and, in
     /// the help, its own keys. A kiosk has no quit key, and its staff PIN cannot be typed blind.
@@ -148,6 +148,23 @@ public final class Program {
         case .text("?"): return !screen.takesText
         case .ctrl("q"), .ctrl("c"): return !isKiosk
         default: return false
+        }
+    }
+
+    /// Keys while the help is shown: scroll, or close it.
+    func handleHelp(_ key: Key) {
+        switch key {
+        case .escape, .function(1), .text("q"), .text("?"), .enter: helpScroll = nil
+        case .down: helpScroll = (helpScroll ?? 0) + 1
+        case .up: helpScroll = max(0, (helpScroll ?? 0) - 1)
+        case .pageDown: helpScroll = (helpScroll ?? 0) + max(1, size.height - 6)
+        case .pageUp: helpScroll = max(0, (helpScroll ?? 0) - max(1, size.height - 6))
+        case .ctrl("q"), .ctrl("c"): helpScroll = nil
+        default: break
+        }
+        if let s = helpScroll {
+            let bodyH = size.height - 4
+            helpScroll = min(s, max(0, chrome.helpLines(width: size.width - 4).count - bodyH))
         }
     }
 

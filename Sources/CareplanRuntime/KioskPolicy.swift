@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanScreens
 import Foundation
 import TermUI
 
