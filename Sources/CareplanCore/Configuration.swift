@@ -6,10 +6,11 @@ public struct Configuration: Sendable {
     public var flows: [String: Flow]
     public var catalogues: [String: ConcernCatalogue]
     public var services: ServiceDirectory
-    /// Resources/codelists.yaml, policy.yaml and wording.yaml.
+    /// Resources/codelists.yaml, policy.yaml, wording.yaml and roles.yaml.
     public var codes: CodeLists
     public var policy: Policy
     public var wording: Wording
+    public var roles: Roles
 
     public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
 
@@ -90,7 +91,7 @@ public struct Configuration: Sendable {
             } }
         }
 
-        let (codes, policy, wording) = loadTerms(root: root, display: display, problems: &problems)
+        let (codes, policy, wording, roles) = loadTerms(root: root, display: display, problems: &problems)
 
         var flows: [String: Flow] = [:]
         for url in yamlFiles("Screens") {
@@ -108,15 +109,15 @@ public struct Configuration: Sendable {
             problems.append(ConfigProblem(file: "Screens/\(name).yaml", line: 0, column: 0, message: "the `\(name)` flow is missing",
                                           fix: "restore Screens/\(name).yaml"))
         }
-        guard problems.isEmpty, let codes, let policy, let wording else { return .failure(ConfigErrors(problems)) }
+        guard problems.isEmpty, let codes, let policy, let wording, let roles else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
-                                      codes: codes, policy: policy, wording: wording))
+                                      codes: codes, policy: policy, wording: wording, roles: roles))
     }
 }
 
 extension Configuration {
-    /// The code lists, policy and wording, each from its own file in Resources/.
-    static func loadTerms(root: URL, display: (URL) -> String, problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?) {
+    /// The code lists, policy, wording and roles, each from its own file in Resources/.
+    static func loadTerms(root: URL, display: (URL) -> String, problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?, Roles?) {
         func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
             let url = root.appendingPathComponent("Resources/\(name)")
             switch load(url, display(url)) {
@@ -125,6 +126,6 @@ extension Configuration {
             }
         }
         return (one("codelists.yaml", CodeLists.load(from:displayPath:)), one("policy.yaml", Policy.load(from:displayPath:)),
-                one("wording.yaml", Wording.load(from:displayPath:)))
+                one("wording.yaml", Wording.load(from:displayPath:)), one("roles.yaml", Roles.load(from:displayPath:)))
     }
 }
