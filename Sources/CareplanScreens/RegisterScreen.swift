@@ -46,7 +46,17 @@ struct RegisterScreen: Screen {
         case .down: selected = min(max(0, rowCount - 1), selected + 1)
         case .pageUp: selected = max(0, selected - 10)
         case .pageDown: selected = min(max(0, rowCount - 1), selected + 10)
-        case .ctrl("a"): return [.exit("new")]
+        case .ctrl("a"): return s.refuses(.editPatients) ? [] : [.exit("new")]
+        case .ctrl("t"):
+            guard s.staff.map({ !$0.teamIds.isEmpty }) == true else {
+                s.say("You belong to no team yet, so every patient is shown: an administrator adds you to a team", .error)
+                return []
+            }
+            s.myTeamsOnly.toggle()
+            selected = 0
+            return [.query(.patientCount)] + search()
+        case .function(2):
+            return s.refuses(.manageUsers) ? [] : [.exit("users")]
         case .enter:
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
@@ -56,7 +66,7 @@ struct RegisterScreen: Screen {
             }
             let r = selected - waiting.count
             guard results.indices.contains(r), let id = results[r].patient.id else {
-                return total == 0 ? [.exit("new")] : []
+                return total == 0 && !s.refuses(.editPatients) ? [.exit("new")] : []
             }
             return [.openPatient(id), .exit("open")]
         case .escape:
@@ -142,6 +152,14 @@ struct RegisterScreen: Screen {
 
 
     func keys(_ s: Session) -> [KeyHint] {
-        [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient", exit: "new")]
+        [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient", exit: "new", needs: .editPatients)]
+            + (s.staff.map { !$0.teamIds.isEmpty } == true ? [KeyHint("^T", s.registerTeams == nil ? "my team" : "everyone")] : [])
+            + [KeyHint("F2", "users", exit: "users", needs: .manageUsers)]
+    }
+
+    /// Whose patients the list shows.
+    func title(_ s: Session) -> String? {
+        guard s.staff.map({ !$0.teamIds.isEmpty }) == true else { return nil }
+        return s.registerTeams == nil ? "All patients" : "Patients of " + s.myTeamNames.joined(separator: ", ")
     }
 }

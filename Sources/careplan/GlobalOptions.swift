@@ -27,6 +27,11 @@ struct GlobalOptions: ParsableArguments {
         return [env["USER"], env["LOGNAME"], account].compactMap { $0 }.first { !$0.trimmingSpaces().isEmpty } ?? "unknown"
     }
 
+    /// The operating-system account careplan runs under, which a store may trust to sign its careplan user in.
+    var operatingSystemAccount: String? {
+        getpwuid(getuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) }
+    }
+
     /// The store, created if it does not exist yet: for the commands that write. `interactive`: the application
     /// and the kiosk, whose start-up the quick check of every page of the store would slow, run it beside.
     /// (The one place the program names its store's implementation: everything else takes a `CareRepository`.)

@@ -1,3 +1,5 @@
+import CareplanCore
+import CareplanSQLite
 import Foundation
 import XCTest
 
@@ -86,12 +88,40 @@ class EndToEndCase: XCTestCase {
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    /// The shell command for a pane: `exec` so the pane's pid is careplan's.
+    /// The operating-system account the tests run as.
+    static let account: String = getpwuid(getuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) } ?? "tester"
+    /// The password of the stores' staff (`staffTheStore`).
+    static let password = "purple tractor rain"
+    private var staffed = false
+
+    /// Gives the test's store its staff, once: an administrator (`admin`), and the test's own operating-system
+    /// account as a clinical nurse specialist named "Nurse", which the store trusts, so that careplan opens on
+    /// the patients without anyone typing a password (the sign-in has tests of its own).
+    func staffTheStore(file: StaticString = #filePath, line: UInt = #line) {
+        guard !staffed else { return }
+        staffed = true
+        do {
+            let s = try CareStore(path: store)
+            guard try !s.hasAdministrator() else { return }
+            let rules = PasswordRules(minimumLength: 10)
+            func password(_ name: String) throws -> NewPassword { try NewPassword.checked(Self.password, userName: name, rules: rules).get() }
+            _ = try s.addUser(NewStaffUser(userName: "admin", fullName: "Ada Admin", roleId: UserRole.administratorId), password: password("admin"), by: nil, now: Date())
+            _ = try s.addUser(NewStaffUser(userName: Self.account, fullName: "Nurse", roleId: "clinical-nurse-specialist"),
+                              password: password(Self.account), by: "admin", now: Date())
+            try s.setTrustsOperatingSystemAccounts(true, by: "admin", now: Date())
+        } catch {
+            XCTFail("could not give the store its staff: \(error)", file: file, line: line)
+        }
+    }
+
+    /// The shell command for a pane: `exec` so the pane's pid is careplan's. The store gets its staff first
+    /// (`staffTheStore`) unless `staffed` is false (a new store's first run).
     /// `environment` goes before careplan's own settings, e.g. `SWIFT_BACKTRACE=enable=no `.
-    func careplanCommand(user: String = "Nurse", extra: String = "", environment: String = "") -> String {
+    func careplanCommand(extra: String = "", environment: String = "", staffed: Bool = true) -> String {
+        if staffed { staffTheStore() }
         let q = EndToEndCase.quote
         return "exec env \(environment)LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
-            + "\(q(Paths.careplan)) --store \(q(store)) --user \(q(user))\(extra)"
+            + "\(q(Paths.careplan)) --store \(q(store))\(extra)"
     }
 
     /// Starts careplan in a session and waits for the patient register.
