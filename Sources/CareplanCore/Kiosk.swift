@@ -8,7 +8,8 @@ public enum KioskError: Error, Equatable, Sendable {
     case noPINSet
     case wrongPIN
 
-    static func words(_ seconds: TimeInterval) -> String {
+    /// `30 seconds`, `2 minutes`: a wait as people say it.
+    public static func words(_ seconds: TimeInterval) -> String {
         let s = Int(seconds.rounded(.up))
         if s < 60 { return "\(s) second\(s == 1 ? "" : "s")" }
         let m = (s + 59) / 60

@@ -184,7 +184,8 @@ public struct RateLimit: Sendable, Equatable {
     public func wait(after failures: [Date], now: Date) -> TimeInterval? {
         guard failures.count >= freeTries, let last = failures.last else { return nil }
         let wait = min(longestWait, firstWait * pow(2, Double(failures.count - freeTries)))
-        let remaining = last.addingTimeInterval(wait).timeIntervalSince(now)
+        // To the millisecond, as stores keep times: a try stored a hair later than `now` must not make 30 s read as 31.
+        let remaining = (last.addingTimeInterval(wait).timeIntervalSince(now) * 1000).rounded() / 1000
         return remaining > 0 ? remaining : nil
     }
 }

@@ -28,9 +28,11 @@ enum SlowHash {
         return difference == 0 && actual.count == expected.count
     }
 
-    /// A hash of nothing anyone knows, checked against when a name does not exist, so that answering
-    /// "no such user" takes as long as "wrong password" and the time does not tell names apart.
-    static let decoy: String = (try? make(UUID().uuidString)) ?? ""
+    /// A hash of random bytes nobody kept, checked against when a name does not exist, so that answering
+    /// "no such user" takes as long as "wrong password" and the time does not tell names apart. Written out
+    /// rather than made when first needed: making it would cost a second scrypt on the first unknown name of
+    /// every process (every command-line sign-in), which the time would show.
+    static let decoy = "scrypt$16384$8$1$4aOYlCVFjjenhjRFcGe66Q==$o4mQq+8EI3TYm+k1SkCWwI5nU4EixyxFn2BxLKKy078="
 
     private static func derive(_ secret: String, salt: Data, count: Int, rounds: Int, blockSize: Int, parallelism: Int) throws -> Data {
         let key = try KDF.Scrypt.deriveKey(from: Data(secret.utf8), salt: salt, outputByteCount: count,

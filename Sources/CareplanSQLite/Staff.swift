@@ -235,11 +235,11 @@ extension CareStore {
         return waits.max()
     }
 
-    /// Sign-in and unlock: the wait first (nothing is checked while it runs), then the slow hash outside any
+    /// Sign-in, unlock and the current password of a change (`succeeded` nil: audited by the change): the wait first (nothing is checked while it runs), then the slow hash outside any
     /// transaction, then the outcome recorded. An unknown name costs the same hash and counts the same tries,
     /// and its audit entry names the terminal, never what was typed.
     private func checkPassword(userName typed: String, password: String, terminal: String, limit: RateLimit, now: Date,
-                               succeeded: String, refused: String) throws -> SignInResult {
+                               succeeded: String?, refused: String) throws -> SignInResult {
         let name = StaffUser.normalised(typed)
         let account = try attemptSubject(name), place = try attemptSubject(terminal)
         let stored = try read { db in try Row.fetchOne(db, sql: "SELECT password_hash FROM staff_user WHERE user_name = ?", arguments: [name]) }
@@ -261,6 +261,7 @@ extension CareStore {
                 return .disabled
             }
             try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ? AND subject = ?", arguments: [AttemptKind.signInAccount.rawValue, account])
+            guard let succeeded else { return .signedIn(user) }  // a password change: its own entry says so
             try db.execute(sql: "UPDATE staff_user SET last_sign_in = ? WHERE id = ?", arguments: [now, user.id])
             try Self.audit(db, user: name, action: succeeded,
                            detail: "at \(terminal)" + (user.mustChangePassword ? "; must change password" : ""), at: now)
@@ -274,7 +275,7 @@ extension CareStore {
                                now: Date) throws -> StaffUser {
         if current == password.text { throw StaffError.samePassword }
         switch try checkPassword(userName: userName, password: current, terminal: terminal, limit: limit, now: now,
-                                 succeeded: "password change started", refused: "password change refused") {
+                                 succeeded: nil, refused: "password change refused") {
         case .signedIn, .mustChangePassword: break
         case .waiting(let seconds): throw StaffError.waiting(seconds: seconds)
         case .notAccepted, .disabled: throw StaffError.wrongPassword

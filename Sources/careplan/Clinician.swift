@@ -24,8 +24,9 @@ struct Clinician: ParsableCommand {
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])
-        let account = options.operatingSystemAccount
-        let terminal = Clinician.terminalName()
+        // Who is at the terminal is the sign-in screen's business (or the trusted operating-system account's).
+        let account = TerminalIdentity.operatingSystemAccount()
+        let terminal = TerminalIdentity.current()
         // Tests shorten the idle lock (seconds); the policy's minutes otherwise.
         let idleLock = ProcessInfo.processInfo.environment["CAREPLAN_IDLE_LOCK_SECONDS"].flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil }
         let monochrome = noColor
@@ -69,12 +70,5 @@ struct Clinician: ParsableCommand {
             return RunLoop(program: program, store: store, terminal: terminalUI, effects: effects, log: log).run()
         }
         if status != 0 { throw ExitCode(status) }
-    }
-
-    /// Where wrong passwords are counted: the SSH client's address, else the terminal device.
-    static func terminalName() -> String {
-        if let client = ProcessInfo.processInfo.environment["SSH_CLIENT"]?.split(separator: " ").first { return "ssh from \(client)" }
-        if let tty = ttyname(STDIN_FILENO) { return String(cString: tty) }
-        return "terminal"
     }
 }

@@ -52,8 +52,9 @@ struct Export: ParsableCommand {
         let store = try options.openExistingStore()
         FileLogHandler.bootstrap(storePath: options.storePath)
         let configuration = try options.loadConfiguration()
+        let me = try options.signIn(store, configuration, toDo: .export)
         try runExport(target: target.joined(separator: " "), draft: draft, format: format, paper: paper, output: output, force: force,
-                      print: sendToPrinter, store: store, configuration: configuration, user: options.userName, now: Date())
+                      print: sendToPrinter, store: store, configuration: configuration, user: me.name, now: Date())
     }
 }
 

@@ -159,6 +159,19 @@ final class TermsTests: XCTestCase {
                          line: lineOf("  - id: clinical-nurse-specialist", in: noAdmin), fix: "add it back")
     }
 
+    func testWaitsDoubleAndAreKeptToTheMillisecond() {
+        let limit = RateLimit(freeTries: 2, window: 900, firstWait: 30, longestWait: 100)
+        let t = Date(timeIntervalSince1970: 1_795_435_200.123)
+        XCTAssertNil(limit.wait(after: [t], now: t), "a free try")
+        XCTAssertEqual(limit.wait(after: [t, t], now: t), 30)
+        XCTAssertEqual(limit.wait(after: [t, t, t], now: t), 60)
+        XCTAssertEqual(limit.wait(after: [t, t, t, t, t], now: t), 100, "never beyond the longest")
+        // A try stored a hair after the clock read (the store keeps milliseconds) still waits 30 s, said as 30.
+        XCTAssertEqual(limit.wait(after: [t, t.addingTimeInterval(0.000_000_1)], now: t), 30)
+        XCTAssertEqual(KioskError.words(limit.wait(after: [t, t.addingTimeInterval(0.000_000_1)], now: t)!), "30 seconds")
+        XCTAssertNil(limit.wait(after: [t, t], now: t.addingTimeInterval(30)))
+    }
+
     func testPasswordsAreRefusedSayingWhatIsWrong() {
         let rules = PasswordRules(minimumLength: 10)
         XCTAssertEqual(rules.problem("short", userName: "jo"), "The password has 5 characters; it needs at least 10 (a few words together are easy to remember)")
