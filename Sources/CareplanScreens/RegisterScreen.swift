@@ -95,7 +95,9 @@ struct RegisterScreen: Screen {
 
                 For a demonstration with fictional patients, quit (Ctrl-Q) and run: careplan seed --patients 50
                 """
-            for para in welcome.split(separator: "\n", omittingEmptySubsequences: false) {
+            // A role that adds no patients is not told to add one.
+            let text = s.may(.editPatients) ? welcome : "There are no patients in this store yet. Someone whose role adds patients adds them."
+            for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
                 y = Draw.paragraph(&g, String(para), x: area.x + 2, y: y, width: area.width - 4, maxY: area.bottom)
             }
             return

@@ -116,7 +116,9 @@ struct SignInScreen: Screen {
             return []
         default: break
         }
-        guard form.handle(key) == .submit else {
+        let event = form.handle(key)
+        guard event == .submit else {
+            if event == .notHandled { s.say("Type your user name and password, then Enter (Ctrl-Q quits)", .error) }
             if case .text = key { tries.problem = nil }
             return []
         }
@@ -165,7 +167,11 @@ struct FirstAdministratorScreen: Screen {
         case .key(.escape):
             s.say("Nobody can use careplan until its first administrator is created (Ctrl-Q quits)", .error)
         case .key(let key):
-            if form.handle(key) == .submit { return create(s) }
+            switch form.handle(key) {
+            case .submit: return create(s)
+            case .notHandled: s.say("Fill in the fields (Tab moves), then Ctrl-S", .error)
+            default: break
+            }
         case .opened, .tick, .leaving, .answer: break
         }
         return []
@@ -227,7 +233,11 @@ struct ChangePasswordScreen: Screen {
             s.changingPassword = nil
             return [.go(.back)]
         case .key(let key):
-            if form.handle(key) == .submit { return change(s) }
+            switch form.handle(key) {
+            case .submit: return change(s)
+            case .notHandled: s.say("Type the passwords (Tab moves), then Ctrl-S; Esc goes back to the sign-in", .error)
+            default: break
+            }
         case .tick:
             if tries.waitUntil.map({ $0 <= s.now }) == true { tries.waitUntil = nil }
         case .opened, .leaving, .answer: break

@@ -1,6 +1,6 @@
 import CareplanCore
-import CareplanRuntime
-import CareplanScreens
+@testable import CareplanRuntime
+@testable import CareplanScreens
 import CareplanSQLite
 import Foundation
 import RepositoryTestSupport
@@ -380,4 +380,77 @@ private extension SignInResult {
 
 private extension Date {
     var localDate: LocalDate { LocalDate(self) }
+}
+
+/// The sign-in and lock screens as values: the commands their keys give, and what their answers lead to.
+final class StaffScreenCommandTests: XCTestCase {
+    let session = Session(configuration: Harness.configuration, flowId: "clinician", user: "kiosk", now: Harness.start)
+
+    func keys<S: Screen>(_ screen: inout S, _ keys: Key...) -> [Command] { keys.flatMap { screen.update(.key($0), session) } }
+    func type<S: Screen>(_ screen: inout S, _ text: String) { for c in text { XCTAssertEqual(screen.update(.key(.text(String(c))), session), []) } }
+
+    func testSignInAsksTheStoreOnceAndForgetsThePassword() {
+        var screen = SignInScreen(session)
+        XCTAssertEqual(screen.update(.opened, session), [.checkSignIn])
+        XCTAssertEqual(screen.update(.answer(.firstAdministratorNeeded), session), [.exit("first-run")])
+        type(&screen, "Nurse")
+        XCTAssertEqual(keys(&screen, .tab), [])
+        type(&screen, "secret words here")
+        XCTAssertEqual(keys(&screen, .enter), [.signIn(userName: "nurse", password: "secret words here")])
+        XCTAssertEqual(screen.form.text("password"), "", "the password is not kept once sent")
+        XCTAssertEqual(keys(&screen, .enter), [], "no password: nothing is sent")
+        XCTAssertEqual(screen.form["password"].problem, "Type your password")
+
+        _ = screen.update(.answer(.signIn(.notAccepted(wait: 30))), session)
+        type(&screen, "another try")
+        XCTAssertEqual(keys(&screen, .enter), [], "nothing is sent during the wait")
+        session.now = Harness.start.addingTimeInterval(31)
+        _ = screen.update(.tick, session)
+        XCTAssertEqual(keys(&screen, .enter), [.signIn(userName: "nurse", password: "another try")])
+        XCTAssertEqual(screen.update(.answer(.signIn(.mustChangePassword(Harness.nurse))), session), [.exit("change-password")])
+        XCTAssertEqual(screen.update(.answer(.signIn(.signedIn(Harness.nurse))), session), [.exit("signed-in")])
+        _ = keys(&screen, .function(5))
+        XCTAssertEqual(session.message?.text, "Type your user name and password, then Enter (Ctrl-Q quits)", "no key is ignored silently")
+    }
+
+    func testTheLockUnlocksWithThePasswordResumesAndSwitchesUser() {
+        var screen = LockScreen(session)
+        XCTAssertEqual(keys(&screen, .enter), [])
+        type(&screen, "purple tractor rain")
+        XCTAssertEqual(keys(&screen, .enter), [.unlock(password: "purple tractor rain")])
+        XCTAssertTrue(screen.password.isEmpty)
+        XCTAssertEqual(screen.update(.answer(.signIn(.signedIn(Harness.nurse))), session), [.go(.resume)])
+        XCTAssertEqual(keys(&screen, .function(2)), [.go(.signOut)])
+    }
+
+    func testAChangedPasswordIsCheckedHereAndSentWithTheCurrentOne() {
+        var screen = ChangePasswordScreen(session)
+        type(&screen, "given one"); _ = keys(&screen, .tab)
+        type(&screen, "short"); _ = keys(&screen, .tab)
+        type(&screen, "short")
+        XCTAssertEqual(keys(&screen, .ctrl("s")), [])
+        XCTAssertNotNil(screen.form["password"].problem)
+        screen.form.focus = 1
+        type(&screen, "green lantern harbour"); _ = keys(&screen, .tab)
+        type(&screen, "green lantern harbour")
+        let new = try! NewPassword.checked("green lantern harbour", userName: "", rules: Harness.configuration.policy.passwords).get()
+        XCTAssertEqual(keys(&screen, .ctrl("s")), [.changePassword(userName: "", current: "given one", to: new)])
+        XCTAssertEqual(keys(&screen, .escape), [.go(.back)])
+    }
+
+    func testEveryCommandThatChangesOrShowsRecordsNeedsItsPermission() {
+        let review = LocalDate(year: 2027, month: 1, day: 1)!
+        XCTAssertEqual(Runtime.permission(for: .apply(.agree(by: "", role: .cns, at: Harness.start, reviewDate: review))), .agreePlan)
+        XCTAssertEqual(Runtime.permission(for: .apply(.setDistress(3))), .completeChecklist)
+        XCTAssertEqual(Runtime.permission(for: .apply(.deleteAction(id: 1))), .recordActions)
+        XCTAssertEqual(Runtime.permission(for: .newVersion(of: 1)), .agreePlan)
+        XCTAssertEqual(Runtime.permission(for: .savePatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "", givenName: "",
+                                                                     dateOfBirth: review))), .editPatients)
+        XCTAssertEqual(Runtime.permission(for: .query(.patients(matching: "", limit: 1))), .viewRecords)
+        XCTAssertEqual(Runtime.permission(for: .query(.users)), .manageUsers)
+        XCTAssertEqual(Runtime.permission(for: .staff(.addTeam("x"))), .manageUsers)
+        XCTAssertNil(Runtime.permission(for: .signIn(userName: "a", password: "b")))
+        // Nobody signed in: nothing of the records.
+        XCTAssertEqual(session.refusal(.viewRecords), "Not done: sign in first")
+    }
 }
