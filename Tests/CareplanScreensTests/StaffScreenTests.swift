@@ -291,6 +291,15 @@ final class StaffScreenTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("Not done: the role Read-only (audit) may not start or fill in an assessment"), h.screen)
         h.press(.text("e"))
         XCTAssertEqual(h.program.currentKind, .patientRecord)
+        // An assessment someone else started: read, not changed.
+        let started = try store.startAssessment(patientId: 1, pathwayPoint: .initialDiagnosis, completedBy: .patient, date: LocalDate(Harness.start),
+                                          catalogue: Harness.configuration.catalogues["ncat-hna"]!, createdBy: "nurse", now: Harness.start)
+        h.press(.escape, .enter, .enter)
+        XCTAssertEqual(h.program.currentKind, .concernChecklist)
+        XCTAssertFalse(h.lines[23].contains("rate") || h.lines[23].contains("choose"), h.lines[23])
+        h.press(.text("7"))
+        XCTAssertTrue(h.screen.contains("may not start or fill in an assessment"), h.screen)
+        XCTAssertEqual(try store.assessment(id: started.id)?.concerns, [])
 
         let a = Harness(store: store, signedIn: Harness.staff("admin", role: "administrator"))
         XCTAssertTrue(a.lines[23].contains("F2 users"), a.lines[23])
