@@ -127,7 +127,7 @@ public struct Team: Hashable, Sendable {
 
 /// A password that passed `PasswordRules`: the only form in which the store takes a new one, so no way
 /// round the minimum strength exists. The text is never printed (`description` hides it).
-public struct NewPassword: Sendable, CustomStringConvertible {
+public struct NewPassword: Sendable, Equatable, CustomStringConvertible {
     public let text: String
     private init(_ text: String) { self.text = text }
 

@@ -13,23 +13,6 @@ struct Clinician: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    // Until the sign-in screen: the name the application records. Never "unknown": with no name it does not start.
-    @Option(name: .long, help: ArgumentHelp("Your name, as recorded against what you do in the application (default: your login name).", valueName: "name"))
-    var user: String?
-
-    var userName: String {
-        get throws {
-            if let user, !user.trimmingSpaces().isEmpty { return TextCleaner.field(user, maxLength: Limits.personName) }
-            // Some SSH setups (root among them) set neither USER nor LOGNAME: the account's name still says who it is.
-            let env = ProcessInfo.processInfo.environment
-            guard let name = [env["USER"], env["LOGNAME"], TerminalIdentity.operatingSystemAccount()].compactMap({ $0 })
-                .first(where: { !$0.trimmingSpaces().isEmpty }) else {
-                throw CLIError("careplan cannot tell who you are (no login name): start it with --user YOUR-NAME")
-            }
-            return name
-        }
-    }
-
     @Flag(name: .long, help: "No colours (also when NO_COLOR is set).")
     var noColor = false
 
@@ -41,18 +24,23 @@ struct Clinician: ParsableCommand {
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])
-        let user = try userName
+        // Who is at the terminal is the sign-in screen's business (or the trusted operating-system account's).
+        let account = TerminalIdentity.operatingSystemAccount()
+        let terminal = TerminalIdentity.current()
+        // Tests shorten the idle lock (seconds); the policy's minutes otherwise.
+        let idleLock = ProcessInfo.processInfo.environment["CAREPLAN_IDLE_LOCK_SECONDS"].flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil }
         let monochrome = noColor
         let status: Int32 = try MainActor.assumeIsolated {
-            let terminal: CursesTerminal
+            let terminalUI: CursesTerminal
             do {
                 // Raw mode: Ctrl-C, Ctrl-S and Ctrl-Z are keys (quit, save, nothing), never signals that
                 // would stop careplan without saving or leave patient data on a suspended screen.
-                terminal = try CursesTerminal(options: TerminalOptions(rawMode: true, monochrome: monochrome))
+                terminalUI = try CursesTerminal(options: TerminalOptions(rawMode: true, monochrome: monochrome))
             } catch {
                 throw CLIError("careplan needs an interactive terminal (\(error))")
             }
-            let program = Program(store: store, configuration: config, user: user, size: terminal.size, now: Date())
+            let program = Program(store: store, configuration: config, terminal: terminal, operatingSystemAccount: account, idleLock: idleLock,
+                                  size: terminalUI.size, now: Date())
             let warnings = store.openingWarnings
             if !warnings.isEmpty { program.session.say(warnings.joined(separator: " "), .error) }
             // Exports from the review screen go where `careplan export` puts them by default: the current folder.
@@ -70,7 +58,7 @@ struct Clinician: ParsableCommand {
                 var said: [String] = []
                 do {
                     let exported = try runExport(target: target, format: format, paper: .a4, output: nil, print: print, store: store,
-                                                 configuration: config, user: user, now: Date(), say: { said.append($0) })
+                                                 configuration: config, user: session.user, now: Date(), say: { said.append($0) })
                     let name = format == .text ? "text" : format.rawValue.uppercased()
                     session.sayWritten(name, of: exported.assessment, to: exported.url.path,
                                        after: print ? "Sent to the default printer. " : "")
@@ -79,7 +67,7 @@ struct Clinician: ParsableCommand {
                     session.say((said.isEmpty ? "Not saved: " : "Not printed: ") + String(describing: error), .error)
                 }
             }
-            return RunLoop(program: program, store: store, terminal: terminal, effects: effects, log: log).run()
+            return RunLoop(program: program, store: store, terminal: terminalUI, effects: effects, log: log).run()
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -51,6 +51,7 @@ final class StatusLineEndToEndTests: EndToEndCase {
         XCTAssertEqual(mkdir(folder, 0o755), 0)
         XCTAssertEqual(chmod(folder, 0o755), 0)
         _ = try cli(["seed", "--patients", "1"])
+        staffTheStore()
         XCTAssertEqual(chmod(store, 0o644), 0)
         try tmux.start(command: careplanCommand())
         let screen = try tmux.waitFor(" Warning: patient data was readable by others:")

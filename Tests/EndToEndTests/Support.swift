@@ -1,3 +1,5 @@
+import CareplanCore
+import CareplanSQLite
 import Foundation
 import RepositoryTestSupport
 import XCTest
@@ -87,13 +89,38 @@ class EndToEndCase: XCTestCase {
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    /// The shell command for a pane: `exec` so the pane's pid is careplan's.
+    /// The operating-system account the tests run as.
+    static let account: String = getpwuid(getuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) } ?? "tester"
+    private var appStaffed = false
+
+    /// Gives the test's store its staff for the application, once: the fixture's administrator and nurse
+    /// (`addStaff`), and the test's own operating-system account as a clinical nurse specialist named "Nurse",
+    /// which the store trusts, so that careplan opens on the patients without anyone typing a password (the
+    /// sign-in screen has tests of its own).
+    func staffTheStore(file: StaticString = #filePath, line: UInt = #line) {
+        guard !appStaffed else { return }
+        appStaffed = true
+        do {
+            try addStaff()
+            let s = try CareStore(path: store)
+            if try s.user(named: Self.account) == nil {
+                _ = try s.addUser(NewStaffUser(userName: Self.account, fullName: "Nurse", roleId: "clinical-nurse-specialist"),
+                                  password: StaffFixture.newPassword(for: Self.account), by: StaffFixture.administrator, now: Date())
+            }
+            try s.setTrustsOperatingSystemAccounts(true, by: StaffFixture.administrator, now: Date())
+        } catch {
+            XCTFail("could not give the store its staff: \(error)", file: file, line: line)
+        }
+    }
+
+    /// The shell command for a pane: `exec` so the pane's pid is careplan's. The store gets its staff first
+    /// (`staffTheStore`) unless `staffed` is false (a new store's first run).
     /// `environment` goes before careplan's own settings, e.g. `SWIFT_BACKTRACE=enable=no `.
-    /// `user`: the application's name for whoever uses it (nil for the kiosk, which takes none).
-    func careplanCommand(user: String? = "Nurse", extra: String = "", environment: String = "") -> String {
+    func careplanCommand(extra: String = "", environment: String = "", staffed: Bool = true) -> String {
+        if staffed { staffTheStore() }
         let q = EndToEndCase.quote
         return "exec env \(environment)LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
-            + "\(q(Paths.careplan)) --store \(q(store))" + (user.map { " --user \(q($0))" } ?? "") + extra
+            + "\(q(Paths.careplan)) --store \(q(store))\(extra)"
     }
 
     /// Starts careplan in a session and waits for the patient register.
