@@ -10,6 +10,8 @@ public struct Configuration: Sendable {
     public var codes: CodeLists
     public var policy: Policy
     public var wording: Wording
+    /// The document templates of Resources/documents, by id.
+    public var documents: [String: DocumentTemplate]
 
     public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
 
@@ -90,7 +92,17 @@ public struct Configuration: Sendable {
             } }
         }
 
-        let (codes, policy, wording) = loadTerms(root: root, display: display, problems: &problems)
+        let documentFiles = yamlFiles("Resources/documents")
+        let documentLists = DocumentTemplate.codeListsNamed(in: documentFiles)
+        let (codes, policy, wording) = loadTerms(root: root, display: display, documentLists: documentLists, problems: &problems)
+        var documents: [String: DocumentTemplate] = [:]
+        if let codes {
+            let context = DocumentTemplate.Context(codes: codes, services: services, roles: DocumentRoles.load(root: root))
+            switch DocumentTemplate.loadAll(documentFiles, context: context, display: display) {
+            case .success(let d): documents = d
+            case .failure(let e): problems += e.problems
+            }
+        }
 
         var flows: [String: Flow] = [:]
         for url in yamlFiles("Screens") {
@@ -110,13 +122,14 @@ public struct Configuration: Sendable {
         }
         guard problems.isEmpty, let codes, let policy, let wording else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
-                                      codes: codes, policy: policy, wording: wording))
+                                      codes: codes, policy: policy, wording: wording, documents: documents))
     }
 }
 
 extension Configuration {
     /// The code lists, policy and wording, each from its own file in Resources/.
-    static func loadTerms(root: URL, display: (URL) -> String, problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?) {
+    static func loadTerms(root: URL, display: (URL) -> String, documentLists: Set<String>,
+                          problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?) {
         func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
             let url = root.appendingPathComponent("Resources/\(name)")
             switch load(url, display(url)) {
@@ -124,7 +137,7 @@ extension Configuration {
             case .failure(let e): problems += e.problems; return nil
             }
         }
-        return (one("codelists.yaml", CodeLists.load(from:displayPath:)), one("policy.yaml", Policy.load(from:displayPath:)),
+        return (one("codelists.yaml") { CodeLists.load(from: $0, displayPath: $1, documentLists: documentLists) }, one("policy.yaml", Policy.load(from:displayPath:)),
                 one("wording.yaml", Wording.load(from:displayPath:)))
     }
 }

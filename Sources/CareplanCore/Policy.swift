@@ -7,6 +7,8 @@ public struct Policy: Sendable, Equatable {
     public var distressThreshold: Int
     /// The review date offered when a plan is agreed: this many days after today.
     public var reviewAfterDays: Int
+    /// An End of Treatment Summary is due within this many weeks of the end of treatment (`EoTSDue`).
+    public var eotsDueWeeks: Int
 
     public func isSignificant(distress score: Int) -> Bool { score >= distressThreshold }
     public func hasSignificantDistress(_ a: Assessment) -> Bool { a.distressScore.map(isSignificant) ?? false }
@@ -20,11 +22,12 @@ public struct Policy: Sendable, Equatable {
     }
 
     static func parse(_ root: Node, _ r: ConfigReader) -> Policy? {
-        guard let m = r.mapping(root, "the policy", required: ["distress-threshold", "review-after-days"]) else { return nil }
+        guard let m = r.mapping(root, "the policy", required: ["distress-threshold", "review-after-days", "eots-due-weeks"]) else { return nil }
         let threshold = r.number(m, "distress-threshold", in: "the policy", range: 0...10, example: 4)
         let review = r.number(m, "review-after-days", in: "the policy", range: 1...3650, example: 91)
-        guard let threshold, let review else { return nil }
-        return Policy(distressThreshold: threshold, reviewAfterDays: review)
+        let eots = r.number(m, "eots-due-weeks", in: "the policy", range: 1...52, example: 6)
+        guard let threshold, let review, let eots else { return nil }
+        return Policy(distressThreshold: threshold, reviewAfterDays: review, eotsDueWeeks: eots)
     }
 }
 

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Every method that changes something is durable before it returns (an answer shown as saved is on disk),
 /// appends its audit entry in the same transaction, and refuses with `StoreError` in words a nurse can act on.
-public protocol CareRepository: PatientRepository, AssessmentRepository, KioskRepository, AuditRepository,
+public protocol CareRepository: PatientRepository, AssessmentRepository, DocumentRepository, KioskRepository, AuditRepository,
                                 ExportLogRepository, RepositoryHealth {}
 
 public protocol PatientRepository: AnyObject, Sendable {
@@ -44,6 +44,34 @@ public protocol AssessmentRepository: AnyObject, Sendable {
     func changeCounter() throws -> Int
     /// Self-assessments sent from the kiosk that wait for a care-planning conversation, oldest first.
     func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment]
+}
+
+/// Clinical documents written on templates (`DocumentTemplate`): End of Treatment Summaries and the rest.
+/// Every read and change is audited; a signed document refuses changes (`signed`) until a new version.
+public protocol DocumentRepository: AnyObject, Sendable {
+    /// Starts a draft of `template` for the patient, its fields filled from their defaults (the patient record,
+    /// today, the patient's earlier documents).
+    func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document
+    /// One document with its values and rows. Opening one for a person to read is audited: `recordDocumentView`.
+    func document(id: Int64) throws -> Document?
+    /// Records that someone looked at a document (the audit trail names the patient and the document).
+    func recordDocumentView(user: String, documentId: Int64, now: Date) throws
+    /// Records that a document was exported or printed (`pdf`, `text`, `fhir`, `print`), and where to.
+    func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date) throws
+    /// The patient's documents, newest first (by date, then by the latest change).
+    func documents(patientId: Int64) throws -> [DocumentSummary]
+    /// Saves one field or one row in one durable transaction if that answer is still `base` (as the terminal
+    /// showed it); when it changed underneath, text is merged and anything else refused (`changedElsewhere`)
+    /// with the stored value kept. `template` names the fields (for messages and the document's date).
+    /// Refuses a signed document (`signed`).
+    func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String, now: Date) throws -> SavedDocumentChange
+    /// Signs and locks the document as it was shown (`revision`), if `role` may sign it and every required
+    /// field is filled (`refused` says what is missing); signing a new version supersedes the one it replaces.
+    func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document
+    /// Starts a new version of a signed document, a draft copy of it (or continues the one already started).
+    func newVersion(ofDocument id: Int64, createdBy: String, now: Date) throws -> Document
+    /// The patient's assessments (with their plans) and documents, newest first, at most `limit`.
+    func timeline(patientId: Int64, limit: Int) throws -> [TimelineEntry]
 }
 
 public protocol KioskRepository: AnyObject, Sendable {
@@ -125,6 +153,36 @@ extension AssessmentRepository {
     }
 }
 
+extension DocumentRepository {
+    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date = Date()) throws -> Document {
+        try createDocument(template: template, patientId: patientId, createdBy: createdBy, now: now)
+    }
+    public func recordDocumentView(user: String, documentId: Int64, now: Date = Date()) throws {
+        try recordDocumentView(user: user, documentId: documentId, now: now)
+    }
+    public func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date = Date()) throws {
+        try recordDocumentExport(documentId: documentId, format: format, destination: destination, by: user, now: now)
+    }
+    @discardableResult
+    public func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String,
+                     now: Date = Date()) throws -> SavedDocumentChange {
+        try save(change, to: id, base: base, template: template, by: user, now: now)
+    }
+    /// Applies one change based on the document as the terminal showed it (`seen`): see `save`.
+    @discardableResult
+    public func apply(_ change: DocumentChange, to seen: Document, template: DocumentTemplate, by user: String,
+                      now: Date = Date()) throws -> Document {
+        try save(change, to: seen.id, base: change.answer(in: seen), template: template, by: user, now: now).document
+    }
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date = Date()) throws -> Document {
+        try sign(documentId: documentId, revision: revision, template: template, by: user, role: role, now: now)
+    }
+    public func newVersion(ofDocument id: Int64, createdBy: String, now: Date = Date()) throws -> Document {
+        try newVersion(ofDocument: id, createdBy: createdBy, now: now)
+    }
+    public func timeline(patientId: Int64, limit: Int = 200) throws -> [TimelineEntry] { try timeline(patientId: patientId, limit: limit) }
+}
+
 extension KioskRepository {
     public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
                                now: Date = Date(), validFor: TimeInterval = KioskPolicy.codeValidFor) throws -> KioskCode {
@@ -172,6 +230,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotOpen(String)
     /// The disk is full or the store cannot be written: what was typed stays on screen.
     case cannotWrite(String)
+    /// The document is signed and locked: changes need a new version.
+    case signed
+    /// Not done, and why in a sentence (a document not ready to sign, a role that may not sign it).
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -182,6 +244,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let what): return "\(what) was not found"
         case .cannotOpen(let why): return "Cannot open the store: \(why)"
         case .cannotWrite(let why): return "Not saved: \(why). What you typed is kept; it is saved when you try again"
+        case .signed: return "This document is signed and locked: start a new version to change it"
+        case .refused(let why): return why
         }
     }
 }

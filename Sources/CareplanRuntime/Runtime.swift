@@ -344,6 +344,8 @@ public final class Runtime {
         case .notFound: return "not found"
         case .cannotOpen: return "cannot open"
         case .cannotWrite(let why): return "cannot write: \(why)"
+        case .signed: return "signed"
+        case .refused: return "refused"
         }
     }
 

@@ -47,6 +47,30 @@ public final class FaultyRepository: CareRepository {
     public func changeCounter() throws -> Int { try wrapped.changeCounter() }
     public func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment] { try wrapped.waitingSelfAssessments(limit: limit) }
 
+    // Documents
+    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document {
+        try write { try wrapped.createDocument(template: template, patientId: patientId, createdBy: createdBy, now: now) }
+    }
+    public func document(id: Int64) throws -> Document? { try wrapped.document(id: id) }
+    public func recordDocumentView(user: String, documentId: Int64, now: Date) throws {
+        try write { try wrapped.recordDocumentView(user: user, documentId: documentId, now: now) }
+    }
+    public func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date) throws {
+        try write { try wrapped.recordDocumentExport(documentId: documentId, format: format, destination: destination, by: user, now: now) }
+    }
+    public func documents(patientId: Int64) throws -> [DocumentSummary] { try wrapped.documents(patientId: patientId) }
+    public func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String,
+                     now: Date) throws -> SavedDocumentChange {
+        try write { try wrapped.save(change, to: id, base: base, template: template, by: user, now: now) }
+    }
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document {
+        try write { try wrapped.sign(documentId: documentId, revision: revision, template: template, by: user, role: role, now: now) }
+    }
+    public func newVersion(ofDocument id: Int64, createdBy: String, now: Date) throws -> Document {
+        try write { try wrapped.newVersion(ofDocument: id, createdBy: createdBy, now: now) }
+    }
+    public func timeline(patientId: Int64, limit: Int) throws -> [TimelineEntry] { try wrapped.timeline(patientId: patientId, limit: limit) }
+
     // Kiosk codes and the staff PIN
     public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
                                now: Date, validFor: TimeInterval) throws -> KioskCode {

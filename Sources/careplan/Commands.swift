@@ -87,7 +87,7 @@ struct Check: ParsableCommand {
         let config = try options.loadConfiguration()
         let items = config.catalogues.values.map { $0.allItems.count }.reduce(0, +)
         print("OK: \(config.flows.count) flow(s), \(config.catalogues.count) catalogue(s) with \(items) items, \(config.services.services.count) services, "
-              + "\(config.codes.lists.count) code lists, \(Phrase.allCases.count) phrases, in \(config.root.path)")
+              + "\(config.codes.lists.count) code lists, \(config.documents.count) document template(s), \(Phrase.allCases.count) phrases, in \(config.root.path)")
     }
 
     /// The full check reads every page and every index entry: seconds on a big store, so on request only.

@@ -5,6 +5,8 @@ import XCTest
 /// refused with file, line and fix.
 final class TermsTests: XCTestCase {
     static let resources = ConfigurationTests.root.appendingPathComponent("Resources")
+    /// The code lists the shipped document templates name.
+    static let documentLists = DocumentTemplate.codeListsNamed(in: ["eots.yaml"].map { resources.appendingPathComponent("documents/\($0)") })
 
     func shipped(_ name: String) throws -> String {
         try String(contentsOf: Self.resources.appendingPathComponent(name), encoding: .utf8)
@@ -33,7 +35,7 @@ final class TermsTests: XCTestCase {
     // MARK: Code lists
 
     func testTheShippedCodeListsGiveEveryCaseItsLabelInTheFilesOrder() throws {
-        let codes = try CodeLists.parse(text: try shipped("codelists.yaml"), displayPath: "codelists.yaml").get()
+        let codes = try CodeLists.parse(text: try shipped("codelists.yaml"), displayPath: "codelists.yaml", documentLists: Self.documentLists).get()
         XCTAssertEqual(codes.label(PathwayPoint.recurrence), "Diagnosis of recurrence")
         XCTAssertEqual(codes.label(StaffRole.cns), "Clinical nurse specialist")
         XCTAssertEqual(codes.shortLabel(ActionOwner.cns), "CNS")
@@ -47,7 +49,7 @@ final class TermsTests: XCTestCase {
 
     func testACodeCareplanStoresThatIsMissingIsReported() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "      - { code: \"05\", label: Diagnosis of recurrence }\n", with: "")
-        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "Resources/codelists.yaml")),
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "Resources/codelists.yaml", documentLists: Self.documentLists)),
                          "the list `pathway-point` has no code `05`, which careplan needs",
                          line: lineOf("CR7940", in: text) + 2, fix: "add `- { code: \"05\"")
     }
@@ -56,7 +58,7 @@ final class TermsTests: XCTestCase {
         let original = try shipped("codelists.yaml")
         let text = original.replacingOccurrences(of: "      - { code: \"09\", label: Not known }\n",
                                                  with: "      - { code: \"09\", label: Not known }\n      - { code: \"09\", label: Unknown }\n")
-        let found = problems(CodeLists.parse(text: text, displayPath: "Resources/codelists.yaml"))
+        let found = problems(CodeLists.parse(text: text, displayPath: "Resources/codelists.yaml", documentLists: Self.documentLists))
         assertOneProblem(found, "code `09` is listed twice in `staff-role`", line: lineOf("Unknown }", in: text), fix: "keep one")
         XCTAssertEqual(found.first?.file, "Resources/codelists.yaml")
     }
@@ -64,13 +66,13 @@ final class TermsTests: XCTestCase {
     func testACodeCareplanCannotRecordIsReported() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "      - { code: other, label: Other, short-label: Other }\n",
                                                                       with: "      - { code: other, label: Other, short-label: Other }\n      - { code: dentist, label: Dentist }\n")
-        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml")), "unknown code `dentist` in `action-owner`",
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml", documentLists: Self.documentLists)), "unknown code `dentist` in `action-owner`",
                          line: lineOf("dentist", in: text), fix: "`patient`, `cns`, `gp`, `ahp`, `other`")
     }
 
     func testAnUnknownListAndAMissingOneAreReported() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "  - id: staff-role\n", with: "  - id: staff-roles\n")
-        let found = problems(CodeLists.parse(text: text, displayPath: "c.yaml"))
+        let found = problems(CodeLists.parse(text: text, displayPath: "c.yaml", documentLists: Self.documentLists))
         XCTAssertEqual(found.count, 2, found.map(\.description).joined(separator: "\n"))
         XCTAssertTrue(found.contains { $0.message == "unknown code list `staff-roles`" && $0.line == lineOf("staff-roles", in: text) && $0.fix.contains("`staff-role`") })
         XCTAssertTrue(found.contains { $0.message.contains("no code list `staff-role`, which careplan needs") && $0.fix == "add a list with `id: staff-role`" })
@@ -78,13 +80,13 @@ final class TermsTests: XCTestCase {
 
     func testABrokenListIsNotAlsoReportedMissing() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "    title: CR7950 and CR7960 staff role (who offered the assessment, who did the care planning)\n", with: "")
-        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml")), "a code list has no `title`",
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml", documentLists: Self.documentLists)), "a code list has no `title`",
                          line: lineOf("id: staff-role", in: text), fix: "add `title: ...`")
     }
 
     func testANationalListMayHoldCodesCareplanDoesNotRecordButNotLoseOnesItDoes() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "      - { code: \"03\", label: Plan completed }\n", with: "")
-        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml")), "the list `plan-status` has no code `03`",
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml", documentLists: Self.documentLists)), "the list `plan-status` has no code `03`",
                          line: lineOf("CR7920", in: text) + 2, fix: "add")
     }
 
