@@ -361,3 +361,27 @@ public struct EoTSDue: Equatable, Sendable {
         return EoTSDue(treatmentEnded: ended, dueBy: dueBy, overdue: today > dueBy)
     }
 }
+
+// MARK: - Values in words
+
+extension DocumentField {
+    /// A value as screens and printouts show it: dates as `05 Mar 2026`, codes by their labels, a service by
+    /// its name and contact, a number with its unit.
+    public func display(_ value: FieldValue, codes: CodeLists, services: ServiceDirectory) -> String {
+        switch value {
+        case .text(let t): return t
+        case .date(let d): return d.display
+        case .number(let n):
+            if case .number(let unit) = kind, !unit.isEmpty { return "\(n) \(unit)" }
+            return n
+        case .yesNo(let b): return b ? "Yes" : "No"
+        case .codes(let list):
+            let named = kind.codeList.flatMap { codes.lists[$0] }
+            return list.map { code in named?.code(code)?.label ?? code }.joined(separator: "; ")
+        case .person(let name, _): return name
+        case .service(let id):
+            guard let s = services.service(id) else { return id }
+            return "\(s.name) (\(s.contact))"
+        }
+    }
+}

@@ -150,16 +150,21 @@ public enum PlanExporter {
     /// document, since two patients share family names. The family name keeps its letters in any script;
     /// everything else (slashes, dots, controls) is dropped.
     public static func defaultFileName(for doc: PlanDocument, format: ExportFormat, today: LocalDate) -> String {
+        let a = doc.assessment
+        return "care-plan-" + fileNamePart(doc.patient.familyName) + "\(doc.patient.nhsNumber.digits)-plan\(a.id)-v\(a.version)"
+            + (doc.isDraft ? "-DRAFT" : "") + "-" + today.iso + "." + format.fileExtension
+    }
+
+    /// A family name as part of a file name, `Łódź-`: letters in any script kept, the rest dropped; empty stays empty.
+    static func fileNamePart(_ familyName: String) -> String {
         var name = ""
-        for c in doc.patient.familyName.precomposedStringWithCanonicalMapping {
+        for c in familyName.precomposedStringWithCanonicalMapping {
             if c.isLetter || (c.isNumber && c.isASCII) { name.append(c) }
             else if (c == " " || c == "-" || c == "'") && !name.isEmpty && name.last != "-" { name.append("-") }
         }
         while name.last == "-" { name.removeLast() }
         name = String(name.prefix(40))
-        let a = doc.assessment
-        return "care-plan-" + (name.isEmpty ? "" : name + "-") + "\(doc.patient.nhsNumber.digits)-plan\(a.id)-v\(a.version)"
-            + (doc.isDraft ? "-DRAFT" : "") + "-" + today.iso + "." + format.fileExtension
+        return name.isEmpty ? "" : name + "-"
     }
 
     /// The assessment that `target` names: an NHS number (with or without spaces) gives that patient's
@@ -202,7 +207,13 @@ public enum PlanExporter {
     /// would do neither (nor keep an existing file without --force).
     public static func destination(output: String?, doc: PlanDocument, format: ExportFormat, today: LocalDate,
                                    currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ExportDestination {
-        let name = defaultFileName(for: doc, format: format, today: today)
+        try destination(output: output, name: defaultFileName(for: doc, format: format, today: today), format: format,
+                        currentDirectory: currentDirectory)
+    }
+
+    /// Where a file named `name` by default goes, under the rules above (any document's export too).
+    public static func destination(output: String?, name: String, format: ExportFormat,
+                                   currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ExportDestination {
         guard let output else { return .folder(URL(fileURLWithPath: currentDirectory, isDirectory: true), name: name) }
         if output.isEmpty {
             throw ExportError.badOutput("--output is empty: give a file or a folder, or leave --output out to write in the current folder")
