@@ -22,6 +22,9 @@ public enum Effect: Equatable, Sendable {
     case resetScreen
     case export(assessmentId: Int64, format: String)
     case print(assessmentId: Int64)
+    /// A document as PDF, text or FHIR, for a copy (`patient`, `gp`, `record`); printing sends its PDF.
+    case exportDocument(documentId: Int64, format: String, copy: String)
+    case printDocument(documentId: Int64, copy: String)
 }
 
 /// Where a key leads.
@@ -66,6 +69,8 @@ package protocol Screen {
     /// The session's assessment was refreshed with another terminal's changes (`old` is what was shown):
     /// follow them, keeping the selection on the same row and anything being typed as it is.
     mutating func refreshed(_ s: Session, from old: Assessment?)
+    /// The same for the open document: another terminal's changes, shown unless being typed here.
+    mutating func documentRefreshed(_ s: Session, from old: Document)
     /// A form or prompt is open inside the screen: the step keys (Ctrl-N, Ctrl-P) are not offered until it is done.
     var inSubForm: Bool { get }
 }
@@ -75,6 +80,7 @@ extension Screen {
     var hasUnsavedInput: Bool { false }
     var inSubForm: Bool { false }
     mutating func refreshed(_ s: Session, from old: Assessment?) {}
+    mutating func documentRefreshed(_ s: Session, from old: Document) {}
 }
 
 /// Shared drawing for lists: a row highlighted when selected, cut to the width.
