@@ -592,8 +592,7 @@ struct DocumentFormScreen: Screen {
             let focused = i == focusIndex
             switch item {
             case .row(let group, let index):
-                let row = d.rows(group.id)[index]
-                let text = group.rowFields.compactMap { f in row[f.id].map { f.display($0, codes: s.codes, services: s.services) } }.joined(separator: " · ")
+                let text = Self.summary(of: d.rows(group.id)[index], in: group, s)
                 lines.append(("  \(index + 1). " + text, focused ? Style(.selected) : .normal, i))
             case .field(let f):
                 let k = key(f)
@@ -654,6 +653,13 @@ struct DocumentFormScreen: Screen {
         }
     }
 
+    /// A row on one line: its values in the template's order, dates with their labels (Started, Ended).
+    static func summary(of row: DocumentRow, in group: DocumentField, _ s: Session) -> String {
+        group.rowFields.compactMap { f in
+            row[f.id].map { v in (f.kind == .date ? f.label + " " : "") + f.display(v, codes: s.codes, services: s.services) }
+        }.joined(separator: " · ")
+    }
+
     func renderPick(_ g: inout Grid, _ area: Area, _ f: DocumentField, _ filter: TextField, _ at: Int, _ chosen: [String], _ s: Session) {
         let several = f.kind.name == "choices"
         g.put(" \(f.label): " + (several ? "Space chooses or un-chooses, Enter keeps the choices" : "Enter chooses") + ", type to narrow",
@@ -679,7 +685,7 @@ struct DocumentFormScreen: Screen {
         let missing = missing(d, t)
         if d.isLocked {
             let when = d.signedAt.map { " on " + Draw.dateTime($0) } ?? ""
-            lines.append(("\(d.status.label) by \(d.signedBy) (\(Self.roleLabel(d.signedRole)))\(when). V starts a new version.", Style(.success)))
+            lines.append(("\(d.status.label) by \(d.signedBy) (\(Self.roleLabel(d.signedRole)))\(when)", Style(.success)))
         } else if missing.isEmpty {
             lines.append(("Every required field is filled: S signs and locks it.", Style(.success)))
         } else {
@@ -695,7 +701,7 @@ struct DocumentFormScreen: Screen {
                     let rows = d.rows(f.id)
                     lines.append((f.label + (rows.isEmpty ? ": none" : ""), .normal))
                     for (i, row) in rows.enumerated() {
-                        let text = f.rowFields.compactMap { rf in row[rf.id].map { rf.display($0, codes: s.codes, services: s.services) } }.joined(separator: " · ")
+                        let text = Self.summary(of: row, in: f, s)
                         for (j, l) in TextWrap.wrap(text, width: w - 5).enumerated() { lines.append(((j == 0 ? "  \(i + 1). " : "     ") + l, .normal)) }
                     }
                     continue
@@ -732,9 +738,10 @@ struct DocumentFormScreen: Screen {
         }
         if rowEdit != nil { return [KeyHint("↑↓", "field"), KeyHint("^S", "save row"), KeyHint("Esc", "save, close")] }
         if onReview(s) {
-            var k = [KeyHint("↑↓", "scroll")] + (d.isLocked ? [KeyHint("V", "new version")] : [KeyHint("S", "sign")])
-            k += [KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print"), KeyHint("C", "copy"), KeyHint("^P", "back")]
-            return k
+            // Scrolling is plain enough to give way first at 80 columns.
+            return (d.isLocked ? [KeyHint("V", "new version")] : [KeyHint("S", "sign")])
+                + [KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print"), KeyHint("C", "copy"),
+                   KeyHint("^P", "back"), KeyHint("↑↓", "scroll")]
         }
         if d.isLocked { return [KeyHint("↑↓", "field"), KeyHint("^N/^P", "section"), KeyHint("V", "new version"), KeyHint("Esc", "record")] }
         return [KeyHint("↑↓", "field"), KeyHint("Enter", "change"), KeyHint("^N/^P", "section"), KeyHint("Esc", "record")]
