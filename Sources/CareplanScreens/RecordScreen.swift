@@ -89,6 +89,11 @@ struct RecordScreen: Screen {
             if key == .escape { choosingDocument = nil; s.say("No document started"); return [] }
             let event = form.handle(key)
             choosingDocument = form
+            if event == .notHandled, case .text = key {
+                // A word typed here (`walks`, its `w` having opened this) starts nothing: said, not acted on.
+                s.say("Not typed: choose the document type with ←→, Enter starts it, Esc cancels", .error)
+                return []
+            }
             guard event == .submit || key == .enter else { return [] }
             choosingDocument = nil
             return [.startDocument(templateId: RecordScreen.documentTypes(s)[form.index("type")].id), .exit("document")]
@@ -127,11 +132,10 @@ struct RecordScreen: Screen {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, timeline.count - 1), selected + 1)
         case .text("w"), .text("W"):
+            // Chosen and started with Enter even when there is one type: a word beginning with w typed here
+            // by mistake must not start a document.
             let types = RecordScreen.documentTypes(s)
-            guard types.count > 1 else {
-                guard let only = types.first else { s.say("No document types: there is no template in Resources/documents", .error); return [] }
-                return [.startDocument(templateId: only.id), .exit("document")]
-            }
+            guard !types.isEmpty else { s.say("No document types: there is no template in Resources/documents", .error); return [] }
             choosingDocument = Form([.init("type", "Document", options: types.map(\.title), note: "←→ choose, Enter starts it")])
         case .text("n"), .text("N"):
             guard let open = assessments.first(where: { $0.status == .inProgress }) else { return [.exit("new")] }

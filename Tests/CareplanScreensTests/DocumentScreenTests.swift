@@ -13,9 +13,21 @@ final class DocumentScreenTests: XCTestCase {
     /// Siân's record, then W: the End of Treatment Summary (the only template in Resources/documents) opens.
     func startEoTS(_ h: Harness = Harness()) -> Harness {
         h.addPatient()
-        h.press(.text("w"))
+        h.press(.text("w"), .enter)
         XCTAssertEqual(h.program.currentKind, .documentForm)
         return h
+    }
+
+    /// Letters are commands on the record: a word beginning with w (after one Esc too many) starts no document.
+    func testAWordTypedOnTheRecordStartsNoDocument() throws {
+        let h = Harness()
+        h.addPatient()
+        h.press(.text("walks"))
+        XCTAssertEqual(h.program.currentKind, .patientRecord)
+        XCTAssertTrue(h.screen.contains("Not typed: choose the document type"), h.screen)
+        XCTAssertEqual(try h.store.documents(patientId: XCTUnwrap(h.program.session.patient?.id)).count, 0)
+        h.press(.escape)
+        XCTAssertTrue(h.screen.contains("No document started"), h.screen)
     }
 
     var eots: DocumentTemplate { Harness.configuration.documents["eots"]! }

@@ -19,6 +19,8 @@ final class EndOfTreatmentSummaryTests: EndToEndCase {
         }
         try t.waitFor(" Patient added")
         try t.keys("w")
+        try t.waitFor("‹ End of Treatment Summary ›")
+        try t.keys("Enter")
         try t.waitFor("End of Treatment Summary v1 · saved · Section 1 of 10: Diagnosis")
         try t.keys("Down", "Down")
         try t.type("left breast")
