@@ -80,6 +80,14 @@ public struct CodeLists: Sendable, Equatable {
         ConfigReader.load(.file(url), displayPath: displayPath) { parse($0, $1, needs: needs(documentLists)) }
     }
 
+    /// As `load`, but the lists it could read come back beside the problems, an unknown list among them: the
+    /// templates are then still checked against them, so a list misspelt in a template is said there too.
+    static func loadKeepingProblems(from url: URL, displayPath: String, documentLists: Set<String>) -> (CodeLists?, [ConfigProblem]) {
+        let r = ConfigReader(file: displayPath)
+        guard let root = r.root(ofFileAt: url) else { return (nil, r.problems) }
+        return (parse(root, r, needs: needs(documentLists), keepUnknown: true), r.problems)
+    }
+
     /// careplan's own lists and those the document templates name.
     static func needs(_ documentLists: Set<String>) -> [String: Need] {
         var all = needs
@@ -91,7 +99,7 @@ public struct CodeLists: Sendable, Equatable {
         ConfigReader.load(.text(text), displayPath: displayPath) { parse($0, $1, needs: needs(documentLists)) }
     }
 
-    static func parse(_ root: Node, _ r: ConfigReader, needs: [String: Need]) -> CodeLists? {
+    static func parse(_ root: Node, _ r: ConfigReader, needs: [String: Need], keepUnknown: Bool = false) -> CodeLists? {
         guard let m = r.mapping(root, "the code lists", required: ["lists"]) else { return nil }
         var lists: [String: List] = [:]
         var named: Set<String> = []  // lists present, even if broken: not also reported missing
@@ -100,11 +108,12 @@ public struct CodeLists: Sendable, Equatable {
                   let id = r.identifier(lm, "id", in: "a code list") else { continue }
             named.insert(id)
             guard let title = r.string(lm, "title", in: "a code list") else { continue }
-            guard let need = needs[id] else {
+            if needs[id] == nil {
                 r.report(lm["id"], "unknown code list `\(id)`",
                          fix: "careplan and its document templates use the lists " + needs.keys.sorted().map { "`\($0)`" }.joined(separator: ", ") + "; remove this one or correct its id")
-                continue
+                if !keepUnknown { continue }
             }
+            let need = needs[id] ?? Need(codes: [], closed: false)
             if lists[id] != nil { r.report(lm["id"], "code list `\(id)` is listed twice", fix: "keep one of them"); continue }
             var codes: [Code] = []
             var seen: Set<String> = []

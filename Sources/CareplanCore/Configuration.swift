@@ -127,7 +127,8 @@ public struct Configuration: Sendable {
 }
 
 extension Configuration {
-    /// The code lists, policy and wording, each from its own file in Resources/.
+    /// The code lists, policy and wording, each from its own file in Resources/. The code lists come back even
+    /// with problems, so the document templates can still be checked against what they hold.
     static func loadTerms(root: URL, display: (URL) -> String, documentLists: Set<String>,
                           problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?) {
         func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
@@ -137,7 +138,10 @@ extension Configuration {
             case .failure(let e): problems += e.problems; return nil
             }
         }
-        return (one("codelists.yaml") { CodeLists.load(from: $0, displayPath: $1, documentLists: documentLists) }, one("policy.yaml", Policy.load(from:displayPath:)),
+        let url = root.appendingPathComponent("Resources/codelists.yaml")
+        let (codes, codeProblems) = CodeLists.loadKeepingProblems(from: url, displayPath: display(url), documentLists: documentLists)
+        problems += codeProblems
+        return (codes, one("policy.yaml", Policy.load(from:displayPath:)),
                 one("wording.yaml", Wording.load(from:displayPath:)))
     }
 }

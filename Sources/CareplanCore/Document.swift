@@ -314,6 +314,27 @@ extension DocumentTemplate {
         return problems
     }
 
+    /// Why the store must refuse `change` on this template (a field it does not have, a value of the wrong
+    /// sort), or nil. Codes and services are checked by the form (`DocumentField.problem(with:codes:services:)`).
+    public func refusal(of change: DocumentChange) -> String? {
+        let target = field(change.fieldId)
+        let isGroup = target?.kind.name == "group"
+        switch change {
+        case .setField(let f, let value):
+            guard let target, !isGroup else { return "“\(f)” is not a field of the \(title)" }
+            if let value, !target.holds(value) { return target.wrongSort }
+        case .saveRow(let g, let row):
+            guard let target, isGroup else { return "“\(g)” is not a group of the \(title)" }
+            for (id, value) in row.values {
+                guard let inner = target.rowFields.first(where: { $0.id == id }) else { return "“\(id)” is not a field of “\(target.label)”" }
+                if !inner.holds(value) { return inner.wrongSort }
+            }
+        case .deleteRow(let g, _):
+            if !isGroup { return "“\(g)” is not a group of the \(title)" }
+        }
+        return nil
+    }
+
     /// The label of the field or group a change is about, for the messages of the conflict rule.
     public func label(of fieldId: String) -> String {
         allFields.first { $0.id == fieldId }?.label ?? fieldId
@@ -384,4 +405,95 @@ extension DocumentField {
             return "\(s.name) (\(s.contact))"
         }
     }
+}
+
+extension EoTSDue {
+    /// The patient's "EoTS due" line, if any, read from the store: their End of Treatment Summaries and
+    /// assessments (what the record screen shows beside the timeline).
+    public static func check(patientId: Int64, in store: any CareRepository, today: LocalDate, policy: Policy) throws -> EoTSDue? {
+        let summaries = try store.documents(patientId: patientId)
+        let documents = try summaries.filter { $0.templateId == templateId }.compactMap { try store.document(id: $0.id) }
+        let ended = treatmentEnded(documents: documents, assessments: try store.assessments(patientId: patientId))
+        return check(treatmentEnded: ended, documents: summaries, today: today, policy: policy)
+    }
+}
+
+// MARK: - What a field can take
+
+extension DocumentField {
+    /// Longest short text: one line of a form.
+    public static let shortTextLimit = 500
+
+    /// Reads what was typed into a field that takes typing (text, date, number, yes/no): the value, nil for
+    /// an emptied field, or the sentence to show next to the field (what was typed stays there). Choices,
+    /// people, services and groups are picked, not typed: `problem(with:)` checks those.
+    public func value(typed: String) -> Result<FieldValue?, FieldProblem> {
+        let trimmed = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return .success(nil) }
+        switch kind {
+        case .shortText:
+            let line = TextCleaner.singleLine(typed).trimmingCharacters(in: .whitespaces)
+            if line.count > Self.shortTextLimit { return .failure(FieldProblem("At most \(Self.shortTextLimit) characters: use fewer words")) }
+            return .success(.text(line))
+        case .longText:
+            if typed.count > Limits.note { return .failure(FieldProblem("At most \(Limits.note) characters")) }
+            return .success(.text(TextCleaner.multiLine(typed)))
+        case .date:
+            switch LocalDate.parse(trimmed) {
+            case .success(let d): return .success(.date(d))
+            case .failure(let p): return .failure(FieldProblem(p.description))
+            }
+        case .number(let unit):
+            let n = trimmed.hasSuffix(unit) && !unit.isEmpty ? String(trimmed.dropLast(unit.count)).trimmingCharacters(in: .whitespaces) : trimmed
+            let ok = n.range(of: #"^-?[0-9]{1,9}([.,][0-9]{1,4})?$"#, options: .regularExpression) != nil
+            guard ok else { return .failure(FieldProblem("Enter a number" + (unit.isEmpty ? "" : " of \(unit)") + ", e.g. 2 or 50.4")) }
+            return .success(.number(n.replacingOccurrences(of: ",", with: ".")))
+        case .yesNo:
+            switch trimmed.lowercased() {
+            case "y", "yes": return .success(.yesNo(true))
+            case "n", "no": return .success(.yesNo(false))
+            default: return .failure(FieldProblem("Answer yes or no (Y or N)"))
+            }
+        case .person: return .success(.person(name: TextCleaner.field(typed, maxLength: Limits.personName), staffId: nil))
+        case .choice, .choices, .service, .group:
+            return .failure(FieldProblem("Choose from the list"))
+        }
+    }
+
+    /// Said of a value of another sort than the field's.
+    var wrongSort: String { "“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this" }
+
+    /// Whether a value of this sort can be this field's at all (the store refuses any other).
+    public func holds(_ value: FieldValue) -> Bool {
+        switch (kind, value) {
+        case (.shortText, .text), (.longText, .text), (.date, .date), (.number, .number), (.yesNo, .yesNo), (.person, .person),
+             (.choice, .codes), (.choices, .codes), (.service, .service):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Why `value` cannot be this field's (wrong kind, a code not in its list, an unknown service), or nil.
+    public func problem(with value: FieldValue, codes: CodeLists, services: ServiceDirectory) -> FieldProblem? {
+        if !holds(value) { return FieldProblem(wrongSort) }
+        switch (kind, value) {
+        case (.choice(let list), .codes(let picked)), (.choices(let list), .codes(let picked)):
+            if case .choice = kind, picked.count > 1 { return FieldProblem("Choose one") }
+            let known = codes.lists[list]
+            if let bad = picked.first(where: { known?.code($0) == nil }) { return FieldProblem("“\(bad)” is not in the list “\(known?.title ?? list)”") }
+            return nil
+        case (.service, .service(let id)):
+            return services.service(id) == nil ? FieldProblem("“\(id)” is not in the service directory") : nil
+        default:
+            return nil
+        }
+    }
+}
+
+/// Why a field refused a value: the sentence shown next to it.
+public struct FieldProblem: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

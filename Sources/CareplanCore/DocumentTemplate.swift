@@ -65,6 +65,8 @@ public struct Coding: Sendable, Equatable, Hashable {
 public struct DocumentSection: Sendable, Equatable {
     public var id: String
     public var title: String
+    /// The title in plain words on the patient's copy, where it differs.
+    public var patientTitle: String?
     /// Shown at the top of the section on the form.
     public var help: String
     public var fields: [DocumentField]
@@ -73,6 +75,8 @@ public struct DocumentSection: Sendable, Equatable {
 public struct DocumentField: Sendable, Equatable {
     public var id: String
     public var label: String
+    /// The label in plain words on the patient's copy, where it differs.
+    public var patientLabel: String?
     public var kind: FieldKind
     /// Signing refuses a document with a required field (or a required field of a row) left empty.
     public var required: Bool
@@ -339,14 +343,15 @@ extension DocumentTemplate {
         var sections: [DocumentSection] = []
         var ids: Set<String> = []
         for sn in r.sequence(m, "sections", in: what) {
-            guard let sm = r.mapping(sn, "a section", required: ["id", "title", "fields"], optional: ["help"]) else { continue }
+            guard let sm = r.mapping(sn, "a section", required: ["id", "title", "fields"], optional: ["help", "patient-title"]) else { continue }
             let sid = r.identifier(sm, "id", in: "a section")
             let stitle = r.string(sm, "title", in: "a section")
             let help = r.string(sm, "help", in: "a section", required: false) ?? ""
             if let sid, sections.contains(where: { $0.id == sid }) { r.report(sm["id"], "section id `\(sid)` is used twice", fix: "give each section its own id") }
             let fields = parseFields(r.sequence(sm, "fields", in: "the section `\(sid ?? "?")`"), r, context: context, ids: &ids, inGroup: false, resource: nil)
             if fields.isEmpty, let node = sm["fields"] { r.report(node, "the section `\(sid ?? "?")` has no fields", fix: "add at least one field") }
-            if let sid, let stitle { sections.append(DocumentSection(id: sid, title: stitle, help: help, fields: fields)) }
+            let patientTitle = r.string(sm, "patient-title", in: "the section `\(sid ?? "?")`", required: false)
+            if let sid, let stitle { sections.append(DocumentSection(id: sid, title: stitle, patientTitle: patientTitle, help: help, fields: fields)) }
         }
         if sections.isEmpty, let node = m["sections"] { r.report(node, "the template has no sections", fix: "add a section with its fields") }
 
@@ -370,7 +375,7 @@ extension DocumentTemplate {
         var fields: [DocumentField] = []
         for fn in nodes {
             guard let fm = r.mapping(fn, "a field", required: ["id", "label", "kind"],
-                                     optional: ["required", "help", "default", "unit", "codes", "fields", "fhir"]) else { continue }
+                                     optional: ["required", "help", "default", "unit", "codes", "fields", "fhir", "patient-label"]) else { continue }
             let fid = r.identifier(fm, "id", in: "a field")
             let what = "the field `\(fid ?? "?")`"
             let label = r.string(fm, "label", in: what)
@@ -448,8 +453,8 @@ extension DocumentTemplate {
                 defaultFrom = parseDefault(s, node: node, r, kind: kind, what: what)
             }
             if let fid, let label, let kind {
-                fields.append(DocumentField(id: fid, label: label, kind: kind, required: required, help: help, defaultFrom: defaultFrom, fhir: fhir,
-                                            line: fn.line))
+                fields.append(DocumentField(id: fid, label: label, patientLabel: r.string(fm, "patient-label", in: what, required: false), kind: kind,
+                                            required: required, help: help, defaultFrom: defaultFrom, fhir: fhir, line: fn.line))
             }
         }
         return fields

@@ -1,8 +1,5 @@
 import CareplanCore
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Any document out of careplan: rendered as its template says (`DocumentPrint`), written under the same
 /// rules as a plan (`PlanExporter.destination`, `AtomicFile`: 0600, whole or nothing, never over a file
@@ -38,17 +35,8 @@ public enum DocumentExporter {
         let name = defaultFileName(for: print, format: format, largePrint: largePrint, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
         let place = try PlanExporter.destination(output: output, name: name, format: format, currentDirectory: currentDirectory)
         let data = try render(print, format: format, paper: paper, largePrint: largePrint)
-        let url: URL
-        switch place {
-        case .file(let file): url = try AtomicFile.write(data, to: file, replace: force)
-        case let .folder(folder, name): url = try AtomicFile.write(data, newFileIn: folder, named: name)
-        }
-        do {
-            try store.recordDocumentExport(documentId: id, format: format.rawValue + (largePrint && format == .pdf ? " large print" : ""),
-                                           destination: url.path, by: user, now: now)
-        } catch {
-            unlink(url.path)
-            throw ExportError.notRecorded(String(describing: error))
+        let url = try PlanExporter.deliver(data, to: place, force: force) { url in
+            try store.recordDocumentExport(documentId: id, format: format.recorded(largePrint: largePrint), destination: url.path, by: user, now: now)
         }
         return (url, document)
     }

@@ -83,6 +83,9 @@ public struct DocumentPrint: Sendable {
         return layout
     }
 
+    /// A field's label on this copy: the plain words of `patient-label` on the patient's, where the template gives them.
+    func label(_ field: DocumentField) -> String { copy == .patient ? field.patientLabel ?? field.label : field.label }
+
     private func makeSections() -> [Section] {
         var out: [Section] = []
         for section in orderedSections {
@@ -93,24 +96,24 @@ public struct DocumentPrint: Sendable {
                 switch field.kind {
                 case .longText:
                     flush()
-                    blocks.append(.subheading(field.label))
+                    blocks.append(.subheading(label(field)))
                     blocks.append(text(field, in: document.values).map(Block.paragraph) ?? .remark("Not recorded."))
                 case .group(let columns, _):
                     flush()
-                    blocks.append(.subheading(field.label))
+                    blocks.append(.subheading(label(field)))
                     let rows = document.rows(field.id)
                     if rows.isEmpty { blocks.append(.remark("None recorded.")); continue }
                     let weights = columns.map { [.date, .yesNo].contains($0.kind) || $0.kind.name == "number" ? 1.0 : 2.0 }
                     let total = weights.reduce(0, +)
-                    blocks.append(.table(Table(columns: zip(columns, weights).map { Column($0.label, weight: $1 / total) },
+                    blocks.append(.table(Table(columns: zip(columns, weights).map { Column(label($0), weight: $1 / total) },
                                                rows: rows.map { row in columns.map { text($0, in: row.values) ?? "" } })))
                 default:
-                    fields.append(Field(field.label, text(field, in: document.values) ?? "not recorded"))
+                    fields.append(Field(label(field), text(field, in: document.values) ?? "not recorded"))
                 }
             }
             flush()
             if !section.help.isEmpty && blocks.isEmpty { blocks.append(.remark(section.help)) }
-            out.append(Section(title: section.title, blocks: blocks))
+            out.append(Section(title: copy == .patient ? section.patientTitle ?? section.title : section.title, blocks: blocks))
         }
         var status: [Field] = [Field("Status", statusLine), Field("Version", "\(document.version)"), Field("Reference", "\(document.id)")]
         if document.status != .draft {

@@ -326,11 +326,30 @@ final class PDFPages {
         let cellPad = 4.0
         var xs: [Double] = []
         var widths: [Double] = []
-        var x = left
-        for c in t.columns {
-            let w = c.weight * contentWidth
-            xs.append(x); widths.append(w); x += w
+        // Each column at least as wide as its longest word (a score, a date, a number never breaks: it
+        // matters in large print), up to a third of the page; what that takes comes from the roomier columns.
+        func natural(_ text: String, _ font: OpaquePointer) -> Double {
+            let l = layout(text, font, width: contentWidth)
+            pango_layout_set_width(l, -1)
+            var w: Int32 = 0, h: Int32 = 0
+            pango_layout_get_size(l, &w, &h)
+            return Double(w) / Double(PANGO_SCALE)
         }
+        let minimum = t.columns.indices.map { i -> Double in
+            let words = (t.rows.map { $0[i] }).flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\n" }) }
+            let longest = max(words.map { natural(String($0), body) }.max() ?? 0,
+                              t.columns[i].title.split(separator: " ").map { natural(String($0), smallBold) }.max() ?? 0)
+            return min(contentWidth / 3, longest + 2 * cellPad + 1)
+        }
+        widths = t.columns.map { $0.weight * contentWidth }
+        let short = zip(widths, minimum).map { max(0, $1 - $0) }.reduce(0, +)
+        let slack = zip(widths, minimum).map { max(0, $0 - $1) }
+        let totalSlack = slack.reduce(0, +)
+        if short > 0, totalSlack >= short {
+            widths = widths.indices.map { i in widths[i] < minimum[i] ? minimum[i] : widths[i] - short * slack[i] / totalSlack }
+        }
+        var x = left
+        for w in widths { xs.append(x); x += w }
         func cells(_ texts: [String], _ font: OpaquePointer) -> [(OpaquePointer, Double)] {
             texts.enumerated().map { i, s in
                 (layout(s, font, width: widths[i] - 2 * cellPad, align: t.columns[i].align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT), xs[i] + cellPad)

@@ -155,14 +155,7 @@ extension CareStore {
         try write { db in
             guard let current = try Self.document(db, id: id) else { throw StoreError.notFound("The document") }
             if current.isLocked { throw StoreError.signed }
-            let isGroup = template.field(change.fieldId)?.kind.name == "group"
-            switch change {
-            case .setField where template.field(change.fieldId) == nil || isGroup,
-                 .saveRow where !isGroup, .deleteRow where !isGroup:
-                let what = if case .setField = change { "field" } else { "group" }
-                throw StoreError.refused("“\(change.fieldId)” is not a \(what) of the \(template.title)")
-            default: break
-            }
+            if let why = template.refusal(of: change) { throw StoreError.refused(why) }
             let resolution = try change.normalised.resolved(against: current, base: base, label: template.label(of: change.fieldId))
             let written: DocumentChange
             var merged: String?

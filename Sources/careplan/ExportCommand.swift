@@ -21,7 +21,9 @@ struct Export: ParsableCommand {
 
             Files are private to you (0600) and are written whole or not at all. Every export is recorded against the plan (when, which format, by whom).
 
-            --document ID exports that document (an End of Treatment Summary, ...) instead, under the same rules: --copy says whose copy (the GP's puts the actions for the GP first), --large-print sets the PDF's text at 14 pt.
+            --document ID exports that document (an End of Treatment Summary, ...) instead, under the same rules: --copy says whose copy (the GP's puts the actions for the GP first).
+
+            --large-print sets the PDF's text at 14 pt (clear print), for a plan or a document.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -50,7 +52,7 @@ struct Export: ParsableCommand {
     @Option(name: .long, help: "With --document: whose copy, patient, gp or record.")
     var copy: DocumentCopy = .record
 
-    @Flag(name: .long, help: "With --document and --format pdf: text at 14 pt, for patients who need large print.")
+    @Flag(name: .long, help: "With --format pdf: text at 14 pt, for patients who need large print.")
     var largePrint = false
 
     @Flag(name: .customLong("print"), help: "Also send the PDF to the default printer (CUPS `lp`). Without CUPS the file is kept and you are told.")
@@ -62,7 +64,7 @@ struct Export: ParsableCommand {
             if draft { throw ValidationError("--draft chooses among a patient's plans: a --document is exported as it stands") }
         } else {
             if target.isEmpty { throw ValidationError("Say which plan: an NHS number or an assessment id (or --document ID)") }
-            if copy != .record || largePrint { throw ValidationError("--copy and --large-print go with --document") }
+            if copy != .record { throw ValidationError("--copy goes with --document") }
         }
         if largePrint && format != .pdf { throw ValidationError("--large-print is for the PDF: use it with --format pdf (the default)") }
         if sendToPrinter && format != .pdf { throw ValidationError("--print sends the PDF: use it with --format pdf (the default)") }
@@ -77,7 +79,7 @@ struct Export: ParsableCommand {
                                   print: sendToPrinter, store: store, configuration: configuration, user: options.userName, now: Date())
             return
         }
-        try runExport(target: target.joined(separator: " "), draft: draft, format: format, paper: paper, output: output, force: force,
+        try runExport(target: target.joined(separator: " "), draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
                       print: sendToPrinter, store: store, configuration: configuration, user: options.userName, now: Date())
     }
 }
@@ -87,12 +89,12 @@ struct Export: ParsableCommand {
 /// in the current folder). Throws a `CLIError` (message for the user, non-zero exit) when nothing was
 /// exported or printing failed.
 @discardableResult
-func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, output: String?, force: Bool = false,
+func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, largePrint: Bool = false, output: String?, force: Bool = false,
                print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
                say: (String) -> Void = { Swift.print($0) }) throws -> Exported {
     let exported: Exported
     do {
-        exported = try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, output: output, force: force,
+        exported = try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
                                            store: store, configuration: configuration, user: user, now: now)
     } catch let e as ExportError {
         throw CLIError(e.description)

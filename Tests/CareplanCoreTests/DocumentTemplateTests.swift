@@ -73,7 +73,7 @@ final class DocumentTemplateTests: XCTestCase {
     }
 
     func testANumberNeedsAUnitAndAChoiceItsCodes() {
-        let text = Self.eotsText.replacingOccurrences(of: "{ id: grade, label: Grade, kind: short-text, fhir: Condition.note }",
+        let text = Self.eotsText.replacingOccurrences(of: "{ id: grade, label: Grade, patient-label: \"Grade (how quickly the cells were growing)\", kind: short-text, fhir: Condition.note }",
                                                       with: "{ id: grade, label: Grade, kind: number }\n      - { id: grade2, label: G, kind: choice }")
         guard case .failure(let e) = DocumentTemplate.parse(text: text, displayPath: "t.yaml", context: Self.context) else { return XCTFail("loaded") }
         XCTAssertEqual(e.problems.map(\.message), ["the field `grade` is a number with no `unit`", "the field `grade2` is a choice with no `codes`"])
@@ -127,6 +127,21 @@ final class DocumentTemplateTests: XCTestCase {
         XCTAssertEqual(e.problems.map(\.description), ["Resources/documents/eots.yaml:\(lineOf("long-txt", in: try String(contentsOf: root.appendingPathComponent("Resources/documents/eots.yaml"), encoding: .utf8))):"
             + "60: unknown field kind `long-txt` in the field `gp-actions`. Fix: kinds are `short-text`, `long-text`, `date`, `number`, `yes-no`, "
             + "`choice`, `choices`, `person`, `service`, `group`"])
+    }
+
+    /// A list misspelt in a template leaves the real one unclaimed: both are said, the template's with its fix.
+    func testAMisspeltListIsReportedInTheTemplateAndTheCodeLists() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("root-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Resources"), to: root.appendingPathComponent("Resources"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Screens"), withIntermediateDirectories: true)
+        let text = Self.eotsText.replacingOccurrences(of: "codes: treatment-modality,", with: "codes: treatment-modalty,")
+        try text.write(to: root.appendingPathComponent("Resources/documents/eots.yaml"), atomically: true, encoding: .utf8)
+        guard case .failure(let e) = Configuration.load(root: root, screenKinds: ConfigurationTests.kinds, requiredFlows: []) else { return XCTFail("loaded") }
+        XCTAssertEqual(e.problems.map(\.message), ["unknown code list `treatment-modality`", "there is no code list `treatment-modalty`"])
+        XCTAssertEqual(e.problems.map(\.file), ["Resources/codelists.yaml", "Resources/documents/eots.yaml"])
+        XCTAssertEqual(e.problems[1].line, lineOf("treatment-modalty", in: text))
+        XCTAssertTrue(e.problems[1].fix.hasPrefix("did you mean `treatment-modality`?"), e.description)
     }
 
     // MARK: What a template decides
@@ -225,5 +240,62 @@ final class DocumentTemplateTests: XCTestCase {
                                                                           summary(.signed, Self.today, template: "ccr")], today: Self.today, policy: policy))
         XCTAssertNil(EoTSDue.check(treatmentEnded: Self.today.adding(days: 1), documents: [], today: Self.today, policy: policy))
         XCTAssertNil(EoTSDue.check(treatmentEnded: nil, documents: [], today: Self.today, policy: policy))
+    }
+}
+
+extension DocumentTemplateTests {
+    /// What each field takes: typing read and cleaned, or refused with the sentence shown next to it.
+    func testEachFieldTakesOnlyWhatItCanHold() throws {
+        let t = Self.eots
+        func field(_ id: String) -> DocumentField { t.allFields.first { $0.id == id }! }
+        let number = DocumentField(id: "dose", label: "Dose", kind: .number(unit: "Gy"), required: false, help: "")
+        let yes = DocumentField(id: "a", label: "A", kind: .yesNo, required: false, help: "")
+        XCTAssertEqual(try field("stage").value(typed: "  T2\tN1 \u{7}").get(), .text("T2 N1"))
+        XCTAssertEqual(try field("side-effects").value(typed: "Tired\r\nSore").get(), .text("Tired\nSore"))
+        XCTAssertEqual(try field("stage").value(typed: "   ").get(), nil, "emptied: no value")
+        XCTAssertEqual(try field("start-date").value(typed: "5/3/2026").get(), .date(LocalDate(year: 2026, month: 3, day: 5)!))
+        XCTAssertEqual(field("start-date").value(typed: "31/02/2026"), .failure(FieldProblem("There is no such date")))
+        XCTAssertEqual(try number.value(typed: "50,4 Gy").get(), .number("50.4"))
+        XCTAssertEqual(number.value(typed: "lots"), .failure(FieldProblem("Enter a number of Gy, e.g. 2 or 50.4")))
+        XCTAssertEqual(try yes.value(typed: "Y").get(), .yesNo(true))
+        XCTAssertEqual(yes.value(typed: "maybe"), .failure(FieldProblem("Answer yes or no (Y or N)")))
+        XCTAssertEqual(field("treatment-aim").value(typed: "curative"), .failure(FieldProblem("Choose from the list")))
+        XCTAssertEqual(field("stage").value(typed: String(repeating: "x", count: 501)), .failure(FieldProblem("At most 500 characters: use fewer words")))
+
+        let codes = Self.context.codes, services = Self.context.services
+        XCTAssertNil(field("treatment-aim").problem(with: .codes(["curative"]), codes: codes, services: services))
+        XCTAssertEqual(field("treatment-aim").problem(with: .codes(["curative", "palliative"]), codes: codes, services: services), FieldProblem("Choose one"))
+        XCTAssertNil(field("information-given").problem(with: .codes(["re-access", "money-benefits"]), codes: codes, services: services))
+        XCTAssertEqual(field("treatment-aim").problem(with: .codes(["cure"]), codes: codes, services: services)?.message,
+                       "“cure” is not in the list “Aim of the treatment (End of Treatment Summary)”")
+        XCTAssertNil(field("service").problem(with: .service("samaritans"), codes: codes, services: services))
+        XCTAssertNotNil(field("service").problem(with: .service("nowhere"), codes: codes, services: services))
+        XCTAssertEqual(field("completed-date").problem(with: .text("today"), codes: codes, services: services)?.message, "“Date completed” takes date, not this")
+        XCTAssertEqual(field("completed-by").display(.person(name: "Dr Adams", staffId: nil), codes: codes, services: services), "Dr Adams")
+        XCTAssertEqual(number.display(.number("40"), codes: codes, services: services), "40 Gy")
+    }
+}
+
+extension DocumentTemplateTests {
+    /// Roles come from Resources/roles.yaml where it exists (a list of mappings with an `id`), else careplan's list.
+    func testRolesAreReadFromRolesYAMLWhenThereIsOne() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("roles-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Resources"), withIntermediateDirectories: true)
+        XCTAssertEqual(DocumentRoles.load(root: root), DocumentRoles.builtIn)
+        try """
+            roles:
+              - id: clinical-nurse-specialist
+                name: Clinical nurse specialist
+                permissions: [view-records, sign-documents]
+              - id: gp
+                name: GP or practice nurse
+            """.write(to: root.appendingPathComponent("Resources/roles.yaml"), atomically: true, encoding: .utf8)
+        let roles = DocumentRoles.load(root: root)
+        XCTAssertEqual(roles, ["clinical-nurse-specialist", "gp"])
+        var context = Self.context
+        context.roles = roles
+        guard case .failure(let e) = DocumentTemplate.parse(text: Self.eotsText, displayPath: "eots.yaml", context: context) else { return XCTFail("loaded") }
+        XCTAssertEqual(e.problems.map(\.message), ["unknown role `nurse` in `complete`", "unknown role `allied-health-professional` in `complete`"])
     }
 }

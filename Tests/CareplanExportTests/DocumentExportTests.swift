@@ -87,6 +87,16 @@ final class DocumentExportTests: XCTestCase {
         let diagnosis = try XCTUnwrap(lines.firstIndex(of: "DIAGNOSIS"))
         XCTAssertLessThan(gp, diagnosis)
         XCTAssertTrue(text.contains("This is the GP's copy."))
+        XCTAssertFalse(text.contains("WHEN TO CONTACT US STRAIGHT AWAY"), "the GP's copy keeps the clinical words")
+
+        // The patient's copy: the template's plain words where it gives them, the clinical ones elsewhere.
+        let patient = TextRenderer.render(print(d, p, copy: .patient).printLayout())
+        for words in ["YOUR DIAGNOSIS", "WHEN TO CONTACT US STRAIGHT AWAY", "Contact us straight away if you have any of these",
+                      "Who to call at night and at weekends:", "WHAT WE HAVE ASKED YOUR GP TO DO", "What the treatment aimed to do:",
+                      "Possible side effects and toxicities"] {
+            XCTAssertTrue(patient.contains(words), "\(words) missing from:\n\(patient)")
+        }
+        XCTAssertFalse(patient.contains("Red-flag"))
         XCTAssertTrue(text.contains("DRAFT, version 1 · GP's copy · printed"))
     }
 
@@ -97,10 +107,8 @@ final class DocumentExportTests: XCTestCase {
         let layout = print(draft, p, copy: .patient).printLayout()
         let standard = try PDFProgram.render(layout, paper: .a4)
         let large = try PDFProgram.render(print(draft, p, copy: .patient).printLayout(largePrint: true), paper: .a4)
-        if let look = ProcessInfo.processInfo.environment["CAREPLAN_LOOK"] {  // to look at the pages by eye
-            try standard.write(to: URL(fileURLWithPath: look + "/eots-standard.pdf"))
-            try large.write(to: URL(fileURLWithPath: look + "/eots-large.pdf"))
-        }
+        keepSample(standard, "eots-draft.pdf")
+        keepSample(large, "eots-draft-large.pdf")
         for pdf in [standard, large] {
             let pages = try pdfPages(pdf)
             XCTAssertGreaterThan(pages.count, 1)

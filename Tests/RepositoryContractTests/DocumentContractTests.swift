@@ -99,6 +99,12 @@ final class DocumentContractTests: RepositoryContractCase {
                 XCTAssertEqual($0 as? StoreError, .refused("“stage” is not a group of the End of Treatment Summary"))
             }
             XCTAssertThrowsError(try store.apply(.setField("treatments", .text("x")), to: again, template: eots, by: "nurse", now: now))
+            XCTAssertThrowsError(try store.apply(.setField("completed-date", .text("today")), to: again, template: eots, by: "nurse", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("“Date completed” takes date, not this"))
+            }
+            XCTAssertThrowsError(try store.apply(.saveRow(group: "treatments", DocumentRow(values: ["colour": .text("x")])), to: again, template: eots, by: "n", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("“colour” is not a field of “Treatments”"))
+            }
             XCTAssertThrowsError(try store.createDocument(template: eots, patientId: 999, createdBy: "nurse", now: now)) {
                 XCTAssertEqual($0 as? StoreError, .notFound("The patient"))
             }
@@ -256,6 +262,30 @@ final class DocumentContractTests: RepositoryContractCase {
             XCTAssertEqual(trail.last?.action, "started new version")
             XCTAssertFalse(trail.contains { $0.detail.contains("T2") || $0.detail.contains("Tiredness") }, "no patient data in the trail")
             XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
+        }
+    }
+}
+
+extension DocumentContractTests {
+    /// The record's "EoTS due" line, read through the repository: due from the end of treatment, gone once signed.
+    func testEoTSIsDueAfterTreatmentEndsUntilOneIsSigned() throws {
+        try eachRepository { store, connect in
+            let policy = try Policy.load(from: Self.root.appendingPathComponent("Resources/policy.yaml"), displayPath: "policy.yaml").get()
+            XCTAssertEqual(policy.eotsDueWeeks, 6)
+            let today = LocalDate(year: 2026, month: 11, day: 20)!
+            var d = try draft(store)
+            XCTAssertNil(try EoTSDue.check(patientId: d.patientId, in: store, today: today, policy: policy), "no treatment ended yet")
+            d = try filled(store, d)  // one treatment, ended 2 Apr 2026
+            d = try store.apply(.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["05"]), "start-date": .date(ended),
+                                                                                  "end-date": .date(ended.adding(days: 20))])), to: d, template: eots, by: "n", now: now)
+            let due = try EoTSDue.check(patientId: d.patientId, in: connect(), today: today, policy: policy)
+            XCTAssertEqual(due?.treatmentEnded, ended.adding(days: 20), "the latest end of any treatment")
+            XCTAssertEqual(due?.dueBy, ended.adding(days: 62))
+            XCTAssertEqual(due?.overdue, false)
+            XCTAssertEqual(try EoTSDue.check(patientId: d.patientId, in: store, today: ended.adding(days: 63), policy: policy)?.overdue, true)
+            d = try store.apply(.setField("completed-date", .date(today)), to: d, template: eots, by: "n", now: now)
+            _ = try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "Nurse Test", role: "clinical-nurse-specialist", now: now)
+            XCTAssertNil(try EoTSDue.check(patientId: d.patientId, in: store, today: today, policy: policy), "signed since the end of treatment")
         }
     }
 }
