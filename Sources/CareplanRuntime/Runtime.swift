@@ -385,13 +385,8 @@ public final class Runtime {
     /// The timeline, and "EoTS due" from the patient's End of Treatment Summaries as stored.
     func timeline(patientId: Int64) -> Answer {
         guard let entries = attempt({ try store.timeline(patientId: patientId) }) else { return .failed(nil) }
-        let documents = entries.compactMap { if case .document(let d) = $0 { return d } else { return nil } }
-        let assessments = entries.compactMap { if case .assessment(let a) = $0 { return a } else { return nil } }
-        let summaries = documents.filter { $0.templateId == EoTSDue.templateId }
-        let full = summaries.compactMap { try? store.document(id: $0.id) }
-        let ended = EoTSDue.treatmentEnded(documents: full, assessments: assessments)
-        return .timeline(entries, due: EoTSDue.check(treatmentEnded: ended, documents: documents, today: session.today,
-                                                     policy: session.configuration.policy))
+        let due = try? EoTSDue.check(patientId: patientId, in: store, today: session.today, policy: session.configuration.policy)
+        return .timeline(entries, due: due ?? nil)
     }
 
     public func open(documentId: Int64) -> Bool {

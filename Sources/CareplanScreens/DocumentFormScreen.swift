@@ -367,11 +367,11 @@ struct DocumentFormScreen: Screen {
         guard case .line(let field)? = input, let f = focusedField(s) else { return [] }
         input = nil
         let k = key(f)
-        switch Self.parse(field.text, as: f.kind) {
+        switch f.value(typed: field.text) {
         case .failure(let problem):
             typed[k] = field.text
-            problems[k] = problem.text
-            s.say("“\(f.label)” is not saved: \(problem.text). What you typed is kept", .error)
+            problems[k] = problem.message
+            s.say("“\(f.label)” is not saved: \(problem.message). What you typed is kept", .error)
             return []
         case .success(let v):
             problems[k] = nil
@@ -392,29 +392,6 @@ struct DocumentFormScreen: Screen {
         rowEdit?.changed = true
         return []
     }
-
-    /// A line's text as a value of its kind, or why not. Empty is no value (clears the field).
-    static func parse(_ text: String, as kind: FieldKind) -> Result<FieldValue?, FieldProblem> {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty { return .success(nil) }
-        switch kind {
-        case .date:
-            switch LocalDate.parse(t) {
-            case .success(let d): return .success(.date(d))
-            case .failure(let p): return .failure(FieldProblem(text: p.description))
-            }
-        case .number:
-            let plain = t.replacingOccurrences(of: ",", with: "")
-            guard Double(plain) != nil, plain.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else {
-                return .failure(FieldProblem(text: "a number is needed, e.g. 2 or 50.4"))
-            }
-            return .success(.number(plain))
-        case .person: return .success(.person(name: t, staffId: nil))
-        default: return .success(.text(t))
-        }
-    }
-
-    struct FieldProblem: Error, Equatable { var text: String }
 
     /// A value as its field's text box starts: what was typed to give it.
     static func editable(_ v: FieldValue) -> String {

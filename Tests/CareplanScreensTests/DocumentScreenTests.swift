@@ -271,9 +271,9 @@ final class DocumentScreenTests: XCTestCase {
         XCTAssertEqual(h.program.session.document?.templateId, "wellbeing-review")
         h.press(.down, .down)                                    // attended: yes/no
         h.press(.text("y"))
-        h.press(.down); h.type("71.5kg"); h.press(.enter)
-        XCTAssertTrue(h.screen.contains("a number is needed"), h.screen)
-        h.press(.ctrl("u")); h.type("71.5"); h.press(.enter)
+        h.press(.down); h.type("about 70"); h.press(.enter)
+        XCTAssertTrue(h.screen.contains("! Enter a number of kg, e.g. 2 or 50.4"), h.screen)
+        h.press(.ctrl("u")); h.type("71.5 kg"); h.press(.enter)
         h.type("Nurse Test"); h.press(.enter)
         h.press(.ctrl("n"))
         h.press(.down); h.press(.enter); h.type("physical"); h.press(.text(" "), .enter)
