@@ -2,6 +2,7 @@ import CareplanExport
 import CareplanRuntime
 import CareplanScreens
 import CareplanSQLite
+import RepositoryTestSupport
 import TermUI
 import XCTest
 @testable import CareplanCore
@@ -226,6 +227,27 @@ final class DocumentScreenTests: XCTestCase {
         let weeks = Harness.configuration.policy.eotsDueWeeks
         let dueBy = LocalDate(year: 2026, month: 8, day: 15)!.adding(days: 7 * weeks)
         XCTAssertTrue(h.screen.contains("EoTS overdue since \(dueBy.display)"), h.screen)
+    }
+
+    /// A store that cannot be written (disk full): what was typed stays on screen marked not saved, leaving
+    /// asks first, and it is saved by itself once the store takes writes again.
+    func testAFieldTheStoreCannotTakeIsKeptOnScreenAndSavedWhenItCan() throws {
+        let store = FaultyRepository(try CareStore())
+        let h = startEoTS(Harness(store: store))
+        store.fail(.diskFull)
+        h.press(.down, .down)
+        h.type("left breast"); h.press(.enter)
+        XCTAssertNil(try stored(h)["site"])
+        XCTAssertTrue(h.screen.contains("left breast  (not saved yet)"), h.screen)
+        XCTAssertTrue(h.screen.contains("· not saved yet ·"), h.screen)
+        h.press(.escape)
+        XCTAssertTrue(h.screen.contains("Not saved yet. Leave anyway?"), h.screen)
+        h.press(.text("n"))
+        store.fail(nil)
+        h.wait(2.1)
+        XCTAssertEqual(try stored(h)["site"], .text("left breast"))
+        XCTAssertTrue(h.screen.contains("· saved ·"), h.screen)
+        XCTAssertFalse(h.screen.contains("(not saved yet)"), h.screen)
     }
 
     /// Two terminals on one store: a choice another terminal made first is kept (this one's refused, said);
