@@ -224,8 +224,8 @@ struct RecordScreen: Screen {
         line("Diagnosis", p.diagnosis + (p.diagnosisCode.isEmpty ? "" : " (\(p.diagnosisCode))"))
         line("Diagnosed", p.diagnosisDate?.display ?? "not recorded")
         if let due, y < area.bottom {
-            g.put(DisplayWidth.pad("End of treatment", to: 20), x: x, y: y, style: Style(.dim))
-            g.put(due.line + " (treatment ended \(due.treatmentEnded.display)): W writes it", x: x + 20, y: y, style: Style(due.overdue ? .error : .warning, bold: true), maxWidth: w - 20)
+            g.put(DisplayWidth.pad("Treatment ended", to: 20), x: x, y: y, style: Style(.dim))
+            g.put("\(due.treatmentEnded.display) · " + due.line, x: x + 20, y: y, style: Style(due.overdue ? .error : .warning, bold: true), maxWidth: w - 20)
             y += 1
         }
         y += 1

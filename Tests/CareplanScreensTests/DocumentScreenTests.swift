@@ -226,7 +226,7 @@ final class DocumentScreenTests: XCTestCase {
         h.press(.escape)
         let weeks = Harness.configuration.policy.eotsDueWeeks
         let dueBy = LocalDate(year: 2026, month: 8, day: 15)!.adding(days: 7 * weeks)
-        XCTAssertTrue(h.screen.contains("EoTS overdue since \(dueBy.display)"), h.screen)
+        XCTAssertTrue(h.screen.contains(" Treatment ended     15 Aug 2026 · EoTS overdue since \(dueBy.display)\n"), h.screen)
     }
 
     /// A store that cannot be written (disk full): what was typed stays on screen marked not saved, leaving
