@@ -56,7 +56,9 @@ struct DocumentFormScreen: Screen {
     /// The review page: its scroll, the copy P, T and L write, and the sign form.
     var scroll = 0
     var copy = 0
-    static let copies = ["record", "patient", "gp"]
+    /// Whose copy, and the patient's also in large print (14 pt, clear-print guidance).
+    static let copies: [(copy: String, largePrint: Bool, label: String)] = [("record", false, "record's"), ("patient", false, "patient's"),
+                                                                            ("patient", true, "patient's large-print"), ("gp", false, "GP's")]
     var signing: Form?
 
     static let saveAfter: TimeInterval = 1.0
@@ -480,17 +482,18 @@ struct DocumentFormScreen: Screen {
         case .text("v"), .text("V"): return newVersion(s)
         case .text("c"), .text("C"):
             copy = (copy + 1) % Self.copies.count
-            s.say("P, T and L now give the \(Self.copyLabel(Self.copies[copy])) copy")
-        case .text("p"), .text("P"): return [.go(.effect(.exportDocument(documentId: d.id, format: "pdf", copy: Self.copies[copy])))]
-        case .text("t"), .text("T"): return [.go(.effect(.exportDocument(documentId: d.id, format: "text", copy: Self.copies[copy])))]
+            s.say("P, T and L now give the \(Self.copies[copy].label) copy")
+        case .text("p"), .text("P"), .text("t"), .text("T"):
+            let (whose, large, _) = Self.copies[copy]
+            let format = key == .text("p") || key == .text("P") ? "pdf" : "text"
+            return [.go(.effect(.exportDocument(documentId: d.id, format: format, copy: whose, largePrint: large && format == "pdf")))]
         case .text("f"), .text("F"): return [.go(.effect(.exportDocument(documentId: d.id, format: "fhir", copy: "record")))]
-        case .text("l"), .text("L"): return [.go(.effect(.printDocument(documentId: d.id, copy: Self.copies[copy])))]
+        case .text("l"), .text("L"): return [.go(.effect(.printDocument(documentId: d.id, copy: Self.copies[copy].copy, largePrint: Self.copies[copy].largePrint)))]
         default: s.say("On the review: S sign · P PDF · T text · F FHIR · L print · C copy · Ctrl-P back to the sections", .error)
         }
         return []
     }
 
-    static func copyLabel(_ copy: String) -> String { copy == "gp" ? "GP's" : copy == "patient" ? "patient's" : "record's" }
 
     mutating func startSigning(_ d: Document, _ s: Session) -> [Command] {
         guard let t = s.template else { return [] }
@@ -669,7 +672,7 @@ struct DocumentFormScreen: Screen {
             lines.append(("Missing before it can be signed (Ctrl-P goes back to the sections):", Style(.warning, bold: true)))
             for m in missing { for (i, l) in TextWrap.wrap(m, width: w - 4).enumerated() { lines.append(((i == 0 ? "  • " : "    ") + l, Style(.warning))) } }
         }
-        lines.append(("Copy for P, T and L: \(Self.copyLabel(Self.copies[copy])) (C changes it)", Style(.dim)))
+        lines.append(("Copy for P, T and L: \(Self.copies[copy].label) (C changes it)", Style(.dim)))
         for section in t.sections {
             lines.append(("", .normal))
             lines.append((section.title.uppercased(), Style(.heading, bold: true)))

@@ -22,9 +22,10 @@ public enum Effect: Equatable, Sendable {
     case resetScreen
     case export(assessmentId: Int64, format: String)
     case print(assessmentId: Int64)
-    /// A document as PDF, text or FHIR, for a copy (`patient`, `gp`, `record`); printing sends its PDF.
-    case exportDocument(documentId: Int64, format: String, copy: String)
-    case printDocument(documentId: Int64, copy: String)
+    /// A document as PDF, text or FHIR, for a copy (`patient`, `gp`, `record`), its PDF at 14 pt when
+    /// `largePrint`; printing sends its PDF.
+    case exportDocument(documentId: Int64, format: String, copy: String, largePrint: Bool = false)
+    case printDocument(documentId: Int64, copy: String, largePrint: Bool = false)
 }
 
 /// Where a key leads.

@@ -43,12 +43,12 @@ struct Clinician: ParsableCommand {
                 let target: String, format: ExportFormat, print: Bool
                 switch effect {
                 case .quit, .resetScreen: return
-                case .exportDocument(let id, let name, let copy):
-                    exportDocument(id, format: ExportFormat(rawValue: name) ?? .pdf, copy: copy, print: false, session)
+                case .exportDocument(let id, let name, let copy, let large):
+                    exportDocument(id, format: ExportFormat(rawValue: name) ?? .pdf, copy: copy, largePrint: large, print: false, session)
                     return
-                case .printDocument(let id, let copy):
+                case .printDocument(let id, let copy, let large):
                     guard Printer.lpPath() != nil else { session.sayNoPrinting(); return }
-                    exportDocument(id, format: .pdf, copy: copy, print: true, session)
+                    exportDocument(id, format: .pdf, copy: copy, largePrint: large, print: true, session)
                     return
                 case .export(let id, let name):
                     target = String(id); format = ExportFormat(rawValue: name) ?? .pdf; print = false
@@ -70,10 +70,10 @@ struct Clinician: ParsableCommand {
                 }
             }
             /// A document from its screen, as `careplan export --document` writes it: said as the plan's exports are.
-            func exportDocument(_ id: Int64, format: ExportFormat, copy: String, print: Bool, _ session: Session) {
+            func exportDocument(_ id: Int64, format: ExportFormat, copy: String, largePrint: Bool, print: Bool, _ session: Session) {
                 var said: [String] = []
                 do {
-                    let (url, document) = try runDocumentExport(id: id, copy: DocumentCopy(rawValue: copy) ?? .record, largePrint: false, format: format,
+                    let (url, document) = try runDocumentExport(id: id, copy: DocumentCopy(rawValue: copy) ?? .record, largePrint: largePrint, format: format,
                                                                 paper: .a4, output: nil, force: false, print: print, store: store, configuration: config,
                                                                 user: user, now: Date(), say: { said.append($0) })
                     session.sayWritten(format == .text ? "text" : format.rawValue.uppercased(), of: document, to: url.path,

@@ -178,9 +178,12 @@ final class DocumentScreenTests: XCTestCase {
         // Exports go out through the run loop's effects, with the chosen copy.
         h.press(.text("p"))
         h.press(.text("c"), .text("t"))
-        h.press(.text("f"))
+        h.press(.text("c"), .text("p"))
+        h.press(.text("c"), .text("f"))
+        XCTAssertTrue(h.screen.contains("Copy for P, T and L: GP's"), h.screen)
         XCTAssertEqual(h.effects, [.exportDocument(documentId: d.id, format: "pdf", copy: "record"),
                                    .exportDocument(documentId: d.id, format: "text", copy: "patient"),
+                                   .exportDocument(documentId: d.id, format: "pdf", copy: "patient", largePrint: true),
                                    .exportDocument(documentId: d.id, format: "fhir", copy: "record")])
         // Locked: a field refuses, V starts version 2.
         h.press(.ctrl("p"), .ctrl("p"), .ctrl("p"))

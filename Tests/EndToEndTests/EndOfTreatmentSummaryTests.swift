@@ -69,6 +69,8 @@ final class EndOfTreatmentSummaryTests: EndToEndCase {
         try t.waitFor("Saved text, signed v1:")
         try t.keys("f")
         try t.waitFor("Saved FHIR, signed v1:")
+        try t.keys("c", "p")                                      // the patient's copy in large print
+        try t.waitFor("-large-", timeout: 20)
 
         // On the timeline, newest first, and openable read-only.
         try t.keys("Escape")
@@ -81,7 +83,8 @@ final class EndOfTreatmentSummaryTests: EndToEndCase {
         try t.waitFor(" careplan · Patient record")
 
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("eots-") }.sorted()
-        XCTAssertEqual(files.count, 3, "\(files)")
+        XCTAssertEqual(files.count, 4, "\(files)")
+        XCTAssertEqual(files.filter { $0.contains("-patient-large-") && $0.hasSuffix(".pdf") }.count, 1, "\(files)")
         for f in files {
             let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(f).path)[.posixPermissions] as? Int
             XCTAssertEqual(mode, 0o600, f)
@@ -110,7 +113,7 @@ final class EndOfTreatmentSummaryTests: EndToEndCase {
         XCTAssertEqual(check.status, 0, "fhir.resources: \(check.stdout) \(check.stderr)")
 
         // The PDF: a real PDF with the summary in it (pdftotext), and an image to look at (pdftoppm).
-        let pdf = try XCTUnwrap(files.first { $0.hasSuffix(".pdf") })
+        let pdf = try XCTUnwrap(files.first { $0.hasSuffix(".pdf") && !$0.contains("-large") })
         XCTAssertTrue(pdf.contains("-record-"), pdf)
         guard let pdftotext = Shell.which("pdftotext") else { throw XCTSkip("pdftotext (poppler-utils) is not installed") }
         let words = try Shell.run(pdftotext, ["-layout", dir.appendingPathComponent(pdf).path, "-"])
