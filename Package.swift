@@ -85,6 +85,6 @@ let package = Package(
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanRuntime", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport", "CareplanExport",
                                                           "TermUI", "ReliabilityKnobs", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden", "Documents", "fhir_check.py"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs", "RepositoryTestSupport"]),
     ]
 )

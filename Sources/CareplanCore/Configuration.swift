@@ -6,10 +6,11 @@ public struct Configuration: Sendable {
     public var flows: [String: Flow]
     public var catalogues: [String: ConcernCatalogue]
     public var services: ServiceDirectory
-    /// Resources/codelists.yaml, policy.yaml and wording.yaml.
+    /// Resources/codelists.yaml, policy.yaml, wording.yaml and roles.yaml.
     public var codes: CodeLists
     public var policy: Policy
     public var wording: Wording
+    public var roles: Roles
     /// The document templates of Resources/documents, by id.
     public var documents: [String: DocumentTemplate]
 
@@ -94,10 +95,10 @@ public struct Configuration: Sendable {
 
         let documentFiles = yamlFiles("Resources/documents")
         let documentLists = DocumentTemplate.codeListsNamed(in: documentFiles)
-        let (codes, policy, wording) = loadTerms(root: root, display: display, documentLists: documentLists, problems: &problems)
+        let (codes, policy, wording, roles) = loadTerms(root: root, display: display, documentLists: documentLists, problems: &problems)
         var documents: [String: DocumentTemplate] = [:]
-        if let codes {
-            let context = DocumentTemplate.Context(codes: codes, services: services, roles: DocumentRoles.load(root: root))
+        if let codes, let roles {
+            let context = DocumentTemplate.Context(codes: codes, services: services, roles: roles.roles.map(\.id))
             switch DocumentTemplate.loadAll(documentFiles, context: context, display: display) {
             case .success(let d): documents = d
             case .failure(let e): problems += e.problems
@@ -120,17 +121,17 @@ public struct Configuration: Sendable {
             problems.append(ConfigProblem(file: "Screens/\(name).yaml", line: 0, column: 0, message: "the `\(name)` flow is missing",
                                           fix: "restore Screens/\(name).yaml"))
         }
-        guard problems.isEmpty, let codes, let policy, let wording else { return .failure(ConfigErrors(problems)) }
+        guard problems.isEmpty, let codes, let policy, let wording, let roles else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
-                                      codes: codes, policy: policy, wording: wording, documents: documents))
+                                      codes: codes, policy: policy, wording: wording, roles: roles, documents: documents))
     }
 }
 
 extension Configuration {
-    /// The code lists, policy and wording, each from its own file in Resources/. The code lists come back even
-    /// with problems, so the document templates can still be checked against what they hold.
+    /// The code lists, policy, wording and roles, each from its own file in Resources/. The code lists come back
+    /// even with problems, so the document templates can still be checked against what they hold.
     static func loadTerms(root: URL, display: (URL) -> String, documentLists: Set<String>,
-                          problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?) {
+                          problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?, Roles?) {
         func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
             let url = root.appendingPathComponent("Resources/\(name)")
             switch load(url, display(url)) {
@@ -142,6 +143,6 @@ extension Configuration {
         let (codes, codeProblems) = CodeLists.loadKeepingProblems(from: url, displayPath: display(url), documentLists: documentLists)
         problems += codeProblems
         return (codes, one("policy.yaml", Policy.load(from:displayPath:)),
-                one("wording.yaml", Wording.load(from:displayPath:)))
+                one("wording.yaml", Wording.load(from:displayPath:)), one("roles.yaml", Roles.load(from:displayPath:)))
     }
 }

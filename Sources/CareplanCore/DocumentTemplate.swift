@@ -194,22 +194,6 @@ public enum FHIRSlot: String, Sendable, CaseIterable {
     }
 }
 
-/// The role ids documents name in `complete:` and `sign:`: from Resources/roles.yaml where it exists,
-/// else this list (the one place careplan names them).
-public enum DocumentRoles {
-    public static let builtIn = ["clinical-nurse-specialist", "nurse", "allied-health-professional", "support-worker", "gp",
-                                 "administrator", "read-only"]
-
-    /// The ids in Resources/roles.yaml (`roles:` a list of ids or of mappings with an `id`), or the built-in list.
-    public static func load(root: URL) -> [String] {
-        let url = root.appendingPathComponent("Resources/roles.yaml")
-        guard let text = try? String(contentsOf: url, encoding: .utf8),
-              let node = try? Yams.compose(yaml: text, .basic), let list = node.mapping.map(Fields.init)?["roles"]?.sequence else { return builtIn }
-        let ids = list.compactMap { $0.scalar?.string ?? $0.mapping.map(Fields.init)?["id"]?.scalar?.string }
-        return ids.isEmpty ? builtIn : ids
-    }
-}
-
 // MARK: - Loading and checking
 
 extension DocumentTemplate {
@@ -217,8 +201,9 @@ extension DocumentTemplate {
     public struct Context: Sendable {
         public var codes: CodeLists
         public var services: ServiceDirectory
+        /// The role ids of Resources/roles.yaml.
         public var roles: [String]
-        public init(codes: CodeLists, services: ServiceDirectory, roles: [String] = DocumentRoles.builtIn) {
+        public init(codes: CodeLists, services: ServiceDirectory, roles: [String]) {
             self.codes = codes
             self.services = services
             self.roles = roles

@@ -6,7 +6,7 @@ import Foundation
 /// Every method that changes something is durable before it returns (an answer shown as saved is on disk),
 /// appends its audit entry in the same transaction, and refuses with `StoreError` in words a nurse can act on.
 public protocol CareRepository: PatientRepository, AssessmentRepository, DocumentRepository, KioskRepository, AuditRepository,
-                                ExportLogRepository, RepositoryHealth {}
+                                ExportLogRepository, StaffRepository, RepositoryHealth {}
 
 public protocol PatientRepository: AnyObject, Sendable {
     func patientCount() throws -> Int
@@ -20,8 +20,9 @@ public protocol PatientRepository: AnyObject, Sendable {
     func allPatients() throws -> [PatientSummary]
     /// Find-as-you-type: digits search NHS numbers by prefix; a date finds dates of birth; words find names
     /// (every word must start a word of the family or the given name, `SearchKey` folding). Empty: the most
-    /// recently changed. Bounded by `limit` whatever the number of patients.
-    func searchPatients(_ query: String, limit: Int) throws -> [PatientSummary]
+    /// recently changed. Bounded by `limit` whatever the number of patients. `teams`: only patients whose
+    /// responsible team is one of these ("my team's patients"); nil: everyone.
+    func searchPatients(_ query: String, teams: Set<Int64>?, limit: Int) throws -> [PatientSummary]
     /// Adds `count` fictional patients from `seeder` in one transaction (demos, tests, the benchmark).
     func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String, now: Date) throws -> Int
 }
@@ -89,6 +90,57 @@ public protocol KioskRepository: AnyObject, Sendable {
     func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws
 }
 
+/// Staff users, their roles and teams, and signing in. Every change is made by an enabled administrator
+/// (`by`: their user name), is audited under them, and never leaves the store without an enabled administrator.
+/// Passwords are kept only as slow salted hashes and never reach the audit trail.
+public protocol StaffRepository: AnyObject, Sendable {
+    /// Whether an enabled administrator exists: without one, nobody may use the store, and the only thing to
+    /// do is to add the first administrator (`addUser` by nobody).
+    func hasAdministrator() throws -> Bool
+    /// Adds a user. `by` nil: the first administrator, allowed only while the store has none (`administratorExists`),
+    /// and only with the administrator role (`noAdministrator`). Refuses a name in use (`userNameTaken`).
+    func addUser(_ user: NewStaffUser, password: NewPassword, by actor: String?, now: Date) throws -> StaffUser
+    /// Every user, by user name, with their teams.
+    func users() throws -> [StaffUser]
+    func user(named userName: String) throws -> StaffUser?
+    /// Disables or enables an account; disabling the last enabled administrator is refused (`lastAdministrator`).
+    func setDisabled(_ disabled: Bool, userName: String, by actor: String, now: Date) throws -> StaffUser
+    /// Sets a password chosen by an administrator; the user must change it at their next sign-in.
+    func resetPassword(userName: String, to password: NewPassword, by actor: String, now: Date) throws -> StaffUser
+    /// Changes one's own password: `current` must be right (wrong tries count towards the sign-in wait of the
+    /// account and terminal: `wrongPassword`, `waiting`). Clears `mustChangePassword`.
+    func changePassword(userName: String, current: String, to password: NewPassword, terminal: String, limit: RateLimit,
+                        now: Date) throws -> StaffUser
+    /// Gives a user another role (an id of `Roles`); taking the last enabled administrator's role away is refused.
+    func setRole(_ roleId: String, userName: String, by actor: String, now: Date) throws -> StaffUser
+    /// Sets the teams a user belongs to (all of them: teams not listed are left).
+    func setTeams(_ teamIds: Set<Int64>, userName: String, by actor: String, now: Date) throws -> StaffUser
+
+    func addTeam(named name: String, by actor: String, now: Date) throws -> Team
+    /// Renames a team still named `old` (as the administrator saw it): refuses (`conflict`) if renamed meanwhile.
+    func renameTeam(_ id: Int64, from old: String, to name: String, by actor: String, now: Date) throws -> Team
+    /// Every team, by name.
+    func teams() throws -> [Team]
+    func teamMembers(_ id: Int64) throws -> [StaffUser]
+
+    /// Checks a user name and password typed at `terminal` (the SSH client or the tty: wrong tries wait per
+    /// account and per terminal, under `limit`). Audits the sign-in or the failed try (never the password).
+    func signIn(userName: String, password: String, terminal: String, limit: RateLimit, now: Date) throws -> SignInResult
+    /// Signs in as the user named like the operating-system account, without a password, when the store trusts
+    /// operating-system accounts (`trustsOperatingSystemAccounts`); otherwise, or for no such enabled user, nil.
+    func signInTrusted(operatingSystemAccount account: String, terminal: String, now: Date) throws -> StaffUser?
+    /// Checks the password of the user the locked terminal belongs to, under the same wait as signing in;
+    /// audits the unlock or the failed try. `.signedIn` means unlocked.
+    func unlock(userName: String, password: String, terminal: String, limit: RateLimit, now: Date) throws -> SignInResult
+    /// Records sign-out and locking, which the runtime sees and the store does not.
+    func recordSessionEvent(_ event: SessionEvent, userName: String, terminal: String, now: Date) throws
+
+    /// Whether a user may be signed in by their operating-system account alone (off in a new store). A store
+    /// setting that only an administrator changes, audited, rather than a file anyone with the account could edit.
+    func trustsOperatingSystemAccounts() throws -> Bool
+    func setTrustsOperatingSystemAccounts(_ trusted: Bool, by actor: String, now: Date) throws
+}
+
 public protocol AuditRepository: AnyObject, Sendable {
     /// Records that someone looked at a record (opening a patient or an assessment).
     func recordView(user: String, patientId: Int64?, assessmentId: Int64?, now: Date) throws
@@ -125,7 +177,9 @@ public protocol RepositoryHealth: AnyObject, Sendable {
 extension PatientRepository {
     public func addPatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient { try addPatient(p, by: user, now: now) }
     public func updatePatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient { try updatePatient(p, by: user, now: now) }
-    public func searchPatients(_ query: String, limit: Int = 100) throws -> [PatientSummary] { try searchPatients(query, limit: limit) }
+    public func searchPatients(_ query: String, teams: Set<Int64>? = nil, limit: Int = 100) throws -> [PatientSummary] {
+        try searchPatients(query, teams: teams, limit: limit)
+    }
     @discardableResult
     public func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String = "seed", now: Date = Date()) throws -> Int {
         try addFictionalPatients(seeder, count: count, createdBy: createdBy, now: now)
@@ -197,6 +251,15 @@ extension KioskRepository {
     }
     public func checkStaffPIN(_ pin: String, by user: String = "kiosk", action: String? = "closed the kiosk", now: Date = Date()) throws {
         try checkStaffPIN(pin, by: user, action: action, now: now)
+    }
+}
+
+extension StaffRepository {
+    public func addUser(_ user: NewStaffUser, password: NewPassword, by actor: String?, now: Date = Date()) throws -> StaffUser {
+        try addUser(user, password: password, by: actor, now: now)
+    }
+    public func signIn(userName: String, password: String, terminal: String, limit: RateLimit, now: Date = Date()) throws -> SignInResult {
+        try signIn(userName: userName, password: password, terminal: terminal, limit: limit, now: now)
     }
 }
 

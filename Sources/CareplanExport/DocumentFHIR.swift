@@ -23,7 +23,7 @@ enum DocumentFHIR {
         let patientName = "\(p.givenName) \(p.familyName)"
         let authorName = d.status != .draft && !d.signedBy.isEmpty ? d.signedBy : (d.createdBy.isEmpty ? "Unknown" : d.createdBy)
         var author: [String: Any] = ["resourceType": "Practitioner", "id": FHIRRenderer.idPart(authorURL), "name": [["text": authorName]]]
-        if d.status != .draft && !d.signedRole.isEmpty { author["qualification"] = [["code": ["text": DocumentPrint.roleLabel(d.signedRole)]]] }
+        if d.status != .draft && !d.signedRole.isEmpty { author["qualification"] = [["code": ["text": print.roleName]]] }
 
         // The diagnosis, from the fields outside groups that fill Condition.*.
         func slotText(_ slot: FHIRSlot) -> [String] {

@@ -27,13 +27,15 @@ public struct DocumentPrint: Sendable {
     public var copy: DocumentCopy
     public var codes: CodeLists
     public var services: ServiceDirectory
+    /// Resources/roles.yaml: the signer's role by its name.
+    public var roles: Roles
     public var isDraft: Bool { document.status == .draft }
     /// Only drafts carry a print time.
     public var printedAt: Date?
     public private(set) var sections: [Section] = []
 
     public init(document: Document, template: DocumentTemplate, patient: Patient, codes: CodeLists, services: ServiceDirectory,
-                copy: DocumentCopy = .record, printedAt: Date? = nil) {
+                roles: Roles, copy: DocumentCopy = .record, printedAt: Date? = nil) {
         self.document = document
         self.template = template
         self.patient = patient
@@ -41,6 +43,7 @@ public struct DocumentPrint: Sendable {
         self.copy = copy
         self.codes = codes
         self.services = services
+        self.roles = roles
         self.printedAt = document.status == .draft ? printedAt : nil
         sections = makeSections()
     }
@@ -118,7 +121,7 @@ public struct DocumentPrint: Sendable {
         var status: [Field] = [Field("Status", statusLine), Field("Version", "\(document.version)"), Field("Reference", "\(document.id)")]
         if document.status != .draft {
             status.append(Field("Signed by", document.signedBy.isEmpty ? "not recorded" : document.signedBy))
-            status.append(Field("Role", Self.roleLabel(document.signedRole)))
+            status.append(Field("Role", roleName))
             status.append(Field("Date signed", signedDate?.display ?? "not recorded"))
         }
         if let printedAt { status.append(Field("Printed", PlanDocument.timeText(printedAt))) }
@@ -130,10 +133,8 @@ public struct DocumentPrint: Sendable {
         return out
     }
 
-    /// `clinical-nurse-specialist` -> `Clinical nurse specialist`.
-    static func roleLabel(_ id: String) -> String {
-        guard !id.isEmpty else { return "not recorded" }
-        let words = id.replacingOccurrences(of: "-", with: " ")
-        return id == "gp" ? "GP" : words.prefix(1).uppercased() + words.dropFirst()
+    /// The signer's role as Resources/roles.yaml names it (its id if the file no longer has it).
+    public var roleName: String {
+        document.signedRole.isEmpty ? "not recorded" : roles.role(document.signedRole)?.name ?? document.signedRole
     }
 }

@@ -152,6 +152,7 @@ extension CareStore {
                 CREATE TRIGGER patient_tally_delete AFTER DELETE ON patient BEGIN UPDATE patient_tally SET n = n - 1; END;
                 """)
         }
+        registerStaffMigration(&m)
         registerDocumentsMigration(&m)
         return m
     }

@@ -13,6 +13,23 @@ struct Clinician: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    // Until the sign-in screen: the name the application records. Never "unknown": with no name it does not start.
+    @Option(name: .long, help: ArgumentHelp("Your name, as recorded against what you do in the application (default: your login name).", valueName: "name"))
+    var user: String?
+
+    var userName: String {
+        get throws {
+            if let user, !user.trimmingSpaces().isEmpty { return TextCleaner.field(user, maxLength: Limits.personName) }
+            // Some SSH setups (root among them) set neither USER nor LOGNAME: the account's name still says who it is.
+            let env = ProcessInfo.processInfo.environment
+            guard let name = [env["USER"], env["LOGNAME"], TerminalIdentity.operatingSystemAccount()].compactMap({ $0 })
+                .first(where: { !$0.trimmingSpaces().isEmpty }) else {
+                throw CLIError("careplan cannot tell who you are (no login name): start it with --user YOUR-NAME")
+            }
+            return name
+        }
+    }
+
     @Flag(name: .long, help: "No colours (also when NO_COLOR is set).")
     var noColor = false
 
@@ -24,7 +41,7 @@ struct Clinician: ParsableCommand {
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])
-        let user = options.userName
+        let user = try userName
         let monochrome = noColor
         let status: Int32 = try MainActor.assumeIsolated {
             let terminal: CursesTerminal

@@ -74,13 +74,14 @@ struct Export: ParsableCommand {
         let store = try options.openExistingStore()
         FileLogHandler.bootstrap(storePath: options.storePath)
         let configuration = try options.loadConfiguration()
+        let me = try options.signIn(store, configuration, toDo: .export)
         if let document {
             try runDocumentExport(id: document, copy: copy, largePrint: largePrint, format: format, paper: paper, output: output, force: force,
-                                  print: sendToPrinter, store: store, configuration: configuration, user: options.userName, now: Date())
+                                  print: sendToPrinter, store: store, configuration: configuration, user: me.name, now: Date())
             return
         }
         try runExport(target: target.joined(separator: " "), draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
-                      print: sendToPrinter, store: store, configuration: configuration, user: options.userName, now: Date())
+                      print: sendToPrinter, store: store, configuration: configuration, user: me.name, now: Date())
     }
 }
 

@@ -12,7 +12,8 @@ final class DocumentTemplateTests: XCTestCase {
         let lists = DocumentTemplate.codeListsNamed(in: [root.appendingPathComponent("Resources/documents/eots.yaml")])
         let codes = try! CodeLists.load(from: root.appendingPathComponent("Resources/codelists.yaml"), displayPath: "c", documentLists: lists).get()
         let services = try! ServiceDirectory.load(from: root.appendingPathComponent("Resources/services.yaml"), displayPath: "s").get()
-        return DocumentTemplate.Context(codes: codes, services: services)
+        let roles = try! Roles.load(from: root.appendingPathComponent("Resources/roles.yaml"), displayPath: "r").get()
+        return DocumentTemplate.Context(codes: codes, services: services, roles: roles.roles.map(\.id))
     }()
 
     static var eots: DocumentTemplate { try! DocumentTemplate.parse(text: eotsText, displayPath: "Resources/documents/eots.yaml", context: context).get() }
@@ -216,8 +217,9 @@ final class DocumentTemplateTests: XCTestCase {
 
     // MARK: EoTS due
 
-    func testEoTSIsDueWhenTreatmentEndedAndNoneIsSignedSince() {
-        let policy = Policy(distressThreshold: 4, reviewAfterDays: 91, eotsDueWeeks: 6)
+    func testEoTSIsDueWhenTreatmentEndedAndNoneIsSignedSince() throws {
+        var policy = try Policy.load(from: Self.root.appendingPathComponent("Resources/policy.yaml"), displayPath: "p").get()
+        policy.eotsDueWeeks = 6
         let ended = LocalDate(year: 2026, month: 10, day: 1)!
         let draft = doc(rows: ["treatments": [DocumentRow(id: 1, values: ["end-date": .date(ended)]),
                                               DocumentRow(id: 2, values: ["end-date": .date(LocalDate(year: 2026, month: 9, day: 1)!)])]])
@@ -277,22 +279,9 @@ extension DocumentTemplateTests {
 }
 
 extension DocumentTemplateTests {
-    /// Roles come from Resources/roles.yaml where it exists (a list of mappings with an `id`), else careplan's list.
-    func testRolesAreReadFromRolesYAMLWhenThereIsOne() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("roles-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("Resources"), withIntermediateDirectories: true)
-        XCTAssertEqual(DocumentRoles.load(root: root), DocumentRoles.builtIn)
-        try """
-            roles:
-              - id: clinical-nurse-specialist
-                name: Clinical nurse specialist
-                permissions: [view-records, sign-documents]
-              - id: gp
-                name: GP or practice nurse
-            """.write(to: root.appendingPathComponent("Resources/roles.yaml"), atomically: true, encoding: .utf8)
-        let roles = DocumentRoles.load(root: root)
-        XCTAssertEqual(roles, ["clinical-nurse-specialist", "gp"])
+    /// The roles a template names are Resources/roles.yaml's: one it lacks is refused.
+    func testATemplateNamesOnlyTheRolesOfRolesYAML() throws {
+        let roles = ["clinical-nurse-specialist", "gp"]
         var context = Self.context
         context.roles = roles
         guard case .failure(let e) = DocumentTemplate.parse(text: Self.eotsText, displayPath: "eots.yaml", context: context) else { return XCTFail("loaded") }

@@ -51,7 +51,7 @@ final class DocumentExportTests: XCTestCase {
 
     func print(_ d: Document, _ p: Patient, copy: DocumentCopy = .record, template: DocumentTemplate? = nil) -> DocumentPrint {
         DocumentPrint(document: d, template: template ?? eots, patient: p, codes: testConfiguration.codes, services: testConfiguration.services,
-                      copy: copy, printedAt: now)
+                      roles: testConfiguration.roles, copy: copy, printedAt: now)
     }
 
     // MARK: Text
@@ -197,7 +197,8 @@ final class DocumentExportTests: XCTestCase {
     func testADocumentTypeOnlyInTheTestsLoadsFillsSignsPrintsAndExports() throws {
         let url = repositoryRoot.appendingPathComponent("Tests/CareplanExportTests/Documents/wellbeing-review.yaml")
         let eotsURL = repositoryRoot.appendingPathComponent("Resources/documents/eots.yaml")
-        let context = DocumentTemplate.Context(codes: testConfiguration.codes, services: testConfiguration.services)
+        let context = DocumentTemplate.Context(codes: testConfiguration.codes, services: testConfiguration.services,
+                                               roles: testConfiguration.roles.roles.map(\.id))
         let templates = try DocumentTemplate.loadAll([eotsURL, url], context: context, display: { $0.lastPathComponent }).get()
         let review = try XCTUnwrap(templates["wellbeing-review"])
         var configuration = testConfiguration
@@ -222,7 +223,8 @@ final class DocumentExportTests: XCTestCase {
         d = try store.sign(documentId: d.id, revision: d.revision, template: review, by: "Nurse Test", role: "nurse", now: now)
         XCTAssertEqual(d.status, .signed)
 
-        let printed = DocumentPrint(document: d, template: review, patient: p, codes: configuration.codes, services: configuration.services)
+        let printed = DocumentPrint(document: d, template: review, patient: p, codes: configuration.codes, services: configuration.services,
+                                    roles: configuration.roles)
         let text = TextRenderer.render(printed.printLayout())
         for expected in ["HEALTH AND WELLBEING REVIEW", "ABOUT THE REVIEW", "Attended the wellbeing event: Yes", "Weight:", "71.5 kg",
                          "Nutrition and physical activity; Money and benefits advice", "Letrozole", "2.5 mg daily", "Citizens Advice",

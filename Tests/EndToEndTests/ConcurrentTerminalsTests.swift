@@ -64,7 +64,7 @@ final class ConcurrentTerminalsTests: EndToEndCase {
         // Start all eight and bring each to its checklist.
         for (i, term) in terminals.enumerated() {
             // `careplan kiosk --store ...` for a kiosk.
-            let command = term.kiosk ? careplanCommand().replacingOccurrences(of: " --store ", with: " kiosk --store ") : careplanCommand()
+            let command = term.kiosk ? careplanCommand(user: nil).replacingOccurrences(of: " --store ", with: " kiosk --store ") : careplanCommand()
             try t.start(term.session, remainOnExit: true, command: command)
             if term.kiosk {
                 try t.waitFor("Press Enter to start.", in: term.session)

@@ -14,7 +14,9 @@ final class DocumentExportEndToEndTests: EndToEndCase {
         let codes = try CodeLists.load(from: root.appendingPathComponent("Resources/codelists.yaml"), displayPath: "c",
                                        documentLists: DocumentTemplate.codeListsNamed(in: [url])).get()
         let services = try ServiceDirectory.load(from: root.appendingPathComponent("Resources/services.yaml"), displayPath: "s").get()
-        let eots = try DocumentTemplate.load(from: url, displayPath: "eots.yaml", context: .init(codes: codes, services: services)).get()
+        let roles = try Roles.load(from: root.appendingPathComponent("Resources/roles.yaml"), displayPath: "r").get()
+        let eots = try DocumentTemplate.load(from: url, displayPath: "eots.yaml",
+                                             context: .init(codes: codes, services: services, roles: roles.roles.map(\.id))).get()
 
         let repository = try CareStore(path: store)
         let patient = try XCTUnwrap(try repository.allPatients().first?.patient)
@@ -62,8 +64,7 @@ final class DocumentExportEndToEndTests: EndToEndCase {
         for (args, message) in [(["--document", "999"], "There is no document 999 in this store"),
                                 (["--document", "\(d.id)", "--format", "text", "--large-print"], "--large-print is for the PDF"),
                                 (["--document", "\(d.id)", "9434765919"], "Give either --document or a plan")] {
-            let r = try Shell.run(Paths.careplan, ["export"] + args + ["--output", out.path + "/", "--store", store],
-                                  env: ["CAREPLAN_HOME": root.path, "LANG": "C.UTF-8"])
+            let r = try signedIn(["export"] + args + ["--output", out.path + "/", "--store", store])
             XCTAssertNotEqual(r.status, 0)
             XCTAssertTrue(r.stderr.contains(message), r.stderr)
         }

@@ -11,7 +11,8 @@ final class DocumentContractTests: RepositoryContractCase {
         let codes = try! CodeLists.load(from: root.appendingPathComponent("Resources/codelists.yaml"), displayPath: "c",
                                         documentLists: DocumentTemplate.codeListsNamed(in: [url])).get()
         let services = try! ServiceDirectory.load(from: root.appendingPathComponent("Resources/services.yaml"), displayPath: "s").get()
-        return try! DocumentTemplate.load(from: url, displayPath: "eots.yaml", context: .init(codes: codes, services: services)).get()
+        let roles = try! Roles.load(from: root.appendingPathComponent("Resources/roles.yaml"), displayPath: "r").get()
+        return try! DocumentTemplate.load(from: url, displayPath: "eots.yaml", context: .init(codes: codes, services: services, roles: roles.roles.map(\.id))).get()
     }()
     var eots: DocumentTemplate { Self.eots }
     let ended = LocalDate(year: 2026, month: 10, day: 30)!
