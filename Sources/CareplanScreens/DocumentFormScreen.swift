@@ -508,7 +508,7 @@ struct DocumentFormScreen: Screen {
             s.say("Not signed: \(missing.count) required \(missing.count == 1 ? "field is" : "fields are") empty, listed here", .error)
             return []
         }
-        signing = Form([.init("role", "Signing as", options: t.signRoles.map(Self.roleLabel), note: "Only these roles may sign a \(t.title)")])
+        signing = Form([.init("role", "Signing as", options: t.signRoles.map { Self.roleName($0, s) }, note: "Only these roles may sign a \(t.title)")])
         return []
     }
 
@@ -519,16 +519,12 @@ struct DocumentFormScreen: Screen {
         signing = form
         guard event == .submit else { return [] }
         let role = t.signRoles[form.index("role")]
-        return [.ask(Question(text: "Sign and lock it as \(s.user), \(Self.roleLabel(role))? Changes then need a new version. y = sign, any other key = not yet",
+        return [.ask(Question(text: "Sign and lock it as \(s.user), \(Self.roleName(role, s))? Changes then need a new version. y = sign, any other key = not yet",
                               shortening: s.user, yes: [.signDocument(role: role)], no: Said("Not signed"), yesHint: "sign", noHint: "not yet"))]
     }
 
-    /// `clinical-nurse-specialist` as `Clinical nurse specialist`.
-    static func roleLabel(_ id: String) -> String {
-        if id == "gp" { return "GP" }
-        let words = id.replacingOccurrences(of: "-", with: " ")
-        return words.prefix(1).uppercased() + words.dropFirst()
-    }
+    /// A role as Resources/roles.yaml names it (its id if it no longer lists it).
+    static func roleName(_ id: String, _ s: Session) -> String { s.configuration.roles.role(id)?.name ?? id }
 
     /// The required fields (and required fields of rows) left empty, as the review lists them.
     func missing(_ d: Document, _ t: DocumentTemplate) -> [String] {
@@ -665,7 +661,7 @@ struct DocumentFormScreen: Screen {
         let missing = missing(d, t)
         if d.isLocked {
             let when = d.signedAt.map { " on " + Draw.dateTime($0) } ?? ""
-            lines.append(("\(d.status.label) by \(d.signedBy) (\(Self.roleLabel(d.signedRole)))\(when)", Style(.success)))
+            lines.append(("\(d.status.label) by \(d.signedBy) (\(Self.roleName(d.signedRole, s)))\(when)", Style(.success)))
         } else if missing.isEmpty {
             lines.append(("Every required field is filled: S signs and locks it.", Style(.success)))
         } else {

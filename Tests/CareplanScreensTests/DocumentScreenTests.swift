@@ -166,7 +166,7 @@ final class DocumentScreenTests: XCTestCase {
         h.press(.text("s"))
         h.press(.right)                                           // as a GP
         h.press(.enter)
-        XCTAssertTrue(h.screen.contains("Sign and lock it as Nurse Test, GP? Changes then need a new version."), h.screen)
+        XCTAssertTrue(h.screen.contains("Sign and lock it as Nurse Test, GP or practice nurse? Changes"), h.screen)
         h.press(.text("y"))
         let d = try stored(h)
         XCTAssertEqual(d.status, .signed)
@@ -286,7 +286,7 @@ final class DocumentScreenTests: XCTestCase {
     func testATestOnlyTemplateIsFilledSignedAndExportedThroughTheGenericScreens() throws {
         let url = Harness.root.appendingPathComponent("Tests/CareplanExportTests/Documents/wellbeing-review.yaml")
         var configuration = Harness.configuration
-        let context = DocumentTemplate.Context(codes: configuration.codes, services: configuration.services)
+        let context = DocumentTemplate.Context(codes: configuration.codes, services: configuration.services, roles: configuration.roles.roles.map(\.id))
         configuration.documents["wellbeing-review"] = try DocumentTemplate.load(from: url, displayPath: "wellbeing-review.yaml", context: context).get()
         let h = Harness(configuration: configuration)
         h.addPatient()
