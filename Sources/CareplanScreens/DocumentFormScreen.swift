@@ -34,6 +34,8 @@ struct DocumentFormScreen: Screen {
         var shown: DocumentRow?
         var focus = 0
         var changed = false
+        /// Esc was refused (the row cannot be saved yet): a second Esc drops the row's changes.
+        var dropOnEscape = false
     }
 
     /// The section shown; the one after the last is the review page.
@@ -187,6 +189,7 @@ struct DocumentFormScreen: Screen {
 
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         guard let d = s.document, s.template != nil else { return [.go(.back)] }
+        if key != .escape || input != nil { rowEdit?.dropOnEscape = false }  // only Esc straight after the refusal drops
         if signing != nil { return handleSign(key, s) }
         if input != nil { return handleInput(key, s) }
         if onReview(s) && rowEdit == nil { return handleReview(key, d, s) }
@@ -462,8 +465,19 @@ struct DocumentFormScreen: Screen {
     /// Esc on a row: an untouched one closes; a changed one is saved if it can be, else stays open.
     mutating func closeRow(_ s: Session) -> [Command] {
         guard let edit = rowEdit else { return [] }
-        guard edit.changed else { rowEdit = nil; return [] }
-        return saveRow(s)
+        if !edit.changed || edit.dropOnEscape {
+            rowEdit = nil
+            typed = typed.filter { !$0.key.hasPrefix(edit.group.id + "/") }
+            problems = problems.filter { !$0.key.hasPrefix(edit.group.id + "/") }
+            if edit.changed { s.say("Row not saved: its changes were dropped") }
+            return []
+        }
+        let out = saveRow(s)
+        if rowEdit != nil {
+            rowEdit?.dropOnEscape = true  // said why it stays; one more Esc leaves it
+            s.say((s.message?.text ?? "Not saved") + ". Esc again drops this row's changes", .error)
+        }
+        return out
     }
 
     // MARK: - The review page

@@ -136,7 +136,12 @@ final class DocumentScreenTests: XCTestCase {
         h.assertGolden("document-pick")
         h.press(.down, .enter)                                   // the second that matches
         h.press(.escape)                                          // changed: Esc saves it if it can (it cannot: Started is missing)
-        XCTAssertTrue(h.screen.contains("Not saved: this row needs “Started”"), h.screen)
+        XCTAssertTrue(h.screen.contains("Not saved: this row needs “Started”. Esc again drops this row's changes"), h.screen)
+        XCTAssertEqual(h.program.currentKind, .documentForm)
+        h.press(.escape)
+        XCTAssertTrue(h.screen.contains("Row not saved: its changes were dropped"), h.screen)
+        XCTAssertTrue(h.screen.contains("0 rows · A adds one"), h.screen)
+        XCTAssertEqual(try stored(h).rows("treatments").count, 0)
     }
 
     func testLongTextIsSavedWhileTypingShowingSavingUntilItIs() throws {
