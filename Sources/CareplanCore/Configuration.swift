@@ -98,7 +98,7 @@ public struct Configuration: Sendable {
         let (codes, policy, wording, roles) = loadTerms(root: root, display: display, documentLists: documentLists, problems: &problems)
         var documents: [String: DocumentTemplate] = [:]
         if let codes, let roles {
-            let context = DocumentTemplate.Context(codes: codes, services: services, roles: roles.roles.map(\.id))
+            let context = DocumentTemplate.Context(codes: codes, services: services, roles: roles)
             switch DocumentTemplate.loadAll(documentFiles, context: context, display: display) {
             case .success(let d): documents = d
             case .failure(let e): problems += e.problems

@@ -201,12 +201,14 @@ extension DocumentTemplate {
     public struct Context: Sendable {
         public var codes: CodeLists
         public var services: ServiceDirectory
-        /// The role ids of Resources/roles.yaml.
+        /// The role ids of Resources/roles.yaml, and those whose permissions include signing documents.
         public var roles: [String]
-        public init(codes: CodeLists, services: ServiceDirectory, roles: [String]) {
+        public var signers: Set<String>
+        public init(codes: CodeLists, services: ServiceDirectory, roles: Roles) {
             self.codes = codes
             self.services = services
-            self.roles = roles
+            self.roles = roles.roles.map(\.id)
+            self.signers = Set(roles.roles.filter { $0.may(.signDocuments) }.map(\.id))
         }
     }
 
@@ -324,6 +326,11 @@ extension DocumentTemplate {
             return list
         }
         let complete = roles("complete"), sign = roles("sign")
+        for (i, role) in sign.enumerated() where context.roles.contains(role) && !context.signers.contains(role) {
+            r.report(m["sign"]?.sequence.flatMap { i < $0.count ? $0[i] : nil } ?? m["sign"],
+                     "`\(role)` may not sign documents (Resources/roles.yaml)",
+                     fix: "remove it from `sign`, or give the role `sign-documents` in Resources/roles.yaml")
+        }
 
         var sections: [DocumentSection] = []
         var ids: Set<String> = []

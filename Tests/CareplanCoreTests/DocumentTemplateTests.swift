@@ -13,7 +13,7 @@ final class DocumentTemplateTests: XCTestCase {
         let codes = try! CodeLists.load(from: root.appendingPathComponent("Resources/codelists.yaml"), displayPath: "c", documentLists: lists).get()
         let services = try! ServiceDirectory.load(from: root.appendingPathComponent("Resources/services.yaml"), displayPath: "s").get()
         let roles = try! Roles.load(from: root.appendingPathComponent("Resources/roles.yaml"), displayPath: "r").get()
-        return DocumentTemplate.Context(codes: codes, services: services, roles: roles.roles.map(\.id))
+        return DocumentTemplate.Context(codes: codes, services: services, roles: roles)
     }()
 
     static var eots: DocumentTemplate { try! DocumentTemplate.parse(text: eotsText, displayPath: "Resources/documents/eots.yaml", context: context).get() }
@@ -281,10 +281,12 @@ extension DocumentTemplateTests {
 extension DocumentTemplateTests {
     /// The roles a template names are Resources/roles.yaml's: one it lacks is refused.
     func testATemplateNamesOnlyTheRolesOfRolesYAML() throws {
-        let roles = ["clinical-nurse-specialist", "gp"]
         var context = Self.context
-        context.roles = roles
+        context.roles = ["clinical-nurse-specialist", "gp"]
+        context.signers = ["clinical-nurse-specialist"]
         guard case .failure(let e) = DocumentTemplate.parse(text: Self.eotsText, displayPath: "eots.yaml", context: context) else { return XCTFail("loaded") }
-        XCTAssertEqual(e.problems.map(\.message), ["unknown role `nurse` in `complete`", "unknown role `allied-health-professional` in `complete`"])
+        XCTAssertEqual(e.problems.map(\.message), ["unknown role `nurse` in `complete`", "unknown role `allied-health-professional` in `complete`",
+                                                   "`gp` may not sign documents (Resources/roles.yaml)"])
+        XCTAssertEqual(e.problems.last?.line, lineOf("sign: [", in: Self.eotsText))
     }
 }

@@ -198,7 +198,7 @@ final class DocumentExportTests: XCTestCase {
         let url = repositoryRoot.appendingPathComponent("Tests/CareplanExportTests/Documents/wellbeing-review.yaml")
         let eotsURL = repositoryRoot.appendingPathComponent("Resources/documents/eots.yaml")
         let context = DocumentTemplate.Context(codes: testConfiguration.codes, services: testConfiguration.services,
-                                               roles: testConfiguration.roles.roles.map(\.id))
+                                               roles: testConfiguration.roles)
         let templates = try DocumentTemplate.loadAll([eotsURL, url], context: context, display: { $0.lastPathComponent }).get()
         let review = try XCTUnwrap(templates["wellbeing-review"])
         var configuration = testConfiguration

@@ -16,7 +16,7 @@ final class DocumentExportEndToEndTests: EndToEndCase {
         let services = try ServiceDirectory.load(from: root.appendingPathComponent("Resources/services.yaml"), displayPath: "s").get()
         let roles = try Roles.load(from: root.appendingPathComponent("Resources/roles.yaml"), displayPath: "r").get()
         let eots = try DocumentTemplate.load(from: url, displayPath: "eots.yaml",
-                                             context: .init(codes: codes, services: services, roles: roles.roles.map(\.id))).get()
+                                             context: .init(codes: codes, services: services, roles: roles)).get()
 
         let repository = try CareStore(path: store)
         let patient = try XCTUnwrap(try repository.allPatients().first?.patient)

@@ -12,7 +12,7 @@ final class DocumentContractTests: RepositoryContractCase {
                                         documentLists: DocumentTemplate.codeListsNamed(in: [url])).get()
         let services = try! ServiceDirectory.load(from: root.appendingPathComponent("Resources/services.yaml"), displayPath: "s").get()
         let roles = try! Roles.load(from: root.appendingPathComponent("Resources/roles.yaml"), displayPath: "r").get()
-        return try! DocumentTemplate.load(from: url, displayPath: "eots.yaml", context: .init(codes: codes, services: services, roles: roles.roles.map(\.id))).get()
+        return try! DocumentTemplate.load(from: url, displayPath: "eots.yaml", context: .init(codes: codes, services: services, roles: roles)).get()
     }()
     var eots: DocumentTemplate { Self.eots }
     let ended = LocalDate(year: 2026, month: 10, day: 30)!
