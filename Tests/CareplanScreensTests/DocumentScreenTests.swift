@@ -291,7 +291,7 @@ final class DocumentScreenTests: XCTestCase {
     func testATestOnlyTemplateIsFilledSignedAndExportedThroughTheGenericScreens() throws {
         let url = Harness.root.appendingPathComponent("Tests/CareplanExportTests/Documents/wellbeing-review.yaml")
         var configuration = Harness.configuration
-        let context = DocumentTemplate.Context(codes: configuration.codes, services: configuration.services, roles: configuration.roles.roles.map(\.id))
+        let context = DocumentTemplate.Context(codes: configuration.codes, services: configuration.services, roles: configuration.roles)
         configuration.documents["wellbeing-review"] = try DocumentTemplate.load(from: url, displayPath: "wellbeing-review.yaml", context: context).get()
         let h = Harness(configuration: configuration)
         h.addPatient()
