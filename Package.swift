@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanSQLite", "RepositoryTestSupport"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         // (GRDB for the fuzz test only: it reads every text the store holds, and copies a staff PIN's slow hash.)
-        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanRuntime", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport",
+        .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanRuntime", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport", "CareplanExport",
                                                           "TermUI", "ReliabilityKnobs", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden", "Documents", "fhir_check.py"]),
         .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs", "RepositoryTestSupport"]),

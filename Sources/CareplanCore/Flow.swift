@@ -7,7 +7,7 @@ public struct ScreenKindSpec: Sendable, Equatable {
     /// Which flows may name the kind: a kiosk flow can never lead a patient into a clinician's screen.
     public enum Mode: String, Sendable, Equatable { case clinician, kiosk, any }
     /// What must be open before the screen can be: nothing, a patient, or an assessment.
-    public enum Needs: String, Sendable, Equatable { case nothing, patient, assessment }
+    public enum Needs: String, Sendable, Equatable { case nothing, patient, assessment, document }
     /// A named way off the screen (`open`, `new`, `back`, ...) and the key that takes it. A flow maps each exit
     /// to one of its screens; a required one must be mapped, an optional one left out is refused with a word.
     public struct Exit: Sendable, Equatable {

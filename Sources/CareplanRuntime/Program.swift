@@ -194,9 +194,10 @@ public final class Program {
     @discardableResult
     public func tick(now: Date) -> [Effect] {
         session.now = now
-        let shown = session.assessment
+        let shown = session.assessment, shownDocument = session.document
         _ = send(.tick)
         runtime.refresh()
+        if runtime.refreshDocument(), let old = shownDocument { screen.documentRefreshed(session, from: old) }
         if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Runtime.retrySeconds {
             lastRetry = now
             runtime.saveWaiting()

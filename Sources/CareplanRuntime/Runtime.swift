@@ -43,6 +43,10 @@ public final class Runtime {
             say(why, .error)
             return .failed(nil)
         }
+        if let why = documentRefusal(command) {
+            say(why, .error)
+            return .failed(nil)
+        }
         switch command {
         case .query(.patientCount):
             return s.attempt { try s.store.patientCount() }.map(Answer.counted) ?? .failed(nil)
@@ -58,6 +62,28 @@ public final class Runtime {
             return s.attempt { try s.store.waitingSelfAssessments() }.map(Answer.waiting) ?? .failed(nil)
         case .query(.assessments(let patientId)):
             return s.attempt { try s.store.assessments(patientId: patientId) }.map(Answer.assessments) ?? .failed(nil)
+        case .query(.timeline(let patientId)):
+            return s.timeline(patientId: patientId)
+        case .startDocument(let templateId):
+            guard let patientId = s.patient?.id, let template = s.session.configuration.documents[templateId],
+                  let d = s.attempt({ try s.store.createDocument(template: template, patientId: patientId, createdBy: s.user, now: s.now) })
+            else { return .failed(nil) }
+            s.session.document = d
+            return .documentStarted(d)
+        case .openDocument(let id):
+            return s.open(documentId: id) ? .opened : .failed(nil)
+        case .applyDocument(let change, let base):
+            return s.apply(change, basedOn: base)
+        case .signDocument(let role):
+            guard let d = s.session.document, let template = s.session.template, let signed = s.attempt({
+                try s.store.sign(documentId: d.id, revision: d.revision, template: template, by: s.user, role: role, now: s.now)
+            }) else { return .failed(nil) }
+            s.session.document = signed
+            return .documentSigned(signed)
+        case .newDocumentVersion(let id):
+            guard let fresh = s.attempt({ try s.store.newVersion(ofDocument: id, createdBy: s.user, now: s.now) }) else { return .failed(nil) }
+            s.session.document = fresh
+            return .documentStarted(fresh)
         case .savePatient(let p):
             return savePatient(p)
         case .apply(let change, let base, let said):
@@ -371,6 +397,64 @@ public final class Runtime {
         return true
     }
 
+    // MARK: - Documents
+
+    /// The timeline, and "EoTS due" from the patient's End of Treatment Summaries as stored.
+    func timeline(patientId: Int64) -> Answer {
+        guard let entries = attempt({ try store.timeline(patientId: patientId) }) else { return .failed(nil) }
+        let due = try? EoTSDue.check(patientId: patientId, in: store, today: session.today, policy: session.configuration.policy)
+        return .timeline(entries, due: due ?? nil)
+    }
+
+    public func open(documentId: Int64) -> Bool {
+        guard let d = attempt({ try store.document(id: documentId) }) else { return false }
+        guard let d else { say("That document is no longer in the store", .error); return false }
+        guard session.configuration.documents[d.templateId] != nil else {
+            say("This document's template (\(d.templateId)) is no longer in Resources/documents: export it with `careplan export`", .error)
+            return false
+        }
+        session.document = d
+        recordView { try store.recordDocumentView(user: user, documentId: documentId, now: now) }
+        return true
+    }
+
+    /// Saves one change to the open document, based on its answer as the screen showed it. The store's
+    /// conflict rule decides (text merged, anything else refused with theirs kept); either way the open
+    /// document becomes the stored one, so the screen shows what is on disk. A store that cannot be written
+    /// refuses: the screen keeps what was typed as unsaved and sends it again.
+    func apply(_ change: DocumentChange, basedOn base: DocumentAnswer?) -> Answer {
+        guard let d = session.document, let template = session.template else { return .failed(nil) }
+        do {
+            let saved = try store.save(change, to: d.id, base: base ?? change.answer(in: d), template: template, by: user, now: now)
+            session.document = saved.document
+            if let merged = saved.merged { say(merged, .error) }
+            return .documentSaved(change)
+        } catch let e as StoreError {
+            // Ids and the kind of failure only: never what was typed.
+            log.warning("document change refused", metadata: ["document": "\(d.id)", "why": "\(Self.kind(of: e))"])
+            switch e {
+            case .changedElsewhere, .signed:
+                if let fresh = try? store.document(id: d.id) { session.document = fresh }
+            default: break
+            }
+            say(e.description, .error)
+            return .failed(e)
+        } catch {
+            say(String(describing: error), .error)
+            return .failed(nil)
+        }
+    }
+
+    /// The open document as the store has it now, when another terminal changed it.
+    @discardableResult
+    public func refreshDocument() -> Bool {
+        guard let d = session.document, let counter = try? store.changeCounter(), counter != seenChangeCounter else { return false }
+        seenChangeCounter = counter
+        guard let fresh = try? store.document(id: d.id), fresh.revision != d.revision || fresh.status != d.status else { return false }
+        session.document = fresh
+        return true
+    }
+
     public func open(assessmentId: Int64) -> Bool {
         guard let a = attempt({ try store.assessment(id: assessmentId) }) else { return false }
         guard let a else { say("That assessment is no longer in the store", .error); return false }
@@ -397,12 +481,28 @@ extension Runtime {
         case .apply(.saveAction, _, _), .apply(.deleteAction, _, _): return .recordActions
         case .apply, .startAssessment: return .completeChecklist
         case .issueKioskCode: return .issueKioskCodes
+        case .signDocument: return .signDocuments
+        // Writing one also needs a role the template names (`documentRefusal`).
+        case .startDocument, .applyDocument, .newDocumentVersion, .openDocument: return .viewRecords
         case .staff, .query(.users): return .manageUsers
         // Reading a record needs someone signed in who may (a kiosk: the patient, by their code).
         case .query, .openPatient, .openAssessment: return .viewRecords
         case .redeemKioskCode, .checkStaffPIN, .ask, .go, .checkSignIn, .signIn, .unlock, .changePassword, .addFirstAdministrator:
             return nil
         }
+    }
+
+    /// Why the signed-in user may not write this document: its template names the roles that complete it.
+    func documentRefusal(_ command: Command) -> String? {
+        let template: DocumentTemplate?
+        switch command {
+        case .startDocument(let id): template = session.configuration.documents[id]
+        case .applyDocument, .newDocumentVersion: template = session.template
+        default: return nil
+        }
+        guard let template, session.flow.mode != .kiosk, let role = session.role, !template.completeRoles.contains(role.id) else { return nil }
+        let who = template.completeRoles.compactMap { session.configuration.roles.role($0)?.name }.joined(separator: ", ")
+        return "Not done: a \(template.title) is written by \(who) (Resources/documents), not by the role \(role.name)"
     }
 
     var limit: RateLimit { session.configuration.policy.signInTries }

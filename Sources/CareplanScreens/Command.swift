@@ -49,6 +49,16 @@ package enum Command: Equatable {
     case addFirstAdministrator(NewStaffUser, NewPassword)
     /// An administrator's change to users or teams (the store checks and audits it).
     case staff(StaffChange)
+    /// Starts a draft document of the template (an id of Resources/documents) for the open patient, and opens it.
+    case startDocument(templateId: String)
+    case openDocument(Int64)
+    /// Saves one field or row of the open document, based on the answer as the screen showed it (nil: as the
+    /// open document shows it). Answered `documentSaved`; refused with the stored value kept and shown.
+    case applyDocument(DocumentChange, basedOn: DocumentAnswer? = nil)
+    /// Signs and locks the open document as shown, as `role`.
+    case signDocument(role: String)
+    /// A draft copy of the signed document, opened.
+    case newDocumentVersion(of: Int64)
     /// A y/n question on the status line, answered by the next key that would reach the screen.
     case ask(Question)
     /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
@@ -91,6 +101,8 @@ package enum Query: Equatable {
     case assessments(patientId: Int64)
     case users
     case teams
+    /// The patient's assessments and documents, newest first, and whether an End of Treatment Summary is due.
+    case timeline(patientId: Int64)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -110,6 +122,7 @@ package enum Answer: Equatable {
     case patients(matching: String, [PatientSummary])
     case waiting([WaitingAssessment])
     case assessments([AssessmentSummary])
+    case timeline([TimelineEntry], due: EoTSDue?)
     /// The patient as the store now has them.
     case patientSaved(Patient)
     /// Another terminal changed the patient's details first: theirs, as stored now.
@@ -120,6 +133,11 @@ package enum Answer: Equatable {
     /// A new assessment (or version), now the open one.
     case started(Assessment)
     case discarded(Assessment)
+    /// A document change stands on disk (the open document is the stored one).
+    case documentSaved(DocumentChange)
+    /// A new document (or version), now the open one.
+    case documentStarted(Document)
+    case documentSigned(Document)
     case kioskCode(KioskCode)
     /// A kiosk code accepted: the patient and their self-assessment are open.
     case redeemed(Patient)

@@ -2,11 +2,16 @@ import Foundation
 import CareplanCore
 import TermUI
 
-/// One patient: their details and their assessments, newest first; start, resume or open one.
+/// One patient: their details and their timeline (assessments and documents), newest first; start, resume
+/// or open one, or write a new document.
 struct RecordScreen: Screen {
     let kind = ScreenKind.patientRecord
-    var assessments: [AssessmentSummary] = []
+    var timeline: [TimelineEntry] = []
+    /// "EoTS due", as the core's rule says from the stored documents.
+    var due: EoTSDue?
     var selected = 0
+    /// Choosing the type of a new document, when there are several.
+    var choosingDocument: Form?
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?
     var issued: KioskCode?
@@ -23,17 +28,37 @@ struct RecordScreen: Screen {
     /// asking to discard and its `y` answering) is more typing, not an answer.
     var askedAt: Date?
     static let readingTime: TimeInterval = 0.5
-    /// The assessment just closed, to keep the highlight on once the list comes (not on the newest).
-    var selecting: Int64?
+    /// The assessment or document just closed, to keep the highlight on once the list comes (not on the newest).
+    var selecting: Closed?
+    enum Closed: Equatable { case assessment(Int64), document(Int64) }
 
-    init(_ s: Session, selecting id: Int64? = nil) { selecting = id }
+    init(_ s: Session, selecting closed: Closed? = nil) { selecting = closed }
 
-    /// The patient's assessments as stored (emptied first: a list the store refuses shows none).
+    static func entry(_ e: TimelineEntry, is closed: Closed) -> Bool {
+        switch (e, closed) {
+        case let (.assessment(a), .assessment(id)): return a.id == id
+        case let (.document(d), .document(id)): return d.id == id
+        default: return false
+        }
+    }
+
+    /// The patient's timeline as stored (emptied first: a list the store refuses shows none).
     mutating func reload(_ s: Session) -> [Command] {
         guard let id = s.patient?.id else { return [] }
-        assessments = []
-        return [.query(.assessments(patientId: id))]
+        timeline = []
+        return [.query(.timeline(patientId: id))]
     }
+
+    var assessments: [AssessmentSummary] { timeline.compactMap { if case .assessment(let a) = $0 { return a } else { return nil } } }
+
+    /// The chosen entry's assessment, if it is one.
+    var selectedAssessment: AssessmentSummary? {
+        guard timeline.indices.contains(selected), case .assessment(let a) = timeline[selected] else { return nil }
+        return a
+    }
+
+    /// The document types a new document can be: every template, by title.
+    static func documentTypes(_ s: Session) -> [DocumentTemplate] { s.configuration.documents.values.sorted { $0.title < $1.title } }
 
     var takesText: Bool { issuing?.takesText ?? false }
 
@@ -41,9 +66,10 @@ struct RecordScreen: Screen {
         switch message {
         case .opened: return reload(s)
         case .key(let key): return handle(key, s)
-        case .answer(.assessments(let found)):
-            assessments = found
-            if let id = selecting, let row = found.firstIndex(where: { $0.id == id }) { selected = row }
+        case .answer(.timeline(let found, let due)):
+            timeline = found
+            self.due = due
+            if let closed = selecting, let row = found.firstIndex(where: { RecordScreen.entry($0, is: closed) }) { selected = row }
             selecting = nil
         case .answer(.kioskCode(let code)):
             issuing = nil
@@ -59,6 +85,19 @@ struct RecordScreen: Screen {
 
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         if issued != nil { issued = nil; return [] }  // any key puts the code away
+        if var form = choosingDocument {
+            if key == .escape { choosingDocument = nil; s.say("No document started"); return [] }
+            let event = form.handle(key)
+            choosingDocument = form
+            if event == .notHandled, case .text = key {
+                // A word typed here (`walks`, its `w` having opened this) starts nothing: said, not acted on.
+                s.say("Not typed: choose the document type with ←→, Enter starts it, Esc cancels", .error)
+                return []
+            }
+            guard event == .submit || key == .enter else { return [] }
+            choosingDocument = nil
+            return [.startDocument(templateId: RecordScreen.documentTypes(s)[form.index("type")].id), .exit("document")]
+        }
         if var form = issuing {
             if key == .escape { issuing = nil; return [] }
             let event = form.handle(key)
@@ -76,13 +115,13 @@ struct RecordScreen: Screen {
             return answer(question, key, s)
         }
         if case .text(let t) = key {
-            let isCommand = t.count == 1 && "nekdNEKD".contains(t)
+            let isCommand = t.count == 1 && "nekdwNEKDW".contains(t)
             let whileTyping = strayTypingAt.map { s.now.timeIntervalSince($0) < RecordScreen.typingGap } ?? false
             if !isCommand || whileTyping {
                 strayTypingAt = s.now
                 let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
                 s.say(isCommand ? "“\(t)” came straight after typing, so it was not taken as a command: press it again on its own"
-                                : "Typing is not used on \(name)'s record. Keys: Enter open · N new assessment · E edit · K kiosk code · D discard", .error)
+                                : "Typing is not used on \(name)'s record. Keys: Enter open · N new assessment · W write a document · E edit · K kiosk code · D discard", .error)
                 return []
             }
         }
@@ -92,7 +131,13 @@ struct RecordScreen: Screen {
             issuing = Form([.init("point", s.words(.startPoint), options: s.codes.labels(PathwayPoint.self),
                                   note: s.words(.startKioskPointNote))])
         case .up: selected = max(0, selected - 1)
-        case .down: selected = min(max(0, assessments.count - 1), selected + 1)
+        case .down: selected = min(max(0, timeline.count - 1), selected + 1)
+        case .text("w"), .text("W"):
+            // Chosen and started with Enter even when there is one type: a word beginning with w typed here
+            // by mistake must not start a document.
+            let types = RecordScreen.documentTypes(s)
+            guard !types.isEmpty else { s.say("No document types: there is no template in Resources/documents", .error); return [] }
+            choosingDocument = Form([.init("type", "Document", options: types.map(\.title), note: "←→ choose, Enter starts it")])
         case .text("n"), .text("N"):
             if s.refuses(.completeChecklist) { return [] }
             guard let open = assessments.first(where: { $0.status == .inProgress }) else { return [.exit("new")] }
@@ -102,8 +147,11 @@ struct RecordScreen: Screen {
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
         case .text("d"), .text("D"):
             if s.refuses(.editPatients) { return [] }
-            guard assessments.indices.contains(selected) else { s.say("There is no assessment to discard", .error); return [] }
-            let a = assessments[selected]
+            guard let a = selectedAssessment else {
+                s.say(timeline.indices.contains(selected) ? "Only an assessment in progress can be discarded: a document draft stays, a signed one is kept"
+                                                          : "There is no assessment to discard", .error)
+                return []
+            }
             guard a.status == .inProgress else {
                 s.say("Only an assessment in progress can be discarded: an agreed plan is kept (V on its review starts a new version)", .error)
                 return []
@@ -115,9 +163,11 @@ struct RecordScreen: Screen {
         case .text("e"), .text("E"): return s.refuses(.editPatients) ? [] : [.exit("edit")]
         case .escape: return [.go(.back)]
         case .enter:
-            guard assessments.indices.contains(selected) else { return [.exit("new")] }
-            let a = assessments[selected]
-            return [.openAssessment(a.id), .exit(a.status == .inProgress ? "continue" : "view")]
+            guard timeline.indices.contains(selected) else { return [.exit("new")] }
+            switch timeline[selected] {
+            case .assessment(let a): return [.openAssessment(a.id), .exit(a.status == .inProgress ? "continue" : "view")]
+            case .document(let d): return [.openDocument(d.id), .exit("document")]
+            }
         default: break
         }
         return []
@@ -141,6 +191,11 @@ struct RecordScreen: Screen {
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let p = s.patient else { return }
+        if let form = choosingDocument {
+            g.put(" New document for \(p.givenName) \(p.familyName)", x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
+            form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
+            return
+        }
         if let form = issuing {
             g.put(" Kiosk code for \(p.givenName) \(p.familyName)", x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
             form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
@@ -171,20 +226,33 @@ struct RecordScreen: Screen {
         line("Date of birth", p.dateOfBirth.display)
         line("Diagnosis", p.diagnosis + (p.diagnosisCode.isEmpty ? "" : " (\(p.diagnosisCode))"))
         line("Diagnosed", p.diagnosisDate?.display ?? "not recorded")
+        if let due, y < area.bottom {
+            g.put(DisplayWidth.pad("Treatment ended", to: 20), x: x, y: y, style: Style(.dim))
+            g.put("\(due.treatmentEnded.display) · " + due.line, x: x + 20, y: y, style: Style(due.overdue ? .error : .warning, bold: true), maxWidth: w - 20)
+            y += 1
+        }
         y += 1
         guard y < area.bottom else { return }
-        g.put("Assessments", x: x, y: y, style: Style(.heading, bold: true))
+        g.put("Timeline", x: x, y: y, style: Style(.heading, bold: true))
         y += 1
-        if assessments.isEmpty {
-            Draw.paragraph(&g, "No assessments yet. Press N (or Enter) to start a holistic needs assessment.", x: x, y: y, width: w, maxY: area.bottom)
+        if timeline.isEmpty {
+            Draw.paragraph(&g, "No assessments or documents yet. Press N (or Enter) to start a holistic needs assessment, W to write a document.",
+                           x: x, y: y, width: w, maxY: area.bottom)
             return
         }
         let height = area.bottom - y
-        let first = ScrollWindow.firstVisible(selected: selected, count: assessments.count, height: height, previousFirst: 0)
-        for (i, a) in assessments.enumerated().dropFirst(first).prefix(height) {
-            var text = DisplayWidth.pad(a.date.display, to: 13) + DisplayWidth.pad(s.codes.label(a.pathwayPoint), to: 31)
-            text += DisplayWidth.pad(a.status.label + (a.version > 1 ? " v\(a.version)" : ""), to: 18)
-            text += "\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s")"
+        let first = ScrollWindow.firstVisible(selected: selected, count: timeline.count, height: height, previousFirst: 0)
+        for (i, entry) in timeline.enumerated().dropFirst(first).prefix(height) {
+            var text = DisplayWidth.pad(entry.date.display, to: 13)
+            switch entry {
+            case .assessment(let a):
+                text += DisplayWidth.pad(s.codes.label(a.pathwayPoint), to: 31)
+                text += DisplayWidth.pad(a.status.label + (a.version > 1 ? " v\(a.version)" : ""), to: 18)
+                text += "\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s")"
+            case .document(let d):
+                text += DisplayWidth.pad(DisplayWidth.truncate(d.title, to: 30), to: 31)
+                text += d.status.label + (d.version > 1 ? " v\(d.version)" : "")
+            }
             Draw.row(&g, " " + text, x: area.x, y: y, width: area.width, selected: i == selected)
             y += 1
         }
@@ -192,13 +260,15 @@ struct RecordScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if issuing != nil { return [KeyHint("←→", "change"), KeyHint("Enter", "issue code"), KeyHint("Esc", "cancel")] }
+        if choosingDocument != nil { return [KeyHint("←→", "choose"), KeyHint("Enter", "start"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
         if asking != nil { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
-        let canDiscard = assessments.indices.contains(selected) && assessments[selected].status == .inProgress
-        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment", exit: "new", needs: .completeChecklist),
-                KeyHint("K", "kiosk code", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients)]
-            + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
+        let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
+        // At 80 columns E gives way to D where D applies (F1 lists every key).
+        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
+                KeyHint("W", "document", exit: "document")] + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
+            + [KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients)]
     }
 }
 

@@ -22,6 +22,10 @@ public enum Effect: Equatable, Sendable {
     case resetScreen
     case export(assessmentId: Int64, format: String)
     case print(assessmentId: Int64)
+    /// A document as PDF, text or FHIR, for a copy (`patient`, `gp`, `record`), its PDF at 14 pt when
+    /// `largePrint`; printing sends its PDF.
+    case exportDocument(documentId: Int64, format: String, copy: String, largePrint: Bool = false)
+    case printDocument(documentId: Int64, copy: String, largePrint: Bool = false)
 }
 
 /// Where a key leads.
@@ -73,6 +77,8 @@ package protocol Screen {
     /// The session's assessment was refreshed with another terminal's changes (`old` is what was shown):
     /// follow them, keeping the selection on the same row and anything being typed as it is.
     mutating func refreshed(_ s: Session, from old: Assessment?)
+    /// The same for the open document: another terminal's changes, shown unless being typed here.
+    mutating func documentRefreshed(_ s: Session, from old: Document)
     /// A form or prompt is open inside the screen: the step keys (Ctrl-N, Ctrl-P) are not offered until it is done.
     var inSubForm: Bool { get }
     /// The title bar's title when the screen says more than the flow's (the register: whose patients).
@@ -85,6 +91,7 @@ extension Screen {
     var inSubForm: Bool { false }
     func title(_ s: Session) -> String? { nil }
     mutating func refreshed(_ s: Session, from old: Assessment?) {}
+    mutating func documentRefreshed(_ s: Session, from old: Document) {}
 }
 
 /// Shared drawing for lists: a row highlighted when selected, cut to the width.

@@ -15,6 +15,7 @@ public struct ScreenKind: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let conversationNotes = ScreenKind("conversation-notes")
     public static let agreedActions = ScreenKind("agreed-actions")
     public static let planReview = ScreenKind("plan-review")
+    public static let documentForm = ScreenKind("document-form")
 
     public static let signIn = ScreenKind("sign-in")
     public static let firstAdministrator = ScreenKind("first-administrator")

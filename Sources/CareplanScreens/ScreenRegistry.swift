@@ -45,6 +45,9 @@ public struct ScreenRegistry: Sendable {
         case .patient where s.patient == nil:
             s.say("Choose a patient first", .error)
             return nil
+        case .document where s.document == nil || s.template == nil:
+            s.say("Open or start a document first", .error)
+            return nil
         default:
             return entry.make(s)
         }
@@ -77,9 +80,11 @@ public struct ScreenRegistry: Sendable {
         ScreenEntry(.patientRecord, .clinician, needs: .patient,
                     exits: [.required("back", "Esc"), .required("continue", "Enter on an assessment in progress"),
                             .required("view", "Enter on an agreed, superseded or discarded assessment"),
-                            .optional("new", "N, or Enter when there is no assessment"), .optional("edit", "E")]) { s in
-            let closed = s.assessment?.id
+                            .optional("new", "N, or Enter when there is no assessment"), .optional("edit", "E"),
+                            .optional("document", "W, or Enter on a document")]) { s in
+            let closed = s.assessment.map { RecordScreen.Closed.assessment($0.id) } ?? s.document.map { RecordScreen.Closed.document($0.id) }
             s.assessment = nil
+            s.document = nil
             return RecordScreen(s, selecting: closed)
         },
         ScreenEntry(.assessmentStart, .clinician, needs: .patient,
@@ -90,6 +95,8 @@ public struct ScreenRegistry: Sendable {
         ScreenEntry(.agreedActions, .clinician, needs: .assessment, exits: stepExits) { ActionsScreen($0) },
         ScreenEntry(.planReview, .clinician, needs: .assessment,
                     exits: [.required("done", "Esc"), .required("new-version", "V on an agreed plan"), .optional("back", "Ctrl-P")]) { ReviewScreen($0) },
+
+        ScreenEntry(.documentForm, .clinician, needs: .document, exits: [.required("back", "Esc")]) { DocumentFormScreen($0) },
 
         ScreenEntry(.kioskWelcome, .kiosk, needs: .nothing, exits: [.required("next", "Enter")]) { KioskWelcomeScreen($0) },
         ScreenEntry(.kioskIdentify, .kiosk, needs: .nothing,

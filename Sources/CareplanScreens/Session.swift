@@ -67,6 +67,8 @@ public final class Session {
     public var now: Date
     public var patient: Patient?
     public var assessment: Assessment?
+    /// The open document (an End of Treatment Summary, ...), if any.
+    public var document: Document?
     public var message: StatusMessage?
     /// Where the current screen's content is drawn; set by the program before each key and frame,
     /// so screens with boxes (the note editor) move the cursor by the lines the user sees.
@@ -143,6 +145,8 @@ public final class Session {
     }
 
     public var services: ServiceDirectory { configuration.services }
+    /// The template of the open document.
+    public var template: DocumentTemplate? { document.flatMap { configuration.documents[$0.templateId] } }
     public var today: LocalDate { LocalDate(now) }
 
     /// A message said while a key is handled is about the change that key made, if any.
@@ -193,8 +197,6 @@ extension Permission {
 extension Session {
     /// "Saved PDF, DRAFT v1: care-plan-….pdf in /home/nurse" (`outcome` before it, e.g. "Printed.").
     public func sayWritten(_ format: String, of a: Assessment, to path: String, after outcome: String = "") {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
         let plan: String
         switch a.status {
         case .agreed: plan = "agreed plan v\(a.version)"
@@ -202,7 +204,19 @@ extension Session {
         case .superseded: plan = "v\(a.version), since replaced"
         case .discarded: plan = "v\(a.version), DISCARDED"
         }
-        say(outcome + "Saved \(format), \(plan): \(url.lastPathComponent) in \(folder)", .success, shortening: folder, at: .middle)
+        sayWritten(format, plan, to: path, after: outcome)
+    }
+
+    func sayWritten(_ format: String, _ what: String, to path: String, after outcome: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        say(outcome + "Saved \(format), \(what): \(url.lastPathComponent) in \(folder)", .success, shortening: folder, at: .middle)
+    }
+
+    /// "Saved PDF, DRAFT v1: eots-….pdf in /home/nurse", for a document.
+    public func sayWritten(_ format: String, of d: Document, to path: String, after outcome: String = "") {
+        let state = d.status == .draft ? "DRAFT v\(d.version), not yet signed" : d.status == .signed ? "signed v\(d.version)" : "v\(d.version), since replaced"
+        sayWritten(format, state, to: path, after: outcome)
     }
 
     /// L where nothing can print: said before anything is written, so each press does not leave another file.

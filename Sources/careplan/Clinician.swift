@@ -48,6 +48,13 @@ struct Clinician: ParsableCommand {
                 let target: String, format: ExportFormat, print: Bool
                 switch effect {
                 case .quit, .resetScreen: return
+                case .exportDocument(let id, let name, let copy, let large):
+                    exportDocument(id, format: ExportFormat(rawValue: name) ?? .pdf, copy: copy, largePrint: large, print: false, session)
+                    return
+                case .printDocument(let id, let copy, let large):
+                    guard Printer.lpPath() != nil else { session.sayNoPrinting(); return }
+                    exportDocument(id, format: .pdf, copy: copy, largePrint: large, print: true, session)
+                    return
                 case .export(let id, let name):
                     target = String(id); format = ExportFormat(rawValue: name) ?? .pdf; print = false
                 case .print(let id):
@@ -64,6 +71,19 @@ struct Clinician: ParsableCommand {
                                        after: print ? "Sent to the default printer. " : "")
                 } catch {
                     // Written but refused by the printer (the error names the file kept), or nothing written.
+                    session.say((said.isEmpty ? "Not saved: " : "Not printed: ") + String(describing: error), .error)
+                }
+            }
+            /// A document from its screen, as `careplan export --document` writes it: said as the plan's exports are.
+            func exportDocument(_ id: Int64, format: ExportFormat, copy: String, largePrint: Bool, print: Bool, _ session: Session) {
+                var said: [String] = []
+                do {
+                    let (url, document) = try runDocumentExport(id: id, copy: DocumentCopy(rawValue: copy) ?? .record, largePrint: largePrint, format: format,
+                                                                paper: .a4, output: nil, force: false, print: print, store: store, configuration: config,
+                                                                user: session.user, now: Date(), say: { said.append($0) })
+                    session.sayWritten(format == .text ? "text" : format.rawValue.uppercased(), of: document, to: url.path,
+                                       after: print ? "Sent to the default printer. " : "")
+                } catch {
                     session.say((said.isEmpty ? "Not saved: " : "Not printed: ") + String(describing: error), .error)
                 }
             }

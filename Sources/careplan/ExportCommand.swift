@@ -120,10 +120,11 @@ func runExport(target: String, draft: Bool = false, format: ExportFormat, paper:
     return exported
 }
 
-/// `careplan export --document ID`: as `runExport`, for a document.
+/// `careplan export --document ID`: as `runExport`, for a document. The document's screen comes here too.
+@discardableResult
 func runDocumentExport(id: Int64, copy: DocumentCopy, largePrint: Bool, format: ExportFormat, paper: Paper, output: String?, force: Bool,
                        print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
-                       say: (String) -> Void = { Swift.print($0) }) throws {
+                       say: (String) -> Void = { Swift.print($0) }) throws -> (url: URL, document: Document) {
     let url: URL, document: Document
     do {
         (url, document) = try DocumentExporter.export(documentId: id, copy: copy, largePrint: largePrint, format: format, paper: paper,
@@ -138,12 +139,13 @@ func runDocumentExport(id: Int64, copy: DocumentCopy, largePrint: Bool, format: 
     ])
     let state = document.status == .draft ? "a DRAFT, not yet signed" : document.status == .signed ? "signed" : "signed, since replaced"
     say("Wrote \(url.path): \(document.title), version \(document.version) (document \(id)), \(state), \(copy.label)'s copy")
-    guard sendToPrinter else { return }
+    guard sendToPrinter else { return (url, document) }
     switch Printer.print(url) {
     case .success(let answer):
         try store.recordDocumentExport(documentId: id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
                                        by: user, now: now)
         say("Sent to the default printer" + (answer.isEmpty ? "." : " (\(answer))."))
+        return (url, document)
     case .failure(let e):
         throw CLIError(e.description)
     }

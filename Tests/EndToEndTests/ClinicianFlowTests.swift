@@ -39,7 +39,7 @@ final class ClinicianFlowTests: EndToEndCase {
         // The title bar: where, whose record, and who is signed in.
         XCTAssertTrue(screen.hasPrefix(" careplan · Patient record ") && screen.components(separatedBy: "\n")[0].hasSuffix("JONES-Ó BRIAIN, Siân · 999 000 0026  \(Self.account)"), screen)
         XCTAssertTrue(screen.contains(" Name                Siân Jones-Ó Briain\n NHS number          999 000 0026\n Date of birth       05 Mar 1961\n"), screen)
-        try t.waitFor(" No assessments yet. Press N (or Enter) to start a holistic needs assessment.")
+        try t.waitFor(" No assessments or documents yet. Press N (or Enter) to start a holistic needs\n")
 
         // New assessment, then the checklist.
         try startAssessment()
