@@ -152,6 +152,7 @@ extension CareStore {
                 CREATE TRIGGER patient_tally_delete AFTER DELETE ON patient BEGIN UPDATE patient_tally SET n = n - 1; END;
                 """)
         }
+        registerCareReviewMigration(&m)  // v11-ccr: keep it the last step
         return m
     }
 
