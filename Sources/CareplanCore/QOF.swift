@@ -315,3 +315,16 @@ extension QOFRules.Edition {
         return nil
     }
 }
+
+extension QOFRules {
+    /// Why a record cannot be taken as given, in words for the form, or nil: the screens ask before saving.
+    public func problem(with record: QOFRecord, today: LocalDate) -> String? {
+        if record.date > today { return "The date is after today" }
+        if let id = record.indicator, edition(on: today)?.indicator(id) == nil {
+            return "No indicator `\(id)` is in Resources/qof.yaml for today"
+        }
+        if record.kind == .done && record.indicator == nil { return "Say which was done: the support discussion or the review" }
+        if record.kind == .invited && record.how == nil { return "Say how the patient was invited" }
+        return nil
+    }
+}

@@ -164,6 +164,17 @@ final class QOFTests: XCTestCase {
         XCTAssertEqual(rules.states(diagnosed: d("2027-03-01"), records: [], today: d("2027-04-01")).map(\.code), ["CAN005"])
     }
 
+    func testARecordTheFormMustNotTakeIsNamed() {
+        let today = d("2026-11-28")
+        let rules = Self.shipped
+        XCTAssertNil(rules.problem(with: record(.invited, "2026-11-28", "can004", how: .letter), today: today))
+        XCTAssertNil(rules.problem(with: record(.declined, "2026-11-01"), today: today), "a decline of every review")
+        XCTAssertEqual(rules.problem(with: record(.invited, "2026-11-29", how: .letter), today: today), "The date is after today")
+        XCTAssertEqual(rules.problem(with: record(.invited, "2026-11-20"), today: today), "Say how the patient was invited")
+        XCTAssertEqual(rules.problem(with: record(.done, "2026-11-20"), today: today), "Say which was done: the support discussion or the review")
+        XCTAssertEqual(rules.problem(with: record(.done, "2026-11-20", "can003"), today: today), "No indicator `can003` is in Resources/qof.yaml for today")
+    }
+
     // MARK: The file
 
     func testBrokenRulesAreReportedWithLineAndFix() throws {
