@@ -159,27 +159,29 @@ extension QOFRules {
         }.min()
     }
 
-    /// The practice view from the patients diagnosed since `earliestCountedDiagnosis` and their records.
-    public func practiceView(_ patients: [(patient: Patient, records: [QOFRecord])], today: LocalDate, limit: Int) -> QOFPracticeView {
-        var entries: [QOFPracticeView.Entry] = []
+    /// The practice's list from the patients diagnosed since `earliestCountedDiagnosis` and their records: the
+    /// indicators due or missed, soonest deadline first (then by patient id), at most `limit`, with `total` and
+    /// the counts of every state. Patients are named by id, so a store builds whole patients only for the
+    /// entries shown.
+    public func worklist(_ patients: [(id: Int64, diagnosed: LocalDate?, records: [QOFRecord])], today: LocalDate,
+                         limit: Int) -> (entries: [(patientId: Int64, status: QOFStatus)], total: Int, counts: [String: QOFCounts]) {
+        var entries: [(patientId: Int64, status: QOFStatus, deadline: Int, order: Int)] = []
         var counts: [String: QOFCounts] = [:]
-        for (patient, records) in patients {
-            for status in states(diagnosed: patient.diagnosisDate, records: records, today: today) {
+        for (id, diagnosed, records) in patients {
+            for (order, status) in states(diagnosed: diagnosed, records: records, today: today).enumerated() {
                 var c = counts[status.indicatorId] ?? QOFCounts()
                 switch status.state {
                 case .notDue: continue
                 case .met: c.met += 1
-                case .due: c.due += 1; entries.append(.init(patient: patient, status: status))
-                case .missed: c.missed += 1; entries.append(.init(patient: patient, status: status))
                 case .excepted: c.excepted += 1
+                case .due(let deadline), .missed(let deadline):
+                    if case .due = status.state { c.due += 1 } else { c.missed += 1 }
+                    entries.append((id, status, deadline.dayNumber, order))
                 }
                 counts[status.indicatorId] = c
             }
         }
-        entries.sort { a, b in
-            (a.status.state.deadline!, a.patient.familyName, a.patient.givenName, a.patient.id ?? 0, a.status.indicatorId)
-                < (b.status.state.deadline!, b.patient.familyName, b.patient.givenName, b.patient.id ?? 0, b.status.indicatorId)
-        }
-        return QOFPracticeView(entries: Array(entries.prefix(max(0, limit))), total: entries.count, counts: counts)
+        entries.sort { ($0.deadline, $0.patientId, $0.order) < ($1.deadline, $1.patientId, $1.order) }
+        return (entries.prefix(max(0, limit)).map { ($0.patientId, $0.status) }, entries.count, counts)
     }
 }

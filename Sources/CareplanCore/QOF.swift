@@ -273,8 +273,8 @@ extension QOFRules {
     public func states(diagnosed: LocalDate?, records: [QOFRecord], today: LocalDate) -> [QOFStatus] {
         guard let edition = edition(on: today) else { return [] }
         let dated = records.filter { $0.date <= today }
+        let evidenceFrom = max(diagnosed ?? today, edition.yearStart(containing: today))
         return edition.indicators.map { i in
-            let evidenceFrom = max(diagnosed ?? today, edition.yearStart(containing: today))
             let invitations = dated.filter { $0.concerns(i.id) && $0.kind == .invited && $0.date >= evidenceFrom }.sorted { $0.date < $1.date }
             let state = edition.state(of: i, diagnosed: diagnosed, records: dated, evidenceFrom: evidenceFrom, today: today)
             return QOFStatus(indicatorId: i.id, code: i.code, title: i.title, state: state, invitations: invitations)

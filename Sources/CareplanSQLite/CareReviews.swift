@@ -92,13 +92,32 @@ extension CareStore {
         guard let since = rules.earliestCountedDiagnosis(on: today) else { return QOFPracticeView(entries: [], total: 0, counts: [:]) }
         return try read { db in
             let bounds: StatementArguments = [since.iso, today.iso]
-            let patients = try Row.fetchAll(db, sql: "SELECT * FROM patient WHERE diagnosis_date BETWEEN ? AND ?", arguments: bounds).map(Self.patient)
+            // Only the id and the date of every patient counted (the date as numbers: no text to take apart);
+            // whole patients are read for the entries shown.
+            let candidates = try Row.fetchAll(db, sql: """
+                SELECT id, CAST(substr(diagnosis_date, 1, 4) AS INTEGER) AS y, CAST(substr(diagnosis_date, 6, 2) AS INTEGER) AS m,
+                       CAST(substr(diagnosis_date, 9, 2) AS INTEGER) AS d
+                FROM patient WHERE diagnosis_date BETWEEN ? AND ?
+                """, arguments: bounds)
             let records = try Row.fetchAll(db, sql: """
                 SELECT r.* FROM qof_record r JOIN patient p ON p.id = r.patient_id
                 WHERE p.diagnosis_date BETWEEN ? AND ? ORDER BY r.date, r.id
                 """, arguments: bounds).map(Self.qofRecord)
             let byPatient = Dictionary(grouping: records, by: \.patientId)
-            return rules.practiceView(patients.map { ($0, byPatient[$0.id!] ?? []) }, today: today, limit: limit)
+            let list = rules.worklist(candidates.map { r in
+                let id: Int64 = r[0]
+                return (id, LocalDate(year: r[1], month: r[2], day: r[3]), byPatient[id] ?? [])
+            }, today: today, limit: limit)
+            let ids = Set(list.entries.map(\.patientId))
+            var patients: [Int64: Patient] = [:]
+            if !ids.isEmpty {
+                for r in try Row.fetchAll(db, sql: "SELECT * FROM patient WHERE id IN (\(ids.map(String.init).joined(separator: ",")))") {
+                    let p = Self.patient(r)
+                    patients[p.id!] = p
+                }
+            }
+            return QOFPracticeView(entries: list.entries.compactMap { e in patients[e.patientId].map { .init(patient: $0, status: e.status) } },
+                                   total: list.total, counts: list.counts)
         }
     }
 
