@@ -175,6 +175,21 @@ final class QOFTests: XCTestCase {
         XCTAssertEqual(rules.problem(with: record(.done, "2026-11-20", "can003"), today: today), "No indicator `can003` is in Resources/qof.yaml for today")
     }
 
+    /// The store reads only patients diagnosed since `earliestCountedDiagnosis`: nobody an indicator still counts
+    /// is before it, on any day of three years around a leap day.
+    func testTheStoresLowerBoundLeavesOutNobodyTheRulesCount() {
+        let from = d("2027-01-01").dayNumber
+        for t in stride(from: from, to: from + 3 * 365, by: 1) {
+            let today = LocalDate(dayNumber: t)
+            let bound = Self.shipped.earliestCountedDiagnosis(on: today)!
+            for before in 1...4 {
+                let diagnosed = bound.adding(days: -before)
+                let states = Self.shipped.states(diagnosed: diagnosed, records: [], today: today).map(\.state)
+                XCTAssertTrue(states.allSatisfy { if case .notDue = $0 { return true } else { return false } }, "\(diagnosed) on \(today): \(states)")
+            }
+        }
+    }
+
     // MARK: The file
 
     func testBrokenRulesAreReportedWithLineAndFix() throws {
