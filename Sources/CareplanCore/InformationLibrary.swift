@@ -37,6 +37,18 @@ public struct InformationLibrary: Sendable, Equatable {
     public func topic(_ id: String) -> Topic? { topics.first { $0.id == id } }
     public func items(topic: String) -> [Item] { items.filter { $0.topics.contains(topic) } }
 
+    /// Type-to-filter for an information prescription: the items of `topic` (all when nil) whose title,
+    /// publisher, summary or topic labels hold every typed word, folded as names are (`SearchKey`), in the
+    /// file's order.
+    public func items(matching typed: String, topic: String? = nil) -> [Item] {
+        let words = SearchKey.of(typed).split(separator: " ")
+        return items.filter { item in
+            guard topic.map({ item.topics.contains($0) }) ?? true else { return false }
+            let text = SearchKey.of(([item.title, item.publisher, item.summary] + item.topics.compactMap { self.topic($0)?.label }).joined(separator: " "))
+            return words.allSatisfy { text.contains($0) }
+        }
+    }
+
     public static func load(from url: URL, displayPath: String) -> Result<InformationLibrary, ConfigErrors> {
         ConfigReader.load(.file(url), displayPath: displayPath, parse: parse)
     }

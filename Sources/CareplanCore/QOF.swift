@@ -263,6 +263,14 @@ public struct QOFStatus: Sendable, Hashable {
     public var state: QOFState
     /// Invitations on or after diagnosis in the current quality year, oldest first.
     public var invitations: [QOFRecord]
+
+    public init(indicatorId: String, code: String, title: String, state: QOFState, invitations: [QOFRecord] = []) {
+        self.indicatorId = indicatorId
+        self.code = code
+        self.title = title
+        self.state = state
+        self.invitations = invitations
+    }
 }
 
 extension QOFRules {

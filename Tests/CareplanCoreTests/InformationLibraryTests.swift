@@ -25,7 +25,19 @@ final class InformationLibraryTests: XCTestCase {
         XCTAssertFalse(fatigue.format.isOccasion)
     }
 
-    func problems(_ from: String, _ to: String, file: StaticString = #filePath, line: UInt = #line) throws -> (problems: [ConfigProblem], text: String) {
+    func testTypingFiltersByEveryWordFoldedWithinATopic() throws {
+        let library = try InformationLibrary.load(from: Self.path, displayPath: "library.yaml").get()
+        XCTAssertEqual(library.items(matching: "").count, library.items.count)
+        XCTAssertEqual(library.items(matching: "BENEFITS").map(\.id), ["benefits-advice", "benefits-clinic"])
+        XCTAssertEqual(library.items(matching: "benefits work").map(\.id), ["benefits-clinic"], "every word")
+        XCTAssertEqual(library.items(matching: "ménopause", topic: "treatment-effects").map(\.id), ["menopause-after-treatment"], "folded, within the topic")
+        XCTAssertEqual(library.items(matching: "", topic: "sleep").map(\.id), ["managing-fatigue-leaflet", "talking-therapies", "sleep-well"])
+        XCTAssertEqual(library.items(matching: "recurrence").map(\.id), ["after-treatment-what-to-look-for", "fear-of-recurrence-course", "re-access-card"],
+                       "by the topic's label too")
+        XCTAssertEqual(library.items(matching: "zebra"), [])
+    }
+
+        func problems(_ from: String, _ to: String, file: StaticString = #filePath, line: UInt = #line) throws -> (problems: [ConfigProblem], text: String) {
         let original = try shipped()
         XCTAssertTrue(original.contains(from), from, file: file, line: line)
         let text = original.replacingOccurrences(of: from, with: to)
