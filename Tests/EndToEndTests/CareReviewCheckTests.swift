@@ -5,13 +5,8 @@ import XCTest
 /// example, and refuses a broken file of either with file, line and fix.
 final class CareReviewCheckTests: XCTestCase {
     func testCheckNamesTheExampleLibraryAndRefusesBrokenRulesAndLibrary() throws {
-        let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("qofcheck-\(UUID().uuidString)")
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(at: dir) }
-        for folder in ["Screens", "Resources"] {
-            try fm.copyItem(at: Paths.packageRoot.appendingPathComponent(folder), to: dir.appendingPathComponent(folder))
-        }
+        let dir = try Paths.copyOfScreensAndResources()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let env = ["CAREPLAN_HOME": dir.path, "LANG": "C.UTF-8"]
         let ok = try Shell.run(Paths.careplan, ["check"], env: env)
         XCTAssertEqual(ok.status, 0, ok.stderr)
@@ -33,5 +28,18 @@ final class CareReviewCheckTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("`done-within` in an indicator should be a number of days or months. Fix: e.g. `done-within: 93 days`"), r.stderr)
         XCTAssertTrue(r.stderr.contains("Resources/information/library.yaml:"), r.stderr)
         XCTAssertTrue(r.stderr.contains("topic `slep` of item `sleep-well` is not listed under `topics`. Fix: did you mean `sleep`?"), r.stderr)
+    }
+}
+
+extension Paths {
+    /// A new folder holding a copy of the shipped Screens/ and Resources/, to break a file in (remove it after).
+    static func copyOfScreensAndResources() throws -> URL {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        for folder in ["Screens", "Resources"] {
+            try fm.copyItem(at: Paths.packageRoot.appendingPathComponent(folder), to: dir.appendingPathComponent(folder))
+        }
+        return dir
     }
 }
