@@ -73,7 +73,7 @@ let package = Package(
         // Tests only: a repository wrapper that fails writes as a full disk or a read-only store would.
         .target(name: "RepositoryTestSupport", dependencies: ["CareplanCore"]),
         .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
-        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanSQLite", "CareplanScreens", "careplan-pdf"], exclude: ["Golden"]),
+        .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanSQLite", "CareplanScreens", "careplan-pdf"], exclude: ["Golden", "Documents", "fhir_check.py"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         // The SQLite store's own tests: files, permissions, schema, the audit trail attacked with raw SQL.
         .testTarget(name: "CareplanSQLiteTests", dependencies: ["CareplanSQLite", "CareplanCore", "ReliabilityKnobs",
@@ -84,7 +84,7 @@ let package = Package(
         // (GRDB for the fuzz test only: it reads every text the store holds, and copies a staff PIN's slow hash.)
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanRuntime", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport",
                                                           "TermUI", "ReliabilityKnobs", .product(name: "GRDB", package: "GRDB.swift")],
-                    exclude: ["Golden"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs"]),
+                    exclude: ["Golden", "Documents", "fhir_check.py"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs", "RepositoryTestSupport"]),
     ]
 )

@@ -20,6 +20,9 @@ public struct CodeLists: Sendable, Equatable {
     public struct List: Sendable, Equatable {
         public var id: String
         public var title: String
+        /// The code system the codes belong to (`http://snomed.info/sct`), for FHIR; nil for COSD and local lists,
+        /// which FHIR gets as text (careplan never invents a system).
+        public var system: String?
         public var codes: [Code]
         public func code(_ code: String) -> Code? { codes.first { $0.code == code } }
     }
@@ -31,6 +34,8 @@ public struct CodeLists: Sendable, Equatable {
     public struct Need: Sendable {
         public var codes: [String]
         public var closed: Bool
+        /// A list only a document template names: its absence is the template's problem, said there.
+        public var optional = false
     }
 
     public static let needs: [String: Need] = [
@@ -67,27 +72,48 @@ public struct CodeLists: Sendable, Equatable {
     // MARK: - Loading and checking
 
     public static func load(from url: URL, displayPath: String) -> Result<CodeLists, ConfigErrors> {
-        ConfigReader.load(.file(url), displayPath: displayPath) { parse($0, $1, needs: needs) }
+        load(from: url, displayPath: displayPath, documentLists: [])
     }
 
-    public static func parse(text: String, displayPath: String, needs: [String: Need] = needs) -> Result<CodeLists, ConfigErrors> {
-        ConfigReader.load(.text(text), displayPath: displayPath) { parse($0, $1, needs: needs) }
+    /// Also accepts the lists that document templates name (`documentLists`): any codes, as the file gives them.
+    public static func load(from url: URL, displayPath: String, documentLists: Set<String>) -> Result<CodeLists, ConfigErrors> {
+        ConfigReader.load(.file(url), displayPath: displayPath) { parse($0, $1, needs: needs(documentLists)) }
     }
 
-    static func parse(_ root: Node, _ r: ConfigReader, needs: [String: Need]) -> CodeLists? {
+    /// As `load`, but the lists it could read come back beside the problems, an unknown list among them: the
+    /// templates are then still checked against them, so a list misspelt in a template is said there too.
+    static func loadKeepingProblems(from url: URL, displayPath: String, documentLists: Set<String>) -> (CodeLists?, [ConfigProblem]) {
+        let r = ConfigReader(file: displayPath)
+        guard let root = r.root(ofFileAt: url) else { return (nil, r.problems) }
+        return (parse(root, r, needs: needs(documentLists), keepUnknown: true), r.problems)
+    }
+
+    /// careplan's own lists and those the document templates name.
+    static func needs(_ documentLists: Set<String>) -> [String: Need] {
+        var all = needs
+        for id in documentLists where all[id] == nil { all[id] = Need(codes: [], closed: false, optional: true) }
+        return all
+    }
+
+    public static func parse(text: String, displayPath: String, documentLists: Set<String>) -> Result<CodeLists, ConfigErrors> {
+        ConfigReader.load(.text(text), displayPath: displayPath) { parse($0, $1, needs: needs(documentLists)) }
+    }
+
+    static func parse(_ root: Node, _ r: ConfigReader, needs: [String: Need], keepUnknown: Bool = false) -> CodeLists? {
         guard let m = r.mapping(root, "the code lists", required: ["lists"]) else { return nil }
         var lists: [String: List] = [:]
         var named: Set<String> = []  // lists present, even if broken: not also reported missing
         for n in r.sequence(m, "lists", in: "the code lists") {
-            guard let lm = r.mapping(n, "a code list", required: ["id", "title", "codes"]),
+            guard let lm = r.mapping(n, "a code list", required: ["id", "title", "codes"], optional: ["system"]),
                   let id = r.identifier(lm, "id", in: "a code list") else { continue }
             named.insert(id)
             guard let title = r.string(lm, "title", in: "a code list") else { continue }
-            guard let need = needs[id] else {
+            if needs[id] == nil {
                 r.report(lm["id"], "unknown code list `\(id)`",
-                         fix: "careplan uses the lists " + needs.keys.sorted().map { "`\($0)`" }.joined(separator: ", ") + "; remove this one or correct its id")
-                continue
+                         fix: "careplan and its document templates use the lists " + needs.keys.sorted().map { "`\($0)`" }.joined(separator: ", ") + "; remove this one or correct its id")
+                if !keepUnknown { continue }
             }
+            let need = needs[id] ?? Need(codes: [], closed: false)
             if lists[id] != nil { r.report(lm["id"], "code list `\(id)` is listed twice", fix: "keep one of them"); continue }
             var codes: [Code] = []
             var seen: Set<String> = []
@@ -110,9 +136,9 @@ public struct CodeLists: Sendable, Equatable {
                 r.report(lm["codes"], "the list `\(id)` has no code `\(code)`, which careplan needs",
                          fix: "add `- { code: \"\(code)\", label: ... }`")
             }
-            lists[id] = List(id: id, title: title, codes: codes)
+            lists[id] = List(id: id, title: title, system: r.string(lm, "system", in: "the list `\(id)`", required: false), codes: codes)
         }
-        for id in needs.keys.sorted() where !named.contains(id) {
+        for id in needs.keys.sorted() where !named.contains(id) && needs[id]?.optional != true {
             r.report(m["lists"], "there is no code list `\(id)`, which careplan needs", fix: "add a list with `id: \(id)`")
         }
         return CodeLists(lists: lists)

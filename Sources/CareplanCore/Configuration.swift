@@ -6,10 +6,13 @@ public struct Configuration: Sendable {
     public var flows: [String: Flow]
     public var catalogues: [String: ConcernCatalogue]
     public var services: ServiceDirectory
-    /// Resources/codelists.yaml, policy.yaml and wording.yaml.
+    /// Resources/codelists.yaml, policy.yaml, wording.yaml and roles.yaml.
     public var codes: CodeLists
     public var policy: Policy
     public var wording: Wording
+    public var roles: Roles
+    /// The document templates of Resources/documents, by id.
+    public var documents: [String: DocumentTemplate]
     /// Resources/qof.yaml and Resources/information/library.yaml (Cancer Care Reviews and wellbeing information).
     public var qof: QOFRules
     public var library: InformationLibrary
@@ -94,7 +97,17 @@ public struct Configuration: Sendable {
         }
 
         let (qof, library) = loadReviewsAndInformation(root: root, display: display, problems: &problems)
-        let (codes, policy, wording) = loadTerms(root: root, display: display, problems: &problems)
+        let documentFiles = yamlFiles("Resources/documents")
+        let documentLists = DocumentTemplate.codeListsNamed(in: documentFiles)
+        let (codes, policy, wording, roles) = loadTerms(root: root, display: display, documentLists: documentLists, problems: &problems)
+        var documents: [String: DocumentTemplate] = [:]
+        if let codes, let roles {
+            let context = DocumentTemplate.Context(codes: codes, services: services, roles: roles)
+            switch DocumentTemplate.loadAll(documentFiles, context: context, display: display) {
+            case .success(let d): documents = d
+            case .failure(let e): problems += e.problems
+            }
+        }
 
         var flows: [String: Flow] = [:]
         for url in yamlFiles("Screens") {
@@ -112,15 +125,17 @@ public struct Configuration: Sendable {
             problems.append(ConfigProblem(file: "Screens/\(name).yaml", line: 0, column: 0, message: "the `\(name)` flow is missing",
                                           fix: "restore Screens/\(name).yaml"))
         }
-        guard problems.isEmpty, let codes, let policy, let wording, let qof, let library else { return .failure(ConfigErrors(problems)) }
+        guard problems.isEmpty, let codes, let policy, let wording, let roles, let qof, let library else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
-                                      codes: codes, policy: policy, wording: wording, qof: qof, library: library))
+                                      codes: codes, policy: policy, wording: wording, roles: roles, documents: documents, qof: qof, library: library))
     }
 }
 
 extension Configuration {
-    /// The code lists, policy and wording, each from its own file in Resources/.
-    static func loadTerms(root: URL, display: (URL) -> String, problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?) {
+    /// The code lists, policy, wording and roles, each from its own file in Resources/. The code lists come back
+    /// even with problems, so the document templates can still be checked against what they hold.
+    static func loadTerms(root: URL, display: (URL) -> String, documentLists: Set<String>,
+                          problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?, Roles?) {
         func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
             let url = root.appendingPathComponent("Resources/\(name)")
             switch load(url, display(url)) {
@@ -128,8 +143,11 @@ extension Configuration {
             case .failure(let e): problems += e.problems; return nil
             }
         }
-        return (one("codelists.yaml", CodeLists.load(from:displayPath:)), one("policy.yaml", Policy.load(from:displayPath:)),
-                one("wording.yaml", Wording.load(from:displayPath:)))
+        let url = root.appendingPathComponent("Resources/codelists.yaml")
+        let (codes, codeProblems) = CodeLists.loadKeepingProblems(from: url, displayPath: display(url), documentLists: documentLists)
+        problems += codeProblems
+        return (codes, one("policy.yaml", Policy.load(from:displayPath:)),
+                one("wording.yaml", Wording.load(from:displayPath:)), one("roles.yaml", Roles.load(from:displayPath:)))
     }
 }
 

@@ -80,9 +80,11 @@ public struct Patient: Hashable, Sendable, Codable {
     public var diagnosisDate: LocalDate?
     /// Bumped by every change: a second terminal saving an older copy is refused, not silently applied.
     public var revision: Int
+    /// The team responsible for the patient (`Team.id`), if one is.
+    public var teamId: Int64?
 
     public init(id: Int64? = nil, nhsNumber: NHSNumber, familyName: String, givenName: String, dateOfBirth: LocalDate,
-                diagnosis: String = "", diagnosisCode: String = "", diagnosisDate: LocalDate? = nil, revision: Int = 0) {
+                diagnosis: String = "", diagnosisCode: String = "", diagnosisDate: LocalDate? = nil, revision: Int = 0, teamId: Int64? = nil) {
         self.id = id
         self.nhsNumber = nhsNumber
         self.familyName = familyName
@@ -92,6 +94,7 @@ public struct Patient: Hashable, Sendable, Codable {
         self.diagnosisCode = diagnosisCode
         self.diagnosisDate = diagnosisDate
         self.revision = revision
+        self.teamId = teamId
     }
 
     /// `SMITH, Jane` — the form NHS lists use.

@@ -8,7 +8,8 @@ public enum KioskError: Error, Equatable, Sendable {
     case noPINSet
     case wrongPIN
 
-    static func words(_ seconds: TimeInterval) -> String {
+    /// `30 seconds`, `2 minutes`: a wait as people say it.
+    public static func words(_ seconds: TimeInterval) -> String {
         let s = Int(seconds.rounded(.up))
         if s < 60 { return "\(s) second\(s == 1 ? "" : "s")" }
         let m = (s + 59) / 60
@@ -32,11 +33,14 @@ public struct KioskCode: Equatable, Sendable {
     public var formatted: String { String(code.prefix(3)) + " " + String(code.suffix(3)) }
 }
 
-/// Repeated wrong codes or PINs lock that kind of attempt for a while, doubling each time, kept in the store
+/// Repeated wrong codes, PINs or passwords lock that kind of attempt for a while, doubling each time, kept in the store
 /// so restarting the kiosk does not reset it.
 public enum AttemptKind: String, Sendable {
     case kioskCode = "kiosk-code"
     case staffPIN = "staff-pin"
+    /// A wrong password (or unknown name) for one user name; and any wrong one at one terminal.
+    case signInAccount = "sign-in-account"
+    case signInTerminal = "sign-in-terminal"
 }
 
 /// How long a kiosk code lasts, and how wrong tries lock out: the same for every store.
@@ -48,11 +52,6 @@ public enum KioskPolicy {
     public static let firstWait: TimeInterval = 30
     public static let longestWait: TimeInterval = 15 * 60
 
-    /// Seconds still to wait after the failed tries at `failures` (oldest first, within the window), or nil.
-    public static func wait(after failures: [Date], now: Date) -> TimeInterval? {
-        guard failures.count >= freeTries, let last = failures.last else { return nil }
-        let wait = min(longestWait, firstWait * pow(2, Double(failures.count - freeTries)))
-        let remaining = last.addingTimeInterval(wait).timeIntervalSince(now)
-        return remaining > 0 ? remaining : nil
-    }
+    /// The same for kiosk codes and the staff PIN: one kiosk, one patient at a time.
+    public static let tries = RateLimit(freeTries: freeTries, window: triesWindow, firstWait: firstWait, longestWait: longestWait)
 }

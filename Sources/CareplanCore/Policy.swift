@@ -7,6 +7,14 @@ public struct Policy: Sendable, Equatable {
     public var distressThreshold: Int
     /// The review date offered when a plan is agreed: this many days after today.
     public var reviewAfterDays: Int
+    /// A clinician's terminal locks after this long without a key, warning `idleWarning` before.
+    public var idleLock: TimeInterval
+    public var idleWarning: TimeInterval
+    public var passwords: PasswordRules
+    /// Wrong passwords, per account and per terminal.
+    public var signInTries: RateLimit
+    /// An End of Treatment Summary is due within this many weeks of the end of treatment (`EoTSDue`).
+    public var eotsDueWeeks: Int
 
     public func isSignificant(distress score: Int) -> Bool { score >= distressThreshold }
     public func hasSignificantDistress(_ a: Assessment) -> Bool { a.distressScore.map(isSignificant) ?? false }
@@ -20,11 +28,35 @@ public struct Policy: Sendable, Equatable {
     }
 
     static func parse(_ root: Node, _ r: ConfigReader) -> Policy? {
-        guard let m = r.mapping(root, "the policy", required: ["distress-threshold", "review-after-days"]) else { return nil }
+        let keys = ["distress-threshold", "review-after-days", "idle-lock-minutes", "idle-warning-seconds", "password-minimum-length",
+                    "sign-in-free-tries", "sign-in-tries-window-minutes", "sign-in-first-wait-seconds", "sign-in-longest-wait-minutes", "eots-due-weeks"]
+        guard let m = r.mapping(root, "the policy", required: keys) else { return nil }
         let threshold = r.number(m, "distress-threshold", in: "the policy", range: 0...10, example: 4)
         let review = r.number(m, "review-after-days", in: "the policy", range: 1...3650, example: 91)
-        guard let threshold, let review else { return nil }
-        return Policy(distressThreshold: threshold, reviewAfterDays: review)
+        let idle = r.number(m, "idle-lock-minutes", in: "the policy", range: 1...60, example: 5)
+        let warning = r.number(m, "idle-warning-seconds", in: "the policy", range: 0...300, example: 30)
+        let length = r.number(m, "password-minimum-length", in: "the policy", range: 8...64, example: 10)
+        let free = r.number(m, "sign-in-free-tries", in: "the policy", range: 1...20, example: 5)
+        let window = r.number(m, "sign-in-tries-window-minutes", in: "the policy", range: 1...1440, example: 15)
+        let first = r.number(m, "sign-in-first-wait-seconds", in: "the policy", range: 1...3600, example: 30)
+        let longest = r.number(m, "sign-in-longest-wait-minutes", in: "the policy", range: 1...1440, example: 15)
+        let eots = r.number(m, "eots-due-weeks", in: "the policy", range: 1...52, example: 6)
+        guard let threshold, let review, let idle, let warning, let length, let free, let window, let first, let longest, let eots else { return nil }
+        if warning >= idle * 60 {
+            r.report(m["idle-warning-seconds"], "`idle-warning-seconds` should be shorter than the idle lock (\(idle) minutes)",
+                     fix: "e.g. `idle-warning-seconds: 30`")
+            return nil
+        }
+        if first > longest * 60 {
+            r.report(m["sign-in-first-wait-seconds"], "the first wait is longer than `sign-in-longest-wait-minutes`",
+                     fix: "make `sign-in-longest-wait-minutes` at least \((first + 59) / 60)")
+            return nil
+        }
+        return Policy(distressThreshold: threshold, reviewAfterDays: review, idleLock: TimeInterval(idle * 60), idleWarning: TimeInterval(warning),
+                      passwords: PasswordRules(minimumLength: length),
+                      signInTries: RateLimit(freeTries: free, window: TimeInterval(window * 60), firstWait: TimeInterval(first),
+                                             longestWait: TimeInterval(longest * 60)),
+                      eotsDueWeeks: eots)
     }
 }
 

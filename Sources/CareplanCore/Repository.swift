@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Every method that changes something is durable before it returns (an answer shown as saved is on disk),
 /// appends its audit entry in the same transaction, and refuses with `StoreError` in words a nurse can act on.
-public protocol CareRepository: PatientRepository, AssessmentRepository, KioskRepository, AuditRepository,
-                                ExportLogRepository, RepositoryHealth,
+public protocol CareRepository: PatientRepository, AssessmentRepository, DocumentRepository, KioskRepository, AuditRepository,
+                                ExportLogRepository, StaffRepository, RepositoryHealth,
                                 CareReviewRepository {}
 
 public protocol PatientRepository: AnyObject, Sendable {
@@ -21,8 +21,9 @@ public protocol PatientRepository: AnyObject, Sendable {
     func allPatients() throws -> [PatientSummary]
     /// Find-as-you-type: digits search NHS numbers by prefix; a date finds dates of birth; words find names
     /// (every word must start a word of the family or the given name, `SearchKey` folding). Empty: the most
-    /// recently changed. Bounded by `limit` whatever the number of patients.
-    func searchPatients(_ query: String, limit: Int) throws -> [PatientSummary]
+    /// recently changed. Bounded by `limit` whatever the number of patients. `teams`: only patients whose
+    /// responsible team is one of these ("my team's patients"); nil: everyone.
+    func searchPatients(_ query: String, teams: Set<Int64>?, limit: Int) throws -> [PatientSummary]
     /// Adds `count` fictional patients from `seeder` in one transaction (demos, tests, the benchmark).
     func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String, now: Date) throws -> Int
 }
@@ -47,6 +48,34 @@ public protocol AssessmentRepository: AnyObject, Sendable {
     func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment]
 }
 
+/// Clinical documents written on templates (`DocumentTemplate`): End of Treatment Summaries and the rest.
+/// Every read and change is audited; a signed document refuses changes (`signed`) until a new version.
+public protocol DocumentRepository: AnyObject, Sendable {
+    /// Starts a draft of `template` for the patient, its fields filled from their defaults (the patient record,
+    /// today, the patient's earlier documents).
+    func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document
+    /// One document with its values and rows. Opening one for a person to read is audited: `recordDocumentView`.
+    func document(id: Int64) throws -> Document?
+    /// Records that someone looked at a document (the audit trail names the patient and the document).
+    func recordDocumentView(user: String, documentId: Int64, now: Date) throws
+    /// Records that a document was exported or printed (`pdf`, `text`, `fhir`, `print`), and where to.
+    func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date) throws
+    /// The patient's documents, newest first (by date, then by the latest change).
+    func documents(patientId: Int64) throws -> [DocumentSummary]
+    /// Saves one field or one row in one durable transaction if that answer is still `base` (as the terminal
+    /// showed it); when it changed underneath, text is merged and anything else refused (`changedElsewhere`)
+    /// with the stored value kept. `template` names the fields (for messages and the document's date).
+    /// Refuses a signed document (`signed`).
+    func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String, now: Date) throws -> SavedDocumentChange
+    /// Signs and locks the document as it was shown (`revision`), if `role` may sign it and every required
+    /// field is filled (`refused` says what is missing); signing a new version supersedes the one it replaces.
+    func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document
+    /// Starts a new version of a signed document, a draft copy of it (or continues the one already started).
+    func newVersion(ofDocument id: Int64, createdBy: String, now: Date) throws -> Document
+    /// The patient's assessments (with their plans) and documents, newest first, at most `limit`.
+    func timeline(patientId: Int64, limit: Int) throws -> [TimelineEntry]
+}
+
 public protocol KioskRepository: AnyObject, Sendable {
     /// Starts a self-assessment for the patient and issues a single-use code for it, withdrawing earlier unused ones.
     func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
@@ -60,6 +89,57 @@ public protocol KioskRepository: AnyObject, Sendable {
     func hasStaffPIN() throws -> Bool
     /// Checks the staff PIN, counting wrong tries; every try is audited, a right one as `action`.
     func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws
+}
+
+/// Staff users, their roles and teams, and signing in. Every change is made by an enabled administrator
+/// (`by`: their user name), is audited under them, and never leaves the store without an enabled administrator.
+/// Passwords are kept only as slow salted hashes and never reach the audit trail.
+public protocol StaffRepository: AnyObject, Sendable {
+    /// Whether an enabled administrator exists: without one, nobody may use the store, and the only thing to
+    /// do is to add the first administrator (`addUser` by nobody).
+    func hasAdministrator() throws -> Bool
+    /// Adds a user. `by` nil: the first administrator, allowed only while the store has none (`administratorExists`),
+    /// and only with the administrator role (`noAdministrator`). Refuses a name in use (`userNameTaken`).
+    func addUser(_ user: NewStaffUser, password: NewPassword, by actor: String?, now: Date) throws -> StaffUser
+    /// Every user, by user name, with their teams.
+    func users() throws -> [StaffUser]
+    func user(named userName: String) throws -> StaffUser?
+    /// Disables or enables an account; disabling the last enabled administrator is refused (`lastAdministrator`).
+    func setDisabled(_ disabled: Bool, userName: String, by actor: String, now: Date) throws -> StaffUser
+    /// Sets a password chosen by an administrator; the user must change it at their next sign-in.
+    func resetPassword(userName: String, to password: NewPassword, by actor: String, now: Date) throws -> StaffUser
+    /// Changes one's own password: `current` must be right (wrong tries count towards the sign-in wait of the
+    /// account and terminal: `wrongPassword`, `waiting`). Clears `mustChangePassword`.
+    func changePassword(userName: String, current: String, to password: NewPassword, terminal: String, limit: RateLimit,
+                        now: Date) throws -> StaffUser
+    /// Gives a user another role (an id of `Roles`); taking the last enabled administrator's role away is refused.
+    func setRole(_ roleId: String, userName: String, by actor: String, now: Date) throws -> StaffUser
+    /// Sets the teams a user belongs to (all of them: teams not listed are left).
+    func setTeams(_ teamIds: Set<Int64>, userName: String, by actor: String, now: Date) throws -> StaffUser
+
+    func addTeam(named name: String, by actor: String, now: Date) throws -> Team
+    /// Renames a team still named `old` (as the administrator saw it): refuses (`conflict`) if renamed meanwhile.
+    func renameTeam(_ id: Int64, from old: String, to name: String, by actor: String, now: Date) throws -> Team
+    /// Every team, by name.
+    func teams() throws -> [Team]
+    func teamMembers(_ id: Int64) throws -> [StaffUser]
+
+    /// Checks a user name and password typed at `terminal` (the SSH client or the tty: wrong tries wait per
+    /// account and per terminal, under `limit`). Audits the sign-in or the failed try (never the password).
+    func signIn(userName: String, password: String, terminal: String, limit: RateLimit, now: Date) throws -> SignInResult
+    /// Signs in as the user named like the operating-system account, without a password, when the store trusts
+    /// operating-system accounts (`trustsOperatingSystemAccounts`); otherwise, or for no such enabled user, nil.
+    func signInTrusted(operatingSystemAccount account: String, terminal: String, now: Date) throws -> StaffUser?
+    /// Checks the password of the user the locked terminal belongs to, under the same wait as signing in;
+    /// audits the unlock or the failed try. `.signedIn` means unlocked.
+    func unlock(userName: String, password: String, terminal: String, limit: RateLimit, now: Date) throws -> SignInResult
+    /// Records sign-out and locking, which the runtime sees and the store does not.
+    func recordSessionEvent(_ event: SessionEvent, userName: String, terminal: String, now: Date) throws
+
+    /// Whether a user may be signed in by their operating-system account alone (off in a new store). A store
+    /// setting that only an administrator changes, audited, rather than a file anyone with the account could edit.
+    func trustsOperatingSystemAccounts() throws -> Bool
+    func setTrustsOperatingSystemAccounts(_ trusted: Bool, by actor: String, now: Date) throws
 }
 
 public protocol AuditRepository: AnyObject, Sendable {
@@ -98,7 +178,9 @@ public protocol RepositoryHealth: AnyObject, Sendable {
 extension PatientRepository {
     public func addPatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient { try addPatient(p, by: user, now: now) }
     public func updatePatient(_ p: Patient, by user: String = "", now: Date = Date()) throws -> Patient { try updatePatient(p, by: user, now: now) }
-    public func searchPatients(_ query: String, limit: Int = 100) throws -> [PatientSummary] { try searchPatients(query, limit: limit) }
+    public func searchPatients(_ query: String, teams: Set<Int64>? = nil, limit: Int = 100) throws -> [PatientSummary] {
+        try searchPatients(query, teams: teams, limit: limit)
+    }
     @discardableResult
     public func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String = "seed", now: Date = Date()) throws -> Int {
         try addFictionalPatients(seeder, count: count, createdBy: createdBy, now: now)
@@ -126,6 +208,36 @@ extension AssessmentRepository {
     }
 }
 
+extension DocumentRepository {
+    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date = Date()) throws -> Document {
+        try createDocument(template: template, patientId: patientId, createdBy: createdBy, now: now)
+    }
+    public func recordDocumentView(user: String, documentId: Int64, now: Date = Date()) throws {
+        try recordDocumentView(user: user, documentId: documentId, now: now)
+    }
+    public func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date = Date()) throws {
+        try recordDocumentExport(documentId: documentId, format: format, destination: destination, by: user, now: now)
+    }
+    @discardableResult
+    public func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String,
+                     now: Date = Date()) throws -> SavedDocumentChange {
+        try save(change, to: id, base: base, template: template, by: user, now: now)
+    }
+    /// Applies one change based on the document as the terminal showed it (`seen`): see `save`.
+    @discardableResult
+    public func apply(_ change: DocumentChange, to seen: Document, template: DocumentTemplate, by user: String,
+                      now: Date = Date()) throws -> Document {
+        try save(change, to: seen.id, base: change.answer(in: seen), template: template, by: user, now: now).document
+    }
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date = Date()) throws -> Document {
+        try sign(documentId: documentId, revision: revision, template: template, by: user, role: role, now: now)
+    }
+    public func newVersion(ofDocument id: Int64, createdBy: String, now: Date = Date()) throws -> Document {
+        try newVersion(ofDocument: id, createdBy: createdBy, now: now)
+    }
+    public func timeline(patientId: Int64, limit: Int = 200) throws -> [TimelineEntry] { try timeline(patientId: patientId, limit: limit) }
+}
+
 extension KioskRepository {
     public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
                                now: Date = Date(), validFor: TimeInterval = KioskPolicy.codeValidFor) throws -> KioskCode {
@@ -140,6 +252,15 @@ extension KioskRepository {
     }
     public func checkStaffPIN(_ pin: String, by user: String = "kiosk", action: String? = "closed the kiosk", now: Date = Date()) throws {
         try checkStaffPIN(pin, by: user, action: action, now: now)
+    }
+}
+
+extension StaffRepository {
+    public func addUser(_ user: NewStaffUser, password: NewPassword, by actor: String?, now: Date = Date()) throws -> StaffUser {
+        try addUser(user, password: password, by: actor, now: now)
+    }
+    public func signIn(userName: String, password: String, terminal: String, limit: RateLimit, now: Date = Date()) throws -> SignInResult {
+        try signIn(userName: userName, password: password, terminal: terminal, limit: limit, now: now)
     }
 }
 
@@ -173,6 +294,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotOpen(String)
     /// The disk is full or the store cannot be written: what was typed stays on screen.
     case cannotWrite(String)
+    /// The document is signed and locked: changes need a new version.
+    case signed
+    /// Not done, and why in a sentence (a document not ready to sign, a role that may not sign it).
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -183,6 +308,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let what): return "\(what) was not found"
         case .cannotOpen(let why): return "Cannot open the store: \(why)"
         case .cannotWrite(let why): return "Not saved: \(why). What you typed is kept; it is saved when you try again"
+        case .signed: return "This document is signed and locked: start a new version to change it"
+        case .refused(let why): return why
         }
     }
 }

@@ -41,6 +41,12 @@ public enum Phrase: String, CaseIterable, Sendable {
     case actionNoService = "action-form.no-service", actionServiceNote = "action-form.service-note"
     case agreeReview = "agree-form.review", agreeReviewNote = "agree-form.review-note", agreeBy = "agree-form.by"
     case agreeByNote = "agree-form.by-note", agreeRole = "agree-form.role", agreeRoleNote = "agree-form.role-note"
+    case staffUserName = "staff-form.user-name", staffUserNameNote = "staff-form.user-name-note", staffFullName = "staff-form.full-name"
+    case staffFullNameNote = "staff-form.full-name-note", staffPassword = "staff-form.password", staffPasswordNote = "staff-form.password-note"
+    case staffAgain = "staff-form.again", staffAgainNote = "staff-form.again-note", staffCurrent = "staff-form.current"
+    case staffNewPassword = "staff-form.new-password", staffRole = "staff-form.role", staffTeam = "staff-form.team"
+    case signInPrompt = "sign-in.prompt", firstRunPrompt = "sign-in.first-run", mustChangePrompt = "sign-in.must-change"
+    case lockedPrompt = "sign-in.locked"
 
     /// The `{names}` its text may use: the code fills them in.
     public var fills: [String] {
@@ -54,6 +60,8 @@ public enum Phrase: String, CaseIterable, Sendable {
         case .messageTooLong: return ["limit"]
         case .reviewPage: return ["category", "answers"]
         case .reviewDistress, .reviewMessage: return ["answer"]
+        case .lockedPrompt: return ["name"]
+        case .staffPasswordNote: return ["length"]
         default: return []
         }
     }

@@ -37,13 +37,7 @@ enum FHIRRenderer {
         let hasGoal = !a.whatMattersToMe.isEmpty
         let patientName = "\(p.givenName) \(p.familyName)"
 
-        var patient: [String: Any] = [
-            "resourceType": "Patient",
-            "identifier": [["system": NHSNumber.fhirSystem, "value": p.nhsNumber.digits]],
-            "name": [["use": "official", "family": p.familyName, "given": [p.givenName], "text": patientName]],
-            "birthDate": p.dateOfBirth.iso,
-        ]
-        patient["id"] = idPart(patientURL)
+        let patient = patientResource(p, url: patientURL)
 
         let authorName = a.isLocked && !a.agreedBy.isEmpty ? a.agreedBy : (a.createdBy.isEmpty ? "Unknown" : a.createdBy)
         var author: [String: Any] = ["resourceType": "Practitioner", "id": idPart(authorURL), "name": [["text": authorName]]]
@@ -176,10 +170,25 @@ enum FHIRRenderer {
         entries += conditions.map { ["fullUrl": $0.url, "resource": $0.resource] }
         entries.append(["fullUrl": carePlanURL, "resource": carePlan])
         if hasGoal { entries.append(["fullUrl": goalURL, "resource": goal]) }
+        return try documentBundle(entries, timestamp: stampText)
+    }
+
+    /// The patient, identified by the NHS number.
+    static func patientResource(_ p: Patient, url: String) -> [String: Any] {
+        [
+            "resourceType": "Patient", "id": idPart(url),
+            "identifier": [["system": NHSNumber.fhirSystem, "value": p.nhsNumber.digits]],
+            "name": [["use": "official", "family": p.familyName, "given": [p.givenName], "text": "\(p.givenName) \(p.familyName)"]],
+            "birthDate": p.dateOfBirth.iso,
+        ]
+    }
+
+    /// A document Bundle of `entries` (the Composition first), pretty JSON.
+    static func documentBundle(_ entries: [[String: Any]], timestamp: String) throws -> Data {
         var bundle: [String: Any] = [
             "resourceType": "Bundle",
             "type": "document",
-            "timestamp": stampText,
+            "timestamp": timestamp,
             "entry": entries,
         ]
         // A document's identifier names its content: made from the content itself, so two exports of a draft

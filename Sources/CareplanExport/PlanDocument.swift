@@ -290,6 +290,10 @@ public struct PrintLayout: Codable, Sendable, Equatable {
     public var identity: PlanDocument.Identity
     public var isDraft: Bool
     public var version: Int
+    /// What the top right of every page says: `DRAFT: NOT YET AGREED`, `Signed · version 2`.
+    public var status: String
+    /// Body text at 14 pt (clear-print guidance for patients), beside the standard 9.5 pt.
+    public var largePrint = false
     /// When a locked plan was agreed (its PDF's creation date, so it renders to the same bytes every time).
     public var stamp: Date
     public var footerLine: String
@@ -299,6 +303,7 @@ public struct PrintLayout: Codable, Sendable, Equatable {
 extension PlanDocument {
     public var printLayout: PrintLayout {
         PrintLayout(title: title, identity: identity, isDraft: isDraft, version: assessment.version,
+                    status: isDraft ? "DRAFT: NOT YET AGREED" : "Agreed · version \(assessment.version)",
                     stamp: assessment.agreedAt ?? assessment.updatedAt, footerLine: footerLine, sections: sections)
     }
 }

@@ -61,6 +61,9 @@ public enum ExportFormat: String, CaseIterable, Sendable {
         }
     }
 
+    /// The format as the export log and the audit trail record it: `pdf large print` for a large-print PDF.
+    func recorded(largePrint: Bool) -> String { rawValue + (largePrint && self == .pdf ? " large print" : "") }
+
     /// What the format writes, in words: `--format fhir writes FHIR JSON`.
     public var contents: String {
         switch self {
@@ -138,9 +141,12 @@ public struct Exported: Sendable {
 public enum PlanExporter {
     /// The plan in one format. Pure: the same document gives the same bytes (a draft's document may carry
     /// its print time).
-    public static func render(_ doc: PlanDocument, format: ExportFormat, paper: Paper = .a4) throws -> Data {
+    public static func render(_ doc: PlanDocument, format: ExportFormat, paper: Paper = .a4, largePrint: Bool = false) throws -> Data {
         switch format {
-        case .pdf: return try PDFProgram.render(doc.printLayout, paper: paper)
+        case .pdf:
+            var layout = doc.printLayout
+            layout.largePrint = largePrint
+            return try PDFProgram.render(layout, paper: paper)
         case .text: return Data(TextRenderer.render(doc).utf8)
         case .fhir: return try FHIRRenderer.render(doc)
         }
@@ -149,17 +155,22 @@ public enum PlanExporter {
     /// `care-plan-Łódź-9434765919-plan12-v2-2024-03-05.pdf` (`...-v3-DRAFT-...` for a draft): unique per
     /// document, since two patients share family names. The family name keeps its letters in any script;
     /// everything else (slashes, dots, controls) is dropped.
-    public static func defaultFileName(for doc: PlanDocument, format: ExportFormat, today: LocalDate) -> String {
+    public static func defaultFileName(for doc: PlanDocument, format: ExportFormat, largePrint: Bool = false, today: LocalDate) -> String {
+        let a = doc.assessment
+        return "care-plan-" + fileNamePart(doc.patient.familyName) + "\(doc.patient.nhsNumber.digits)-plan\(a.id)-v\(a.version)"
+            + (largePrint && format == .pdf ? "-large" : "") + (doc.isDraft ? "-DRAFT" : "") + "-" + today.iso + "." + format.fileExtension
+    }
+
+    /// A family name as part of a file name, `Łódź-`: letters in any script kept, the rest dropped; empty stays empty.
+    static func fileNamePart(_ familyName: String) -> String {
         var name = ""
-        for c in doc.patient.familyName.precomposedStringWithCanonicalMapping {
+        for c in familyName.precomposedStringWithCanonicalMapping {
             if c.isLetter || (c.isNumber && c.isASCII) { name.append(c) }
             else if (c == " " || c == "-" || c == "'") && !name.isEmpty && name.last != "-" { name.append("-") }
         }
         while name.last == "-" { name.removeLast() }
         name = String(name.prefix(40))
-        let a = doc.assessment
-        return "care-plan-" + (name.isEmpty ? "" : name + "-") + "\(doc.patient.nhsNumber.digits)-plan\(a.id)-v\(a.version)"
-            + (doc.isDraft ? "-DRAFT" : "") + "-" + today.iso + "." + format.fileExtension
+        return name.isEmpty ? "" : name + "-"
     }
 
     /// The assessment that `target` names: an NHS number (with or without spaces) gives that patient's
@@ -200,9 +211,15 @@ public enum PlanExporter {
     /// own name in the current folder. A symbolic link is refused: it could point anywhere. So is `-`: a plan
     /// goes only into a file careplan writes itself, owner-only and whole or not at all, and a shell's `>`
     /// would do neither (nor keep an existing file without --force).
-    public static func destination(output: String?, doc: PlanDocument, format: ExportFormat, today: LocalDate,
+    public static func destination(output: String?, doc: PlanDocument, format: ExportFormat, largePrint: Bool = false, today: LocalDate,
                                    currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ExportDestination {
-        let name = defaultFileName(for: doc, format: format, today: today)
+        try destination(output: output, name: defaultFileName(for: doc, format: format, largePrint: largePrint, today: today), format: format,
+                        currentDirectory: currentDirectory)
+    }
+
+    /// Where a file named `name` by default goes, under the rules above (any document's export too).
+    public static func destination(output: String?, name: String, format: ExportFormat,
+                                   currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ExportDestination {
         guard let output else { return .folder(URL(fileURLWithPath: currentDirectory, isDirectory: true), name: name) }
         if output.isEmpty {
             throw ExportError.badOutput("--output is empty: give a file or a folder, or leave --output out to write in the current folder")
@@ -235,25 +252,32 @@ public enum PlanExporter {
     /// Resolves the target (NHS number or assessment id), renders, writes atomically (0600) and records the
     /// export against the plan. Never replaces a file unless `force` (and then only a writable regular file
     /// the user named). On any failure nothing is left behind.
-    public static func export(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, output: String?, force: Bool = false,
-                              store: any CareRepository, configuration: Configuration, user: String, now: Date) throws -> Exported {
+    public static func export(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, largePrint: Bool = false, output: String?,
+                              force: Bool = false, store: any CareRepository, configuration: Configuration, user: String, now: Date) throws -> Exported {
         let (assessment, patient) = try resolve(target: target, store: store, draft: draft)
         let doc = PlanDocument(assessment: assessment, patient: patient, catalogue: configuration.catalogues[assessment.catalogueId],
                                services: configuration.services, codes: configuration.codes, policy: configuration.policy, printedAt: now)
-        let place = try destination(output: output, doc: doc, format: format, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
-        let data = try render(doc, format: format, paper: paper)
+        let place = try destination(output: output, doc: doc, format: format, largePrint: largePrint, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
+        let data = try render(doc, format: format, paper: paper, largePrint: largePrint)
+        let url = try deliver(data, to: place, force: force) { url in
+            try store.recordExport(assessmentId: assessment.id, format: format.recorded(largePrint: largePrint), destination: url.path, by: user, at: now)
+        }
+        return Exported(url: url, assessment: assessment)
+    }
+
+    /// Writes `data` at `place` (whole or nothing, 0600) and records it with `record`; if it cannot be recorded,
+    /// the file is removed: nothing leaves careplan unrecorded. Plans and documents alike.
+    static func deliver(_ data: Data, to place: ExportDestination, force: Bool, record: (URL) throws -> Void) throws -> URL {
         let url: URL
         switch place {
         case .file(let file): url = try AtomicFile.write(data, to: file, replace: force)
         case let .folder(folder, name): url = try AtomicFile.write(data, newFileIn: folder, named: name)
         }
-        do {
-            try store.recordExport(assessmentId: assessment.id, format: format.rawValue, destination: url.path, by: user, at: now)
-        } catch {
+        do { try record(url) } catch {
             unlink(url.path)
             throw ExportError.notRecorded(String(describing: error))
         }
-        return Exported(url: url, assessment: assessment)
+        return url
     }
 }
 

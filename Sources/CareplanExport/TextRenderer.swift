@@ -1,15 +1,17 @@
 import CareplanCore
 import TermUI
 
-/// The plan as plain text, at most 80 columns wide (counted as a terminal counts them: CJK takes two), for
+/// A plan or any document as plain text, at most 80 columns wide (counted as a terminal counts them: CJK takes two), for
 /// screens, email bodies and line printers. Walks the same sections as the PDF.
 enum TextRenderer {
     static let width = 80
 
-    static func render(_ doc: PlanDocument) -> String {
+    static func render(_ doc: PlanDocument) -> String { render(doc.printLayout) }
+
+    static func render(_ doc: PrintLayout) -> String {
         var out: [String] = []
         let rule = String(repeating: "=", count: width)
-        if doc.isDraft { out.append(center("*** DRAFT: NOT YET AGREED ***")) }
+        if doc.isDraft { out.append(center("*** \(doc.status) ***")) }
         out.append(rule)
         out.append(center(doc.title.uppercased()))
         // A long name wraps on its own lines; the NHS number and date of birth are never split.
@@ -26,7 +28,7 @@ enum TextRenderer {
         out.append("")
         out.append(rule)
         out += wrap(doc.footerLine, width: width)
-        if doc.isDraft { out.append(center("*** DRAFT: NOT YET AGREED ***")) }
+        if doc.isDraft { out.append(center("*** \(doc.status) ***")) }
         return out.map { trimRight($0) }.joined(separator: "\n") + "\n"
     }
 
@@ -37,6 +39,9 @@ enum TextRenderer {
             return fields.flatMap { f -> [String] in
                 let label = DisplayWidth.pad(f.label + ":", to: labelWidth + 1)
                 let body = wrap(f.value, width: width - labelWidth - 1)
+                if DisplayWidth.of(f.label) + 1 > labelWidth {  // a long label on its own line, never cut
+                    return wrap(f.label + ":", width: width) + body.map { String(repeating: " ", count: labelWidth + 1) + $0 }
+                }
                 return body.enumerated().map { i, l in (i == 0 ? label : String(repeating: " ", count: labelWidth + 1)) + l }
             }
         case .subheading(let s):

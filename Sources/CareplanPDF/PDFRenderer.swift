@@ -88,7 +88,9 @@ final class PDFPages {
     let body, bold, small, smallBold, italic, heading, subheading, identityFont, watermarkFont: OpaquePointer
     var headerLayouts: (title: OpaquePointer, status: OpaquePointer, name: OpaquePointer, nhs: OpaquePointer, born: OpaquePointer)!
     /// Header columns: the name wraps in its own column; the NHS number and date of birth never break.
-    let nhsColumn = 165.0, bornColumn = 120.0
+    var nhsColumn = 165.0, bornColumn = 120.0
+    /// 1, or 14/9.5 for large print (body text at 14 pt, clear-print guidance); every size and column follows it.
+    let scale: Double
     var identityHeight = 0.0
     /// Broken words are not hyphenated: a URL, a code or a number must read exactly as typed.
     let noHyphens: OpaquePointer
@@ -99,7 +101,8 @@ final class PDFPages {
         pageWidth = width
         pageHeight = height
         contentWidth = width - 2 * left
-        bottom = height - 58
+        scale = doc.largePrint ? 14 / 9.5 : 1
+        bottom = height - 58 * scale
         ctx = pango_cairo_create_context(cr)
         // Sizes are in points on a PDF surface (Pango assumes 96 dpi otherwise), and glyph advances are not
         // hinted, so the layout measured here is exactly the one drawn.
@@ -111,16 +114,19 @@ final class PDFPages {
         cairo_font_options_destroy(options)
         // DejaVu covers Latin (Welsh, Polish ...), Greek, Cyrillic, Arabic and Hebrew; fontconfig falls back
         // per character to other installed fonts (Noto CJK for Chinese and Japanese).
-        func font(_ spec: String) -> OpaquePointer { pango_font_description_from_string(spec) }
-        body = font("DejaVu Sans 9.5")
-        bold = font("DejaVu Sans Bold 9.5")
-        small = font("DejaVu Sans 7.5")
-        smallBold = font("DejaVu Sans Bold 8")
-        italic = font("DejaVu Sans Oblique 9")
-        heading = font("DejaVu Sans Bold 13")
-        subheading = font("DejaVu Sans Bold 10.5")
-        identityFont = font("DejaVu Sans Bold 10.5")
-        watermarkFont = font("DejaVu Sans Bold 110")
+        let scale = self.scale
+        func font(_ face: String, _ size: Double) -> OpaquePointer {
+            pango_font_description_from_string("\(face) \(String(format: "%.2f", size * scale))")
+        }
+        body = font("DejaVu Sans", 9.5)
+        bold = font("DejaVu Sans Bold", 9.5)
+        small = font("DejaVu Sans", 7.5)
+        smallBold = font("DejaVu Sans Bold", 8)
+        italic = font("DejaVu Sans Oblique", 9)
+        heading = font("DejaVu Sans Bold", 13)
+        subheading = font("DejaVu Sans Bold", 10.5)
+        identityFont = font("DejaVu Sans Bold", doc.largePrint ? 9.5 : 10.5)  // 14 pt in large print: the header stays on one row
+        watermarkFont = pango_font_description_from_string("DejaVu Sans Bold 110")
         noHyphens = pango_attr_list_new()
         pango_attr_list_insert(noHyphens, pango_attr_insert_hyphens_new(0))
     }
@@ -247,9 +253,19 @@ final class PDFPages {
 
     func layOut() {
         let title = layout(doc.title, small, width: contentWidth * 0.6)
-        let status = layout(doc.isDraft ? "DRAFT: NOT YET AGREED" : "Agreed · version \(doc.version)",
-                            doc.isDraft ? smallBold : small, width: contentWidth * 0.4, align: PANGO_ALIGN_RIGHT)
+        let status = layout(doc.status, doc.isDraft ? smallBold : small, width: contentWidth * 0.4, align: PANGO_ALIGN_RIGHT)
         // The identifiers are never cut: a long name wraps in its column, the number and date stay whole.
+        if doc.largePrint {  // the number and date as wide as they are at 14 pt, so the name keeps the rest
+            func natural(_ text: String) -> Double {
+                let l = layout(text, identityFont, width: contentWidth)
+                pango_layout_set_width(l, -1)
+                var w: Int32 = 0, h: Int32 = 0
+                pango_layout_get_size(l, &w, &h)
+                return Double(w) / Double(PANGO_SCALE)
+            }
+            nhsColumn = natural("NHS number \(doc.identity.nhsNumber)") + 12
+            bornColumn = natural("Born \(doc.identity.dateOfBirth)") + 2
+        }
         let name = layout(doc.identity.name, identityFont, width: contentWidth - nhsColumn - bornColumn - 8)
         let nhs = layout("NHS number \(doc.identity.nhsNumber)", identityFont, width: nhsColumn)
         let born = layout("Born \(doc.identity.dateOfBirth)", identityFont, width: bornColumn, align: PANGO_ALIGN_RIGHT)
@@ -281,7 +297,7 @@ final class PDFPages {
     func place(_ block: Block) {
         switch block {
         case .fields(let fields):
-            let labelWidth = 150.0
+            let labelWidth = 150.0 * scale
             for f in fields {
                 let l = layout(f.label, bold, width: labelWidth - 8)
                 let v = layout(f.value, body, width: contentWidth - labelWidth)
@@ -310,11 +326,30 @@ final class PDFPages {
         let cellPad = 4.0
         var xs: [Double] = []
         var widths: [Double] = []
-        var x = left
-        for c in t.columns {
-            let w = c.weight * contentWidth
-            xs.append(x); widths.append(w); x += w
+        // Each column at least as wide as its longest word (a score, a date, a number never breaks: it
+        // matters in large print), up to a third of the page; what that takes comes from the roomier columns.
+        func natural(_ text: String, _ font: OpaquePointer) -> Double {
+            let l = layout(text, font, width: contentWidth)
+            pango_layout_set_width(l, -1)
+            var w: Int32 = 0, h: Int32 = 0
+            pango_layout_get_size(l, &w, &h)
+            return Double(w) / Double(PANGO_SCALE)
         }
+        let minimum = t.columns.indices.map { i -> Double in
+            let words = (t.rows.map { $0[i] }).flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\n" }) }
+            let longest = max(words.map { natural(String($0), body) }.max() ?? 0,
+                              t.columns[i].title.split(separator: " ").map { natural(String($0), smallBold) }.max() ?? 0)
+            return min(contentWidth / 3, longest + 2 * cellPad + 1)
+        }
+        widths = t.columns.map { $0.weight * contentWidth }
+        let short = zip(widths, minimum).map { max(0, $1 - $0) }.reduce(0, +)
+        let slack = zip(widths, minimum).map { max(0, $0 - $1) }
+        let totalSlack = slack.reduce(0, +)
+        if short > 0, totalSlack >= short {
+            widths = widths.indices.map { i in widths[i] < minimum[i] ? minimum[i] : widths[i] - short * slack[i] / totalSlack }
+        }
+        var x = left
+        for w in widths { xs.append(x); x += w }
         func cells(_ texts: [String], _ font: OpaquePointer) -> [(OpaquePointer, Double)] {
             texts.enumerated().map { i, s in
                 (layout(s, font, width: widths[i] - 2 * cellPad, align: t.columns[i].align == .right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT), xs[i] + cellPad)
@@ -396,7 +431,7 @@ final class PDFPages {
     }
 
     func drawFooter(page: Int, of total: Int, missingGlyphs: Bool) {
-        let footY = pageHeight - 44
+        let footY = pageHeight - 44 * scale
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3)
         cairo_set_line_width(cr, 0.5)
         cairo_move_to(cr, left, footY)

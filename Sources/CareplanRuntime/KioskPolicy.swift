@@ -8,9 +8,14 @@ import TermUI
 extension Program {
     var idleFor: TimeInterval { session.now.timeIntervalSince(lastKey) }
 
-    /// Kiosk: seconds left before the idle reset, when the warning should show.
+    /// Seconds left before the kiosk's idle reset, or the clinician's idle lock, when the warning should show.
     var idleWarning: Int? {
-        guard isKiosk, screen.kind != .kioskWelcome else { return nil }
+        if !isKiosk {
+            guard session.staff != nil, !session.locked else { return nil }
+            let left = session.idleLock - idleFor
+            return left <= session.idleWarning ? max(0, Int(left.rounded(.up))) : nil
+        }
+        guard screen.kind != .kioskWelcome else { return nil }
         let idle = TimeInterval(session.flow.setting(.idleSeconds))
         let left = idle - idleFor
         return left <= TimeInterval(session.flow.setting(.idleWarningSeconds)) ? max(0, Int(left.rounded(.up))) : nil

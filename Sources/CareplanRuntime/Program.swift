@@ -26,6 +26,8 @@ public final class Program {
     var lastKey: Date
     /// Kiosk: the screen the staff PIN prompt was opened over, to go back to if it is not given.
     var beforeStaff: (screen: any Screen, place: Flow.Screen)?
+    /// Locked: what the user had on screen, exactly, to carry on with once their password is given.
+    var beforeLock: (screen: any Screen, place: Flow.Screen, question: Question?, leaving: Navigation?, assessment: Assessment?)?
     /// When changes the store could not take were last tried again.
     var lastRetry: Date?
     /// Keys typed while the window was too small to show what they would do: not used, and counted so the
@@ -37,17 +39,34 @@ public final class Program {
 
     /// The flow must have been loaded against `registry` (`Configuration.load`), which checks that its start
     /// screen needs nothing open and that every exit leads to one of its screens.
-    public init(store: any CareRepository, configuration: Configuration, flowId: String = "clinician", user: String, size: Size, now: Date,
-                registry: ScreenRegistry = .standard) {
+    /// A clinician's flow starts at the sign-in (`signedIn`: someone already is, as tests' fixture users);
+    /// `user` is the name a kiosk records under. `terminal` names where wrong passwords are counted;
+    /// `operatingSystemAccount` signs its careplan user in when the store trusts it; `idleLock` shortens the
+    /// policy's idle time (tests).
+    public init(store: any CareRepository, configuration: Configuration, flowId: String = "clinician", user: String = "kiosk",
+                signedIn: StaffUser? = nil, terminal: String = "terminal", operatingSystemAccount: String? = nil,
+                idleLock: TimeInterval? = nil, size: Size, now: Date, registry: ScreenRegistry = .standard) {
         session = Session(configuration: configuration, flowId: flowId, user: user, now: now)
+        session.terminal = terminal
+        session.operatingSystemAccount = operatingSystemAccount
+        if let idleLock {
+            session.idleLock = idleLock
+            session.idleWarning = min(session.idleWarning, idleLock / 2)
+        }
         runtime = Runtime(store: store, session: session)
         self.size = size
         self.registry = registry
         lastKey = now
+        if let signedIn { runtime.signIn(signedIn) }
         place = session.flow.screen(session.flow.start)!
         screen = registry.make(ScreenKind(place.kind), session)!
         session.contentArea = contentArea
-        _ = send(.opened)
+        follow(send(.opened))
+    }
+
+    /// A screen may leave as it opens (the sign-in, when the user is known already).
+    func follow(_ nav: Navigation) {
+        if case .exit = nav { _ = go(nav, confirmed: true) }
     }
 
     public var isKiosk: Bool { session.flow.mode == .kiosk }
@@ -107,6 +126,7 @@ public final class Program {
             return effects
         }
         lastKey = now
+        if key == Chrome.lockKey, !isKiosk { return lockKey() }
         if helpScroll != nil { handleHelp(key); return [] }
         if let pending = leaving {
             leaving = nil
@@ -146,7 +166,7 @@ public final class Program {
         switch key {
         case .function(1): return true
         case .text("?"): return !screen.takesText
-        case .ctrl("q"), .ctrl("c"): return !isKiosk
+        case .ctrl("q"), .ctrl("c"), Chrome.lockKey: return !isKiosk
         default: return false
         }
     }
@@ -182,6 +202,7 @@ public final class Program {
             runtime.saveWaiting()
         }
         if session.assessment != shown { screen.refreshed(session, from: shown) }
+        if !isKiosk, session.staff != nil, !session.locked, idleFor >= session.idleLock { return lock(.lockedWhenIdle) }
         guard isKiosk, screen.kind != .kioskWelcome else { return [] }
         if idleFor >= TimeInterval(session.flow.setting(.idleSeconds)) {
             return resetKiosk()
@@ -194,6 +215,7 @@ public final class Program {
         session.now = now
         _ = send(.leaving)
         runtime.saveWaiting()
+        runtime.record(.signedOut)
     }
 
     /// The flow's screen that an exit leads to.
@@ -214,6 +236,18 @@ public final class Program {
             session.say("That is not part of this flow (\(session.flow.id))", .error)
             return []
         case .effect(let e) where e == .quit || e == .resetScreen: return [e]
+        case .effect:
+            // Patient data leaving the store: only for a role that may export.
+            if session.refuses(.export) { return [] }
+        case .resume:
+            resume()
+            return []
+        case .signOut:
+            signOut()
+            return []
+        default: break
+        }
+        switch nav {
         case .effect(let e):
             // A plan goes out only as it is on disk, so everything shown must be there first.
             guard runtime.saveWaiting() else {
@@ -240,7 +274,7 @@ public final class Program {
             return [.quit]
         case .exit, .restart:
             if let target = destination(nav) { open(target) }
-        case .stay, .effect: break
+        case .stay, .effect, .resume, .signOut: break
         }
         return []
     }
@@ -252,7 +286,7 @@ public final class Program {
             place = target
             question = nil
             session.contentArea = contentArea
-            _ = send(.opened)
+            follow(send(.opened))
         }
         session.contentArea = contentArea
     }

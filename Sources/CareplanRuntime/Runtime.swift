@@ -37,11 +37,23 @@ public final class Runtime {
 
     func execute(_ command: Command) -> Answer {
         let s = self
+        // The screens offer only what the role may do; this is the check that counts.
+        if let needed = Runtime.permission(for: command), let why = session.refusal(needed) {
+            log.info("refused by role", metadata: ["needs": "\(needed.rawValue)"])
+            say(why, .error)
+            return .failed(nil)
+        }
         switch command {
         case .query(.patientCount):
             return s.attempt { try s.store.patientCount() }.map(Answer.counted) ?? .failed(nil)
         case .query(.patients(let text, let limit)):
-            return s.attempt { try s.store.searchPatients(text, limit: limit) }.map { .patients(matching: text, $0) } ?? .failed(nil)
+            return s.attempt { try s.store.searchPatients(text, teams: s.session.registerTeams, limit: limit) }.map { .patients(matching: text, $0) } ?? .failed(nil)
+        case .query(.users):
+            return s.attempt { try s.store.users() }.map(Answer.users) ?? .failed(nil)
+        case .query(.teams):
+            return s.attempt { try s.store.teams() }.map(Answer.teams) ?? .failed(nil)
+        case .checkSignIn, .signIn, .unlock, .changePassword, .addFirstAdministrator, .staff:
+            return s.executeStaff(command)
         case .query(.waitingSelfAssessments):
             return s.attempt { try s.store.waitingSelfAssessments() }.map(Answer.waiting) ?? .failed(nil)
         case .query(.assessments(let patientId)):
@@ -136,6 +148,7 @@ public final class Runtime {
     @discardableResult
     public func apply(_ change: AssessmentChange, basedOn base: AnswerValue? = nil) -> Bool {
         guard let a = assessment else { return false }
+        if let needed = Runtime.permission(for: .apply(change)), let why = session.refusal(needed) { say(why, .error); return false }
         let change = resolvingNewActions(change)
         let base = resolvingNewActions(base ?? change.answer(in: a))
         if change.isDecisive, !saveWaiting() {
@@ -344,6 +357,8 @@ public final class Runtime {
         case .notFound: return "not found"
         case .cannotOpen: return "cannot open"
         case .cannotWrite(let why): return "cannot write: \(why)"
+        case .signed: return "signed"
+        case .refused: return "refused"
         }
     }
 
@@ -368,6 +383,99 @@ public final class Runtime {
     /// A record that cannot be audited (disk full) is still shown: care cannot wait for the disk. The log says so.
     func recordView(_ body: () throws -> Void) {
         do { try body() } catch { log.warning("view not audited", metadata: ["why": "\((error as? StoreError).map(Self.kind) ?? "error")"]) }
+    }
+}
+
+// MARK: - Who is signed in, and what their role may do
+
+extension Runtime {
+    /// The permission a command needs from the signed-in user's role (nil: signing in, and what needs no store).
+    static func permission(for command: Command) -> Permission? {
+        switch command {
+        case .savePatient, .discardAssessment: return .editPatients
+        case .apply(.agree, _, _), .newVersion: return .agreePlan
+        case .apply(.saveAction, _, _), .apply(.deleteAction, _, _): return .recordActions
+        case .apply, .startAssessment: return .completeChecklist
+        case .issueKioskCode: return .issueKioskCodes
+        case .staff, .query(.users): return .manageUsers
+        // Reading a record needs someone signed in who may (a kiosk: the patient, by their code).
+        case .query, .openPatient, .openAssessment: return .viewRecords
+        case .redeemKioskCode, .checkStaffPIN, .ask, .go, .checkSignIn, .signIn, .unlock, .changePassword, .addFirstAdministrator:
+            return nil
+        }
+    }
+
+    var limit: RateLimit { session.configuration.policy.signInTries }
+
+    func executeStaff(_ command: Command) -> Answer {
+        switch command {
+        case .checkSignIn:
+            guard let hasAdministrator = attempt({ try store.hasAdministrator() }) else { return .failed(nil) }
+            if !hasAdministrator { return .firstAdministratorNeeded }
+            if let account = session.operatingSystemAccount,
+               let user = attempt({ try store.signInTrusted(operatingSystemAccount: account, terminal: session.terminal, now: now) }) ?? nil {
+                signIn(user)
+                return .signIn(.signedIn(user))
+            }
+            return .signInNeeded
+        case .signIn(let name, let password):
+            guard let result = attempt({ try store.signIn(userName: name, password: password, terminal: session.terminal, limit: limit, now: now) })
+            else { return .failed(nil) }
+            switch result {
+            case .signedIn(let user): signIn(user)
+            case .mustChangePassword(let user): session.changingPassword = user
+            default: log.info("sign-in not accepted")  // who and why are in the audit trail, not the log
+            }
+            return .signIn(result)
+        case .unlock(let password):
+            guard let user = session.staff, let result = attempt({
+                try store.unlock(userName: user.userName, password: password, terminal: session.terminal, limit: limit, now: now)
+            }) else { return .failed(nil) }
+            if case .signedIn(let fresh) = result { signIn(fresh) }
+            return .signIn(result)
+        case .changePassword(let name, let current, let new):
+            guard let user = attempt({
+                try store.changePassword(userName: name, current: current, to: new, terminal: session.terminal, limit: limit, now: now)
+            }) else { return .failed(nil) }
+            session.changingPassword = nil
+            signIn(user)
+            return .signIn(.signedIn(user))
+        case .addFirstAdministrator(let user, let password):
+            return attempt({ try store.addUser(user, password: password, by: nil, now: now) }) == nil ? .failed(nil) : .staffSaved
+        case .staff(let change):
+            let by = session.user
+            let done: Bool = attempt {
+                switch change {
+                case .addUser(let user, let password): _ = try store.addUser(user, password: password, by: by, now: now)
+                case .setDisabled(let disabled, let name): _ = try store.setDisabled(disabled, userName: name, by: by, now: now)
+                case .resetPassword(let name, let password): _ = try store.resetPassword(userName: name, to: password, by: by, now: now)
+                case .setRole(let role, let name): _ = try store.setRole(role, userName: name, by: by, now: now)
+                case .setTeams(let teams, let name): _ = try store.setTeams(teams, userName: name, by: by, now: now)
+                case .addTeam(let name): _ = try store.addTeam(named: name, by: by, now: now)
+                case .renameTeam(let id, let old, let name): _ = try store.renameTeam(id, from: old, to: name, by: by, now: now)
+                }
+                return true
+            } ?? false
+            // The administrator's own teams or role may have changed: the session follows the store.
+            if done, let me = try? store.user(named: by) { session.staff = me }
+            return done ? .staffSaved : .failed(nil)
+        default:
+            return .failed(nil)
+        }
+    }
+
+    /// The session is now this user's, with the teams as the store has them.
+    func signIn(_ user: StaffUser) {
+        session.signIn(user)
+        session.teams = (try? store.teams()) ?? []
+    }
+
+    /// Sign-out and locking, for the audit trail (the store sees sign-in and unlock itself).
+    func record(_ event: SessionEvent) {
+        guard let user = session.staff else { return }
+        do { try store.recordSessionEvent(event, userName: user.userName, terminal: session.terminal, now: now) } catch {
+            log.warning("session event not audited", metadata: ["event": "\(event.rawValue)"])
+        }
     }
 }
 

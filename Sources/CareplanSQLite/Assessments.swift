@@ -4,16 +4,19 @@ import GRDB
 
 extension CareStore {
     public func assessments(patientId: Int64) throws -> [AssessmentSummary] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT a.id, a.date, a.pathway_point, a.status, a.version, a.distress_score,
-                       (SELECT count(*) FROM concern c WHERE c.assessment_id = a.id) AS n
-                FROM assessment a WHERE a.patient_id = ? ORDER BY a.id DESC
-                """, arguments: [patientId]).map { r in
-                AssessmentSummary(id: r["id"], date: LocalDate(iso: r["date"])!, pathwayPoint: PathwayPoint(rawValue: r["pathway_point"]) ?? .other,
-                                  status: AssessmentStatus(rawValue: r["status"]) ?? .inProgress, version: r["version"],
-                                  concernCount: r["n"], distressScore: r["distress_score"])
-            }
+        try read { db in try Self.assessmentSummaries(db, patientId: patientId, limit: -1).map(\.0) }
+    }
+
+    /// The patient's assessments, newest first, each with when it was started; `limit` -1 for all.
+    static func assessmentSummaries(_ db: Database, patientId: Int64, limit: Int) throws -> [(AssessmentSummary, Date)] {
+        try Row.fetchAll(db, sql: """
+            SELECT a.id, a.date, a.pathway_point, a.status, a.version, a.distress_score, a.created_at,
+                   (SELECT count(*) FROM concern c WHERE c.assessment_id = a.id) AS n
+            FROM assessment a WHERE a.patient_id = ? ORDER BY a.id DESC LIMIT ?
+            """, arguments: [patientId, limit]).map { r in
+            (AssessmentSummary(id: r["id"], date: LocalDate(iso: r["date"])!, pathwayPoint: PathwayPoint(rawValue: r["pathway_point"]) ?? .other,
+                               status: AssessmentStatus(rawValue: r["status"]) ?? .inProgress, version: r["version"],
+                               concernCount: r["n"], distressScore: r["distress_score"]), r["created_at"])
         }
     }
 
@@ -98,15 +101,23 @@ extension CareStore {
             case .merged(let c, let why): written = c; merged = why
             }
             try Self.apply(written, db, id)
-            let detail = written.auditDetail
-            let recent = Self.auditTime(now.addingTimeInterval(-300))
-            let alreadyTyping = written.isTyping ? try Int.fetchOne(db, sql: """
-                SELECT 1 FROM audit_log WHERE id = (SELECT max(id) FROM audit_log) AND user = ? AND assessment_id = ? AND detail = ? AND at > ?
-                """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), id, detail, recent]) != nil : false
-            if !alreadyTyping { try Self.audit(db, user: user, action: "changed", assessmentId: id, detail: detail, at: now) }
+            try Self.auditChange(db, user: user, action: "changed", patientId: nil, assessmentId: id, detail: written.auditDetail,
+                                 typing: written.isTyping, now: now)
             try db.execute(sql: "UPDATE assessment SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
             return SavedChange(assessment: try Self.assessment(db, id: id)!, merged: merged)
         }
+    }
+
+    /// Audits a change, once for a run of typing: text saved as it is typed writes one entry per five minutes
+    /// of the same person typing into the same answer, not one per save.
+    static func auditChange(_ db: Database, user: String, action: String, patientId: Int64?, assessmentId: Int64?, detail: String,
+                            typing: Bool, now: Date) throws {
+        let recent = auditTime(now.addingTimeInterval(-300))
+        let alreadyTyping = typing ? try Int.fetchOne(db, sql: """
+            SELECT 1 FROM audit_log WHERE id = (SELECT max(id) FROM audit_log) AND user = ? AND action = ?
+                AND assessment_id IS ? AND detail = ? AND at > ?
+            """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), action, assessmentId, detail, recent]) != nil : false
+        if !alreadyTyping { try audit(db, user: user, action: action, patientId: patientId, assessmentId: assessmentId, detail: detail, at: now) }
     }
 
     /// SQLite's count of changes committed by other connections: it moves when another terminal saves,

@@ -1,5 +1,3 @@
-import Crypto
-import CryptoExtras
 import CareplanCore
 import Foundation
 import GRDB
@@ -60,15 +58,19 @@ extension CareStore {
         try read { db in try Self.lockout(db, kind, now) }
     }
 
-    static func lockout(_ db: Database, _ kind: AttemptKind, _ now: Date) throws -> TimeInterval? {
-        let since = now.addingTimeInterval(-KioskPolicy.triesWindow)
-        let times = try Date.fetchAll(db, sql: "SELECT at FROM failed_attempt WHERE kind = ? AND at > ? ORDER BY at", arguments: [kind.rawValue, since])
-        return KioskPolicy.wait(after: times, now: now)
+    /// The wait due for one kind of try, about one `subject` (a user name, a terminal; none for the kiosk's).
+    static func lockout(_ db: Database, _ kind: AttemptKind, subject: String = "", limit: RateLimit = KioskPolicy.tries,
+                        _ now: Date) throws -> TimeInterval? {
+        let since = now.addingTimeInterval(-limit.window)
+        let times = try Date.fetchAll(db, sql: "SELECT at FROM failed_attempt WHERE kind = ? AND subject = ? AND at > ? ORDER BY at",
+                                      arguments: [kind.rawValue, subject, since])
+        return limit.wait(after: times, now: now)
     }
 
-    static func recordFailure(_ db: Database, _ kind: AttemptKind, _ now: Date) throws {
-        try db.execute(sql: "INSERT INTO failed_attempt (kind, at) VALUES (?, ?)", arguments: [kind.rawValue, now])
-        try db.execute(sql: "DELETE FROM failed_attempt WHERE at < ?", arguments: [now.addingTimeInterval(-KioskPolicy.triesWindow)])
+    static func recordFailure(_ db: Database, _ kind: AttemptKind, subject: String = "", limit: RateLimit = KioskPolicy.tries,
+                              _ now: Date) throws {
+        try db.execute(sql: "INSERT INTO failed_attempt (kind, subject, at) VALUES (?, ?, ?)", arguments: [kind.rawValue, subject, now])
+        try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ? AND at < ?", arguments: [kind.rawValue, now.addingTimeInterval(-limit.window)])
     }
 
     /// Checks a code and date of birth typed at the kiosk. On success the code is used up and the patient
@@ -101,25 +103,12 @@ extension CareStore {
 
     // MARK: - Staff PIN
 
-    /// scrypt parameters: about 50 ms and 16 MB per check on a ward PC, so guessing offline is slow.
-    static let pinRounds = 16_384, pinBlockSize = 8, pinParallelism = 1
-
-    static func derive(pin: String, salt: Data) throws -> Data {
-        let key = try KDF.Scrypt.deriveKey(from: Data(pin.utf8), salt: salt, outputByteCount: 32,
-                                           rounds: pinRounds, blockSize: pinBlockSize, parallelism: pinParallelism)
-        return key.withUnsafeBytes { Data($0) }
-    }
-
     /// Sets the PIN that closes the kiosk, storing only a salted scrypt hash of it. When one is set already,
     /// `current` must be it: whoever can run careplan on the store must not take over the kiosk without it.
     public func setStaffPIN(_ pin: String, current: String?, by user: String, now: Date) throws {
         let replacing = try hasStaffPIN()
         if replacing { try checkStaffPIN(current ?? "", by: user, action: nil, now: now) }
-        var salt = Data(count: 16)
-        var generator = SystemRandomNumberGenerator()
-        for i in salt.indices { salt[i] = UInt8.random(in: .min ... .max, using: &generator) }
-        let hash = try Self.derive(pin: pin, salt: salt)
-        let value = "scrypt$\(Self.pinRounds)$\(Self.pinBlockSize)$\(Self.pinParallelism)$\(salt.base64EncodedString())$\(hash.base64EncodedString())"
+        let value = try SlowHash.make(pin)
         try write { db in
             try db.execute(sql: "INSERT INTO setting (name, value) VALUES ('staff-pin', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
                            arguments: [value])
@@ -142,21 +131,11 @@ extension CareStore {
             throw error
         }
         if let wait = try lockout(.staffPIN, now: now) { try refuse(.tooManyTries(wait: wait), "too many tries") }
-        guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }) else {
+        guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }),
+              let right = try SlowHash.matches(pin, stored) else {
             throw KioskError.noPINSet
         }
-        let parts = stored.split(separator: "$").map(String.init)
-        guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let block = Int(parts[2]), let par = Int(parts[3]),
-              let salt = Data(base64Encoded: parts[4]), let expected = Data(base64Encoded: parts[5]) else {
-            throw KioskError.noPINSet
-        }
-        let key = try KDF.Scrypt.deriveKey(from: Data(pin.utf8), salt: salt, outputByteCount: expected.count,
-                                           rounds: rounds, blockSize: block, parallelism: par)
-        let actual = key.withUnsafeBytes { Data($0) }
-        // Compare every byte, so the time taken says nothing about how much of the PIN was right.
-        var difference: UInt8 = 0
-        for (a, b) in zip(actual, expected) { difference |= a ^ b }
-        if difference != 0 || actual.count != expected.count { try refuse(.wrongPIN, "wrong PIN") }
+        if !right { try refuse(.wrongPIN, "wrong PIN") }
         try write { db in
             try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ?", arguments: [AttemptKind.staffPIN.rawValue])
             if let action { try Self.audit(db, user: user, action: action, at: now) }

@@ -18,15 +18,16 @@ extension CareStore {
 
     public func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient {
         try write { db in
+            try Self.requireTeams(db, Set([p.teamId].compactMap { $0 }))
             if let other = try Row.fetchOne(db, sql: "SELECT family_name, given_name FROM patient WHERE nhs_number = ?", arguments: [p.nhsNumber.digits]) {
                 throw StoreError.duplicateNHSNumber(existing: "\((other["family_name"] as String).uppercased()), \(other["given_name"] as String)")
             }
             try db.execute(sql: """
                 INSERT INTO patient (nhs_number, family_name, given_name, family_key, given_key, date_of_birth,
-                                     diagnosis, diagnosis_code, diagnosis_date, revision, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+                                     diagnosis, diagnosis_code, diagnosis_date, team_id, revision, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
                 """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, SearchKey.of(p.familyName), SearchKey.of(p.givenName),
-                                 p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, now, now])
+                                 p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, p.teamId, now, now])
             var saved = p
             saved.id = db.lastInsertedRowID
             saved.revision = 0
@@ -40,16 +41,17 @@ extension CareStore {
     public func updatePatient(_ p: Patient, by user: String, now: Date) throws -> Patient {
         guard let id = p.id else { throw StoreError.notFound("The patient") }
         return try write { db in
+            try Self.requireTeams(db, Set([p.teamId].compactMap { $0 }))
             if let other = try Row.fetchOne(db, sql: "SELECT family_name, given_name FROM patient WHERE nhs_number = ? AND id != ?",
                                             arguments: [p.nhsNumber.digits, id]) {
                 throw StoreError.duplicateNHSNumber(existing: "\((other["family_name"] as String).uppercased()), \(other["given_name"] as String)")
             }
             try db.execute(sql: """
                 UPDATE patient SET nhs_number = ?, family_name = ?, given_name = ?, family_key = ?, given_key = ?,
-                    date_of_birth = ?, diagnosis = ?, diagnosis_code = ?, diagnosis_date = ?, revision = revision + 1, updated_at = ?
+                    date_of_birth = ?, diagnosis = ?, diagnosis_code = ?, diagnosis_date = ?, team_id = ?, revision = revision + 1, updated_at = ?
                 WHERE id = ? AND revision = ?
                 """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, SearchKey.of(p.familyName), SearchKey.of(p.givenName),
-                                 p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, now, id, p.revision])
+                                 p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, p.teamId, now, id, p.revision])
             if db.changesCount == 0 {
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [id]) == nil { throw StoreError.notFound("The patient") }
                 throw StoreError.conflict("This patient's details")
@@ -73,7 +75,7 @@ extension CareStore {
     static func patient(_ r: Row) -> Patient {
         Patient(id: r["id"], nhsNumber: NHSNumber(r["nhs_number"] as String)!, familyName: r["family_name"], givenName: r["given_name"],
                 dateOfBirth: LocalDate(iso: r["date_of_birth"])!, diagnosis: r["diagnosis"], diagnosisCode: r["diagnosis_code"],
-                diagnosisDate: (r["diagnosis_date"] as String?).flatMap { LocalDate(iso: $0) }, revision: r["revision"])
+                diagnosisDate: (r["diagnosis_date"] as String?).flatMap { LocalDate(iso: $0) }, revision: r["revision"], teamId: r["team_id"])
     }
 
     static let summarySelect = """
@@ -95,24 +97,27 @@ extension CareStore {
     /// Find-as-you-type: digits search NHS numbers by prefix; a date finds dates of birth; words find
     /// names (every word must start the family or the given name, accents and case ignored).
     /// Each form is an index range scan, so it stays fast at 100,000 patients.
-    public func searchPatients(_ query: String, limit: Int) throws -> [PatientSummary] {
+    public func searchPatients(_ query: String, teams: Set<Int64>?, limit: Int) throws -> [PatientSummary] {
         let q = TextCleaner.singleLine(query).trimmingSpaces()
+        // Team ids are whole numbers, so written into the SQL: every form below keeps its own numbered arguments.
+        let team = teams.map { " AND p.team_id IN (\($0.sorted().map(String.init).joined(separator: ",")))" } ?? ""
         if q.isEmpty {
             return try read { db in
-                try Row.fetchAll(db, sql: Self.summarySelect + " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", arguments: [limit]).map(Self.summary)
+                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE 1\(team) ORDER BY p.updated_at DESC, p.id DESC LIMIT ?",
+                                 arguments: [limit]).map(Self.summary)
             }
         }
         // A date first: `1960-02-29` is all digits once the dashes go, but no NHS number (3 3 4 digits) reads as a date.
         if case .success(let date) = LocalDate.parse(q) {
             return try read { db in
-                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.date_of_birth = ? ORDER BY p.family_key, p.given_key LIMIT ?",
+                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.date_of_birth = ?\(team) ORDER BY p.family_key, p.given_key LIMIT ?",
                                  arguments: [date.iso, limit]).map(Self.summary)
             }
         }
         let compact = q.filter { $0 != " " && $0 != "-" }
         if compact.allSatisfy({ $0.isASCII && $0.isNumber }) && compact.count <= 10 && !q.contains("/") {
             return try read { db in
-                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.nhs_number >= ? AND p.nhs_number < ? ORDER BY p.nhs_number LIMIT ?",
+                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE p.nhs_number >= ? AND p.nhs_number < ?\(team) ORDER BY p.nhs_number LIMIT ?",
                                  arguments: [compact, compact + ":", limit]).map(Self.summary)  // ":" sorts just after "9"
             }
         }
@@ -126,7 +131,7 @@ extension CareStore {
             "(\(prefix("p.family_key", n)) OR \(prefix("p.given_key", n)) OR "
                 + "EXISTS (SELECT 1 FROM patient_name_word w WHERE w.patient_id = p.id AND \(prefix("w.word", n))))"
         }
-        var filters = ""
+        var filters = team
         var args: [any DatabaseValueConvertible] = [first]
         for (i, w) in words.dropFirst().enumerated() {
             filters += " AND \(anyName(i + 2))"

@@ -152,6 +152,8 @@ extension CareStore {
                 CREATE TRIGGER patient_tally_delete AFTER DELETE ON patient BEGIN UPDATE patient_tally SET n = n - 1; END;
                 """)
         }
+        registerStaffMigration(&m)
+        registerDocumentsMigration(&m)
         registerCareReviewMigration(&m)  // v11-ccr: keep it the last step
         return m
     }

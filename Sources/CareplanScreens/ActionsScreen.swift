@@ -47,13 +47,16 @@ struct ActionsScreen: Screen {
         case .escape: return [.go(.back)]
         case .text("a"), .text("A"):
             guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
+            if s.refuses(.recordActions) { return [] }
             startEditing(AgreedAction(concernKey: list[concernIndex].key, what: "", owner: .patient), s)
         case .enter:
             guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
+            if s.refuses(.recordActions) { return [] }
             if actions.indices.contains(actionIndex) { startEditing(actions[actionIndex], s) }
             else { startEditing(AgreedAction(concernKey: list[concernIndex].key, what: "", owner: .patient), s) }
         case .delete, .backspace:
             guard !a.isLocked else { s.say(StoreError.locked.description, .error); return [] }
+            if s.refuses(.recordActions) { return [] }
             guard actions.indices.contains(actionIndex), let id = actions[actionIndex].id else { return [] }
             // A long action is shortened in the question, never its answer keys.
             let what = actions[actionIndex].what
@@ -200,6 +203,7 @@ struct ActionsScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if editing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("←→", "choose"), KeyHint("^S", "save"), KeyHint("Esc", "cancel")] }
-        return [KeyHint("↑↓", "concern"), KeyHint("←→", "action"), KeyHint("A", "add"), KeyHint("Enter", "edit"), KeyHint("Del", "remove")]
+        return [KeyHint("↑↓", "concern"), KeyHint("←→", "action"), KeyHint("A", "add", needs: .recordActions),
+                KeyHint("Enter", "edit", needs: .recordActions), KeyHint("Del", "remove", needs: .recordActions)]
     }
 }

@@ -287,6 +287,7 @@ struct ChecklistScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         if adding != nil { return [KeyHint("Enter", "add"), KeyHint("Esc", "cancel")] }
         if s.assessment?.isLocked == true { return [KeyHint("↑↓", "move"), KeyHint("a-z", "filter"), KeyHint("Esc", "back")] }
-        return [KeyHint("↑↓", "move"), KeyHint("Space", "choose"), KeyHint("0-9 +-", "rate"), KeyHint("a-z", "filter")]
+        return [KeyHint("↑↓", "move"), KeyHint("Space", "choose", needs: .completeChecklist), KeyHint("0-9 +-", "rate", needs: .completeChecklist),
+                KeyHint("a-z", "filter")]
     }
 }

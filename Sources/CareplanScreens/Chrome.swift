@@ -37,6 +37,10 @@ package struct Chrome {
         self.keysNotUsedWhileTooSmall = keysNotUsedWhileTooSmall
     }
 
+    /// Locks the terminal at once (Ctrl-L repaints; Ctrl-O is free on every screen and passes through SSH and tmux).
+    package static let lockKey = Key.ctrl("o")
+    package static let lockKeyName = "Ctrl-O"
+
     /// The smallest size at which screens are drawn; below it, a message asks for a bigger window.
     package static let minimumSize = Size(width: 40, height: 12)
 
@@ -64,15 +68,21 @@ package struct Chrome {
         let info = place
         // Title bar: where we are, and whose record is open.
         g.fill(x: 0, y: 0, width: size.width, style: Style(.title))
-        let title = " \(session.flow.title) · \(info.title)"
+        let title = " \(session.flow.title) · \(screen.title(session) ?? info.title)"
         var who = ""
-        if let p = session.patient {
+        // Locked: nothing of the patient stays on the screen.
+        if let p = session.patient, !session.locked {
             // A kiosk is in a public place: the given name only, never the NHS number.
             who = isKiosk ? "\(p.givenName) " : "\(p.displayName) · \(p.nhsNumber.formatted) "
         }
-        let whoW = min(DisplayWidth.of(who), max(0, size.width - DisplayWidth.of(title) - 2))
-        g.put(DisplayWidth.truncate(title, to: size.width - whoW - 1), x: 0, y: 0, style: Style(.title, bold: true))
-        if whoW > 0 { g.put(DisplayWidth.truncate(who, to: whoW), x: size.width - whoW, y: 0, style: Style(.title)) }
+        // Who is signed in, short, at the right end: their user name is what the audit trail records.
+        // In a narrow window the patient's name comes first.
+        let me = session.staff.map { " \(DisplayWidth.truncate($0.userName, to: 12)) " }.flatMap { size.width >= 60 || who.isEmpty ? $0 : nil } ?? ""
+        let meW = DisplayWidth.of(me)
+        let whoW = min(DisplayWidth.of(who), max(0, size.width - DisplayWidth.of(title) - meW - 2))
+        g.put(DisplayWidth.truncate(title, to: size.width - whoW - meW - 1), x: 0, y: 0, style: Style(.title, bold: true))
+        if whoW > 0 { g.put(DisplayWidth.truncate(who, to: whoW), x: size.width - whoW - meW, y: 0, style: Style(.title)) }
+        if meW > 0 { g.put(me, x: size.width - meW, y: 0, style: Style(.selected, bold: true)) }
 
         var top = 1
         if info.step {
@@ -109,7 +119,9 @@ package struct Chrome {
         if let left = idleWarning {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))
             // The countdown first: at 80 columns the rest may be cut.
-            g.put(DisplayWidth.truncate(" Are you still there? This screen clears in \(left) s. Press any key to carry on.", to: size.width),
+            let warning = isKiosk ? " Are you still there? This screen clears in \(left) s. Press any key to carry on."
+                : " Locking in \(left) s (no key pressed): press any key to carry on. Your work is saved."
+            g.put(DisplayWidth.truncate(warning, to: size.width),
                   x: 0, y: size.height - 2, style: Style(.warning, bold: true))
         }
         // A question's answer keys stay in view whatever its text loses to the width.
@@ -140,7 +152,7 @@ package struct Chrome {
 
     func renderKeys(_ g: inout Grid, _ hints: [KeyHint], y: Int) {
         g.fill(x: 0, y: y, width: size.width, style: Style(.help))
-        var all = hints.filter { $0.exit.map { place.exits[$0] != nil } ?? true }
+        var all = offered(hints)
         if place.step, !screen.inSubForm, leaving == nil {
             if place.next != nil { all.append(KeyHint("^N", "next")) }
             if place.back != nil { all.append(KeyHint("^P", "back")) }
@@ -156,6 +168,12 @@ package struct Chrome {
             x += g.put(" \(h.action) ", x: x, y: y, style: Style(.help))
         }
         g.put(tail, x: size.width - DisplayWidth.of(tail), y: y, style: Style(.help, bold: true))
+    }
+
+    /// The keys this flow and this user's role offer: one whose exit the flow leaves out, or whose permission
+    /// the role lacks, is not shown (pressed anyway, it is refused with a word).
+    func offered(_ hints: [KeyHint]) -> [KeyHint] {
+        hints.filter { h in (h.exit.map { place.exits[$0] != nil } ?? true) && (h.needs.map(session.may) ?? true) }
     }
 
     func renderTooSmall(_ g: inout Grid) {
@@ -180,11 +198,14 @@ package struct Chrome {
         }
         lines.append("")
         lines.append("Keys on this screen:")
-        for h in keyHints { lines.append("  " + DisplayWidth.pad(h.keys, to: 12) + h.action) }
+        for h in offered(keyHints) { lines.append("  " + DisplayWidth.pad(h.keys, to: 12) + h.action) }
         lines.append("  " + DisplayWidth.pad("F1 or ?", to: 12) + "this help")
         if info.next != nil { lines.append("  " + DisplayWidth.pad("Ctrl-N", to: 12) + "next step") }
         if info.step, info.back != nil { lines.append("  " + DisplayWidth.pad("Ctrl-P", to: 12) + "previous step") }
-        if !isKiosk { lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)") }
+        if !isKiosk {
+            if session.staff != nil, !session.locked { lines.append("  " + DisplayWidth.pad(Chrome.lockKeyName, to: 12) + "lock the terminal now (your password unlocks it)") }
+            lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)")
+        }
         return lines
     }
 

@@ -37,6 +37,18 @@ package enum Command: Equatable {
     case redeemKioskCode(String, dateOfBirth: LocalDate)
     /// Answered `opened` when the PIN is right: then a kiosk may close.
     case checkStaffPIN(String)
+    /// At the start of a clinician's flow: is there an administrator yet, and does the store trust this
+    /// operating-system account? Answered `firstAdministratorNeeded`, `signIn(.signedIn)` or `signInNeeded`.
+    case checkSignIn
+    /// Passwords travel only inside these commands, from the field to the store: never kept, drawn or logged.
+    case signIn(userName: String, password: String)
+    /// The signed-in (locked) user's password, to carry on.
+    case unlock(password: String)
+    /// After an administrator's reset: answered `signIn(.signedIn)` once changed.
+    case changePassword(userName: String, current: String, to: NewPassword)
+    case addFirstAdministrator(NewStaffUser, NewPassword)
+    /// An administrator's change to users or teams (the store checks and audits it).
+    case staff(StaffChange)
     /// A y/n question on the status line, answered by the next key that would reach the screen.
     case ask(Question)
     /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
@@ -73,9 +85,23 @@ package struct Said: Equatable {
 /// A read of the store, which the runtime runs.
 package enum Query: Equatable {
     case patientCount
+    /// Among the patients of the session's `registerTeams` (the user's teams, or everyone).
     case patients(matching: String, limit: Int)
     case waitingSelfAssessments
     case assessments(patientId: Int64)
+    case users
+    case teams
+}
+
+/// What an administrator changes, made by the signed-in user.
+package enum StaffChange: Equatable {
+    case addUser(NewStaffUser, NewPassword)
+    case setDisabled(Bool, userName: String)
+    case resetPassword(userName: String, NewPassword)
+    case setRole(String, userName: String)
+    case setTeams(Set<Int64>, userName: String)
+    case addTeam(String)
+    case renameTeam(Int64, from: String, to: String)
 }
 
 /// The runtime's answer to a command.
@@ -99,6 +125,13 @@ package enum Answer: Equatable {
     case redeemed(Patient)
     /// A kiosk code refused (nil: not for a reason the patient can act on); the screen says it, in its words.
     case kioskRefused(KioskError?)
+    case firstAdministratorNeeded
+    case signInNeeded
+    case signIn(SignInResult)
+    case users([StaffUser])
+    case teams([Team])
+    /// A change to users or teams stands.
+    case staffSaved
     /// The store refused; the runtime has said why, unless the screen must (`StoreError` it can act on).
     case failed(StoreError?)
 }

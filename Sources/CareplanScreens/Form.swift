@@ -3,13 +3,13 @@ import TermUI
 
 /// A form of labelled fields, each with its message next to it: used for patient details, starting an
 /// assessment, an action and agreeing a plan, so every form moves, validates and draws the same way.
-struct Form {
-    enum Input {
+struct Form: Equatable {
+    enum Input: Equatable {
         case text(TextField)
         case choice(options: [String], index: Int)
     }
 
-    struct Field {
+    struct Field: Equatable {
         var id: String
         var label: String
         var input: Input
@@ -17,12 +17,15 @@ struct Form {
         var problem: String?
         /// Guidance shown when there is no problem (e.g. "optional", "day/month/year").
         var note: String
+        /// A password: drawn as one • per character, never as typed.
+        var masked = false
 
-        init(_ id: String, _ label: String, text: String = "", maxLength: Int, note: String = "") {
+        init(_ id: String, _ label: String, text: String = "", maxLength: Int, note: String = "", masked: Bool = false) {
             self.id = id
             self.label = label
             self.input = .text(TextField(text, maxLength: maxLength))
             self.note = note
+            self.masked = masked
         }
 
         init(_ id: String, _ label: String, options: [String], index: Int = 0, note: String = "") {
@@ -69,6 +72,10 @@ struct Form {
     func index(_ id: String) -> Int { self[id].choiceIndex }
 
     mutating func setProblem(_ id: String, _ problem: String?) { self[id].problem = problem }
+    /// Empties a field (a password once it has been used: it is kept nowhere).
+    mutating func clear(_ id: String) {
+        if case .text(let f) = self[id].input { self[id].input = .text(TextField("", maxLength: f.maxLength)) }
+    }
     var hasProblems: Bool { fields.contains { $0.problem != nil } }
     var takesText: Bool { if case .text = fields[focus].input { return true }; return false }
 
@@ -137,7 +144,7 @@ struct Form {
             let fx = area.x + labelW
             switch field.input {
             case .text(let f):
-                f.render(into: &g, x: fx, y: y, width: fieldW, focused: focused)
+                (field.masked ? f.masked : f).render(into: &g, x: fx, y: y, width: fieldW, focused: focused)
             case .choice(let options, let index):
                 let st = Style(focused ? .selected : .input)
                 g.fill(x: fx, y: y, width: fieldW, style: st)

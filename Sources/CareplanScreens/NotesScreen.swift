@@ -191,6 +191,6 @@ struct NotesScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         editingNote ? [KeyHint("Tab/Esc", "list"), KeyHint("^Z/^Y", "undo/redo"), KeyHint("^U", "del line")]
-                    : [KeyHint("↑↓", "choose"), KeyHint("Enter/Tab", "write"), KeyHint("Esc", "back")]
+                    : [KeyHint("↑↓", "choose"), KeyHint("Enter/Tab", "write", needs: .completeChecklist), KeyHint("Esc", "back")]
     }
 }

@@ -20,6 +20,10 @@ struct PatientFormScreen: Screen {
             .init("diagnosis", s.words(.patientDiagnosis), text: p?.diagnosis ?? "", maxLength: Limits.diagnosis, note: s.words(.patientDiagnosisNote)),
             .init("code", s.words(.patientCode), text: p?.diagnosisCode ?? "", maxLength: Limits.diagnosisCode, note: s.words(.patientCodeNote)),
             .init("diagnosed", s.words(.patientDiagnosed), text: p?.diagnosisDate?.display ?? "", maxLength: 20, note: s.words(.patientDiagnosedNote)),
+            // The responsible team: a new patient's is the nurse's own (their first team), if any.
+            .init("team", s.words(.staffTeam), options: ["None"] + s.teams.map(\.name),
+                  index: (p == nil ? s.staff?.teamIds.sorted().first : p?.teamId).flatMap { id in s.teams.firstIndex { $0.id == id } }.map { $0 + 1 } ?? 0,
+                  note: "←→ to change: the team responsible for the patient"),
         ])
     }
 
@@ -103,6 +107,8 @@ struct PatientFormScreen: Screen {
         p.diagnosis = clean("diagnosis", Limits.diagnosis)
         p.diagnosisCode = clean("code", Limits.diagnosisCode)
         p.diagnosisDate = try? LocalDate.parse(typed.text("diagnosed")).get()
+        let team = typed.index("team")
+        p.teamId = team == 0 ? nil : s.teams[team - 1].id
         return [.savePatient(p)]
     }
 

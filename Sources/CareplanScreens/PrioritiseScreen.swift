@@ -85,6 +85,6 @@ struct PrioritiseScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        [KeyHint("↑↓", "choose"), KeyHint("[ ]", "move up/down"), KeyHint("Space", "discuss today")]
+        [KeyHint("↑↓", "choose"), KeyHint("[ ]", "move up/down", needs: .completeChecklist), KeyHint("Space", "discuss today", needs: .completeChecklist)]
     }
 }

@@ -88,17 +88,20 @@ struct RecordScreen: Screen {
         }
         switch key {
         case .text("k"), .text("K"):
+            if s.refuses(.issueKioskCodes) { return [] }
             issuing = Form([.init("point", s.words(.startPoint), options: s.codes.labels(PathwayPoint.self),
                                   note: s.words(.startKioskPointNote))])
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, assessments.count - 1), selected + 1)
         case .text("n"), .text("N"):
+            if s.refuses(.completeChecklist) { return [] }
             guard let open = assessments.first(where: { $0.status == .inProgress }) else { return [.exit("new")] }
             asking = .startAnother
             askedAt = s.now
             s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
                   + "y = start another, Enter = open the one in progress, any other key = neither", .error)
         case .text("d"), .text("D"):
+            if s.refuses(.editPatients) { return [] }
             guard assessments.indices.contains(selected) else { s.say("There is no assessment to discard", .error); return [] }
             let a = assessments[selected]
             guard a.status == .inProgress else {
@@ -109,7 +112,7 @@ struct RecordScreen: Screen {
             askedAt = s.now
             s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
                   + "marked discarded by you. y = discard, any other key = keep", .error)
-        case .text("e"), .text("E"): return [.exit("edit")]
+        case .text("e"), .text("E"): return s.refuses(.editPatients) ? [] : [.exit("edit")]
         case .escape: return [.go(.back)]
         case .enter:
             guard assessments.indices.contains(selected) else { return [.exit("new")] }
@@ -193,8 +196,9 @@ struct RecordScreen: Screen {
         if asking != nil { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
         let canDiscard = assessments.indices.contains(selected) && assessments[selected].status == .inProgress
-        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment", exit: "new"),
-                KeyHint("K", "kiosk code"), KeyHint("E", "edit", exit: "edit")] + (canDiscard ? [KeyHint("D", "discard")] : [])
+        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new assessment", exit: "new", needs: .completeChecklist),
+                KeyHint("K", "kiosk code", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients)]
+            + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
     }
 }
 

@@ -46,7 +46,17 @@ struct RegisterScreen: Screen {
         case .down: selected = min(max(0, rowCount - 1), selected + 1)
         case .pageUp: selected = max(0, selected - 10)
         case .pageDown: selected = min(max(0, rowCount - 1), selected + 10)
-        case .ctrl("a"): return [.exit("new")]
+        case .ctrl("a"): return s.refuses(.editPatients) ? [] : [.exit("new")]
+        case .ctrl("t"):
+            guard s.staff.map({ !$0.teamIds.isEmpty }) == true else {
+                s.say("You belong to no team yet, so every patient is shown: an administrator adds you to a team", .error)
+                return []
+            }
+            s.myTeamsOnly.toggle()
+            selected = 0
+            return [.query(.patientCount)] + search()
+        case .function(2):
+            return s.refuses(.manageUsers) ? [] : [.exit("users")]
         case .enter:
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
@@ -56,7 +66,7 @@ struct RegisterScreen: Screen {
             }
             let r = selected - waiting.count
             guard results.indices.contains(r), let id = results[r].patient.id else {
-                return total == 0 ? [.exit("new")] : []
+                return total == 0 && !s.refuses(.editPatients) ? [.exit("new")] : []
             }
             return [.openPatient(id), .exit("open")]
         case .escape:
@@ -85,7 +95,9 @@ struct RegisterScreen: Screen {
 
                 For a demonstration with fictional patients, quit (Ctrl-Q) and run: careplan seed --patients 50
                 """
-            for para in welcome.split(separator: "\n", omittingEmptySubsequences: false) {
+            // A role that adds no patients is not told to add one.
+            let text = s.may(.editPatients) ? welcome : "There are no patients in this store yet. Someone whose role adds patients adds them."
+            for para in text.split(separator: "\n", omittingEmptySubsequences: false) {
                 y = Draw.paragraph(&g, String(para), x: area.x + 2, y: y, width: area.width - 4, maxY: area.bottom)
             }
             return
@@ -142,6 +154,14 @@ struct RegisterScreen: Screen {
 
 
     func keys(_ s: Session) -> [KeyHint] {
-        [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient", exit: "new")]
+        [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient", exit: "new", needs: .editPatients)]
+            + (s.staff.map { !$0.teamIds.isEmpty } == true ? [KeyHint("^T", s.registerTeams == nil ? "my team" : "everyone")] : [])
+            + [KeyHint("F2", "users", exit: "users", needs: .manageUsers)]
+    }
+
+    /// Whose patients the list shows.
+    func title(_ s: Session) -> String? {
+        guard s.staff.map({ !$0.teamIds.isEmpty }) == true else { return nil }
+        return s.registerTeams == nil ? "All patients" : "Patients of " + s.myTeamNames.joined(separator: ", ")
     }
 }

@@ -50,11 +50,8 @@ struct ReviewScreen: Screen {
         case .escape: return [.exit("done")]
         case .text("a"), .text("A"):
             guard !a.isLocked else { s.say(a.status == .discarded ? "This assessment was discarded: it cannot be agreed" : "This plan is already agreed", .error); return [] }
-            // A plan says who agreed it: never "unknown".
-            guard ReviewScreen.knows(user: s.user) else {
-                s.say("Not agreed: careplan does not know your name. Restart it with --user \"Name\"", .error)
-                return []
-            }
+            // A plan says who agreed it, as signed in, and in what role: only a role that may agree one.
+            if s.refuses(.agreePlan) { return [] }
             if let problem = ReviewScreen.readiness(a) { s.say(problem, .error); return [] }
             let withoutAction = a.discussedConcerns.filter { a.actions(for: $0.key).isEmpty }.map(\.label)
             guard withoutAction.isEmpty else {
@@ -71,6 +68,7 @@ struct ReviewScreen: Screen {
                 return []
             }
             guard a.isLocked else { s.say("This plan is still a draft: change it directly", .error); return [] }
+            if s.refuses(.agreePlan) { return [] }
             return [.newVersion(of: a.id)]
         case .text("p"), .text("P"): return [.go(.effect(.export(assessmentId: a.id, format: "pdf")))]
         case .text("t"), .text("T"): return [.go(.effect(.export(assessmentId: a.id, format: "text")))]
@@ -81,19 +79,17 @@ struct ReviewScreen: Screen {
         return []
     }
 
-    /// Whether the user name says who is at the keyboard (an empty USER gives "" or "unknown").
-    static func knows(user: String) -> Bool {
-        let name = user.trimmingSpaces()
-        return !name.isEmpty && name.lowercased() != "unknown"
-    }
-
     mutating func openAgreeForm(_ a: Assessment, _ s: Session) {
         agreeing = Form([
             .init("review", s.words(.agreeReview), text: (a.reviewDate ?? s.today.adding(days: s.policy.reviewAfterDays)).display, maxLength: 20,
                   note: s.words(.agreeReviewNote)),
-            .init("by", s.words(.agreeBy), text: s.user, maxLength: Limits.personName, note: s.words(.agreeByNote)),
-            .init("role", s.words(.agreeRole), options: s.codes.labels(StaffRole.self), note: s.words(.agreeRoleNote)),
         ])
+    }
+
+    /// Who agrees the plan: the signed-in person, by their full name, and their role's COSD staff role.
+    static func agreer(_ s: Session) -> (name: String, role: StaffRole)? {
+        guard let staff = s.staff, let role = s.role?.staffRole else { return nil }
+        return (staff.fullName, role)
     }
 
     /// Why a plan cannot be agreed yet, or nil.
@@ -107,25 +103,33 @@ struct ReviewScreen: Screen {
         if key == .escape { agreeing = nil; s.say("Not agreed"); return [] }
         let event = form.handle(key)
         agreeing = form
-        guard event == .submit || event == .left(field: 0) || event == .left(field: 1) else { return [] }
+        guard event == .submit || event == .left(field: 0) else { return [] }
         var review: LocalDate?
         switch LocalDate.parse(form.text("review")) {
         case .failure(let p): form.setProblem("review", p.description)
         case .success(let d): if d <= s.today { form.setProblem("review", "The review date should be after today") } else { review = d }
         }
-        let by = TextCleaner.field(form.text("by"), maxLength: Limits.personName)
-        if by.isEmpty { form.setProblem("by", "Say who agreed the plan") }
         agreeing = form
         guard event == .submit else { return [] }
-        guard let review, !by.isEmpty else { s.say("Not agreed yet: correct the field marked with !", .error); return [] }
-        return [.apply(.agree(by: by, role: s.codes.cases(StaffRole.self)[form.index("role")], at: s.now, reviewDate: review))]
+        guard let review else { s.say("Not agreed yet: correct the field marked with !", .error); return [] }
+        guard let by = ReviewScreen.agreer(s) else { _ = s.refuses(.agreePlan); return [] }
+        return [.apply(.agree(by: by.name, role: by.role, at: s.now, reviewDate: review))]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let a = s.assessment, let p = s.patient else { return }
         if let form = agreeing {
             g.put(" Agree the plan with the patient", x: area.x, y: area.y, style: Style(.heading, bold: true))
-            form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
+            form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: 2))
+            if let by = ReviewScreen.agreer(s) {
+                let labelW = min(20, max(8, (area.width - 2) / 3))
+                g.put(DisplayWidth.truncate(s.words(.agreeBy), to: labelW - 1), x: area.x + 1, y: area.y + 4)
+                g.put(DisplayWidth.truncate("\(by.name), \(s.role?.name ?? "")", to: area.width - labelW - 2), x: area.x + 1 + labelW, y: area.y + 4, style: Style(.heading))
+                g.put(DisplayWidth.truncate(s.words(.agreeByNote), to: area.width - labelW - 2), x: area.x + 1 + labelW, y: area.y + 5, style: Style(.dim))
+                g.put(DisplayWidth.truncate(s.words(.agreeRole), to: labelW - 1), x: area.x + 1, y: area.y + 6)
+                g.put(DisplayWidth.truncate(s.codes.label(by.role), to: area.width - labelW - 2), x: area.x + 1 + labelW, y: area.y + 6, style: Style(.heading))
+                g.put(DisplayWidth.truncate(s.words(.agreeRoleNote), to: area.width - labelW - 2), x: area.x + 1 + labelW, y: area.y + 7, style: Style(.dim))
+            }
             return
         }
         let lines = ReviewScreen.lines(a, p, s, width: area.width - 2)
@@ -211,10 +215,11 @@ struct ReviewScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
         if confirmingNoActions { return [KeyHint("y", "agree anyway"), KeyHint("any other key", "not yet")] }
+        let exports = [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export),
+                       KeyHint("F", "FHIR", needs: .export), KeyHint("L", "print", needs: .export)]
         if let a = s.assessment, a.isLocked {
-            let exports = [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
-            return a.status == .discarded ? exports : exports + [KeyHint("V", "new version")]  // never a plan: no version of it
+            return a.status == .discarded ? exports : exports + [KeyHint("V", "new version", needs: .agreePlan)]  // never a plan: no version of it
         }
-        return [KeyHint("↑↓", "scroll"), KeyHint("A", "agree"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
+        return [KeyHint("↑↓", "scroll"), KeyHint("A", "agree", needs: .agreePlan)] + exports.dropFirst()
     }
 }

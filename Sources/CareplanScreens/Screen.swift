@@ -33,6 +33,10 @@ package enum Navigation: Equatable {
     case restart
     case quit
     case effect(Effect)
+    /// Off the lock screen, back to exactly where the user was.
+    case resume
+    /// Signs the user out (their work is saved) and goes back to the sign-in.
+    case signOut
 
     package static let next = Navigation.exit("next")
     package static let back = Navigation.exit("back")
@@ -44,10 +48,13 @@ package struct KeyHint: Equatable {
     package var keys: String
     package var action: String
     package var exit: String?
-    package init(_ keys: String, _ action: String, exit: String? = nil) {
+    /// Shown only to a role with this permission.
+    package var needs: Permission?
+    package init(_ keys: String, _ action: String, exit: String? = nil, needs: Permission? = nil) {
         self.keys = keys
         self.action = action
         self.exit = exit
+        self.needs = needs
     }
 }
 
@@ -68,12 +75,15 @@ package protocol Screen {
     mutating func refreshed(_ s: Session, from old: Assessment?)
     /// A form or prompt is open inside the screen: the step keys (Ctrl-N, Ctrl-P) are not offered until it is done.
     var inSubForm: Bool { get }
+    /// The title bar's title when the screen says more than the flow's (the register: whose patients).
+    func title(_ s: Session) -> String?
 }
 
 extension Screen {
     var takesText: Bool { false }
     var hasUnsavedInput: Bool { false }
     var inSubForm: Bool { false }
+    func title(_ s: Session) -> String? { nil }
     mutating func refreshed(_ s: Session, from old: Assessment?) {}
 }
 

@@ -16,6 +16,13 @@ public struct ScreenKind: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let agreedActions = ScreenKind("agreed-actions")
     public static let planReview = ScreenKind("plan-review")
 
+    public static let signIn = ScreenKind("sign-in")
+    public static let firstAdministrator = ScreenKind("first-administrator")
+    public static let changePassword = ScreenKind("change-password")
+    public static let lock = ScreenKind("lock")
+    public static let users = ScreenKind("users")
+    public static let teams = ScreenKind("teams")
+
     public static let kioskWelcome = ScreenKind("kiosk-welcome")
     public static let kioskIdentify = ScreenKind("kiosk-identify")
     public static let kioskChecklist = ScreenKind("kiosk-checklist")

@@ -51,9 +51,25 @@ public struct ScreenRegistry: Sendable {
     }
 
     public static let standard = ScreenRegistry([
+        ScreenEntry(.signIn, .clinician, needs: .nothing,
+                    exits: [.required("signed-in", "the right password (or a trusted operating-system account)"),
+                            .required("first-run", "a store with no administrator"),
+                            .required("change-password", "a password an administrator reset")]) { s in
+            s.patient = nil; s.assessment = nil; return SignInScreen(s)
+        },
+        ScreenEntry(.firstAdministrator, .clinician, needs: .nothing, exits: [.required("done", "the first administrator created")]) {
+            FirstAdministratorScreen($0)
+        },
+        ScreenEntry(.changePassword, .clinician, needs: .nothing,
+                    exits: [.required("done", "the new password saved"), .required("back", "Esc")]) { ChangePasswordScreen($0) },
+        // Opened over any screen by the lock key or the idle time, and closed back to it by the password.
+        ScreenEntry(.lock, .clinician, needs: .nothing, inEveryFlow: true) { LockScreen($0) },
+        ScreenEntry(.users, .clinician, needs: .nothing, exits: [.required("back", "Esc"), .optional("teams", "F3")]) { UsersScreen($0) },
+        ScreenEntry(.teams, .clinician, needs: .nothing, exits: [.required("back", "Esc"), .optional("users", "F3")]) { TeamsScreen($0) },
         ScreenEntry(.patientRegister, .clinician, needs: .nothing,
                     exits: [.required("open", "Enter on a patient"), .optional("new", "Ctrl-A, or Enter when there are no patients"),
-                            .optional("waiting", "Enter on a self-assessment sent from the kiosk")]) { s in
+                            .optional("waiting", "Enter on a self-assessment sent from the kiosk"),
+                            .optional("users", "F2 (administrators)")]) { s in
             s.patient = nil; s.assessment = nil; return RegisterScreen(s)
         },
         ScreenEntry(.patientForm, .clinician, needs: .nothing,

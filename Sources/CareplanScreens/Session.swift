@@ -42,7 +42,27 @@ public final class Session {
     public let configuration: Configuration
     public let flow: Flow
     public let catalogue: ConcernCatalogue
-    public let user: String
+    /// Who is signed in at this terminal (clinician flows), as the store had them when they signed in.
+    public package(set) var staff: StaffUser?
+    /// The name the kiosk records its patients' answers under (nobody signs in at a kiosk).
+    let kioskUser: String
+    /// The name every action is recorded under: the signed-in user's user name (a kiosk: its own).
+    public var user: String { staff?.userName ?? kioskUser }
+    /// Every team, by name, as the store had them at sign-in or the last change: for names and choices.
+    public var teams: [Team] = []
+    /// The register shows only the patients of the user's teams (when they have one), or everyone.
+    public var myTeamsOnly = true
+    /// The terminal this program runs on (the SSH client or the tty): wrong passwords wait per terminal.
+    public var terminal = "terminal"
+    /// The operating-system account, for a store that trusts it (no password then).
+    public package(set) var operatingSystemAccount: String?
+    /// Without a key for this long, a signed-in terminal locks, after a warning for `idleWarning`.
+    public var idleLock: TimeInterval
+    public var idleWarning: TimeInterval
+    /// Signed in with a password an administrator reset: they choose a new one before anything else.
+    public package(set) var changingPassword: StaffUser?
+    /// The screen is the lock screen: nothing of the patient may be drawn.
+    public package(set) var locked = false
     /// The time, from the run loop (tests pass a fixed clock).
     public var now: Date
     public var patient: Patient?
@@ -62,8 +82,64 @@ public final class Session {
         self.configuration = configuration
         self.flow = configuration.flows[flowId]!
         self.catalogue = configuration.catalogue(for: configuration.flows[flowId]!)
-        self.user = user
+        self.kioskUser = user
         self.now = now
+        idleLock = configuration.policy.idleLock
+        idleWarning = configuration.policy.idleWarning
+    }
+
+    /// The signed-in user's role (nil before sign-in and at a kiosk).
+    public var role: UserRole? { staff.map { configuration.roles.role(of: $0) } }
+
+    /// Whether the signed-in user may do this; a kiosk's patient does only what the kiosk screens offer.
+    public func may(_ permission: Permission) -> Bool {
+        flow.mode == .kiosk || (role?.may(permission) ?? false)
+    }
+
+    /// Why a command is refused to the signed-in user's role, or nil when they may.
+    public func refusal(_ permission: Permission) -> String? {
+        guard !may(permission) else { return nil }
+        guard let role else { return "Not done: sign in first" }
+        return "Not done: the role \(role.name) may not \(permission.doing) (Resources/roles.yaml)"
+    }
+
+    /// Says why, when the signed-in user may not: true when refused (the key does nothing more).
+    public func refuses(_ permission: Permission) -> Bool {
+        guard let why = refusal(permission) else { return false }
+        say(why, .error)
+        return true
+    }
+
+    /// The names of the user's teams, for the register's title and the chrome.
+    public var myTeamNames: [String] {
+        guard let staff else { return [] }
+        return teams.filter { staff.teamIds.contains($0.id) }.map(\.name)
+    }
+
+    /// The teams the register shows: the user's, unless they chose everyone or belong to none.
+    public var registerTeams: Set<Int64>? {
+        guard myTeamsOnly, let ids = staff?.teamIds, !ids.isEmpty else { return nil }
+        return ids
+    }
+
+    package func signIn(_ user: StaffUser) {
+        if staff?.id != user.id { myTeamsOnly = !user.teamIds.isEmpty }
+        staff = user
+        locked = false
+    }
+
+    /// Forgets who was signed in and whatever they had open (their work is saved already).
+    package func signOut() {
+        staff = nil
+        patient = nil
+        assessment = nil
+        message = nil
+        locked = false
+    }
+
+    package func lock() {
+        locked = true
+        message = nil
     }
 
     public var services: ServiceDirectory { configuration.services }
@@ -91,6 +167,24 @@ public final class Session {
     public func serviceName(_ id: String?) -> String? {
         guard let id else { return nil }
         return services.service(id)?.name ?? id
+    }
+}
+
+extension Permission {
+    /// What a refusal says the role may not do: `agree a plan`.
+    public var doing: String {
+        switch self {
+        case .viewRecords: return "view records"
+        case .editPatients: return "add or change patients, or discard an assessment"
+        case .completeChecklist: return "start or fill in an assessment"
+        case .recordActions: return "record agreed actions"
+        case .agreePlan: return "agree a plan or start a new version"
+        case .signDocuments: return "sign documents"
+        case .export: return "export or print a plan"
+        case .issueKioskCodes: return "issue kiosk codes"
+        case .manageUsers: return "manage users and teams"
+        case .viewAudit: return "view the audit trail"
+        }
     }
 }
 

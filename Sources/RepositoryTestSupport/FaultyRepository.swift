@@ -26,7 +26,9 @@ public final class FaultyRepository: CareRepository {
     public func patient(id: Int64) throws -> Patient? { try wrapped.patient(id: id) }
     public func patient(nhsNumber: NHSNumber) throws -> Patient? { try wrapped.patient(nhsNumber: nhsNumber) }
     public func allPatients() throws -> [PatientSummary] { try wrapped.allPatients() }
-    public func searchPatients(_ query: String, limit: Int) throws -> [PatientSummary] { try wrapped.searchPatients(query, limit: limit) }
+    public func searchPatients(_ query: String, teams: Set<Int64>?, limit: Int) throws -> [PatientSummary] {
+        try wrapped.searchPatients(query, teams: teams, limit: limit)
+    }
     public func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String, now: Date) throws -> Int {
         try write { try wrapped.addFictionalPatients(seeder, count: count, createdBy: createdBy, now: now) }
     }
@@ -47,6 +49,30 @@ public final class FaultyRepository: CareRepository {
     public func changeCounter() throws -> Int { try wrapped.changeCounter() }
     public func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment] { try wrapped.waitingSelfAssessments(limit: limit) }
 
+    // Documents
+    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document {
+        try write { try wrapped.createDocument(template: template, patientId: patientId, createdBy: createdBy, now: now) }
+    }
+    public func document(id: Int64) throws -> Document? { try wrapped.document(id: id) }
+    public func recordDocumentView(user: String, documentId: Int64, now: Date) throws {
+        try write { try wrapped.recordDocumentView(user: user, documentId: documentId, now: now) }
+    }
+    public func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date) throws {
+        try write { try wrapped.recordDocumentExport(documentId: documentId, format: format, destination: destination, by: user, now: now) }
+    }
+    public func documents(patientId: Int64) throws -> [DocumentSummary] { try wrapped.documents(patientId: patientId) }
+    public func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String,
+                     now: Date) throws -> SavedDocumentChange {
+        try write { try wrapped.save(change, to: id, base: base, template: template, by: user, now: now) }
+    }
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document {
+        try write { try wrapped.sign(documentId: documentId, revision: revision, template: template, by: user, role: role, now: now) }
+    }
+    public func newVersion(ofDocument id: Int64, createdBy: String, now: Date) throws -> Document {
+        try write { try wrapped.newVersion(ofDocument: id, createdBy: createdBy, now: now) }
+    }
+    public func timeline(patientId: Int64, limit: Int) throws -> [TimelineEntry] { try wrapped.timeline(patientId: patientId, limit: limit) }
+
     // Kiosk codes and the staff PIN
     public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
                                now: Date, validFor: TimeInterval) throws -> KioskCode {
@@ -62,6 +88,52 @@ public final class FaultyRepository: CareRepository {
     public func hasStaffPIN() throws -> Bool { try wrapped.hasStaffPIN() }
     public func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws {
         try write { try wrapped.checkStaffPIN(pin, by: user, action: action, now: now) }
+    }
+
+    // Staff, teams and signing in (signing in writes its audit entry, so fails with the other writes)
+    public func hasAdministrator() throws -> Bool { try wrapped.hasAdministrator() }
+    public func addUser(_ user: NewStaffUser, password: NewPassword, by actor: String?, now: Date) throws -> StaffUser {
+        try write { try wrapped.addUser(user, password: password, by: actor, now: now) }
+    }
+    public func users() throws -> [StaffUser] { try wrapped.users() }
+    public func user(named userName: String) throws -> StaffUser? { try wrapped.user(named: userName) }
+    public func setDisabled(_ disabled: Bool, userName: String, by actor: String, now: Date) throws -> StaffUser {
+        try write { try wrapped.setDisabled(disabled, userName: userName, by: actor, now: now) }
+    }
+    public func resetPassword(userName: String, to password: NewPassword, by actor: String, now: Date) throws -> StaffUser {
+        try write { try wrapped.resetPassword(userName: userName, to: password, by: actor, now: now) }
+    }
+    public func changePassword(userName: String, current: String, to password: NewPassword, terminal: String, limit: RateLimit,
+                               now: Date) throws -> StaffUser {
+        try write { try wrapped.changePassword(userName: userName, current: current, to: password, terminal: terminal, limit: limit, now: now) }
+    }
+    public func setRole(_ roleId: String, userName: String, by actor: String, now: Date) throws -> StaffUser {
+        try write { try wrapped.setRole(roleId, userName: userName, by: actor, now: now) }
+    }
+    public func setTeams(_ teamIds: Set<Int64>, userName: String, by actor: String, now: Date) throws -> StaffUser {
+        try write { try wrapped.setTeams(teamIds, userName: userName, by: actor, now: now) }
+    }
+    public func addTeam(named name: String, by actor: String, now: Date) throws -> Team { try write { try wrapped.addTeam(named: name, by: actor, now: now) } }
+    public func renameTeam(_ id: Int64, from old: String, to name: String, by actor: String, now: Date) throws -> Team {
+        try write { try wrapped.renameTeam(id, from: old, to: name, by: actor, now: now) }
+    }
+    public func teams() throws -> [Team] { try wrapped.teams() }
+    public func teamMembers(_ id: Int64) throws -> [StaffUser] { try wrapped.teamMembers(id) }
+    public func signIn(userName: String, password: String, terminal: String, limit: RateLimit, now: Date) throws -> SignInResult {
+        try write { try wrapped.signIn(userName: userName, password: password, terminal: terminal, limit: limit, now: now) }
+    }
+    public func signInTrusted(operatingSystemAccount account: String, terminal: String, now: Date) throws -> StaffUser? {
+        try write { try wrapped.signInTrusted(operatingSystemAccount: account, terminal: terminal, now: now) }
+    }
+    public func unlock(userName: String, password: String, terminal: String, limit: RateLimit, now: Date) throws -> SignInResult {
+        try write { try wrapped.unlock(userName: userName, password: password, terminal: terminal, limit: limit, now: now) }
+    }
+    public func recordSessionEvent(_ event: SessionEvent, userName: String, terminal: String, now: Date) throws {
+        try write { try wrapped.recordSessionEvent(event, userName: userName, terminal: terminal, now: now) }
+    }
+    public func trustsOperatingSystemAccounts() throws -> Bool { try wrapped.trustsOperatingSystemAccounts() }
+    public func setTrustsOperatingSystemAccounts(_ trusted: Bool, by actor: String, now: Date) throws {
+        try write { try wrapped.setTrustsOperatingSystemAccounts(trusted, by: actor, now: now) }
     }
 
     // Audit trail and export log

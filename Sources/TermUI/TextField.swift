@@ -53,6 +53,13 @@ public struct TextField: Equatable, Sendable {
         return .changed
     }
 
+    /// The field as a password is drawn: one • per character, the cursor where it was.
+    public var masked: TextField {
+        var f = TextField(String(repeating: "•", count: buffer.count), maxLength: maxLength)
+        f.cursor = cursor
+        return f
+    }
+
     /// The first Character shown when the field is `width` columns wide. Deterministic from the cursor:
     /// the view moves by half a width at a time, so the cursor is always visible with some text after it.
     func firstVisible(width: Int) -> Int {

@@ -45,18 +45,31 @@ final class StoreCache {
         if patients == 0 {
             _ = try BenchStore.open(path)  // `careplan seed` adds at least one: an empty store is just an opened one
         } else {
-            let seed = Process()
-            seed.executableURL = URL(fileURLWithPath: careplan)
-            seed.arguments = ["seed", "--patients", String(patients), "--store", path, "--user", "bench"]
-            seed.environment = environment
-            seed.standardOutput = FileHandle.nullDevice
-            try seed.run()
-            seed.waitUntilExit()
-            guard seed.terminationStatus == 0 else { throw PtyError("careplan seed --patients \(patients) failed (\(seed.terminationStatus))") }
+            // Seeding is a nurse's doing, signed in: the store gets its administrator and a nurse first.
+            let password = "tall green ladder"
+            try run(["users", "add", "bench-admin", "--admin", "--full-name", "Bench Admin"], path, input: [password])
+            try run(["users", "add", "bench", "--role", "nurse", "--full-name", "Bench Nurse", "--as", "bench-admin"], path, input: [password, password])
+            try run(["seed", "--patients", String(patients), "--as", "bench"], path, input: [password])
         }
         print("  (seeded \(patients) patients in \(String(format: "%.1f", (monotonicMs() - started) / 1000)) s: \(path))")
         made.insert(patients)
         return path
+    }
+
+    /// `careplan ARGS --store PATH --password-stdin`, given `input` one a line.
+    private func run(_ args: [String], _ path: String, input: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: careplan)
+        process.arguments = args + ["--store", path, "--password-stdin"]
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.map { $0 + "\n" }.joined().utf8))
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw PtyError("careplan \(args.joined(separator: " ")) failed (\(process.terminationStatus))") }
     }
 
     /// A copy of the seeded store with one more patient, whose assessment is in progress: the keystroke

@@ -40,13 +40,14 @@ struct Audit: ParsableCommand {
             }
             return
         }
+        let me = try options.signIn(store, try options.loadConfiguration(), toDo: .viewAudit)
         var patientId: Int64?
         if let patient {
             guard case .success(let nhs) = NHSNumber.parse(patient) else { throw CLIError("`\(patient)` is not a valid NHS number") }
             guard let p = try store.patient(nhsNumber: nhs) else { throw CLIError("no patient with NHS number \(nhs.formatted) in this store") }
             patientId = p.id
             // Who did what to one patient's record is itself patient data: recorded before it is shown.
-            try store.recordView(user: options.userName, patientId: p.id, assessmentId: nil)
+            try store.recordView(user: me.name, patientId: p.id, assessmentId: nil)
         }
         let entries = try store.auditTrail(patientId: patientId)
         if entries.isEmpty { print("No audit entries" + (patient == nil ? "." : " for this patient.")); return }

@@ -24,18 +24,23 @@ struct Clinician: ParsableCommand {
         FileLogHandler.bootstrap(storePath: options.storePath)
         let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])
-        let user = options.userName
+        // Who is at the terminal is the sign-in screen's business (or the trusted operating-system account's).
+        let account = TerminalIdentity.operatingSystemAccount()
+        let terminal = TerminalIdentity.current()
+        // Tests shorten the idle lock (seconds); the policy's minutes otherwise.
+        let idleLock = ProcessInfo.processInfo.environment["CAREPLAN_IDLE_LOCK_SECONDS"].flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil }
         let monochrome = noColor
         let status: Int32 = try MainActor.assumeIsolated {
-            let terminal: CursesTerminal
+            let terminalUI: CursesTerminal
             do {
                 // Raw mode: Ctrl-C, Ctrl-S and Ctrl-Z are keys (quit, save, nothing), never signals that
                 // would stop careplan without saving or leave patient data on a suspended screen.
-                terminal = try CursesTerminal(options: TerminalOptions(rawMode: true, monochrome: monochrome))
+                terminalUI = try CursesTerminal(options: TerminalOptions(rawMode: true, monochrome: monochrome))
             } catch {
                 throw CLIError("careplan needs an interactive terminal (\(error))")
             }
-            let program = Program(store: store, configuration: config, user: user, size: terminal.size, now: Date())
+            let program = Program(store: store, configuration: config, terminal: terminal, operatingSystemAccount: account, idleLock: idleLock,
+                                  size: terminalUI.size, now: Date())
             let warnings = store.openingWarnings
             if !warnings.isEmpty { program.session.say(warnings.joined(separator: " "), .error) }
             // Exports from the review screen go where `careplan export` puts them by default: the current folder.
@@ -53,7 +58,7 @@ struct Clinician: ParsableCommand {
                 var said: [String] = []
                 do {
                     let exported = try runExport(target: target, format: format, paper: .a4, output: nil, print: print, store: store,
-                                                 configuration: config, user: user, now: Date(), say: { said.append($0) })
+                                                 configuration: config, user: session.user, now: Date(), say: { said.append($0) })
                     let name = format == .text ? "text" : format.rawValue.uppercased()
                     session.sayWritten(name, of: exported.assessment, to: exported.url.path,
                                        after: print ? "Sent to the default printer. " : "")
@@ -62,7 +67,7 @@ struct Clinician: ParsableCommand {
                     session.say((said.isEmpty ? "Not saved: " : "Not printed: ") + String(describing: error), .error)
                 }
             }
-            return RunLoop(program: program, store: store, terminal: terminal, effects: effects, log: log).run()
+            return RunLoop(program: program, store: store, terminal: terminalUI, effects: effects, log: log).run()
         }
         if status != 0 { throw ExitCode(status) }
     }

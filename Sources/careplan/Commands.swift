@@ -22,9 +22,10 @@ struct Seed: ParsableCommand {
     func run() throws {
         let config = try options.loadConfiguration()
         let store = try options.openStore()
+        let me = try options.signIn(store, config, toDo: .editPatients)
         let catalogue = config.catalogue(for: config.flows["clinician"]!)
         let started = Date()
-        let added = try store.addFictionalPatients(Seeder(catalogue: catalogue, seed: seed, today: LocalDate(Date())), count: patients, createdBy: options.userName)
+        let added = try store.addFictionalPatients(Seeder(catalogue: catalogue, seed: seed, today: LocalDate(Date())), count: patients, createdBy: me.name)
         let seconds = Date().timeIntervalSince(started)
         print("Added \(added) fictional patients to \(options.storePath) in \(String(format: "%.1f", seconds)) s.")
     }
@@ -42,9 +43,10 @@ struct List: ParsableCommand {
 
     func run() throws {
         let store = try options.openExistingStore()
+        let me = try options.signIn(store, try options.loadConfiguration(), toDo: .viewRecords)
         let rows = try store.allPatients()
         // Every name and NHS number leaves the store here: recorded before anything is printed.
-        try store.recordListing(user: options.userName, patients: rows.count)
+        try store.recordListing(user: me.name, patients: rows.count)
         if json {
             let objects: [[String: Any]] = rows.map { r in
                 var o: [String: Any] = ["nhsNumber": r.patient.nhsNumber.digits, "familyName": r.patient.familyName,
@@ -68,16 +70,12 @@ struct List: ParsableCommand {
                   + pad(r.latestAssessmentId.map(String.init) ?? "-", 11) + (r.latestStatus?.label ?? "none"))
         }
     }
-
-    private func pad(_ s: String, _ n: Int) -> String {
-        s.count >= n ? String(s.prefix(n - 1)) + " " : s + String(repeating: " ", count: n - s.count)
-    }
 }
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",  // named, not derived from the type: that costs a runtime scan at every start
-        abstract: "Check every flow (Screens/), catalogue, code list, policy, wording, QOF rules and information library file (Resources/), reporting each problem with file, line and fix.",
+        abstract: "Check every flow (Screens/), catalogue, code list, policy, wording, roles, QOF rules and information library file (Resources/), reporting each problem with file, line and fix.",
         discussion: "With --store, also run SQLite's full integrity check of that store.")
 
     @OptionGroup var options: GlobalOptions
@@ -87,7 +85,7 @@ struct Check: ParsableCommand {
         let config = try options.loadConfiguration()
         let items = config.catalogues.values.map { $0.allItems.count }.reduce(0, +)
         print("OK: \(config.flows.count) flow(s), \(config.catalogues.count) catalogue(s) with \(items) items, \(config.services.services.count) services, "
-              + "\(config.codes.lists.count) code lists, \(Phrase.allCases.count) phrases, in \(config.root.path)")
+              + "\(config.codes.lists.count) code lists, \(config.documents.count) document template(s), \(Phrase.allCases.count) phrases, \(config.roles.roles.count) roles, in \(config.root.path)")
         let editions = config.qof.editions.map { "from \($0.appliesFrom.iso)" }.joined(separator: ", ")
         print("OK: QOF rules (\(config.qof.editions.count) edition(s): \(editions)); information library of \(config.library.items.count) items "
               + "in \(config.library.topics.count) topics" + (config.library.isExample ? " (the shipped example: replace it with your own)" : ""))

@@ -6,18 +6,24 @@ import Logging
 
 extension ExportFormat: ExpressibleByArgument {}
 extension Paper: ExpressibleByArgument {}
+extension DocumentCopy: ExpressibleByArgument {}
 
-/// `careplan export <NHS number | assessment id> --format pdf|text|fhir [--draft] [--output PATH] [--force] [--paper a4|letter] [--print]`
+/// `careplan export <NHS number | assessment id> --format pdf|text|fhir [--draft] [--output PATH] [--force] [--paper a4|letter] [--print]`,
+/// or `careplan export --document ID [--copy patient|gp|record] [--large-print] ...` for any other document.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",  // named, not derived from the type: that costs a runtime scan at every start
-        abstract: "Export a care and support plan as PDF, plain text (80 columns) or FHIR R4 JSON.",
+        abstract: "Export a care and support plan or another document as PDF, plain text (80 columns) or FHIR R4 JSON.",
         discussion: """
             TARGET is an NHS number (the patient's latest agreed plan is exported, or with --draft their newest draft; spaces are fine, quoted or not) or an assessment id (that plan, agreed or not).
 
             Without --output the file goes in the current folder, named after the patient's family name, NHS number, the plan's assessment id and version, and today's date (with -2, -3 ... if that name is taken); an --output folder gets that name inside it. An existing file is never replaced without --force; devices, pipes, sockets and symbolic links never. A path ending in / is a folder; `-` is refused (plans go only into files), and so is an extension of another format (plan.pdf with --format fhir).
 
             Files are private to you (0600) and are written whole or not at all. Every export is recorded against the plan (when, which format, by whom).
+
+            --document ID exports that document (an End of Treatment Summary, ...) instead, under the same rules: --copy says whose copy (the GP's puts the actions for the GP first).
+
+            --large-print sets the PDF's text at 14 pt (clear print), for a plan or a document.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -40,11 +46,27 @@ struct Export: ParsableCommand {
     @Option(name: .long, help: "Paper size for the PDF: a4 or letter.")
     var paper: Paper = .a4
 
+    @Option(name: .long, help: ArgumentHelp("Export this document (its id) instead of a plan.", valueName: "id"))
+    var document: Int64?
+
+    @Option(name: .long, help: "With --document: whose copy, patient, gp or record.")
+    var copy: DocumentCopy = .record
+
+    @Flag(name: .long, help: "With --format pdf: text at 14 pt, for patients who need large print.")
+    var largePrint = false
+
     @Flag(name: .customLong("print"), help: "Also send the PDF to the default printer (CUPS `lp`). Without CUPS the file is kept and you are told.")
     var sendToPrinter = false
 
     func validate() throws {
-        if target.isEmpty { throw ValidationError("Say which plan: an NHS number or an assessment id") }
+        if document != nil {
+            if !target.isEmpty { throw ValidationError("Give either --document or a plan (NHS number or assessment id), not both") }
+            if draft { throw ValidationError("--draft chooses among a patient's plans: a --document is exported as it stands") }
+        } else {
+            if target.isEmpty { throw ValidationError("Say which plan: an NHS number or an assessment id (or --document ID)") }
+            if copy != .record { throw ValidationError("--copy goes with --document") }
+        }
+        if largePrint && format != .pdf { throw ValidationError("--large-print is for the PDF: use it with --format pdf (the default)") }
         if sendToPrinter && format != .pdf { throw ValidationError("--print sends the PDF: use it with --format pdf (the default)") }
     }
 
@@ -52,8 +74,14 @@ struct Export: ParsableCommand {
         let store = try options.openExistingStore()
         FileLogHandler.bootstrap(storePath: options.storePath)
         let configuration = try options.loadConfiguration()
-        try runExport(target: target.joined(separator: " "), draft: draft, format: format, paper: paper, output: output, force: force,
-                      print: sendToPrinter, store: store, configuration: configuration, user: options.userName, now: Date())
+        let me = try options.signIn(store, configuration, toDo: .export)
+        if let document {
+            try runDocumentExport(id: document, copy: copy, largePrint: largePrint, format: format, paper: paper, output: output, force: force,
+                                  print: sendToPrinter, store: store, configuration: configuration, user: me.name, now: Date())
+            return
+        }
+        try runExport(target: target.joined(separator: " "), draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
+                      print: sendToPrinter, store: store, configuration: configuration, user: me.name, now: Date())
     }
 }
 
@@ -62,12 +90,12 @@ struct Export: ParsableCommand {
 /// in the current folder). Throws a `CLIError` (message for the user, non-zero exit) when nothing was
 /// exported or printing failed.
 @discardableResult
-func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, output: String?, force: Bool = false,
+func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, largePrint: Bool = false, output: String?, force: Bool = false,
                print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
                say: (String) -> Void = { Swift.print($0) }) throws -> Exported {
     let exported: Exported
     do {
-        exported = try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, output: output, force: force,
+        exported = try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
                                            store: store, configuration: configuration, user: user, now: now)
     } catch let e as ExportError {
         throw CLIError(e.description)
@@ -90,4 +118,33 @@ func runExport(target: String, draft: Bool = false, format: ExportFormat, paper:
         throw CLIError(e.description)
     }
     return exported
+}
+
+/// `careplan export --document ID`: as `runExport`, for a document.
+func runDocumentExport(id: Int64, copy: DocumentCopy, largePrint: Bool, format: ExportFormat, paper: Paper, output: String?, force: Bool,
+                       print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
+                       say: (String) -> Void = { Swift.print($0) }) throws {
+    let url: URL, document: Document
+    do {
+        (url, document) = try DocumentExporter.export(documentId: id, copy: copy, largePrint: largePrint, format: format, paper: paper,
+                                                      output: output, force: force, store: store, configuration: configuration, user: user, now: now)
+    } catch let e as ExportError {
+        throw CLIError(e.description)
+    } catch let e as StoreError {
+        throw CLIError(e.description + ". Nothing was written")
+    }
+    Logger(label: "careplan.export").info("exported document", metadata: [
+        "document": "\(id)", "version": "\(document.version)", "status": "\(document.status.rawValue)", "format": "\(format.rawValue)",
+    ])
+    let state = document.status == .draft ? "a DRAFT, not yet signed" : document.status == .signed ? "signed" : "signed, since replaced"
+    say("Wrote \(url.path): \(document.title), version \(document.version) (document \(id)), \(state), \(copy.label)'s copy")
+    guard sendToPrinter else { return }
+    switch Printer.print(url) {
+    case .success(let answer):
+        try store.recordDocumentExport(documentId: id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
+                                       by: user, now: now)
+        say("Sent to the default printer" + (answer.isEmpty ? "." : " (\(answer))."))
+    case .failure(let e):
+        throw CLIError(e.description)
+    }
 }

@@ -4,27 +4,23 @@ import CareplanSQLite
 import CareplanScreens
 import Foundation
 
-/// Options every command shares: which store, and who is using it.
+/// Options every command shares: which store, and who is using it (a careplan user, signed in: `signIn`).
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The store file (default: $CAREPLAN_STORE, else $XDG_DATA_HOME/careplan/careplan.sqlite).", valueName: "path"))
     var store: String?
 
-    @Option(name: .long, help: ArgumentHelp("Your name, as recorded against what you do (default: your login name).", valueName: "name"))
-    var user: String?
+    @Option(name: .customLong("as"), help: ArgumentHelp(
+        "Your careplan user name; you are asked for your password. Not needed when the store trusts operating-system accounts and yours is a careplan user.",
+        valueName: "user-name"))
+    var signInName: String?
+
+    @Flag(name: .long, help: "Read passwords (and PINs) from standard input, one a line, instead of asking at the terminal: for scripts.")
+    var passwordStdin = false
 
     var storePath: String {
         if let store, !store.isEmpty { return store }
         if let env = ProcessInfo.processInfo.environment["CAREPLAN_STORE"], !env.isEmpty { return env }
         return CareStore.defaultPath()
-    }
-
-    var userName: String {
-        if let user, !user.trimmingSpaces().isEmpty { return TextCleaner.field(user, maxLength: Limits.personName) }
-        let env = ProcessInfo.processInfo.environment
-        // Some SSH setups (root among them) set neither USER nor LOGNAME: the account's name still says who it is.
-        // With no name at all, agreeing a plan is refused under "unknown" (it must say who agreed it).
-        let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) }
-        return [env["USER"], env["LOGNAME"], account].compactMap { $0 }.first { !$0.trimmingSpaces().isEmpty } ?? "unknown"
     }
 
     /// The store, created if it does not exist yet: for the commands that write. `interactive`: the application

@@ -50,8 +50,8 @@ struct Kiosk: ParsableCommand {
         if let s = idleSeconds { flow.settings[.idleSeconds] = s; flow.settings[.idleWarningSeconds] = min(flow.setting(.idleWarningSeconds), s / 2) }
         config.flows["kiosk"] = flow
         let frozenConfig = config
-        // What happens at the kiosk is the patient's doing, not the login's: recorded as the kiosk (named by --user, if given).
-        let user = options.user.flatMap { $0.trimmingSpaces().isEmpty ? nil : "kiosk: " + options.userName } ?? "kiosk"
+        // What happens at the kiosk is the patient's doing, not the login's: recorded as the kiosk.
+        let user = "kiosk"
         let (monochrome, contrast) = (noColor, highContrast)
         log.info("kiosk started")
         let status: Int32 = try MainActor.assumeIsolated {
@@ -69,18 +69,21 @@ struct Kiosk: ParsableCommand {
     }
 
     private func setStaffPIN(_ store: any CareRepository) throws {
+        // Whoever sets it issues the codes the kiosk takes.
+        let me = try options.signIn(store, try options.loadConfiguration(), toDo: .issueKioskCodes)
         // Changing it needs the current one: running careplan on the store must not be enough to take over the kiosk.
         // Checked before the new one is asked for, so a wrong one is refused at once (recorded, counted towards the lockout).
-        let current = try store.hasStaffPIN() ? try readSecret("Current staff PIN: ") : nil
+        let current = try store.hasStaffPIN() ? try options.readSecret("Current staff PIN: ") : nil
         if let current {
-            do { try store.checkStaffPIN(current, by: options.userName, action: nil) }
+            do { try store.checkStaffPIN(current, by: me.name, action: nil) }
             catch let e as KioskError { throw try refused(e) }
         }
-        let first = try readSecret("New staff PIN (at least 6 characters): ")
+        let first = try options.readSecret("New staff PIN (at least 6 characters): ")
         guard first.count >= 6 else { throw CLIError("a staff PIN needs at least 6 characters") }
-        let second = try readSecret("The same PIN again: ")
-        guard first == second else { throw CLIError("the two PINs differ: nothing was changed") }
-        do { try store.setStaffPIN(first, current: current, by: options.userName) }
+        if !options.passwordStdin, try options.readSecret("The same PIN again: ") != first {
+            throw CLIError("the two PINs differ: nothing was changed")
+        }
+        do { try store.setStaffPIN(first, current: current, by: me.name) }
         catch let e as KioskError { throw try refused(e) }
         print("Staff PIN \(current == nil ? "set" : "changed"). Only a salted scrypt hash of it is stored.")
     }
@@ -88,23 +91,5 @@ struct Kiosk: ParsableCommand {
     /// A refused PIN, in the kiosk's words (Resources/wording.yaml).
     private func refused(_ e: KioskError) throws -> CLIError {
         CLIError("\(try options.loadConfiguration().wording.describe(e)) Nothing was changed.")
-    }
-
-    /// Reads a line without echoing it when standard input is a terminal.
-    private func readSecret(_ prompt: String) throws -> String {
-        let tty = isatty(STDIN_FILENO) == 1
-        FileHandle.standardError.write(Data(prompt.utf8))
-        var saved = termios()
-        if tty {
-            tcgetattr(STDIN_FILENO, &saved)
-            var quiet = saved
-            quiet.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
-        }
-        defer {
-            if tty { tcsetattr(STDIN_FILENO, TCSANOW, &saved); FileHandle.standardError.write(Data("\n".utf8)) }
-        }
-        guard let line = readLine(strippingNewline: true) else { throw CLIError("no PIN given") }
-        return line
     }
 }

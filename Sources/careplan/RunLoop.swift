@@ -59,7 +59,7 @@ struct RunLoop {
         switch effect {
         case .resetScreen:
             terminal.wipe()  // nothing of the last patient stays on the glass, nor in the scrollback
-            log.info("kiosk returned to its welcome")
+            log.info("screen wiped", metadata: ["why": "\(program.isKiosk ? "kiosk returned to its welcome" : "terminal locked")"])
         default:
             effects.run(effect, program.session)
         }

@@ -5,6 +5,8 @@ import XCTest
 /// refused with file, line and fix.
 final class TermsTests: XCTestCase {
     static let resources = ConfigurationTests.root.appendingPathComponent("Resources")
+    /// The code lists the shipped document templates name.
+    static let documentLists = DocumentTemplate.codeListsNamed(in: ["eots.yaml"].map { resources.appendingPathComponent("documents/\($0)") })
 
     func shipped(_ name: String) throws -> String {
         try String(contentsOf: Self.resources.appendingPathComponent(name), encoding: .utf8)
@@ -33,7 +35,7 @@ final class TermsTests: XCTestCase {
     // MARK: Code lists
 
     func testTheShippedCodeListsGiveEveryCaseItsLabelInTheFilesOrder() throws {
-        let codes = try CodeLists.parse(text: try shipped("codelists.yaml"), displayPath: "codelists.yaml").get()
+        let codes = try CodeLists.parse(text: try shipped("codelists.yaml"), displayPath: "codelists.yaml", documentLists: Self.documentLists).get()
         XCTAssertEqual(codes.label(PathwayPoint.recurrence), "Diagnosis of recurrence")
         XCTAssertEqual(codes.label(StaffRole.cns), "Clinical nurse specialist")
         XCTAssertEqual(codes.shortLabel(ActionOwner.cns), "CNS")
@@ -47,7 +49,7 @@ final class TermsTests: XCTestCase {
 
     func testACodeCareplanStoresThatIsMissingIsReported() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "      - { code: \"05\", label: Diagnosis of recurrence }\n", with: "")
-        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "Resources/codelists.yaml")),
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "Resources/codelists.yaml", documentLists: Self.documentLists)),
                          "the list `pathway-point` has no code `05`, which careplan needs",
                          line: lineOf("CR7940", in: text) + 2, fix: "add `- { code: \"05\"")
     }
@@ -56,7 +58,7 @@ final class TermsTests: XCTestCase {
         let original = try shipped("codelists.yaml")
         let text = original.replacingOccurrences(of: "      - { code: \"09\", label: Not known }\n",
                                                  with: "      - { code: \"09\", label: Not known }\n      - { code: \"09\", label: Unknown }\n")
-        let found = problems(CodeLists.parse(text: text, displayPath: "Resources/codelists.yaml"))
+        let found = problems(CodeLists.parse(text: text, displayPath: "Resources/codelists.yaml", documentLists: Self.documentLists))
         assertOneProblem(found, "code `09` is listed twice in `staff-role`", line: lineOf("Unknown }", in: text), fix: "keep one")
         XCTAssertEqual(found.first?.file, "Resources/codelists.yaml")
     }
@@ -64,13 +66,13 @@ final class TermsTests: XCTestCase {
     func testACodeCareplanCannotRecordIsReported() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "      - { code: other, label: Other, short-label: Other }\n",
                                                                       with: "      - { code: other, label: Other, short-label: Other }\n      - { code: dentist, label: Dentist }\n")
-        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml")), "unknown code `dentist` in `action-owner`",
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml", documentLists: Self.documentLists)), "unknown code `dentist` in `action-owner`",
                          line: lineOf("dentist", in: text), fix: "`patient`, `cns`, `gp`, `ahp`, `other`")
     }
 
     func testAnUnknownListAndAMissingOneAreReported() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "  - id: staff-role\n", with: "  - id: staff-roles\n")
-        let found = problems(CodeLists.parse(text: text, displayPath: "c.yaml"))
+        let found = problems(CodeLists.parse(text: text, displayPath: "c.yaml", documentLists: Self.documentLists))
         XCTAssertEqual(found.count, 2, found.map(\.description).joined(separator: "\n"))
         XCTAssertTrue(found.contains { $0.message == "unknown code list `staff-roles`" && $0.line == lineOf("staff-roles", in: text) && $0.fix.contains("`staff-role`") })
         XCTAssertTrue(found.contains { $0.message.contains("no code list `staff-role`, which careplan needs") && $0.fix == "add a list with `id: staff-role`" })
@@ -78,13 +80,13 @@ final class TermsTests: XCTestCase {
 
     func testABrokenListIsNotAlsoReportedMissing() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "    title: CR7950 and CR7960 staff role (who offered the assessment, who did the care planning)\n", with: "")
-        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml")), "a code list has no `title`",
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml", documentLists: Self.documentLists)), "a code list has no `title`",
                          line: lineOf("id: staff-role", in: text), fix: "add `title: ...`")
     }
 
     func testANationalListMayHoldCodesCareplanDoesNotRecordButNotLoseOnesItDoes() throws {
         let text = try shipped("codelists.yaml").replacingOccurrences(of: "      - { code: \"03\", label: Plan completed }\n", with: "")
-        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml")), "the list `plan-status` has no code `03`",
+        assertOneProblem(problems(CodeLists.parse(text: text, displayPath: "c.yaml", documentLists: Self.documentLists)), "the list `plan-status` has no code `03`",
                          line: lineOf("CR7920", in: text) + 2, fix: "add")
     }
 
@@ -102,6 +104,87 @@ final class TermsTests: XCTestCase {
         let missing = try shipped("policy.yaml").replacingOccurrences(of: "review-after-days: 91\n", with: "")
         assertOneProblem(problems(Policy.parse(text: missing, displayPath: "p.yaml")), "the policy has no `review-after-days`",
                          line: lineOf("distress-threshold: 4", in: missing), fix: "add `review-after-days: ...`")
+    }
+
+    func testThePolicyGivesTheIdleLockPasswordsAndSignInTries() throws {
+        let policy = try Policy.parse(text: try shipped("policy.yaml"), displayPath: "p.yaml").get()
+        XCTAssertEqual(policy.idleLock, 5 * 60)
+        XCTAssertEqual(policy.idleWarning, 30)
+        XCTAssertEqual(policy.passwords.minimumLength, 10)
+        XCTAssertEqual(policy.signInTries, RateLimit(freeTries: 5, window: 15 * 60, firstWait: 30, longestWait: 15 * 60))
+        let late = try shipped("policy.yaml").replacingOccurrences(of: "idle-warning-seconds: 30", with: "idle-warning-seconds: 300")
+        assertOneProblem(problems(Policy.parse(text: late, displayPath: "p.yaml")), "should be shorter than the idle lock (5 minutes)",
+                         line: lineOf("idle-warning-seconds: 300", in: late), fix: "idle-warning-seconds: 30")
+        let short = try shipped("policy.yaml").replacingOccurrences(of: "password-minimum-length: 10", with: "password-minimum-length: 4")
+        assertOneProblem(problems(Policy.parse(text: short, displayPath: "p.yaml")), "`password-minimum-length` in the policy should be a whole number from 8 to 64",
+                         line: lineOf("password-minimum-length: 4", in: short), fix: "e.g. `password-minimum-length: 10`")
+    }
+
+    // MARK: Roles
+
+    func testTheShippedRolesSayWhatEachMayDo() throws {
+        let roles = try Roles.parse(text: try shipped("roles.yaml"), displayPath: "r.yaml").get()
+        XCTAssertEqual(roles.roles.map(\.id), ["clinical-nurse-specialist", "nurse", "allied-health-professional", "support-worker", "gp",
+                                               "administrator", "read-only"])
+        let support = try XCTUnwrap(roles.role("support-worker"))
+        XCTAssertTrue(support.may(.completeChecklist) && support.may(.recordActions))
+        XCTAssertFalse(support.may(.agreePlan), "a support worker does not agree a plan")
+        XCTAssertEqual(support.staffRole, .supportWorker)
+        XCTAssertEqual(roles.role("clinical-nurse-specialist")?.staffRole, .cns)
+        XCTAssertEqual(roles.role("nurse")?.staffRole, .otherNurse)
+        XCTAssertEqual(roles.roles.filter { $0.may(.manageUsers) }.map(\.id), ["administrator"], "only the administrator manages users")
+        let readOnly = try XCTUnwrap(roles.role("read-only"))
+        XCTAssertEqual(readOnly.permissions, [.viewRecords, .viewAudit], "read-only changes and exports nothing")
+        XCTAssertEqual(roles.role(of: StaffUser(id: 1, userName: "x", fullName: "X", roleId: "gone")).permissions, [],
+                       "a role no longer in the file may do nothing")
+    }
+
+    func testABrokenRoleIsReportedWithLineAndFix() throws {
+        let typo = try shipped("roles.yaml").replacingOccurrences(of: "[view-records, view-audit]", with: "[view-records, veiw-audit]")
+        assertOneProblem(problems(Roles.parse(text: typo, displayPath: "r.yaml")), "unknown permission `veiw-audit` in the role `read-only`",
+                         line: lineOf("veiw-audit", in: typo), fix: "did you mean `view-audit`?")
+        let code = try shipped("roles.yaml").replacingOccurrences(of: "cosd-staff-role: \"04\"", with: "cosd-staff-role: \"07\"")
+        assertOneProblem(problems(Roles.parse(text: code, displayPath: "r.yaml")), "`07` is not a code of the `staff-role` list",
+                         line: lineOf("\"07\"", in: code), fix: "Resources/codelists.yaml")
+        let manager = try shipped("roles.yaml").replacingOccurrences(of: "[view-records, complete-checklist, record-actions, issue-kiosk-codes]",
+                                                                    with: "[view-records, manage-users]")
+        assertOneProblem(problems(Roles.parse(text: manager, displayPath: "r.yaml")), "only the `administrator` role may have `manage-users`",
+                         line: lineOf("[view-records, manage-users]", in: manager), fix: "remove `manage-users` from `support-worker`")
+        let noCode = try shipped("roles.yaml").replacingOccurrences(of: "    cosd-staff-role: \"08\"\n", with: "")
+        assertOneProblem(problems(Roles.parse(text: noCode, displayPath: "r.yaml")), "the role `gp` may agree a plan but has no `cosd-staff-role`",
+                         line: lineOf("permissions: [view-records, complete-checklist, record-actions, agree-plan, sign-documents, export]", in: noCode),
+                         fix: "cosd-staff-role")
+        let text = try shipped("roles.yaml")
+        let start = text.range(of: "  - id: administrator\n")!, end = text.range(of: "  - id: read-only")!
+        let noAdmin = text.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "")
+        assertOneProblem(problems(Roles.parse(text: noAdmin, displayPath: "r.yaml")), "there is no `administrator` role",
+                         line: lineOf("  - id: clinical-nurse-specialist", in: noAdmin), fix: "add it back")
+    }
+
+    func testWaitsDoubleAndAreKeptToTheMillisecond() {
+        let limit = RateLimit(freeTries: 2, window: 900, firstWait: 30, longestWait: 100)
+        let t = Date(timeIntervalSince1970: 1_795_435_200.123)
+        XCTAssertNil(limit.wait(after: [t], now: t), "a free try")
+        XCTAssertEqual(limit.wait(after: [t, t], now: t), 30)
+        XCTAssertEqual(limit.wait(after: [t, t, t], now: t), 60)
+        XCTAssertEqual(limit.wait(after: [t, t, t, t, t], now: t), 100, "never beyond the longest")
+        // A try stored a hair after the clock read (the store keeps milliseconds) still waits 30 s, said as 30.
+        XCTAssertEqual(limit.wait(after: [t, t.addingTimeInterval(0.000_000_1)], now: t), 30)
+        XCTAssertEqual(KioskError.words(limit.wait(after: [t, t.addingTimeInterval(0.000_000_1)], now: t)!), "30 seconds")
+        XCTAssertNil(limit.wait(after: [t, t], now: t.addingTimeInterval(30)))
+    }
+
+    func testPasswordsAreRefusedSayingWhatIsWrong() {
+        let rules = PasswordRules(minimumLength: 10)
+        XCTAssertEqual(rules.problem("short", userName: "jo"), "The password has 5 characters; it needs at least 10 (a few words together are easy to remember)")
+        XCTAssertEqual(rules.problem("jbloggs-is-me", userName: "jbloggs"), "The password contains the user's name: choose one that does not")
+        XCTAssertEqual(rules.problem("my name is Jo Bloggs", userName: "jo", fullName: "Jo Bloggs"), "The password contains the user's name: choose one that does not")
+        XCTAssertEqual(rules.problem("aaaaaaaaaaaa", userName: "jo"), "The password repeats too few characters: use at least 4 different ones")
+        XCTAssertNil(rules.problem("purple tractor rain", userName: "jo"))
+        guard case .failure(let p) = NewPassword.checked("short", userName: "jo", rules: rules) else { return XCTFail("accepted") }
+        XCTAssertTrue(p.message.contains("at least 10"))
+        let ok = try? NewPassword.checked("purple tractor rain", userName: "jo", rules: rules).get()
+        XCTAssertEqual(ok.map { "\($0)" }, "(a new password)", "printing one never shows it")
     }
 
     // MARK: Wording

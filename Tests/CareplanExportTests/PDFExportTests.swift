@@ -37,6 +37,24 @@ final class PDFExportTests: XCTestCase {
         XCTAssertTrue((2...4).contains(pages.count), "a typical plan is about three pages, got \(pages.count)")
     }
 
+    /// The care plan prints large through the same pipeline as any document: 14 pt, more pages, nothing lost.
+    func testAPlanPrintsInLargePrintToo() throws {
+        let (_, doc) = try sample(.typical, agreed: true)
+        let standard = try pdfPages(try PlanExporter.render(doc, format: .pdf, paper: .a4))
+        let large = try pdfPages(try PlanExporter.render(doc, format: .pdf, paper: .a4, largePrint: true))
+        keepSample(try PlanExporter.render(doc, format: .pdf, paper: .a4, largePrint: true), "typical-agreed-large.pdf")
+        assertIdentifiersOnEveryPage(large, doc)
+        XCTAssertGreaterThan(large.count, standard.count)
+        let all = squeezed(large.joined(separator: " "))
+        for c in doc.concerns { XCTAssertTrue(all.contains(c.label), "missing concern \(c.label)") }
+        for d in doc.discussed + doc.information {
+            // (pdftotext reads a wrapped cell's lines between its neighbours': the start of each action is enough)
+            for a in d.actions { XCTAssertTrue(all.contains(a.what.split(separator: " ").prefix(3).joined(separator: " ")), "missing action \(a.what)") }
+        }
+        XCTAssertTrue(PlanExporter.defaultFileName(for: doc, format: .pdf, largePrint: true, today: LocalDate(year: 2026, month: 1, day: 2)!)
+            .contains("-v1-large-2026-01-02.pdf"))
+    }
+
     func testDraftIsMarkedOnEveryPage() throws {
         let (_, doc) = try sample(.typical, agreed: false, printedAt: Date(timeIntervalSince1970: 1_709_650_000))
         let data = try PlanExporter.render(doc, format: .pdf, paper: .letter)

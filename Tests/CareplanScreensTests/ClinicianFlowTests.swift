@@ -223,7 +223,7 @@ final class ClinicianFlowTests: XCTestCase {
         h.press(.ctrl("s"))
         XCTAssertEqual(h.assessment?.status, .agreed)
         XCTAssertEqual(h.assessment?.reviewDate, LocalDate(year: 2027, month: 2, day: 23))
-        XCTAssertEqual(h.assessment?.agreedBy, "Nurse Test")
+        XCTAssertEqual(h.assessment?.agreedBy, "Nia Nurse")
         // Locked: the checklist refuses changes.
         h.press(.ctrl("p"), .ctrl("p"), .ctrl("p"), .ctrl("p"))
         XCTAssertEqual(h.program.currentKind, .concernChecklist)

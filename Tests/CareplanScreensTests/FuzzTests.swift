@@ -102,7 +102,8 @@ final class FuzzRun {
                                           date: LocalDate(now), catalogue: catalogue, createdBy: "Nurse", now: now)
         }
         size = r.chance(0.5) ? Size(width: 80, height: 24) : FuzzRun.randomSize(&r)
-        program = Program(store: store, configuration: Harness.configuration, flowId: flow, user: "Nurse Fuzz", size: size, now: now)
+        program = Program(store: store, configuration: Harness.configuration, flowId: flow, user: "Nurse Fuzz",
+                          signedIn: flow == "clinician" ? Harness.nurse : nil, size: size, now: now)
         // Where the sequence starts: mostly deep in the flow, in a box taking text, where answers and
         // notes are stored (otherwise few sequences would get their text as far as the store).
         let start = Double.random(in: 0..<1, using: &r)
@@ -210,7 +211,8 @@ final class FuzzRun {
         guard list.contains(.quit) else { return }
         program.flush(now: now)
         log.append("(quit: restarted)")
-        program = Program(store: store, configuration: Harness.configuration, flowId: flow, user: "Nurse Fuzz", size: size, now: now)
+        program = Program(store: store, configuration: Harness.configuration, flowId: flow, user: "Nurse Fuzz",
+                          signedIn: flow == "clinician" ? Harness.nurse : nil, size: size, now: now)
     }
 
     /// The rendered grid: its size, and what its cells hold.

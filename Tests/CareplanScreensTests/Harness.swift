@@ -3,6 +3,7 @@ import CareplanRuntime
 import CareplanScreens
 import CareplanSQLite
 import Foundation
+import RepositoryTestSupport
 import XCTest
 
 /// Drives the state machine with keys, as the run loop does, on an in-memory store (or a file store
@@ -20,13 +21,24 @@ final class Harness {
     var now: Date
     var effects: [Effect] = []
 
+    /// A clinician's flow starts signed in as `signedIn` (the fixture's nurse unless told; nil: at the sign-in).
     init(store: (any CareRepository)? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24),
-         configuration: Configuration = Harness.configuration, registry: ScreenRegistry = .standard) {
+         configuration: Configuration = Harness.configuration, registry: ScreenRegistry = .standard,
+         signedIn: StaffUser? = Harness.nurse, idleLock: TimeInterval? = nil) {
         // Screens show local times: golden screens are recorded in UTC whatever the machine's zone.
         NSTimeZone.default = TimeZone(identifier: "UTC")!
         self.store = store ?? (try! CareStore())
         now = Harness.start
-        program = Program(store: self.store, configuration: configuration, flowId: flow, user: "Nurse Test", size: size, now: now, registry: registry)
+        program = Program(store: self.store, configuration: configuration, flowId: flow, user: "kiosk", signedIn: flow == "kiosk" ? nil : signedIn,
+                          terminal: "test terminal", idleLock: idleLock, size: size, now: now, registry: registry)
+    }
+
+    /// The fixture's nurse, as signed in: most screen tests act as her. Made here rather than in the store,
+    /// whose slow password hash would cost every test a good part of a second; tests of signing in add
+    /// users to the store (`StaffFixture`).
+    static let nurse = StaffUser(id: 2, userName: StaffFixture.nurse, fullName: "Nia Nurse", roleId: "nurse")
+    static func staff(_ name: String, role: String, teams: Set<Int64> = []) -> StaffUser {
+        StaffUser(id: 100, userName: name, fullName: name.capitalized + " Test", roleId: role, teamIds: teams)
     }
 
     func press(_ keys: Key...) { for k in keys { effects += program.handle(k, now: now) } }

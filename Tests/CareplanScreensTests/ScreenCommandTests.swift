@@ -8,7 +8,11 @@ import XCTest
 /// Screens are values: a key gives commands, an answer changes what is shown. No database here: the session
 /// screens read holds no store, so only the commands they return could reach one.
 final class ScreenCommandTests: XCTestCase {
-    let session = Session(configuration: Harness.configuration, flowId: "clinician", user: "Nurse Test", now: Harness.start)
+    let session: Session = {
+        let s = Session(configuration: Harness.configuration, flowId: "clinician", user: "kiosk", now: Harness.start)
+        s.signIn(Harness.nurse)
+        return s
+    }()
 
     func send(_ screen: inout some Screen, _ keys: Key...) -> [Command] {
         keys.flatMap { screen.update(.key($0), session) }

@@ -132,6 +132,10 @@ final class ScreenRegistryTests: XCTestCase {
             title: The plan
             help: Read it.
             exits: {done: record, new-version: review}
+          - id: lock
+            kind: lock
+            title: Locked
+            help: Your password carries on.
         """
 
     func testAThirdFlowWithOnlyTheListTheRecordAndTheReviewLoadsAndRuns() throws {
@@ -184,6 +188,10 @@ final class ScreenRegistryTests: XCTestCase {
                 title: How many assessments
                 help: A number.
                 back: register
+              - id: lock
+                kind: lock
+                title: Locked
+                help: Your password carries on.
             """
         let dir = try root(adding: "counting", flow)
         guard case .failure(let e) = Configuration.load(root: dir) else { return XCTFail("a kind the application lacks was accepted") }

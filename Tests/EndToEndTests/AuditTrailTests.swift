@@ -8,10 +8,9 @@ import XCTest
 final class AuditTrailTests: EndToEndCase {
     var key: String { dir.appendingPathComponent("keys/audit.key").path }
 
+    /// Signed in as the fixture's nurse or administrator (`signer(of:)`).
     func careplan(_ args: [String], input: String? = nil) throws -> Shell.Result {
-        try Shell.run(Paths.careplan, args + ["--store", store], env: [
-            "CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8", "CAREPLAN_AUDIT_KEY": key,
-        ], input: input)
+        try signedIn(args + ["--store", store], env: Self.environment.merging(["CAREPLAN_AUDIT_KEY": key]) { $1 }, input: input)
     }
 
     @discardableResult
@@ -35,23 +34,28 @@ final class AuditTrailTests: EndToEndCase {
     static let dropGuards = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
     static var restoreGuards: String { CareStore.auditGuards.values.map { $0 + ";" }.joined(separator: " ") }
 
-    func seeded() throws {
+    /// The store with its people, patients, and two listings; the number of entries in its trail.
+    @discardableResult
+    func seeded() throws -> Int {
         try ok(["seed", "--patients", "5"])
         try ok(["list"])
         try ok(["list", "--json"])
-        XCTAssertTrue(try ok(["audit", "--verify"]).stdout.contains("The audit trail is intact: 4 entries"))
+        let n = Int(try sql("SELECT count(*) AS n FROM audit_log").first!["n"]!)!
+        XCTAssertTrue(try ok(["audit", "--verify"]).stdout.contains("The audit trail is intact: \(n) entries"))
+        return n
     }
 
     func testVerifyCatchesAChainChangedAndRecomputedBehindTheTriggers() throws {
-        try seeded()
-        // Entry 3 (the first `list`) rewritten as someone else's, every hash after it recomputed the only way
+        let n = try seeded()
+        // The first `list`'s entry rewritten as someone else's, every hash after it recomputed the only way
         // possible without the key (plain SHA-256, as careplan 0.1 chained them), the triggers put back.
-        var statements = Self.dropGuards + " UPDATE audit_log SET user = 'Somebody Else' WHERE id = 3;"
+        let listed = Int(try sql("SELECT min(id) AS id FROM audit_log WHERE action = 'listed all patients'").first!["id"]!)!
+        var statements = Self.dropGuards + " UPDATE audit_log SET user = 'Somebody Else' WHERE id = \(listed);"
         let rows = try sql("SELECT * FROM audit_log ORDER BY id")
-        guard rows.count == 4 else { return XCTFail("\(rows.count) entries, not 4") }
-        var previous = rows[1]["hash"]!
-        for r in rows.dropFirst(2) {
-            let user = r["id"] == "3" ? "Somebody Else" : r["user"]!
+        guard rows.count == n else { return XCTFail("\(rows.count) entries, not \(n)") }
+        var previous = rows[listed - 2]["hash"]!
+        for r in rows.dropFirst(listed - 1) {
+            let user = r["id"] == String(listed) ? "Somebody Else" : r["user"]!
             let text = CareStore.auditText(previous: previous, at: r["at"]!, user: user, action: r["action"]!,
                                            patientId: Int64(r["patient_id"]!), assessmentId: Int64(r["assessment_id"]!), detail: r["detail"]!)
             let hash = CareStore.unkeyedHash(text)
@@ -61,16 +65,16 @@ final class AuditTrailTests: EndToEndCase {
         try attack(statements + " " + Self.restoreGuards)
         let r = try verify()
         XCTAssertEqual(r.status, 1, r.stdout)
-        XCTAssertTrue(r.stderr.contains("The audit trail is broken at entry 3: its MAC does not match: it was changed or recomputed without the audit key"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("The audit trail is broken at entry \(listed): its MAC does not match: it was changed or recomputed without the audit key"), r.stderr)
     }
 
     func testVerifyCatchesTheNewestEntriesRemoved() throws {
-        try seeded()
+        let n = try seeded()
         try attack("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > 2; UPDATE sqlite_sequence SET seq = 2 WHERE name = 'audit_log'; "
                    + CareStore.auditGuards["audit_log_no_delete"]! + ";")
         let r = try verify()
         XCTAssertEqual(r.status, 1, r.stdout)
-        XCTAssertTrue(r.stderr.contains("The audit trail is broken at entry 3: it was removed: the anchor outside the store says the trail reached entry 4, and it stops at 2."), r.stderr)
+        XCTAssertTrue(r.stderr.contains("The audit trail is broken at entry 3: it was removed: the anchor outside the store says the trail reached entry \(n), and it stops at 2."), r.stderr)
     }
 
     func testVerifyReportsMissingTriggersAndOpeningPutsThemBack() throws {
@@ -92,12 +96,13 @@ final class AuditTrailTests: EndToEndCase {
         try seeded()
         let trail = try ok(["audit"]).stdout
         XCTAssertEqual(trail.components(separatedBy: "listed all patients  (5 patients)").count, 3, trail)
-        try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\nward7-kiosk\n")
+        // With --password-stdin each PIN is given once (after the nurse's password).
+        try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\n")
         // Changing it asks for the current one first; a wrong one changes nothing and is recorded.
-        let refused = try careplan(["kiosk", "--set-pin"], input: "guessed-it\ntaken-over\ntaken-over\n")
+        let refused = try careplan(["kiosk", "--set-pin"], input: "guessed-it\ntaken-over\n")
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains("Current staff PIN: ") && refused.stderr.contains("That PIN is not right. Nothing was changed."), refused.stderr)
-        XCTAssertTrue(try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\nward8-kiosk\nward8-kiosk\n").stdout.contains("Staff PIN changed."))
+        XCTAssertTrue(refused.stderr.contains("That PIN is not right. Nothing was changed."), refused.stderr)
+        XCTAssertTrue(try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\nward8-kiosk\n").stdout.contains("Staff PIN changed."))
         let actions = try sql("SELECT action FROM audit_log WHERE action LIKE '%staff PIN%' ORDER BY id").map { $0["action"]! }
         XCTAssertEqual(actions, ["set staff PIN", "staff PIN refused", "changed staff PIN"])
         // The key is where it was said to be, owner-only, and not in the store's folder.
@@ -143,7 +148,8 @@ final class AuditTrailTests: EndToEndCase {
         let pageSize = try sql("PRAGMA page_size").first!["page_size"]!
         XCTAssertEqual(try Shell.run("/bin/dd", ["if=/dev/zero", "of=\(store)", "bs=\(pageSize)", "seek=\(Int(root)! - 1)", "count=1", "conv=notrunc"]).status, 0)
         // The shell says how careplan exited (tmux's own pane status can lag behind the closed terminal).
-        let command = careplanCommand(environment: "CAREPLAN_AUDIT_KEY=\(Self.quote(key)) ").replacingOccurrences(of: "exec env", with: "env")
+        // (No staff: careplan stops before anyone could sign in.)
+        let command = careplanCommand(environment: "CAREPLAN_AUDIT_KEY=\(Self.quote(key)) ", staffed: false).replacingOccurrences(of: "exec env", with: "env")
         try tmux.start("t", remainOnExit: true, command: command + "; echo careplan-exit=$?")
         let screen = try tmux.waitFor("careplan-exit=", in: "t", timeout: 10)
         // The terminal wraps the message anywhere, even inside a word: compare without spaces and line ends.
@@ -169,7 +175,7 @@ final class AuditTrailTests: EndToEndCase {
     /// Issue 9 follow-up, item 9: a wrong current PIN is refused before a new one is asked for.
     func testChangingThePINChecksTheCurrentOneFirst() throws {
         try ok(["seed", "--patients", "1"])
-        try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\nward7-kiosk\n")
+        try ok(["kiosk", "--set-pin"], input: "ward7-kiosk\n")
         let r = try careplan(["kiosk", "--set-pin"], input: "guessed-it\n")
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("That PIN is not right. Nothing was changed."), r.stderr)

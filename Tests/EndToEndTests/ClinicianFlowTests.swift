@@ -36,7 +36,8 @@ final class ClinicianFlowTests: EndToEndCase {
         }
         try t.keys("C-s")
         screen = try t.waitFor(" Patient added")
-        XCTAssertTrue(screen.hasPrefix(" careplan · Patient record                  JONES-Ó BRIAIN, Siân · 999 000 0026\n"), screen)
+        // The title bar: where, whose record, and who is signed in.
+        XCTAssertTrue(screen.hasPrefix(" careplan · Patient record ") && screen.components(separatedBy: "\n")[0].hasSuffix("JONES-Ó BRIAIN, Siân · 999 000 0026  \(Self.account)"), screen)
         XCTAssertTrue(screen.contains(" Name                Siân Jones-Ó Briain\n NHS number          999 000 0026\n Date of birth       05 Mar 1961\n"), screen)
         try t.waitFor(" No assessments yet. Press N (or Enter) to start a holistic needs assessment.")
 

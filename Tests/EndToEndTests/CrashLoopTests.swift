@@ -24,6 +24,7 @@ final class CrashLoopTests: EndToEndCase {
         var r = SeededRandom(seed: seed)
         print("crash loop: seed \(seed), \(kills) kills (CAREPLAN_RELIABILITY_SEED=\(seed) repeats the choices)")
         let (_, assessmentId) = try Reliability.storeWithAssessment(at: store)
+        staffTheStore()
         let env = ["LANG": "C.UTF-8", "TERM": "xterm-256color", "CAREPLAN_HOME": Paths.packageRoot.path, "PATH": "/usr/bin:/bin",
                    "HOME": dir.path, "LINES": "24", "COLUMNS": "80",
                    // The key the store above was made with in this process: careplan writes nothing under another.
@@ -40,7 +41,7 @@ final class CrashLoopTests: EndToEndCase {
                 freshStoreKills += 1
                 continue
             }
-            let p = try PtySession(Paths.careplan, ["--store", store, "--user", "Nurse"], environment: env)
+            let p = try PtySession(Paths.careplan, ["--store", store], environment: env)
             if r.chance(0.15) {
                 // Killed while starting: opening the store, reading the catalogue, drawing the first screen.
                 p.pump(forMs: Double.random(in: 0...250, using: &r))
@@ -110,7 +111,7 @@ final class CrashLoopTests: EndToEndCase {
               + "\(startupKills) while starting, \(freshStoreKills) while creating a new store; \(known.count) answers in the store")
         XCTAssertGreaterThan(confirmed, kills / 2, "too few confirmations seen: the test is not testing much")
         // And the store still opens and works in the real program after all that.
-        let p = try PtySession(Paths.careplan, ["--store", store, "--user", "Nurse"], environment: env)
+        let p = try PtySession(Paths.careplan, ["--store", store], environment: env)
         try open(p, context: "seed \(seed), after the loop")
         XCTAssertNotNil(p.finish(sending: XtermKeys.ctrl("q")), "careplan did not quit after the loop")
     }
@@ -163,7 +164,7 @@ final class CrashLoopTests: EndToEndCase {
     /// complete (every migration) and pass the integrity check, or not exist yet.
     func killDuringCreation(random r: inout SeededRandom, env: [String: String], context: String) throws {
         let fresh = dir.appendingPathComponent("fresh-\(UUID().uuidString.prefix(6))/careplan.sqlite").path
-        let p = try PtySession(Paths.careplan, ["--store", fresh, "--user", "Nurse"], environment: env)
+        let p = try PtySession(Paths.careplan, ["--store", fresh], environment: env)
         p.pump(forMs: Double.random(in: 0...150, using: &r))
         p.kill9()
         p.pump(forMs: 50)

@@ -17,7 +17,8 @@ final class EndOfInputTests: EndToEndCase {
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Paths.careplan)
-        p.arguments = ["--store", store, "--user", "Nurse"]
+        staffTheStore()
+        p.arguments = ["--store", store]
         p.environment = ["LANG": "C.UTF-8", "TERM": "xterm-256color", "LINES": "24", "COLUMNS": "80",
                          "CAREPLAN_HOME": Paths.packageRoot.path, "PATH": "/usr/bin:/bin"]
         let end = FileHandle(fileDescriptor: slave, closeOnDealloc: true)

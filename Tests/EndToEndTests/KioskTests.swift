@@ -15,11 +15,9 @@ final class KioskTests: EndToEndCase {
 
     // MARK: - Helpers
 
-    /// `careplan kiosk --set-pin`, the PIN given twice on standard input (as a script would).
+    /// `careplan kiosk --set-pin` by the nurse, the PIN given on standard input after her password (as a script would).
     func setPIN(file: StaticString = #filePath, line: UInt = #line) throws {
-        let r = try Shell.run(Paths.careplan, ["kiosk", "--set-pin", "--store", store],
-                              env: ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8"],
-                              input: "\(KioskTests.pin)\n\(KioskTests.pin)\n")
+        let r = try signedIn(["kiosk", "--set-pin", "--store", store], input: "\(KioskTests.pin)\n")
         XCTAssertEqual(r.status, 0, "careplan kiosk --set-pin failed: \(r.stderr)", file: file, line: line)
         XCTAssertTrue(r.stdout.contains("Staff PIN set."), r.stdout, file: file, line: line)
     }
@@ -27,7 +25,7 @@ final class KioskTests: EndToEndCase {
     func kioskCommand(idleSeconds: Int?) -> String {
         let q = EndToEndCase.quote
         return "exec env LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
-            + "\(q(Paths.careplan)) kiosk --store \(q(store)) --user Kiosk" + (idleSeconds.map { " --idle-seconds \($0)" } ?? "")
+            + "\(q(Paths.careplan)) kiosk --store \(q(store))" + (idleSeconds.map { " --idle-seconds \($0)" } ?? "")
     }
 
     /// Starts the kiosk in its own session (same tmux server, same store) and waits for its welcome.
@@ -197,8 +195,8 @@ final class KioskTests: EndToEndCase {
         XCTAssertEqual(try sql("SELECT key, score FROM concern ORDER BY key"), [
             ["key": "pain", "score": "10"], ["key": "passing-urine", "score": "4"], ["key": "worry", "score": "6"],
         ])
-        // The patient's answers are recorded as the kiosk's (named by its --user), never as a login or "unknown".
-        XCTAssertEqual(try sql("SELECT DISTINCT user FROM audit_log WHERE action = 'changed'"), [["user": "kiosk: Kiosk"]])
+        // The patient's answers are recorded as the kiosk's, never as a login or "unknown".
+        XCTAssertEqual(try sql("SELECT DISTINCT user FROM audit_log WHERE action = 'changed'"), [["user": "kiosk"]])
 
         // The clinician puts the code away (any key), goes back to Patients: the answers are waiting.
         try t.keys("Escape", to: "nurse")

@@ -120,7 +120,7 @@ final class RobustnessTests: EndToEndCase {
         try t.waitUntil("the same screen as before the resize") { $0 == before }
 
         try t.resize(width: 100, height: 40)
-        let title = " careplan · Concerns checklist", who = "RESIZE, Alex · 999 000 0050"
+        let title = " careplan · Concerns checklist", who = "RESIZE, Alex · 999 000 0050  \(Self.account)"
         screen = try t.waitForLine(0, title + String(repeating: " ", count: 100 - title.count - who.count - 1) + who)
         screen = try t.waitUntil("the key line on row 40") { $0.components(separatedBy: "\n").count >= 40 && $0.components(separatedBy: "\n")[39].hasSuffix("F1 help  ^Q quit") }
         let lines = screen.components(separatedBy: "\n")

@@ -51,6 +51,7 @@ final class StatusLineEndToEndTests: EndToEndCase {
         XCTAssertEqual(mkdir(folder, 0o755), 0)
         XCTAssertEqual(chmod(folder, 0o755), 0)
         _ = try cli(["seed", "--patients", "1"])
+        staffTheStore()
         XCTAssertEqual(chmod(store, 0o644), 0)
         try tmux.start(command: careplanCommand())
         let screen = try tmux.waitFor(" Warning: patient data was readable by others:")
@@ -59,12 +60,26 @@ final class StatusLineEndToEndTests: EndToEndCase {
         XCTAssertFalse(screen.contains("-wal was"), "careplan's own new -wal is not found open: \(screen)")
     }
 
-    /// With USER and LOGNAME unset (root over some SSH setups) the account's name is recorded, not "unknown".
-    func testUserNameFallsBackToTheAccountName() throws {
+    /// Where the store trusts operating-system accounts, the account's own careplan user is signed in without a
+    /// password (with USER and LOGNAME unset, as for root over some SSH setups), and recorded by name. Untrusted,
+    /// the same command is refused: nobody is recorded as "unknown", or as a login careplan does not know.
+    func testTheTrustedOperatingSystemAccountSignsInWithoutAPassword() throws {
         let account = try XCTUnwrap(getpwuid(getuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) })
-        let r = try Shell.run("/usr/bin/env", ["-u", "USER", "-u", "LOGNAME", Paths.careplan, "seed", "--patients", "10", "--store", store],
-                              env: ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8"])
+        func seed() throws -> Shell.Result {
+            try Shell.run("/usr/bin/env", ["-u", "USER", "-u", "LOGNAME", Paths.careplan, "seed", "--patients", "10", "--store", store],
+                          env: Self.environment)
+        }
+        let added = try signedIn(["users", "add", account, "--role", "nurse", "--full-name", "Their Own Login", "--store", store],
+                                 input: "a password of their own\n")
+        XCTAssertEqual(added.status, 0, added.stderr)
+        let refused = try seed()
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("say who you are: --as YOUR-USER-NAME"), refused.stderr)
+        XCTAssertTrue(try cli(["users", "trust-os-accounts", "yes"]).contains("Operating-system accounts are trusted"))
+        let r = try seed()
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try sql("SELECT DISTINCT created_by FROM assessment"), [["created_by": account]])
+        XCTAssertEqual(try sql("SELECT user, detail FROM audit_log WHERE action = 'signed in' ORDER BY id DESC LIMIT 1"),
+                       [["user": account, "detail": "as the operating-system account, at command line"]])
     }
 }

@@ -1,13 +1,19 @@
 import Foundation
+import RepositoryTestSupport
 import Synchronization
 import XCTest
 
 /// The files careplan touches on the command line: the store's folder, read-only commands on a mistyped
 /// path, export destinations, and the log shared by processes (issue 9, items 6, 7, 8, 10 and 15).
 final class StoreFilesTests: EndToEndCase {
+    /// careplan as it is run by nobody in particular: refused before anyone is asked who they are.
     func run(_ args: [String]) throws -> Shell.Result {
-        try Shell.run(Paths.careplan, args, env: ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8", "USER": "Nurse"])
+        try Shell.run(Paths.careplan, args, env: Self.environment)
     }
+
+    /// The nurse's sign-in (`signedIn` has added her), for processes run side by side.
+    static let nurse = ["--as", StaffFixture.nurse, "--password-stdin"]
+    static let password = StaffFixture.password + "\n"
 
     func mode(_ path: String) -> mode_t {
         var info = stat()
@@ -31,8 +37,8 @@ final class StoreFilesTests: EndToEndCase {
             XCTAssertTrue(r.stderr.contains("no store at \(missing)"), "\(args): \(r.stderr)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("mistyped").path), "\(args) created folders")
         }
-        // A command that writes still creates it: the folders careplan makes are its own, 0700.
-        XCTAssertEqual(try run(["seed", "--patients", "1", "--store", missing]).status, 0)
+        // A command that writes still creates it (its first administrator, here): the folders careplan makes are its own, 0700.
+        XCTAssertEqual(try signedIn(["seed", "--patients", "1", "--store", missing]).status, 0)
         for folder in ["mistyped", "mistyped/folder"] { XCTAssertEqual(mode(dir.appendingPathComponent(folder).path) & 0o7777, 0o700, folder) }
         XCTAssertEqual(mode(missing) & 0o777, 0o600)
     }
@@ -68,7 +74,7 @@ final class StoreFilesTests: EndToEndCase {
         }
         // A real store still opens, and leaves no -wal or -shm once closed.
         _ = try seeded()
-        XCTAssertEqual(try run(["list", "--store", store]).status, 0)
+        XCTAssertEqual(try signedIn(["list", "--store", store]).status, 0)
         for suffix in ["-wal", "-shm"] { XCTAssertFalse(FileManager.default.fileExists(atPath: store + suffix), suffix) }
     }
 
@@ -77,14 +83,14 @@ final class StoreFilesTests: EndToEndCase {
         let shared = dir.appendingPathComponent("shared").path
         XCTAssertEqual(mkdir(shared, 0o755), 0)
         XCTAssertEqual(chmod(shared, 0o1777), 0)
-        let r = try run(["seed", "--patients", "1", "--store", shared + "/demo.sqlite"])
+        let r = try signedIn(["seed", "--patients", "1", "--store", shared + "/demo.sqlite"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(mode(shared) & 0o7777, 0o1777, "a folder careplan did not create keeps its mode")
         XCTAssertTrue(r.stderr.contains("Warning: the folder \(shared) can be read by others"), r.stderr)
         XCTAssertEqual(mode(shared + "/demo.sqlite") & 0o777, 0o600, "the store's own files are owner-only")
         // Opening it again: the store's own file, widened by someone, is corrected; the folder still is not.
         XCTAssertEqual(chmod(shared + "/demo.sqlite", 0o644), 0)
-        let again = try run(["list", "--store", shared + "/demo.sqlite"])
+        let again = try signedIn(["list", "--store", shared + "/demo.sqlite"])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertEqual(mode(shared + "/demo.sqlite") & 0o777, 0o600)
         XCTAssertEqual(mode(shared) & 0o7777, 0o1777)
@@ -94,7 +100,7 @@ final class StoreFilesTests: EndToEndCase {
     func testExportWritesOnlyARegularFileOrANewPath() throws {
         let id = try seeded()
         func export(_ output: String, _ extra: [String] = []) throws -> Shell.Result {
-            try run(["export", id, "--format", "text", "--output", output, "--store", store] + extra)
+            try signedIn(["export", id, "--format", "text", "--output", output, "--store", store] + extra)
         }
         for device in ["/dev/null", "/dev/full"] {
             let r = try export(device, ["--force"])
@@ -150,11 +156,10 @@ final class StoreFilesTests: EndToEndCase {
         _ = try seeded()
         let failures = Mutex<[String]>([])
         let store = store
-        let env = ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8", "USER": "Nurse"]
         for _ in 0..<5 {
             DispatchQueue.concurrentPerform(iterations: 8) { i in
                 let args = i % 2 == 0 ? ["seed", "--patients", "1", "--store", store] : ["list", "--store", store]
-                let r = try? Shell.run(Paths.careplan, args, env: env)
+                let r = try? Shell.run(Paths.careplan, args + Self.nurse, env: Self.environment, input: Self.password)
                 if r?.status != 0 { failures.withLock { $0.append("\(args[0]): \(r?.status ?? -1) \(r?.stderr.prefix(300) ?? "")") } }
             }
         }
@@ -169,10 +174,9 @@ final class StoreFilesTests: EndToEndCase {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: false)
         let count = 8
         let statuses = Mutex<[Int32]>([])
-        let args = ["export", id, "--format", "text", "--output", out.path, "--store", store]
-        let env = ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8", "USER": "Nurse"]
+        let args = ["export", id, "--format", "text", "--output", out.path, "--store", store] + Self.nurse
         DispatchQueue.concurrentPerform(iterations: count) { _ in
-            let r = try? Shell.run(Paths.careplan, args, env: env)
+            let r = try? Shell.run(Paths.careplan, args, env: Self.environment, input: Self.password)
             statuses.withLock { $0.append(r?.status ?? -1) }
             if let r, r.status != 0 { XCTFail("export: \(r.stderr)") }
         }

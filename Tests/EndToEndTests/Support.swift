@@ -1,4 +1,7 @@
+import CareplanCore
+import CareplanSQLite
 import Foundation
+import RepositoryTestSupport
 import XCTest
 
 /// Where things are: the package root (CAREPLAN_HOME, with Screens/ and Resources/) and the careplan binary
@@ -86,12 +89,38 @@ class EndToEndCase: XCTestCase {
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    /// The shell command for a pane: `exec` so the pane's pid is careplan's.
+    /// The operating-system account the tests run as.
+    static let account: String = getpwuid(getuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) } ?? "tester"
+    private var appStaffed = false
+
+    /// Gives the test's store its staff for the application, once: the fixture's administrator and nurse
+    /// (`addStaff`), and the test's own operating-system account as a clinical nurse specialist named "Nurse",
+    /// which the store trusts, so that careplan opens on the patients without anyone typing a password (the
+    /// sign-in screen has tests of its own).
+    func staffTheStore(file: StaticString = #filePath, line: UInt = #line) {
+        guard !appStaffed else { return }
+        appStaffed = true
+        do {
+            try addStaff()
+            let s = try CareStore(path: store)
+            if try s.user(named: Self.account) == nil {
+                _ = try s.addUser(NewStaffUser(userName: Self.account, fullName: "Nurse", roleId: "clinical-nurse-specialist"),
+                                  password: StaffFixture.newPassword(for: Self.account), by: StaffFixture.administrator, now: Date())
+            }
+            try s.setTrustsOperatingSystemAccounts(true, by: StaffFixture.administrator, now: Date())
+        } catch {
+            XCTFail("could not give the store its staff: \(error)", file: file, line: line)
+        }
+    }
+
+    /// The shell command for a pane: `exec` so the pane's pid is careplan's. The store gets its staff first
+    /// (`staffTheStore`) unless `staffed` is false (a new store's first run).
     /// `environment` goes before careplan's own settings, e.g. `SWIFT_BACKTRACE=enable=no `.
-    func careplanCommand(user: String = "Nurse", extra: String = "", environment: String = "") -> String {
+    func careplanCommand(extra: String = "", environment: String = "", staffed: Bool = true) -> String {
+        if staffed { staffTheStore() }
         let q = EndToEndCase.quote
         return "exec env \(environment)LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
-            + "\(q(Paths.careplan)) --store \(q(store)) --user \(q(user))\(extra)"
+            + "\(q(Paths.careplan)) --store \(q(store))\(extra)"
     }
 
     /// Starts careplan in a session and waits for the patient register.
@@ -101,11 +130,47 @@ class EndToEndCase: XCTestCase {
         try tmux.waitFor(" careplan · Patients", in: session, file: file, line: line)
     }
 
-    /// careplan on the command line, on this test's store.
+    /// careplan on the command line, on this test's store, signed in as `signer(of:)` says.
     func cli(_ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let r = try Shell.run(Paths.careplan, args + ["--store", store], env: ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8"])
+        let r = try signedIn(args + ["--store", store])
         XCTAssertEqual(r.status, 0, "careplan \(args.joined(separator: " ")) failed: \(r.stderr)", file: file, line: line)
         return r.stdout
+    }
+
+    static let environment = ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8"]
+
+    /// Who runs a command in these tests: the administrator (`StaffFixture`) where only they may (the audit
+    /// trail, users, teams), nobody where no sign-in is asked (`check`, `audit --verify`), else the nurse.
+    static func signer(of args: [String]) -> String? {
+        if args.first == "check" || args.contains("--verify") { return nil }
+        return ["audit", "users", "teams"].contains(args.first ?? "") ? StaffFixture.administrator : StaffFixture.nurse
+    }
+
+    /// Stores that have the fixture's people already.
+    private var staffed: Set<String> = []
+
+    /// Adds the administrator and the nurse to the store `args` name (this test's by default) through the command
+    /// line, as a site would, once.
+    func addStaff(store path: String? = nil, env: [String: String] = environment) throws {
+        let path = path ?? store
+        guard staffed.insert(path).inserted else { return }
+        let pw = StaffFixture.password
+        for (args, input) in [(["users", "add", StaffFixture.administrator, "--admin", "--full-name", "Ada Admin"], "\(pw)\n"),
+                              (["users", "add", StaffFixture.nurse, "--role", "nurse", "--full-name", "Nia Nurse", "--as", StaffFixture.administrator],
+                               "\(pw)\n\(pw)\n")] {
+            let r = try Shell.run(Paths.careplan, args + ["--password-stdin", "--store", path], env: env, input: input)
+            guard r.status == 0 else { throw StopTest(description: "careplan \(args) failed: \(r.stderr)") }
+        }
+    }
+
+    /// careplan with `args` (which name the store), signed in as `signer(of:)` says: its password goes first on
+    /// standard input, then `input`. The store gets the fixture's people first.
+    func signedIn(_ args: [String], as user: String? = nil, env: [String: String] = environment, input: String? = nil) throws -> Shell.Result {
+        guard let user = user ?? Self.signer(of: args) else { return try Shell.run(Paths.careplan, args, env: env, input: input) }
+        let path = args.firstIndex(of: "--store").map { args[$0 + 1] } ?? store
+        try addStaff(store: path, env: env)
+        return try Shell.run(Paths.careplan, args + ["--as", user, "--password-stdin"], env: env,
+                             input: StaffFixture.password + "\n" + (input ?? ""))
     }
 
     /// Rows from the store through the sqlite3 command line (independent of careplan's own code), every

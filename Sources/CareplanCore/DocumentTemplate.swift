@@ -1,0 +1,476 @@
+import Foundation
+import Yams
+
+/// A kind of clinical document as data (`Resources/documents/*.yaml`): the End of Treatment Summary, the
+/// Cancer Care Review, ... Its sections of fields are what the generic form edits, the store keeps, and every
+/// output (text, PDF, FHIR) prints. Adding a document type is one YAML file: no Swift.
+public struct DocumentTemplate: Sendable, Equatable {
+    public var id: String
+    /// Kept with every document written on it, so an old document reads as it was written.
+    public var version: String
+    public var title: String
+    /// The document type in a real code system (SNOMED CT record artefact) where one exists.
+    public var documentType: Coding?
+    /// The date field that dates the document (the EoTS: COSD CR8420); the day it was started when none.
+    public var dateField: String?
+    /// Role ids (Resources/roles.yaml) who may fill it in, and who may sign it.
+    public var completeRoles: [String]
+    public var signRoles: [String]
+    /// The section the GP's copy prints first ("actions for the GP"), if any.
+    public var gpFirst: String?
+    public var sections: [DocumentSection]
+    /// Where it was read from, for messages.
+    public var file: String
+
+    /// Every field, with groups' own fields after the group.
+    public var allFields: [DocumentField] { sections.flatMap(\.fields).flatMap { [$0] + $0.rowFields } }
+
+    /// A field of the document (not of a row) by id.
+    public func field(_ id: String) -> DocumentField? { sections.lazy.flatMap(\.fields).first { $0.id == id } }
+
+    public func section(_ id: String) -> DocumentSection? { sections.first { $0.id == id } }
+
+    public func section(containing fieldId: String) -> DocumentSection? {
+        sections.first { $0.fields.contains { $0.id == fieldId } }
+    }
+
+    public init(id: String, version: String, title: String, documentType: Coding?, dateField: String?, completeRoles: [String],
+                signRoles: [String], gpFirst: String?, sections: [DocumentSection], file: String) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.documentType = documentType
+        self.dateField = dateField
+        self.completeRoles = completeRoles
+        self.signRoles = signRoles
+        self.gpFirst = gpFirst
+        self.sections = sections
+        self.file = file
+    }
+}
+
+/// A code in a real code system, for FHIR.
+public struct Coding: Sendable, Equatable, Hashable {
+    public var system: String
+    public var code: String
+    public var display: String
+    public init(system: String, code: String, display: String) {
+        self.system = system
+        self.code = code
+        self.display = display
+    }
+    public static let snomed = "http://snomed.info/sct"
+}
+
+public struct DocumentSection: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    /// The title in plain words on the patient's copy, where it differs.
+    public var patientTitle: String?
+    /// Shown at the top of the section on the form.
+    public var help: String
+    public var fields: [DocumentField]
+}
+
+public struct DocumentField: Sendable, Equatable {
+    public var id: String
+    public var label: String
+    /// The label in plain words on the patient's copy, where it differs.
+    public var patientLabel: String?
+    public var kind: FieldKind
+    /// Signing refuses a document with a required field (or a required field of a row) left empty.
+    public var required: Bool
+    public var help: String
+    /// Where a new draft takes its first value from.
+    public var defaultFrom: FieldDefault?
+    /// The part of a FHIR resource this field fills, if any (`Condition.code`, `Procedure.start`, ...).
+    public var fhir: FHIRSlot?
+    /// Its line in the template file, for problems found across templates.
+    public var line: Int = 0
+
+    /// A repeating group's fields (empty for other kinds).
+    public var rowFields: [DocumentField] {
+        if case .group(let fields, _) = kind { return fields }
+        return []
+    }
+}
+
+/// What a field holds.
+public indirect enum FieldKind: Sendable, Equatable {
+    case shortText
+    /// Several lines, in the note editor.
+    case longText
+    case date
+    /// A number, with its unit shown after it ("Gy", "cycles", "mg").
+    case number(unit: String)
+    case yesNo
+    /// One code from a list in Resources/codelists.yaml.
+    case choice(list: String)
+    /// Several codes from a list.
+    case choices(list: String)
+    /// A member of staff (from the users) or a name typed in.
+    case person
+    /// A service from Resources/services.yaml.
+    case service
+    /// Rows of fields (treatments, referrals, contacts); `resource` is the FHIR resource each row becomes.
+    case group([DocumentField], resource: FHIRResource?)
+
+    /// The names written in a template's `kind:`.
+    public static let names = ["short-text", "long-text", "date", "number", "yes-no", "choice", "choices", "person", "service", "group"]
+
+    public var name: String {
+        switch self {
+        case .shortText: return "short-text"
+        case .longText: return "long-text"
+        case .date: return "date"
+        case .number: return "number"
+        case .yesNo: return "yes-no"
+        case .choice: return "choice"
+        case .choices: return "choices"
+        case .person: return "person"
+        case .service: return "service"
+        case .group: return "group"
+        }
+    }
+
+    public var codeList: String? {
+        switch self {
+        case .choice(let l), .choices(let l): return l
+        default: return nil
+        }
+    }
+}
+
+/// Where a new draft's field starts from: the patient record, today, or the same field of the patient's
+/// latest earlier document of a template.
+public enum FieldDefault: Sendable, Equatable {
+    case patient(PatientFact)
+    case today
+    /// The value of `field` in the patient's latest document of `template` (signed ones before drafts).
+    case document(template: String, field: String)
+
+    public enum PatientFact: String, Sendable, CaseIterable {
+        case nhsNumber = "nhs-number", name, dateOfBirth = "date-of-birth", diagnosis, diagnosisCode = "diagnosis-code"
+        case diagnosisDate = "diagnosis-date"
+        /// Whether the fact is a date (a date field needs one) or text.
+        public var isDate: Bool { self == .dateOfBirth || self == .diagnosisDate }
+    }
+}
+
+/// The FHIR resource each row of a group becomes (a treatment, a referral), besides the Composition that holds
+/// every section. Fields outside groups can fill the one Condition (the diagnosis).
+public enum FHIRResource: String, Sendable, CaseIterable {
+    case procedure = "Procedure", medicationStatement = "MedicationStatement", serviceRequest = "ServiceRequest"
+}
+
+/// One part of a FHIR resource a field fills: `Condition.code`, `Procedure.start`, ... Checked by the loader
+/// against the field's kind, so a template cannot ask for a date where FHIR wants a code.
+public enum FHIRSlot: String, Sendable, CaseIterable {
+    case conditionCode = "Condition.code", conditionOnset = "Condition.onset", conditionStage = "Condition.stage"
+    case conditionBodySite = "Condition.body-site", conditionNote = "Condition.note"
+    case treatmentCode = "treatment.code", treatmentStart = "treatment.start", treatmentEnd = "treatment.end"
+    case treatmentNote = "treatment.note"
+    case serviceRequestService = "ServiceRequest.service", serviceRequestNote = "ServiceRequest.note"
+
+    /// Whether a field of this kind can fill the slot.
+    func accepts(_ kind: FieldKind) -> Bool {
+        switch self {
+        case .conditionOnset, .treatmentStart, .treatmentEnd: return kind == .date
+        case .conditionCode, .conditionStage, .conditionBodySite, .treatmentCode:
+            return kind == .shortText || kind.codeList != nil && kind.name == "choice"
+        case .conditionNote, .treatmentNote, .serviceRequestNote: return kind == .shortText || kind == .longText
+        case .serviceRequestService: return kind == .service
+        }
+    }
+
+    /// Slots a field may fill: outside groups the diagnosis; in a group's row, what the row becomes.
+    static func allowed(inGroup: Bool, resource: FHIRResource?) -> [FHIRSlot] {
+        guard inGroup else { return [.conditionCode, .conditionOnset, .conditionStage, .conditionBodySite, .conditionNote] }
+        switch resource {
+        case nil: return []
+        case .procedure?, .medicationStatement?: return [.treatmentCode, .treatmentStart, .treatmentEnd, .treatmentNote]
+        case .serviceRequest?: return [.serviceRequestService, .serviceRequestNote]
+        }
+    }
+}
+
+// MARK: - Loading and checking
+
+extension DocumentTemplate {
+    /// What a template is checked against: the code lists, services and roles it may name.
+    public struct Context: Sendable {
+        public var codes: CodeLists
+        public var services: ServiceDirectory
+        /// The role ids of Resources/roles.yaml, and those whose permissions include signing documents.
+        public var roles: [String]
+        public var signers: Set<String>
+        public init(codes: CodeLists, services: ServiceDirectory, roles: Roles) {
+            self.codes = codes
+            self.services = services
+            self.roles = roles.roles.map(\.id)
+            self.signers = Set(roles.roles.filter { $0.may(.signDocuments) }.map(\.id))
+        }
+    }
+
+    public static func load(from url: URL, displayPath: String, context: Context) -> Result<DocumentTemplate, ConfigErrors> {
+        ConfigReader.load(.file(url), displayPath: displayPath) { parse($0, $1, context: context) }
+    }
+
+    public static func parse(text: String, displayPath: String, context: Context) -> Result<DocumentTemplate, ConfigErrors> {
+        ConfigReader.load(.text(text), displayPath: displayPath) { parse($0, $1, context: context) }
+    }
+
+    /// Every template of `files`, checked one by one and then together: ids unique, defaults taken from other
+    /// documents naming a field that exists there, and the End of Treatment Summary holding what `EoTSDue` reads.
+    public static func loadAll(_ files: [URL], context: Context, display: (URL) -> String) -> Result<[String: DocumentTemplate], ConfigErrors> {
+        var problems: [ConfigProblem] = []
+        var templates: [String: DocumentTemplate] = [:]
+        for url in files {
+            switch load(from: url, displayPath: display(url), context: context) {
+            case .success(let t):
+                if let other = templates[t.id] {
+                    problems.append(ConfigProblem(file: t.file, line: 1, column: 1, message: "document id `\(t.id)` is used by \(other.file) too",
+                                                  fix: "give each document template its own id"))
+                }
+                templates[t.id] = t
+            case .failure(let e): problems += e.problems
+            }
+        }
+        for t in templates.values.sorted(by: { $0.file < $1.file }) {
+            problems += t.crossProblems(templates)
+        }
+        return problems.isEmpty ? .success(templates) : .failure(ConfigErrors(problems))
+    }
+
+    /// What only all the templates together can tell about this one.
+    func crossProblems(_ all: [String: DocumentTemplate]) -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        for field in allFields {
+            guard case let .document(template, from)? = field.defaultFrom else { continue }
+            guard let other = all[template] else {
+                problems.append(ConfigProblem(file: file, line: field.line, column: 1, message: "the default of `\(field.id)` names the document `\(template)`, which does not exist",
+                                              fix: "use one of " + all.keys.sorted().map { "`\($0)`" }.joined(separator: ", ")))
+                continue
+            }
+            guard let source = other.field(from) else {
+                problems.append(ConfigProblem(file: file, line: field.line, column: 1, message: "the default of `\(field.id)` names `\(from)`, which is no field of `\(template)` (outside groups)",
+                                              fix: "use one of " + other.sections.flatMap(\.fields).filter { $0.kind.name != "group" }.map { "`\($0.id)`" }.joined(separator: ", ")))
+                continue
+            }
+            let textual: Set<String> = ["short-text", "long-text"]
+            if source.kind != field.kind && !(textual.contains(source.kind.name) && textual.contains(field.kind.name)) {
+                problems.append(ConfigProblem(file: file, line: field.line, column: 1,
+                                              message: "`\(field.id)` is `\(field.kind.name)` but its default `\(template).\(from)` is `\(source.kind.name)`",
+                                              fix: "take the default from a field of the same kind"))
+            }
+        }
+        if id == EoTSDue.templateId {
+            let end = field(EoTSDue.treatmentsGroup)?.rowFields.first { $0.id == EoTSDue.treatmentEndField }
+            if end?.kind != .date {
+                problems.append(ConfigProblem(file: file, line: 1, column: 1,
+                                              message: "the End of Treatment Summary needs a group `\(EoTSDue.treatmentsGroup)` with a date field `\(EoTSDue.treatmentEndField)`",
+                                              fix: "keep them: the record's \"EoTS due\" line reads when treatment ended from them"))
+            }
+        }
+        return problems
+    }
+
+    /// The code list ids a template file names, read without checking anything else, so the code lists can
+    /// be loaded knowing which lists documents use.
+    public static func codeListsNamed(in files: [URL]) -> Set<String> {
+        files.reduce(into: Set<String>()) { $0.formUnion(codeListsNamed(in: $1)) }
+    }
+
+    static func codeListsNamed(in url: URL) -> Set<String> {
+        guard let text = try? String(contentsOf: url, encoding: .utf8), let root = try? Yams.compose(yaml: text, .basic) else { return [] }
+        var found: Set<String> = []
+        func walk(_ n: Node) {
+            if let m = n.mapping {
+                for (k, v) in m {
+                    if k.string == "codes", let s = v.scalar?.string { found.insert(s) }
+                    walk(v)
+                }
+            } else if let s = n.sequence { s.forEach(walk) }
+        }
+        walk(root)
+        return found
+    }
+
+    static func parse(_ root: Node, _ r: ConfigReader, context: Context) -> DocumentTemplate? {
+        let what = "the document template"
+        guard let m = r.mapping(root, what, required: ["id", "version", "title", "complete", "sign", "sections"],
+                                optional: ["document-type", "date-field", "gp-first"]) else { return nil }
+        let id = r.identifier(m, "id", in: what)
+        let version = r.string(m, "version", in: what)
+        let title = r.string(m, "title", in: what)
+        var documentType: Coding?
+        if let node = m["document-type"], let tm = r.mapping(node, "the document type", required: ["system", "code", "display"]) {
+            if let system = r.string(tm, "system", in: "the document type"), let code = r.string(tm, "code", in: "the document type"),
+               let display = r.string(tm, "display", in: "the document type") {
+                if system == "snomed" || system == Coding.snomed, !code.allSatisfy(\.isNumber) || code.count < 6 {
+                    r.report(tm["code"], "`\(code)` is not a SNOMED CT concept id", fix: "SNOMED CT ids are 6 to 18 digits, e.g. `1324891000000103`")
+                }
+                documentType = Coding(system: system == "snomed" ? Coding.snomed : system, code: code, display: display)
+            }
+        }
+        func roles(_ key: String) -> [String] {
+            let list = r.stringList(m, key, in: what)
+            for (i, role) in list.enumerated() where !context.roles.contains(role) {
+                let node = m[key]?.sequence.flatMap { i < $0.count ? $0[i] : nil } ?? m[key]
+                let near = context.roles.min { editDistance($0, role) < editDistance($1, role) }
+                r.report(node, "unknown role `\(role)` in `\(key)`",
+                         fix: (near.map { editDistance($0, role) <= 3 ? "did you mean `\($0)`? " : "" } ?? "")
+                            + "roles are " + context.roles.map { "`\($0)`" }.joined(separator: ", "))
+            }
+            if list.isEmpty, let node = m[key] { r.report(node, "`\(key)` names no role", fix: "list the roles, e.g. `[clinical-nurse-specialist]`") }
+            return list
+        }
+        let complete = roles("complete"), sign = roles("sign")
+        for (i, role) in sign.enumerated() where context.roles.contains(role) && !context.signers.contains(role) {
+            r.report(m["sign"]?.sequence.flatMap { i < $0.count ? $0[i] : nil } ?? m["sign"],
+                     "`\(role)` may not sign documents (Resources/roles.yaml)",
+                     fix: "remove it from `sign`, or give the role `sign-documents` in Resources/roles.yaml")
+        }
+
+        var sections: [DocumentSection] = []
+        var ids: Set<String> = []
+        for sn in r.sequence(m, "sections", in: what) {
+            guard let sm = r.mapping(sn, "a section", required: ["id", "title", "fields"], optional: ["help", "patient-title"]) else { continue }
+            let sid = r.identifier(sm, "id", in: "a section")
+            let stitle = r.string(sm, "title", in: "a section")
+            let help = r.string(sm, "help", in: "a section", required: false) ?? ""
+            if let sid, sections.contains(where: { $0.id == sid }) { r.report(sm["id"], "section id `\(sid)` is used twice", fix: "give each section its own id") }
+            let fields = parseFields(r.sequence(sm, "fields", in: "the section `\(sid ?? "?")`"), r, context: context, ids: &ids, inGroup: false, resource: nil)
+            if fields.isEmpty, let node = sm["fields"] { r.report(node, "the section `\(sid ?? "?")` has no fields", fix: "add at least one field") }
+            let patientTitle = r.string(sm, "patient-title", in: "the section `\(sid ?? "?")`", required: false)
+            if let sid, let stitle { sections.append(DocumentSection(id: sid, title: stitle, patientTitle: patientTitle, help: help, fields: fields)) }
+        }
+        if sections.isEmpty, let node = m["sections"] { r.report(node, "the template has no sections", fix: "add a section with its fields") }
+
+        let dateField = r.identifier(m, "date-field", in: what)
+        let template = DocumentTemplate(id: id ?? "", version: version ?? "", title: title ?? "", documentType: documentType,
+                                        dateField: dateField, completeRoles: complete, signRoles: sign,
+                                        gpFirst: r.identifier(m, "gp-first", in: what), sections: sections, file: r.file)
+        if let dateField, template.field(dateField)?.kind != .date {
+            r.report(m["date-field"], "`date-field: \(dateField)` names no date field of the document (outside groups)",
+                     fix: "name a field with `kind: date`, e.g. the date the document was completed")
+        }
+        if let gp = template.gpFirst, template.section(gp) == nil {
+            r.report(m["gp-first"], "`gp-first: \(gp)` names no section", fix: "use one of " + sections.map { "`\($0.id)`" }.joined(separator: ", "))
+        }
+        guard id != nil, version != nil, title != nil else { return nil }
+        return template
+    }
+
+    static func parseFields(_ nodes: [Node], _ r: ConfigReader, context: Context, ids: inout Set<String>, inGroup: Bool,
+                            resource: FHIRResource?) -> [DocumentField] {
+        var fields: [DocumentField] = []
+        for fn in nodes {
+            guard let fm = r.mapping(fn, "a field", required: ["id", "label", "kind"],
+                                     optional: ["required", "help", "default", "unit", "codes", "fields", "fhir", "patient-label"]) else { continue }
+            let fid = r.identifier(fm, "id", in: "a field")
+            let what = "the field `\(fid ?? "?")`"
+            let label = r.string(fm, "label", in: what)
+            let help = r.string(fm, "help", in: what, required: false) ?? ""
+            if let fid, !ids.insert(fid).inserted { r.report(fm["id"], "field id `\(fid)` is used twice", fix: "give each field its own id in the template") }
+            var required = false
+            if let node = fm["required"] {
+                if let b = node.bool { required = b } else { r.report(node, "`required` in \(what) should be yes or no", fix: "write `required: true` or `required: false`") }
+            }
+            func extra(_ key: String, allowedFor kinds: String) {
+                if let node = fm[key] { r.report(node, "`\(key)` does not apply to \(what)", fix: "`\(key)` is only for \(kinds) fields; remove it") }
+            }
+            var kind: FieldKind?
+            let kindName = r.string(fm, "kind", in: what)
+            switch kindName {
+            case "short-text": kind = .shortText
+            case "long-text": kind = .longText
+            case "date": kind = .date
+            case "yes-no": kind = .yesNo
+            case "person": kind = .person
+            case "service": kind = .service
+            case "number":
+                if fm["unit"] == nil { r.report(fn, "\(what) is a number with no `unit`", fix: "add `unit: ...` (e.g. `Gy`, `cycles`; `none` for a plain count)") }
+                if let unit = r.string(fm, "unit", in: what) { kind = .number(unit: unit == "none" ? "" : unit) }
+            case "choice", "choices":
+                if fm["codes"] == nil { r.report(fn, "\(what) is a \(kindName!) with no `codes`", fix: "add `codes: <a list id from Resources/codelists.yaml>`") }
+                if let list = r.identifier(fm, "codes", in: what) {
+                    if context.codes.lists[list] == nil {
+                        let near = context.codes.lists.keys.min { editDistance($0, list) < editDistance($1, list) }
+                        r.report(fm["codes"], "there is no code list `\(list)`",
+                                 fix: (near.map { editDistance($0, list) <= 3 ? "did you mean `\($0)`? " : "" } ?? "") + "add it to Resources/codelists.yaml or use one of its lists")
+                    } else {
+                        kind = kindName == "choice" ? .choice(list: list) : .choices(list: list)
+                    }
+                }
+            case "group":
+                var rowResource: FHIRResource?
+                if let node = fm["fhir"], let s = node.scalar?.string {
+                    rowResource = FHIRResource(rawValue: s)
+                    if rowResource == nil {
+                        r.report(node, "`fhir: \(s)` is not a resource a group's rows can become",
+                                 fix: "use one of " + FHIRResource.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))
+                    }
+                }
+                let inner = parseFields(r.sequence(fm, "fields", in: what), r, context: context, ids: &ids, inGroup: true, resource: rowResource)
+                if inner.contains(where: { $0.kind.name == "group" }) {
+                    r.report(fm["fields"], "\(what) has a group inside it", fix: "groups cannot be nested: make the inner one a section's group")
+                }
+                if inner.isEmpty { r.report(fm["fields"] ?? fn, "the group \(what) has no fields", fix: "add `fields:` with the fields of one row") }
+                kind = .group(inner, resource: rowResource)
+            case nil: break
+            default:
+                r.report(fm["kind"], "unknown field kind `\(kindName!)` in \(what)", fix: "kinds are " + FieldKind.names.map { "`\($0)`" }.joined(separator: ", "))
+            }
+            if kind.map({ if case .number = $0 { return false }; return true }) == true { extra("unit", allowedFor: "`number`") }
+            if kind?.codeList == nil && kind != nil { extra("codes", allowedFor: "`choice` and `choices`") }
+            if kind?.name != "group" && kind != nil { extra("fields", allowedFor: "`group`") }
+
+            var fhir: FHIRSlot?
+            if kind?.name != "group", let node = fm["fhir"], let s = r.string(fm, "fhir", in: what) {
+                let usable = FHIRSlot.allowed(inGroup: inGroup, resource: resource)
+                if let slot = FHIRSlot(rawValue: s), usable.contains(slot) {
+                    if let kind, !slot.accepts(kind) {
+                        r.report(node, "a `\(kind.name)` field cannot fill `\(s)`", fix: "use a field of a fitting kind, or remove `fhir:`")
+                    } else { fhir = slot }
+                } else {
+                    r.report(node, "`fhir: \(s)` is not a place \(what) can fill here",
+                             fix: usable.isEmpty ? "give the group `fhir:` (what each row becomes) first, or remove this"
+                                : "here use one of " + usable.map { "`\($0.rawValue)`" }.joined(separator: ", "))
+                }
+            }
+
+            var defaultFrom: FieldDefault?
+            if let node = fm["default"], let s = r.string(fm, "default", in: what) {
+                defaultFrom = parseDefault(s, node: node, r, kind: kind, what: what)
+            }
+            if let fid, let label, let kind {
+                fields.append(DocumentField(id: fid, label: label, patientLabel: r.string(fm, "patient-label", in: what, required: false), kind: kind,
+                                            required: required, help: help, defaultFrom: defaultFrom, fhir: fhir, line: fn.line))
+            }
+        }
+        return fields
+    }
+
+    static func parseDefault(_ s: String, node: Node, _ r: ConfigReader, kind: FieldKind?, what: String) -> FieldDefault? {
+        let parts = s.split(separator: ".").map(String.init)
+        let fix = "write `today`, `patient.<fact>` (" + FieldDefault.PatientFact.allCases.map(\.rawValue).joined(separator: ", ")
+            + ") or `document.<template id>.<field id>`"
+        var d: FieldDefault?
+        if parts == ["today"] { d = .today }
+        else if parts.count == 2, parts[0] == "patient", let fact = FieldDefault.PatientFact(rawValue: parts[1]) { d = .patient(fact) }
+        else if parts.count == 3, parts[0] == "document" { d = .document(template: parts[1], field: parts[2]) }
+        guard let d else { r.report(node, "`default: \(s)` in \(what) is not a default careplan knows", fix: fix); return nil }
+        let isDate: Bool? = switch d {
+        case .today: true
+        case .patient(let f): f.isDate
+        case .document: nil  // checked when every template is loaded
+        }
+        if let isDate, let kind, isDate != (kind == .date), !(kind == .shortText || kind == .longText) || isDate {
+            r.report(node, "`default: \(s)` gives \(isDate ? "a date" : "text"), and \(what) is `\(kind.name)`",
+                     fix: isDate ? "use it on a `date` field" : "use it on a `short-text` or `long-text` field")
+            return nil
+        }
+        return d
+    }
+}

@@ -1,0 +1,249 @@
+import CareplanCore
+import Foundation
+import GRDB
+
+/// Documents written on templates: a row per document, a row per field value, a row per row of a group.
+/// Values are kept as JSON of `FieldValue`, so a new kind of document needs no new table.
+extension CareStore {
+    static func registerDocumentsMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v10-documents") { db in
+            try db.execute(sql: """
+                CREATE TABLE document (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    patient_id INTEGER NOT NULL REFERENCES patient(id),
+                    template_id TEXT NOT NULL,
+                    template_version TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    date_field TEXT,
+                    date TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    previous_id INTEGER REFERENCES document(id),
+                    created_by TEXT NOT NULL DEFAULT '',
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    signed_by TEXT NOT NULL DEFAULT '',
+                    signed_role TEXT NOT NULL DEFAULT '',
+                    signed_at DATETIME,
+                    revision INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX document_patient ON document(patient_id, date, id);
+                CREATE TABLE document_value (
+                    document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+                    field TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (document_id, field)
+                ) WITHOUT ROWID;
+                CREATE TABLE document_row (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    document_id INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+                    field TEXT NOT NULL,
+                    value TEXT NOT NULL
+                );
+                CREATE INDEX document_row_document ON document_row(document_id, id);
+                """)
+        }
+    }
+
+    static func encode<T: Encodable>(_ v: T) throws -> String { String(decoding: try JSONEncoder().encode(v), as: UTF8.self) }
+    static func decode<T: Decodable>(_ type: T.Type, _ s: String) throws -> T { try JSONDecoder().decode(type, from: Data(s.utf8)) }
+
+    // MARK: Reading
+
+    static func document(_ db: Database, id: Int64) throws -> Document? {
+        guard let r = try Row.fetchOne(db, sql: "SELECT * FROM document WHERE id = ?", arguments: [id]) else { return nil }
+        var values: [String: FieldValue] = [:]
+        for v in try Row.fetchAll(db, sql: "SELECT field, value FROM document_value WHERE document_id = ?", arguments: [id]) {
+            values[v["field"]] = try decode(FieldValue.self, v["value"])
+        }
+        var rows: [String: [DocumentRow]] = [:]
+        for v in try Row.fetchAll(db, sql: "SELECT id, field, value FROM document_row WHERE document_id = ? ORDER BY id", arguments: [id]) {
+            rows[v["field"], default: []].append(DocumentRow(id: v["id"], values: try decode([String: FieldValue].self, v["value"])))
+        }
+        return Document(id: r["id"], patientId: r["patient_id"], templateId: r["template_id"], templateVersion: r["template_version"],
+                        title: r["title"], status: DocumentStatus(rawValue: r["status"]) ?? .draft, version: r["version"],
+                        previousId: r["previous_id"], values: values, rows: rows, date: LocalDate(iso: r["date"])!,
+                        createdBy: r["created_by"], createdAt: r["created_at"], updatedAt: r["updated_at"], signedBy: r["signed_by"],
+                        signedRole: r["signed_role"], signedAt: r["signed_at"], revision: r["revision"])
+    }
+
+    static func documentSummary(_ r: Row) -> DocumentSummary {
+        DocumentSummary(id: r["id"], patientId: r["patient_id"], templateId: r["template_id"], title: r["title"],
+                        status: DocumentStatus(rawValue: r["status"]) ?? .draft, version: r["version"], date: LocalDate(iso: r["date"])!,
+                        updatedAt: r["updated_at"], signedAt: r["signed_at"])
+    }
+
+    static let documentSummaryColumns = "id, patient_id, template_id, title, status, version, date, updated_at, signed_at, created_at"
+
+    public func document(id: Int64) throws -> Document? {
+        try read { db in try Self.document(db, id: id) }
+    }
+
+    public func documents(patientId: Int64) throws -> [DocumentSummary] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.documentSummaryColumns) FROM document WHERE patient_id = ? ORDER BY date DESC, updated_at DESC, id DESC",
+                             arguments: [patientId]).map(Self.documentSummary)
+        }
+    }
+
+    public func timeline(patientId: Int64, limit: Int) throws -> [TimelineEntry] {
+        let limit = max(0, limit)
+        return try read { db in
+            // Each kind newest first and bounded, then merged: newest first by date, then by when it was started.
+            let documents = try Row.fetchAll(db, sql: """
+                SELECT \(Self.documentSummaryColumns) FROM document WHERE patient_id = ? ORDER BY date DESC, created_at DESC, id DESC LIMIT ?
+                """, arguments: [patientId, limit]).map { (Self.documentSummary($0), $0["created_at"] as Date) }
+            let assessments = try Self.assessmentSummaries(db, patientId: patientId, limit: limit)
+            let merged = documents.map { (TimelineEntry.document($0.0), $0.1) } + assessments.map { (TimelineEntry.assessment($0.0), $0.1) }
+            return merged.sorted { a, b in a.0.date != b.0.date ? a.0.date > b.0.date : a.1 > b.1 }.prefix(limit).map(\.0)
+        }
+    }
+
+    // MARK: Changing
+
+    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document {
+        let id: Int64 = try write { db in
+            guard let patient = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [patientId]).map(Self.patient) else { throw StoreError.notFound("The patient") }
+            let earlierIds = try Int64.fetchAll(db, sql: "SELECT id FROM document WHERE patient_id = ? ORDER BY date DESC, id DESC", arguments: [patientId])
+            let earlier = try earlierIds.compactMap { try Self.document(db, id: $0) }
+            let values = template.defaults(patient: patient, today: LocalDate(now), earlier: earlier)
+            var date = LocalDate(now)
+            if let f = template.dateField, case .date(let d)? = values[f] { date = d }
+            try db.execute(sql: """
+                INSERT INTO document (patient_id, template_id, template_version, title, date_field, date, status, created_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [patientId, template.id, template.version, template.title, template.dateField, date.iso, DocumentStatus.draft.rawValue,
+                                 TextCleaner.field(createdBy, maxLength: Limits.personName), now, now])
+            let id = db.lastInsertedRowID
+            for (field, value) in values {
+                try db.execute(sql: "INSERT INTO document_value (document_id, field, value) VALUES (?, ?, ?)", arguments: [id, field, try Self.encode(value.normalised)])
+            }
+            try Self.audit(db, user: createdBy, action: "started document", patientId: patientId, detail: Self.auditName(id, template.id), at: now)
+            return id
+        }
+        return try document(id: id)!
+    }
+
+    /// How the audit trail names a document: its number and kind, never its contents.
+    static func auditName(_ id: Int64, _ templateId: String) -> String { "document \(id) (\(templateId))" }
+
+    public func recordDocumentView(user: String, documentId: Int64, now: Date) throws {
+        try write { db in
+            let (patientId, templateId) = try Self.owner(db, documentId)
+            try Self.audit(db, user: user, action: "viewed document", patientId: patientId, detail: Self.auditName(documentId, templateId), at: now)
+        }
+    }
+
+    public func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date) throws {
+        try write { db in
+            let (patientId, templateId) = try Self.owner(db, documentId)
+            let to = TextCleaner.field(destination, maxLength: 500)
+            try Self.audit(db, user: user, action: "exported document", patientId: patientId,
+                           detail: Self.auditName(documentId, templateId) + " as \(format)" + (to.isEmpty ? "" : " to \(to)"), at: now)
+        }
+    }
+
+    static func owner(_ db: Database, _ documentId: Int64) throws -> (Int64, String) {
+        guard let r = try Row.fetchOne(db, sql: "SELECT patient_id, template_id FROM document WHERE id = ?", arguments: [documentId]) else {
+            throw StoreError.notFound("The document")
+        }
+        return (r["patient_id"], r["template_id"])
+    }
+
+    public func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String,
+                     now: Date) throws -> SavedDocumentChange {
+        try write { db in
+            guard let current = try Self.document(db, id: id) else { throw StoreError.notFound("The document") }
+            if current.isLocked { throw StoreError.signed }
+            if let why = template.refusal(of: change) { throw StoreError.refused(why) }
+            let resolution = try change.normalised.resolved(against: current, base: base, label: template.label(of: change.fieldId))
+            let written: DocumentChange
+            var merged: String?
+            switch resolution {
+            case .nothing: return SavedDocumentChange(document: current)
+            case .write(let c): written = c
+            case .merged(let c, let why): written = c; merged = why
+            }
+            try Self.apply(written, db, id)
+            if written.fieldId == template.dateField, case .setField(_, let v) = written {
+                let date: LocalDate = if case .date(let d)? = v { d } else { LocalDate(current.createdAt) }
+                try db.execute(sql: "UPDATE document SET date = ? WHERE id = ?", arguments: [date.iso, id])
+            }
+            let typing = if case .setField(_, .text?) = written { true } else { false }
+            try Self.auditChange(db, user: user, action: "changed document", patientId: current.patientId, assessmentId: nil,
+                                 detail: Self.auditName(id, current.templateId) + " \(written.fieldId)", typing: typing, now: now)
+            try db.execute(sql: "UPDATE document SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
+            return SavedDocumentChange(document: try Self.document(db, id: id)!, merged: merged)
+        }
+    }
+
+    static func apply(_ change: DocumentChange, _ db: Database, _ id: Int64) throws {
+        switch change {
+        case .setField(let field, nil):
+            try db.execute(sql: "DELETE FROM document_value WHERE document_id = ? AND field = ?", arguments: [id, field])
+        case .setField(let field, let value?):
+            try db.execute(sql: """
+                INSERT INTO document_value (document_id, field, value) VALUES (?, ?, ?)
+                ON CONFLICT (document_id, field) DO UPDATE SET value = excluded.value
+                """, arguments: [id, field, try encode(value)])
+        case .saveRow(let group, let row):
+            if let rowId = row.id {
+                try db.execute(sql: "UPDATE document_row SET value = ? WHERE id = ? AND document_id = ? AND field = ?",
+                               arguments: [try encode(row.values), rowId, id, group])
+                if db.changesCount == 0 { throw StoreError.notFound("That row") }
+            } else {
+                try db.execute(sql: "INSERT INTO document_row (document_id, field, value) VALUES (?, ?, ?)", arguments: [id, group, try encode(row.values)])
+            }
+        case let .deleteRow(group, rowId):
+            try db.execute(sql: "DELETE FROM document_row WHERE id = ? AND document_id = ? AND field = ?", arguments: [rowId, id, group])
+        }
+    }
+
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document {
+        try write { db in
+            guard let current = try Self.document(db, id: documentId) else { throw StoreError.notFound("The document") }
+            if current.isLocked { throw StoreError.signed }
+            guard current.templateId == template.id else {
+                throw StoreError.refused("This document is a \(current.title), not a \(template.title)")
+            }
+            if current.revision != revision {
+                throw StoreError.changedElsewhere("Not signed: another terminal changed the document since it was shown; read it again")
+            }
+            let problems = template.signingProblems(current, role: role)
+            if !problems.isEmpty { throw StoreError.refused("Not signed: " + problems.joined(separator: "; ")) }
+            try db.execute(sql: """
+                UPDATE document SET status = ?, signed_by = ?, signed_role = ?, signed_at = ?, revision = revision + 1, updated_at = ? WHERE id = ?
+                """, arguments: [DocumentStatus.signed.rawValue, TextCleaner.field(user, maxLength: Limits.personName), role, now, now, documentId])
+            // The version this one replaces is kept, as history, but is no longer the current one.
+            try db.execute(sql: "UPDATE document SET status = ? WHERE id = ? AND status = ?",
+                           arguments: [DocumentStatus.superseded.rawValue, current.previousId, DocumentStatus.signed.rawValue])
+            try Self.audit(db, user: user, action: "signed document", patientId: current.patientId,
+                           detail: Self.auditName(documentId, current.templateId) + " as \(role)", at: now)
+            return try Self.document(db, id: documentId)!
+        }
+    }
+
+    public func newVersion(ofDocument id: Int64, createdBy: String, now: Date) throws -> Document {
+        let newId: Int64 = try write { db in
+            guard let old = try Self.document(db, id: id) else { throw StoreError.notFound("The document") }
+            if old.status == .draft { throw StoreError.refused("This document is a draft: change it as it is") }
+            if let newer = try Int64.fetchOne(db, sql: "SELECT id FROM document WHERE previous_id = ? AND status = ?", arguments: [id, DocumentStatus.draft.rawValue]) {
+                return newer  // a new version is already being written: continue that one
+            }
+            try db.execute(sql: """
+                INSERT INTO document (patient_id, template_id, template_version, title, date_field, date, status, version, previous_id,
+                                      created_by, created_at, updated_at)
+                SELECT patient_id, template_id, template_version, title, date_field, date, ?, version + 1, id, ?, ?, ? FROM document WHERE id = ?
+                """, arguments: [DocumentStatus.draft.rawValue, TextCleaner.field(createdBy, maxLength: Limits.personName), now, now, id])
+            let newId = db.lastInsertedRowID
+            try db.execute(sql: "INSERT INTO document_value (document_id, field, value) SELECT ?, field, value FROM document_value WHERE document_id = ?",
+                           arguments: [newId, id])
+            try db.execute(sql: "INSERT INTO document_row (document_id, field, value) SELECT ?, field, value FROM document_row WHERE document_id = ? ORDER BY id",
+                           arguments: [newId, id])
+            try Self.audit(db, user: createdBy, action: "started new version", patientId: old.patientId,
+                           detail: Self.auditName(newId, old.templateId) + " of document \(id)", at: now)
+            return newId
+        }
+        return try document(id: newId)!
+    }
+}
