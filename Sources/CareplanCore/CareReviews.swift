@@ -10,9 +10,10 @@ public protocol CareReviewRepository: AnyObject, Sendable {
     /// The patient's QOF records, by date, then as recorded.
     func qofRecords(patientId: Int64) throws -> [QOFRecord]
     /// The practice view on `today`: every indicator due or missed, soonest deadline first, at most `limit`,
-    /// with the counts of each state over the patients the indicators count. Reads only the patients
-    /// diagnosed within the longest span the rules count, through an index.
-    func qofPracticeView(rules: QOFRules, today: LocalDate, limit: Int) throws -> QOFPracticeView
+    /// with the counts of each state over the patients the indicators count. `teams`: only patients whose
+    /// responsible team is one of these; nil: everyone. Reads only the patients diagnosed within the longest
+    /// span the rules count, through an index.
+    func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, limit: Int) throws -> QOFPracticeView
 
     /// Records that the patient was given these items of the library, on `date`, `how`, from a document or
     /// plan if any: one record per item, in one transaction. Refuses an unknown patient or source (`notFound`).
@@ -30,8 +31,8 @@ public protocol CareReviewRepository: AnyObject, Sendable {
 extension CareReviewRepository {
     @discardableResult
     public func recordQOF(_ record: QOFRecord, by user: String, now: Date = Date()) throws -> QOFRecord { try recordQOF(record, by: user, now: now) }
-    public func qofPracticeView(rules: QOFRules, today: LocalDate, limit: Int = 200) throws -> QOFPracticeView {
-        try qofPracticeView(rules: rules, today: today, limit: limit)
+    public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>? = nil, limit: Int = 200) throws -> QOFPracticeView {
+        try qofPracticeView(rules: rules, today: today, teams: teams, limit: limit)
     }
     @discardableResult
     public func recordInformationGiven(_ items: [InformationLibrary.Item], patientId: Int64, date: LocalDate, how: InformationDelivery,

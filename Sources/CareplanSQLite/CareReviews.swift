@@ -88,20 +88,21 @@ extension CareStore {
                   recordedBy: r["recorded_by"], documentId: r["document_id"], recordedAt: r["recorded_at"])
     }
 
-    public func qofPracticeView(rules: QOFRules, today: LocalDate, limit: Int) throws -> QOFPracticeView {
+    public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, limit: Int) throws -> QOFPracticeView {
         guard let since = rules.earliestCountedDiagnosis(on: today) else { return QOFPracticeView(entries: [], total: 0, counts: [:]) }
         return try read { db in
             let bounds: StatementArguments = [since.iso, today.iso]
+            let team = teams.map { " AND team_id IN (\($0.sorted().map(String.init).joined(separator: ",")))" } ?? ""
             // Only the id and the date of every patient counted (the date as numbers: no text to take apart);
             // whole patients are read for the entries shown.
             let candidates = try Row.fetchAll(db, sql: """
                 SELECT id, CAST(substr(diagnosis_date, 1, 4) AS INTEGER) AS y, CAST(substr(diagnosis_date, 6, 2) AS INTEGER) AS m,
                        CAST(substr(diagnosis_date, 9, 2) AS INTEGER) AS d
-                FROM patient WHERE diagnosis_date BETWEEN ? AND ?
+                FROM patient WHERE diagnosis_date BETWEEN ? AND ?\(team)
                 """, arguments: bounds)
             let records = try Row.fetchAll(db, sql: """
                 SELECT r.* FROM qof_record r JOIN patient p ON p.id = r.patient_id
-                WHERE p.diagnosis_date BETWEEN ? AND ? ORDER BY r.date, r.id
+                WHERE p.diagnosis_date BETWEEN ? AND ?\(team.replacingOccurrences(of: "team_id", with: "p.team_id")) ORDER BY r.date, r.id
                 """, arguments: bounds).map(Self.qofRecord)
             let byPatient = Dictionary(grouping: records, by: \.patientId)
             let list = rules.worklist(candidates.map { r in

@@ -107,6 +107,30 @@ final class CareReviewContractTests: RepositoryContractCase {
         }
     }
 
+    func testThePracticeViewOfATeamHoldsOnlyItsPatientsAndCountsThemAlone() throws {
+        try eachRepository { store, _ in
+            let (admin, _) = try StaffFixture.addUsers(to: store, now: now)
+            let gp = try store.addTeam(named: "Riverside Surgery", by: admin.userName, now: now)
+            let other = try store.addTeam(named: "Northfield Practice", by: admin.userName, now: now)
+            var ours = patient("9434765919", family: "Able", given: "Ann")
+            ours.diagnosisDate = today.adding(days: -10)
+            ours.teamId = gp.id
+            _ = try store.addPatient(ours, now: now)
+            var theirs = patient("9990000026", family: "Baker", given: "Bea")
+            theirs.diagnosisDate = today.adding(days: -100)
+            theirs.teamId = other.id
+            _ = try store.addPatient(theirs, now: now)
+            _ = try diagnosed(store, "9990000034", "Carter", daysAgo: 20)  // in no team
+            let mine = try store.qofPracticeView(rules: Self.rules, today: today, teams: [gp.id], limit: 10)
+            XCTAssertEqual(mine.entries.map(\.patient.familyName), ["Able", "Able"])
+            XCTAssertEqual(mine.counts["can005"], QOFCounts(due: 1))
+            let both = try store.qofPracticeView(rules: Self.rules, today: today, teams: [gp.id, other.id], limit: 10)
+            XCTAssertEqual(both.entries.map(\.patient.familyName), ["Baker", "Able", "Baker", "Able"])
+            XCTAssertEqual(try store.qofPracticeView(rules: Self.rules, today: today, teams: [], limit: 10).total, 0, "no team chosen: nobody")
+            XCTAssertEqual(try store.qofPracticeView(rules: Self.rules, today: today, limit: 10).total, 6, "nil: everyone")
+        }
+    }
+
     func testInformationGivenIsKeptPerItemWithItsSourceNewestFirstAndAuditedWithoutTitles() throws {
         try eachRepository { store, connect in
             let a = try assessmentWithPain(store)
