@@ -7,8 +7,7 @@ import GRDB
 extension CareStore {
     static func registerCareReviewMigration(_ m: inout DatabaseMigrator) {
         m.registerMigration("v11-ccr") { db in
-            // document_id names a row of the documents of step v10 (a signed Cancer Care Review, an End of
-            // Treatment Summary): no foreign key, so this step stands on a store without them.
+            // document_id: the Cancer Care Review or End of Treatment Summary (step v10) it was done in or given from.
             try db.execute(sql: """
                 CREATE TABLE qof_record (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -18,7 +17,7 @@ extension CareStore {
                     date TEXT NOT NULL,
                     how TEXT,
                     recorded_by TEXT NOT NULL,
-                    document_id INTEGER,
+                    document_id INTEGER REFERENCES document(id),
                     recorded_at DATETIME NOT NULL
                 );
                 CREATE INDEX qof_record_patient ON qof_record(patient_id, date, id);
@@ -30,7 +29,7 @@ extension CareStore {
                     date TEXT NOT NULL,
                     how TEXT NOT NULL,
                     assessment_id INTEGER REFERENCES assessment(id),
-                    document_id INTEGER,
+                    document_id INTEGER REFERENCES document(id),
                     given_by TEXT NOT NULL,
                     recorded_at DATETIME NOT NULL
                 );
@@ -55,11 +54,20 @@ extension CareStore {
         if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [id]) == nil { throw StoreError.notFound("The patient") }
     }
 
+    /// A plan or document named as a source must be the patient's own.
+    static func requireOwn(_ db: Database, table: String, id: Int64?, patientId: Int64, _ what: String) throws {
+        guard let id else { return }
+        if try Int64.fetchOne(db, sql: "SELECT patient_id FROM \(table) WHERE id = ?", arguments: [id]) != patientId {
+            throw StoreError.notFound(what)
+        }
+    }
+
     // MARK: QOF records
 
     public func recordQOF(_ record: QOFRecord, by user: String, now: Date) throws -> QOFRecord {
         try write { db in
             try Self.requirePatient(db, record.patientId)
+            try Self.requireOwn(db, table: "document", id: record.documentId, patientId: record.patientId, "The patient's document")
             let who = TextCleaner.field(user, maxLength: Limits.personName)
             try db.execute(sql: """
                 INSERT INTO qof_record (patient_id, indicator, kind, date, how, recorded_by, document_id, recorded_at)
@@ -130,14 +138,12 @@ extension CareStore {
             try Self.requirePatient(db, patientId)
             var assessmentId: Int64?, documentId: Int64?
             switch source {
-            case .assessment(let id):
-                guard try Int64.fetchOne(db, sql: "SELECT patient_id FROM assessment WHERE id = ?", arguments: [id]) == patientId else {
-                    throw StoreError.notFound("The patient's plan")
-                }
-                assessmentId = id
+            case .assessment(let id): assessmentId = id
             case .document(let id): documentId = id
             case nil: break
             }
+            try Self.requireOwn(db, table: "assessment", id: assessmentId, patientId: patientId, "The patient's plan")
+            try Self.requireOwn(db, table: "document", id: documentId, patientId: patientId, "The patient's document")
             let who = TextCleaner.field(user, maxLength: Limits.personName)
             let given = try items.map { item in
                 try db.execute(sql: """

@@ -32,9 +32,11 @@ final class CareReviewContractTests: RepositoryContractCase {
             let states = Self.rules.states(diagnosed: p.diagnosisDate, records: try other.qofRecords(patientId: p.id!), today: today)
             XCTAssertEqual(states.map(\.state), [.due(deadline: p.diagnosisDate!.adding(days: 93)), .excepted(.noResponse, since: today.adding(days: -2))],
                            "two unanswered invitations 8 days apart except the review; one was for the review only")
-            let done = try store.recordQOF(QOFRecord(patientId: p.id!, indicator: "can005", kind: .done, date: today, documentId: 41), by: "Dr Adams", now: now)
+            let review = try store.createDocument(template: DocumentContractTests.eots, patientId: p.id!, createdBy: "Dr Adams", now: now)
+            let done = try store.recordQOF(QOFRecord(patientId: p.id!, indicator: "can005", kind: .done, date: today, documentId: review.id),
+                                           by: "Dr Adams", now: now)
             XCTAssertEqual(try other.qofRecords(patientId: p.id!).last, done)
-            XCTAssertEqual(done.documentId, 41)
+            XCTAssertEqual(done.documentId, review.id)
             let trail = try store.auditTrail(patientId: p.id!).filter { $0.action.hasPrefix("recorded QOF") }
             XCTAssertEqual(trail.map(\.action), ["recorded QOF invited", "recorded QOF invited", "recorded QOF done"])
             XCTAssertEqual(trail.map(\.detail), ["every indicator, phone", "can004, letter", "can005"])
@@ -62,8 +64,20 @@ final class CareReviewContractTests: RepositoryContractCase {
             XCTAssertThrowsError(try store.recordOccasion(Self.library.item("move-more-walks")!, patientId: 999, status: .offered, date: today, by: "GP", now: now)) {
                 XCTAssertEqual($0 as? StoreError, .notFound("The patient"))
             }
-            XCTAssertEqual(try store.informationGiven(patientId: other.id!), [])
             XCTAssertEqual(try store.auditTrail().count, entries, "nothing audited for what was not done")
+            let othersDocument = try store.createDocument(template: DocumentContractTests.eots, patientId: a.patientId, createdBy: "GP", now: now)
+            let entriesNow = try store.auditTrail().count
+            XCTAssertThrowsError(try store.recordInformationGiven([leaflet], patientId: other.id!, date: today, how: .emailed,
+                                                                  from: .document(othersDocument.id), by: "GP", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .notFound("The patient's document"))
+            }
+            XCTAssertThrowsError(try store.recordQOF(QOFRecord(patientId: other.id!, indicator: "can004", kind: .done, date: today, documentId: 999),
+                                                     by: "GP", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .notFound("The patient's document"))
+            }
+            XCTAssertEqual(try store.informationGiven(patientId: other.id!), [])
+            XCTAssertEqual(try store.qofRecords(patientId: other.id!), [])
+            XCTAssertEqual(try store.auditTrail().count, entriesNow, "nor for a document of another patient")
         }
     }
 
@@ -139,16 +153,17 @@ final class CareReviewContractTests: RepositoryContractCase {
                                                          from: .assessment(a.id), by: "Nurse Jones", now: now)
             XCTAssertEqual(given.map(\.itemId), ["managing-fatigue-leaflet", "benefits-advice"])
             XCTAssertEqual(given.map(\.title), ["Managing cancer-related tiredness", "Money, benefits and cancer"])
+            let eots = try store.createDocument(template: DocumentContractTests.eots, patientId: a.patientId, createdBy: "Dr Adams", now: now)
             let page = try store.recordInformationGiven([Self.library.item("late-effects-guide")!], patientId: a.patientId, date: today, how: .link,
-                                                        from: .document(7), by: "Dr Adams", now: now)
+                                                        from: .document(eots.id), by: "Dr Adams", now: now)
             let list = try connect().informationGiven(patientId: a.patientId)
             XCTAssertEqual(list, page + given.reversed(), "newest first")
-            XCTAssertEqual(list.first?.source, .document(7))
+            XCTAssertEqual(list.first?.source, .document(eots.id))
             XCTAssertEqual(list.last?.source, .assessment(a.id))
             XCTAssertEqual(list.last?.givenBy, "Nurse Jones")
             XCTAssertEqual(list.last?.how, .printed)
             let trail = try store.auditTrail(patientId: a.patientId).filter { $0.action == "recorded information given" }
-            XCTAssertEqual(trail.map(\.detail), ["2 item(s), printed", "1 item(s), link, from document 7"])
+            XCTAssertEqual(trail.map(\.detail), ["2 item(s), printed", "1 item(s), link, from document \(eots.id)"])
             XCTAssertEqual(trail.first?.assessmentId, a.id)
             XCTAssertFalse(try store.auditTrail().contains { $0.detail.contains("tiredness") || $0.detail.contains("fatigue") }, "no titles in the trail")
         }
