@@ -13,6 +13,9 @@ public struct Configuration: Sendable {
     public var roles: Roles
     /// The document templates of Resources/documents, by id.
     public var documents: [String: DocumentTemplate]
+    /// Resources/qof.yaml and Resources/information/library.yaml (Cancer Care Reviews and wellbeing information).
+    public var qof: QOFRules
+    public var library: InformationLibrary
 
     public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
 
@@ -93,6 +96,7 @@ public struct Configuration: Sendable {
             } }
         }
 
+        let (qof, library) = loadReviewsAndInformation(root: root, display: display, problems: &problems)
         let documentFiles = yamlFiles("Resources/documents")
         let documentLists = DocumentTemplate.codeListsNamed(in: documentFiles)
         let (codes, policy, wording, roles) = loadTerms(root: root, display: display, documentLists: documentLists, problems: &problems)
@@ -121,9 +125,9 @@ public struct Configuration: Sendable {
             problems.append(ConfigProblem(file: "Screens/\(name).yaml", line: 0, column: 0, message: "the `\(name)` flow is missing",
                                           fix: "restore Screens/\(name).yaml"))
         }
-        guard problems.isEmpty, let codes, let policy, let wording, let roles else { return .failure(ConfigErrors(problems)) }
+        guard problems.isEmpty, let codes, let policy, let wording, let roles, let qof, let library else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
-                                      codes: codes, policy: policy, wording: wording, roles: roles, documents: documents))
+                                      codes: codes, policy: policy, wording: wording, roles: roles, documents: documents, qof: qof, library: library))
     }
 }
 
@@ -144,5 +148,19 @@ extension Configuration {
         problems += codeProblems
         return (codes, one("policy.yaml", Policy.load(from:displayPath:)),
                 one("wording.yaml", Wording.load(from:displayPath:)), one("roles.yaml", Roles.load(from:displayPath:)))
+    }
+}
+
+extension Configuration {
+    /// The QOF timing rules and the information library.
+    static func loadReviewsAndInformation(root: URL, display: (URL) -> String, problems: inout [ConfigProblem]) -> (QOFRules?, InformationLibrary?) {
+        func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
+            let url = root.appendingPathComponent("Resources/\(name)")
+            switch load(url, display(url)) {
+            case .success(let value): return value
+            case .failure(let e): problems += e.problems; return nil
+            }
+        }
+        return (one("qof.yaml", QOFRules.load(from:displayPath:)), one("information/library.yaml", InformationLibrary.load(from:displayPath:)))
     }
 }

@@ -105,6 +105,14 @@ public struct LocalDate: Hashable, Sendable, Comparable, Codable, CustomStringCo
 
     public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
 
+    /// The same day `months` calendar months on (or back, when negative); a day the month lacks becomes its
+    /// last day: 29 Feb 2028 plus 12 months is 28 Feb 2029, 31 Jan plus one month the end of February.
+    public func adding(months: Int) -> LocalDate {
+        let index = year * 12 + (month - 1) + months
+        let (y, m) = (index / 12, index % 12 + 1)
+        return LocalDate(year: y, month: m, day: min(day, LocalDate.daysIn(month: m, year: y)))!
+    }
+
     public init(from decoder: Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
         guard let d = LocalDate(iso: raw) else {

@@ -6,7 +6,8 @@ import Foundation
 /// Every method that changes something is durable before it returns (an answer shown as saved is on disk),
 /// appends its audit entry in the same transaction, and refuses with `StoreError` in words a nurse can act on.
 public protocol CareRepository: PatientRepository, AssessmentRepository, DocumentRepository, KioskRepository, AuditRepository,
-                                ExportLogRepository, StaffRepository, RepositoryHealth {}
+                                ExportLogRepository, StaffRepository, RepositoryHealth,
+                                CareReviewRepository {}
 
 public protocol PatientRepository: AnyObject, Sendable {
     func patientCount() throws -> Int

@@ -154,6 +154,7 @@ extension CareStore {
         }
         registerStaffMigration(&m)
         registerDocumentsMigration(&m)
+        registerCareReviewMigration(&m)  // v11-ccr: keep it the last step
         return m
     }
 

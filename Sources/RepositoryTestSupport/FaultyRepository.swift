@@ -14,7 +14,7 @@ public final class FaultyRepository: CareRepository {
     /// Every write fails with `failure` from now on, before it reaches the store; nil: writes go through again.
     public func fail(_ failure: WriteFailure?) { fault.withLock { $0 = failure } }
 
-    private func write<T>(_ body: () throws -> T) throws -> T {
+    func write<T>(_ body: () throws -> T) throws -> T {
         if let failure = fault.withLock({ $0 }) { throw failure.error }
         return try body()
     }

@@ -75,7 +75,7 @@ struct List: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",  // named, not derived from the type: that costs a runtime scan at every start
-        abstract: "Check every flow (Screens/), catalogue, code list, policy, wording and roles file (Resources/), reporting each problem with file, line and fix.",
+        abstract: "Check every flow (Screens/), catalogue, code list, policy, wording, roles, QOF rules and information library file (Resources/), reporting each problem with file, line and fix.",
         discussion: "With --store, also run SQLite's full integrity check of that store.")
 
     @OptionGroup var options: GlobalOptions
@@ -86,6 +86,9 @@ struct Check: ParsableCommand {
         let items = config.catalogues.values.map { $0.allItems.count }.reduce(0, +)
         print("OK: \(config.flows.count) flow(s), \(config.catalogues.count) catalogue(s) with \(items) items, \(config.services.services.count) services, "
               + "\(config.codes.lists.count) code lists, \(config.documents.count) document template(s), \(Phrase.allCases.count) phrases, \(config.roles.roles.count) roles, in \(config.root.path)")
+        let editions = config.qof.editions.map { "from \($0.appliesFrom.iso)" }.joined(separator: ", ")
+        print("OK: QOF rules (\(config.qof.editions.count) edition(s): \(editions)); information library of \(config.library.items.count) items "
+              + "in \(config.library.topics.count) topics" + (config.library.isExample ? " (the shipped example: replace it with your own)" : ""))
     }
 
     /// The full check reads every page and every index entry: seconds on a big store, so on request only.

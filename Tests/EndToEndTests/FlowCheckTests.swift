@@ -4,13 +4,8 @@ import XCTest
 /// `careplan check` and start-up on a flow whose exits are wrong: refused, with file, line and fix.
 final class FlowCheckTests: XCTestCase {
     func testABadExitIsReportedAndRefused() throws {
-        let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("flowcheck-\(UUID().uuidString)")
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(at: dir) }
-        for folder in ["Screens", "Resources"] {
-            try fm.copyItem(at: Paths.packageRoot.appendingPathComponent(folder), to: dir.appendingPathComponent(folder))
-        }
+        let dir = try Paths.copyOfScreensAndResources()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let flow = dir.appendingPathComponent("Screens/clinician.yaml")
         let text = try String(contentsOf: flow, encoding: .utf8)
         try text.replacingOccurrences(of: "exits: {open: record,", with: "exits: {opne: record,").write(to: flow, atomically: true, encoding: .utf8)
