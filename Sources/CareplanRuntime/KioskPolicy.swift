@@ -25,7 +25,7 @@ extension Program {
         session.kioskReturnToReview = false
         session.message = nil
         helpScroll = nil
-        leaving = nil
+        question = nil
         beforeStaff = nil
         open(session.flow.screen(session.flow.start)!)
         return [.resetScreen]
@@ -47,7 +47,12 @@ extension Program {
             return []
         default: break
         }
-        let nav = keyToScreen(key)
+        return kioskGo(send(.key(key)))
+    }
+
+    /// Where a kiosk key leads: back from the staff PIN to the screen it was opened over, and anything
+    /// reaching the welcome again resets the kiosk.
+    func kioskGo(_ nav: Navigation) -> [Effect] {
         if screen.kind == .kioskStaff, nav == .back {
             guard let previous = beforeStaff else { return resetKiosk() }
             (screen, place) = previous

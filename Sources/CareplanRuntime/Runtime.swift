@@ -93,7 +93,7 @@ public final class Runtime {
                 say((error as? KioskError).map(session.words.describe) ?? String(describing: error), .error)
                 return .failed(nil)
             }
-        case .go, .ask:
+        case .go, .ask, .proceed:
             return .failed(nil)  // never sent here: moves and questions are the program's (`Program.run`)
         }
     }
@@ -382,8 +382,12 @@ extension Program {
         for command in commands {
             if case .go(let nav) = command { return nav }
             if case .ask(let q) = command {
-                question = q
-                session.say(q.text, .error, shortening: q.shortening)
+                ask(q)
+                continue
+            }
+            if case .proceed(let step) = command {
+                let nav = send(.proceed(step))
+                if nav != .stay { return nav }
                 continue
             }
             let answer = runtime.execute(command)
@@ -394,14 +398,24 @@ extension Program {
         return .stay
     }
 
-    /// A key for the screen, or the answer to the question it asked.
-    func keyToScreen(_ key: Key) -> Navigation {
-        guard let q = question else { return send(.key(key)) }
+    /// Puts a question on the status line; the next key answers it (`answer`).
+    func ask(_ q: Question) {
+        question = q
+        askedAt = session.now
+        session.say(q.text, .error, shortening: q.shortening, at: q.cut)
+    }
+
+    /// A key as the answer to the question asked: where it leads, and whether it confirmed leaving.
+    func answer(_ key: Key) -> (Navigation, confirmed: Bool) {
+        guard let q = question else { return (.stay, false) }
         question = nil
-        guard Question.isYes(key) else {
-            session.say(q.no.text, q.no.kind)
-            return .stay
+        if let reading = q.readingTime, session.now.timeIntervalSince(askedAt) < reading {
+            session.say("Not answered: that key came straight after the question, as typing does. Nothing was done", .error)
+            return (send(.answeredTooSoon), false)
         }
-        return run(q.yes)
+        if Question.isYes(key) { return (run(q.yes), q.confirmsLeaving) }
+        if let choice = q.others.first(where: { $0.key == key }) { return (run(choice.commands), false) }
+        session.say(q.no.text, q.no.kind)
+        return (.stay, false)
     }
 }

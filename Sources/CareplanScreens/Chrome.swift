@@ -11,10 +11,8 @@ package struct Chrome {
     package var place: Flow.Screen
     package var screen: any Screen
     package var session: Session
-    /// The shown screen's y/n question, waiting for its answer.
+    /// The y/n question asked (by the screen, or before leaving), waiting for its answer.
     package var question: Question?
-    /// A pending "leave without saving?" question, and where leaving would go.
-    package var leaving: Navigation?
     /// Changes waiting for the store, as the runtime says them.
     package var waitingNotice: String?
     /// Kiosk: seconds left before the idle reset, when the warning shows.
@@ -23,14 +21,13 @@ package struct Chrome {
     package var helpScroll: Int?
     package var keysNotUsedWhileTooSmall: Int
 
-    package init(size: Size, place: Flow.Screen, screen: any Screen, session: Session, question: Question?, leaving: Navigation?,
+    package init(size: Size, place: Flow.Screen, screen: any Screen, session: Session, question: Question?,
                  waitingNotice: String?, idleWarning: Int?, helpScroll: Int?, keysNotUsedWhileTooSmall: Int) {
         self.size = size
         self.place = place
         self.screen = screen
         self.session = session
         self.question = question
-        self.leaving = leaving
         self.waitingNotice = waitingNotice
         self.idleWarning = idleWarning
         self.helpScroll = helpScroll
@@ -113,8 +110,7 @@ package struct Chrome {
                   x: 0, y: size.height - 2, style: Style(.warning, bold: true))
         }
         // A question's answer keys stay in view whatever its text loses to the width.
-        let answers = [KeyHint("y", leaving == .quit ? "quit" : "leave"), KeyHint("any other key", "stay")]
-        renderKeys(&g, leaving != nil ? answers : keyHints, y: size.height - 1)
+        renderKeys(&g, keyHints, y: size.height - 1)
         if let scroll = helpScroll { renderHelp(&g, scroll: scroll) }
         return g
     }
@@ -141,7 +137,7 @@ package struct Chrome {
     func renderKeys(_ g: inout Grid, _ hints: [KeyHint], y: Int) {
         g.fill(x: 0, y: y, width: size.width, style: Style(.help))
         var all = hints.filter { $0.exit.map { place.exits[$0] != nil } ?? true }
-        if place.step, !screen.inSubForm, leaving == nil {
+        if place.step, !screen.inSubForm, question == nil {
             if place.next != nil { all.append(KeyHint("^N", "next")) }
             if place.back != nil { all.append(KeyHint("^P", "back")) }
         }

@@ -7,18 +7,19 @@ struct ReviewScreen: Screen {
     let kind = ScreenKind.planReview
     var scroll = 0
     var agreeing: Form?
-    /// Asking before agreeing a plan in which a discussed concern has no action.
-    var confirmingNoActions = false
 
     init(_ s: Session) {}
 
     var takesText: Bool { agreeing?.takesText ?? false }
-    var inSubForm: Bool { agreeing != nil || confirmingNoActions }
+    var inSubForm: Bool { agreeing != nil }
     var hasUnsavedInput: Bool { agreeing?.dirty ?? false }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
         case .key(let key): return handle(key, s)
+        case .proceed(ReviewScreen.agree):
+            // Yes to agreeing with no action for a discussed concern.
+            if let a = s.assessment { openAgreeForm(a, s) }
         case .answer(.started(let fresh)):
             s.say("Version \(fresh.version) started as a draft from the agreed plan", .success)
             return [.exit("new-version")]
@@ -33,12 +34,6 @@ struct ReviewScreen: Screen {
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         guard let a = s.assessment else { return [.go(.back)] }
         if agreeing != nil { return handleAgree(key, s) }
-        if confirmingNoActions {
-            confirmingNoActions = false
-            guard Question.isYes(key) else { s.say("Not agreed: add actions on step 4 (Ctrl-P), or agree again"); return [] }
-            openAgreeForm(a, s)
-            return []
-        }
         let page = max(1, s.contentArea.height - 1)
         switch key {
         case .up: scroll = max(0, scroll - 1)
@@ -58,11 +53,11 @@ struct ReviewScreen: Screen {
             if let problem = ReviewScreen.readiness(a) { s.say(problem, .error); return [] }
             let withoutAction = a.discussedConcerns.filter { a.actions(for: $0.key).isEmpty }.map(\.label)
             guard withoutAction.isEmpty else {
-                confirmingNoActions = true
                 let names = withoutAction.map { "“\($0)”" }.joined(separator: ", ")
                 let what = withoutAction.count == 1 ? names : "\(withoutAction.count) discussed concerns (\(names))"
-                s.say("Agree with no action for \(what)? y = yes, any other key = no", .error, shortening: names, at: .middle)
-                return []
+                return [.ask(Question(text: "Agree with no action for \(what)? y = yes, any other key = no", shortening: names, at: .middle,
+                                      yes: [.proceed(ReviewScreen.agree)], no: Said("Not agreed: add actions on step 4 (Ctrl-P), or agree again"),
+                                      yesHint: "agree anyway", noHint: "not yet"))]
             }
             openAgreeForm(a, s)
         case .text("v"), .text("V"):
@@ -80,6 +75,9 @@ struct ReviewScreen: Screen {
         }
         return []
     }
+
+    /// The step a question about agreeing holds back: opening the agree form.
+    static let agree = "agree"
 
     /// Whether the user name says who is at the keyboard (an empty USER gives "" or "unknown").
     static func knows(user: String) -> Bool {
@@ -210,7 +208,6 @@ struct ReviewScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
-        if confirmingNoActions { return [KeyHint("y", "agree anyway"), KeyHint("any other key", "not yet")] }
         if let a = s.assessment, a.isLocked {
             let exports = [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print")]
             return a.status == .discarded ? exports : exports + [KeyHint("V", "new version")]  // never a plan: no version of it
