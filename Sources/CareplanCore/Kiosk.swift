@@ -7,13 +7,6 @@ public enum KioskError: Error, Equatable, Sendable {
     case tooManyTries(wait: TimeInterval)
     case noPINSet
     case wrongPIN
-
-    static func words(_ seconds: TimeInterval) -> String {
-        let s = Int(seconds.rounded(.up))
-        if s < 60 { return "\(s) second\(s == 1 ? "" : "s")" }
-        let m = (s + 59) / 60
-        return "\(m) minute\(m == 1 ? "" : "s")"
-    }
 }
 
 /// A code issued for a patient to complete their checklist at the kiosk.
@@ -39,17 +32,24 @@ public enum AttemptKind: String, Sendable {
     case staffPIN = "staff-pin"
 }
 
-/// How long a kiosk code lasts, and how wrong tries lock out: the same for every store.
-public enum KioskPolicy {
-    public static let codeValidFor: TimeInterval = 24 * 3600
-    /// Free tries within the window before waiting starts, and the first wait (doubling after).
-    public static let freeTries = 5
-    public static let triesWindow: TimeInterval = 15 * 60
-    public static let firstWait: TimeInterval = 30
-    public static let longestWait: TimeInterval = 15 * 60
+/// How wrong kiosk codes and staff PINs lock out (`kiosk-lockout` in Resources/policy.yaml): the runtime
+/// gives it to the repository, which counts the tries.
+public struct LockoutPolicy: Sendable, Equatable {
+    /// Free tries within the window before waiting starts, and the first wait (doubling after, up to the longest).
+    public var freeTries: Int
+    public var triesWindow: TimeInterval
+    public var firstWait: TimeInterval
+    public var longestWait: TimeInterval
+
+    public init(freeTries: Int, triesWindow: TimeInterval, firstWait: TimeInterval, longestWait: TimeInterval) {
+        self.freeTries = freeTries
+        self.triesWindow = triesWindow
+        self.firstWait = firstWait
+        self.longestWait = longestWait
+    }
 
     /// Seconds still to wait after the failed tries at `failures` (oldest first, within the window), or nil.
-    public static func wait(after failures: [Date], now: Date) -> TimeInterval? {
+    public func wait(after failures: [Date], now: Date) -> TimeInterval? {
         guard failures.count >= freeTries, let last = failures.last else { return nil }
         let wait = min(longestWait, firstWait * pow(2, Double(failures.count - freeTries)))
         let remaining = last.addingTimeInterval(wait).timeIntervalSince(now)

@@ -43,7 +43,7 @@ extension Program {
             return []
         case .ctrl(_) where !screen.takesText:
             // No control key leaves or changes anything here; a box being typed in still gets its editing keys.
-            session.say("Please use the keys shown at the bottom of the screen.")
+            session.say(session.words(.kioskUseShownKeys))
             return []
         default: break
         }

@@ -78,7 +78,7 @@ public final class Runtime {
             return .kioskCode(code)
         case .redeemKioskCode(let code, let dob):
             do {
-                let (patient, assessment) = try s.store.redeemKioskCode(code, dateOfBirth: dob, now: s.now)
+                let (patient, assessment) = try s.store.redeemKioskCode(code, dateOfBirth: dob, lockout: s.session.policy.kioskLockout, now: s.now)
                 s.patient = patient
                 s.assessment = assessment
                 return .redeemed(patient)
@@ -87,7 +87,7 @@ public final class Runtime {
             }
         case .checkStaffPIN(let pin):
             do {
-                try s.store.checkStaffPIN(pin, now: s.now)
+                try s.store.checkStaffPIN(pin, lockout: s.session.policy.kioskLockout, now: s.now)
                 return .opened
             } catch {
                 say((error as? KioskError).map(session.words.describe) ?? String(describing: error), .error)
@@ -139,7 +139,7 @@ public final class Runtime {
         let change = resolvingNewActions(change)
         let base = resolvingNewActions(base ?? change.answer(in: a))
         if change.isDecisive, !saveWaiting() {
-            say(flow.mode == .kiosk ? "Your answers could not be sent yet. Please tell a member of staff." : waitingRefusal("Not done"), .error)
+            say(flow.mode == .kiosk ? session.words(.kioskAnswersNotSent) : waitingRefusal("Not done"), .error)
             return false
         }
         // Behind changes already waiting for this assessment, in order.
@@ -220,7 +220,7 @@ public final class Runtime {
     public var waitingNotice: String? {
         guard !waiting.isEmpty else { return nil }
         if flow.mode == .kiosk {
-            return "Your answers are kept but not yet stored. Please tell a member of staff."
+            return session.words(.kioskAnswersKept)
         }
         return "Not saved yet: \(waitingReason). \(Self.changes(waiting.count)) kept here; retrying every \(Int(Runtime.retrySeconds)) s"
     }

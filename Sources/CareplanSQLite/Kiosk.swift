@@ -56,27 +56,27 @@ extension CareStore {
     }
 
     /// Seconds to wait before another try of this kind is allowed, or nil.
-    public func lockout(_ kind: AttemptKind, now: Date) throws -> TimeInterval? {
-        try read { db in try Self.lockout(db, kind, now) }
+    public func lockout(_ kind: AttemptKind, policy: LockoutPolicy, now: Date) throws -> TimeInterval? {
+        try read { db in try Self.lockout(db, kind, policy, now) }
     }
 
-    static func lockout(_ db: Database, _ kind: AttemptKind, _ now: Date) throws -> TimeInterval? {
-        let since = now.addingTimeInterval(-KioskPolicy.triesWindow)
+    static func lockout(_ db: Database, _ kind: AttemptKind, _ policy: LockoutPolicy, _ now: Date) throws -> TimeInterval? {
+        let since = now.addingTimeInterval(-policy.triesWindow)
         let times = try Date.fetchAll(db, sql: "SELECT at FROM failed_attempt WHERE kind = ? AND at > ? ORDER BY at", arguments: [kind.rawValue, since])
-        return KioskPolicy.wait(after: times, now: now)
+        return policy.wait(after: times, now: now)
     }
 
-    static func recordFailure(_ db: Database, _ kind: AttemptKind, _ now: Date) throws {
+    static func recordFailure(_ db: Database, _ kind: AttemptKind, _ policy: LockoutPolicy, _ now: Date) throws {
         try db.execute(sql: "INSERT INTO failed_attempt (kind, at) VALUES (?, ?)", arguments: [kind.rawValue, now])
-        try db.execute(sql: "DELETE FROM failed_attempt WHERE at < ?", arguments: [now.addingTimeInterval(-KioskPolicy.triesWindow)])
+        try db.execute(sql: "DELETE FROM failed_attempt WHERE at < ?", arguments: [now.addingTimeInterval(-policy.triesWindow)])
     }
 
     /// Checks a code and date of birth typed at the kiosk. On success the code is used up and the patient
     /// and their self-assessment are returned; wrong tries count towards a lockout.
-    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date) throws -> (Patient, Assessment) {
+    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, lockout policy: LockoutPolicy, now: Date) throws -> (Patient, Assessment) {
         let code = typed.filter { $0.isASCII && $0.isNumber }
         let result: Result<Int64, KioskError> = try write { db in
-            if let wait = try Self.lockout(db, .kioskCode, now) {
+            if let wait = try Self.lockout(db, .kioskCode, policy, now) {
                 try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "too many tries", at: now)
                 return .failure(.tooManyTries(wait: wait))
             }
@@ -86,7 +86,7 @@ extension CareStore {
                 WHERE k.code_hash = ? AND k.used_at IS NULL AND k.expires_at > ? AND a.status = ?
                 """, arguments: [try codeHash(code), now, AssessmentStatus.inProgress.rawValue])
             guard code.count == 6, let row, (row["date_of_birth"] as String) == dateOfBirth.iso else {
-                try Self.recordFailure(db, .kioskCode, now)
+                try Self.recordFailure(db, .kioskCode, policy, now)
                 try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "code or date of birth not accepted", at: now)
                 return .failure(.notAccepted)
             }
@@ -112,9 +112,9 @@ extension CareStore {
 
     /// Sets the PIN that closes the kiosk, storing only a salted scrypt hash of it. When one is set already,
     /// `current` must be it: whoever can run careplan on the store must not take over the kiosk without it.
-    public func setStaffPIN(_ pin: String, current: String?, by user: String, now: Date) throws {
+    public func setStaffPIN(_ pin: String, current: String?, by user: String, lockout policy: LockoutPolicy, now: Date) throws {
         let replacing = try hasStaffPIN()
-        if replacing { try checkStaffPIN(current ?? "", by: user, action: nil, now: now) }
+        if replacing { try checkStaffPIN(current ?? "", by: user, action: nil, lockout: policy, now: now) }
         var salt = Data(count: 16)
         var generator = SystemRandomNumberGenerator()
         for i in salt.indices { salt[i] = UInt8.random(in: .min ... .max, using: &generator) }
@@ -133,15 +133,15 @@ extension CareStore {
 
     /// Checks the staff PIN, counting wrong tries towards a lockout. Every try is audited: a right one as
     /// `action` (by default closing the kiosk, its one use there), a wrong or locked-out one as refused.
-    public func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws {
+    public func checkStaffPIN(_ pin: String, by user: String, action: String?, lockout policy: LockoutPolicy, now: Date) throws {
         func refuse(_ error: KioskError, _ why: String) throws -> Never {
             try write { db in
-                if error == .wrongPIN { try Self.recordFailure(db, .staffPIN, now) }
+                if error == .wrongPIN { try Self.recordFailure(db, .staffPIN, policy, now) }
                 try Self.audit(db, user: user, action: "staff PIN refused", detail: why, at: now)
             }
             throw error
         }
-        if let wait = try lockout(.staffPIN, now: now) { try refuse(.tooManyTries(wait: wait), "too many tries") }
+        if let wait = try lockout(.staffPIN, policy: policy, now: now) { try refuse(.tooManyTries(wait: wait), "too many tries") }
         guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }) else {
             throw KioskError.noPINSet
         }

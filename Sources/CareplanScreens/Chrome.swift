@@ -106,7 +106,7 @@ package struct Chrome {
         if let left = idleWarning {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))
             // The countdown first: at 80 columns the rest may be cut.
-            g.put(DisplayWidth.truncate(" Are you still there? This screen clears in \(left) s. Press any key to carry on.", to: size.width),
+            g.put(DisplayWidth.truncate(" " + session.words(.kioskIdleWarning, ["seconds": "\(left)"]), to: size.width),
                   x: 0, y: size.height - 2, style: Style(.warning, bold: true))
         }
         // A question's answer keys stay in view whatever its text loses to the width.
@@ -141,7 +141,7 @@ package struct Chrome {
             if place.next != nil { all.append(KeyHint("^N", "next")) }
             if place.back != nil { all.append(KeyHint("^P", "back")) }
         }
-        let tail = isKiosk ? " F1 help" : " F1 help  ^Q quit"
+        let tail = isKiosk ? " F1 \(session.words(.keyHelp))" : " F1 help  ^Q quit"
         var x = 0
         let limit = size.width - DisplayWidth.of(tail)
         for h in all {

@@ -71,16 +71,17 @@ struct Kiosk: ParsableCommand {
     private func setStaffPIN(_ store: any CareRepository) throws {
         // Changing it needs the current one: running careplan on the store must not be enough to take over the kiosk.
         // Checked before the new one is asked for, so a wrong one is refused at once (recorded, counted towards the lockout).
+        let lockout = try options.loadConfiguration().policy.kioskLockout
         let current = try store.hasStaffPIN() ? try readSecret("Current staff PIN: ") : nil
         if let current {
-            do { try store.checkStaffPIN(current, by: options.userName, action: nil) }
+            do { try store.checkStaffPIN(current, by: options.userName, action: nil, lockout: lockout) }
             catch let e as KioskError { throw try refused(e) }
         }
         let first = try readSecret("New staff PIN (at least 6 characters): ")
         guard first.count >= 6 else { throw CLIError("a staff PIN needs at least 6 characters") }
         let second = try readSecret("The same PIN again: ")
         guard first == second else { throw CLIError("the two PINs differ: nothing was changed") }
-        do { try store.setStaffPIN(first, current: current, by: options.userName) }
+        do { try store.setStaffPIN(first, current: current, by: options.userName, lockout: lockout) }
         catch let e as KioskError { throw try refused(e) }
         print("Staff PIN \(current == nil ? "set" : "changed"). Only a salted scrypt hash of it is stored.")
     }

@@ -17,3 +17,6 @@ extension XCTestCase {
         try CareStore(path: dir.appendingPathComponent("store/careplan.sqlite").path, auditKey: dir.appendingPathComponent("keys/audit.key").path)
     }
 }
+
+/// Kiosk lockout numbers for tests that do not look at the lockout itself.
+let testLockout = LockoutPolicy(freeTries: 5, triesWindow: 900, firstWait: 30, longestWait: 900)

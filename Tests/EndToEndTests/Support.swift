@@ -1,3 +1,4 @@
+import CareplanCore
 import Foundation
 import XCTest
 
@@ -190,3 +191,6 @@ class EndToEndCase: XCTestCase {
         return took
     }
 }
+
+/// Kiosk lockout numbers for tests that do not look at the lockout itself.
+let testLockout = LockoutPolicy(freeTries: 5, triesWindow: 900, firstWait: 30, longestWait: 900)
