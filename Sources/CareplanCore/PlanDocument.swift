@@ -1,4 +1,3 @@
-import CareplanCore
 import Foundation
 
 /// Everything a printed, mailed or exchanged plan shows, built once from the store's records, the catalogue
@@ -128,7 +127,7 @@ public struct PlanDocument: Sendable {
     public var agreedDate: LocalDate? { assessment.agreedAt.map { LocalDate($0, calendar: PlanDocument.ukCalendar) } }
 
     /// Dates and times on a plan are UK dates, whatever zone the terminal is set to.
-    static let ukCalendar: Calendar = {
+    public static let ukCalendar: Calendar = {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = TimeZone(identifier: "Europe/London") ?? TimeZone(secondsFromGMT: 0)!
         return c
