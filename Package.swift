@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers, each importing only the ones above it:
-//   CareplanCore    domain, catalogues, flows, the repository protocol (no terminal, no database)
+//   CareplanCore    domain, catalogues, flows, the repository protocol, the plan document that the review screen
+//                   and every export show (no terminal, no database)
 //   CareplanSQLite  the repository in one SQLite file through GRDB: the only module that imports GRDB
 //   TermUI          keys, cells, grids, widgets drawn into grids (no terminal)
 //   CareplanScreens screens as values: update(message) -> [Command]; render -> grid; their messages and

@@ -7,14 +7,6 @@ public enum KioskError: Error, Equatable, Sendable {
     case tooManyTries(wait: TimeInterval)
     case noPINSet
     case wrongPIN
-
-    /// `30 seconds`, `2 minutes`: a wait as people say it.
-    public static func words(_ seconds: TimeInterval) -> String {
-        let s = Int(seconds.rounded(.up))
-        if s < 60 { return "\(s) second\(s == 1 ? "" : "s")" }
-        let m = (s + 59) / 60
-        return "\(m) minute\(m == 1 ? "" : "s")"
-    }
 }
 
 /// A code issued for a patient to complete their checklist at the kiosk.
@@ -41,17 +33,4 @@ public enum AttemptKind: String, Sendable {
     /// A wrong password (or unknown name) for one user name; and any wrong one at one terminal.
     case signInAccount = "sign-in-account"
     case signInTerminal = "sign-in-terminal"
-}
-
-/// How long a kiosk code lasts, and how wrong tries lock out: the same for every store.
-public enum KioskPolicy {
-    public static let codeValidFor: TimeInterval = 24 * 3600
-    /// Free tries within the window before waiting starts, and the first wait (doubling after).
-    public static let freeTries = 5
-    public static let triesWindow: TimeInterval = 15 * 60
-    public static let firstWait: TimeInterval = 30
-    public static let longestWait: TimeInterval = 15 * 60
-
-    /// The same for kiosk codes and the staff PIN: one kiosk, one patient at a time.
-    public static let tries = RateLimit(freeTries: freeTries, window: triesWindow, firstWait: firstWait, longestWait: longestWait)
 }

@@ -15,6 +15,8 @@ public struct Policy: Sendable, Equatable {
     public var signInTries: RateLimit
     /// An End of Treatment Summary is due within this many weeks of the end of treatment (`EoTSDue`).
     public var eotsDueWeeks: Int
+    /// How wrong kiosk codes and staff PINs lock out.
+    public var kioskLockout: RateLimit
 
     public func isSignificant(distress score: Int) -> Bool { score >= distressThreshold }
     public func hasSignificantDistress(_ a: Assessment) -> Bool { a.distressScore.map(isSignificant) ?? false }
@@ -29,7 +31,7 @@ public struct Policy: Sendable, Equatable {
 
     static func parse(_ root: Node, _ r: ConfigReader) -> Policy? {
         let keys = ["distress-threshold", "review-after-days", "idle-lock-minutes", "idle-warning-seconds", "password-minimum-length",
-                    "sign-in-free-tries", "sign-in-tries-window-minutes", "sign-in-first-wait-seconds", "sign-in-longest-wait-minutes", "eots-due-weeks"]
+                    "sign-in-free-tries", "sign-in-tries-window-minutes", "sign-in-first-wait-seconds", "sign-in-longest-wait-minutes", "eots-due-weeks", "kiosk-lockout"]
         guard let m = r.mapping(root, "the policy", required: keys) else { return nil }
         let threshold = r.number(m, "distress-threshold", in: "the policy", range: 0...10, example: 4)
         let review = r.number(m, "review-after-days", in: "the policy", range: 1...3650, example: 91)
@@ -41,7 +43,9 @@ public struct Policy: Sendable, Equatable {
         let first = r.number(m, "sign-in-first-wait-seconds", in: "the policy", range: 1...3600, example: 30)
         let longest = r.number(m, "sign-in-longest-wait-minutes", in: "the policy", range: 1...1440, example: 15)
         let eots = r.number(m, "eots-due-weeks", in: "the policy", range: 1...52, example: 6)
-        guard let threshold, let review, let idle, let warning, let length, let free, let window, let first, let longest, let eots else { return nil }
+        let lockout = m["kiosk-lockout"].flatMap { parseLockout($0, r) }
+        guard let threshold, let review, let idle, let warning, let length, let free, let window, let first, let longest, let eots, let lockout
+        else { return nil }
         if warning >= idle * 60 {
             r.report(m["idle-warning-seconds"], "`idle-warning-seconds` should be shorter than the idle lock (\(idle) minutes)",
                      fix: "e.g. `idle-warning-seconds: 30`")
@@ -56,7 +60,23 @@ public struct Policy: Sendable, Equatable {
                       passwords: PasswordRules(minimumLength: length),
                       signInTries: RateLimit(freeTries: free, window: TimeInterval(window * 60), firstWait: TimeInterval(first),
                                              longestWait: TimeInterval(longest * 60)),
-                      eotsDueWeeks: eots)
+                      eotsDueWeeks: eots, kioskLockout: lockout)
+    }
+
+    static func parseLockout(_ node: Node, _ r: ConfigReader) -> RateLimit? {
+        let what = "`kiosk-lockout` in the policy"
+        guard let m = r.mapping(node, what, required: ["free-tries", "tries-window-minutes", "first-wait-seconds", "longest-wait-minutes"]) else { return nil }
+        let free = r.number(m, "free-tries", in: what, range: 1...100, example: 5)
+        let window = r.number(m, "tries-window-minutes", in: what, range: 1...1440, example: 15)
+        let first = r.number(m, "first-wait-seconds", in: what, range: 1...3600, example: 30)
+        let longest = r.number(m, "longest-wait-minutes", in: what, range: 1...1440, example: 15)
+        guard let free, let window, let first, let longest else { return nil }
+        guard longest * 60 >= first else {
+            r.report(m["longest-wait-minutes"], "`longest-wait-minutes` (\(longest) min) is shorter than `first-wait-seconds` (\(first) s)",
+                     fix: "make the longest wait at least the first")
+            return nil
+        }
+        return RateLimit(freeTries: free, window: TimeInterval(window * 60), firstWait: TimeInterval(first), longestWait: TimeInterval(longest * 60))
     }
 }
 

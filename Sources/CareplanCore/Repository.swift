@@ -80,15 +80,15 @@ public protocol KioskRepository: AnyObject, Sendable {
     /// Starts a self-assessment for the patient and issues a single-use code for it, withdrawing earlier unused ones.
     func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
                         now: Date, validFor: TimeInterval) throws -> KioskCode
-    /// Checks a code and date of birth: used up on success; wrong tries count towards `KioskPolicy`'s lockout.
-    func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date) throws -> (Patient, Assessment)
+    /// Checks a code and date of birth: used up on success; wrong tries count towards the lockout `policy` says.
+    func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, lockout policy: RateLimit, now: Date) throws -> (Patient, Assessment)
     /// Seconds to wait before another try of this kind is allowed, or nil.
-    func lockout(_ kind: AttemptKind, now: Date) throws -> TimeInterval?
+    func lockout(_ kind: AttemptKind, policy: RateLimit, now: Date) throws -> TimeInterval?
     /// Sets the staff PIN (kept only as a slow salted hash); replacing one needs `current`.
-    func setStaffPIN(_ pin: String, current: String?, by user: String, now: Date) throws
+    func setStaffPIN(_ pin: String, current: String?, by user: String, lockout policy: RateLimit, now: Date) throws
     func hasStaffPIN() throws -> Bool
-    /// Checks the staff PIN, counting wrong tries; every try is audited, a right one as `action`.
-    func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws
+    /// Checks the staff PIN, counting wrong tries towards the lockout; every try is audited, a right one as `action`.
+    func checkStaffPIN(_ pin: String, by user: String, action: String?, lockout policy: RateLimit, now: Date) throws
 }
 
 /// Staff users, their roles and teams, and signing in. Every change is made by an enabled administrator
@@ -240,18 +240,20 @@ extension DocumentRepository {
 
 extension KioskRepository {
     public func issueKioskCode(patientId: Int64, pathwayPoint: PathwayPoint, catalogue: ConcernCatalogue, by: String,
-                               now: Date = Date(), validFor: TimeInterval = KioskPolicy.codeValidFor) throws -> KioskCode {
+                               now: Date = Date(),
+                               validFor: TimeInterval = TimeInterval(Flow.Setting.kioskCodeHours.defaultValue) * 3600) throws -> KioskCode {
         try issueKioskCode(patientId: patientId, pathwayPoint: pathwayPoint, catalogue: catalogue, by: by, now: now, validFor: validFor)
     }
-    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date = Date()) throws -> (Patient, Assessment) {
-        try redeemKioskCode(typed, dateOfBirth: dateOfBirth, now: now)
+    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, lockout policy: RateLimit, now: Date = Date()) throws -> (Patient, Assessment) {
+        try redeemKioskCode(typed, dateOfBirth: dateOfBirth, lockout: policy, now: now)
     }
-    public func lockout(_ kind: AttemptKind, now: Date = Date()) throws -> TimeInterval? { try lockout(kind, now: now) }
-    public func setStaffPIN(_ pin: String, current: String? = nil, by user: String = "", now: Date = Date()) throws {
-        try setStaffPIN(pin, current: current, by: user, now: now)
+    public func lockout(_ kind: AttemptKind, policy: RateLimit, now: Date = Date()) throws -> TimeInterval? { try lockout(kind, policy: policy, now: now) }
+    public func setStaffPIN(_ pin: String, current: String? = nil, by user: String = "", lockout policy: RateLimit, now: Date = Date()) throws {
+        try setStaffPIN(pin, current: current, by: user, lockout: policy, now: now)
     }
-    public func checkStaffPIN(_ pin: String, by user: String = "kiosk", action: String? = "closed the kiosk", now: Date = Date()) throws {
-        try checkStaffPIN(pin, by: user, action: action, now: now)
+    public func checkStaffPIN(_ pin: String, by user: String = "kiosk", action: String? = "closed the kiosk", lockout policy: RateLimit,
+                              now: Date = Date()) throws {
+        try checkStaffPIN(pin, by: user, action: action, lockout: policy, now: now)
     }
 }
 

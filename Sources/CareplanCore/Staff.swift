@@ -246,7 +246,7 @@ public enum StaffError: Error, Equatable, Sendable, CustomStringConvertible {
         case .samePassword: return "The new password is the same as the old one: choose another"
         case .badRole(let id): return "There is no role `\(id)` (see Resources/roles.yaml)"
         case .wrongPassword: return "The current password is not right: nothing was changed"
-        case .waiting(let s): return "Too many wrong tries: wait \(KioskError.words(s)) and try again"
+        case .waiting(let s): return "Too many wrong tries: wait \(Int(s.rounded(.up))) s and try again"
         }
     }
 }

@@ -7,7 +7,15 @@ public enum Phrase: String, CaseIterable, Sendable {
     case kioskScore = "kiosk.score", kioskNotScored = "kiosk.not-scored", kioskScaleLow = "kiosk.scale-low"
     case kioskScaleHigh = "kiosk.scale-high", kioskScaleChosen = "kiosk.scale-chosen", kioskScaleChoose = "kiosk.scale-choose"
     case kioskCodeNotAccepted = "kiosk.code-not-accepted", kioskTooManyTries = "kiosk.too-many-tries"
-    case kioskWentWrong = "kiosk.went-wrong"
+    case kioskWentWrong = "kiosk.went-wrong", kioskSecond = "kiosk.second", kioskSeconds = "kiosk.seconds"
+    case kioskMinute = "kiosk.minute", kioskMinutes = "kiosk.minutes", kioskIdleWarning = "kiosk.idle-warning"
+    case kioskUseShownKeys = "kiosk.use-shown-keys", kioskAnswersKept = "kiosk.answers-kept", kioskAnswersNotSent = "kiosk.answers-not-sent"
+    case keyStart = "kiosk-keys.start", keyNextBox = "kiosk-keys.next-box", keyGoOn = "kiosk-keys.go-on", keyBack = "kiosk-keys.back"
+    case keyChoose = "kiosk-keys.choose", keySave = "kiosk-keys.save", keyMove = "kiosk-keys.move", keyTick = "kiosk-keys.tick"
+    case keyScore = "kiosk-keys.score", keyNextPage = "kiosk-keys.next-page", keyYourWords = "kiosk-keys.your-words"
+    case keyChangeOrSend = "kiosk-keys.change-or-send", keyFinish = "kiosk-keys.finish", keyCloseKiosk = "kiosk-keys.close-kiosk"
+    case keyHelp = "kiosk-keys.help", keyScale = "kiosk-keys.scale-keys", keyRows = "kiosk-keys.row-keys"
+    case keyType = "kiosk-keys.type-key", keySpace = "kiosk-keys.space-key"
     case welcomeGreeting = "kiosk-welcome.greeting", welcomeBody = "kiosk-welcome.body", welcomeStart = "kiosk-welcome.start"
     case identifyPrompt = "kiosk-identify.prompt", identifyCode = "kiosk-identify.code"
     case identifyCodeNote = "kiosk-identify.code-note", identifyCodeProblem = "kiosk-identify.code-problem"
@@ -53,6 +61,8 @@ public enum Phrase: String, CaseIterable, Sendable {
         switch self {
         case .kioskScore, .kioskScaleChosen: return ["score"]
         case .kioskTooManyTries: return ["wait"]
+        case .kioskSeconds, .kioskMinutes: return ["n"]
+        case .kioskIdleWarning: return ["seconds"]
         case .identifyHello: return ["name"]
         case .checklistPage: return ["page", "pages", "category"]
         case .checklistQuestion, .checklistTicked, .checklistUnticked: return ["concern"]
@@ -88,10 +98,18 @@ public struct Wording: Sendable, Equatable {
     public func describe(_ error: KioskError) -> String {
         switch error {
         case .notAccepted: return self(.kioskCodeNotAccepted)
-        case .tooManyTries(let wait): return self(.kioskTooManyTries, ["wait": KioskError.words(wait)])
+        case .tooManyTries(let wait): return self(.kioskTooManyTries, ["wait": duration(wait)])
         case .noPINSet: return self(.staffNoPin)
         case .wrongPIN: return self(.staffWrongPin)
         }
+    }
+
+    /// A wait in words: "1 second", "45 seconds", then whole minutes rounded up ("2 minutes").
+    public func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded(.up))
+        if s < 60 { return s == 1 ? self(.kioskSecond) : self(.kioskSeconds, ["n": "\(s)"]) }
+        let m = (s + 59) / 60
+        return m == 1 ? self(.kioskMinute) : self(.kioskMinutes, ["n": "\(m)"])
     }
 
     public static func load(from url: URL, displayPath: String) -> Result<Wording, ConfigErrors> {

@@ -55,25 +55,10 @@ enum TextRenderer {
 
     /// Columns separated by two spaces; each cell wraps inside its column; a rule under the heading.
     static func table(_ t: Table) -> [String] {
-        let gap = 2
-        let available = width - gap * (t.columns.count - 1)
-        var widths = t.columns.map { max(3, Int(($0.weight * Double(available)).rounded(.down))) }
-        widths[widths.count - 1] += available - widths.reduce(0, +)
-        func row(_ cells: [String]) -> [String] {
-            let wrapped = zip(cells, widths).map { wrap($0, width: $1) }
-            let height = wrapped.map(\.count).max() ?? 1
-            return (0..<height).map { line in
-                (0..<t.columns.count).map { c -> String in
-                    let text = line < wrapped[c].count ? wrapped[c][line] : ""
-                    let pad = String(repeating: " ", count: max(0, widths[c] - DisplayWidth.of(text)))
-                    return t.columns[c].align == .right ? pad + text : text + pad
-                }.joined(separator: String(repeating: " ", count: gap))
-            }
-        }
-        var out = row(t.columns.map(\.title))
-        out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: String(repeating: " ", count: gap)))
-        for r in t.rows { out += row(r) }
-        return out
+        let laid = TextWrap.columns([t.columns.map(\.title)] + t.rows, weights: t.columns.map(\.weight),
+                                    rightAligned: t.columns.map { $0.align == .right }, width: width, wrap: { wrap($0, width: $1) })
+        let rule = laid.widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        return laid.rows[0] + [rule] + laid.rows.dropFirst().flatMap { $0 }
     }
 
     /// Word wrap to `width` display columns; paragraphs (newlines) kept; a word longer than the line is

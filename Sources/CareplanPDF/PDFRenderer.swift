@@ -1,4 +1,5 @@
 import CPangoCairo
+import CareplanCore
 import CareplanExport
 import Foundation
 

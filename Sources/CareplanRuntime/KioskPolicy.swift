@@ -30,7 +30,7 @@ extension Program {
         session.kioskReturnToReview = false
         session.message = nil
         helpScroll = nil
-        leaving = nil
+        question = nil
         beforeStaff = nil
         open(session.flow.screen(session.flow.start)!)
         return [.resetScreen]
@@ -48,11 +48,16 @@ extension Program {
             return []
         case .ctrl(_) where !screen.takesText:
             // No control key leaves or changes anything here; a box being typed in still gets its editing keys.
-            session.say("Please use the keys shown at the bottom of the screen.")
+            session.say(session.words(.kioskUseShownKeys))
             return []
         default: break
         }
-        let nav = keyToScreen(key)
+        return kioskGo(send(.key(key)))
+    }
+
+    /// Where a kiosk key leads: back from the staff PIN to the screen it was opened over, and anything
+    /// reaching the welcome again resets the kiosk.
+    func kioskGo(_ nav: Navigation) -> [Effect] {
         if screen.kind == .kioskStaff, nav == .back {
             guard let previous = beforeStaff else { return resetKiosk() }
             (screen, place) = previous

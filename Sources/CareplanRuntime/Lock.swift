@@ -27,9 +27,8 @@ extension Program {
         _ = send(.leaving)
         runtime.saveWaiting()
         runtime.record(event)
-        beforeLock = (screen, place, question, leaving, session.assessment)
+        beforeLock = (screen, place, question, session.assessment)
         question = nil
-        leaving = nil
         helpScroll = nil
         session.lock()
         screen = lockScreen
@@ -45,7 +44,6 @@ extension Program {
         screen = before.screen
         place = before.place
         question = before.question
-        leaving = before.leaving
         session.contentArea = contentArea
         if session.assessment != before.assessment { screen.refreshed(session, from: before.assessment) }
         session.say("Unlocked: carry on where you were", .success)
@@ -56,7 +54,6 @@ extension Program {
         runtime.record(.signedOut)
         beforeLock = nil
         question = nil
-        leaving = nil
         // The operating-system account stays this person's: the next one types their own password.
         session.operatingSystemAccount = nil
         session.signOut()

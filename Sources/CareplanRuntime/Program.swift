@@ -18,16 +18,16 @@ public final class Program {
     var place: Flow.Screen
     /// F1 help over the current screen, with its scroll position.
     var helpScroll: Int?
-    /// A pending "leave without saving?" question, and where leaving would go.
-    var leaving: Navigation?
-    /// The shown screen's y/n question, waiting for its answer.
+    /// The y/n question asked (by the screen, or before leaving what is not saved), waiting for its answer.
     var question: Question?
+    /// When it was asked (a question with a reading time ignores keys that come sooner).
+    var askedAt = Date.distantPast
     /// When the last key came (kiosk: for the idle warning and reset).
     var lastKey: Date
     /// Kiosk: the screen the staff PIN prompt was opened over, to go back to if it is not given.
     var beforeStaff: (screen: any Screen, place: Flow.Screen)?
     /// Locked: what the user had on screen, exactly, to carry on with once their password is given.
-    var beforeLock: (screen: any Screen, place: Flow.Screen, question: Question?, leaving: Navigation?, assessment: Assessment?)?
+    var beforeLock: (screen: any Screen, place: Flow.Screen, question: Question?, assessment: Assessment?)?
     /// When changes the store could not take were last tried again.
     var lastRetry: Date?
     /// Keys typed while the window was too small to show what they would do: not used, and counted so the
@@ -82,7 +82,7 @@ public final class Program {
 
     /// The frame as it stands now, around the screen shown.
     var chrome: Chrome {
-        Chrome(size: size, place: place, screen: screen, session: session, question: question, leaving: leaving,
+        Chrome(size: size, place: place, screen: screen, session: session, question: question,
                waitingNotice: runtime.waitingNotice, idleWarning: idleWarning, helpScroll: helpScroll,
                keysNotUsedWhileTooSmall: keysNotUsedWhileTooSmall)
     }
@@ -128,16 +128,14 @@ public final class Program {
         lastKey = now
         if key == Chrome.lockKey, !isKiosk { return lockKey() }
         if helpScroll != nil { handleHelp(key); return [] }
-        if let pending = leaving {
-            leaving = nil
-            session.message = nil
-            if Question.isYes(key) { return go(pending, confirmed: true) }
-            session.say("Kept: carry on", .info)
-            return []
-        }
         session.message = nil  // a message lasts until the next key
         session.lastChange = nil
         session.contentArea = contentArea
+        // A question takes the next key, whatever it is (help, step and quit keys too): as its words say.
+        if question != nil {
+            let (nav, confirmed) = answer(key)
+            return isKiosk ? kioskGo(nav) : go(nav, confirmed: confirmed)
+        }
         switch key {
         case .function(1), .text("?") where !screen.takesText:  // the condition is on `?` only: F1 always helps
             helpScroll = 0
@@ -154,7 +152,7 @@ public final class Program {
             return go(.back, confirmed: false)
         default: break
         }
-        return go(keyToScreen(key), confirmed: false)
+        return go(send(.key(key)), confirmed: false)
     }
 
     public var isTooSmall: Bool { chrome.isTooSmall }
@@ -162,7 +160,7 @@ public final class Program {
     /// The keys that mean the same whatever the screen shows: quit (and y/n to its question), help and, in
     /// the help, its own keys. A kiosk has no quit key, and its staff PIN cannot be typed blind.
     func keepsWorkingWhenTooSmall(_ key: Key) -> Bool {
-        if helpScroll != nil || leaving != nil { return true }
+        if helpScroll != nil || question != nil { return true }
         switch key {
         case .function(1): return true
         case .text("?"): return !screen.takesText
@@ -261,13 +259,11 @@ public final class Program {
         // Saved first: what could not be saved (a form not yet valid, a note the store refused) asks.
         _ = send(.leaving)
         if screen.hasUnsavedInput && !confirmed {
-            leaving = nav
-            session.say("Not saved yet. Leave anyway? y = leave, any other key = stay", .error)
+            ask(leaving(nav, "Not saved yet. Leave anyway? y = leave, any other key = stay"))
             return []
         }
         if nav == .quit, !confirmed, !runtime.saveWaiting() {
-            leaving = nav
-            session.say("Quit and lose \(Runtime.changes(session.waitingCount, "unsaved"))? y = quit, any other key = stay", .error)
+            ask(leaving(nav, "Quit and lose \(Runtime.changes(session.waitingCount, "unsaved"))? y = quit, any other key = stay"))
             return []
         }
         switch nav {
@@ -278,6 +274,12 @@ public final class Program {
         case .stay, .effect, .resume, .signOut: break
         }
         return []
+    }
+
+    /// Asks before leaving by `nav` what would be lost: y goes without asking again.
+    func leaving(_ nav: Navigation, _ text: String) -> Question {
+        Question(text: text, yes: [.go(nav)], no: Said("Kept: carry on"), yesHint: nav == .quit ? "quit" : "leave", noHint: "stay",
+                 confirmsLeaving: true)
     }
 
     /// Shows a screen of the flow, if what it needs is open (else the session says why and nothing moves).

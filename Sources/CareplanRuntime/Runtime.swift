@@ -116,7 +116,7 @@ public final class Runtime {
             return .kioskCode(code)
         case .redeemKioskCode(let code, let dob):
             do {
-                let (patient, assessment) = try s.store.redeemKioskCode(code, dateOfBirth: dob, now: s.now)
+                let (patient, assessment) = try s.store.redeemKioskCode(code, dateOfBirth: dob, lockout: s.session.policy.kioskLockout, now: s.now)
                 s.patient = patient
                 s.assessment = assessment
                 return .redeemed(patient)
@@ -125,13 +125,13 @@ public final class Runtime {
             }
         case .checkStaffPIN(let pin):
             do {
-                try s.store.checkStaffPIN(pin, now: s.now)
+                try s.store.checkStaffPIN(pin, lockout: s.session.policy.kioskLockout, now: s.now)
                 return .opened
             } catch {
                 say((error as? KioskError).map(session.words.describe) ?? String(describing: error), .error)
                 return .failed(nil)
             }
-        case .go, .ask:
+        case .go, .ask, .proceed:
             return .failed(nil)  // never sent here: moves and questions are the program's (`Program.run`)
         }
     }
@@ -178,7 +178,7 @@ public final class Runtime {
         let change = resolvingNewActions(change)
         let base = resolvingNewActions(base ?? change.answer(in: a))
         if change.isDecisive, !saveWaiting() {
-            say(flow.mode == .kiosk ? "Your answers could not be sent yet. Please tell a member of staff." : waitingRefusal("Not done"), .error)
+            say(flow.mode == .kiosk ? session.words(.kioskAnswersNotSent) : waitingRefusal("Not done"), .error)
             return false
         }
         // Behind changes already waiting for this assessment, in order.
@@ -259,7 +259,7 @@ public final class Runtime {
     public var waitingNotice: String? {
         guard !waiting.isEmpty else { return nil }
         if flow.mode == .kiosk {
-            return "Your answers are kept but not yet stored. Please tell a member of staff."
+            return session.words(.kioskAnswersKept)
         }
         return "Not saved yet: \(waitingReason). \(Self.changes(waiting.count)) kept here; retrying every \(Int(Runtime.retrySeconds)) s"
     }
@@ -487,7 +487,7 @@ extension Runtime {
         case .staff, .query(.users): return .manageUsers
         // Reading a record needs someone signed in who may (a kiosk: the patient, by their code).
         case .query, .openPatient, .openAssessment: return .viewRecords
-        case .redeemKioskCode, .checkStaffPIN, .ask, .go, .checkSignIn, .signIn, .unlock, .changePassword, .addFirstAdministrator:
+        case .redeemKioskCode, .checkStaffPIN, .ask, .proceed, .go, .checkSignIn, .signIn, .unlock, .changePassword, .addFirstAdministrator:
             return nil
         }
     }
@@ -590,8 +590,12 @@ extension Program {
         for command in commands {
             if case .go(let nav) = command { return nav }
             if case .ask(let q) = command {
-                question = q
-                session.say(q.text, .error, shortening: q.shortening)
+                ask(q)
+                continue
+            }
+            if case .proceed(let step) = command {
+                let nav = send(.proceed(step))
+                if nav != .stay { return nav }
                 continue
             }
             let answer = runtime.execute(command)
@@ -602,14 +606,24 @@ extension Program {
         return .stay
     }
 
-    /// A key for the screen, or the answer to the question it asked.
-    func keyToScreen(_ key: Key) -> Navigation {
-        guard let q = question else { return send(.key(key)) }
+    /// Puts a question on the status line; the next key answers it (`answer`).
+    func ask(_ q: Question) {
+        question = q
+        askedAt = session.now
+        session.say(q.text, .error, shortening: q.shortening, at: q.cut)
+    }
+
+    /// A key as the answer to the question asked: where it leads, and whether it confirmed leaving.
+    func answer(_ key: Key) -> (Navigation, confirmed: Bool) {
+        guard let q = question else { return (.stay, false) }
         question = nil
-        guard Question.isYes(key) else {
-            session.say(q.no.text, q.no.kind)
-            return .stay
+        if let reading = q.readingTime, session.now.timeIntervalSince(askedAt) < reading {
+            session.say("Not answered: that key came straight after the question, as typing does. Nothing was done", .error)
+            return (send(.answeredTooSoon), false)
         }
-        return run(q.yes)
+        if Question.isYes(key) { return (run(q.yes), q.confirmsLeaving) }
+        if let choice = q.others.first(where: { $0.key == key }) { return (run(choice.commands), false) }
+        session.say(q.no.text, q.no.kind)
+        return (.stay, false)
     }
 }

@@ -41,6 +41,9 @@ public final class CareStore: CareRepository {
         return base + "/careplan/careplan.sqlite"
     }
 
+    /// How long after opening the background quick check waits: past the first screen.
+    static let backgroundCheckDelay: TimeInterval = 0.5
+
     /// Opens (creating if need be) the store at `path`: the folders careplan creates 0700, files 0600, schema
     /// migrated. A folder that already exists is never changed (it may be /tmp): `folderWarning` says when
     /// others can read it. `auditKey` is the key file's path (default: `AuditKeeper.defaultKeyPath()`).
@@ -113,7 +116,14 @@ public final class CareStore: CareRepository {
         permissionsLeftAlone = leftAlone
         try migrate()
         if checkInBackground {
-            Thread.detachNewThread { [self] in checkForDamage(inBackground: true) }
+            Thread.detachNewThread { [self] in
+                // Reading every page (100 MB at 100,000 patients) must not take a core, the memory bus or the
+                // page cache from the first screen: it starts once that is drawn (start-up takes tens of
+                // milliseconds), at the lowest priority, on what typing leaves (Linux: per thread).
+                Thread.sleep(forTimeInterval: CareStore.backgroundCheckDelay)
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+                checkForDamage(inBackground: true)
+            }
         } else {
             checkForDamage(inBackground: false)
             notes.withLock { $0 += (damage.map { [$0] } ?? []) }

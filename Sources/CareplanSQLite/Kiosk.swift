@@ -54,12 +54,12 @@ extension CareStore {
     }
 
     /// Seconds to wait before another try of this kind is allowed, or nil.
-    public func lockout(_ kind: AttemptKind, now: Date) throws -> TimeInterval? {
-        try read { db in try Self.lockout(db, kind, now) }
+    public func lockout(_ kind: AttemptKind, policy: RateLimit, now: Date) throws -> TimeInterval? {
+        try read { db in try Self.lockout(db, kind, limit: policy, now) }
     }
 
     /// The wait due for one kind of try, about one `subject` (a user name, a terminal; none for the kiosk's).
-    static func lockout(_ db: Database, _ kind: AttemptKind, subject: String = "", limit: RateLimit = KioskPolicy.tries,
+    static func lockout(_ db: Database, _ kind: AttemptKind, subject: String = "", limit: RateLimit,
                         _ now: Date) throws -> TimeInterval? {
         let since = now.addingTimeInterval(-limit.window)
         let times = try Date.fetchAll(db, sql: "SELECT at FROM failed_attempt WHERE kind = ? AND subject = ? AND at > ? ORDER BY at",
@@ -67,7 +67,7 @@ extension CareStore {
         return limit.wait(after: times, now: now)
     }
 
-    static func recordFailure(_ db: Database, _ kind: AttemptKind, subject: String = "", limit: RateLimit = KioskPolicy.tries,
+    static func recordFailure(_ db: Database, _ kind: AttemptKind, subject: String = "", limit: RateLimit,
                               _ now: Date) throws {
         try db.execute(sql: "INSERT INTO failed_attempt (kind, subject, at) VALUES (?, ?, ?)", arguments: [kind.rawValue, subject, now])
         try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ? AND at < ?", arguments: [kind.rawValue, now.addingTimeInterval(-limit.window)])
@@ -75,10 +75,10 @@ extension CareStore {
 
     /// Checks a code and date of birth typed at the kiosk. On success the code is used up and the patient
     /// and their self-assessment are returned; wrong tries count towards a lockout.
-    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date) throws -> (Patient, Assessment) {
+    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, lockout policy: RateLimit, now: Date) throws -> (Patient, Assessment) {
         let code = typed.filter { $0.isASCII && $0.isNumber }
         let result: Result<Int64, KioskError> = try write { db in
-            if let wait = try Self.lockout(db, .kioskCode, now) {
+            if let wait = try Self.lockout(db, .kioskCode, limit: policy, now) {
                 try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "too many tries", at: now)
                 return .failure(.tooManyTries(wait: wait))
             }
@@ -88,7 +88,7 @@ extension CareStore {
                 WHERE k.code_hash = ? AND k.used_at IS NULL AND k.expires_at > ? AND a.status = ?
                 """, arguments: [try codeHash(code), now, AssessmentStatus.inProgress.rawValue])
             guard code.count == 6, let row, (row["date_of_birth"] as String) == dateOfBirth.iso else {
-                try Self.recordFailure(db, .kioskCode, now)
+                try Self.recordFailure(db, .kioskCode, limit: policy, now)
                 try Self.audit(db, user: "kiosk", action: "kiosk code refused", detail: "code or date of birth not accepted", at: now)
                 return .failure(.notAccepted)
             }
@@ -105,9 +105,9 @@ extension CareStore {
 
     /// Sets the PIN that closes the kiosk, storing only a salted scrypt hash of it. When one is set already,
     /// `current` must be it: whoever can run careplan on the store must not take over the kiosk without it.
-    public func setStaffPIN(_ pin: String, current: String?, by user: String, now: Date) throws {
+    public func setStaffPIN(_ pin: String, current: String?, by user: String, lockout policy: RateLimit, now: Date) throws {
         let replacing = try hasStaffPIN()
-        if replacing { try checkStaffPIN(current ?? "", by: user, action: nil, now: now) }
+        if replacing { try checkStaffPIN(current ?? "", by: user, action: nil, lockout: policy, now: now) }
         let value = try SlowHash.make(pin)
         try write { db in
             try db.execute(sql: "INSERT INTO setting (name, value) VALUES ('staff-pin', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
@@ -122,15 +122,15 @@ extension CareStore {
 
     /// Checks the staff PIN, counting wrong tries towards a lockout. Every try is audited: a right one as
     /// `action` (by default closing the kiosk, its one use there), a wrong or locked-out one as refused.
-    public func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws {
+    public func checkStaffPIN(_ pin: String, by user: String, action: String?, lockout policy: RateLimit, now: Date) throws {
         func refuse(_ error: KioskError, _ why: String) throws -> Never {
             try write { db in
-                if error == .wrongPIN { try Self.recordFailure(db, .staffPIN, now) }
+                if error == .wrongPIN { try Self.recordFailure(db, .staffPIN, limit: policy, now) }
                 try Self.audit(db, user: user, action: "staff PIN refused", detail: why, at: now)
             }
             throw error
         }
-        if let wait = try lockout(.staffPIN, now: now) { try refuse(.tooManyTries(wait: wait), "too many tries") }
+        if let wait = try lockout(.staffPIN, policy: policy, now: now) { try refuse(.tooManyTries(wait: wait), "too many tries") }
         guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }),
               let right = try SlowHash.matches(pin, stored) else {
             throw KioskError.noPINSet

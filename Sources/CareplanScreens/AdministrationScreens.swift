@@ -91,7 +91,7 @@ struct UsersScreen: Screen {
             s.say("Saved (and recorded in the audit trail)", .success)
             return [.query(.users)]
         case .key(let key): return editing == nil ? handleList(key, s) : handleEditing(key, s)
-        case .tick, .leaving, .answer: break
+        case .tick, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
     }
@@ -272,7 +272,7 @@ struct TeamsScreen: Screen {
             s.say("Saved (and recorded in the audit trail)", .success)
             return [.query(.teams), .query(.users)]
         case .key(let key): return editing == nil ? handleList(key, s) : handleEditing(key, s)
-        case .tick, .leaving, .answer: break
+        case .tick, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
     }

@@ -11,10 +11,8 @@ package struct Chrome {
     package var place: Flow.Screen
     package var screen: any Screen
     package var session: Session
-    /// The shown screen's y/n question, waiting for its answer.
+    /// The y/n question asked (by the screen, or before leaving), waiting for its answer.
     package var question: Question?
-    /// A pending "leave without saving?" question, and where leaving would go.
-    package var leaving: Navigation?
     /// Changes waiting for the store, as the runtime says them.
     package var waitingNotice: String?
     /// Kiosk: seconds left before the idle reset, when the warning shows.
@@ -23,14 +21,13 @@ package struct Chrome {
     package var helpScroll: Int?
     package var keysNotUsedWhileTooSmall: Int
 
-    package init(size: Size, place: Flow.Screen, screen: any Screen, session: Session, question: Question?, leaving: Navigation?,
+    package init(size: Size, place: Flow.Screen, screen: any Screen, session: Session, question: Question?,
                  waitingNotice: String?, idleWarning: Int?, helpScroll: Int?, keysNotUsedWhileTooSmall: Int) {
         self.size = size
         self.place = place
         self.screen = screen
         self.session = session
         self.question = question
-        self.leaving = leaving
         self.waitingNotice = waitingNotice
         self.idleWarning = idleWarning
         self.helpScroll = helpScroll
@@ -119,14 +116,13 @@ package struct Chrome {
         if let left = idleWarning {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))
             // The countdown first: at 80 columns the rest may be cut.
-            let warning = isKiosk ? " Are you still there? This screen clears in \(left) s. Press any key to carry on."
-                : " Locking in \(left) s (no key pressed): press any key to carry on. Your work is saved."
-            g.put(DisplayWidth.truncate(warning, to: size.width),
+            let warning = isKiosk ? session.words(.kioskIdleWarning, ["seconds": "\(left)"])
+                : "Locking in \(left) s (no key pressed): press any key to carry on. Your work is saved."
+            g.put(DisplayWidth.truncate(" " + warning, to: size.width),
                   x: 0, y: size.height - 2, style: Style(.warning, bold: true))
         }
         // A question's answer keys stay in view whatever its text loses to the width.
-        let answers = [KeyHint("y", leaving == .quit ? "quit" : "leave"), KeyHint("any other key", "stay")]
-        renderKeys(&g, leaving != nil ? answers : keyHints, y: size.height - 1)
+        renderKeys(&g, keyHints, y: size.height - 1)
         if let scroll = helpScroll { renderHelp(&g, scroll: scroll) }
         return g
     }
@@ -153,11 +149,11 @@ package struct Chrome {
     func renderKeys(_ g: inout Grid, _ hints: [KeyHint], y: Int) {
         g.fill(x: 0, y: y, width: size.width, style: Style(.help))
         var all = offered(hints)
-        if place.step, !screen.inSubForm, leaving == nil {
+        if place.step, !screen.inSubForm, question == nil {
             if place.next != nil { all.append(KeyHint("^N", "next")) }
             if place.back != nil { all.append(KeyHint("^P", "back")) }
         }
-        let tail = isKiosk ? " F1 help" : " F1 help  ^Q quit"
+        let tail = isKiosk ? " F1 \(session.words(.keyHelp))" : " F1 help  ^Q quit"
         var x = 0
         let limit = size.width - DisplayWidth.of(tail)
         for h in all {

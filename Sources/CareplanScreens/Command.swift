@@ -1,4 +1,5 @@
 import CareplanCore
+import Foundation
 import TermUI
 
 /// What a screen is told: a key, the screen being shown, or the answer to one of its commands.
@@ -11,6 +12,11 @@ package enum Message: Equatable {
     /// Leaving the screen, or the program: save everything pending now.
     case leaving
     case answer(Answer)
+    /// A step of the screen's own that a question held back, now confirmed (`Command.proceed`).
+    case proceed(String)
+    /// The key after the screen's question came sooner than a person reads it (`Question.readingTime`): it
+    /// was more typing, not an answer, and nothing was done.
+    case answeredTooSoon
 }
 
 /// What a screen asks of the runtime (`Runtime`): the store's work, and moves off the screen. The runtime
@@ -59,26 +65,67 @@ package enum Command: Equatable {
     case signDocument(role: String)
     /// A draft copy of the signed document, opened.
     case newDocumentVersion(of: Int64)
-    /// A y/n question on the status line, answered by the next key that would reach the screen.
+    /// A y/n question on the status line, answered by the next key, whatever it is.
     case ask(Question)
+    /// Back to the screen, as `Message.proceed`: a step of its own (opening a form) that a question held back.
+    case proceed(String)
     /// Off the screen (an exit, quit, an export): the last command the runtime runs for the message.
     case go(Navigation)
 
     package static func exit(_ name: String) -> Command { .go(.exit(name)) }
 }
 
-/// A yes/no question: y runs `yes` (as if the screen had given those commands then), any other key says `no`.
+/// A yes/no question, the one way anything asks before it acts (a screen with `.ask`, the program before
+/// leaving what is not saved): y runs `yes` (as if the screen had given those commands then), a key of
+/// `others` runs its commands, any other key (step and quit keys too) says `no`.
 package struct Question: Equatable {
     package var text: String
-    /// The part of the text that gives way when it does not fit (a label).
+    /// The part of the text that gives way when it does not fit (a label), and where it is cut.
     package var shortening: String?
+    package var cut: DisplayWidth.Cut
     package var yes: [Command]
     package var no: Said
-    /// The key line while it is asked: `y <yesHint>  any other key <noHint>`.
+    /// The key line while it is asked: `y <yesHint>  <others>  any other key <noHint>`.
     var yesHint: String
     var noHint: String
+    /// Answers besides y (Enter: open the assessment in progress instead).
+    package var others: [Choice]
+    /// Where letters are commands, a key sooner than this after the question (in seconds) is taken as more
+    /// typing, not as its answer: `dyspnoea` typed on the record, its d asking to discard and its y answering.
+    package var readingTime: TimeInterval?
+    /// The program's own question before leaving: y leaves without asking again.
+    package var confirmsLeaving: Bool
 
-    package var hints: [KeyHint] { [KeyHint("y", yesHint), KeyHint("any other key", noHint)] }
+    package struct Choice: Equatable {
+        package var key: Key
+        var keyName: String
+        var hint: String
+        package var commands: [Command]
+        package init(_ key: Key, _ keyName: String, _ hint: String, _ commands: [Command]) {
+            self.key = key
+            self.keyName = keyName
+            self.hint = hint
+            self.commands = commands
+        }
+    }
+
+    package init(text: String, shortening: String? = nil, at cut: DisplayWidth.Cut = .end, yes: [Command], no: Said,
+                 yesHint: String, noHint: String, others: [Choice] = [], readingTime: TimeInterval? = nil, confirmsLeaving: Bool = false) {
+        self.text = text
+        self.shortening = shortening
+        self.cut = cut
+        self.yes = yes
+        self.no = no
+        self.yesHint = yesHint
+        self.noHint = noHint
+        self.others = others
+        self.readingTime = readingTime
+        self.confirmsLeaving = confirmsLeaving
+    }
+
+    package var hints: [KeyHint] {
+        [KeyHint("y", yesHint)] + others.map { KeyHint($0.keyName, $0.hint) } + [KeyHint("any other key", noHint)]
+    }
     package static func isYes(_ key: Key) -> Bool { key == .text("y") || key == .text("Y") }
 }
 

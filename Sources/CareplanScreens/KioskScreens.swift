@@ -70,7 +70,7 @@ struct KioskWelcomeScreen: Screen {
         }
     }
 
-    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "start")] }
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", s.words(.keyStart))] }
 }
 
 struct KioskIdentifyScreen: Screen {
@@ -119,7 +119,7 @@ struct KioskIdentifyScreen: Screen {
         form.render(into: &g, Area(x: area.x + 2, y: top, width: area.width - 4, height: area.bottom - top))
     }
 
-    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Tab/↑↓", "next box"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Tab/↑↓", s.words(.keyNextBox)), KeyHint("Enter", s.words(.keyGoOn)), KeyHint("Esc", s.words(.keyBack))] }
 }
 
 /// The checklist, one category per page, in plain words. Ticking a concern asks how much it has
@@ -228,8 +228,9 @@ struct KioskChecklistScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        if rating != nil { return [KeyHint("0-10 or ←→", "choose"), KeyHint("Enter", "save"), KeyHint("Esc", "back")] }
-        return [KeyHint("↑↓ or number", "move"), KeyHint("Space", "tick"), KeyHint("→", "score"), KeyHint("Enter", "next page"), KeyHint("Esc", "back")]
+        if rating != nil { return [KeyHint(s.words(.keyScale), s.words(.keyChoose)), KeyHint("Enter", s.words(.keySave)), KeyHint("Esc", s.words(.keyBack))] }
+        return [KeyHint(s.words(.keyRows), s.words(.keyMove)), KeyHint(s.words(.keySpace), s.words(.keyTick)), KeyHint("→", s.words(.keyScore)),
+                KeyHint("Enter", s.words(.keyNextPage)), KeyHint("Esc", s.words(.keyBack))]
     }
 }
 
@@ -256,7 +257,7 @@ struct KioskDistressScreen: Screen {
                           question: s.words(.distressQuestion), words: s.words)
     }
 
-    func keys(_ s: Session) -> [KeyHint] { [KeyHint("0-10 or ←→", "choose"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint(s.words(.keyScale), s.words(.keyChoose)), KeyHint("Enter", s.words(.keyGoOn)), KeyHint("Esc", s.words(.keyBack))] }
 }
 
 struct KioskMessageScreen: Screen {
@@ -320,7 +321,7 @@ struct KioskMessageScreen: Screen {
         editor.render(into: &g, x: box.x, y: box.y, width: box.width, height: box.height, focused: true)
     }
 
-    func keys(_ s: Session) -> [KeyHint] { [KeyHint("type", "your words"), KeyHint("Enter", "go on"), KeyHint("Esc", "back")] }
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint(s.words(.keyType), s.words(.keyYourWords)), KeyHint("Enter", s.words(.keyGoOn)), KeyHint("Esc", s.words(.keyBack))] }
 }
 
 /// Everything the patient said, with the chance to change any of it, then "send to my nurse".
@@ -400,7 +401,7 @@ struct KioskReviewScreen: Screen {
         }
     }
 
-    func keys(_ s: Session) -> [KeyHint] { [KeyHint("↑↓ or number", "choose"), KeyHint("Enter", "change or send"), KeyHint("Esc", "back")] }
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint(s.words(.keyRows), s.words(.keyChoose)), KeyHint("Enter", s.words(.keyChangeOrSend)), KeyHint("Esc", s.words(.keyBack))] }
 }
 
 struct KioskThanksScreen: Screen {
@@ -417,7 +418,7 @@ struct KioskThanksScreen: Screen {
         }
     }
 
-    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "finish")] }
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", s.words(.keyFinish))] }
 }
 
 /// Closing the kiosk: staff only, by PIN. The PIN is never drawn, only a dot per character.
@@ -451,5 +452,5 @@ struct KioskStaffScreen: Screen {
         g.put(s.words(.staffBack), x: area.x + 2, y: area.y + 5, style: Style(.dim), maxWidth: area.width - 4)
     }
 
-    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", "close kiosk"), KeyHint("Esc", "back")] }
+    func keys(_ s: Session) -> [KeyHint] { [KeyHint("Enter", s.words(.keyCloseKiosk)), KeyHint("Esc", s.words(.keyBack))] }
 }

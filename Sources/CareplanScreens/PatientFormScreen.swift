@@ -48,7 +48,7 @@ struct PatientFormScreen: Screen {
         case .answer(.failed(.duplicateNHSNumber(let existing))):
             form.setProblem("nhs", StoreError.duplicateNHSNumber(existing: existing).description)
             form.focus = 0
-        case .opened, .tick, .leaving, .answer: break
+        case .opened, .tick, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
     }

@@ -15,18 +15,14 @@ struct RecordScreen: Screen {
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?
     var issued: KioskCode?
-    /// A question on the record, answered with y (starting another also with Enter: open the one in progress).
-    enum Asking: Equatable { case startAnother, discard(assessmentId: Int64) }
-    var asking: Asking?
     /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
     /// screens where letters are text: a command letter straight after such typing (`breath` meant for the
     /// checklist's filter, after one Esc too many) is taken as more typing, not acted on.
     var strayTypingAt: Date?
     static let typingGap: TimeInterval = 1
 
-    /// When the open question was asked: a key typed sooner than a person reads it (`dyspnoea`, its `d`
-    /// asking to discard and its `y` answering) is more typing, not an answer.
-    var askedAt: Date?
+    /// A key typed sooner than this after the record's question (`dyspnoea`, its `d` asking to discard and
+    /// its `y` answering) is more typing, not an answer.
     static let readingTime: TimeInterval = 0.5
     /// The assessment or document just closed, to keep the highlight on once the list comes (not on the newest).
     var selecting: Closed?
@@ -66,6 +62,7 @@ struct RecordScreen: Screen {
         switch message {
         case .opened: return reload(s)
         case .key(let key): return handle(key, s)
+        case .answeredTooSoon: strayTypingAt = s.now
         case .answer(.timeline(let found, let due)):
             timeline = found
             self.due = due
@@ -105,15 +102,6 @@ struct RecordScreen: Screen {
             guard event == .submit, s.patient?.id != nil else { return [] }
             return [.issueKioskCode(s.codes.cases(PathwayPoint.self)[form.index("point")])]
         }
-        if let question = asking {
-            asking = nil
-            if let askedAt, s.now.timeIntervalSince(askedAt) < RecordScreen.readingTime {
-                strayTypingAt = s.now
-                s.say("Not answered: that key came straight after the question, as typing does. Nothing was done", .error)
-                return []
-            }
-            return answer(question, key, s)
-        }
         if case .text(let t) = key {
             let isCommand = t.count == 1 && "nekdwNEKDW".contains(t)
             let whileTyping = strayTypingAt.map { s.now.timeIntervalSince($0) < RecordScreen.typingGap } ?? false
@@ -141,10 +129,11 @@ struct RecordScreen: Screen {
         case .text("n"), .text("N"):
             if s.refuses(.completeChecklist) { return [] }
             guard let open = assessments.first(where: { $0.status == .inProgress }) else { return [.exit("new")] }
-            asking = .startAnother
-            askedAt = s.now
-            s.say("The assessment of \(open.date.display) is still in progress. Start another as well? "
-                  + "y = start another, Enter = open the one in progress, any other key = neither", .error)
+            return [.ask(Question(text: "The assessment of \(open.date.display) is still in progress. Start another as well? "
+                                        + "y = start another, Enter = open the one in progress, any other key = neither",
+                                  yes: [.exit("new")], no: Said("No new assessment started"), yesHint: "start another", noHint: "neither",
+                                  others: [.init(.enter, "Enter", "open it", [.openAssessment(open.id), .exit("continue")])],
+                                  readingTime: RecordScreen.readingTime))]
         case .text("d"), .text("D"):
             if s.refuses(.editPatients) { return [] }
             guard let a = selectedAssessment else {
@@ -156,10 +145,10 @@ struct RecordScreen: Screen {
                 s.say("Only an assessment in progress can be discarded: an agreed plan is kept (V on its review starts a new version)", .error)
                 return []
             }
-            asking = .discard(assessmentId: a.id)
-            askedAt = s.now
-            s.say("Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? It stays on the record, "
-                  + "marked discarded by you. y = discard, any other key = keep", .error)
+            return [.ask(Question(text: "Discard the assessment of \(a.date.display) (\(a.concernCount) concern\(a.concernCount == 1 ? "" : "s"))? "
+                                        + "It stays on the record, marked discarded by you. y = discard, any other key = keep",
+                                  yes: [.discardAssessment(a.id)], no: Said("Kept: nothing discarded"), yesHint: "discard", noHint: "keep",
+                                  readingTime: RecordScreen.readingTime))]
         case .text("e"), .text("E"): return s.refuses(.editPatients) ? [] : [.exit("edit")]
         case .escape: return [.go(.back)]
         case .enter:
@@ -169,22 +158,6 @@ struct RecordScreen: Screen {
             case .document(let d): return [.openDocument(d.id), .exit("document")]
             }
         default: break
-        }
-        return []
-    }
-
-    func answer(_ question: Asking, _ key: Key, _ s: Session) -> [Command] {
-        let yes = Question.isYes(key)
-        switch question {
-        case .startAnother:
-            if yes { return [.exit("new")] }
-            if key == .enter, let open = assessments.first(where: { $0.status == .inProgress }) {
-                return [.openAssessment(open.id), .exit("continue")]
-            }
-            s.say("No new assessment started")
-        case .discard(let id):
-            guard yes else { s.say("Kept: nothing discarded"); return [] }
-            return [.discardAssessment(id)]
         }
         return []
     }
@@ -262,7 +235,6 @@ struct RecordScreen: Screen {
         if issuing != nil { return [KeyHint("←→", "change"), KeyHint("Enter", "issue code"), KeyHint("Esc", "cancel")] }
         if choosingDocument != nil { return [KeyHint("←→", "choose"), KeyHint("Enter", "start"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
-        if asking != nil { return [KeyHint("y", "yes"), KeyHint("any other key", "no")] }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
         let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
         // At 80 columns E gives way to D where D applies (F1 lists every key).

@@ -34,7 +34,7 @@ struct RegisterScreen: Screen {
         case .answer(.patients(let text, let found)) where text == query.text: results = found
         case .answer(.waiting(let found)) where query.text.isEmpty: waiting = found
         case .key(let key): return handle(key, s)
-        case .tick, .leaving, .answer: break
+        case .tick, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         selected = min(selected, max(0, rowCount - 1))
         return []

@@ -7,18 +7,19 @@ struct ReviewScreen: Screen {
     let kind = ScreenKind.planReview
     var scroll = 0
     var agreeing: Form?
-    /// Asking before agreeing a plan in which a discussed concern has no action.
-    var confirmingNoActions = false
 
     init(_ s: Session) {}
 
     var takesText: Bool { agreeing?.takesText ?? false }
-    var inSubForm: Bool { agreeing != nil || confirmingNoActions }
+    var inSubForm: Bool { agreeing != nil }
     var hasUnsavedInput: Bool { agreeing?.dirty ?? false }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
         case .key(let key): return handle(key, s)
+        case .proceed(ReviewScreen.agree):
+            // Yes to agreeing with no action for a discussed concern.
+            if let a = s.assessment { openAgreeForm(a, s) }
         case .answer(.started(let fresh)):
             s.say("Version \(fresh.version) started as a draft from the agreed plan", .success)
             return [.exit("new-version")]
@@ -33,12 +34,6 @@ struct ReviewScreen: Screen {
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         guard let a = s.assessment else { return [.go(.back)] }
         if agreeing != nil { return handleAgree(key, s) }
-        if confirmingNoActions {
-            confirmingNoActions = false
-            guard Question.isYes(key) else { s.say("Not agreed: add actions on step 4 (Ctrl-P), or agree again"); return [] }
-            openAgreeForm(a, s)
-            return []
-        }
         let page = max(1, s.contentArea.height - 1)
         switch key {
         case .up: scroll = max(0, scroll - 1)
@@ -55,11 +50,11 @@ struct ReviewScreen: Screen {
             if let problem = ReviewScreen.readiness(a) { s.say(problem, .error); return [] }
             let withoutAction = a.discussedConcerns.filter { a.actions(for: $0.key).isEmpty }.map(\.label)
             guard withoutAction.isEmpty else {
-                confirmingNoActions = true
                 let names = withoutAction.map { "“\($0)”" }.joined(separator: ", ")
                 let what = withoutAction.count == 1 ? names : "\(withoutAction.count) discussed concerns (\(names))"
-                s.say("Agree with no action for \(what)? y = yes, any other key = no", .error, shortening: names, at: .middle)
-                return []
+                return [.ask(Question(text: "Agree with no action for \(what)? y = yes, any other key = no", shortening: names, at: .middle,
+                                      yes: [.proceed(ReviewScreen.agree)], no: Said("Not agreed: add actions on step 4 (Ctrl-P), or agree again"),
+                                      yesHint: "agree anyway", noHint: "not yet"))]
             }
             openAgreeForm(a, s)
         case .text("v"), .text("V"):
@@ -78,6 +73,9 @@ struct ReviewScreen: Screen {
         }
         return []
     }
+
+    /// The step a question about agreeing holds back: opening the agree form.
+    static let agree = "agree"
 
     mutating func openAgreeForm(_ a: Assessment, _ s: Session) {
         agreeing = Form([
@@ -146,67 +144,48 @@ struct ReviewScreen: Screen {
         }
     }
 
-    /// The plan as styled lines at a width: the same sections, in the same order, as the printed plan.
+    /// The plan as styled lines at a width: the printed plan itself (`PlanDocument`: the sections the text and
+    /// PDF exports walk, in their order), with what only the nurse needs here around it.
     static func lines(_ a: Assessment, _ p: Patient, _ s: Session, width: Int) -> [(text: String, style: Style)] {
-        var out: [(String, Style)] = []
+        let doc = PlanDocument(assessment: a, patient: p, catalogue: s.catalogue, services: s.services, codes: s.codes, policy: s.policy)
+        var out: [(text: String, style: Style)] = []
         let w = max(10, width)
-        func heading(_ t: String) { out.append(("", .normal)); out.append((t.uppercased(), Style(.heading, bold: true))) }
-        func para(_ t: String, _ style: Style = .normal, indent: Int = 0) {
-            for l in TextWrap.wrap(t, width: w - indent) { out.append((String(repeating: " ", count: indent) + l, style)) }
+        func para(_ t: String, _ style: Style = .normal) {
+            for l in TextWrap.wrap(t, width: w) { out.append((l, style)) }
         }
-        func field(_ label: String, _ value: String) {
-            // The value wraps under itself, not under the label.
-            let wrapped = TextWrap.wrap(value, width: max(1, w - 18))
-            for (i, l) in wrapped.enumerated() { out.append(((i == 0 ? DisplayWidth.pad(label, to: 18) : String(repeating: " ", count: 18)) + l, .normal)) }
-        }
-        let status = a.status == .inProgress ? "DRAFT (not yet agreed)" : a.status == .agreed ? "Agreed" : a.status.label
-        out.append(("Personalised care and support plan · \(status) · version \(a.version)", Style(a.isLocked ? .success : .warning, bold: true)))
-        heading("About me")
-        field("Name", "\(p.givenName) \(p.familyName)")
-        field("NHS number", p.nhsNumber.formatted)
-        field("Date of birth", p.dateOfBirth.display)
-        field("Diagnosis", p.diagnosis + (p.diagnosisDate.map { ", diagnosed \($0.display)" } ?? ""))
-        field("Assessment", "\(a.date.display), \(s.codes.label(a.pathwayPoint).lowercased()); completed by \(s.codes.label(a.completedBy).lowercased())")
-        heading("What matters to me")
-        para(a.whatMattersToMe.isEmpty ? "Not recorded." : a.whatMattersToMe, a.whatMattersToMe.isEmpty ? Style(.dim) : .normal)
+        out.append(("\(doc.title) · \(doc.statusLine) · version \(a.version)", Style(a.isLocked ? .success : .warning, bold: true)))
+        // The patient's message from the kiosk is for the conversation, not part of the plan.
         if !a.patientMessage.isEmpty {
             out.append(("", .normal))
-            para("In my own words, before we talked: " + a.patientMessage)
+            para("In the patient's own words, before you talked: " + a.patientMessage, Style(.dim))
         }
-        heading("My concerns")
-        field("Overall distress", a.distressScore.map { "\($0) out of 10" + (s.policy.isSignificant(distress: $0) ? " (significant)" : "") } ?? "not recorded")
-        let plan = PlanConcerns(a, catalogue: s.catalogue)
-        if plan.concerns.isEmpty { para("No concerns chosen.", Style(.dim)) }
-        for c in plan.concerns {
-            para((c.score.map { String(format: "%2d", $0) } ?? "--") + "  " + c.label + (c.discuss ? "  (discussed)" : ""))
-        }
-        func discussion(_ c: ConcernEntry) {
+        for section in doc.sections {
             out.append(("", .normal))
-            para(c.label + (c.score.map { " (\($0)/10)" } ?? ""), Style(.marked, bold: true))
-            if !c.note.isEmpty { para(c.note, indent: 2) }
-            let actions = a.actions(for: c.key)
-            if actions.isEmpty { para("No actions agreed.", Style(.dim), indent: 2) }
-            for act in actions {
-                para("• " + act.what, indent: 2)
-                var who = "Who: \(s.codes.ownerDescription(act)) · By: \(act.due?.display ?? "no date")"
-                if let name = s.serviceName(act.serviceId) { who += " · Service: \(name)" }
-                para(who, Style(.dim), indent: 4)
+            out.append((section.title.uppercased(), Style(.heading, bold: true)))
+            for block in section.blocks {
+                switch block {
+                case .fields(let fields):
+                    // The value wraps under itself, not under the label.
+                    let labelWidth = min(w / 2, (fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 2)
+                    for f in fields {
+                        for (i, l) in TextWrap.wrap(f.value, width: max(1, w - labelWidth)).enumerated() {
+                            out.append(((i == 0 ? DisplayWidth.pad(f.label, to: labelWidth) : String(repeating: " ", count: labelWidth)) + l, .normal))
+                        }
+                    }
+                case .subheading(let t):
+                    out.append(("", .normal))
+                    para(t, Style(.marked, bold: true))
+                case .paragraph(let t): para(t)
+                case .remark(let t): para(t, Style(.dim))
+                case .table(let t):
+                    let laid = TextWrap.columns([t.columns.map(\.title)] + t.rows, weights: t.columns.map(\.weight),
+                                                rightAligned: t.columns.map { $0.align == .right }, width: w)
+                    out += laid.rows[0].map { ($0, Style(.dim)) } + laid.rows.dropFirst().flatMap { $0 }.map { ($0, Style.normal) }
+                }
             }
         }
-        heading("What we discussed and agreed")
-        if plan.discussed.isEmpty { para("No concerns were marked to discuss.", Style(.dim)) }
-        plan.discussed.forEach(discussion)
-        heading("Information and signposting")
-        let signposted = Set(a.actions.compactMap(\.serviceId)).sorted().compactMap { s.services.service($0) }
-        if plan.information.isEmpty && signposted.isEmpty { para("None recorded.", Style(.dim)) }
-        plan.information.forEach(discussion)
-        for svc in signposted { para("• \(svc.name): \(svc.contact)") }
-        heading("Review and sign-off")
-        field("Review date", a.reviewDate?.display ?? "not set")
-        if a.isLocked {
-            field("Agreed by", "\(a.agreedBy)" + (a.agreedRole.map { ", \(s.codes.label($0))" } ?? ""))
-            if let at = a.agreedAt { field("Agreed on", LocalDate(at).display) }
-        } else {
+        if !a.isLocked {
+            out.append(("", .normal))
             para("Not yet agreed: press A when the patient and you agree this plan.", Style(.warning))
         }
         return out
@@ -214,7 +193,6 @@ struct ReviewScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
-        if confirmingNoActions { return [KeyHint("y", "agree anyway"), KeyHint("any other key", "not yet")] }
         let exports = [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export),
                        KeyHint("F", "FHIR", needs: .export), KeyHint("L", "print", needs: .export)]
         if let a = s.assessment, a.isLocked {

@@ -103,7 +103,7 @@ struct SignInScreen: Screen {
         case .key(let key): return handle(key, s)
         case .tick:
             if tries.waitUntil.map({ $0 <= s.now }) == true { tries.waitUntil = nil }
-        case .leaving, .answer: break
+        case .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
     }
@@ -172,7 +172,7 @@ struct FirstAdministratorScreen: Screen {
             case .notHandled: s.say("Fill in the fields (Tab moves), then Ctrl-S", .error)
             default: break
             }
-        case .opened, .tick, .leaving, .answer: break
+        case .opened, .tick, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
     }
@@ -240,7 +240,7 @@ struct ChangePasswordScreen: Screen {
             }
         case .tick:
             if tries.waitUntil.map({ $0 <= s.now }) == true { tries.waitUntil = nil }
-        case .opened, .leaving, .answer: break
+        case .opened, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
     }
@@ -300,7 +300,7 @@ struct LockScreen: Screen {
             else { tries.problem = nil }
         case .tick:
             if tries.waitUntil.map({ $0 <= s.now }) == true { tries.waitUntil = nil }
-        case .opened, .leaving, .answer: break
+        case .opened, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
     }

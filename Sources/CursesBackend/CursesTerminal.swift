@@ -73,6 +73,11 @@ public enum TerminalError: Error, CustomStringConvertible {
         signalFD = cp_install_signal_pipe()
         // Bracketed paste: pasted newlines stay text instead of becoming Enter presses.
         writeToTerminal("\u{1B}[?2004h")
+        // ncurses 6.4 flushes its output after every cursor move until the screen has once been suspended
+        // (its `_endwin` stays "initial"): a full register went out in about 50 writes, each waking whoever
+        // reads the terminal. Suspended and resumed once, before anything is drawn, a frame is one write.
+        endwin()
+        _ = cp_refresh()
         needsFullRedraw = true
     }
 

@@ -78,16 +78,16 @@ public final class FaultyRepository: CareRepository {
                                now: Date, validFor: TimeInterval) throws -> KioskCode {
         try write { try wrapped.issueKioskCode(patientId: patientId, pathwayPoint: pathwayPoint, catalogue: catalogue, by: by, now: now, validFor: validFor) }
     }
-    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, now: Date) throws -> (Patient, Assessment) {
-        try write { try wrapped.redeemKioskCode(typed, dateOfBirth: dateOfBirth, now: now) }
+    public func redeemKioskCode(_ typed: String, dateOfBirth: LocalDate, lockout policy: RateLimit, now: Date) throws -> (Patient, Assessment) {
+        try write { try wrapped.redeemKioskCode(typed, dateOfBirth: dateOfBirth, lockout: policy, now: now) }
     }
-    public func lockout(_ kind: AttemptKind, now: Date) throws -> TimeInterval? { try wrapped.lockout(kind, now: now) }
-    public func setStaffPIN(_ pin: String, current: String?, by user: String, now: Date) throws {
-        try write { try wrapped.setStaffPIN(pin, current: current, by: user, now: now) }
+    public func lockout(_ kind: AttemptKind, policy: RateLimit, now: Date) throws -> TimeInterval? { try wrapped.lockout(kind, policy: policy, now: now) }
+    public func setStaffPIN(_ pin: String, current: String?, by user: String, lockout policy: RateLimit, now: Date) throws {
+        try write { try wrapped.setStaffPIN(pin, current: current, by: user, lockout: policy, now: now) }
     }
     public func hasStaffPIN() throws -> Bool { try wrapped.hasStaffPIN() }
-    public func checkStaffPIN(_ pin: String, by user: String, action: String?, now: Date) throws {
-        try write { try wrapped.checkStaffPIN(pin, by: user, action: action, now: now) }
+    public func checkStaffPIN(_ pin: String, by user: String, action: String?, lockout policy: RateLimit, now: Date) throws {
+        try write { try wrapped.checkStaffPIN(pin, by: user, action: action, lockout: policy, now: now) }
     }
 
     // Staff, teams and signing in (signing in writes its audit entry, so fails with the other writes)

@@ -128,3 +128,29 @@ public struct ScrollWindow {
         return first
     }
 }
+
+extension TextWrap {
+    /// Rows of cells in columns that share `width` by `weights` (two spaces between them), each cell wrapped
+    /// inside its column and right-aligned where asked: a table as text, for the plain-text plan and the
+    /// review screen alike. Gives the columns' widths and each row's lines.
+    public static func columns(_ rows: [[String]], weights: [Double], rightAligned: [Bool], width: Int,
+                               wrap: (String, Int) -> [String] = { wrap($0, width: $1) }) -> (widths: [Int], rows: [[String]]) {
+        guard !weights.isEmpty else { return ([], rows.map { _ in [] }) }
+        let gap = 2
+        let available = width - gap * (weights.count - 1)
+        var widths = weights.map { max(3, Int(($0 * Double(available)).rounded(.down))) }
+        widths[widths.count - 1] += available - widths.reduce(0, +)
+        let laid = rows.map { cells -> [String] in
+            let wrapped = zip(cells, widths).map { wrap($0, $1) }
+            let height = wrapped.map(\.count).max() ?? 1
+            return (0..<height).map { line in
+                widths.indices.map { c -> String in
+                    let text = c < wrapped.count && line < wrapped[c].count ? wrapped[c][line] : ""
+                    let pad = String(repeating: " ", count: max(0, widths[c] - DisplayWidth.of(text)))
+                    return rightAligned[c] ? pad + text : text + pad
+                }.joined(separator: String(repeating: " ", count: gap))
+            }
+        }
+        return (widths, laid)
+    }
+}

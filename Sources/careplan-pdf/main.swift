@@ -1,3 +1,4 @@
+import CareplanCore
 import CareplanExport
 import CareplanPDF
 import Foundation

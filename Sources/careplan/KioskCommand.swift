@@ -70,12 +70,14 @@ struct Kiosk: ParsableCommand {
 
     private func setStaffPIN(_ store: any CareRepository) throws {
         // Whoever sets it issues the codes the kiosk takes.
-        let me = try options.signIn(store, try options.loadConfiguration(), toDo: .issueKioskCodes)
+        let config = try options.loadConfiguration()
+        let me = try options.signIn(store, config, toDo: .issueKioskCodes)
         // Changing it needs the current one: running careplan on the store must not be enough to take over the kiosk.
         // Checked before the new one is asked for, so a wrong one is refused at once (recorded, counted towards the lockout).
+        let lockout = config.policy.kioskLockout
         let current = try store.hasStaffPIN() ? try options.readSecret("Current staff PIN: ") : nil
         if let current {
-            do { try store.checkStaffPIN(current, by: me.name, action: nil) }
+            do { try store.checkStaffPIN(current, by: me.name, action: nil, lockout: lockout) }
             catch let e as KioskError { throw try refused(e) }
         }
         let first = try options.readSecret("New staff PIN (at least 6 characters): ")
@@ -83,7 +85,7 @@ struct Kiosk: ParsableCommand {
         if !options.passwordStdin, try options.readSecret("The same PIN again: ") != first {
             throw CLIError("the two PINs differ: nothing was changed")
         }
-        do { try store.setStaffPIN(first, current: current, by: me.name) }
+        do { try store.setStaffPIN(first, current: current, by: me.name, lockout: lockout) }
         catch let e as KioskError { throw try refused(e) }
         print("Staff PIN \(current == nil ? "set" : "changed"). Only a salted scrypt hash of it is stored.")
     }

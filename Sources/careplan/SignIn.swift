@@ -97,9 +97,9 @@ extension GlobalOptions {
                 }
                 user = u
             case .notAccepted(let wait):
-                throw CLIError("wrong user name or password" + (wait.map { ": wait \(KioskError.words($0)) before trying again" } ?? ""))
+                throw CLIError("wrong user name or password" + (wait.map { ": wait \(config.wording.duration($0)) before trying again" } ?? ""))
             case .waiting(let seconds):
-                throw CLIError("too many wrong passwords: wait \(KioskError.words(seconds)) and try again")
+                throw CLIError("too many wrong passwords: wait \(config.wording.duration(seconds)) and try again")
             case .disabled:
                 throw CLIError("this account is disabled: ask an administrator")
             }

@@ -170,7 +170,6 @@ final class TermsTests: XCTestCase {
         XCTAssertEqual(limit.wait(after: [t, t, t, t, t], now: t), 100, "never beyond the longest")
         // A try stored a hair after the clock read (the store keeps milliseconds) still waits 30 s, said as 30.
         XCTAssertEqual(limit.wait(after: [t, t.addingTimeInterval(0.000_000_1)], now: t), 30)
-        XCTAssertEqual(KioskError.words(limit.wait(after: [t, t.addingTimeInterval(0.000_000_1)], now: t)!), "30 seconds")
         XCTAssertNil(limit.wait(after: [t, t], now: t.addingTimeInterval(30)))
     }
 
@@ -185,6 +184,38 @@ final class TermsTests: XCTestCase {
         XCTAssertTrue(p.message.contains("at least 10"))
         let ok = try? NewPassword.checked("purple tractor rain", userName: "jo", rules: rules).get()
         XCTAssertEqual(ok.map { "\($0)" }, "(a new password)", "printing one never shows it")
+    }
+
+    /// Issue 10: the kiosk lockout is policy, read from the file and checked like the rest.
+    func testTheKioskLockoutIsReadFromThePolicyAndChecked() throws {
+        let policy = try Policy.parse(text: try shipped("policy.yaml"), displayPath: "p.yaml").get()
+        XCTAssertEqual(policy.kioskLockout, RateLimit(freeTries: 5, window: 15 * 60, firstWait: 30, longestWait: 15 * 60))
+        let t0 = Date(timeIntervalSince1970: 0)
+        let tries = (0..<6).map { t0.addingTimeInterval(Double($0)) }
+        XCTAssertNil(policy.kioskLockout.wait(after: Array(tries.prefix(4)), now: tries[4]))
+        XCTAssertEqual(policy.kioskLockout.wait(after: Array(tries.prefix(5)), now: tries[4]), 30)
+        XCTAssertEqual(policy.kioskLockout.wait(after: tries, now: tries[5]), 60, "doubling")
+
+        let zero = try shipped("policy.yaml").replacingOccurrences(of: "  free-tries: 5", with: "  free-tries: 0")
+        assertOneProblem(problems(Policy.parse(text: zero, displayPath: "p.yaml")),
+                         "`free-tries` in `kiosk-lockout` in the policy should be a whole number from 1 to 100",
+                         line: lineOf("  free-tries: 0", in: zero), fix: "e.g. `free-tries: 5`")
+        let short = try shipped("policy.yaml").replacingOccurrences(of: "  first-wait-seconds: 30", with: "  first-wait-seconds: 1800")
+            .replacingOccurrences(of: "  longest-wait-minutes: 15", with: "  longest-wait-minutes: 10")
+        assertOneProblem(problems(Policy.parse(text: short, displayPath: "p.yaml")),
+                         "`longest-wait-minutes` (10 min) is shorter than `first-wait-seconds` (1800 s)",
+                         line: lineOf("  longest-wait-minutes: 10", in: short), fix: "make the longest wait at least the first")
+        let missing = try shipped("policy.yaml").replacingOccurrences(of: "  tries-window-minutes: 15\n", with: "")
+        assertOneProblem(problems(Policy.parse(text: missing, displayPath: "p.yaml")), "`kiosk-lockout` in the policy has no `tries-window-minutes`",
+                         line: lineOf("  free-tries: 5", in: missing), fix: "add `tries-window-minutes: ...`")
+    }
+
+    func testWaitsAreSaidInTheWordingsWords() throws {
+        let words = try Wording.parse(text: try shipped("wording.yaml"), displayPath: "w.yaml").get()
+        XCTAssertEqual([1, 45, 60, 61, 900].map { words.duration(TimeInterval($0)) }, ["1 second", "45 seconds", "1 minute", "2 minutes", "15 minutes"])
+        let welsh = try shipped("wording.yaml").replacingOccurrences(of: "  minutes: \"{n} minutes\"", with: "  minutes: \"{n} munud\"")
+        XCTAssertEqual(try Wording.parse(text: welsh, displayPath: "w.yaml").get().describe(.tooManyTries(wait: 300)),
+                       "Too many tries. Please wait 5 munud or ask a member of staff.")
     }
 
     // MARK: Wording

@@ -15,16 +15,16 @@ final class KioskStoreTests: XCTestCase {
 
     func testStaffPINIsStoredOnlyAsASaltedHash() throws {
         let (store, _) = try patientStore()
-        XCTAssertThrowsError(try store.checkStaffPIN("anything", now: now)) { XCTAssertEqual($0 as? KioskError, .noPINSet) }
-        try store.setStaffPIN("ward7-kiosk")
+        XCTAssertThrowsError(try store.checkStaffPIN("anything", lockout: testLockout, now: now)) { XCTAssertEqual($0 as? KioskError, .noPINSet) }
+        try store.setStaffPIN("ward7-kiosk", lockout: testLockout)
         let stored = try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }!
         XCTAssertFalse(stored.contains("ward7-kiosk"))
         XCTAssertTrue(stored.hasPrefix("scrypt$16384$8$1$"))
-        try store.setStaffPIN("ward7-kiosk", current: "ward7-kiosk")
+        try store.setStaffPIN("ward7-kiosk", current: "ward7-kiosk", lockout: testLockout)
         let again = try store.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }!
         XCTAssertNotEqual(stored, again, "a new salt each time")
-        XCTAssertNoThrow(try store.checkStaffPIN("ward7-kiosk", now: now))
-        XCTAssertThrowsError(try store.checkStaffPIN("ward7-kiosK", now: now)) { XCTAssertEqual($0 as? KioskError, .wrongPIN) }
+        XCTAssertNoThrow(try store.checkStaffPIN("ward7-kiosk", lockout: testLockout, now: now))
+        XCTAssertThrowsError(try store.checkStaffPIN("ward7-kiosK", lockout: testLockout, now: now)) { XCTAssertEqual($0 as? KioskError, .wrongPIN) }
     }
 
     // MARK: - Issue 9, items 11 and 12

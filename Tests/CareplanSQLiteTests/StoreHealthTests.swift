@@ -28,7 +28,7 @@ final class StoreHealthTests: XCTestCase {
         try store.db.write { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v7:%'") }
         let reopened = try storeOnDisk(dir)
         XCTAssertEqual(try reopened.appliedMigrations(), CareStore.migrationNames)
-        XCTAssertNoThrow(try reopened.redeemKioskCode(code.code, dateOfBirth: LocalDate(year: 1960, month: 1, day: 1)!, now: Date()))
+        XCTAssertNoThrow(try reopened.redeemKioskCode(code.code, dateOfBirth: LocalDate(year: 1960, month: 1, day: 1)!, lockout: testLockout, now: Date()))
 
         try reopened.db.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: from the future')") }
         XCTAssertTrue(CareStore.newerSchema(path: store.path!)?.contains("written by a newer careplan: its schema has “v9: from the future”") == true)

@@ -17,3 +17,6 @@ extension XCTestCase {
         try CareStore(path: dir.appendingPathComponent("store/careplan.sqlite").path, auditKey: dir.appendingPathComponent("keys/audit.key").path)
     }
 }
+
+/// Kiosk lockout numbers for tests that do not look at the lockout itself.
+let testLockout = RateLimit(freeTries: 5, window: 900, firstWait: 30, longestWait: 900)

@@ -132,7 +132,7 @@ final class FuzzRun {
     /// The `setting` rows of a store whose staff PIN is "ward7-kiosk".
     static let staffPINSetting: [[String]] = {
         let template = try! CareStore()
-        try! template.setStaffPIN("ward7-kiosk")
+        try! template.setStaffPIN("ward7-kiosk", lockout: Harness.configuration.policy.kioskLockout)
         return try! template.db.read { db in try Row.fetchAll(db, sql: "SELECT name, value FROM setting").map { [$0["name"], $0["value"]] } }
     }()
 

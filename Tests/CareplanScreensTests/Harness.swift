@@ -112,7 +112,7 @@ final class Harness {
                                              dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
         let catalogue = Harness.configuration.catalogues["ncat-hna"]!
         let code = try store.issueKioskCode(patientId: p.id!, pathwayPoint: .initialDiagnosis, catalogue: catalogue, by: "Nurse", now: Harness.start)
-        try store.setStaffPIN("ward7-kiosk")
+        try store.setStaffPIN("ward7-kiosk", lockout: Harness.configuration.policy.kioskLockout)
         return (Harness(store: store, flow: "kiosk", configuration: configuration), code)
     }
 

@@ -190,3 +190,65 @@ extension ScreenCommandTests {
         XCTAssertEqual(q.hints.map(\.keys), ["y", "any other key"])
     }
 }
+
+/// One confirmation for every question: a screen returns `.ask`, the program asks before leaving what is not
+/// saved, and each is answered the same way (y, one of its other keys, or any other key for no).
+extension ScreenCommandTests {
+    func recordWith(_ status: AssessmentStatus) -> RecordScreen {
+        session.patient = summary(4, "Siân").patient
+        var record = RecordScreen(session)
+        let a = AssessmentSummary(id: 3, date: session.today, pathwayPoint: PathwayPoint.allCases[0], status: status, version: 1, concernCount: 2, distressScore: nil)
+        _ = record.update(.answer(.timeline([.assessment(a)], due: nil)), session)
+        return record
+    }
+
+    func testTheRecordAsksBeforeDiscardingWithAReadingTime() {
+        var record = recordWith(.inProgress)
+        let commands = send(&record, .text("d"))
+        guard case .ask(let q)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }
+        XCTAssertTrue(q.text.hasPrefix("Discard the assessment of 23 Nov 2026 (2 concerns)?"), q.text)
+        XCTAssertEqual(q.yes, [.discardAssessment(3)])
+        XCTAssertEqual(q.no, Said("Kept: nothing discarded"))
+        XCTAssertEqual(q.readingTime, RecordScreen.readingTime, "d and y typed as one word do not discard")
+        XCTAssertEqual(q.hints.map(\.action), ["discard", "keep"])
+        XCTAssertNil(session.message, "the program says the question, as it says every other")
+    }
+
+    func testNewOnARecordWithOneInProgressAsksWithEnterToOpenIt() {
+        var record = recordWith(.inProgress)
+        let commands = send(&record, .text("n"))
+        guard case .ask(let q)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }
+        XCTAssertEqual(q.yes, [.exit("new")])
+        XCTAssertEqual(q.others, [Question.Choice(.enter, "Enter", "open it", [.openAssessment(3), .exit("continue")])])
+        XCTAssertEqual(q.hints.map(\.keys), ["y", "Enter", "any other key"])
+        XCTAssertEqual(q.readingTime, RecordScreen.readingTime)
+        // Without one in progress, N just starts one.
+        var agreed = recordWith(.agreed)
+        XCTAssertEqual(send(&agreed, .text("n")), [.exit("new")])
+    }
+
+    func testAKeyTooSoonAfterTheRecordsQuestionMakesTheNextLettersTyping() {
+        var record = recordWith(.inProgress)
+        XCTAssertEqual(record.update(.answeredTooSoon, session), [])
+        XCTAssertEqual(send(&record, .text("e")), [], "a command letter straight after is more typing")
+        session.now += RecordScreen.typingGap
+        XCTAssertEqual(send(&record, .text("e")), [.exit("edit")])
+    }
+
+    func testAgreeingWithADiscussedConcernWithoutActionAsksAndYesOpensTheForm() {
+        var pain = ConcernEntry(key: "pain", categoryId: "physical", label: "Pain")
+        pain.score = 8
+        pain.discuss = true
+        openAssessment(concerns: [pain])
+        var review = ReviewScreen(session)
+        let commands = send(&review, .text("a"))
+        guard case .ask(let q)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }
+        XCTAssertEqual(q.text, "Agree with no action for “Pain”? y = yes, any other key = no")
+        XCTAssertEqual(q.yes, [.proceed(ReviewScreen.agree)])
+        XCTAssertEqual(q.no, Said("Not agreed: add actions on step 4 (Ctrl-P), or agree again"))
+        XCTAssertNil(review.agreeing, "nothing opens before the answer")
+        XCTAssertEqual(review.update(.proceed(ReviewScreen.agree), session), [])
+        XCTAssertNotNil(review.agreeing, "yes opens the agree form")
+        XCTAssertTrue(review.inSubForm)
+    }
+}

@@ -1,5 +1,5 @@
 import CareplanCore
-import CareplanRuntime
+@testable import CareplanRuntime
 import CareplanScreens
 import TermUI
 import XCTest
@@ -82,6 +82,41 @@ final class StatusLineTests: XCTestCase {
         XCTAssertTrue(h.lines[11].hasPrefix(" y remove "), h.screen)
         h.press(.text("y"))
         XCTAssertEqual(h.assessment?.actions.count, 0)
+    }
+
+    /// Issue 10: every question is answered the same way: y, or any other key for no, step and help keys
+    /// too (they once left the screen under a question that said "any other key = keep"). The program's own
+    /// question before leaving is one of them, and its y leaves without asking again.
+    func testEveryKeyAnswersAQuestion() throws {
+        let h = Harness()
+        h.startRating("pain", 8)
+        h.press(.ctrl("n"), .text(" "), .ctrl("n"), .ctrl("n"))
+        h.press(.text("a"))
+        h.type("Refer to befriending")
+        h.press(.tab, .tab, .tab)
+        h.type("28/11/2026")
+        h.press(.ctrl("s"))
+        for key: Key in [.ctrl("n"), .ctrl("p"), .function(1), .ctrl("q")] {
+            h.press(.delete)
+            XCTAssertEqual(h.program.question?.yes, [.apply(.deleteAction(id: try XCTUnwrap(h.assessment?.actions.first?.id)),
+                                                             saying: Said("Action removed", .success))], "\(key)")
+            XCTAssertFalse(h.lines[23].contains("^N next"), "the step keys are no answer: \(h.lines[23])")
+            h.press(key)
+            XCTAssertEqual(h.program.currentKind, .agreedActions, "\(key) answered no")
+            XCTAssertNil(h.program.question)
+            XCTAssertEqual(h.program.helpScroll, nil, "\(key)")
+            XCTAssertTrue(h.screen.contains(" Kept"), "\(key): " + h.screen)
+            XCTAssertEqual(h.assessment?.actions.count, 1)
+        }
+        h.press(.text("a"))
+        h.type("half typed")
+        h.press(.ctrl("q"))
+        let leave = try XCTUnwrap(h.program.question)
+        XCTAssertEqual(leave.yes, [.go(.quit)])
+        XCTAssertTrue(leave.confirmsLeaving)
+        XCTAssertTrue(h.lines[23].hasPrefix(" y quit  any other key stay"), h.lines[23])
+        h.press(.text("y"))
+        XCTAssertEqual(h.effects, [.quit], "y leaves without asking again")
     }
 
     /// Issue 9 (screens): quitting with unsaved text asks, and its keys show on the key line.

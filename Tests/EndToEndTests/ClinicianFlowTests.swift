@@ -139,8 +139,8 @@ final class ClinicianFlowTests: EndToEndCase {
         let review = Dates.daysFromNow(84)
         try t.keys("C-n")
         try t.waitFor(" careplan · Review and agree")
-        screen = try t.waitFor(" Personalised care and support plan · DRAFT (not yet agreed) · version 1")
-        XCTAssertTrue(screen.contains(" WHAT MATTERS TO ME\n \(whatMatters)\n \(second)\n"), screen)
+        screen = try t.waitFor(" Personalised Care and Support Plan · DRAFT: not yet agreed · version 1")
+        XCTAssertTrue(screen.contains(" What matters to me\n \(whatMatters)\n \(second)\n"), screen)
         try t.type("a")
         // Discussed, no action: asked, the concern's name shortened in its middle so the whole question fits.
         try t.waitFor(" Agree with no action for “Worried abo… my dog Zoë”? y = yes, any other key = no")
@@ -151,10 +151,12 @@ final class ClinicianFlowTests: EndToEndCase {
         try t.keys("C-s")
         screen = try t.waitFor(" Plan agreed and locked. P exports a PDF for the patient, the record and the GP.")
         XCTAssertEqual(screen.components(separatedBy: "\n")[3], " Agreed plan, version 1: read only. V on the review starts a new version.")
-        XCTAssertEqual(screen.components(separatedBy: "\n")[4], " Personalised care and support plan · Agreed · version 1")
+        XCTAssertEqual(screen.components(separatedBy: "\n")[4], " Personalised Care and Support Plan · Agreed and locked · version 1")
         try t.keys("End")
         screen = try t.waitFor(" · end of plan")
-        XCTAssertTrue(screen.contains(" Review date       \(Dates.shown(review))\n Agreed by         Nurse, Clinical nurse specialist\n"), screen)
+        XCTAssertTrue(screen.contains(" Agreed by" + String(repeating: " ", count: 15) + "Nurse\n Role" + String(repeating: " ", count: 20) + "Clinical nurse specialist\n"), screen)
+        try t.keys("PageUp")
+        screen = try t.waitFor(" REVIEW\n Review date  \(Dates.shown(review))\n")
 
         // Locked: the actions cannot be changed any more.
         try t.keys("C-p")

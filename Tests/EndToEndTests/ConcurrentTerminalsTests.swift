@@ -47,7 +47,7 @@ final class ConcurrentTerminalsTests: EndToEndCase {
             let p = try patient(n, "Kiosk\(n)")
             codes.append(try s.issueKioskCode(patientId: p.id!, pathwayPoint: .initialDiagnosis, catalogue: catalogue, by: "Nurse"))
         }
-        try s.setStaffPIN("ward7-kiosk")
+        try s.setStaffPIN("ward7-kiosk", lockout: testLockout)
 
         // Clinicians 0-2 on the shared assessment, each on rows of its own; clinician 3 on the other one.
         var terminals: [Terminal] = []

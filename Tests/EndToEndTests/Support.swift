@@ -255,3 +255,6 @@ class EndToEndCase: XCTestCase {
         return took
     }
 }
+
+/// Kiosk lockout numbers for tests that do not look at the lockout itself.
+let testLockout = RateLimit(freeTries: 5, window: 900, firstWait: 30, longestWait: 900)

@@ -1,4 +1,3 @@
-import CareplanCore
 import Foundation
 
 /// Everything a printed, mailed or exchanged plan shows, built once from the store's records, the catalogue
@@ -16,6 +15,11 @@ public struct PlanDocument: Sendable {
         public var nhsNumber: String
         /// `05 Mar 1961`
         public var dateOfBirth: String
+        public init(name: String, nhsNumber: String, dateOfBirth: String) {
+            self.name = name
+            self.nhsNumber = nhsNumber
+            self.dateOfBirth = dateOfBirth
+        }
     }
 
     public struct ConcernRow: Sendable, Equatable {
@@ -128,13 +132,13 @@ public struct PlanDocument: Sendable {
     public var agreedDate: LocalDate? { assessment.agreedAt.map { LocalDate($0, calendar: PlanDocument.ukCalendar) } }
 
     /// Dates and times on a plan are UK dates, whatever zone the terminal is set to.
-    static let ukCalendar: Calendar = {
+    public static let ukCalendar: Calendar = {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = TimeZone(identifier: "Europe/London") ?? TimeZone(secondsFromGMT: 0)!
         return c
     }()
 
-    static func timeText(_ d: Date) -> String {
+    public static func timeText(_ d: Date) -> String {
         let c = ukCalendar.dateComponents([.hour, .minute], from: d)
         return LocalDate(d, calendar: ukCalendar).display + String(format: " %02d:%02d", c.hour ?? 0, c.minute ?? 0)
     }
@@ -249,6 +253,7 @@ public struct PlanDocument: Sendable {
 public struct Section: Sendable, Equatable, Codable {
     public var title: String
     public var blocks: [Block]
+    public init(title: String, blocks: [Block]) { self.title = title; self.blocks = blocks }
 }
 
 public struct Field: Sendable, Equatable, Codable {
@@ -279,6 +284,7 @@ public struct Column: Sendable, Equatable, Codable {
 public struct Table: Sendable, Equatable, Codable {
     public var columns: [Column]
     public var rows: [[String]]
+    public init(columns: [Column], rows: [[String]]) { self.columns = columns; self.rows = rows }
 }
 
 /// What a printed page needs of a plan: its sections, what every page's header and footer say, and the
@@ -298,6 +304,19 @@ public struct PrintLayout: Codable, Sendable, Equatable {
     public var stamp: Date
     public var footerLine: String
     public var sections: [Section]
+
+    public init(title: String, identity: PlanDocument.Identity, isDraft: Bool, version: Int, status: String, largePrint: Bool = false,
+                stamp: Date, footerLine: String, sections: [Section]) {
+        self.title = title
+        self.identity = identity
+        self.isDraft = isDraft
+        self.version = version
+        self.status = status
+        self.largePrint = largePrint
+        self.stamp = stamp
+        self.footerLine = footerLine
+        self.sections = sections
+    }
 }
 
 extension PlanDocument {
