@@ -294,7 +294,7 @@ extension DocumentTemplate {
     public func signingProblems(_ document: Document, role: String) -> [String] {
         var problems: [String] = []
         if !signRoles.contains(role) {
-            problems.append("Your role may not sign a \(title): it needs " + signRoles.joined(separator: " or "))
+            problems.append("Your role may not sign \(title.withArticle): it needs " + signRoles.joined(separator: " or "))
         }
         for section in sections {
             for field in section.fields {

@@ -10,7 +10,8 @@ public protocol CareRepository: PatientRepository, AssessmentRepository, Documen
                                 CareReviewRepository {}
 
 public protocol PatientRepository: AnyObject, Sendable {
-    func patientCount() throws -> Int
+    /// How many patients, of these teams only when given (the register's "in all").
+    func patientCount(teams: Set<Int64>?) throws -> Int
     /// Refuses an NHS number already registered (`duplicateNHSNumber`).
     func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient
     /// Saves edits to a patient read at `p.revision`; refuses (`conflict`) if another terminal saved in between.
@@ -442,4 +443,9 @@ public enum SearchKey {
     public static func laterWords(_ name: String) -> [String] {
         Array(of(name).split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "'" || $0 == "’" }).dropFirst().map(String.init))
     }
+}
+
+extension PatientRepository {
+    /// Every patient in the store.
+    public func patientCount() throws -> Int { try patientCount(teams: nil) }
 }

@@ -211,6 +211,13 @@ public enum SessionEvent: String, Sendable, CaseIterable {
     case locked = "locked the terminal"
     /// No key for the idle time.
     case lockedWhenIdle = "terminal locked when idle"
+    /// An administrator disabled the account while it was signed in: the session ended at its next step.
+    case signedOutDisabled = "signed out: account disabled"
+    /// careplan was ended (hang-up, terminate) while locked: the lock stands until a password is given.
+    case endedWhileLocked = "session ended while locked"
+
+    /// Events after which the account's next sign-in needs its password, even from a trusted operating-system account.
+    public var leavesLocked: Bool { [.locked, .lockedWhenIdle, .endedWhileLocked].contains(self) }
 }
 
 /// Why a change to users or teams was refused, in words the administrator can act on.

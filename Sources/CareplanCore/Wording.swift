@@ -158,3 +158,14 @@ public struct Wording: Sendable, Equatable {
         return names
     }
 }
+
+extension String {
+    /// The noun with "a" or "an" before it, by how it sounds: "an End of Treatment Summary", "a plan",
+    /// "a user". The one place the article is chosen.
+    public var withArticle: String {
+        let lower = lowercased()
+        let soundsLikeYou = ["uni", "use", "usu", "eu", "one"].contains { lower.hasPrefix($0) }
+        let vowel = lower.first.map { "aeiou".contains($0) } ?? false
+        return (vowel && !soundsLikeYou ? "an " : "a ") + self
+    }
+}

@@ -49,15 +49,28 @@ extension Program {
         session.say("Unlocked: carry on where you were", .success)
     }
 
+    /// False when the account (just read again) was disabled: the work is saved, the sign-out audited, and
+    /// the sign-in shown with a word why. A clinician's session only (a kiosk has nobody signed in).
+    func accountStillUsable(_ usable: Bool) -> Bool {
+        guard !usable, !endingDisabledSession, session.staff != nil, !isKiosk else { return true }
+        endingDisabledSession = true
+        defer { endingDisabledSession = false }
+        if !session.locked { _ = send(.leaving) }
+        runtime.saveWaiting()
+        signOut(.signedOutDisabled, saying: "Signed out: an administrator disabled your account. Everything was saved.")
+        return false
+    }
+
     /// Switch user: the work is saved already; the next person signs in with nothing of this one's left.
-    func signOut() {
-        runtime.record(.signedOut)
+    func signOut(_ event: SessionEvent = .signedOut,
+                 saying words: String = "Signed out: everything was saved. The next person signs in here.") {
+        runtime.record(event)
         beforeLock = nil
         question = nil
         // The operating-system account stays this person's: the next one types their own password.
         session.operatingSystemAccount = nil
         session.signOut()
         open(session.flow.screen(session.flow.start)!)
-        session.say("Signed out: everything was saved. The next person signs in here.", .success)
+        session.say(words, event == .signedOut ? .success : .error)
     }
 }

@@ -33,6 +33,8 @@ public final class Program {
     /// Keys typed while the window was too small to show what they would do: not used, and counted so the
     /// nurse is told once the screen is back.
     var keysNotUsedWhileTooSmall = 0
+    /// Saving the work of an account just disabled: those saves do not read the account again.
+    var endingDisabledSession = false
 
     /// The most characters of one run of text treated as separate key presses (fast typing); longer is a paste.
     static let longestKeyBurst = 32
@@ -94,6 +96,8 @@ public final class Program {
 
     /// One key. Everything it changes that is an answer is saved before this returns.
     public func handle(_ key: Key, now: Date) -> [Effect] {
+        // As drawn at the last frame: the warning asked for any key, so that key only answers it.
+        let warningShown = key != .resize && idleWarning != nil
         session.now = now
         if key == .resize {
             if !isTooSmall, keysNotUsedWhileTooSmall > 0 {
@@ -107,6 +111,11 @@ public final class Program {
         if isTooSmall, !keepsWorkingWhenTooSmall(key) {
             lastKey = now
             if case .text(let run) = key { keysNotUsedWhileTooSmall += run.count } else { keysNotUsedWhileTooSmall += 1 }
+            return []
+        }
+        if warningShown {
+            lastKey = now
+            if !isKiosk { session.say("Carry on: the lock was put off (that key did nothing else)") }
             return []
         }
         // Keys typed quickly (or over a slow link) arrive as one run of text. A screen that is not taking text
@@ -144,6 +153,10 @@ public final class Program {
         }
         if isKiosk { return handleKiosk(key) }
         switch key {
+        case .ctrl("q") where session.locked, .ctrl("c") where session.locked:
+            // A locked terminal is left to whoever passes: quitting would hand them the nurse's shell.
+            session.say("Locked: careplan does not quit here. Type your password to carry on, or F2 to switch user", .error)
+            return []
         case .ctrl("q"), .ctrl("c"):
             return go(.quit, confirmed: false)
         case .ctrl("n") where place.next != nil && !screen.inSubForm:
@@ -196,6 +209,7 @@ public final class Program {
         _ = send(.tick)
         runtime.refresh()
         if runtime.refreshDocument(), let old = shownDocument { screen.documentRefreshed(session, from: old) }
+        if !isKiosk, session.staff != nil, !accountStillUsable(runtime.reloadStaffIfStoreChanged()) { return [] }
         if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Runtime.retrySeconds {
             lastRetry = now
             runtime.saveWaiting()
@@ -214,7 +228,8 @@ public final class Program {
         session.now = now
         _ = send(.leaving)
         runtime.saveWaiting()
-        runtime.record(.signedOut)
+        // Ended at the lock: the lock stands (a trusted operating-system account then needs its password).
+        runtime.record(session.locked ? .endedWhileLocked : .signedOut)
     }
 
     /// The flow's screen that an exit leads to.
@@ -235,9 +250,15 @@ public final class Program {
             session.say("That is not part of this flow (\(session.flow.id))", .error)
             return []
         case .effect(let e) where e == .quit || e == .resetScreen: return [e]
-        case .effect:
-            // Patient data leaving the store: only for a role that may export.
-            if session.refuses(.export) { return [] }
+        case .effect(let e):
+            // Patient data leaving the store: only for a role that may export, as the account is now.
+            if !isKiosk, !accountStillUsable(runtime.reloadStaff()) { return [] }
+            let isDocument: Bool
+            switch e {
+            case .exportDocument, .printDocument: isDocument = true
+            default: isDocument = false
+            }
+            if session.refuses(.export, doing: isDocument ? "export or print this document" : nil) { return [] }
         case .resume:
             resume()
             return []

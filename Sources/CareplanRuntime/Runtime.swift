@@ -49,7 +49,7 @@ public final class Runtime {
         }
         switch command {
         case .query(.patientCount):
-            return s.attempt { try s.store.patientCount() }.map(Answer.counted) ?? .failed(nil)
+            return s.attempt { try s.store.patientCount(teams: s.session.registerTeams) }.map(Answer.counted) ?? .failed(nil)
         case .query(.patients(let text, let limit)):
             return s.attempt { try s.store.searchPatients(text, teams: s.session.registerTeams, limit: limit) }.map { .patients(matching: text, $0) } ?? .failed(nil)
         case .query(.users):
@@ -74,8 +74,10 @@ public final class Runtime {
             return s.open(documentId: id) ? .opened : .failed(nil)
         case .applyDocument(let change, let base):
             return s.apply(change, basedOn: base)
-        case .signDocument(let role):
-            guard let d = s.session.document, let template = s.session.template, let signed = s.attempt({
+        case .signDocument:
+            // Signed in the role the account has now (read again before this command), not the one the screen had.
+            guard let d = s.session.document, let template = s.session.template, let role = s.session.role?.id,
+                  let signed = s.attempt({
                 try s.store.sign(documentId: d.id, revision: d.revision, template: template, by: s.user, role: role, now: s.now)
             }) else { return .failed(nil) }
             s.session.document = signed
@@ -228,6 +230,8 @@ public final class Runtime {
 
     /// The store's change counter when the open assessment was last compared with it.
     var seenChangeCounter: Int?
+    /// ... and when the signed-in account was last read again (`reloadStaffIfStoreChanged`).
+    var seenStaffCounter: Int?
 
     // MARK: - Changes waiting for the store
 
@@ -500,9 +504,7 @@ extension Runtime {
         case .applyDocument, .newDocumentVersion: template = session.template
         default: return nil
         }
-        guard let template, session.flow.mode != .kiosk, let role = session.role, !template.completeRoles.contains(role.id) else { return nil }
-        let who = template.completeRoles.compactMap { session.configuration.roles.role($0)?.name }.joined(separator: ", ")
-        return "Not done: a \(template.title) is written by \(who) (Resources/documents), not by the role \(role.name)"
+        return template.flatMap(session.writeRefusal)
     }
 
     var limit: RateLimit { session.configuration.policy.signInTries }
@@ -564,6 +566,36 @@ extension Runtime {
         }
     }
 
+    /// The signed-in user's account as the store has it now (one indexed read), so that an administrator's
+    /// change on another terminal counts at once: a new role or new teams apply here and now; false when the
+    /// account was disabled (the program then signs out). An account the store does not know (tests' fixture
+    /// users; accounts are never deleted) or a store that cannot be read leaves the session as it is.
+    func reloadStaff() -> Bool {
+        guard let me = session.staff, let fresh = (try? store.user(named: me.userName)) ?? nil else { return true }
+        if fresh.disabled { return false }
+        if fresh.roleId != me.roleId || fresh.teamIds != me.teamIds || fresh.fullName != me.fullName {
+            log.info("account changed elsewhere")
+            session.staff = fresh
+            session.teams = (try? store.teams()) ?? session.teams
+        }
+        return true
+    }
+
+    /// Whether a command must find the account still as signed in: everything that writes, signs or exports.
+    static func needsCurrentAccount(_ command: Command) -> Bool {
+        switch command {
+        case .startDocument, .applyDocument, .newDocumentVersion: return true
+        default: return permission(for: command).map { $0 != .viewRecords } ?? false
+        }
+    }
+
+    /// On a tick, the account is read again only when the store changed (another terminal wrote).
+    func reloadStaffIfStoreChanged() -> Bool {
+        guard let counter = try? store.changeCounter(), counter != seenStaffCounter else { return true }
+        seenStaffCounter = counter
+        return reloadStaff()
+    }
+
     /// The session is now this user's, with the teams as the store has them.
     func signIn(_ user: StaffUser) {
         session.signIn(user)
@@ -598,6 +630,8 @@ extension Program {
                 if nav != .stay { return nav }
                 continue
             }
+            // An administrator may have changed this account on another terminal since the last key.
+            if Runtime.needsCurrentAccount(command), !accountStillUsable(runtime.reloadStaff()) { return .stay }
             let answer = runtime.execute(command)
             let nav = send(.answer(answer))
             if nav != .stay { return nav }

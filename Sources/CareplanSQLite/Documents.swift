@@ -204,7 +204,7 @@ extension CareStore {
             guard let current = try Self.document(db, id: documentId) else { throw StoreError.notFound("The document") }
             if current.isLocked { throw StoreError.signed }
             guard current.templateId == template.id else {
-                throw StoreError.refused("This document is a \(current.title), not a \(template.title)")
+                throw StoreError.refused("This document is \(current.title.withArticle), not \(template.title.withArticle)")
             }
             if current.revision != revision {
                 throw StoreError.changedElsewhere("Not signed: another terminal changed the document since it was shown; read it again")

@@ -12,8 +12,13 @@ extension CareStore {
     }
 
     /// One row read, whatever the number of patients (schema step v8 keeps the tally).
-    public func patientCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT n FROM patient_tally") ?? 0 }
+    /// A team's patients are counted on the patient_team index.
+    public func patientCount(teams: Set<Int64>?) throws -> Int {
+        try read { db in
+            guard let teams else { return try Int.fetchOne(db, sql: "SELECT n FROM patient_tally") ?? 0 }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM patient WHERE team_id IN (\(databaseQuestionMarks(count: teams.count)))",
+                                    arguments: StatementArguments(Array(teams))) ?? 0
+        }
     }
 
     public func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient {

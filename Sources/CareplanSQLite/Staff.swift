@@ -293,10 +293,25 @@ extension CareStore {
         guard try trustsOperatingSystemAccounts() else { return nil }
         return try write { db in
             guard let user = try Self.staffUser(db, named: account), !user.disabled else { return nil }
+            // Left locked (careplan killed or hung up at the lock): only the password carries on from there.
+            if try Self.lastSessionEvent(db, userName: user.userName)?.leavesLocked == true {
+                try Self.audit(db, user: user.userName, action: "sign-in refused", detail: "left locked: password needed, at \(terminal)", at: now)
+                return nil
+            }
             try db.execute(sql: "UPDATE staff_user SET last_sign_in = ? WHERE id = ?", arguments: [now, user.id])
             try Self.audit(db, user: user.userName, action: "signed in", detail: "as the operating-system account, at \(terminal)", at: now)
             return try Self.staffUser(db, named: account)
         }
+    }
+
+    /// The account's last sign-in, unlock, lock or sign-out, as audited (read newest first: it is recent).
+    static func lastSessionEvent(_ db: Database, userName: String) throws -> SessionEvent? {
+        let actions = SessionEvent.allCases.map(\.rawValue) + ["signed in", "unlocked"]
+        let last = try String.fetchOne(db, sql: """
+            SELECT action FROM audit_log WHERE user = ? AND action IN (\(databaseQuestionMarks(count: actions.count)))
+            ORDER BY id DESC LIMIT 1
+            """, arguments: StatementArguments([userName] + actions))
+        return last.flatMap(SessionEvent.init(rawValue:))
     }
 
     public func recordSessionEvent(_ event: SessionEvent, userName: String, terminal: String, now: Date) throws {

@@ -153,7 +153,7 @@ package struct Chrome {
             if place.next != nil { all.append(KeyHint("^N", "next")) }
             if place.back != nil { all.append(KeyHint("^P", "back")) }
         }
-        let tail = isKiosk ? " F1 \(session.words(.keyHelp))" : " F1 help  ^Q quit"
+        let tail = isKiosk ? " F1 \(session.words(.keyHelp))" : session.locked ? " F1 help" : " F1 help  ^Q quit"
         var x = 0
         let limit = size.width - DisplayWidth.of(tail)
         for h in all {
@@ -174,7 +174,7 @@ package struct Chrome {
 
     func renderTooSmall(_ g: inout Grid) {
         var text = "Window too small: careplan needs at least \(Chrome.minimumSize.width) columns by \(Chrome.minimumSize.height) rows. Nothing is lost: make the window bigger."
-        text += isKiosk ? " Keys do nothing until then." : " Until then keys are not used, but Ctrl-Q (quit) and F1 (help)."
+        text += isKiosk || session.locked ? " Keys do nothing until then." : " Until then keys are not used, but Ctrl-Q (quit) and F1 (help)."
         if keysNotUsedWhileTooSmall > 0 { text += " Not used: \(keysNotUsedWhileTooSmall)." }
         // A question (quit and lose changes?) must be seen to be answered: first.
         let question = session.message.flatMap { $0.kind == .error ? $0.text : nil }
@@ -200,7 +200,7 @@ package struct Chrome {
         if info.step, info.back != nil { lines.append("  " + DisplayWidth.pad("Ctrl-P", to: 12) + "previous step") }
         if !isKiosk {
             if session.staff != nil, !session.locked { lines.append("  " + DisplayWidth.pad(Chrome.lockKeyName, to: 12) + "lock the terminal now (your password unlocks it)") }
-            lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)")
+            if !session.locked { lines.append("  " + DisplayWidth.pad("Ctrl-Q", to: 12) + "quit (everything is already saved)") }
         }
         return lines
     }

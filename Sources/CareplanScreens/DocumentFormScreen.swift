@@ -205,6 +205,7 @@ struct DocumentFormScreen: Screen {
         default:
             guard all.indices.contains(focusIndex) else { return [] }
             if d.isLocked { return refuseLocked(key, s) }
+            if let t = s.template, let why = s.writeRefusal(t) { s.say(why + ": read only", .error); return [] }
             switch all[focusIndex] {
             case .field(let f): return handleField(f, key, s)
             case .row(let group, let index): return handleRow(group, index, key, d, s)
@@ -490,6 +491,8 @@ struct DocumentFormScreen: Screen {
         case .escape: return [.go(.back)]
         case .text("s"), .text("S"): return startSigning(d, s)
         case .text("v"), .text("V"): return newVersion(s)
+        case .text(let t) where "cCpPtTfFlL".contains(t) && s.refuses(.export, doing: "export or print this document"):
+            return []
         case .text("c"), .text("C"):
             copy = (copy + 1) % Self.copies.count
             s.say("P, T and L now give the \(Self.copies[copy].label) copy")
@@ -499,7 +502,7 @@ struct DocumentFormScreen: Screen {
             return [.go(.effect(.exportDocument(documentId: d.id, format: format, copy: whose, largePrint: large && format == "pdf")))]
         case .text("f"), .text("F"): return [.go(.effect(.exportDocument(documentId: d.id, format: "fhir", copy: "record")))]
         case .text("l"), .text("L"): return [.go(.effect(.printDocument(documentId: d.id, copy: Self.copies[copy].copy, largePrint: Self.copies[copy].largePrint)))]
-        default: s.say("On the review: S sign · P PDF · T text · F FHIR · L print · C copy · Ctrl-P back to the sections", .error)
+        default: s.say("On the review: " + reviewKeys(d, s).map { "\($0.keys) \($0.action)" }.joined(separator: " · ") + " · Ctrl-P back to the sections", .error)
         }
         return []
     }
@@ -512,7 +515,7 @@ struct DocumentFormScreen: Screen {
         if s.refuses(.signDocuments) { return [] }
         guard let role = s.role, t.signRoles.contains(role.id) else {
             let who = t.signRoles.map { Self.roleName($0, s) }.joined(separator: ", ")
-            s.say("Not signed: a \(t.title) is signed by \(who) (Resources/documents), not by \(s.role?.name ?? "you")", .error)
+            s.say("Not signed: \(t.title.withArticle) is signed by \(who) (Resources/documents), not by \(s.role?.name ?? "you")", .error)
             return []
         }
         guard typed.isEmpty, unsaved.isEmpty else { s.say("Not signed: some fields are not saved yet (marked !): correct them first", .error); return [] }
@@ -544,7 +547,7 @@ struct DocumentFormScreen: Screen {
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let d = s.document, let t = s.template else { return }
         let count = t.sections.count
-        let state = d.isLocked ? "\(d.status.label), read only" : !unsaved.isEmpty ? "not saved yet" : dirtySince != nil || sent != nil ? "saving…" : "saved"
+        let state = d.isLocked ? "\(d.status.label), read only" : !(s.template.map(s.mayWrite) ?? true) ? "read only for your role" : !unsaved.isEmpty ? "not saved yet" : dirtySince != nil || sent != nil ? "saving…" : "saved"
         let where_ = onReview(s) ? "Review" : "Section \(page + 1) of \(count): \(t.sections[page].title)"
         let head = " \(t.title) v\(d.version) · \(state) · \(where_)"
         g.put(DisplayWidth.truncate(head, to: area.width), x: area.x, y: area.y, style: Style(d.isLocked ? .success : .heading, bold: true))
@@ -712,11 +715,21 @@ struct DocumentFormScreen: Screen {
         if rowEdit != nil { return [KeyHint("↑↓", "field"), KeyHint("^S", "save row"), KeyHint("Esc", "save, close")] }
         if onReview(s) {
             // Scrolling is plain enough to give way first at 80 columns.
-            return (d.isLocked ? [KeyHint("V", "new version")] : [KeyHint("S", "sign")])
-                + [KeyHint("P", "PDF"), KeyHint("T", "text"), KeyHint("F", "FHIR"), KeyHint("L", "print"), KeyHint("C", "copy"),
-                   KeyHint("^P", "back"), KeyHint("↑↓", "scroll")]
+            return reviewKeys(d, s) + [KeyHint("^P", "back"), KeyHint("↑↓", "scroll")]
         }
-        if d.isLocked { return [KeyHint("↑↓", "field"), KeyHint("^N/^P", "section"), KeyHint("V", "new version"), KeyHint("Esc", "record")] }
+        let writes = s.template.map(s.mayWrite) ?? false
+        if d.isLocked || !writes {
+            return [KeyHint("↑↓", "field"), KeyHint("^N/^P", "section")] + (d.isLocked && writes ? [KeyHint("V", "new version")] : []) + [KeyHint("Esc", "record")]
+        }
         return [KeyHint("↑↓", "field"), KeyHint("Enter", "change"), KeyHint("^N/^P", "section"), KeyHint("Esc", "record")]
+    }
+
+    /// The review's own keys, as the role may use them: sign (the template's signers), a new version (its
+    /// writers), exports (a role that may export).
+    func reviewKeys(_ d: Document, _ s: Session) -> [KeyHint] {
+        guard let t = s.template else { return [] }
+        let first = d.isLocked ? (s.mayWrite(t) ? [KeyHint("V", "new version")] : []) : (s.maySign(t) ? [KeyHint("S", "sign")] : [])
+        return first + [KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export), KeyHint("F", "FHIR", needs: .export),
+                        KeyHint("L", "print", needs: .export), KeyHint("C", "copy", needs: .export)].filter { s.may($0.needs!) }
     }
 }

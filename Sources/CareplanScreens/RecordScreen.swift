@@ -54,7 +54,10 @@ struct RecordScreen: Screen {
     }
 
     /// The document types a new document can be: every template, by title.
-    static func documentTypes(_ s: Session) -> [DocumentTemplate] { s.configuration.documents.values.sorted { $0.title < $1.title } }
+    /// The document types the signed-in role may write (each template's `complete:` roles).
+    static func documentTypes(_ s: Session) -> [DocumentTemplate] {
+        s.configuration.documents.values.filter(s.mayWrite).sorted { $0.title < $1.title }
+    }
 
     var takesText: Bool { issuing?.takesText ?? false }
 
@@ -109,7 +112,7 @@ struct RecordScreen: Screen {
                 strayTypingAt = s.now
                 let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
                 s.say(isCommand ? "“\(t)” came straight after typing, so it was not taken as a command: press it again on its own"
-                                : "Typing is not used on \(name)'s record. Keys: Enter open · N new assessment · W write a document · E edit · K kiosk code · D discard", .error)
+                                : "Typing is not used on \(name)'s record. Keys: " + Self.commandKeys(s), .error)
                 return []
             }
         }
@@ -124,7 +127,14 @@ struct RecordScreen: Screen {
             // Chosen and started with Enter even when there is one type: a word beginning with w typed here
             // by mistake must not start a document.
             let types = RecordScreen.documentTypes(s)
-            guard !types.isEmpty else { s.say("No document types: there is no template in Resources/documents", .error); return [] }
+            guard !types.isEmpty else {
+                if let any = s.configuration.documents.values.sorted(by: { $0.title < $1.title }).first, let why = s.writeRefusal(any) {
+                    s.say(why, .error)
+                } else {
+                    s.say("No document types: there is no template in Resources/documents", .error)
+                }
+                return []
+            }
             choosingDocument = Form([.init("type", "Document", options: types.map(\.title), note: "←→ choose, Enter starts it")])
         case .text("n"), .text("N"):
             if s.refuses(.completeChecklist) { return [] }
@@ -231,6 +241,14 @@ struct RecordScreen: Screen {
         }
     }
 
+    /// The record's letter keys the role may use, for the word said when typing goes nowhere.
+    static func commandKeys(_ s: Session) -> String {
+        let all: [(String, Bool)] = [("Enter open", true), ("N new assessment", s.may(.completeChecklist)),
+                                     ("W write a document", !documentTypes(s).isEmpty), ("E edit", s.may(.editPatients)),
+                                     ("K kiosk code", s.may(.issueKioskCodes)), ("D discard", s.may(.editPatients))]
+        return all.filter(\.1).map(\.0).joined(separator: " · ")
+    }
+
     func keys(_ s: Session) -> [KeyHint] {
         if issuing != nil { return [KeyHint("←→", "change"), KeyHint("Enter", "issue code"), KeyHint("Esc", "cancel")] }
         if choosingDocument != nil { return [KeyHint("←→", "choose"), KeyHint("Enter", "start"), KeyHint("Esc", "cancel")] }
@@ -239,7 +257,7 @@ struct RecordScreen: Screen {
         let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
         // At 80 columns E gives way to D where D applies (F1 lists every key).
         return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
-                KeyHint("W", "document", exit: "document")] + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
+                ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
             + [KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients)]
     }
 }

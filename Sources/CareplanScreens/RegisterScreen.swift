@@ -122,7 +122,7 @@ struct RegisterScreen: Screen {
             "\(results.count == 200 ? "First 200" : String(results.count)) found"
         rows.append(({ found }, Style(.dim)))
         if !results.isEmpty {
-            rows.append(({ wide ? " NHS number    Name                         Born         Latest" : " NHS number    Name" }, Style(.heading)))
+            rows.append(({ wide ? " NHS number    Name                         Born         Latest assessment" : " NHS number    Name" }, Style(.heading)))
         }
         for r in results {
             rows.append(({
@@ -130,7 +130,7 @@ struct RegisterScreen: Screen {
                 if wide {
                     // 29 columns leave the latest status its whole date at 80 ("Plan agreed 15 Feb 2026").
                     line += DisplayWidth.pad(r.patient.displayName, to: 29) + DisplayWidth.pad(r.patient.dateOfBirth.display, to: 13)
-                    line += r.latestStatus.map { "\($0.label) \(r.latestDate?.display ?? "")" } ?? "No assessment"
+                    line += r.latestStatus.map { "\($0.label) \(r.latestDate?.display ?? "")" } ?? "none"
                 } else {
                     line += r.patient.displayName
                 }

@@ -105,11 +105,30 @@ public final class Session {
         return "Not done: the role \(role.name) may not \(permission.doing) (Resources/roles.yaml)"
     }
 
-    /// Says why, when the signed-in user may not: true when refused (the key does nothing more).
-    public func refuses(_ permission: Permission) -> Bool {
-        guard let why = refusal(permission) else { return false }
+    /// Says why, when the signed-in user may not: true when refused (the key does nothing more). `doing`
+    /// names what was refused when the permission's own words do not fit ("export or print this document").
+    public func refuses(_ permission: Permission, doing: String? = nil) -> Bool {
+        guard var why = refusal(permission) else { return false }
+        if let doing { why = why.replacingOccurrences(of: permission.doing, with: doing) }
         say(why, .error)
         return true
+    }
+
+    /// Whether the signed-in user may write documents of this template: its `complete:` roles say who.
+    public func mayWrite(_ template: DocumentTemplate) -> Bool {
+        flow.mode == .kiosk || (role.map { template.completeRoles.contains($0.id) } ?? false)
+    }
+
+    /// Whether they may sign one: the permission, and a role among the template's `sign:` roles.
+    public func maySign(_ template: DocumentTemplate) -> Bool {
+        may(.signDocuments) && (role.map { template.signRoles.contains($0.id) } ?? false)
+    }
+
+    /// Why the signed-in user may not write this template's documents, or nil when they may.
+    public func writeRefusal(_ template: DocumentTemplate) -> String? {
+        guard !mayWrite(template), let role else { return nil }
+        let who = template.completeRoles.compactMap { configuration.roles.role($0)?.name }.joined(separator: ", ")
+        return "Not done: \(template.title.withArticle) is written by \(who) (Resources/documents), not by the role \(role.name)"
     }
 
     /// The names of the user's teams, for the register's title and the chrome.
@@ -135,6 +154,7 @@ public final class Session {
         staff = nil
         patient = nil
         assessment = nil
+        document = nil
         message = nil
         locked = false
     }

@@ -8,6 +8,9 @@ struct PasswordTries: Equatable {
     /// No try is sent before this.
     var waitUntil: Date?
     var problem: String?
+    /// What a wrong try says: the lock has no user name to be wrong.
+    var wrong = "Not accepted: the user name or the password is wrong"
+    static let waitSaid = "Too many wrong passwords: wait "
 
     func secondsLeft(_ s: Session) -> Int? {
         guard let until = waitUntil, until > s.now else { return nil }
@@ -17,7 +20,7 @@ struct PasswordTries: Equatable {
     /// True when a try may go now; else says how long is left.
     func mayTry(_ s: Session) -> Bool {
         guard let left = secondsLeft(s) else { return true }
-        s.say("Too many wrong passwords: wait \(left) s, then try again", .error)
+        s.say(Self.waitSaid + "\(left) s, then try again", .error)
         return false
     }
 
@@ -25,10 +28,10 @@ struct PasswordTries: Equatable {
     mutating func refused(_ result: SignInResult, _ s: Session) {
         switch result {
         case .notAccepted(let wait):
-            problem = "Not accepted: the user name or the password is wrong"
+            problem = wrong
             waitUntil = wait.map { s.now.addingTimeInterval($0) }
         case .waiting(let seconds):
-            problem = "Too many wrong passwords on this account or terminal"
+            problem = Self.waitProblem
             waitUntil = s.now.addingTimeInterval(seconds)
         case .disabled:
             problem = "This account is disabled: ask an administrator"
@@ -36,6 +39,15 @@ struct PasswordTries: Equatable {
             problem = nil
         }
     }
+
+    /// Time passing: once the wait is over, what said to wait goes (a stale "wait 30 s" would mislead).
+    mutating func tick(_ s: Session) {
+        guard let until = waitUntil, until <= s.now else { return }
+        waitUntil = nil
+        if problem == Self.waitProblem { problem = nil }
+        if s.message?.text.hasPrefix(Self.waitSaid) == true { s.message = nil }
+    }
+    static let waitProblem = "Too many wrong passwords on this account or terminal"
 
     /// Under the form: what the last try came to, and the wait counting down.
     func render(into g: inout Grid, x: Int, y: Int, width: Int, _ s: Session) {
@@ -102,7 +114,7 @@ struct SignInScreen: Screen {
             form.focus = 1
         case .key(let key): return handle(key, s)
         case .tick:
-            if tries.waitUntil.map({ $0 <= s.now }) == true { tries.waitUntil = nil }
+            tries.tick(s)
         case .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
@@ -239,7 +251,7 @@ struct ChangePasswordScreen: Screen {
             default: break
             }
         case .tick:
-            if tries.waitUntil.map({ $0 <= s.now }) == true { tries.waitUntil = nil }
+            tries.tick(s)
         case .opened, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []
@@ -273,7 +285,7 @@ struct ChangePasswordScreen: Screen {
 struct LockScreen: Screen {
     let kind = ScreenKind.lock
     var password = TextField("", maxLength: 128)
-    var tries = PasswordTries()
+    var tries = PasswordTries(wrong: "Not accepted: the password is not right")
     var takesText: Bool { true }
 
     init(_ s: Session) {}
@@ -299,7 +311,7 @@ struct LockScreen: Screen {
             if password.handle(key) == .notHandled { s.say("Type your password to carry on, or F2 to switch user", .error) }
             else { tries.problem = nil }
         case .tick:
-            if tries.waitUntil.map({ $0 <= s.now }) == true { tries.waitUntil = nil }
+            tries.tick(s)
         case .opened, .leaving, .answer, .proceed, .answeredTooSoon: break
         }
         return []

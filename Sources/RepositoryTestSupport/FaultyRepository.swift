@@ -20,7 +20,7 @@ public final class FaultyRepository: CareRepository {
     }
 
     // Patients
-    public func patientCount() throws -> Int { try wrapped.patientCount() }
+    public func patientCount(teams: Set<Int64>?) throws -> Int { try wrapped.patientCount(teams: teams) }
     public func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient { try write { try wrapped.addPatient(p, by: user, now: now) } }
     public func updatePatient(_ p: Patient, by user: String, now: Date) throws -> Patient { try write { try wrapped.updatePatient(p, by: user, now: now) } }
     public func patient(id: Int64) throws -> Patient? { try wrapped.patient(id: id) }

@@ -171,7 +171,7 @@ final class DocumentTemplateTests: XCTestCase {
     func testSigningNeedsARoleThatMaySignAndEveryRequiredAnswer() {
         let t = Self.eots
         let empty = t.signingProblems(doc(), role: "nurse")
-        XCTAssertEqual(empty.first, "Your role may not sign a End of Treatment Summary: it needs clinical-nurse-specialist or gp")
+        XCTAssertEqual(empty.first, "Your role may not sign an End of Treatment Summary: it needs clinical-nurse-specialist or gp")
         XCTAssertTrue(empty.contains("“Treatments” (Treatment given) needs at least one row"))
         XCTAssertTrue(empty.contains("“Diagnosis” (Diagnosis) is required"))
         var values: [String: FieldValue] = [:]

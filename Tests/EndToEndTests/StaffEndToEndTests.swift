@@ -84,7 +84,14 @@ final class StaffEndToEndTests: EndToEndCase {
 
         // A wrong password, then hers: the assessment is where she left it, her note as typed.
         try t.type("not my password"); try t.keys("Enter")
-        try t.waitFor("! Not accepted")
+        try t.waitFor("! Not accepted: the password is not right")
+        // A passer-by's Ctrl-Q or Ctrl-C does not quit: careplan stays, locked, over the nurse's shell.
+        try t.keys("C-q")
+        try t.waitFor("Locked: careplan does not quit here")
+        try t.keys("C-c")
+        Thread.sleep(forTimeInterval: 0.5)
+        let stillLocked = try t.screen()
+        XCTAssertTrue(stillLocked.contains(" careplan · Locked"), stillLocked)
         try t.type(password); try t.keys("Enter")
         try t.waitFor("Unlocked: carry on where you were")
         try t.waitFor(" careplan · Conversation notes")

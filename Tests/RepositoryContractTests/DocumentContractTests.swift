@@ -162,7 +162,7 @@ final class DocumentContractTests: RepositoryContractCase {
             }
             d = try filled(store, d)
             XCTAssertThrowsError(try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "Sam", role: "support-worker", now: now)) {
-                XCTAssertEqual($0 as? StoreError, .refused("Not signed: Your role may not sign a End of Treatment Summary: it needs clinical-nurse-specialist or gp"))
+                XCTAssertEqual($0 as? StoreError, .refused("Not signed: Your role may not sign an End of Treatment Summary: it needs clinical-nurse-specialist or gp"))
             }
             XCTAssertThrowsError(try store.sign(documentId: d.id, revision: d.revision - 1, template: eots, by: "Nurse Test", role: "clinical-nurse-specialist", now: now)) {
                 XCTAssertEqual($0 as? StoreError, .changedElsewhere("Not signed: another terminal changed the document since it was shown; read it again"))

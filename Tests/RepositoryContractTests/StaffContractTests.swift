@@ -251,6 +251,9 @@ final class StaffContractTests: RepositoryContractCase {
             XCTAssertEqual(try store.searchPatients("05/03/1961", teams: [lung.id]).count, 0, "by date of birth, in the team")
             XCTAssertEqual(try store.searchPatients("05/03/1961", teams: [breast.id]).count, 1)
             XCTAssertEqual(try store.searchPatients("", teams: []).count, 0, "in no team: nobody's")
+            XCTAssertEqual(try store.patientCount(teams: [breast.id]), 1, "the register's count is of the team's patients")
+            XCTAssertEqual(try store.patientCount(teams: [lung.id]), 0)
+            XCTAssertEqual(try store.patientCount(teams: nil), 2)
             sian.teamId = lung.id
             sian = try store.updatePatient(sian, by: nurse, now: now)
             XCTAssertEqual(try store.searchPatients("", teams: [lung.id]).map(\.patient.id), [sian.id])
@@ -272,6 +275,18 @@ final class StaffContractTests: RepositoryContractCase {
             XCTAssertTrue(try connect().trustsOperatingSystemAccounts())
             XCTAssertEqual(try store.signInTrusted(operatingSystemAccount: nurse, terminal: terminal, now: now)?.userName, nurse)
             XCTAssertNil(try store.signInTrusted(operatingSystemAccount: "root", terminal: terminal, now: now), "no careplan user of that name")
+            // Left at the lock (careplan killed or hung up there): the password is needed, until it is given.
+            for left in [SessionEvent.locked, .lockedWhenIdle, .endedWhileLocked] {
+                try store.recordSessionEvent(left, userName: nurse, terminal: terminal, now: now)
+                XCTAssertNil(try store.signInTrusted(operatingSystemAccount: nurse, terminal: terminal, now: now), left.rawValue)
+                guard case .signedIn = try store.unlock(userName: nurse, password: password, terminal: terminal, limit: tries, now: now) else {
+                    return XCTFail("the password unlocks")
+                }
+                XCTAssertEqual(try store.signInTrusted(operatingSystemAccount: nurse, terminal: terminal, now: now)?.userName, nurse, "after \(left.rawValue) and the password")
+            }
+            try store.recordSessionEvent(.locked, userName: nurse, terminal: terminal, now: now)
+            try store.recordSessionEvent(.signedOut, userName: nurse, terminal: terminal, now: now)
+            XCTAssertEqual(try store.signInTrusted(operatingSystemAccount: nurse, terminal: terminal, now: now)?.userName, nurse, "switched user at the lock")
             _ = try store.setDisabled(true, userName: nurse, by: admin, now: now)
             XCTAssertNil(try store.signInTrusted(operatingSystemAccount: nurse, terminal: terminal, now: now), "disabled")
             try store.setTrustsOperatingSystemAccounts(false, by: admin, now: now)
