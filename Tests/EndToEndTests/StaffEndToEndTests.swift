@@ -128,7 +128,9 @@ final class StaffEndToEndTests: EndToEndCase {
         try t.waitFor("may not agree a plan", in: "s")
         XCTAssertFalse(try t.screen("s").contains("Agree the plan with the patient"))
 
-        // The nurse agrees it: her name and role go on the plan.
+        // The nurse agrees it: her name and role go on the plan. Her terminal may be warning of the idle lock
+        // by now: Up answers the warning (and does nothing else), or, without one, changes nothing here.
+        try t.keys("Up")
         try t.keys("C-n", "C-n")
         try t.waitFor(" careplan · Review and agree")
         try t.type("a")
