@@ -186,7 +186,8 @@ public struct RateLimit: Sendable, Equatable {
         let wait = min(longestWait, firstWait * pow(2, Double(failures.count - freeTries)))
         // To the millisecond, as stores keep times: a try stored a hair later than `now` must not make 30 s read as 31.
         let remaining = (last.addingTimeInterval(wait).timeIntervalSince(now) * 1000).rounded() / 1000
-        return remaining > 0 ? remaining : nil
+        // Never more than the wait itself: a try stored by another process a hair later must not read as 16 minutes of 15.
+        return remaining > 0 ? min(remaining, wait) : nil
     }
 }
 

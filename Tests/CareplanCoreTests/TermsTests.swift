@@ -171,6 +171,8 @@ final class TermsTests: XCTestCase {
         // A try stored a hair after the clock read (the store keeps milliseconds) still waits 30 s, said as 30.
         XCTAssertEqual(limit.wait(after: [t, t.addingTimeInterval(0.000_000_1)], now: t), 30)
         XCTAssertNil(limit.wait(after: [t, t], now: t.addingTimeInterval(30)))
+        // A try stored later by another process never makes the wait longer than the longest (16 minutes of 15).
+        XCTAssertEqual(limit.wait(after: [t, t, t, t, t.addingTimeInterval(0.5)], now: t), 100)
     }
 
     func testPasswordsAreRefusedSayingWhatIsWrong() {

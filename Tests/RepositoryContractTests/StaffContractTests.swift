@@ -111,6 +111,26 @@ final class StaffContractTests: RepositoryContractCase {
         }
     }
 
+    /// Guesses made at once (one process each) count as many: only the free tries are ever checked, the rest
+    /// wait without their password being looked at, whichever order they run in.
+    func testGuessesMadeAtOnceCountAsMany() throws {
+        try eachRepository { store, connect in
+            try StaffFixture.addUsers(to: store, now: now)
+            let (tries, now) = (self.tries, self.now)
+            let results = try atOnce(12, connect) { i, store in
+                (try? store.signIn(userName: StaffFixture.nurse, password: "guess \(i) guess", terminal: "/dev/pts/\(i)", limit: tries, now: now))
+                    ?? .disabled
+            }
+            let checked = results.filter { if case .waiting = $0 { false } else { true } }
+            XCTAssertEqual(checked.count, tries.freeTries, "\(results)")
+            XCTAssertTrue(checked.allSatisfy { if case .notAccepted = $0 { true } else { false } }, "\(results)")
+            // The right password now waits too.
+            guard case .waiting = try store.signIn(userName: nurse, password: password, terminal: "/dev/pts/99", limit: tries, now: now) else {
+                return XCTFail("the right password was checked during the wait")
+            }
+        }
+    }
+
     func testADisabledAccountCannotSignInAndTheLastAdministratorStays() throws {
         try eachRepository { store, connect in
             try StaffFixture.addUsers(to: store, now: now)
