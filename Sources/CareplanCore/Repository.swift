@@ -58,6 +58,9 @@ public protocol DocumentRepository: AnyObject, Sendable {
     func document(id: Int64) throws -> Document?
     /// Records that someone looked at a document (the audit trail names the patient and the document).
     func recordDocumentView(user: String, documentId: Int64, now: Date) throws
+    /// Why what is stored of a document is not what was signed (changed behind careplan's back, checked
+    /// against the content hash in its signing audit entry), or nil; nil for a draft never signed.
+    func signedContentProblem(documentId: Int64) throws -> String?
     /// Records that a document was exported or printed (`pdf`, `text`, `fhir`, `print`), and where to.
     func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date) throws
     /// The patient's documents, newest first (by date, then by the latest change).

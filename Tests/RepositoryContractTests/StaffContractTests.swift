@@ -1,4 +1,5 @@
 import CareplanCore
+@testable import CareplanSQLite
 import RepositoryTestSupport
 import XCTest
 
@@ -300,6 +301,16 @@ final class StaffContractTests: RepositoryContractCase {
             XCTAssertTrue(t.contains("admin | trusted operating-system accounts | "), t.joined(separator: "\n"))
             XCTAssertTrue(t.contains("nurse | signed in | as the operating-system account, at /dev/pts/3"))
             XCTAssertTrue(t.contains("admin | stopped trusting operating-system accounts | "))
+            // Written into a copy of the store behind careplan's back (SQLite: raw SQL), the setting is not obeyed.
+            guard let sqlite = store as? CareStore else { return }
+            try sqlite.db.write { db in try db.execute(sql: "UPDATE setting SET value = 'yes' WHERE name = 'trust-operating-system-accounts'") }
+            XCTAssertFalse(try connect().trustsOperatingSystemAccounts())
+            XCTAssertNil(try store.signInTrusted(operatingSystemAccount: admin, terminal: terminal, now: now))
+            guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { return XCTFail("verify found nothing") }
+            XCTAssertTrue(reason.contains("the setting was written outside careplan and is not obeyed"), reason)
+            try store.setTrustsOperatingSystemAccounts(true, by: admin, now: now)
+            XCTAssertTrue(try store.trustsOperatingSystemAccounts(), "set again by an administrator")
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
         }
     }
 
