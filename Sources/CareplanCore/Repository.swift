@@ -424,7 +424,13 @@ public struct ExportRecord: Hashable, Sendable {
 /// Folded for search: lower case, no accents ("Siân" -> "sian", "Łódź" -> "lodz"). Foundation's folding
 /// keeps letters that are not a base letter plus a mark (ł, ø, ß, æ...): those are spelt as people type them.
 public enum SearchKey {
-    public static func of(_ s: String) -> String {
+    /// Apostrophes (straight, curly, the modifier letter) are left out of a key, so "obrien", "o'brien" and
+    /// "O’Brien" are one name; the words of a name are still split at them (`laterWords`).
+    static let apostrophes: Set<Character> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}"]
+
+    public static func of(_ s: String) -> String { folded(s).filter { !apostrophes.contains($0) } }
+
+    static func folded(_ s: String) -> String {
         let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         guard folded.unicodeScalars.contains(where: { letterSpellings[$0] != nil }) else { return folded }
         var out = ""
@@ -443,6 +449,6 @@ public enum SearchKey {
     /// The words of a name after its first, folded ("Ó Briain" -> ["briain"], "Smith-Jones" -> ["jones"]):
     /// a search finds a name by any of its words.
     public static func laterWords(_ name: String) -> [String] {
-        Array(of(name).split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "'" || $0 == "’" }).dropFirst().map(String.init))
+        Array(folded(name).split(whereSeparator: { $0 == " " || $0 == "-" || apostrophes.contains($0) }).dropFirst().map(String.init))
     }
 }
