@@ -164,8 +164,8 @@ public struct PasswordRules: Sendable, Equatable {
         }
         let folded = SearchKey.of(password).filter { !$0.isWhitespace }
         let words = Self.words(password)
-        let nameWords = Set(([userName] + userName.split { !$0.isLetter && !$0.isNumber }.map(String.init) + [fullName]
-                             + fullName.split { !$0.isLetter && !$0.isNumber }.map(String.init))
+        // The user name, its parts (a.smith: smith) and the whole full name.
+        let nameWords = Set(([userName, fullName] + userName.split { !$0.isLetter && !$0.isNumber }.map(String.init))
             .map { SearchKey.of($0).filter { $0.isLetter || $0.isNumber } })
         // A name of 3 or more letters anywhere in it; a shorter one ("jo") as a word of its own.
         if nameWords.contains(where: { ($0.count >= 3 && folded.contains($0)) || ($0.count == 2 && words.contains($0)) }) {

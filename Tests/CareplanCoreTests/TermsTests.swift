@@ -204,7 +204,9 @@ final class TermsTests: XCTestCase {
         let name = "The password contains the user's name: choose one that does not"
         XCTAssertEqual(rules.problem("jo rides bikes", userName: "jo"), name)
         XCTAssertEqual(rules.problem("Jo2026 rides bikes", userName: "jo"), name, "a word of its own, digits apart")
-        XCTAssertEqual(rules.problem("we ride with Al", userName: "a.smith", fullName: "Al Smith"), name)
+        XCTAssertEqual(rules.problem("we ride with Al", userName: "al", fullName: "Al Smith"), name)
+        XCTAssertEqual(rules.problem("we ride with al.b", userName: "al.b", fullName: "Al Brown"), name)
+        XCTAssertNil(rules.problem("support words here", userName: "sam", fullName: "Sam Support"), "a word of the full name alone is allowed")
         XCTAssertEqual(rules.problem("purple smithy tractor", userName: "a.smith"), name, "a longer part of the name, anywhere")
         for typed in ["purple tractor rain", "joyful rides home", "correct horse battery staple", "the 1234 bus to leeds"] {
             XCTAssertNil(rules.problem(typed, userName: "jo"), typed)

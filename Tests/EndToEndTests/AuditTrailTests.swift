@@ -80,12 +80,12 @@ final class AuditTrailTests: EndToEndCase {
         var listed = try ok(["audit"]).stdout
         XCTAssertFalse(listed.contains("10.1.1.1"), listed)
         XCTAssertTrue(listed.contains("at ssh from fe80::1"), listed)
-        // A hostile store copy: text written with sqlite3 straight into the trail and a user's name.
-        try attack("""
-            INSERT INTO audit_log (at, user, action, detail, previous_hash, hash)
-              VALUES ('2026-01-01 00:00:00.000', 'eve' || char(10) || 'forged line', 'x' || char(27) || ']0;owned' || char(7), char(27) || '[2J', '', '');
+        // A hostile store copy: text written with sqlite3 into an entry behind the triggers, and into a user's name.
+        try attack(Self.dropGuards + """
+             UPDATE audit_log SET user = 'eve' || char(10) || 'forged line', action = 'x' || char(27) || ']0;owned' || char(7),
+              detail = char(27) || '[2J' || char(155) || '2J' WHERE id = 2;
             UPDATE staff_user SET full_name = 'Nia' || char(27) || '[31m' || char(13) || 'Nurse' WHERE user_name = 'nurse';
-            """)
+            """ + Self.restoreGuards)
         listed = try ok(["audit"]).stdout
         let users = try ok(["users", "list"]).stdout
         for text in [listed, users] {
