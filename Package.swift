@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "careplan",
             dependencies: [
-                "CareplanCore", "CareplanSQLite", "TermUI", "CareplanScreens", "CareplanRuntime", "CursesBackend", "CareplanExport",
+                "CareplanCore", "CareplanSQLite", "TermUI", "CareplanScreens", "CareplanRuntime", "CursesBackend", "CareplanExport", "CareplanText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import CYaml  // Yams's libyaml, for its scanner: Yams keeps it internal
 import Foundation
 import Yams
 
@@ -74,6 +75,12 @@ final class ConfigReader {
     }
 
     func root(ofText text: String) -> Node? {
+        if let found = Self.anchorOrAlias(in: text) {
+            report(line: found.line, column: found.column,
+                   "YAML \(found.isAlias ? "alias (`*name`)" : "anchor (`&name`)"): careplan's files do not use anchors or aliases, which can make a small file expand without end",
+                   fix: "write the repeated part out in full where it is needed, and remove the `&` and `*` names")
+            return nil
+        }
         do {
             guard let node = try Yams.compose(yaml: text, .basic) else {  // every value text until read as a number or yes/no
                 report(line: 1, column: 1, "the file is empty", fix: "see the other files in the same folder for the expected layout")
@@ -90,6 +97,30 @@ final class ConfigReader {
             return nil
         } catch {
             report(line: 1, column: 1, "YAML syntax: \(error)", fix: "check the file is valid YAML")
+            return nil
+        }
+    }
+
+    /// The first anchor or alias in `text`, found by libyaml's scanner: tokens only, before anything composes
+    /// the document (composing, or any walk of what it made, is where a "billion laughs" file expands).
+    /// Nil if there is none, or the text stops scanning (composing then reports the syntax error).
+    static func anchorOrAlias(in text: String) -> (line: Int, column: Int, isAlias: Bool)? {
+        var bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return nil }
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        return bytes.withUnsafeMutableBufferPointer { buffer in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var token = yaml_token_t()
+            while yaml_parser_scan(&parser, &token) == 1 {
+                let type = token.type, mark = token.start_mark
+                yaml_token_delete(&token)
+                if type == YAML_ANCHOR_TOKEN || type == YAML_ALIAS_TOKEN {
+                    return (Int(mark.line) + 1, Int(mark.column) + 1, type == YAML_ALIAS_TOKEN)
+                }
+                if type == YAML_STREAM_END_TOKEN { return nil }
+            }
             return nil
         }
     }

@@ -146,8 +146,9 @@ extension Configuration {
         let url = root.appendingPathComponent("Resources/codelists.yaml")
         let (codes, codeProblems) = CodeLists.loadKeepingProblems(from: url, displayPath: display(url), documentLists: documentLists)
         problems += codeProblems
-        return (codes, one("policy.yaml", Policy.load(from:displayPath:)),
-                one("wording.yaml", Wording.load(from:displayPath:)), one("roles.yaml", Roles.load(from:displayPath:)))
+        var policy = one("policy.yaml", Policy.load(from:displayPath:))
+        if let common = one("common-passwords.txt", PasswordRules.loadCommon(from:displayPath:)) { policy?.passwords.common = common }
+        return (codes, policy, one("wording.yaml", Wording.load(from:displayPath:)), one("roles.yaml", Roles.load(from:displayPath:)))
     }
 }
 

@@ -282,7 +282,9 @@ extension DocumentTemplate {
     }
 
     static func codeListsNamed(in url: URL) -> Set<String> {
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let root = try? Yams.compose(yaml: text, .basic) else { return [] }
+        // A file with aliases is refused when it is loaded; here it must not expand while the names are collected.
+        guard let text = try? String(contentsOf: url, encoding: .utf8), ConfigReader.anchorOrAlias(in: text) == nil,
+              let root = try? Yams.compose(yaml: text, .basic) else { return [] }
         var found: Set<String> = []
         func walk(_ n: Node) {
             if let m = n.mapping {

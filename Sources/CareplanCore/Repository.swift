@@ -59,6 +59,9 @@ public protocol DocumentRepository: AnyObject, Sendable {
     func document(id: Int64) throws -> Document?
     /// Records that someone looked at a document (the audit trail names the patient and the document).
     func recordDocumentView(user: String, documentId: Int64, now: Date) throws
+    /// Why what is stored of a document is not what was signed (changed behind careplan's back, checked
+    /// against the content hash in its signing audit entry), or nil; nil for a draft never signed.
+    func signedContentProblem(documentId: Int64) throws -> String?
     /// Records that a document was exported or printed (`pdf`, `text`, `fhir`, `print`), and where to.
     func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date) throws
     /// The patient's documents, newest first (by date, then by the latest change).
@@ -422,7 +425,13 @@ public struct ExportRecord: Hashable, Sendable {
 /// Folded for search: lower case, no accents ("Siân" -> "sian", "Łódź" -> "lodz"). Foundation's folding
 /// keeps letters that are not a base letter plus a mark (ł, ø, ß, æ...): those are spelt as people type them.
 public enum SearchKey {
-    public static func of(_ s: String) -> String {
+    /// Apostrophes (straight, curly, the modifier letter) are left out of a key, so "obrien", "o'brien" and
+    /// "O’Brien" are one name; the words of a name are still split at them (`laterWords`).
+    static let apostrophes: Set<Character> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}"]
+
+    public static func of(_ s: String) -> String { folded(s).filter { !apostrophes.contains($0) } }
+
+    static func folded(_ s: String) -> String {
         let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         guard folded.unicodeScalars.contains(where: { letterSpellings[$0] != nil }) else { return folded }
         var out = ""
@@ -441,7 +450,7 @@ public enum SearchKey {
     /// The words of a name after its first, folded ("Ó Briain" -> ["briain"], "Smith-Jones" -> ["jones"]):
     /// a search finds a name by any of its words.
     public static func laterWords(_ name: String) -> [String] {
-        Array(of(name).split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "'" || $0 == "’" }).dropFirst().map(String.init))
+        Array(folded(name).split(whereSeparator: { $0 == " " || $0 == "-" || apostrophes.contains($0) }).dropFirst().map(String.init))
     }
 }
 

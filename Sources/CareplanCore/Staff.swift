@@ -149,8 +149,13 @@ public struct PasswordProblem: Error, Equatable, Sendable, CustomStringConvertib
 /// guess (NCSC): so a minimum length, and no password that is the person's own name or one character repeated.
 public struct PasswordRules: Sendable, Equatable {
     public var minimumLength: Int
+    /// The commonest passwords, folded (`Resources/common-passwords.txt`): the first an attacker tries.
+    public var common: Set<String>
 
-    public init(minimumLength: Int) { self.minimumLength = minimumLength }
+    public init(minimumLength: Int, common: Set<String> = []) {
+        self.minimumLength = minimumLength
+        self.common = common
+    }
 
     public func problem(_ password: String, userName: String, fullName: String = "") -> String? {
         if password.count < minimumLength {
@@ -158,10 +163,81 @@ public struct PasswordRules: Sendable, Equatable {
                 + "(a few words together are easy to remember)"
         }
         let folded = SearchKey.of(password).filter { !$0.isWhitespace }
-        let names = [userName, fullName].map { SearchKey.of($0).filter { $0.isLetter || $0.isNumber } }.filter { $0.count >= 3 }
-        if names.contains(where: { folded.contains($0) }) { return "The password contains the user's name: choose one that does not" }
+        let words = Self.words(password)
+        // The user name, its parts (a.smith: smith) and the whole full name.
+        let nameWords = Set(([userName, fullName] + userName.split { !$0.isLetter && !$0.isNumber }.map(String.init))
+            .map { SearchKey.of($0).filter { $0.isLetter || $0.isNumber } })
+        // A name of 3 or more letters anywhere in it; a shorter one ("jo") as a word of its own.
+        if nameWords.contains(where: { ($0.count >= 3 && folded.contains($0)) || ($0.count == 2 && words.contains($0)) }) {
+            return "The password contains the user's name: choose one that does not"
+        }
         if Set(password).count < 4 { return "The password repeats too few characters: use at least 4 different ones" }
+        let core = folded.filter { $0.isLetter || $0.isNumber }
+        let trimmed = String(core.drop { $0.isNumber }.reversed().drop { $0.isNumber }.reversed())
+        if common.contains(core) || common.contains(trimmed) {
+            return "The password is one of the commonest passwords (digits added or not), the first ones tried: choose a few words of your own"
+        }
+        if Self.isKeyboardRun(core) {
+            return "The password is a run of keys or letters (like qwerty, 12345 or abcd): choose a few words of your own"
+        }
         return nil
+    }
+
+    /// The words of a password, folded: split at anything not a letter or digit, and between letters and digits.
+    static func words(_ password: String) -> Set<String> {
+        var out: Set<String> = [], word = ""
+        for c in SearchKey.of(password) {
+            if !(c.isLetter || c.isNumber) || (!word.isEmpty && word.last!.isNumber != c.isNumber) {
+                if !word.isEmpty { out.insert(word) }
+                word = c.isLetter || c.isNumber ? String(c) : ""
+            } else { word.append(c) }
+        }
+        if !word.isEmpty { out.insert(word) }
+        return out
+    }
+
+    /// Rows of keys and runs of letters and digits, typed either way.
+    static let runs: [String] = {
+        let forward = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz", "qwertzuiop", "azertyuiop",
+                       "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p", "qazwsxedcrfvtgbyhnujmikolp", "0987654321"]
+        return forward + forward.map { String($0.reversed()) }
+    }()
+
+    /// Whether `core` is made wholly of runs of 3 or more keys (`runs`), or of one character repeated with them:
+    /// "qwertyuiop", "1234567890", "qwerty123", "asdf4321", "abc123abc".
+    static func isKeyboardRun(_ core: String) -> Bool {
+        let chars = Array(core)
+        guard chars.count >= 3 else { return false }
+        var i = 0
+        while i < chars.count {
+            // The longest run starting here.
+            var longest = 0
+            for run in runs {
+                let keys = Array(run)
+                for start in keys.indices where keys[start] == chars[i] {
+                    var n = 0
+                    while i + n < chars.count, start + n < keys.count, keys[start + n] == chars[i + n] { n += 1 }
+                    longest = max(longest, n)
+                }
+            }
+            var same = 1
+            while i + same < chars.count, chars[i + same] == chars[i] { same += 1 }
+            let step = max(longest, same)
+            if step < 3 { return false }
+            i += step
+        }
+        return true
+    }
+
+    /// The common passwords, one a line (`#` starts a comment), folded as `problem` folds what is typed.
+    public static func loadCommon(from url: URL, displayPath: String) -> Result<Set<String>, ConfigErrors> {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            return .failure(ConfigErrors([ConfigProblem(file: displayPath, line: 0, column: 0, message: "cannot read the list of common passwords",
+                                                        fix: "put back Resources/common-passwords.txt (one password a line)")]))
+        }
+        let list = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            .map { SearchKey.of($0).filter { $0.isLetter || $0.isNumber } }.filter { !$0.isEmpty }
+        return .success(Set(list))
     }
 }
 
@@ -186,7 +262,8 @@ public struct RateLimit: Sendable, Equatable {
         let wait = min(longestWait, firstWait * pow(2, Double(failures.count - freeTries)))
         // To the millisecond, as stores keep times: a try stored a hair later than `now` must not make 30 s read as 31.
         let remaining = (last.addingTimeInterval(wait).timeIntervalSince(now) * 1000).rounded() / 1000
-        return remaining > 0 ? remaining : nil
+        // Never more than the wait itself: a try stored by another process a hair later must not read as 16 minutes of 15.
+        return remaining > 0 ? min(remaining, wait) : nil
     }
 }
 

@@ -253,6 +253,13 @@ extension CareStore {
                 return .broken(atEntry: anchor.entry, reason: "it is not the entry anchored outside the store: the trail was rewritten")
             }
         }
+        // The trail intact, what it says was signed must be what the store holds.
+        if let changed = try signedContentProblems().first {
+            return .broken(atEntry: nil, reason: changed + ". The trail is intact; the document was changed outside careplan")
+        }
+        if let trust = try read({ db in try Self.trustSettingProblem(db, keeper: auditKeeper) }) {
+            return .broken(atEntry: nil, reason: trust)
+        }
         // Guards found tampered with and put right stay a finding for good: the store was written outside careplan,
         // and whoever did it may have done more than the trail shows. Every such time is named, with its date.
         let restorations = entries.filter { $0.action == Self.restoredGuards }

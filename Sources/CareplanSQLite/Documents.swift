@@ -1,4 +1,5 @@
 import CareplanCore
+import Crypto
 import Foundation
 import GRDB
 
@@ -217,8 +218,10 @@ extension CareStore {
             // The version this one replaces is kept, as history, but is no longer the current one.
             try db.execute(sql: "UPDATE document SET status = ? WHERE id = ? AND status = ?",
                            arguments: [DocumentStatus.superseded.rawValue, current.previousId, DocumentStatus.signed.rawValue])
-            try Self.audit(db, user: user, action: "signed document", patientId: current.patientId,
-                           detail: Self.auditName(documentId, current.templateId) + " as \(role)", at: now)
+            // The signed content's hash goes into the entry, where the keyed chain guards it (`signedContentProblem`).
+            try Self.audit(db, user: user, action: Self.signedAction, patientId: current.patientId,
+                           detail: Self.auditName(documentId, current.templateId) + " as \(role)" + Self.contentMark
+                               + (try Self.signedContentHash(db, documentId: documentId) ?? ""), at: now)
             return try Self.document(db, id: documentId)!
         }
     }
@@ -245,5 +248,70 @@ extension CareStore {
             return newId
         }
         return try document(id: newId)!
+    }
+
+    // MARK: What a signature covers
+
+    static let signedAction = "signed document"
+    /// Before the content hash in a signing entry's detail.
+    static let contentMark = "; signed content sha256 "
+
+    /// SHA-256 of what a signature covers, as stored: the patient, template and its version, title, date, who
+    /// signed in what role and when, every value (by field) and every row (in order), each length-prefixed so
+    /// no two contents encode alike. Nil if there is no such document.
+    static func signedContentHash(_ db: Database, documentId: Int64) throws -> String? {
+        let columns = ["patient_id", "template_id", "template_version", "title", "date", "signed_by", "signed_role", "signed_at"]
+        guard let d = try Row.fetchOne(db, sql: "SELECT " + columns.map { "CAST(\($0) AS TEXT) AS \($0)" }.joined(separator: ", ")
+                                       + " FROM document WHERE id = ?", arguments: [documentId]) else { return nil }
+        var fields = columns.map { (d[$0] as String?) ?? "" }
+        for v in try Row.fetchAll(db, sql: "SELECT field, value FROM document_value WHERE document_id = ? ORDER BY field", arguments: [documentId]) {
+            fields += ["value", v["field"], v["value"]]
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT field, value FROM document_row WHERE document_id = ? ORDER BY id", arguments: [documentId]) {
+            fields += ["row", r["field"], r["value"]]
+        }
+        return SHA256.hash(data: Data(fields.map { "\($0.utf8.count):\($0)" }.joined().utf8)).hex
+    }
+
+    /// Why what the store holds of document `id` is not what was signed, or nil: a document marked signed
+    /// with no signing entry, a signed one no longer marked so, or content that no longer matches the hash
+    /// in its (keyed, so unforgeable without the key) signing entry. Documents signed before hashes were kept
+    /// (no hash in their entry) are taken as they are.
+    static func signedContentProblem(_ db: Database, documentId id: Int64, keeper: AuditKeeper) throws -> String? {
+        guard let doc = try Row.fetchOne(db, sql: "SELECT template_id, signed_at IS NOT NULL AS signed FROM document WHERE id = ?", arguments: [id]) else {
+            return nil
+        }
+        let name = "document \(id)"
+        let entry = try Row.fetchOne(db, sql: """
+            SELECT * FROM audit_log WHERE action = ? AND detail LIKE ? ORDER BY id DESC LIMIT 1
+            """, arguments: [signedAction, "document \(id) (%"]).map(auditEntry)
+        let signed: Bool = doc["signed"]
+        guard let entry else { return signed ? "\(name) is marked signed, but the audit trail has no signing of it" : nil }
+        guard signed else { return "\(name) was signed (audit entry \(entry.id)) but is no longer marked signed" }
+        guard let mark = entry.detail.range(of: contentMark) else { return nil }
+        if entry.hash != (try keeper.mac(Data(text(of: entry).utf8))) {
+            return "\(name)'s signing entry (\(entry.id)) does not match the audit key: the trail was changed"
+        }
+        if String(entry.detail[mark.upperBound...]) != (try signedContentHash(db, documentId: id)) {
+            return "\(name) was changed after it was signed: what the store holds is not what \(entry.user) signed on \(shownTime(entry.at)) (audit entry \(entry.id))"
+        }
+        return nil
+    }
+
+    public func signedContentProblem(documentId: Int64) throws -> String? {
+        try read { db in try Self.signedContentProblem(db, documentId: documentId, keeper: auditKeeper) }
+    }
+
+    /// Every document whose stored content is not what was signed (`signedContentProblem`), for `audit --verify`.
+    func signedContentProblems() throws -> [String] {
+        try read { db in
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM document WHERE signed_at IS NOT NULL
+                UNION SELECT CAST(substr(detail, 10, instr(substr(detail, 10), ' ') - 1) AS INTEGER) FROM audit_log
+                  WHERE action = ? AND detail LIKE 'document % (%'
+                ORDER BY 1
+                """, arguments: [Self.signedAction])
+            return try ids.compactMap { try Self.signedContentProblem(db, documentId: $0, keeper: auditKeeper) }
+        }
     }
 }

@@ -67,10 +67,37 @@ extension CareStore {
         return limit.wait(after: times, now: now)
     }
 
+    /// Records a wrong try; returns its row, so a try counted before it was checked can be taken back.
+    @discardableResult
     static func recordFailure(_ db: Database, _ kind: AttemptKind, subject: String = "", limit: RateLimit,
-                              _ now: Date) throws {
+                              _ now: Date) throws -> Int64 {
         try db.execute(sql: "INSERT INTO failed_attempt (kind, subject, at) VALUES (?, ?, ?)", arguments: [kind.rawValue, subject, now])
+        let row = db.lastInsertedRowID
         try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ? AND at < ?", arguments: [kind.rawValue, now.addingTimeInterval(-limit.window)])
+        return row
+    }
+
+    /// A try about to be checked against a slow hash: either the wait due (nothing counted), or the rows that
+    /// count it as wrong until it proves right.
+    enum CountedTry { case waiting(TimeInterval), counted([Int64]) }
+
+    /// Checks the wait and counts the try as wrong in the one write transaction, BEFORE the slow check: N tries
+    /// started at once (parallel processes) count as N, so only the free ones are ever checked.
+    func countTry(_ subjects: [(kind: AttemptKind, subject: String)], limit: RateLimit, now: Date,
+                  whileWaiting audit: (Database) throws -> Void) throws -> CountedTry {
+        try write { db in
+            let waits = try subjects.compactMap { try Self.lockout(db, $0.kind, subject: $0.subject, limit: limit, now) }
+            if let wait = waits.max() {
+                try audit(db)
+                return .waiting(wait)
+            }
+            return .counted(try subjects.map { try Self.recordFailure(db, $0.kind, subject: $0.subject, limit: limit, now) })
+        }
+    }
+
+    /// Takes back the rows of a try that proved right.
+    static func uncount(_ db: Database, _ rows: [Int64]) throws {
+        for row in rows { try db.execute(sql: "DELETE FROM failed_attempt WHERE rowid = ?", arguments: [row]) }
     }
 
     /// Checks a code and date of birth typed at the kiosk. On success the code is used up and the patient
@@ -123,19 +150,20 @@ extension CareStore {
     /// Checks the staff PIN, counting wrong tries towards a lockout. Every try is audited: a right one as
     /// `action` (by default closing the kiosk, its one use there), a wrong or locked-out one as refused.
     public func checkStaffPIN(_ pin: String, by user: String, action: String?, lockout policy: RateLimit, now: Date) throws {
-        func refuse(_ error: KioskError, _ why: String) throws -> Never {
-            try write { db in
-                if error == .wrongPIN { try Self.recordFailure(db, .staffPIN, limit: policy, now) }
-                try Self.audit(db, user: user, action: "staff PIN refused", detail: why, at: now)
-            }
-            throw error
-        }
-        if let wait = try lockout(.staffPIN, policy: policy, now: now) { try refuse(.tooManyTries(wait: wait), "too many tries") }
-        guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }),
-              let right = try SlowHash.matches(pin, stored) else {
+        guard let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'staff-pin'") }) else {
             throw KioskError.noPINSet
         }
-        if !right { try refuse(.wrongPIN, "wrong PIN") }
+        let refused = { (db: Database, why: String) in try Self.audit(db, user: user, action: "staff PIN refused", detail: why, at: now) }
+        // Counted as wrong before the slow check, so PINs tried at once count as many (see `countTry`).
+        switch try countTry([(.staffPIN, "")], limit: policy, now: now, whileWaiting: { try refused($0, "too many tries") }) {
+        case .waiting(let wait): throw KioskError.tooManyTries(wait: wait)
+        case .counted: break
+        }
+        guard let right = try SlowHash.matches(pin, stored) else { throw KioskError.noPINSet }
+        if !right {
+            try write { db in try refused(db, "wrong PIN") }
+            throw KioskError.wrongPIN
+        }
         try write { db in
             try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ?", arguments: [AttemptKind.staffPIN.rawValue])
             if let action { try Self.audit(db, user: user, action: action, at: now) }

@@ -128,12 +128,7 @@ extension CareStore {
                 ) WITHOUT ROWID;
                 CREATE INDEX patient_name_word_patient ON patient_name_word(patient_id);
                 """)
-            let update = try db.makeStatement(sql: "UPDATE patient SET family_key = ?, given_key = ? WHERE id = ?")
-            for r in try Row.fetchAll(db, sql: "SELECT id, family_name, given_name FROM patient") {
-                let family: String = r["family_name"], given: String = r["given_name"]
-                try update.execute(arguments: [SearchKey.of(family), SearchKey.of(given), r["id"]])
-                try indexNameWords(db, patientId: r["id"], familyName: family, givenName: given)
-            }
+            try remakeSearchKeys(db)
         }
         m.registerMigration("v6: who discarded an assessment, and when") { db in
             try db.execute(sql: """
@@ -154,8 +149,22 @@ extension CareStore {
         }
         registerStaffMigration(&m)
         registerDocumentsMigration(&m)
-        registerCareReviewMigration(&m)  // v11-ccr: keep it the last step
+        registerCareReviewMigration(&m)  // v11-ccr
+        m.registerMigration("v12-search-keys") { db in
+            // Keys made before left the apostrophe in: "obrien" did not find O'Brien. Made again.
+            try remakeSearchKeys(db)
+        }
         return m
+    }
+
+    /// Every patient's name keys and later words, made again by today's `SearchKey`.
+    static func remakeSearchKeys(_ db: Database) throws {
+        let update = try db.makeStatement(sql: "UPDATE patient SET family_key = ?, given_key = ? WHERE id = ?")
+        for r in try Row.fetchAll(db, sql: "SELECT id, family_name, given_name FROM patient") {
+            let family: String = r["family_name"], given: String = r["given_name"]
+            try update.execute(arguments: [SearchKey.of(family), SearchKey.of(given), r["id"]])
+            try indexNameWords(db, patientId: r["id"], familyName: family, givenName: given)
+        }
     }
 
     /// Brings the schema up to date. Terminals started together (a ward logging in after an upgrade) may

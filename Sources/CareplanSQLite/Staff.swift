@@ -235,27 +235,32 @@ extension CareStore {
         return waits.max()
     }
 
-    /// Sign-in, unlock and the current password of a change (`succeeded` nil: audited by the change): the wait first (nothing is checked while it runs), then the slow hash outside any
-    /// transaction, then the outcome recorded. An unknown name costs the same hash and counts the same tries,
-    /// and its audit entry names the terminal, never what was typed.
+    /// Sign-in, unlock and the current password of a change (`succeeded` nil: audited by the change): the wait
+    /// checked and the try counted as wrong in one transaction (nothing is checked while a wait runs, and tries
+    /// made at once count as many), then the slow hash outside any transaction, then the outcome (a right
+    /// password takes its try back). An unknown name costs the same hash and counts the same tries, and its
+    /// audit entry names the terminal, never what was typed.
+    /// The terminal's count is best effort (a local user can open new terminals); the account's is the guard.
     private func checkPassword(userName typed: String, password: String, terminal: String, limit: RateLimit, now: Date,
                                succeeded: String?, refused: String) throws -> SignInResult {
         let name = StaffUser.normalised(typed)
         let account = try attemptSubject(name), place = try attemptSubject(terminal)
         let stored = try read { db in try Row.fetchOne(db, sql: "SELECT password_hash FROM staff_user WHERE user_name = ?", arguments: [name]) }
         let who = stored == nil ? "at \(terminal)" : name
-        if let wait = try read({ db in try signInWait(db, account: account, terminal: place, limit: limit, now: now) }) {
-            try write { db in try Self.audit(db, user: who, action: refused, detail: "too many tries, at \(terminal)", at: now) }
-            return .waiting(seconds: wait)
+        let rows: [Int64]
+        switch try countTry([(.signInAccount, account), (.signInTerminal, place)], limit: limit, now: now, whileWaiting: { db in
+            try Self.audit(db, user: who, action: refused, detail: "too many tries, at \(terminal)", at: now)
+        }) {
+        case .waiting(let wait): return .waiting(seconds: wait)
+        case .counted(let counted): rows = counted
         }
         let right = try SlowHash.matches(password, stored?["password_hash"] ?? SlowHash.decoy) == true && stored != nil
         return try write { db in
             guard right, let user = try Self.staffUser(db, named: name) else {
-                try Self.recordFailure(db, .signInAccount, subject: account, limit: limit, now)
-                try Self.recordFailure(db, .signInTerminal, subject: place, limit: limit, now)
                 try Self.audit(db, user: who, action: refused, detail: (stored == nil ? "unknown user name" : "wrong password") + ", at \(terminal)", at: now)
                 return .notAccepted(wait: try signInWait(db, account: account, terminal: place, limit: limit, now: now))
             }
+            try Self.uncount(db, rows)
             if user.disabled {
                 try Self.audit(db, user: name, action: refused, detail: "account disabled, at \(terminal)", at: now)
                 return .disabled
@@ -320,8 +325,28 @@ extension CareStore {
 
     static let trustSetting = "trust-operating-system-accounts"
 
+    /// Trusted only when the setting says so AND the last audited change of it did (its entry keyed with this
+    /// store's key): a setting written into a copy of the store behind careplan's back is not obeyed.
     public func trustsOperatingSystemAccounts() throws -> Bool {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [Self.trustSetting]) == "yes" }
+        try read { db in try Self.trustSettingProblem(db, keeper: auditKeeper) == nil && Self.trustSettingValue(db) }
+    }
+
+    static let trustedAction = "trusted operating-system accounts", untrustedAction = "stopped trusting operating-system accounts"
+
+    static func trustSettingValue(_ db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [trustSetting]) == "yes"
+    }
+
+    /// Why the trust setting in effect is not the last audited change of it, or nil.
+    static func trustSettingProblem(_ db: Database, keeper: AuditKeeper) throws -> String? {
+        guard try trustSettingValue(db) else { return nil }  // not trusting is always safe
+        let last = try Row.fetchOne(db, sql: "SELECT * FROM audit_log WHERE action IN (?, ?) ORDER BY id DESC LIMIT 1",
+                                    arguments: [trustedAction, untrustedAction]).map(auditEntry)
+        guard let last, last.action == trustedAction, last.hash == (try keeper.mac(Data(text(of: last).utf8))) else {
+            return "the store says operating-system accounts are trusted, but no administrator's audited change says so: "
+                + "the setting was written outside careplan and is not obeyed (an administrator can set it again: careplan users trust-os-accounts)"
+        }
+        return nil
     }
 
     public func setTrustsOperatingSystemAccounts(_ trusted: Bool, by actor: String, now: Date) throws {
@@ -329,7 +354,7 @@ extension CareStore {
             try Self.requireAdministrator(db, actor)
             try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
                            arguments: [Self.trustSetting, trusted ? "yes" : "no"])
-            try Self.audit(db, user: actor, action: trusted ? "trusted operating-system accounts" : "stopped trusting operating-system accounts", at: now)
+            try Self.audit(db, user: actor, action: trusted ? Self.trustedAction : Self.untrustedAction, at: now)
         }
     }
 }

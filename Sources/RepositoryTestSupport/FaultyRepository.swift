@@ -57,6 +57,7 @@ public final class FaultyRepository: CareRepository {
     public func recordDocumentView(user: String, documentId: Int64, now: Date) throws {
         try write { try wrapped.recordDocumentView(user: user, documentId: documentId, now: now) }
     }
+    public func signedContentProblem(documentId: Int64) throws -> String? { try wrapped.signedContentProblem(documentId: documentId) }
     public func recordDocumentExport(documentId: Int64, format: String, destination: String, by user: String, now: Date) throws {
         try write { try wrapped.recordDocumentExport(documentId: documentId, format: format, destination: destination, by: user, now: now) }
     }

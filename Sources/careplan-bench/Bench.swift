@@ -32,7 +32,7 @@ final class Bench {
         let here = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         careplan = here.deletingLastPathComponent().appendingPathComponent("careplan").path
         guard FileManager.default.isExecutableFile(atPath: careplan) else {
-            throw CLIFailure("\(careplan) not found: build it first (swift build -c release)")
+            throw CLIFailure("\(careplan) not found: build it first (swift build -c release --static-swift-stdlib --product careplan)")
         }
         dialog = ["/usr/bin/dialog", "/usr/local/bin/dialog"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }

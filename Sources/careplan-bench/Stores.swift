@@ -42,15 +42,15 @@ final class StoreCache {
         let path = folder.appendingPathComponent("seed-\(patients).sqlite").path
         if made.contains(patients) || FileManager.default.fileExists(atPath: path) { made.insert(patients); return path }
         let started = monotonicMs()
-        if patients == 0 {
-            _ = try BenchStore.open(path)  // `careplan seed` adds at least one: an empty store is just an opened one
-        } else {
-            // Seeding is a nurse's doing, signed in: the store gets its administrator and a nurse first.
-            let password = "tall green ladder"
-            try run(["users", "add", "bench-admin", "--admin", "--full-name", "Bench Admin"], path, input: [password])
-            try run(["users", "add", "bench", "--role", "nurse", "--full-name", "Bench Nurse", "--as", "bench-admin"], path, input: [password, password])
-            try run(["seed", "--patients", String(patients), "--as", "bench"], path, input: [password])
-        }
+        // Staffed as a ward would be, with the bench's own login trusted (no password typed at start-up): an
+        // administrator, the login as a clinical nurse specialist, who seeds the patients.
+        let password = "tall green ladder"
+        let login = getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "bench"
+        try run(["users", "add", "bench-admin", "--admin", "--full-name", "Bench Admin"], path, input: [password])
+        try run(["users", "add", login, "--role", "clinical-nurse-specialist", "--full-name", "Bench Nurse", "--as", "bench-admin"], path,
+                input: [password, password])
+        try run(["users", "trust-os-accounts", "yes", "--as", "bench-admin"], path, input: [password])
+        if patients > 0 { try run(["seed", "--patients", String(patients)], path, input: []) }
         print("  (seeded \(patients) patients in \(String(format: "%.1f", (monotonicMs() - started) / 1000)) s: \(path))")
         made.insert(patients)
         return path

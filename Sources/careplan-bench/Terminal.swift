@@ -28,7 +28,7 @@ extension Bench {
 
     func dialogReady(_ s: TerminalScreen) -> Bool { s.contains("Cancel") && s.contains("Breathing difficulties") }
 
-    func careplanArguments(store: String) -> [String] { ["--store", store, "--user", "bench"] }
+    func careplanArguments(store: String) -> [String] { ["--store", store] }
 
     func careplanReady(patients: Int) -> (TerminalScreen) -> Bool {
         { s in s.contains("^Q quit") && s.contains(patients == 0 ? "Welcome to careplan" : "patients in all)") }

@@ -54,7 +54,7 @@ struct Audit: ParsableCommand {
         for e in entries {
             var record = e.patientId.map { "patient \($0)" } ?? ""
             if let a = e.assessmentId { record += (record.isEmpty ? "" : ", ") + "assessment \(a)" }
-            print("\(e.at)  \(e.user)  \(e.action)" + (record.isEmpty ? "" : "  \(record)") + (e.detail.isEmpty ? "" : "  (\(e.detail))"))
+            print("\(e.at)  \(shown(e.user))  \(shown(e.action))" + (record.isEmpty ? "" : "  \(record)") + (e.detail.isEmpty ? "" : "  (\(shown(e.detail)))"))
         }
     }
 }

@@ -125,6 +125,10 @@ func runExport(target: String, draft: Bool = false, format: ExportFormat, paper:
 func runDocumentExport(id: Int64, copy: DocumentCopy, largePrint: Bool, format: ExportFormat, paper: Paper, output: String?, force: Bool,
                        print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
                        say: (String) -> Void = { Swift.print($0) }) throws -> (url: URL, document: Document) {
+    // A signed document is exported only as it was signed: a copy of the store changed behind careplan's back is refused.
+    if let changed = try store.signedContentProblem(documentId: id) {
+        throw CLIError(changed + ". Not exported: run `careplan audit --verify`, and export it from a store that was not tampered with")
+    }
     let url: URL, document: Document
     do {
         (url, document) = try DocumentExporter.export(documentId: id, copy: copy, largePrint: largePrint, format: format, paper: paper,

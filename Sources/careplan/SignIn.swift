@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareplanCore
+import CareplanText
 import Foundation
 
 /// Who is at the command line: a careplan user, signed in (or trusted by their operating-system account),
@@ -13,13 +14,28 @@ struct SignedIn {
 
 /// Where a sign-in comes from, for the per-terminal wait and the audit trail: the SSH client's address
 /// (its terminal name changes with every connection), else the terminal, else "command line".
+/// The per-terminal wait is best effort: anyone can set SSH_CONNECTION or open new terminals; the
+/// per-account wait is the guard. What ends up in the audit trail is cleaned, never taken verbatim.
 enum TerminalIdentity {
     static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let ssh = environment["SSH_CONNECTION"]?.split(separator: " ").first { return "ssh from \(ssh)" }
+        if let ssh = environment["SSH_CONNECTION"].flatMap(clientAddress) { return "ssh from \(ssh)" }
         for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where isatty(fd) == 1 {
-            if let name = ttyname(fd) { return String(cString: name) }
+            if let name = ttyname(fd) {
+                let cleaned = TextCleaner.field(String(cString: name), maxLength: 64)
+                if !cleaned.isEmpty { return cleaned }
+            }
         }
         return "command line"
+    }
+
+    /// SSH_CONNECTION's first word if it is an IPv4 or IPv6 address (as inet_pton reads it), else nil: the
+    /// variable is whatever the user set, and must not write lines of its own into the audit trail.
+    static func clientAddress(_ sshConnection: String) -> String? {
+        guard let first = sshConnection.split(separator: " ", omittingEmptySubsequences: false).first.map(String.init),
+              !first.isEmpty, first.count <= 45, first.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "." || $0 == ":") }) else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET, first, &buffer) == 1 || inet_pton(AF_INET6, first, &buffer) == 1 { return first }
+        return nil
     }
 
     /// The operating-system account running careplan, if it has a name.

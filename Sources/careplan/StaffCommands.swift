@@ -1,5 +1,6 @@
 import ArgumentParser
 import CareplanCore
+import CareplanText
 import Foundation
 
 // `careplan users ...` and `careplan teams ...`: administration on the command line. Every change is made by a
@@ -54,7 +55,7 @@ private func findTeam(_ typed: String, in store: any CareRepository) throws -> T
 }
 
 private func describe(_ user: StaffUser, _ config: Configuration) -> String {
-    "\(user.userName) (\(user.fullName), \(config.roles.role(of: user).name))"
+    "\(user.userName) (\(shown(user.fullName)), \(config.roles.role(of: user).name))"
 }
 
 struct UsersList: ParsableCommand {
@@ -73,10 +74,15 @@ struct UsersList: ParsableCommand {
     }
 }
 
-/// `s` in a column `n` wide (cut to leave a space).
+/// `s` in a column `n` wide (cut to leave a space), `shown`.
 func pad(_ s: String, _ n: Int) -> String {
-    s.count >= n ? String(s.prefix(n - 1)) + " " : s + String(repeating: " ", count: n - s.count)
+    let s = shown(s)
+    return s.count >= n ? String(s.prefix(n - 1)) + " " : s + String(repeating: " ", count: n - s.count)
 }
+
+/// Stored text as printed: one line with no control characters or escape sequences, whatever the store holds
+/// (a copy of it may have been written by anyone), so it cannot forge lines or drive the reader's terminal.
+func shown(_ s: String) -> String { TextCleaner.singleLine(s) }
 
 struct UsersAdd: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -19,6 +19,39 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(e.problems.first!.line, 6)
     }
 
+    /// A "billion laughs": nine levels of aliases, each nine of the one before, in a few hundred bytes.
+    static let bomb: String = {
+        var lines = ["# expands to 9^9 strings", "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]"]
+        let names = Array("abcdefghi").map(String.init)
+        for (before, name) in zip(names, names.dropFirst()) {
+            lines.append("\(name): &\(name) [" + Array(repeating: "*\(before)", count: 9).joined(separator: ",") + "]")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    /// Anchors and aliases are refused, with their line and a fix, before anything expands them: every loader
+    /// (a catalogue, the wording, a document template, the code list names of templates) answers within a second.
+    func testAnchorsAndAliasesAreRefusedBeforeTheyExpand() throws {
+        XCTAssertLessThan(Self.bomb.utf8.count, 500)
+        let started = Date()
+        for result in [ConcernCatalogue.parse(text: Self.bomb, displayPath: "bomb.yaml").map { _ in () },
+                       Wording.parse(text: Self.bomb, displayPath: "bomb.yaml").map { _ in () }] {
+            guard case .failure(let e) = result else { return XCTFail("loaded") }
+            XCTAssertEqual(e.problems.count, 1, e.description)
+            XCTAssertEqual(e.problems.first?.line, 2, e.description)
+            XCTAssertTrue(e.description.hasPrefix("bomb.yaml:2:4: YAML anchor (`&name`): careplan's files do not use anchors or aliases"), e.description)
+            XCTAssertTrue(e.problems.first!.fix.contains("write the repeated part out in full"), e.description)
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bomb-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try ("codes: x\n" + Self.bomb).write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(DocumentTemplate.codeListsNamed(in: [file]), [])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1)
+        // An alias alone (its anchor defined nowhere) is named as an alias.
+        guard case .failure(let e) = Wording.parse(text: "kiosk: *k\n", displayPath: "w.yaml") else { return XCTFail("loaded") }
+        XCTAssertTrue(e.description.hasPrefix("w.yaml:1:8: YAML alias (`*name`)"), e.description)
+    }
+
     func testEveryProblemIsReportedWithLineAndFix() {
         let text = """
             id: test
@@ -69,7 +102,7 @@ final class ConfigurationTests: XCTestCase {
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
                                          to: dir.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"))
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("Resources/information"), withIntermediateDirectories: true)
-        for name in ["codelists.yaml", "policy.yaml", "wording.yaml", "roles.yaml", "documents", "qof.yaml", "information/library.yaml"] {  // the code lists hold the documents' lists
+        for name in ["codelists.yaml", "policy.yaml", "common-passwords.txt", "wording.yaml", "roles.yaml", "documents", "qof.yaml", "information/library.yaml"] {  // the code lists hold the documents' lists
             try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Resources/\(name)"), to: dir.appendingPathComponent("Resources/\(name)"))
         }
         try "services:\n  - {id: x, name: X, contact: '1', helps-with: [pain, nonsense]}\n".write(to: dir.appendingPathComponent("Resources/services.yaml"), atomically: true, encoding: .utf8)

@@ -171,6 +171,8 @@ final class TermsTests: XCTestCase {
         // A try stored a hair after the clock read (the store keeps milliseconds) still waits 30 s, said as 30.
         XCTAssertEqual(limit.wait(after: [t, t.addingTimeInterval(0.000_000_1)], now: t), 30)
         XCTAssertNil(limit.wait(after: [t, t], now: t.addingTimeInterval(30)))
+        // A try stored later by another process never makes the wait longer than the longest (16 minutes of 15).
+        XCTAssertEqual(limit.wait(after: [t, t, t, t, t.addingTimeInterval(0.5)], now: t), 100)
     }
 
     func testPasswordsAreRefusedSayingWhatIsWrong() {
@@ -184,6 +186,31 @@ final class TermsTests: XCTestCase {
         XCTAssertTrue(p.message.contains("at least 10"))
         let ok = try? NewPassword.checked("purple tractor rain", userName: "jo", rules: rules).get()
         XCTAssertEqual(ok.map { "\($0)" }, "(a new password)", "printing one never shows it")
+    }
+
+    /// The commonest passwords (Resources/common-passwords.txt, digits added or not), keyboard runs, and a short
+    /// user name as a word of its own are refused, saying why; passphrases are not.
+    func testCommonPasswordsKeyboardRunsAndShortNamesAreRefused() throws {
+        let common = try PasswordRules.loadCommon(from: Self.resources.appendingPathComponent("common-passwords.txt"), displayPath: "c").get()
+        let rules = PasswordRules(minimumLength: 10, common: common)
+        for typed in ["Password123", "password1234", "P A S S W O R D 1", "2026Liverpool", "letmein!!2024", "Welcome2026!"] {
+            XCTAssertEqual(rules.problem(typed, userName: "ada"),
+                           "The password is one of the commonest passwords (digits added or not), the first ones tried: choose a few words of your own", typed)
+        }
+        for typed in ["1234567890", "qwertyuiop", "0987654321", "asdfghjkl;", "qwerty12345", "abcdefghij", "1qaz2wsx3edc", "zxcvbnm111", "asdf4321asdf"] {
+            XCTAssertEqual(PasswordRules(minimumLength: 10).problem(typed, userName: "ada"),
+                           "The password is a run of keys or letters (like qwerty, 12345 or abcd): choose a few words of your own", typed)
+        }
+        let name = "The password contains the user's name: choose one that does not"
+        XCTAssertEqual(rules.problem("jo rides bikes", userName: "jo"), name)
+        XCTAssertEqual(rules.problem("Jo2026 rides bikes", userName: "jo"), name, "a word of its own, digits apart")
+        XCTAssertEqual(rules.problem("we ride with Al", userName: "al", fullName: "Al Smith"), name)
+        XCTAssertEqual(rules.problem("we ride with al.b", userName: "al.b", fullName: "Al Brown"), name)
+        XCTAssertNil(rules.problem("support words here", userName: "sam", fullName: "Sam Support"), "a word of the full name alone is allowed")
+        XCTAssertEqual(rules.problem("purple smithy tractor", userName: "a.smith"), name, "a longer part of the name, anywhere")
+        for typed in ["purple tractor rain", "joyful rides home", "correct horse battery staple", "the 1234 bus to leeds"] {
+            XCTAssertNil(rules.problem(typed, userName: "jo"), typed)
+        }
     }
 
     /// Issue 10: the kiosk lockout is policy, read from the file and checked like the rest.

@@ -30,7 +30,7 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual((try fm.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         XCTAssertEqual((try fm.attributesOfItem(atPath: dir.appendingPathComponent("sub").path)[.posixPermissions] as? NSNumber)?.intValue, 0o700)
         XCTAssertEqual(try store.appliedMigrations().first, "v1: patients, assessments, concerns, actions")
-        XCTAssertEqual(Array(try store.appliedMigrations().suffix(3)), ["v9-staff", "v10-documents", "v11-ccr"], "the parallel branches' steps, named so they do not collide, in order")
+        XCTAssertEqual(Array(try store.appliedMigrations().suffix(4)), ["v9-staff", "v10-documents", "v11-ccr", "v12-search-keys"], "the parallel branches' steps, named so they do not collide, in order")
         try store.db.read { db in
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA synchronous"), 2, "FULL")
@@ -56,6 +56,24 @@ final class StoreTests: XCTestCase {
         let store = try CareStore(path: path)
         XCTAssertEqual(try store.searchPatients("o lodz").map(\.patient.givenName), ["Zoë"])
         XCTAssertEqual(try store.searchPatients("lodz").map(\.patient.givenName), ["Zoë"])
+    }
+
+    /// v12-search-keys: keys made with the apostrophe left in are made again, so "obrien" finds O'Brien.
+    func testMigrationRemakesKeysWithApostrophes() throws {
+        let path = dir.appendingPathComponent("apostrophe.sqlite").path
+        do {
+            let store = try CareStore(path: path)
+            _ = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "O'Brien", givenName: "Siobhán",
+                                             dateOfBirth: LocalDate(year: 1960, month: 2, day: 29)!), now: now)
+            try store.db.write { db in
+                try db.execute(sql: "UPDATE patient SET family_key = 'o''brien'")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v12-search-keys'")
+            }
+            XCTAssertEqual(try store.searchPatients("obrien").count, 0, "as an older careplan kept it")
+        }
+        let store = try CareStore(path: path)
+        XCTAssertEqual(try store.searchPatients("obrien").map(\.patient.givenName), ["Siobhán"])
+        XCTAssertEqual(try store.searchPatients("o brien").map(\.patient.givenName), ["Siobhán"])
     }
 
     /// Issue 10, item 6: the register's count is one row read, not a count of every patient at each start-up.

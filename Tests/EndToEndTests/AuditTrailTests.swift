@@ -68,6 +68,32 @@ final class AuditTrailTests: EndToEndCase {
         XCTAssertTrue(r.stderr.contains("The audit trail is broken at entry \(listed): its MAC does not match: it was changed or recomputed without the audit key"), r.stderr)
     }
 
+    /// A forged SSH_CONNECTION (newlines, NBSP, escape sequences) is not taken as the client's address, and
+    /// whatever a hostile copy of the store holds, `audit` and `users list` print no control character.
+    func testAForgedClientAddressOrAHostileStoreCannotWriteToTheAuditorsTerminal() throws {
+        try ok(["list"])
+        let forged = "10.1.1.1\n2026-01-01 00:00:00 +0000  admin  deleted\u{00A0}everything\u{1B}]0;owned\u{07}\u{1B}[2J 22 10.0.0.2 22"
+        let env = Self.environment.merging(["CAREPLAN_AUDIT_KEY": key, "SSH_CONNECTION": forged]) { $1 }
+        XCTAssertEqual(try signedIn(["list", "--store", store], env: env).status, 0)
+        let good = Self.environment.merging(["CAREPLAN_AUDIT_KEY": key, "SSH_CONNECTION": "fe80::1 50000 10.0.0.2 22"]) { $1 }
+        XCTAssertEqual(try signedIn(["list", "--store", store], env: good).status, 0)
+        var listed = try ok(["audit"]).stdout
+        XCTAssertFalse(listed.contains("10.1.1.1"), listed)
+        XCTAssertTrue(listed.contains("at ssh from fe80::1"), listed)
+        // A hostile store copy: text written with sqlite3 into an entry behind the triggers, and into a user's name.
+        try attack(Self.dropGuards + """
+             UPDATE audit_log SET user = 'eve' || char(10) || 'forged line', action = 'x' || char(27) || ']0;owned' || char(7),
+              detail = char(27) || '[2J' || char(155) || '2J' WHERE id = 2;
+            UPDATE staff_user SET full_name = 'Nia' || char(27) || '[31m' || char(13) || 'Nurse' WHERE user_name = 'nurse';
+            """ + Self.restoreGuards)
+        listed = try ok(["audit"]).stdout
+        let users = try ok(["users", "list"]).stdout
+        for text in [listed, users] {
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) }, text)
+        }
+        XCTAssertFalse(listed.split(separator: "\n").contains { $0.hasPrefix("forged line") }, listed)
+    }
+
     func testVerifyCatchesTheNewestEntriesRemoved() throws {
         let n = try seeded()
         try attack("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > 2; UPDATE sqlite_sequence SET seq = 2 WHERE name = 'audit_log'; "

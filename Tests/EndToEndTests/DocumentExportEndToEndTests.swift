@@ -69,5 +69,19 @@ final class DocumentExportEndToEndTests: EndToEndCase {
             XCTAssertTrue(r.stderr.contains(message), r.stderr)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, 3)
+
+        // A copy of the store in hostile hands: what was signed changed with sqlite3. Export refuses it, verify names it.
+        guard let sqlite3 = Paths.sqlite3 else { throw XCTSkip("sqlite3 is not installed (apt-get install sqlite3)") }
+        let changed = try Shell.run(sqlite3, [store, "UPDATE document_value SET value = replace(value, 'A new lump.', 'Nothing.') WHERE document_id = \(d.id); "
+                                                + "UPDATE document SET signed_by = 'gp1' WHERE id = \(d.id);"])
+        XCTAssertEqual(changed.status, 0, changed.stderr)
+        let refused = try signedIn(["export", "--document", "\(d.id)", "--format", "text", "--output", out.path + "/", "--store", store])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("document \(d.id) was changed after it was signed: what the store holds is not what Nurse signed"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("Not exported"), refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).count, 3, "nothing written")
+        let verify = try signedIn(["audit", "--verify", "--store", store])
+        XCTAssertEqual(verify.status, 1)
+        XCTAssertTrue(verify.stderr.contains("document \(d.id) was changed after it was signed"), verify.stderr)
     }
 }

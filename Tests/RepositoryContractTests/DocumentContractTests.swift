@@ -1,4 +1,5 @@
 import CareplanCore
+@testable import CareplanSQLite
 import XCTest
 
 /// Documents on templates: drafts started from their defaults, every kind of value and rows kept as given,
@@ -205,6 +206,21 @@ final class DocumentContractTests: RepositoryContractCase {
         }
     }
 
+    /// What was signed is what is kept: checked against the content hash in the signing entry (drafts have none).
+    func testASignedDocumentsContentMatchesItsSigning() throws {
+        try eachRepository { store, connect in
+            let d = try filled(store, try draft(store))
+            XCTAssertNil(try store.signedContentProblem(documentId: d.id), "a draft")
+            _ = try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "Nurse Test", role: "clinical-nurse-specialist", now: now)
+            let v2 = try store.newVersion(ofDocument: d.id, createdBy: "nurse", now: now)
+            XCTAssertNil(try connect().signedContentProblem(documentId: d.id))
+            XCTAssertNil(try store.signedContentProblem(documentId: v2.id))
+            XCTAssertNil(try store.signedContentProblem(documentId: 999))
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
+            try tamperingIsFound(store, signed: d.id, draft: v2.id)
+        }
+    }
+
     func testTheTimelineListsAssessmentsAndDocumentsNewestFirstAndIsBounded() throws {
         try eachRepository { store, connect in
             let p = try addSian(store)
@@ -258,7 +274,9 @@ final class DocumentContractTests: RepositoryContractCase {
             XCTAssertEqual(trail.filter { $0.detail == "\(name) stage" }.count, 1, "typing on into the same text: one entry")
             XCTAssertTrue(trail.contains { $0.action == "changed document" && $0.detail == "\(name) treatments" })
             XCTAssertTrue(trail.contains { $0.action == "viewed document" && $0.user == "gp" && $0.detail == name })
-            XCTAssertTrue(trail.contains { $0.action == "signed document" && $0.user == "Nurse Test" && $0.detail == "\(name) as clinical-nurse-specialist" })
+            XCTAssertTrue(trail.contains { $0.action == "signed document" && $0.user == "Nurse Test"
+                    && $0.detail.hasPrefix("\(name) as clinical-nurse-specialist; signed content sha256 ") && $0.detail.count == "\(name) as clinical-nurse-specialist; signed content sha256 ".count + 64 },
+                          "the signed content's hash, guarded by the keyed trail")
             XCTAssertTrue(trail.contains { $0.action == "exported document" && $0.detail == "\(name) as pdf to /tmp/eots.pdf" })
             XCTAssertEqual(trail.last?.action, "started new version")
             XCTAssertFalse(trail.contains { $0.detail.contains("T2") || $0.detail.contains("Tiredness") }, "no patient data in the trail")
@@ -288,5 +306,38 @@ extension DocumentContractTests {
             _ = try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "Nurse Test", role: "clinical-nurse-specialist", now: now)
             XCTAssertNil(try EoTSDue.check(patientId: d.patientId, in: store, today: today, policy: policy), "signed since the end of treatment")
         }
+    }
+}
+
+extension DocumentContractTests {
+    /// A copy of the store in hostile hands, as raw SQL changes it behind the repository (SQLite only): each
+    /// change to what was signed is found by `signedContentProblem` and by `verifyAuditTrail`, and undone.
+    func tamperingIsFound(_ store: any CareRepository, signed id: Int64, draft: Int64, file: StaticString = #filePath, line: UInt = #line) throws {
+        guard let sqlite = store as? CareStore else { return }
+        let cases: [(String, String, String, String)] = [
+            ("a value", "UPDATE document_value SET value = replace(value, 'lump', 'bump') WHERE document_id = \(id)",
+             "UPDATE document_value SET value = replace(value, 'bump', 'lump') WHERE document_id = \(id)", "document \(id) was changed after it was signed"),
+            ("the signer", "UPDATE document SET signed_by = 'gp1' WHERE id = \(id)", "UPDATE document SET signed_by = 'Nurse Test' WHERE id = \(id)",
+             "document \(id) was changed after it was signed: what the store holds is not what Nurse Test signed"),
+            ("the role", "UPDATE document SET signed_role = 'gp' WHERE id = \(id)",
+             "UPDATE document SET signed_role = 'clinical-nurse-specialist' WHERE id = \(id)", "changed after it was signed"),
+            ("a row added", "INSERT INTO document_row (document_id, field, value) SELECT document_id, field, value FROM document_row WHERE document_id = \(id)",
+             "DELETE FROM document_row WHERE id = (SELECT max(id) FROM document_row WHERE document_id = \(id))", "changed after it was signed"),
+            ("unsigned", "UPDATE document SET signed_at = NULL, status = 'draft' WHERE id = \(id)",
+             "UPDATE document SET (signed_at, status) = (SELECT updated_at, 'signed' FROM document WHERE id = \(id)) WHERE id = \(id)", "is no longer marked signed"),
+            ("a draft made to look signed", "UPDATE document SET signed_at = created_at, status = 'signed', signed_by = 'gp1' WHERE id = \(draft)",
+             "UPDATE document SET signed_at = NULL, status = 'draft', signed_by = '' WHERE id = \(draft)", "document \(draft) is marked signed, but the audit trail has no signing of it"),
+        ]
+        for (what, tamper, undo, expected) in cases {
+            try sqlite.db.write { db in try db.execute(sql: tamper) }
+            let found = try [id, draft].compactMap { try store.signedContentProblem(documentId: $0) }
+            XCTAssertEqual(found.count, 1, "\(what): \(found)", file: file, line: line)
+            XCTAssertTrue(found.first?.contains(expected) == true, "\(what): \(found)", file: file, line: line)
+            guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { XCTFail("\(what): verify found nothing", file: file, line: line); continue }
+            XCTAssertTrue(reason.contains(expected) && reason.hasSuffix("the document was changed outside careplan"), "\(what): \(reason)", file: file, line: line)
+            try sqlite.db.write { db in try db.execute(sql: undo) }
+            XCTAssertNil(try store.signedContentProblem(documentId: id), "\(what) undone", file: file, line: line)
+        }
+        XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count), file: file, line: line)
     }
 }

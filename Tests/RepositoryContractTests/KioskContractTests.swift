@@ -80,6 +80,19 @@ final class KioskContractTests: RepositoryContractCase {
         }
     }
 
+    /// PINs tried at once count as many: only the free tries are checked.
+    func testPINsTriedAtOnceCountAsMany() throws {
+        try eachRepository { store, connect in
+            try store.setStaffPIN("ward7-kiosk", lockout: lockout, now: now)
+            let (lockout, now) = (self.lockout, self.now)
+            let errors = try atOnce(10, connect) { i, store -> KioskError? in
+                do { try store.checkStaffPIN("guess \(i)", lockout: lockout, now: now); return nil } catch { return error as? KioskError }
+            }
+            XCTAssertEqual(errors.filter { $0 == .wrongPIN }.count, lockout.freeTries, "\(errors)")
+            XCTAssertEqual(errors.filter { if case .tooManyTries = $0 { true } else { false } }.count, 10 - lockout.freeTries, "\(errors)")
+        }
+    }
+
     func testSubmittedSelfAssessmentsWaitUntilThePlanIsAgreed() throws {
         try eachRepository { store, connect in
             let p = try addSian(store)

@@ -41,6 +41,20 @@ final class PatientContractTests: RepositoryContractCase {
         }
     }
 
+    /// An apostrophe is no part of a name's key: O'Brien is found as obrien, o'brien, o’brien, "o brien" and brien.
+    func testSearchFindsNamesWithOrWithoutTheirApostrophe() throws {
+        try eachRepository { store, connect in
+            _ = try store.addPatient(patient("9990000026", family: "O'Brien", given: "Siobhán"), now: now)
+            _ = try store.addPatient(patient("9990000034", family: "D’Arcy", given: "Aoife"), now: now)
+            for typed in ["obrien", "o'brien", "O’Brien", "o brien", "brien", "OBRI"] {
+                XCTAssertEqual(try connect().searchPatients(typed).map(\.patient.givenName), ["Siobhán"], typed)
+            }
+            for typed in ["darcy", "d'arcy", "d arcy", "arcy"] {
+                XCTAssertEqual(try store.searchPatients(typed).map(\.patient.givenName), ["Aoife"], typed)
+            }
+        }
+    }
+
     /// Issue 9, item 16: letters Foundation does not fold, later words of a name, and ISO dates.
     func testSearchFoldsEveryLetterFindsEveryWordOfANameAndReadsISODates() throws {
         try eachRepository { store, connect in

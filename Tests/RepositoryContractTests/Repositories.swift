@@ -10,6 +10,12 @@ let repositories: [(name: String, open: @Sendable (URL) throws -> any CareReposi
     ("SQLite", { try CareStore(path: $0.appendingPathComponent("store/careplan.sqlite").path, auditKey: $0.appendingPathComponent("keys/audit.key").path) }),
 ]
 
+/// What the threads of `atOnce` came to, by thread, under a lock.
+final class Collected<T>: @unchecked Sendable {
+    let lock = NSLock()
+    var values: [Int: T] = [:]
+}
+
 /// What every repository must do, whatever it keeps its data in.
 class RepositoryContractCase: XCTestCase {
     let now = Date(timeIntervalSince1970: 1_795_435_200)
@@ -31,6 +37,26 @@ class RepositoryContractCase: XCTestCase {
                 XCTFail("\(name): \(error)")
             }
         }
+    }
+
+    /// Runs `body` on `count` threads released together, each with its own connection (`count` terminals at
+    /// once), and returns what each came to.
+    func atOnce<T: Sendable>(_ count: Int, _ connect: () throws -> any CareRepository,
+                             _ body: @escaping @Sendable (Int, any CareRepository) -> T) throws -> [T] {
+        let results = Collected<T>(), start = DispatchSemaphore(value: 0), done = DispatchGroup()
+        for i in 0..<count {
+            let store = try connect()
+            done.enter()
+            Thread {
+                start.wait()
+                let value = body(i, store)
+                results.lock.withLock { results.values[i] = value }
+                done.leave()
+            }.start()
+        }
+        for _ in 0..<count { start.signal() }
+        done.wait()
+        return (0..<count).map { results.values[$0]! }
     }
 
     func patient(_ digits: String = "9434765919", family: String = "Wiśniewski", given: String = "Siân") -> Patient {

@@ -1,4 +1,5 @@
 import CareplanCore
+@testable import CareplanSQLite
 import RepositoryTestSupport
 import XCTest
 
@@ -108,6 +109,26 @@ final class StaffContractTests: RepositoryContractCase {
             // Unknown names wait the same way, so the waits tell nothing either.
             for i in 0..<tries.freeTries { _ = try store.signIn(userName: "ghost", password: "x", terminal: "tty\(i)", limit: tries, now: t) }
             XCTAssertEqual(try store.signIn(userName: "ghost", password: "x", terminal: "tty9", limit: tries, now: t), .waiting(seconds: tries.firstWait))
+        }
+    }
+
+    /// Guesses made at once (one process each) count as many: only the free tries are ever checked, the rest
+    /// wait without their password being looked at, whichever order they run in.
+    func testGuessesMadeAtOnceCountAsMany() throws {
+        try eachRepository { store, connect in
+            try StaffFixture.addUsers(to: store, now: now)
+            let (tries, now) = (self.tries, self.now)
+            let results = try atOnce(12, connect) { i, store in
+                (try? store.signIn(userName: StaffFixture.nurse, password: "guess \(i) guess", terminal: "/dev/pts/\(i)", limit: tries, now: now))
+                    ?? .disabled
+            }
+            let checked = results.filter { if case .waiting = $0 { false } else { true } }
+            XCTAssertEqual(checked.count, tries.freeTries, "\(results)")
+            XCTAssertTrue(checked.allSatisfy { if case .notAccepted = $0 { true } else { false } }, "\(results)")
+            // The right password now waits too.
+            guard case .waiting = try store.signIn(userName: nurse, password: password, terminal: "/dev/pts/99", limit: tries, now: now) else {
+                return XCTFail("the right password was checked during the wait")
+            }
         }
     }
 
@@ -295,6 +316,16 @@ final class StaffContractTests: RepositoryContractCase {
             XCTAssertTrue(t.contains("admin | trusted operating-system accounts | "), t.joined(separator: "\n"))
             XCTAssertTrue(t.contains("nurse | signed in | as the operating-system account, at /dev/pts/3"))
             XCTAssertTrue(t.contains("admin | stopped trusting operating-system accounts | "))
+            // Written into a copy of the store behind careplan's back (SQLite: raw SQL), the setting is not obeyed.
+            guard let sqlite = store as? CareStore else { return }
+            try sqlite.db.write { db in try db.execute(sql: "UPDATE setting SET value = 'yes' WHERE name = 'trust-operating-system-accounts'") }
+            XCTAssertFalse(try connect().trustsOperatingSystemAccounts())
+            XCTAssertNil(try store.signInTrusted(operatingSystemAccount: admin, terminal: terminal, now: now))
+            guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { return XCTFail("verify found nothing") }
+            XCTAssertTrue(reason.contains("the setting was written outside careplan and is not obeyed"), reason)
+            try store.setTrustsOperatingSystemAccounts(true, by: admin, now: now)
+            XCTAssertTrue(try store.trustsOperatingSystemAccounts(), "set again by an administrator")
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
         }
     }
 
