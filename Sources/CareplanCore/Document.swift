@@ -191,28 +191,60 @@ public enum DocumentChange: Equatable, Sendable {
     }
 
     /// The conflict rule, as for assessments (`AssessmentChange.resolved`): when the answer changed underneath,
-    /// text is merged with nothing typed lost; any other value is refused and the stored one kept.
-    public func resolved(against current: Document, base: DocumentAnswer, label: String) throws -> DocumentResolution {
+    /// text is merged with nothing typed lost (a short text stays one line); any other value is refused and the
+    /// stored one kept. A row is merged field by field: what only one terminal changed is taken, and a field both
+    /// changed follows the same rule, said in the sentence returned.
+    public func resolved(against current: Document, base: DocumentAnswer, in template: DocumentTemplate) throws -> DocumentResolution {
+        let label = template.label(of: fieldId)
         let stored = answer(in: current)
         if stored == base { return .write(self) }
+        let oneLine = Set(template.allFields.filter { $0.kind == .shortText }.map(\.id))
         switch (self, stored, base) {
         case (.saveRow(_, let mine), .row(nil), _) where mine.id == nil:
             return .write(self)  // a new row never collides
         case (.setField(let f, .text(let mine)?), .field(.text(let theirs)?), .field(let shown)):
             guard case .text(let shownText)? = shown ?? .text("") else { break }
             if theirs == mine { return .nothing }
-            let (text, marked) = AssessmentChange.merge(theirs, mine, shown: shownText)
+            let (text, marked) = Self.merge(theirs, mine, shown: shownText, oneLine: oneLine.contains(f))
             guard marked else { return .write(.setField(f, .text(text))) }
             return .merged(.setField(f, .text(text)), "Both texts kept: another terminal changed “\(label)” too; please tidy it")
+        case (.saveRow(let g, let mine), .row(let theirs?), .row(let shown?)) where mine.id != nil:
+            let fields = template.field(g)?.rowFields ?? []
+            var row = theirs
+            var said: [String] = []
+            for key in Set(mine.values.keys).union(theirs.values.keys).union(shown.values.keys).sorted() {
+                let (m, t, b) = (mine[key], theirs[key], shown[key])
+                if m == b || m == t { continue }  // unchanged here, or the same on both: theirs stands
+                if t == b { row.values[key] = m; continue }
+                let fieldLabel = fields.first { $0.id == key }?.label ?? key
+                if case .text(let mt)? = m, case .text(let tt)? = t {
+                    let shownText: String = if case .text(let bt)? = b { bt } else { "" }
+                    let (text, marked) = Self.merge(tt, mt, shown: shownText, oneLine: oneLine.contains(key))
+                    row.values[key] = .text(text)
+                    if marked { said.append("both texts of “\(fieldLabel)” kept; please tidy it") }
+                } else {
+                    said.append("your “\(fieldLabel)” was not saved, theirs is kept")
+                }
+            }
+            let why = "Another terminal changed this row of “\(label)” too: " + said.joined(separator: "; ")
+            if row == theirs { if said.isEmpty { return .nothing }; throw StoreError.changedElsewhere(why) }
+            let change = DocumentChange.saveRow(group: g, row)
+            return said.isEmpty ? .write(change) : .merged(change, why)
         default: break
         }
         if case .row(nil) = stored, case .deleteRow = self { return .nothing }  // already gone
         if stored == DocumentChange.answer(of: self) { return .nothing }  // both terminals gave the same answer
         switch self {
         case .setField: throw StoreError.changedElsewhere("Your “\(label)” was not saved: another terminal changed it; theirs is shown")
-        case .saveRow: throw StoreError.changedElsewhere("Your row of “\(label)” was not saved: another terminal changed it; theirs is shown")
+        case .saveRow: throw StoreError.changedElsewhere("Your row of “\(label)” was not saved: another terminal removed it")
         case .deleteRow: throw StoreError.changedElsewhere("Not removed: another terminal changed this row of “\(label)”; check it, then try again")
         }
+    }
+
+    /// Two terminals' texts merged (`AssessmentChange.merge`); a short text kept to one line.
+    static func merge(_ theirs: String, _ mine: String, shown: String, oneLine: Bool) -> (text: String, marked: Bool) {
+        let (text, marked) = AssessmentChange.merge(theirs, mine, shown: shown)
+        return (oneLine ? TextCleaner.singleLine(text) : text, marked)
     }
 
     /// The answer the change would leave behind.
@@ -290,12 +322,14 @@ extension DocumentTemplate {
     }
 
     /// What stops `document` from being signed, one sentence each: required fields left empty (and required
-    /// fields of rows), or a role that may not sign it. Empty: it may be signed.
-    public func signingProblems(_ document: Document, role: String) -> [String] {
+    /// fields of rows), dates against their rules (`not-before`, `not-after`), texts still holding both
+    /// terminals' words (`AssessmentChange.alsoTyped`), or a role that may not sign it. Empty: it may be signed.
+    public func signingProblems(_ document: Document, role: String, today: LocalDate) -> [String] {
         var problems: [String] = []
         if !signRoles.contains(role) {
             problems.append("Your role may not sign a \(title): it needs " + signRoles.joined(separator: " or "))
         }
+        func untidy(_ v: FieldValue?) -> Bool { if case .text(let t)? = v { return t.contains(AssessmentChange.alsoTyped) }; return false }
         for section in sections {
             for field in section.fields {
                 if field.kind.name == "group" {
@@ -305,11 +339,21 @@ extension DocumentTemplate {
                         for inner in field.rowFields where inner.required && (row[inner.id]?.isEmpty ?? true) {
                             problems.append("“\(inner.label)” of row \(i + 1) of “\(field.label)” is required")
                         }
+                        for inner in field.rowFields where untidy(row[inner.id]) {
+                            problems.append("“\(inner.label)” of row \(i + 1) of “\(field.label)” holds two terminals' texts: tidy it")
+                        }
+                        for p in DocumentField.dateProblems(field.rowFields, row.values, today: today) {
+                            problems.append("Row \(i + 1) of “\(field.label)”: \(p.message)")
+                        }
                     }
                 } else if field.required && (document[field.id]?.isEmpty ?? true) {
                     problems.append("“\(field.label)” (\(section.title)) is required")
+                } else if untidy(document[field.id]) {
+                    problems.append("“\(field.label)” (\(section.title)) holds two terminals' texts: tidy it")
                 }
             }
+            let values = document.values.filter { id, _ in section.fields.contains { $0.id == id } }
+            problems += DocumentField.dateProblems(section.fields, values, today: today).map { "\($0.message) (\(section.title))" }
         }
         return problems
     }
@@ -488,6 +532,32 @@ extension DocumentField {
         default:
             return nil
         }
+    }
+}
+
+extension DocumentField {
+    /// The date rules broken among `values` (one row's, or one section's), each with the fields it is about and
+    /// its sentence: "“Ended” cannot be before “Started” (05 Mar 2026)", "“Date of diagnosis” cannot be in the future".
+    public static func dateProblems(_ fields: [DocumentField], _ values: [String: FieldValue],
+                                    today: LocalDate) -> [(fields: [String], message: String)] {
+        var found: [(fields: [String], message: String)] = []
+        for f in fields {
+            guard case .date(let d)? = values[f.id] else { continue }
+            for (bound, after) in [(f.notBefore, false), (f.notAfter, true)] {
+                switch bound {
+                case .today?:
+                    if after ? d > today : d < today {
+                        found.append(([f.id], "“\(f.label)” cannot be " + (after ? "in the future" : "in the past") + " (today is \(today.display))"))
+                    }
+                case .field(let other)?:
+                    guard case .date(let o)? = values[other], after ? d > o : d < o else { continue }
+                    let label = fields.first { $0.id == other }?.label ?? other
+                    found.append(([f.id, other], "“\(f.label)” cannot be \(after ? "after" : "before") “\(label)” (\(o.display))"))
+                case nil: break
+                }
+            }
+        }
+        return found
     }
 }
 

@@ -156,7 +156,7 @@ extension CareStore {
             guard let current = try Self.document(db, id: id) else { throw StoreError.notFound("The document") }
             if current.isLocked { throw StoreError.signed }
             if let why = template.refusal(of: change) { throw StoreError.refused(why) }
-            let resolution = try change.normalised.resolved(against: current, base: base, label: template.label(of: change.fieldId))
+            let resolution = try change.normalised.resolved(against: current, base: base, in: template)
             let written: DocumentChange
             var merged: String?
             switch resolution {
@@ -209,7 +209,7 @@ extension CareStore {
             if current.revision != revision {
                 throw StoreError.changedElsewhere("Not signed: another terminal changed the document since it was shown; read it again")
             }
-            let problems = template.signingProblems(current, role: role)
+            let problems = template.signingProblems(current, role: role, today: LocalDate(now))
             if !problems.isEmpty { throw StoreError.refused("Not signed: " + problems.joined(separator: "; ")) }
             try db.execute(sql: """
                 UPDATE document SET status = ?, signed_by = ?, signed_role = ?, signed_at = ?, revision = revision + 1, updated_at = ? WHERE id = ?

@@ -88,10 +88,11 @@ struct DocumentFormScreen: Screen {
         return f
     }
 
-    /// Typing keys: a field's own keys (not commands) while one is edited.
-    var takesText: Bool {
-        return input != nil
-    }
+    /// Typing keys: a field's own keys (not commands) while one is edited, or while the focus is on a field
+    /// that takes typing, so a run of keys (fast typing, a paste without bracketed paste) starts editing it.
+    var takesText: Bool { input != nil || focusTakesTyping }
+    /// Whether the focused field takes typing, as of the last message (`takesText` reads no session).
+    var focusTakesTyping = false
     var inSubForm: Bool { rowEdit != nil || input != nil }
     var hasUnsavedInput: Bool { !typed.isEmpty || !unsaved.isEmpty || dirtySince != nil || (rowEdit?.changed ?? false) }
 
@@ -107,9 +108,20 @@ struct DocumentFormScreen: Screen {
     // MARK: - Messages
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        let out = respond(message, s)
+        noteFocus(s)
+        return out
+    }
+
+    mutating func noteFocus(_ s: Session) {
+        focusTakesTyping = s.document.map { !$0.isLocked } == true && (!onReview(s) || rowEdit != nil)
+            && focusedField(s).map { [.shortText, .longText, .date, .person].contains($0.kind) || $0.kind.name == "number" } == true
+    }
+
+    mutating func respond(_ message: Message, _ s: Session) -> [Command] {
         switch message {
         case .key(let key): return handle(key, s)
-        case .tick: return saveNote(s, force: false) + retry(s)
+        case .tick: return saveNote(s, force: false) + saveLine(s) + retry(s)
         case .leaving:
             var out = saveNote(s, force: true)
             if input != nil, case .line = input { out += commit(s) }
@@ -161,6 +173,7 @@ struct DocumentFormScreen: Screen {
             noteShown = t
         }
         focus = min(focus, max(0, items(s).count - 1))
+        noteFocus(s)
     }
 
     /// Sends a change, remembering it so a refusal is put back on its field.
@@ -180,6 +193,16 @@ struct DocumentFormScreen: Screen {
         guard let since = dirtySince, force || s.now.timeIntervalSince(since) >= DocumentFormScreen.saveAfter,
               case .note(let editor)? = input, let f = focusedField(s), rowEdit == nil else { return [] }
         return send(.setField(f.id, .text(editor.text)), basedOn: .field(noteShown.isEmpty ? nil : .text(noteShown)))
+    }
+
+    /// A short field's typing, a second after it stopped, so a crash loses nothing: saved if it is a valid value
+    /// (the field stays open); one that is not is marked when the field is left, as before.
+    mutating func saveLine(_ s: Session) -> [Command] {
+        guard let since = dirtySince, s.now.timeIntervalSince(since) >= DocumentFormScreen.saveAfter, rowEdit == nil,
+              case .line(let field)? = input, let f = focusedField(s) else { return [] }
+        dirtySince = nil
+        guard case .success(let v) = f.value(typed: field.text), dateProblem(f, v, s) == nil, v != value(f, s) else { return [] }
+        return send(.setField(f.id, v))
     }
 
     // MARK: - Keys
@@ -233,10 +256,13 @@ struct DocumentFormScreen: Screen {
         return []
     }
 
+    /// A new version of a signed document, after a y/n question: one stray V must not start one.
     func newVersion(_ s: Session) -> [Command] {
         guard let d = s.document else { return [] }
         guard d.isLocked else { s.say("This document is still a draft: change it directly", .error); return [] }
-        return [.newDocumentVersion(of: d.id)]
+        return [.ask(Question(text: "Start version \(d.version + 1) of this \(d.title) as a draft? y = start it, any other key = not now",
+                              shortening: d.title, yes: [.newDocumentVersion(of: d.id)], no: Said("No new version started"),
+                              yesHint: "start it", noHint: "not now"))]
     }
 
     /// A key on a field that is not being edited: it starts editing, or sets the value (yes/no).
@@ -310,11 +336,14 @@ struct DocumentFormScreen: Screen {
                 return out
             case .escape:
                 input = nil  // back to what it was
+                dirtySince = nil
                 typed[self.key(f)] = nil
                 problems[self.key(f)] = nil
                 return []
             default:
+                let before = field.text
                 if case .truncated = field.handle(key) { s.say("“\(f.label)” holds at most \(field.maxLength) characters: the rest was not added", .error) }
+                if field.text != before, rowEdit == nil { dirtySince = s.now }
                 input = .line(field)
             }
         case .note(var editor):
@@ -367,6 +396,7 @@ struct DocumentFormScreen: Screen {
     mutating func commit(_ s: Session) -> [Command] {
         guard case .line(let field)? = input, let f = focusedField(s) else { return [] }
         input = nil
+        dirtySince = nil
         let k = key(f)
         switch f.value(typed: field.text) {
         case .failure(let problem):
@@ -375,11 +405,26 @@ struct DocumentFormScreen: Screen {
             s.say("“\(f.label)” is not saved: \(problem.message). What you typed is kept", .error)
             return []
         case .success(let v):
+            if let broken = dateProblem(f, v, s) {
+                typed[k] = field.text
+                problems[k] = broken
+                s.say("“\(f.label)” is not saved: \(broken). What you typed is kept", .error)
+                return []
+            }
             problems[k] = nil
             if v == value(f, s) { typed[k] = nil; return [] }
             typed[k] = field.text  // until the store has it
             return set(f, v, s)
         }
+    }
+
+    /// The template's date rule `v` would break beside the values of its row (or its section), if any.
+    func dateProblem(_ f: DocumentField, _ v: FieldValue?, _ s: Session) -> String? {
+        guard f.kind == .date else { return nil }
+        let fields = rowEdit?.group.rowFields ?? s.template?.section(containing: f.id)?.fields ?? []
+        var values = rowEdit?.row.values ?? s.document?.values ?? [:]
+        values[f.id] = v
+        return DocumentField.dateProblems(fields, values, today: s.today).first { $0.fields.contains(f.id) }?.message
     }
 
     /// A value for a field: saved now, or kept in the row being edited.
@@ -516,9 +561,9 @@ struct DocumentFormScreen: Screen {
             return []
         }
         guard typed.isEmpty, unsaved.isEmpty else { s.say("Not signed: some fields are not saved yet (marked !): correct them first", .error); return [] }
-        let missing = missing(d, t)
+        let missing = missing(d, t, today: s.today)
         guard missing.isEmpty else {
-            s.say("Not signed: \(missing.count) required \(missing.count == 1 ? "field is" : "fields are") empty, listed here", .error)
+            s.say("Not signed: \(missing.count) \(missing.count == 1 ? "thing needs" : "things need") correcting first, listed here", .error)
             return []
         }
         let name = s.staff?.fullName ?? s.user
@@ -529,9 +574,10 @@ struct DocumentFormScreen: Screen {
     /// A role as Resources/roles.yaml names it (its id if it no longer lists it).
     static func roleName(_ id: String, _ s: Session) -> String { s.configuration.roles.role(id)?.name ?? id }
 
-    /// The required fields (and required fields of rows) left empty, as the review lists them.
-    func missing(_ d: Document, _ t: DocumentTemplate) -> [String] {
-        t.signingProblems(d, role: t.signRoles.first ?? "").filter { !$0.hasPrefix("Your role") }
+    /// What stops signing besides the role (required fields left empty, dates against their rules, texts still
+    /// holding both terminals' words), as the review lists them.
+    func missing(_ d: Document, _ t: DocumentTemplate, today: LocalDate) -> [String] {
+        t.signingProblems(d, role: t.signRoles.first ?? "", today: today).filter { !$0.hasPrefix("Your role") }
     }
 
     // MARK: - Drawing
@@ -570,14 +616,14 @@ struct DocumentFormScreen: Screen {
                 lines.append(("  \(index + 1). " + text, focused ? Style(.selected) : .normal, i))
             case .field(let f):
                 let k = key(f)
-                let label = f.label + (f.required ? " *" : "")
+                let label = Self.label(f, width: w)
                 var shown: String
                 if let typed = typed[k] { shown = typed } else if let v = value(f, s) { shown = f.display(v, codes: s.codes, services: s.services) } else { shown = "" }
                 if f.kind != .longText { shown = shown.replacingOccurrences(of: "\n", with: " / ") }  // merged texts keep both, on one line
                 if case .group = f.kind { shown = "\(d.rows(f.id).count) row\(d.rows(f.id).count == 1 ? "" : "s")" + (d.isLocked ? "" : " · A adds one") }
                 if case .number(let unit) = f.kind, typed[k] != nil, !unit.isEmpty { shown += " " + unit }
                 if unsaved[f.id] != nil { shown += "  (not saved yet)" }
-                let labelText = DisplayWidth.pad(DisplayWidth.truncate(label, to: labelW - 1), to: labelW)
+                let labelText = DisplayWidth.pad(Self.label(f, width: labelW - 1), to: labelW)
                 if focused, case .line(let field)? = input {
                     lines.append((labelText + "\u{0}" + field.text, Style(.heading, bold: true), i))
                 } else if focused, case .note? = input {
@@ -627,6 +673,12 @@ struct DocumentFormScreen: Screen {
         }
     }
 
+    /// A field's label cut to `width`, its required mark `*` kept: cut, a required field must not look optional.
+    static func label(_ f: DocumentField, width: Int) -> String {
+        guard f.required else { return DisplayWidth.truncate(f.label, to: width) }
+        return DisplayWidth.truncate(f.label, to: max(1, width - 2)) + " *"
+    }
+
     /// A row on one line: its values in the template's order, dates with their labels (Started, Ended).
     static func summary(of row: DocumentRow, in group: DocumentField, _ s: Session) -> String {
         group.rowFields.compactMap { f in
@@ -656,7 +708,7 @@ struct DocumentFormScreen: Screen {
     func renderReview(_ g: inout Grid, _ area: Area, _ d: Document, _ t: DocumentTemplate, _ s: Session) {
         var lines: [(String, Style)] = []
         let w = area.width - 2
-        let missing = missing(d, t)
+        let missing = missing(d, t, today: s.today)
         if d.isLocked {
             let when = d.signedAt.map { " on " + Draw.dateTime($0) } ?? ""
             lines.append(("\(d.status.label) by \(d.signedBy) (\(Self.roleName(d.signedRole, s)))\(when)", Style(.success)))

@@ -161,7 +161,7 @@ final class DocumentScreenTests: XCTestCase {
         for _ in 0..<10 { h.press(.ctrl("n")) }
         h.assertGolden("document-review-missing")
         h.press(.text("s"))
-        XCTAssertTrue(h.screen.contains("Not signed: 10 required fields are empty, listed here"), h.screen)
+        XCTAssertTrue(h.screen.contains("Not signed: 10 things need correcting first, listed here"), h.screen)
         XCTAssertEqual(try stored(h).status, .draft)
     }
 
@@ -193,7 +193,12 @@ final class DocumentScreenTests: XCTestCase {
         h.press(.ctrl("p"), .ctrl("p"), .ctrl("p"))
         h.type("x")
         XCTAssertTrue(h.screen.contains("signed and locked"), h.screen)
-        h.press(.text("v"))
+        h.press(.text("v"))                                       // asked first: a stray V starts nothing
+        XCTAssertTrue(h.screen.contains("Start version 2 of this End of Treatment Summary as a draft?"), h.screen)
+        h.press(.text("n"))
+        XCTAssertEqual(try stored(h).version, 1)
+        XCTAssertTrue(h.screen.contains("No new version started"), h.screen)
+        h.press(.text("v"), .text("y"))
         let v2 = try stored(h)
         XCTAssertEqual(v2.version, 2)
         XCTAssertEqual(v2.status, .draft)
@@ -299,7 +304,7 @@ final class DocumentScreenTests: XCTestCase {
         XCTAssertTrue(a.screen.contains("Both texts kept"), a.screen)
         b.wait(0.5)
         XCTAssertEqual(b.program.session.document?["treatment-aim-details"], .text(both), "B shows A's change within a tick")
-        XCTAssertTrue(b.screen.contains("Shrink before surgery / "), b.screen)
+        XCTAssertTrue(b.screen.contains("Shrink before surgery Also typed on"), "a short text stays one line\n\(b.screen)")
     }
 
     /// A document type that exists only in a test file (no Swift): filled, signed, printed and exported

@@ -136,7 +136,8 @@ final class DocumentContractTests: RepositoryContractCase {
             guard case .text(let text)? = saved.document["side-effects"] else { return XCTFail("no text") }
             XCTAssertTrue(text.contains("Sore skin.") && text.contains("Hot flushes."), text)
             XCTAssertEqual(saved.merged, "Both texts kept: another terminal changed “Possible side effects and toxicities” too; please tidy it")
-            // Rows: new ones from two terminals are both kept; an edited row changed underneath is refused.
+            // Rows: new ones from two terminals are both kept; an edited row changed underneath is merged field by
+            // field: what only one changed is taken, a date both changed keeps theirs, said.
             let base = try XCTUnwrap(try store.document(id: d.id))
             let one = try store.apply(.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["01"])])), to: base, template: eots, by: "a", now: now)
             let two = try other.apply(.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["02"])])), to: base, template: eots, by: "b", now: now)
@@ -146,9 +147,19 @@ final class DocumentContractTests: RepositoryContractCase {
             _ = try other.apply(.saveRow(group: "treatments", row), to: two, template: eots, by: "b", now: now)
             row.values["start-date"] = .date(ended.adding(days: 1))
             XCTAssertThrowsError(try store.apply(.saveRow(group: "treatments", row), to: one, template: eots, by: "a", now: now)) {
-                XCTAssertEqual($0 as? StoreError, .changedElsewhere("Your row of “Treatments” was not saved: another terminal changed it; theirs is shown"))
+                XCTAssertEqual($0 as? StoreError, .changedElsewhere("Another terminal changed this row of “Treatments” too: your “Started” was not saved, theirs is kept"))
             }
             XCTAssertEqual(try store.document(id: d.id)?.rows("treatments")[0]["start-date"], .date(ended))
+            // Her Details typed on the row as she saw it, while the other terminal set its end date: both kept.
+            let seen = try XCTUnwrap(try store.document(id: d.id))
+            var hers = seen.rows("treatments")[0], his = hers
+            his.values["end-date"] = .date(ended.adding(days: 5))
+            _ = try other.apply(.saveRow(group: "treatments", his), to: seen, template: eots, by: "b", now: now)
+            hers.values["treatment-details"] = .text("Wide local excision")
+            let both = try store.save(.saveRow(group: "treatments", hers), to: d.id, base: .row(seen.rows("treatments")[0]), template: eots, by: "a", now: now)
+            XCTAssertNil(both.merged)
+            XCTAssertEqual(both.document.rows("treatments")[0]["end-date"], .date(ended.adding(days: 5)))
+            XCTAssertEqual(both.document.rows("treatments")[0]["treatment-details"], .text("Wide local excision"))
         }
     }
 
