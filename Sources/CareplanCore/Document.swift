@@ -84,6 +84,7 @@ public struct Document: Hashable, Sendable {
     public var createdBy: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// The signer's full name as it was when they signed (the login is in the audit).
     public var signedBy: String
     /// The role id the signer signed as.
     public var signedRole: String

@@ -76,7 +76,8 @@ public final class Runtime {
             return s.apply(change, basedOn: base)
         case .signDocument(let role):
             guard let d = s.session.document, let template = s.session.template, let signed = s.attempt({
-                try s.store.sign(documentId: d.id, revision: d.revision, template: template, by: s.user, role: role, now: s.now)
+                try s.store.sign(documentId: d.id, revision: d.revision, template: template, by: s.user, name: s.session.staff?.fullName ?? s.user,
+                                 role: role, now: s.now)
             }) else { return .failed(nil) }
             s.session.document = signed
             return .documentSigned(signed)

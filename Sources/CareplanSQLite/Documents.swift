@@ -199,7 +199,7 @@ extension CareStore {
         }
     }
 
-    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document {
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, name: String, role: String, now: Date) throws -> Document {
         try write { db in
             guard let current = try Self.document(db, id: documentId) else { throw StoreError.notFound("The document") }
             if current.isLocked { throw StoreError.signed }
@@ -213,7 +213,7 @@ extension CareStore {
             if !problems.isEmpty { throw StoreError.refused("Not signed: " + problems.joined(separator: "; ")) }
             try db.execute(sql: """
                 UPDATE document SET status = ?, signed_by = ?, signed_role = ?, signed_at = ?, revision = revision + 1, updated_at = ? WHERE id = ?
-                """, arguments: [DocumentStatus.signed.rawValue, TextCleaner.field(user, maxLength: Limits.personName), role, now, now, documentId])
+                """, arguments: [DocumentStatus.signed.rawValue, TextCleaner.field(name, maxLength: Limits.personName), role, now, now, documentId])
             // The version this one replaces is kept, as history, but is no longer the current one.
             try db.execute(sql: "UPDATE document SET status = ? WHERE id = ? AND status = ?",
                            arguments: [DocumentStatus.superseded.rawValue, current.previousId, DocumentStatus.signed.rawValue])

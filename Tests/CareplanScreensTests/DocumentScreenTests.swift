@@ -175,6 +175,8 @@ final class DocumentScreenTests: XCTestCase {
         let d = try stored(h)
         XCTAssertEqual(d.status, .signed)
         XCTAssertEqual(d.signedRole, "clinical-nurse-specialist")
+        XCTAssertEqual(d.signedBy, "Cns Test", "her full name, not her login (cns)")
+        XCTAssertTrue(h.screen.contains("Signed by Cns Test (Clinical nurse specialist)"), h.screen)
         XCTAssertEqual(d.rows("treatments").count, 2)
         XCTAssertEqual(d["information-given"], .codes(["signs-of-recurrence", "return-to-work"]))
         XCTAssertEqual(d["follow-up-pathway"], .codes(["supported-self-management"]))

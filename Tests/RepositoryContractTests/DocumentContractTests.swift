@@ -179,9 +179,10 @@ final class DocumentContractTests: RepositoryContractCase {
                 XCTAssertEqual($0 as? StoreError, .changedElsewhere("Not signed: another terminal changed the document since it was shown; read it again"))
             }
             let signedAt = now.addingTimeInterval(60)
-            let signed = try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "Nurse Test", role: "clinical-nurse-specialist", now: signedAt)
+            let signed = try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "cns1", name: "Nia Nurse",
+                                        role: "clinical-nurse-specialist", now: signedAt)
             XCTAssertEqual(signed.status, .signed)
-            XCTAssertEqual(signed.signedBy, "Nurse Test")
+            XCTAssertEqual(signed.signedBy, "Nia Nurse", "the person's full name as it was when she signed, not her login")
             XCTAssertEqual(signed.signedRole, "clinical-nurse-specialist")
             XCTAssertEqual(signed.signedAt, signedAt)
             XCTAssertTrue(signed.isLocked)
