@@ -119,6 +119,19 @@ public struct Document: Hashable, Sendable {
     public subscript(field: String) -> FieldValue? { values[field] }
     public func rows(_ group: String) -> [DocumentRow] { rows[group] ?? [] }
     public func row(_ group: String, id: Int64) -> DocumentRow? { rows(group).first { $0.id == id } }
+
+    /// The document with a change made, as the store would make it (a new row must already have an id): how
+    /// a change waiting for a store that cannot be written is shown.
+    public func applying(_ change: DocumentChange) -> Document {
+        var d = self
+        switch change.normalised {
+        case let .setField(f, v): d.values[f] = v
+        case let .saveRow(g, row):
+            if let i = d.rows(g).firstIndex(where: { $0.id == row.id }) { d.rows[g]![i] = row } else { d.rows[g, default: []].append(row) }
+        case let .deleteRow(g, id): d.rows[g]?.removeAll { $0.id == id }
+        }
+        return d
+    }
 }
 
 /// A line of a patient's list of documents: a document without its values.
@@ -221,6 +234,16 @@ public enum DocumentChange: Equatable, Sendable {
         case .setField(_, let v): return .field(v)
         case .saveRow(_, let row): return row.id == nil ? nil : .row(row)
         case .deleteRow: return .row(nil)
+        }
+    }
+
+    /// Whether this change makes an earlier one to the same document pointless: the same field set again, or
+    /// the same row saved again (only the latest matters).
+    public func replaces(_ earlier: DocumentChange) -> Bool {
+        switch (self, earlier) {
+        case let (.setField(f, _), .setField(g, _)): return f == g
+        case let (.saveRow(g, row), .saveRow(h, old)): return g == h && row.id != nil && row.id == old.id
+        default: return false
         }
     }
 

@@ -133,7 +133,8 @@ package enum Answer: Equatable {
     /// A new assessment (or version), now the open one.
     case started(Assessment)
     case discarded(Assessment)
-    /// A document change stands on disk (the open document is the stored one).
+    /// A document change stands: on disk (the open document is the stored one), or waiting for a store that
+    /// cannot be written yet (shown as made; `Session.waitingDocumentFields` names it).
     case documentSaved(DocumentChange)
     /// A new document (or version), now the open one.
     case documentStarted(Document)

@@ -47,9 +47,6 @@ struct DocumentFormScreen: Screen {
     /// value, with its problem, until it is corrected or saved.
     var typed: [String: String] = [:]
     var problems: [String: String] = [:]
-    /// Changes the store has not taken (it cannot be written): sent again on a tick, with their bases.
-    var unsaved: [String: (change: DocumentChange, base: DocumentAnswer)] = [:]
-    var lastRetry: Date?
     /// The long text being typed: when its first unsaved change came, and its stored text when the editor took it.
     var dirtySince: Date?
     var noteShown = ""
@@ -93,7 +90,11 @@ struct DocumentFormScreen: Screen {
         return input != nil
     }
     var inSubForm: Bool { rowEdit != nil || input != nil }
-    var hasUnsavedInput: Bool { !typed.isEmpty || !unsaved.isEmpty || dirtySince != nil || (rowEdit?.changed ?? false) }
+    /// Changes waiting for the store are the runtime's (it keeps and saves them, and Ctrl-Q counts them).
+    var hasUnsavedInput: Bool { !typed.isEmpty || dirtySince != nil || (rowEdit?.changed ?? false) }
+
+    /// The open document's fields with a change the store has not taken yet (it cannot be written).
+    func waitingFields(_ s: Session) -> Set<String> { s.document.flatMap { s.waitingDocumentFields[$0.id] } ?? [] }
 
     /// A field's value as shown: in the row being edited, or in the open document.
     func value(_ f: DocumentField, _ s: Session) -> FieldValue? {
@@ -109,14 +110,13 @@ struct DocumentFormScreen: Screen {
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
         case .key(let key): return handle(key, s)
-        case .tick: return saveNote(s, force: false) + retry(s)
+        case .tick: return saveNote(s, force: false)
         case .leaving:
             var out = saveNote(s, force: true)
             if input != nil, case .line = input { out += commit(s) }
             return out
         case .answer(.documentSaved(let change)):
             sent = nil
-            unsaved[change.fieldId] = nil
             if case .setField(let id, _) = change {
                 typed[id] = nil
                 problems[id] = nil
@@ -135,12 +135,12 @@ struct DocumentFormScreen: Screen {
             switch why {
             case .changedElsewhere(_)?, .signed?:
                 // Theirs is shown (the runtime opened it again) and the message says what was not saved.
-                unsaved[change.fieldId] = nil
                 typed[change.fieldId] = nil
                 if case .note? = input, focusedField(s)?.id == change.fieldId { input = nil; dirtySince = nil }
             default:
-                // Kept as typed, marked not saved, and sent again.
-                if unsaved[change.fieldId] == nil, let d = s.document { unsaved[change.fieldId] = (change, change.answer(in: d)) }
+                // Refused for good (the status line says why): what was typed stays, with the reason.
+                if case .setField(let id, let v?) = change, typed[id] == nil { typed[id] = Self.editable(v) }
+                if let why { problems[change.fieldId] = why.description }
                 dirtySince = nil
             }
         case .answer(.documentSigned(let d)):
@@ -167,12 +167,6 @@ struct DocumentFormScreen: Screen {
     mutating func send(_ change: DocumentChange, basedOn base: DocumentAnswer? = nil) -> [Command] {
         sent = change
         return [.applyDocument(change, basedOn: base)]
-    }
-
-    mutating func retry(_ s: Session) -> [Command] {
-        guard let (change, base) = unsaved.values.first, s.now.timeIntervalSince(lastRetry ?? .distantPast) >= 2 else { return [] }
-        lastRetry = s.now
-        return send(change, basedOn: base)
     }
 
     /// The long text typed, once it has waited long enough (`force`: now), based on the text the editor took.
@@ -515,7 +509,7 @@ struct DocumentFormScreen: Screen {
             s.say("Not signed: a \(t.title) is signed by \(who) (Resources/documents), not by \(s.role?.name ?? "you")", .error)
             return []
         }
-        guard typed.isEmpty, unsaved.isEmpty else { s.say("Not signed: some fields are not saved yet (marked !): correct them first", .error); return [] }
+        guard typed.isEmpty else { s.say("Not signed: some fields are not saved yet (marked !): correct them first", .error); return [] }
         let missing = missing(d, t)
         guard missing.isEmpty else {
             s.say("Not signed: \(missing.count) required \(missing.count == 1 ? "field is" : "fields are") empty, listed here", .error)
@@ -544,7 +538,9 @@ struct DocumentFormScreen: Screen {
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let d = s.document, let t = s.template else { return }
         let count = t.sections.count
-        let state = d.isLocked ? "\(d.status.label), read only" : !unsaved.isEmpty ? "not saved yet" : dirtySince != nil || sent != nil ? "saving…" : "saved"
+        let waiting = waitingFields(s)
+        // "saved" only once the runtime says it is on disk.
+        let state = d.isLocked ? "\(d.status.label), read only" : !waiting.isEmpty ? "not saved yet" : dirtySince != nil || sent != nil ? "saving…" : "saved"
         let where_ = onReview(s) ? "Review" : "Section \(page + 1) of \(count): \(t.sections[page].title)"
         let head = " \(t.title) v\(d.version) · \(state) · \(where_)"
         g.put(DisplayWidth.truncate(head, to: area.width), x: area.x, y: area.y, style: Style(d.isLocked ? .success : .heading, bold: true))
@@ -576,7 +572,7 @@ struct DocumentFormScreen: Screen {
                 if f.kind != .longText { shown = shown.replacingOccurrences(of: "\n", with: " / ") }  // merged texts keep both, on one line
                 if case .group = f.kind { shown = "\(d.rows(f.id).count) row\(d.rows(f.id).count == 1 ? "" : "s")" + (d.isLocked ? "" : " · A adds one") }
                 if case .number(let unit) = f.kind, typed[k] != nil, !unit.isEmpty { shown += " " + unit }
-                if unsaved[f.id] != nil { shown += "  (not saved yet)" }
+                if rowEdit == nil, waiting.contains(f.id) { shown += "  (not saved yet)" }
                 let labelText = DisplayWidth.pad(DisplayWidth.truncate(label, to: labelW - 1), to: labelW)
                 if focused, case .line(let field)? = input {
                     lines.append((labelText + "\u{0}" + field.text, Style(.heading, bold: true), i))
