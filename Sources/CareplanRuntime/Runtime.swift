@@ -54,6 +54,11 @@ public final class Runtime {
             return s.attempt { try s.store.searchPatients(text, teams: s.session.registerTeams, limit: limit) }.map { .patients(matching: text, $0) } ?? .failed(nil)
         case .query(.users):
             return s.attempt { try s.store.users() }.map(Answer.users) ?? .failed(nil)
+        case .query(.staffNames):
+            let roles = s.session.configuration.roles
+            return s.attempt { try s.store.users() }.map { users in
+                .staffNames(users.filter { !$0.disabled }.map { StaffName(userName: $0.userName, fullName: $0.fullName, roleName: roles.role(of: $0).name) })
+            } ?? .failed(nil)
         case .query(.teams):
             return s.attempt { try s.store.teams() }.map(Answer.teams) ?? .failed(nil)
         case .checkSignIn, .signIn, .unlock, .changePassword, .addFirstAdministrator, .staff:

@@ -100,6 +100,8 @@ package enum Query: Equatable {
     case waitingSelfAssessments
     case assessments(patientId: Int64)
     case users
+    /// The enabled staff by name and role, for any signed-in clinician (`users` is the administrator's).
+    case staffNames
     case teams
     /// The patient's assessments and documents, newest first, and whether an End of Treatment Summary is due.
     case timeline(patientId: Int64)
@@ -148,6 +150,7 @@ package enum Answer: Equatable {
     case signInNeeded
     case signIn(SignInResult)
     case users([StaffUser])
+    case staffNames([StaffName])
     case teams([Team])
     /// A change to users or teams stands.
     case staffSaved

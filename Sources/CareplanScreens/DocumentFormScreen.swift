@@ -18,11 +18,12 @@ struct DocumentFormScreen: Screen {
 
     /// What is being typed or chosen for the focused field.
     enum Input: Equatable {
-        /// Short text, a date, a number or a person's name, as typed.
+        /// Short text, a date or a number, as typed.
         case line(TextField)
         /// Long text, in the note editor.
         case note(TextEditor)
-        /// A choice or choices from a code list, or a service, narrowed by what is typed.
+        /// A choice or choices from a code list, a service, or a person (one of the staff, or the name as typed),
+        /// narrowed by what is typed.
         case pick(filter: TextField, at: Int, chosen: [String])
     }
 
@@ -55,6 +56,8 @@ struct DocumentFormScreen: Screen {
     /// The review page: its scroll, and the copy P, T and L write.
     var scroll = 0
     var copy = 0
+    /// The staff a person field offers, as the store had them when the form opened.
+    var staff: [StaffName] = []
     /// Whose copy, and the patient's also in large print (14 pt, clear-print guidance).
     static let copies: [(copy: String, largePrint: Bool, label: String)] = [("record", false, "record's"), ("patient", false, "patient's"),
                                                                             ("patient", true, "patient's large-print"), ("gp", false, "GP's")]
@@ -110,6 +113,8 @@ struct DocumentFormScreen: Screen {
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
         case .key(let key): return handle(key, s)
+        case .opened: return [.query(.staffNames)]
+        case .answer(.staffNames(let names)): staff = names
         case .tick: return saveNote(s, force: false)
         case .leaving:
             var out = saveNote(s, force: true)
@@ -253,18 +258,20 @@ struct DocumentFormScreen: Screen {
             default: s.say("“\(f.label)”: A or Enter adds a row; ↓ chooses a row to change (Enter) or remove (Del)", .error)
             }
             return []
-        case .choice, .choices, .service:
+        case .choice, .choices, .service, .person:
             let chosen: [String]
             switch value(f, s) {
             case .codes(let c)?: chosen = c
             case .service(let id)?: chosen = [id]
+            case .person(_, let id?)?: chosen = [id]
             default: chosen = []
             }
+            let filter = TextField("", maxLength: f.kind == .person ? Limits.personName : 40)
             switch key {
             case .delete, .backspace: return set(f, nil, s)
-            case .enter, .text(" "): input = .pick(filter: TextField("", maxLength: 40), at: 0, chosen: chosen)
+            case .enter, .text(" "): input = .pick(filter: filter, at: 0, chosen: chosen)
             case .text:
-                input = .pick(filter: TextField("", maxLength: 40), at: 0, chosen: chosen)
+                input = .pick(filter: filter, at: 0, chosen: chosen)
                 return handleInput(key, s)
             default: return []
             }
@@ -278,10 +285,10 @@ struct DocumentFormScreen: Screen {
             input = .note(TextEditor(current, maxLength: Limits.note))
             noteShown = current
             return key == .enter ? [] : handleInput(key, s)
-        case .shortText, .date, .number, .person:
+        case .shortText, .date, .number:
             switch key {
             case .text, .backspace, .delete, .enter, .left, .right, .home, .end, .ctrl("u"), .ctrl("k"), .ctrl("w"):
-                input = .line(TextField(current, maxLength: f.kind == .shortText || f.kind == .person ? Limits.personName * 2 : 40))
+                input = .line(TextField(current, maxLength: f.kind == .shortText ? Limits.personName * 2 : 40))
                 return key == .enter ? [] : handleInput(key, s)
             default: return []
             }
@@ -346,7 +353,12 @@ struct DocumentFormScreen: Screen {
                     chosen = [options[at].code]
                 }
                 input = nil
-                let v: FieldValue? = chosen.isEmpty ? nil : f.kind == .service ? .service(chosen[0]) : .codes(chosen)
+                let v: FieldValue?
+                switch f.kind {
+                case .service: v = chosen.first.map(FieldValue.service)
+                case .person: v = person(chosen.first ?? "", typed: filter.text, f)
+                default: v = chosen.isEmpty ? nil : .codes(chosen)
+                }
                 return set(f, v, s)
             default:
                 if case .notHandled = filter.handle(key) { return [] }
@@ -398,14 +410,31 @@ struct DocumentFormScreen: Screen {
         }
     }
 
-    /// The choices of a field, narrowed by a filter (words of the label, in any order, accents ignored).
+    /// A person chosen: one of the staff by their user name, or (no user name) the name as typed.
+    func person(_ userName: String, typed: String, _ f: DocumentField) -> FieldValue? {
+        if let user = staff.first(where: { $0.userName == userName }) { return .person(name: user.fullName, staffId: user.userName) }
+        guard case .success(let v?) = f.value(typed: typed), !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// The choices of a field, narrowed by a filter (words of the label, in any order, accents ignored). A
+    /// person's end with the name as typed (code ""): someone who is not a user of careplan.
     func options(_ f: DocumentField, _ s: Session, filter: String) -> [(code: String, label: String)] {
         let all: [(code: String, label: String)]
+        if f.kind == .person {
+            let typed = filter.trimmingCharacters(in: .whitespaces)
+            let asTyped: [(code: String, label: String)] = typed.isEmpty ? [] : [("", "“\(typed)”, as typed (not one of the staff)")]
+            return narrowed(staff.map { ($0.userName, "\($0.fullName), \($0.roleName)") }, by: filter) + asTyped
+        }
         if f.kind == .service {
             all = s.services.services.map { ($0.id, $0.name) }
         } else {
             all = (f.kind.codeList.flatMap { s.codes.lists[$0] }?.codes ?? []).map { ($0.code, $0.label) }
         }
+        return narrowed(all, by: filter)
+    }
+
+    func narrowed(_ all: [(code: String, label: String)], by filter: String) -> [(code: String, label: String)] {
         func words(_ t: String) -> [Substring] {
             t.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).split { !$0.isLetter && !$0.isNumber }
         }
@@ -632,7 +661,8 @@ struct DocumentFormScreen: Screen {
 
     func renderPick(_ g: inout Grid, _ area: Area, _ f: DocumentField, _ filter: TextField, _ at: Int, _ chosen: [String], _ s: Session) {
         let several = f.kind.name == "choices"
-        g.put(" \(f.label): " + (several ? "Space chooses or un-chooses, Enter keeps the choices" : "Enter chooses") + ", type to narrow",
+        let how = several ? "Space chooses or un-chooses, Enter keeps the choices" : f.kind == .person ? "type a name; Enter chooses" : "Enter chooses"
+        g.put(" \(f.label): " + how + ", type to narrow",
               x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
         g.put(" Find: ", x: area.x, y: area.y + 1, style: Style(.dim))
         filter.render(into: &g, x: area.x + 7, y: area.y + 1, width: min(40, area.width - 8), focused: true)

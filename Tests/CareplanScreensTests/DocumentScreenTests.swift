@@ -271,6 +271,27 @@ final class DocumentScreenTests: XCTestCase {
         XCTAssertFalse(h.screen.contains("(not saved yet)"), h.screen)
     }
 
+    /// “Completed by” lists the store's enabled staff with their roles (a nurse may read these names, not the
+    /// administrator's list of users), narrowed by what is typed; a name typed for anyone else is kept as typed.
+    func testAPersonFieldOffersTheEnabledStaffAndKeepsANameAsTyped() throws {
+        let store = try CareStore()
+        let (admin, _) = try StaffFixture.addUsers(to: store, now: Harness.start)
+        _ = try store.addUser(NewStaffUser(userName: "ngone", fullName: "Nora Gone", roleId: "nurse"),
+                              password: StaffFixture.newPassword(for: "ngone"), by: admin.userName, now: Harness.start)
+        _ = try store.setDisabled(true, userName: "ngone", by: admin.userName, now: Harness.start)
+        let h = startEoTS(Harness(store: store, signedIn: Harness.staff("cns", role: "clinical-nurse-specialist")))
+        for _ in 0..<9 { h.press(.ctrl("n")) }                   // 10 Completed by
+        h.type("n")
+        XCTAssertTrue(h.screen.contains("Nia Nurse, Nurse"), h.screen)
+        XCTAssertFalse(h.screen.contains("Nora Gone"), "disabled: not offered\n\(h.screen)")
+        h.assertGolden("document-person-pick")
+        h.press(.enter)
+        XCTAssertEqual(try stored(h)["completed-by"], .person(name: "Nia Nurse", staffId: "nurse"))
+        XCTAssertTrue(h.screen.contains(" Completed by *                Nia Nurse"), h.screen)
+        h.press(.up, .enter); h.type("Dr Jo Adams"); h.press(.enter)
+        XCTAssertEqual(try stored(h)["completed-by"], .person(name: "Dr Jo Adams", staffId: nil))
+    }
+
     /// Two terminals on one store: a choice another terminal made first is kept (this one's refused, said);
     /// a text both typed is merged.
     func testConflictsWithAnotherTerminalArePerField() throws {
