@@ -70,6 +70,10 @@ public struct StaffName: Hashable, Sendable {
         self.fullName = fullName
         self.roleName = roleName
     }
+
+    public init(_ user: StaffUser, roles: Roles) {
+        self.init(userName: user.userName, fullName: user.fullName, roleName: roles.role(of: user).name)
+    }
 }
 
 public struct StaffUser: Hashable, Sendable {

@@ -57,7 +57,7 @@ public final class Runtime {
         case .query(.staffNames):
             let roles = s.session.configuration.roles
             return s.attempt { try s.store.users() }.map { users in
-                .staffNames(users.filter { !$0.disabled }.map { StaffName(userName: $0.userName, fullName: $0.fullName, roleName: roles.role(of: $0).name) })
+                .staffNames(users.filter { !$0.disabled }.map { StaffName($0, roles: roles) })
             } ?? .failed(nil)
         case .query(.teams):
             return s.attempt { try s.store.teams() }.map(Answer.teams) ?? .failed(nil)

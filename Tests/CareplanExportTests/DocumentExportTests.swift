@@ -77,6 +77,22 @@ final class DocumentExportTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("Version 1 · signed 23 Nov 2026 · reference \(d.id)") })
     }
 
+    /// A person chosen from the staff is named with their role, as the store knows it, in the text, the PDF's
+    /// layout and the FHIR narrative alike (they all read `DocumentPrint.text`); a name typed is as typed.
+    func testAPersonChosenFromTheStaffIsNamedWithTheirRole() throws {
+        let (_, d, p) = try summary(signed: true)
+        let completedBy = try XCTUnwrap(eots.sections.flatMap(\.fields).first { $0.id == "completed-by" })
+        var printed = print(d, p)
+        XCTAssertEqual(printed.text(completedBy, in: d.values), "Nurse Test", "not one of the staff known here: the name alone")
+        printed = DocumentPrint(document: d, template: eots, patient: p, codes: testConfiguration.codes, services: testConfiguration.services,
+                                roles: testConfiguration.roles, staff: [StaffName(userName: "ntest", fullName: "Nurse Test", roleName: "Clinical nurse specialist")],
+                                printedAt: now)
+        XCTAssertEqual(printed.text(completedBy, in: d.values), "Nurse Test, Clinical nurse specialist")
+        XCTAssertTrue(squeezed(TextRenderer.render(printed.printLayout())).contains("Nurse Test, Clinical nurse specialist"))
+        let fhir = String(decoding: try DocumentExporter.render(printed, format: .fhir), as: UTF8.self)
+        XCTAssertTrue(fhir.contains("Nurse Test, Clinical nurse specialist"), fhir)
+    }
+
     func testTheGPCopyPutsTheActionsForTheGPFirstAndADraftSaysSo() throws {
         let (_, d, p) = try summary(signed: false)
         let text = TextRenderer.render(print(d, p, copy: .gp).printLayout())
