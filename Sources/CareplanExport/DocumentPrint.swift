@@ -125,7 +125,7 @@ public struct DocumentPrint: Sendable {
         }
         var status: [Field] = [Field("Status", statusLine), Field("Version", "\(document.version)"), Field("Reference", "\(document.id)")]
         if document.status != .draft {
-            status.append(Field("Signed by", document.signedBy.isEmpty ? "not recorded" : document.signedBy))
+            status.append(Field("Signed by", document.signedBy.isEmpty ? "not recorded" : signerName))
             status.append(Field("Role", roleName))
             status.append(Field("Date signed", signedDate?.display ?? "not recorded"))
         }
@@ -139,6 +139,9 @@ public struct DocumentPrint: Sendable {
     }
 
     /// The signer's role as Resources/roles.yaml names it (its id if the file no longer has it).
+    /// Who signed, by their full name when the store's staff has them (it signs by user name).
+    public var signerName: String { staff.first { $0.userName == document.signedBy }?.fullName ?? document.signedBy }
+
     public var roleName: String {
         document.signedRole.isEmpty ? "not recorded" : roles.role(document.signedRole)?.name ?? document.signedRole
     }
