@@ -283,9 +283,10 @@ public struct SavedDocumentChange: Sendable {
 // MARK: - What a template decides about a document
 
 extension DocumentTemplate {
-    /// The first values of a new draft: each field's `default`, from the patient, today, or the patient's
-    /// latest document of the named template (`earlier`, newest first; signed ones are preferred).
-    public func defaults(patient: Patient, today: LocalDate, earlier: [Document]) -> [String: FieldValue] {
+    /// The first values of a new draft: each field's `default`, from the patient, today, the user starting it
+    /// (nil: not one of the staff), or the patient's latest document of the named template (`earlier`, newest
+    /// first; signed ones are preferred).
+    public func defaults(patient: Patient, today: LocalDate, earlier: [Document], user: StaffUser? = nil) -> [String: FieldValue] {
         var values: [String: FieldValue] = [:]
         for section in sections {
             for field in section.fields {
@@ -293,6 +294,7 @@ extension DocumentTemplate {
                 let value: FieldValue?
                 switch d {
                 case .today: value = .date(today)
+                case .user: value = user.map { .person(name: $0.fullName, staffId: $0.userName) }
                 case .patient(let fact):
                     switch fact {
                     case .nhsNumber: value = .text(patient.nhsNumber.formatted)
