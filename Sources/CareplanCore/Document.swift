@@ -120,6 +120,19 @@ public struct Document: Hashable, Sendable {
     public subscript(field: String) -> FieldValue? { values[field] }
     public func rows(_ group: String) -> [DocumentRow] { rows[group] ?? [] }
     public func row(_ group: String, id: Int64) -> DocumentRow? { rows(group).first { $0.id == id } }
+
+    /// The document with a change made, as the store would make it (a new row must already have an id): how
+    /// a change waiting for a store that cannot be written is shown.
+    public func applying(_ change: DocumentChange) -> Document {
+        var d = self
+        switch change.normalised {
+        case let .setField(f, v): d.values[f] = v
+        case let .saveRow(g, row):
+            if let i = d.rows(g).firstIndex(where: { $0.id == row.id }) { d.rows[g]![i] = row } else { d.rows[g, default: []].append(row) }
+        case let .deleteRow(g, id): d.rows[g]?.removeAll { $0.id == id }
+        }
+        return d
+    }
 }
 
 /// A line of a patient's list of documents: a document without its values.
@@ -257,6 +270,16 @@ public enum DocumentChange: Equatable, Sendable {
         }
     }
 
+    /// Whether this change makes an earlier one to the same document pointless: the same field set again, or
+    /// the same row saved again (only the latest matters).
+    public func replaces(_ earlier: DocumentChange) -> Bool {
+        switch (self, earlier) {
+        case let (.setField(f, _), .setField(g, _)): return f == g
+        case let (.saveRow(g, row), .saveRow(h, old)): return g == h && row.id != nil && row.id == old.id
+        default: return false
+        }
+    }
+
     /// The field or group the change is about.
     public var fieldId: String {
         switch self {
@@ -293,9 +316,10 @@ public struct SavedDocumentChange: Sendable {
 // MARK: - What a template decides about a document
 
 extension DocumentTemplate {
-    /// The first values of a new draft: each field's `default`, from the patient, today, or the patient's
-    /// latest document of the named template (`earlier`, newest first; signed ones are preferred).
-    public func defaults(patient: Patient, today: LocalDate, earlier: [Document]) -> [String: FieldValue] {
+    /// The first values of a new draft: each field's `default`, from the patient, today, the user starting it
+    /// (nil: not one of the staff), or the patient's latest document of the named template (`earlier`, newest
+    /// first; signed ones are preferred).
+    public func defaults(patient: Patient, today: LocalDate, earlier: [Document], user: StaffUser? = nil) -> [String: FieldValue] {
         var values: [String: FieldValue] = [:]
         for section in sections {
             for field in section.fields {
@@ -303,6 +327,7 @@ extension DocumentTemplate {
                 let value: FieldValue?
                 switch d {
                 case .today: value = .date(today)
+                case .user: value = user.map { .person(name: $0.fullName, staffId: $0.userName) }
                 case .patient(let fact):
                     switch fact {
                     case .nhsNumber: value = .text(patient.nhsNumber.formatted)

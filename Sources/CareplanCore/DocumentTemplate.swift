@@ -155,6 +155,8 @@ public indirect enum FieldKind: Sendable, Equatable {
 public enum FieldDefault: Sendable, Equatable {
     case patient(PatientFact)
     case today
+    /// The person starting the document, as one of the staff (a `person` field: who completes it).
+    case user
     /// The value of `field` in the patient's latest document of `template` (signed ones before drafts).
     case document(template: String, field: String)
 
@@ -479,15 +481,23 @@ extension DocumentTemplate {
 
     static func parseDefault(_ s: String, node: Node, _ r: ConfigReader, kind: FieldKind?, what: String) -> FieldDefault? {
         let parts = s.split(separator: ".").map(String.init)
-        let fix = "write `today`, `patient.<fact>` (" + FieldDefault.PatientFact.allCases.map(\.rawValue).joined(separator: ", ")
+        let fix = "write `today`, `user`, `patient.<fact>` (" + FieldDefault.PatientFact.allCases.map(\.rawValue).joined(separator: ", ")
             + ") or `document.<template id>.<field id>`"
         var d: FieldDefault?
         if parts == ["today"] { d = .today }
+        else if parts == ["user"] {
+            guard kind == nil || kind == .person else {
+                r.report(node, "`default: user` gives a person, and \(what) is `\(kind!.name)`", fix: "use it on a `person` field")
+                return nil
+            }
+            return .user
+        }
         else if parts.count == 2, parts[0] == "patient", let fact = FieldDefault.PatientFact(rawValue: parts[1]) { d = .patient(fact) }
         else if parts.count == 3, parts[0] == "document" { d = .document(template: parts[1], field: parts[2]) }
         guard let d else { r.report(node, "`default: \(s)` in \(what) is not a default careplan knows", fix: fix); return nil }
         let isDate: Bool? = switch d {
         case .today: true
+        case .user: nil  // checked above
         case .patient(let f): f.isDate
         case .document: nil  // checked when every template is loaded
         }

@@ -102,11 +102,12 @@ extension CareStore {
     // MARK: Changing
 
     public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document {
+        let starter = try user(named: createdBy)  // for `default: user`
         let id: Int64 = try write { db in
             guard let patient = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [patientId]).map(Self.patient) else { throw StoreError.notFound("The patient") }
             let earlierIds = try Int64.fetchAll(db, sql: "SELECT id FROM document WHERE patient_id = ? ORDER BY date DESC, id DESC", arguments: [patientId])
             let earlier = try earlierIds.compactMap { try Self.document(db, id: $0) }
-            let values = template.defaults(patient: patient, today: LocalDate(now), earlier: earlier)
+            let values = template.defaults(patient: patient, today: LocalDate(now), earlier: earlier, user: starter)
             var date = LocalDate(now)
             if let f = template.dateField, case .date(let d)? = values[f] { date = d }
             try db.execute(sql: """

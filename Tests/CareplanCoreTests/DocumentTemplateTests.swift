@@ -51,6 +51,7 @@ final class DocumentTemplateTests: XCTestCase {
             ("required: true, fhir: treatment.start", "required: true, fhir: Condition.onset", "`fhir: Condition.onset` is not a place", "`treatment.start`"),
             ("patient.diagnosis-date, not-after: today,", "patient.diagnosis, not-after: today,", "gives text, and the field `diagnosis-date` is `date`", "short-text"),
             ("default: today", "default: yesterday", "`default: yesterday` in the field `completed-date` is not a default", "`today`"),
+            ("date, required: true, default: today", "date, required: true, default: user", "`default: user` gives a person, and the field `completed-date` is `date`", "`person` field"),
             ("date-field: completed-date", "date-field: completed-by", "`date-field: completed-by` names no date field", "kind: date"),
             ("gp-first: gp-actions", "gp-first: gp-action", "`gp-first: gp-action` names no section", "`gp-actions`"),
             ("{ id: grade, label: Grade,", "{ id: histology, label: Grade,", "field id `histology` is used twice", "its own id"),

@@ -1,4 +1,5 @@
 import CareplanCore
+import RepositoryTestSupport
 import XCTest
 
 /// Documents on templates: drafts started from their defaults, every kind of value and rows kept as given,
@@ -52,6 +53,7 @@ final class DocumentContractTests: RepositoryContractCase {
             XCTAssertEqual(d["diagnosis"], .text("Breast"))
             XCTAssertEqual(d["diagnosis-date"], .date(LocalDate(year: 2026, month: 3, day: 1)!))
             XCTAssertEqual(d["completed-date"], .date(LocalDate(now)))
+            XCTAssertNil(d["completed-by"], "`default: user`: the starter is not one of the store's staff")
             XCTAssertEqual(d.date, LocalDate(now))
 
             let values: [String: FieldValue] = [
@@ -110,6 +112,16 @@ final class DocumentContractTests: RepositoryContractCase {
                 XCTAssertEqual($0 as? StoreError, .notFound("The patient"))
             }
             XCTAssertEqual(try store.document(id: again.id), again)
+        }
+    }
+
+    /// `default: user`: a draft started by one of the staff names them as who completed it, by user name.
+    func testADraftStartedByOneOfTheStaffNamesThemAsWhoCompletedIt() throws {
+        try eachRepository { store, _ in
+            let (_, nurse) = try StaffFixture.addUsers(to: store, now: now)
+            let added = try store.addPatient(patient(), now: now)
+            let d = try store.createDocument(template: eots, patientId: added.id!, createdBy: nurse.userName, now: now)
+            XCTAssertEqual(d["completed-by"], .person(name: "Nia Nurse", staffId: "nurse"))
         }
     }
 
