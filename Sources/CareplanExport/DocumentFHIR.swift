@@ -90,8 +90,10 @@ enum DocumentFHIR {
                             concept["coding"] = codes.map { ["system": system, "code": $0, "display": print.codes.lists[list]?.code($0)?.label ?? $0] }
                         }
                         var period: [String: Any] = [:]
-                        if case .date(let start)? = value(.treatmentStart) { period["start"] = start.iso }
-                        if case .date(let end)? = value(.treatmentEnd) { period["end"] = end.iso }
+                        let start: LocalDate? = if case .date(let d)? = value(.treatmentStart) { d } else { nil }
+                        if let start { period["start"] = start.iso }
+                        // FHIR (per-1) refuses an end before the start: one kept from before the date rules is left out.
+                        if case .date(let end)? = value(.treatmentEnd), start.map({ end >= $0 }) ?? true { period["end"] = end.iso }
                         let ended = period["end"] != nil
                         if resource == .procedure {
                             r["status"] = ended ? "completed" : "in-progress"
