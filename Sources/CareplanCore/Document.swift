@@ -84,6 +84,7 @@ public struct Document: Hashable, Sendable {
     public var createdBy: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// The signer's full name as it was when they signed (the login is in the audit).
     public var signedBy: String
     /// The role id the signer signed as.
     public var signedRole: String
@@ -119,6 +120,19 @@ public struct Document: Hashable, Sendable {
     public subscript(field: String) -> FieldValue? { values[field] }
     public func rows(_ group: String) -> [DocumentRow] { rows[group] ?? [] }
     public func row(_ group: String, id: Int64) -> DocumentRow? { rows(group).first { $0.id == id } }
+
+    /// The document with a change made, as the store would make it (a new row must already have an id): how
+    /// a change waiting for a store that cannot be written is shown.
+    public func applying(_ change: DocumentChange) -> Document {
+        var d = self
+        switch change.normalised {
+        case let .setField(f, v): d.values[f] = v
+        case let .saveRow(g, row):
+            if let i = d.rows(g).firstIndex(where: { $0.id == row.id }) { d.rows[g]![i] = row } else { d.rows[g, default: []].append(row) }
+        case let .deleteRow(g, id): d.rows[g]?.removeAll { $0.id == id }
+        }
+        return d
+    }
 }
 
 /// A line of a patient's list of documents: a document without its values.
@@ -191,28 +205,60 @@ public enum DocumentChange: Equatable, Sendable {
     }
 
     /// The conflict rule, as for assessments (`AssessmentChange.resolved`): when the answer changed underneath,
-    /// text is merged with nothing typed lost; any other value is refused and the stored one kept.
-    public func resolved(against current: Document, base: DocumentAnswer, label: String) throws -> DocumentResolution {
+    /// text is merged with nothing typed lost (a short text stays one line); any other value is refused and the
+    /// stored one kept. A row is merged field by field: what only one terminal changed is taken, and a field both
+    /// changed follows the same rule, said in the sentence returned.
+    public func resolved(against current: Document, base: DocumentAnswer, in template: DocumentTemplate) throws -> DocumentResolution {
+        let label = template.label(of: fieldId)
         let stored = answer(in: current)
         if stored == base { return .write(self) }
+        let oneLine = Set(template.allFields.filter { $0.kind == .shortText }.map(\.id))
         switch (self, stored, base) {
         case (.saveRow(_, let mine), .row(nil), _) where mine.id == nil:
             return .write(self)  // a new row never collides
         case (.setField(let f, .text(let mine)?), .field(.text(let theirs)?), .field(let shown)):
             guard case .text(let shownText)? = shown ?? .text("") else { break }
             if theirs == mine { return .nothing }
-            let (text, marked) = AssessmentChange.merge(theirs, mine, shown: shownText)
+            let (text, marked) = Self.merge(theirs, mine, shown: shownText, oneLine: oneLine.contains(f))
             guard marked else { return .write(.setField(f, .text(text))) }
             return .merged(.setField(f, .text(text)), "Both texts kept: another terminal changed “\(label)” too; please tidy it")
+        case (.saveRow(let g, let mine), .row(let theirs?), .row(let shown?)) where mine.id != nil:
+            let fields = template.field(g)?.rowFields ?? []
+            var row = theirs
+            var said: [String] = []
+            for key in Set(mine.values.keys).union(theirs.values.keys).union(shown.values.keys).sorted() {
+                let (m, t, b) = (mine[key], theirs[key], shown[key])
+                if m == b || m == t { continue }  // unchanged here, or the same on both: theirs stands
+                if t == b { row.values[key] = m; continue }
+                let fieldLabel = fields.first { $0.id == key }?.label ?? key
+                if case .text(let mt)? = m, case .text(let tt)? = t {
+                    let shownText: String = if case .text(let bt)? = b { bt } else { "" }
+                    let (text, marked) = Self.merge(tt, mt, shown: shownText, oneLine: oneLine.contains(key))
+                    row.values[key] = .text(text)
+                    if marked { said.append("both texts of “\(fieldLabel)” kept; please tidy it") }
+                } else {
+                    said.append("your “\(fieldLabel)” was not saved, theirs is kept")
+                }
+            }
+            let why = "Another terminal changed this row of “\(label)” too: " + said.joined(separator: "; ")
+            if row == theirs { if said.isEmpty { return .nothing }; throw StoreError.changedElsewhere(why) }
+            let change = DocumentChange.saveRow(group: g, row)
+            return said.isEmpty ? .write(change) : .merged(change, why)
         default: break
         }
         if case .row(nil) = stored, case .deleteRow = self { return .nothing }  // already gone
         if stored == DocumentChange.answer(of: self) { return .nothing }  // both terminals gave the same answer
         switch self {
         case .setField: throw StoreError.changedElsewhere("Your “\(label)” was not saved: another terminal changed it; theirs is shown")
-        case .saveRow: throw StoreError.changedElsewhere("Your row of “\(label)” was not saved: another terminal changed it; theirs is shown")
+        case .saveRow: throw StoreError.changedElsewhere("Your row of “\(label)” was not saved: another terminal removed it")
         case .deleteRow: throw StoreError.changedElsewhere("Not removed: another terminal changed this row of “\(label)”; check it, then try again")
         }
+    }
+
+    /// Two terminals' texts merged (`AssessmentChange.merge`); a short text kept to one line.
+    static func merge(_ theirs: String, _ mine: String, shown: String, oneLine: Bool) -> (text: String, marked: Bool) {
+        let (text, marked) = AssessmentChange.merge(theirs, mine, shown: shown)
+        return (oneLine ? TextCleaner.singleLine(text) : text, marked)
     }
 
     /// The answer the change would leave behind.
@@ -221,6 +267,16 @@ public enum DocumentChange: Equatable, Sendable {
         case .setField(_, let v): return .field(v)
         case .saveRow(_, let row): return row.id == nil ? nil : .row(row)
         case .deleteRow: return .row(nil)
+        }
+    }
+
+    /// Whether this change makes an earlier one to the same document pointless: the same field set again, or
+    /// the same row saved again (only the latest matters).
+    public func replaces(_ earlier: DocumentChange) -> Bool {
+        switch (self, earlier) {
+        case let (.setField(f, _), .setField(g, _)): return f == g
+        case let (.saveRow(g, row), .saveRow(h, old)): return g == h && row.id != nil && row.id == old.id
+        default: return false
         }
     }
 
@@ -260,9 +316,10 @@ public struct SavedDocumentChange: Sendable {
 // MARK: - What a template decides about a document
 
 extension DocumentTemplate {
-    /// The first values of a new draft: each field's `default`, from the patient, today, or the patient's
-    /// latest document of the named template (`earlier`, newest first; signed ones are preferred).
-    public func defaults(patient: Patient, today: LocalDate, earlier: [Document]) -> [String: FieldValue] {
+    /// The first values of a new draft: each field's `default`, from the patient, today, the user starting it
+    /// (nil: not one of the staff), or the patient's latest document of the named template (`earlier`, newest
+    /// first; signed ones are preferred).
+    public func defaults(patient: Patient, today: LocalDate, earlier: [Document], user: StaffUser? = nil) -> [String: FieldValue] {
         var values: [String: FieldValue] = [:]
         for section in sections {
             for field in section.fields {
@@ -270,6 +327,7 @@ extension DocumentTemplate {
                 let value: FieldValue?
                 switch d {
                 case .today: value = .date(today)
+                case .user: value = user.map { .person(name: $0.fullName, staffId: $0.userName) }
                 case .patient(let fact):
                     switch fact {
                     case .nhsNumber: value = .text(patient.nhsNumber.formatted)
@@ -290,12 +348,14 @@ extension DocumentTemplate {
     }
 
     /// What stops `document` from being signed, one sentence each: required fields left empty (and required
-    /// fields of rows), or a role that may not sign it. Empty: it may be signed.
-    public func signingProblems(_ document: Document, role: String) -> [String] {
+    /// fields of rows), dates against their rules (`not-before`, `not-after`), texts still holding both
+    /// terminals' words (`AssessmentChange.alsoTyped`), or a role that may not sign it. Empty: it may be signed.
+    public func signingProblems(_ document: Document, role: String, today: LocalDate) -> [String] {
         var problems: [String] = []
         if !signRoles.contains(role) {
             problems.append("Your role may not sign \(title.withArticle): it needs " + signRoles.joined(separator: " or "))
         }
+        func untidy(_ v: FieldValue?) -> Bool { if case .text(let t)? = v { return t.contains(AssessmentChange.alsoTyped) }; return false }
         for section in sections {
             for field in section.fields {
                 if field.kind.name == "group" {
@@ -305,11 +365,21 @@ extension DocumentTemplate {
                         for inner in field.rowFields where inner.required && (row[inner.id]?.isEmpty ?? true) {
                             problems.append("“\(inner.label)” of row \(i + 1) of “\(field.label)” is required")
                         }
+                        for inner in field.rowFields where untidy(row[inner.id]) {
+                            problems.append("“\(inner.label)” of row \(i + 1) of “\(field.label)” holds two terminals' texts: tidy it")
+                        }
+                        for p in DocumentField.dateProblems(field.rowFields, row.values, today: today) {
+                            problems.append("Row \(i + 1) of “\(field.label)”: \(p.message)")
+                        }
                     }
                 } else if field.required && (document[field.id]?.isEmpty ?? true) {
                     problems.append("“\(field.label)” (\(section.title)) is required")
+                } else if untidy(document[field.id]) {
+                    problems.append("“\(field.label)” (\(section.title)) holds two terminals' texts: tidy it")
                 }
             }
+            let values = document.values.filter { id, _ in section.fields.contains { $0.id == id } }
+            problems += DocumentField.dateProblems(section.fields, values, today: today).map { "\($0.message) (\(section.title))" }
         }
         return problems
     }
@@ -488,6 +558,32 @@ extension DocumentField {
         default:
             return nil
         }
+    }
+}
+
+extension DocumentField {
+    /// The date rules broken among `values` (one row's, or one section's), each with the fields it is about and
+    /// its sentence: "“Ended” cannot be before “Started” (05 Mar 2026)", "“Date of diagnosis” cannot be in the future".
+    public static func dateProblems(_ fields: [DocumentField], _ values: [String: FieldValue],
+                                    today: LocalDate) -> [(fields: [String], message: String)] {
+        var found: [(fields: [String], message: String)] = []
+        for f in fields {
+            guard case .date(let d)? = values[f.id] else { continue }
+            for (bound, after) in [(f.notBefore, false), (f.notAfter, true)] {
+                switch bound {
+                case .today?:
+                    if after ? d > today : d < today {
+                        found.append(([f.id], "“\(f.label)” cannot be " + (after ? "in the future" : "in the past") + " (today is \(today.display))"))
+                    }
+                case .field(let other)?:
+                    guard case .date(let o)? = values[other], after ? d > o : d < o else { continue }
+                    let label = fields.first { $0.id == other }?.label ?? other
+                    found.append(([f.id, other], "“\(f.label)” cannot be \(after ? "after" : "before") “\(label)” (\(o.display))"))
+                case nil: break
+                }
+            }
+        }
+        return found
     }
 }
 

@@ -85,6 +85,9 @@ public struct DocumentField: Sendable, Equatable {
     public var defaultFrom: FieldDefault?
     /// The part of a FHIR resource this field fills, if any (`Condition.code`, `Procedure.start`, ...).
     public var fhir: FHIRSlot?
+    /// Date rules: the value may not be before / after today or another date field of its row (or section).
+    public var notBefore: DateBound?
+    public var notAfter: DateBound?
     /// Its line in the template file, for problems found across templates.
     public var line: Int = 0
 
@@ -93,6 +96,12 @@ public struct DocumentField: Sendable, Equatable {
         if case .group(let fields, _) = kind { return fields }
         return []
     }
+}
+
+/// What a date rule (`not-before:`, `not-after:`) compares with: today, or another date field beside it.
+public enum DateBound: Sendable, Equatable {
+    case today
+    case field(String)
 }
 
 /// What a field holds.
@@ -146,6 +155,8 @@ public indirect enum FieldKind: Sendable, Equatable {
 public enum FieldDefault: Sendable, Equatable {
     case patient(PatientFact)
     case today
+    /// The person starting the document, as one of the staff (a `person` field: who completes it).
+    case user
     /// The value of `field` in the patient's latest document of `template` (signed ones before drafts).
     case document(template: String, field: String)
 
@@ -367,9 +378,11 @@ extension DocumentTemplate {
     static func parseFields(_ nodes: [Node], _ r: ConfigReader, context: Context, ids: inout Set<String>, inGroup: Bool,
                             resource: FHIRResource?) -> [DocumentField] {
         var fields: [DocumentField] = []
+        var boundChecks: [(Node, String, String)] = []
         for fn in nodes {
             guard let fm = r.mapping(fn, "a field", required: ["id", "label", "kind"],
-                                     optional: ["required", "help", "default", "unit", "codes", "fields", "fhir", "patient-label"]) else { continue }
+                                     optional: ["required", "help", "default", "unit", "codes", "fields", "fhir", "patient-label",
+                                                "not-before", "not-after"]) else { continue }
             let fid = r.identifier(fm, "id", in: "a field")
             let what = "the field `\(fid ?? "?")`"
             let label = r.string(fm, "label", in: what)
@@ -446,25 +459,47 @@ extension DocumentTemplate {
             if let node = fm["default"], let s = r.string(fm, "default", in: what) {
                 defaultFrom = parseDefault(s, node: node, r, kind: kind, what: what)
             }
+            var bounds: [String: DateBound] = [:]
+            for key in ["not-before", "not-after"] {
+                guard let node = fm[key], let s = r.string(fm, key, in: what) else { continue }
+                if kind != nil && kind != .date { r.report(node, "`\(key)` does not apply to \(what)", fix: "date rules are only for `date` fields; remove it"); continue }
+                bounds[key] = s == "today" ? .today : .field(s)
+                if s != "today" { boundChecks.append((node, s, key)) }
+            }
             if let fid, let label, let kind {
                 fields.append(DocumentField(id: fid, label: label, patientLabel: r.string(fm, "patient-label", in: what, required: false), kind: kind,
-                                            required: required, help: help, defaultFrom: defaultFrom, fhir: fhir, line: fn.line))
+                                            required: required, help: help, defaultFrom: defaultFrom, fhir: fhir,
+                                            notBefore: bounds["not-before"], notAfter: bounds["not-after"], line: fn.line))
             }
+        }
+        // A date rule compares with a date field beside it: of the same row, or of the same section.
+        for (node, other, key) in boundChecks where fields.first(where: { $0.id == other })?.kind != .date {
+            let dates = fields.filter { $0.kind == .date }.map { "`\($0.id)`" }
+            r.report(node, "`\(key): \(other)` names no date field beside it",
+                     fix: "write `today`" + (dates.isEmpty ? "" : " or one of " + dates.joined(separator: ", ")))
         }
         return fields
     }
 
     static func parseDefault(_ s: String, node: Node, _ r: ConfigReader, kind: FieldKind?, what: String) -> FieldDefault? {
         let parts = s.split(separator: ".").map(String.init)
-        let fix = "write `today`, `patient.<fact>` (" + FieldDefault.PatientFact.allCases.map(\.rawValue).joined(separator: ", ")
+        let fix = "write `today`, `user`, `patient.<fact>` (" + FieldDefault.PatientFact.allCases.map(\.rawValue).joined(separator: ", ")
             + ") or `document.<template id>.<field id>`"
         var d: FieldDefault?
         if parts == ["today"] { d = .today }
+        else if parts == ["user"] {
+            guard kind == nil || kind == .person else {
+                r.report(node, "`default: user` gives a person, and \(what) is `\(kind!.name)`", fix: "use it on a `person` field")
+                return nil
+            }
+            return .user
+        }
         else if parts.count == 2, parts[0] == "patient", let fact = FieldDefault.PatientFact(rawValue: parts[1]) { d = .patient(fact) }
         else if parts.count == 3, parts[0] == "document" { d = .document(template: parts[1], field: parts[2]) }
         guard let d else { r.report(node, "`default: \(s)` in \(what) is not a default careplan knows", fix: fix); return nil }
         let isDate: Bool? = switch d {
         case .today: true
+        case .user: nil  // checked above
         case .patient(let f): f.isDate
         case .document: nil  // checked when every template is loaded
         }

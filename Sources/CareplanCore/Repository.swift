@@ -73,7 +73,9 @@ public protocol DocumentRepository: AnyObject, Sendable {
     func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String, now: Date) throws -> SavedDocumentChange
     /// Signs and locks the document as it was shown (`revision`), if `role` may sign it and every required
     /// field is filled (`refused` says what is missing); signing a new version supersedes the one it replaces.
-    func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document
+    /// `name` is the signer's full name, kept on the document as it was then (as the plan keeps who agreed
+    /// it); `user` (the login) goes to the audit.
+    func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, name: String, role: String, now: Date) throws -> Document
     /// Starts a new version of a signed document, a draft copy of it (or continues the one already started).
     func newVersion(ofDocument id: Int64, createdBy: String, now: Date) throws -> Document
     /// The patient's assessments (with their plans) and documents, newest first, at most `limit`.
@@ -233,8 +235,9 @@ extension DocumentRepository {
                       now: Date = Date()) throws -> Document {
         try save(change, to: seen.id, base: change.answer(in: seen), template: template, by: user, now: now).document
     }
-    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date = Date()) throws -> Document {
-        try sign(documentId: documentId, revision: revision, template: template, by: user, role: role, now: now)
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, name: String? = nil, role: String,
+                     now: Date = Date()) throws -> Document {
+        try sign(documentId: documentId, revision: revision, template: template, by: user, name: name ?? user, role: role, now: now)
     }
     public func newVersion(ofDocument id: Int64, createdBy: String, now: Date = Date()) throws -> Document {
         try newVersion(ofDocument: id, createdBy: createdBy, now: now)

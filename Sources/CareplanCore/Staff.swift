@@ -58,6 +58,24 @@ public struct Roles: Sendable, Equatable {
 }
 
 /// A person who signs in to careplan.
+/// A staff member as any signed-in clinician may see them, to name who completed a document: no teams,
+/// sign-in state or anything an administrator alone reads.
+public struct StaffName: Hashable, Sendable {
+    public var userName: String
+    public var fullName: String
+    /// As Resources/roles.yaml names their role.
+    public var roleName: String
+    public init(userName: String, fullName: String, roleName: String) {
+        self.userName = userName
+        self.fullName = fullName
+        self.roleName = roleName
+    }
+
+    public init(_ user: StaffUser, roles: Roles) {
+        self.init(userName: user.userName, fullName: user.fullName, roleName: roles.role(of: user).name)
+    }
+}
+
 public struct StaffUser: Hashable, Sendable {
     public var id: Int64
     /// What they sign in with, and what the audit trail names them by: unique, lower case (`jbloggs`).

@@ -31,7 +31,8 @@ public enum DocumentExporter {
         }
         guard let patient = try store.patient(id: document.patientId) else { throw ExportError.badTarget("There is no document \(id) in this store") }
         let print = DocumentPrint(document: document, template: template, patient: patient, codes: configuration.codes,
-                                  services: configuration.services, roles: configuration.roles, copy: copy, printedAt: now)
+                                  services: configuration.services, roles: configuration.roles,
+                                  staff: try store.users().map { StaffName($0, roles: configuration.roles) }, copy: copy, printedAt: now)
         let name = defaultFileName(for: print, format: format, largePrint: largePrint, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
         let place = try PlanExporter.destination(output: output, name: name, format: format, currentDirectory: currentDirectory)
         let data = try render(print, format: format, paper: paper, largePrint: largePrint)

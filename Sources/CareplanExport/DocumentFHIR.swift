@@ -3,7 +3,8 @@ import Foundation
 
 /// Any document as an HL7 FHIR R4 document Bundle: the Composition (typed with the template's SNOMED CT
 /// document type where it has one) with a section per template section, each with its narrative; the
-/// Patient (NHS number); the author; a Condition from the fields that fill `Condition.*` (the diagnosis);
+/// Patient (NHS number); Practitioners for who signed it (the attester) and who completed it (the template's
+/// first person field, the author; one resource when they are the same user); a Condition from the fields that fill `Condition.*` (the diagnosis);
 /// and one resource per row of a group that names one (a Procedure or MedicationStatement per treatment, a
 /// ServiceRequest per referral), each listed in its section. Every reference is to a `urn:uuid:` fullUrl in
 /// the Bundle, made from the document id and the resource's role, so a signed document exports identically.
@@ -21,9 +22,21 @@ enum DocumentFHIR {
         let stamp = FHIRRenderer.iso(print.isDraft ? (print.printedAt ?? d.updatedAt) : (d.signedAt ?? d.updatedAt))
         let patientURL = uuid("patient"), authorURL = uuid("author"), compositionURL = uuid("composition"), conditionURL = uuid("condition")
         let patientName = "\(p.givenName) \(p.familyName)"
-        let authorName = d.status != .draft && !d.signedBy.isEmpty ? d.signedBy : (d.createdBy.isEmpty ? "Unknown" : d.createdBy)
+        let authorName = d.status != .draft && !d.signedBy.isEmpty ? print.signerName : (d.createdBy.isEmpty ? "Unknown" : d.createdBy)
         var author: [String: Any] = ["resourceType": "Practitioner", "id": FHIRRenderer.idPart(authorURL), "name": [["text": authorName]]]
         if d.status != .draft && !d.signedRole.isEmpty { author["qualification"] = [["code": ["text": print.roleName]]] }
+        // Who completed it is the Composition's author: the signer's resource when they are the same user.
+        var completer: (url: String, name: String, resource: [String: Any]?)?
+        if let field = t.sections.flatMap(\.fields).first(where: { $0.kind == .person }), case .person(let name, let staffId)? = d[field.id], !name.isEmpty {
+            if let staffId, staffId == d.signedBy, d.status != .draft {
+                completer = (authorURL, authorName, nil)
+            } else {
+                let url = uuid("completer")
+                var r: [String: Any] = ["resourceType": "Practitioner", "id": FHIRRenderer.idPart(url), "name": [["text": name]]]
+                if let role = print.staff.first(where: { $0.userName == staffId })?.roleName { r["qualification"] = [["code": ["text": role]]] }
+                completer = (url, name, r)
+            }
+        }
 
         // The diagnosis, from the fields outside groups that fill Condition.*.
         func slotText(_ slot: FHIRSlot) -> [String] {
@@ -77,8 +90,10 @@ enum DocumentFHIR {
                             concept["coding"] = codes.map { ["system": system, "code": $0, "display": print.codes.lists[list]?.code($0)?.label ?? $0] }
                         }
                         var period: [String: Any] = [:]
-                        if case .date(let start)? = value(.treatmentStart) { period["start"] = start.iso }
-                        if case .date(let end)? = value(.treatmentEnd) { period["end"] = end.iso }
+                        let start: LocalDate? = if case .date(let d)? = value(.treatmentStart) { d } else { nil }
+                        if let start { period["start"] = start.iso }
+                        // FHIR (per-1) refuses an end before the start: one kept from before the date rules is left out.
+                        if case .date(let end)? = value(.treatmentEnd), start.map({ end >= $0 }) ?? true { period["end"] = end.iso }
                         let ended = period["end"] != nil
                         if resource == .procedure {
                             r["status"] = ended ? "completed" : "in-progress"
@@ -142,7 +157,7 @@ enum DocumentFHIR {
             "type": type,
             "subject": ref(patientURL, patientName),
             "date": stamp,
-            "author": [ref(authorURL, authorName)],
+            "author": [completer.map { ref($0.url, $0.name) } ?? ref(authorURL, authorName)],
             "title": "\(d.title), version \(d.version)" + (print.isDraft ? " (DRAFT)" : ""),
             "section": sections,
         ]
@@ -155,6 +170,7 @@ enum DocumentFHIR {
             ["fullUrl": patientURL, "resource": FHIRRenderer.patientResource(p, url: patientURL)],
             ["fullUrl": authorURL, "resource": author],
         ]
+        if let completer, let resource = completer.resource { entries.append(["fullUrl": completer.url, "resource": resource]) }
         if let condition { entries.append(["fullUrl": conditionURL, "resource": condition]) }
         for section in t.sections { entries += (rowResources[section.id] ?? []).map { ["fullUrl": $0.url, "resource": $0.resource] } }
         return try FHIRRenderer.documentBundle(entries, timestamp: stamp)

@@ -29,13 +29,16 @@ public struct DocumentPrint: Sendable {
     public var services: ServiceDirectory
     /// Resources/roles.yaml: the signer's role by its name.
     public var roles: Roles
+    /// The store's staff (disabled ones too: they still wrote what they wrote), to give a person chosen from
+    /// them their role.
+    public var staff: [StaffName]
     public var isDraft: Bool { document.status == .draft }
     /// Only drafts carry a print time.
     public var printedAt: Date?
     public private(set) var sections: [Section] = []
 
     public init(document: Document, template: DocumentTemplate, patient: Patient, codes: CodeLists, services: ServiceDirectory,
-                roles: Roles, copy: DocumentCopy = .record, printedAt: Date? = nil) {
+                roles: Roles, staff: [StaffName] = [], copy: DocumentCopy = .record, printedAt: Date? = nil) {
         self.document = document
         self.template = template
         self.patient = patient
@@ -44,13 +47,15 @@ public struct DocumentPrint: Sendable {
         self.codes = codes
         self.services = services
         self.roles = roles
+        self.staff = staff
         self.printedAt = document.status == .draft ? printedAt : nil
         sections = makeSections()
     }
 
-    /// The value of a field in words, or nil when it is empty.
+    /// The value of a field in words, or nil when it is empty; one of the staff with their role.
     public func text(_ field: DocumentField, in values: [String: FieldValue]) -> String? {
         guard let v = values[field.id], !v.isEmpty else { return nil }
+        if case .person(let name, let id?) = v, let role = staff.first(where: { $0.userName == id })?.roleName { return "\(name), \(role)" }
         return field.display(v, codes: codes, services: services)
     }
 
@@ -120,7 +125,7 @@ public struct DocumentPrint: Sendable {
         }
         var status: [Field] = [Field("Status", statusLine), Field("Version", "\(document.version)"), Field("Reference", "\(document.id)")]
         if document.status != .draft {
-            status.append(Field("Signed by", document.signedBy.isEmpty ? "not recorded" : document.signedBy))
+            status.append(Field("Signed by", document.signedBy.isEmpty ? "not recorded" : signerName))
             status.append(Field("Role", roleName))
             status.append(Field("Date signed", signedDate?.display ?? "not recorded"))
         }
@@ -134,6 +139,9 @@ public struct DocumentPrint: Sendable {
     }
 
     /// The signer's role as Resources/roles.yaml names it (its id if the file no longer has it).
+    /// Who signed, by their full name when the store's staff has them (it signs by user name).
+    public var signerName: String { staff.first { $0.userName == document.signedBy }?.fullName ?? document.signedBy }
+
     public var roleName: String {
         document.signedRole.isEmpty ? "not recorded" : roles.role(document.signedRole)?.name ?? document.signedRole
     }

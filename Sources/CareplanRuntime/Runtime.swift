@@ -54,6 +54,11 @@ public final class Runtime {
             return s.attempt { try s.store.searchPatients(text, teams: s.session.registerTeams, limit: limit) }.map { .patients(matching: text, $0) } ?? .failed(nil)
         case .query(.users):
             return s.attempt { try s.store.users() }.map(Answer.users) ?? .failed(nil)
+        case .query(.staffNames):
+            let roles = s.session.configuration.roles
+            return s.attempt { try s.store.users() }.map { users in
+                .staffNames(users.filter { !$0.disabled }.map { StaffName($0, roles: roles) })
+            } ?? .failed(nil)
         case .query(.teams):
             return s.attempt { try s.store.teams() }.map(Answer.teams) ?? .failed(nil)
         case .checkSignIn, .signIn, .unlock, .changePassword, .addFirstAdministrator, .staff:
@@ -75,10 +80,13 @@ public final class Runtime {
         case .applyDocument(let change, let base):
             return s.apply(change, basedOn: base)
         case .signDocument:
-            // Signed in the role the account has now (read again before this command), not the one the screen had.
+            // Signed only as it is on disk: everything shown must be there first; and in the role the account has
+            // now (read again before this command), not the one the screen had.
+            guard s.saveWaiting() else { s.say(s.waitingRefusal("Not signed"), .error); return .failed(nil) }
             guard let d = s.session.document, let template = s.session.template, let role = s.session.role?.id,
                   let signed = s.attempt({
-                try s.store.sign(documentId: d.id, revision: d.revision, template: template, by: s.user, role: role, now: s.now)
+                try s.store.sign(documentId: d.id, revision: d.revision, template: template, by: s.user, name: s.session.staff?.fullName ?? s.user,
+                                 role: role, now: s.now)
             }) else { return .failed(nil) }
             s.session.document = signed
             return .documentSigned(signed)
@@ -223,7 +231,7 @@ public final class Runtime {
         guard let a = assessment, let counter = try? store.changeCounter(), counter != seenChangeCounter else { return false }
         seenChangeCounter = counter
         guard let fresh = try? store.assessment(id: a.id), fresh.revision != a.revision || fresh.status != a.status else { return false }
-        assessment = waiting.filter { $0.assessmentId == a.id }.reduce(fresh) { $0.applying($1.change) }
+        assessment = waitingChanges(assessment: a.id).reduce(fresh) { $0.applying($1) }
         session.restateMessage(shown: a)
         return true
     }
@@ -242,9 +250,39 @@ public final class Runtime {
         var base: AnswerValue
     }
 
+    /// The same for a document, with the template it is checked against.
+    struct WaitingDocumentChange: Equatable, Sendable {
+        var documentId: Int64
+        var change: DocumentChange
+        var base: DocumentAnswer
+        var template: DocumentTemplate
+    }
+
+    /// One queue for both, so they are saved in the order they were made and counted together.
+    enum Waiting: Equatable, Sendable {
+        case assessment(WaitingChange)
+        case document(WaitingDocumentChange)
+
+        var assessmentId: Int64? { if case .assessment(let w) = self { w.assessmentId } else { nil } }
+        var documentId: Int64? { if case .document(let w) = self { w.documentId } else { nil } }
+    }
+
     /// Oldest first. Kept only in memory: the store could not take them.
-    private(set) var waiting: [WaitingChange] = [] {
-        didSet { session.waitingCount = waiting.count }
+    private(set) var waiting: [Waiting] = [] {
+        didSet {
+            session.waitingCount = waiting.count
+            session.waitingDocumentFields = waiting.reduce(into: [:]) { fields, w in
+                if case .document(let d) = w { fields[d.documentId, default: []].insert(d.change.fieldId) }
+            }
+        }
+    }
+
+    func waitingChanges(assessment id: Int64) -> [AssessmentChange] {
+        waiting.compactMap { if case .assessment(let w) = $0, w.assessmentId == id { w.change } else { nil } }
+    }
+
+    func waitingChanges(document id: Int64) -> [DocumentChange] {
+        waiting.compactMap { if case .document(let w) = $0, w.documentId == id { w.change } else { nil } }
     }
     /// Why they wait, in the store's words ("the disk is full").
     public private(set) var waitingReason = ""
@@ -252,8 +290,8 @@ public final class Runtime {
     /// one more means another terminal changed something in between (said once all are saved).
     var waitingSince: [Int64: Int] = [:]
     /// Actions added while waiting get a negative id until the store gives them theirs.
-    var newActionIds: [Int64: Int64] = [:]
-    var lastNewActionId: Int64 = 0
+    var newIds: [Int64: Int64] = [:]
+    var lastNewId: Int64 = 0
 
     /// How often changes waiting for the store are tried again: often enough that space coming back is
     /// noticed within a breath, seldom enough not to hammer a failing disk.
@@ -282,15 +320,16 @@ public final class Runtime {
         guard let a = assessment else { return }
         var change = change
         if case .saveAction(var action) = change, action.id == nil {
-            lastNewActionId -= 1
-            action.id = lastNewActionId
+            lastNewId -= 1
+            action.id = lastNewId
             change = .saveAction(action)
         }
         if waitingSince[a.id] == nil { waitingSince[a.id] = a.revision }
-        if let last = waiting.last, last.assessmentId == a.id, change.replaces(last.change) {
-            waiting[waiting.count - 1].change = change  // the same answer again: only the latest matters, on the first's base
+        if case .assessment(var last)? = waiting.last, last.assessmentId == a.id, change.replaces(last.change) {
+            last.change = change  // the same answer again: only the latest matters, on the first's base
+            waiting[waiting.count - 1] = .assessment(last)
         } else {
-            waiting.append(WaitingChange(assessmentId: a.id, change: change, base: base))
+            waiting.append(.assessment(WaitingChange(assessmentId: a.id, change: change, base: base)))
         }
         assessment = a.applying(change)
     }
@@ -299,10 +338,10 @@ public final class Runtime {
     func resolvingNewActions(_ change: AssessmentChange) -> AssessmentChange {
         switch change {
         case .saveAction(var action):
-            if let id = action.id, let stored = newActionIds[id] { action.id = stored }
+            if let id = action.id, let stored = newIds[id] { action.id = stored }
             return .saveAction(action)
         case .deleteAction(let id):
-            return .deleteAction(id: newActionIds[id] ?? id)
+            return .deleteAction(id: newIds[id] ?? id)
         default:
             return change
         }
@@ -310,7 +349,7 @@ public final class Runtime {
 
     /// The base with the ids the store gave to actions that were added while waiting.
     func resolvingNewActions(_ base: AnswerValue) -> AnswerValue {
-        guard case .action(var action?) = base, let id = action.id, let stored = newActionIds[id] else { return base }
+        guard case .action(var action?) = base, let id = action.id, let stored = newIds[id] else { return base }
         action.id = stored
         return .action(action)
     }
@@ -324,9 +363,13 @@ public final class Runtime {
         let before = waiting.count
         guard before > 0 else { return true }
         lastChange = nil  // what it says is about the changes that waited
-        var changedElsewhere = false, dropped = 0
+        var changedElsewhere = false, dropped = 0, droppedDocument = 0
         var notSaved: [String] = [], merged: [String] = []
-        while let first = waiting.first {
+        while let next = waiting.first {
+            guard case .assessment(let first) = next else {
+                guard case .document(let w) = next, saveFirst(w, notSaved: &notSaved, merged: &merged, dropped: &droppedDocument) else { return false }
+                continue
+            }
             let id = first.assessmentId
             var change = resolvingNewActions(first.change)
             var newActionId: Int64?
@@ -337,7 +380,7 @@ public final class Runtime {
             }
             do {
                 let saved = try store.save(change, to: id, base: resolvingNewActions(first.base), by: user, now: now)
-                if let temporary = newActionId, let stored = saved.assessment.actions.compactMap(\.id).max() { newActionIds[temporary] = stored }
+                if let temporary = newActionId, let stored = saved.assessment.actions.compactMap(\.id).max() { newIds[temporary] = stored }
                 if let why = saved.merged { merged.append(why) }
                 if saved.assessment.revision != (waitingSince[id] ?? 0) + 1 { changedElsewhere = true }
                 waitingSince[id] = saved.assessment.revision
@@ -367,6 +410,8 @@ public final class Runtime {
         }
         if dropped > 0 {
             say("Not saved: \(Self.changes(dropped)); the plan was agreed or removed on another terminal", .error)
+        } else if droppedDocument > 0 {
+            say("Not saved: \(Self.changes(droppedDocument)); the document was signed or removed on another terminal", .error)
         } else if let why = notSaved.first ?? merged.first {
             let more = notSaved.count + merged.count - 1
             say(why + (more > 0 ? " (and \(Self.changes(more)) more that waited)" : ""), .error)
@@ -417,19 +462,25 @@ public final class Runtime {
             say("This document's template (\(d.templateId)) is no longer in Resources/documents: export it with `careplan export`", .error)
             return false
         }
-        session.document = d
+        // Changes still waiting for the store stay in view when the document is opened again.
+        session.document = waitingChanges(document: d.id).reduce(d) { $0.applying($1) }
         recordView { try store.recordDocumentView(user: user, documentId: documentId, now: now) }
         return true
     }
 
     /// Saves one change to the open document, based on its answer as the screen showed it. The store's
     /// conflict rule decides (text merged, anything else refused with theirs kept); either way the open
-    /// document becomes the stored one, so the screen shows what is on disk. A store that cannot be written
-    /// refuses: the screen keeps what was typed as unsaved and sends it again.
+    /// document becomes the stored one, so the screen shows what is on disk. When the store cannot be written
+    /// the change waits in the same queue as the assessments' (`keep`), shown as made: `documentSaved` means
+    /// it stands, on disk or waiting (`Session.waitingDocumentFields` says which).
     func apply(_ change: DocumentChange, basedOn base: DocumentAnswer?) -> Answer {
         guard let d = session.document, let template = session.template else { return .failed(nil) }
+        let base = base ?? change.answer(in: d)
+        if let why = template.refusal(of: change) { say(why, .error); return .failed(.refused(why)) }
+        // Behind changes already waiting for this document, in order.
+        if !waitingChanges(document: d.id).isEmpty { keep(change, base, template); return .documentSaved(change) }
         do {
-            let saved = try store.save(change, to: d.id, base: base ?? change.answer(in: d), template: template, by: user, now: now)
+            let saved = try store.save(change, to: d.id, base: base, template: template, by: user, now: now)
             session.document = saved.document
             if let merged = saved.merged { say(merged, .error) }
             return .documentSaved(change)
@@ -437,6 +488,10 @@ public final class Runtime {
             // Ids and the kind of failure only: never what was typed.
             log.warning("document change refused", metadata: ["document": "\(d.id)", "why": "\(Self.kind(of: e))"])
             switch e {
+            case .cannotWrite(let why):
+                waitingReason = why
+                keep(change, base, template)
+                return .documentSaved(change)
             case .changedElsewhere, .signed:
                 if let fresh = try? store.document(id: d.id) { session.document = fresh }
             default: break
@@ -455,7 +510,81 @@ public final class Runtime {
         guard let d = session.document, let counter = try? store.changeCounter(), counter != seenChangeCounter else { return false }
         seenChangeCounter = counter
         guard let fresh = try? store.document(id: d.id), fresh.revision != d.revision || fresh.status != d.status else { return false }
-        session.document = fresh
+        session.document = waitingChanges(document: d.id).reduce(fresh) { $0.applying($1) }
+        return true
+    }
+
+    /// A document change the store could not take, shown as made: a new row gets a negative id until the
+    /// store gives it its own (as actions do).
+    func keep(_ change: DocumentChange, _ base: DocumentAnswer, _ template: DocumentTemplate) {
+        guard let d = session.document else { return }
+        var change = change
+        if case .saveRow(let g, var row) = change, row.id == nil {
+            lastNewId -= 1
+            row.id = lastNewId
+            change = .saveRow(group: g, row)
+        }
+        if case .document(var last)? = waiting.last, last.documentId == d.id, change.replaces(last.change) {
+            last.change = change  // only the latest matters, on the first's base
+            waiting[waiting.count - 1] = .document(last)
+        } else {
+            waiting.append(.document(WaitingDocumentChange(documentId: d.id, change: change, base: base, template: template)))
+        }
+        session.document = d.applying(change)
+    }
+
+    /// A waiting document change or its base with the ids the store gave to rows added while waiting.
+    func resolvingNewRows(_ change: DocumentChange) -> DocumentChange {
+        switch change {
+        case .saveRow(let g, var row):
+            if let id = row.id, let stored = newIds[id] { row.id = stored }
+            return .saveRow(group: g, row)
+        case let .deleteRow(g, id): return .deleteRow(group: g, id: newIds[id] ?? id)
+        case .setField: return change
+        }
+    }
+
+    func resolvingNewRows(_ base: DocumentAnswer) -> DocumentAnswer {
+        guard case .row(var row?) = base, let id = row.id, let stored = newIds[id] else { return base }
+        row.id = stored
+        return .row(row)
+    }
+
+    /// Saves the oldest waiting change, a document's; false when the store still cannot be written. What
+    /// cannot ever be saved (signed or removed elsewhere) is dropped with the rest for that document, counted.
+    func saveFirst(_ w: WaitingDocumentChange, notSaved: inout [String], merged: inout [String], dropped: inout Int) -> Bool {
+        let id = w.documentId
+        var change = resolvingNewRows(w.change), base = resolvingNewRows(w.base)
+        var newRow: (temporary: Int64, group: String)?
+        if case .saveRow(let g, var row) = change, let temporary = row.id, temporary < 0 {
+            newRow = (temporary, g)
+            row.id = nil
+            change = .saveRow(group: g, row)
+            base = .row(nil)
+        }
+        func finished(_ fresh: Document?) {
+            guard !waiting.contains(where: { $0.documentId == id }), session.document?.id == id, let fresh else { return }
+            session.document = fresh
+        }
+        do {
+            let saved = try store.save(change, to: id, base: base, template: w.template, by: user, now: now)
+            if let (temporary, g) = newRow, let stored = saved.document.rows(g).compactMap(\.id).max() { newIds[temporary] = stored }
+            if let why = saved.merged { merged.append(why) }
+            waiting.removeFirst()
+            finished(saved.document)
+        } catch StoreError.changedElsewhere(let why) {
+            notSaved.append(why)
+            waiting.removeFirst()
+            finished(try? store.document(id: id))
+        } catch StoreError.cannotWrite(let why) {
+            waitingReason = why
+            return false
+        } catch {
+            log.warning("waiting changes dropped", metadata: ["document": "\(id)", "count": "\(waitingChanges(document: id).count)"])
+            dropped += waitingChanges(document: id).count
+            waiting.removeAll { $0.documentId == id }
+            finished(try? store.document(id: id))
+        }
         return true
     }
 
@@ -463,7 +592,7 @@ public final class Runtime {
         guard let a = attempt({ try store.assessment(id: assessmentId) }) else { return false }
         guard let a else { say("That assessment is no longer in the store", .error); return false }
         // Changes still waiting for the store stay in view when the assessment is opened again.
-        assessment = waiting.filter { $0.assessmentId == a.id }.reduce(a) { $0.applying($1.change) }
+        assessment = waitingChanges(assessment: a.id).reduce(a) { $0.applying($1) }
         recordView { try store.recordView(user: user, assessmentId: assessmentId, now: now) }
         return true
     }

@@ -103,11 +103,12 @@ extension CareStore {
     // MARK: Changing
 
     public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document {
+        let starter = try user(named: createdBy)  // for `default: user`
         let id: Int64 = try write { db in
             guard let patient = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [patientId]).map(Self.patient) else { throw StoreError.notFound("The patient") }
             let earlierIds = try Int64.fetchAll(db, sql: "SELECT id FROM document WHERE patient_id = ? ORDER BY date DESC, id DESC", arguments: [patientId])
             let earlier = try earlierIds.compactMap { try Self.document(db, id: $0) }
-            let values = template.defaults(patient: patient, today: LocalDate(now), earlier: earlier)
+            let values = template.defaults(patient: patient, today: LocalDate(now), earlier: earlier, user: starter)
             var date = LocalDate(now)
             if let f = template.dateField, case .date(let d)? = values[f] { date = d }
             try db.execute(sql: """
@@ -157,7 +158,7 @@ extension CareStore {
             guard let current = try Self.document(db, id: id) else { throw StoreError.notFound("The document") }
             if current.isLocked { throw StoreError.signed }
             if let why = template.refusal(of: change) { throw StoreError.refused(why) }
-            let resolution = try change.normalised.resolved(against: current, base: base, label: template.label(of: change.fieldId))
+            let resolution = try change.normalised.resolved(against: current, base: base, in: template)
             let written: DocumentChange
             var merged: String?
             switch resolution {
@@ -200,7 +201,7 @@ extension CareStore {
         }
     }
 
-    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document {
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, name: String, role: String, now: Date) throws -> Document {
         try write { db in
             guard let current = try Self.document(db, id: documentId) else { throw StoreError.notFound("The document") }
             if current.isLocked { throw StoreError.signed }
@@ -210,11 +211,11 @@ extension CareStore {
             if current.revision != revision {
                 throw StoreError.changedElsewhere("Not signed: another terminal changed the document since it was shown; read it again")
             }
-            let problems = template.signingProblems(current, role: role)
+            let problems = template.signingProblems(current, role: role, today: LocalDate(now))
             if !problems.isEmpty { throw StoreError.refused("Not signed: " + problems.joined(separator: "; ")) }
             try db.execute(sql: """
                 UPDATE document SET status = ?, signed_by = ?, signed_role = ?, signed_at = ?, revision = revision + 1, updated_at = ? WHERE id = ?
-                """, arguments: [DocumentStatus.signed.rawValue, TextCleaner.field(user, maxLength: Limits.personName), role, now, now, documentId])
+                """, arguments: [DocumentStatus.signed.rawValue, TextCleaner.field(name, maxLength: Limits.personName), role, now, now, documentId])
             // The version this one replaces is kept, as history, but is no longer the current one.
             try db.execute(sql: "UPDATE document SET status = ? WHERE id = ? AND status = ?",
                            arguments: [DocumentStatus.superseded.rawValue, current.previousId, DocumentStatus.signed.rawValue])

@@ -147,6 +147,8 @@ package enum Query: Equatable {
     case waitingSelfAssessments
     case assessments(patientId: Int64)
     case users
+    /// The enabled staff by name and role, for any signed-in clinician (`users` is the administrator's).
+    case staffNames
     case teams
     /// The patient's assessments and documents, newest first, and whether an End of Treatment Summary is due.
     case timeline(patientId: Int64)
@@ -180,7 +182,8 @@ package enum Answer: Equatable {
     /// A new assessment (or version), now the open one.
     case started(Assessment)
     case discarded(Assessment)
-    /// A document change stands on disk (the open document is the stored one).
+    /// A document change stands: on disk (the open document is the stored one), or waiting for a store that
+    /// cannot be written yet (shown as made; `Session.waitingDocumentFields` names it).
     case documentSaved(DocumentChange)
     /// A new document (or version), now the open one.
     case documentStarted(Document)
@@ -194,6 +197,7 @@ package enum Answer: Equatable {
     case signInNeeded
     case signIn(SignInResult)
     case users([StaffUser])
+    case staffNames([StaffName])
     case teams([Team])
     /// A change to users or teams stands.
     case staffSaved

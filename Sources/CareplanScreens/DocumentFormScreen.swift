@@ -18,11 +18,12 @@ struct DocumentFormScreen: Screen {
 
     /// What is being typed or chosen for the focused field.
     enum Input: Equatable {
-        /// Short text, a date, a number or a person's name, as typed.
+        /// Short text, a date or a number, as typed.
         case line(TextField)
         /// Long text, in the note editor.
         case note(TextEditor)
-        /// A choice or choices from a code list, or a service, narrowed by what is typed.
+        /// A choice or choices from a code list, a service, or a person (one of the staff, or the name as typed),
+        /// narrowed by what is typed.
         case pick(filter: TextField, at: Int, chosen: [String])
     }
 
@@ -47,9 +48,6 @@ struct DocumentFormScreen: Screen {
     /// value, with its problem, until it is corrected or saved.
     var typed: [String: String] = [:]
     var problems: [String: String] = [:]
-    /// Changes the store has not taken (it cannot be written): sent again on a tick, with their bases.
-    var unsaved: [String: (change: DocumentChange, base: DocumentAnswer)] = [:]
-    var lastRetry: Date?
     /// The long text being typed: when its first unsaved change came, and its stored text when the editor took it.
     var dirtySince: Date?
     var noteShown = ""
@@ -58,6 +56,8 @@ struct DocumentFormScreen: Screen {
     /// The review page: its scroll, and the copy P, T and L write.
     var scroll = 0
     var copy = 0
+    /// The staff a person field offers, as the store had them when the form opened.
+    var staff: [StaffName] = []
     /// Whose copy, and the patient's also in large print (14 pt, clear-print guidance).
     static let copies: [(copy: String, largePrint: Bool, label: String)] = [("record", false, "record's"), ("patient", false, "patient's"),
                                                                             ("patient", true, "patient's large-print"), ("gp", false, "GP's")]
@@ -88,12 +88,17 @@ struct DocumentFormScreen: Screen {
         return f
     }
 
-    /// Typing keys: a field's own keys (not commands) while one is edited.
-    var takesText: Bool {
-        return input != nil
-    }
+    /// Typing keys: a field's own keys (not commands) while one is edited, or while the focus is on a field
+    /// that takes typing, so a run of keys (fast typing, a paste without bracketed paste) starts editing it.
+    var takesText: Bool { input != nil || focusTakesTyping }
+    /// Whether the focused field takes typing, as of the last message (`takesText` reads no session).
+    var focusTakesTyping = false
     var inSubForm: Bool { rowEdit != nil || input != nil }
-    var hasUnsavedInput: Bool { !typed.isEmpty || !unsaved.isEmpty || dirtySince != nil || (rowEdit?.changed ?? false) }
+    /// Changes waiting for the store are the runtime's (it keeps and saves them, and Ctrl-Q counts them).
+    var hasUnsavedInput: Bool { !typed.isEmpty || dirtySince != nil || (rowEdit?.changed ?? false) }
+
+    /// The open document's fields with a change the store has not taken yet (it cannot be written).
+    func waitingFields(_ s: Session) -> Set<String> { s.document.flatMap { s.waitingDocumentFields[$0.id] } ?? [] }
 
     /// A field's value as shown: in the row being edited, or in the open document.
     func value(_ f: DocumentField, _ s: Session) -> FieldValue? {
@@ -107,16 +112,28 @@ struct DocumentFormScreen: Screen {
     // MARK: - Messages
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        let out = respond(message, s)
+        noteFocus(s)
+        return out
+    }
+
+    mutating func noteFocus(_ s: Session) {
+        focusTakesTyping = s.document.map { !$0.isLocked } == true && (!onReview(s) || rowEdit != nil)
+            && focusedField(s).map { [.shortText, .longText, .date, .person].contains($0.kind) || $0.kind.name == "number" } == true
+    }
+
+    mutating func respond(_ message: Message, _ s: Session) -> [Command] {
         switch message {
         case .key(let key): return handle(key, s)
-        case .tick: return saveNote(s, force: false) + retry(s)
+        case .opened: return [.query(.staffNames)]
+        case .answer(.staffNames(let names)): staff = names
+        case .tick: return saveNote(s, force: false) + saveLine(s)
         case .leaving:
             var out = saveNote(s, force: true)
             if input != nil, case .line = input { out += commit(s) }
             return out
         case .answer(.documentSaved(let change)):
             sent = nil
-            unsaved[change.fieldId] = nil
             if case .setField(let id, _) = change {
                 typed[id] = nil
                 problems[id] = nil
@@ -135,12 +152,12 @@ struct DocumentFormScreen: Screen {
             switch why {
             case .changedElsewhere(_)?, .signed?:
                 // Theirs is shown (the runtime opened it again) and the message says what was not saved.
-                unsaved[change.fieldId] = nil
                 typed[change.fieldId] = nil
                 if case .note? = input, focusedField(s)?.id == change.fieldId { input = nil; dirtySince = nil }
             default:
-                // Kept as typed, marked not saved, and sent again.
-                if unsaved[change.fieldId] == nil, let d = s.document { unsaved[change.fieldId] = (change, change.answer(in: d)) }
+                // Refused for good (the status line says why): what was typed stays, with the reason.
+                if case .setField(let id, let v?) = change, typed[id] == nil { typed[id] = Self.editable(v) }
+                if let why { problems[change.fieldId] = why.description }
                 dirtySince = nil
             }
         case .answer(.documentSigned(let d)):
@@ -161,6 +178,7 @@ struct DocumentFormScreen: Screen {
             noteShown = t
         }
         focus = min(focus, max(0, items(s).count - 1))
+        noteFocus(s)
     }
 
     /// Sends a change, remembering it so a refusal is put back on its field.
@@ -169,17 +187,21 @@ struct DocumentFormScreen: Screen {
         return [.applyDocument(change, basedOn: base)]
     }
 
-    mutating func retry(_ s: Session) -> [Command] {
-        guard let (change, base) = unsaved.values.first, s.now.timeIntervalSince(lastRetry ?? .distantPast) >= 2 else { return [] }
-        lastRetry = s.now
-        return send(change, basedOn: base)
-    }
-
     /// The long text typed, once it has waited long enough (`force`: now), based on the text the editor took.
     mutating func saveNote(_ s: Session, force: Bool) -> [Command] {
         guard let since = dirtySince, force || s.now.timeIntervalSince(since) >= DocumentFormScreen.saveAfter,
               case .note(let editor)? = input, let f = focusedField(s), rowEdit == nil else { return [] }
         return send(.setField(f.id, .text(editor.text)), basedOn: .field(noteShown.isEmpty ? nil : .text(noteShown)))
+    }
+
+    /// A short field's typing, a second after it stopped, so a crash loses nothing: saved if it is a valid value
+    /// (the field stays open); one that is not is marked when the field is left, as before.
+    mutating func saveLine(_ s: Session) -> [Command] {
+        guard let since = dirtySince, s.now.timeIntervalSince(since) >= DocumentFormScreen.saveAfter, rowEdit == nil,
+              case .line(let field)? = input, let f = focusedField(s) else { return [] }
+        dirtySince = nil
+        guard case .success(let v) = f.value(typed: field.text), dateProblem(f, v, s) == nil, v != value(f, s) else { return [] }
+        return send(.setField(f.id, v))
     }
 
     // MARK: - Keys
@@ -234,10 +256,13 @@ struct DocumentFormScreen: Screen {
         return []
     }
 
+    /// A new version of a signed document, after a y/n question: one stray V must not start one.
     func newVersion(_ s: Session) -> [Command] {
         guard let d = s.document else { return [] }
         guard d.isLocked else { s.say("This document is still a draft: change it directly", .error); return [] }
-        return [.newDocumentVersion(of: d.id)]
+        return [.ask(Question(text: "Start version \(d.version + 1) of this \(d.title) as a draft? y = start it, any other key = not now",
+                              shortening: d.title, yes: [.newDocumentVersion(of: d.id)], no: Said("No new version started"),
+                              yesHint: "start it", noHint: "not now"))]
     }
 
     /// A key on a field that is not being edited: it starts editing, or sets the value (yes/no).
@@ -260,18 +285,20 @@ struct DocumentFormScreen: Screen {
             default: s.say("“\(f.label)”: A or Enter adds a row; ↓ chooses a row to change (Enter) or remove (Del)", .error)
             }
             return []
-        case .choice, .choices, .service:
+        case .choice, .choices, .service, .person:
             let chosen: [String]
             switch value(f, s) {
             case .codes(let c)?: chosen = c
             case .service(let id)?: chosen = [id]
+            case .person(_, let id?)?: chosen = [id]
             default: chosen = []
             }
+            let filter = TextField("", maxLength: f.kind == .person ? Limits.personName : 40)
             switch key {
             case .delete, .backspace: return set(f, nil, s)
-            case .enter, .text(" "): input = .pick(filter: TextField("", maxLength: 40), at: 0, chosen: chosen)
+            case .enter, .text(" "): input = .pick(filter: filter, at: 0, chosen: chosen)
             case .text:
-                input = .pick(filter: TextField("", maxLength: 40), at: 0, chosen: chosen)
+                input = .pick(filter: filter, at: 0, chosen: chosen)
                 return handleInput(key, s)
             default: return []
             }
@@ -285,10 +312,10 @@ struct DocumentFormScreen: Screen {
             input = .note(TextEditor(current, maxLength: Limits.note))
             noteShown = current
             return key == .enter ? [] : handleInput(key, s)
-        case .shortText, .date, .number, .person:
+        case .shortText, .date, .number:
             switch key {
             case .text, .backspace, .delete, .enter, .left, .right, .home, .end, .ctrl("u"), .ctrl("k"), .ctrl("w"):
-                input = .line(TextField(current, maxLength: f.kind == .shortText || f.kind == .person ? Limits.personName * 2 : 40))
+                input = .line(TextField(current, maxLength: f.kind == .shortText ? Limits.personName * 2 : 40))
                 return key == .enter ? [] : handleInput(key, s)
             default: return []
             }
@@ -311,11 +338,14 @@ struct DocumentFormScreen: Screen {
                 return out
             case .escape:
                 input = nil  // back to what it was
+                dirtySince = nil
                 typed[self.key(f)] = nil
                 problems[self.key(f)] = nil
                 return []
             default:
+                let before = field.text
                 if case .truncated = field.handle(key) { s.say("“\(f.label)” holds at most \(field.maxLength) characters: the rest was not added", .error) }
+                if field.text != before, rowEdit == nil { dirtySince = s.now }
                 input = .line(field)
             }
         case .note(var editor):
@@ -353,7 +383,12 @@ struct DocumentFormScreen: Screen {
                     chosen = [options[at].code]
                 }
                 input = nil
-                let v: FieldValue? = chosen.isEmpty ? nil : f.kind == .service ? .service(chosen[0]) : .codes(chosen)
+                let v: FieldValue?
+                switch f.kind {
+                case .service: v = chosen.first.map(FieldValue.service)
+                case .person: v = person(chosen.first ?? "", typed: filter.text, f)
+                default: v = chosen.isEmpty ? nil : .codes(chosen)
+                }
                 return set(f, v, s)
             default:
                 if case .notHandled = filter.handle(key) { return [] }
@@ -368,6 +403,7 @@ struct DocumentFormScreen: Screen {
     mutating func commit(_ s: Session) -> [Command] {
         guard case .line(let field)? = input, let f = focusedField(s) else { return [] }
         input = nil
+        dirtySince = nil
         let k = key(f)
         switch f.value(typed: field.text) {
         case .failure(let problem):
@@ -376,11 +412,26 @@ struct DocumentFormScreen: Screen {
             s.say("“\(f.label)” is not saved: \(problem.message). What you typed is kept", .error)
             return []
         case .success(let v):
+            if let broken = dateProblem(f, v, s) {
+                typed[k] = field.text
+                problems[k] = broken
+                s.say("“\(f.label)” is not saved: \(broken). What you typed is kept", .error)
+                return []
+            }
             problems[k] = nil
             if v == value(f, s) { typed[k] = nil; return [] }
             typed[k] = field.text  // until the store has it
             return set(f, v, s)
         }
+    }
+
+    /// The template's date rule `v` would break beside the values of its row (or its section), if any.
+    func dateProblem(_ f: DocumentField, _ v: FieldValue?, _ s: Session) -> String? {
+        guard f.kind == .date else { return nil }
+        let fields = rowEdit?.group.rowFields ?? s.template?.section(containing: f.id)?.fields ?? []
+        var values = rowEdit?.row.values ?? s.document?.values ?? [:]
+        values[f.id] = v
+        return DocumentField.dateProblems(fields, values, today: s.today).first { $0.fields.contains(f.id) }?.message
     }
 
     /// A value for a field: saved now, or kept in the row being edited.
@@ -405,14 +456,31 @@ struct DocumentFormScreen: Screen {
         }
     }
 
-    /// The choices of a field, narrowed by a filter (words of the label, in any order, accents ignored).
+    /// A person chosen: one of the staff by their user name, or (no user name) the name as typed.
+    func person(_ userName: String, typed: String, _ f: DocumentField) -> FieldValue? {
+        if let user = staff.first(where: { $0.userName == userName }) { return .person(name: user.fullName, staffId: user.userName) }
+        guard case .success(let v?) = f.value(typed: typed), !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// The choices of a field, narrowed by a filter (words of the label, in any order, accents ignored). A
+    /// person's end with the name as typed (code ""): someone who is not a user of careplan.
     func options(_ f: DocumentField, _ s: Session, filter: String) -> [(code: String, label: String)] {
         let all: [(code: String, label: String)]
+        if f.kind == .person {
+            let typed = filter.trimmingCharacters(in: .whitespaces)
+            let asTyped: [(code: String, label: String)] = typed.isEmpty ? [] : [("", "“\(typed)”, as typed (not one of the staff)")]
+            return narrowed(staff.map { ($0.userName, "\($0.fullName), \($0.roleName)") }, by: filter) + asTyped
+        }
         if f.kind == .service {
             all = s.services.services.map { ($0.id, $0.name) }
         } else {
             all = (f.kind.codeList.flatMap { s.codes.lists[$0] }?.codes ?? []).map { ($0.code, $0.label) }
         }
+        return narrowed(all, by: filter)
+    }
+
+    func narrowed(_ all: [(code: String, label: String)], by filter: String) -> [(code: String, label: String)] {
         func words(_ t: String) -> [Substring] {
             t.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).split { !$0.isLetter && !$0.isNumber }
         }
@@ -518,10 +586,10 @@ struct DocumentFormScreen: Screen {
             s.say("Not signed: \(t.title.withArticle) is signed by \(who) (Resources/documents), not by \(s.role?.name ?? "you")", .error)
             return []
         }
-        guard typed.isEmpty, unsaved.isEmpty else { s.say("Not signed: some fields are not saved yet (marked !): correct them first", .error); return [] }
-        let missing = missing(d, t)
+        guard typed.isEmpty else { s.say("Not signed: some fields are not saved yet (marked !): correct them first", .error); return [] }
+        let missing = missing(d, t, today: s.today)
         guard missing.isEmpty else {
-            s.say("Not signed: \(missing.count) required \(missing.count == 1 ? "field is" : "fields are") empty, listed here", .error)
+            s.say("Not signed: \(missing.count) \(missing.count == 1 ? "thing needs" : "things need") correcting first, listed here", .error)
             return []
         }
         let name = s.staff?.fullName ?? s.user
@@ -532,9 +600,10 @@ struct DocumentFormScreen: Screen {
     /// A role as Resources/roles.yaml names it (its id if it no longer lists it).
     static func roleName(_ id: String, _ s: Session) -> String { s.configuration.roles.role(id)?.name ?? id }
 
-    /// The required fields (and required fields of rows) left empty, as the review lists them.
-    func missing(_ d: Document, _ t: DocumentTemplate) -> [String] {
-        t.signingProblems(d, role: t.signRoles.first ?? "").filter { !$0.hasPrefix("Your role") }
+    /// What stops signing besides the role (required fields left empty, dates against their rules, texts still
+    /// holding both terminals' words), as the review lists them.
+    func missing(_ d: Document, _ t: DocumentTemplate, today: LocalDate) -> [String] {
+        t.signingProblems(d, role: t.signRoles.first ?? "", today: today).filter { !$0.hasPrefix("Your role") }
     }
 
     // MARK: - Drawing
@@ -547,7 +616,10 @@ struct DocumentFormScreen: Screen {
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let d = s.document, let t = s.template else { return }
         let count = t.sections.count
-        let state = d.isLocked ? "\(d.status.label), read only" : !(s.template.map(s.mayWrite) ?? true) ? "read only for your role" : !unsaved.isEmpty ? "not saved yet" : dirtySince != nil || sent != nil ? "saving…" : "saved"
+        let waiting = waitingFields(s)
+        // "saved" only once the runtime says it is on disk.
+        let state = d.isLocked ? "\(d.status.label), read only" : !(s.template.map(s.mayWrite) ?? true) ? "read only for your role"
+            : !waiting.isEmpty ? "not saved yet" : dirtySince != nil || sent != nil ? "saving…" : "saved"
         let where_ = onReview(s) ? "Review" : "Section \(page + 1) of \(count): \(t.sections[page].title)"
         let head = " \(t.title) v\(d.version) · \(state) · \(where_)"
         g.put(DisplayWidth.truncate(head, to: area.width), x: area.x, y: area.y, style: Style(d.isLocked ? .success : .heading, bold: true))
@@ -573,14 +645,14 @@ struct DocumentFormScreen: Screen {
                 lines.append(("  \(index + 1). " + text, focused ? Style(.selected) : .normal, i))
             case .field(let f):
                 let k = key(f)
-                let label = f.label + (f.required ? " *" : "")
+                let label = Self.label(f, width: w)
                 var shown: String
                 if let typed = typed[k] { shown = typed } else if let v = value(f, s) { shown = f.display(v, codes: s.codes, services: s.services) } else { shown = "" }
                 if f.kind != .longText { shown = shown.replacingOccurrences(of: "\n", with: " / ") }  // merged texts keep both, on one line
                 if case .group = f.kind { shown = "\(d.rows(f.id).count) row\(d.rows(f.id).count == 1 ? "" : "s")" + (d.isLocked ? "" : " · A adds one") }
                 if case .number(let unit) = f.kind, typed[k] != nil, !unit.isEmpty { shown += " " + unit }
-                if unsaved[f.id] != nil { shown += "  (not saved yet)" }
-                let labelText = DisplayWidth.pad(DisplayWidth.truncate(label, to: labelW - 1), to: labelW)
+                if rowEdit == nil, waiting.contains(f.id) { shown += "  (not saved yet)" }
+                let labelText = DisplayWidth.pad(Self.label(f, width: labelW - 1), to: labelW)
                 if focused, case .line(let field)? = input {
                     lines.append((labelText + "\u{0}" + field.text, Style(.heading, bold: true), i))
                 } else if focused, case .note? = input {
@@ -630,6 +702,12 @@ struct DocumentFormScreen: Screen {
         }
     }
 
+    /// A field's label cut to `width`, its required mark `*` kept: cut, a required field must not look optional.
+    static func label(_ f: DocumentField, width: Int) -> String {
+        guard f.required else { return DisplayWidth.truncate(f.label, to: width) }
+        return DisplayWidth.truncate(f.label, to: max(1, width - 2)) + " *"
+    }
+
     /// A row on one line: its values in the template's order, dates with their labels (Started, Ended).
     static func summary(of row: DocumentRow, in group: DocumentField, _ s: Session) -> String {
         group.rowFields.compactMap { f in
@@ -639,7 +717,8 @@ struct DocumentFormScreen: Screen {
 
     func renderPick(_ g: inout Grid, _ area: Area, _ f: DocumentField, _ filter: TextField, _ at: Int, _ chosen: [String], _ s: Session) {
         let several = f.kind.name == "choices"
-        g.put(" \(f.label): " + (several ? "Space chooses or un-chooses, Enter keeps the choices" : "Enter chooses") + ", type to narrow",
+        let how = several ? "Space chooses or un-chooses, Enter keeps the choices" : f.kind == .person ? "type a name; Enter chooses" : "Enter chooses"
+        g.put(" \(f.label): " + how + ", type to narrow",
               x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
         g.put(" Find: ", x: area.x, y: area.y + 1, style: Style(.dim))
         filter.render(into: &g, x: area.x + 7, y: area.y + 1, width: min(40, area.width - 8), focused: true)
@@ -659,7 +738,7 @@ struct DocumentFormScreen: Screen {
     func renderReview(_ g: inout Grid, _ area: Area, _ d: Document, _ t: DocumentTemplate, _ s: Session) {
         var lines: [(String, Style)] = []
         let w = area.width - 2
-        let missing = missing(d, t)
+        let missing = missing(d, t, today: s.today)
         if d.isLocked {
             let when = d.signedAt.map { " on " + Draw.dateTime($0) } ?? ""
             lines.append(("\(d.status.label) by \(d.signedBy) (\(Self.roleName(d.signedRole, s)))\(when)", Style(.success)))

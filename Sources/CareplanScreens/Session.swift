@@ -79,6 +79,8 @@ public final class Session {
     public var kioskReturnToReview = false
     /// How many changes wait for a store that cannot be written (the runtime's queue), for the screens to say.
     public package(set) var waitingCount = 0
+    /// Of those, the fields (or groups) of each document with a change waiting: marked "not saved yet".
+    public package(set) var waitingDocumentFields: [Int64: Set<String>] = [:]
 
     public init(configuration: Configuration, flowId: String, user: String, now: Date) {
         self.configuration = configuration

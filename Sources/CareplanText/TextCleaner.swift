@@ -7,12 +7,13 @@
 /// when the bytes were decoded.
 public enum TextCleaner {
     /// Whether a scalar is dropped: C0 and C1 controls (after newline/tab handling), DEL, bidi controls
-    /// (U+061C, U+200E, U+200F, U+202A-202E, U+2066-2069) and the byte-order mark U+FEFF.
+    /// (U+061C, U+200E, U+200F, U+202A-202E, U+2066-2069), the byte-order mark U+FEFF and the zero-width space
+    /// U+200B (pasted from web pages and e-mail; unseen, it would print as a replacement character).
     @inline(__always)
     public static func isDropped(_ v: UInt32) -> Bool {
         switch v {
         case 0x00...0x1F, 0x7F...0x9F: return true
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF: return true
+        case 0x061C, 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0xFEFF: return true
         default: return false
         }
     }

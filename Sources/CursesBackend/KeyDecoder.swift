@@ -76,7 +76,11 @@ public struct KeyDecoder: Sendable {
             case .char(let v):
                 switch v {
                 case 9: flush(); keys.append(.tab)
-                case 10, 13: flush(); keys.append(.enter)
+                case 10, 13:
+                    flush()
+                    keys.append(.enter)
+                    // CR LF in one read is one line break pasted (Windows text without bracketed paste), not two Enters.
+                    if v == 13, i + 1 < inputs.count, case .char(10) = inputs[i + 1] { i += 1 }
                 case 8, 127: flush(); keys.append(.backspace)
                 case 27:
                     flush()

@@ -66,8 +66,8 @@ public final class FaultyRepository: CareRepository {
                      now: Date) throws -> SavedDocumentChange {
         try write { try wrapped.save(change, to: id, base: base, template: template, by: user, now: now) }
     }
-    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, role: String, now: Date) throws -> Document {
-        try write { try wrapped.sign(documentId: documentId, revision: revision, template: template, by: user, role: role, now: now) }
+    public func sign(documentId: Int64, revision: Int, template: DocumentTemplate, by user: String, name: String, role: String, now: Date) throws -> Document {
+        try write { try wrapped.sign(documentId: documentId, revision: revision, template: template, by: user, name: name, role: role, now: now) }
     }
     public func newVersion(ofDocument id: Int64, createdBy: String, now: Date) throws -> Document {
         try write { try wrapped.newVersion(ofDocument: id, createdBy: createdBy, now: now) }

@@ -49,13 +49,16 @@ final class DocumentTemplateTests: XCTestCase {
              "did you mean `clinical-nurse-specialist`?"),
             ("fhir: Condition.onset", "fhir: Condition.stage", "a `date` field cannot fill `Condition.stage`", "fitting kind"),
             ("required: true, fhir: treatment.start", "required: true, fhir: Condition.onset", "`fhir: Condition.onset` is not a place", "`treatment.start`"),
-            ("patient.diagnosis-date, fhir: Condition.onset", "patient.diagnosis, fhir: Condition.onset", "gives text, and the field `diagnosis-date` is `date`", "short-text"),
+            ("patient.diagnosis-date, not-after: today,", "patient.diagnosis, not-after: today,", "gives text, and the field `diagnosis-date` is `date`", "short-text"),
             ("default: today", "default: yesterday", "`default: yesterday` in the field `completed-date` is not a default", "`today`"),
+            ("date, required: true, default: today", "date, required: true, default: user", "`default: user` gives a person, and the field `completed-date` is `date`", "`person` field"),
             ("date-field: completed-date", "date-field: completed-by", "`date-field: completed-by` names no date field", "kind: date"),
             ("gp-first: gp-actions", "gp-first: gp-action", "`gp-first: gp-action` names no section", "`gp-actions`"),
             ("{ id: grade, label: Grade,", "{ id: histology, label: Grade,", "field id `histology` is used twice", "its own id"),
             ("fhir: Condition.body-site, help:", "fhir: Condition.body-site, hlep:", "unknown key `hlep`", "did you mean `help`?"),
             ("code: \"1324891000000103\"", "code: \"EOTS\"", "`EOTS` is not a SNOMED CT concept id", "6 to 18 digits"),
+            ("not-before: start-date", "not-before: started", "`not-before: started` names no date field beside it", "`start-date`"),
+            ("Site, kind: short-text,", "Site, kind: short-text, not-after: today,", "`not-after` does not apply to the field `site`", "only for `date`"),
         ]
         for (from, to, message, fix) in cases {
             XCTAssertTrue(Self.eotsText.contains(from), from)
@@ -170,19 +173,75 @@ final class DocumentTemplateTests: XCTestCase {
 
     func testSigningNeedsARoleThatMaySignAndEveryRequiredAnswer() {
         let t = Self.eots
-        let empty = t.signingProblems(doc(), role: "nurse")
+        let empty = t.signingProblems(doc(), role: "nurse", today: Self.today)
         XCTAssertEqual(empty.first, "Your role may not sign an End of Treatment Summary: it needs clinical-nurse-specialist or gp")
         XCTAssertTrue(empty.contains("“Treatments” (Treatment given) needs at least one row"))
         XCTAssertTrue(empty.contains("“Diagnosis” (Diagnosis) is required"))
         var values: [String: FieldValue] = [:]
         for f in t.sections.flatMap(\.fields) where f.required && f.kind.name != "group" { values[f.id] = .text("x") }
         let rows = ["treatments": [DocumentRow(id: 1, values: ["treatment-type": .codes(["01"])])]]
-        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp"), ["“Started” of row 1 of “Treatments” is required"])
+        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today), ["“Started” of row 1 of “Treatments” is required"])
         var complete = rows
         complete["treatments"]![0].values["start-date"] = .date(Self.today)
-        XCTAssertEqual(t.signingProblems(doc(values, rows: complete), role: "clinical-nurse-specialist"), [])
-        XCTAssertEqual(t.signingProblems(doc(values.merging(["gp-actions": .text("  ")]) { $1 }, rows: complete), role: "gp"),
+        XCTAssertEqual(t.signingProblems(doc(values, rows: complete), role: "clinical-nurse-specialist", today: Self.today), [])
+        XCTAssertEqual(t.signingProblems(doc(values.merging(["gp-actions": .text("  ")]) { $1 }, rows: complete), role: "gp", today: Self.today),
                        ["“Actions for the GP” (Actions for the GP) is required"])
+    }
+
+    /// A treatment cannot end before it started; a diagnosis and the summary cannot be dated in the future:
+    /// `not-before`/`not-after` in the template, checked at signing.
+    func testDateRulesOfTheTemplateStopSigning() {
+        let t = Self.eots
+        var values: [String: FieldValue] = [:]
+        for f in t.sections.flatMap(\.fields) where f.required && f.kind.name != "group" { values[f.id] = f.kind == .date ? .date(Self.today) : .text("x") }
+        let start = LocalDate(year: 2026, month: 3, day: 5)!
+        let rows = ["treatments": [DocumentRow(id: 1, values: ["treatment-type": .codes(["01"]), "start-date": .date(start),
+                                                                "end-date": .date(start.adding(days: -1))])]]
+        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today),
+                       ["Row 1 of “Treatments”: “Ended” cannot be before “Started” (05 Mar 2026)"])
+        values["diagnosis-date"] = .date(Self.today.adding(days: 1))
+        values["completed-date"] = .date(Self.today.adding(days: 30))
+        let ok = ["treatments": [DocumentRow(id: 1, values: ["treatment-type": .codes(["01"]), "start-date": .date(start), "end-date": .date(start)])]]
+        XCTAssertEqual(t.signingProblems(doc(values, rows: ok), role: "gp", today: Self.today),
+                       ["“Date of diagnosis” cannot be in the future (today is 28 Nov 2026) (Diagnosis)",
+                        "“Date completed” cannot be in the future (today is 28 Nov 2026) (Completed by)"])
+    }
+
+    /// Two terminals' texts left merged (marked) are tidied before signing: a signed summary never holds the marker.
+    func testATextHoldingBothTerminalsWordsIsNotSigned() {
+        let t = Self.eots
+        var values: [String: FieldValue] = [:]
+        for f in t.sections.flatMap(\.fields) where f.required && f.kind.name != "group" { values[f.id] = f.kind == .date ? .date(Self.today) : .text("x") }
+        values["contact-in-hours"] = .text("CNS team 0113 000 0000 \(AssessmentChange.alsoTyped) ward 0113")
+        let rows = ["treatments": [DocumentRow(id: 1, values: ["treatment-type": .codes(["01"]), "start-date": .date(Self.today),
+                                                                "treatment-details": .text("AC x4 \(AssessmentChange.alsoTyped) T x12")])]]
+        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today),
+                       ["“Details” of row 1 of “Treatments” holds two terminals' texts: tidy it",
+                        "“Contact in hours” (Symptoms to report) holds two terminals' texts: tidy it"])
+    }
+
+    /// Two terminals changing different fields of one row both keep their work; a field both changed follows
+    /// the field rule (text merged, one line for short text; a choice keeps theirs, said).
+    func testARowIsMergedFieldByField() throws {
+        let shown = DocumentRow(id: 7, values: ["treatment-type": .codes(["02"]), "start-date": .date(Self.today)])
+        var theirs = shown
+        theirs.values["end-date"] = .date(Self.today)
+        let stored = doc(rows: ["treatments": [theirs]])
+        var mine = shown
+        mine.values["treatment-details"] = .text("AC x4")
+        XCTAssertEqual(try DocumentChange.saveRow(group: "treatments", mine).resolved(against: stored, base: .row(shown), in: Self.eots),
+                       .write(.saveRow(group: "treatments", DocumentRow(id: 7, values: theirs.values.merging(["treatment-details": .text("AC x4")]) { $1 }))))
+        // Both typed Details at the same place and chose another treatment: text kept on one line, their choice kept.
+        theirs.values["treatment-details"] = .text("EC x4")
+        theirs.values["treatment-type"] = .codes(["03"])
+        mine.values["treatment-type"] = .codes(["05"])
+        let both = doc(rows: ["treatments": [theirs]])
+        guard case .merged(.saveRow(_, let row), let why) = try DocumentChange.saveRow(group: "treatments", mine).resolved(against: both, base: .row(shown), in: Self.eots),
+              case .text(let details)? = row["treatment-details"] else { return XCTFail() }
+        XCTAssertEqual(details, "EC x4 \(AssessmentChange.alsoTyped) AC x4")
+        XCTAssertEqual(row["treatment-type"], .codes(["03"]))
+        XCTAssertEqual(row["end-date"], .date(Self.today))
+        XCTAssertEqual(why, "Another terminal changed this row of “Treatments” too: both texts of “Details” kept; please tidy it; your “Treatment” was not saved, theirs is kept")
     }
 
     /// The conflict rule of assessments: text merged with nothing lost, anything else refused, theirs kept.
@@ -190,29 +249,29 @@ final class DocumentTemplateTests: XCTestCase {
         let stored = doc(["side-effects": .text("Tiredness. Hair loss."), "treatment-aim": .codes(["palliative"])],
                          rows: ["treatments": [DocumentRow(id: 7, values: ["treatment-type": .codes(["02"])])]])
         // Another field changed: nothing to resolve.
-        XCTAssertEqual(try DocumentChange.setField("late-effects", .text("a")).resolved(against: stored, base: .field(nil), label: "L"),
+        XCTAssertEqual(try DocumentChange.setField("late-effects", .text("a")).resolved(against: stored, base: .field(nil), in: Self.eots),
                        .write(.setField("late-effects", .text("a"))))
         // The same text changed at two places: both kept.
         let mine = DocumentChange.setField("side-effects", .text("Hair loss. Numb fingers."))
-        guard case .write(.setField(_, .text(let merged)?)) = try mine.resolved(against: stored, base: .field(.text("Hair loss.")), label: "Side effects")
+        guard case .write(.setField(_, .text(let merged)?)) = try mine.resolved(against: stored, base: .field(.text("Hair loss.")), in: Self.eots)
         else { return XCTFail() }
         XCTAssertTrue(merged.contains("Tiredness.") && merged.contains("Numb fingers."), merged)
         // The same place: marked, with the sentence for the nurse.
         guard case .merged(.setField(_, .text(let marked)?), let why) = try DocumentChange.setField("side-effects", .text("Nausea."))
-            .resolved(against: stored, base: .field(.text("")), label: "Side effects") else { return XCTFail() }
+            .resolved(against: stored, base: .field(.text("")), in: Self.eots) else { return XCTFail() }
         XCTAssertTrue(marked.hasPrefix("Tiredness. Hair loss.\n\(AssessmentChange.alsoTyped)\nNausea."), marked)
-        XCTAssertEqual(why, "Both texts kept: another terminal changed “Side effects” too; please tidy it")
+        XCTAssertEqual(why, "Both texts kept: another terminal changed “Possible side effects and toxicities” too; please tidy it")
         // A choice changed underneath: refused, theirs kept; the same answer twice: nothing to do.
-        XCTAssertThrowsError(try DocumentChange.setField("treatment-aim", .codes(["curative"])).resolved(against: stored, base: .field(nil), label: "Aim")) {
-            XCTAssertEqual($0 as? StoreError, .changedElsewhere("Your “Aim” was not saved: another terminal changed it; theirs is shown"))
+        XCTAssertThrowsError(try DocumentChange.setField("treatment-aim", .codes(["curative"])).resolved(against: stored, base: .field(nil), in: Self.eots)) {
+            XCTAssertEqual($0 as? StoreError, .changedElsewhere("Your “Aim of treatment” was not saved: another terminal changed it; theirs is shown"))
         }
-        XCTAssertEqual(try DocumentChange.setField("treatment-aim", .codes(["palliative"])).resolved(against: stored, base: .field(nil), label: "Aim"), .nothing)
+        XCTAssertEqual(try DocumentChange.setField("treatment-aim", .codes(["palliative"])).resolved(against: stored, base: .field(nil), in: Self.eots), .nothing)
         // Rows: a new one never collides; an edited one changed underneath is refused.
         let newRow = DocumentChange.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["01"])]))
-        XCTAssertEqual(try newRow.resolved(against: stored, base: .row(nil), label: "Treatments"), .write(newRow))
+        XCTAssertEqual(try newRow.resolved(against: stored, base: .row(nil), in: Self.eots), .write(newRow))
         let edited = DocumentChange.saveRow(group: "treatments", DocumentRow(id: 7, values: ["treatment-type": .codes(["05"])]))
-        XCTAssertThrowsError(try edited.resolved(against: stored, base: .row(DocumentRow(id: 7, values: [:])), label: "Treatments"))
-        XCTAssertEqual(try DocumentChange.deleteRow(group: "treatments", id: 8).resolved(against: stored, base: .row(DocumentRow(id: 8)), label: "T"), .nothing)
+        XCTAssertThrowsError(try edited.resolved(against: stored, base: .row(DocumentRow(id: 7, values: [:])), in: Self.eots))
+        XCTAssertEqual(try DocumentChange.deleteRow(group: "treatments", id: 8).resolved(against: stored, base: .row(DocumentRow(id: 8)), in: Self.eots), .nothing)
     }
 
     // MARK: EoTS due

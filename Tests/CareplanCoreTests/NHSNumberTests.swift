@@ -92,6 +92,13 @@ final class TextCleanerTests: XCTestCase {
         XCTAssertEqual(TextCleaner.singleLine("\u{1B}[日本語 text"), "日本語 text", "a broken sequence loses only its start")
     }
 
+    /// A zero-width space pasted from a web page or an e-mail is unseen, and printed as a replacement character.
+    func testAZeroWidthSpaceIsRemovedWhereTextIsCleaned() {
+        XCTAssertEqual(TextCleaner.multiLine("Tamoxifen\u{200B} 20\u{200B}mg"), "Tamoxifen 20mg")
+        XCTAssertEqual(TextCleaner.singleLine("0113\u{200B}000"), "0113000")
+        XCTAssertEqual(String(TextCleaner.characters("a\u{200B}b", multiline: true)), "ab")
+    }
+
     func testNotesKeepLinesAndScripts() {
         XCTAssertEqual(TextCleaner.multiLine("a\r\nb\rc\nd"), "a\nb\nc\nd")
         let text = "Siân, Łódź, Zoë, العربية, 日本語, e\u{301}"

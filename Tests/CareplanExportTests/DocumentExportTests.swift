@@ -77,6 +77,32 @@ final class DocumentExportTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("Version 1 · signed 23 Nov 2026 · reference \(d.id)") })
     }
 
+    /// A person chosen from the staff is named with their role, as the store knows it, in the text, the PDF's
+    /// layout and the FHIR narrative alike (they all read `DocumentPrint.text`); a name typed is as typed.
+    func testAPersonChosenFromTheStaffIsNamedWithTheirRole() throws {
+        let (_, d, p) = try summary(signed: true)
+        let completedBy = try XCTUnwrap(eots.sections.flatMap(\.fields).first { $0.id == "completed-by" })
+        var printed = print(d, p)
+        XCTAssertEqual(printed.text(completedBy, in: d.values), "Nurse Test", "not one of the staff known here: the name alone")
+        printed = DocumentPrint(document: d, template: eots, patient: p, codes: testConfiguration.codes, services: testConfiguration.services,
+                                roles: testConfiguration.roles, staff: [StaffName(userName: "ntest", fullName: "Nurse Test", roleName: "Clinical nurse specialist")],
+                                printedAt: now)
+        XCTAssertEqual(printed.text(completedBy, in: d.values), "Nurse Test, Clinical nurse specialist")
+        XCTAssertTrue(squeezed(TextRenderer.render(printed.printLayout())).contains("Nurse Test, Clinical nurse specialist"))
+        let fhir = String(decoding: try DocumentExporter.render(printed, format: .fhir), as: UTF8.self)
+        XCTAssertTrue(fhir.contains("Nurse Test, Clinical nurse specialist"), fhir)
+
+        // Completed and signed by the same user: one Practitioner, the author and the attester.
+        let (store, draft, _) = try summary(signed: false)
+        let same = try store.sign(documentId: draft.id, revision: draft.revision, template: eots, by: "ntest", role: "clinical-nurse-specialist", now: now)
+        printed = DocumentPrint(document: same, template: eots, patient: p, codes: testConfiguration.codes, services: testConfiguration.services,
+                                roles: testConfiguration.roles, staff: printed.staff, printedAt: now)
+        let bundle = try checkWithFHIRResources(try DocumentExporter.render(printed, format: .fhir))
+        XCTAssertEqual((bundle["types"] as? [String: Int])?["Practitioner"], 1)
+        XCTAssertTrue(squeezed(TextRenderer.render(printed.printLayout())).contains("Signed by: Nurse Test"), "by full name, not user name")
+        XCTAssertEqual(bundle["unresolved"] as? [String], [])
+    }
+
     func testTheGPCopyPutsTheActionsForTheGPFirstAndADraftSaysSo() throws {
         let (_, d, p) = try summary(signed: false)
         let text = TextRenderer.render(print(d, p, copy: .gp).printLayout())
@@ -165,7 +191,8 @@ final class DocumentExportTests: XCTestCase {
         let summary = try checkWithFHIRResources(data)
         XCTAssertEqual(summary["type"] as? String, "document")
         XCTAssertEqual(summary["first"] as? String, "Composition")
-        XCTAssertEqual(summary["types"] as? [String: Int], ["Composition": 1, "Patient": 1, "Practitioner": 1, "Condition": 1, "Procedure": 2, "ServiceRequest": 1])
+        XCTAssertEqual(summary["types"] as? [String: Int], ["Composition": 1, "Patient": 1, "Practitioner": 2, "Condition": 1, "Procedure": 2, "ServiceRequest": 1],
+                       "the signer and who completed it (signed by another name)")
         XCTAssertEqual(summary["sections"] as? [String], eots.sections.map(\.title), "a section per template section")
         XCTAssertEqual(summary["unresolved"] as? [String], [])
         XCTAssertEqual(summary["fullUrlsAreUUIDs"] as? Bool, true)
@@ -178,6 +205,12 @@ final class DocumentExportTests: XCTestCase {
                        ["system": "http://snomed.info/sct", "code": "1324891000000103", "display": "Cancer End of Treatment Summary Plan"])
         XCTAssertEqual(composition["status"] as? String, "final")
         XCTAssertEqual((composition["attester"] as? [[String: Any]])?.first?["mode"] as? String, "legal")
+        // Who completed it is the author; who signed it attests: each a Practitioner in the Bundle.
+        let author = try XCTUnwrap((composition["author"] as? [[String: Any]])?.first?["reference"] as? String)
+        let attester = try XCTUnwrap(((composition["attester"] as? [[String: Any]])?.first?["party"] as? [String: Any])?["reference"] as? String)
+        XCTAssertNotEqual(author, attester)
+        let practitioners = (bundle["entry"] as! [[String: Any]]).filter { ($0["resource"] as? [String: Any])?["resourceType"] as? String == "Practitioner" }
+        XCTAssertEqual(Set(practitioners.compactMap { $0["fullUrl"] as? String }), [author, attester])
         XCTAssertEqual((of("Patient")[0]["identifier"] as! [[String: String]])[0], ["system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"])
         let condition = of("Condition")[0]
         XCTAssertEqual((condition["code"] as! [String: Any])["coding"] as? [[String: String]], [["system": "http://hl7.org/fhir/sid/icd-10", "code": "C50.4"]])
@@ -193,6 +226,17 @@ final class DocumentExportTests: XCTestCase {
         XCTAssertEqual((treatment["entry"] as? [[String: String]])?.count, 2)
         XCTAssertTrue(sections.allSatisfy { ($0["text"] as? [String: String])?["div"]?.hasPrefix("<div xmlns=\"http://www.w3.org/1999/xhtml\">") == true })
         XCTAssertEqual(data, try DocumentFHIR.render(print(d, p)), "a signed summary exports the same bytes every time")
+    }
+
+    /// A draft kept from before the date rules, with a treatment ending before it started, still exports valid
+    /// FHIR (a Period's end may not be before its start): the end is left out.
+    func testATreatmentEndingBeforeItsStartGivesNoInvalidPeriod() throws {
+        var (store, d, p) = try summary(signed: false)
+        d = try store.apply(.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["01"]), "start-date": .date(day(9, 10)),
+                                                                             "end-date": .date(day(9, 1))])), to: d, template: eots, by: "n", now: now)
+        let bundle = try XCTUnwrap(try JSONSerialization.jsonObject(with: DocumentFHIR.render(print(d, p))) as? [String: Any])
+        let procedures = (bundle["entry"] as! [[String: Any]]).map { $0["resource"] as! [String: Any] }.filter { $0["resourceType"] as? String == "Procedure" }
+        XCTAssertEqual(procedures.last?["performedPeriod"] as? [String: String], ["start": "2026-09-10"])
     }
 
     // MARK: A document type with no Swift
@@ -237,7 +281,8 @@ final class DocumentExportTests: XCTestCase {
         let pages = try pdfPages(try DocumentExporter.render(printed, format: .pdf))
         XCTAssertTrue(pages.allSatisfy { squeezed($0).contains("NHS number 943 476 5919") && squeezed($0).contains("Signed · version 1") })
         let fhir = try checkWithFHIRResources(try DocumentExporter.render(printed, format: .fhir))
-        XCTAssertEqual(fhir["types"] as? [String: Int], ["Composition": 1, "Patient": 1, "Practitioner": 1, "MedicationStatement": 1, "ServiceRequest": 1])
+        XCTAssertEqual(fhir["types"] as? [String: Int], ["Composition": 1, "Patient": 1, "Practitioner": 2, "MedicationStatement": 1, "ServiceRequest": 1],
+                       "the signer and the reviewer")
         XCTAssertEqual(fhir["sections"] as? [String], ["About the review", "Plan carried over"])
 
         // Out through the export command's rules: a new 0600 file named for the document, recorded in the trail.

@@ -161,7 +161,7 @@ final class DocumentScreenTests: XCTestCase {
         for _ in 0..<10 { h.press(.ctrl("n")) }
         h.assertGolden("document-review-missing")
         h.press(.text("s"))
-        XCTAssertTrue(h.screen.contains("Not signed: 10 required fields are empty, listed here"), h.screen)
+        XCTAssertTrue(h.screen.contains("Not signed: 10 things need correcting first, listed here"), h.screen)
         XCTAssertEqual(try stored(h).status, .draft)
     }
 
@@ -175,6 +175,8 @@ final class DocumentScreenTests: XCTestCase {
         let d = try stored(h)
         XCTAssertEqual(d.status, .signed)
         XCTAssertEqual(d.signedRole, "clinical-nurse-specialist")
+        XCTAssertEqual(d.signedBy, "Cns Test", "her full name, not her login (cns)")
+        XCTAssertTrue(h.screen.contains("Signed by Cns Test (Clinical nurse specialist)"), h.screen)
         XCTAssertEqual(d.rows("treatments").count, 2)
         XCTAssertEqual(d["information-given"], .codes(["signs-of-recurrence", "return-to-work"]))
         XCTAssertEqual(d["follow-up-pathway"], .codes(["supported-self-management"]))
@@ -193,7 +195,12 @@ final class DocumentScreenTests: XCTestCase {
         h.press(.ctrl("p"), .ctrl("p"), .ctrl("p"))
         h.type("x")
         XCTAssertTrue(h.screen.contains("signed and locked"), h.screen)
-        h.press(.text("v"))
+        h.press(.text("v"))                                       // asked first: a stray V starts nothing
+        XCTAssertTrue(h.screen.contains("Start version 2 of this End of Treatment Summary as a draft?"), h.screen)
+        h.press(.text("n"))
+        XCTAssertEqual(try stored(h).version, 1)
+        XCTAssertTrue(h.screen.contains("No new version started"), h.screen)
+        h.press(.text("v"), .text("y"))
         let v2 = try stored(h)
         XCTAssertEqual(v2.version, 2)
         XCTAssertEqual(v2.status, .draft)
@@ -254,8 +261,8 @@ final class DocumentScreenTests: XCTestCase {
         XCTAssertTrue(h.screen.contains(" Treatment ended     15 Aug 2026 · EoTS overdue since \(dueBy.display)\n"), h.screen)
     }
 
-    /// A store that cannot be written (disk full): what was typed stays on screen marked not saved, leaving
-    /// asks first, and it is saved by itself once the store takes writes again.
+    /// A store that cannot be written (disk full): what was typed stays on screen marked not saved (the
+    /// runtime's queue keeps it: FaultTests), and it is saved by itself once the store takes writes again.
     func testAFieldTheStoreCannotTakeIsKeptOnScreenAndSavedWhenItCan() throws {
         let store = FaultyRepository(try CareStore())
         let h = startEoTS(Harness(store: store))
@@ -265,14 +272,32 @@ final class DocumentScreenTests: XCTestCase {
         XCTAssertNil(try stored(h)["site"])
         XCTAssertTrue(h.screen.contains("left breast  (not saved yet)"), h.screen)
         XCTAssertTrue(h.screen.contains("· not saved yet ·"), h.screen)
-        h.press(.escape)
-        XCTAssertTrue(h.screen.contains("Not saved yet. Leave anyway?"), h.screen)
-        h.press(.text("n"))
         store.fail(nil)
         h.wait(2.1)
         XCTAssertEqual(try stored(h)["site"], .text("left breast"))
         XCTAssertTrue(h.screen.contains("· saved ·"), h.screen)
         XCTAssertFalse(h.screen.contains("(not saved yet)"), h.screen)
+    }
+
+    /// “Completed by” lists the store's enabled staff with their roles (a nurse may read these names, not the
+    /// administrator's list of users), narrowed by what is typed; a name typed for anyone else is kept as typed.
+    func testAPersonFieldOffersTheEnabledStaffAndKeepsANameAsTyped() throws {
+        let store = try CareStore()
+        let (admin, _) = try StaffFixture.addUsers(to: store, now: Harness.start)
+        _ = try store.addUser(NewStaffUser(userName: "ngone", fullName: "Nora Gone", roleId: "nurse"),
+                              password: StaffFixture.newPassword(for: "ngone"), by: admin.userName, now: Harness.start)
+        _ = try store.setDisabled(true, userName: "ngone", by: admin.userName, now: Harness.start)
+        let h = startEoTS(Harness(store: store, signedIn: Harness.staff("cns", role: "clinical-nurse-specialist")))
+        for _ in 0..<9 { h.press(.ctrl("n")) }                   // 10 Completed by
+        h.type("n")
+        XCTAssertTrue(h.screen.contains("Nia Nurse, Nurse"), h.screen)
+        XCTAssertFalse(h.screen.contains("Nora Gone"), "disabled: not offered\n\(h.screen)")
+        h.assertGolden("document-person-pick")
+        h.press(.enter)
+        XCTAssertEqual(try stored(h)["completed-by"], .person(name: "Nia Nurse", staffId: "nurse"))
+        XCTAssertTrue(h.screen.contains(" Completed by *                Nia Nurse"), h.screen)
+        h.press(.up, .enter); h.type("Dr Jo Adams"); h.press(.enter)
+        XCTAssertEqual(try stored(h)["completed-by"], .person(name: "Dr Jo Adams", staffId: nil))
     }
 
     /// Two terminals on one store: a choice another terminal made first is kept (this one's refused, said);
@@ -300,7 +325,7 @@ final class DocumentScreenTests: XCTestCase {
         XCTAssertTrue(a.screen.contains("Both texts kept"), a.screen)
         b.wait(0.5)
         XCTAssertEqual(b.program.session.document?["treatment-aim-details"], .text(both), "B shows A's change within a tick")
-        XCTAssertTrue(b.screen.contains("Shrink before surgery / "), b.screen)
+        XCTAssertTrue(b.screen.contains("Shrink before surgery Also typed on"), "a short text stays one line\n\(b.screen)")
     }
 
     /// A document type that exists only in a test file (no Swift): filled, signed, printed and exported

@@ -91,6 +91,63 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(h.effects, [.quit], "nothing waits: no question")
     }
 
+    /// Document changes wait in the same queue as the care plan's: a field and a new row typed on a full
+    /// disk are shown as not saved (the form's heading, the field, the chrome's notice), counted by Ctrl-Q,
+    /// kept when the form is left, not exported, and saved in order once the store takes writes again.
+    func testADocumentFieldTypedWhileTheDiskIsFullWaitsInTheRuntimesQueue() throws {
+        let h = try harness()
+        h.addPatient()
+        h.press(.text("w"), .enter)
+        XCTAssertEqual(h.program.currentKind, .documentForm)
+        let id = try XCTUnwrap(h.program.session.document?.id)
+        func onDisk() throws -> Document { try XCTUnwrap(try h.store.document(id: id)) }
+        diskFull(h, true)
+        h.press(.down, .down)
+        h.type("left breast"); h.press(.enter)
+        XCTAssertEqual(h.program.session.document?["site"], .text("left breast"), "on screen as typed")
+        XCTAssertNil(try onDisk()["site"])
+        XCTAssertTrue(h.screen.contains("left breast  (not saved yet)"), h.screen)
+        XCTAssertTrue(h.screen.contains("· not saved yet ·"), h.screen)
+        XCTAssertTrue(h.screen.contains("Not saved yet: the disk is full. 1 change kept here; retrying every 2 s"), h.screen)
+        h.assertGolden("document-disk-full")
+
+        // A treatment added, then changed, while waiting: one change, kept as the latest.
+        h.press(.ctrl("n"), .text("a"))
+        h.type("surg"); h.press(.enter)
+        h.press(.down); h.type("01/09/2026"); h.press(.enter, .down)
+        h.type("Wide local excision"); h.press(.ctrl("s"))
+        h.press(.down, .enter, .down, .down, .down, .end); h.type(" and node biopsy"); h.press(.ctrl("s"))
+        XCTAssertEqual(h.program.session.document?.rows("treatments").map { $0["treatment-details"] }, [.text("Wide local excision and node biopsy")])
+        XCTAssertEqual(h.program.session.waitingCount, 2)
+        XCTAssertEqual(try onDisk().rows("treatments"), [])
+
+        // Nothing signed or exported that is not on disk; leaving keeps them; quitting asks, counting them.
+        for _ in 0..<9 { h.press(.ctrl("n")) }                   // to the review page, after the 10 sections
+        h.press(.text("t"))
+        XCTAssertEqual(h.effects, [])
+        XCTAssertTrue(h.screen.contains("Not exported: 2 changes are still waiting to be saved (the disk is full)"), h.screen)
+        h.press(.escape)
+        XCTAssertEqual(h.program.currentKind, .patientRecord, "the runtime keeps them: no question")
+        h.press(.ctrl("q"))
+        XCTAssertTrue(h.screen.contains(" Quit and lose 2 unsaved changes? y = quit, any other key = stay"), h.screen)
+        h.press(.text("n"))
+        XCTAssertEqual(h.effects, [], "still here")
+        h.wait(2.1)
+        XCTAssertEqual(h.program.session.waitingCount, 2, "still full: still waiting")
+
+        // Space again: within a couple of seconds all of it is on disk, the row with an id of its own.
+        diskFull(h, false)
+        h.wait(2.1)
+        XCTAssertTrue(h.screen.contains("Saved: the 2 changes that were waiting"), h.screen)
+        XCTAssertEqual(h.program.session.waitingCount, 0)
+        XCTAssertEqual(try onDisk()["site"], .text("left breast"))
+        let rows = try onDisk().rows("treatments")
+        XCTAssertEqual(rows.map { $0["treatment-details"] }, [.text("Wide local excision and node biopsy")])
+        XCTAssertGreaterThan(try XCTUnwrap(rows.first?.id), 0)
+        h.press(.ctrl("q"))
+        XCTAssertEqual(h.effects, [.quit], "nothing waits: no question")
+    }
+
     func testANoteTypedOnAFullDiskIsKeptAsOneChangeAndSavedWhenSpaceReturns() throws {
         let h = try harness()
         h.addPatient()

@@ -252,3 +252,25 @@ extension ScreenCommandTests {
         XCTAssertTrue(review.inSubForm)
     }
 }
+
+extension ScreenCommandTests {
+    /// A person field offers the staff (asked for as the form opens, by the query any clinician may make) and
+    /// keeps a name typed for someone who is not one of them.
+    func testAPersonIsOneOfTheStaffByTheirUserNameOrANameAsTyped() throws {
+        session.document = Document(id: 7, patientId: 1, templateId: "eots", templateVersion: "1", title: "End of Treatment Summary",
+                                    date: LocalDate(year: 2026, month: 11, day: 23)!, createdAt: Harness.start, updatedAt: Harness.start)
+        var form = DocumentFormScreen(session)
+        XCTAssertEqual(form.update(.opened, session), [.query(.staffNames)])
+        XCTAssertEqual(form.update(.answer(.staffNames([StaffName(userName: "nurse", fullName: "Nia Nurse", roleName: "Nurse"),
+                                                        StaffName(userName: "cns", fullName: "Cara Specialist", roleName: "Clinical nurse specialist")])),
+                                   session), [])
+        form.page = 9                                             // Completed by: its first field
+        type(&form, "nia")
+        XCTAssertEqual(form.options(try XCTUnwrap(form.focusedField(session)), session, filter: "nia").map(\.label),
+                       ["Nia Nurse, Nurse", "“nia”, as typed (not one of the staff)"])
+        XCTAssertEqual(send(&form, .enter), [.applyDocument(.setField("completed-by", .person(name: "Nia Nurse", staffId: "nurse")))])
+        type(&form, "Dr Adams")
+        XCTAssertEqual(send(&form, .enter), [.applyDocument(.setField("completed-by", .person(name: "Dr Adams", staffId: nil)))],
+                       "no one of the staff matches: the name as typed")
+    }
+}

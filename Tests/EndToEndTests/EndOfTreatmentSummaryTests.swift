@@ -53,7 +53,14 @@ final class EndOfTreatmentSummaryTests: EndToEndCase {
         try t.waitFor("Section 7 of 10")
         try t.keys("Enter"); try t.type("Bone health: DEXA scan in 2027"); try t.keys("Escape", "C-n", "C-n", "C-n")
         try t.waitFor("Section 10 of 10")
-        try t.type("Anna Nurse"); try t.keys("Enter", "C-n")
+        // Completed by: the nurse who started it (`default: user`); the staff offered with their roles, and a
+        // name typed for someone who is not a user kept as typed.
+        try t.waitFor(" Completed by *                Nurse")
+        try t.type("nur")
+        try t.waitFor("Nurse, Clinical nurse specialist")
+        try t.keys("BSpace", "BSpace", "BSpace"); try t.type("Anna Nurse")
+        try t.waitFor("“Anna Nurse”, as typed (not one of the staff)")
+        try t.keys("Enter", "C-n")
         try t.waitFor("Every required field is filled: S signs and locks it.")
         try t.keys("s")
         try t.waitFor("Sign and lock it as Nurse, Clinical nurse specialist?")

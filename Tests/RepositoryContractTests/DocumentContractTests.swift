@@ -1,5 +1,6 @@
 import CareplanCore
 @testable import CareplanSQLite
+import RepositoryTestSupport
 import XCTest
 
 /// Documents on templates: drafts started from their defaults, every kind of value and rows kept as given,
@@ -53,6 +54,7 @@ final class DocumentContractTests: RepositoryContractCase {
             XCTAssertEqual(d["diagnosis"], .text("Breast"))
             XCTAssertEqual(d["diagnosis-date"], .date(LocalDate(year: 2026, month: 3, day: 1)!))
             XCTAssertEqual(d["completed-date"], .date(LocalDate(now)))
+            XCTAssertNil(d["completed-by"], "`default: user`: the starter is not one of the store's staff")
             XCTAssertEqual(d.date, LocalDate(now))
 
             let values: [String: FieldValue] = [
@@ -114,6 +116,16 @@ final class DocumentContractTests: RepositoryContractCase {
         }
     }
 
+    /// `default: user`: a draft started by one of the staff names them as who completed it, by user name.
+    func testADraftStartedByOneOfTheStaffNamesThemAsWhoCompletedIt() throws {
+        try eachRepository { store, _ in
+            let (_, nurse) = try StaffFixture.addUsers(to: store, now: now)
+            let added = try store.addPatient(patient(), now: now)
+            let d = try store.createDocument(template: eots, patientId: added.id!, createdBy: nurse.userName, now: now)
+            XCTAssertEqual(d["completed-by"], .person(name: "Nia Nurse", staffId: "nurse"))
+        }
+    }
+
     func testConflictsArePerFieldTextMergedTheRestRefused() throws {
         try eachRepository { store, connect in
             let d = try draft(store)
@@ -137,7 +149,8 @@ final class DocumentContractTests: RepositoryContractCase {
             guard case .text(let text)? = saved.document["side-effects"] else { return XCTFail("no text") }
             XCTAssertTrue(text.contains("Sore skin.") && text.contains("Hot flushes."), text)
             XCTAssertEqual(saved.merged, "Both texts kept: another terminal changed “Possible side effects and toxicities” too; please tidy it")
-            // Rows: new ones from two terminals are both kept; an edited row changed underneath is refused.
+            // Rows: new ones from two terminals are both kept; an edited row changed underneath is merged field by
+            // field: what only one changed is taken, a date both changed keeps theirs, said.
             let base = try XCTUnwrap(try store.document(id: d.id))
             let one = try store.apply(.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["01"])])), to: base, template: eots, by: "a", now: now)
             let two = try other.apply(.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["02"])])), to: base, template: eots, by: "b", now: now)
@@ -147,9 +160,19 @@ final class DocumentContractTests: RepositoryContractCase {
             _ = try other.apply(.saveRow(group: "treatments", row), to: two, template: eots, by: "b", now: now)
             row.values["start-date"] = .date(ended.adding(days: 1))
             XCTAssertThrowsError(try store.apply(.saveRow(group: "treatments", row), to: one, template: eots, by: "a", now: now)) {
-                XCTAssertEqual($0 as? StoreError, .changedElsewhere("Your row of “Treatments” was not saved: another terminal changed it; theirs is shown"))
+                XCTAssertEqual($0 as? StoreError, .changedElsewhere("Another terminal changed this row of “Treatments” too: your “Started” was not saved, theirs is kept"))
             }
             XCTAssertEqual(try store.document(id: d.id)?.rows("treatments")[0]["start-date"], .date(ended))
+            // Her Details typed on the row as she saw it, while the other terminal set its end date: both kept.
+            let seen = try XCTUnwrap(try store.document(id: d.id))
+            var hers = seen.rows("treatments")[0], his = hers
+            his.values["end-date"] = .date(ended.adding(days: 5))
+            _ = try other.apply(.saveRow(group: "treatments", his), to: seen, template: eots, by: "b", now: now)
+            hers.values["treatment-details"] = .text("Wide local excision")
+            let both = try store.save(.saveRow(group: "treatments", hers), to: d.id, base: .row(seen.rows("treatments")[0]), template: eots, by: "a", now: now)
+            XCTAssertNil(both.merged)
+            XCTAssertEqual(both.document.rows("treatments")[0]["end-date"], .date(ended.adding(days: 5)))
+            XCTAssertEqual(both.document.rows("treatments")[0]["treatment-details"], .text("Wide local excision"))
         }
     }
 
@@ -169,9 +192,10 @@ final class DocumentContractTests: RepositoryContractCase {
                 XCTAssertEqual($0 as? StoreError, .changedElsewhere("Not signed: another terminal changed the document since it was shown; read it again"))
             }
             let signedAt = now.addingTimeInterval(60)
-            let signed = try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "Nurse Test", role: "clinical-nurse-specialist", now: signedAt)
+            let signed = try store.sign(documentId: d.id, revision: d.revision, template: eots, by: "cns1", name: "Nia Nurse",
+                                        role: "clinical-nurse-specialist", now: signedAt)
             XCTAssertEqual(signed.status, .signed)
-            XCTAssertEqual(signed.signedBy, "Nurse Test")
+            XCTAssertEqual(signed.signedBy, "Nia Nurse", "the person's full name as it was when she signed, not her login")
             XCTAssertEqual(signed.signedRole, "clinical-nurse-specialist")
             XCTAssertEqual(signed.signedAt, signedAt)
             XCTAssertTrue(signed.isLocked)

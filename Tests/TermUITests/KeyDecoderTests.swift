@@ -16,8 +16,13 @@ final class KeyDecoderTests: XCTestCase {
     }
 
     func testControlCharacters() {
-        XCTAssertEqual(decode([9, 13, 10, 127, 8, 3, 1, 26, 0, 28, 31, 0x85].map { .char($0) }),
+        XCTAssertEqual(decode([9, 10, 13, 127, 8, 3, 1, 26, 0, 28, 31, 0x85].map { .char($0) }),
                        [.tab, .enter, .enter, .backspace, .backspace, .ctrl("c"), .ctrl("a"), .ctrl("z"), .ctrl("\\"), .ctrl("_")])
+    }
+
+    /// Windows text pasted without bracketed paste: each CR LF is one line break, not two Enters.
+    func testCRLFIsOneEnter() {
+        XCTAssertEqual(decode(chars("one\r\ntwo\r\n\r\nthree")), [.text("one"), .enter, .text("two"), .enter, .enter, .text("three")])
     }
 
     func testEscapeAndAlt() {
