@@ -211,6 +211,13 @@ extension CareStore {
             if current.revision != revision {
                 throw StoreError.changedElsewhere("Not signed: another terminal changed the document since it was shown; read it again")
             }
+            // A signer the store knows signs only in the role, and while enabled, as the store has them now: not as a
+            // screen or an older session last saw them.
+            if let (storedRole, disabled) = try Row.fetchOne(db, sql: "SELECT role_id, disabled FROM staff_user WHERE user_name = ?",
+                                                             arguments: [user]).map({ (($0["role_id"] as String), ($0["disabled"] as Bool)) }) {
+                if disabled { throw StoreError.refused("Not signed: this account is disabled") }
+                if storedRole != role { throw StoreError.refused("Not signed: the account's role is now another; sign in again") }
+            }
             let problems = template.signingProblems(current, role: role, today: LocalDate(now))
             if !problems.isEmpty { throw StoreError.refused("Not signed: " + problems.joined(separator: "; ")) }
             try db.execute(sql: """

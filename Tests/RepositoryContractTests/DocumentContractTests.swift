@@ -230,6 +230,30 @@ final class DocumentContractTests: RepositoryContractCase {
         }
     }
 
+    /// A signer the store knows signs in the role the store has for them now, and only while enabled: a screen
+    /// (or a session older than an administrator's change) cannot sign in a role the account no longer has.
+    func testAKnownSignerSignsOnlyInTheirCurrentRoleAndWhileEnabled() throws {
+        try eachRepository { store, _ in
+            let (admin, _) = try StaffFixture.addUsers(to: store, now: now)
+            let cns = try store.addUser(NewStaffUser(userName: "cns1", fullName: "Carol Nurse", roleId: "clinical-nurse-specialist"),
+                                        password: StaffFixture.newPassword(for: "cns1"), by: admin.userName, now: now)
+            let d = try filled(store, try draft(store))
+            XCTAssertThrowsError(try store.sign(documentId: d.id, revision: d.revision, template: eots, by: StaffFixture.nurse, name: "Nia Nurse",
+                                                role: "clinical-nurse-specialist", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("Not signed: the account's role is now another; sign in again"))
+            }
+            _ = try store.setDisabled(true, userName: cns.userName, by: admin.userName, now: now)
+            XCTAssertThrowsError(try store.sign(documentId: d.id, revision: d.revision, template: eots, by: cns.userName, name: cns.fullName,
+                                                role: "clinical-nurse-specialist", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("Not signed: this account is disabled"))
+            }
+            XCTAssertEqual(try store.document(id: d.id)?.status, .draft)
+            _ = try store.setDisabled(false, userName: cns.userName, by: admin.userName, now: now)
+            XCTAssertEqual(try store.sign(documentId: d.id, revision: d.revision, template: eots, by: cns.userName, name: cns.fullName,
+                                          role: "clinical-nurse-specialist", now: now).status, .signed)
+        }
+    }
+
     /// What was signed is what is kept: checked against the content hash in the signing entry (drafts have none).
     func testASignedDocumentsContentMatchesItsSigning() throws {
         try eachRepository { store, connect in
