@@ -132,16 +132,22 @@ public struct Configuration: Sendable {
 }
 
 extension Configuration {
+    /// One file of Resources/, its problems added to `problems` (nil then).
+    static func loadResource<T>(_ name: String, root: URL, display: (URL) -> String, problems: inout [ConfigProblem],
+                                _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
+        let url = root.appendingPathComponent("Resources/\(name)")
+        switch load(url, display(url)) {
+        case .success(let value): return value
+        case .failure(let e): problems += e.problems; return nil
+        }
+    }
+
     /// The code lists, policy, wording and roles, each from its own file in Resources/. The code lists come back
     /// even with problems, so the document templates can still be checked against what they hold.
     static func loadTerms(root: URL, display: (URL) -> String, documentLists: Set<String>,
                           problems: inout [ConfigProblem]) -> (CodeLists?, Policy?, Wording?, Roles?) {
         func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
-            let url = root.appendingPathComponent("Resources/\(name)")
-            switch load(url, display(url)) {
-            case .success(let value): return value
-            case .failure(let e): problems += e.problems; return nil
-            }
+            loadResource(name, root: root, display: display, problems: &problems, load)
         }
         let url = root.appendingPathComponent("Resources/codelists.yaml")
         let (codes, codeProblems) = CodeLists.loadKeepingProblems(from: url, displayPath: display(url), documentLists: documentLists)
@@ -155,13 +161,7 @@ extension Configuration {
 extension Configuration {
     /// The QOF timing rules and the information library.
     static func loadReviewsAndInformation(root: URL, display: (URL) -> String, problems: inout [ConfigProblem]) -> (QOFRules?, InformationLibrary?) {
-        func one<T>(_ name: String, _ load: (URL, String) -> Result<T, ConfigErrors>) -> T? {
-            let url = root.appendingPathComponent("Resources/\(name)")
-            switch load(url, display(url)) {
-            case .success(let value): return value
-            case .failure(let e): problems += e.problems; return nil
-            }
-        }
-        return (one("qof.yaml", QOFRules.load(from:displayPath:)), one("information/library.yaml", InformationLibrary.load(from:displayPath:)))
+        (loadResource("qof.yaml", root: root, display: display, problems: &problems, QOFRules.load(from:displayPath:)),
+         loadResource("information/library.yaml", root: root, display: display, problems: &problems, InformationLibrary.load(from:displayPath:)))
     }
 }
