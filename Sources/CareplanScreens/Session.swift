@@ -210,6 +210,7 @@ extension Permission {
         case .issueKioskCodes: return "issue kiosk codes"
         case .manageUsers: return "manage users and teams"
         case .viewAudit: return "view the audit trail"
+        case .qof: return "record or list the cancer reviews' QOF timing"
         }
     }
 }
