@@ -15,8 +15,9 @@ extension Runtime {
         case .query(.qofPracticeView(let limit)):
             guard let view = attempt({ try store.qofPracticeView(rules: rules, today: today, teams: session.registerTeams, limit: limit) })
             else { return .failed(nil) }
-            // A list of patients shown: audited as a listing, by how many.
-            recordView { try store.recordListing(user: user, patients: view.entries.count, now: now) }
+            // A list of patients shown: audited as a listing, by how many patients (not rows).
+            let shown = Set(view.entries.compactMap(\.patient.id)).count
+            recordView { try store.recordListing(user: user, patients: shown, now: now) }
             return .qofPracticeView(view)
         case .recordQOF(let record):
             // The screen checked it; this is the check that counts.
