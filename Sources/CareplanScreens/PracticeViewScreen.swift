@@ -44,11 +44,7 @@ struct PracticeViewScreen: Screen {
         case .home: selected = 0
         case .end: selected = last
         case .ctrl("t"):
-            guard s.staff.map({ !$0.teamIds.isEmpty }) == true else {
-                s.say("You belong to no team yet, so every patient is shown: an administrator adds you to a team", .error)
-                return []
-            }
-            s.myTeamsOnly.toggle()
+            guard s.toggleMyTeamsOnly() else { return [] }
             selected = 0
             return load()
         case .enter:

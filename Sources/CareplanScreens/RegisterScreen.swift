@@ -48,11 +48,7 @@ struct RegisterScreen: Screen {
         case .pageDown: selected = min(max(0, rowCount - 1), selected + 10)
         case .ctrl("a"): return s.refuses(.editPatients) ? [] : [.exit("new")]
         case .ctrl("t"):
-            guard s.staff.map({ !$0.teamIds.isEmpty }) == true else {
-                s.say("You belong to no team yet, so every patient is shown: an administrator adds you to a team", .error)
-                return []
-            }
-            s.myTeamsOnly.toggle()
+            guard s.toggleMyTeamsOnly() else { return [] }
             selected = 0
             return [.query(.patientCount)] + search()
         case .function(2):
