@@ -65,10 +65,13 @@ struct PracticeViewScreen: Screen {
         let x = area.x + 1, w = area.width - 2
         guard let view else { return }
         let indicators = s.configuration.qof.edition(on: s.today)?.indicators ?? []
-        for i in indicators where y < area.bottom {
+        let counts = indicators.map { i -> String in
             let c = view.counts[i.id] ?? QOFCounts()
-            let counts = "\(c.met) met · \(c.due) due · \(c.missed) missed · \(c.excepted) excepted"
-            let titleWidth = max(10, w - DisplayWidth.of(counts) - 2)
+            return "\(c.met) met · \(c.due) due · \(c.missed) missed · \(c.excepted) excepted"
+        }
+        // One column for the counts, so the indicators' figures line up.
+        let titleWidth = max(10, w - (counts.map(DisplayWidth.of).max() ?? 0) - 2)
+        for (i, counts) in zip(indicators, counts) where y < area.bottom {
             g.put(DisplayWidth.pad(DisplayWidth.truncate("\(i.code) \(i.title)", to: titleWidth), to: titleWidth + 2), x: x, y: y, style: Style(.dim))
             g.put(counts, x: x + titleWidth + 2, y: y, maxWidth: w - titleWidth - 2)
             y += 1

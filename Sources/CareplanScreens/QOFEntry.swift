@@ -128,8 +128,10 @@ struct QOFEntry: Equatable {
         }
         guard what == .declined || what == .unsuitable else { return [.recordQOF(record)] }
         let which = indicator.flatMap { id in s.configuration.qof.edition(on: s.today)?.indicator(id).map { "the \($0.title)" } } ?? "the cancer reviews"
-        let fact = what == .declined ? "declined \(which) (informed dissent)" : "\(which) \(which.hasSuffix("s") ? "are" : "is") unsuitable"
-        return [.ask(Question(text: "Record that \(patient.givenName) \(patient.familyName) \(fact), on \(date.display)? "
+        let name = "\(patient.givenName) \(patient.familyName)"
+        let fact = what == .declined ? "\(name) declined \(which) (informed dissent)"
+            : "\(which) \(which.hasSuffix("s") ? "are" : "is") unsuitable for \(name)"
+        return [.ask(Question(text: "Record that \(fact), on \(date.display)? "
                                     + "It excepts them this QOF year. y = record, any other key = not yet",
                               yes: [.recordQOF(record)], no: Said("Not recorded: the form is still open"), yesHint: "record", noHint: "not yet"))]
     }

@@ -101,7 +101,7 @@ final class QOFScreenTests: XCTestCase {
         guard case .ask(let q)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }
         XCTAssertEqual(q.yes, [.recordQOF(QOFRecord(patientId: 7, indicator: nil, kind: .unsuitable, date: LocalDate(year: 2026, month: 11, day: 20)!,
                                                     reason: "Receiving end-of-life care"))])
-        XCTAssertTrue(q.text.hasPrefix("Record that Siân Wiśniewski the cancer reviews are unsuitable, on 20 Nov 2026?"), q.text)
+        XCTAssertTrue(q.text.hasPrefix("Record that the cancer reviews are unsuitable for Siân Wiśniewski, on 20 Nov 2026?"), q.text)
     }
 
     func testADeclineOfTheReviewOnlyIsAskedFirst() {
@@ -111,7 +111,7 @@ final class QOFScreenTests: XCTestCase {
         let commands = send(&r, s, .ctrl("s"))
         guard case .ask(let q)? = commands.first else { return XCTFail("\(commands)") }
         XCTAssertEqual(q.yes, [.recordQOF(QOFRecord(patientId: 7, indicator: "can004", kind: .declined, date: LocalDate(year: 2026, month: 11, day: 20)!))])
-        XCTAssertTrue(q.text.contains("declined the Cancer Care Review (informed dissent)"), q.text)
+        XCTAssertTrue(q.text.hasPrefix("Record that Siân Wiśniewski declined the Cancer Care Review (informed dissent), on 20 Nov 2026?"), q.text)
     }
 
     func testTypingOnAChoiceOrEscIsSaidAndNothingIsRecorded() {
@@ -155,6 +155,20 @@ final class QOFScreenTests: XCTestCase {
         XCTAssertEqual(send(&v, s, .text("a")), [])
         XCTAssertEqual(s.message?.text, "Keys here: ↑↓ choose, Enter opens the patient's record, Esc goes back")
         XCTAssertEqual(send(&v, s, .escape), [.go(.back)])
+    }
+
+    func testTheCountsOfEachIndicatorLineUpWhateverTheirWidths() {
+        let s = session()
+        var v = PracticeViewScreen(s)
+        _ = v.update(.answer(.qofPracticeView(QOFPracticeView(entries: [], total: 0, counts: ["can005": QOFCounts(met: 1, due: 3),
+                                                                                               "can004": QOFCounts(met: 120, due: 22, missed: 16)]))), s)
+        var g = Grid(width: 80, height: 24)
+        v.render(into: &g, Area(x: 0, y: 3, width: 80, height: 19), s)
+        let rows = g.lines.filter { $0.contains(" met · ") }
+        XCTAssertEqual(rows.count, 2, g.text)
+        let columns = rows.map { row in DisplayWidth.of(String(row[..<row.range(of: " met · ")!.lowerBound].reversed().drop { $0.isNumber }.reversed())) }
+        XCTAssertEqual(columns[0], columns[1], g.text)
+        XCTAssertTrue(g.text.contains("No support discussion or Cancer Care Review is due or missed."), g.text)
     }
 
     // MARK: Drawn, from a store
