@@ -209,9 +209,12 @@ public struct QOFRecord: Sendable, Hashable {
     /// The document it was done in (the signed Cancer Care Review), if any.
     public var documentId: Int64?
     public var recordedAt: Date?
+    /// Why the patient is unsuitable (or why they declined), in the clinician's words: shown on the record,
+    /// never written to the audit trail.
+    public var reason: String?
 
     public init(id: Int64? = nil, patientId: Int64, indicator: String?, kind: QOFRecordKind, date: LocalDate, how: ContactMethod? = nil,
-                recordedBy: String = "", documentId: Int64? = nil, recordedAt: Date? = nil) {
+                recordedBy: String = "", documentId: Int64? = nil, recordedAt: Date? = nil, reason: String? = nil) {
         self.id = id
         self.patientId = patientId
         self.indicator = indicator
@@ -221,6 +224,7 @@ public struct QOFRecord: Sendable, Hashable {
         self.recordedBy = recordedBy
         self.documentId = documentId
         self.recordedAt = recordedAt
+        self.reason = reason
     }
 
     func concerns(_ indicator: String) -> Bool { self.indicator == nil || self.indicator == indicator }

@@ -16,6 +16,9 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     /// Add, disable and change users and teams. The store checks it by role (`UserRole.administratorId`).
     case manageUsers = "manage-users"
     case viewAudit = "view-audit"
+    /// Record the cancer reviews' QOF facts (invitations, answers, declines, "unsuitable", a support
+    /// discussion held) and list the reviews due across the practice.
+    case qof = "qof"
 
     /// `view records`: how messages name it.
     public var words: String { rawValue.replacingOccurrences(of: "-", with: " ") }

@@ -69,6 +69,8 @@ public final class Runtime {
             return s.attempt { try s.store.assessments(patientId: patientId) }.map(Answer.assessments) ?? .failed(nil)
         case .query(.timeline(let patientId)):
             return s.timeline(patientId: patientId)
+        case .query(.qof), .query(.qofPracticeView), .recordQOF:
+            return s.executeQOF(command)
         case .startDocument(let templateId):
             guard let patientId = s.patient?.id, let template = s.session.configuration.documents[templateId],
                   let d = s.attempt({ try s.store.createDocument(template: template, patientId: patientId, createdBy: s.user, now: s.now) })
@@ -615,6 +617,7 @@ extension Runtime {
         case .apply, .startAssessment: return .completeChecklist
         case .issueKioskCode: return .issueKioskCodes
         case .signDocument: return .signDocuments
+        case .recordQOF, .query(.qofPracticeView): return .qof
         // Writing one also needs a role the template names (`documentRefusal`).
         case .startDocument, .applyDocument, .newDocumentVersion, .openDocument: return .viewRecords
         case .staff, .query(.users): return .manageUsers

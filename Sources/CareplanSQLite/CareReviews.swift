@@ -50,6 +50,13 @@ extension CareStore {
         }
     }
 
+    /// Why a patient is unsuitable (or declined), in the clinician's words.
+    static func registerQOFReasonMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v13-qof-reason") { db in
+            try db.execute(sql: "ALTER TABLE qof_record ADD COLUMN reason TEXT")
+        }
+    }
+
     static func requirePatient(_ db: Database, _ id: Int64) throws {
         if try Int.fetchOne(db, sql: "SELECT 1 FROM patient WHERE id = ?", arguments: [id]) == nil { throw StoreError.notFound("The patient") }
     }
@@ -69,15 +76,17 @@ extension CareStore {
             try Self.requirePatient(db, record.patientId)
             try Self.requireOwn(db, table: "document", id: record.documentId, patientId: record.patientId, "The patient's document")
             let who = TextCleaner.field(user, maxLength: Limits.personName)
+            let reason = record.reason.map { TextCleaner.field($0, maxLength: Limits.actionText) }.flatMap { $0.isEmpty ? nil : $0 }
             try db.execute(sql: """
-                INSERT INTO qof_record (patient_id, indicator, kind, date, how, recorded_by, document_id, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO qof_record (patient_id, indicator, kind, date, how, recorded_by, document_id, recorded_at, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [record.patientId, record.indicator, record.kind.rawValue, record.date.iso, record.how?.rawValue, who,
-                                 record.documentId, now])
+                                 record.documentId, now, reason])
             var saved = record
             saved.id = db.lastInsertedRowID
             saved.recordedBy = who
             saved.recordedAt = now
+            saved.reason = reason
             try Self.audit(db, user: who, action: "recorded QOF \(record.kind.rawValue)", patientId: record.patientId,
                            detail: [record.indicator ?? "every indicator", record.how?.rawValue].compactMap { $0 }.joined(separator: ", "), at: now)
             return saved
@@ -93,7 +102,7 @@ extension CareStore {
     static func qofRecord(_ r: Row) -> QOFRecord {
         QOFRecord(id: r["id"], patientId: r["patient_id"], indicator: r["indicator"], kind: QOFRecordKind(rawValue: r["kind"]) ?? .invited,
                   date: LocalDate(iso: r["date"])!, how: (r["how"] as String?).flatMap(ContactMethod.init(rawValue:)),
-                  recordedBy: r["recorded_by"], documentId: r["document_id"], recordedAt: r["recorded_at"])
+                  recordedBy: r["recorded_by"], documentId: r["document_id"], recordedAt: r["recorded_at"], reason: r["reason"])
     }
 
     public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, limit: Int) throws -> QOFPracticeView {

@@ -154,6 +154,7 @@ extension CareStore {
             // Keys made before left the apostrophe in: "obrien" did not find O'Brien. Made again.
             try remakeSearchKeys(db)
         }
+        registerQOFReasonMigration(&m)  // v13-qof-reason
         return m
     }
 

@@ -65,6 +65,9 @@ package enum Command: Equatable {
     case signDocument(role: String)
     /// A draft copy of the signed document, opened.
     case newDocumentVersion(of: Int64)
+    /// Records one QOF fact about the open patient's cancer reviews (an invitation, an answer, a decline,
+    /// "unsuitable", a support discussion held). Answered `qofRecorded`.
+    case recordQOF(QOFRecord)
     /// A y/n question on the status line, answered by the next key, whatever it is.
     case ask(Question)
     /// Back to the screen, as `Message.proceed`: a step of its own (opening a form) that a question held back.
@@ -152,6 +155,10 @@ package enum Query: Equatable {
     case teams
     /// The patient's assessments and documents, newest first, and whether an End of Treatment Summary is due.
     case timeline(patientId: Int64)
+    /// The patient's state for each QOF indicator today, and their QOF records.
+    case qof(patientId: Int64)
+    /// The practice's cancer reviews due or missed, soonest deadline first, of the session's `registerTeams`.
+    case qofPracticeView(limit: Int)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -172,6 +179,9 @@ package enum Answer: Equatable {
     case waiting([WaitingAssessment])
     case assessments([AssessmentSummary])
     case timeline([TimelineEntry], due: EoTSDue?)
+    case qof([QOFStatus], records: [QOFRecord])
+    case qofPracticeView(QOFPracticeView)
+    case qofRecorded(QOFRecord)
     /// The patient as the store now has them.
     case patientSaved(Patient)
     /// Another terminal changed the patient's details first: theirs, as stored now.

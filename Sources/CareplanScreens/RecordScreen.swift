@@ -15,6 +15,11 @@ struct RecordScreen: Screen {
     /// Issuing a kiosk code: choosing the point of the pathway, then showing the code.
     var issuing: Form?
     var issued: KioskCode?
+    /// The patient's state for each QOF indicator the rules count them by, and their QOF records.
+    var qof: [QOFStatus] = []
+    var qofRecords: [QOFRecord] = []
+    /// Recording a QOF fact (Q).
+    var recordingQOF: QOFEntry?
     /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
     /// screens where letters are text: a command letter straight after such typing (`breath` meant for the
     /// checklist's filter, after one Esc too many) is taken as more typing, not acted on.
@@ -42,7 +47,8 @@ struct RecordScreen: Screen {
     mutating func reload(_ s: Session) -> [Command] {
         guard let id = s.patient?.id else { return [] }
         timeline = []
-        return [.query(.timeline(patientId: id))]
+        qof = []
+        return [.query(.timeline(patientId: id)), .query(.qof(patientId: id))]
     }
 
     var assessments: [AssessmentSummary] { timeline.compactMap { if case .assessment(let a) = $0 { return a } else { return nil } } }
@@ -59,7 +65,7 @@ struct RecordScreen: Screen {
         s.configuration.documents.values.filter(s.mayWrite).sorted { $0.title < $1.title }
     }
 
-    var takesText: Bool { issuing?.takesText ?? false }
+    var takesText: Bool { issuing?.takesText ?? recordingQOF?.form.takesText ?? false }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
@@ -71,6 +77,13 @@ struct RecordScreen: Screen {
             self.due = due
             if let closed = selecting, let row = found.firstIndex(where: { RecordScreen.entry($0, is: closed) }) { selected = row }
             selecting = nil
+        case .answer(.qof(let states, let records)):
+            qof = states.filter { if case .notDue = $0.state { return false } else { return true } }
+            qofRecords = records
+        case .answer(.qofRecorded(let r)):
+            recordingQOF = nil
+            s.say(QOFEntry.said(r), .success)
+            return s.patient?.id.map { [.query(.qof(patientId: $0))] } ?? []
         case .answer(.kioskCode(let code)):
             issuing = nil
             issued = code
@@ -98,6 +111,12 @@ struct RecordScreen: Screen {
             choosingDocument = nil
             return [.startDocument(templateId: RecordScreen.documentTypes(s)[form.index("type")].id), .exit("document")]
         }
+        if var entry = recordingQOF {
+            switch entry.handle(key, s) {
+            case .closed: recordingQOF = nil; return []
+            case .open(let commands): recordingQOF = entry; return commands
+            }
+        }
         if var form = issuing {
             if key == .escape { issuing = nil; return [] }
             let event = form.handle(key)
@@ -106,7 +125,7 @@ struct RecordScreen: Screen {
             return [.issueKioskCode(s.codes.cases(PathwayPoint.self)[form.index("point")])]
         }
         if case .text(let t) = key {
-            let isCommand = t.count == 1 && "nekdwNEKDW".contains(t)
+            let isCommand = t.count == 1 && "nekdwqNEKDWQ".contains(t)
             let whileTyping = strayTypingAt.map { s.now.timeIntervalSince($0) < RecordScreen.typingGap } ?? false
             if !isCommand || whileTyping {
                 strayTypingAt = s.now
@@ -121,6 +140,9 @@ struct RecordScreen: Screen {
             if s.refuses(.issueKioskCodes) { return [] }
             issuing = Form([.init("point", s.words(.startPoint), options: s.codes.labels(PathwayPoint.self),
                                   note: s.words(.startKioskPointNote))])
+        case .text("q"), .text("Q"):
+            if s.refuses(.qof) { return [] }
+            recordingQOF = QOFEntry()
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, timeline.count - 1), selected + 1)
         case .text("w"), .text("W"):
@@ -179,6 +201,10 @@ struct RecordScreen: Screen {
             form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
             return
         }
+        if let entry = recordingQOF {
+            entry.render(into: &g, area, s)
+            return
+        }
         if let form = issuing {
             g.put(" Kiosk code for \(p.givenName) \(p.familyName)", x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
             form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
@@ -214,6 +240,7 @@ struct RecordScreen: Screen {
             g.put("\(due.treatmentEnded.display) · " + due.line, x: x + 20, y: y, style: Style(due.overdue ? .error : .warning, bold: true), maxWidth: w - 20)
             y += 1
         }
+        y = renderQOF(into: &g, x: x, y: y, width: w, bottom: area.bottom, s)
         y += 1
         guard y < area.bottom else { return }
         g.put("Timeline", x: x, y: y, style: Style(.heading, bold: true))
@@ -241,11 +268,31 @@ struct RecordScreen: Screen {
         }
     }
 
+    /// A line for each QOF indicator the patient is counted by, and their invitations: the next free row.
+    func renderQOF(into g: inout Grid, x: Int, y: Int, width w: Int, bottom: Int, _ s: Session) -> Int {
+        guard !qof.isEmpty else { return y }
+        var y = y
+        func line(_ label: String, _ value: String, _ style: Style, _ rest: String = "") {
+            guard y < bottom else { return }
+            g.put(DisplayWidth.pad(label, to: 20), x: x, y: y, style: Style(.dim))
+            let n = g.put(value, x: x + 20, y: y, style: style, maxWidth: w - 20)
+            if !rest.isEmpty, w - 20 - n > 4 { g.put(DisplayWidth.truncate(rest, to: w - 20 - n), x: x + 20 + n, y: y, style: Style(.dim)) }
+            y += 1
+        }
+        for status in qof {
+            line("QOF \(status.code)", QOFWords.state(status, records: qofRecords, rules: s.configuration.qof, today: s.today),
+                 QOFWords.style(status.state), " · " + status.title)
+        }
+        line("Invitations", QOFWords.invitationStatus(QOFWords.invitations(qof), records: qofRecords), .normal)
+        return y
+    }
+
     /// The record's letter keys the role may use, for the word said when typing goes nowhere.
     static func commandKeys(_ s: Session) -> String {
         let all: [(String, Bool)] = [("Enter open", true), ("N new assessment", s.may(.completeChecklist)),
                                      ("W write a document", !documentTypes(s).isEmpty), ("E edit", s.may(.editPatients)),
-                                     ("K kiosk code", s.may(.issueKioskCodes)), ("D discard", s.may(.editPatients))]
+                                     ("K kiosk code", s.may(.issueKioskCodes)), ("D discard", s.may(.editPatients)),
+                                     ("Q record QOF", s.may(.qof))]
         return all.filter(\.1).map(\.0).joined(separator: " · ")
     }
 
@@ -253,12 +300,14 @@ struct RecordScreen: Screen {
         if issuing != nil { return [KeyHint("←→", "change"), KeyHint("Enter", "issue code"), KeyHint("Esc", "cancel")] }
         if choosingDocument != nil { return [KeyHint("←→", "choose"), KeyHint("Enter", "start"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
+        if let entry = recordingQOF { return entry.keys }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
         let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
         // At 80 columns E gives way to D where D applies (F1 lists every key).
         return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
                 ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
-            + [KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients)]
+            + [KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients),
+               KeyHint("Q", "record QOF", needs: .qof)]
     }
 }
 

@@ -48,15 +48,13 @@ struct RegisterScreen: Screen {
         case .pageDown: selected = min(max(0, rowCount - 1), selected + 10)
         case .ctrl("a"): return s.refuses(.editPatients) ? [] : [.exit("new")]
         case .ctrl("t"):
-            guard s.staff.map({ !$0.teamIds.isEmpty }) == true else {
-                s.say("You belong to no team yet, so every patient is shown: an administrator adds you to a team", .error)
-                return []
-            }
-            s.myTeamsOnly.toggle()
+            guard s.toggleMyTeamsOnly() else { return [] }
             selected = 0
             return [.query(.patientCount)] + search()
         case .function(2):
             return s.refuses(.manageUsers) ? [] : [.exit("users")]
+        case .function(4):
+            return s.refuses(.qof) ? [] : [.exit("reviews-due")]
         case .enter:
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
@@ -156,7 +154,7 @@ struct RegisterScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient", exit: "new", needs: .editPatients)]
             + (s.staff.map { !$0.teamIds.isEmpty } == true ? [KeyHint("^T", s.registerTeams == nil ? "my team" : "everyone")] : [])
-            + [KeyHint("F2", "users", exit: "users", needs: .manageUsers)]
+            + [KeyHint("F2", "users", exit: "users", needs: .manageUsers), KeyHint("F4", "reviews due", exit: "reviews-due", needs: .qof)]
     }
 
     /// Whose patients the list shows.

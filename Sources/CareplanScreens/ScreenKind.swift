@@ -16,6 +16,7 @@ public struct ScreenKind: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let agreedActions = ScreenKind("agreed-actions")
     public static let planReview = ScreenKind("plan-review")
     public static let documentForm = ScreenKind("document-form")
+    public static let practiceView = ScreenKind("qof-practice-view")
 
     public static let signIn = ScreenKind("sign-in")
     public static let firstAdministrator = ScreenKind("first-administrator")

@@ -72,7 +72,7 @@ public struct ScreenRegistry: Sendable {
         ScreenEntry(.patientRegister, .clinician, needs: .nothing,
                     exits: [.required("open", "Enter on a patient"), .optional("new", "Ctrl-A, or Enter when there are no patients"),
                             .optional("waiting", "Enter on a self-assessment sent from the kiosk"),
-                            .optional("users", "F2 (administrators)")]) { s in
+                            .optional("users", "F2 (administrators)"), .optional("reviews-due", "F4 (roles that record QOF)")]) { s in
             s.patient = nil; s.assessment = nil; return RegisterScreen(s)
         },
         ScreenEntry(.patientForm, .clinician, needs: .nothing,
@@ -96,6 +96,9 @@ public struct ScreenRegistry: Sendable {
         ScreenEntry(.planReview, .clinician, needs: .assessment,
                     exits: [.required("done", "Esc"), .required("new-version", "V on an agreed plan"), .optional("back", "Ctrl-P")]) { ReviewScreen($0) },
 
+        ScreenEntry(.practiceView, .clinician, needs: .nothing, exits: [.required("back", "Esc"), .required("open", "Enter on a patient")]) { s in
+            s.patient = nil; s.assessment = nil; return PracticeViewScreen(s)
+        },
         ScreenEntry(.documentForm, .clinician, needs: .document, exits: [.required("back", "Esc")]) { DocumentFormScreen($0) },
 
         ScreenEntry(.kioskWelcome, .kiosk, needs: .nothing, exits: [.required("next", "Enter")]) { KioskWelcomeScreen($0) },

@@ -145,6 +145,17 @@ public final class Session {
         return ids
     }
 
+    /// Ctrl-T on a list of patients (the register, the reviews due): the user's teams or everyone. False, and
+    /// said why, for someone in no team.
+    func toggleMyTeamsOnly() -> Bool {
+        guard staff.map({ !$0.teamIds.isEmpty }) == true else {
+            say("You belong to no team yet, so every patient is shown: an administrator adds you to a team", .error)
+            return false
+        }
+        myTeamsOnly.toggle()
+        return true
+    }
+
     package func signIn(_ user: StaffUser) {
         if staff?.id != user.id { myTeamsOnly = !user.teamIds.isEmpty }
         staff = user
@@ -210,6 +221,7 @@ extension Permission {
         case .issueKioskCodes: return "issue kiosk codes"
         case .manageUsers: return "manage users and teams"
         case .viewAudit: return "view the audit trail"
+        case .qof: return "record or list the cancer reviews' QOF timing"
         }
     }
 }

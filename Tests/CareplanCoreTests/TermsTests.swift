@@ -135,6 +135,8 @@ final class TermsTests: XCTestCase {
         XCTAssertEqual(roles.roles.filter { $0.may(.manageUsers) }.map(\.id), ["administrator"], "only the administrator manages users")
         let readOnly = try XCTUnwrap(roles.role("read-only"))
         XCTAssertEqual(readOnly.permissions, [.viewRecords, .viewAudit], "read-only changes and exports nothing")
+        XCTAssertEqual(roles.roles.filter { $0.may(.qof) }.map(\.id), ["clinical-nurse-specialist", "nurse", "gp"],
+                       "GPs, practice nurses and nurse specialists record QOF facts; a support worker and read-only do not")
         XCTAssertEqual(roles.role(of: StaffUser(id: 1, userName: "x", fullName: "X", roleId: "gone")).permissions, [],
                        "a role no longer in the file may do nothing")
     }
@@ -152,7 +154,7 @@ final class TermsTests: XCTestCase {
                          line: lineOf("[view-records, manage-users]", in: manager), fix: "remove `manage-users` from `support-worker`")
         let noCode = try shipped("roles.yaml").replacingOccurrences(of: "    cosd-staff-role: \"08\"\n", with: "")
         assertOneProblem(problems(Roles.parse(text: noCode, displayPath: "r.yaml")), "the role `gp` may agree a plan but has no `cosd-staff-role`",
-                         line: lineOf("permissions: [view-records, complete-checklist, record-actions, agree-plan, sign-documents, export]", in: noCode),
+                         line: lineOf("permissions: [view-records, complete-checklist, record-actions, agree-plan, sign-documents, export, qof]", in: noCode),
                          fix: "cosd-staff-role")
         let text = try shipped("roles.yaml")
         let start = text.range(of: "  - id: administrator\n")!, end = text.range(of: "  - id: read-only")!
