@@ -122,7 +122,7 @@ struct BesidePane: Equatable {
 
     /// Where the pane's lines go in its area: below its head line, right of the rule when beside the form.
     func body(_ area: Area, sideBySide: Bool) -> Area {
-        let x = sideBySide ? area.x + 1 : area.x
+        let x = area.x + 1
         return Area(x: x, y: area.y + 1, width: max(1, area.right - x - 1), height: max(0, area.height - 1))
     }
 
@@ -136,8 +136,7 @@ struct BesidePane: Equatable {
             for y in area.y..<area.bottom { g.put("│", x: area.x - 1, y: y, style: Style(focused ? .heading : .dim)) }
         }
         let body = body(area, sideBySide: sideBySide)
-        let head = focused ? "Beside the \(title), read only · ↑↓ PgUp/PgDn scroll · F3 back to the form"
-            : "Beside the \(title), read only · F3 to scroll"
+        let head = (focused ? "Read only · ↑↓ PgUp/PgDn scroll · F3 back to the form" : "Read only · F3 scrolls it") + " · beside the \(title)"
         g.put(DisplayWidth.truncate(head, to: body.width), x: body.x, y: area.y, style: Style(focused ? .selected : .dim, bold: focused))
         let lines = lines(sources, area, sideBySide: sideBySide)
         if sources.isEmpty { g.put("Nothing to show: the sources could not be read", x: body.x, y: body.y, style: Style(.warning), maxWidth: body.width) }
