@@ -791,20 +791,25 @@ struct DocumentFormScreen: Screen {
     func renderPick(_ g: inout Grid, _ area: Area, _ f: DocumentField, _ filter: TextField, _ at: Int, _ chosen: [String], _ s: Session) {
         let several = f.kind.name == "choices"
         let how = several ? "Space chooses or un-chooses, Enter keeps the choices" : f.kind == .person ? "type a name; Enter chooses" : "Enter chooses"
-        g.put(" \(f.label): " + how + ", type to narrow",
-              x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
+        let rows = options(f, s, filter: filter.text).map { o in
+            (several ? (chosen.contains(o.code) ? "[x] " : "[ ] ") : (chosen.contains(o.code) ? "• " : "  ")) + o.label
+        }
+        Self.drawPicker(&g, area, title: " \(f.label): " + how + ", type to narrow", filter: filter, rows: rows, at: at)
+    }
+
+    /// A picker: what it is for, the filter typed, and its rows (each with its mark), the one at `at` highlighted.
+    static func drawPicker(_ g: inout Grid, _ area: Area, title: String, filter: TextField, rows: [String], at: Int) {
+        g.put(title, x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
         g.put(" Find: ", x: area.x, y: area.y + 1, style: Style(.dim))
         filter.render(into: &g, x: area.x + 7, y: area.y + 1, width: min(40, area.width - 8), focused: true)
-        let options = self.options(f, s, filter: filter.text)
         let list = Area(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3)
-        if options.isEmpty {
+        if rows.isEmpty {
             g.put("  Nothing matches: Backspace widens the list", x: list.x, y: list.y, style: Style(.dim))
             return
         }
-        let first = ScrollWindow.firstVisible(selected: at, count: options.count, height: list.height, previousFirst: 0)
-        for (i, o) in options.enumerated().dropFirst(first).prefix(list.height) {
-            let mark = several ? (chosen.contains(o.code) ? "[x] " : "[ ] ") : (chosen.contains(o.code) ? "• " : "  ")
-            Draw.row(&g, "  " + mark + o.label, x: list.x, y: list.y + i - first, width: list.width, selected: i == at)
+        let first = ScrollWindow.firstVisible(selected: at, count: rows.count, height: list.height, previousFirst: 0)
+        for (i, row) in rows.enumerated().dropFirst(first).prefix(list.height) {
+            Draw.row(&g, "  " + row, x: list.x, y: list.y + i - first, width: list.width, selected: i == at)
         }
     }
 
@@ -907,21 +912,11 @@ extension DocumentFormScreen {
     }
 
     func renderConcerns(_ g: inout Grid, _ area: Area, _ f: DocumentField, _ filter: TextField, _ at: Int, _ chosen: [ScoredConcern], _ s: Session) {
-        g.put(" \(f.label): Space chooses, 0-9 scores (1 then 0 for 10), Enter keeps them · \(chosen.count) chosen",
-              x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
-        g.put(" Find: ", x: area.x, y: area.y + 1, style: Style(.dim))
-        filter.render(into: &g, x: area.x + 7, y: area.y + 1, width: min(40, area.width - 8), focused: true)
-        let options = concernOptions(f, s, filter: filter.text, chosen: chosen)
-        let list = Area(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3)
-        if options.isEmpty {
-            g.put("  Nothing matches: Backspace widens the list", x: list.x, y: list.y, style: Style(.dim))
-            return
-        }
-        let first = ScrollWindow.firstVisible(selected: at, count: options.count, height: list.height, previousFirst: 0)
-        for (i, o) in options.enumerated().dropFirst(first).prefix(list.height) {
+        let rows = concernOptions(f, s, filter: filter.text, chosen: chosen).map { o in
             let picked = chosen.first { $0.key == o.key }
-            let mark = picked == nil ? "[ ]    " : "[x] " + (picked!.score.map { String(format: "%2d", $0) } ?? " -") + " "
-            Draw.row(&g, "  " + mark + o.label, x: list.x, y: list.y + i - first, width: list.width, selected: i == at)
+            return (picked == nil ? "[ ]    " : "[x] " + (picked!.score.map { String(format: "%2d", $0) } ?? " -") + " ") + o.label
         }
+        Self.drawPicker(&g, area, title: " \(f.label): Space chooses, 0-9 scores (1 then 0 for 10), Enter keeps them · \(chosen.count) chosen",
+                        filter: filter, rows: rows, at: at)
     }
 }
