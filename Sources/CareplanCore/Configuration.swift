@@ -102,7 +102,9 @@ public struct Configuration: Sendable {
         let (codes, policy, wording, roles) = loadTerms(root: root, display: display, documentLists: documentLists, problems: &problems)
         var documents: [String: DocumentTemplate] = [:]
         if let codes, let roles {
-            let context = DocumentTemplate.Context(codes: codes, services: services, roles: roles)
+            var context = DocumentTemplate.Context(codes: codes, services: services, roles: roles)
+            context.catalogues = Set(catalogues.keys)
+            context.qofIndicators = qof.map { Set($0.editions.flatMap { $0.indicators.map(\.id) }) }
             switch DocumentTemplate.loadAll(documentFiles, context: context, display: display) {
             case .success(let d): documents = d
             case .failure(let e): problems += e.problems

@@ -29,6 +29,8 @@ public enum FieldValue: Hashable, Sendable, Codable {
     case person(name: String, staffId: String?)
     /// A service id from Resources/services.yaml.
     case service(String)
+    /// Concerns from a checklist catalogue, each with its score, in the order chosen.
+    case concerns([ScoredConcern])
 
     /// Empty text, no codes: the same as no value (a required field so filled is still missing).
     public var isEmpty: Bool {
@@ -37,6 +39,7 @@ public enum FieldValue: Hashable, Sendable, Codable {
         case .codes(let c): return c.isEmpty
         case .person(let name, _): return name.trimmingCharacters(in: .whitespaces).isEmpty
         case .service(let s): return s.isEmpty
+        case .concerns(let c): return c.isEmpty
         case .date, .yesNo: return false
         }
     }
@@ -47,9 +50,27 @@ public enum FieldValue: Hashable, Sendable, Codable {
         case .text(let t): return .text(TextCleaner.multiLine(String(t.prefix(Limits.note))))
         case .number(let n): return .number(TextCleaner.field(n, maxLength: 30))
         case let .person(name, staff): return .person(name: TextCleaner.field(name, maxLength: Limits.personName), staffId: staff)
+        case .concerns(let list):
+            return .concerns(list.map { ScoredConcern(key: $0.key, label: TextCleaner.field($0.label, maxLength: Limits.concernText),
+                                                      score: $0.score.map { max(0, min(10, $0)) }) })
         default: return self
         }
     }
+}
+
+/// A concern as a document holds it: its catalogue item id (or the HNA's own-words key), its label as it was
+/// when chosen (so the document reads the same after the catalogue changes) and its score 0 to 10, if given.
+public struct ScoredConcern: Hashable, Sendable, Codable {
+    public var key: String
+    public var label: String
+    public var score: Int?
+    public init(key: String, label: String, score: Int? = nil) {
+        self.key = key
+        self.label = label
+        self.score = score
+    }
+    /// "Pain (7)", "Fatigue (not scored)".
+    public var shown: String { "\(label) (\(score.map(String.init) ?? "not scored"))" }
 }
 
 /// One row of a repeating group (a treatment, a referral). The store gives it an id when it is first saved.
@@ -318,8 +339,9 @@ public struct SavedDocumentChange: Sendable {
 extension DocumentTemplate {
     /// The first values of a new draft: each field's `default`, from the patient, today, the user starting it
     /// (nil: not one of the staff), or the patient's latest document of the named template (`earlier`, newest
-    /// first; signed ones are preferred).
-    public func defaults(patient: Patient, today: LocalDate, earlier: [Document], user: StaffUser? = nil) -> [String: FieldValue] {
+    /// first; signed ones are preferred), or their latest HNA (`assessment`, as `Assessment.latest` picks it).
+    public func defaults(patient: Patient, today: LocalDate, earlier: [Document], user: StaffUser? = nil,
+                         assessment: Assessment? = nil) -> [String: FieldValue] {
         var values: [String: FieldValue] = [:]
         for section in sections {
             for field in section.fields {
@@ -340,6 +362,7 @@ extension DocumentTemplate {
                 case let .document(template, from):
                     let ofTemplate = earlier.filter { $0.templateId == template }
                     value = (ofTemplate.first { $0.status == .signed } ?? ofTemplate.first)?[from]
+                case .assessment(let fact): value = assessment.flatMap { fact.value(in: $0) }
                 }
                 if let value, !value.isEmpty { values[field.id] = value }
             }
@@ -473,6 +496,7 @@ extension DocumentField {
         case .service(let id):
             guard let s = services.service(id) else { return id }
             return "\(s.name) (\(s.contact))"
+        case .concerns(let list): return list.map(\.shown).joined(separator: "; ")
         }
     }
 }
@@ -525,7 +549,7 @@ extension DocumentField {
             default: return .failure(FieldProblem("Answer yes or no (Y or N)"))
             }
         case .person: return .success(.person(name: TextCleaner.field(typed, maxLength: Limits.personName), staffId: nil))
-        case .choice, .choices, .service, .group:
+        case .choice, .choices, .service, .group, .concerns:
             return .failure(FieldProblem("Choose from the list"))
         }
     }
@@ -539,6 +563,8 @@ extension DocumentField {
         case (.shortText, .text), (.longText, .text), (.date, .date), (.number, .number), (.yesNo, .yesNo), (.person, .person),
              (.choice, .codes), (.choices, .codes), (.service, .service):
             return true
+        case (.concerns, .concerns(let list)):
+            return list.allSatisfy { c in c.score.map { (0...10).contains($0) } ?? true } && Set(list.map(\.key)).count == list.count
         default:
             return false
         }
@@ -592,4 +618,40 @@ public struct FieldProblem: Error, Equatable, Sendable, CustomStringConvertible 
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+// MARK: - From the latest HNA
+
+extension FieldDefault.AssessmentFact {
+    /// The fact as a field's value, or nil when the assessment has none.
+    public func value(in a: Assessment) -> FieldValue? {
+        switch self {
+        case .concerns:
+            let list = a.prioritisedConcerns.map { ScoredConcern(key: $0.key, label: $0.label, score: $0.score) }
+            return list.isEmpty ? nil : .concerns(list)
+        case .actions:
+            let lines = a.actions.map(\.line)
+            return lines.isEmpty ? nil : .text(lines.joined(separator: "\n"))
+        case .distress: return a.distressScore.map { .text("\($0) out of 10") }
+        case .whatMatters: return a.whatMattersToMe.isEmpty ? nil : .text(a.whatMattersToMe)
+        }
+    }
+}
+
+extension AgreedAction {
+    /// One line: what, who, by when ("Refer to dietitian — CNS, by 05 Mar 2026"). The store writes it without
+    /// the code lists: the owner by name, else by its code (short codes are initials: `gp` is GP).
+    public var line: String {
+        let code = owner.rawValue
+        let who = !ownerName.isEmpty ? ownerName : code.count <= 3 ? code.uppercased() : code.prefix(1).uppercased() + code.dropFirst()
+        return what + " — " + who + (due.map { ", by \($0.display)" } ?? "")
+    }
+}
+
+extension AssessmentSummary {
+    /// The HNA a later document draws on: the newest agreed plan, else the newest one still in progress
+    /// (never a discarded or superseded one). `all`: newest first.
+    public static func latest(_ all: [AssessmentSummary]) -> AssessmentSummary? {
+        all.first { $0.status == .agreed } ?? all.first { $0.status == .inProgress }
+    }
 }

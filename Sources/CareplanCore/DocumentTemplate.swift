@@ -18,9 +18,19 @@ public struct DocumentTemplate: Sendable, Equatable {
     public var signRoles: [String]
     /// The section the GP's copy prints first ("actions for the GP"), if any.
     public var gpFirst: String?
+    /// What the form shows beside it, read only: the latest document of each template named, or the latest
+    /// HNA (`hna`), so the writer does not retype them (the Cancer Care Review: the EoTS and the HNA).
+    public var beside: [String]
+    /// The QOF indicator (Resources/qof.yaml) that signing one records as done, on the day it is signed.
+    public var recordsQOF: String?
+    /// The sections the patient's copy prints (a summary for the patient); empty: all of them.
+    public var patientCopy: [String]
     public var sections: [DocumentSection]
     /// Where it was read from, for messages.
     public var file: String
+
+    /// The line of `beside:` in the file, for problems found across templates.
+    var besideLine = 1
 
     /// Every field, with groups' own fields after the group.
     public var allFields: [DocumentField] { sections.flatMap(\.fields).flatMap { [$0] + $0.rowFields } }
@@ -35,7 +45,8 @@ public struct DocumentTemplate: Sendable, Equatable {
     }
 
     public init(id: String, version: String, title: String, documentType: Coding?, dateField: String?, completeRoles: [String],
-                signRoles: [String], gpFirst: String?, sections: [DocumentSection], file: String) {
+                signRoles: [String], gpFirst: String?, sections: [DocumentSection], file: String, beside: [String] = [],
+                recordsQOF: String? = nil, patientCopy: [String] = []) {
         self.id = id
         self.version = version
         self.title = title
@@ -46,7 +57,13 @@ public struct DocumentTemplate: Sendable, Equatable {
         self.gpFirst = gpFirst
         self.sections = sections
         self.file = file
+        self.beside = beside
+        self.recordsQOF = recordsQOF
+        self.patientCopy = patientCopy
     }
+
+    /// The name `beside:` gives the latest Holistic Needs Assessment (the other names are template ids).
+    public static let hnaSource = "hna"
 }
 
 /// A code in a real code system, for FHIR.
@@ -123,9 +140,11 @@ public indirect enum FieldKind: Sendable, Equatable {
     case service
     /// Rows of fields (treatments, referrals, contacts); `resource` is the FHIR resource each row becomes.
     case group([DocumentField], resource: FHIRResource?)
+    /// Concerns picked from a checklist catalogue (Resources/catalogues), each scored 0 to 10.
+    case concerns(catalogue: String)
 
     /// The names written in a template's `kind:`.
-    public static let names = ["short-text", "long-text", "date", "number", "yes-no", "choice", "choices", "person", "service", "group"]
+    public static let names = ["short-text", "long-text", "date", "number", "yes-no", "choice", "choices", "person", "service", "group", "concerns"]
 
     public var name: String {
         switch self {
@@ -139,6 +158,7 @@ public indirect enum FieldKind: Sendable, Equatable {
         case .person: return "person"
         case .service: return "service"
         case .group: return "group"
+        case .concerns: return "concerns"
         }
     }
 
@@ -159,6 +179,18 @@ public enum FieldDefault: Sendable, Equatable {
     case user
     /// The value of `field` in the patient's latest document of `template` (signed ones before drafts).
     case document(template: String, field: String)
+    /// From the patient's latest Holistic Needs Assessment (an agreed plan before one in progress).
+    case assessment(AssessmentFact)
+
+    public enum AssessmentFact: String, Sendable, CaseIterable {
+        /// The concerns chosen with their scores (a `concerns` field).
+        case concerns
+        /// The agreed actions, one a line: what, who, by when (text).
+        case actions
+        /// The overall distress score, in words (text).
+        case distress
+        case whatMatters = "what-matters"
+    }
 
     public enum PatientFact: String, Sendable, CaseIterable {
         case nhsNumber = "nhs-number", name, dateOfBirth = "date-of-birth", diagnosis, diagnosisCode = "diagnosis-code"
@@ -215,6 +247,10 @@ extension DocumentTemplate {
         /// The role ids of Resources/roles.yaml, and those whose permissions include signing documents.
         public var roles: [String]
         public var signers: Set<String>
+        /// The checklist catalogues a `concerns` field may name, and the QOF indicator ids `records-qof` may
+        /// name; nil: not checked (a test's context).
+        public var catalogues: Set<String>?
+        public var qofIndicators: Set<String>?
         public init(codes: CodeLists, services: ServiceDirectory, roles: Roles) {
             self.codes = codes
             self.services = services
@@ -247,7 +283,9 @@ extension DocumentTemplate {
             case .failure(let e): problems += e.problems
             }
         }
-        for t in templates.values.sorted(by: { $0.file < $1.file }) {
+        // Across templates only once each loads: a broken one would make every default drawn from it look wrong.
+        let eachLoaded = problems.isEmpty
+        for t in templates.values.sorted(by: { $0.file < $1.file }) where eachLoaded {
             problems += t.crossProblems(templates)
         }
         return problems.isEmpty ? .success(templates) : .failure(ConfigErrors(problems))
@@ -274,6 +312,11 @@ extension DocumentTemplate {
                                               message: "`\(field.id)` is `\(field.kind.name)` but its default `\(template).\(from)` is `\(source.kind.name)`",
                                               fix: "take the default from a field of the same kind"))
             }
+        }
+        for (i, source) in beside.enumerated() where source != Self.hnaSource && (all[source] == nil || source == id) {
+            problems.append(ConfigProblem(file: file, line: besideLine + i, column: 1,
+                                          message: "`beside: \(source)` names " + (source == id ? "this document itself" : "no document template"),
+                                          fix: "use `\(Self.hnaSource)` (the latest HNA) or one of " + all.keys.filter { $0 != id }.sorted().map { "`\($0)`" }.joined(separator: ", ")))
         }
         if id == EoTSDue.templateId {
             let end = field(EoTSDue.treatmentsGroup)?.rowFields.first { $0.id == EoTSDue.treatmentEndField }
@@ -312,7 +355,7 @@ extension DocumentTemplate {
     static func parse(_ root: Node, _ r: ConfigReader, context: Context) -> DocumentTemplate? {
         let what = "the document template"
         guard let m = r.mapping(root, what, required: ["id", "version", "title", "complete", "sign", "sections"],
-                                optional: ["document-type", "date-field", "gp-first"]) else { return nil }
+                                optional: ["document-type", "date-field", "gp-first", "beside", "records-qof", "patient-copy"]) else { return nil }
         let id = r.identifier(m, "id", in: what)
         let version = r.string(m, "version", in: what)
         let title = r.string(m, "title", in: what)
@@ -361,9 +404,21 @@ extension DocumentTemplate {
         if sections.isEmpty, let node = m["sections"] { r.report(node, "the template has no sections", fix: "add a section with its fields") }
 
         let dateField = r.identifier(m, "date-field", in: what)
-        let template = DocumentTemplate(id: id ?? "", version: version ?? "", title: title ?? "", documentType: documentType,
+        let recordsQOF = r.identifier(m, "records-qof", in: what)
+        if let recordsQOF, let known = context.qofIndicators, !known.contains(recordsQOF) {
+            r.report(m["records-qof"], "`records-qof: \(recordsQOF)` names no indicator of Resources/qof.yaml",
+                     fix: "use one of " + known.sorted().map { "`\($0)`" }.joined(separator: ", "))
+        }
+        var template = DocumentTemplate(id: id ?? "", version: version ?? "", title: title ?? "", documentType: documentType,
                                         dateField: dateField, completeRoles: complete, signRoles: sign,
-                                        gpFirst: r.identifier(m, "gp-first", in: what), sections: sections, file: r.file)
+                                        gpFirst: r.identifier(m, "gp-first", in: what), sections: sections, file: r.file,
+                                        beside: r.stringList(m, "beside", in: what), recordsQOF: recordsQOF,
+                                        patientCopy: r.stringList(m, "patient-copy", in: what))
+        template.besideLine = m["beside"]?.line ?? 1
+        for (i, sid) in template.patientCopy.enumerated() where template.section(sid) == nil {
+            r.report(m["patient-copy"]?.sequence.flatMap { i < $0.count ? $0[i] : nil } ?? m["patient-copy"], "`patient-copy` names `\(sid)`, which is no section",
+                     fix: "use one of " + sections.map { "`\($0.id)`" }.joined(separator: ", "))
+        }
         if let dateField, template.field(dateField)?.kind != .date {
             r.report(m["date-field"], "`date-field: \(dateField)` names no date field of the document (outside groups)",
                      fix: "name a field with `kind: date`, e.g. the date the document was completed")
@@ -382,7 +437,7 @@ extension DocumentTemplate {
         for fn in nodes {
             guard let fm = r.mapping(fn, "a field", required: ["id", "label", "kind"],
                                      optional: ["required", "help", "default", "unit", "codes", "fields", "fhir", "patient-label",
-                                                "not-before", "not-after"]) else { continue }
+                                                "not-before", "not-after", "catalogue"]) else { continue }
             let fid = r.identifier(fm, "id", in: "a field")
             let what = "the field `\(fid ?? "?")`"
             let label = r.string(fm, "label", in: what)
@@ -433,6 +488,13 @@ extension DocumentTemplate {
                 }
                 if inner.isEmpty { r.report(fm["fields"] ?? fn, "the group \(what) has no fields", fix: "add `fields:` with the fields of one row") }
                 kind = .group(inner, resource: rowResource)
+            case "concerns":
+                if fm["catalogue"] == nil { r.report(fn, "\(what) is `concerns` with no `catalogue`", fix: "add `catalogue: <a catalogue id of Resources/catalogues>`, e.g. `ncat-hna`") }
+                if let catalogue = r.identifier(fm, "catalogue", in: what) {
+                    if let known = context.catalogues, !known.contains(catalogue) {
+                        r.report(fm["catalogue"], "there is no catalogue `\(catalogue)`", fix: "use one of " + known.sorted().map { "`\($0)`" }.joined(separator: ", ") + " (Resources/catalogues)")
+                    } else { kind = .concerns(catalogue: catalogue) }
+                }
             case nil: break
             default:
                 r.report(fm["kind"], "unknown field kind `\(kindName!)` in \(what)", fix: "kinds are " + FieldKind.names.map { "`\($0)`" }.joined(separator: ", "))
@@ -440,6 +502,7 @@ extension DocumentTemplate {
             if kind.map({ if case .number = $0 { return false }; return true }) == true { extra("unit", allowedFor: "`number`") }
             if kind?.codeList == nil && kind != nil { extra("codes", allowedFor: "`choice` and `choices`") }
             if kind?.name != "group" && kind != nil { extra("fields", allowedFor: "`group`") }
+            if kind?.name != "concerns" && kind != nil { extra("catalogue", allowedFor: "`concerns`") }
 
             var fhir: FHIRSlot?
             if kind?.name != "group", let node = fm["fhir"], let s = r.string(fm, "fhir", in: what) {
@@ -484,7 +547,7 @@ extension DocumentTemplate {
     static func parseDefault(_ s: String, node: Node, _ r: ConfigReader, kind: FieldKind?, what: String) -> FieldDefault? {
         let parts = s.split(separator: ".").map(String.init)
         let fix = "write `today`, `user`, `patient.<fact>` (" + FieldDefault.PatientFact.allCases.map(\.rawValue).joined(separator: ", ")
-            + ") or `document.<template id>.<field id>`"
+            + "), `document.<template id>.<field id>` or `hna.<fact>` (" + FieldDefault.AssessmentFact.allCases.map(\.rawValue).joined(separator: ", ") + ")"
         var d: FieldDefault?
         if parts == ["today"] { d = .today }
         else if parts == ["user"] {
@@ -496,12 +559,23 @@ extension DocumentTemplate {
         }
         else if parts.count == 2, parts[0] == "patient", let fact = FieldDefault.PatientFact(rawValue: parts[1]) { d = .patient(fact) }
         else if parts.count == 3, parts[0] == "document" { d = .document(template: parts[1], field: parts[2]) }
+        else if parts.count == 2, parts[0] == DocumentTemplate.hnaSource, let fact = FieldDefault.AssessmentFact(rawValue: parts[1]) {
+            // The concerns fill a concerns field; the rest are text.
+            let fits = fact == .concerns ? kind == nil || kind?.name == "concerns" : kind == nil || kind == .shortText || kind == .longText
+            guard fits else {
+                r.report(node, "`default: \(s)` gives \(fact == .concerns ? "concerns" : "text"), and \(what) is `\(kind!.name)`",
+                         fix: fact == .concerns ? "use it on a `concerns` field" : "use it on a `short-text` or `long-text` field")
+                return nil
+            }
+            return .assessment(fact)
+        }
         guard let d else { r.report(node, "`default: \(s)` in \(what) is not a default careplan knows", fix: fix); return nil }
         let isDate: Bool? = switch d {
         case .today: true
         case .user: nil  // checked above
         case .patient(let f): f.isDate
         case .document: nil  // checked when every template is loaded
+        case .assessment: nil  // returned above
         }
         if let isDate, let kind, isDate != (kind == .date), !(kind == .shortText || kind == .longText) || isDate {
             r.report(node, "`default: \(s)` gives \(isDate ? "a date" : "text"), and \(what) is `\(kind.name)`",

@@ -133,6 +133,10 @@ enum DocumentFHIR {
                             .joined(separator: "; ") + "</li>"
                     }
                     html.append("<p><b>\(FHIRRenderer.xml(field.label))</b></p>" + (rows.isEmpty ? "<p>None recorded.</p>" : "<ul>\(rows.joined())</ul>"))
+                } else if case .concerns(let list)? = d[field.id] {
+                    // Each concern with its score, as the narrative of the section (a list, as the HNA prints them).
+                    let items = list.map { "<li>\(FHIRRenderer.xml($0.shown))</li>" }.joined()
+                    html.append("<p><b>\(FHIRRenderer.xml(field.label))</b></p>" + (list.isEmpty ? "<p>None recorded.</p>" : "<ul>\(items)</ul>"))
                 } else {
                     let value = print.text(field, in: d.values).map(FHIRRenderer.xml) ?? "not recorded"
                     html.append("<p><b>\(FHIRRenderer.xml(field.label)):</b> \(value.replacingOccurrences(of: "\n", with: "<br/>"))</p>")

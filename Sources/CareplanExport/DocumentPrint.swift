@@ -59,8 +59,10 @@ public struct DocumentPrint: Sendable {
         return field.display(v, codes: codes, services: services)
     }
 
-    /// The template's sections in the order this copy prints them.
+    /// The template's sections in the order this copy prints them; the patient's, only those of the template's
+    /// `patient-copy` (the Cancer Care Review's summary of concerns and actions) when it names some.
     public var orderedSections: [DocumentSection] {
+        if copy == .patient, !template.patientCopy.isEmpty { return template.sections.filter { template.patientCopy.contains($0.id) } }
         guard copy == .gp, let first = template.gpFirst, let s = template.section(first) else { return template.sections }
         return [s] + template.sections.filter { $0.id != first }
     }
@@ -106,6 +108,12 @@ public struct DocumentPrint: Sendable {
                     flush()
                     blocks.append(.subheading(label(field)))
                     blocks.append(text(field, in: document.values).map(Block.paragraph) ?? .remark("Not recorded."))
+                case .concerns:
+                    flush()
+                    blocks.append(.subheading(label(field)))
+                    guard case .concerns(let list)? = document[field.id], !list.isEmpty else { blocks.append(.remark("None recorded.")); continue }
+                    blocks.append(.table(Table(columns: [Column("Concern", weight: 0.8), Column("Score (0-10)", weight: 0.2, align: .right)],
+                                               rows: list.map { [$0.label, $0.score.map(String.init) ?? "not scored"] })))
                 case .group(let columns, _):
                     flush()
                     blocks.append(.subheading(label(field)))

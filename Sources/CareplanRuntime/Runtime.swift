@@ -76,6 +76,7 @@ public final class Runtime {
                   let d = s.attempt({ try s.store.createDocument(template: template, patientId: patientId, createdBy: s.user, now: s.now) })
             else { return .failed(nil) }
             s.session.document = d
+            s.loadBeside()
             return .documentStarted(d)
         case .openDocument(let id):
             return s.open(documentId: id) ? .opened : .failed(nil)
@@ -95,6 +96,7 @@ public final class Runtime {
         case .newDocumentVersion(let id):
             guard let fresh = s.attempt({ try s.store.newVersion(ofDocument: id, createdBy: s.user, now: s.now) }) else { return .failed(nil) }
             s.session.document = fresh
+            s.loadBeside()
             return .documentStarted(fresh)
         case .savePatient(let p):
             return savePatient(p)
@@ -467,6 +469,7 @@ public final class Runtime {
         // Changes still waiting for the store stay in view when the document is opened again.
         session.document = waitingChanges(document: d.id).reduce(d) { $0.applying($1) }
         recordView { try store.recordDocumentView(user: user, documentId: documentId, now: now) }
+        loadBeside()
         return true
     }
 

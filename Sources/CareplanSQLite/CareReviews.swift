@@ -72,25 +72,29 @@ extension CareStore {
     // MARK: QOF records
 
     public func recordQOF(_ record: QOFRecord, by user: String, now: Date) throws -> QOFRecord {
-        try write { db in
-            try Self.requirePatient(db, record.patientId)
-            try Self.requireOwn(db, table: "document", id: record.documentId, patientId: record.patientId, "The patient's document")
-            let who = TextCleaner.field(user, maxLength: Limits.personName)
-            let reason = record.reason.map { TextCleaner.field($0, maxLength: Limits.actionText) }.flatMap { $0.isEmpty ? nil : $0 }
-            try db.execute(sql: """
-                INSERT INTO qof_record (patient_id, indicator, kind, date, how, recorded_by, document_id, recorded_at, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [record.patientId, record.indicator, record.kind.rawValue, record.date.iso, record.how?.rawValue, who,
-                                 record.documentId, now, reason])
-            var saved = record
-            saved.id = db.lastInsertedRowID
-            saved.recordedBy = who
-            saved.recordedAt = now
-            saved.reason = reason
-            try Self.audit(db, user: who, action: "recorded QOF \(record.kind.rawValue)", patientId: record.patientId,
-                           detail: [record.indicator ?? "every indicator", record.how?.rawValue].compactMap { $0 }.joined(separator: ", "), at: now)
-            return saved
-        }
+        try write { db in try Self.insertQOF(db, record, by: user, now: now) }
+    }
+
+    /// One QOF record, audited, inside the caller's transaction (recording it, or signing the review it counts).
+    @discardableResult
+    static func insertQOF(_ db: Database, _ record: QOFRecord, by user: String, now: Date) throws -> QOFRecord {
+        try Self.requirePatient(db, record.patientId)
+        try Self.requireOwn(db, table: "document", id: record.documentId, patientId: record.patientId, "The patient's document")
+        let who = TextCleaner.field(user, maxLength: Limits.personName)
+        let reason = record.reason.map { TextCleaner.field($0, maxLength: Limits.actionText) }.flatMap { $0.isEmpty ? nil : $0 }
+        try db.execute(sql: """
+            INSERT INTO qof_record (patient_id, indicator, kind, date, how, recorded_by, document_id, recorded_at, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [record.patientId, record.indicator, record.kind.rawValue, record.date.iso, record.how?.rawValue, who,
+                             record.documentId, now, reason])
+        var saved = record
+        saved.id = db.lastInsertedRowID
+        saved.recordedBy = who
+        saved.recordedAt = now
+        saved.reason = reason
+        try Self.audit(db, user: who, action: "recorded QOF \(record.kind.rawValue)", patientId: record.patientId,
+                       detail: [record.indicator ?? "every indicator", record.how?.rawValue].compactMap { $0 }.joined(separator: ", "), at: now)
+        return saved
     }
 
     public func qofRecords(patientId: Int64) throws -> [QOFRecord] {

@@ -108,7 +108,9 @@ extension CareStore {
             guard let patient = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [patientId]).map(Self.patient) else { throw StoreError.notFound("The patient") }
             let earlierIds = try Int64.fetchAll(db, sql: "SELECT id FROM document WHERE patient_id = ? ORDER BY date DESC, id DESC", arguments: [patientId])
             let earlier = try earlierIds.compactMap { try Self.document(db, id: $0) }
-            let values = template.defaults(patient: patient, today: LocalDate(now), earlier: earlier, user: starter)
+            let hna = try AssessmentSummary.latest(Self.assessmentSummaries(db, patientId: patientId, limit: -1).map(\.0))
+                .flatMap { try Self.assessment(db, id: $0.id) }
+            let values = template.defaults(patient: patient, today: LocalDate(now), earlier: earlier, user: starter, assessment: hna)
             var date = LocalDate(now)
             if let f = template.dateField, case .date(let d)? = values[f] { date = d }
             try db.execute(sql: """
@@ -226,6 +228,11 @@ extension CareStore {
             // The version this one replaces is kept, as history, but is no longer the current one.
             try db.execute(sql: "UPDATE document SET status = ? WHERE id = ? AND status = ?",
                            arguments: [DocumentStatus.superseded.rawValue, current.previousId, DocumentStatus.signed.rawValue])
+            // What signing counts towards (a Cancer Care Review: CAN004) is recorded with the signature, or neither is.
+            if let indicator = template.recordsQOF {
+                try Self.insertQOF(db, QOFRecord(patientId: current.patientId, indicator: indicator, kind: .done, date: LocalDate(now),
+                                                 documentId: documentId), by: user, now: now)
+            }
             // The signed content's hash goes into the entry, where the keyed chain guards it (`signedContentProblem`).
             try Self.audit(db, user: user, action: Self.signedAction, patientId: current.patientId,
                            detail: Self.auditName(documentId, current.templateId) + " as \(role)" + Self.contentMark

@@ -25,6 +25,8 @@ struct DocumentFormScreen: Screen {
         /// A choice or choices from a code list, a service, or a person (one of the staff, or the name as typed),
         /// narrowed by what is typed.
         case pick(filter: TextField, at: Int, chosen: [String])
+        /// Concerns from the field's catalogue, each chosen with its score, narrowed by what is typed.
+        case concerns(filter: TextField, at: Int, chosen: [ScoredConcern], digits: ScoreDigits)
     }
 
     /// A row of a group being added or changed: its values held here until Ctrl-S saves the row whole.
@@ -58,6 +60,8 @@ struct DocumentFormScreen: Screen {
     var copy = 0
     /// The staff a person field offers, as the store had them when the form opened.
     var staff: [StaffName] = []
+    /// What the template shows beside the form (`beside:`), and whether it has the focus.
+    var beside = BesidePane()
     /// Whose copy, and the patient's also in large print (14 pt, clear-print guidance).
     static let copies: [(copy: String, largePrint: Bool, label: String)] = [("record", false, "record's"), ("patient", false, "patient's"),
                                                                             ("patient", true, "patient's large-print"), ("gp", false, "GP's")]
@@ -208,6 +212,13 @@ struct DocumentFormScreen: Screen {
 
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         guard let d = s.document, s.template != nil else { return [.go(.back)] }
+        if besideOffered(s) && (beside.focused || key == BesidePane.key) {
+            // The sources, or back to the form: what is being typed stays as it is.
+            if !beside.focused { beside.focused = true; return [] }
+            let pane = beside.split(s.contentArea, offered: true).pane ?? s.contentArea
+            beside.handle(key, height: pane.height - 1, lineCount: beside.lines(s.beside, pane, sideBySide: BesidePane.sideBySide(s.contentArea)).count, s)
+            return []
+        }
         if key != .escape || input != nil { rowEdit?.dropOnEscape = false }  // only Esc straight after the refusal drops
         if input != nil { return handleInput(key, s) }
         if onReview(s) && rowEdit == nil { return handleReview(key, d, s) }
@@ -303,6 +314,17 @@ struct DocumentFormScreen: Screen {
             default: return []
             }
             return []
+        case .concerns(let catalogue):
+            switch key {
+            case .delete, .backspace: return set(f, nil, s)
+            case .enter, .text(" "): break
+            case .text: break
+            default: return []
+            }
+            guard s.configuration.catalogues[catalogue] != nil else { s.say("The catalogue “\(catalogue)” is no longer in Resources/catalogues", .error); return [] }
+            let chosen: [ScoredConcern] = if case .concerns(let c)? = value(f, s) { c } else { [] }
+            input = .concerns(filter: TextField("", maxLength: 40), at: 0, chosen: chosen, digits: ScoreDigits())
+            return key == .enter || key == .text(" ") ? [] : handleInput(key, s)
         case .longText:
             switch key {
             case .enter: break
@@ -355,7 +377,7 @@ struct DocumentFormScreen: Screen {
                 input = nil
                 return saving
             default:
-                let box = noteBox(s.contentArea)
+                let box = noteBox(formArea(s))
                 switch editor.handle(key, width: box.width, height: box.height, time: s.now.timeIntervalSinceReferenceDate) {
                 case .changed: if dirtySince == nil, editor.text != noteShown, rowEdit == nil { dirtySince = s.now }
                 case .truncated:
@@ -366,6 +388,42 @@ struct DocumentFormScreen: Screen {
                 input = .note(editor)
                 return saveNote(s, force: false)
             }
+        case .concerns(var filter, var at, var chosen, var digits):
+            let options = concernOptions(f, s, filter: filter.text, chosen: chosen)
+            let score = digits.take(key, at: at)
+            func choose(_ i: Int, score: Int?) {
+                let o = options[i]
+                if let j = chosen.firstIndex(where: { $0.key == o.key }) {
+                    if let score { chosen[j].score = score } else { chosen.remove(at: j) }
+                } else {
+                    chosen.append(ScoredConcern(key: o.key, label: o.label, score: score))
+                }
+            }
+            switch key {
+            case .escape: input = nil; return []
+            case .up: at = max(0, at - 1)
+            case .down: at = min(max(0, options.count - 1), at + 1)
+            case .pageUp: at = max(0, at - 10)
+            case .pageDown: at = min(max(0, options.count - 1), at + 10)
+            case .text(" "), .delete:
+                guard options.indices.contains(at) else { s.say("Nothing matches “\(filter.text)”: Backspace widens the list", .error); return [] }
+                if key == .delete && !chosen.contains(where: { $0.key == options[at].key }) { return [] }
+                choose(at, score: nil)
+            case .text where score != nil:
+                guard options.indices.contains(at) else { s.say("Not scored: no concern here. Type to find one", .error); return [] }
+                choose(at, score: score)
+                s.say("“\(options[at].label)” scored \(score!)" + (score == 1 ? " (type 0 next for 10)" : ""))
+            case .enter, .ctrl("s"), .tab:
+                input = nil
+                return set(f, chosen.isEmpty ? nil : .concerns(chosen), s)
+            default:
+                if case .notHandled = filter.handle(key) {
+                    s.say("Concerns: type to find one, Space chooses it, 0-9 scores it (1 then 0 for 10), Enter keeps them, Esc cancels", .error)
+                    return []
+                }
+                at = 0
+            }
+            input = .concerns(filter: filter, at: at, chosen: chosen, digits: digits)
         case .pick(var filter, var at, var chosen):
             let options = self.options(f, s, filter: filter.text)
             let several = f.kind.name == "choices"
@@ -613,7 +671,19 @@ struct DocumentFormScreen: Screen {
         return Area(x: area.x + 3, y: area.y, width: area.width - 5, height: height)
     }
 
+    /// Whether the template shows sources beside the form.
+    func besideOffered(_ s: Session) -> Bool { !(s.template?.beside.isEmpty ?? true) }
+
+    /// Where the form is drawn in the screen's content area (its left column when the sources are beside it).
+    func formArea(_ s: Session) -> Area { beside.split(s.contentArea, offered: besideOffered(s)).form }
+
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
+        let (form, pane) = beside.split(area, offered: besideOffered(s))
+        if let pane { beside.render(into: &g, pane, s.beside, title: s.template?.title ?? "", sideBySide: BesidePane.sideBySide(area)) }
+        if form.width > 0 { renderForm(into: &g, form, s) }
+    }
+
+    func renderForm(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let d = s.document, let t = s.template else { return }
         let count = t.sections.count
         let waiting = waitingFields(s)
@@ -627,6 +697,9 @@ struct DocumentFormScreen: Screen {
         if onReview(s) && rowEdit == nil { return renderReview(&g, body, d, t, s) }
         if case .pick(let filter, let at, let chosen)? = input, let f = focusedField(s) {
             return renderPick(&g, body, f, filter, at, chosen, s)
+        }
+        if case .concerns(let filter, let at, let chosen, _)? = input, let f = focusedField(s) {
+            return renderConcerns(&g, body, f, filter, at, chosen, s)
         }
         var lines: [(text: String, style: Style, item: Int?)] = []
         let w = area.width - 2
@@ -718,20 +791,25 @@ struct DocumentFormScreen: Screen {
     func renderPick(_ g: inout Grid, _ area: Area, _ f: DocumentField, _ filter: TextField, _ at: Int, _ chosen: [String], _ s: Session) {
         let several = f.kind.name == "choices"
         let how = several ? "Space chooses or un-chooses, Enter keeps the choices" : f.kind == .person ? "type a name; Enter chooses" : "Enter chooses"
-        g.put(" \(f.label): " + how + ", type to narrow",
-              x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
+        let rows = options(f, s, filter: filter.text).map { o in
+            (several ? (chosen.contains(o.code) ? "[x] " : "[ ] ") : (chosen.contains(o.code) ? "• " : "  ")) + o.label
+        }
+        Self.drawPicker(&g, area, title: " \(f.label): " + how + ", type to narrow", filter: filter, rows: rows, at: at)
+    }
+
+    /// A picker: what it is for, the filter typed, and its rows (each with its mark), the one at `at` highlighted.
+    static func drawPicker(_ g: inout Grid, _ area: Area, title: String, filter: TextField, rows: [String], at: Int) {
+        g.put(title, x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
         g.put(" Find: ", x: area.x, y: area.y + 1, style: Style(.dim))
         filter.render(into: &g, x: area.x + 7, y: area.y + 1, width: min(40, area.width - 8), focused: true)
-        let options = self.options(f, s, filter: filter.text)
         let list = Area(x: area.x, y: area.y + 3, width: area.width, height: area.height - 3)
-        if options.isEmpty {
+        if rows.isEmpty {
             g.put("  Nothing matches: Backspace widens the list", x: list.x, y: list.y, style: Style(.dim))
             return
         }
-        let first = ScrollWindow.firstVisible(selected: at, count: options.count, height: list.height, previousFirst: 0)
-        for (i, o) in options.enumerated().dropFirst(first).prefix(list.height) {
-            let mark = several ? (chosen.contains(o.code) ? "[x] " : "[ ] ") : (chosen.contains(o.code) ? "• " : "  ")
-            Draw.row(&g, "  " + mark + o.label, x: list.x, y: list.y + i - first, width: list.width, selected: i == at)
+        let first = ScrollWindow.firstVisible(selected: at, count: rows.count, height: list.height, previousFirst: 0)
+        for (i, row) in rows.enumerated().dropFirst(first).prefix(list.height) {
+            Draw.row(&g, "  " + row, x: list.x, y: list.y + i - first, width: list.width, selected: i == at)
         }
     }
 
@@ -782,10 +860,18 @@ struct DocumentFormScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
+        guard s.document != nil else { return [] }
+        if besideOffered(s) && beside.focused { return [KeyHint("↑↓ PgUp/PgDn", "scroll"), KeyHint("F3", "back to the form")] }
+        let sources = besideOffered(s) ? [KeyHint("F3", BesidePane.sideBySide(s.contentArea) ? "scroll sources" : "sources")] : []
+        return Array(formKeys(s).prefix(1)) + sources + formKeys(s).dropFirst()
+    }
+
+    func formKeys(_ s: Session) -> [KeyHint] {
         guard let d = s.document else { return [] }
         switch input {
         case .line?: return [KeyHint("Enter/Tab", "keep"), KeyHint("Esc", "undo")]
         case .note?: return [KeyHint("Tab/Esc", "done"), KeyHint("^Z/^Y", "undo/redo")]
+        case .concerns?: return [KeyHint("Space", "choose"), KeyHint("0-9", "score"), KeyHint("Enter", "keep"), KeyHint("Esc", "cancel")]
         case .pick(let filter, _, _)?:
             return [KeyHint("type", filter.isEmpty ? "narrow" : "narrow more")] + (focusedField(s)?.kind.name == "choices" ? [KeyHint("Space", "choose")] : [])
                 + [KeyHint("Enter", "keep"), KeyHint("Esc", "cancel")]
@@ -810,5 +896,27 @@ struct DocumentFormScreen: Screen {
         let first = d.isLocked ? (s.mayWrite(t) ? [KeyHint("V", "new version")] : []) : (s.maySign(t) ? [KeyHint("S", "sign")] : [])
         return first + [KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export), KeyHint("F", "FHIR", needs: .export),
                         KeyHint("L", "print", needs: .export), KeyHint("C", "copy", needs: .export)].filter { s.may($0.needs!) }
+    }
+}
+
+// MARK: - Concerns with scores
+
+extension DocumentFormScreen {
+    /// The concerns a `concerns` field offers: its catalogue's (not the lifestyle and information items, which are
+    /// not scored), then those already chosen that it does not hold (the HNA's own words), narrowed by `filter`.
+    func concernOptions(_ f: DocumentField, _ s: Session, filter: String, chosen: [ScoredConcern]) -> [(key: String, label: String)] {
+        guard case .concerns(let id) = f.kind, let catalogue = s.configuration.catalogues[id] else { return [] }
+        let items = catalogue.categories.filter { !$0.isInformation }.flatMap(\.items).map { (key: $0.id, label: $0.label) }
+        let own = chosen.filter { c in !items.contains { $0.key == c.key } }.map { (key: $0.key, label: $0.label) }
+        return narrowed((items + own).map { (code: $0.key, label: $0.label) }, by: filter).map { (key: $0.code, label: $0.label) }
+    }
+
+    func renderConcerns(_ g: inout Grid, _ area: Area, _ f: DocumentField, _ filter: TextField, _ at: Int, _ chosen: [ScoredConcern], _ s: Session) {
+        let rows = concernOptions(f, s, filter: filter.text, chosen: chosen).map { o in
+            let picked = chosen.first { $0.key == o.key }
+            return (picked == nil ? "[ ]    " : "[x] " + (picked!.score.map { String(format: "%2d", $0) } ?? " -") + " ") + o.label
+        }
+        Self.drawPicker(&g, area, title: " \(f.label): Space chooses, 0-9 scores (1 then 0 for 10), Enter keeps them · \(chosen.count) chosen",
+                        filter: filter, rows: rows, at: at)
     }
 }

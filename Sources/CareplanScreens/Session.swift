@@ -69,6 +69,8 @@ public final class Session {
     public var assessment: Assessment?
     /// The open document (an End of Treatment Summary, ...), if any.
     public var document: Document?
+    /// What its template shows beside it (`beside:`), as the runtime read it when the document opened.
+    public var beside: [BesideSource] = []
     public var message: StatusMessage?
     /// Where the current screen's content is drawn; set by the program before each key and frame,
     /// so screens with boxes (the note editor) move the cursor by the lines the user sees.
@@ -168,6 +170,7 @@ public final class Session {
         patient = nil
         assessment = nil
         document = nil
+        beside = []
         message = nil
         locked = false
     }

@@ -130,7 +130,7 @@ final class DocumentTemplateTests: XCTestCase {
         XCTAssertFalse(e.problems.isEmpty)
         XCTAssertEqual(e.problems.map(\.description), ["Resources/documents/eots.yaml:\(lineOf("long-txt", in: try String(contentsOf: root.appendingPathComponent("Resources/documents/eots.yaml"), encoding: .utf8))):"
             + "60: unknown field kind `long-txt` in the field `gp-actions`. Fix: kinds are `short-text`, `long-text`, `date`, `number`, `yes-no`, "
-            + "`choice`, `choices`, `person`, `service`, `group`"])
+            + "`choice`, `choices`, `person`, `service`, `group`, `concerns`"])
     }
 
     /// A list misspelt in a template leaves the real one unclaimed: both are said, the template's with its fix.

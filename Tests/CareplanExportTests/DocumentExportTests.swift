@@ -158,33 +158,6 @@ final class DocumentExportTests: XCTestCase {
 
     // MARK: FHIR
 
-    /// The bundle checked by the R4B models of fhir.resources (Python), with every reference resolved.
-    func checkWithFHIRResources(_ data: Data, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
-        let folder = try temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let url = folder.appendingPathComponent("bundle.json")
-        try data.write(to: url)
-        let script = repositoryRoot.appendingPathComponent("Tests/CareplanExportTests/fhir_check.py").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        // CAREPLAN_PYTHON, else the virtual environment .ci/fhir-check makes (from .ci/start and .ci/run), else python3.
-        let venv = "/opt/careplan-fhir-check/bin/python3"
-        let python = ProcessInfo.processInfo.environment["CAREPLAN_PYTHON"]
-            ?? (FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3")
-        p.arguments = [python, script, url.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        do { try p.run() } catch {
-            XCTFail("python3 is needed to check FHIR bundles with fhir.resources (.ci/fhir-check installs it): \(error)", file: file, line: line)
-            return [:]
-        }
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "fhir.resources refused the bundle, or python3 / fhir.resources is missing (.ci/fhir-check installs it): \(output)", file: file, line: line)
-        return (try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]) ?? [:]
-    }
-
     func testTheSummaryAsFHIRIsADocumentBundleTheR4ModelsAccept() throws {
         let (_, d, p) = try summary(signed: true)
         let data = try DocumentFHIR.render(print(d, p))

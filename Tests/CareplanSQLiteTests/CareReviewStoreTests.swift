@@ -27,4 +27,40 @@ final class CareReviewStoreTests: XCTestCase {
         for plan in plans { XCTAssertTrue(plan.contains("patient_diagnosis_date"), plan) }
         XCTAssertTrue(plans[1].contains("qof_record_patient"), plans[1])
     }
+
+    /// Signing a Cancer Care Review and recording its CAN004 are one transaction: when the record cannot be
+    /// written, the review stays a draft, unsigned and unaudited.
+    func testSigningAReviewIsUndoneWhenItsQOFRecordCannotBeWritten() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let url = root.appendingPathComponent("Resources/documents/ccr.yaml")
+        let codes = try CodeLists.load(from: root.appendingPathComponent("Resources/codelists.yaml"), displayPath: "c",
+                                       documentLists: DocumentTemplate.codeListsNamed(in: ["ccr", "eots"].map { root.appendingPathComponent("Resources/documents/\($0).yaml") })).get()
+        let context = DocumentTemplate.Context(codes: codes, services: try ServiceDirectory.load(from: root.appendingPathComponent("Resources/services.yaml"), displayPath: "s").get(),
+                                               roles: try Roles.load(from: root.appendingPathComponent("Resources/roles.yaml"), displayPath: "r").get())
+        let ccr = try DocumentTemplate.load(from: url, displayPath: "ccr.yaml", context: context).get()
+        let store = try CareStore()
+        let now = Date(timeIntervalSince1970: 1_795_435_200)
+        let p = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
+                                             dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!, diagnosis: "Breast",
+                                             diagnosisDate: LocalDate(year: 2026, month: 3, day: 1)), by: "t", now: now)
+        var d = try store.createDocument(template: ccr, patientId: p.id!, createdBy: "gp", now: now)
+        for (f, v): (String, FieldValue) in [("current-needs", .text("Well.")), ("concerns-discussed", .text("Sleep.")), ("side-effects", .text("Tired.")),
+                                              ("recurrence-signs", .text("A new lump.")), ("medication-review", .text("None.")),
+                                              ("completed-by", .person(name: "Dr Adams", staffId: nil))] {
+            d = try store.apply(.setField(f, v), to: d, template: ccr, by: "gp", now: now)
+        }
+        d = try store.apply(.saveRow(group: "actions", DocumentRow(values: ["action-who": .person(name: "Dr Adams", staffId: nil), "action-what": .text("Review")])),
+                            to: d, template: ccr, by: "gp", now: now)
+        try store.db.write { db in
+            try db.execute(sql: "CREATE TEMP TRIGGER refuse_qof BEFORE INSERT ON qof_record BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        }
+        XCTAssertThrowsError(try store.sign(documentId: d.id, revision: d.revision, template: ccr, by: "gp", role: "gp", now: now))
+        XCTAssertEqual(try store.document(id: d.id)?.status, .draft)
+        XCTAssertEqual(try store.qofRecords(patientId: p.id!), [])
+        XCTAssertFalse(try store.auditTrail(patientId: p.id!).contains { $0.action == "signed document" })
+        try store.db.write { db in try db.execute(sql: "DROP TRIGGER refuse_qof") }
+        let signed = try store.sign(documentId: d.id, revision: d.revision, template: ccr, by: "gp", role: "gp", now: now)
+        XCTAssertEqual(signed.status, .signed)
+        XCTAssertEqual(try store.qofRecords(patientId: p.id!).map(\.indicator), ["can004"])
+    }
 }

@@ -222,7 +222,8 @@ final class DocumentScreenTests: XCTestCase {
         XCTAssertFalse(support.screen.contains("W document"), "not offered: " + support.screen)
         support.press(.text("w"))
         XCTAssertNotEqual(support.program.currentKind, .documentForm)
-        XCTAssertTrue(support.screen.contains("is written by Clinical nurse specialist"), support.screen)
+        // Neither template names the role: the refusal names the first by title (the Cancer Care Review) and who writes it.
+        XCTAssertTrue(support.screen.contains("is written by GP or practice nurse"), support.screen)
     }
 
     func testTheTimelineShowsDocumentsAndAssessmentsNewestFirstEachOpenable() throws {

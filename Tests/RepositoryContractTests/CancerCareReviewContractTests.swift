@@ -1,0 +1,101 @@
+import CareplanCore
+import RepositoryTestSupport
+import XCTest
+
+/// The Cancer Care Review (Resources/documents/ccr.yaml) in the store: a draft starts from the patient's latest
+/// End of Treatment Summary and HNA, and signing it records the QOF indicator its template names (CAN004) as
+/// done on the day it is signed, with the signature: a draft, or a refused signature, records nothing.
+final class CancerCareReviewContractTests: RepositoryContractCase {
+    static let ccr: DocumentTemplate = {
+        let root = DocumentContractTests.root
+        let url = root.appendingPathComponent("Resources/documents/ccr.yaml")
+        let codes = try! CodeLists.load(from: root.appendingPathComponent("Resources/codelists.yaml"), displayPath: "c",
+                                        documentLists: DocumentTemplate.codeListsNamed(in: [url, root.appendingPathComponent("Resources/documents/eots.yaml")])).get()
+        let services = try! ServiceDirectory.load(from: root.appendingPathComponent("Resources/services.yaml"), displayPath: "s").get()
+        let roles = try! Roles.load(from: root.appendingPathComponent("Resources/roles.yaml"), displayPath: "r").get()
+        return try! DocumentTemplate.load(from: url, displayPath: "ccr.yaml", context: .init(codes: codes, services: services, roles: roles)).get()
+    }()
+    var ccr: DocumentTemplate { Self.ccr }
+    var today: LocalDate { LocalDate(now) }
+
+    /// Siân, diagnosed on 1 March 2026, with an EoTS (draft) and an HNA: pain 6, worry 8, distress 5, one action.
+    func patientWithSources(_ store: any CareRepository) throws -> (Patient, Assessment) {
+        var a = try assessmentWithPain(store)
+        var p = try store.patient(id: a.patientId)!
+        p.diagnosisDate = LocalDate(year: 2026, month: 3, day: 1)
+        p = try store.updatePatient(p, by: "t", now: now)
+        for change: AssessmentChange in [.setConcern(ConcernEntry(key: "worry", categoryId: "emotional", label: "Worry, fear or anxiety", score: 8)),
+                                         .setDistress(5), .saveAction(AgreedAction(concernKey: "pain", what: "Refer to the pain team", owner: .cns))] {
+            a = try store.apply(change, to: a.id, basedOn: a, now: now)
+        }
+        var eots = try store.createDocument(template: DocumentContractTests.eots, patientId: p.id!, createdBy: "nurse", now: now)
+        for (f, v) in [("side-effects", "Tiredness for some months."), ("red-flag-symptoms", "A new lump."), ("gp-actions", "Bone density scan in 2 years.")] {
+            eots = try store.apply(.setField(f, .text(v)), to: eots, template: DocumentContractTests.eots, by: "nurse", now: now)
+        }
+        return (p, a)
+    }
+
+    /// What the GP adds before signing: the required answers the sources do not give.
+    func completed(_ store: any CareRepository, _ d: Document) throws -> Document {
+        var d = d
+        for (f, v): (String, FieldValue) in [("current-needs", .text("Back at work part time.")), ("concerns-discussed", .text("Pain at night; worry about scans.")),
+                                              ("medication-review", .text("Letrozole continues.")), ("completed-by", .person(name: "Dr Adams", staffId: nil))] {
+            d = try store.apply(.setField(f, v), to: d, template: ccr, by: "gp", now: now)
+        }
+        return try store.apply(.saveRow(group: "actions", DocumentRow(values: ["action-who": .person(name: "Dr Adams", staffId: nil),
+                                                                                 "action-what": .text("Review pain relief")])),
+                               to: d, template: ccr, by: "gp", now: now)
+    }
+
+    func testADraftStartsFromTheLatestEndOfTreatmentSummaryAndHNA() throws {
+        try eachRepository { store, _ in
+            let (p, a) = try patientWithSources(store)
+            let d = try store.createDocument(template: ccr, patientId: p.id!, createdBy: "gp", now: now)
+            XCTAssertEqual(d["diagnosis"], .text("Breast"))
+            XCTAssertEqual(d["diagnosis-date"], .date(LocalDate(year: 2026, month: 3, day: 1)!))
+            XCTAssertEqual(d["concerns"], .concerns([ScoredConcern(key: "worry", label: "Worry, fear or anxiety", score: 8),
+                                                     ScoredConcern(key: "pain", label: "Pain", score: 6)]), "the HNA's, highest first")
+            XCTAssertEqual(d["distress"], .text("5 out of 10"))
+            XCTAssertEqual(d["hna-actions"], .text("Refer to the pain team — CNS"))
+            XCTAssertEqual(d["side-effects"], .text("Tiredness for some months."))
+            XCTAssertEqual(d["recurrence-signs"], .text("A new lump."))
+            XCTAssertEqual(d["eots-gp-actions"], .text("Bone density scan in 2 years."))
+            XCTAssertEqual(d.date, today)
+            // A discarded HNA is not drawn on: with none left, no concerns.
+            _ = try store.discardAssessment(id: a.id, by: "t", now: now)
+            XCTAssertNil(try store.createDocument(template: ccr, patientId: p.id!, createdBy: "gp", now: now)["concerns"])
+        }
+    }
+
+    func testSigningRecordsCAN004DoneWithTheSignatureAndADraftDoesNot() throws {
+        try eachRepository { store, connect in
+            let (p, _) = try patientWithSources(store)
+            var d = try store.createDocument(template: ccr, patientId: p.id!, createdBy: "gp", now: now)
+            // Refused (required answers missing): nothing recorded.
+            XCTAssertThrowsError(try store.sign(documentId: d.id, revision: d.revision, template: ccr, by: "gp", role: "gp", now: now))
+            d = try completed(store, d)
+            XCTAssertEqual(try store.qofRecords(patientId: p.id!), [], "a draft, however complete, does not count")
+            let rules = CareReviewContractTests.rules
+            XCTAssertEqual(rules.states(diagnosed: p.diagnosisDate, records: [], today: today).last?.state,
+                           .due(deadline: LocalDate(year: 2027, month: 3, day: 1)!))
+            let signed = try store.sign(documentId: d.id, revision: d.revision, template: ccr, by: "gp", name: "Dr Adams", role: "gp", now: now)
+            let records = try connect().qofRecords(patientId: p.id!)
+            XCTAssertEqual(records.count, 1)
+            XCTAssertEqual(records.first?.indicator, "can004")
+            XCTAssertEqual(records.first?.kind, .done)
+            XCTAssertEqual(records.first?.date, LocalDate(signed.signedAt!))
+            XCTAssertEqual(records.first?.documentId, d.id)
+            XCTAssertEqual(records.first?.recordedBy, "gp")
+            XCTAssertEqual(rules.states(diagnosed: p.diagnosisDate, records: records, today: today).map(\.state),
+                           [.missed(deadline: p.diagnosisDate!.adding(days: 93)), .met(on: today)],
+                           "the review meets CAN004; CAN005's 93 days had passed (a review within them would meet it too)")
+            let trail = try store.auditTrail(patientId: p.id!).map(\.action)
+            XCTAssertEqual(Array(trail.suffix(2)), ["recorded QOF done", "signed document"], "both in the one transaction, audited")
+            // A new version of the signed review is a draft: it records nothing until it is signed too.
+            _ = try store.newVersion(ofDocument: d.id, createdBy: "gp", now: now)
+            XCTAssertEqual(try store.qofRecords(patientId: p.id!).count, 1)
+            // An End of Treatment Summary names no indicator: signing one records nothing.
+            XCTAssertNil(DocumentContractTests.eots.recordsQOF)
+        }
+    }
+}
