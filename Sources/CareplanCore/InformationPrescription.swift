@@ -81,3 +81,8 @@ public struct InformationPrescription: Sendable {
                            stamp: stamp, footerLine: footerLine, sections: sections)
     }
 }
+
+extension InformationDelivery {
+    /// `handed over`, as screens and printed plans say it.
+    public var label: String { self == .handedOver ? "handed over" : rawValue }
+}

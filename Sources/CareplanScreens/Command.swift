@@ -65,6 +65,11 @@ package enum Command: Equatable {
     case signDocument(role: String)
     /// A draft copy of the signed document, opened.
     case newDocumentVersion(of: Int64)
+    /// Records that the open patient was given these items of the library (ids), on `date`, `how`, from a plan
+    /// or document if any: one transaction. Answered `informationGiven`.
+    case giveInformation(itemIds: [String], date: LocalDate, how: InformationDelivery, from: InformationSource?)
+    /// Records that the open patient was offered, or attended, a course or event of the library.
+    case recordOccasion(itemId: String, status: OccasionStatus, date: LocalDate)
     /// A y/n question on the status line, answered by the next key, whatever it is.
     case ask(Question)
     /// Back to the screen, as `Message.proceed`: a step of its own (opening a form) that a question held back.
@@ -152,6 +157,8 @@ package enum Query: Equatable {
     case teams
     /// The patient's assessments and documents, newest first, and whether an End of Treatment Summary is due.
     case timeline(patientId: Int64)
+    /// The health and wellbeing information given to the patient and the events offered or attended.
+    case information(patientId: Int64)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -172,6 +179,10 @@ package enum Answer: Equatable {
     case waiting([WaitingAssessment])
     case assessments([AssessmentSummary])
     case timeline([TimelineEntry], due: EoTSDue?)
+    case information(PatientInformation)
+    /// What `giveInformation` recorded.
+    case informationGiven([InformationGiven])
+    case occasionRecorded(OccasionRecord)
     /// The patient as the store now has them.
     case patientSaved(Patient)
     /// Another terminal changed the patient's details first: theirs, as stored now.
