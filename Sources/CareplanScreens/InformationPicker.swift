@@ -129,14 +129,8 @@ package struct InformationPicker: Equatable {
     }
 
     func checkDate(_ form: inout Form, _ s: Session) -> LocalDate? {
-        switch LocalDate.parse(form.text("date")) {
-        case .failure(let p): form.setProblem("date", p.description); return nil
-        case .success(let d):
-            if d > s.today { form.setProblem("date", "Information cannot be given in the future"); return nil }
-            if let born = s.patient?.dateOfBirth, d < born { form.setProblem("date", "That is before the patient was born"); return nil }
-            form.setProblem("date", nil)
-            return d
-        }
+        form.pastDate("date", today: s.today, future: "Information cannot be given in the future",
+                      earliest: s.patient.map { ($0.dateOfBirth, "That is before the patient was born") })
     }
 
     /// Once the store recorded them: said, and the prescription offered (y prints it, P saves a PDF).

@@ -131,13 +131,7 @@ extension RecordScreen {
     }
 
     func occasionDate(_ form: inout Form, _ s: Session) -> LocalDate? {
-        switch LocalDate.parse(form.text("date")) {
-        case .failure(let p): form.setProblem("date", p.description); return nil
-        case .success(let d):
-            if d > s.today { form.setProblem("date", "Record it once offered or attended: not a future date"); return nil }
-            form.setProblem("date", nil)
-            return d
-        }
+        form.pastDate("date", today: s.today, future: "Record it once offered or attended: not a future date")
     }
 
     /// The picker or the event form, if open; true if drawn.

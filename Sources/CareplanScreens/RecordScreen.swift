@@ -315,15 +315,7 @@ struct StartScreen: Screen {
         return []
     }
 
-    mutating func checkDate(_ s: Session) -> LocalDate? {
-        switch LocalDate.parse(form.text("date")) {
-        case .failure(let p): form.setProblem("date", p.description); return nil
-        case .success(let d):
-            if d > s.today { form.setProblem("date", "The assessment date cannot be in the future"); return nil }
-            form.setProblem("date", nil)
-            return d
-        }
-    }
+    mutating func checkDate(_ s: Session) -> LocalDate? { form.pastDate("date", today: s.today, future: "The assessment date cannot be in the future") }
 
     mutating func start(_ s: Session) -> [Command] {
         guard let date = checkDate(s) else {

@@ -115,14 +115,9 @@ struct Export: ParsableCommand {
 func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, largePrint: Bool = false, output: String?, force: Bool = false,
                print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
                say: (String) -> Void = { Swift.print($0) }) throws -> Exported {
-    let exported: Exported
-    do {
-        exported = try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
-                                           store: store, configuration: configuration, user: user, now: now)
-    } catch let e as ExportError {
-        throw CLIError(e.description)
-    } catch let e as StoreError {
-        throw CLIError(e.description + ". Nothing was written")
+    let exported = try exporting {
+        try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
+                                store: store, configuration: configuration, user: user, now: now)
     }
     let a = exported.assessment
     Logger(label: "careplan.export").info("exported", metadata: [
@@ -130,14 +125,9 @@ func runExport(target: String, draft: Bool = false, format: ExportFormat, paper:
     ])
     say("Wrote \(exported.url.path): \(exported.planDescription)")
     guard sendToPrinter else { return exported }
-    switch Printer.print(exported.url) {
-    case .success(let answer):
-        try store.recordExport(assessmentId: a.id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
-                               by: user, at: now)
+    try printExported(exported.url, say: say) { printer in
+        try store.recordExport(assessmentId: a.id, format: "print", destination: printer, by: user, at: now)
         Logger(label: "careplan.export").info("printed", metadata: ["assessment": "\(a.id)", "version": "\(a.version)"])
-        say("Sent to the default printer" + (answer.isEmpty ? "." : " (\(answer))."))
-    case .failure(let e):
-        throw CLIError(e.description)
     }
     return exported
 }
@@ -151,14 +141,9 @@ func runDocumentExport(id: Int64, copy: DocumentCopy, largePrint: Bool, format: 
     if let changed = try store.signedContentProblem(documentId: id) {
         throw CLIError(changed + ". Not exported: run `careplan audit --verify`, and export it from a store that was not tampered with")
     }
-    let url: URL, document: Document
-    do {
-        (url, document) = try DocumentExporter.export(documentId: id, copy: copy, largePrint: largePrint, format: format, paper: paper,
-                                                      output: output, force: force, store: store, configuration: configuration, user: user, now: now)
-    } catch let e as ExportError {
-        throw CLIError(e.description)
-    } catch let e as StoreError {
-        throw CLIError(e.description + ". Nothing was written")
+    let (url, document) = try exporting {
+        try DocumentExporter.export(documentId: id, copy: copy, largePrint: largePrint, format: format, paper: paper,
+                                    output: output, force: force, store: store, configuration: configuration, user: user, now: now)
     }
     Logger(label: "careplan.export").info("exported document", metadata: [
         "document": "\(id)", "version": "\(document.version)", "status": "\(document.status.rawValue)", "format": "\(format.rawValue)",
@@ -166,15 +151,8 @@ func runDocumentExport(id: Int64, copy: DocumentCopy, largePrint: Bool, format: 
     let state = document.status == .draft ? "a DRAFT, not yet signed" : document.status == .signed ? "signed" : "signed, since replaced"
     say("Wrote \(url.path): \(document.title), version \(document.version) (document \(id)), \(state), \(copy.label)'s copy")
     guard sendToPrinter else { return (url, document) }
-    switch Printer.print(url) {
-    case .success(let answer):
-        try store.recordDocumentExport(documentId: id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
-                                       by: user, now: now)
-        say("Sent to the default printer" + (answer.isEmpty ? "." : " (\(answer))."))
-        return (url, document)
-    case .failure(let e):
-        throw CLIError(e.description)
-    }
+    try printExported(url, say: say) { try store.recordDocumentExport(documentId: id, format: "print", destination: $0, by: user, now: now) }
+    return (url, document)
 }
 
 /// The patient `--information` names, by NHS number.
@@ -193,14 +171,9 @@ func informationPatient(_ typed: String, _ store: any CareRepository) throws -> 
 func runInformationExport(patientId: Int64, date: LocalDate?, ids: Set<Int64>? = nil, format: ExportFormat, paper: Paper, largePrint: Bool,
                           output: String?, force: Bool, print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration,
                           user: String, now: Date, say: (String) -> Void = { Swift.print($0) }) throws -> (url: URL, prescription: InformationPrescription) {
-    let url: URL, prescription: InformationPrescription
-    do {
-        (url, prescription) = try InformationExporter.export(patientId: patientId, date: date, ids: ids, format: format, paper: paper, largePrint: largePrint,
-                                                             output: output, force: force, store: store, configuration: configuration, user: user, now: now)
-    } catch let e as ExportError {
-        throw CLIError(e.description)
-    } catch let e as StoreError {
-        throw CLIError(e.description + ". Nothing was written")
+    let (url, prescription) = try exporting {
+        try InformationExporter.export(patientId: patientId, date: date, ids: ids, format: format, paper: paper, largePrint: largePrint,
+                                       output: output, force: force, store: store, configuration: configuration, user: user, now: now)
     }
     Logger(label: "careplan.export").info("exported information prescription", metadata: [
         "patient": "\(patientId)", "items": "\(prescription.given.count)", "format": "\(format.rawValue)",
@@ -208,12 +181,25 @@ func runInformationExport(patientId: Int64, date: LocalDate?, ids: Set<Int64>? =
     let n = prescription.given.count
     say("Wrote \(url.path): the information prescription of \(prescription.date.display), \(n) item\(n == 1 ? "" : "s")")
     guard sendToPrinter else { return (url, prescription) }
+    try printExported(url, say: say) { try store.recordInformationExport(patientId: patientId, items: n, format: "print", destination: $0, by: user, now: now) }
+    return (url, prescription)
+}
+
+/// An export's refusals in the words the user sees (nothing was written).
+func exporting<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as ExportError {
+        throw CLIError(e.description)
+    } catch let e as StoreError {
+        throw CLIError(e.description + ". Nothing was written")
+    }
+}
+
+/// Sends a written file to the default printer and records it (`record` gets where it went), or says why not.
+func printExported(_ url: URL, say: (String) -> Void, record: (String) throws -> Void) throws {
     switch Printer.print(url) {
     case .success(let answer):
-        try store.recordInformationExport(patientId: patientId, items: n, format: "print",
-                                          destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"), by: user, now: now)
+        try record("default printer" + (answer.isEmpty ? "" : ": \(answer)"))
         say("Sent to the default printer" + (answer.isEmpty ? "." : " (\(answer))."))
-        return (url, prescription)
     case .failure(let e):
         throw CLIError(e.description)
     }
