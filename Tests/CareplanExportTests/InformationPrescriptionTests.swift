@@ -96,4 +96,21 @@ final class InformationPrescriptionTests: XCTestCase {
                                                             store: store, configuration: testConfiguration, user: "nurse", now: now))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.count, 2)
     }
+
+    func testAPlansPrintedInformationSectionListsWhatWasGivenFromItOnly() throws {
+        let (store, a, p) = try onePlan(family: "Okafor", given: "Ada")
+        _ = try store.recordInformationGiven([library.item("late-effects-guide")!], patientId: p.id!, date: today, how: .link, from: .assessment(a.id),
+                                             by: "nurse", now: now)
+        _ = try store.recordInformationGiven([library.item("after-treatment-what-to-look-for")!], patientId: p.id!, date: today, how: .printed,
+                                             by: "nurse", now: now)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let exported = try PlanExporter.export(target: "\(a.id)", format: .text, paper: .a4, output: folder.path, store: store,
+                                               configuration: testConfiguration, user: "nurse", now: now)
+        let text = try String(contentsOf: exported.url, encoding: .utf8)
+        let section = try XCTUnwrap(text.range(of: "INFORMATION AND SUPPORT"))
+        let given = try XCTUnwrap(text.range(of: "Information given", range: section.upperBound..<text.endIndex))
+        XCTAssertTrue(text[given.upperBound...].contains("Late effects of cancer treatment") && text.contains("link") && text.contains("23 Nov 2026"), text)
+        XCTAssertFalse(text.contains("After treatment"), "given from the record, not from this plan")
+    }
 }
