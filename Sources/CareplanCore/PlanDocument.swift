@@ -74,12 +74,15 @@ public struct PlanDocument: Sendable {
     /// The lifestyle and information section: unrated topics raised, what was given, actions.
     public var information: [DiscussedConcern]
     public var signposted: [SignpostRow]
+    /// The health and wellbeing information given from this plan (the store's records with it as their source).
+    public var informationGiven: [InformationGiven]
     /// The sections as both printed renderers lay them out.
     public private(set) var sections: [Section] = []
 
     /// - Parameter printedAt: the print time, shown on drafts only (ignored for an agreed plan).
+    /// - Parameter informationGiven: what the patient was given; those given from this plan are listed.
     public init(assessment: Assessment, patient: Patient, catalogue: ConcernCatalogue?, services: ServiceDirectory,
-                codes: CodeLists, policy: Policy, printedAt: Date? = nil) {
+                codes: CodeLists, policy: Policy, printedAt: Date? = nil, informationGiven: [InformationGiven] = []) {
         self.title = "Personalised Care and Support Plan"
         self.assessment = assessment
         self.patient = patient
@@ -91,6 +94,8 @@ public struct PlanDocument: Sendable {
         self.distressIsSignificant = assessment.distressScore.map(policy.isSignificant)
         self.isDraft = !assessment.isLocked
         self.printedAt = assessment.isLocked ? nil : printedAt
+        // In the order given (the store lists them newest first).
+        self.informationGiven = informationGiven.filter { $0.source == .assessment(assessment.id) }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
 
         func row(_ c: ConcernEntry) -> ConcernRow {
             ConcernRow(key: c.key, label: c.label, categoryTitle: catalogue?.categoryTitle(of: c) ?? c.categoryId, score: c.score, discussed: c.discuss)
@@ -199,10 +204,16 @@ public struct PlanDocument: Sendable {
         out.append(Section(title: "What we discussed and agreed", blocks: talk))
 
         var info: [Block] = []
-        if information.isEmpty && signposted.isEmpty { info.append(.remark("None recorded.")) }
+        if information.isEmpty && signposted.isEmpty && informationGiven.isEmpty { info.append(.remark("None recorded.")) }
         for d in information {
             info.append(.subheading(d.concern.label))
             info += Self.discussionBlocks(d)
+        }
+        if !informationGiven.isEmpty {
+            info.append(.subheading("Information given"))
+            info.append(.table(Table(
+                columns: [Column("Information", weight: 0.56), Column("How", weight: 0.22), Column("Date", weight: 0.22)],
+                rows: informationGiven.map { [$0.title, $0.how.label, $0.date.display] })))
         }
         if !signposted.isEmpty {
             info.append(.subheading("Services signposted or referred to"))

@@ -256,7 +256,8 @@ public enum PlanExporter {
                               force: Bool = false, store: any CareRepository, configuration: Configuration, user: String, now: Date) throws -> Exported {
         let (assessment, patient) = try resolve(target: target, store: store, draft: draft)
         let doc = PlanDocument(assessment: assessment, patient: patient, catalogue: configuration.catalogues[assessment.catalogueId],
-                               services: configuration.services, codes: configuration.codes, policy: configuration.policy, printedAt: now)
+                               services: configuration.services, codes: configuration.codes, policy: configuration.policy, printedAt: now,
+                               informationGiven: try store.informationGiven(patientId: assessment.patientId))
         let place = try destination(output: output, doc: doc, format: format, largePrint: largePrint, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
         let data = try render(doc, format: format, paper: paper, largePrint: largePrint)
         let url = try deliver(data, to: place, force: force) { url in

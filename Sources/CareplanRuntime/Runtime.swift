@@ -145,6 +145,8 @@ public final class Runtime {
                 say((error as? KioskError).map(session.words.describe) ?? String(describing: error), .error)
                 return .failed(nil)
             }
+        case .query(.information), .giveInformation, .recordOccasion:
+            return s.executeInformation(command)
         case .go, .ask, .proceed:
             return .failed(nil)  // never sent here: moves and questions are the program's (`Program.run`)
         }
@@ -619,6 +621,7 @@ extension Runtime {
         case .apply(.saveAction, _, _), .apply(.deleteAction, _, _): return .recordActions
         case .apply, .startAssessment: return .completeChecklist
         case .issueKioskCode: return .issueKioskCodes
+        case .giveInformation, .recordOccasion: return .recordActions
         case .signDocument: return .signDocuments
         case .recordQOF, .query(.qofPracticeView): return .qof
         // Writing one also needs a role the template names (`documentRefusal`).

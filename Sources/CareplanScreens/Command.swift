@@ -68,6 +68,11 @@ package enum Command: Equatable {
     /// Records one QOF fact about the open patient's cancer reviews (an invitation, an answer, a decline,
     /// "unsuitable", a support discussion held). Answered `qofRecorded`.
     case recordQOF(QOFRecord)
+    /// Records that the open patient was given these items of the library (ids), on `date`, `how`, from a plan
+    /// or document if any: one transaction. Answered `informationGiven`.
+    case giveInformation(itemIds: [String], date: LocalDate, how: InformationDelivery, from: InformationSource?)
+    /// Records that the open patient was offered, or attended, a course or event of the library.
+    case recordOccasion(itemId: String, status: OccasionStatus, date: LocalDate)
     /// A y/n question on the status line, answered by the next key, whatever it is.
     case ask(Question)
     /// Back to the screen, as `Message.proceed`: a step of its own (opening a form) that a question held back.
@@ -159,6 +164,8 @@ package enum Query: Equatable {
     case qof(patientId: Int64)
     /// The practice's cancer reviews due or missed, soonest deadline first, of the session's `registerTeams`.
     case qofPracticeView(limit: Int)
+    /// The health and wellbeing information given to the patient and the events offered or attended.
+    case information(patientId: Int64)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -182,6 +189,10 @@ package enum Answer: Equatable {
     case qof([QOFStatus], records: [QOFRecord])
     case qofPracticeView(QOFPracticeView)
     case qofRecorded(QOFRecord)
+    case information(PatientInformation)
+    /// What `giveInformation` recorded.
+    case informationGiven([InformationGiven])
+    case occasionRecorded(OccasionRecord)
     /// The patient as the store now has them.
     case patientSaved(Patient)
     /// Another terminal changed the patient's details first: theirs, as stored now.

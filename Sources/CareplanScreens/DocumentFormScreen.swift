@@ -94,12 +94,14 @@ struct DocumentFormScreen: Screen {
 
     /// Typing keys: a field's own keys (not commands) while one is edited, or while the focus is on a field
     /// that takes typing, so a run of keys (fast typing, a paste without bracketed paste) starts editing it.
-    var takesText: Bool { input != nil || focusTakesTyping }
+    var takesText: Bool { informing?.takesText ?? (input != nil || focusTakesTyping) }
     /// Whether the focused field takes typing, as of the last message (`takesText` reads no session).
     var focusTakesTyping = false
-    var inSubForm: Bool { rowEdit != nil || input != nil }
+    var inSubForm: Bool { rowEdit != nil || input != nil || informing != nil }
     /// Changes waiting for the store are the runtime's (it keeps and saves them, and Ctrl-Q counts them).
-    var hasUnsavedInput: Bool { !typed.isEmpty || dirtySince != nil || (rowEdit?.changed ?? false) }
+    var hasUnsavedInput: Bool { !typed.isEmpty || dirtySince != nil || (rowEdit?.changed ?? false) || (informing?.hasUnsavedInput ?? false) }
+    /// Giving health and wellbeing information from the document (I on the review): recorded with it as the source.
+    var informing: InformationPicker?
 
     /// The open document's fields with a change the store has not taken yet (it cannot be written).
     func waitingFields(_ s: Session) -> Set<String> { s.document.flatMap { s.waitingDocumentFields[$0.id] } ?? [] }
@@ -164,6 +166,12 @@ struct DocumentFormScreen: Screen {
                 if let why { problems[change.fieldId] = why.description }
                 dirtySince = nil
             }
+        case .answer(.informationGiven(let given)):
+            informing = nil
+            return InformationPicker.recorded(given, s)
+        case .proceed(InformationPicker.closing):
+            informing = nil
+            s.say("No information recorded")
         case .answer(.documentSigned(let d)):
             s.say("Signed and locked: \(d.title), version \(d.version). P saves a PDF (C chooses the copy), L prints.", .success)
         case .answer(.documentStarted(let d)):
@@ -212,6 +220,7 @@ struct DocumentFormScreen: Screen {
 
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         guard let d = s.document, s.template != nil else { return [.go(.back)] }
+        if informing != nil { return InformationPicker.handle(key, &informing, s) }
         if besideOffered(s) && (beside.focused || key == BesidePane.key) {
             // The sources, or back to the form: what is being typed stays as it is.
             if !beside.focused { beside.focused = true; return [] }
@@ -617,6 +626,9 @@ struct DocumentFormScreen: Screen {
         case .escape: return [.go(.back)]
         case .text("s"), .text("S"): return startSigning(d, s)
         case .text("v"), .text("V"): return newVersion(s)
+        case .text("i"), .text("I"):
+            if s.refuses(.recordActions) { return [] }
+            informing = InformationPicker(source: .document(d.id), sourceName: d.title)
         case .text(let t) where "cCpPtTfFlL".contains(t) && s.refuses(.export, doing: "export or print this document"):
             return []
         case .text("c"), .text("C"):
@@ -685,6 +697,7 @@ struct DocumentFormScreen: Screen {
 
     func renderForm(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let d = s.document, let t = s.template else { return }
+        if let picker = informing { return picker.render(into: &g, area, s) }
         let count = t.sections.count
         let waiting = waitingFields(s)
         // "saved" only once the runtime says it is on disk.
@@ -868,6 +881,7 @@ struct DocumentFormScreen: Screen {
 
     func formKeys(_ s: Session) -> [KeyHint] {
         guard let d = s.document else { return [] }
+        if let picker = informing { return picker.keys(s) }
         switch input {
         case .line?: return [KeyHint("Enter/Tab", "keep"), KeyHint("Esc", "undo")]
         case .note?: return [KeyHint("Tab/Esc", "done"), KeyHint("^Z/^Y", "undo/redo")]
@@ -895,7 +909,8 @@ struct DocumentFormScreen: Screen {
         guard let t = s.template else { return [] }
         let first = d.isLocked ? (s.mayWrite(t) ? [KeyHint("V", "new version")] : []) : (s.maySign(t) ? [KeyHint("S", "sign")] : [])
         return first + [KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export), KeyHint("F", "FHIR", needs: .export),
-                        KeyHint("L", "print", needs: .export), KeyHint("C", "copy", needs: .export)].filter { s.may($0.needs!) }
+                        KeyHint("L", "print", needs: .export), KeyHint("C", "copy", needs: .export),
+                        KeyHint("I", "info", needs: .recordActions)].filter { s.may($0.needs!) }
     }
 }
 

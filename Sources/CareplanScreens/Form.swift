@@ -77,6 +77,19 @@ struct Form: Equatable {
         if case .text(let f) = self[id].input { self[id].input = .text(TextField("", maxLength: f.maxLength)) }
     }
     var hasProblems: Bool { fields.contains { $0.problem != nil } }
+
+    /// The date typed in field `id` if it is one and not after `today` (else its problem, `future` when later),
+    /// nor before `earliest` when given (with its problem).
+    mutating func pastDate(_ id: String, today: LocalDate, future: String, earliest: (date: LocalDate, problem: String)? = nil) -> LocalDate? {
+        switch LocalDate.parse(text(id)) {
+        case .failure(let p): setProblem(id, p.description); return nil
+        case .success(let d):
+            if d > today { setProblem(id, future); return nil }
+            if let earliest, d < earliest.date { setProblem(id, earliest.problem); return nil }
+            setProblem(id, nil)
+            return d
+        }
+    }
     var takesText: Bool { if case .text = fields[focus].input { return true }; return false }
 
     mutating func move(to i: Int) -> Event {

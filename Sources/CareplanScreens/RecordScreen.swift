@@ -20,6 +20,8 @@ struct RecordScreen: Screen {
     var qofRecords: [QOFRecord] = []
     /// Recording a QOF fact (Q).
     var recordingQOF: QOFEntry?
+    /// Health and wellbeing information given and events (RecordInformation.swift).
+    var info = RecordInformation()
     /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
     /// screens where letters are text: a command letter straight after such typing (`breath` meant for the
     /// checklist's filter, after one Esc too many) is taken as more typing, not acted on.
@@ -48,7 +50,7 @@ struct RecordScreen: Screen {
         guard let id = s.patient?.id else { return [] }
         timeline = []
         qof = []
-        return [.query(.timeline(patientId: id)), .query(.qof(patientId: id))]
+        return [.query(.timeline(patientId: id)), .query(.qof(patientId: id)), .query(.information(patientId: id))]
     }
 
     var assessments: [AssessmentSummary] { timeline.compactMap { if case .assessment(let a) = $0 { return a } else { return nil } } }
@@ -65,9 +67,11 @@ struct RecordScreen: Screen {
         s.configuration.documents.values.filter(s.mayWrite).sorted { $0.title < $1.title }
     }
 
-    var takesText: Bool { issuing?.takesText ?? recordingQOF?.form.takesText ?? false }
+    var takesText: Bool { info.picker?.takesText ?? info.occasion?.takesText ?? issuing?.takesText ?? recordingQOF?.form.takesText ?? false }
+    var hasUnsavedInput: Bool { info.picker?.hasUnsavedInput ?? false }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        if let out = informationAnswer(message, s) { return out }
         switch message {
         case .opened: return reload(s)
         case .key(let key): return handle(key, s)
@@ -124,8 +128,9 @@ struct RecordScreen: Screen {
             guard event == .submit, s.patient?.id != nil else { return [] }
             return [.issueKioskCode(s.codes.cases(PathwayPoint.self)[form.index("point")])]
         }
+        if info.isOpen, let out = informationKey(key, s) { return out }
         if case .text(let t) = key {
-            let isCommand = t.count == 1 && "nekdwqNEKDWQ".contains(t)
+            let isCommand = t.count == 1 && ("nekdwqNEKDWQ" + RecordScreen.informationLetters).contains(t)
             let whileTyping = strayTypingAt.map { s.now.timeIntervalSince($0) < RecordScreen.typingGap } ?? false
             if !isCommand || whileTyping {
                 strayTypingAt = s.now
@@ -135,6 +140,7 @@ struct RecordScreen: Screen {
                 return []
             }
         }
+        if let out = informationKey(key, s) { return out }
         switch key {
         case .text("k"), .text("K"):
             if s.refuses(.issueKioskCodes) { return [] }
@@ -196,6 +202,7 @@ struct RecordScreen: Screen {
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let p = s.patient else { return }
+        if renderInformationForm(into: &g, area, s) { return }
         if let form = choosingDocument {
             g.put(" New document for \(p.givenName) \(p.familyName)", x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
             form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
@@ -243,7 +250,10 @@ struct RecordScreen: Screen {
         y = renderQOF(into: &g, x: x, y: y, width: w, bottom: area.bottom, s)
         y += 1
         guard y < area.bottom else { return }
+        if info.shown { return renderInformation(into: &g, area, y: y, s) }
         g.put("Timeline", x: x, y: y, style: Style(.heading, bold: true))
+        let given = info.loaded.given.count + info.loaded.occasions.count
+        if given > 0 { g.put("  (Tab: information and events, \(given))", x: x + 8, y: y, style: Style(.dim), maxWidth: w - 8) }
         y += 1
         if timeline.isEmpty {
             Draw.paragraph(&g, "No assessments or documents yet. Press N (or Enter) to start a holistic needs assessment, W to write a document.",
@@ -292,7 +302,8 @@ struct RecordScreen: Screen {
         let all: [(String, Bool)] = [("Enter open", true), ("N new assessment", s.may(.completeChecklist)),
                                      ("W write a document", !documentTypes(s).isEmpty), ("E edit", s.may(.editPatients)),
                                      ("K kiosk code", s.may(.issueKioskCodes)), ("D discard", s.may(.editPatients)),
-                                     ("Q record QOF", s.may(.qof))]
+                                     ("Q record QOF", s.may(.qof)),
+                                     ("I give information", s.may(.recordActions)), ("Tab information and events", true)]
         return all.filter(\.1).map(\.0).joined(separator: " · ")
     }
 
@@ -301,6 +312,7 @@ struct RecordScreen: Screen {
         if choosingDocument != nil { return [KeyHint("←→", "choose"), KeyHint("Enter", "start"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
         if let entry = recordingQOF { return entry.keys }
+        if let k = informationKeys(s) { return k }
         // D only where it applies, and then "new" is short so that every key fits in 80 columns.
         let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
         // At 80 columns E gives way to D where D applies (F1 lists every key).
@@ -308,6 +320,8 @@ struct RecordScreen: Screen {
                 ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
             + [KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients),
                KeyHint("Q", "record QOF", needs: .qof)]
+            // Past 80 columns (F1 lists every key).
+            + [KeyHint("I", "information", needs: .recordActions), KeyHint("Tab", "information list")]
     }
 }
 
@@ -350,15 +364,7 @@ struct StartScreen: Screen {
         return []
     }
 
-    mutating func checkDate(_ s: Session) -> LocalDate? {
-        switch LocalDate.parse(form.text("date")) {
-        case .failure(let p): form.setProblem("date", p.description); return nil
-        case .success(let d):
-            if d > s.today { form.setProblem("date", "The assessment date cannot be in the future"); return nil }
-            form.setProblem("date", nil)
-            return d
-        }
-    }
+    mutating func checkDate(_ s: Session) -> LocalDate? { form.pastDate("date", today: s.today, future: "The assessment date cannot be in the future") }
 
     mutating func start(_ s: Session) -> [Command] {
         guard let date = checkDate(s) else {

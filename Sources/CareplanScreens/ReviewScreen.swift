@@ -7,15 +7,29 @@ struct ReviewScreen: Screen {
     let kind = ScreenKind.planReview
     var scroll = 0
     var agreeing: Form?
+    /// Giving health and wellbeing information from the plan (I): recorded with the plan as its source.
+    var informing: InformationPicker?
+    /// What the patient was given (the plan lists those given from it).
+    var given: [InformationGiven] = []
 
     init(_ s: Session) {}
 
-    var takesText: Bool { agreeing?.takesText ?? false }
-    var inSubForm: Bool { agreeing != nil }
-    var hasUnsavedInput: Bool { agreeing?.dirty ?? false }
+    var takesText: Bool { informing?.takesText ?? agreeing?.takesText ?? false }
+    var inSubForm: Bool { agreeing != nil || informing != nil }
+    var hasUnsavedInput: Bool { (agreeing?.dirty ?? false) || (informing?.hasUnsavedInput ?? false) }
+
+    func informationQuery(_ s: Session) -> [Command] { s.patient?.id.map { [.query(.information(patientId: $0))] } ?? [] }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
+        case .opened: return informationQuery(s)
+        case .answer(.information(let found)): given = found.given
+        case .answer(.informationGiven(let recorded)):
+            informing = nil
+            return InformationPicker.recorded(recorded, s) + informationQuery(s)
+        case .proceed(InformationPicker.closing):
+            informing = nil
+            s.say("No information recorded")
         case .key(let key): return handle(key, s)
         case .proceed(ReviewScreen.agree):
             // Yes to agreeing with no action for a discussed concern.
@@ -34,6 +48,7 @@ struct ReviewScreen: Screen {
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         guard let a = s.assessment else { return [.go(.back)] }
         if agreeing != nil { return handleAgree(key, s) }
+        if informing != nil { return InformationPicker.handle(key, &informing, s) }
         let page = max(1, s.contentArea.height - 1)
         switch key {
         case .up: scroll = max(0, scroll - 1)
@@ -65,6 +80,10 @@ struct ReviewScreen: Screen {
             guard a.isLocked else { s.say("This plan is still a draft: change it directly", .error); return [] }
             if s.refuses(.agreePlan) { return [] }
             return [.newVersion(of: a.id)]
+        case .text("i"), .text("I"):
+            guard a.status != .discarded else { s.say("This assessment was discarded: give information from the patient's record (I)", .error); return [] }
+            if s.refuses(.recordActions) { return [] }
+            informing = InformationPicker(source: .assessment(a.id), sourceName: "the care plan")
         case .text("p"), .text("P"): return [.go(.effect(.export(assessmentId: a.id, format: "pdf")))]
         case .text("t"), .text("T"): return [.go(.effect(.export(assessmentId: a.id, format: "text")))]
         case .text("f"), .text("F"): return [.go(.effect(.export(assessmentId: a.id, format: "fhir")))]
@@ -116,6 +135,7 @@ struct ReviewScreen: Screen {
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let a = s.assessment, let p = s.patient else { return }
+        if let picker = informing { return picker.render(into: &g, area, s) }
         if let form = agreeing {
             g.put(" Agree the plan with the patient", x: area.x, y: area.y, style: Style(.heading, bold: true))
             form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: 2))
@@ -130,7 +150,7 @@ struct ReviewScreen: Screen {
             }
             return
         }
-        let lines = ReviewScreen.lines(a, p, s, width: area.width - 2)
+        let lines = ReviewScreen.lines(a, p, s, given: given, width: area.width - 2)
         // The last row says where in the plan we are when it does not fit.
         let height = lines.count > area.height ? area.height - 1 : area.height
         let first = min(scroll, max(0, lines.count - height))
@@ -146,8 +166,9 @@ struct ReviewScreen: Screen {
 
     /// The plan as styled lines at a width: the printed plan itself (`PlanDocument`: the sections the text and
     /// PDF exports walk, in their order), with what only the nurse needs here around it.
-    static func lines(_ a: Assessment, _ p: Patient, _ s: Session, width: Int) -> [(text: String, style: Style)] {
-        let doc = PlanDocument(assessment: a, patient: p, catalogue: s.catalogue, services: s.services, codes: s.codes, policy: s.policy)
+    static func lines(_ a: Assessment, _ p: Patient, _ s: Session, given: [InformationGiven], width: Int) -> [(text: String, style: Style)] {
+        let doc = PlanDocument(assessment: a, patient: p, catalogue: s.catalogue, services: s.services, codes: s.codes, policy: s.policy,
+                               informationGiven: given)
         var out: [(text: String, style: Style)] = []
         let w = max(10, width)
         func para(_ t: String, _ style: Style = .normal) {
@@ -193,8 +214,10 @@ struct ReviewScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if agreeing != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("^S", "agree"), KeyHint("Esc", "cancel")] }
+        if let picker = informing { return picker.keys(s) }
         let exports = [KeyHint("↑↓", "scroll"), KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export),
-                       KeyHint("F", "FHIR", needs: .export), KeyHint("L", "print", needs: .export)]
+                       KeyHint("F", "FHIR", needs: .export), KeyHint("L", "print", needs: .export),
+                       KeyHint("I", "info", needs: .recordActions)]
         if let a = s.assessment, a.isLocked {
             return a.status == .discarded ? exports : exports + [KeyHint("V", "new version", needs: .agreePlan)]  // never a plan: no version of it
         }

@@ -26,6 +26,10 @@ public enum Effect: Equatable, Sendable {
     /// `largePrint`; printing sends its PDF.
     case exportDocument(documentId: Int64, format: String, copy: String, largePrint: Bool = false)
     case printDocument(documentId: Int64, copy: String, largePrint: Bool = false)
+    /// The patient's information prescription of `date` (only `ids` of it, when not empty), as PDF or text;
+    /// printing sends its PDF.
+    case exportInformation(patientId: Int64, date: LocalDate, ids: [Int64], format: String, largePrint: Bool = false)
+    case printInformation(patientId: Int64, date: LocalDate, ids: [Int64])
 }
 
 /// Where a key leads.

@@ -244,7 +244,7 @@ extension Session {
         sayWritten(format, plan, to: path, after: outcome)
     }
 
-    func sayWritten(_ format: String, _ what: String, to path: String, after outcome: String) {
+    public func sayWritten(_ format: String, _ what: String, to path: String, after outcome: String) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         say(outcome + "Saved \(format), \(what): \(url.lastPathComponent) in \(folder)", .success, shortening: folder, at: .middle)

@@ -55,6 +55,13 @@ struct Clinician: ParsableCommand {
                     guard Printer.lpPath() != nil else { session.sayNoPrinting(); return }
                     exportDocument(id, format: .pdf, copy: copy, largePrint: large, print: true, session)
                     return
+                case let .exportInformation(patient, date, ids, name, large):
+                    exportInformation(patient, date: date, ids: ids, format: ExportFormat(rawValue: name) ?? .pdf, largePrint: large, print: false, session)
+                    return
+                case let .printInformation(patient, date, ids):
+                    guard Printer.lpPath() != nil else { session.sayNoPrinting(); return }
+                    exportInformation(patient, date: date, ids: ids, format: .pdf, largePrint: false, print: true, session)
+                    return
                 case .export(let id, let name):
                     target = String(id); format = ExportFormat(rawValue: name) ?? .pdf; print = false
                 case .print(let id):
@@ -83,6 +90,19 @@ struct Clinician: ParsableCommand {
                                                                 user: session.user, now: Date(), say: { said.append($0) })
                     session.sayWritten(format == .text ? "text" : format.rawValue.uppercased(), of: document, to: url.path,
                                        after: print ? "Sent to the default printer. " : "")
+                } catch {
+                    session.say((said.isEmpty ? "Not saved: " : "Not printed: ") + String(describing: error), .error)
+                }
+            }
+            /// An information prescription from the record or the picker, as `careplan export --information` writes it.
+            func exportInformation(_ patient: Int64, date: LocalDate, ids: [Int64], format: ExportFormat, largePrint: Bool, print: Bool, _ session: Session) {
+                var said: [String] = []
+                do {
+                    let (url, p) = try runInformationExport(patientId: patient, date: date, ids: ids.isEmpty ? nil : Set(ids), format: format, paper: .a4,
+                                                            largePrint: largePrint, output: nil, force: false, print: print, store: store,
+                                                            configuration: config, user: session.user, now: Date(), say: { said.append($0) })
+                    session.sayWritten(format == .text ? "text" : format.rawValue.uppercased(), "the information prescription of \(p.date.display)",
+                                       to: url.path, after: print ? "Sent to the default printer. " : "")
                 } catch {
                     session.say((said.isEmpty ? "Not saved: " : "Not printed: ") + String(describing: error), .error)
                 }

@@ -24,6 +24,8 @@ struct Export: ParsableCommand {
             --document ID exports that document (an End of Treatment Summary, ...) instead, under the same rules: --copy says whose copy (the GP's puts the actions for the GP first).
 
             --large-print sets the PDF's text at 14 pt (clear print), for a plan or a document.
+
+            --information NHS-NUMBER writes the patient's information prescription (the health and wellbeing information given to them, with summaries and where to find each item) for --date (day/month/year; without it, the latest date anything was given), as pdf or text, under the same rules.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -52,6 +54,12 @@ struct Export: ParsableCommand {
     @Option(name: .long, help: "With --document: whose copy, patient, gp or record.")
     var copy: DocumentCopy = .record
 
+    @Option(name: .long, help: ArgumentHelp("Export this patient's information prescription instead of a plan.", valueName: "nhs-number"))
+    var information: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --information: the date it was given (default: the latest).", valueName: "day/month/year"))
+    var date: String?
+
     @Flag(name: .long, help: "With --format pdf: text at 14 pt, for patients who need large print.")
     var largePrint = false
 
@@ -59,7 +67,14 @@ struct Export: ParsableCommand {
     var sendToPrinter = false
 
     func validate() throws {
-        if document != nil {
+        if information != nil {
+            if !target.isEmpty || document != nil { throw ValidationError("Give --information alone: not with a plan or a --document") }
+            if draft || copy != .record { throw ValidationError("--draft and --copy are for plans and documents, not an information prescription") }
+            if format == .fhir { throw ValidationError("An information prescription is a page for the patient: --format pdf or text") }
+            if let date, case .failure(let problem) = LocalDate.parse(date) { throw ValidationError("--date \(date): \(problem)") }
+        } else if date != nil {
+            throw ValidationError("--date goes with --information")
+        } else if document != nil {
             if !target.isEmpty { throw ValidationError("Give either --document or a plan (NHS number or assessment id), not both") }
             if draft { throw ValidationError("--draft chooses among a patient's plans: a --document is exported as it stands") }
         } else {
@@ -75,6 +90,13 @@ struct Export: ParsableCommand {
         FileLogHandler.bootstrap(storePath: options.storePath)
         let configuration = try options.loadConfiguration()
         let me = try options.signIn(store, configuration, toDo: .export)
+        if let information {
+            let patient = try informationPatient(information, store)
+            try runInformationExport(patientId: patient, date: date.flatMap { try? LocalDate.parse($0).get() }, format: format, paper: paper,
+                                     largePrint: largePrint, output: output, force: force, print: sendToPrinter, store: store,
+                                     configuration: configuration, user: me.name, now: Date())
+            return
+        }
         if let document {
             try runDocumentExport(id: document, copy: copy, largePrint: largePrint, format: format, paper: paper, output: output, force: force,
                                   print: sendToPrinter, store: store, configuration: configuration, user: me.name, now: Date())
@@ -93,14 +115,9 @@ struct Export: ParsableCommand {
 func runExport(target: String, draft: Bool = false, format: ExportFormat, paper: Paper, largePrint: Bool = false, output: String?, force: Bool = false,
                print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
                say: (String) -> Void = { Swift.print($0) }) throws -> Exported {
-    let exported: Exported
-    do {
-        exported = try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
-                                           store: store, configuration: configuration, user: user, now: now)
-    } catch let e as ExportError {
-        throw CLIError(e.description)
-    } catch let e as StoreError {
-        throw CLIError(e.description + ". Nothing was written")
+    let exported = try exporting {
+        try PlanExporter.export(target: target, draft: draft, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
+                                store: store, configuration: configuration, user: user, now: now)
     }
     let a = exported.assessment
     Logger(label: "careplan.export").info("exported", metadata: [
@@ -108,14 +125,9 @@ func runExport(target: String, draft: Bool = false, format: ExportFormat, paper:
     ])
     say("Wrote \(exported.url.path): \(exported.planDescription)")
     guard sendToPrinter else { return exported }
-    switch Printer.print(exported.url) {
-    case .success(let answer):
-        try store.recordExport(assessmentId: a.id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
-                               by: user, at: now)
+    try printExported(exported.url, say: say) { printer in
+        try store.recordExport(assessmentId: a.id, format: "print", destination: printer, by: user, at: now)
         Logger(label: "careplan.export").info("printed", metadata: ["assessment": "\(a.id)", "version": "\(a.version)"])
-        say("Sent to the default printer" + (answer.isEmpty ? "." : " (\(answer))."))
-    case .failure(let e):
-        throw CLIError(e.description)
     }
     return exported
 }
@@ -129,14 +141,9 @@ func runDocumentExport(id: Int64, copy: DocumentCopy, largePrint: Bool, format: 
     if let changed = try store.signedContentProblem(documentId: id) {
         throw CLIError(changed + ". Not exported: run `careplan audit --verify`, and export it from a store that was not tampered with")
     }
-    let url: URL, document: Document
-    do {
-        (url, document) = try DocumentExporter.export(documentId: id, copy: copy, largePrint: largePrint, format: format, paper: paper,
-                                                      output: output, force: force, store: store, configuration: configuration, user: user, now: now)
-    } catch let e as ExportError {
-        throw CLIError(e.description)
-    } catch let e as StoreError {
-        throw CLIError(e.description + ". Nothing was written")
+    let (url, document) = try exporting {
+        try DocumentExporter.export(documentId: id, copy: copy, largePrint: largePrint, format: format, paper: paper,
+                                    output: output, force: force, store: store, configuration: configuration, user: user, now: now)
     }
     Logger(label: "careplan.export").info("exported document", metadata: [
         "document": "\(id)", "version": "\(document.version)", "status": "\(document.status.rawValue)", "format": "\(format.rawValue)",
@@ -144,12 +151,55 @@ func runDocumentExport(id: Int64, copy: DocumentCopy, largePrint: Bool, format: 
     let state = document.status == .draft ? "a DRAFT, not yet signed" : document.status == .signed ? "signed" : "signed, since replaced"
     say("Wrote \(url.path): \(document.title), version \(document.version) (document \(id)), \(state), \(copy.label)'s copy")
     guard sendToPrinter else { return (url, document) }
+    try printExported(url, say: say) { try store.recordDocumentExport(documentId: id, format: "print", destination: $0, by: user, now: now) }
+    return (url, document)
+}
+
+/// The patient `--information` names, by NHS number.
+func informationPatient(_ typed: String, _ store: any CareRepository) throws -> Int64 {
+    switch NHSNumber.parse(typed) {
+    case .failure(let problem): throw CLIError("--information \(typed): \(problem)")
+    case .success(let nhs):
+        guard let id = try store.patient(nhsNumber: nhs)?.id else { throw CLIError(ExportError.unknownPatient(nhsNumber: nhs.formatted).description) }
+        return id
+    }
+}
+
+/// `careplan export --information`: as `runExport`, for an information prescription (`ids`: only those of the
+/// date's, as the picker just recorded). The screens' P and print come here too.
+@discardableResult
+func runInformationExport(patientId: Int64, date: LocalDate?, ids: Set<Int64>? = nil, format: ExportFormat, paper: Paper, largePrint: Bool,
+                          output: String?, force: Bool, print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration,
+                          user: String, now: Date, say: (String) -> Void = { Swift.print($0) }) throws -> (url: URL, prescription: InformationPrescription) {
+    let (url, prescription) = try exporting {
+        try InformationExporter.export(patientId: patientId, date: date, ids: ids, format: format, paper: paper, largePrint: largePrint,
+                                       output: output, force: force, store: store, configuration: configuration, user: user, now: now)
+    }
+    Logger(label: "careplan.export").info("exported information prescription", metadata: [
+        "patient": "\(patientId)", "items": "\(prescription.given.count)", "format": "\(format.rawValue)",
+    ])
+    let n = prescription.given.count
+    say("Wrote \(url.path): the information prescription of \(prescription.date.display), \(n) item\(n == 1 ? "" : "s")")
+    guard sendToPrinter else { return (url, prescription) }
+    try printExported(url, say: say) { try store.recordInformationExport(patientId: patientId, items: n, format: "print", destination: $0, by: user, now: now) }
+    return (url, prescription)
+}
+
+/// An export's refusals in the words the user sees (nothing was written).
+func exporting<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as ExportError {
+        throw CLIError(e.description)
+    } catch let e as StoreError {
+        throw CLIError(e.description + ". Nothing was written")
+    }
+}
+
+/// Sends a written file to the default printer and records it (`record` gets where it went), or says why not.
+func printExported(_ url: URL, say: (String) -> Void, record: (String) throws -> Void) throws {
     switch Printer.print(url) {
     case .success(let answer):
-        try store.recordDocumentExport(documentId: id, format: "print", destination: "default printer" + (answer.isEmpty ? "" : ": \(answer)"),
-                                       by: user, now: now)
+        try record("default printer" + (answer.isEmpty ? "" : ": \(answer)"))
         say("Sent to the default printer" + (answer.isEmpty ? "." : " (\(answer))."))
-        return (url, document)
     case .failure(let e):
         throw CLIError(e.description)
     }
