@@ -154,6 +154,7 @@ extension CareStore {
             // Keys made before left the apostrophe in: "obrien" did not find O'Brien. Made again.
             try remakeSearchKeys(db)
         }
+        registerFollowUpMigration(&m)  // v13-followup
         return m
     }
 
