@@ -23,11 +23,14 @@ public struct Pathway: Sendable, Equatable {
 
     public func test(_ code: String) -> SurveillanceTest? { tests.first { $0.code == code } }
 
-    /// The test a person or a file names: by code, or by name (case and spacing aside).
+    /// The test a person or a file names: by code, or by name (case, accents, spaces and punctuation aside).
     public func test(named typed: String) -> SurveillanceTest? {
-        let key = SearchKey.of(typed.trimmingCharacters(in: .whitespaces))
-        return tests.first { SearchKey.of($0.code) == key || SearchKey.of($0.name) == key }
+        let key = Self.testKey(typed)
+        return tests.first { Self.testKey($0.code) == key || Self.testKey($0.name) == key }
     }
+
+    /// "CT chest, abdomen and pelvis" and "ct chest abdomen and pelvis" alike: letters and digits only, folded.
+    public static func testKey(_ s: String) -> String { SearchKey.of(s).filter { $0.isLetter || $0.isNumber } }
 
     public enum EndAction: String, Sendable, CaseIterable {
         /// Discharged to the GP's care with a letter to the patient and the GP.

@@ -95,6 +95,9 @@ public struct ResultsImportReport: Sendable, Equatable {
 
 public enum ResultsImport {
     public static let columns = ["nhs number", "test", "date", "value", "unit"]
+    /// A result is matched to a test due at most this many days after it was taken (a test done early), or
+    /// to one due any time before (done late): the nearest.
+    public static let earliestDays = 60
 
     /// Why a file cannot be read at all (nothing is recorded from it).
     public struct FileProblem: Error, Equatable, Sendable, CustomStringConvertible {

@@ -12,9 +12,10 @@ extension CareStore {
             var seen: [String: Int] = [:]
             let patientByNumber = try db.cachedStatement(sql: "SELECT id FROM patient WHERE nhs_number = ?")
             let activeEnrolments = try db.cachedStatement(sql: "SELECT * FROM follow_up_enrolment WHERE patient_id = ? AND status = 'active' ORDER BY id")
-            // The test waiting for a result whose due date is nearest the day it was taken (the earlier on a tie).
+            // The test waiting for a result whose due date is nearest the day it was taken (the earlier on a tie),
+            // and not due long after it: a test taken late is the overdue one, never one of next year's.
             let nearest = try db.cachedStatement(sql: """
-                SELECT * FROM follow_up_test WHERE enrolment_id = ? AND code = ? AND status IN ('scheduled', 'requested', 'done')
+                SELECT * FROM follow_up_test WHERE enrolment_id = ? AND code = ? AND status IN ('scheduled', 'requested', 'done') AND due_date <= ?
                 ORDER BY abs(julianday(due_date) - julianday(?)), due_date LIMIT 1
                 """)
             let addedCodes = try db.cachedStatement(sql: "SELECT DISTINCT code, name FROM follow_up_test WHERE enrolment_id = ? AND added = 1")
@@ -33,8 +34,8 @@ extension CareStore {
                 var match: (Enrolment, String, ReviewRule)?
                 for e in enrolments where match == nil {
                     if let t = pathways[e.pathwayId]?.test(named: checked.test) { match = (e, t.code, t.review); continue }
-                    let key = SearchKey.of(checked.test)
-                    for r in try Row.fetchAll(addedCodes, arguments: [e.id]) where SearchKey.of(r["code"]) == key || SearchKey.of(r["name"]) == key {
+                    let key = Pathway.testKey(checked.test)
+                    for r in try Row.fetchAll(addedCodes, arguments: [e.id]) where Pathway.testKey(r["code"]) == key || Pathway.testKey(r["name"]) == key {
                         match = (e, r["code"], .clinician)
                     }
                 }
@@ -44,7 +45,8 @@ extension CareStore {
                 let key = "\(checked.nhsNumber.digits)|\(code)|\(checked.takenOn.iso)|\(row.value)|\(row.unit)"
                 if let first = seen[key] { reject(.duplicate(firstLine: first)); continue }
                 seen[key] = row.line
-                guard let test = try Row.fetchOne(nearest, arguments: [enrolment.id, code, checked.takenOn.iso]).map(Self.scheduledTest) else {
+                guard let test = try Row.fetchOne(nearest, arguments: [enrolment.id, code, checked.takenOn.adding(days: ResultsImport.earliestDays).iso,
+                                                                      checked.takenOn.iso]).map(Self.scheduledTest) else {
                     reject(.noTestWaiting(checked.test)); continue
                 }
                 let result = try Self.insertResult(db, test: test, rule: rule, NewResult(value: checked.value, takenOn: checked.takenOn, source: .csv),
