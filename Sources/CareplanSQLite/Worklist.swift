@@ -178,6 +178,9 @@ extension CareStore {
         }
     }
 
+    /// How many tests are scheduled in all (the benchmark's figure).
+    public func followUpTestCount() throws -> Int { try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM follow_up_test") ?? 0 } }
+
     func patients(ids: Set<Int64>) throws -> [Int64: Patient] {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
