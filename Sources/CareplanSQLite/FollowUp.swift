@@ -161,6 +161,8 @@ extension CareStore {
     }
 
     static func who(_ user: String) -> String { TextCleaner.field(user, maxLength: Limits.personName) }
+    /// A note typed with a result, a review or a call's return: cleaned, at most `Limits.note` characters.
+    static func note(_ text: String) -> String { TextCleaner.multiLine(String(text.prefix(Limits.note))) }
 
     /// A reason a person must give (a skip, a move, a suspension): cleaned, and refused when empty.
     static func reason(_ text: String, _ what: String) throws -> String {
@@ -310,7 +312,7 @@ extension CareStore {
         case .measured(let v, let u): (value, unit) = (v, TextCleaner.field(u, maxLength: 40))
         case .judged(let j): judgement = j.rawValue
         }
-        let note = TextCleaner.multiLine(String(r.note.prefix(Limits.note)))
+        let note = Self.note(r.note)
         try db.execute(sql: """
             INSERT INTO follow_up_result (test_id, enrolment_id, patient_id, code, value, unit, judgement, taken_on, note, source, needs_review,
                                           recorded_by, recorded_at)
@@ -356,7 +358,7 @@ extension CareStore {
             if let done = r.review { throw StoreError.refused("This result was reviewed already, by \(done.by)") }
             let who = Self.who(user)
             try db.execute(sql: "UPDATE follow_up_result SET review_outcome = ?, review_note = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
-                           arguments: [outcome.rawValue, TextCleaner.multiLine(String(note.prefix(Limits.note))), who, now, resultId])
+                           arguments: [outcome.rawValue, Self.note(note), who, now, resultId])
             try Self.audit(db, user: who, action: "reviewed a follow-up result", patientId: r.patientId,
                            detail: "result \(resultId) (\(r.code)): \(outcome.rawValue)", at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_result WHERE id = ?", arguments: [resultId]).map(Self.testResult)!
@@ -441,7 +443,7 @@ extension CareStore {
             if returnedAt < c.at { throw StoreError.refused("A call cannot be returned before it was made") }
             let who = Self.who(user)
             try db.execute(sql: "UPDATE follow_up_contact SET response = ?, response_note = ?, returned_at = ?, returned_by = ? WHERE id = ?",
-                           arguments: [response.rawValue, TextCleaner.multiLine(String(note.prefix(Limits.note))), returnedAt, who, contactId])
+                           arguments: [response.rawValue, Self.note(note), returnedAt, who, contactId])
             try Self.audit(db, user: who, action: "returned a re-access call", patientId: c.patientId,
                            detail: "contact \(contactId): \(response.rawValue)", at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact)!
