@@ -373,7 +373,7 @@ extension DocumentTemplate {
     /// What stops `document` from being signed, one sentence each: required fields left empty (and required
     /// fields of rows), dates against their rules (`not-before`, `not-after`), texts still holding both
     /// terminals' words (`AssessmentChange.alsoTyped`), or a role that may not sign it. Empty: it may be signed.
-    public func signingProblems(_ document: Document, role: String, today: LocalDate) -> [String] {
+    public func signingProblems(_ document: Document, role: String, today: LocalDate, patient: Patient?) -> [String] {
         var problems: [String] = []
         if !signRoles.contains(role) {
             problems.append("Your role may not sign \(title.withArticle): it needs " + signRoles.joined(separator: " or "))
@@ -391,7 +391,8 @@ extension DocumentTemplate {
                         for inner in field.rowFields where untidy(row[inner.id]) {
                             problems.append("“\(inner.label)” of row \(i + 1) of “\(field.label)” holds two terminals' texts: tidy it")
                         }
-                        for p in DocumentField.dateProblems(field.rowFields, row.values, today: today) {
+                        for p in DocumentField.dateProblems(field.rowFields, row.values, today: today, template: self, document: document.values,
+                                                            patient: patient) {
                             problems.append("Row \(i + 1) of “\(field.label)”: \(p.message)")
                         }
                     }
@@ -402,7 +403,12 @@ extension DocumentTemplate {
                 }
             }
             let values = document.values.filter { id, _ in section.fields.contains { $0.id == id } }
-            problems += DocumentField.dateProblems(section.fields, values, today: today).map { "\($0.message) (\(section.title))" }
+            problems += DocumentField.dateProblems(section.fields, values, today: today, template: self, document: document.values, patient: patient)
+                .map { "\($0.message) (\(section.title))" }
+        }
+        // The QOF record signing makes takes this field's date: a signature without it would date it wrongly.
+        if let qofDate = recordsQOFDate, let f = field(qofDate), !f.required, document[qofDate]?.isEmpty ?? true {
+            problems.append("“\(f.label)” is needed: it dates the \(recordsQOF?.uppercased() ?? "QOF") record signing makes")
         }
         return problems
     }
@@ -590,8 +596,11 @@ extension DocumentField {
 extension DocumentField {
     /// The date rules broken among `values` (one row's, or one section's), each with the fields it is about and
     /// its sentence: "“Ended” cannot be before “Started” (05 Mar 2026)", "“Date of diagnosis” cannot be in the future".
-    public static func dateProblems(_ fields: [DocumentField], _ values: [String: FieldValue],
-                                    today: LocalDate) -> [(fields: [String], message: String)] {
+    /// A rule naming a field not among `values` reads it from `document` (the values outside groups of `template`);
+    /// one naming the patient record reads `patient` (none recorded: nothing to compare with).
+    public static func dateProblems(_ fields: [DocumentField], _ values: [String: FieldValue], today: LocalDate,
+                                    template: DocumentTemplate?, document: [String: FieldValue],
+                                    patient: Patient?) -> [(fields: [String], message: String)] {
         var found: [(fields: [String], message: String)] = []
         for f in fields {
             guard case .date(let d)? = values[f.id] else { continue }
@@ -602,9 +611,14 @@ extension DocumentField {
                         found.append(([f.id], "“\(f.label)” cannot be " + (after ? "in the future" : "in the past") + " (today is \(today.display))"))
                     }
                 case .field(let other)?:
-                    guard case .date(let o)? = values[other], after ? d > o : d < o else { continue }
-                    let label = fields.first { $0.id == other }?.label ?? other
+                    guard case .date(let o)? = values[other] ?? document[other], after ? d > o : d < o else { continue }
+                    let label = fields.first { $0.id == other }?.label ?? template?.field(other)?.label ?? other
                     found.append(([f.id, other], "“\(f.label)” cannot be \(after ? "after" : "before") “\(label)” (\(o.display))"))
+                case .patient(let fact)?:
+                    let known = fact == .diagnosisDate ? patient?.diagnosisDate : patient?.dateOfBirth
+                    guard let o = known, after ? d > o : d < o else { continue }
+                    let what = fact == .diagnosisDate ? "the date of diagnosis in the patient's record" : "the patient's date of birth"
+                    found.append(([f.id], "“\(f.label)” cannot be \(after ? "after" : "before") \(what) (\(o.display))"))
                 case nil: break
                 }
             }

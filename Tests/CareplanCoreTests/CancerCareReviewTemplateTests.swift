@@ -33,6 +33,11 @@ final class CancerCareReviewTemplateTests: XCTestCase {
         XCTAssertEqual(t.documentType?.code, "270101008")
         XCTAssertEqual(t.beside, ["eots", DocumentTemplate.hnaSource])
         XCTAssertEqual(t.recordsQOF, "can004")
+        XCTAssertEqual(t.recordsQOFDate, "review-date", "the record takes the day the review was held")
+        XCTAssertEqual(t.field("review-date")?.notBefore, .patient(.diagnosisDate))
+        XCTAssertEqual(t.field("review-date")?.notAfter, .today)
+        XCTAssertEqual(t.field("next-review-date")?.notBefore, .field("review-date"))
+        XCTAssertEqual(t.field("actions")?.rowFields.last?.notBefore, .field("review-date"), "a row's rule names a field of the document")
         XCTAssertEqual(t.patientCopy, ["concerns", "actions", "next-review"])
         XCTAssertEqual(t.completeRoles, ["gp"])
         XCTAssertEqual(t.signRoles, ["gp"])
@@ -51,7 +56,11 @@ final class CancerCareReviewTemplateTests: XCTestCase {
         let cases: [(String, String, String, String)] = [
             ("beside: [eots, hna]", "beside: [eots, hnaa]", "`beside: hnaa` names no document template", "`hna`"),
             ("beside: [eots, hna]", "beside: [ccr, hna]", "`beside: ccr` names this document itself", "`eots`"),
-            ("records-qof: can004", "records-qof: can04", "`records-qof: can04` names no indicator", "`can004`"),
+            ("indicator: can004", "indicator: can04", "`records-qof: can04` names no indicator", "`can004`"),
+            ("date: review-date }", "date: completed-by }", "takes its date from `completed-by`, which is no date field", "date: review-date"),
+            ("records-qof: { indicator: can004, date: review-date }", "records-qof: can004", "`records-qof: can004` should say which date field", "indicator: can004, date:"),
+            ("label: By when, kind: date, not-before: review-date }", "label: By when, kind: date, not-before: review-dat }", "`not-before: review-dat` names no date field of its row or of the document", "`review-date`"),
+            ("not-before: patient.diagnosis-date", "not-before: patient.diagnosis", "`not-before: patient.diagnosis` is no date of the patient record", "`patient.diagnosis-date`"),
             ("patient-copy: [concerns, actions, next-review]", "patient-copy: [concern, actions, next-review]", "`patient-copy` names `concern`", "`concerns`"),
             ("catalogue: ncat-hna, default", "catalogue: ncat, default", "there is no catalogue `ncat`", "`ncat-hna`"),
             ("kind: concerns, catalogue: ncat-hna,", "kind: concerns,", "is `concerns` with no `catalogue`", "ncat-hna"),
