@@ -240,7 +240,8 @@ extension CareStore {
             }
             // The signed content's hash goes into the entry, where the keyed chain guards it (`signedContentProblem`).
             try Self.audit(db, user: user, action: Self.signedAction, patientId: current.patientId,
-                           detail: Self.auditName(documentId, current.templateId) + " as \(role)" + Self.contentMark
+                           detail: Self.auditName(documentId, current.templateId) + " as \(role)"
+                               + (template.recordsQOF.map { Self.recordsQOFMark + $0 } ?? "") + Self.contentMark
                                + (try Self.signedContentHash(db, documentId: documentId) ?? ""), at: now)
             return try Self.document(db, id: documentId)!
         }
@@ -275,6 +276,8 @@ extension CareStore {
     static let signedAction = "signed document"
     /// Before the content hash in a signing entry's detail.
     static let contentMark = "; signed content sha256 "
+    /// Before the indicator a signing recorded done (`qofRecordProblems` checks the record is still there).
+    static let recordsQOFMark = "; records QOF "
 
     /// SHA-256 of what a signature covers, as stored: the patient, template and its version, title, date, who
     /// signed in what role and when, every value (by field) and every row (in order), each length-prefixed so

@@ -1,4 +1,5 @@
 import CareplanCore
+@testable import CareplanSQLite
 import RepositoryTestSupport
 import XCTest
 
@@ -145,6 +146,46 @@ final class CancerCareReviewContractTests: RepositoryContractCase {
                 XCTAssertTrue("\($0)".contains("“By when” cannot be before “Date of the review”"), "\($0)")
             }
             XCTAssertEqual(try store.qofRecords(patientId: p.id!), [])
+        }
+    }
+
+    /// QOF records in hostile hands (raw SQL behind the repository, SQLite only): a record changed, inserted or
+    /// removed, and the `done` of a signed review removed, are each found by `audit --verify`, and undone.
+    func testQOFRecordsChangedInsertedOrRemovedOutsideCareplanAreFound() throws {
+        try eachRepository { store, _ in
+            guard let sqlite = store as? CareStore else { return }
+            let (p, _) = try patientWithSources(store)
+            let d = try completed(store, try store.createDocument(template: ccr, patientId: p.id!, createdBy: "gp", now: now))
+            _ = try store.sign(documentId: d.id, revision: d.revision, template: ccr, by: "gp", name: "Dr Adams", role: "gp", now: now)
+            let invited = try store.recordQOF(QOFRecord(patientId: p.id!, indicator: "can005", kind: .invited, date: today, how: .letter,
+                                                        reason: "asked to come in"), by: "gp", now: now)
+            let done = try XCTUnwrap(try store.qofRecords(patientId: p.id!).first { $0.kind == .done })
+            XCTAssertEqual(try sqlite.qofRecordProblems(), [])
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
+            let i = invited.id!, copy = "INSERT INTO qof_record (patient_id, indicator, kind, date, how, recorded_by, document_id, recorded_at, reason) "
+            let putBack = "INSERT INTO qof_record (id, patient_id, indicator, kind, date, how, recorded_by, document_id, recorded_at, reason) "
+                + "VALUES (\(i), \(p.id!), 'can005', 'invited', '\(today.iso)', 'letter', 'gp', NULL, '2026-11-23 12:00:00.000', 'asked to come in')"
+            let cases: [(String, String, String, String)] = [
+                ("a done made earlier", "UPDATE qof_record SET date = '2026-03-02' WHERE id = \(done.id!)",
+                 "UPDATE qof_record SET date = '\(done.date.iso)' WHERE id = \(done.id!)", "QOF record \(done.id!) (patient \(p.id!)) was changed after it was recorded"),
+                ("the reason", "UPDATE qof_record SET reason = 'declined' WHERE id = \(i)", "UPDATE qof_record SET reason = 'asked to come in' WHERE id = \(i)",
+                 "QOF record \(i) (patient \(p.id!)) was changed"),
+                ("a done inserted", copy + "SELECT patient_id, 'can005', 'done', date, how, recorded_by, NULL, recorded_at, NULL FROM qof_record WHERE id = \(i)",
+                 "DELETE FROM qof_record WHERE id = (SELECT max(id) FROM qof_record)", "has no audit entry: it was put in the store outside careplan"),
+                ("a record removed", "DELETE FROM qof_record WHERE id = \(i)", putBack, "QOF record \(i) (patient \(p.id!)), recorded in audit entry"),
+            ]
+            for (what, tamper, undo, expected) in cases {
+                try sqlite.db.write { db in try db.execute(sql: tamper) }
+                guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { XCTFail("\(what): verify found nothing"); continue }
+                XCTAssertTrue(reason.contains(expected) && reason.hasSuffix("the QOF records were changed outside careplan"), "\(what): \(reason)")
+                try sqlite.db.write { db in try db.execute(sql: undo) }
+                XCTAssertEqual(try sqlite.qofRecordProblems(), [], "\(what) undone")
+            }
+            // The signed review's `done` removed: gone from the trail's records, and the signing names what it recorded.
+            try sqlite.db.write { db in try db.execute(sql: "DELETE FROM qof_record WHERE id = \(done.id!)") }
+            let found = try sqlite.qofRecordProblems()
+            XCTAssertEqual(found.count, 2)
+            XCTAssertTrue(found.last?.contains("document \(d.id) was signed recording CAN004 done") == true, "\(found)")
         }
     }
 }

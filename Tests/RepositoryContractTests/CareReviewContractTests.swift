@@ -39,7 +39,9 @@ final class CareReviewContractTests: RepositoryContractCase {
             XCTAssertEqual(done.documentId, review.id)
             let trail = try store.auditTrail(patientId: p.id!).filter { $0.action.hasPrefix("recorded QOF") }
             XCTAssertEqual(trail.map(\.action), ["recorded QOF invited", "recorded QOF invited", "recorded QOF done"])
-            XCTAssertEqual(trail.map(\.detail), ["every indicator, phone", "can004, letter", "can005"])
+            XCTAssertEqual(trail.map { String($0.detail.prefix { $0 != ";" }) },
+                           ["QOF record \(second.id!): every indicator, phone", "QOF record \(first.id!): can004, letter", "QOF record \(done.id!): can005"])
+            XCTAssertTrue(trail.allSatisfy { $0.detail.contains("; content sha256 ") }, "each record's content keyed in its entry")
             XCTAssertEqual(trail.map(\.user), ["Dr Adams", "Dr Adams", "Dr Adams"])
             guard case .intact = try store.verifyAuditTrail() else { return XCTFail("audit trail broken") }
         }
