@@ -421,12 +421,12 @@ extension DocumentTemplate {
         switch change {
         case .setField(let f, let value):
             guard let target, !isGroup else { return "“\(f)” is not a field of the \(title)" }
-            if let value, !target.holds(value) { return target.wrongSort }
+            if let value, !target.holds(value) { return target.refusal(of: value) }
         case .saveRow(let g, let row):
             guard let target, isGroup else { return "“\(g)” is not a group of the \(title)" }
             for (id, value) in row.values {
                 guard let inner = target.rowFields.first(where: { $0.id == id }) else { return "“\(id)” is not a field of “\(target.label)”" }
-                if !inner.holds(value) { return inner.wrongSort }
+                if !inner.holds(value) { return inner.refusal(of: value) }
             }
         case .deleteRow(let g, _):
             if !isGroup { return "“\(g)” is not a group of the \(title)" }
@@ -521,9 +521,6 @@ extension EoTSDue {
 // MARK: - What a field can take
 
 extension DocumentField {
-    /// Longest short text: one line of a form.
-    public static let shortTextLimit = 500
-
     /// Reads what was typed into a field that takes typing (text, date, number, yes/no): the value, nil for
     /// an emptied field, or the sentence to show next to the field (what was typed stays there). Choices,
     /// people, services and groups are picked, not typed: `problem(with:)` checks those.
@@ -533,7 +530,7 @@ extension DocumentField {
         switch kind {
         case .shortText:
             let line = TextCleaner.singleLine(typed).trimmingCharacters(in: .whitespaces)
-            if line.count > Self.shortTextLimit { return .failure(FieldProblem("At most \(Self.shortTextLimit) characters: use fewer words")) }
+            if let tooLong = lengthProblem(.text(line)) { return .failure(FieldProblem(tooLong)) }
             return .success(.text(line))
         case .longText:
             if typed.count > Limits.note { return .failure(FieldProblem("At most \(Limits.note) characters")) }
@@ -561,10 +558,21 @@ extension DocumentField {
     }
 
     /// Said of a value of another sort than the field's.
-    var wrongSort: String { "“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this" }
+    /// Why the store refuses `value` here: too long, or not this field's sort.
+    func refusal(of value: FieldValue) -> String {
+        lengthProblem(value) ?? "“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this"
+    }
+
+    /// Why a text is too long for this field (`Limits.shortText` for short text, `Limits.note` for long), or nil.
+    func lengthProblem(_ value: FieldValue) -> String? {
+        guard case .text(let t) = value else { return nil }
+        let limit = kind == .shortText ? Limits.shortText : kind == .longText ? Limits.note : Int.max
+        return t.count > limit ? "“\(label)” holds at most \(limit) characters (this has \(t.count)): use fewer words" : nil
+    }
 
     /// Whether a value of this sort can be this field's at all (the store refuses any other).
     public func holds(_ value: FieldValue) -> Bool {
+        if lengthProblem(value) != nil { return false }
         switch (kind, value) {
         case (.shortText, .text), (.longText, .text), (.date, .date), (.number, .number), (.yesNo, .yesNo), (.person, .person),
              (.choice, .codes), (.choices, .codes), (.service, .service):
@@ -578,7 +586,7 @@ extension DocumentField {
 
     /// Why `value` cannot be this field's (wrong kind, a code not in its list, an unknown service), or nil.
     public func problem(with value: FieldValue, codes: CodeLists, services: ServiceDirectory) -> FieldProblem? {
-        if !holds(value) { return FieldProblem(wrongSort) }
+        if !holds(value) { return FieldProblem(refusal(of: value)) }
         switch (kind, value) {
         case (.choice(let list), .codes(let picked)), (.choices(let list), .codes(let picked)):
             if case .choice = kind, picked.count > 1 { return FieldProblem("Choose one") }

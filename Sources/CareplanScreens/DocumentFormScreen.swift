@@ -346,7 +346,7 @@ struct DocumentFormScreen: Screen {
         case .shortText, .date, .number:
             switch key {
             case .text, .backspace, .delete, .enter, .left, .right, .home, .end, .ctrl("u"), .ctrl("k"), .ctrl("w"):
-                input = .line(TextField(current, maxLength: f.kind == .shortText ? Limits.personName * 2 : 40))
+                input = .line(TextField(current, maxLength: f.kind == .shortText ? Limits.shortText : 40))
                 return key == .enter ? [] : handleInput(key, s)
             default: return []
             }

@@ -109,6 +109,20 @@ final class CancerCareReviewTemplateTests: XCTestCase {
         XCTAssertEqual(field.value(typed: "pain"), .failure(FieldProblem("Choose from the list")))
     }
 
+    /// Short text has one limit wherever it is typed (`Limits.shortText`, as the unsuitable reason's): the
+    /// carer's name cannot take 600 characters from the form, nor from anything else through the store's rule.
+    func testShortTextFieldsHoldAtMostTheShortTextLimit() throws {
+        let t = try XCTUnwrap(load(Self.ccrText).get()["ccr"])
+        let carer = try XCTUnwrap(t.field("carer-name"))
+        let long = String(repeating: "x", count: 600), fits = String(repeating: "x", count: Limits.shortText)
+        XCTAssertEqual(carer.value(typed: long), .failure(FieldProblem("“Carer's name” holds at most 500 characters (this has 600): use fewer words")))
+        XCTAssertEqual(carer.value(typed: fits), .success(.text(fits)))
+        XCTAssertEqual(t.refusal(of: .setField("carer-name", .text(long))), "“Carer's name” holds at most 500 characters (this has 600): use fewer words")
+        XCTAssertNil(t.refusal(of: .setField("carer-name", .text(fits))))
+        XCTAssertNotNil(t.refusal(of: .saveRow(group: "actions", DocumentRow(values: ["action-what": .text(long)]))), "a row's short text too")
+        XCTAssertNil(t.refusal(of: .setField("current-needs", .text(long))), "long text is a note")
+    }
+
     func testTheLatestHNAIsTheNewestAgreedPlanElseOneInProgress() {
         func a(_ id: Int64, _ status: AssessmentStatus) -> AssessmentSummary {
             AssessmentSummary(id: id, date: DocumentTemplateTests.today, pathwayPoint: .other, status: status, version: 1, concernCount: 0, distressScore: nil)

@@ -321,7 +321,7 @@ extension DocumentTemplateTests {
         XCTAssertEqual(try yes.value(typed: "Y").get(), .yesNo(true))
         XCTAssertEqual(yes.value(typed: "maybe"), .failure(FieldProblem("Answer yes or no (Y or N)")))
         XCTAssertEqual(field("treatment-aim").value(typed: "curative"), .failure(FieldProblem("Choose from the list")))
-        XCTAssertEqual(field("stage").value(typed: String(repeating: "x", count: 501)), .failure(FieldProblem("At most 500 characters: use fewer words")))
+        XCTAssertEqual(field("stage").value(typed: String(repeating: "x", count: 501)), .failure(FieldProblem("“Stage” holds at most 500 characters (this has 501): use fewer words")))
 
         let codes = Self.context.codes, services = Self.context.services
         XCTAssertNil(field("treatment-aim").problem(with: .codes(["curative"]), codes: codes, services: services))
