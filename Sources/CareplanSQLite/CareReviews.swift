@@ -70,6 +70,22 @@ extension CareStore {
         }
     }
 
+    /// Information cannot have been given before the patient was born, nor from a plan or document before it was
+    /// started (the earlier of its own date and the day it was made, as one may be dated back).
+    static func requirePossibleDate(_ db: Database, _ date: LocalDate, patientId: Int64, assessmentId: Int64?, documentId: Int64?) throws {
+        if let born = try String.fetchOne(db, sql: "SELECT date_of_birth FROM patient WHERE id = ?", arguments: [patientId]).flatMap(LocalDate.init(iso:)),
+           date < born {
+            throw StoreError.refused("Not recorded: \(date.display) is before the patient was born (\(born.display))")
+        }
+        for (table, id, what) in [("assessment", assessmentId, "the plan"), ("document", documentId, "the document")] {
+            guard let id, let row = try Row.fetchOne(db, sql: "SELECT date, created_at FROM \(table) WHERE id = ?", arguments: [id]) else { continue }
+            let started = [(row["date"] as String?).flatMap(LocalDate.init(iso:)), (row["created_at"] as Date?).map { LocalDate($0) }].compactMap { $0 }.min()
+            if let started, date < started {
+                throw StoreError.refused("Not recorded: \(date.display) is before \(what) it was given from was started (\(started.display))")
+            }
+        }
+    }
+
     // MARK: QOF records
 
     public func recordQOF(_ record: QOFRecord, by user: String, now: Date) throws -> QOFRecord {
@@ -216,6 +232,7 @@ extension CareStore {
             }
             try Self.requireOwn(db, table: "assessment", id: assessmentId, patientId: patientId, "The patient's plan")
             try Self.requireOwn(db, table: "document", id: documentId, patientId: patientId, "The patient's document")
+            try Self.requirePossibleDate(db, date, patientId: patientId, assessmentId: assessmentId, documentId: documentId)
             let who = TextCleaner.field(user, maxLength: Limits.personName)
             let given = try items.map { item in
                 try db.execute(sql: """

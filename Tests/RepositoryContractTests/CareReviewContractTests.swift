@@ -147,6 +147,29 @@ final class CareReviewContractTests: RepositoryContractCase {
         }
     }
 
+    /// "Date given" cannot be before the patient was born, nor before the plan or document it was given from was started.
+    func testInformationCannotBeGivenBeforeBirthOrBeforeItsSourceWasStarted() throws {
+        try eachRepository { store, _ in
+            let a = try assessmentWithPain(store)
+            let p = try store.patient(id: a.patientId)!
+            let leaflet = [Self.library.item("managing-fatigue-leaflet")!]
+            let eots = try store.createDocument(template: DocumentContractTests.eots, patientId: p.id!, createdBy: "GP", now: now)
+            let started = [a.date, LocalDate(now)].min()!
+            let cases: [(LocalDate, InformationSource?, String)] = [
+                (p.dateOfBirth.adding(days: -1), nil, "before the patient was born"),
+                (started.adding(days: -1), .assessment(a.id), "before the plan it was given from was started"),
+                (min(eots.date, LocalDate(now)).adding(days: -1), .document(eots.id), "before the document it was given from was started"),
+            ]
+            for (date, source, why) in cases {
+                XCTAssertThrowsError(try store.recordInformationGiven(leaflet, patientId: p.id!, date: date, how: .printed, from: source, by: "GP", now: now)) {
+                    XCTAssertTrue("\($0)".contains(why), "\($0)")
+                }
+            }
+            XCTAssertEqual(try store.informationGiven(patientId: p.id!), [])
+            XCTAssertEqual(try store.recordInformationGiven(leaflet, patientId: p.id!, date: started, how: .printed, from: .assessment(a.id), by: "GP", now: now).count, 1)
+        }
+    }
+
     func testInformationGivenIsKeptPerItemWithItsSourceNewestFirstAndAuditedWithoutTitles() throws {
         try eachRepository { store, connect in
             let a = try assessmentWithPain(store)
