@@ -31,8 +31,9 @@ public struct DocumentTemplate: Sendable, Equatable {
     /// Where it was read from, for messages.
     public var file: String
 
-    /// The line of `beside:` in the file, for problems found across templates.
-    var besideLine = 1
+    /// Where each entry of `beside:` is in the file (line, column), for problems found across templates.
+    var besidePlaces: [Place] = []
+    struct Place: Sendable, Equatable { var line: Int; var column: Int }
 
     /// Every field, with groups' own fields after the group.
     public var allFields: [DocumentField] { sections.flatMap(\.fields).flatMap { [$0] + $0.rowFields } }
@@ -252,6 +253,8 @@ extension DocumentTemplate {
         /// The role ids of Resources/roles.yaml, and those whose permissions include signing documents.
         public var roles: [String]
         public var signers: Set<String>
+        /// The role ids whose permissions include recording QOF (a template with `records-qof` is signed only by them).
+        public var qofRecorders: Set<String>
         /// The checklist catalogues a `concerns` field may name, and the QOF indicator ids `records-qof` may
         /// name; nil: not checked (a test's context).
         public var catalogues: Set<String>?
@@ -261,6 +264,7 @@ extension DocumentTemplate {
             self.services = services
             self.roles = roles.roles.map(\.id)
             self.signers = Set(roles.roles.filter { $0.may(.signDocuments) }.map(\.id))
+            self.qofRecorders = Set(roles.roles.filter { $0.may(.qof) }.map(\.id))
         }
     }
 
@@ -319,7 +323,8 @@ extension DocumentTemplate {
             }
         }
         for (i, source) in beside.enumerated() where source != Self.hnaSource && (all[source] == nil || source == id) {
-            problems.append(ConfigProblem(file: file, line: besideLine + i, column: 1,
+            let place = i < besidePlaces.count ? besidePlaces[i] : Place(line: 1, column: 1)
+            problems.append(ConfigProblem(file: file, line: place.line, column: place.column,
                                           message: "`beside: \(source)` names " + (source == id ? "this document itself" : "no document template"),
                                           fix: "use `\(Self.hnaSource)` (the latest HNA) or one of " + all.keys.filter { $0 != id }.sorted().map { "`\($0)`" }.joined(separator: ", ")))
         }
@@ -428,7 +433,18 @@ extension DocumentTemplate {
                                         gpFirst: r.identifier(m, "gp-first", in: what), sections: sections, file: r.file,
                                         beside: r.stringList(m, "beside", in: what), recordsQOF: recordsQOF, recordsQOFDate: recordsQOFDate,
                                         patientCopy: r.stringList(m, "patient-copy", in: what))
-        template.besideLine = m["beside"]?.line ?? 1
+        let besideNodes = m["beside"]?.sequence.map { Array($0) } ?? []
+        template.besidePlaces = besideNodes.map { Place(line: $0.line, column: $0.mark?.column ?? 1) }
+        for (i, source) in template.beside.enumerated() where template.beside[..<i].contains(source) {
+            r.report(i < besideNodes.count ? besideNodes[i] : m["beside"], "`beside` names `\(source)` twice", fix: "list each source once")
+        }
+        // Signing records the indicator, so whoever may sign must be allowed to record QOF.
+        if let indicator = recordsQOF {
+            for role in sign where context.roles.contains(role) && !context.qofRecorders.contains(role) {
+                r.report(m["records-qof"], "`\(role)` may sign it, and signing records \(indicator), but the role may not record QOF (Resources/roles.yaml)",
+                         fix: "give the role `qof` in Resources/roles.yaml, or remove it from `sign`")
+            }
+        }
         for (i, sid) in template.patientCopy.enumerated() where template.section(sid) == nil {
             r.report(m["patient-copy"]?.sequence.flatMap { i < $0.count ? $0[i] : nil } ?? m["patient-copy"], "`patient-copy` names `\(sid)`, which is no section",
                      fix: "use one of " + sections.map { "`\($0.id)`" }.joined(separator: ", "))

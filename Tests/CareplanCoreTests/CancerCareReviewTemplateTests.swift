@@ -56,6 +56,8 @@ final class CancerCareReviewTemplateTests: XCTestCase {
         let cases: [(String, String, String, String)] = [
             ("beside: [eots, hna]", "beside: [eots, hnaa]", "`beside: hnaa` names no document template", "`hna`"),
             ("beside: [eots, hna]", "beside: [ccr, hna]", "`beside: ccr` names this document itself", "`eots`"),
+            ("beside: [eots, hna]", "beside: [eots, eots]", "`beside` names `eots` twice", "once"),
+            ("sign: [gp]", "sign: [gp, allied-health-professional]", "signing records can004, but the role may not record QOF", "`qof`"),
             ("indicator: can004", "indicator: can04", "`records-qof: can04` names no indicator", "`can004`"),
             ("date: review-date }", "date: completed-by }", "takes its date from `completed-by`, which is no date field", "date: review-date"),
             ("records-qof: { indicator: can004, date: review-date }", "records-qof: can004", "`records-qof: can004` should say which date field", "indicator: can004, date:"),
@@ -68,6 +70,12 @@ final class CancerCareReviewTemplateTests: XCTestCase {
             ("kind: long-text, default: hna.what-matters", "kind: long-text, default: hna.mood", "`default: hna.mood` in the field `what-matters` is not a default", "`hna.<fact>`"),
             ("label: Has a carer, kind: yes-no", "label: Has a carer, kind: yes-no, catalogue: ncat-hna", "`catalogue` does not apply", "`concerns`"),
         ]
+        // Each problem at its own entry: `hnaa` is the second of `beside: [eots, hnaa]`, on that line, at its column.
+        guard case .failure(let besideProblem) = load(Self.ccrText.replacingOccurrences(of: "beside: [eots, hna]", with: "beside: [eots, hnaa]")) else {
+            return XCTFail("loaded")
+        }
+        let line = Self.ccrText.components(separatedBy: "\n").firstIndex { $0.hasPrefix("beside: [eots, hna]") }! + 1
+        XCTAssertEqual(besideProblem.problems.map { "\($0.line):\($0.column)" }, ["\(line):16"])
         for (from, to, message, fix) in cases {
             XCTAssertTrue(Self.ccrText.contains(from), from)
             guard case .failure(let e) = load(Self.ccrText.replacingOccurrences(of: from, with: to)) else { XCTFail("loaded with \(to)"); continue }
