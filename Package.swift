@@ -48,7 +48,7 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
-        .target(name: "CursesBackend", dependencies: ["CNcursesw", "TermUI"]),
+        .target(name: "CursesBackend", dependencies: ["CNcursesw", "TermUI", "CareplanText"]),
         .executableTarget(
             name: "careplan",
             dependencies: [

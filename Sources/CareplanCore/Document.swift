@@ -373,7 +373,7 @@ extension DocumentTemplate {
     /// What stops `document` from being signed, one sentence each: required fields left empty (and required
     /// fields of rows), dates against their rules (`not-before`, `not-after`), texts still holding both
     /// terminals' words (`AssessmentChange.alsoTyped`), or a role that may not sign it. Empty: it may be signed.
-    public func signingProblems(_ document: Document, role: String, today: LocalDate) -> [String] {
+    public func signingProblems(_ document: Document, role: String, today: LocalDate, patient: Patient?) -> [String] {
         var problems: [String] = []
         if !signRoles.contains(role) {
             problems.append("Your role may not sign \(title.withArticle): it needs " + signRoles.joined(separator: " or "))
@@ -391,7 +391,8 @@ extension DocumentTemplate {
                         for inner in field.rowFields where untidy(row[inner.id]) {
                             problems.append("“\(inner.label)” of row \(i + 1) of “\(field.label)” holds two terminals' texts: tidy it")
                         }
-                        for p in DocumentField.dateProblems(field.rowFields, row.values, today: today) {
+                        for p in DocumentField.dateProblems(field.rowFields, row.values, today: today, template: self, document: document.values,
+                                                            patient: patient) {
                             problems.append("Row \(i + 1) of “\(field.label)”: \(p.message)")
                         }
                     }
@@ -402,7 +403,12 @@ extension DocumentTemplate {
                 }
             }
             let values = document.values.filter { id, _ in section.fields.contains { $0.id == id } }
-            problems += DocumentField.dateProblems(section.fields, values, today: today).map { "\($0.message) (\(section.title))" }
+            problems += DocumentField.dateProblems(section.fields, values, today: today, template: self, document: document.values, patient: patient)
+                .map { "\($0.message) (\(section.title))" }
+        }
+        // The QOF record signing makes takes this field's date: a signature without it would date it wrongly.
+        if let qofDate = recordsQOFDate, let f = field(qofDate), !f.required, document[qofDate]?.isEmpty ?? true {
+            problems.append("“\(f.label)” is needed: it dates the \(recordsQOF?.uppercased() ?? "QOF") record signing makes")
         }
         return problems
     }
@@ -415,12 +421,12 @@ extension DocumentTemplate {
         switch change {
         case .setField(let f, let value):
             guard let target, !isGroup else { return "“\(f)” is not a field of the \(title)" }
-            if let value, !target.holds(value) { return target.wrongSort }
+            if let value, !target.holds(value) { return target.refusal(of: value) }
         case .saveRow(let g, let row):
             guard let target, isGroup else { return "“\(g)” is not a group of the \(title)" }
             for (id, value) in row.values {
                 guard let inner = target.rowFields.first(where: { $0.id == id }) else { return "“\(id)” is not a field of “\(target.label)”" }
-                if !inner.holds(value) { return inner.wrongSort }
+                if !inner.holds(value) { return inner.refusal(of: value) }
             }
         case .deleteRow(let g, _):
             if !isGroup { return "“\(g)” is not a group of the \(title)" }
@@ -515,9 +521,6 @@ extension EoTSDue {
 // MARK: - What a field can take
 
 extension DocumentField {
-    /// Longest short text: one line of a form.
-    public static let shortTextLimit = 500
-
     /// Reads what was typed into a field that takes typing (text, date, number, yes/no): the value, nil for
     /// an emptied field, or the sentence to show next to the field (what was typed stays there). Choices,
     /// people, services and groups are picked, not typed: `problem(with:)` checks those.
@@ -527,7 +530,7 @@ extension DocumentField {
         switch kind {
         case .shortText:
             let line = TextCleaner.singleLine(typed).trimmingCharacters(in: .whitespaces)
-            if line.count > Self.shortTextLimit { return .failure(FieldProblem("At most \(Self.shortTextLimit) characters: use fewer words")) }
+            if let tooLong = lengthProblem(.text(line)) { return .failure(FieldProblem(tooLong)) }
             return .success(.text(line))
         case .longText:
             if typed.count > Limits.note { return .failure(FieldProblem("At most \(Limits.note) characters")) }
@@ -555,10 +558,21 @@ extension DocumentField {
     }
 
     /// Said of a value of another sort than the field's.
-    var wrongSort: String { "“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this" }
+    /// Why the store refuses `value` here: too long, or not this field's sort.
+    func refusal(of value: FieldValue) -> String {
+        lengthProblem(value) ?? "“\(label)” takes \(kind.name.replacingOccurrences(of: "-", with: " ")), not this"
+    }
+
+    /// Why a text is too long for this field (`Limits.shortText` for short text, `Limits.note` for long), or nil.
+    func lengthProblem(_ value: FieldValue) -> String? {
+        guard case .text(let t) = value else { return nil }
+        let limit = kind == .shortText ? Limits.shortText : kind == .longText ? Limits.note : Int.max
+        return t.count > limit ? "“\(label)” holds at most \(limit) characters (this has \(t.count)): use fewer words" : nil
+    }
 
     /// Whether a value of this sort can be this field's at all (the store refuses any other).
     public func holds(_ value: FieldValue) -> Bool {
+        if lengthProblem(value) != nil { return false }
         switch (kind, value) {
         case (.shortText, .text), (.longText, .text), (.date, .date), (.number, .number), (.yesNo, .yesNo), (.person, .person),
              (.choice, .codes), (.choices, .codes), (.service, .service):
@@ -572,7 +586,7 @@ extension DocumentField {
 
     /// Why `value` cannot be this field's (wrong kind, a code not in its list, an unknown service), or nil.
     public func problem(with value: FieldValue, codes: CodeLists, services: ServiceDirectory) -> FieldProblem? {
-        if !holds(value) { return FieldProblem(wrongSort) }
+        if !holds(value) { return FieldProblem(refusal(of: value)) }
         switch (kind, value) {
         case (.choice(let list), .codes(let picked)), (.choices(let list), .codes(let picked)):
             if case .choice = kind, picked.count > 1 { return FieldProblem("Choose one") }
@@ -590,8 +604,11 @@ extension DocumentField {
 extension DocumentField {
     /// The date rules broken among `values` (one row's, or one section's), each with the fields it is about and
     /// its sentence: "“Ended” cannot be before “Started” (05 Mar 2026)", "“Date of diagnosis” cannot be in the future".
-    public static func dateProblems(_ fields: [DocumentField], _ values: [String: FieldValue],
-                                    today: LocalDate) -> [(fields: [String], message: String)] {
+    /// A rule naming a field not among `values` reads it from `document` (the values outside groups of `template`);
+    /// one naming the patient record reads `patient` (none recorded: nothing to compare with).
+    public static func dateProblems(_ fields: [DocumentField], _ values: [String: FieldValue], today: LocalDate,
+                                    template: DocumentTemplate?, document: [String: FieldValue],
+                                    patient: Patient?) -> [(fields: [String], message: String)] {
         var found: [(fields: [String], message: String)] = []
         for f in fields {
             guard case .date(let d)? = values[f.id] else { continue }
@@ -602,9 +619,14 @@ extension DocumentField {
                         found.append(([f.id], "“\(f.label)” cannot be " + (after ? "in the future" : "in the past") + " (today is \(today.display))"))
                     }
                 case .field(let other)?:
-                    guard case .date(let o)? = values[other], after ? d > o : d < o else { continue }
-                    let label = fields.first { $0.id == other }?.label ?? other
+                    guard case .date(let o)? = values[other] ?? document[other], after ? d > o : d < o else { continue }
+                    let label = fields.first { $0.id == other }?.label ?? template?.field(other)?.label ?? other
                     found.append(([f.id, other], "“\(f.label)” cannot be \(after ? "after" : "before") “\(label)” (\(o.display))"))
+                case .patient(let fact)?:
+                    let known = fact == .diagnosisDate ? patient?.diagnosisDate : patient?.dateOfBirth
+                    guard let o = known, after ? d > o : d < o else { continue }
+                    let what = fact == .diagnosisDate ? "the date of diagnosis in the patient's record" : "the patient's date of birth"
+                    found.append(([f.id], "“\(f.label)” cannot be \(after ? "after" : "before") \(what) (\(o.display))"))
                 case nil: break
                 }
             }

@@ -21,16 +21,19 @@ public struct DocumentTemplate: Sendable, Equatable {
     /// What the form shows beside it, read only: the latest document of each template named, or the latest
     /// HNA (`hna`), so the writer does not retype them (the Cancer Care Review: the EoTS and the HNA).
     public var beside: [String]
-    /// The QOF indicator (Resources/qof.yaml) that signing one records as done, on the day it is signed.
+    /// The QOF indicator (Resources/qof.yaml) that signing one records as done, and the date field whose date
+    /// the record takes: the day the review was held, not the day it was signed.
     public var recordsQOF: String?
+    public var recordsQOFDate: String?
     /// The sections the patient's copy prints (a summary for the patient); empty: all of them.
     public var patientCopy: [String]
     public var sections: [DocumentSection]
     /// Where it was read from, for messages.
     public var file: String
 
-    /// The line of `beside:` in the file, for problems found across templates.
-    var besideLine = 1
+    /// Where each entry of `beside:` is in the file (line, column), for problems found across templates.
+    var besidePlaces: [Place] = []
+    struct Place: Sendable, Equatable { var line: Int; var column: Int }
 
     /// Every field, with groups' own fields after the group.
     public var allFields: [DocumentField] { sections.flatMap(\.fields).flatMap { [$0] + $0.rowFields } }
@@ -46,7 +49,7 @@ public struct DocumentTemplate: Sendable, Equatable {
 
     public init(id: String, version: String, title: String, documentType: Coding?, dateField: String?, completeRoles: [String],
                 signRoles: [String], gpFirst: String?, sections: [DocumentSection], file: String, beside: [String] = [],
-                recordsQOF: String? = nil, patientCopy: [String] = []) {
+                recordsQOF: String? = nil, recordsQOFDate: String? = nil, patientCopy: [String] = []) {
         self.id = id
         self.version = version
         self.title = title
@@ -59,6 +62,7 @@ public struct DocumentTemplate: Sendable, Equatable {
         self.file = file
         self.beside = beside
         self.recordsQOF = recordsQOF
+        self.recordsQOFDate = recordsQOFDate
         self.patientCopy = patientCopy
     }
 
@@ -115,10 +119,12 @@ public struct DocumentField: Sendable, Equatable {
     }
 }
 
-/// What a date rule (`not-before:`, `not-after:`) compares with: today, or another date field beside it.
+/// What a date rule (`not-before:`, `not-after:`) compares with: today, another date field (of the same row,
+/// else of the document outside groups), or a date of the patient record (`patient.diagnosis-date`).
 public enum DateBound: Sendable, Equatable {
     case today
     case field(String)
+    case patient(FieldDefault.PatientFact)
 }
 
 /// What a field holds.
@@ -247,6 +253,8 @@ extension DocumentTemplate {
         /// The role ids of Resources/roles.yaml, and those whose permissions include signing documents.
         public var roles: [String]
         public var signers: Set<String>
+        /// The role ids whose permissions include recording QOF (a template with `records-qof` is signed only by them).
+        public var qofRecorders: Set<String>
         /// The checklist catalogues a `concerns` field may name, and the QOF indicator ids `records-qof` may
         /// name; nil: not checked (a test's context).
         public var catalogues: Set<String>?
@@ -256,6 +264,7 @@ extension DocumentTemplate {
             self.services = services
             self.roles = roles.roles.map(\.id)
             self.signers = Set(roles.roles.filter { $0.may(.signDocuments) }.map(\.id))
+            self.qofRecorders = Set(roles.roles.filter { $0.may(.qof) }.map(\.id))
         }
     }
 
@@ -314,7 +323,8 @@ extension DocumentTemplate {
             }
         }
         for (i, source) in beside.enumerated() where source != Self.hnaSource && (all[source] == nil || source == id) {
-            problems.append(ConfigProblem(file: file, line: besideLine + i, column: 1,
+            let place = i < besidePlaces.count ? besidePlaces[i] : Place(line: 1, column: 1)
+            problems.append(ConfigProblem(file: file, line: place.line, column: place.column,
                                           message: "`beside: \(source)` names " + (source == id ? "this document itself" : "no document template"),
                                           fix: "use `\(Self.hnaSource)` (the latest HNA) or one of " + all.keys.filter { $0 != id }.sorted().map { "`\($0)`" }.joined(separator: ", ")))
         }
@@ -390,13 +400,15 @@ extension DocumentTemplate {
 
         var sections: [DocumentSection] = []
         var ids: Set<String> = []
+        var boundChecks: [BoundCheck] = []
         for sn in r.sequence(m, "sections", in: what) {
             guard let sm = r.mapping(sn, "a section", required: ["id", "title", "fields"], optional: ["help", "patient-title"]) else { continue }
             let sid = r.identifier(sm, "id", in: "a section")
             let stitle = r.string(sm, "title", in: "a section")
             let help = r.string(sm, "help", in: "a section", required: false) ?? ""
             if let sid, sections.contains(where: { $0.id == sid }) { r.report(sm["id"], "section id `\(sid)` is used twice", fix: "give each section its own id") }
-            let fields = parseFields(r.sequence(sm, "fields", in: "the section `\(sid ?? "?")`"), r, context: context, ids: &ids, inGroup: false, resource: nil)
+            let fields = parseFields(r.sequence(sm, "fields", in: "the section `\(sid ?? "?")`"), r, context: context, ids: &ids, inGroup: false,
+                                     resource: nil, boundChecks: &boundChecks)
             if fields.isEmpty, let node = sm["fields"] { r.report(node, "the section `\(sid ?? "?")` has no fields", fix: "add at least one field") }
             let patientTitle = r.string(sm, "patient-title", in: "the section `\(sid ?? "?")`", required: false)
             if let sid, let stitle { sections.append(DocumentSection(id: sid, title: stitle, patientTitle: patientTitle, help: help, fields: fields)) }
@@ -404,20 +416,49 @@ extension DocumentTemplate {
         if sections.isEmpty, let node = m["sections"] { r.report(node, "the template has no sections", fix: "add a section with its fields") }
 
         let dateField = r.identifier(m, "date-field", in: what)
-        let recordsQOF = r.identifier(m, "records-qof", in: what)
-        if let recordsQOF, let known = context.qofIndicators, !known.contains(recordsQOF) {
-            r.report(m["records-qof"], "`records-qof: \(recordsQOF)` names no indicator of Resources/qof.yaml",
-                     fix: "use one of " + known.sorted().map { "`\($0)`" }.joined(separator: ", "))
+        var recordsQOF: String?, recordsQOFDate: String?
+        if let node = m["records-qof"], let scalar = node.scalar?.string {
+            r.report(node, "`records-qof: \(scalar)` should say which date field dates the record",
+                     fix: "write `records-qof: { indicator: \(scalar), date: <the date field of the day it was done> }`")
+        } else if let node = m["records-qof"], let qm = r.mapping(node, "`records-qof`", required: ["indicator", "date"]) {
+            recordsQOF = r.identifier(qm, "indicator", in: "`records-qof`")
+            recordsQOFDate = r.identifier(qm, "date", in: "`records-qof`")
+            if let recordsQOF, let known = context.qofIndicators, !known.contains(recordsQOF) {
+                r.report(qm["indicator"], "`records-qof: \(recordsQOF)` names no indicator of Resources/qof.yaml",
+                         fix: "use one of " + known.sorted().map { "`\($0)`" }.joined(separator: ", "))
+            }
         }
         var template = DocumentTemplate(id: id ?? "", version: version ?? "", title: title ?? "", documentType: documentType,
                                         dateField: dateField, completeRoles: complete, signRoles: sign,
                                         gpFirst: r.identifier(m, "gp-first", in: what), sections: sections, file: r.file,
-                                        beside: r.stringList(m, "beside", in: what), recordsQOF: recordsQOF,
+                                        beside: r.stringList(m, "beside", in: what), recordsQOF: recordsQOF, recordsQOFDate: recordsQOFDate,
                                         patientCopy: r.stringList(m, "patient-copy", in: what))
-        template.besideLine = m["beside"]?.line ?? 1
+        let besideNodes = m["beside"]?.sequence.map { Array($0) } ?? []
+        template.besidePlaces = besideNodes.map { Place(line: $0.line, column: $0.mark?.column ?? 1) }
+        for (i, source) in template.beside.enumerated() where template.beside[..<i].contains(source) {
+            r.report(i < besideNodes.count ? besideNodes[i] : m["beside"], "`beside` names `\(source)` twice", fix: "list each source once")
+        }
+        // Signing records the indicator, so whoever may sign must be allowed to record QOF.
+        if let indicator = recordsQOF {
+            for role in sign where context.roles.contains(role) && !context.qofRecorders.contains(role) {
+                r.report(m["records-qof"], "`\(role)` may sign it, and signing records \(indicator), but the role may not record QOF (Resources/roles.yaml)",
+                         fix: "give the role `qof` in Resources/roles.yaml, or remove it from `sign`")
+            }
+        }
         for (i, sid) in template.patientCopy.enumerated() where template.section(sid) == nil {
             r.report(m["patient-copy"]?.sequence.flatMap { i < $0.count ? $0[i] : nil } ?? m["patient-copy"], "`patient-copy` names `\(sid)`, which is no section",
                      fix: "use one of " + sections.map { "`\($0.id)`" }.joined(separator: ", "))
+        }
+        // The QOF record's date: the day the document says it was done, a date field outside groups.
+        if let qofDate = recordsQOFDate, template.field(qofDate)?.kind != .date {
+            r.report(m["records-qof"]?.mapping?["date"], "`records-qof` takes its date from `\(qofDate)`, which is no date field of the document (outside groups)",
+                     fix: "name the field holding the day it was done, e.g. `date: review-date`")
+        }
+        for c in boundChecks where c.beside.first(where: { $0.id == c.other })?.kind != .date && template.field(c.other)?.kind != .date {
+            let besideIds = Set(c.beside.map(\.id))
+            let dates = (c.beside + template.sections.flatMap(\.fields).filter { !besideIds.contains($0.id) }).filter { $0.kind == .date }.map { "`\($0.id)`" }
+            r.report(c.node, "`\(c.key): \(c.other)` names no date field of its row or of the document",
+                     fix: "write `today`, `patient.diagnosis-date`" + (dates.isEmpty ? "" : " or one of " + dates.joined(separator: ", ")))
         }
         if let dateField, template.field(dateField)?.kind != .date {
             r.report(m["date-field"], "`date-field: \(dateField)` names no date field of the document (outside groups)",
@@ -430,8 +471,12 @@ extension DocumentTemplate {
         return template
     }
 
+    /// A date rule naming another field, checked once the whole template is read: the field must be a date of the
+    /// same row (or section), or of the document outside groups.
+    struct BoundCheck { var node: Node; var other: String; var key: String; var beside: [DocumentField] }
+
     static func parseFields(_ nodes: [Node], _ r: ConfigReader, context: Context, ids: inout Set<String>, inGroup: Bool,
-                            resource: FHIRResource?) -> [DocumentField] {
+                            resource: FHIRResource?, boundChecks allChecks: inout [BoundCheck]) -> [DocumentField] {
         var fields: [DocumentField] = []
         var boundChecks: [(Node, String, String)] = []
         for fn in nodes {
@@ -482,7 +527,8 @@ extension DocumentTemplate {
                                  fix: "use one of " + FHIRResource.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))
                     }
                 }
-                let inner = parseFields(r.sequence(fm, "fields", in: what), r, context: context, ids: &ids, inGroup: true, resource: rowResource)
+                let inner = parseFields(r.sequence(fm, "fields", in: what), r, context: context, ids: &ids, inGroup: true, resource: rowResource,
+                                        boundChecks: &allChecks)
                 if inner.contains(where: { $0.kind.name == "group" }) {
                     r.report(fm["fields"], "\(what) has a group inside it", fix: "groups cannot be nested: make the inner one a section's group")
                 }
@@ -526,8 +572,17 @@ extension DocumentTemplate {
             for key in ["not-before", "not-after"] {
                 guard let node = fm[key], let s = r.string(fm, key, in: what) else { continue }
                 if kind != nil && kind != .date { r.report(node, "`\(key)` does not apply to \(what)", fix: "date rules are only for `date` fields; remove it"); continue }
-                bounds[key] = s == "today" ? .today : .field(s)
-                if s != "today" { boundChecks.append((node, s, key)) }
+                if s == "today" { bounds[key] = .today; continue }
+                if s.hasPrefix("patient.") {
+                    if let fact = FieldDefault.PatientFact(rawValue: String(s.dropFirst("patient.".count))), fact.isDate { bounds[key] = .patient(fact) }
+                    else {
+                        r.report(node, "`\(key): \(s)` is no date of the patient record",
+                                 fix: "use " + FieldDefault.PatientFact.allCases.filter(\.isDate).map { "`patient.\($0.rawValue)`" }.joined(separator: " or "))
+                    }
+                    continue
+                }
+                bounds[key] = .field(s)
+                boundChecks.append((node, s, key))
             }
             if let fid, let label, let kind {
                 fields.append(DocumentField(id: fid, label: label, patientLabel: r.string(fm, "patient-label", in: what, required: false), kind: kind,
@@ -535,12 +590,7 @@ extension DocumentTemplate {
                                             notBefore: bounds["not-before"], notAfter: bounds["not-after"], line: fn.line))
             }
         }
-        // A date rule compares with a date field beside it: of the same row, or of the same section.
-        for (node, other, key) in boundChecks where fields.first(where: { $0.id == other })?.kind != .date {
-            let dates = fields.filter { $0.kind == .date }.map { "`\($0.id)`" }
-            r.report(node, "`\(key): \(other)` names no date field beside it",
-                     fix: "write `today`" + (dates.isEmpty ? "" : " or one of " + dates.joined(separator: ", ")))
-        }
+        allChecks += boundChecks.map { BoundCheck(node: $0.0, other: $0.1, key: $0.2, beside: fields) }
         return fields
     }
 

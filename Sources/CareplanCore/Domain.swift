@@ -65,7 +65,9 @@ public enum Limits {
     public static let diagnosisCode = 20
     public static let concernText = 200
     public static let note = 20_000
-    public static let actionText = 500
+    /// Short text, one rule wherever it is typed: a form's short-text field, an action, a reason.
+    public static let shortText = 500
+    public static let actionText = shortText
     public static let personName = 100
 }
 

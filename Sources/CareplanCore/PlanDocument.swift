@@ -330,6 +330,35 @@ public struct PrintLayout: Codable, Sendable, Equatable {
     }
 }
 
+extension PrintLayout {
+    /// The layout as it may be printed: what the store holds went in when typed, but may have arrived another
+    /// way (an old version, a restored or hand-edited store), and a text or PDF export must never carry escape
+    /// sequences or controls to a terminal or printer. Every text and PDF export renders through this. Words
+    /// keep their lines where lines belong (field values, paragraphs, table cells); the rest is one line.
+    public var cleaned: PrintLayout {
+        let line = TextCleaner.singleLine, lines = TextCleaner.multiLine
+        var l = self
+        l.title = line(title)
+        l.identity = PlanDocument.Identity(name: line(identity.name), nhsNumber: line(identity.nhsNumber), dateOfBirth: line(identity.dateOfBirth))
+        l.status = line(status)
+        l.footerLine = line(footerLine)
+        l.sections = sections.map { s in
+            Section(title: line(s.title), blocks: s.blocks.map { b in
+                switch b {
+                case .fields(let fs): return .fields(fs.map { Field(line($0.label), lines($0.value)) })
+                case .subheading(let t): return .subheading(line(t))
+                case .paragraph(let t): return .paragraph(lines(t))
+                case .remark(let t): return .remark(line(t))
+                case .table(let t):
+                    return .table(Table(columns: t.columns.map { Column(line($0.title), weight: $0.weight, align: $0.align) },
+                                        rows: t.rows.map { $0.map(lines) }))
+                }
+            })
+        }
+        return l
+    }
+}
+
 extension PlanDocument {
     public var printLayout: PrintLayout {
         PrintLayout(title: title, identity: identity, isDraft: isDraft, version: assessment.version,

@@ -28,7 +28,10 @@ enum DocumentFHIR {
         // Who completed it is the Composition's author: the signer's resource when they are the same user.
         var completer: (url: String, name: String, resource: [String: Any]?)?
         if let field = t.sections.flatMap(\.fields).first(where: { $0.kind == .person }), case .person(let name, let staffId)? = d[field.id], !name.isEmpty {
-            if let staffId, staffId == d.signedBy, d.status != .draft {
+            // The signer is kept by name (or by user name): one of the staff is the signer by user name or full name;
+            // a name typed in (no staff id) by the name alone.
+            let sameAsSigner = staffId.map { id in id == d.signedBy || print.staff.first { $0.userName == id }?.fullName == authorName } ?? (name == authorName)
+            if d.status != .draft, !d.signedBy.isEmpty, sameAsSigner {
                 completer = (authorURL, authorName, nil)
             } else {
                 let url = uuid("completer")

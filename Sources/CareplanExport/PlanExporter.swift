@@ -28,7 +28,7 @@ public enum PDFProgram {
         guard FileManager.default.isExecutableFile(atPath: program) else {
             throw ExportError.renderFailed("the PDF program \(program) is missing: build it with swift build, beside careplan")
         }
-        let request = try JSONEncoder().encode(Request(paper: paper, layout: layout))
+        let request = try JSONEncoder().encode(Request(paper: paper, layout: layout.cleaned))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         let input = Pipe(), output = Pipe(), errors = Pipe()

@@ -8,7 +8,8 @@ enum TextRenderer {
 
     static func render(_ doc: PlanDocument) -> String { render(doc.printLayout) }
 
-    static func render(_ doc: PrintLayout) -> String {
+    static func render(_ layout: PrintLayout) -> String {
+        let doc = layout.cleaned
         var out: [String] = []
         let rule = String(repeating: "=", count: width)
         if doc.isDraft { out.append(center("*** \(doc.status) ***")) }

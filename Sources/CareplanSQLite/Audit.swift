@@ -257,6 +257,9 @@ extension CareStore {
         if let changed = try signedContentProblems().first {
             return .broken(atEntry: nil, reason: changed + ". The trail is intact; the document was changed outside careplan")
         }
+        if let changed = try qofRecordProblems().first {
+            return .broken(atEntry: nil, reason: changed + ". The trail is intact; the QOF records were changed outside careplan")
+        }
         if let trust = try read({ db in try Self.trustSettingProblem(db, keeper: auditKeeper) }) {
             return .broken(atEntry: nil, reason: trust)
         }

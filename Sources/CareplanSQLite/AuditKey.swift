@@ -29,6 +29,28 @@ public final class AuditKeeper: Sendable {
         anchorPath = URL(fileURLWithPath: keyPath).deletingLastPathComponent().appendingPathComponent("audit-\(name).anchor").path
     }
 
+    /// Why `keyPath` cannot key the store at `storePath`, or nil. It must be a full path (a relative one would
+    /// make a key wherever careplan happens to start, perhaps beside the store; 64 hex digits are a key, not
+    /// the path of one), and not in the store's own folder: a key copied, backed up or restored with the store
+    /// guards nothing. (A folder below it is allowed: a store in the home folder has the default key below it.)
+    static func placementProblem(keyPath: String, storePath: String) -> String? {
+        let named = "CAREPLAN_AUDIT_KEY is the full path of the audit key's file (e.g. /home/nurse/.config/careplan/audit.key)"
+        if keyPath.count == 64, Data(hex: keyPath) != nil {
+            return "the audit key was given as 64 hexadecimal digits: \(named), not the key itself. Nothing was opened"
+        }
+        guard keyPath.hasPrefix("/") else {
+            return "the audit key path `\(keyPath)` is relative: \(named) starting with /. Nothing was opened"
+        }
+        func resolved(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        let storeFolder = resolved(URL(fileURLWithPath: storePath).deletingLastPathComponent().path)
+        let keyFolder = resolved(URL(fileURLWithPath: keyPath).deletingLastPathComponent().path)
+        if keyFolder == storeFolder {
+            return "the audit key \(keyPath) would sit beside the store (in \(storeFolder)): \(named), and it must not sit beside the store, "
+                + "or whoever can copy or restore the store has its key too. Keep it in a folder of its own (the default is ~/.config/careplan). Nothing was opened"
+        }
+        return nil
+    }
+
     public static func defaultKeyPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let path = environment["CAREPLAN_AUDIT_KEY"], !path.isEmpty { return path }
         let base: String

@@ -1,4 +1,5 @@
 import CareplanCore
+import Crypto
 import Foundation
 import GRDB
 
@@ -69,6 +70,22 @@ extension CareStore {
         }
     }
 
+    /// Information cannot have been given before the patient was born, nor from a plan or document before it was
+    /// started (the earlier of its own date and the day it was made, as one may be dated back).
+    static func requirePossibleDate(_ db: Database, _ date: LocalDate, patientId: Int64, assessmentId: Int64?, documentId: Int64?) throws {
+        if let born = try String.fetchOne(db, sql: "SELECT date_of_birth FROM patient WHERE id = ?", arguments: [patientId]).flatMap(LocalDate.init(iso:)),
+           date < born {
+            throw StoreError.refused("Not recorded: \(date.display) is before the patient was born (\(born.display))")
+        }
+        for (table, id, what) in [("assessment", assessmentId, "the plan"), ("document", documentId, "the document")] {
+            guard let id, let row = try Row.fetchOne(db, sql: "SELECT date, created_at FROM \(table) WHERE id = ?", arguments: [id]) else { continue }
+            let started = [(row["date"] as String?).flatMap(LocalDate.init(iso:)), (row["created_at"] as Date?).map { LocalDate($0) }].compactMap { $0 }.min()
+            if let started, date < started {
+                throw StoreError.refused("Not recorded: \(date.display) is before \(what) it was given from was started (\(started.display))")
+            }
+        }
+    }
+
     // MARK: QOF records
 
     public func recordQOF(_ record: QOFRecord, by user: String, now: Date) throws -> QOFRecord {
@@ -92,9 +109,67 @@ extension CareStore {
         saved.recordedBy = who
         saved.recordedAt = now
         saved.reason = reason
+        // The record's content goes into its entry, where the keyed chain guards it (`qofRecordProblems`).
         try Self.audit(db, user: who, action: "recorded QOF \(record.kind.rawValue)", patientId: record.patientId,
-                       detail: [record.indicator ?? "every indicator", record.how?.rawValue].compactMap { $0 }.joined(separator: ", "), at: now)
+                       detail: Self.qofMark + "\(saved.id!): " + [record.indicator ?? "every indicator", record.how?.rawValue].compactMap { $0 }.joined(separator: ", ")
+                           + Self.qofContentMark + Self.qofContentHash(saved), at: now)
         return saved
+    }
+
+    /// Before a QOF record's id, and before its content hash, in its entry's detail.
+    static let qofMark = "QOF record "
+    static let qofContentMark = "; content sha256 "
+
+    /// SHA-256 of what a QOF record says: the patient, indicator, kind, date, how, document and (as a digest, so
+    /// no words of it are in the entry) the reason, length-prefixed so no two records encode alike.
+    static func qofContentHash(_ r: QOFRecord) -> String {
+        let reason = r.reason.map { SHA256.hash(data: Data($0.utf8)).hex } ?? ""
+        let fields = [String(r.patientId), r.indicator ?? "", r.kind.rawValue, r.date.iso, r.how?.rawValue ?? "", r.documentId.map(String.init) ?? "", reason]
+        return SHA256.hash(data: Data(fields.map { "\($0.utf8.count):\($0)" }.joined().utf8)).hex
+    }
+
+    /// What the QOF records no longer agree with their keyed entries about, for `audit --verify`: a record with no
+    /// entry (inserted outside careplan), one whose content is not what was recorded, an audited record gone, and
+    /// a signed document whose signing recorded an indicator done with that `done` gone.
+    func qofRecordProblems() throws -> [String] {
+        try read { db in
+            var problems: [String] = []
+            var audited: [Int64: AuditEntry] = [:]
+            for e in try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE action LIKE 'recorded QOF %' AND detail LIKE ? ORDER BY id",
+                                      arguments: [Self.qofMark + "%"]).map(Self.auditEntry) {
+                let rest = e.detail.dropFirst(Self.qofMark.count)
+                if let id = Int64(rest.prefix { $0.isNumber }) { audited[id] = e }
+            }
+            let records = try Row.fetchAll(db, sql: "SELECT * FROM qof_record ORDER BY id").map(Self.qofRecord)
+            for r in records {
+                guard let e = audited[r.id!] else {
+                    problems.append("QOF record \(r.id!) (patient \(r.patientId)) has no audit entry: it was put in the store outside careplan")
+                    continue
+                }
+                if e.hash != (try auditKeeper.mac(Data(Self.text(of: e).utf8))) {
+                    problems.append("QOF record \(r.id!)'s audit entry (\(e.id)) does not match the audit key: the trail was changed")
+                } else if let mark = e.detail.range(of: Self.qofContentMark), String(e.detail[mark.upperBound...]) != Self.qofContentHash(r) {
+                    problems.append("QOF record \(r.id!) (patient \(r.patientId)) was changed after it was recorded: it is not what \(e.user) recorded on "
+                                    + "\(Self.shownTime(e.at)) (audit entry \(e.id))")
+                }
+            }
+            let present = Set(records.compactMap(\.id))
+            for (id, e) in audited.sorted(by: { $0.key < $1.key }) where !present.contains(id) {
+                problems.append("QOF record \(id) (patient \(e.patientId.map(String.init) ?? "?")), recorded in audit entry \(e.id), is gone: removed outside careplan")
+            }
+            // Signing a document whose template records an indicator says so in its entry; its `done` must still be there.
+            for e in try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE action = ? AND detail LIKE ? ORDER BY id",
+                                      arguments: [Self.signedAction, "%" + Self.recordsQOFMark + "%"]).map(Self.auditEntry) {
+                guard let id = Int64(e.detail.dropFirst("document ".count).prefix { $0.isNumber }),
+                      let after = e.detail.range(of: Self.recordsQOFMark) else { continue }
+                let indicator = String(e.detail[after.upperBound...].prefix { $0 != ";" })
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM qof_record WHERE document_id = ? AND kind = ? AND indicator = ?",
+                                    arguments: [id, QOFRecordKind.done.rawValue, indicator]) == nil {
+                    problems.append("document \(id) was signed recording \(indicator.uppercased()) done (audit entry \(e.id)), and that record is gone")
+                }
+            }
+            return problems
+        }
     }
 
     public func qofRecords(patientId: Int64) throws -> [QOFRecord] {
@@ -157,6 +232,7 @@ extension CareStore {
             }
             try Self.requireOwn(db, table: "assessment", id: assessmentId, patientId: patientId, "The patient's plan")
             try Self.requireOwn(db, table: "document", id: documentId, patientId: patientId, "The patient's document")
+            try Self.requirePossibleDate(db, date, patientId: patientId, assessmentId: assessmentId, documentId: documentId)
             let who = TextCleaner.field(user, maxLength: Limits.personName)
             let given = try items.map { item in
                 try db.execute(sql: """

@@ -50,6 +50,8 @@ public final class CareStore: CareRepository {
     /// `checkInBackground` runs SQLite's quick check of every page beside start-up instead of before it (for
     /// the interactive programs).
     public init(path: String, auditKey: String? = nil, checkInBackground: Bool = false) throws {
+        let keyPath = auditKey ?? AuditKeeper.defaultKeyPath()
+        if let why = AuditKeeper.placementProblem(keyPath: keyPath, storePath: path) { throw StoreError.cannotOpen(why) }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
@@ -67,7 +69,7 @@ public final class CareStore: CareRepository {
         // WAL is set here rather than with GRDB's `journalMode = .wal`, which also lowers synchronous to
         // NORMAL (a power cut could then lose the last answers); we need FULL.
         let wal = !FileSystemCheck.isNetworkFileSystem(folder)
-        let keeper = AuditKeeper(keyPath: auditKey ?? AuditKeeper.defaultKeyPath(), storePath: path)
+        let keeper = AuditKeeper(keyPath: keyPath, storePath: path)
         config.prepareDatabase { db in
             db.add(function: keeper.macFunction)
             if wal { try CareStore.useWAL(db) }

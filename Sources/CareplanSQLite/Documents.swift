@@ -220,7 +220,8 @@ extension CareStore {
                 if disabled { throw StoreError.refused("Not signed: this account is disabled") }
                 if storedRole != role { throw StoreError.refused("Not signed: the account's role is now another; sign in again") }
             }
-            let problems = template.signingProblems(current, role: role, today: LocalDate(now))
+            let patient = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [current.patientId]).map(Self.patient)
+            let problems = template.signingProblems(current, role: role, today: LocalDate(now), patient: patient)
             if !problems.isEmpty { throw StoreError.refused("Not signed: " + problems.joined(separator: "; ")) }
             try db.execute(sql: """
                 UPDATE document SET status = ?, signed_by = ?, signed_role = ?, signed_at = ?, revision = revision + 1, updated_at = ? WHERE id = ?
@@ -229,13 +230,18 @@ extension CareStore {
             try db.execute(sql: "UPDATE document SET status = ? WHERE id = ? AND status = ?",
                            arguments: [DocumentStatus.superseded.rawValue, current.previousId, DocumentStatus.signed.rawValue])
             // What signing counts towards (a Cancer Care Review: CAN004) is recorded with the signature, or neither is.
+            // Dated the day the document says it was done (the review held), not the day it was signed.
             if let indicator = template.recordsQOF {
-                try Self.insertQOF(db, QOFRecord(patientId: current.patientId, indicator: indicator, kind: .done, date: LocalDate(now),
+                guard let field = template.recordsQOFDate, case .date(let done)? = current[field] else {
+                    throw StoreError.refused("Not signed: the template names no date for the \(indicator.uppercased()) record")
+                }
+                try Self.insertQOF(db, QOFRecord(patientId: current.patientId, indicator: indicator, kind: .done, date: done,
                                                  documentId: documentId), by: user, now: now)
             }
             // The signed content's hash goes into the entry, where the keyed chain guards it (`signedContentProblem`).
             try Self.audit(db, user: user, action: Self.signedAction, patientId: current.patientId,
-                           detail: Self.auditName(documentId, current.templateId) + " as \(role)" + Self.contentMark
+                           detail: Self.auditName(documentId, current.templateId) + " as \(role)"
+                               + (template.recordsQOF.map { Self.recordsQOFMark + $0 } ?? "") + Self.contentMark
                                + (try Self.signedContentHash(db, documentId: documentId) ?? ""), at: now)
             return try Self.document(db, id: documentId)!
         }
@@ -270,6 +276,8 @@ extension CareStore {
     static let signedAction = "signed document"
     /// Before the content hash in a signing entry's detail.
     static let contentMark = "; signed content sha256 "
+    /// Before the indicator a signing recorded done (`qofRecordProblems` checks the record is still there).
+    static let recordsQOFMark = "; records QOF "
 
     /// SHA-256 of what a signature covers, as stored: the patient, template and its version, title, date, who
     /// signed in what role and when, every value (by field) and every row (in order), each length-prefixed so

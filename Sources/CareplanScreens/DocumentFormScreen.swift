@@ -346,7 +346,7 @@ struct DocumentFormScreen: Screen {
         case .shortText, .date, .number:
             switch key {
             case .text, .backspace, .delete, .enter, .left, .right, .home, .end, .ctrl("u"), .ctrl("k"), .ctrl("w"):
-                input = .line(TextField(current, maxLength: f.kind == .shortText ? Limits.personName * 2 : 40))
+                input = .line(TextField(current, maxLength: f.kind == .shortText ? Limits.shortText : 40))
                 return key == .enter ? [] : handleInput(key, s)
             default: return []
             }
@@ -498,7 +498,8 @@ struct DocumentFormScreen: Screen {
         let fields = rowEdit?.group.rowFields ?? s.template?.section(containing: f.id)?.fields ?? []
         var values = rowEdit?.row.values ?? s.document?.values ?? [:]
         values[f.id] = v
-        return DocumentField.dateProblems(fields, values, today: s.today).first { $0.fields.contains(f.id) }?.message
+        return DocumentField.dateProblems(fields, values, today: s.today, template: s.template, document: s.document?.values ?? [:], patient: s.patient)
+            .first { $0.fields.contains(f.id) }?.message
     }
 
     /// A value for a field: saved now, or kept in the row being edited.
@@ -657,7 +658,7 @@ struct DocumentFormScreen: Screen {
             return []
         }
         guard typed.isEmpty else { s.say("Not signed: some fields are not saved yet (marked !): correct them first", .error); return [] }
-        let missing = missing(d, t, today: s.today)
+        let missing = missing(d, t, s)
         guard missing.isEmpty else {
             s.say("Not signed: \(missing.count) \(missing.count == 1 ? "thing needs" : "things need") correcting first, listed here", .error)
             return []
@@ -672,8 +673,8 @@ struct DocumentFormScreen: Screen {
 
     /// What stops signing besides the role (required fields left empty, dates against their rules, texts still
     /// holding both terminals' words), as the review lists them.
-    func missing(_ d: Document, _ t: DocumentTemplate, today: LocalDate) -> [String] {
-        t.signingProblems(d, role: t.signRoles.first ?? "", today: today).filter { !$0.hasPrefix("Your role") }
+    func missing(_ d: Document, _ t: DocumentTemplate, _ s: Session) -> [String] {
+        t.signingProblems(d, role: t.signRoles.first ?? "", today: s.today, patient: s.patient).filter { !$0.hasPrefix("Your role") }
     }
 
     // MARK: - Drawing
@@ -829,7 +830,7 @@ struct DocumentFormScreen: Screen {
     func renderReview(_ g: inout Grid, _ area: Area, _ d: Document, _ t: DocumentTemplate, _ s: Session) {
         var lines: [(String, Style)] = []
         let w = area.width - 2
-        let missing = missing(d, t, today: s.today)
+        let missing = missing(d, t, s)
         if d.isLocked {
             let when = d.signedAt.map { " on " + Draw.dateTime($0) } ?? ""
             lines.append(("\(d.status.label) by \(d.signedBy) (\(Self.roleName(d.signedRole, s)))\(when)", Style(.success)))

@@ -18,12 +18,23 @@ public enum TextCleaner {
         }
     }
 
+    /// `text` without its escape sequences (other controls are left to the caller).
+    static func withoutEscapeSequences(_ text: some StringProtocol) -> String {
+        var sequence = EscapeSequences()
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars where !sequence.swallows(u.value) { out.append(u) }
+        return String(out)
+    }
+
     /// Typed or pasted text as the Characters an editing widget inserts. `multiline`: CR LF, CR, LF, U+2028
     /// and U+2029 become "\n"; otherwise a space. Tabs become a space. (Escape sequences are taken apart by
     /// the key decoder before text gets here; `singleLine`/`multiLine` also remove any that reach the store.)
     public static func characters(_ text: some StringProtocol, multiline: Bool) -> [Character] {
         var out: [Character] = []
         out.reserveCapacity(text.utf8.count)
+        // An escape sequence goes whole, not just its ESC: "ESC[31mRED" is "RED", never "[31mRED".
+        let text = text.unicodeScalars.contains { $0.value == 0x1B || (0x80...0x9F).contains($0.value) }
+            ? withoutEscapeSequences(text) : String(text)
         for c in text {
             if let a = c.asciiValue {
                 if a >= 0x20 && a < 0x7F { out.append(c) }
@@ -55,28 +66,13 @@ public enum TextCleaner {
 
     static func clean(_ s: String, keepNewlines: Bool) -> String {
         var out = String.UnicodeScalarView()
+        var sequence = EscapeSequences()
         var scalars = s.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
         while let u = pending ?? scalars.next() {
             pending = nil
             let v = u.value
-            if v == 0x1B {  // ESC: drop the whole escape sequence (CSI ... final byte, OSC ... BEL/ST)
-                guard let next = scalars.next() else { break }
-                if next == "[" {
-                    // CSI: parameter and intermediate bytes (0x20-0x3F), then a final byte (0x40-0x7E). Anything
-                    // else ends a broken sequence and is kept, so "ESC[日本語" loses only the ESC[.
-                    while let c = scalars.next() {
-                        if (0x40...0x7E).contains(c.value) { break }
-                        if !(0x20...0x3F).contains(c.value) { pending = c; break }
-                    }
-                } else if next == "]" || next == "P" || next == "_" || next == "^" {
-                    while let c = scalars.next() {
-                        if c.value == 0x07 { break }
-                        if c.value == 0x1B { _ = scalars.next(); break }
-                    }
-                }
-                continue
-            }
+            if sequence.swallows(v) { continue }
             if v == 0x0D {  // CR, or CR LF
                 if keepNewlines { out.append("\n") } else { out.append(" ") }
                 if let n = scalars.next(), n.value != 0x0A { pending = n }
@@ -95,6 +91,54 @@ public enum TextCleaner {
     public static func field(_ s: String, maxLength: Int) -> String {
         let cleaned = singleLine(s).trimmingSpaces()
         return cleaned.count > maxLength ? String(cleaned.prefix(maxLength)) : cleaned
+    }
+}
+
+/// The one reader of terminal escape sequences in text, a scalar at a time (so a paste read in pieces is
+/// followed across them): CSI (ESC [ or C1 0x9B, parameters and intermediates, a final byte), the string
+/// sequences OSC, DCS, SOS, PM and APC (ESC ] P X ^ _ or C1 0x9D 0x90 0x98 0x9E 0x9F, up to BEL, ST or
+/// ESC \), and other ESC sequences (intermediates 0x20-0x2F, then a final byte). A scalar that cannot
+/// continue a sequence ends it and is itself text, so "ESC[日本語" loses only the ESC[.
+public struct EscapeSequences: Sendable, Equatable {
+    enum State: Sendable, Equatable { case text, escape, csi, string, stringEscape }
+    var state = State.text
+    public init() {}
+
+    /// Whether `v` belongs to an escape sequence (drop it); false: it is text.
+    public mutating func swallows(_ v: UInt32) -> Bool {
+        switch state {
+        case .text:
+            switch v {
+            case 0x1B: state = .escape
+            case 0x9B: state = .csi
+            case 0x90, 0x98, 0x9D, 0x9E, 0x9F: state = .string
+            default: return false
+            }
+            return true
+        case .escape:
+            switch v {
+            case 0x5B: state = .csi                                   // [
+            case 0x5D, 0x50, 0x58, 0x5E, 0x5F: state = .string        // ] P X ^ _
+            case 0x1B, 0x20...0x2F: break                             // intermediates: the final byte is still to come
+            case 0x30...0x7E: state = .text                           // the final byte
+            default: state = .text; return swallows(v)
+            }
+            return true
+        case .csi:
+            if (0x20...0x3F).contains(v) { return true }
+            state = .text
+            return (0x40...0x7E).contains(v) ? true : swallows(v)
+        case .string:
+            switch v {
+            case 0x07, 0x9C: state = .text
+            case 0x1B: state = .stringEscape
+            default: break
+            }
+            return true
+        case .stringEscape:
+            state = .text  // ESC \ is the string terminator; after a lone ESC the string ends too
+            return v == 0x5C ? true : swallows(v)
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import CNcursesw
+import CareplanText
 import TermUI
 
 /// One result of `get_wch`: a character (status OK) or a function-key code (status KEY_CODE_YES).
@@ -16,8 +17,8 @@ public enum RawInput: Equatable, Sendable {
 public struct KeyDecoder: Sendable {
     /// Inside a bracketed paste (it may span several reads).
     public private(set) var inPaste = false
-    /// Inside a paste: 1 after an ESC, 2 inside a CSI sequence (ESC [ ... final byte), being skipped.
-    private var pasteEscape = 0
+    /// Inside a paste: the escape sequence being skipped, if any (the text cleaner's reader of them).
+    private var pasteEscape = EscapeSequences()
 
     /// The key codes careplan asks ncurses to give the paste markers ESC[200~ and ESC[201~.
     public static let pasteStartCode: Int32 = 0x3F10
@@ -56,19 +57,17 @@ public struct KeyDecoder: Sendable {
             switch inputs[i] {
             case .keyCode(KeyDecoder.pasteStartCode):
                 inPaste = true
-                pasteEscape = 0
+                pasteEscape = EscapeSequences()
             case .keyCode(KeyDecoder.pasteEndCode):
                 inPaste = false
-                pasteEscape = 0
+                pasteEscape = EscapeSequences()
             case .keyCode(let code):
                 if code == KEY_RESIZE { flush(); keys.append(.resize); continue }
                 if inPaste { continue }  // a pasted escape sequence ncurses took for a key: not a key press
                 if let k = keyCodes[code] { flush(); keys.append(k) }
             case .char(let v) where inPaste:
-                if pasteEscape == 1 { pasteEscape = v == 0x5B ? 2 : 0; continue }
-                if pasteEscape == 2 { if (0x40...0x7E).contains(v) { pasteEscape = 0 }; continue }
+                if pasteEscape.swallows(v) { continue }
                 switch v {
-                case 27: pasteEscape = 1
                 case 9, 10, 13: run.append(Unicode.Scalar(UInt8(v)))
                 case 0...31, 127, 0x80...0x9F: break
                 default: if let s = Unicode.Scalar(v) { run.append(s) } else { run.append("\u{FFFD}") }

@@ -33,6 +33,11 @@ final class CancerCareReviewTemplateTests: XCTestCase {
         XCTAssertEqual(t.documentType?.code, "270101008")
         XCTAssertEqual(t.beside, ["eots", DocumentTemplate.hnaSource])
         XCTAssertEqual(t.recordsQOF, "can004")
+        XCTAssertEqual(t.recordsQOFDate, "review-date", "the record takes the day the review was held")
+        XCTAssertEqual(t.field("review-date")?.notBefore, .patient(.diagnosisDate))
+        XCTAssertEqual(t.field("review-date")?.notAfter, .today)
+        XCTAssertEqual(t.field("next-review-date")?.notBefore, .field("review-date"))
+        XCTAssertEqual(t.field("actions")?.rowFields.last?.notBefore, .field("review-date"), "a row's rule names a field of the document")
         XCTAssertEqual(t.patientCopy, ["concerns", "actions", "next-review"])
         XCTAssertEqual(t.completeRoles, ["gp"])
         XCTAssertEqual(t.signRoles, ["gp"])
@@ -51,7 +56,13 @@ final class CancerCareReviewTemplateTests: XCTestCase {
         let cases: [(String, String, String, String)] = [
             ("beside: [eots, hna]", "beside: [eots, hnaa]", "`beside: hnaa` names no document template", "`hna`"),
             ("beside: [eots, hna]", "beside: [ccr, hna]", "`beside: ccr` names this document itself", "`eots`"),
-            ("records-qof: can004", "records-qof: can04", "`records-qof: can04` names no indicator", "`can004`"),
+            ("beside: [eots, hna]", "beside: [eots, eots]", "`beside` names `eots` twice", "once"),
+            ("sign: [gp]", "sign: [gp, allied-health-professional]", "signing records can004, but the role may not record QOF", "`qof`"),
+            ("indicator: can004", "indicator: can04", "`records-qof: can04` names no indicator", "`can004`"),
+            ("date: review-date }", "date: completed-by }", "takes its date from `completed-by`, which is no date field", "date: review-date"),
+            ("records-qof: { indicator: can004, date: review-date }", "records-qof: can004", "`records-qof: can004` should say which date field", "indicator: can004, date:"),
+            ("label: By when, kind: date, not-before: review-date }", "label: By when, kind: date, not-before: review-dat }", "`not-before: review-dat` names no date field of its row or of the document", "`review-date`"),
+            ("not-before: patient.diagnosis-date", "not-before: patient.diagnosis", "`not-before: patient.diagnosis` is no date of the patient record", "`patient.diagnosis-date`"),
             ("patient-copy: [concerns, actions, next-review]", "patient-copy: [concern, actions, next-review]", "`patient-copy` names `concern`", "`concerns`"),
             ("catalogue: ncat-hna, default", "catalogue: ncat, default", "there is no catalogue `ncat`", "`ncat-hna`"),
             ("kind: concerns, catalogue: ncat-hna,", "kind: concerns,", "is `concerns` with no `catalogue`", "ncat-hna"),
@@ -59,6 +70,12 @@ final class CancerCareReviewTemplateTests: XCTestCase {
             ("kind: long-text, default: hna.what-matters", "kind: long-text, default: hna.mood", "`default: hna.mood` in the field `what-matters` is not a default", "`hna.<fact>`"),
             ("label: Has a carer, kind: yes-no", "label: Has a carer, kind: yes-no, catalogue: ncat-hna", "`catalogue` does not apply", "`concerns`"),
         ]
+        // Each problem at its own entry: `hnaa` is the second of `beside: [eots, hnaa]`, on that line, at its column.
+        guard case .failure(let besideProblem) = load(Self.ccrText.replacingOccurrences(of: "beside: [eots, hna]", with: "beside: [eots, hnaa]")) else {
+            return XCTFail("loaded")
+        }
+        let line = Self.ccrText.components(separatedBy: "\n").firstIndex { $0.hasPrefix("beside: [eots, hna]") }! + 1
+        XCTAssertEqual(besideProblem.problems.map { "\($0.line):\($0.column)" }, ["\(line):16"])
         for (from, to, message, fix) in cases {
             XCTAssertTrue(Self.ccrText.contains(from), from)
             guard case .failure(let e) = load(Self.ccrText.replacingOccurrences(of: from, with: to)) else { XCTFail("loaded with \(to)"); continue }
@@ -98,6 +115,20 @@ final class CancerCareReviewTemplateTests: XCTestCase {
         XCTAssertNotNil(t.refusal(of: .setField("concerns", .text("Pain"))))
         XCTAssertNil(t.refusal(of: .setField("concerns", concerns)))
         XCTAssertEqual(field.value(typed: "pain"), .failure(FieldProblem("Choose from the list")))
+    }
+
+    /// Short text has one limit wherever it is typed (`Limits.shortText`, as the unsuitable reason's): the
+    /// carer's name cannot take 600 characters from the form, nor from anything else through the store's rule.
+    func testShortTextFieldsHoldAtMostTheShortTextLimit() throws {
+        let t = try XCTUnwrap(load(Self.ccrText).get()["ccr"])
+        let carer = try XCTUnwrap(t.field("carer-name"))
+        let long = String(repeating: "x", count: 600), fits = String(repeating: "x", count: Limits.shortText)
+        XCTAssertEqual(carer.value(typed: long), .failure(FieldProblem("“Carer's name” holds at most 500 characters (this has 600): use fewer words")))
+        XCTAssertEqual(carer.value(typed: fits), .success(.text(fits)))
+        XCTAssertEqual(t.refusal(of: .setField("carer-name", .text(long))), "“Carer's name” holds at most 500 characters (this has 600): use fewer words")
+        XCTAssertNil(t.refusal(of: .setField("carer-name", .text(fits))))
+        XCTAssertNotNil(t.refusal(of: .saveRow(group: "actions", DocumentRow(values: ["action-what": .text(long)]))), "a row's short text too")
+        XCTAssertNil(t.refusal(of: .setField("current-needs", .text(long))), "long text is a note")
     }
 
     func testTheLatestHNAIsTheNewestAgreedPlanElseOneInProgress() {

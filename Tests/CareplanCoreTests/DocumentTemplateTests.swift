@@ -57,7 +57,7 @@ final class DocumentTemplateTests: XCTestCase {
             ("{ id: grade, label: Grade,", "{ id: histology, label: Grade,", "field id `histology` is used twice", "its own id"),
             ("fhir: Condition.body-site, help:", "fhir: Condition.body-site, hlep:", "unknown key `hlep`", "did you mean `help`?"),
             ("code: \"1324891000000103\"", "code: \"EOTS\"", "`EOTS` is not a SNOMED CT concept id", "6 to 18 digits"),
-            ("not-before: start-date", "not-before: started", "`not-before: started` names no date field beside it", "`start-date`"),
+            ("not-before: start-date", "not-before: started", "`not-before: started` names no date field of its row or of the document", "`start-date`"),
             ("Site, kind: short-text,", "Site, kind: short-text, not-after: today,", "`not-after` does not apply to the field `site`", "only for `date`"),
         ]
         for (from, to, message, fix) in cases {
@@ -173,18 +173,18 @@ final class DocumentTemplateTests: XCTestCase {
 
     func testSigningNeedsARoleThatMaySignAndEveryRequiredAnswer() {
         let t = Self.eots
-        let empty = t.signingProblems(doc(), role: "nurse", today: Self.today)
+        let empty = t.signingProblems(doc(), role: "nurse", today: Self.today, patient: Self.patient)
         XCTAssertEqual(empty.first, "Your role may not sign an End of Treatment Summary: it needs clinical-nurse-specialist or gp")
         XCTAssertTrue(empty.contains("“Treatments” (Treatment given) needs at least one row"))
         XCTAssertTrue(empty.contains("“Diagnosis” (Diagnosis) is required"))
         var values: [String: FieldValue] = [:]
         for f in t.sections.flatMap(\.fields) where f.required && f.kind.name != "group" { values[f.id] = .text("x") }
         let rows = ["treatments": [DocumentRow(id: 1, values: ["treatment-type": .codes(["01"])])]]
-        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today), ["“Started” of row 1 of “Treatments” is required"])
+        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today, patient: Self.patient), ["“Started” of row 1 of “Treatments” is required"])
         var complete = rows
         complete["treatments"]![0].values["start-date"] = .date(Self.today)
-        XCTAssertEqual(t.signingProblems(doc(values, rows: complete), role: "clinical-nurse-specialist", today: Self.today), [])
-        XCTAssertEqual(t.signingProblems(doc(values.merging(["gp-actions": .text("  ")]) { $1 }, rows: complete), role: "gp", today: Self.today),
+        XCTAssertEqual(t.signingProblems(doc(values, rows: complete), role: "clinical-nurse-specialist", today: Self.today, patient: Self.patient), [])
+        XCTAssertEqual(t.signingProblems(doc(values.merging(["gp-actions": .text("  ")]) { $1 }, rows: complete), role: "gp", today: Self.today, patient: Self.patient),
                        ["“Actions for the GP” (Actions for the GP) is required"])
     }
 
@@ -197,12 +197,12 @@ final class DocumentTemplateTests: XCTestCase {
         let start = LocalDate(year: 2026, month: 3, day: 5)!
         let rows = ["treatments": [DocumentRow(id: 1, values: ["treatment-type": .codes(["01"]), "start-date": .date(start),
                                                                 "end-date": .date(start.adding(days: -1))])]]
-        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today),
+        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today, patient: Self.patient),
                        ["Row 1 of “Treatments”: “Ended” cannot be before “Started” (05 Mar 2026)"])
         values["diagnosis-date"] = .date(Self.today.adding(days: 1))
         values["completed-date"] = .date(Self.today.adding(days: 30))
         let ok = ["treatments": [DocumentRow(id: 1, values: ["treatment-type": .codes(["01"]), "start-date": .date(start), "end-date": .date(start)])]]
-        XCTAssertEqual(t.signingProblems(doc(values, rows: ok), role: "gp", today: Self.today),
+        XCTAssertEqual(t.signingProblems(doc(values, rows: ok), role: "gp", today: Self.today, patient: Self.patient),
                        ["“Date of diagnosis” cannot be in the future (today is 28 Nov 2026) (Diagnosis)",
                         "“Date completed” cannot be in the future (today is 28 Nov 2026) (Completed by)"])
     }
@@ -215,7 +215,7 @@ final class DocumentTemplateTests: XCTestCase {
         values["contact-in-hours"] = .text("CNS team 0113 000 0000 \(AssessmentChange.alsoTyped) ward 0113")
         let rows = ["treatments": [DocumentRow(id: 1, values: ["treatment-type": .codes(["01"]), "start-date": .date(Self.today),
                                                                 "treatment-details": .text("AC x4 \(AssessmentChange.alsoTyped) T x12")])]]
-        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today),
+        XCTAssertEqual(t.signingProblems(doc(values, rows: rows), role: "gp", today: Self.today, patient: Self.patient),
                        ["“Details” of row 1 of “Treatments” holds two terminals' texts: tidy it",
                         "“Contact in hours” (Symptoms to report) holds two terminals' texts: tidy it"])
     }
@@ -321,7 +321,7 @@ extension DocumentTemplateTests {
         XCTAssertEqual(try yes.value(typed: "Y").get(), .yesNo(true))
         XCTAssertEqual(yes.value(typed: "maybe"), .failure(FieldProblem("Answer yes or no (Y or N)")))
         XCTAssertEqual(field("treatment-aim").value(typed: "curative"), .failure(FieldProblem("Choose from the list")))
-        XCTAssertEqual(field("stage").value(typed: String(repeating: "x", count: 501)), .failure(FieldProblem("At most 500 characters: use fewer words")))
+        XCTAssertEqual(field("stage").value(typed: String(repeating: "x", count: 501)), .failure(FieldProblem("“Stage” holds at most 500 characters (this has 501): use fewer words")))
 
         let codes = Self.context.codes, services = Self.context.services
         XCTAssertNil(field("treatment-aim").problem(with: .codes(["curative"]), codes: codes, services: services))

@@ -93,6 +93,31 @@ final class TextCleanerTests: XCTestCase {
     }
 
     /// A zero-width space pasted from a web page or an e-mail is unseen, and printed as a replacement character.
+    /// Whole sequences go, not just their ESC or BEL: a pasted colour or window title leaves no body behind.
+    func testWholeEscapeSequencesAndC1ControlsAreRemovedEverywhereTextIsCleaned() {
+        let pasted = "Talked \u{1B}[31mRED\u{1B}[0m \u{1B}]0;PWNED\u{07} x"
+        XCTAssertEqual(TextCleaner.singleLine(pasted), "Talked RED  x")
+        XCTAssertEqual(String(TextCleaner.characters(pasted, multiline: false)), "Talked RED  x", "the widgets' path too")
+        let cases: [(String, String)] = [
+            ("a\u{1B}]8;;http://evil\u{1B}\\link\u{1B}]8;;\u{1B}\\b", "alinkb"),      // OSC 8 hyperlink, ST as ESC \\
+            ("a\u{1B}P1$r0m\u{1B}\\b", "ab"),                                      // DCS
+            ("a\u{1B}_hidden\u{9C}b", "ab"),                                         // APC ended by C1 ST
+            ("a\u{9B}31mb", "ab"),                                                    // C1 CSI
+            ("a\u{9D}0;title\u{07}b", "ab"),                                         // C1 OSC
+            ("a\u{1B}(Bb\u{1B}7c\u{1B}#8d", "abcd"),                                // charset, save cursor, DEC test
+            ("a\u{1B}[?1049hb", "ab"),                                                // private CSI
+            ("a\u{85}b\u{8D}c", "abc"),                                              // other C1 controls
+        ]
+        for (raw, clean) in cases {
+            XCTAssertEqual(TextCleaner.singleLine(raw), clean, raw.debugDescription)
+            XCTAssertEqual(String(TextCleaner.characters(raw, multiline: true)), clean, raw.debugDescription)
+        }
+        // A sequence split across reads is followed across them.
+        var reader = EscapeSequences()
+        XCTAssertEqual("x\u{1B}]0;PW".unicodeScalars.filter { !reader.swallows($0.value) }.map(String.init).joined(), "x")
+        XCTAssertEqual("NED\u{07}y".unicodeScalars.filter { !reader.swallows($0.value) }.map(String.init).joined(), "y")
+    }
+
     func testAZeroWidthSpaceIsRemovedWhereTextIsCleaned() {
         XCTAssertEqual(TextCleaner.multiLine("Tamoxifen\u{200B} 20\u{200B}mg"), "Tamoxifen 20mg")
         XCTAssertEqual(TextCleaner.singleLine("0113\u{200B}000"), "0113000")

@@ -83,7 +83,8 @@ final class CancerCareReviewExportTests: XCTestCase {
             XCTAssertEqual(summary["type"] as? String, "document")
             XCTAssertEqual(summary["sections"] as? [String], ccr.sections.map(\.title))
             XCTAssertEqual(summary["unresolved"] as? [String], [])
-            XCTAssertEqual(summary["types"] as? [String: Int], ["Composition": 1, "Patient": 1, "Practitioner": signed ? 2 : 2, "Condition": 1, "ServiceRequest": 1])
+            XCTAssertEqual(summary["types"] as? [String: Int], ["Composition": 1, "Patient": 1, "Practitioner": signed ? 1 : 2, "Condition": 1, "ServiceRequest": 1],
+                           "completed by and signed by Dr Adams: one Practitioner, author and attester")
             let bundle = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
             let composition = try XCTUnwrap((bundle["entry"] as? [[String: Any]])?.first?["resource"] as? [String: Any])
             XCTAssertEqual(((composition["type"] as? [String: Any])?["coding"] as? [[String: String]])?.first?["code"], "270101008")

@@ -281,3 +281,44 @@ final class DocumentExportTests: XCTestCase {
         }
     }
 }
+
+/// What the store holds reached it cleaned, but a store restored, hand-edited or written by an older version may
+/// hold anything: every text and PDF export cleans at the way out, so no escape sequence or control reaches
+/// a terminal, a printer or the page.
+extension DocumentExportTests {
+    var hostile: String { "Talked \u{1B}[31mRED\u{1B}[0m \u{1B}]0;PWNED\u{07}\nsecond\u{9B}2J line\u{7}" }
+
+    func assertPrintable(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
+        let bad = text.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }
+        XCTAssertEqual(bad.map { String(format: "U+%04X", $0.value) }, [], text, file: file, line: line)
+        XCTAssertFalse(text.contains("PWNED") || text.contains("[31m") || text.contains("2J"), "no sequence's body either", file: file, line: line)
+    }
+
+    func testAnInformationPrescriptionWithAHostileStoredTitlePrintsCleanText() throws {
+        let p = Patient(id: 1, nhsNumber: NHSNumber("9434765919")!, familyName: "Evil\u{1B}[2J", givenName: "Siân", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!)
+        let day = LocalDate(year: 2026, month: 11, day: 23)!
+        let given = [InformationGiven(id: 1, patientId: 1, itemId: "gone-from-the-library", title: hostile, date: day, how: .handedOver,
+                                      source: nil, givenBy: "nurse\u{1B}]0;x\u{07}", recordedAt: Date())]
+        let text = String(decoding: try InformationExporter.render(InformationPrescription(patient: p, given: given, date: day, library: testConfiguration.library),
+                                                                   format: .text), as: UTF8.self)
+        assertPrintable(text)
+        XCTAssertTrue(text.contains("Talked RED"), text)
+    }
+
+    func testADocumentWithHostileStoredValuesPrintsCleanTextAndACleanPDFLayout() throws {
+        let (_, stored, p) = try summary(signed: false)
+        var d = stored
+        d.title = "End of\u{1B}]0;PWNED\u{07} Treatment\nSummary"
+        d.values["side-effects"] = .text(hostile)
+        d.values["site"] = .text(hostile)
+        let printed = print(d, p)
+        let text = String(decoding: try DocumentExporter.render(printed, format: .text), as: UTF8.self)
+        assertPrintable(text)
+        XCTAssertTrue(text.contains("Talked RED"), text)
+        // The PDF program is handed the cleaned layout (`PDFProgram.render`): nothing hostile in any of it.
+        let json = String(decoding: try JSONEncoder().encode(printed.printLayout(largePrint: false).cleaned), as: UTF8.self)
+        XCTAssertFalse(json.contains("\\u001b") || json.contains("\\u0007") || json.contains("PWNED"), json)
+        let pages = try pdfPages(try DocumentExporter.render(printed, format: .pdf))
+        assertPrintable(pages.joined(separator: "\n").replacingOccurrences(of: "\u{0C}", with: "\n"))
+    }
+}

@@ -157,6 +157,27 @@ final class AuditTests: XCTestCase {
         XCTAssertEqual(AuditKeeper.defaultKeyPath(environment: ["HOME": "/home/n", "CAREPLAN_AUDIT_KEY": "/k/a.key"]), "/k/a.key")
     }
 
+    /// CAREPLAN_AUDIT_KEY is a path: a relative one, or the 64 hex digits of a key, is refused before anything is
+    /// made (no key file appears in the current folder); so is a key in the store's own folder.
+    func testAnAuditKeyThatIsNoFullPathOrSitsBesideTheStoreIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let storePath = dir.appendingPathComponent("store/careplan.sqlite").path
+        let cwd = FileManager.default.currentDirectoryPath
+        let cases = [("audit.key", "is relative"), (String(repeating: "0f", count: 32), "64 hexadecimal digits"),
+                     ("keys/../audit.key", "is relative"), (dir.appendingPathComponent("store/audit.key").path, "beside the store"),
+                     (dir.appendingPathComponent("store/./x/../audit.key").path, "beside the store")]
+        for (key, why) in cases {
+            XCTAssertThrowsError(try CareStore(path: storePath, auditKey: key)) { e in
+                XCTAssertTrue("\(e)".contains(why) && "\(e)".contains("CAREPLAN_AUDIT_KEY is the full path"), "\(key): \(e)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: cwd + "/" + key), "\(key) made in the current folder")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: storePath), "nothing opened")
+        XCTAssertNoThrow(try CareStore(path: storePath, auditKey: dir.appendingPathComponent("store/keys/audit.key").path), "a folder of its own below is fine")
+    }
+
     func testMissingGuardsAreRestoredOnOpeningAndReported() throws {
         let dir = try newFolder()
         do {

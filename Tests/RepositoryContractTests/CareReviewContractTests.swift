@@ -39,7 +39,9 @@ final class CareReviewContractTests: RepositoryContractCase {
             XCTAssertEqual(done.documentId, review.id)
             let trail = try store.auditTrail(patientId: p.id!).filter { $0.action.hasPrefix("recorded QOF") }
             XCTAssertEqual(trail.map(\.action), ["recorded QOF invited", "recorded QOF invited", "recorded QOF done"])
-            XCTAssertEqual(trail.map(\.detail), ["every indicator, phone", "can004, letter", "can005"])
+            XCTAssertEqual(trail.map { String($0.detail.prefix { $0 != ";" }) },
+                           ["QOF record \(second.id!): every indicator, phone", "QOF record \(first.id!): can004, letter", "QOF record \(done.id!): can005"])
+            XCTAssertTrue(trail.allSatisfy { $0.detail.contains("; content sha256 ") }, "each record's content keyed in its entry")
             XCTAssertEqual(trail.map(\.user), ["Dr Adams", "Dr Adams", "Dr Adams"])
             guard case .intact = try store.verifyAuditTrail() else { return XCTFail("audit trail broken") }
         }
@@ -142,6 +144,29 @@ final class CareReviewContractTests: RepositoryContractCase {
             XCTAssertEqual(both.entries.map(\.patient.familyName), ["Baker", "Able", "Baker", "Able"])
             XCTAssertEqual(try store.qofPracticeView(rules: Self.rules, today: today, teams: [], limit: 10).total, 0, "no team chosen: nobody")
             XCTAssertEqual(try store.qofPracticeView(rules: Self.rules, today: today, limit: 10).total, 6, "nil: everyone")
+        }
+    }
+
+    /// "Date given" cannot be before the patient was born, nor before the plan or document it was given from was started.
+    func testInformationCannotBeGivenBeforeBirthOrBeforeItsSourceWasStarted() throws {
+        try eachRepository { store, _ in
+            let a = try assessmentWithPain(store)
+            let p = try store.patient(id: a.patientId)!
+            let leaflet = [Self.library.item("managing-fatigue-leaflet")!]
+            let eots = try store.createDocument(template: DocumentContractTests.eots, patientId: p.id!, createdBy: "GP", now: now)
+            let started = [a.date, LocalDate(now)].min()!
+            let cases: [(LocalDate, InformationSource?, String)] = [
+                (p.dateOfBirth.adding(days: -1), nil, "before the patient was born"),
+                (started.adding(days: -1), .assessment(a.id), "before the plan it was given from was started"),
+                (min(eots.date, LocalDate(now)).adding(days: -1), .document(eots.id), "before the document it was given from was started"),
+            ]
+            for (date, source, why) in cases {
+                XCTAssertThrowsError(try store.recordInformationGiven(leaflet, patientId: p.id!, date: date, how: .printed, from: source, by: "GP", now: now)) {
+                    XCTAssertTrue("\($0)".contains(why), "\($0)")
+                }
+            }
+            XCTAssertEqual(try store.informationGiven(patientId: p.id!), [])
+            XCTAssertEqual(try store.recordInformationGiven(leaflet, patientId: p.id!, date: started, how: .printed, from: .assessment(a.id), by: "GP", now: now).count, 1)
         }
     }
 

@@ -64,4 +64,12 @@ final class KeyDecoderTests: XCTestCase {
         XCTAssertEqual(d.decode(Array(pasted.dropFirst(6)) + [.keyCode(KeyDecoder.pasteEndCode)]), [.text("text  end")])
         XCTAssertEqual(d.decode([.char(27)]), [.escape], "after the paste, keys are keys again")
     }
+
+    /// A pasted window title (OSC ... BEL) goes whole, body and all, even split across reads.
+    func testAPastedOSCSequenceLeavesNoBody() {
+        var d = KeyDecoder()
+        let pasted = chars("Talked \u{1B}[31mRED\u{1B}[0m \u{1B}]0;PWNED\u{07} x")
+        XCTAssertEqual(d.decode([.keyCode(KeyDecoder.pasteStartCode)] + Array(pasted.prefix(22))), [.text("Talked RED ")])
+        XCTAssertEqual(d.decode(Array(pasted.dropFirst(22)) + [.keyCode(KeyDecoder.pasteEndCode)]), [.text(" x")])
+    }
 }
