@@ -16,6 +16,8 @@ public struct Configuration: Sendable {
     /// Resources/qof.yaml and Resources/information/library.yaml (Cancer Care Reviews and wellbeing information).
     public var qof: QOFRules
     public var library: InformationLibrary
+    /// The follow-up pathways of Resources/pathways, by id (issue 14).
+    public var pathways: [String: Pathway] = [:]
 
     public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
 
@@ -127,9 +129,11 @@ public struct Configuration: Sendable {
             problems.append(ConfigProblem(file: "Screens/\(name).yaml", line: 0, column: 0, message: "the `\(name)` flow is missing",
                                           fix: "restore Screens/\(name).yaml"))
         }
+        let pathways = loadPathways(root: root, files: yamlFiles("Resources/pathways"), display: display, problems: &problems)
         guard problems.isEmpty, let codes, let policy, let wording, let roles, let qof, let library else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
-                                      codes: codes, policy: policy, wording: wording, roles: roles, documents: documents, qof: qof, library: library))
+                                      codes: codes, policy: policy, wording: wording, roles: roles, documents: documents, qof: qof, library: library,
+                                      pathways: pathways))
     }
 }
 
@@ -165,5 +169,15 @@ extension Configuration {
     static func loadReviewsAndInformation(root: URL, display: (URL) -> String, problems: inout [ConfigProblem]) -> (QOFRules?, InformationLibrary?) {
         (loadResource("qof.yaml", root: root, display: display, problems: &problems, QOFRules.load(from:displayPath:)),
          loadResource("information/library.yaml", root: root, display: display, problems: &problems, InformationLibrary.load(from:displayPath:)))
+    }
+}
+
+extension Configuration {
+    /// The follow-up pathways; a folder without any is no problem (a site may not run remote follow-up).
+    static func loadPathways(root: URL, files: [URL], display: (URL) -> String, problems: inout [ConfigProblem]) -> [String: Pathway] {
+        switch Pathway.loadAll(files, display: display) {
+        case .success(let p): return p
+        case .failure(let e): problems += e.problems; return [:]
+        }
     }
 }

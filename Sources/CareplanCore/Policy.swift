@@ -17,6 +17,8 @@ public struct Policy: Sendable, Equatable {
     public var eotsDueWeeks: Int
     /// How wrong kiosk codes and staff PINs lock out.
     public var kioskLockout: RateLimit
+    /// Follow-up's numbers (issue 14).
+    public var followUp = FollowUpPolicy()
 
     public func isSignificant(distress score: Int) -> Bool { score >= distressThreshold }
     public func hasSignificantDistress(_ a: Assessment) -> Bool { a.distressScore.map(isSignificant) ?? false }
@@ -32,7 +34,7 @@ public struct Policy: Sendable, Equatable {
     static func parse(_ root: Node, _ r: ConfigReader) -> Policy? {
         let keys = ["distress-threshold", "review-after-days", "idle-lock-minutes", "idle-warning-seconds", "password-minimum-length",
                     "sign-in-free-tries", "sign-in-tries-window-minutes", "sign-in-first-wait-seconds", "sign-in-longest-wait-minutes", "eots-due-weeks", "kiosk-lockout"]
-        guard let m = r.mapping(root, "the policy", required: keys) else { return nil }
+        guard let m = r.mapping(root, "the policy", required: keys + ["follow-up"]) else { return nil }
         let threshold = r.number(m, "distress-threshold", in: "the policy", range: 0...10, example: 4)
         let review = r.number(m, "review-after-days", in: "the policy", range: 1...3650, example: 91)
         let idle = r.number(m, "idle-lock-minutes", in: "the policy", range: 1...60, example: 5)
@@ -44,7 +46,8 @@ public struct Policy: Sendable, Equatable {
         let longest = r.number(m, "sign-in-longest-wait-minutes", in: "the policy", range: 1...1440, example: 15)
         let eots = r.number(m, "eots-due-weeks", in: "the policy", range: 1...52, example: 6)
         let lockout = m["kiosk-lockout"].flatMap { parseLockout($0, r) }
-        guard let threshold, let review, let idle, let warning, let length, let free, let window, let first, let longest, let eots, let lockout
+        let followUp = m["follow-up"].flatMap { parseFollowUp($0, r) }
+        guard let threshold, let review, let idle, let warning, let length, let free, let window, let first, let longest, let eots, let lockout, let followUp
         else { return nil }
         if warning >= idle * 60 {
             r.report(m["idle-warning-seconds"], "`idle-warning-seconds` should be shorter than the idle lock (\(idle) minutes)",
@@ -60,7 +63,18 @@ public struct Policy: Sendable, Equatable {
                       passwords: PasswordRules(minimumLength: length),
                       signInTries: RateLimit(freeTries: free, window: TimeInterval(window * 60), firstWait: TimeInterval(first),
                                              longestWait: TimeInterval(longest * 60)),
-                      eotsDueWeeks: eots, kioskLockout: lockout)
+                      eotsDueWeeks: eots, kioskLockout: lockout, followUp: followUp)
+    }
+
+    static func parseFollowUp(_ node: Node, _ r: ConfigReader) -> FollowUpPolicy? {
+        let what = "`follow-up` in the policy"
+        guard let m = r.mapping(node, what, required: ["reaccess-return-hours", "result-review-days", "care-plan-open-days", "due-soon-days"]) else { return nil }
+        let hours = r.number(m, "reaccess-return-hours", in: what, range: 1...168, example: 24)
+        let review = r.number(m, "result-review-days", in: what, range: 1...90, example: 7)
+        let open = r.number(m, "care-plan-open-days", in: what, range: 1...365, example: 14)
+        let soon = r.number(m, "due-soon-days", in: what, range: 0...31, example: 7)
+        guard let hours, let review, let open, let soon else { return nil }
+        return FollowUpPolicy(reaccessReturnHours: hours, resultReviewDays: review, carePlanOpenDays: open, dueSoonDays: soon)
     }
 
     static func parseLockout(_ node: Node, _ r: ConfigReader) -> RateLimit? {

@@ -7,7 +7,8 @@ import Foundation
 /// appends its audit entry in the same transaction, and refuses with `StoreError` in words a nurse can act on.
 public protocol CareRepository: PatientRepository, AssessmentRepository, DocumentRepository, KioskRepository, AuditRepository,
                                 ExportLogRepository, StaffRepository, RepositoryHealth,
-                                CareReviewRepository, InformationExportRepository {}
+                                CareReviewRepository, InformationExportRepository,
+                                FollowUpRepository {}
 
 public protocol PatientRepository: AnyObject, Sendable {
     /// How many patients, of these teams only when given (the register's "in all").

@@ -155,6 +155,7 @@ extension CareStore {
             try remakeSearchKeys(db)
         }
         registerQOFReasonMigration(&m)  // v13-qof-reason
+        registerFollowUpMigration(&m)  // v13-followup
         return m
     }
 

@@ -95,6 +95,15 @@ let measurements: [Measurement] = [
         line("memory/search-\(f.patients)", String(format: "peak resident %.1f MB ", mb)
              + bench.verdict("search process peak resident memory at \(f.patients) patients under 50 MB (\(String(format: "%.1f", mb)) MB)", mb < 50))
     },
+    Measurement(name: "worklist") { bench in
+        // The clinician's home screen: one store call, at the largest size, on follow-up (issue 14).
+        let f = try bench.worklistFigures()
+        if let s = f.seededSeconds { print("  (seeded \(f.patients) patients on follow-up, \(f.tests) tests, in \(String(format: "%.1f", s)) s)") }
+        line("worklist/\(f.patients) patients, \(f.tests) tests",
+             "median \(ms(f.calls.median)) (p95 \(ms(f.calls.percentile(95))), first \(ms(f.first)), \(f.calls.count) calls; \(f.items) items shown) "
+             + bench.verdict("worklist opens at \(f.patients) patients and \(f.tests) tests in under 50 ms (median \(ms(f.calls.median)))", f.calls.median < 50))
+        print("  counts: \(f.counts)")
+    },
     Measurement(name: "pdf") { _ in
         // A typical agreed plan (8 concerns, 4 discussed, about three A4 pages), rendered to PDF in memory.
         let config = try configuration()

@@ -75,7 +75,7 @@ struct List: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",  // named, not derived from the type: that costs a runtime scan at every start
-        abstract: "Check every flow (Screens/), catalogue, code list, policy, wording, roles, QOF rules and information library file (Resources/), reporting each problem with file, line and fix.",
+        abstract: "Check every flow (Screens/), catalogue, code list, policy, wording, roles, QOF rules, information library and follow-up pathway file (Resources/), reporting each problem with file, line and fix.",
         discussion: "With --store, also run SQLite's full integrity check of that store.")
 
     @OptionGroup var options: GlobalOptions
@@ -89,6 +89,8 @@ struct Check: ParsableCommand {
         let editions = config.qof.editions.map { "from \($0.appliesFrom.iso)" }.joined(separator: ", ")
         print("OK: QOF rules (\(config.qof.editions.count) edition(s): \(editions)); information library of \(config.library.items.count) items "
               + "in \(config.library.topics.count) topics" + (config.library.isExample ? " (the shipped example: replace it with your own)" : ""))
+        let examples = config.pathways.values.filter(\.isExample).count
+        print("OK: \(config.pathways.count) follow-up pathway(s)" + (examples > 0 ? ", \(examples) of them careplan's examples (confirm locally)" : ""))
     }
 
     /// The full check reads every page and every index entry: seconds on a big store, so on request only.

@@ -32,7 +32,7 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.appliedMigrations().first, "v1: patients, assessments, concerns, actions")
         let applied = try store.appliedMigrations()
         XCTAssertEqual(applied, CareStore.migrationNames, "every step, in order")
-        let parallel = ["v9-staff", "v10-documents", "v11-ccr", "v12-search-keys"]
+        let parallel = ["v9-staff", "v10-documents", "v11-ccr", "v12-search-keys", "v13-followup"]
         XCTAssertEqual(applied.filter(parallel.contains), parallel, "the parallel branches' steps, named so they do not collide, in order")
         try store.db.read { db in
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")

@@ -1,0 +1,202 @@
+import Foundation
+
+/// A file of results from a laboratory or another system (`careplan results import FILE`): comma-separated,
+/// a header naming the columns `NHS number`, `test`, `date`, `value`, `unit` (in any order, any case; other
+/// columns are left alone), then one result a line.
+public struct ResultRow: Sendable, Hashable {
+    /// The line of the file, for the report (the header is line 1).
+    public var line: Int
+    public var nhsNumber: String
+    public var test: String
+    public var date: String
+    public var value: String
+    public var unit: String
+
+    public init(line: Int, nhsNumber: String, test: String, date: String, value: String, unit: String) {
+        self.line = line
+        self.nhsNumber = nhsNumber
+        self.test = test
+        self.date = date
+        self.value = value
+        self.unit = unit
+    }
+}
+
+/// Why a row was not recorded: the report says it beside the row's line.
+public enum RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
+    case badNHSNumber(NHSNumber.Problem)
+    case unknownPatient
+    case notOnFollowUp
+    case unknownTest(String)
+    case noTestWaiting(String)
+    case badDate(LocalDate.Problem)
+    case futureDate
+    case notANumber
+    case unitMismatch(expected: String, found: String)
+    case missingUnit(expected: String)
+    case duplicate(firstLine: Int)
+
+    public var description: String {
+        switch self {
+        case .badNHSNumber(let p): return "NHS number: \(p)"
+        case .unknownPatient: return "no patient has this NHS number"
+        case .notOnFollowUp: return "the patient is on no active follow-up pathway"
+        case .unknownTest(let t): return "the patient's pathway has no test “\(t)”"
+        case .noTestWaiting(let t): return "no “\(t)” of the patient waits for a result (every one has a result or was skipped)"
+        case .badDate(let p): return "date: \(p)"
+        case .futureDate: return "date: the test cannot have been taken after today"
+        case .notANumber: return "value: not a number (or normal, abnormal, needs review)"
+        case .unitMismatch(let expected, let found): return "unit: “\(found)”, but the pathway's results are in \(expected)"
+        case .missingUnit(let expected): return "unit: missing (the pathway's results are in \(expected))"
+        case .duplicate(let first): return "the same result as line \(first)"
+        }
+    }
+}
+
+/// What loading a file did: every row is in one list or the other.
+public struct ResultsImportReport: Sendable, Equatable {
+    public struct Recorded: Sendable, Hashable {
+        public var line: Int
+        public var resultId: Int64
+        public var needsReview: Bool
+        public init(line: Int, resultId: Int64, needsReview: Bool) {
+            self.line = line
+            self.resultId = resultId
+            self.needsReview = needsReview
+        }
+    }
+    public var recorded: [Recorded]
+    public var rejections: [Rejection]
+
+    public struct Rejection: Sendable, Equatable {
+        public var line: Int
+        public var reason: RowRejection
+        public init(line: Int, reason: RowRejection) {
+            self.line = line
+            self.reason = reason
+        }
+    }
+
+    public init(recorded: [Recorded], rejections: [Rejection]) {
+        self.recorded = recorded
+        self.rejections = rejections
+    }
+
+    /// The report file: a summary, then each rejected line and why (no NHS number, name or value: the line
+    /// number finds the row in the file, which holds them already).
+    public func text(file: String) -> String {
+        let review = recorded.filter(\.needsReview).count
+        var out = "Results from \(file): \(recorded.count + rejections.count) row(s); \(recorded.count) recorded"
+            + (review > 0 ? " (\(review) to review)" : "") + "; \(rejections.count) rejected.\n"
+        for r in rejections.sorted(by: { $0.line < $1.line }) { out += "line \(r.line): rejected: \(r.reason)\n" }
+        return out
+    }
+}
+
+public enum ResultsImport {
+    public static let columns = ["nhs number", "test", "date", "value", "unit"]
+    /// A result is matched to a test due at most this many days after it was taken (a test done early), or
+    /// to one due any time before (done late): the nearest.
+    public static let earliestDays = 60
+
+    /// Why a file cannot be read at all (nothing is recorded from it).
+    public struct FileProblem: Error, Equatable, Sendable, CustomStringConvertible {
+        public var description: String
+        public init(_ d: String) { description = d }
+    }
+
+    /// The rows of a file. Fields may be quoted ("a, b"; "" for a quote); lines end in LF or CRLF; a byte-order
+    /// mark and blank lines are left out.
+    public static func read(csv text: String) -> Result<[ResultRow], FileProblem> {
+        var records = parse(text)
+        guard !records.isEmpty else { return .failure(FileProblem("the file is empty: the first line should name the columns " + columns.joined(separator: ", "))) }
+        let header = records.removeFirst().fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var index: [String: Int] = [:]
+        for c in columns {
+            guard let i = header.firstIndex(of: c) else {
+                return .failure(FileProblem("the first line has no column “\(c)”: it should name the columns " + columns.joined(separator: ", ")))
+            }
+            index[c] = i
+        }
+        return .success(records.map { r in
+            func f(_ c: String) -> String { let i = index[c]!; return i < r.fields.count ? r.fields[i].trimmingCharacters(in: .whitespaces) : "" }
+            return ResultRow(line: r.line, nhsNumber: f("nhs number"), test: f("test"), date: f("date"), value: f("value"), unit: f("unit"))
+        })
+    }
+
+    /// RFC 4180 records with the line each starts on; blank lines are left out.
+    static func parse(_ text: String) -> [(line: Int, fields: [String])] {
+        var records: [(Int, [String])] = [], fields: [String] = [], field = "", quoted = false, line = 1, start = 1, any = false
+        var chars = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+        func endRecord() {
+            fields.append(field)
+            if any || fields.count > 1 || !field.isEmpty { records.append((start, fields)) }
+            fields = []; field = ""; any = false
+        }
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+                } else {
+                    if c == "\n" || c == "\r\n" { line += 1 }
+                    field.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"": quoted = true; any = true
+            case ",": fields.append(field); field = ""; any = true
+            case "\n", "\r\n", "\r":
+                endRecord()
+                line += 1
+                start = line
+            default: field.append(c)
+            }
+        }
+        if !field.isEmpty || !fields.isEmpty || any { endRecord() }
+        return records
+    }
+
+    /// A row read: what the store matches (a patient, a test) and records.
+    public struct Checked: Sendable, Hashable {
+        public var nhsNumber: NHSNumber
+        public var test: String
+        public var takenOn: LocalDate
+        public var value: ResultValue
+    }
+
+    /// Checks what a row says by itself (the NHS number's check digit, the date, the value); the store
+    /// matches the rest.
+    public static func check(_ row: ResultRow, today: LocalDate) -> Result<Checked, RowRejection> {
+        let nhs: NHSNumber
+        switch NHSNumber.parse(row.nhsNumber) {
+        case .success(let n): nhs = n
+        case .failure(let p): return .failure(.badNHSNumber(p))
+        }
+        if row.test.isEmpty { return .failure(.unknownTest("")) }
+        let date: LocalDate
+        switch LocalDate.parse(row.date) {
+        case .success(let d): date = d
+        case .failure(let p): return .failure(.badDate(p))
+        }
+        if date > today { return .failure(.futureDate) }
+        let value: ResultValue
+        let word = row.value.lowercased().replacingOccurrences(of: " ", with: "-")
+        if let j = ResultJudgement(rawValue: word) {
+            value = .judged(j)
+        } else if let d = Double(row.value), d.isFinite, row.value.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }) {
+            value = .measured(d, unit: row.unit)
+        } else {
+            return .failure(.notANumber)
+        }
+        return .success(Checked(nhsNumber: nhs, test: row.test, takenOn: date, value: value))
+    }
+
+    /// A measured value must be in the unit of its test's rule (spelt alike, case and `µ`/`u` aside).
+    public static func unitProblem(_ value: ResultValue, rule: ReviewRule) -> RowRejection? {
+        guard case .measured(_, let unit) = value, let expected = rule.unit else { return nil }
+        if unit.isEmpty { return .missingUnit(expected: expected) }
+        func key(_ u: String) -> String { u.lowercased().replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u").replacingOccurrences(of: " ", with: "") }
+        return key(unit) == key(expected) ? nil : .unitMismatch(expected: expected, found: unit)
+    }
+}

@@ -1,0 +1,451 @@
+import CareplanCore
+import Foundation
+import GRDB
+
+/// Stratified follow-up (schema step v13-followup): enrolments on pathways, their scheduled tests and every
+/// change to them, results and their review, patients' calls, and the indexes the worklist reads through.
+extension CareStore {
+    static func registerFollowUpMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v13-followup") { db in
+            // Statuses are written as literals in the partial indexes and in the queries that use them: SQLite
+            // uses a partial index only for a query whose WHERE holds the index's own terms.
+            try db.execute(sql: """
+                CREATE TABLE follow_up_enrolment (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    patient_id INTEGER NOT NULL REFERENCES patient(id),
+                    pathway_id TEXT NOT NULL,
+                    pathway_version TEXT NOT NULL,
+                    pathway_hash TEXT NOT NULL,
+                    start_date TEXT NOT NULL,
+                    end_date TEXT NOT NULL,
+                    document_id INTEGER REFERENCES document(id),
+                    status TEXT NOT NULL,
+                    status_reason TEXT NOT NULL DEFAULT '',
+                    discharged_on TEXT,
+                    enrolled_by TEXT NOT NULL,
+                    enrolled_at DATETIME NOT NULL
+                );
+                CREATE INDEX follow_up_enrolment_patient ON follow_up_enrolment(patient_id, id);
+                CREATE UNIQUE INDEX follow_up_enrolment_open ON follow_up_enrolment(patient_id, pathway_id) WHERE status != 'discharged';
+                CREATE INDEX follow_up_enrolment_ending ON follow_up_enrolment(end_date) WHERE status = 'active';
+                CREATE TABLE follow_up_test (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    enrolment_id INTEGER NOT NULL REFERENCES follow_up_enrolment(id),
+                    patient_id INTEGER NOT NULL REFERENCES patient(id),
+                    code TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    due_date TEXT NOT NULL,
+                    grace_days INTEGER NOT NULL,
+                    overdue_from TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    status_date TEXT,
+                    skip_reason TEXT NOT NULL DEFAULT '',
+                    added INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX follow_up_test_enrolment ON follow_up_test(enrolment_id, code, due_date);
+                CREATE INDEX follow_up_test_open ON follow_up_test(due_date) WHERE status IN ('scheduled', 'requested');
+                CREATE TABLE follow_up_change (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    enrolment_id INTEGER NOT NULL REFERENCES follow_up_enrolment(id),
+                    test_id INTEGER REFERENCES follow_up_test(id),
+                    kind TEXT NOT NULL,
+                    from_date TEXT,
+                    to_date TEXT,
+                    reason TEXT NOT NULL DEFAULT '',
+                    changed_by TEXT NOT NULL,
+                    changed_at DATETIME NOT NULL
+                );
+                CREATE INDEX follow_up_change_enrolment ON follow_up_change(enrolment_id, id);
+                CREATE TABLE follow_up_result (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    test_id INTEGER NOT NULL REFERENCES follow_up_test(id),
+                    enrolment_id INTEGER NOT NULL REFERENCES follow_up_enrolment(id),
+                    patient_id INTEGER NOT NULL REFERENCES patient(id),
+                    code TEXT NOT NULL,
+                    value REAL,
+                    unit TEXT NOT NULL DEFAULT '',
+                    judgement TEXT,
+                    taken_on TEXT NOT NULL,
+                    note TEXT NOT NULL DEFAULT '',
+                    source TEXT NOT NULL,
+                    needs_review INTEGER NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    recorded_at DATETIME NOT NULL,
+                    review_outcome TEXT,
+                    review_note TEXT NOT NULL DEFAULT '',
+                    reviewed_by TEXT NOT NULL DEFAULT '',
+                    reviewed_at DATETIME
+                );
+                CREATE INDEX follow_up_result_enrolment ON follow_up_result(enrolment_id, code, taken_on);
+                CREATE INDEX follow_up_result_to_review ON follow_up_result(recorded_at) WHERE needs_review = 1 AND review_outcome IS NULL;
+                CREATE TABLE follow_up_contact (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    patient_id INTEGER NOT NULL REFERENCES patient(id),
+                    enrolment_id INTEGER REFERENCES follow_up_enrolment(id),
+                    at DATETIME NOT NULL,
+                    reason TEXT NOT NULL,
+                    red_flag INTEGER NOT NULL,
+                    recorded_by TEXT NOT NULL,
+                    recorded_at DATETIME NOT NULL,
+                    response TEXT,
+                    response_note TEXT NOT NULL DEFAULT '',
+                    returned_at DATETIME,
+                    returned_by TEXT NOT NULL DEFAULT ''
+                );
+                CREATE INDEX follow_up_contact_patient ON follow_up_contact(patient_id, at);
+                CREATE INDEX follow_up_contact_open ON follow_up_contact(at) WHERE returned_at IS NULL;
+                -- What the worklist reads of the rest of the store: only what waits to be done.
+                CREATE INDEX assessment_open ON assessment(created_at) WHERE status = 'in-progress';
+                CREATE INDEX assessment_review_due ON assessment(review_date) WHERE status = 'agreed' AND review_date IS NOT NULL;
+                CREATE INDEX document_eots_draft ON document(patient_id) WHERE template_id = 'eots' AND status = 'draft';
+                CREATE INDEX kiosk_code_assessment ON kiosk_code(assessment_id);
+                """)
+        }
+    }
+
+    // MARK: Rows
+
+    static func enrolment(_ r: Row) -> Enrolment {
+        Enrolment(id: r["id"], patientId: r["patient_id"], pathwayId: r["pathway_id"], pathwayVersion: r["pathway_version"], pathwayHash: r["pathway_hash"],
+                  start: LocalDate(iso: r["start_date"])!, end: LocalDate(iso: r["end_date"])!, documentId: r["document_id"],
+                  status: EnrolmentStatus(rawValue: r["status"]) ?? .active, statusReason: r["status_reason"],
+                  dischargedOn: (r["discharged_on"] as String?).flatMap(LocalDate.init(iso:)), enrolledBy: r["enrolled_by"], enrolledAt: r["enrolled_at"])
+    }
+
+    static func scheduledTest(_ r: Row) -> ScheduledTest {
+        ScheduledTest(id: r["id"], enrolmentId: r["enrolment_id"], patientId: r["patient_id"], code: r["code"], name: r["name"],
+                      due: LocalDate(iso: r["due_date"])!, graceDays: r["grace_days"], status: TestStatus(rawValue: r["status"]) ?? .scheduled,
+                      statusDate: (r["status_date"] as String?).flatMap(LocalDate.init(iso:)), skipReason: r["skip_reason"], added: r["added"])
+    }
+
+    static func testResult(_ r: Row) -> TestResult {
+        let value: ResultValue
+        if let v: Double = r["value"] { value = .measured(v, unit: r["unit"]) }
+        else { value = .judged(ResultJudgement(rawValue: r["judgement"] ?? "") ?? .needsReview) }
+        let review = (r["review_outcome"] as String?).flatMap(ReviewOutcome.init(rawValue:)).map {
+            TestResult.Review(outcome: $0, note: r["review_note"], by: r["reviewed_by"], at: r["reviewed_at"])
+        }
+        return TestResult(id: r["id"], testId: r["test_id"], enrolmentId: r["enrolment_id"], patientId: r["patient_id"], code: r["code"], value: value,
+                          takenOn: LocalDate(iso: r["taken_on"])!, note: r["note"], source: ResultSource(rawValue: r["source"]) ?? .manual,
+                          needsReview: r["needs_review"], recordedBy: r["recorded_by"], recordedAt: r["recorded_at"], review: review)
+    }
+
+    static func contact(_ r: Row) -> Contact {
+        Contact(id: r["id"], patientId: r["patient_id"], enrolmentId: r["enrolment_id"], at: r["at"], reason: r["reason"], redFlag: r["red_flag"],
+                recordedBy: r["recorded_by"], response: (r["response"] as String?).flatMap(ContactResponse.init(rawValue:)),
+                responseNote: r["response_note"], returnedAt: r["returned_at"], returnedBy: r["returned_by"])
+    }
+
+    static func enrolment(_ db: Database, _ id: Int64) throws -> Enrolment {
+        guard let e = try Row.fetchOne(db, sql: "SELECT * FROM follow_up_enrolment WHERE id = ?", arguments: [id]).map(enrolment) else {
+            throw StoreError.notFound("The follow-up enrolment")
+        }
+        return e
+    }
+
+    static func scheduledTest(_ db: Database, _ id: Int64) throws -> ScheduledTest {
+        guard let t = try Row.fetchOne(db, sql: "SELECT * FROM follow_up_test WHERE id = ?", arguments: [id]).map(scheduledTest) else {
+            throw StoreError.notFound("The test")
+        }
+        return t
+    }
+
+    static func history(_ db: Database, enrolmentId: Int64, testId: Int64?, _ kind: FollowUpChange.Kind, from: LocalDate? = nil, to: LocalDate? = nil,
+                        reason: String = "", by who: String, at now: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO follow_up_change (enrolment_id, test_id, kind, from_date, to_date, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [enrolmentId, testId, kind.rawValue, from?.iso, to?.iso, reason, who, now])
+    }
+
+    static func who(_ user: String) -> String { TextCleaner.field(user, maxLength: Limits.personName) }
+
+    /// A reason a person must give (a skip, a move, a suspension): cleaned, and refused when empty.
+    static func reason(_ text: String, _ what: String) throws -> String {
+        let cleaned = TextCleaner.field(text, maxLength: Limits.actionText)
+        if cleaned.isEmpty { throw StoreError.refused("Say why \(what)") }
+        return cleaned
+    }
+
+    static func insertTest(_ db: Database, enrolmentId: Int64, patientId: Int64, code: String, name: String, due: LocalDate, graceDays: Int,
+                           added: Bool) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status, added)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?)
+            """, arguments: [enrolmentId, patientId, code, name, due.iso, graceDays, Overdue.from(due: due, graceDays: graceDays).iso, added])
+        return db.lastInsertedRowID
+    }
+
+    // MARK: Enrolments and the schedule
+
+    public func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64?, by user: String, now: Date) throws -> Enrolment {
+        try write { db in
+            try Self.requirePatient(db, patientId)
+            try Self.requireOwn(db, table: "document", id: fromDocument, patientId: patientId, "The patient's document")
+            if let since = try String.fetchOne(db, sql: """
+                SELECT start_date FROM follow_up_enrolment WHERE patient_id = ? AND pathway_id = ? AND status != 'discharged'
+                """, arguments: [patientId, pathway.id]) {
+                throw StoreError.refused("The patient is already on this pathway (since \(LocalDate(iso: since)?.display ?? since))")
+            }
+            let who = Self.who(user)
+            try db.execute(sql: """
+                INSERT INTO follow_up_enrolment (patient_id, pathway_id, pathway_version, pathway_hash, start_date, end_date, document_id, status,
+                                                 enrolled_by, enrolled_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
+                """, arguments: [patientId, pathway.id, pathway.version, pathway.contentHash, start.iso, pathway.endDate(from: start).iso, fromDocument, who, now])
+            let id = db.lastInsertedRowID
+            let planned = pathway.schedule(from: start)
+            for t in planned {
+                _ = try Self.insertTest(db, enrolmentId: id, patientId: patientId, code: t.code, name: t.name, due: t.due, graceDays: t.graceDays, added: false)
+            }
+            try Self.history(db, enrolmentId: id, testId: nil, .enrolled, to: start, by: who, at: now)
+            try Self.audit(db, user: who, action: "put on a follow-up pathway", patientId: patientId,
+                           detail: "enrolment \(id): \(pathway.id) \(pathway.version), \(planned.count) tests" + (fromDocument.map { ", from document \($0)" } ?? ""),
+                           at: now)
+            return try Self.enrolment(db, id)
+        }
+    }
+
+    public func enrolments(patientId: Int64) throws -> [Enrolment] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM follow_up_enrolment WHERE patient_id = ? ORDER BY id DESC", arguments: [patientId]).map(Self.enrolment)
+        }
+    }
+
+    public func enrolment(id: Int64) throws -> Enrolment? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM follow_up_enrolment WHERE id = ?", arguments: [id]).map(Self.enrolment) }
+    }
+
+    public func scheduledTests(enrolmentId: Int64) throws -> [ScheduledTest] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM follow_up_test WHERE enrolment_id = ? ORDER BY due_date, id", arguments: [enrolmentId]).map(Self.scheduledTest)
+        }
+    }
+
+    /// The enrolment, refused once discharged; and the test, which must be the enrolment's and still open.
+    static func openTest(_ db: Database, _ testId: Int64, enrolmentId: Int64) throws -> (Enrolment, ScheduledTest) {
+        let e = try enrolment(db, enrolmentId)
+        if e.status == .discharged { throw StoreError.refused("The patient was discharged from this pathway: the schedule is closed") }
+        let t = try scheduledTest(db, testId)
+        guard t.enrolmentId == enrolmentId else { throw StoreError.notFound("The test") }
+        guard t.status.isOpen else { throw StoreError.refused("This test is \(t.status.rawValue.replacingOccurrences(of: "-", with: " ")): it cannot be changed") }
+        return (e, t)
+    }
+
+    public func changeSchedule(_ change: ScheduleChange, enrolmentId: Int64, by user: String, now: Date) throws -> ScheduledTest {
+        try write { db in
+            let who = Self.who(user)
+            let testId: Int64, action: String
+            switch change {
+            case .move(let id, let to, let why):
+                let reason = try Self.reason(why, "the test is moved")
+                let (_, t) = try Self.openTest(db, id, enrolmentId: enrolmentId)
+                try db.execute(sql: "UPDATE follow_up_test SET due_date = ?, overdue_from = ? WHERE id = ?",
+                               arguments: [to.iso, Overdue.from(due: to, graceDays: t.graceDays).iso, id])
+                try Self.history(db, enrolmentId: enrolmentId, testId: id, .moved, from: t.due, to: to, reason: reason, by: who, at: now)
+                (testId, action) = (id, "moved a follow-up test")
+            case .add(let code, let name, let due, let grace, let why):
+                let reason = try Self.reason(why, "the test is added")
+                let e = try Self.enrolment(db, enrolmentId)
+                if e.status == .discharged { throw StoreError.refused("The patient was discharged from this pathway: the schedule is closed") }
+                let cleanName = TextCleaner.field(name, maxLength: Limits.concernText)
+                guard !cleanName.isEmpty, !code.isEmpty else { throw StoreError.refused("Name the test") }
+                let id = try Self.insertTest(db, enrolmentId: enrolmentId, patientId: e.patientId, code: TextCleaner.field(code, maxLength: 40),
+                                             name: cleanName, due: due, graceDays: max(0, grace), added: true)
+                try Self.history(db, enrolmentId: enrolmentId, testId: id, .added, to: due, reason: reason, by: who, at: now)
+                (testId, action) = (id, "added a follow-up test")
+            case .skip(let id, let why):
+                let reason = try Self.reason(why, "the test is skipped")
+                let (_, t) = try Self.openTest(db, id, enrolmentId: enrolmentId)
+                try db.execute(sql: "UPDATE follow_up_test SET status = 'skipped', skip_reason = ? WHERE id = ?", arguments: [reason, id])
+                try Self.history(db, enrolmentId: enrolmentId, testId: id, .skipped, from: t.due, reason: reason, by: who, at: now)
+                (testId, action) = (id, "skipped a follow-up test")
+            }
+            let t = try Self.scheduledTest(db, testId)
+            try Self.audit(db, user: who, action: action, patientId: t.patientId, detail: "enrolment \(enrolmentId), test \(testId) (\(t.code))", at: now)
+            return t
+        }
+    }
+
+    public func markTest(_ testId: Int64, _ status: TestProgress, on date: LocalDate, by user: String, now: Date) throws -> ScheduledTest {
+        try write { db in
+            let t = try Self.scheduledTest(db, testId)
+            _ = try Self.openTest(db, testId, enrolmentId: t.enrolmentId)
+            if status == .requested && t.status == .requested { throw StoreError.refused("This test is already requested") }
+            let who = Self.who(user)
+            try db.execute(sql: "UPDATE follow_up_test SET status = ?, status_date = ? WHERE id = ?", arguments: [status.rawValue, date.iso, testId])
+            try Self.history(db, enrolmentId: t.enrolmentId, testId: testId, status == .requested ? .requested : .done, to: date, by: who, at: now)
+            try Self.audit(db, user: who, action: "marked a follow-up test \(status.rawValue)", patientId: t.patientId,
+                           detail: "enrolment \(t.enrolmentId), test \(testId) (\(t.code))", at: now)
+            return try Self.scheduledTest(db, testId)
+        }
+    }
+
+    public func followUpHistory(enrolmentId: Int64) throws -> [FollowUpChange] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM follow_up_change WHERE enrolment_id = ? ORDER BY id", arguments: [enrolmentId]).map { r in
+                FollowUpChange(id: r["id"], enrolmentId: r["enrolment_id"], testId: r["test_id"], kind: FollowUpChange.Kind(rawValue: r["kind"]) ?? .moved,
+                               from: (r["from_date"] as String?).flatMap(LocalDate.init(iso:)), to: (r["to_date"] as String?).flatMap(LocalDate.init(iso:)),
+                               reason: r["reason"], by: r["changed_by"], at: r["changed_at"])
+            }
+        }
+    }
+
+    // MARK: Results
+
+    /// Records a result for a test that waits for one (scheduled, requested or done), in the caller's
+    /// transaction: the rule of its pathway says whether it needs review, against the last result of the test.
+    static func insertResult(_ db: Database, test t: ScheduledTest, rule: ReviewRule, _ r: NewResult, by who: String, now: Date) throws -> TestResult {
+        var previous: Double?
+        if case .measured = r.value {
+            previous = try Double.fetchOne(db, sql: """
+                SELECT value FROM follow_up_result WHERE enrolment_id = ? AND code = ? AND value IS NOT NULL ORDER BY taken_on DESC, id DESC LIMIT 1
+                """, arguments: [t.enrolmentId, t.code])
+        }
+        let needsReview = rule.needsReview(r.value, previous: previous)
+        var value: Double?, unit = "", judgement: String?
+        switch r.value {
+        case .measured(let v, let u): (value, unit) = (v, TextCleaner.field(u, maxLength: 40))
+        case .judged(let j): judgement = j.rawValue
+        }
+        let note = TextCleaner.multiLine(String(r.note.prefix(Limits.note)))
+        try db.execute(sql: """
+            INSERT INTO follow_up_result (test_id, enrolment_id, patient_id, code, value, unit, judgement, taken_on, note, source, needs_review,
+                                          recorded_by, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [t.id, t.enrolmentId, t.patientId, t.code, value, unit, judgement, r.takenOn.iso, note, r.source.rawValue, needsReview, who, now])
+        let id = db.lastInsertedRowID
+        try db.execute(sql: "UPDATE follow_up_test SET status = 'result-received', status_date = ? WHERE id = ?", arguments: [r.takenOn.iso, t.id])
+        try history(db, enrolmentId: t.enrolmentId, testId: t.id, .resultReceived, to: r.takenOn, by: who, at: now)
+        try audit(db, user: who, action: "recorded a follow-up result", patientId: t.patientId,
+                  detail: "enrolment \(t.enrolmentId), test \(t.id) (\(t.code)), \(r.source.rawValue)" + (needsReview ? ", to review" : ""), at: now)
+        return TestResult(id: id, testId: t.id, enrolmentId: t.enrolmentId, patientId: t.patientId, code: t.code,
+                          value: judgement == nil ? .measured(value!, unit: unit) : r.value, takenOn: r.takenOn, note: note, source: r.source,
+                          needsReview: needsReview, recordedBy: who, recordedAt: now, review: nil)
+    }
+
+    public func recordResult(_ result: NewResult, testId: Int64, pathway: Pathway, by user: String, now: Date) throws -> TestResult {
+        try write { db in
+            let t = try Self.scheduledTest(db, testId)
+            let e = try Self.enrolment(db, t.enrolmentId)
+            guard e.pathwayId == pathway.id else { throw StoreError.refused("This test is of another pathway (\(e.pathwayId))") }
+            guard t.status != .resultReceived, t.status != .skipped else {
+                throw StoreError.refused(t.status == .skipped ? "This test was skipped: add a test to record a result" : "This test has a result already")
+            }
+            // A test added by hand, or dropped from a later version of the pathway: someone judges its result.
+            let rule = pathway.test(t.code)?.review ?? .clinician
+            if let problem = ResultsImport.unitProblem(result.value, rule: rule) { throw StoreError.refused("Not recorded: \(problem)") }
+            return try Self.insertResult(db, test: t, rule: rule, result, by: Self.who(user), now: now)
+        }
+    }
+
+    public func results(enrolmentId: Int64) throws -> [TestResult] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM follow_up_result WHERE enrolment_id = ? ORDER BY taken_on DESC, id DESC", arguments: [enrolmentId])
+                .map(Self.testResult)
+        }
+    }
+
+    public func reviewResult(_ resultId: Int64, outcome: ReviewOutcome, note: String, by user: String, now: Date) throws -> TestResult {
+        try write { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT * FROM follow_up_result WHERE id = ?", arguments: [resultId]).map(Self.testResult) else {
+                throw StoreError.notFound("The result")
+            }
+            if let done = r.review { throw StoreError.refused("This result was reviewed already, by \(done.by)") }
+            let who = Self.who(user)
+            try db.execute(sql: "UPDATE follow_up_result SET review_outcome = ?, review_note = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
+                           arguments: [outcome.rawValue, TextCleaner.multiLine(String(note.prefix(Limits.note))), who, now, resultId])
+            try Self.audit(db, user: who, action: "reviewed a follow-up result", patientId: r.patientId,
+                           detail: "result \(resultId) (\(r.code)): \(outcome.rawValue)", at: now)
+            return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_result WHERE id = ?", arguments: [resultId]).map(Self.testResult)!
+        }
+    }
+
+    // MARK: Suspension and discharge
+
+    public func setSuspended(enrolmentId: Int64, reason: String?, by user: String, now: Date) throws -> Enrolment {
+        try write { db in
+            let e = try Self.enrolment(db, enrolmentId)
+            let who = Self.who(user)
+            switch (reason, e.status) {
+            case (_, .discharged): throw StoreError.refused("The patient was discharged from this pathway")
+            case (nil, .active): throw StoreError.refused("Remote follow-up is not suspended")
+            case (.some, .suspended): throw StoreError.refused("Remote follow-up is suspended already")
+            case (let why?, _):
+                let cleaned = try Self.reason(why, "remote follow-up is suspended")
+                try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'suspended', status_reason = ? WHERE id = ?", arguments: [cleaned, enrolmentId])
+                try Self.history(db, enrolmentId: enrolmentId, testId: nil, .suspended, reason: cleaned, by: who, at: now)
+            case (nil, _):
+                try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'active', status_reason = '' WHERE id = ?", arguments: [enrolmentId])
+                try Self.history(db, enrolmentId: enrolmentId, testId: nil, .resumed, by: who, at: now)
+            }
+            try Self.audit(db, user: who, action: reason == nil ? "resumed remote follow-up" : "suspended remote follow-up", patientId: e.patientId,
+                           detail: "enrolment \(enrolmentId)", at: now)
+            return try Self.enrolment(db, enrolmentId)
+        }
+    }
+
+    public func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, by user: String, now: Date) throws -> Enrolment {
+        try write { db in
+            let e = try Self.enrolment(db, enrolmentId)
+            if e.status == .discharged { throw StoreError.refused("The patient was discharged from this pathway already") }
+            let words: String
+            switch reason {
+            case .endOfPathway: words = reason.words
+            case .early(let why): words = try Self.reason(why, "the patient is discharged early")
+            }
+            let who = Self.who(user)
+            try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'discharged', status_reason = ?, discharged_on = ? WHERE id = ?",
+                           arguments: [words, date.iso, enrolmentId])
+            let open = try Int64.fetchAll(db, sql: "SELECT id FROM follow_up_test WHERE enrolment_id = ? AND status IN ('scheduled', 'requested')",
+                                          arguments: [enrolmentId])
+            try db.execute(sql: "UPDATE follow_up_test SET status = 'skipped', skip_reason = 'discharged' WHERE enrolment_id = ? AND status IN ('scheduled', 'requested')",
+                           arguments: [enrolmentId])
+            try Self.history(db, enrolmentId: enrolmentId, testId: nil, .discharged, to: date, reason: words, by: who, at: now)
+            let early: Bool
+            if case .early = reason { early = true } else { early = false }
+            try Self.audit(db, user: who, action: "discharged from follow-up", patientId: e.patientId,
+                           detail: "enrolment \(enrolmentId), \(early ? "early" : "end of pathway"), \(open.count) test(s) not done skipped", at: now)
+            return try Self.enrolment(db, enrolmentId)
+        }
+    }
+
+    // MARK: Re-access
+
+    public func recordContact(_ c: NewContact, by user: String, now: Date) throws -> Contact {
+        try write { db in
+            try Self.requirePatient(db, c.patientId)
+            try Self.requireOwn(db, table: "follow_up_enrolment", id: c.enrolmentId, patientId: c.patientId, "The patient's follow-up")
+            let reason = try Self.reason(c.reason, "the patient called")
+            let who = Self.who(user)
+            try db.execute(sql: """
+                INSERT INTO follow_up_contact (patient_id, enrolment_id, at, reason, red_flag, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [c.patientId, c.enrolmentId, c.at, reason, c.redFlag, who, now])
+            let id = db.lastInsertedRowID
+            try Self.audit(db, user: who, action: "recorded a re-access call", patientId: c.patientId,
+                           detail: "contact \(id)" + (c.redFlag ? ", red flag" : ""), at: now)
+            return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [id]).map(Self.contact)!
+        }
+    }
+
+    public func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, by user: String, now: Date) throws -> Contact {
+        try write { db in
+            guard let c = try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact) else {
+                throw StoreError.notFound("The call")
+            }
+            if c.returnedAt != nil { throw StoreError.refused("This call was returned already, by \(c.returnedBy)") }
+            if returnedAt < c.at { throw StoreError.refused("A call cannot be returned before it was made") }
+            let who = Self.who(user)
+            try db.execute(sql: "UPDATE follow_up_contact SET response = ?, response_note = ?, returned_at = ?, returned_by = ? WHERE id = ?",
+                           arguments: [response.rawValue, TextCleaner.multiLine(String(note.prefix(Limits.note))), returnedAt, who, contactId])
+            try Self.audit(db, user: who, action: "returned a re-access call", patientId: c.patientId,
+                           detail: "contact \(contactId): \(response.rawValue)", at: now)
+            return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact)!
+        }
+    }
+
+    public func contacts(patientId: Int64) throws -> [Contact] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM follow_up_contact WHERE patient_id = ? ORDER BY at DESC, id DESC", arguments: [patientId]).map(Self.contact)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import CareplanCore
+import Foundation
+import GRDB
+
+/// Results loaded from a file, and the follow-up the benchmark and demos seed: each in one transaction.
+extension CareStore {
+    public func importResults(_ rows: [ResultRow], pathways: [String: Pathway], source: String, today: LocalDate, by user: String, now: Date,
+                              progress: (Int) throws -> Void) throws -> ResultsImportReport {
+        try write { db in
+            let who = Self.who(user)
+            var recorded: [ResultsImportReport.Recorded] = [], rejections: [ResultsImportReport.Rejection] = []
+            var seen: [String: Int] = [:]
+            let patientByNumber = try db.cachedStatement(sql: "SELECT id FROM patient WHERE nhs_number = ?")
+            let activeEnrolments = try db.cachedStatement(sql: "SELECT * FROM follow_up_enrolment WHERE patient_id = ? AND status = 'active' ORDER BY id")
+            // The test waiting for a result whose due date is nearest the day it was taken (the earlier on a tie),
+            // and not due long after it: a test taken late is the overdue one, never one of next year's.
+            let nearest = try db.cachedStatement(sql: """
+                SELECT * FROM follow_up_test WHERE enrolment_id = ? AND code = ? AND status IN ('scheduled', 'requested', 'done') AND due_date <= ?
+                ORDER BY abs(julianday(due_date) - julianday(?)), due_date LIMIT 1
+                """)
+            let addedCodes = try db.cachedStatement(sql: "SELECT DISTINCT code, name FROM follow_up_test WHERE enrolment_id = ? AND added = 1")
+            for (i, row) in rows.enumerated() {
+                try progress(i)
+                func reject(_ why: RowRejection) { rejections.append(.init(line: row.line, reason: why)) }
+                let checked: ResultsImport.Checked
+                switch ResultsImport.check(row, today: today) {
+                case .success(let c): checked = c
+                case .failure(let why): reject(why); continue
+                }
+                guard let patientId = try Int64.fetchOne(patientByNumber, arguments: [checked.nhsNumber.digits]) else { reject(.unknownPatient); continue }
+                let enrolments = try Row.fetchAll(activeEnrolments, arguments: [patientId]).map(Self.enrolment)
+                if enrolments.isEmpty { reject(.notOnFollowUp); continue }
+                // The test, by code or name: of the pathway, else one added by hand to this patient's schedule.
+                var match: (Enrolment, String, ReviewRule)?
+                for e in enrolments where match == nil {
+                    if let t = pathways[e.pathwayId]?.test(named: checked.test) { match = (e, t.code, t.review); continue }
+                    let key = Pathway.testKey(checked.test)
+                    for r in try Row.fetchAll(addedCodes, arguments: [e.id]) where Pathway.testKey(r["code"]) == key || Pathway.testKey(r["name"]) == key {
+                        match = (e, r["code"], .clinician)
+                    }
+                }
+                guard let m = match else { reject(.unknownTest(checked.test)); continue }
+                let (enrolment, code, rule) = m
+                if let problem = ResultsImport.unitProblem(checked.value, rule: rule) { reject(problem); continue }
+                let key = "\(checked.nhsNumber.digits)|\(code)|\(checked.takenOn.iso)|\(row.value)|\(row.unit)"
+                if let first = seen[key] { reject(.duplicate(firstLine: first)); continue }
+                seen[key] = row.line
+                guard let test = try Row.fetchOne(nearest, arguments: [enrolment.id, code, checked.takenOn.adding(days: ResultsImport.earliestDays).iso,
+                                                                      checked.takenOn.iso]).map(Self.scheduledTest) else {
+                    reject(.noTestWaiting(checked.test)); continue
+                }
+                let result = try Self.insertResult(db, test: test, rule: rule, NewResult(value: checked.value, takenOn: checked.takenOn, source: .csv),
+                                                   by: who, now: now)
+                recorded.append(.init(line: row.line, resultId: result.id, needsReview: result.needsReview))
+            }
+            try progress(rows.count)
+            // The file's name may name a patient: only counts here.
+            try Self.audit(db, user: who, action: "loaded results from a file",
+                           detail: "\(rows.count) row(s): \(recorded.count) recorded, \(rejections.count) rejected", at: now)
+            return ResultsImportReport(recorded: recorded, rejections: rejections)
+        }
+    }
+
+    public func addFictionalFollowUp(pathways: [Pathway], today: LocalDate, by user: String, now: Date) throws -> (patients: Int, tests: Int) {
+        guard !pathways.isEmpty else { return (0, 0) }
+        return try write { db in
+            let who = Self.who(user)
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM patient WHERE id NOT IN (SELECT patient_id FROM follow_up_enrolment) ORDER BY id")
+            let insertEnrolment = try db.cachedStatement(sql: """
+                INSERT INTO follow_up_enrolment (patient_id, pathway_id, pathway_version, pathway_hash, start_date, end_date, status, enrolled_by, enrolled_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)
+                """)
+            let insertTest = try db.cachedStatement(sql: """
+                INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status, status_date)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertResult = try db.cachedStatement(sql: """
+                INSERT INTO follow_up_result (test_id, enrolment_id, patient_id, code, value, unit, judgement, taken_on, source, needs_review, recorded_by, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'manual', ?, ?, ?)
+                """)
+            let insertContact = try db.cachedStatement(sql: """
+                INSERT INTO follow_up_contact (patient_id, enrolment_id, at, reason, red_flag, recorded_by, recorded_at, response, returned_at, returned_by)
+                VALUES (?, ?, ?, 'worried about a new symptom', ?, ?, ?, ?, ?, ?)
+                """)
+            var tests = 0
+            for (k, patientId) in ids.enumerated() {
+                let p = pathways[k % pathways.count]
+                // Starts spread over the whole follow-up before today (a patient a day, in a deterministic order).
+                let span = max(1, today.dayNumber - today.adding(months: -p.lengthMonths).dayNumber)
+                let start = today.adding(days: -((k &* 7919) % span))
+                try insertEnrolment.execute(arguments: [patientId, p.id, p.version, p.contentHash, start.iso, p.endDate(from: start).iso, who, now])
+                let enrolmentId = db.lastInsertedRowID
+                for t in p.schedule(from: start) {
+                    // Done and resulted a month after falling due; a few (1 in 50) still open and so overdue.
+                    let resulted = t.due < today.adding(days: -30) && (k + tests) % 50 != 0
+                    try insertTest.execute(arguments: [enrolmentId, patientId, t.code, t.name, t.due.iso, t.graceDays,
+                                                       Overdue.from(due: t.due, graceDays: t.graceDays).iso,
+                                                       resulted ? TestStatus.resultReceived.rawValue : TestStatus.scheduled.rawValue, resulted ? t.due.iso : nil])
+                    let testId = db.lastInsertedRowID
+                    if resulted {
+                        let rule = p.test(t.code)?.review ?? .clinician
+                        let value: Double? = rule.unit == nil ? nil : 1
+                        try insertResult.execute(arguments: [testId, enrolmentId, patientId, t.code, value, rule.unit ?? "", value == nil ? "normal" : nil, t.due.iso,
+                                                             (k + tests) % 997 == 0, who, now])
+                    }
+                    tests += 1
+                }
+                if k % 100 == 0 {
+                    let at = now.addingTimeInterval(-Double(k % 7) * 3600 * 9)
+                    let returned = k % 300 != 0
+                    try insertContact.execute(arguments: [patientId, enrolmentId, at, k % 500 == 0, who, now, returned ? ContactResponse.advice.rawValue : nil,
+                                                          returned ? at.addingTimeInterval(3600) : nil, returned ? who : ""])
+                }
+            }
+            try Self.audit(db, user: who, action: "seeded", detail: "\(ids.count) fictional patients on follow-up, \(tests) tests", at: now)
+            return (ids.count, tests)
+        }
+    }
+}
