@@ -29,6 +29,8 @@ public enum RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
     case notOnFollowUp
     case unknownTest(String)
     case noTestWaiting(String)
+    /// The patient has a result of this test taken that day already (the file, or a row of it, loaded again).
+    case alreadyRecorded
     case badDate(LocalDate.Problem)
     case futureDate
     case notANumber
@@ -43,6 +45,7 @@ public enum RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
         case .notOnFollowUp: return "the patient is on no active follow-up pathway"
         case .unknownTest(let t): return "the patient's pathway has no test “\(t)”"
         case .noTestWaiting(let t): return "no “\(t)” of the patient waits for a result (every one has a result or was skipped)"
+        case .alreadyRecorded: return "a result of this test taken that day is recorded already"
         case .badDate(let p): return "date: \(p)"
         case .futureDate: return "date: the test cannot have been taken after today"
         case .notANumber: return "value: not a number (or normal, abnormal, needs review)"

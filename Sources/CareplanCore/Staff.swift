@@ -313,6 +313,8 @@ public enum SessionEvent: String, Sendable, CaseIterable {
     case signedOutDisabled = "signed out: account disabled"
     /// careplan was ended (hang-up, terminate) while locked: the lock stands until a password is given.
     case endedWhileLocked = "session ended while locked"
+    /// careplan was started with the follow-up clock moved (`CareClock`): tests and demonstrations only.
+    case startedWithTestClock = "started with the test clock moved"
 
     /// Events after which the account's next sign-in needs its password, even from a trusted operating-system account.
     public var leavesLocked: Bool { [.locked, .lockedWhenIdle, .endedWhileLocked].contains(self) }

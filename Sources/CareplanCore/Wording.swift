@@ -55,6 +55,7 @@ public enum Phrase: String, CaseIterable, Sendable {
     case staffNewPassword = "staff-form.new-password", staffRole = "staff-form.role", staffTeam = "staff-form.team"
     case signInPrompt = "sign-in.prompt", firstRunPrompt = "sign-in.first-run", mustChangePrompt = "sign-in.must-change"
     case lockedPrompt = "sign-in.locked"
+    case testClock = "status.test-clock"
 
     /// The `{names}` its text may use: the code fills them in.
     public var fills: [String] {
@@ -71,6 +72,7 @@ public enum Phrase: String, CaseIterable, Sendable {
         case .reviewPage: return ["category", "answers"]
         case .reviewDistress, .reviewMessage: return ["answer"]
         case .lockedPrompt: return ["name"]
+        case .testClock: return ["date", "days"]
         case .staffPasswordNote: return ["length"]
         default: return []
         }

@@ -18,6 +18,7 @@ extension CareStore {
                 SELECT * FROM follow_up_test WHERE enrolment_id = ? AND code = ? AND status IN ('scheduled', 'requested', 'done') AND due_date <= ?
                 ORDER BY abs(julianday(due_date) - julianday(?)), due_date LIMIT 1
                 """)
+            let recordedThatDay = try db.cachedStatement(sql: "SELECT 1 FROM follow_up_result WHERE enrolment_id = ? AND code = ? AND taken_on = ? LIMIT 1")
             let addedCodes = try db.cachedStatement(sql: "SELECT DISTINCT code, name FROM follow_up_test WHERE enrolment_id = ? AND added = 1")
             for (i, row) in rows.enumerated() {
                 try progress(i)
@@ -45,6 +46,7 @@ extension CareStore {
                 let key = "\(checked.nhsNumber.digits)|\(code)|\(checked.takenOn.iso)|\(row.value)|\(row.unit)"
                 if let first = seen[key] { reject(.duplicate(firstLine: first)); continue }
                 seen[key] = row.line
+                if try Int.fetchOne(recordedThatDay, arguments: [enrolment.id, code, checked.takenOn.iso]) != nil { reject(.alreadyRecorded); continue }
                 guard let test = try Row.fetchOne(nearest, arguments: [enrolment.id, code, checked.takenOn.adding(days: ResultsImport.earliestDays).iso,
                                                                       checked.takenOn.iso]).map(Self.scheduledTest) else {
                     reject(.noTestWaiting(checked.test)); continue
@@ -56,7 +58,8 @@ extension CareStore {
             try progress(rows.count)
             // The file's name may name a patient: only counts here.
             try Self.audit(db, user: who, action: "loaded results from a file",
-                           detail: "\(rows.count) row(s): \(recorded.count) recorded, \(rejections.count) rejected", at: now)
+                           detail: "\(rows.count) row(s): \(recorded.count) recorded, \(rejections.count) rejected"
+                               + (today == LocalDate(now) ? "" : ", today taken as \(today.iso) (test clock)"), at: now)
             return ResultsImportReport(recorded: recorded, rejections: rejections)
         }
     }

@@ -65,7 +65,9 @@ package struct Chrome {
         let info = place
         // Title bar: where we are, and whose record is open.
         g.fill(x: 0, y: 0, width: size.width, style: Style(.title))
-        let title = " \(session.flow.title) · \(screen.title(session) ?? info.title)"
+        // A moved clock first, where nothing cuts it off: nobody must take a test's dates for the real ones.
+        let clock = session.clock.notice(session.configuration.wording, real: session.now).map { " \($0) ·" } ?? ""
+        let title = "\(clock) \(session.flow.title) · \(screen.title(session) ?? info.title)"
         var who = ""
         // Locked: nothing of the patient stays on the screen.
         if let p = session.patient, !session.locked {

@@ -65,6 +65,8 @@ public final class Session {
     public package(set) var locked = false
     /// The time, from the run loop (tests pass a fixed clock).
     public var now: Date
+    /// The follow-up clock: moved only for tests and demonstrations, and then said on every title bar.
+    public var clock: CareClock = .real
     public var patient: Patient?
     public var assessment: Assessment?
     /// The open document (an End of Treatment Summary, ...), if any.

@@ -30,6 +30,8 @@ struct Clinician: ParsableCommand {
         // Tests shorten the idle lock (seconds); the policy's minutes otherwise.
         let idleLock = ProcessInfo.processInfo.environment["CAREPLAN_IDLE_LOCK_SECONDS"].flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil }
         let monochrome = noColor
+        let clock: CareClock
+        do { clock = try CareClock.current() } catch { throw CLIError("\(error)") }
         let status: Int32 = try MainActor.assumeIsolated {
             let terminalUI: CursesTerminal
             do {
@@ -42,6 +44,10 @@ struct Clinician: ParsableCommand {
             let program = Program(store: store, configuration: config, terminal: terminal, operatingSystemAccount: account, idleLock: idleLock,
                                   size: terminalUI.size, now: Date())
             let warnings = store.openingWarnings
+            program.session.clock = clock
+            if let notice = clock.notice(config.wording) {
+                try store.recordSessionEvent(.startedWithTestClock, userName: account ?? "careplan", terminal: "\(terminal), \(notice)", now: Date())
+            }
             if !warnings.isEmpty { program.session.say(warnings.joined(separator: " "), .error) }
             // Exports from the review screen go where `careplan export` puts them by default: the current folder.
             let effects = EffectRunner { effect, session in

@@ -327,11 +327,13 @@ final class FollowUpContractTests: RepositoryContractCase {
                            "each to the test due nearest the day it was taken")
             XCTAssertTrue(report.text(file: "lab.csv").hasPrefix("Results from lab.csv: 12 row(s); 3 recorded (2 to review); 9 rejected.\nline 4: rejected: NHS number:"))
             XCTAssertFalse(report.text(file: "lab.csv").contains("9434765918"), "no NHS number in the report")
-            XCTAssertEqual(try store.auditTrail().last?.detail, "12 row(s): 3 recorded, 9 rejected")
+            XCTAssertEqual(try store.auditTrail().last?.detail, "12 row(s): 3 recorded, 9 rejected, today taken as 2027-02-01 (test clock)",
+                           "a today other than the real one is said")
             XCTAssertEqual(try store.auditTrail(patientId: ann.id!).filter { $0.action == "recorded a follow-up result" }.count, 3)
-            // The same file again: its rows' tests have their results.
-            let again = try store.importResults(Array(file.prefix(1)), pathways: Self.pathways, source: "lab.csv", today: today, by: "N", now: now)
-            XCTAssertEqual(again.rejections.map(\.reason), [.noTestWaiting("CEA")])
+            // The same rows again: recorded already. A result with no test left near its day: none waits.
+            let again = try store.importResults(Array(file.prefix(1)) + rows(["9434765919,cea,2027-02-01,3,ug/L"]), pathways: Self.pathways,
+                                                source: "lab.csv", today: today, by: "N", now: now)
+            XCTAssertEqual(again.rejections.map(\.reason), [.alreadyRecorded, .noTestWaiting("cea")])
             // A failure part of the way through (here the progress report throwing) records nothing.
             let entries = try store.auditTrail().count
             struct Stop: Error {}
