@@ -30,6 +30,8 @@ public enum Effect: Equatable, Sendable {
     /// printing sends its PDF.
     case exportInformation(patientId: Int64, date: LocalDate, ids: [Int64], format: String, largePrint: Bool = false)
     case printInformation(patientId: Int64, date: LocalDate, ids: [Int64])
+    /// A follow-up letter (a result's, or the discharge), as PDF or text.
+    case exportFollowUpLetter(FollowUpLetterRequest, format: String)
 }
 
 /// Where a key leads.
