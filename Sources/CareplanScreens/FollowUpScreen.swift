@@ -182,7 +182,7 @@ struct FollowUpScreen: Screen {
         let discharged = enrolment?.status == .discharged
         switch c {
         case "p":
-            if s.refuses(FollowUpPermission.record) { return [] }
+            if s.refuses(FollowUpPermission.record, doing: FollowUpScreen.recording) { return [] }
             if let e = enrolment, e.status != .discharged {
                 s.say("Already on \(s.configuration.pathways[e.pathwayId]?.title ?? e.pathwayId): discharge first (X)", .error)
                 return []
@@ -191,7 +191,7 @@ struct FollowUpScreen: Screen {
             entry = .enrol(s, offer: view?.offer)
         case "r", "d", "e", "m", "s":
             guard let test = selectedTest else { s.say(pane == .schedule ? "There is no test to change" : "Tab to the schedule and choose a test first", .error); return [] }
-            if s.refuses(FollowUpPermission.record) || refusedAfterDischarge(discharged, s) { return [] }
+            if s.refuses(FollowUpPermission.record, doing: FollowUpScreen.recording) || refusedAfterDischarge(discharged, s) { return [] }
             switch c {
             case "r", "d":
                 guard test.status.isOpen else { s.say("Only a test still to be done can be marked \(c == "r" ? "requested" : "done")", .error); return [] }
@@ -208,16 +208,16 @@ struct FollowUpScreen: Screen {
             default: break
             }
         case "a":
-            if s.refuses(FollowUpPermission.record) || refusedAfterDischarge(discharged, s) { return [] }
+            if s.refuses(FollowUpPermission.record, doing: FollowUpScreen.recording) || refusedAfterDischarge(discharged, s) { return [] }
             guard let p = pathway(s) else { s.say("The pathway is no longer configured: no test can be added", .error); return [] }
             entry = .add(p, enrolmentId: enrolment!.id, s)
         case "v":
-            if s.refuses(FollowUpPermission.decide) { return [] }
+            if s.refuses(FollowUpPermission.decide, doing: FollowUpScreen.deciding) { return [] }
             guard let r = selectedResult else { s.say(pane == .results ? "There is no result to review" : "Tab to the results and choose one first", .error); return [] }
             guard r.needsReview, r.review == nil else { s.say(r.review == nil ? "This result needs no review" : "This result is reviewed already", .error); return [] }
             entry = .review(r)
         case "u":
-            if s.refuses(FollowUpPermission.decide) || refusedAfterDischarge(discharged, s) { return [] }
+            if s.refuses(FollowUpPermission.decide, doing: FollowUpScreen.deciding) || refusedAfterDischarge(discharged, s) { return [] }
             guard let e = enrolment else { return [] }
             if e.status == .suspended {
                 return [.ask(Question(text: "Resume remote follow-up (suspended: \(e.statusReason))? y = resume, any other key = not now",
@@ -226,13 +226,13 @@ struct FollowUpScreen: Screen {
             }
             entry = .suspend(e)
         case "x":
-            if s.refuses(FollowUpPermission.decide) || refusedAfterDischarge(discharged, s) { return [] }
+            if s.refuses(FollowUpPermission.decide, doing: FollowUpScreen.deciding) || refusedAfterDischarge(discharged, s) { return [] }
             entry = .discharge(enrolment!, s)
         case "c":
-            if s.refuses(FollowUpPermission.record) { return [] }
+            if s.refuses(FollowUpPermission.record, doing: FollowUpScreen.recording) { return [] }
             entry = .call(enrolmentId: enrolment.flatMap { $0.status == .discharged ? nil : $0.id }, s)
         case "t":
-            if s.refuses(FollowUpPermission.record) { return [] }
+            if s.refuses(FollowUpPermission.record, doing: FollowUpScreen.recording) { return [] }
             guard let c = selectedContact else { s.say(pane == .calls ? "There is no call to return: C logs one" : "Tab to the calls and choose one first", .error); return [] }
             guard c.returnedAt == nil else { s.say("This call was returned already", .error); return [] }
             entry = .returnCall(c, s)
@@ -244,6 +244,9 @@ struct FollowUpScreen: Screen {
         }
         return []
     }
+
+    static let deciding = "review results, suspend or discharge from follow-up"
+    static let recording = "record follow-up"
 
     func refusedAfterDischarge(_ discharged: Bool, _ s: Session) -> Bool {
         if discharged { s.say("The patient was discharged from this pathway: P puts them on one again", .error) }

@@ -128,15 +128,15 @@ struct WorklistScreen: Screen {
 
     static func countLabel(_ k: WorkKind) -> String {
         switch k {
-        case .contactToReturn: return "calls"
-        case .resultToReview: return "results"
-        case .testOverdue: return "tests overdue"
-        case .testDueSoon: return "tests due"
-        case .dischargeDue: return "discharges"
-        case .selfAssessmentWaiting: return "kiosk HNAs"
+        case .contactToReturn: return "Calls"
+        case .resultToReview: return "Results"
+        case .testOverdue: return "Tests overdue"
+        case .testDueSoon: return "Tests due"
+        case .dischargeDue: return "Discharges"
+        case .selfAssessmentWaiting: return "Kiosk HNAs"
         case .hnaNotDone: return "HNAs not done"
-        case .carePlanInProgress: return "plans open"
-        case .planReviewDue: return "plan reviews"
+        case .carePlanInProgress: return "Plans open"
+        case .planReviewDue: return "Plan reviews"
         case .eotsDue: return "EoTS due"
         case .careReviewDue: return "QOF reviews"
         }
@@ -151,7 +151,7 @@ struct WorklistScreen: Screen {
             let n = list.counts[k] ?? 0
             guard n > 0 else { return nil }
             let late = list.overdueCounts[k] ?? 0
-            return "\(n) \(WorklistScreen.countLabel(k))" + (late > 0 && k != .testOverdue ? " (\(late) late)" : "")
+            return "\(WorklistScreen.countLabel(k)) \(n)" + (late > 0 && k != .testOverdue ? " (\(late) late)" : "")
         }
         let summary = counts.isEmpty ? "Nothing to do" : counts.joined(separator: " · ")
         y = Draw.paragraph(&g, summary, x: x, y: y, width: w, maxY: min(area.bottom, y + 2), style: Style(.heading, bold: true))
@@ -165,8 +165,8 @@ struct WorklistScreen: Screen {
                            + (s.registerTeams == nil ? "." : " for your teams' patients (Ctrl-T: everyone)."), x: x, y: y, width: w, maxY: area.bottom)
             return
         }
-        let whatWidth = max(6, area.width - 71)
-        g.put(DisplayWidth.truncate("  Due         " + DisplayWidth.pad("What", to: 18) + DisplayWidth.pad("Patient", to: 24) + "NHS number   "
+        let whatWidth = max(6, area.width - 66)
+        g.put(DisplayWidth.truncate("  Due         " + DisplayWidth.pad("What", to: 18) + DisplayWidth.pad("Patient", to: 19) + "NHS number   "
                                     + "About", to: area.width), x: area.x, y: y, style: Style(.heading))
         y += 1
         let total = list.counts.filter { only == nil || $0.key == only }.values.reduce(0, +)
@@ -176,7 +176,7 @@ struct WorklistScreen: Screen {
         for (i, item) in items.enumerated().dropFirst(firstRow).prefix(height) {
             let mark = item.redFlag ? "!!" : item.overdue ? "! " : "  "
             let text = mark + DisplayWidth.pad(item.due.display, to: 12) + DisplayWidth.pad(WorklistScreen.label(item.kind), to: 18)
-                + DisplayWidth.pad(DisplayWidth.truncate(item.patient.displayName, to: 23), to: 24)
+                + DisplayWidth.pad(DisplayWidth.truncate(item.patient.displayName, to: 18), to: 19)
                 + DisplayWidth.pad(item.patient.nhsNumber.formatted, to: 13)
                 + DisplayWidth.truncate(item.redFlag ? "red flag" : WorklistScreen.about(item, s), to: whatWidth)
             Draw.row(&g, text, x: area.x, y: y, width: area.width, selected: i == selected,
