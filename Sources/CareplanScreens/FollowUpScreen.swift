@@ -374,19 +374,22 @@ struct FollowUpScreen: Screen {
         case .results:
             let lines = view.results.map { r -> (text: String, alert: Bool) in
                 let name = view.tests.first { $0.id == r.testId }?.name ?? r.code
-                let review = !r.needsReview ? "no review needed" : r.review.map { "reviewed: " + FollowUpWords.outcome($0.outcome) } ?? "TO REVIEW (V)"
-                return ("  " + DisplayWidth.pad(r.takenOn.display, to: 12) + DisplayWidth.pad(DisplayWidth.truncate(name, to: 27), to: 28)
+                let review = !r.needsReview ? "no review needed" : r.review.map { "seen: " + FollowUpWords.outcome($0.outcome) } ?? "TO REVIEW (V)"
+                return ("  " + DisplayWidth.pad(r.takenOn.display, to: 12) + DisplayWidth.pad(DisplayWidth.truncate(name, to: 23), to: 24)
                         + DisplayWidth.pad(DisplayWidth.truncate(r.value.words, to: 15), to: 16) + review,
                         r.needsReview && r.review == nil)
             }
-            return ("  Taken       " + DisplayWidth.pad("Test", to: 28) + DisplayWidth.pad("Result", to: 16) + "Review", lines, "No results yet: E on a test of the schedule records one.")
+            return ("  Taken       " + DisplayWidth.pad("Test", to: 24) + DisplayWidth.pad("Result", to: 16) + "Review", lines, "No results yet: E on a test of the schedule records one.")
         case .calls:
             let lines = view.contacts.map { c -> (text: String, alert: Bool) in
-                let returned = c.returnedAt.map { "returned \(Draw.dateTime($0)): " + FollowUpWords.response(c.response) } ?? "NOT RETURNED"
-                return ((c.redFlag ? "!!" : "  ") + DisplayWidth.pad(Draw.dateTime(c.at), to: 19) + DisplayWidth.pad(DisplayWidth.truncate(c.reason, to: 23), to: 24) + returned,
+                // Returned the same day: its time is enough.
+                let returned = c.returnedAt.map { at in
+                    "returned " + (LocalDate(at) == LocalDate(c.at) ? String(Draw.dateTime(at).suffix(5)) : Draw.dateTime(at)) + ": " + FollowUpWords.response(c.response)
+                } ?? "NOT RETURNED"
+                return ((c.redFlag ? "!!" : "  ") + DisplayWidth.pad(Draw.dateTime(c.at), to: 19) + DisplayWidth.pad(DisplayWidth.truncate(c.reason, to: 19), to: 20) + returned,
                         c.returnedAt == nil)
             }
-            return ("  Called             " + DisplayWidth.pad("Why", to: 24) + "Returned", lines, "No calls logged: C logs one.")
+            return ("  Called             " + DisplayWidth.pad("Why", to: 20) + "Returned", lines, "No calls logged: C logs one.")
         case .history:
             let names = Dictionary(view.tests.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let lines = view.history.reversed().map { h -> (text: String, alert: Bool) in

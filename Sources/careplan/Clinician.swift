@@ -42,7 +42,7 @@ struct Clinician: ParsableCommand {
                 throw CLIError("careplan needs an interactive terminal (\(error))")
             }
             let program = Program(store: store, configuration: config, terminal: terminal, operatingSystemAccount: account, idleLock: idleLock,
-                                  size: terminalUI.size, now: Date())
+                                  size: terminalUI.size, now: Date(), clock: clock)
             let warnings = store.openingWarnings
             program.session.clock = clock
             if let notice = clock.notice(config.wording) {
