@@ -153,12 +153,8 @@ struct FollowUpScreen: Screen {
             entry = e
             return out
         }
-        let last = max(0, rowCount - 1)
+        if let moved = ListKeys.moved(key, selected, count: rowCount) { selected = moved; return [] }
         switch key {
-        case .up: selected = max(0, selected - 1)
-        case .down: selected = min(last, selected + 1)
-        case .pageUp: selected = max(0, selected - 10)
-        case .pageDown: selected = min(last, selected + 10)
         case .tab, .backTab:
             let n = Pane.allCases.count
             pane = Pane(rawValue: (pane.rawValue + (key == .tab ? 1 : n - 1)) % n)!

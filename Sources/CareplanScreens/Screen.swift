@@ -137,6 +137,22 @@ enum Draw {
     }
 }
 
+/// The keys that move a list's selection, for every list alike: the new selection, or nil for another key.
+enum ListKeys {
+    static func moved(_ key: Key, _ selected: Int, count: Int) -> Int? {
+        let last = max(0, count - 1)
+        switch key {
+        case .up: return max(0, selected - 1)
+        case .down: return min(last, selected + 1)
+        case .pageUp: return max(0, selected - 10)
+        case .pageDown: return min(last, selected + 10)
+        case .home: return 0
+        case .end: return last
+        default: return nil
+        }
+    }
+}
+
 /// A 0-10 score typed as digits: people type 10 as two keys, 1 then 0. One per screen that takes scores.
 struct ScoreDigits: Equatable {
     /// Where a "1" was just typed (a row), so a "0" there next makes it 10.

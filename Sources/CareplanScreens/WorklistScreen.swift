@@ -53,14 +53,8 @@ struct WorklistScreen: Screen {
     }
 
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
-        let last = max(0, items.count - 1)
+        if let moved = ListKeys.moved(key, selected, count: items.count) { selected = moved; return [] }
         switch key {
-        case .up: selected = max(0, selected - 1)
-        case .down: selected = min(last, selected + 1)
-        case .pageUp: selected = max(0, selected - 10)
-        case .pageDown: selected = min(last, selected + 10)
-        case .home: selected = 0
-        case .end: selected = last
         case .tab: cycleKind(by: 1)
         case .backTab: cycleKind(by: -1)
         case .ctrl("t"):
