@@ -40,10 +40,13 @@ extension CareStore {
                     status TEXT NOT NULL,
                     status_date TEXT,
                     skip_reason TEXT NOT NULL DEFAULT '',
-                    added INTEGER NOT NULL DEFAULT 0
+                    added INTEGER NOT NULL DEFAULT 0,
+                    paused INTEGER NOT NULL DEFAULT 0
                 );
                 CREATE INDEX follow_up_test_enrolment ON follow_up_test(enrolment_id, code, due_date);
-                CREATE INDEX follow_up_test_open ON follow_up_test(due_date) WHERE status IN ('scheduled', 'requested');
+                -- Open tests of enrolments not suspended (`paused` while suspended), by due date, with the day each is
+                -- overdue from: the worklist counts them from the index alone (its own WHERE columns in it too, or SQLite reads the rows).
+                CREATE INDEX follow_up_test_open ON follow_up_test(due_date, overdue_from, status, paused) WHERE status IN ('scheduled', 'requested') AND paused = 0;
                 CREATE TABLE follow_up_change (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     enrolment_id INTEGER NOT NULL REFERENCES follow_up_enrolment(id),
@@ -95,7 +98,7 @@ extension CareStore {
                 CREATE INDEX follow_up_contact_patient ON follow_up_contact(patient_id, at);
                 CREATE INDEX follow_up_contact_open ON follow_up_contact(at) WHERE returned_at IS NULL;
                 -- What the worklist reads of the rest of the store: only what waits to be done.
-                CREATE INDEX assessment_open ON assessment(created_at) WHERE status = 'in-progress';
+                CREATE INDEX assessment_open ON assessment(created_at, completed_by, submitted_at) WHERE status = 'in-progress';
                 CREATE INDEX assessment_review_due ON assessment(review_date) WHERE status = 'agreed' AND review_date IS NOT NULL;
                 CREATE INDEX document_eots_draft ON document(patient_id) WHERE template_id = 'eots' AND status = 'draft';
                 CREATE INDEX kiosk_code_assessment ON kiosk_code(assessment_id);
@@ -158,6 +161,8 @@ extension CareStore {
     }
 
     static func who(_ user: String) -> String { TextCleaner.field(user, maxLength: Limits.personName) }
+    /// A note typed with a result, a review or a call's return: cleaned, at most `Limits.note` characters.
+    static func note(_ text: String) -> String { TextCleaner.multiLine(String(text.prefix(Limits.note))) }
 
     /// A reason a person must give (a skip, a move, a suspension): cleaned, and refused when empty.
     static func reason(_ text: String, _ what: String) throws -> String {
@@ -167,11 +172,11 @@ extension CareStore {
     }
 
     static func insertTest(_ db: Database, enrolmentId: Int64, patientId: Int64, code: String, name: String, due: LocalDate, graceDays: Int,
-                           added: Bool) throws -> Int64 {
+                           added: Bool, paused: Bool = false) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status, added)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?)
-            """, arguments: [enrolmentId, patientId, code, name, due.iso, graceDays, Overdue.from(due: due, graceDays: graceDays).iso, added])
+            INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status, added, paused)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
+            """, arguments: [enrolmentId, patientId, code, name, due.iso, graceDays, Overdue.from(due: due, graceDays: graceDays).iso, added, paused])
         return db.lastInsertedRowID
     }
 
@@ -250,7 +255,7 @@ extension CareStore {
                 let cleanName = TextCleaner.field(name, maxLength: Limits.concernText)
                 guard !cleanName.isEmpty, !code.isEmpty else { throw StoreError.refused("Name the test") }
                 let id = try Self.insertTest(db, enrolmentId: enrolmentId, patientId: e.patientId, code: TextCleaner.field(code, maxLength: 40),
-                                             name: cleanName, due: due, graceDays: max(0, grace), added: true)
+                                             name: cleanName, due: due, graceDays: max(0, grace), added: true, paused: e.status == .suspended)
                 try Self.history(db, enrolmentId: enrolmentId, testId: id, .added, to: due, reason: reason, by: who, at: now)
                 (testId, action) = (id, "added a follow-up test")
             case .skip(let id, let why):
@@ -307,7 +312,7 @@ extension CareStore {
         case .measured(let v, let u): (value, unit) = (v, TextCleaner.field(u, maxLength: 40))
         case .judged(let j): judgement = j.rawValue
         }
-        let note = TextCleaner.multiLine(String(r.note.prefix(Limits.note)))
+        let note = Self.note(r.note)
         try db.execute(sql: """
             INSERT INTO follow_up_result (test_id, enrolment_id, patient_id, code, value, unit, judgement, taken_on, note, source, needs_review,
                                           recorded_by, recorded_at)
@@ -353,7 +358,7 @@ extension CareStore {
             if let done = r.review { throw StoreError.refused("This result was reviewed already, by \(done.by)") }
             let who = Self.who(user)
             try db.execute(sql: "UPDATE follow_up_result SET review_outcome = ?, review_note = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
-                           arguments: [outcome.rawValue, TextCleaner.multiLine(String(note.prefix(Limits.note))), who, now, resultId])
+                           arguments: [outcome.rawValue, Self.note(note), who, now, resultId])
             try Self.audit(db, user: who, action: "reviewed a follow-up result", patientId: r.patientId,
                            detail: "result \(resultId) (\(r.code)): \(outcome.rawValue)", at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_result WHERE id = ?", arguments: [resultId]).map(Self.testResult)!
@@ -373,9 +378,11 @@ extension CareStore {
             case (let why?, _):
                 let cleaned = try Self.reason(why, "remote follow-up is suspended")
                 try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'suspended', status_reason = ? WHERE id = ?", arguments: [cleaned, enrolmentId])
+                try db.execute(sql: "UPDATE follow_up_test SET paused = 1 WHERE enrolment_id = ?", arguments: [enrolmentId])
                 try Self.history(db, enrolmentId: enrolmentId, testId: nil, .suspended, reason: cleaned, by: who, at: now)
             case (nil, _):
                 try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'active', status_reason = '' WHERE id = ?", arguments: [enrolmentId])
+                try db.execute(sql: "UPDATE follow_up_test SET paused = 0 WHERE enrolment_id = ?", arguments: [enrolmentId])
                 try Self.history(db, enrolmentId: enrolmentId, testId: nil, .resumed, by: who, at: now)
             }
             try Self.audit(db, user: who, action: reason == nil ? "resumed remote follow-up" : "suspended remote follow-up", patientId: e.patientId,
@@ -436,7 +443,7 @@ extension CareStore {
             if returnedAt < c.at { throw StoreError.refused("A call cannot be returned before it was made") }
             let who = Self.who(user)
             try db.execute(sql: "UPDATE follow_up_contact SET response = ?, response_note = ?, returned_at = ?, returned_by = ? WHERE id = ?",
-                           arguments: [response.rawValue, TextCleaner.multiLine(String(note.prefix(Limits.note))), returnedAt, who, contactId])
+                           arguments: [response.rawValue, Self.note(note), returnedAt, who, contactId])
             try Self.audit(db, user: who, action: "returned a re-access call", patientId: c.patientId,
                            detail: "contact \(contactId): \(response.rawValue)", at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact)!

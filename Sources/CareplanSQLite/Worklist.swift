@@ -46,9 +46,9 @@ extension CareStore {
         add(.resultToReview, from: "follow_up_result x", where: "x.needs_review = 1 AND x.review_outcome IS NULL", overdue: "x.recorded_at <= :reviewDeadline",
             select: "x.recorded_at AS at, 0 AS red_flag, x.id AS target_id, x.test_id AS target_extra, x.code AS what", order: "x.recorded_at",
             ["reviewDeadline": q.now.addingTimeInterval(-reviewBy)])
-        // Tests of active enrolments (a suspended patient is seen in clinic), open and due by the end of the week.
-        add(.testOverdue, from: "follow_up_test x JOIN follow_up_enrolment e ON e.id = x.enrolment_id",
-            where: "x.status IN ('scheduled', 'requested') AND x.due_date <= :soon AND e.status = 'active'", overdue: "x.overdue_from <= :today",
+        // Open tests due by the end of the week, but a suspended patient's (seen in clinic meanwhile: `paused`).
+        add(.testOverdue, from: "follow_up_test x",
+            where: "x.status IN ('scheduled', 'requested') AND x.paused = 0 AND x.due_date <= :soon", overdue: "x.overdue_from <= :today",
             select: "x.due_date AS due, 0 AS red_flag, x.id AS target_id, x.enrolment_id AS target_extra, x.name AS what", order: "x.due_date",
             ["soon": soon, "today": today], split: true)
         add(.dischargeDue, from: "follow_up_enrolment x", where: "x.status = 'active' AND x.end_date <= :soon", overdue: "x.end_date < :today",

@@ -232,6 +232,12 @@ final class FollowUpContractTests: RepositoryContractCase {
             XCTAssertEqual(try store.worklist(query(aug29, kinds: [.resultToReview])).counts, [.resultToReview: 1])
             _ = try store.setSuspended(enrolmentId: e.id, reason: "In clinic", by: "Dr", now: now)
             XCTAssertEqual(try store.worklist(query(aug29)).counts[.testOverdue], 0)
+            _ = try store.changeSchedule(.add(code: "cea", name: "CEA blood test", due: aug29.adding(days: -60), graceDays: 0, reason: "Repeat"),
+                                         enrolmentId: e.id, by: "Dr", now: now)
+            XCTAssertEqual(try store.worklist(query(aug29)).counts[.testOverdue], 0, "nor one added while suspended")
+            _ = try store.setSuspended(enrolmentId: e.id, reason: nil, by: "Dr", now: now)
+            XCTAssertEqual(try store.worklist(query(aug29)).counts[.testOverdue], 2, "resumed: back on the list")
+            _ = try store.setSuspended(enrolmentId: e.id, reason: "In clinic", by: "Dr", now: now)
             // Reviewed and returned: off the list. At the end of the pathway: discharge due.
             _ = try store.reviewResult(high.id, outcome: .referToClinic, note: "", by: "Dr", now: now)
             _ = try store.returnContact(call.id, response: .advice, note: "", returnedAt: now, by: "N", now: now)
