@@ -146,6 +146,39 @@ final class FollowUpScreenTests: XCTestCase {
         XCTAssertEqual(h.effects, [.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")])
     }
 
+    /// R, D, M, S and A on the schedule: each change stands, with its reason in the history.
+    func testTheScheduleIsChangedForOnePatientAndEveryChangeIsKept() throws {
+        let setup = Harness()
+        let (_, e) = try enrolled(setup)
+        let h = Harness(store: setup.store)
+        h.type("Wiś")
+        h.press(.enter, .text("f"))
+        h.press(.text("r"), .ctrl("s"))                          // the first CEA requested today
+        h.press(.text("d"), .ctrl("s"))                          // and done
+        h.press(.down, .text("m"), .ctrl("u"))                   // the next moved, with a reason
+        h.type("15/03/2027")
+        h.press(.ctrl("s"))
+        XCTAssertTrue(h.screen.contains("! Say why it moves"), h.screen)
+        h.type("Patient away in March")
+        h.press(.ctrl("s"))
+        h.press(.text("s"))
+        h.type("Done privately")
+        h.press(.ctrl("s"))
+        h.press(.text("a"), .tab, .ctrl("u"))
+        h.type("01/12/2026")
+        h.press(.tab)
+        h.type("Rising symptoms")
+        h.press(.ctrl("s"))
+        let tests = try h.store.scheduledTests(enrolmentId: e.id)
+        XCTAssertEqual(tests.first { $0.due == LocalDate(year: 2026, month: 9, day: 1)! }?.status, .done)
+        XCTAssertTrue(tests.contains { $0.added && $0.due == LocalDate(year: 2026, month: 12, day: 1)! })
+        XCTAssertTrue(tests.contains { $0.due == LocalDate(year: 2027, month: 3, day: 15)! })
+        let kinds = try h.store.followUpHistory(enrolmentId: e.id).map(\.kind)
+        XCTAssertEqual(kinds, [.enrolled, .requested, .done, .moved, .skipped, .added])
+        h.press(.tab, .tab, .tab)
+        XCTAssertTrue(h.screen.contains("01 Mar 2027 → 15 Mar 2027") && h.screen.contains("added CEA blood test 01 Dec 2026: Rising"), h.screen)
+    }
+
     func testASupportWorkerRecordsButIsNotOfferedTheDecisions() throws {
         let setup = Harness()
         let (p, e) = try enrolled(setup)
