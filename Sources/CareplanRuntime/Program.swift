@@ -47,8 +47,10 @@ public final class Program {
     /// policy's idle time (tests).
     public init(store: any CareRepository, configuration: Configuration, flowId: String = "clinician", user: String = "kiosk",
                 signedIn: StaffUser? = nil, terminal: String = "terminal", operatingSystemAccount: String? = nil,
-                idleLock: TimeInterval? = nil, size: Size, now: Date, registry: ScreenRegistry = .standard) {
+                idleLock: TimeInterval? = nil, size: Size, now: Date, registry: ScreenRegistry = .standard, clock: CareClock = .real) {
         session = Session(configuration: configuration, flowId: flowId, user: user, now: now)
+        // Before the first screen opens: the worklist it may lead to reads today from it.
+        session.clock = clock
         session.terminal = terminal
         session.operatingSystemAccount = operatingSystemAccount
         if let idleLock {

@@ -147,6 +147,8 @@ public final class Runtime {
             }
         case .query(.information), .giveInformation, .recordOccasion:
             return s.executeInformation(command)
+        case .query(.worklist), .query(.followUp), .followUp:
+            return s.executeFollowUp(command)
         case .go, .ask, .proceed:
             return .failed(nil)  // never sent here: moves and questions are the program's (`Program.run`)
         }
@@ -624,6 +626,7 @@ extension Runtime {
         case .giveInformation, .recordOccasion: return .recordActions
         case .signDocument: return .signDocuments
         case .recordQOF, .query(.qofPracticeView): return .qof
+        case .followUp(let action): return action.permission
         // Writing one also needs a role the template names (`documentRefusal`).
         case .startDocument, .applyDocument, .newDocumentVersion, .openDocument: return .viewRecords
         case .staff, .query(.users): return .manageUsers

@@ -73,6 +73,8 @@ package enum Command: Equatable {
     case giveInformation(itemIds: [String], date: LocalDate, how: InformationDelivery, from: InformationSource?)
     /// Records that the open patient was offered, or attended, a course or event of the library.
     case recordOccasion(itemId: String, status: OccasionStatus, date: LocalDate)
+    /// A follow-up change for the open patient (issue 14; FollowUpScreen.swift). Answered `followUpSaved`.
+    case followUp(FollowUpAction)
     /// A y/n question on the status line, answered by the next key, whatever it is.
     case ask(Question)
     /// Back to the screen, as `Message.proceed`: a step of its own (opening a form) that a question held back.
@@ -166,6 +168,10 @@ package enum Query: Equatable {
     case qofPracticeView(limit: Int)
     /// The health and wellbeing information given to the patient and the events offered or attended.
     case information(patientId: Int64)
+    /// What needs doing for the session's `registerTeams`, most urgent first (the worklist). Audited as a listing.
+    case worklist
+    /// The patient's follow-up: their enrolments, the latest one's schedule, results and history, their calls.
+    case followUp(patientId: Int64)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -193,6 +199,10 @@ package enum Answer: Equatable {
     /// What `giveInformation` recorded.
     case informationGiven([InformationGiven])
     case occasionRecorded(OccasionRecord)
+    case worklist(Worklist)
+    case followUp(FollowUpView)
+    /// A follow-up change stands; the screen reads the follow-up again.
+    case followUpSaved(FollowUpAction)
     /// The patient as the store now has them.
     case patientSaved(Patient)
     /// Another terminal changed the patient's details first: theirs, as stored now.

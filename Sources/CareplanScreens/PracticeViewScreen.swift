@@ -35,14 +35,8 @@ struct PracticeViewScreen: Screen {
     var entries: [QOFPracticeView.Entry] { view?.entries ?? [] }
 
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
-        let last = max(0, entries.count - 1)
+        if let moved = ListKeys.moved(key, selected, count: entries.count) { selected = moved; return [] }
         switch key {
-        case .up: selected = max(0, selected - 1)
-        case .down: selected = min(last, selected + 1)
-        case .pageUp: selected = max(0, selected - 10)
-        case .pageDown: selected = min(last, selected + 10)
-        case .home: selected = 0
-        case .end: selected = last
         case .ctrl("t"):
             guard s.toggleMyTeamsOnly() else { return [] }
             selected = 0

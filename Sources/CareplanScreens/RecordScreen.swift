@@ -130,7 +130,7 @@ struct RecordScreen: Screen {
         }
         if info.isOpen, let out = informationKey(key, s) { return out }
         if case .text(let t) = key {
-            let isCommand = t.count == 1 && ("nekdwqNEKDWQ" + RecordScreen.informationLetters).contains(t)
+            let isCommand = t.count == 1 && ("nekdwqfNEKDWQF" + RecordScreen.informationLetters).contains(t)
             let whileTyping = strayTypingAt.map { s.now.timeIntervalSince($0) < RecordScreen.typingGap } ?? false
             if !isCommand || whileTyping {
                 strayTypingAt = s.now
@@ -188,6 +188,7 @@ struct RecordScreen: Screen {
                                   yes: [.discardAssessment(a.id)], no: Said("Kept: nothing discarded"), yesHint: "discard", noHint: "keep",
                                   readingTime: RecordScreen.readingTime))]
         case .text("e"), .text("E"): return s.refuses(.editPatients) ? [] : [.exit("edit")]
+        case .text("f"), .text("F"): s.workTarget = nil; return [.exit("follow-up")]
         case .escape: return [.go(.back)]
         case .enter:
             guard timeline.indices.contains(selected) else { return [.exit("new")] }
@@ -303,7 +304,7 @@ struct RecordScreen: Screen {
                                      ("W write a document", !documentTypes(s).isEmpty), ("E edit", s.may(.editPatients)),
                                      ("K kiosk code", s.may(.issueKioskCodes)), ("D discard", s.may(.editPatients)),
                                      ("Q record QOF", s.may(.qof)),
-                                     ("I give information", s.may(.recordActions)), ("Tab information and events", true)]
+                                     ("I give information", s.may(.recordActions)), ("Tab information and events", true), ("F follow-up", true)]
         return all.filter(\.1).map(\.0).joined(separator: " · ")
     }
 
@@ -321,7 +322,7 @@ struct RecordScreen: Screen {
             + [KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients),
                KeyHint("Q", "record QOF", needs: .qof)]
             // Past 80 columns (F1 lists every key).
-            + [KeyHint("I", "information", needs: .recordActions), KeyHint("Tab", "information list")]
+            + [KeyHint("I", "information", needs: .recordActions), KeyHint("Tab", "information list"), KeyHint("F", "follow-up", exit: "follow-up")]
     }
 }
 

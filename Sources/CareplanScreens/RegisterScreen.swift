@@ -55,6 +55,8 @@ struct RegisterScreen: Screen {
             return s.refuses(.manageUsers) ? [] : [.exit("users")]
         case .function(4):
             return s.refuses(.qof) ? [] : [.exit("reviews-due")]
+        case .function(5):
+            return s.refuses(FollowUpPermission.record, doing: "see the worklist") ? [] : [.exit("worklist")]
         case .enter:
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
@@ -154,7 +156,8 @@ struct RegisterScreen: Screen {
     func keys(_ s: Session) -> [KeyHint] {
         [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient", exit: "new", needs: .editPatients)]
             + (s.staff.map { !$0.teamIds.isEmpty } == true ? [KeyHint("^T", s.registerTeams == nil ? "my team" : "everyone")] : [])
-            + [KeyHint("F2", "users", exit: "users", needs: .manageUsers), KeyHint("F4", "reviews due", exit: "reviews-due", needs: .qof)]
+            + [KeyHint("F2", "users", exit: "users", needs: .manageUsers), KeyHint("F4", "reviews due", exit: "reviews-due", needs: .qof),
+               KeyHint("F5", "worklist", exit: "worklist", needs: FollowUpPermission.record)]
     }
 
     /// Whose patients the list shows.

@@ -30,6 +30,8 @@ public enum Effect: Equatable, Sendable {
     /// printing sends its PDF.
     case exportInformation(patientId: Int64, date: LocalDate, ids: [Int64], format: String, largePrint: Bool = false)
     case printInformation(patientId: Int64, date: LocalDate, ids: [Int64])
+    /// A follow-up letter (a result's, or the discharge), as PDF or text.
+    case exportFollowUpLetter(FollowUpLetterRequest, format: String)
 }
 
 /// Where a key leads.
@@ -132,6 +134,22 @@ enum Draw {
         let label = n == 10 ? "10" : " \(n)"
         guard width >= 10 else { return label }
         return label + " " + String(repeating: "█", count: n) + String(repeating: "░", count: 10 - n)
+    }
+}
+
+/// The keys that move a list's selection, for every list alike: the new selection, or nil for another key.
+enum ListKeys {
+    static func moved(_ key: Key, _ selected: Int, count: Int) -> Int? {
+        let last = max(0, count - 1)
+        switch key {
+        case .up: return max(0, selected - 1)
+        case .down: return min(last, selected + 1)
+        case .pageUp: return max(0, selected - 10)
+        case .pageDown: return min(last, selected + 10)
+        case .home: return 0
+        case .end: return last
+        default: return nil
+        }
     }
 }
 

@@ -72,7 +72,8 @@ public struct ScreenRegistry: Sendable {
         ScreenEntry(.patientRegister, .clinician, needs: .nothing,
                     exits: [.required("open", "Enter on a patient"), .optional("new", "Ctrl-A, or Enter when there are no patients"),
                             .optional("waiting", "Enter on a self-assessment sent from the kiosk"),
-                            .optional("users", "F2 (administrators)"), .optional("reviews-due", "F4 (roles that record QOF)")]) { s in
+                            .optional("users", "F2 (administrators)"), .optional("reviews-due", "F4 (roles that record QOF)"),
+                            .optional("worklist", "F5 (roles that record care)")]) { s in
             s.patient = nil; s.assessment = nil; return RegisterScreen(s)
         },
         ScreenEntry(.patientForm, .clinician, needs: .nothing,
@@ -81,7 +82,7 @@ public struct ScreenRegistry: Sendable {
                     exits: [.required("back", "Esc"), .required("continue", "Enter on an assessment in progress"),
                             .required("view", "Enter on an agreed, superseded or discarded assessment"),
                             .optional("new", "N, or Enter when there is no assessment"), .optional("edit", "E"),
-                            .optional("document", "W, or Enter on a document")]) { s in
+                            .optional("document", "W, or Enter on a document"), .optional("follow-up", "F (follow-up)")]) { s in
             let closed = s.assessment.map { RecordScreen.Closed.assessment($0.id) } ?? s.document.map { RecordScreen.Closed.document($0.id) }
             s.assessment = nil
             s.document = nil
@@ -99,6 +100,15 @@ public struct ScreenRegistry: Sendable {
         ScreenEntry(.practiceView, .clinician, needs: .nothing, exits: [.required("back", "Esc"), .required("open", "Enter on a patient")]) { s in
             s.patient = nil; s.assessment = nil; return PracticeViewScreen(s)
         },
+        ScreenEntry(.worklist, .clinician, needs: .nothing,
+                    exits: [.required("register", "Esc, or at once for a role that records no care"), .required("follow-up", "Enter on a call, result, test or discharge"),
+                            .required("open", "Enter on an HNA, EoTS or QOF review due"), .required("waiting", "Enter on a kiosk self-assessment"),
+                            .required("continue", "Enter on a care plan in progress"), .required("view", "Enter on a plan review due"),
+                            .required("document", "Enter on a draft EoTS")]) { s in
+            s.patient = nil; s.assessment = nil; s.document = nil; return WorklistScreen(s)
+        },
+        ScreenEntry(.followUp, .clinician, needs: .patient,
+                    exits: [.required("back", "Esc"), .required("worklist", "Esc when opened from the worklist")]) { FollowUpScreen($0) },
         ScreenEntry(.documentForm, .clinician, needs: .document, exits: [.required("back", "Esc")]) { DocumentFormScreen($0) },
 
         ScreenEntry(.kioskWelcome, .kiosk, needs: .nothing, exits: [.required("next", "Enter")]) { KioskWelcomeScreen($0) },

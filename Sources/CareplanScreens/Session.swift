@@ -81,6 +81,8 @@ public final class Session {
     /// review (the patient came from it to change an answer).
     public var kioskPage: Int?
     public var kioskReturnToReview = false
+    /// The worklist item being opened: the follow-up screen opens on it, and Esc goes back to the worklist.
+    public var workTarget: WorkTarget?
     /// How many changes wait for a store that cannot be written (the runtime's queue), for the screens to say.
     public package(set) var waitingCount = 0
     /// Of those, the fields (or groups) of each document with a change waiting: marked "not saved yet".

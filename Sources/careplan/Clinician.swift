@@ -42,7 +42,7 @@ struct Clinician: ParsableCommand {
                 throw CLIError("careplan needs an interactive terminal (\(error))")
             }
             let program = Program(store: store, configuration: config, terminal: terminal, operatingSystemAccount: account, idleLock: idleLock,
-                                  size: terminalUI.size, now: Date())
+                                  size: terminalUI.size, now: Date(), clock: clock)
             let warnings = store.openingWarnings
             program.session.clock = clock
             if let notice = clock.notice(config.wording) {
@@ -67,6 +67,18 @@ struct Clinician: ParsableCommand {
                 case let .printInformation(patient, date, ids):
                     guard Printer.lpPath() != nil else { session.sayNoPrinting(); return }
                     exportInformation(patient, date: date, ids: ids, format: .pdf, largePrint: false, print: true, session)
+                    return
+                case let .exportFollowUpLetter(request, name):
+                    var said: [String] = []
+                    do {
+                        let (url, letter) = try runLetterExport(request, format: ExportFormat(rawValue: name) ?? .pdf, paper: .a4, largePrint: false, output: nil,
+                                                                force: false, print: false, store: store, configuration: config, user: session.user,
+                                                                now: Date(), say: { said.append($0) })
+                        session.sayWritten(name == "text" ? "text" : name.uppercased(), "the \(letter.kind == .results ? "results" : "discharge") letter",
+                                           to: url.path, after: "")
+                    } catch {
+                        session.say("Not saved: " + String(describing: error), .error)
+                    }
                     return
                 case .export(let id, let name):
                     target = String(id); format = ExportFormat(rawValue: name) ?? .pdf; print = false

@@ -25,6 +25,8 @@ struct Export: ParsableCommand {
 
             --large-print sets the PDF's text at 14 pt (clear print), for a plan or a document.
 
+            --letter results|discharge with an NHS number writes the patient's follow-up letter (to the patient, copy to the GP): the letter of their latest result, or of their latest discharge from follow-up, as pdf or text, under the same rules.
+
             --information NHS-NUMBER writes the patient's information prescription (the health and wellbeing information given to them, with summaries and where to find each item) for --date (day/month/year; without it, the latest date anything was given), as pdf or text, under the same rules.
             """)
 
@@ -60,6 +62,9 @@ struct Export: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --information: the date it was given (default: the latest).", valueName: "day/month/year"))
     var date: String?
 
+    @Option(name: .long, help: ArgumentHelp("With an NHS number: the patient's follow-up letter, results or discharge, instead of a plan.", valueName: "kind"))
+    var letter: FollowUpLetterKind?
+
     @Flag(name: .long, help: "With --format pdf: text at 14 pt, for patients who need large print.")
     var largePrint = false
 
@@ -67,7 +72,11 @@ struct Export: ParsableCommand {
     var sendToPrinter = false
 
     func validate() throws {
-        if information != nil {
+        if letter != nil {
+            if target.isEmpty || document != nil || information != nil { throw ValidationError("Give --letter with the patient's NHS number only") }
+            if draft || copy != .record || date != nil { throw ValidationError("--draft, --copy and --date are not for a follow-up letter") }
+            if format == .fhir { throw ValidationError("A follow-up letter is a page for the patient and the GP: --format pdf or text") }
+        } else if information != nil {
             if !target.isEmpty || document != nil { throw ValidationError("Give --information alone: not with a plan or a --document") }
             if draft || copy != .record { throw ValidationError("--draft and --copy are for plans and documents, not an information prescription") }
             if format == .fhir { throw ValidationError("An information prescription is a page for the patient: --format pdf or text") }
@@ -90,6 +99,13 @@ struct Export: ParsableCommand {
         FileLogHandler.bootstrap(storePath: options.storePath)
         let configuration = try options.loadConfiguration()
         let me = try options.signIn(store, configuration, toDo: .export)
+        if let letter {
+            let patient = try informationPatient(target.joined(separator: " "), store)
+            let request = try exporting { try FollowUpLetterExporter.latest(letter.kind, patientId: patient, store: store) }
+            try runLetterExport(request, format: format, paper: paper, largePrint: largePrint, output: output, force: force, print: sendToPrinter,
+                                store: store, configuration: configuration, user: me.name, now: Date())
+            return
+        }
         if let information {
             let patient = try informationPatient(information, store)
             try runInformationExport(patientId: patient, date: date.flatMap { try? LocalDate.parse($0).get() }, format: format, paper: paper,
@@ -203,4 +219,29 @@ func printExported(_ url: URL, say: (String) -> Void, record: (String) throws ->
     case .failure(let e):
         throw CLIError(e.description)
     }
+}
+
+/// `--letter`'s kinds.
+enum FollowUpLetterKind: String, ExpressibleByArgument, CaseIterable {
+    case results, discharge
+    var kind: FollowUpLetter.Kind { self == .results ? .results : .discharge }
+}
+
+/// `careplan export --letter`: as `runExport`, for a follow-up letter. The follow-up screen's L comes here too.
+@discardableResult
+func runLetterExport(_ request: FollowUpLetterRequest, format: ExportFormat, paper: Paper, largePrint: Bool, output: String?, force: Bool,
+                     print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
+                     say: (String) -> Void = { Swift.print($0) }) throws -> (url: URL, letter: FollowUpLetter) {
+    let (url, letter) = try exporting {
+        try FollowUpLetterExporter.export(request, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
+                                          store: store, configuration: configuration, user: user, now: now)
+    }
+    Logger(label: "careplan.export").info("exported follow-up letter", metadata: ["enrolment": "\(letter.enrolment.id)", "kind": "\(letter.kind.rawValue)",
+                                                                               "format": "\(format.rawValue)"])
+    say("Wrote \(url.path): the \(letter.kind == .results ? "results" : "discharge") letter of \(letter.date.display) (patient, copy to the GP)")
+    guard sendToPrinter else { return (url, letter) }
+    try printExported(url, say: say) {
+        try store.recordLetterExport(patientId: letter.enrolment.patientId, letter: letter.kind.rawValue, format: "print", destination: $0, by: user, now: now)
+    }
+    return (url, letter)
 }

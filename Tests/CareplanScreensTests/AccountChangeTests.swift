@@ -128,7 +128,7 @@ final class AccountChangeTests: XCTestCase {
         try store.setTrustsOperatingSystemAccounts(true, by: StaffFixture.administrator, now: Harness.start)
         let size = Size(width: 80, height: 24)
         let first = Program(store: store, configuration: Harness.configuration, operatingSystemAccount: "nurse", size: size, now: Harness.start)
-        XCTAssertEqual(first.currentKind, .patientRegister)
+        XCTAssertEqual(first.currentKind, .worklist)
         _ = first.handle(.ctrl("o"), now: Harness.start)
         XCTAssertEqual(first.currentKind, .lock)
         first.flush(now: Harness.start)  // SIGHUP

@@ -116,6 +116,7 @@ final class FuzzRun {
                 send(.text("5")); send(.enter)                                                        // distress: the message box
             }
         } else if start >= 0.1 {
+            send(.escape)                                                 // from the worklist, where signing in opens, to the patients
             send(.enter); send(.enter)                                    // the patient, then the assessment in progress
             if start < 0.3 {
                 // stays on the checklist

@@ -21,16 +21,18 @@ final class Harness {
     var now: Date
     var effects: [Effect] = []
 
-    /// A clinician's flow starts signed in as `signedIn` (the fixture's nurse unless told; nil: at the sign-in).
+    /// A clinician's flow starts signed in as `signedIn` (the fixture's nurse unless told; nil: at the sign-in),
+    /// on the patients: Esc from the worklist, where signing in opens, unless `onWorklist` (its own tests).
     init(store: (any CareRepository)? = nil, flow: String = "clinician", size: Size = Size(width: 80, height: 24),
          configuration: Configuration = Harness.configuration, registry: ScreenRegistry = .standard,
-         signedIn: StaffUser? = Harness.nurse, idleLock: TimeInterval? = nil) {
+         signedIn: StaffUser? = Harness.nurse, idleLock: TimeInterval? = nil, onWorklist: Bool = false) {
         // Screens show local times: golden screens are recorded in UTC whatever the machine's zone.
         NSTimeZone.default = TimeZone(identifier: "UTC")!
         self.store = store ?? (try! CareStore())
         now = Harness.start
         program = Program(store: self.store, configuration: configuration, flowId: flow, user: "kiosk", signedIn: flow == "kiosk" ? nil : signedIn,
                           terminal: "test terminal", idleLock: idleLock, size: size, now: now, registry: registry)
+        if !onWorklist, program.currentScreen == "worklist" { press(.escape) }
     }
 
     /// The fixture's nurse, as signed in: most screen tests act as her. Made here rather than in the store,

@@ -23,7 +23,8 @@ final class ScreenRegistryTests: XCTestCase {
         XCTAssertEqual(config.flows["clinician"]?.steps.map(\.stepName), ["Checklist", "Prioritise", "Notes", "Actions", "Review"])
         XCTAssertFalse(config.services.services.isEmpty)
         XCTAssertEqual(config.flows["clinician"]?.screen("record")?.exits,
-                       ["back": "register", "continue": "checklist", "view": "review", "new": "start", "edit": "patient-form", "document": "document"])
+                       ["back": "register", "continue": "checklist", "view": "review", "new": "start", "edit": "patient-form", "document": "document",
+                        "follow-up": "follow-up"])
         // Every registered kind is used by a shipped flow, once per kind.
         let used = config.flows.values.flatMap { $0.screens.map(\.kind) }
         XCTAssertEqual(Set(used), Set(Self.kinds.map(\.id)))

@@ -71,7 +71,7 @@ final class StaffScreenTests: XCTestCase {
         XCTAssertFalse(h.screen.contains(password))
         h.assertGolden("sign-in-80x24")
         h.press(.enter)
-        XCTAssertEqual(h.program.currentKind, .patientRegister)
+        XCTAssertEqual(h.program.currentKind, .worklist, "a clinician's home is the worklist")
         XCTAssertTrue(h.screen.contains("Signed in as Nia Nurse (Nurse)"), h.screen)
         XCTAssertTrue(h.lines[0].hasSuffix(" nurse"), "the chrome says who is signed in: " + h.lines[0])
         h.addPatient()
@@ -102,7 +102,7 @@ final class StaffScreenTests: XCTestCase {
         h.wait(21)
         XCTAssertFalse(h.screen.contains("Wait "), h.screen)
         h.press(.enter)  // the password typed during the wait is still there (it was not used)
-        XCTAssertEqual(h.program.currentKind, .patientRegister)
+        XCTAssertEqual(h.program.currentKind, .worklist)
     }
 
     func testADisabledAccountCannotSignIn() throws {
@@ -131,7 +131,7 @@ final class StaffScreenTests: XCTestCase {
         h.type(given); h.press(.tab)
         h.type(chosen); h.press(.tab)
         h.type(chosen); h.press(.enter)
-        XCTAssertEqual(h.program.currentKind, .patientRegister)
+        XCTAssertEqual(h.program.currentKind, .worklist)
         XCTAssertEqual(h.program.session.user, "nurse")
         XCTAssertFalse(try store.user(named: "nurse")!.mustChangePassword)
         XCTAssertEqual(try store.signIn(userName: "nurse", password: chosen, terminal: "t", limit: StaffFixture.tries, now: Harness.start).isSignedIn, true)
@@ -141,7 +141,7 @@ final class StaffScreenTests: XCTestCase {
         let store = try staffedStore()
         try store.setTrustsOperatingSystemAccounts(true, by: StaffFixture.administrator, now: Harness.start)
         let p = Program(store: store, configuration: Harness.configuration, operatingSystemAccount: "nurse", size: Size(width: 80, height: 24), now: Harness.start)
-        XCTAssertEqual(p.currentKind, .patientRegister)
+        XCTAssertEqual(p.currentKind, .worklist)
         XCTAssertEqual(p.session.user, "nurse")
         let untrusted = try staffedStore()
         let q = Program(store: untrusted, configuration: Harness.configuration, operatingSystemAccount: "nurse", size: Size(width: 80, height: 24), now: Harness.start)

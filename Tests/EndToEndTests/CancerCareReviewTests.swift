@@ -49,7 +49,7 @@ final class CancerCareReviewTests: EndToEndCase {
         let patientId = try prepare()
         let t = tmux!
         try t.start(width: 80, height: 24, command: careplanCommand())
-        try t.waitFor(" careplan · Patients")
+        try toPatients()
         try t.keys("Enter")
         try t.waitFor(" careplan · Patient record")
         try t.keys("w")

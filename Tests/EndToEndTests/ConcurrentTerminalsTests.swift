@@ -75,7 +75,7 @@ final class ConcurrentTerminalsTests: EndToEndCase {
                 try t.keys("Enter", to: term.session)
                 try t.waitFor("Thank you for doing this", in: term.session)
             } else {
-                try t.waitFor(" careplan · Patients", in: term.session)
+                try toPatients(term.session)
                 try t.type(i == 3 ? "Separate" : "Shared", to: term.session)
                 try t.waitUntil("only the patient searched for", in: term.session) { screen in
                     screen.contains((i == 3 ? "SEPARATE" : "SHARED") + ", Alex") && !screen.contains(i == 3 ? "SHARED, Alex" : "SEPARATE, Alex")
@@ -173,7 +173,7 @@ final class ConcurrentTerminalsTests: EndToEndCase {
         if !whatMatters.isEmpty { a = try s.apply(.setWhatMattersToMe(whatMatters), to: a.id, basedOn: a) }
         for session in ["a", "b"] {
             try t.start(session, remainOnExit: true, command: careplanCommand())
-            try t.waitFor(" careplan · Patients", in: session)
+            try toPatients(session)
             try t.type("Shared", to: session)
             try t.waitFor("SHARED, Alex", in: session)
             try t.keys("Enter", to: session)

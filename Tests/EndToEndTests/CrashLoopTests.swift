@@ -116,9 +116,9 @@ final class CrashLoopTests: EndToEndCase {
         XCTAssertNotNil(p.finish(sending: XtermKeys.ctrl("q")), "careplan did not quit after the loop")
     }
 
-    /// Register, Enter on the patient, Enter on the assessment in progress, until the checklist shows.
+    /// The worklist, Esc to the register, Enter on the patient, Enter on the assessment in progress, until the checklist shows.
     func open(_ p: PtySession, context: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        for (key, expected) in [(nil, " careplan · Patients"), (XtermKeys.enter, " careplan · Patient record"), (XtermKeys.enter, " careplan · Concerns checklist")] {
+        for (key, expected) in [(nil, " careplan · Worklist"), ([0x1B], " careplan · Patients"), (XtermKeys.enter, " careplan · Patient record"), (XtermKeys.enter, " careplan · Concerns checklist")] {
             if let key { p.send(key) }
             let out = p.settle(until: { $0.contains(expected) }, timeoutMs: 10_000)
             if out.timedOut {

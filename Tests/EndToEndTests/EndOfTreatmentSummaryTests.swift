@@ -9,7 +9,7 @@ final class EndOfTreatmentSummaryTests: EndToEndCase {
         let t = tmux!
         // Started in the test's folder: the screen's exports go to the current folder.
         try t.start(width: 80, height: 24, command: "cd \(EndToEndCase.quote(dir.path)) && " + careplanCommand())
-        try t.waitFor(" careplan · Patients")
+        try toPatients()
         try t.keys("C-a")
         try t.waitFor(" careplan · Patient details")
         for (text, key) in [("943 476 5919", "Tab"), ("Wiśniewski", "Tab"), ("Siân", "Tab"), ("05/03/1961", "Tab"), ("Breast", "Tab"),

@@ -77,7 +77,7 @@ final class FollowUpCommandTests: EndToEndCase {
     func testAMovedClockIsSaidOnTheTitleBarAndInTheAuditTrail() throws {
         try tmux.start("t", command: careplanCommand(environment: "CAREPLAN_CLOCK_OFFSET_DAYS=30 "))
         let moved = LocalDate(Date()).adding(days: 30).display
-        try tmux.waitFor(" TEST CLOCK: today is \(moved) (+30 days) · careplan · Patients")
+        try tmux.waitFor(" TEST CLOCK: today is \(moved) (+30 days) · careplan · Worklist")
         let trail = try CareStore(path: store).auditTrail()
         XCTAssertTrue(trail.contains { $0.action == "started with the test clock moved" && $0.detail.contains("+30 days") })
         // A value careplan cannot read is refused, not taken as the real clock.

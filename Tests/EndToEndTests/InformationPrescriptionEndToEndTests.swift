@@ -10,7 +10,7 @@ final class InformationPrescriptionEndToEndTests: EndToEndCase {
         let t = tmux!
         // Started in the test's folder: the screen's exports go to the current folder.
         try t.start(width: 80, height: 24, command: "cd \(EndToEndCase.quote(dir.path)) && " + careplanCommand())
-        try t.waitFor(" careplan · Patients")
+        try toPatients()
         try addPatient(nhs: "943 476 5919", family: "Wiśniewski", given: "Siân")
         try startAssessment()
         try t.type("pain")

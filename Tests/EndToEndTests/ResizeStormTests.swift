@@ -23,7 +23,7 @@ final class ResizeStormTests: EndToEndCase {
         let t = tmux!
         let (_, _) = try Reliability.storeWithAssessment(at: store, family: "Storm")
         try t.start(remainOnExit: true, command: careplanCommand())
-        try t.waitFor(" careplan · Patients")
+        try toPatients()
         let pid = try t.pid()
         try t.keys("Enter")
         try t.waitFor(" careplan · Patient record")

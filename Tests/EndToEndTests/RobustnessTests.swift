@@ -173,7 +173,7 @@ final class RobustnessTests: EndToEndCase {
                 try t.tmux(["set", "-g", "alternate-screen", "off"])
             }
             try t.start(session, remainOnExit: true, command: careplanCommand())
-            try t.waitFor(" careplan · Patients", in: session)
+            try toPatients(session)
             if session == "t" {
                 try addPatient(nhs: FictionalNHS.spaced(7), family: "Privacy", given: "Secret", in: session)
             } else {

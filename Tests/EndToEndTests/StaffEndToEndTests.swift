@@ -61,7 +61,7 @@ final class StaffEndToEndTests: EndToEndCase {
 
         // The nurse signs in, adds a patient, starts an assessment and types a note; then walks away.
         try signIn("nia", password)
-        try t.waitFor(" careplan · Patients")
+        try toPatients()
         try t.waitFor(" nia")
         try addPatient(nhs: "943 476 5919", family: "Wiśniewski", given: "Siân")
         try startAssessment()
@@ -113,7 +113,7 @@ final class StaffEndToEndTests: EndToEndCase {
         // A support worker records, but is not offered (nor allowed) the agreement.
         try t.start("s", command: careplanCommand(staffed: false))
         try signIn("sam", password, in: "s")
-        try t.waitFor(" careplan · Patients", in: "s")
+        try toPatients("s")
         try t.type("Wiś", to: "s")
         try t.waitFor("WIŚNIEWSKI, Siân", in: "s")
         try t.keys("Enter", to: "s"); try t.waitFor(" careplan · Patient record", in: "s")

@@ -23,7 +23,7 @@ final class StatusLineEndToEndTests: EndToEndCase {
         try FileManager.default.createDirectory(atPath: noLP, withIntermediateDirectories: true)
         let q = EndToEndCase.quote
         try tmux.start(command: "cd \(q(deep)) && " + careplanCommand(environment: "PATH=\(q(noLP)) "))
-        try tmux.waitFor(" careplan · Patients")
+        try toPatients()
         try reachReview()
 
         try tmux.type("p")
@@ -55,7 +55,7 @@ final class StatusLineEndToEndTests: EndToEndCase {
         XCTAssertEqual(chmod(store, 0o644), 0)
         try tmux.start(command: careplanCommand())
         let screen = try tmux.waitFor(" Warning: patient data was readable by others:")
-        XCTAssertTrue(screen.contains("careplan · Patients"), screen)
+        XCTAssertTrue(screen.contains("careplan · Worklist"), screen)
         XCTAssertTrue(screen.replacingOccurrences(of: "\n ", with: " ").contains("careplan.sqlite was 644, now 600"), screen)
         XCTAssertFalse(screen.contains("-wal was"), "careplan's own new -wal is not found open: \(screen)")
     }

@@ -123,10 +123,17 @@ class EndToEndCase: XCTestCase {
             + "\(q(Paths.careplan)) --store \(q(store))\(extra)"
     }
 
-    /// Starts careplan in a session and waits for the patient register.
+    /// Starts careplan in a session and waits for the patient register (Esc from the worklist it opens on).
     func launch(_ session: String = "t", width: Int = 80, height: Int = 24, remainOnExit: Bool = false,
                 file: StaticString = #filePath, line: UInt = #line) throws {
         try tmux.start(session, width: width, height: height, remainOnExit: remainOnExit, command: careplanCommand())
+        try toPatients(session, file: file, line: line)
+    }
+
+    /// Just signed in: the worklist (a clinician's home), then Esc to the patient register.
+    func toPatients(_ session: String = "t", file: StaticString = #filePath, line: UInt = #line) throws {
+        try tmux.waitFor(" careplan · Worklist", in: session, file: file, line: line)
+        try tmux.keys("Escape", to: session)
         try tmux.waitFor(" careplan · Patients", in: session, file: file, line: line)
     }
 
