@@ -163,7 +163,7 @@ package enum Query: Equatable {
     /// The patient's state for each QOF indicator today, and their QOF records.
     case qof(patientId: Int64)
     /// The practice's cancer reviews due or missed, soonest deadline first, of the session's `registerTeams`.
-    case qofPracticeView(limit: Int)
+    case qofPracticeView(limit: Int, showing: QOFPracticeView.Showing = .all)
     /// The health and wellbeing information given to the patient and the events offered or attended.
     case information(patientId: Int64)
 }
