@@ -78,7 +78,8 @@ extension RecordScreen {
         if info.picker != nil { return InformationPicker.handle(key, &info.picker, s) }
         if var form = info.occasion {
             if key == .escape { info.occasion = nil; s.say("No event recorded"); return [] }
-            let event = form.handle(key)
+            // Enter records from any field, as the key line says (every field has a value from the start).
+            let event = key == .enter ? .submit : form.handle(key)
             if case .left(let i) = event, form.fields[i].id == "date" { _ = occasionDate(&form, s) }
             info.occasion = form
             guard event == .submit else { return [] }
