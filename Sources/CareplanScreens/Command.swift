@@ -131,8 +131,11 @@ package struct Question: Equatable {
         self.confirmsLeaving = confirmsLeaving
     }
 
+    /// A choice taken by two keys (p and P) is shown once.
     package var hints: [KeyHint] {
-        [KeyHint("y", yesHint)] + others.map { KeyHint($0.keyName, $0.hint) } + [KeyHint("any other key", noHint)]
+        var shown = Set<String>()
+        return [KeyHint("y", yesHint)] + others.filter { shown.insert($0.keyName + " " + $0.hint).inserted }.map { KeyHint($0.keyName, $0.hint) }
+            + [KeyHint("any other key", noHint)]
     }
     package static func isYes(_ key: Key) -> Bool { key == .text("y") || key == .text("Y") }
 }
