@@ -19,4 +19,17 @@ final class ReviewsAndInformationFixTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("Print the information prescription"), h.screen)
         XCTAssertEqual(h.lines[23].components(separatedBy: "P save PDF").count - 1, 1, h.lines[23])
     }
+
+    func testTheRegisterSuggestsAddingAPatientOnlyToARoleThatMay() throws {
+        let store = try CareStore()
+        _ = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
+                                         dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
+        let gp = Harness(store: store, signedIn: Harness.staff("drgp", role: "gp"))
+        gp.type("lodz")
+        XCTAssertTrue(gp.screen.contains("No patient matches “lodz”."), gp.screen)
+        XCTAssertFalse(gp.screen.contains("Ctrl-A"), gp.screen)
+        let nurse = Harness(store: store)
+        nurse.type("lodz")
+        XCTAssertTrue(nurse.screen.contains("No patient matches “lodz”. Ctrl-A adds a new patient."), nurse.screen)
+    }
 }
