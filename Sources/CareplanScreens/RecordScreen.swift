@@ -68,7 +68,8 @@ struct RecordScreen: Screen {
     }
 
     var takesText: Bool { info.picker?.takesText ?? info.occasion?.takesText ?? issuing?.takesText ?? recordingQOF?.form.takesText ?? false }
-    var hasUnsavedInput: Bool { info.picker?.hasUnsavedInput ?? false }
+    /// Items chosen to give, a QOF fact being filled in (its kind chosen) or an event form open: leaving asks first.
+    var hasUnsavedInput: Bool { (info.picker?.hasUnsavedInput ?? false) || recordingQOF?.what != nil || info.occasion != nil }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         if let out = informationAnswer(message, s) { return out }

@@ -11,6 +11,26 @@ import XCTest
 final class ReviewsAndInformationFixTests: XCTestCase {
     let today = LocalDate(year: 2026, month: 11, day: 23)!
 
+    func testCtrlQOnTheQOFFormOrTheEventFormAsksBeforeLosingWhatWasTyped() throws {
+        let h = Harness()
+        h.addPatient()
+        h.press(.text("q"), .enter)
+        h.press(.ctrl("u")); h.type("12/11/2026")
+        h.press(.ctrl("q"))
+        XCTAssertTrue(h.screen.contains("Not saved yet. Leave anyway?"), h.screen)
+        h.press(.text("x"))
+        XCTAssertTrue(h.screen.contains("12/11/2026"), "kept\n" + h.screen)
+        XCTAssertFalse(h.effects.contains(.quit))
+        h.press(.escape)
+        h.wait(2)
+        h.press(.text("o"))
+        XCTAssertTrue(h.screen.contains("Course or event for"), h.screen)
+        h.press(.ctrl("q"))
+        XCTAssertTrue(h.screen.contains("Not saved yet. Leave anyway?"), h.screen)
+        h.press(.text("y"))
+        XCTAssertEqual(h.effects.last, .quit)
+    }
+
     func testAfterRecordingInformationTheKeyLineNamesPOnce() throws {
         let h = Harness()
         h.addPatient()
