@@ -272,14 +272,17 @@ struct DocumentFormScreen: Screen {
 
     func refuseLocked(_ key: Key, _ s: Session) -> [Command] {
         if case .text(let t) = key, t == "v" || t == "V" { return newVersion(s) }
-        s.say(StoreError.signed.description + " (V)", .error)
+        // A new version is suggested only to a role that may write one.
+        s.say(s.template.map(s.mayWrite) == true ? StoreError.signed.description + " (V)" : "This document is signed and locked: read only", .error)
         return []
     }
 
-    /// A new version of a signed document, after a y/n question: one stray V must not start one.
+    /// A new version of a signed document, after a y/n question: one stray V must not start one. Refused at
+    /// once to a role that may not write the document (not after its y).
     func newVersion(_ s: Session) -> [Command] {
         guard let d = s.document else { return [] }
         guard d.isLocked else { s.say("This document is still a draft: change it directly", .error); return [] }
+        if let t = s.template, let why = s.writeRefusal(t) { s.say(why, .error); return [] }
         return [.ask(Question(text: "Start version \(d.version + 1) of this \(d.title) as a draft? y = start it, any other key = not now",
                               shortening: d.title, yes: [.newDocumentVersion(of: d.id)], no: Said("No new version started"),
                               yesHint: "start it", noHint: "not now"))]
@@ -627,7 +630,7 @@ struct DocumentFormScreen: Screen {
         case .text("s"), .text("S"): return startSigning(d, s)
         case .text("v"), .text("V"): return newVersion(s)
         case .text("i"), .text("I"):
-            if s.refuses(.recordActions) { return [] }
+            if s.refuses(.recordActions, doing: Permission.givingInformation) { return [] }
             informing = InformationPicker(source: .document(d.id), sourceName: d.title)
         case .text(let t) where "cCpPtTfFlL".contains(t) && s.refuses(.export, doing: "export or print this document"):
             return []
@@ -649,7 +652,7 @@ struct DocumentFormScreen: Screen {
     /// Signs as the signed-in person, in their role: one the template lets sign, after a y/n question.
     mutating func startSigning(_ d: Document, _ s: Session) -> [Command] {
         guard let t = s.template else { return [] }
-        guard !d.isLocked else { s.say("Already signed: V starts a new version", .error); return [] }
+        guard !d.isLocked else { s.say("Already signed" + (s.mayWrite(t) ? ": V starts a new version" : ""), .error); return [] }
         if s.refuses(.signDocuments) { return [] }
         guard let role = s.role, t.signRoles.contains(role.id) else {
             let who = t.signRoles.map { Self.roleName($0, s) }.joined(separator: ", ")

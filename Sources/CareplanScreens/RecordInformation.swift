@@ -97,11 +97,11 @@ extension RecordScreen {
             info.shown.toggle()
             return []
         case .text("i"), .text("I"):
-            if s.refuses(.recordActions) { return [] }
+            if s.refuses(.recordActions, doing: Permission.givingInformation) { return [] }
             info.picker = InformationPicker(source: nil, sourceName: nil)
             return []
         case .text("o"), .text("O"):
-            if s.refuses(.recordActions) { return [] }
+            if s.refuses(.recordActions, doing: "record courses or events") { return [] }
             let events = RecordInformation.occasions(s)
             guard !events.isEmpty else { s.say("The information library has no course or event to offer", .error); return [] }
             info.occasion = Form([

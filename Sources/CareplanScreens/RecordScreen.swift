@@ -157,8 +157,8 @@ struct RecordScreen: Screen {
             // by mistake must not start a document.
             let types = RecordScreen.documentTypes(s)
             guard !types.isEmpty else {
-                if let any = s.configuration.documents.values.sorted(by: { $0.title < $1.title }).first, let why = s.writeRefusal(any) {
-                    s.say(why, .error)
+                if !s.configuration.documents.isEmpty, let role = s.role {
+                    s.say("Not done: the role \(role.name) may not write documents (each document type says who writes it: Resources/documents)", .error)
                 } else {
                     s.say("No document types: there is no template in Resources/documents", .error)
                 }

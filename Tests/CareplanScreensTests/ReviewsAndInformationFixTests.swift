@@ -52,4 +52,29 @@ final class ReviewsAndInformationFixTests: XCTestCase {
         nurse.type("lodz")
         XCTAssertTrue(nurse.screen.contains("No patient matches “lodz”. Ctrl-A adds a new patient."), nurse.screen)
     }
+
+    func testASignedDocumentIsRefusedANewVersionAtVByARoleThatMayNotWriteItAndNothingSuggestsIt() throws {
+        let cns = documents.startEoTS()
+        documents.fillEoTS(cns)
+        for _ in 0..<10 { cns.press(.ctrl("n")) }
+        cns.press(.text("s"), .text("y"))
+        XCTAssertEqual(cns.program.session.document?.status, .signed, cns.screen)
+        for role in ["read-only", "support-worker"] {
+            let h = Harness(store: cns.store, signedIn: Harness.staff("who", role: role))
+            h.press(.enter, .enter)  // Siân's record, her signed EoTS
+            XCTAssertEqual(h.program.currentKind, .documentForm, h.screen)
+            h.press(.down, .text("p"))
+            XCTAssertTrue(h.screen.contains("This document is signed and locked: read only"), h.screen)
+            XCTAssertFalse(h.screen.contains("(V)"), h.screen)
+            h.press(.text("v"))
+            XCTAssertFalse(h.screen.contains("Start version 2"), "refused at V, not after y\n" + h.screen)
+            XCTAssertTrue(h.screen.contains("is written by Clinical nurse specialist"), h.screen)
+            for _ in 0..<10 { h.press(.ctrl("n")) }
+            h.press(.text("s"))
+            XCTAssertTrue(h.screen.contains("Already signed"), h.screen)
+            XCTAssertFalse(h.screen.contains("V starts"), h.screen)
+            h.press(.text("i"))
+            if role == "read-only" { XCTAssertTrue(h.screen.contains("may not give information"), h.screen) }
+        }
+    }
 }
