@@ -94,7 +94,8 @@ extension RecordScreen {
         }
         switch key {
         case .tab, .backTab:
-            info.shown.toggle()
+            info.shown = showingQOFHistory || !info.shown
+            showingQOFHistory = false
             return []
         case .text("i"), .text("I"):
             if s.refuses(.recordActions, doing: Permission.givingInformation) { return [] }

@@ -94,8 +94,13 @@ final class QOFScreenTests: XCTestCase {
         let s = session()
         var r = form(s, right: 4, date: "20/11/2026")
         XCTAssertEqual(send(&r, s, .ctrl("s")), [], "no reason")
-        XCTAssertEqual(r.recordingQOF?.form["reason"].problem, "Say why the reviews are unsuitable for the patient")
+        XCTAssertEqual(r.recordingQOF?.form["reason"].problem, "Say why the cancer reviews are unsuitable for the patient")
         XCTAssertEqual(r.recordingQOF?.form.fields[r.recordingQOF!.form.focus].id, "reason", "the field to correct")
+        // One review chosen: singular.
+        _ = send(&r, s, .up, .right, .right)  // For: CAN004
+        XCTAssertEqual(send(&r, s, .ctrl("s")), [])
+        XCTAssertEqual(r.recordingQOF?.form["reason"].problem, "Say why the Cancer Care Review is unsuitable for the patient")
+        _ = send(&r, s, .up, .right, .down)  // For: both again
         type(&r, s, "Receiving end-of-life care")
         let commands = send(&r, s, .ctrl("s"))
         guard case .ask(let q)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }

@@ -11,6 +11,38 @@ import XCTest
 final class ReviewsAndInformationFixTests: XCTestCase {
     let today = LocalDate(year: 2026, month: 11, day: 23)!
 
+    /// Siân, diagnosed on 5 Jan 2026: a decline of the review in the QOF year before this one (it no longer
+    /// counts), and the review unsuitable this year for a reason too long for one line.
+    static let reason = "Receiving end-of-life care at the hospice since early November; the family asked that no further appointments be offered this year"
+
+    func patientWithQOFHistory() throws -> Harness {
+        let store = try CareStore()
+        var p = Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!)
+        p.diagnosisDate = LocalDate(year: 2026, month: 1, day: 5)
+        let sian = try store.addPatient(p, now: Harness.start)
+        try store.recordQOF(QOFRecord(patientId: sian.id!, indicator: "can004", kind: .declined, date: LocalDate(year: 2026, month: 3, day: 2)!), by: "drgp", now: Harness.start)
+        try store.recordQOF(QOFRecord(patientId: sian.id!, indicator: "can004", kind: .unsuitable, date: LocalDate(year: 2026, month: 11, day: 10)!, reason: Self.reason),
+                            by: "drgp", now: Harness.start)
+        let h = Harness(store: store, signedIn: Harness.staff("drgp", role: "gp"))
+        h.press(.enter)
+        XCTAssertEqual(h.program.currentKind, .patientRecord, h.screen)
+        return h
+    }
+
+    func testTheUnsuitableReasonIsCutWithAnEllipsisAndHShowsTheWholeHistoryWithWhatNoLongerCounts() throws {
+        let h = try patientWithQOFHistory()
+        let line = try XCTUnwrap(h.lines.first { $0.contains("QOF CAN004") })
+        XCTAssertTrue(line.trimmingCharacters(in: .whitespaces).hasSuffix("…"), line)
+        h.press(.text("h"))
+        h.assertGolden("record-qof-history-80x24")
+        XCTAssertTrue(h.screen.contains("end-of-life care at the hospice"), h.screen)
+        XCTAssertTrue(h.screen.contains("appointments be offered this year"), "the reason in full\n" + h.screen)
+        XCTAssertTrue(h.screen.contains("02 Mar 2026  declined"), h.screen)
+        XCTAssertTrue(h.screen.contains("Not counted: an earlier QOF year"), h.screen)
+        h.press(.text("h"))
+        XCTAssertTrue(h.screen.contains("Timeline"), "H again: the timeline\n" + h.screen)
+    }
+
     func testCtrlQOnTheQOFFormOrTheEventFormAsksBeforeLosingWhatWasTyped() throws {
         let h = Harness()
         h.addPatient()
