@@ -911,9 +911,10 @@ struct DocumentFormScreen: Screen {
     func reviewKeys(_ d: Document, _ s: Session) -> [KeyHint] {
         guard let t = s.template else { return [] }
         let first = d.isLocked ? (s.mayWrite(t) ? [KeyHint("V", "new version")] : []) : (s.maySign(t) ? [KeyHint("S", "sign")] : [])
-        return first + [KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export), KeyHint("F", "FHIR", needs: .export),
-                        KeyHint("L", "print", needs: .export), KeyHint("C", "copy", needs: .export),
-                        KeyHint("I", "info", needs: .recordActions)].filter { s.may($0.needs!) }
+        // I before the exports: with the CCR's F3 the last of them (C copy) gives way at 80 columns (F1 lists it).
+        return first + [KeyHint("I", "info", needs: .recordActions), KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export),
+                        KeyHint("F", "FHIR", needs: .export), KeyHint("L", "print", needs: .export), KeyHint("C", "copy", needs: .export),
+                        ].filter { s.may($0.needs!) }
     }
 }
 

@@ -326,15 +326,14 @@ struct RecordScreen: Screen {
         if let entry = recordingQOF { return entry.keys }
         if showingQOFHistory { return qofHistoryKeys }
         if let k = informationKeys(s) { return k }
-        // D only where it applies, and then "new" is short so that every key fits in 80 columns.
+        // The most useful first: the line stops at the first key that does not fit 80 columns, and F1 lists
+        // every key. D only where it applies, and then "new" is short; E then gives way to D.
         let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
-        // At 80 columns E gives way to D where D applies (F1 lists every key).
-        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
+        return [KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
                 ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
-            + [KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients),
-               KeyHint("Q", "record QOF", needs: .qof)]
-            // Past 80 columns (F1 lists every key).
-            + [KeyHint("I", "information", needs: .recordActions), KeyHint("Tab", "information list")]
+            + [KeyHint("I", "info", needs: .recordActions), KeyHint("Q", "QOF", needs: .qof), KeyHint("E", "edit", exit: "edit", needs: .editPatients),
+               KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("Tab", "info list")]
+            + (qof.isEmpty && qofRecords.isEmpty ? [] : [KeyHint("H", "QOF history")]) + [KeyHint("↑↓", "choose")]
     }
 }
 

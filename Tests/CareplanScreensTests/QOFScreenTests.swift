@@ -264,7 +264,8 @@ final class QOFScreenTests: XCTestCase {
         h.type("Undated")
         h.press(.enter)
         XCTAssertEqual(h.program.session.patient?.id, none.id)
-        XCTAssertFalse(h.screen.contains("QOF"), h.screen)
+        XCTAssertFalse(h.lines.dropLast().joined().contains("QOF"), "no QOF line (Q still records one)\n" + h.screen)
+        XCTAssertFalse(h.lines[23].contains("H QOF history"), "nothing to show: not offered\n" + h.lines[23])
     }
 
     func testThePracticeViewListsByDeadlineScrollsAt80x24OpensTheRecordAndIsAudited() throws {

@@ -109,4 +109,17 @@ final class ReviewsAndInformationFixTests: XCTestCase {
             if role == "read-only" { XCTAssertTrue(h.screen.contains("may not give information"), h.screen) }
         }
     }
+
+    func testTheRecordsKeyLineAt80ColumnsHoldsIAndQForEachRoleThatMayAndF1ListsTheRest() throws {
+        for role in ["clinical-nurse-specialist", "gp"] {
+            let h = try patientWithQOFHistory()
+            let other = Harness(store: h.store, signedIn: Harness.staff("who", role: role))
+            other.press(.enter)
+            XCTAssertEqual(other.program.currentKind, .patientRecord, other.screen)
+            XCTAssertTrue(other.lines[23].contains("I info") && other.lines[23].contains("Q QOF"), role + ": " + other.lines[23])
+            let help = other.program.chrome.helpLines(width: 76).joined(separator: "\n")  // what F1 shows
+            for key in ["Tab", "H", "↑↓"] { XCTAssertTrue(help.contains("  " + key + " "), role + " F1 lists " + key + "\n" + help) }
+            if role != "gp" { XCTAssertTrue(help.contains("  K "), help) }
+        }
+    }
 }
