@@ -20,14 +20,7 @@ extension RecordScreen {
         let indicators = s.configuration.qof.edition(on: s.today)?.indicators ?? []
         var lines: [(String, Style)] = []
         for r in qofRecords.reversed() {
-            let what: String
-            switch r.kind {
-            case .invited: what = "invited"
-            case .responded: what = "responded"
-            case .done: what = "done"
-            case .declined: what = "declined"
-            case .unsuitable: what = "unsuitable"
-            }
+            let what = r.kind.rawValue  // invited, responded, done, declined, unsuitable
             let review = r.indicator.map { id in indicators.first { $0.id == id }?.code ?? id } ?? "both"
             let stale = Self.notCounted(r, diagnosed: s.patient?.diagnosisDate, s)
             let text = " " + DisplayWidth.pad(r.date.display, to: 13) + DisplayWidth.pad(what, to: 11) + DisplayWidth.pad(review, to: 7)
