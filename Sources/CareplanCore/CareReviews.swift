@@ -9,11 +9,12 @@ public protocol CareReviewRepository: AnyObject, Sendable {
     func recordQOF(_ record: QOFRecord, by user: String, now: Date) throws -> QOFRecord
     /// The patient's QOF records, by date, then as recorded.
     func qofRecords(patientId: Int64) throws -> [QOFRecord]
-    /// The practice view on `today`: every indicator due or missed, soonest deadline first, at most `limit`,
-    /// with the counts of each state over the patients the indicators count. `teams`: only patients whose
+    /// The practice view on `today`: the indicators in the states `showing` asks for, in its order (due ones,
+    /// soonest deadline first, always before missed ones, most recently missed first), at most `limit` of each
+    /// state, with the counts of each state over the patients the indicators count. `teams`: only patients whose
     /// responsible team is one of these; nil: everyone. Reads only the patients diagnosed within the longest
     /// span the rules count, through an index.
-    func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, limit: Int) throws -> QOFPracticeView
+    func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, showing: QOFPracticeView.Showing, limit: Int) throws -> QOFPracticeView
 
     /// Records that the patient was given these items of the library, on `date`, `how`, from a document or
     /// plan if any: one record per item, in one transaction. Refuses an unknown patient or source (`notFound`).
@@ -31,8 +32,9 @@ public protocol CareReviewRepository: AnyObject, Sendable {
 extension CareReviewRepository {
     @discardableResult
     public func recordQOF(_ record: QOFRecord, by user: String, now: Date = Date()) throws -> QOFRecord { try recordQOF(record, by: user, now: now) }
-    public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>? = nil, limit: Int = 200) throws -> QOFPracticeView {
-        try qofPracticeView(rules: rules, today: today, teams: teams, limit: limit)
+    public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>? = nil, showing: QOFPracticeView.Showing = .all,
+                                limit: Int = 200) throws -> QOFPracticeView {
+        try qofPracticeView(rules: rules, today: today, teams: teams, showing: showing, limit: limit)
     }
     @discardableResult
     public func recordInformationGiven(_ items: [InformationLibrary.Item], patientId: Int64, date: LocalDate, how: InformationDelivery,
@@ -126,15 +128,24 @@ public struct QOFCounts: Sendable, Hashable {
     }
 }
 
-/// The practice's list of reviews to do: indicators due or missed, soonest deadline first.
+/// The practice's list of reviews to do: indicators due (soonest deadline first), then missed (most recently
+/// missed first), so that what can still be met is never hidden behind what cannot.
 public struct QOFPracticeView: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         public var patient: Patient
         public var status: QOFStatus
-        public init(patient: Patient, status: QOFStatus) {
+        /// The patient's QOF records (what the row says of their invitations and responses).
+        public var records: [QOFRecord]
+        public init(patient: Patient, status: QOFStatus, records: [QOFRecord] = []) {
             self.patient = patient
             self.status = status
+            self.records = records
         }
+    }
+
+    /// Which states the list holds: due then missed, or one state alone.
+    public enum Showing: String, Sendable, Hashable, CaseIterable {
+        case all, due, missed, excepted
     }
     public var entries: [Entry]
     /// How many entries there are in all, before the limit.
@@ -161,12 +172,15 @@ extension QOFRules {
     }
 
     /// The practice's list from the patients diagnosed since `earliestCountedDiagnosis` and their records: the
-    /// indicators due or missed, soonest deadline first (then by patient id), at most `limit`, with `total` and
-    /// the counts of every state. Patients are named by id, so a store builds whole patients only for the
-    /// entries shown.
+    /// indicators in the states `showing` asks for; due ones first, soonest deadline first; then missed ones,
+    /// most recently missed first; excepted ones most recent first (then by patient id); at most `limit` of
+    /// each state, with `total` (before the limits) and the counts of every state. Patients are named by id,
+    /// so a store builds whole patients only for the entries shown.
     public func worklist(_ patients: [(id: Int64, diagnosed: LocalDate?, records: [QOFRecord])], today: LocalDate,
+                         showing: QOFPracticeView.Showing = .all,
                          limit: Int) -> (entries: [(patientId: Int64, status: QOFStatus)], total: Int, counts: [String: QOFCounts]) {
-        var entries: [(patientId: Int64, status: QOFStatus, deadline: Int, order: Int)] = []
+        // By state: the list's parts, in the order shown, each its own key (smaller first).
+        var due: [(patientId: Int64, status: QOFStatus, key: Int, order: Int)] = [], missed = due, excepted = due
         var counts: [String: QOFCounts] = [:]
         for (id, diagnosed, records) in patients {
             for (order, status) in states(diagnosed: diagnosed, records: records, today: today).enumerated() {
@@ -174,15 +188,29 @@ extension QOFRules {
                 switch status.state {
                 case .notDue: continue
                 case .met: c.met += 1
-                case .excepted: c.excepted += 1
-                case .due(let deadline), .missed(let deadline):
-                    if case .due = status.state { c.due += 1 } else { c.missed += 1 }
-                    entries.append((id, status, deadline.dayNumber, order))
+                case .excepted(_, let since):
+                    c.excepted += 1
+                    excepted.append((id, status, -since.dayNumber, order))
+                case .due(let deadline):
+                    c.due += 1
+                    due.append((id, status, deadline.dayNumber, order))
+                case .missed(let deadline):
+                    c.missed += 1
+                    missed.append((id, status, -deadline.dayNumber, order))
                 }
                 counts[status.indicatorId] = c
             }
         }
-        entries.sort { ($0.deadline, $0.patientId, $0.order) < ($1.deadline, $1.patientId, $1.order) }
-        return (entries.prefix(max(0, limit)).map { ($0.patientId, $0.status) }, entries.count, counts)
+        let parts: [[(patientId: Int64, status: QOFStatus, key: Int, order: Int)]]
+        switch showing {
+        case .all: parts = [due, missed]
+        case .due: parts = [due]
+        case .missed: parts = [missed]
+        case .excepted: parts = [excepted]
+        }
+        let entries = parts.flatMap { part in
+            part.sorted { ($0.key, $0.patientId, $0.order) < ($1.key, $1.patientId, $1.order) }.prefix(max(0, limit)).map { ($0.patientId, $0.status) }
+        }
+        return (entries, parts.map(\.count).reduce(0, +), counts)
     }
 }

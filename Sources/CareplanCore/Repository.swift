@@ -152,8 +152,9 @@ public protocol StaffRepository: AnyObject, Sendable {
 public protocol AuditRepository: AnyObject, Sendable {
     /// Records that someone looked at a record (opening a patient or an assessment).
     func recordView(user: String, patientId: Int64?, assessmentId: Int64?, now: Date) throws
-    /// Records that someone printed or saw the whole register (`careplan list`).
-    func recordListing(user: String, patients: Int, now: Date) throws
+    /// Records that someone printed or saw a list of patients: `listed` says which ("all patients" for the
+    /// whole register, `careplan list`; "reviews due" for the practice view).
+    func recordListing(user: String, listed: String, patients: Int, now: Date) throws
     /// The trail, oldest first; for one patient when given.
     func auditTrail(patientId: Int64?) throws -> [AuditEntry]
     /// How many entries, from the first, an earlier careplan chained without a key.
@@ -278,7 +279,9 @@ extension AuditRepository {
     public func recordView(user: String, patientId: Int64? = nil, assessmentId: Int64? = nil, now: Date = Date()) throws {
         try recordView(user: user, patientId: patientId, assessmentId: assessmentId, now: now)
     }
-    public func recordListing(user: String, patients: Int, now: Date = Date()) throws { try recordListing(user: user, patients: patients, now: now) }
+    public func recordListing(user: String, listed: String = "all patients", patients: Int, now: Date = Date()) throws {
+        try recordListing(user: user, listed: listed, patients: patients, now: now)
+    }
     public func auditTrail(patientId: Int64? = nil) throws -> [AuditEntry] { try auditTrail(patientId: patientId) }
 }
 

@@ -67,6 +67,7 @@ extension Program {
         runtime.record(event)
         beforeLock = nil
         question = nil
+        openedFrom = [:]
         // The operating-system account stays this person's: the next one types their own password.
         session.operatingSystemAccount = nil
         session.signOut()

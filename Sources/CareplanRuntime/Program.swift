@@ -16,6 +16,9 @@ public final class Program {
     var screen: any Screen
     /// The flow's entry for the screen shown: its title, help and where its exits lead.
     var place: Flow.Screen
+    /// Where Esc (`back`) returns to from a screen opened by `open` from a list other than its flow's `back`
+    /// (a record opened from the reviews due goes back to them, not to the patients), by screen id.
+    var openedFrom: [String: Flow.Screen] = [:]
     /// F1 help over the current screen, with its scroll position.
     var helpScroll: Int?
     /// The y/n question asked (by the screen, or before leaving what is not saved), waiting for its answer.
@@ -237,6 +240,7 @@ public final class Program {
     /// The flow's screen that an exit leads to.
     func destination(_ nav: Navigation) -> Flow.Screen? {
         switch nav {
+        case .back where openedFrom[place.id] != nil: return openedFrom[place.id]
         case .exit(let name): return place.exits[name].flatMap { session.flow.screen($0) }
         case .restart: return session.flow.screen(session.flow.start)
         default: return nil
@@ -293,7 +297,12 @@ public final class Program {
         case .quit:
             return [.quit]
         case .exit, .restart:
-            if let target = destination(nav) { open(target) }
+            guard let target = destination(nav) else { break }
+            let from = place
+            open(target)
+            guard place.id == target.id, place.id != from.id else { break }
+            if nav == .back { openedFrom[from.id] = nil }
+            if nav == .exit("open") { openedFrom[target.id] = target.back == from.id ? nil : from }
         case .stay, .effect, .resume, .signOut: break
         }
         return []

@@ -12,12 +12,12 @@ extension Runtime {
             guard let records = attempt({ try store.qofRecords(patientId: patientId) }) else { return .failed(nil) }
             let diagnosed = patient?.id == patientId ? patient?.diagnosisDate : nil
             return .qof(rules.states(diagnosed: diagnosed, records: records, today: today), records: records)
-        case .query(.qofPracticeView(let limit)):
-            guard let view = attempt({ try store.qofPracticeView(rules: rules, today: today, teams: session.registerTeams, limit: limit) })
+        case .query(.qofPracticeView(let limit, let showing)):
+            guard let view = attempt({ try store.qofPracticeView(rules: rules, today: today, teams: session.registerTeams, showing: showing, limit: limit) })
             else { return .failed(nil) }
-            // A list of patients shown: audited as a listing, by how many patients (not rows).
+            // A list of patients shown: audited as a listing of the reviews due, by how many patients (not rows).
             let shown = Set(view.entries.compactMap(\.patient.id)).count
-            recordView { try store.recordListing(user: user, patients: shown, now: now) }
+            recordView { try store.recordListing(user: user, listed: "reviews due", patients: shown, now: now) }
             return .qofPracticeView(view)
         case .recordQOF(let record):
             // The screen checked it; this is the check that counts.

@@ -95,9 +95,10 @@ extension CareStore {
         try write { db in try Self.audit(db, user: user, action: "viewed", patientId: patientId, assessmentId: assessmentId, at: now) }
     }
 
-    /// Records that someone printed or saw the whole register (`careplan list`): every name and NHS number.
-    public func recordListing(user: String, patients: Int, now: Date) throws {
-        try write { db in try Self.audit(db, user: user, action: "listed all patients", detail: "\(patients) patients", at: now) }
+    /// Records that someone printed or saw a list of patients (the whole register, `careplan list`: every name
+    /// and NHS number; the reviews due): "listed all patients", "listed reviews due".
+    public func recordListing(user: String, listed: String, patients: Int, now: Date) throws {
+        try write { db in try Self.audit(db, user: user, action: "listed \(listed)", detail: "\(patients) patients", at: now) }
     }
 
     /// The trail, oldest first; for one patient when given.

@@ -184,7 +184,8 @@ extension CareStore {
                   recordedBy: r["recorded_by"], documentId: r["document_id"], recordedAt: r["recorded_at"], reason: r["reason"])
     }
 
-    public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, limit: Int) throws -> QOFPracticeView {
+    public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, showing: QOFPracticeView.Showing,
+                                limit: Int) throws -> QOFPracticeView {
         guard let since = rules.earliestCountedDiagnosis(on: today) else { return QOFPracticeView(entries: [], total: 0, counts: [:]) }
         return try read { db in
             let bounds: StatementArguments = [since.iso, today.iso]
@@ -204,7 +205,7 @@ extension CareStore {
             let list = rules.worklist(candidates.map { r in
                 let id: Int64 = r[0]
                 return (id, LocalDate(year: r[1], month: r[2], day: r[3]), byPatient[id] ?? [])
-            }, today: today, limit: limit)
+            }, today: today, showing: showing, limit: limit)
             let ids = Set(list.entries.map(\.patientId))
             var patients: [Int64: Patient] = [:]
             if !ids.isEmpty {
@@ -213,7 +214,9 @@ extension CareStore {
                     patients[p.id!] = p
                 }
             }
-            return QOFPracticeView(entries: list.entries.compactMap { e in patients[e.patientId].map { .init(patient: $0, status: e.status) } },
+            return QOFPracticeView(entries: list.entries.compactMap { e in
+                                       patients[e.patientId].map { .init(patient: $0, status: e.status, records: byPatient[e.patientId] ?? []) }
+                                   },
                                    total: list.total, counts: list.counts)
         }
     }

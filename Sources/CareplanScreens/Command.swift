@@ -133,8 +133,11 @@ package struct Question: Equatable {
         self.confirmsLeaving = confirmsLeaving
     }
 
+    /// A choice taken by two keys (p and P) is shown once.
     package var hints: [KeyHint] {
-        [KeyHint("y", yesHint)] + others.map { KeyHint($0.keyName, $0.hint) } + [KeyHint("any other key", noHint)]
+        var shown = Set<String>()
+        return [KeyHint("y", yesHint)] + others.filter { shown.insert($0.keyName + " " + $0.hint).inserted }.map { KeyHint($0.keyName, $0.hint) }
+            + [KeyHint("any other key", noHint)]
     }
     package static func isYes(_ key: Key) -> Bool { key == .text("y") || key == .text("Y") }
 }
@@ -165,7 +168,7 @@ package enum Query: Equatable {
     /// The patient's state for each QOF indicator today, and their QOF records.
     case qof(patientId: Int64)
     /// The practice's cancer reviews due or missed, soonest deadline first, of the session's `registerTeams`.
-    case qofPracticeView(limit: Int)
+    case qofPracticeView(limit: Int, showing: QOFPracticeView.Showing = .all)
     /// The health and wellbeing information given to the patient and the events offered or attended.
     case information(patientId: Int64)
     /// What needs doing for the session's `registerTeams`, most urgent first (the worklist). Audited as a listing.

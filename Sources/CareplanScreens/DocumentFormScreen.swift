@@ -272,14 +272,17 @@ struct DocumentFormScreen: Screen {
 
     func refuseLocked(_ key: Key, _ s: Session) -> [Command] {
         if case .text(let t) = key, t == "v" || t == "V" { return newVersion(s) }
-        s.say(StoreError.signed.description + " (V)", .error)
+        // A new version is suggested only to a role that may write one.
+        s.say(s.template.map(s.mayWrite) == true ? StoreError.signed.description + " (V)" : "This document is signed and locked: read only", .error)
         return []
     }
 
-    /// A new version of a signed document, after a y/n question: one stray V must not start one.
+    /// A new version of a signed document, after a y/n question: one stray V must not start one. Refused at
+    /// once to a role that may not write the document (not after its y).
     func newVersion(_ s: Session) -> [Command] {
         guard let d = s.document else { return [] }
         guard d.isLocked else { s.say("This document is still a draft: change it directly", .error); return [] }
+        if let t = s.template, let why = s.writeRefusal(t) { s.say(why, .error); return [] }
         return [.ask(Question(text: "Start version \(d.version + 1) of this \(d.title) as a draft? y = start it, any other key = not now",
                               shortening: d.title, yes: [.newDocumentVersion(of: d.id)], no: Said("No new version started"),
                               yesHint: "start it", noHint: "not now"))]
@@ -628,7 +631,7 @@ struct DocumentFormScreen: Screen {
         case .text("s"), .text("S"): return startSigning(d, s)
         case .text("v"), .text("V"): return newVersion(s)
         case .text("i"), .text("I"):
-            if s.refuses(.recordActions) { return [] }
+            if s.refuses(.recordActions, doing: Permission.givingInformation) { return [] }
             informing = InformationPicker(source: .document(d.id), sourceName: d.title)
         case .text(let t) where "cCpPtTfFlL".contains(t) && s.refuses(.export, doing: "export or print this document"):
             return []
@@ -650,7 +653,7 @@ struct DocumentFormScreen: Screen {
     /// Signs as the signed-in person, in their role: one the template lets sign, after a y/n question.
     mutating func startSigning(_ d: Document, _ s: Session) -> [Command] {
         guard let t = s.template else { return [] }
-        guard !d.isLocked else { s.say("Already signed: V starts a new version", .error); return [] }
+        guard !d.isLocked else { s.say("Already signed" + (s.mayWrite(t) ? ": V starts a new version" : ""), .error); return [] }
         if s.refuses(.signDocuments) { return [] }
         guard let role = s.role, t.signRoles.contains(role.id) else {
             let who = t.signRoles.map { Self.roleName($0, s) }.joined(separator: ", ")
@@ -909,9 +912,10 @@ struct DocumentFormScreen: Screen {
     func reviewKeys(_ d: Document, _ s: Session) -> [KeyHint] {
         guard let t = s.template else { return [] }
         let first = d.isLocked ? (s.mayWrite(t) ? [KeyHint("V", "new version")] : []) : (s.maySign(t) ? [KeyHint("S", "sign")] : [])
-        return first + [KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export), KeyHint("F", "FHIR", needs: .export),
-                        KeyHint("L", "print", needs: .export), KeyHint("C", "copy", needs: .export),
-                        KeyHint("I", "info", needs: .recordActions)].filter { s.may($0.needs!) }
+        // I before the exports: with the CCR's F3 the last of them (C copy) gives way at 80 columns (F1 lists it).
+        return first + [KeyHint("I", "info", needs: .recordActions), KeyHint("P", "PDF", needs: .export), KeyHint("T", "text", needs: .export),
+                        KeyHint("F", "FHIR", needs: .export), KeyHint("L", "print", needs: .export), KeyHint("C", "copy", needs: .export),
+                        ].filter { s.may($0.needs!) }
     }
 }
 

@@ -71,7 +71,8 @@ package struct InformationPicker: Equatable {
     mutating func handle(_ key: Key, _ s: Session) -> (commands: [Command], close: Bool) {
         if case .giving(var form) = step {
             if key == .escape { step = .choosing; return ([], false) }
-            let event = form.handle(key)
+            // Enter records from either field, as the key line says (both have a value from the start).
+            let event = key == .enter ? .submit : form.handle(key)
             if case .left(let i) = event, form.fields[i].id == "date" { _ = checkDate(&form, s) }
             step = .giving(form)
             guard event == .submit else { return ([], false) }

@@ -3,13 +3,16 @@ import Foundation
 import TermUI
 
 /// The practice view of the cancer reviews' QOF timing: every patient whose support discussion or Cancer Care
-/// Review is due or missed, soonest deadline first, with their invitations; the year's counts of each state
-/// above. The user's teams by default, everyone with Ctrl-T (as the register).
+/// Review is due (soonest deadline first), then missed (most recently missed first), with their invitations;
+/// the year's counts of each state above. F shows one state alone (due, missed, excepted) or all. The user's
+/// teams by default, everyone with Ctrl-T (as the register).
 struct PracticeViewScreen: Screen {
     let kind = ScreenKind.practiceView
     var view: QOFPracticeView?
     var selected = 0
     var first = 0
+    var showing = QOFPracticeView.Showing.all
+    /// Of each state: due ones are never cut for missed ones.
     static let limit = 200
 
     init(_ s: Session) {}
@@ -29,7 +32,7 @@ struct PracticeViewScreen: Screen {
     /// Emptied first: a list the store refuses shows none.
     mutating func load() -> [Command] {
         view = nil
-        return [.query(.qofPracticeView(limit: PracticeViewScreen.limit))]
+        return [.query(.qofPracticeView(limit: PracticeViewScreen.limit, showing: showing))]
     }
 
     var entries: [QOFPracticeView.Entry] { view?.entries ?? [] }
@@ -41,6 +44,12 @@ struct PracticeViewScreen: Screen {
             guard s.toggleMyTeamsOnly() else { return [] }
             selected = 0
             return load()
+        case .text("f"), .text("F"):
+            let all = QOFPracticeView.Showing.allCases
+            showing = all[(all.firstIndex(of: showing)! + 1) % all.count]
+            selected = 0
+            s.say("Showing " + PracticeViewScreen.words(showing))
+            return load()
         case .enter:
             guard entries.indices.contains(selected), let id = entries[selected].patient.id else {
                 s.say("There is no patient to open", .error)
@@ -49,7 +58,8 @@ struct PracticeViewScreen: Screen {
             return [.openPatient(id), .exit("open")]
         case .escape: return [.go(.back)]
         default:
-            s.say("Keys here: ↑↓ choose, Enter opens the patient's record, Esc goes back" + (s.staff.map { !$0.teamIds.isEmpty } == true ? ", Ctrl-T my team or everyone" : ""), .error)
+            s.say("Keys here: ↑↓ choose, Enter opens the patient's record, F shows due, missed, excepted or all, Esc goes back"
+                  + (s.staff.map { !$0.teamIds.isEmpty } == true ? ", Ctrl-T my team or everyone" : ""), .error)
         }
         return []
     }
@@ -73,41 +83,77 @@ struct PracticeViewScreen: Screen {
         y += 1
         guard y < area.bottom else { return }
         if view.entries.isEmpty {
-            Draw.paragraph(&g, "No support discussion or Cancer Care Review is due or missed" + (s.registerTeams == nil ? "." : " for your teams' patients (Ctrl-T: everyone)."),
+            let what = showing == .all ? "due or missed" : showing.rawValue
+            Draw.paragraph(&g, "No support discussion or Cancer Care Review is \(what)" + (s.registerTeams == nil ? "." : " for your teams' patients (Ctrl-T: everyone).")
+                           + (showing == .all ? "" : " F shows the others."),
                            x: x, y: y, width: w, maxY: area.bottom)
             return
         }
-        let nameWidth = max(8, area.width - 61)
-        g.put(DisplayWidth.truncate(" Deadline    Left        Review NHS number   " + DisplayWidth.pad("Name", to: nameWidth) + " Invitations", to: area.width),
+        let nameWidth = max(8, area.width - 63)
+        g.put(DisplayWidth.truncate(" " + (showing == .excepted ? "Since       Why         " : "Deadline    Left        ") + "Review NHS number   "
+                                    + DisplayWidth.pad("Name", to: nameWidth) + " Invitations", to: area.width),
               x: area.x, y: y, style: Style(.heading))
         y += 1
-        let more = view.total > view.entries.count
-        let height = area.bottom - y - (more ? 1 : 0)
+        let footer = shownWords(view)
+        let height = area.bottom - y - (footer == nil ? 0 : 1)
         let firstRow = ScrollWindow.firstVisible(selected: selected, count: view.entries.count, height: height, previousFirst: first)
         for (i, e) in view.entries.enumerated().dropFirst(firstRow).prefix(height) {
-            let deadline = e.status.state.deadline ?? s.today
-            let left = QOFWords.daysLeft(deadline, today: s.today).replacingOccurrences(of: " days", with: "").replacingOccurrences(of: " day", with: "")
-            let text = " " + DisplayWidth.pad(deadline.display, to: 12) + DisplayWidth.pad(left, to: 12) + DisplayWidth.pad(e.status.code, to: 7)
+            let date: LocalDate, left: String
+            switch e.status.state {
+            case .excepted(let why, let since):
+                date = since
+                left = why == .noResponse ? "no reply" : why.rawValue
+            default:
+                date = e.status.state.deadline ?? s.today
+                left = QOFWords.daysLeft(date, today: s.today).replacingOccurrences(of: " days", with: "").replacingOccurrences(of: " day", with: "")
+            }
+            let text = " " + DisplayWidth.pad(date.display, to: 12) + DisplayWidth.pad(left, to: 12) + DisplayWidth.pad(e.status.code, to: 7)
                 + DisplayWidth.pad(e.patient.nhsNumber.formatted, to: 13)
                 + DisplayWidth.pad(DisplayWidth.truncate(e.patient.displayName, to: nameWidth), to: nameWidth + 1)
-                + QOFWords.invitationStatus(e.status.invitations, records: [], short: true)
+                + QOFWords.invitationStatus(e.status.invitations, records: e.records, short: true)
             Draw.row(&g, text, x: area.x, y: y, width: area.width, selected: i == selected, style: QOFWords.style(e.status.state))
             y += 1
         }
-        if more, y < area.bottom {
-            g.put(" The \(view.entries.count) soonest of \(view.total) shown", x: area.x, y: area.bottom - 1, style: Style(.dim), maxWidth: area.width)
+        if let footer, y < area.bottom {
+            g.put(" " + footer, x: area.x, y: area.bottom - 1, style: Style(.dim), maxWidth: area.width)
+        }
+    }
+
+    /// "Shown: 12 due · 200 of 19975 missed (most recent first)" when a part is cut; nil when all are shown.
+    func shownWords(_ view: QOFPracticeView) -> String? {
+        guard view.total > view.entries.count else { return nil }
+        func part(_ state: String, _ total: Int, _ order: String) -> String {
+            let shown = min(total, PracticeViewScreen.limit)
+            return (shown < total ? "\(shown) of \(total) " : "\(total) ") + state + (shown < total ? " (\(order))" : "")
+        }
+        let sum = { (k: KeyPath<QOFCounts, Int>) in view.counts.values.map { $0[keyPath: k] }.reduce(0, +) }
+        var parts: [String] = []
+        if showing == .all || showing == .due { parts.append(part("due", sum(\.due), "soonest first")) }
+        if showing == .all || showing == .missed { parts.append(part("missed", sum(\.missed), "most recent first")) }
+        if showing == .excepted { parts.append(part("excepted", sum(\.excepted), "most recent first")) }
+        return "Shown: " + parts.joined(separator: " · ")
+    }
+
+    static func words(_ showing: QOFPracticeView.Showing) -> String {
+        switch showing {
+        case .all: return "due, then missed"
+        case .due: return "due only"
+        case .missed: return "missed only"
+        case .excepted: return "excepted only"
         }
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        [KeyHint("↑↓", "choose"), KeyHint("Enter", "open record")]
+        [KeyHint("↑↓", "choose")] + (entries.isEmpty ? [] : [KeyHint("Enter", "open record")])
+            + [KeyHint("F", showing == .all ? "all" : showing.rawValue)]
             + (s.staff.map { !$0.teamIds.isEmpty } == true ? [KeyHint("^T", s.registerTeams == nil ? "my team" : "everyone")] : [])
             + [KeyHint("Esc", "back")]
     }
 
-    /// Whose patients the list shows.
+    /// Whose patients the list shows, and which states.
     func title(_ s: Session) -> String? {
-        guard s.staff.map({ !$0.teamIds.isEmpty }) == true else { return nil }
-        return s.registerTeams == nil ? "Reviews due: all patients" : "Reviews due: " + s.myTeamNames.joined(separator: ", ")
+        let which = showing == .all ? "" : " (\(showing.rawValue))"
+        guard s.staff.map({ !$0.teamIds.isEmpty }) == true else { return showing == .all ? nil : "Reviews due" + which }
+        return (s.registerTeams == nil ? "Reviews due: all patients" : "Reviews due: " + s.myTeamNames.joined(separator: ", ")) + which
     }
 }

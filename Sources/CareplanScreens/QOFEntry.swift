@@ -109,17 +109,20 @@ struct QOFEntry: Equatable {
 
     mutating func submit(_ what: What, _ s: Session) -> [Command] {
         let date = checkDate(s)
+        let indicator = what == .supportDiscussion ? QOFEntry.supportDiscussion : indicators[form.index("for")]
+        // "the cancer reviews" (both), or one: "the Cancer Care Review".
+        let which = indicator.flatMap { id in s.configuration.qof.edition(on: s.today)?.indicator(id).map { "the \($0.title)" } } ?? "the cancer reviews"
+        let isAre = which.hasSuffix("s") ? "are" : "is"
         var reason: String?
         if what == .unsuitable {
             reason = TextCleaner.field(form.text("reason"), maxLength: Limits.actionText)
-            form.setProblem("reason", reason!.isEmpty ? "Say why the reviews are unsuitable for the patient" : nil)
+            form.setProblem("reason", reason!.isEmpty ? "Say why \(which) \(isAre) unsuitable for the patient" : nil)
         }
         guard let date, !form.hasProblems, let patient = s.patient, let patientId = patient.id else {
             if let i = form.fields.firstIndex(where: { $0.problem != nil }) { form.focus = i }
             s.say("Not recorded: correct what is marked", .error)
             return []
         }
-        let indicator = what == .supportDiscussion ? QOFEntry.supportDiscussion : indicators[form.index("for")]
         let how = form.fields.contains { $0.id == "how" } ? ContactMethod.allCases[form.index("how")] : nil
         let record = QOFRecord(patientId: patientId, indicator: indicator, kind: what.kind, date: date, how: how, reason: reason)
         if let why = s.configuration.qof.problem(with: record, today: s.today) {
@@ -127,10 +130,8 @@ struct QOFEntry: Equatable {
             return []
         }
         guard what == .declined || what == .unsuitable else { return [.recordQOF(record)] }
-        let which = indicator.flatMap { id in s.configuration.qof.edition(on: s.today)?.indicator(id).map { "the \($0.title)" } } ?? "the cancer reviews"
         let name = "\(patient.givenName) \(patient.familyName)"
-        let fact = what == .declined ? "\(name) declined \(which) (informed dissent)"
-            : "\(which) \(which.hasSuffix("s") ? "are" : "is") unsuitable for \(name)"
+        let fact = what == .declined ? "\(name) declined \(which) (informed dissent)" : "\(which) \(isAre) unsuitable for \(name)"
         return [.ask(Question(text: "Record that \(fact), on \(date.display)? "
                                     + "It excepts them this QOF year. y = record, any other key = not yet",
                               yes: [.recordQOF(record)], no: Said("Not recorded: the form is still open"), yesHint: "record", noHint: "not yet"))]

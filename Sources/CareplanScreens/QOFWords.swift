@@ -61,13 +61,17 @@ enum QOFWords {
         return statuses.flatMap(\.invitations).filter { $0.id.map { seen.insert($0).inserted } ?? true }.sorted { $0.date < $1.date }
     }
 
-    /// "2 sent, last 20 Mar 2026 by letter · no response", "none recorded" (under the label "Invitations"); `short` drops the year and
-    /// the means, for the practice view's column: "2, last 20 Mar".
+    /// "2 sent, last 20 Mar 2026 by letter · no response", "none recorded" (under the label "Invitations"); `short`, for the
+    /// practice view's column, drops the year and the means and says a response instead of the last invitation it
+    /// answered: "2, last 20 Mar", "2, replied 24 Mar".
     static func invitationStatus(_ invitations: [QOFRecord], records: [QOFRecord], short: Bool = false) -> String {
         guard let last = invitations.last else { return short ? "none" : "none recorded" }
         let n = invitations.count
-        if short { return "\(n), last " + String(last.date.display.dropLast(5)) }
         let answer = records.filter { $0.kind == .responded && $0.date >= invitations[0].date }.map(\.date).max()
+        if short {
+            let day = { (d: LocalDate) in String(d.display.dropLast(5)) }
+            return "\(n), " + (answer.flatMap { $0 >= last.date ? "replied " + day($0) : nil } ?? "last " + day(last.date))
+        }
         return "\(n) sent, last \(last.date.display)" + (last.how.map { " by \(how($0))" } ?? "")
             + (answer.map { " · responded \($0.display)" } ?? " · no response")
     }

@@ -78,7 +78,8 @@ extension RecordScreen {
         if info.picker != nil { return InformationPicker.handle(key, &info.picker, s) }
         if var form = info.occasion {
             if key == .escape { info.occasion = nil; s.say("No event recorded"); return [] }
-            let event = form.handle(key)
+            // Enter records from any field, as the key line says (every field has a value from the start).
+            let event = key == .enter ? .submit : form.handle(key)
             if case .left(let i) = event, form.fields[i].id == "date" { _ = occasionDate(&form, s) }
             info.occasion = form
             guard event == .submit else { return [] }
@@ -93,14 +94,15 @@ extension RecordScreen {
         }
         switch key {
         case .tab, .backTab:
-            info.shown.toggle()
+            info.shown = showingQOFHistory || !info.shown
+            showingQOFHistory = false
             return []
         case .text("i"), .text("I"):
-            if s.refuses(.recordActions) { return [] }
+            if s.refuses(.recordActions, doing: Permission.givingInformation) { return [] }
             info.picker = InformationPicker(source: nil, sourceName: nil)
             return []
         case .text("o"), .text("O"):
-            if s.refuses(.recordActions) { return [] }
+            if s.refuses(.recordActions, doing: "record courses or events") { return [] }
             let events = RecordInformation.occasions(s)
             guard !events.isEmpty else { s.say("The information library has no course or event to offer", .error); return [] }
             info.occasion = Form([
@@ -167,22 +169,28 @@ extension RecordScreen {
             case nil: return "record"
             }
         }
-        let height = area.bottom - y
-        let first = ScrollWindow.firstVisible(selected: info.selected, count: rows.count, height: height, previousFirst: 0)
-        let titleW = max(10, w - 13 - 12 - 12 - 18)
-        for (i, row) in rows.enumerated().dropFirst(first).prefix(height) {
-            var text = DisplayWidth.pad(row.date.display, to: 13)
+        // Two lines a row, so that titles are whole at 80 columns: the title, then how, by whom and from where.
+        g.put(DisplayWidth.truncate(" Date         Title; under it how, by whom, from where", to: area.width), x: area.x, y: y, style: Style(.heading))
+        y += 1
+        let height = (area.bottom - y) / 2
+        let first = ScrollWindow.firstVisible(selected: info.selected, count: rows.count, height: max(1, height), previousFirst: 0)
+        for (i, row) in rows.enumerated().dropFirst(first).prefix(max(1, height)) where y + 1 < area.bottom {
+            let title: String, detail: String
             switch row {
             case .given(let g):
-                text += DisplayWidth.pad(DisplayWidth.truncate(g.title, to: titleW - 1), to: titleW) + DisplayWidth.pad(g.how.label, to: 12)
-                text += DisplayWidth.pad(DisplayWidth.truncate(info.loaded.name(g.givenBy), to: 11), to: 12) + from(g.source)
+                title = g.title
+                detail = "\(g.how.label) · by \(info.loaded.name(g.givenBy)) · from \(from(g.source))"
             case .occasion(let o):
-                text += DisplayWidth.pad(DisplayWidth.truncate(o.title, to: titleW - 1), to: titleW) + DisplayWidth.pad(o.status.rawValue, to: 12)
+                // Recorded on the record with O: the kind of occasion and its status, from the record.
                 let format = s.configuration.library.item(o.itemId).map { InformationPrescription.formatName($0.format) } ?? "event"
-                text += DisplayWidth.pad(DisplayWidth.truncate(info.loaded.name(o.recordedBy), to: 11), to: 12) + format
+                title = o.title
+                detail = "\(format) \(o.status.rawValue) · by \(info.loaded.name(o.recordedBy)) · from record"
             }
-            Draw.row(&g, " " + text, x: area.x, y: y, width: area.width, selected: i == info.selected)
-            y += 1
+            Draw.row(&g, " " + DisplayWidth.pad(row.date.display, to: 13) + DisplayWidth.truncate(title, to: w - 13), x: area.x, y: y, width: area.width,
+                     selected: i == info.selected)
+            Draw.row(&g, String(repeating: " ", count: 14) + DisplayWidth.truncate(detail, to: w - 13), x: area.x, y: y + 1, width: area.width,
+                     selected: i == info.selected, style: Style(.dim))
+            y += 2
         }
     }
 
@@ -190,7 +198,7 @@ extension RecordScreen {
         if let p = info.picker { return p.keys(s) }
         if info.occasion != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("←→", "change"), KeyHint("Enter", "record"), KeyHint("Esc", "cancel")] }
         guard info.shown else { return nil }
-        return [KeyHint("↑↓", "choose"), KeyHint("I", "give information", needs: .recordActions), KeyHint("O", "event", needs: .recordActions),
-                KeyHint("P", "prescription", needs: .export), KeyHint("Tab", "timeline")]
+        return [KeyHint("I", "info", needs: .recordActions), KeyHint("O", "event", needs: .recordActions),
+                KeyHint("P", "prescription", needs: .export), KeyHint("Tab", "timeline"), KeyHint("↑↓", "choose")]
     }
 }

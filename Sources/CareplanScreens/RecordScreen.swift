@@ -20,6 +20,9 @@ struct RecordScreen: Screen {
     var qofRecords: [QOFRecord] = []
     /// Recording a QOF fact (Q).
     var recordingQOF: QOFEntry?
+    /// The QOF history shown in place of the timeline (H), and its first line shown (QOFHistory.swift).
+    var showingQOFHistory = false
+    var qofHistoryTop = 0
     /// Health and wellbeing information given and events (RecordInformation.swift).
     var info = RecordInformation()
     /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
@@ -50,6 +53,7 @@ struct RecordScreen: Screen {
         guard let id = s.patient?.id else { return [] }
         timeline = []
         qof = []
+        qofRecords = []
         return [.query(.timeline(patientId: id)), .query(.qof(patientId: id)), .query(.information(patientId: id))]
     }
 
@@ -68,7 +72,8 @@ struct RecordScreen: Screen {
     }
 
     var takesText: Bool { info.picker?.takesText ?? info.occasion?.takesText ?? issuing?.takesText ?? recordingQOF?.form.takesText ?? false }
-    var hasUnsavedInput: Bool { info.picker?.hasUnsavedInput ?? false }
+    /// Items chosen to give, a QOF fact being filled in (its kind chosen) or an event form open: leaving asks first.
+    var hasUnsavedInput: Bool { (info.picker?.hasUnsavedInput ?? false) || recordingQOF?.what != nil || info.occasion != nil }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         if let out = informationAnswer(message, s) { return out }
@@ -129,8 +134,9 @@ struct RecordScreen: Screen {
             return [.issueKioskCode(s.codes.cases(PathwayPoint.self)[form.index("point")])]
         }
         if info.isOpen, let out = informationKey(key, s) { return out }
+        if showingQOFHistory, let out = qofHistoryKey(key, s) { return out }
         if case .text(let t) = key {
-            let isCommand = t.count == 1 && ("nekdwqfNEKDWQF" + RecordScreen.informationLetters).contains(t)
+            let isCommand = t.count == 1 && ("nekdwqfhNEKDWQFH" + RecordScreen.informationLetters).contains(t)
             let whileTyping = strayTypingAt.map { s.now.timeIntervalSince($0) < RecordScreen.typingGap } ?? false
             if !isCommand || whileTyping {
                 strayTypingAt = s.now
@@ -149,6 +155,11 @@ struct RecordScreen: Screen {
         case .text("q"), .text("Q"):
             if s.refuses(.qof) { return [] }
             recordingQOF = QOFEntry()
+        case .text("h"), .text("H"):
+            guard !qof.isEmpty || !qofRecords.isEmpty else { s.say("Nothing about the cancer reviews (QOF) for this patient: no QOF line, no record", .error); return [] }
+            showingQOFHistory = true
+            qofHistoryTop = 0
+            info.shown = false
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, timeline.count - 1), selected + 1)
         case .text("w"), .text("W"):
@@ -156,8 +167,8 @@ struct RecordScreen: Screen {
             // by mistake must not start a document.
             let types = RecordScreen.documentTypes(s)
             guard !types.isEmpty else {
-                if let any = s.configuration.documents.values.sorted(by: { $0.title < $1.title }).first, let why = s.writeRefusal(any) {
-                    s.say(why, .error)
+                if !s.configuration.documents.isEmpty, let role = s.role {
+                    s.say("Not done: the role \(role.name) may not write documents (each document type says who writes it: Resources/documents)", .error)
                 } else {
                     s.say("No document types: there is no template in Resources/documents", .error)
                 }
@@ -251,6 +262,7 @@ struct RecordScreen: Screen {
         y = renderQOF(into: &g, x: x, y: y, width: w, bottom: area.bottom, s)
         y += 1
         guard y < area.bottom else { return }
+        if showingQOFHistory { return renderQOFHistory(into: &g, area, y: y, s) }
         if info.shown { return renderInformation(into: &g, area, y: y, s) }
         g.put("Timeline", x: x, y: y, style: Style(.heading, bold: true))
         let given = info.loaded.given.count + info.loaded.occasions.count
@@ -286,7 +298,7 @@ struct RecordScreen: Screen {
         func line(_ label: String, _ value: String, _ style: Style, _ rest: String = "") {
             guard y < bottom else { return }
             g.put(DisplayWidth.pad(label, to: 20), x: x, y: y, style: Style(.dim))
-            let n = g.put(value, x: x + 20, y: y, style: style, maxWidth: w - 20)
+            let n = g.put(DisplayWidth.truncate(value, to: w - 20), x: x + 20, y: y, style: style)
             if !rest.isEmpty, w - 20 - n > 4 { g.put(DisplayWidth.truncate(rest, to: w - 20 - n), x: x + 20 + n, y: y, style: Style(.dim)) }
             y += 1
         }
@@ -303,7 +315,7 @@ struct RecordScreen: Screen {
         let all: [(String, Bool)] = [("Enter open", true), ("N new assessment", s.may(.completeChecklist)),
                                      ("W write a document", !documentTypes(s).isEmpty), ("E edit", s.may(.editPatients)),
                                      ("K kiosk code", s.may(.issueKioskCodes)), ("D discard", s.may(.editPatients)),
-                                     ("Q record QOF", s.may(.qof)),
+                                     ("Q record QOF", s.may(.qof)), ("H QOF history", true),
                                      ("I give information", s.may(.recordActions)), ("Tab information and events", true), ("F follow-up", true)]
         return all.filter(\.1).map(\.0).joined(separator: " · ")
     }
@@ -313,16 +325,16 @@ struct RecordScreen: Screen {
         if choosingDocument != nil { return [KeyHint("←→", "choose"), KeyHint("Enter", "start"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
         if let entry = recordingQOF { return entry.keys }
+        if showingQOFHistory { return qofHistoryKeys }
         if let k = informationKeys(s) { return k }
-        // D only where it applies, and then "new" is short so that every key fits in 80 columns.
+        // The most useful first: the line stops at the first key that does not fit 80 columns, and F1 lists
+        // every key. D only where it applies, and then "new" is short; E then gives way to D.
         let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
-        // At 80 columns E gives way to D where D applies (F1 lists every key).
-        return [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
+        return [KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
                 ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
-            + [KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("E", "edit", exit: "edit", needs: .editPatients),
-               KeyHint("Q", "record QOF", needs: .qof)]
-            // Past 80 columns (F1 lists every key).
-            + [KeyHint("I", "information", needs: .recordActions), KeyHint("Tab", "information list"), KeyHint("F", "follow-up", exit: "follow-up")]
+            + [KeyHint("I", "info", needs: .recordActions), KeyHint("Q", "QOF", needs: .qof), KeyHint("F", "follow-up", exit: "follow-up"),
+               KeyHint("E", "edit", exit: "edit", needs: .editPatients), KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("Tab", "info list")]
+            + (qof.isEmpty && qofRecords.isEmpty ? [] : [KeyHint("H", "QOF history")]) + [KeyHint("↑↓", "choose")]
     }
 }
 

@@ -118,7 +118,7 @@ struct RegisterScreen: Screen {
             }, nil))
         }
         let found = query.text.isEmpty ? "Recently changed (\(total) patient\(total == 1 ? "" : "s") in all)" :
-            results.isEmpty ? "No patient matches “\(query.text)”. Ctrl-A adds a new patient." :
+            results.isEmpty ? "No patient matches “\(query.text)”." + (s.may(.editPatients) ? " Ctrl-A adds a new patient." : "") :
             "\(results.count == 200 ? "First 200" : String(results.count)) found"
         rows.append(({ found }, Style(.dim)))
         if !results.isEmpty {

@@ -82,7 +82,7 @@ struct ReviewScreen: Screen {
             return [.newVersion(of: a.id)]
         case .text("i"), .text("I"):
             guard a.status != .discarded else { s.say("This assessment was discarded: give information from the patient's record (I)", .error); return [] }
-            if s.refuses(.recordActions) { return [] }
+            if s.refuses(.recordActions, doing: Permission.givingInformation) { return [] }
             informing = InformationPicker(source: .assessment(a.id), sourceName: "the care plan")
         case .text("p"), .text("P"): return [.go(.effect(.export(assessmentId: a.id, format: "pdf")))]
         case .text("t"), .text("T"): return [.go(.effect(.export(assessmentId: a.id, format: "text")))]

@@ -215,6 +215,9 @@ public final class Session {
 }
 
 extension Permission {
+    /// What a refusal of I says: giving information needs `recordActions`, whose own words are of actions.
+    public static let givingInformation = "give information"
+
     /// What a refusal says the role may not do: `agree a plan`.
     public var doing: String {
         switch self {

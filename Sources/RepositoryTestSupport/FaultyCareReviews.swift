@@ -6,8 +6,9 @@ import Foundation
 extension FaultyRepository {
     public func recordQOF(_ record: QOFRecord, by user: String, now: Date) throws -> QOFRecord { try write { try wrapped.recordQOF(record, by: user, now: now) } }
     public func qofRecords(patientId: Int64) throws -> [QOFRecord] { try wrapped.qofRecords(patientId: patientId) }
-    public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, limit: Int) throws -> QOFPracticeView {
-        try wrapped.qofPracticeView(rules: rules, today: today, teams: teams, limit: limit)
+    public func qofPracticeView(rules: QOFRules, today: LocalDate, teams: Set<Int64>?, showing: QOFPracticeView.Showing,
+                                limit: Int) throws -> QOFPracticeView {
+        try wrapped.qofPracticeView(rules: rules, today: today, teams: teams, showing: showing, limit: limit)
     }
     public func recordInformationGiven(_ items: [InformationLibrary.Item], patientId: Int64, date: LocalDate, how: InformationDelivery,
                                        from source: InformationSource?, by user: String, now: Date) throws -> [InformationGiven] {

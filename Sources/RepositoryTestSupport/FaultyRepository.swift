@@ -141,7 +141,9 @@ public final class FaultyRepository: CareRepository {
     public func recordView(user: String, patientId: Int64?, assessmentId: Int64?, now: Date) throws {
         try write { try wrapped.recordView(user: user, patientId: patientId, assessmentId: assessmentId, now: now) }
     }
-    public func recordListing(user: String, patients: Int, now: Date) throws { try write { try wrapped.recordListing(user: user, patients: patients, now: now) } }
+    public func recordListing(user: String, listed: String, patients: Int, now: Date) throws {
+        try write { try wrapped.recordListing(user: user, listed: listed, patients: patients, now: now) }
+    }
     public func auditTrail(patientId: Int64?) throws -> [AuditEntry] { try wrapped.auditTrail(patientId: patientId) }
     public func unkeyedAuditEntries() throws -> Int { try wrapped.unkeyedAuditEntries() }
     public func verifyAuditTrail() throws -> AuditVerification { try wrapped.verifyAuditTrail() }

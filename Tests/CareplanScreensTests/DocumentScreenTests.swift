@@ -222,8 +222,8 @@ final class DocumentScreenTests: XCTestCase {
         XCTAssertFalse(support.screen.contains("W document"), "not offered: " + support.screen)
         support.press(.text("w"))
         XCTAssertNotEqual(support.program.currentKind, .documentForm)
-        // Neither template names the role: the refusal names the first by title (the Cancer Care Review) and who writes it.
-        XCTAssertTrue(support.screen.contains("is written by GP or practice nurse"), support.screen)
+        // No template names the role: the refusal says the role writes no documents (not only the first template's writers).
+        XCTAssertTrue(support.screen.contains("Not done: the role Support worker may not write documents"), support.screen)
     }
 
     func testTheTimelineShowsDocumentsAndAssessmentsNewestFirstEachOpenable() throws {

@@ -37,7 +37,7 @@ final class InformationScreenTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("2 chosen"), h.screen)
         h.press(.enter)
         h.assertGolden("information-giving")
-        h.press(.enter, .enter)               // how: handed over; the date: today
+        h.press(.enter)                       // how: handed over; the date: today. Enter records from the first field, as the key line says
         XCTAssertTrue(h.screen.contains("Print the information prescription for the patient now?"), h.screen)
         h.press(.text("n"))
         let recorded = try given(h)
@@ -56,7 +56,7 @@ final class InformationScreenTests: XCTestCase {
         let h = onReview()
         h.press(.text("i"))
         h.type("fatigue"); h.press(.text(" "), .enter)
-        h.press(.right, .right, .enter, .enter)  // how: → link, → printed (it wraps); the date: today
+        h.press(.right, .right, .enter)  // how: → link, → printed (it wraps); the date: today
         let recorded = try given(h)
         XCTAssertEqual(recorded.map(\.how), [.printed])
         h.press(.text("p"))
@@ -74,6 +74,8 @@ final class InformationScreenTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("! Information cannot be given in the future"), h.screen)
         h.press(.ctrl("u")); h.type("31/02/2026"); h.press(.ctrl("s"))
         XCTAssertTrue(h.screen.contains("31/02/2026"), "as typed\n\(h.screen)")
+        h.press(.up, .enter)                  // Enter on "How given" records too: the date is checked first
+        XCTAssertTrue(h.screen.contains("Not recorded: correct the date"), h.screen)
         XCTAssertEqual(try given(h), [], "nothing recorded with a wrong date")
         h.press(.escape)                      // back to the list, both still chosen
         XCTAssertTrue(h.screen.contains("2 chosen"), h.screen)
@@ -94,7 +96,7 @@ final class InformationScreenTests: XCTestCase {
         let document = try XCTUnwrap(h.program.session.document)
         h.press(.text("i"))
         XCTAssertTrue(h.screen.contains("from End of Treatment Summary"), h.screen)
-        h.type("money"); h.press(.enter, .enter, .enter, .text("n"))
+        h.type("money"); h.press(.enter, .enter, .text("n"))
         XCTAssertEqual(try given(h).map(\.source), [.document(document.id)])
         h.press(.escape)                      // the record lists it, from the document
         h.press(.tab)
@@ -106,7 +108,7 @@ final class InformationScreenTests: XCTestCase {
         h.addPatient()
         h.press(.text("i"))
         h.type("sleep"); h.press(.text(" "), .enter)
-        h.press(.left, .enter, .enter, .text("n"))    // emailed
+        h.press(.left, .enter, .text("n"))    // emailed
         h.press(.text("o"))
         XCTAssertTrue(h.screen.contains("Course or event for Siân Wiśniewski"), h.screen)
         h.press(.down, .right, .down, .ctrl("u")); h.type("22/11/2026"); h.press(.enter)  // the first course, attended, yesterday

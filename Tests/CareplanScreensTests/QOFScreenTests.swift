@@ -94,8 +94,13 @@ final class QOFScreenTests: XCTestCase {
         let s = session()
         var r = form(s, right: 4, date: "20/11/2026")
         XCTAssertEqual(send(&r, s, .ctrl("s")), [], "no reason")
-        XCTAssertEqual(r.recordingQOF?.form["reason"].problem, "Say why the reviews are unsuitable for the patient")
+        XCTAssertEqual(r.recordingQOF?.form["reason"].problem, "Say why the cancer reviews are unsuitable for the patient")
         XCTAssertEqual(r.recordingQOF?.form.fields[r.recordingQOF!.form.focus].id, "reason", "the field to correct")
+        // One review chosen: singular.
+        _ = send(&r, s, .up, .right, .right)  // For: CAN004
+        XCTAssertEqual(send(&r, s, .ctrl("s")), [])
+        XCTAssertEqual(r.recordingQOF?.form["reason"].problem, "Say why the Cancer Care Review is unsuitable for the patient")
+        _ = send(&r, s, .up, .right, .down)  // For: both again
         type(&r, s, "Receiving end-of-life care")
         let commands = send(&r, s, .ctrl("s"))
         guard case .ask(let q)? = commands.first, commands.count == 1 else { return XCTFail("\(commands)") }
@@ -153,8 +158,37 @@ final class QOFScreenTests: XCTestCase {
                                                              total: 2, counts: [:]))), s)
         XCTAssertEqual(send(&v, s, .down, .enter), [.openPatient(9), .exit("open")])
         XCTAssertEqual(send(&v, s, .text("a")), [])
-        XCTAssertEqual(s.message?.text, "Keys here: ↑↓ choose, Enter opens the patient's record, Esc goes back")
+        XCTAssertEqual(s.message?.text, "Keys here: ↑↓ choose, Enter opens the patient's record, F shows due, missed, excepted or all, Esc goes back")
         XCTAssertEqual(send(&v, s, .escape), [.go(.back)])
+    }
+
+    func testFShowsEachStateAloneInTurnAndTheKeyLineSaysWhich() {
+        let s = session()
+        var v = PracticeViewScreen(s)
+        for showing in [QOFPracticeView.Showing.due, .missed, .excepted, .all] {
+            XCTAssertEqual(send(&v, s, .text("f")), [.query(.qofPracticeView(limit: 200, showing: showing))])
+            XCTAssertEqual(v.keys(s).first { $0.keys == "F" }?.action, showing.rawValue)
+        }
+        XCTAssertEqual(s.message?.text, "Showing due, then missed")
+    }
+
+    func testAnEmptyListOffersNoPatientToOpen() {
+        let s = session()
+        var v = PracticeViewScreen(s)
+        _ = v.update(.answer(.qofPracticeView(QOFPracticeView(entries: [], total: 0, counts: [:]))), s)
+        XCTAssertEqual(v.keys(s).map(\.keys), ["↑↓", "F", "Esc"])
+        XCTAssertEqual(send(&v, s, .enter), [])
+        XCTAssertEqual(s.message?.text, "There is no patient to open")
+    }
+
+    func testTheInvitationsColumnSaysWhenThePatientReplied() {
+        func invited(_ day: Int) -> QOFRecord { QOFRecord(id: Int64(day), patientId: 7, indicator: nil, kind: .invited, date: LocalDate(year: 2026, month: 11, day: day)!, how: .letter) }
+        let replied = QOFRecord(id: 99, patientId: 7, indicator: nil, kind: .responded, date: LocalDate(year: 2026, month: 11, day: 20)!, how: .phone)
+        let three = [invited(3), invited(10), invited(17)]
+        XCTAssertEqual(QOFWords.invitationStatus(three, records: three, short: true), "3, last 17 Nov")
+        XCTAssertEqual(QOFWords.invitationStatus(three, records: three + [replied], short: true), "3, replied 20 Nov")
+        XCTAssertEqual(QOFWords.invitationStatus(three + [invited(22)], records: three + [replied, invited(22)], short: true), "4, last 22 Nov",
+                       "invited again after the reply: the last invitation is the news")
     }
 
     func testTheCountsOfEachIndicatorLineUpWhateverTheirWidths() {
@@ -230,7 +264,8 @@ final class QOFScreenTests: XCTestCase {
         h.type("Undated")
         h.press(.enter)
         XCTAssertEqual(h.program.session.patient?.id, none.id)
-        XCTAssertFalse(h.screen.contains("QOF"), h.screen)
+        XCTAssertFalse(h.lines.dropLast().joined().contains("QOF"), "no QOF line (Q still records one)\n" + h.screen)
+        XCTAssertFalse(h.lines[23].contains("H QOF history"), "nothing to show: not offered\n" + h.lines[23])
     }
 
     func testThePracticeViewListsByDeadlineScrollsAt80x24OpensTheRecordAndIsAudited() throws {
@@ -246,14 +281,27 @@ final class QOFScreenTests: XCTestCase {
         let invited = try addPatient(store, 4, "Invited", daysAgo: 80)
         try store.recordQOF(QOFRecord(patientId: invited.id!, indicator: nil, kind: .invited, date: today.adding(days: -3), how: .phone), by: "gp", now: Harness.start)
         for i in 0..<20 { _ = try addPatient(store, 10 + i, "Later\(i)", daysAgo: 300 - i) }
+        try store.recordQOF(QOFRecord(patientId: invited.id!, indicator: nil, kind: .responded, date: today.adding(days: -1), how: .phone), by: "gp", now: Harness.start)
         let h = Harness(store: store, signedIn: Harness.staff("drgp", role: "gp"))
         h.press(.function(4))
         h.assertGolden("practice-view-80x24")
-        XCTAssertEqual(try store.auditTrail().last?.action, "listed all patients")
+        XCTAssertEqual(try store.auditTrail().last.map { "\($0.action) | \($0.detail)" }, "listed reviews due | 23 patients")
+        XCTAssertTrue(h.screen.contains("INVITED, Ann      1, replied 22 Nov"), h.screen)
         for _ in 0..<30 { h.press(.down) }
         h.assertGolden("practice-view-scrolled-80x24")
         h.press(.home, .enter)
-        XCTAssertEqual(h.program.session.patient?.familyName, "Later0", "the most overdue first")
+        XCTAssertEqual(h.program.session.patient?.familyName, "Invited", "the soonest deadline still to meet first")
         XCTAssertTrue(h.screen.contains("careplan · Patient record"), h.screen)
+        h.press(.escape)
+        XCTAssertTrue(h.screen.contains("careplan · Reviews due"), "Esc goes back to the list the record was opened from:\n" + h.screen)
+        h.press(.text("f"), .text("f"))
+        XCTAssertTrue(h.screen.contains("Reviews due (missed)"), h.screen)
+        h.assertGolden("practice-view-missed-80x24")
+        h.press(.escape)
+        XCTAssertTrue(h.screen.contains("careplan · Patients"), h.screen)
+        // Opened from the patients, the record goes back to them.
+        h.type("Invited")
+        h.press(.enter, .escape)
+        XCTAssertTrue(h.screen.contains("careplan · Patients"), h.screen)
     }
 }

@@ -36,7 +36,7 @@ final class InformationPrescriptionEndToEndTests: EndToEndCase {
         try t.keys("Enter")
         try t.waitFor("Give 2 items to Siân Wiśniewski · from the care plan")
         try t.waitFor("‹ handed over ›")
-        try t.keys("Enter", "Enter")
+        try t.keys("Enter")                             // records from "How given", as the key line says
         try t.waitFor("Print the information prescription for the patient now?")
         try t.keys("p")
         let saved = try t.waitFor("Saved PDF, the information prescription of")
@@ -50,10 +50,11 @@ final class InformationPrescriptionEndToEndTests: EndToEndCase {
         try t.waitFor("(Tab: information and events, 2)")
         try t.keys("Tab")
         let record = try t.waitFor("Information and events")
-        let rows = record.split(separator: "\n").filter { $0.contains("handed over") }
-        XCTAssertEqual(rows.count, 2, record)
-        XCTAssertTrue(rows.contains { $0.contains("Living with the fear") } && rows.contains { $0.contains("After treatment") }, record)
-        XCTAssertTrue(rows.allSatisfy { $0.contains("Nurse") && $0.contains("care plan") }, record)
+        // Two lines an item: the whole title, then how, by whom and from where.
+        let details = record.split(separator: "\n").filter { $0.contains("handed over") }
+        XCTAssertEqual(details.count, 2, record)
+        XCTAssertTrue(record.contains("Living with the fear of cancer coming back") && record.contains("After treatment: what to look out for"), record)
+        XCTAssertTrue(details.allSatisfy { $0.contains("Nurse") && $0.contains("from care plan") }, record)
 
         // The PDF: both titles and where to find them; an image to look at.
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("information-") }

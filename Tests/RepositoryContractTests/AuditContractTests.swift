@@ -49,6 +49,10 @@ final class AuditContractTests: RepositoryContractCase {
             _ = try planWithTwentyNoteSaves(store)
             try store.recordListing(user: "Nurse B", patients: 1, now: now)
             XCTAssertEqual(try store.auditTrail().last.map { "\($0.user) \($0.action) \($0.detail)" }, "Nurse B listed all patients 1 patients")
+            // Another list says which it was.
+            try store.recordListing(user: "Dr G", listed: "reviews due", patients: 21, now: now)
+            XCTAssertEqual(try store.auditTrail().last.map { "\($0.user) \($0.action) \($0.detail)" }, "Dr G listed reviews due 21 patients")
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
         }
     }
 }

@@ -98,28 +98,68 @@ final class CareReviewContractTests: RepositoryContractCase {
             }
             let view = try connect().qofPracticeView(rules: Self.rules, today: today, limit: 10)
             let rows = view.entries.map { "\($0.patient.familyName) \($0.status.code) \($0.status.state.deadline!.iso)" }
-            XCTAssertEqual(rows, ["Baker CAN005 \(late.diagnosisDate!.adding(days: 93).iso)",
-                                  "Able CAN005 \(recent.diagnosisDate!.adding(days: 93).iso)",
+            XCTAssertEqual(rows, ["Able CAN005 \(recent.diagnosisDate!.adding(days: 93).iso)",
                                   "Baker CAN004 \(late.diagnosisDate!.adding(months: 12).iso)",
-                                  "Able CAN004 \(recent.diagnosisDate!.adding(months: 12).iso)"])
-            XCTAssertEqual(view.entries.first?.status.state, .missed(deadline: late.diagnosisDate!.adding(days: 93)))
+                                  "Able CAN004 \(recent.diagnosisDate!.adding(months: 12).iso)",
+                                  "Baker CAN005 \(late.diagnosisDate!.adding(days: 93).iso)"], "due first, then missed")
+            XCTAssertEqual(view.entries.last?.status.state, .missed(deadline: late.diagnosisDate!.adding(days: 93)))
+            XCTAssertEqual(view.entries.last?.records, [], "each entry with the patient's records")
             XCTAssertEqual(view.total, 4)
             XCTAssertEqual(view.counts["can005"], QOFCounts(met: 1, due: 1, missed: 1, excepted: 1))
             XCTAssertEqual(view.counts["can004"], QOFCounts(met: 1, due: 2, missed: 0, excepted: 1))
-            // Bounded: the soonest first, the total still told.
+            // Bounded, each state on its own: the soonest due first, the total still told.
             let two = try store.qofPracticeView(rules: Self.rules, today: today, limit: 2)
-            XCTAssertEqual(two.entries, Array(view.entries.prefix(2)))
+            XCTAssertEqual(two.entries, [view.entries[0], view.entries[1], view.entries[3]])
             XCTAssertEqual(two.total, 4)
             // The support discussion recorded: Able's leaves the list, and the counts follow.
             try store.recordQOF(QOFRecord(patientId: recent.id!, indicator: "can005", kind: .done, date: today), by: "GP", now: now)
             let after = try store.qofPracticeView(rules: Self.rules, today: today, limit: 10)
-            XCTAssertEqual(after.entries.map { "\($0.patient.familyName) \($0.status.code)" }, ["Baker CAN005", "Baker CAN004", "Able CAN004"])
+            XCTAssertEqual(after.entries.map { "\($0.patient.familyName) \($0.status.code)" }, ["Baker CAN004", "Able CAN004", "Baker CAN005"])
             XCTAssertEqual(after.counts["can005"], QOFCounts(met: 2, due: 0, missed: 1, excepted: 1))
             // A diagnosis date given later brings the patient in.
             var dunn = try XCTUnwrap(try store.patient(nhsNumber: NHSNumber("9990000050")!))
             dunn.diagnosisDate = today
             _ = try store.updatePatient(dunn, now: now)
             XCTAssertEqual(try store.qofPracticeView(rules: Self.rules, today: today, limit: 10).total, 5)
+        }
+    }
+
+    /// Fictional NHS numbers of the never-issued 999 range, `count` of them.
+    static func fictionalNHSNumbers(_ count: Int) -> [String] {
+        var numbers: [String] = []
+        for serial in 100_000... where numbers.count < count {
+            let nine = Array("999" + String(serial)).map { Int(String($0))! }
+            if let check = NHSNumber.checkDigit(for: nine) { numbers.append(nine.map(String.init).joined() + String(check)) }
+            if numbers.count == count { break }
+        }
+        return numbers
+    }
+
+    func testPatientsStillDueAreListedBeforeAnyMissedOneWhateverHowManyAreMissed() throws {
+        try eachRepository { store, _ in
+            let numbers = Self.fictionalNHSNumbers(305)
+            // 300 whose Cancer Care Review was missed (diagnosed 13 to 23 months ago), then 5 with both reviews due.
+            for i in 0..<300 { _ = try diagnosed(store, numbers[i], "Missed\(i)", daysAgo: 400 + i) }
+            for i in 0..<5 { _ = try diagnosed(store, numbers[300 + i], "Due\(i)", daysAgo: 10 + i) }
+            let view = try store.qofPracticeView(rules: Self.rules, today: today, limit: 200)
+            XCTAssertEqual(view.total, 310)
+            XCTAssertEqual(view.entries.count, 210, "200 missed at most, and every due one")
+            let due = view.entries.prefix(10)
+            XCTAssertTrue(due.allSatisfy { if case .due = $0.status.state { return true } else { return false } }, "\(due.map(\.status.state))")
+            XCTAssertEqual(Set(due.map(\.patient.familyName)), ["Due0", "Due1", "Due2", "Due3", "Due4"])
+            XCTAssertEqual(due.map { $0.status.state.deadline! }, due.map { $0.status.state.deadline! }.sorted(), "soonest deadline first")
+            let missed = view.entries.dropFirst(10)
+            XCTAssertEqual(missed.first?.patient.familyName, "Missed0", "the most recently missed first")
+            XCTAssertEqual(missed.last?.patient.familyName, "Missed199")
+            // One state alone.
+            let onlyDue = try store.qofPracticeView(rules: Self.rules, today: today, showing: .due, limit: 3)
+            XCTAssertEqual(onlyDue.entries.map(\.patient.familyName), ["Due4", "Due3", "Due2"], "by deadline: the support discussions of the earliest diagnosed first")
+            XCTAssertEqual(onlyDue.total, 10)
+            let onlyMissed = try store.qofPracticeView(rules: Self.rules, today: today, showing: .missed, limit: 300)
+            XCTAssertEqual(onlyMissed.entries.count, 300)
+            XCTAssertEqual(onlyMissed.total, 300)
+            XCTAssertEqual(onlyMissed.counts["can004"], QOFCounts(due: 5, missed: 300), "the counts are of everyone, whatever is shown")
+            XCTAssertEqual(try store.qofPracticeView(rules: Self.rules, today: today, showing: .excepted, limit: 10).total, 0)
         }
     }
 
@@ -141,7 +181,7 @@ final class CareReviewContractTests: RepositoryContractCase {
             XCTAssertEqual(mine.entries.map(\.patient.familyName), ["Able", "Able"])
             XCTAssertEqual(mine.counts["can005"], QOFCounts(due: 1))
             let both = try store.qofPracticeView(rules: Self.rules, today: today, teams: [gp.id, other.id], limit: 10)
-            XCTAssertEqual(both.entries.map(\.patient.familyName), ["Baker", "Able", "Baker", "Able"])
+            XCTAssertEqual(both.entries.map(\.patient.familyName), ["Able", "Baker", "Able", "Baker"])
             XCTAssertEqual(try store.qofPracticeView(rules: Self.rules, today: today, teams: [], limit: 10).total, 0, "no team chosen: nobody")
             XCTAssertEqual(try store.qofPracticeView(rules: Self.rules, today: today, limit: 10).total, 6, "nil: everyone")
         }
