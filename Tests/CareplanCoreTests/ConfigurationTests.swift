@@ -133,4 +133,11 @@ final class ConfigurationTests: XCTestCase {
         }
         XCTAssertTrue(e.problems.contains { $0.file.hasSuffix("ccr.yaml") && $0.message.contains("names no indicator of the latest edition") }, e.description)
     }
+
+    /// A missing or unreadable file is named alone, not as line 0, column 0.
+    func testAProblemWithTheWholeFileNamesTheFileAlone() {
+        XCTAssertEqual(ConfigProblem(file: "Resources/qof.yaml", line: 0, column: 0, message: "cannot read the file", fix: "check that it exists").description,
+                       "Resources/qof.yaml: cannot read the file. Fix: check that it exists")
+        XCTAssertEqual(ConfigProblem(file: "f", line: 3, column: 5, message: "m", fix: "").description, "f:3:5: m")
+    }
 }
