@@ -24,7 +24,8 @@ extension CareStore {
                 try progress(i)
                 func reject(_ why: RowRejection) { rejections.append(.init(line: row.line, reason: why)) }
                 let checked: ResultsImport.Checked
-                switch ResultsImport.check(row, today: today) {
+                // Never after the real today, whatever the test clock says (`requireNotFuture`).
+                switch ResultsImport.check(row, today: min(today, LocalDate(now))) {
                 case .success(let c): checked = c
                 case .failure(let why): reject(why); continue
                 }
@@ -86,6 +87,9 @@ extension CareStore {
                 VALUES (?, ?, ?, 'worried about a new symptom', ?, ?, ?, ?, ?, ?)
                 """)
             var tests = 0
+            let firstIds = try [AuditedTable.enrolment, .test, .result, .contact].map { t in
+                (t, (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [t.table]) ?? 0) + 1)
+            }
             for (k, patientId) in ids.enumerated() {
                 let p = pathways[k % pathways.count]
                 // Starts spread over the whole follow-up before today (a patient a day, in a deterministic order).
@@ -115,7 +119,13 @@ extension CareStore {
                                                           returned ? at.addingTimeInterval(3600) : nil, returned ? who : ""])
                 }
             }
-            try Self.audit(db, user: who, action: "seeded", detail: "\(ids.count) fictional patients on follow-up, \(tests) tests", at: now)
+            // Fictional records by the hundred thousand: their id ranges, not their digests, in the entry.
+            let ranges = try firstIds.compactMap { t, first -> String? in
+                let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(t.table)") ?? 0
+                return last >= first ? "\(t.table) \(first)-\(last)" : nil
+            }
+            try Self.audit(db, user: who, action: "seeded", detail: "\(ids.count) fictional patients on follow-up, \(tests) tests"
+                               + (ranges.isEmpty ? "" : Self.seededMark + ranges.joined(separator: ", ")), at: now)
             return (ids.count, tests)
         }
     }
