@@ -32,6 +32,8 @@ struct Clinician: ParsableCommand {
         let monochrome = noColor
         let clock: CareClock
         do { clock = try CareClock.current() } catch { throw CLIError("\(error)") }
+        // Refused before the screen starts on a store not marked for training: said on the terminal.
+        do { try store.useTestClock(clock, now: Date()) } catch { throw CLIError("\(error)") }
         let status: Int32 = try MainActor.assumeIsolated {
             let terminalUI: CursesTerminal
             do {

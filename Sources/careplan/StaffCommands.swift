@@ -16,7 +16,7 @@ struct Users: ParsableCommand {
             and change users. Roles are in Resources/roles.yaml. Passwords are asked twice at the terminal with echo off; with --password-stdin, \
             standard input gives yours first (to sign in), then the new one, one a line.
             """,
-        subcommands: [UsersList.self, UsersAdd.self, UsersDisable.self, UsersEnable.self, UsersResetPassword.self, UsersSetRole.self,
+        subcommands: [UsersList.self, UsersAdd.self, UsersDisable.self, UsersEnable.self, UsersResetPassword.self, UsersSetRole.self, UsersTrainingStore.self,
                       UsersChangePassword.self, UsersTrustOperatingSystemAccounts.self])
 }
 
@@ -226,6 +226,30 @@ struct UsersTrustOperatingSystemAccounts: ParsableCommand {
         print(try store.trustsOperatingSystemAccounts()
               ? "Operating-system accounts are trusted: a login named like a careplan user signs in as them without a password."
               : "Operating-system accounts are not trusted: everyone signs in with their careplan password.")
+    }
+}
+
+struct UsersTrainingStore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training-store",
+        abstract: "Whether this store is for training and tests only, where the test clock may be moved (off in a new store).",
+        discussion: """
+            CAREPLAN_CLOCK_OFFSET_DAYS and CAREPLAN_CLOCK_DATE are refused on any other store, so that no real record is dated by a \
+            moved clock. A setting of the store, changed only by an administrator and audited. Without yes or no, says which it is.
+            """)
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: ArgumentHelp("yes or no.", valueName: "yes|no")) var answer: String?
+
+    func validate() throws {
+        if let answer, !["yes", "no"].contains(answer) { throw ValidationError("say yes or no") }
+    }
+
+    func run() throws {
+        let (store, _, me) = try session(options, toDo: .manageUsers)
+        if let answer { try store.setTrainingStore(answer == "yes", by: me.name, now: Date()) }
+        print(try store.isTrainingStore()
+              ? "This is a training store: the test clock may be moved here (every audit entry then says so)."
+              : "This is not a training store: the test clock is refused here.")
     }
 }
 
