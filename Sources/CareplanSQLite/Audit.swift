@@ -159,6 +159,7 @@ extension CareStore {
             notes.append(why)
         }
         guard writesRefused == nil else { return notes }
+        try? keepUndigestedRows()
         if !triggers.guards.isEmpty || !triggers.unknown.isEmpty {
             // Put right and recorded in the trail itself, so `audit --verify` reports it in every later run.
             let restored = (try? write { db -> Void in

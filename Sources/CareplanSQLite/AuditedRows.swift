@@ -41,7 +41,10 @@ struct AuditedTable: Sendable {
         columns: ["patient_id", "enrolment_id", "at", "reason", "red_flag", "recorded_by", "response", "response_note", "returned_at", "returned_by"],
         digested: ["reason", "response_note"])
 
-    static let all = [qof, enrolment, test, change, result, contact]
+    static let pathway = AuditedTable(table: "follow_up_pathway", label: "follow_up_pathway", group: "follow-up records", patient: "NULL",
+                                      columns: ["hash", "pathway_id", "version", "text"], digested: ["text"])
+
+    static let all = [qof, enrolment, test, change, result, contact, pathway]
     static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0) })
 
     /// The record's content: each column as stored (NULL as empty), length-prefixed so no two records encode alike.

@@ -207,6 +207,7 @@ extension CareStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
                 """, arguments: [patientId, pathway.id, pathway.version, pathway.contentHash, start.iso, pathway.endDate(from: start).iso, fromDocument, who, now])
             let id = db.lastInsertedRowID
+            let kept = try Self.keepPathway(db, pathway, now: now)
             let planned = pathway.schedule(from: start)
             for t in planned {
                 _ = try Self.insertTest(db, enrolmentId: id, patientId: patientId, code: t.code, name: t.name, due: t.due, graceDays: t.graceDays, added: false)
@@ -214,7 +215,7 @@ extension CareStore {
             let change = try Self.history(db, enrolmentId: id, testId: nil, .enrolled, to: start, by: who, at: now)
             try Self.audit(db, user: who, action: "put on a follow-up pathway", patientId: patientId,
                            detail: "enrolment \(id): \(pathway.id) \(pathway.version), \(planned.count) tests" + (fromDocument.map { ", from document \($0)" } ?? "")
-                               + Self.contentNote(db, [(.enrolment, id)] + Self.testRecords(db, enrolmentId: id) + [(.change, change)]),
+                               + Self.contentNote(db, [(.enrolment, id)] + Self.testRecords(db, enrolmentId: id) + [(.change, change)] + kept),
                            at: now)
             return try Self.enrolment(db, id)
         }
@@ -350,8 +351,9 @@ extension CareStore {
             guard t.status != .resultReceived, t.status != .skipped else {
                 throw StoreError.refused(t.status == .skipped ? "This test was skipped: add a test to record a result" : "This test has a result already")
             }
+            // By the rules the patient was enrolled under, kept with the enrolment (the file may have changed since).
             // A test added by hand, or dropped from a later version of the pathway: someone judges its result.
-            let rule = pathway.test(t.code)?.review ?? .clinician
+            let rule = (try Self.enrolledPathway(db, e) ?? pathway).test(t.code)?.review ?? .clinician
             if let problem = ResultsImport.unitProblem(result.value, rule: rule) { throw StoreError.refused("Not recorded: \(problem)") }
             return try Self.insertResult(db, test: t, rule: rule, result, by: Self.who(user), now: now)
         }

@@ -10,6 +10,7 @@ extension CareStore {
             let who = Self.who(user)
             var recorded: [ResultsImportReport.Recorded] = [], rejections: [ResultsImportReport.Rejection] = []
             var seen: [String: Int] = [:]
+            var enrolledRules: [String: Pathway?] = [:]  // by the hash enrolments keep, read once
             let patientByNumber = try db.cachedStatement(sql: "SELECT id FROM patient WHERE nhs_number = ?")
             let activeEnrolments = try db.cachedStatement(sql: "SELECT * FROM follow_up_enrolment WHERE patient_id = ? AND status = 'active' ORDER BY id")
             // The test waiting for a result whose due date is nearest the day it was taken (the earlier on a tie),
@@ -35,7 +36,9 @@ extension CareStore {
                 // The test, by code or name: of the pathway, else one added by hand to this patient's schedule.
                 var match: (Enrolment, String, ReviewRule)?
                 for e in enrolments where match == nil {
-                    if let t = pathways[e.pathwayId]?.test(named: checked.test) { match = (e, t.code, t.review); continue }
+                    // The rules the patient was enrolled under, kept with the enrolment (the file may have changed since).
+                    if enrolledRules[e.pathwayHash] == nil { enrolledRules[e.pathwayHash] = try Self.enrolledPathway(db, e) ?? pathways[e.pathwayId] }
+                    if let t = enrolledRules[e.pathwayHash]??.test(named: checked.test) { match = (e, t.code, t.review); continue }
                     let key = Pathway.testKey(checked.test)
                     for r in try Row.fetchAll(addedCodes, arguments: [e.id]) where Pathway.testKey(r["code"]) == key || Pathway.testKey(r["name"]) == key {
                         match = (e, r["code"], .clinician)

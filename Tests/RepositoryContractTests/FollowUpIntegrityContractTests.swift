@@ -168,4 +168,67 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
             XCTAssertEqual(try store.enrolment(id: e.id)?.status, .active)
         }
     }
+
+    /// A pathway edited after enrolment (the threshold 5 raised to 50, same id and version) or removed (finding A3):
+    /// the enrolled patient keeps the rules they were enrolled under, and the change is reported.
+    func testAPathwayEditedOrRemovedAfterEnrolmentDoesNotChangeTheEnrolledPatientsCare() throws {
+        let edited = try Pathway.parse(text: Self.colorectal.text.replacingOccurrences(of: "above: 5\n", with: "above: 50\n"), displayPath: "c").get()
+        XCTAssertEqual(edited.id, Self.colorectal.id)
+        XCTAssertNotEqual(edited.contentHash, Self.colorectal.contentHash)
+        try eachRepository { store, connect in
+            let p = try store.addPatient(patient("9434765919", family: "Wiśniewski"), now: now)
+            let e = try store.enrol(patientId: p.id!, pathway: Self.colorectal, start: start, by: "N", now: now)
+            XCTAssertEqual(try connect().enrolledPathway(enrolmentId: e.id), Self.colorectal, "kept with the enrolment")
+            XCTAssertEqual(try store.pathwayChanges([Self.colorectal.id: Self.colorectal]), [])
+            let tests = try store.scheduledTests(enrolmentId: e.id).filter { $0.code == "cea" }
+            let report = try store.importResults([ResultRow(line: 2, nhsNumber: "9434765919", test: "cea", date: start.adding(days: 180).iso, value: "12", unit: "ug/L")],
+                                                 pathways: [edited.id: edited], source: "lab.csv", today: LocalDate(now), by: "N", now: now)
+            XCTAssertEqual(report.recorded.map(\.needsReview), [true], "from a file: judged by the rules enrolled under (above 5), not the edited file's 50")
+            let typed = try store.recordResult(NewResult(value: .measured(7.4, unit: "ug/L"), takenOn: start.adding(days: 290)), testId: tests[1].id,
+                                               pathway: edited, by: "N", now: now)
+            XCTAssertTrue(typed.needsReview, "typed: judged by the rules enrolled under")
+            let changed = try store.pathwayChanges([edited.id: edited])
+            XCTAssertEqual(changed, [PathwayChange(pathwayId: "colorectal-standard", version: Self.colorectal.version, patients: 1, fileMissing: false, rulesKept: true)])
+            XCTAssertTrue(changed[0].words.hasPrefix("1 patient enrolled under colorectal-standard \(Self.colorectal.version) whose file has changed: "
+                                                     + "they keep the rules they were enrolled under; to move them"), changed[0].words)
+            XCTAssertEqual(try store.pathwayChanges([:]).map(\.fileMissing), [true])
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count), "the kept pathway is under the trail too")
+            // Enrolled before careplan kept pathways: kept from the file only while it is still the one enrolled under.
+            guard let sqlite = store as? CareStore else { return }
+            try sqlite.db.write { db in try db.execute(sql: "DELETE FROM follow_up_pathway") }
+            XCTAssertEqual(try store.pathwayChanges([edited.id: edited]).map(\.rulesKept), [false])
+            XCTAssertTrue(try store.pathwayChanges([edited.id: edited])[0].words.contains("their rules were not kept"))
+            try store.keepEnrolledPathways([edited.id: edited], by: "careplan", now: now)
+            XCTAssertNil(try store.enrolledPathway(enrolmentId: e.id), "an edited file is not taken for the rules enrolled under")
+            try store.keepEnrolledPathways([Self.colorectal.id: Self.colorectal], by: "careplan", now: now)
+            XCTAssertEqual(try store.enrolledPathway(enrolmentId: e.id), Self.colorectal)
+            XCTAssertEqual(try store.auditTrail().last?.action, "kept a follow-up pathway enrolments were made under")
+        }
+    }
+
+    /// Follow-up records written before their entries carried digests (a store upgraded to v14) are named once in
+    /// the trail when the store is next opened, and verify accepts them; one inserted afterwards is still found.
+    func testRecordsFromBeforeTheDigestsAreAcceptedAfterTheUpgrade() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upgrade-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let open = { try CareStore(path: folder.appendingPathComponent("store/careplan.sqlite").path, auditKey: folder.appendingPathComponent("keys/audit.key").path) }
+        let store = try open()
+        let p = try store.addPatient(patient("9434765919", family: "Wiśniewski"), now: now)
+        let e = try store.enrol(patientId: p.id!, pathway: Self.colorectal, start: start, by: "N", now: now)
+        // As an earlier careplan left it: a test written with no digest, and the upgrade's note of the rows before.
+        try store.db.write { db in
+            try db.execute(sql: "INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status) "
+                           + "VALUES (\(e.id), \(p.id!), 'x', 'X', '2027-01-01', 0, '2027-01-01', 'scheduled')")
+            try db.execute(sql: "INSERT INTO setting (name, value) SELECT ?, 'follow_up_test 1-' || max(id) FROM follow_up_test", arguments: [CareStore.undigestedSetting])
+        }
+        XCTAssertEqual(try open().verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
+        XCTAssertEqual(try store.auditTrail().last?.action, "kept follow-up records from before their digests")
+        try store.db.write { db in
+            try db.execute(sql: "INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status) "
+                           + "VALUES (\(e.id), \(p.id!), 'y', 'Y', '2027-01-01', 0, '2027-01-01', 'scheduled')")
+        }
+        guard case .broken(nil, let reason) = try open().verifyAuditTrail() else { return XCTFail("a test inserted after the upgrade not found") }
+        XCTAssertTrue(reason.contains("has no audit entry"), reason)
+        XCTAssertTrue(CareStore.migrationNames.contains("v14-followup-integrity"))
+    }
 }
