@@ -56,6 +56,15 @@ public protocol FollowUpRepository: AnyObject, Sendable {
     /// follow-up before `today`, with the tests before the last month done and resulted: the benchmark's
     /// and demos' follow-up, in one transaction. Returns the number of patients and of tests.
     func addFictionalFollowUp(pathways: [Pathway], today: LocalDate, by user: String, now: Date) throws -> (patients: Int, tests: Int)
+
+    /// The pathway as it was when the patient was enrolled (its file may have changed or gone since): the rules
+    /// their results are judged by. Nil when none is kept (enrolled before careplan kept them).
+    func enrolledPathway(enrolmentId: Int64) throws -> Pathway?
+    /// Keeps, audited, the text of each of `pathways` enrolments were made under whose text is not kept yet,
+    /// where the file is still the one they were enrolled under (its hash the enrolment's).
+    func keepEnrolledPathways(_ pathways: [String: Pathway], by user: String, now: Date) throws
+    /// Patients not discharged whose pathway's file is gone from `pathways` or differs from the one they were enrolled under.
+    func pathwayChanges(_ pathways: [String: Pathway]) throws -> [PathwayChange]
 }
 
 extension FollowUpRepository {

@@ -76,7 +76,8 @@ extension Runtime {
         case .mark(let test, let progress, let on, _):
             _ = try store.markTest(test, progress, on: on, by: user, now: now)
         case .result(let result, let test, let e):
-            guard let enrolment = try store.enrolment(id: e), let pathway = pathways[enrolment.pathwayId] else {
+            // The rules the patient was enrolled under, kept with the enrolment, else the file's.
+            guard let enrolment = try store.enrolment(id: e), let pathway = try store.enrolledPathway(enrolmentId: e) ?? pathways[enrolment.pathwayId] else {
                 throw StoreError.refused("The patient's pathway is no longer configured (Resources/pathways)")
             }
             _ = try store.recordResult(result, testId: test, pathway: pathway, by: user, now: now)
