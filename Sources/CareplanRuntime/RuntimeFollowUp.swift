@@ -31,11 +31,11 @@ extension Runtime {
 
     func followUpView(patientId: Int64) -> FollowUpView? {
         attempt {
+            // Every enrolment's: an old one's results stay reachable once the patient is on another pathway.
             let enrolments = try store.enrolments(patientId: patientId)
-            let shown = enrolments.first
-            return FollowUpView(enrolments: enrolments, tests: try shown.map { try store.scheduledTests(enrolmentId: $0.id) } ?? [],
-                                results: try shown.map { try store.results(enrolmentId: $0.id) } ?? [],
-                                history: try shown.map { try store.followUpHistory(enrolmentId: $0.id) } ?? [],
+            return FollowUpView(enrolments: enrolments, tests: try enrolments.flatMap { try store.scheduledTests(enrolmentId: $0.id) },
+                                results: try enrolments.flatMap { try store.results(enrolmentId: $0.id) },
+                                history: try enrolments.flatMap { try store.followUpHistory(enrolmentId: $0.id) },
                                 contacts: try store.contacts(patientId: patientId), offer: try offer(patientId: patientId))
         }
     }

@@ -30,11 +30,12 @@ package enum FollowUpAction: Equatable {
     }
 }
 
-/// The open patient's follow-up as the runtime read it.
+/// The open patient's follow-up as the runtime read it: every enrolment, so that an old one's results stay
+/// reachable (and reviewable) after the patient is put on another pathway.
 package struct FollowUpView: Equatable {
-    /// Newest first: the first is the one shown.
+    /// Newest first.
     package var enrolments: [Enrolment]
-    /// The shown enrolment's tests, results (newest first) and history (oldest first).
+    /// Every enrolment's tests, results (newest first) and history (oldest first); `showing` keeps one's.
     package var tests: [ScheduledTest]
     package var results: [TestResult]
     package var history: [FollowUpChange]
@@ -43,6 +44,8 @@ package struct FollowUpView: Equatable {
     /// From the patient's latest signed End of Treatment Summary, when it plans supported self-management: a
     /// pathway for their cancer and the summary's date, offered when putting them on one.
     package var offer: Offer?
+    /// The enrolment shown (nil: the newest).
+    package var shownId: Int64?
 
     package struct Offer: Equatable {
         package var pathwayId: String
@@ -64,10 +67,31 @@ package struct FollowUpView: Equatable {
         self.offer = offer
     }
 
-    package var enrolment: Enrolment? { enrolments.first }
+    package var enrolment: Enrolment? { enrolments.first { $0.id == shownId } ?? enrolments.first }
+
+    /// The same with only one enrolment's tests, results and history (nil or gone: the newest's).
+    package func showing(_ id: Int64?) -> FollowUpView {
+        var v = self
+        v.shownId = id
+        guard let shown = v.enrolment?.id else { return v }
+        v.tests = tests.filter { $0.enrolmentId == shown }
+        v.results = results.filter { $0.enrolmentId == shown }
+        v.history = history.filter { $0.enrolmentId == shown }
+        return v
+    }
+
+    /// An enrolment's results still to review.
+    package func toReview(in id: Int64) -> Int { results.filter { $0.enrolmentId == id && $0.needsReview && $0.review == nil }.count }
 }
 
 extension Session {
+    var followUpDraftKey: String? { patient?.id.map { "\(user)#\($0)" } }
+    /// The open patient's follow-up form this user left unsaved, taken out of the session.
+    func takeFollowUpDraft() -> FollowUpEntry? { followUpDraftKey.flatMap { followUpDrafts.removeValue(forKey: $0) } }
+    func keepFollowUpDraft(_ e: FollowUpEntry) { if let k = followUpDraftKey { followUpDrafts[k] = e } }
+    /// The titles of the follow-up forms this user left unsaved: quitting loses them.
+    package var unsavedFollowUpForms: [String] { followUpDrafts.filter { $0.key.hasPrefix(user + "#") }.map(\.value.title).sorted() }
+
     /// Follow-up's today and now: the care clock's (moved only for tests and demonstrations).
     package var careToday: LocalDate { clock.today(now) }
     package var careNow: Date { clock.now(now) }
@@ -78,7 +102,11 @@ extension Session {
 struct FollowUpScreen: Screen {
     let kind = ScreenKind.followUp
     enum Pane: Int, CaseIterable { case schedule, results, calls, history }
-    var view: FollowUpView?
+    /// Every enrolment's follow-up, as read; `view` is the shown enrolment's.
+    var all: FollowUpView?
+    /// The enrolment shown, chosen with O or by the worklist's item (nil: the newest).
+    var shownId: Int64?
+    var view: FollowUpView? { all?.showing(shownId) }
     var pane = Pane.schedule
     var selected = 0
     var first = 0
@@ -86,6 +114,11 @@ struct FollowUpScreen: Screen {
     var target: WorkTarget?
     let fromWorklist: Bool
     var entry: FollowUpEntry?
+    /// Typing that is no command here (a word or a paste after one Esc too many): refused, not acted on.
+    var stray = StrayTyping()
+    /// When text was last typed into the open form: an Esc straight after is a paste's, and what follows it
+    /// is more typing, not commands.
+    var formTypedAt: Date?
 
     init(_ s: Session) {
         target = s.workTarget
@@ -95,20 +128,33 @@ struct FollowUpScreen: Screen {
 
     var takesText: Bool { entry?.form.takesText ?? false }
     var inSubForm: Bool { entry != nil }
-    var hasUnsavedInput: Bool { entry?.form.dirty ?? false }
+    /// A form left unsaved is kept in the session (`Session.followUpDrafts`): leaving loses nothing.
+    var hasUnsavedInput: Bool { (entry?.form.dirty ?? false) && !draftKept }
+    var draftKept = false
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        if case .key = message { draftKept = false }
         switch message {
-        case .opened: return reload(s)
+        case .opened:
+            if let draft = s.takeFollowUpDraft() {
+                entry = draft
+                s.say("The form you left is back as you left it: Ctrl-S saves it, Esc drops it")
+            }
+            return reload(s)
+        case .leaving:
+            if let entry, entry.form.dirty { s.keepFollowUpDraft(entry); draftKept = true }
         case .answer(.followUp(let found)):
-            view = found
+            all = found
             if let target { select(target); self.target = nil }
             selected = min(selected, max(0, rowCount - 1))
         case .answer(.followUpSaved(let action)):
             entry = nil
+            _ = s.takeFollowUpDraft()
+            if case .enrol = action { shownId = nil }
             s.say(FollowUpScreen.said(action))
             return reload(s)
         case .key(let key): return handle(key, s)
+        case .answeredTooSoon: stray.at = s.now
         default: break
         }
         return []
@@ -119,14 +165,35 @@ struct FollowUpScreen: Screen {
         return [.query(.followUp(patientId: id))]
     }
 
+    /// The worklist's item, in the enrolment it belongs to.
     mutating func select(_ target: WorkTarget) {
-        guard let view else { return }
+        guard let all else { return }
         switch target {
-        case .contact(let id): pane = .calls; selected = view.contacts.firstIndex { $0.id == id } ?? 0
-        case .result(let id): pane = .results; selected = view.results.firstIndex { $0.id == id } ?? 0
-        case .test(let id, _): pane = .schedule; selected = view.tests.firstIndex { $0.id == id } ?? 0
+        case .contact(let id): pane = .calls; selected = all.contacts.firstIndex { $0.id == id } ?? 0
+        case .result(let id):
+            pane = .results
+            shownId = all.results.first { $0.id == id }?.enrolmentId
+            selected = view?.results.firstIndex { $0.id == id } ?? 0
+        case .test(let id, let enrolmentId):
+            pane = .schedule
+            shownId = enrolmentId
+            selected = view?.tests.firstIndex { $0.id == id } ?? 0
+        case .enrolment(let id): pane = .schedule; shownId = id
         default: pane = .schedule
         }
+    }
+
+    /// O: the next of the patient's enrolments (newest first, round).
+    mutating func showNextEnrolment(_ s: Session) {
+        guard let all, all.enrolments.count > 1, let at = all.enrolments.firstIndex(where: { $0.id == enrolment?.id }) else {
+            s.say("The patient has been on one follow-up pathway only", .error)
+            return
+        }
+        let next = all.enrolments[(at + 1) % all.enrolments.count]
+        shownId = next.id
+        selected = 0
+        first = 0
+        s.say("Showing \(s.configuration.pathways[next.pathwayId]?.title ?? next.pathwayId) from \(next.start.display): O shows the next")
     }
 
     var rowCount: Int {
@@ -148,12 +215,22 @@ struct FollowUpScreen: Screen {
 
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         if var e = entry {
-            if key == .escape { entry = nil; s.say("Nothing recorded"); return [] }
+            if key == .escape {
+                entry = nil
+                _ = s.takeFollowUpDraft()
+                s.say("Nothing recorded")
+                // An Esc in the middle of typing (a paste's) cancels this form and no more.
+                if let t = formTypedAt, s.now.timeIntervalSince(t) < StrayTyping.gap { stray.at = s.now }
+                return []
+            }
+            if case .text = key { formTypedAt = s.now }
             let out = e.handle(key, s)
             entry = e
-            return out
+            return out.map { confirmingDischarge($0, s) }
         }
         if let moved = ListKeys.moved(key, selected, count: rowCount) { selected = moved; return [] }
+        let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
+        if stray.refuses(key, commands: FollowUpScreen.commandLetters, place: "\(name)'s follow-up", keys: commandKeys(s), s) { return [] }
         switch key {
         case .tab, .backTab:
             let n = Pane.allCases.count
@@ -179,7 +256,7 @@ struct FollowUpScreen: Screen {
         switch c {
         case "p":
             if s.refuses(FollowUpPermission.record, doing: FollowUpScreen.recording) { return [] }
-            if let e = enrolment, e.status != .discharged {
+            if let e = all?.enrolments.first(where: { $0.status != .discharged }) {
                 s.say("Already on \(s.configuration.pathways[e.pathwayId]?.title ?? e.pathwayId): discharge first (X)", .error)
                 return []
             }
@@ -211,7 +288,8 @@ struct FollowUpScreen: Screen {
             if s.refuses(FollowUpPermission.decide, doing: FollowUpScreen.deciding) { return [] }
             guard let r = selectedResult else { s.say(pane == .results ? "There is no result to review" : "Tab to the results and choose one first", .error); return [] }
             guard r.needsReview, r.review == nil else { s.say(r.review == nil ? "This result needs no review" : "This result is reviewed already", .error); return [] }
-            entry = .review(r)
+            let test = view?.tests.first { $0.id == r.testId }
+            entry = .review(r, test: test?.name ?? r.code, rule: pathway(s)?.test(r.code)?.review)
         case "u":
             if s.refuses(FollowUpPermission.decide, doing: FollowUpScreen.deciding) || refusedAfterDischarge(discharged, s) { return [] }
             guard let e = enrolment else { return [] }
@@ -235,10 +313,33 @@ struct FollowUpScreen: Screen {
         case "l":
             if s.refuses(.export, doing: "save a letter") { return [] }
             return letterCommands(s)
+        case "o":
+            showNextEnrolment(s)
         default:
             s.say("Keys here: " + commandKeys(s), .error)
         }
         return []
+    }
+
+    /// The letters that are commands here; any other text is stray typing.
+    static let commandLetters = "prdemsauxvctlo"
+
+    /// A discharge is asked about first, with what is still open on the pathway: tests not done, results
+    /// not reviewed, results referred back to clinic.
+    func confirmingDischarge(_ command: Command, _ s: Session) -> Command {
+        guard case .followUp(.discharge(let id, _, _)) = command, let view else { return command }
+        let tests = view.tests.filter { $0.enrolmentId == id }, results = view.results.filter { $0.enrolmentId == id }
+        let notDone = tests.filter { $0.status == .scheduled || $0.status == .requested }.count
+        let awaited = tests.filter { $0.status == .done }.count
+        let toReview = results.filter { $0.needsReview && $0.review == nil }.count
+        let referred = results.filter { $0.review?.outcome == .referToClinic }.count
+        let open = [(notDone, "test", "not done"), (awaited, "result", "awaited"), (toReview, "result", "to review"),
+                    (referred, "result", "referred back to clinic")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s") \($0.2)" }
+        let text = open.isEmpty ? "Discharge from follow-up? Nothing is open. y = discharge, any other key = not yet"
+                                : "Discharge with \(open.joined(separator: ", "))? y = discharge, any other key = not yet"
+        return .ask(Question(text: text, yes: [command], no: Said("Not discharged: the form is as you left it"), yesHint: "discharge",
+                             noHint: "not yet", readingTime: RecordScreen.readingTime))
     }
 
     static let deciding = "review results, suspend or discharge from follow-up"
@@ -266,6 +367,7 @@ struct FollowUpScreen: Screen {
                                      ("R requested · D done · E result · M move · S skip · A add", rec && enrolment != nil && pane == .schedule),
                                      ("V review", dec && pane == .results), ("C log a call · Enter returned", rec && pane == .calls),
                                      ("U suspend/resume · X discharge", dec && enrolment != nil), ("L letter", s.may(.export) && enrolment != nil),
+                                     ("O other pathway", (all?.enrolments.count ?? 0) > 1),
                                      ("Esc back", true)]
         return all.filter(\.1).map(\.0).joined(separator: " · ")
     }
@@ -291,7 +393,9 @@ struct FollowUpScreen: Screen {
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         if let entry {
             g.put(" " + entry.title, x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
-            entry.form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
+            var y = area.y + 1
+            for line in entry.context { y = Draw.paragraph(&g, line, x: area.x + 1, y: y, width: area.width - 2, maxY: area.bottom - 4) }
+            entry.form.render(into: &g, Area(x: area.x + 1, y: y + 1, width: area.width - 2, height: area.bottom - y - 1))
             return
         }
         guard let view else { return }
@@ -320,6 +424,17 @@ struct FollowUpScreen: Screen {
         g.put(DisplayWidth.truncate("From \(e.start.display) to \(e.end.display)\(end) · \(e.pathwayId) \(e.pathwayVersion)"
                                     + (p?.isExample == true ? " · example: confirm locally" : ""), to: w), x: x, y: y, style: Style(.dim))
         y += 1
+        if let all, all.enrolments.count > 1 {
+            // The other enrolments, with what is still to review in them: O shows the next.
+            let others = all.enrolments.filter { $0.id != e.id }.map { o -> String in
+                let state = o.status == .discharged ? "discharged \(o.dischargedOn?.display ?? "")" : o.status == .suspended ? "suspended" : "active"
+                let n = all.toReview(in: o.id)
+                return "from \(o.start.display), \(state)" + (n > 0 ? ", \(n) to review" : "") + ": \(s.configuration.pathways[o.pathwayId]?.title ?? o.pathwayId)"
+            }
+            g.put(DisplayWidth.truncate("O shows also: " + others.joined(separator: "; "), to: w), x: x, y: y,
+                  style: Style(all.enrolments.contains { $0.id != e.id && all.toReview(in: $0.id) > 0 } ? .error : .dim))
+            y += 1
+        }
         let open = view.contacts.filter { $0.returnedAt == nil }.count, toReview = view.results.filter { $0.needsReview && $0.review == nil }.count
         let tabs: [(Pane, String)] = [(.schedule, "Schedule \(view.tests.count)"), (.results, "Results \(view.results.count)" + (toReview > 0 ? " (\(toReview) to review)" : "")),
                                       (.calls, "Calls \(view.contacts.count)" + (open > 0 ? " (\(open) open)" : "")), (.history, "History")]
@@ -401,7 +516,7 @@ struct FollowUpScreen: Screen {
 
     func keys(_ s: Session) -> [KeyHint] {
         if let entry { return entry.keys }
-        var k = [KeyHint("Tab", "pane")]
+        var k = [KeyHint("Tab", "pane")] + ((all?.enrolments.count ?? 0) > 1 ? [KeyHint("O", "other pathway")] : [])
         switch pane {
         case .schedule where enrolment != nil:
             k += [KeyHint("E", "result", needs: FollowUpPermission.record), KeyHint("R/D", "req/done", needs: FollowUpPermission.record),

@@ -1,0 +1,228 @@
+import CareplanCore
+@testable import CareplanRuntime
+@testable import CareplanScreens
+import Foundation
+import TermUI
+import XCTest
+
+/// Issue 14 testers' findings on the follow-up and worklist screens (N2, N4, N6, N11-N20), driven by keys on an
+/// in-memory store at 80x24 (today is 23 Nov 2026 in the harness).
+final class FollowUpFixTests: XCTestCase {
+    var colorectal: Pathway { Harness.configuration.pathways["colorectal-standard"]! }
+
+    /// Siân, on the colorectal pathway since 1 Mar 2026 (her first CEA, 1 Sep, overdue), her follow-up open.
+    /// `prepare` adds to the store before the screen opens.
+    func onFollowUp(_ h: Harness? = nil, prepare: (Harness, Enrolment) throws -> Void = { _, _ in }) throws -> (Harness, Patient, Enrolment) {
+        let h = h ?? Harness()
+        let p = try h.store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
+                                               dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!, diagnosis: "Colorectal"), by: "cns", now: h.now)
+        let e = try h.store.enrol(patientId: p.id!, pathway: colorectal, start: LocalDate(year: 2026, month: 3, day: 1)!, fromDocument: nil, by: "cns", now: h.now)
+        try prepare(h, e)
+        h.type("Wiś")
+        h.press(.enter)
+        h.wait(1)
+        h.press(.text("f"))
+        XCTAssertEqual(h.program.currentKind, .followUp)
+        return (h, p, e)
+    }
+
+    func history(_ h: Harness, _ e: Enrolment) throws -> [FollowUpChange.Kind] { try h.store.followUpHistory(enrolmentId: e.id).map(\.kind) }
+
+    // MARK: N6: stray typing
+
+    func testTypingOnTheFollowUpIsRefusedAndACommandLetterStraightAfterIsMoreTyping() throws {
+        let (h, _, e) = try onFollowUp()
+        h.type("nan")
+        XCTAssertFalse(h.screen.contains("Add a test"), "the a of nan opens nothing: \(h.screen)")
+        XCTAssertTrue(h.screen.contains("Typing is not used on Siân Wiśniewski's follow-up"), h.screen)
+        h.type("0x10")
+        XCTAssertFalse(h.screen.contains("Discharge from follow-up"), h.screen)
+        h.press(.enter, .text("y"))
+        XCTAssertEqual(try history(h, e), [.enrolled], "nothing changed")
+        XCTAssertEqual(try h.store.enrolment(id: e.id)?.status, .active)
+        // On its own, a second later, the letter is a command.
+        h.wait(1)
+        h.press(.text("a"))
+        XCTAssertTrue(h.screen.contains("Add a test"), h.screen)
+    }
+
+    func testDischargeAsksFirstSayingWhatIsStillOpen() throws {
+        let (h, _, e) = try onFollowUp()
+        h.press(.text("x"), .tab)
+        h.type("Moved away")
+        h.press(.ctrl("s"))
+        XCTAssertEqual(try h.store.enrolment(id: e.id)?.status, .active, "asked first")
+        let tests = try h.store.scheduledTests(enrolmentId: e.id).count
+        XCTAssertTrue(h.screen.contains("Discharge with \(tests) tests not done?"), h.screen)
+        h.wait(1)
+        h.press(.text("n"))
+        XCTAssertEqual(try h.store.enrolment(id: e.id)?.status, .active)
+        XCTAssertTrue(h.screen.contains("Moved away"), "the form stays as typed: \(h.screen)")
+        h.press(.ctrl("s"))
+        h.wait(1)
+        h.press(.text("y"))
+        XCTAssertEqual(try h.store.enrolment(id: e.id)?.status, .discharged)
+    }
+
+    func testAnEscInAPasteCancelsOnlyTheFormAndTheRestIsNeitherCommandsNorLeaving() throws {
+        let (h, _, e) = try onFollowUp()
+        h.press(.text("e"))
+        h.type("12")
+        h.press(.escape)
+        h.type("dx")
+        h.press(.escape)
+        h.type("Wiś")
+        XCTAssertEqual(h.program.currentKind, .followUp, "the paste's second Esc does not leave: \(h.screen)")
+        XCTAssertFalse(h.screen.contains("mark done"), h.screen)
+        XCTAssertEqual(try history(h, e), [.enrolled])
+        // A deliberate Esc, on its own, leaves.
+        h.wait(1)
+        h.press(.escape)
+        XCTAssertEqual(h.program.currentKind, .patientRecord)
+    }
+
+    // MARK: N4: the review form
+
+    /// Siân's first CEA, 9 ug/L (above 5), with a note: to review.
+    @discardableResult
+    func resultToReview(_ h: Harness, _ e: Enrolment, note: String = "Haemolysed sample, repeat advised") throws -> TestResult {
+        let test = try h.store.scheduledTests(enrolmentId: e.id).first!
+        return try h.store.recordResult(NewResult(value: .measured(9, unit: "ug/L"), takenOn: LocalDate(year: 2026, month: 9, day: 2)!, note: note),
+                                        testId: test.id, pathway: colorectal, by: "cns", now: h.now)
+    }
+
+    func testTheReviewFormShowsTheResultAndAssumesNoOutcome() throws {
+        var recorded: TestResult?
+        let (h, _, e) = try onFollowUp { h, e in recorded = try self.resultToReview(h, e) }
+        let r = try XCTUnwrap(recorded)
+        h.press(.tab, .text("v"))
+        XCTAssertTrue(h.screen.contains("Review the result of CEA blood test"), h.screen)
+        XCTAssertTrue(h.screen.contains("Result: 9 ug/L (needs review: above 5 ug/L"), h.screen)
+        XCTAssertTrue(h.screen.contains("Taken on 02 Sep 2026"), h.screen)
+        XCTAssertTrue(h.screen.contains("Note: Haemolysed sample, repeat advised"), h.screen)
+        h.press(.ctrl("s"))
+        XCTAssertTrue(h.screen.contains("! Choose the outcome"), h.screen)
+        XCTAssertNil(try h.store.results(enrolmentId: e.id).first { $0.id == r.id }?.review, "one Ctrl-S closes nothing")
+        h.assertGolden("follow-up-review-80x24")
+        h.press(.text("3"), .ctrl("s"))
+        XCTAssertEqual(try h.store.results(enrolmentId: e.id).first { $0.id == r.id }?.review?.outcome, .referToClinic)
+    }
+
+    // MARK: N2: every enrolment reachable
+
+    /// Siân's first enrolment (colorectal, from 1 Mar 2026) left with a result to review and discharged; a new
+    /// one from 1 Oct 2026.
+    func twoEnrolments(_ h: Harness, _ first: Enrolment) throws -> (old: TestResult, new: Enrolment) {
+        let r = try resultToReview(h, first)
+        _ = try h.store.discharge(enrolmentId: first.id, reason: .early("Recurrence, treated"), on: LocalDate(year: 2026, month: 9, day: 20)!, by: "cns", now: h.now)
+        let again = try h.store.enrol(patientId: first.patientId, pathway: colorectal, start: LocalDate(year: 2026, month: 10, day: 1)!, fromDocument: nil, by: "cns", now: h.now)
+        return (r, again)
+    }
+
+    func testEveryEnrolmentIsReachableAndAnOldResultIsReviewed() throws {
+        var made: (old: TestResult, new: Enrolment)?
+        let (h, _, first) = try onFollowUp { h, e in made = try self.twoEnrolments(h, e) }
+        let (old, new) = try XCTUnwrap(made)
+        XCTAssertTrue(h.screen.contains("From 01 Oct 2026"), "the newest first: \(h.screen)")
+        XCTAssertTrue(h.screen.contains("O shows also: from 01 Mar 2026, discharged 20 Sep 2026, 1 to review"), h.screen)
+        h.press(.text("o"))
+        XCTAssertTrue(h.screen.contains("From 01 Mar 2026"), h.screen)
+        h.press(.tab, .text("v"), .text("1"), .ctrl("s"))
+        XCTAssertEqual(try h.store.results(enrolmentId: first.id).first { $0.id == old.id }?.review?.outcome, .noAction)
+        h.wait(1)
+        h.press(.text("o"))
+        XCTAssertTrue(h.screen.contains("From 01 Oct 2026"), h.screen)
+        XCTAssertEqual(new.status, .active)
+    }
+
+    func testTheWorklistOpensTheEnrolmentItsItemBelongsTo() throws {
+        let setup = Harness()
+        let p = try setup.store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
+                                                   dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!, diagnosis: "Colorectal"), by: "cns", now: setup.now)
+        let first = try setup.store.enrol(patientId: p.id!, pathway: colorectal, start: LocalDate(year: 2026, month: 3, day: 1)!, fromDocument: nil, by: "cns", now: setup.now)
+        let (old, _) = try twoEnrolments(setup, first)
+        let h = Harness(store: setup.store, onWorklist: true)
+        let row = try XCTUnwrap(h.lines.firstIndex { $0.contains("Result to review") }, h.screen)
+        for _ in 0..<(row - 5) { h.press(.down) }
+        h.press(.enter)
+        XCTAssertEqual(h.program.currentKind, .followUp)
+        XCTAssertTrue(h.screen.contains("From 01 Mar 2026"), "the old enrolment, where the result is: \(h.screen)")
+        XCTAssertTrue(h.screen.contains("[Results 1 (1 to review)]"), h.screen)
+        h.press(.text("v"), .text("2"), .ctrl("s"))
+        XCTAssertEqual(try h.store.results(enrolmentId: first.id).first { $0.id == old.id }?.review?.outcome, .contactPatient)
+    }
+
+    // MARK: N14, N18, N12: forms
+
+    func testTypingReplacesAValuePutInForTheUserAndCursorKeysEditIt() throws {
+        let (h, _, e) = try onFollowUp()
+        h.press(.down, .text("m"))                               // the second CEA, due 01 Mar 2027
+        h.type("15/03/2027")
+        XCTAssertTrue(h.screen.contains("15/03/2027") && !h.screen.contains("01/03/202715"), "replaced, not appended: \(h.screen)")
+        h.press(.tab)
+        h.type("Away in March")
+        h.press(.ctrl("s"))
+        XCTAssertTrue(try h.store.scheduledTests(enrolmentId: e.id).contains { $0.due == LocalDate(year: 2027, month: 3, day: 15)! })
+        // A cursor key first: the value is edited in place.
+        h.wait(1)
+        h.press(.home, .text("r"), .home, .right, .delete)       // the first test requested; its date edited
+        h.type("2")
+        h.press(.ctrl("s"))
+        XCTAssertEqual(try h.store.scheduledTests(enrolmentId: e.id).first { $0.status == .requested }?.statusDate, LocalDate(year: 2026, month: 11, day: 22))
+    }
+
+    func testAPasteCutAtTheLimitIsSaidAndWhatWasKeptSaves() throws {
+        let (h, p, _) = try onFollowUp()
+        h.press(.text("c"), .tab, .tab)
+        h.press(.text(String(repeating: "Worried about a new pain. ", count: 240)))  // 6,240 characters, pasted
+        XCTAssertTrue(h.screen.contains("Limit is \(Limits.actionText) characters: the last \(6240 - Limits.actionText) typed were not added"), h.screen)
+        XCTAssertFalse(h.screen.contains("! "), "not a problem: \(h.screen)")
+        h.press(.ctrl("s"))
+        XCTAssertEqual(try h.store.contacts(patientId: p.id!).first?.reason.count, Limits.actionText)
+    }
+
+    func testAFormLeftUnsavedComesBackAndOnlyQuittingLosesItSayingSo() throws {
+        let (h, _, _) = try onFollowUp()
+        h.press(.text("c"), .tab, .tab)
+        h.type("Pain in the right side")
+        h.press(.ctrl("q"))
+        XCTAssertTrue(h.screen.contains("Quit and lose the follow-up form not saved (Log a call from the patient)?"), h.screen)
+        h.press(.text("n"))
+        XCTAssertTrue(h.effects.isEmpty, "stayed")
+        XCTAssertTrue(h.screen.contains("Pain in the right side"), h.screen)
+        h.press(.ctrl("s"))
+        h.effects = []
+        h.press(.ctrl("q"))
+        XCTAssertEqual(h.effects, [.quit], "saved: nothing to ask")
+    }
+
+    /// Leaving the screen any other way than quitting (the lock's switch user, a sign-out by an administrator)
+    /// keeps the form in the session: the same user reopening the patient's follow-up finds it as they left it.
+    func testAFormLeftIsKeptInTheSessionForTheSameUserAndPatient() throws {
+        let s = Session(configuration: Harness.configuration, flowId: "clinician", user: "kiosk", now: Harness.start)
+        s.signIn(Harness.nurse)
+        s.patient = Patient(id: 1, nhsNumber: NHSNumber("9434765919")!, familyName: "W", givenName: "S", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!)
+        var screen = FollowUpScreen(s)
+        _ = screen.update(.opened, s)
+        _ = screen.update(.key(.text("c")), s)
+        for k in [Key.tab, .tab, .text("Pain")] { _ = screen.update(.key(k), s) }
+        XCTAssertTrue(screen.hasUnsavedInput)
+        _ = screen.update(.leaving, s)
+        XCTAssertFalse(screen.hasUnsavedInput, "kept: leaving loses nothing")
+        XCTAssertEqual(s.unsavedFollowUpForms, ["Log a call from the patient"])
+        var again = FollowUpScreen(s)
+        XCTAssertEqual(again.update(.opened, s), [.query(.followUp(patientId: 1))])
+        XCTAssertEqual(again.entry?.form.text("reason"), "Pain")
+        XCTAssertEqual(s.unsavedFollowUpForms, [], "taken back")
+        s.signIn(Harness.staff("sam", role: "nurse"))
+        _ = again.update(.leaving, s)
+        XCTAssertNil(FollowUpScreen(s).entry)
+        var other = FollowUpScreen(s)
+        _ = other.update(.opened, s)
+        XCTAssertNotNil(other.entry, "the same user's own draft only: sam's here")
+        s.signIn(Harness.nurse)
+        var nurse = FollowUpScreen(s)
+        _ = nurse.update(.opened, s)
+        XCTAssertNil(nurse.entry, "another user's draft is not given to the nurse")
+    }
+}
