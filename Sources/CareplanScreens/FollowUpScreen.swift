@@ -135,7 +135,14 @@ struct FollowUpScreen: Screen {
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         if case .key = message { draftKept = false }
         switch message {
+        case .tick:
+            // Another terminal changed the store: read again, the chosen row and any open form kept.
+            guard let counter = s.storeChangeCounter, counter != seenCounter else { return [] }
+            let first = seenCounter == nil
+            seenCounter = counter
+            return first ? [] : reload(s)
         case .opened:
+            seenCounter = s.storeChangeCounter
             if let draft = s.takeFollowUpDraft() {
                 entry = draft
                 s.say("The form you left is back as you left it: Ctrl-S saves it, Esc drops it")
@@ -144,8 +151,9 @@ struct FollowUpScreen: Screen {
         case .leaving:
             if let entry, entry.form.dirty { s.keepFollowUpDraft(entry); draftKept = true }
         case .answer(.followUp(let found)):
+            let chosen = selectedId
             all = found
-            if let target { select(target); self.target = nil }
+            if let target { select(target); self.target = nil } else if let chosen, let row = rowIds.firstIndex(of: chosen) { selected = row }
             selected = min(selected, max(0, rowCount - 1))
         case .answer(.followUpSaved(let action)):
             entry = nil
@@ -195,6 +203,21 @@ struct FollowUpScreen: Screen {
         first = 0
         s.say("Showing \(s.configuration.pathways[next.pathwayId]?.title ?? next.pathwayId) from \(next.start.display): O shows the next")
     }
+
+    /// The store's change counter when the follow-up was last read.
+    var seenCounter: Int?
+
+    /// The shown pane's rows by id, to keep the chosen one chosen when the follow-up is read again.
+    var rowIds: [Int64] {
+        guard let view else { return [] }
+        switch pane {
+        case .schedule: return view.tests.map(\.id)
+        case .results: return view.results.map(\.id)
+        case .calls: return view.contacts.map(\.id)
+        case .history: return view.history.reversed().map(\.id)
+        }
+    }
+    var selectedId: Int64? { rowIds.indices.contains(selected) ? rowIds[selected] : nil }
 
     var rowCount: Int {
         guard let view else { return 0 }

@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanSQLite
 @testable import CareplanRuntime
 @testable import CareplanScreens
 import Foundation
@@ -224,5 +225,34 @@ final class FollowUpFixTests: XCTestCase {
         var nurse = FollowUpScreen(s)
         _ = nurse.update(.opened, s)
         XCTAssertNil(nurse.entry, "another user's draft is not given to the nurse")
+    }
+
+    // MARK: N13: another terminal's changes
+
+    func testTheFollowUpShowsAnotherTerminalsChangesOnTheNextTickKeepingTheChosenRowAndTheForm() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("follow-up-two-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("s.sqlite").path
+        let (a, p, e) = try onFollowUp(Harness(store: try CareStore(path: path)))
+        a.press(.down, .down)
+        let other = try CareStore(path: path)
+        _ = try other.recordContact(NewContact(patientId: p.id!, enrolmentId: e.id, at: a.now.addingTimeInterval(-600), reason: "Tired", redFlag: false),
+                                    by: "cns2", now: a.now)
+        try resultToReview(Harness(store: other), e)
+        a.wait(1)
+        XCTAssertTrue(a.screen.contains("Results 1 (1 to review)") && a.screen.contains("Calls 1 (1 open)"), a.screen)
+        XCTAssertTrue(a.screen.contains("result 9 ug/L: TO REVIEW"), a.screen)
+        a.press(.text("m"))
+        XCTAssertTrue(a.screen.contains("CT chest, abdomen and pelvis, due 01 Mar 2027: move"), "the chosen row stays chosen: \(a.screen)")
+        a.press(.escape)
+        a.wait(1)
+        // A form open here stays as typed while the other terminal writes.
+        a.press(.text("c"), .tab, .tab)
+        a.type("Short of breath")
+        _ = try other.discharge(enrolmentId: e.id, reason: .early("Moved away"), on: LocalDate(year: 2026, month: 11, day: 20)!, by: "cns2", now: a.now)
+        a.wait(1)
+        XCTAssertTrue(a.screen.contains("Short of breath"), a.screen)
+        a.press(.escape)
+        XCTAssertTrue(a.screen.contains("discharged 20 Nov 2026"), a.screen)
     }
 }
