@@ -86,6 +86,8 @@ public final class Session {
     /// Follow-up forms left unsaved (by user and patient): reopening the patient's follow-up in this run
     /// brings the form back as it was. Kept only in memory: quitting loses them, and says so first.
     var followUpDrafts: [String: FollowUpEntry] = [:]
+    /// Where the worklist was when an item was opened: back on it, the same kind shown and item chosen.
+    var worklistPlace: WorklistScreen.Place?
     /// The store's count of other terminals' changes, read on each tick: a screen showing what others change
     /// (the follow-up) reads again when it moves.
     public package(set) var storeChangeCounter: Int?

@@ -17,7 +17,20 @@ struct WorklistScreen: Screen {
     var selected = 0
     var first = 0
 
-    init(_ s: Session) {}
+    /// The kind shown and the item chosen (by what it opens, else by row), kept in the session while an
+    /// item is open.
+    struct Place: Equatable {
+        var only: WorkKind?
+        var target: WorkTarget
+        var row: Int
+    }
+    var returning: Place?
+
+    init(_ s: Session) {
+        returning = s.worklistPlace
+        only = returning?.only
+        s.worklistPlace = nil
+    }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
@@ -27,6 +40,11 @@ struct WorklistScreen: Screen {
             return load()
         case .answer(.worklist(let found)):
             list = found
+            if let place = returning {
+                // Done meanwhile, the item is gone: the one now in its row.
+                selected = items.firstIndex { $0.target == place.target } ?? place.row
+                returning = nil
+            }
             selected = min(selected, max(0, items.count - 1))
         case .key(let key): return handle(key, s)
         default: break
@@ -68,6 +86,7 @@ struct WorklistScreen: Screen {
                 s.say("There is nothing to open" + (only == nil ? "" : ": Tab shows the other kinds"), .error)
                 return []
             }
+            s.worklistPlace = Place(only: only, target: items[selected].target, row: selected)
             return WorklistScreen.open(items[selected], s)
         case .escape: return [.exit("register")]
         default:

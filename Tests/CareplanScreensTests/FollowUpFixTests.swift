@@ -255,4 +255,27 @@ final class FollowUpFixTests: XCTestCase {
         a.press(.escape)
         XCTAssertTrue(a.screen.contains("discharged 20 Nov 2026"), a.screen)
     }
+
+    // MARK: N15: the worklist keeps its place
+
+    func testTheWorklistKeepsItsKindAndChosenItemAfterEnterThenEsc() throws {
+        let setup = Harness()
+        for (nhs, name) in [("9434765919", "Wiśniewski"), ("9434765870", "Jones"), ("9434765862", "Smith")] {
+            let p = try setup.store.addPatient(Patient(nhsNumber: NHSNumber(nhs)!, familyName: name, givenName: "Sam",
+                                                       dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!, diagnosis: "Colorectal"), by: "cns", now: setup.now)
+            _ = try setup.store.enrol(patientId: p.id!, pathway: colorectal, start: LocalDate(year: 2026, month: 3, day: 1)!, fromDocument: nil, by: "cns", now: setup.now)
+        }
+        let h = Harness(store: setup.store, onWorklist: true)
+        h.press(.tab)
+        let showing = try XCTUnwrap(h.lines.first { $0.contains("Showing:") })
+        h.press(.down, .down)
+        let chosen = h.lines[5 + 2]
+        h.press(.enter)
+        XCTAssertEqual(h.program.currentKind, .followUp)
+        h.press(.escape)
+        XCTAssertEqual(h.program.currentKind, .worklist)
+        XCTAssertEqual(h.lines.first { $0.contains("Showing:") }, showing, h.screen)
+        h.press(.enter)
+        XCTAssertTrue(chosen.contains(h.program.session.patient!.nhsNumber.formatted), "the same item chosen: \(chosen)")
+    }
 }
