@@ -114,11 +114,12 @@ struct FollowUpEntry: Equatable {
     }
 
     static func returnCall(_ c: Contact, _ s: Session) -> FollowUpEntry {
-        FollowUpEntry(what: .returnCall(c), title: "Return the call of \(Draw.dateTime(c.at))",
+        FollowUpEntry(what: .returnCall(c), title: "Return the call of \(Draw.dateTime(c.at))" + (c.redFlag ? ": RED-FLAG symptoms" : ""),
                       form: Form([.init("response", "Response", options: ContactResponse.allCases.map { FollowUpWords.response($0) }, note: "←→ choose"),
                                   .init("note", "Note", maxLength: Limits.actionText, note: "optional"),
                                   .init("date", "Returned on", text: s.careToday.display, maxLength: 20, note: dateNote),
-                                  .init("time", "At", text: FollowUpEntry.time(s.careNow), maxLength: 5, note: "hh:mm, 24 hours")]))
+                                  .init("time", "At", text: FollowUpEntry.time(s.careNow), maxLength: 5, note: "hh:mm, 24 hours")]),
+                      context: ["Why they called: \(c.reason)"])
     }
 
     static func time(_ d: Date) -> String {

@@ -418,7 +418,7 @@ struct FollowUpScreen: Screen {
             g.put(" " + entry.title, x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
             var y = area.y + 1
             for line in entry.context { y = Draw.paragraph(&g, line, x: area.x + 1, y: y, width: area.width - 2, maxY: area.bottom - 4) }
-            entry.form.render(into: &g, Area(x: area.x + 1, y: y + 1, width: area.width - 2, height: area.bottom - y - 1))
+            entry.form.render(into: &g, Area(x: area.x + 1, y: y + 1, width: area.width - 2, height: area.bottom - y - 1), wrapsLongText: true)
             return
         }
         guard let view else { return }
@@ -475,11 +475,46 @@ struct FollowUpScreen: Screen {
             Draw.paragraph(&g, rows.empty, x: x, y: y, width: w, maxY: area.bottom, style: Style(.dim))
             return
         }
-        let height = area.bottom - y
+        // The chosen row's words in full (a call's reason, a note, a skip's reason), wrapped under the list.
+        let detail = Array(TextWrap.wrap(detail(view), width: max(1, w)).prefix(3))
+        let height = area.bottom - y - (detail.isEmpty ? 0 : detail.count + 1)
         let firstRow = ScrollWindow.firstVisible(selected: selected, count: rows.lines.count, height: height, previousFirst: first, jump: true)
         for (i, line) in rows.lines.enumerated().dropFirst(firstRow).prefix(height) {
             Draw.row(&g, line.text, x: area.x, y: y, width: area.width, selected: i == selected, style: line.alert ? Style(.error) : .normal)
             y += 1
+        }
+        for (i, line) in detail.enumerated() { g.put(line, x: x, y: area.bottom - detail.count + i, style: Style(.dim), maxWidth: w) }
+    }
+
+    /// What the chosen row holds that its columns cut: empty when there is nothing more to read.
+    func detail(_ view: FollowUpView) -> String {
+        switch pane {
+        case .schedule:
+            guard let t = selectedTest, t.status == .skipped else { return "" }
+            return "\(t.name), due \(t.due.display), skipped: \(t.skipReason)"
+        case .results:
+            guard let r = selectedResult else { return "" }
+            let review = r.review.map { "Reviewed by \($0.by) on \(Draw.dateTime($0.at)): \(FollowUpWords.outcome($0.outcome))" + ($0.note.isEmpty ? "" : ": \($0.note)") }
+            return [r.note.isEmpty ? nil : "Note: \(r.note)", review].compactMap { $0 }.joined(separator: " · ")
+        case .calls:
+            guard let c = selectedContact else { return "" }
+            let returned = c.returnedAt.map { "Returned \(Draw.dateTime($0)) by \(c.returnedBy): \(FollowUpWords.response(c.response))" + (c.responseNote.isEmpty ? "" : ": \(c.responseNote)") }
+            return "Why: \(c.reason)" + (c.redFlag ? " (red-flag symptoms)" : "") + (returned.map { " · " + $0 } ?? "")
+        case .history:
+            let rows = historyLines(view)
+            return rows.indices.contains(selected) ? rows[selected] : ""
+        }
+    }
+
+    /// The history, newest first, each change in words: "moved CEA blood test 01 Mar 2027 → 15 Mar 2027: away".
+    func historyLines(_ view: FollowUpView) -> [String] {
+        let names = Dictionary(view.tests.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return view.history.reversed().map { h in
+            var what = FollowUpWords.change(h.kind)
+            if let id = h.testId, let n = names[id] { what += " " + n }
+            if let from = h.from, let to = h.to, from != to { what += " \(from.display) → \(to.display)" } else if let to = h.to { what += " \(to.display)" }
+            if !h.reason.isEmpty { what += ": " + h.reason }
+            return what
         }
     }
 
@@ -525,13 +560,8 @@ struct FollowUpScreen: Screen {
             }
             return ("  Called             " + DisplayWidth.pad("Why", to: 20) + "Returned", lines, "No calls logged: C logs one.")
         case .history:
-            let names = Dictionary(view.tests.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let lines = view.history.reversed().map { h -> (text: String, alert: Bool) in
-                var what = FollowUpWords.change(h.kind)
-                if let id = h.testId, let n = names[id] { what += " " + n }
-                if let from = h.from, let to = h.to, from != to { what += " \(from.display) → \(to.display)" } else if let to = h.to { what += " \(to.display)" }
-                if !h.reason.isEmpty { what += ": " + h.reason }
-                return ("  " + DisplayWidth.pad(Draw.dateTime(h.at), to: 19) + DisplayWidth.pad(DisplayWidth.truncate(h.by, to: 11), to: 12) + what, false)
+            let lines = zip(view.history.reversed(), historyLines(view)).map { h, what -> (text: String, alert: Bool) in
+                ("  " + DisplayWidth.pad(Draw.dateTime(h.at), to: 19) + DisplayWidth.pad(DisplayWidth.truncate(h.by, to: 11), to: 12) + what, false)
             }
             return ("  When               By          What", lines, "No changes yet.")
         }

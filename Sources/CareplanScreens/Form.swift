@@ -164,9 +164,20 @@ struct Form: Equatable {
 
     /// Each field takes two rows: the field, and under it its problem (or a note). At small heights the
     /// form scrolls so the focused field and its message stay visible.
-    func render(into g: inout Grid, _ area: Area, labelWidth: Int = 20) {
+    /// `wrapsLongText`: a focused field whose text is wider than it is also shown whole, wrapped, under the
+    /// form, so a long note is read without scrolling sideways.
+    func render(into g: inout Grid, _ area: Area, labelWidth: Int = 20, wrapsLongText: Bool = false) {
         let labelW = min(labelWidth, max(8, area.width / 3))
         let fieldW = min(44, area.width - labelW - 1)
+        defer {
+            if wrapsLongText, case .text(let f) = fields[focus].input, !fields[focus].masked, DisplayWidth.of(f.text) > fieldW {
+                let top = area.y + fields.count * 2
+                if top + 1 < area.bottom {
+                    g.put("\(fields[focus].label) in full:", x: area.x, y: top, style: Style(.dim), maxWidth: area.width)
+                    Draw.paragraph(&g, f.text, x: area.x + 2, y: top + 1, width: area.width - 2, maxY: area.bottom)
+                }
+            }
+        }
         let perField = 2
         let visible = max(1, area.height / perField)
         let first = ScrollWindow.firstVisible(selected: focus, count: fields.count, height: visible, previousFirst: 0)

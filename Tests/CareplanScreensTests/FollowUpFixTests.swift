@@ -278,4 +278,37 @@ final class FollowUpFixTests: XCTestCase {
         h.press(.enter)
         XCTAssertTrue(chosen.contains(h.program.session.patient!.nhsNumber.formatted), "the same item chosen: \(chosen)")
     }
+
+    // MARK: N17: reasons readable
+
+    func testACallsReasonIsReadInFullOnTheListAndInTheReturnFormAndALongNoteWraps() throws {
+        let reason = "Pain in the right side under the ribs for three days, worse at night, and has lost her appetite since Sunday"
+        let (h, p, _) = try onFollowUp { h, e in
+            _ = try h.store.recordContact(NewContact(patientId: e.patientId, enrolmentId: e.id, at: h.now.addingTimeInterval(-3600), reason: reason, redFlag: true),
+                                          by: "cns", now: h.now)
+        }
+        h.press(.tab, .tab)
+        XCTAssertTrue(h.screen.contains("Why: Pain in the right side") && h.screen.contains("appetite since Sunday (red-flag symptoms)"), h.screen)
+        h.assertGolden("follow-up-calls-detail-80x24")
+        h.press(.enter)
+        XCTAssertTrue(h.screen.contains("Why they called: " + reason.prefix(40)), h.screen)
+        h.press(.tab)
+        let note = "Spoke to her at length: advised paracetamol, urgent appointment booked for Thursday in the colorectal clinic with bloods first"
+        h.type(note)
+        XCTAssertTrue(h.screen.contains("Note in full:") && h.screen.contains("with bloods first"), h.screen)
+        h.press(.ctrl("s"))
+        XCTAssertEqual(try h.store.contacts(patientId: p.id!).first?.responseNote, note)
+        XCTAssertTrue(h.screen.contains("12:00 by nurse: advice: Spoke to her at length"), "the response and its note under the list: \(h.screen)")
+    }
+
+    func testASkipsReasonAndAHistoryLineAreReadInFull() throws {
+        let (h, _, _) = try onFollowUp()
+        h.press(.text("s"))
+        h.type("Had a CEA at the private hospital in August; the letter is scanned into the notes, value normal")
+        h.press(.ctrl("s"))
+        XCTAssertTrue(h.screen.contains("skipped: Had a CEA at the private hospital in") && h.screen.contains("scanned into the notes, value normal"), h.screen)
+        h.wait(1)
+        h.press(.tab, .tab, .tab)
+        XCTAssertTrue(h.screen.contains("value normal"), "the history line whole: \(h.screen)")
+    }
 }
