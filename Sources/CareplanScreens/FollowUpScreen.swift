@@ -160,6 +160,7 @@ struct FollowUpScreen: Screen {
             _ = s.takeFollowUpDraft()
             if case .enrol = action { shownId = nil }
             s.say(FollowUpScreen.said(action))
+            if case .returnContact(let id, .testBroughtForward, _, _) = action { offerToBringForward(callId: id, s) }
             return reload(s)
         case .key(let key): return handle(key, s)
         case .answeredTooSoon: stray.at = s.now
@@ -189,6 +190,24 @@ struct FollowUpScreen: Screen {
         case .enrolment(let id): pane = .schedule; shownId = id
         default: pane = .schedule
         }
+    }
+
+    /// A call answered "test brought forward": the move form of the soonest test still to be done, its reason
+    /// said for the nurse (Esc: not now).
+    mutating func offerToBringForward(callId: Int64, _ s: Session) {
+        guard let e = view?.enrolments.first(where: { $0.status == .active }),
+              let test = all?.tests.filter({ $0.enrolmentId == e.id && $0.status.isOpen }).min(by: { $0.due < $1.due }) else {
+            s.say("Call returned. No test is waiting to be brought forward: A adds one", .error)
+            return
+        }
+        let call = all?.contacts.first { $0.id == callId }
+        var move = FollowUpEntry.move(test, s)
+        move.form["date"].input = .text(TextField(s.careToday.display, maxLength: 20))
+        move.form["reason"].input = .text(TextField("Brought forward after the call" + (call.map { " of \(Draw.dateTime($0.at))" } ?? ""), maxLength: Limits.actionText))
+        move = FollowUpEntry(what: move.what, title: move.title, form: move.form)
+        entry = move
+        pane = .schedule
+        s.say("Call returned. Bring \(test.name) forward: Ctrl-S moves it, Esc leaves it due \(test.due.display)")
     }
 
     /// O: the next of the patient's enrolments (newest first, round).
@@ -270,7 +289,7 @@ struct FollowUpScreen: Screen {
 
     /// Opens the form of a letter's command, when the role may and the chosen row allows it.
     mutating func letter(_ c: Character, _ s: Session) -> [Command] {
-        let needsEnrolment = "rdemsauxl"
+        let needsEnrolment = "rdemsauxlg"
         if needsEnrolment.contains(c), enrolment == nil {
             s.say("The patient is not on a follow-up pathway: P puts them on one", .error)
             return []
@@ -333,9 +352,9 @@ struct FollowUpScreen: Screen {
             guard let c = selectedContact else { s.say(pane == .calls ? "There is no call to return: C logs one" : "Tab to the calls and choose one first", .error); return [] }
             guard c.returnedAt == nil else { s.say("This call was returned already", .error); return [] }
             entry = .returnCall(c, s)
-        case "l":
+        case "l", "g":
             if s.refuses(.export, doing: "save a letter") { return [] }
-            return letterCommands(s)
+            return letterCommands(c == "g", s)
         case "o":
             showNextEnrolment(s)
         default:
@@ -345,7 +364,7 @@ struct FollowUpScreen: Screen {
     }
 
     /// The letters that are commands here; any other text is stray typing.
-    static let commandLetters = "prdemsauxvctlo"
+    static let commandLetters = "prdemsauxvctlog"
 
     /// A discharge is asked about first, with what is still open on the pathway: tests not done, results
     /// not reviewed, results referred back to clinic.
@@ -373,26 +392,23 @@ struct FollowUpScreen: Screen {
         return discharged
     }
 
-    /// L: the discharge letter once discharged, else the results letter of the chosen result.
-    func letterCommands(_ s: Session) -> [Command] {
+    /// L: the chosen result's letter (after discharge too); G: the discharge letter, once discharged.
+    func letterCommands(_ discharge: Bool, _ s: Session) -> [Command] {
         guard let e = enrolment else { return [] }
-        if e.status == .discharged { return [.go(.effect(.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")))] }
+        if discharge {
+            guard e.status == .discharged else { s.say("The discharge letter comes once the patient is discharged (X)", .error); return [] }
+            return [.go(.effect(.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")))]
+        }
         guard let r = selectedResult else {
-            s.say("Tab to the results and choose one for its letter (the discharge letter comes once discharged)", .error)
+            s.say("Tab to the results and choose one for its letter" + (e.status == .discharged ? " (G saves the discharge letter)" : ""), .error)
             return []
         }
         return [.go(.effect(.exportFollowUpLetter(.results(resultId: r.id, enrolmentId: e.id), format: "pdf")))]
     }
 
+    /// The status line's list of keys: those the role may use here and now, each once.
     func commandKeys(_ s: Session) -> String {
-        let rec = s.may(FollowUpPermission.record), dec = s.may(FollowUpPermission.decide)
-        let all: [(String, Bool)] = [("Tab pane", true), ("P pathway", rec && (enrolment == nil || enrolment?.status == .discharged)),
-                                     ("R requested · D done · E result · M move · S skip · A add", rec && enrolment != nil && pane == .schedule),
-                                     ("V review", dec && pane == .results), ("C log a call · Enter returned", rec && pane == .calls),
-                                     ("U suspend/resume · X discharge", dec && enrolment != nil), ("L letter", s.may(.export) && enrolment != nil),
-                                     ("O other pathway", (all?.enrolments.count ?? 0) > 1),
-                                     ("Esc back", true)]
-        return all.filter(\.1).map(\.0).joined(separator: " · ")
+        keys(s).filter { $0.needs.map(s.may) ?? true }.map { "\($0.keys) \($0.action)" }.joined(separator: " · ")
     }
 
     static func said(_ a: FollowUpAction) -> String {
@@ -405,7 +421,7 @@ struct FollowUpScreen: Screen {
         case .result: return "Result recorded"
         case .review(_, let o, _, _): return "Reviewed: " + FollowUpWords.outcome(o)
         case .suspend(_, let reason): return reason == nil ? "Remote follow-up resumed" : "Remote follow-up suspended"
-        case .discharge: return "Discharged: L saves the discharge letter"
+        case .discharge: return "Discharged: G saves the discharge letter"
         case .contact: return "Call logged: Enter records it returned"
         case .returnContact: return "Call returned"
         }
@@ -567,23 +583,28 @@ struct FollowUpScreen: Screen {
         }
     }
 
+    /// Only what applies: nothing changes a discharged enrolment's schedule; its letter has its own key, and
+    /// a result's letter is on the results.
     func keys(_ s: Session) -> [KeyHint] {
         if let entry { return entry.keys }
+        let rec = FollowUpPermission.record, dec = FollowUpPermission.decide
+        let open = enrolment.map { $0.status != .discharged } ?? false
         var k = [KeyHint("Tab", "pane")] + ((all?.enrolments.count ?? 0) > 1 ? [KeyHint("O", "other pathway")] : [])
         switch pane {
-        case .schedule where enrolment != nil:
-            k += [KeyHint("E", "result", needs: FollowUpPermission.record), KeyHint("R/D", "req/done", needs: FollowUpPermission.record),
-                  KeyHint("M", "move", needs: FollowUpPermission.record), KeyHint("S", "skip", needs: FollowUpPermission.record),
-                  KeyHint("A", "add", needs: FollowUpPermission.record)]
-        case .results: k += [KeyHint("V", "review", needs: FollowUpPermission.decide), KeyHint("L", "letter", needs: .export)]
-        case .calls: k += [KeyHint("C", "log call", needs: FollowUpPermission.record), KeyHint("Enter", "returned", needs: FollowUpPermission.record)]
+        case .schedule where open:
+            k += [KeyHint("E", "result", needs: rec), KeyHint("R/D", "req/done", needs: rec), KeyHint("M", "move", needs: rec),
+                  KeyHint("S", "skip", needs: rec), KeyHint("A", "add", needs: rec)]
+        case .results where !(view?.results.isEmpty ?? true):
+            if view?.results.contains(where: { $0.needsReview && $0.review == nil }) == true { k.append(KeyHint("V", "review", needs: dec)) }
+            k.append(KeyHint("L", "result letter", needs: .export))
+        case .calls: k += [KeyHint("C", "log call", needs: rec), KeyHint("Enter", "returned", needs: rec)]
         default: break
         }
-        if enrolment == nil || enrolment?.status == .discharged { k.append(KeyHint("P", "pathway", needs: FollowUpPermission.record)) }
-        if let e = enrolment, e.status != .discharged {
-            k += [KeyHint("U", e.status == .suspended ? "resume" : "suspend", needs: FollowUpPermission.decide), KeyHint("X", "discharge", needs: FollowUpPermission.decide)]
+        if let e = enrolment, open {
+            k += [KeyHint("U", e.status == .suspended ? "resume" : "suspend", needs: dec), KeyHint("X", "discharge", needs: dec)]
         }
-        if enrolment?.status == .discharged { k.append(KeyHint("L", "letter", needs: .export)) }
+        if enrolment?.status == .discharged { k.append(KeyHint("G", "discharge letter", needs: .export)) }
+        if all?.enrolments.allSatisfy({ $0.status == .discharged }) ?? true { k.append(KeyHint("P", "pathway", needs: rec)) }
         return k + [KeyHint("Esc", "back")]
     }
 

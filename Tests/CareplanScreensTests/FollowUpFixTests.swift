@@ -311,4 +311,38 @@ final class FollowUpFixTests: XCTestCase {
         h.press(.tab, .tab, .tab)
         XCTAssertTrue(h.screen.contains("value normal"), "the history line whole: \(h.screen)")
     }
+
+    // MARK: N11, N20: letters and keys after discharge
+
+    func testAfterDischargeLSavesTheChosenResultsLetterGTheDischargeLettersAndTheKeyLineOffersOnlyWhatApplies() throws {
+        var result: TestResult?
+        let (h, _, e) = try onFollowUp { h, e in
+            result = try self.resultToReview(h, e)
+            _ = try h.store.reviewResult(result!.id, outcome: .noAction, note: "", by: "cns", now: h.now)
+            _ = try h.store.discharge(enrolmentId: e.id, reason: .early("Moved away"), on: LocalDate(year: 2026, month: 11, day: 20)!, by: "cns", now: h.now)
+        }
+        let keyLine = h.lines.last!
+        for gone in ["E result", "R/D", "M move", "S skip", "A add", "U suspend", "X discharge"] { XCTAssertFalse(keyLine.contains(gone), keyLine) }
+        XCTAssertTrue(keyLine.contains("G discharge letter") && keyLine.contains("P pathway"), keyLine)
+        h.press(.tab)
+        XCTAssertEqual(h.lines.last!.components(separatedBy: "letter").count - 1, 2, "each letter once: \(h.lines.last!)")
+        h.press(.text("l"))
+        XCTAssertEqual(h.effects, [.exportFollowUpLetter(.results(resultId: result!.id, enrolmentId: e.id), format: "pdf")])
+        h.effects = []
+        h.press(.text("g"))
+        XCTAssertEqual(h.effects, [.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")])
+    }
+
+    func testACallAnsweredTestBroughtForwardOffersToMoveTheNextTest() throws {
+        let (h, _, e) = try onFollowUp { h, e in
+            _ = try h.store.recordContact(NewContact(patientId: e.patientId, enrolmentId: e.id, at: h.now.addingTimeInterval(-3600), reason: "Bleeding", redFlag: true),
+                                          by: "cns", now: h.now)
+        }
+        h.press(.tab, .tab, .enter, .text("3"), .ctrl("s"))    // test brought forward
+        XCTAssertTrue(h.screen.contains("CEA blood test, due 01 Sep 2026: move"), h.screen)
+        h.press(.ctrl("s"))
+        XCTAssertEqual(try h.store.followUpHistory(enrolmentId: e.id).last?.reason, "Brought forward after the call of 23 Nov 2026 11:00")
+        XCTAssertTrue(try h.store.scheduledTests(enrolmentId: e.id).contains { $0.due == LocalDate(year: 2026, month: 11, day: 23)! })
+        XCTAssertEqual(try history(h, e).last, .moved)
+    }
 }

@@ -144,7 +144,7 @@ final class FollowUpScreenTests: XCTestCase {
         h.press(.text("y"))                                      // asked first, with what is still open
         XCTAssertEqual(try h.store.enrolment(id: e.id)?.status, .discharged)
         h.effects = []
-        h.press(.text("l"))
+        h.press(.text("g"))                                      // the discharge letter has its own key
         XCTAssertEqual(h.effects, [.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")])
     }
 
