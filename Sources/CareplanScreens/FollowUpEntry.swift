@@ -60,7 +60,7 @@ struct FollowUpEntry: Equatable {
                              form: Form([.init("value", "Result", maxLength: 40, note: "a number, or normal, abnormal or needs review"),
                                          .init("unit", "Unit", text: rule?.unit ?? "", maxLength: 20, note: rule?.unit == nil ? "for a number" : "as the laboratory gives it"),
                                          .init("taken", "Taken on", text: (t.statusDate ?? s.careToday).display, maxLength: 20, note: dateNote),
-                                         .init("note", "Note", maxLength: Limits.actionText, note: DisplayWidth.truncate("optional · " + hint, to: 60))]))
+                                         .init("note", "Note", maxLength: Limits.actionText, note: "optional · " + hint)]))
     }
 
     static func move(_ t: ScheduledTest, _ s: Session) -> FollowUpEntry {

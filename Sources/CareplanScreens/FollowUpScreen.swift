@@ -543,7 +543,7 @@ struct FollowUpScreen: Screen {
                 let late = t.isOverdue(today: today)
                 let status: String
                 switch t.status {
-                case .scheduled: status = late ? "OVERDUE since \(t.overdueFrom.display)" : "due"
+                case .scheduled: status = late ? "OVERDUE since \(t.overdueFrom.display)" : t.due <= today ? "due" : "scheduled"
                 case .requested: status = (late ? "OVERDUE, " : "") + "requested \(t.statusDate?.display ?? "")"
                 case .done: status = "done \(t.statusDate?.display ?? ""), result awaited"
                 case .resultReceived:

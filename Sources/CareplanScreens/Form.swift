@@ -193,10 +193,12 @@ struct Form: Equatable {
                 (field.masked ? f.masked : f).render(into: &g, x: fx, y: y, width: fieldW, focused: focused,
                                                      style: Style(focused && field.suggested ? .selected : .input))
             case .choice(let options, let index):
+                // A long option (a pathway's name) takes the row's room, not a text field's width.
                 let st = Style(focused ? .selected : .input)
-                g.fill(x: fx, y: y, width: fieldW, style: st)
                 let shown = options.indices.contains(index) ? options[index] : "choose: ←→"
-                g.put(DisplayWidth.truncate("‹ " + shown + " ›", to: fieldW), x: fx, y: y, style: st, maxWidth: fieldW)
+                let choiceW = max(fieldW, min(DisplayWidth.of(shown) + 4, area.right - fx))
+                g.fill(x: fx, y: y, width: choiceW, style: st)
+                g.put(DisplayWidth.truncate("‹ " + shown + " ›", to: choiceW), x: fx, y: y, style: st, maxWidth: choiceW)
             }
             if y + 1 < area.bottom {
                 let (message, style) = field.problem.map { ("! " + $0, Style(.error)) } ?? field.notice.map { ($0, Style(.warning)) } ?? (field.note, Style(.dim))

@@ -3,6 +3,7 @@ import CareplanSQLite
 @testable import CareplanRuntime
 @testable import CareplanScreens
 import Foundation
+import RepositoryTestSupport
 import TermUI
 import XCTest
 
@@ -344,5 +345,51 @@ final class FollowUpFixTests: XCTestCase {
         XCTAssertEqual(try h.store.followUpHistory(enrolmentId: e.id).last?.reason, "Brought forward after the call of 23 Nov 2026 11:00")
         XCTAssertTrue(try h.store.scheduledTests(enrolmentId: e.id).contains { $0.due == LocalDate(year: 2026, month: 11, day: 23)! })
         XCTAssertEqual(try history(h, e).last, .moved)
+    }
+
+    // MARK: N20/A16: cosmetics
+
+    func testTheWorklistNamesTheTestSaysEscAndWhoseWorkItShows() throws {
+        let setup = Harness()
+        _ = try StaffFixture.addUsers(to: setup.store, now: setup.now)
+        let team = try setup.store.addTeam(named: "Colorectal CNS", by: StaffFixture.administrator, now: setup.now)
+        let p = try setup.store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "Wiśniewski", givenName: "Siân",
+                                                   dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!, diagnosis: "Colorectal"), by: "cns", now: setup.now)
+        let e = try setup.store.enrol(patientId: p.id!, pathway: colorectal, start: LocalDate(year: 2026, month: 3, day: 1)!, fromDocument: nil, by: "cns", now: setup.now)
+        try resultToReview(setup, e)
+        let h = Harness(store: setup.store, signedIn: Harness.staff("cns", role: "nurse", teams: [team.id]), onWorklist: true)
+        XCTAssertTrue(h.lines.last!.contains("Esc patients"), h.lines.last!)
+        XCTAssertTrue(h.screen.contains("What needs doing for your teams' patients"), h.screen)
+        h.press(.ctrl("t"))
+        XCTAssertTrue(h.screen.contains("What needs doing for every patient"), h.screen)
+        let row = try XCTUnwrap(h.lines.first { $0.contains("Result to review") }, h.screen)
+        XCTAssertTrue(row.hasSuffix("CEA blood test") || row.contains("CEA blood test"), "the test's name, not cea: \(row)")
+        // The patients of the user's teams: none, said with how many the store holds.
+        h.press(.ctrl("t"), .escape)
+        XCTAssertTrue(h.screen.contains("No patients in your teams (1 in the store: Ctrl-T shows everyone)"), h.screen)
+    }
+
+    func testUnderTheTestClockTheTitleBarKeepsThePatientAndTestsMonthsAwayAreScheduled() throws {
+        let (h, _, _) = try onFollowUp()
+        XCTAssertTrue(h.screen.contains("01 Mar 2027 CEA blood test                scheduled"), h.screen)
+        h.program.session.clock = CareClock(offsetDays: 181)
+        h.wait(1)
+        XCTAssertTrue(h.lines[0].contains("TEST CLOCK 23 May 2027") && h.lines[0].contains("WIŚNIEWSKI, Siân · 943 476 5919"), h.lines[0])
+        h.press(.escape)
+        h.wait(1)
+        h.press(.escape)
+        XCTAssertTrue(h.lines[0].contains("TEST CLOCK: today is 23 May 2027 (+181 days)"), "the whole notice where there is room: \(h.lines[0])")
+    }
+
+    func testThePathwayNameUsesTheRoomItHasAndTheResultNoteHelpIsWhole() throws {
+        let h = Harness()
+        h.addPatient()
+        h.press(.text("f"), .text("p"), .left)
+        XCTAssertTrue(h.screen.contains("‹ Colorectal cancer after curative treatment (example) ›"), h.screen)
+        h.press(.tab)
+        h.type("01/03/2026")
+        h.press(.ctrl("s"))
+        h.press(.text("e"), .tab, .tab, .tab)
+        XCTAssertTrue(h.screen.contains("optional · needs review: above 5 ug/L, or a rise of more than 2 ug/L"), h.screen)
     }
 }
