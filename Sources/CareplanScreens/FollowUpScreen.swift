@@ -20,11 +20,11 @@ package enum FollowUpAction: Equatable {
     case contact(NewContact)
     case returnContact(Int64, ContactResponse, note: String, at: Date)
 
-    /// Recording is for the roles that record actions; deciding (a review, suspending, discharging) for those
-    /// that agree plans.
+    /// Recording is for the roles that record actions; deciding (a review, suspending, discharging, and moving
+    /// or skipping a test of the pathway's schedule) for those that agree plans.
     package var permission: Permission {
         switch self {
-        case .review, .suspend, .discharge: return FollowUpPermission.decide
+        case .review, .suspend, .discharge, .change(.move, _), .change(.skip, _): return FollowUpPermission.decide
         default: return FollowUpPermission.record
         }
     }
@@ -122,8 +122,8 @@ struct FollowUpScreen: Screen {
     mutating func select(_ target: WorkTarget) {
         guard let view else { return }
         switch target {
-        case .contact(let id): pane = .calls; selected = view.contacts.firstIndex { $0.id == id } ?? 0
-        case .result(let id): pane = .results; selected = view.results.firstIndex { $0.id == id } ?? 0
+        case .contact(let id, _): pane = .calls; selected = view.contacts.firstIndex { $0.id == id } ?? 0
+        case .result(let id, _): pane = .results; selected = view.results.firstIndex { $0.id == id } ?? 0
         case .test(let id, _): pane = .schedule; selected = view.tests.firstIndex { $0.id == id } ?? 0
         default: pane = .schedule
         }
