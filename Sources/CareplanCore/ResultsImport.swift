@@ -33,6 +33,9 @@ public enum RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadyRecorded
     case badDate(LocalDate.Problem)
     case futureDate
+    case beforeBirth
+    /// Taken before this follow-up started (on that day).
+    case beforeFollowUp(LocalDate)
     case notANumber
     case unitMismatch(expected: String, found: String)
     case missingUnit(expected: String)
@@ -42,12 +45,14 @@ public enum RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .badNHSNumber(let p): return "NHS number: \(p)"
         case .unknownPatient: return "no patient has this NHS number"
-        case .notOnFollowUp: return "the patient is on no active follow-up pathway"
+        case .notOnFollowUp: return "the patient is not on follow-up (never put on a pathway, or discharged)"
         case .unknownTest(let t): return "the patient's pathway has no test “\(t)”"
         case .noTestWaiting(let t): return "no “\(t)” of the patient waits for a result (every one has a result or was skipped)"
         case .alreadyRecorded: return "a result of this test taken that day is recorded already"
         case .badDate(let p): return "date: \(p)"
         case .futureDate: return "date: the test cannot have been taken after today"
+        case .beforeBirth: return "date: before the patient was born"
+        case .beforeFollowUp(let start): return "date: before the patient's follow-up started (\(start.display))"
         case .notANumber: return "value: not a number (or normal, abnormal, needs review)"
         case .unitMismatch(let expected, let found): return "unit: “\(found)”, but the pathway's results are in \(expected)"
         case .missingUnit(let expected): return "unit: missing (the pathway's results are in \(expected))"
