@@ -126,6 +126,7 @@ extension ResultValue {
     public var words: String {
         switch self {
         case .measured(let n, let unit): return ReviewRule.number(n) + " " + unit
+        case .beyond(let side, let n, let unit): return side.rawValue + ReviewRule.number(n) + " " + unit
         case .judged(let j): return j == .needsReview ? "needs review" : j.rawValue
         }
     }

@@ -99,6 +99,11 @@ public enum ReviewRule: Sendable, Equatable {
         switch (self, value) {
         case (_, .judged(let j)): return j != .normal
         case (.clinician, .measured): return true
+        case (.clinician, .beyond): return true
+        // Above what the laboratory measures: it may be above anything.
+        case (.measured, .beyond(.above, _, _)): return true
+        // Below a limit: judged as the limit itself, which it is under ("<0.01" under a threshold of 5 is normal).
+        case (.measured, .beyond(.below, let v, let unit)): return needsReview(.measured(v, unit: unit), previous: previous)
         case (.measured(let above, let rise, _), .measured(let v, _)):
             if let above, v > above { return true }
             if let rise, let previous, v - previous > rise + 1e-9 { return true }  // 4.4 - 2.4 is not a rise of more than 2
@@ -119,10 +124,25 @@ public enum ReviewRule: Sendable, Equatable {
     static func number(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
 }
 
-/// A result as recorded: a measured value with its unit, or a judgement.
+/// A result as recorded: a measured value with its unit, one beyond what the laboratory measures ("<0.01",
+/// ">1000"), or a judgement.
 public enum ResultValue: Sendable, Hashable {
     case measured(Double, unit: String)
+    case beyond(MeasureLimit, Double, unit: String)
     case judged(ResultJudgement)
+
+    /// The number and unit of a measured value, qualified or not.
+    public var number: (Double, unit: String)? {
+        switch self {
+        case .measured(let v, let u), .beyond(_, let v, let u): return (v, u)
+        case .judged: return nil
+        }
+    }
+}
+
+/// Which side of a laboratory's limit a value is: `<` below what it can detect, `>` above what it can count.
+public enum MeasureLimit: String, Sendable, Hashable, CaseIterable {
+    case below = "<", above = ">"
 }
 
 public enum ResultJudgement: String, Sendable, Hashable, CaseIterable, Codable {

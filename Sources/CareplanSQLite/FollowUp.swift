@@ -123,7 +123,9 @@ extension CareStore {
 
     static func testResult(_ r: Row) -> TestResult {
         let value: ResultValue
-        if let v: Double = r["value"] { value = .measured(v, unit: r["unit"]) }
+        if let v: Double = r["value"] {
+            value = (r["qualifier"] as String?).flatMap(MeasureLimit.init(rawValue:)).map { .beyond($0, v, unit: r["unit"]) } ?? .measured(v, unit: r["unit"])
+        }
         else { value = .judged(ResultJudgement(rawValue: r["judgement"] ?? "") ?? .needsReview) }
         let review = (r["review_outcome"] as String?).flatMap(ReviewOutcome.init(rawValue:)).map {
             TestResult.Review(outcome: $0, note: r["review_note"], by: r["reviewed_by"], at: r["reviewed_at"])
@@ -318,30 +320,31 @@ extension CareStore {
     /// transaction: the rule of its pathway says whether it needs review, against the last result of the test.
     static func insertResult(_ db: Database, test t: ScheduledTest, rule: ReviewRule, _ r: NewResult, by who: String, now: Date) throws -> TestResult {
         var previous: Double?
-        if case .measured = r.value {
+        if r.value.number != nil {
             previous = try Double.fetchOne(db, sql: """
                 SELECT value FROM follow_up_result WHERE enrolment_id = ? AND code = ? AND value IS NOT NULL ORDER BY taken_on DESC, id DESC LIMIT 1
                 """, arguments: [t.enrolmentId, t.code])
         }
         let needsReview = rule.needsReview(r.value, previous: previous)
-        var value: Double?, unit = "", judgement: String?
+        var value: Double?, unit = "", judgement: String?, qualifier: String?
         switch r.value {
         case .measured(let v, let u): (value, unit) = (v, TextCleaner.field(u, maxLength: 40))
+        case .beyond(let side, let v, let u): (value, unit, qualifier) = (v, TextCleaner.field(u, maxLength: 40), side.rawValue)
         case .judged(let j): judgement = j.rawValue
         }
         let note = Self.note(r.note)
         try db.execute(sql: """
-            INSERT INTO follow_up_result (test_id, enrolment_id, patient_id, code, value, unit, judgement, taken_on, note, source, needs_review,
+            INSERT INTO follow_up_result (test_id, enrolment_id, patient_id, code, value, unit, judgement, qualifier, taken_on, note, source, needs_review,
                                           recorded_by, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [t.id, t.enrolmentId, t.patientId, t.code, value, unit, judgement, r.takenOn.iso, note, r.source.rawValue, needsReview, who, now])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [t.id, t.enrolmentId, t.patientId, t.code, value, unit, judgement, qualifier, r.takenOn.iso, note, r.source.rawValue, needsReview, who, now])
         let id = db.lastInsertedRowID
         try db.execute(sql: "UPDATE follow_up_test SET status = 'result-received', status_date = ? WHERE id = ?", arguments: [r.takenOn.iso, t.id])
         try history(db, enrolmentId: t.enrolmentId, testId: t.id, .resultReceived, to: r.takenOn, by: who, at: now)
         try audit(db, user: who, action: "recorded a follow-up result", patientId: t.patientId,
                   detail: "enrolment \(t.enrolmentId), test \(t.id) (\(t.code)), \(r.source.rawValue)" + (needsReview ? ", to review" : ""), at: now)
         return TestResult(id: id, testId: t.id, enrolmentId: t.enrolmentId, patientId: t.patientId, code: t.code,
-                          value: judgement == nil ? .measured(value!, unit: unit) : r.value, takenOn: r.takenOn, note: note, source: r.source,
+                          value: try Row.fetchOne(db, sql: "SELECT * FROM follow_up_result WHERE id = ?", arguments: [id]).map(testResult)!.value, takenOn: r.takenOn, note: note, source: r.source,
                           needsReview: needsReview, recordedBy: who, recordedAt: now, review: nil)
     }
 

@@ -477,6 +477,12 @@ final class FollowUpContractTests: RepositoryContractCase {
             let report = try store.importResults(rows(["9434765919,cea,1950-01-01,1,ug/L", "9434765919,cea,2026-01-30,1,ug/L"]), pathways: Self.pathways,
                                                  source: "lab.csv", today: LocalDate(now), by: "N", now: now)
             XCTAssertEqual(report.rejections.map(\.reason), [.beforeBirth, .beforeFollowUp(start)])
+            // Below what the laboratory detects, in another spelling of the unit: kept as such, and normal.
+            let low = try store.importResults(rows(["9434765919,cea,2026-08-01,<0.5,µg/L", "9434765919,cea,2026-08-02,-1,ug/L"]), pathways: Self.pathways,
+                                              source: "lab.csv", today: LocalDate(now), by: "N", now: now)
+            XCTAssertEqual(low.recorded.map(\.needsReview), [false])
+            XCTAssertEqual(low.rejections.map(\.reason), [.negative])
+            XCTAssertEqual(try store.results(enrolmentId: e.id).first?.value, .beyond(.below, 0.5, unit: "µg/L"))
         }
     }
 }
