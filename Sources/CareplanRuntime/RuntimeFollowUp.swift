@@ -85,7 +85,8 @@ extension Runtime {
         case .suspend(let e, let reason):
             _ = try store.setSuspended(enrolmentId: e, reason: reason, by: user, now: now)
         case .discharge(let e, let reason, let on):
-            _ = try store.discharge(enrolmentId: e, reason: reason, on: on, by: user, now: now)
+            // The screen shows what is still open (`FollowUpOpenItems`) and asks before it sends a discharge.
+            _ = try store.discharge(enrolmentId: e, reason: reason, on: on, acknowledging: true, by: user, now: now)
         case .contact(let c):
             _ = try store.recordContact(c, by: user, now: now)
         case .returnContact(let id, let response, let note, let at):

@@ -156,6 +156,7 @@ extension CareStore {
         }
         registerQOFReasonMigration(&m)  // v13-qof-reason
         registerFollowUpMigration(&m)  // v13-followup
+        registerFollowUpFixesMigration(&m)  // v13-followup-fixes
         return m
     }
 

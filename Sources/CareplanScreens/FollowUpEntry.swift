@@ -175,22 +175,24 @@ struct FollowUpEntry: Equatable {
     mutating func value(rule: ReviewRule?) -> ResultValue? {
         let typed = form.text("value").trimmingCharacters(in: .whitespaces)
         let unit = TextCleaner.field(form.text("unit"), maxLength: 20)
-        if let j = ResultJudgement.allCases.first(where: { FollowUpWords.judgement($0) == typed.lowercased() || $0.rawValue == typed.lowercased() }) {
-            form.setProblem("value", nil)
-            return .judged(j)
-        }
-        guard let n = Double(typed.replacingOccurrences(of: ",", with: ".")), n.isFinite else {
-            form.setProblem("value", typed.isEmpty ? "Give the result: a number, or normal, abnormal or needs review" : "Not a number, nor normal, abnormal or needs review")
+        // The one reader files use too (`ResultsImport.value`), so both take and refuse the same.
+        let v: ResultValue
+        switch ResultsImport.value(typed, unit: unit) {
+        case .success(let read): v = read
+        case .failure(let why):
+            form.setProblem("value", typed.isEmpty ? "Give the result: a number, or normal, abnormal or needs review"
+                            : why == .negative ? "A result cannot be below zero" : "Not a number, nor normal, abnormal or needs review")
             return nil
         }
         form.setProblem("value", nil)
+        guard v.number != nil else { return v }
         if unit.isEmpty { form.setProblem("unit", "Give the unit of the number"); return nil }
-        if let want = rule?.unit, unit != want {
+        if let want = rule?.unit, ResultsImport.unitProblem(v, rule: rule!) != nil {
             form.setProblem("unit", "The pathway's rule is in \(want): give the result in \(want)")
             return nil
         }
         form.setProblem("unit", nil)
-        return .measured(n, unit: unit)
+        return v
     }
 
     mutating func submit(_ s: Session) -> [Command] {

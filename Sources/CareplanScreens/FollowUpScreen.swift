@@ -20,11 +20,11 @@ package enum FollowUpAction: Equatable {
     case contact(NewContact)
     case returnContact(Int64, ContactResponse, note: String, at: Date)
 
-    /// Recording is for the roles that record actions; deciding (a review, suspending, discharging) for those
-    /// that agree plans.
+    /// Recording is for the roles that record actions; deciding (a review, suspending, discharging, and moving
+    /// or skipping a test of the pathway's schedule) for those that agree plans.
     package var permission: Permission {
         switch self {
-        case .review, .suspend, .discharge: return FollowUpPermission.decide
+        case .review, .suspend, .discharge, .change(.move, _), .change(.skip, _): return FollowUpPermission.decide
         default: return FollowUpPermission.record
         }
     }
@@ -178,10 +178,10 @@ struct FollowUpScreen: Screen {
     mutating func select(_ target: WorkTarget) {
         guard let all else { return }
         switch target {
-        case .contact(let id): pane = .calls; selected = all.contacts.firstIndex { $0.id == id } ?? 0
-        case .result(let id):
+        case .contact(let id, _): pane = .calls; selected = all.contacts.firstIndex { $0.id == id } ?? 0
+        case .result(let id, let enrolmentId):
             pane = .results
-            shownId = all.results.first { $0.id == id }?.enrolmentId
+            shownId = all.results.first { $0.id == id }?.enrolmentId ?? enrolmentId
             selected = view?.results.firstIndex { $0.id == id } ?? 0
         case .test(let id, let enrolmentId):
             pane = .schedule
@@ -366,20 +366,18 @@ struct FollowUpScreen: Screen {
     /// The letters that are commands here; any other text is stray typing.
     static let commandLetters = "prdemsauxvctlog"
 
-    /// A discharge is asked about first, with what is still open on the pathway: tests not done, results
-    /// not reviewed, results referred back to clinic.
+    /// A discharge is asked about first, with what is still open on the pathway (`FollowUpOpenItems`, as the
+    /// store counts it): tests not done, results to review, results referred back.
     func confirmingDischarge(_ command: Command, _ s: Session) -> Command {
-        guard case .followUp(.discharge(let id, _, _)) = command, let view else { return command }
-        let tests = view.tests.filter { $0.enrolmentId == id }, results = view.results.filter { $0.enrolmentId == id }
-        let notDone = tests.filter { $0.status == .scheduled || $0.status == .requested }.count
-        let awaited = tests.filter { $0.status == .done }.count
-        let toReview = results.filter { $0.needsReview && $0.review == nil }.count
-        let referred = results.filter { $0.review?.outcome == .referToClinic }.count
-        let open = [(notDone, "test", "not done"), (awaited, "result", "awaited"), (toReview, "result", "to review"),
-                    (referred, "result", "referred back to clinic")]
-            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s") \($0.2)" }
+        guard case .followUp(.discharge(let id, _, let on)) = command, let all else { return command }
+        let open = FollowUpOpenItems(tests: all.tests.filter { $0.enrolmentId == id }, results: all.results.filter { $0.enrolmentId == id }, on: on)
+        func count(_ n: Int, _ what: String) -> String? { n == 0 ? nil : "\(n) \(what)" }
+        let counts = [count(open.testsNotDone.count, open.testsNotDone.count == 1 ? "test not done" : "tests not done"),
+                      count(open.resultsToReview.count, open.resultsToReview.count == 1 ? "result to review" : "results to review"),
+                      count(open.referredBack.count, "referred back")].compactMap { $0 }
+        let first = open.lines { code in all.tests.first { $0.code == code }?.name ?? code }.first.map { " (\($0)\(counts.count > 1 || open.testsNotDone.count > 1 ? ", ..." : ""))" } ?? ""
         let text = open.isEmpty ? "Discharge from follow-up? Nothing is open. y = discharge, any other key = not yet"
-                                : "Discharge with \(open.joined(separator: ", "))? y = discharge, any other key = not yet"
+                                : "Discharge with \(counts.joined(separator: ", "))\(first)? y = discharge, any other key = not yet"
         return .ask(Question(text: text, yes: [command], no: Said("Not discharged: the form is as you left it"), yesHint: "discharge",
                              noHint: "not yet", readingTime: RecordScreen.readingTime))
     }

@@ -77,6 +77,11 @@ final class FollowUpScreenTests: XCTestCase {
         let h = Harness()
         h.addPatient()
         let patientId = try XCTUnwrap(h.program.session.patient?.id)
+        // The store refuses a pathway not for the patient's diagnosis, or a start before it: she has colorectal
+        // cancer (C18.7), diagnosed in January, though the record screen still shows what was typed.
+        var p = try XCTUnwrap(try h.store.patient(id: patientId))
+        (p.diagnosis, p.diagnosisCode, p.diagnosisDate) = ("Colorectal", "C18.7", LocalDate(year: 2026, month: 1, day: 5))
+        _ = try h.store.updatePatient(p, by: "t", now: Date())
         h.press(.text("f"))
         XCTAssertEqual(h.program.currentKind, .followUp)
         XCTAssertTrue(h.screen.contains("Not on a follow-up pathway. P puts the patient on one."), h.screen)
