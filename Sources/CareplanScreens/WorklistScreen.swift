@@ -222,7 +222,7 @@ struct WorklistScreen: Screen {
 
     /// Everyone's, once Ctrl-T shows everyone (the flow's line says the teams').
     func hint(_ s: Session) -> String? {
-        s.staff.map({ !$0.teamIds.isEmpty }) == true && s.registerTeams == nil ? "What needs doing for every patient, most urgent first" : nil
+        s.registerTeams == nil ? "What needs doing for every patient, most urgent first" : nil
     }
 
     /// Whose work the list shows.
