@@ -211,7 +211,7 @@ public final class Program {
     public func tick(now: Date) -> [Effect] {
         session.now = now
         let shown = session.assessment, shownDocument = session.document
-        session.storeChangeCounter = try? runtime.store.changeCounter()
+        session.changeCounter = try? runtime.store.changeCounter()
         _ = send(.tick)
         runtime.refresh()
         if runtime.refreshDocument(), let old = shownDocument { screen.documentRefreshed(session, from: old) }

@@ -137,12 +137,12 @@ struct FollowUpScreen: Screen {
         switch message {
         case .tick:
             // Another terminal changed the store: read again, the chosen row and any open form kept.
-            guard let counter = s.storeChangeCounter, counter != seenCounter else { return [] }
+            guard let counter = s.changeCounter, counter != seenCounter else { return [] }
             let first = seenCounter == nil
             seenCounter = counter
             return first ? [] : reload(s)
         case .opened:
-            seenCounter = s.storeChangeCounter
+            seenCounter = s.changeCounter
             if let draft = s.takeFollowUpDraft() {
                 entry = draft
                 s.say("The form you left is back as you left it: Ctrl-S saves it, Esc drops it")

@@ -35,8 +35,8 @@ struct RegisterScreen: Screen {
         case .answer(.counted(let n)):
             total = n
             inStore = nil
-            if n == 0, s.registerTeams != nil { return [.query(.storePatientCount)] }
-        case .answer(.storeCounted(let n)): inStore = n
+            if n == 0, s.registerTeams != nil { return [.query(.patientCountEveryone)] }
+        case .answer(.countedEveryone(let n)): inStore = n
         case .answer(.patients(let text, let found)) where text == query.text: results = found
         case .answer(.waiting(let found)) where query.text.isEmpty: waiting = found
         case .key(let key): return handle(key, s)
@@ -92,7 +92,7 @@ struct RegisterScreen: Screen {
         query.render(into: &g, x: area.x + 7, y: y, width: min(40, area.width - 8), focused: true)
         y += 1
         if total == 0, let n = inStore, n > 0 {
-            Draw.paragraph(&g, "No patients in your teams (\(n) in the store: Ctrl-T shows everyone)", x: area.x + 2, y: y + 1, width: area.width - 4, maxY: area.bottom)
+            Draw.paragraph(&g, "No patients in your teams: \(n) in the store (Ctrl-T shows everyone)", x: area.x + 2, y: y + 1, width: area.width - 4, maxY: area.bottom)
             return
         }
         if total == 0 {

@@ -90,7 +90,7 @@ public final class Session {
     var worklistPlace: WorklistScreen.Place?
     /// The store's count of other terminals' changes, read on each tick: a screen showing what others change
     /// (the follow-up) reads again when it moves.
-    public package(set) var storeChangeCounter: Int?
+    public package(set) var changeCounter: Int?
     /// How many changes wait for a store that cannot be written (the runtime's queue), for the screens to say.
     public package(set) var waitingCount = 0
     /// Of those, the fields (or groups) of each document with a change waiting: marked "not saved yet".

@@ -365,7 +365,7 @@ final class FollowUpFixTests: XCTestCase {
         XCTAssertTrue(row.hasSuffix("CEA blood test") || row.contains("CEA blood test"), "the test's name, not cea: \(row)")
         // The patients of the user's teams: none, said with how many the store holds.
         h.press(.ctrl("t"), .escape)
-        XCTAssertTrue(h.screen.contains("No patients in your teams (1 in the store: Ctrl-T shows everyone)"), h.screen)
+        XCTAssertTrue(h.screen.contains("No patients in your teams: 1 in the store (Ctrl-T shows everyone)"), h.screen)
     }
 
     func testUnderTheTestClockTheTitleBarKeepsThePatientAndTestsMonthsAwayAreScheduled() throws {
