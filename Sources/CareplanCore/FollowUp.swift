@@ -6,8 +6,10 @@ import Foundation
 public protocol FollowUpRepository: AnyObject, Sendable {
     /// Puts the patient on `pathway` from `start`, from an End of Treatment Summary of theirs if given, and
     /// schedules its tests (`Pathway.schedule`). Refuses an unknown patient or another patient's document
-    /// (`notFound`), and a patient already on this pathway and not discharged (`refused`).
-    func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64?, by user: String, now: Date) throws -> Enrolment
+    /// (`notFound`), a patient already on this pathway and not discharged, a start before their birth or
+    /// diagnosis or after today (`FollowUpDates.startProblem`), and a pathway not for their diagnosis
+    /// (`Pathway.isFor`) unless `otherDiagnosis` says someone chose it knowing (`refused`).
+    func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64?, otherDiagnosis: Bool, by user: String, now: Date) throws -> Enrolment
     /// The patient's enrolments, newest first.
     func enrolments(patientId: Int64) throws -> [Enrolment]
     func enrolment(id: Int64) throws -> Enrolment?
@@ -33,7 +35,10 @@ public protocol FollowUpRepository: AnyObject, Sendable {
     /// Suspends remote follow-up (the patient is seen in clinic meanwhile), or resumes it (`reason` nil).
     func setSuspended(enrolmentId: Int64, reason: String?, by user: String, now: Date) throws -> Enrolment
     /// Discharges the patient from the pathway on `date`: tests not done are skipped with the discharge as reason.
-    func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, by user: String, now: Date) throws -> Enrolment
+    /// Refused while anything is open (`FollowUpOpenItems`: tests due and not done, results not reviewed or
+    /// referred back) unless `acknowledging` says the person was shown them and agreed; and on a date before
+    /// the start or the last result, or after today (`FollowUpDates.dischargeProblem`).
+    func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, acknowledging: Bool, by user: String, now: Date) throws -> Enrolment
 
     /// Records a call from a worried patient (re-access).
     func recordContact(_ contact: NewContact, by user: String, now: Date) throws -> Contact
@@ -68,8 +73,13 @@ public protocol FollowUpRepository: AnyObject, Sendable {
 }
 
 extension FollowUpRepository {
-    public func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64? = nil, by user: String, now: Date = Date()) throws -> Enrolment {
-        try enrol(patientId: patientId, pathway: pathway, start: start, fromDocument: fromDocument, by: user, now: now)
+    public func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64? = nil, otherDiagnosis: Bool = false, by user: String,
+                      now: Date = Date()) throws -> Enrolment {
+        try enrol(patientId: patientId, pathway: pathway, start: start, fromDocument: fromDocument, otherDiagnosis: otherDiagnosis, by: user, now: now)
+    }
+    public func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, acknowledging: Bool = false, by user: String,
+                          now: Date = Date()) throws -> Enrolment {
+        try discharge(enrolmentId: enrolmentId, reason: reason, on: date, acknowledging: acknowledging, by: user, now: now)
     }
     public func importResults(_ rows: [ResultRow], pathways: [String: Pathway], source: String, today: LocalDate, by user: String,
                               now: Date = Date()) throws -> ResultsImportReport {

@@ -66,20 +66,29 @@ public struct FollowUpLetter: Sendable {
         var blocks: [Block] = [.fields([Field("Follow-up", pathway?.title ?? enrolment.pathwayId), Field("From", enrolment.start.display),
                                         Field("Discharged", date.display), Field("Why", early ? "early: \(enrolment.statusReason)" : "the follow-up is complete")])]
         let done = tests.filter { $0.status == .resultReceived }.count
+        let open = FollowUpOpenItems(tests: tests, results: results, on: date)
         blocks.append(.paragraph("During your follow-up you had \(done) test\(done == 1 ? "" : "s") with results recorded."
-                                 + (results.contains { $0.needsReview && $0.review == nil } ? " A result still waits for your care team's review: they will contact you about it." : "")))
+                                 + (open.testsNotDone.isEmpty ? "" : " \(open.testsNotDone.count) planned test\(open.testsNotDone.count == 1 ? " was" : "s were") not done.")
+                                 + (open.resultsToReview.isEmpty ? "" : " A result still waits for your care team's review: they will contact you about it.")))
         blocks.append(.paragraph(early ? "Your care team has discussed with you why your follow-up on this pathway ends now, and what happens next."
-                                 : "Your follow-up after cancer treatment is complete. Your GP now looks after your care."))
+                                 : open.isEmpty ? "Your follow-up after cancer treatment is complete. Your GP now looks after your care."
+                                 : "Your follow-up on this pathway has ended. Some things are still open (listed for your GP below): your care team or your GP will contact you about them."))
         let results = Table(columns: [Column("Test", weight: 0.45), Column("Taken", weight: 0.25), Column("Result", weight: 0.3)],
                             rows: results.sorted { $0.takenOn < $1.takenOn }.suffix(6).map { r in
             [tests.first { $0.id == r.testId }?.name ?? r.code, r.takenOn.display, r.value.words]
         })
         var out = [Self.forYou(patient, enrolment: enrolment, pathway: pathway), Section(title: "Your follow-up has ended", blocks: blocks)]
         if !results.rows.isEmpty { out.append(Section(title: "Your latest results", blocks: [.table(results)])) }
-        out.append(Section(title: "For your GP", blocks: [
-            .paragraph("Please continue the patient's care in general practice, including any screening they are due for and a Cancer Care Review if not yet done. "
-                       + "If symptoms suggest the cancer may have come back, refer urgently."),
-        ]))
+        var forGP: [Block] = []
+        if !open.isEmpty {
+            // What nobody should assume was done: the GP is told plainly, item by item.
+            let names = Dictionary(tests.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+            forGP.append(.paragraph("Still open at discharge: please make sure each is followed up."))
+            forGP.append(.table(Table(columns: [Column("Open at discharge", weight: 1)], rows: open.lines { names[$0] ?? $0 }.map { [$0] })))
+        }
+        forGP.append(.paragraph("Please continue the patient's care in general practice, including any screening they are due for and a Cancer Care Review if not yet done. "
+                                + "If symptoms suggest the cancer may have come back, refer urgently."))
+        out.append(Section(title: "For your GP", blocks: forGP))
         out.append(Self.worried)
         out.append(Self.copyToGP)
         sections = out
@@ -117,6 +126,7 @@ extension ResultValue {
     public var words: String {
         switch self {
         case .measured(let n, let unit): return ReviewRule.number(n) + " " + unit
+        case .beyond(let side, let n, let unit): return side.rawValue + ReviewRule.number(n) + " " + unit
         case .judged(let j): return j == .needsReview ? "needs review" : j.rawValue
         }
     }

@@ -11,6 +11,9 @@ public struct Pathway: Sendable, Equatable {
     public var contentHash: String
     public var title: String
     public var tumourSite: String
+    /// The ICD-10 categories of the cancers the pathway is for (`C18`, `C50`): a patient whose diagnosis code
+    /// is of none of them is put on it only when someone says so (`FollowUpRepository.enrol`).
+    public var diagnoses: [String] = []
     public var riskGroup: String
     /// Where the schedule comes from (a published protocol), as the file says it.
     public var source: String
@@ -29,6 +32,24 @@ public struct Pathway: Sendable, Equatable {
     public func test(named typed: String) -> SurveillanceTest? {
         let key = Self.testKey(typed)
         return tests.first { Self.testKey($0.code) == key || Self.testKey($0.name) == key }
+    }
+
+    /// Whether the pathway is for a patient with this diagnosis: their ICD-10 code (`C18.7`) in one of its
+    /// categories, or, with no code recorded, the tumour site in the diagnosis's words; nothing recorded at all
+    /// cannot be told apart, and is taken as a match.
+    public func isFor(diagnosisCode: String, diagnosis: String) -> Bool {
+        let code = diagnosisCode.trimmingCharacters(in: .whitespaces).uppercased()
+        if !code.isEmpty && !diagnoses.isEmpty { return diagnoses.contains { code.hasPrefix($0) } }
+        let words = SearchKey.of(diagnosis)
+        return words.isEmpty || words.contains(SearchKey.of(tumourSite))
+    }
+
+    /// `C18`, `C50`, `D05.1`: a letter, two digits, maybe a dot and a digit or two.
+    static func isICD10Category(_ s: String) -> Bool {
+        let c = Array(s)
+        guard c.count >= 3, c[0].isASCII, c[0].isLetter, c[1].isASCII, c[1].isNumber, c[2].isASCII, c[2].isNumber else { return false }
+        if c.count == 3 { return true }
+        return c[3] == "." && (5...6).contains(c.count) && c[4...].allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// "CT chest, abdomen and pelvis" and "ct chest abdomen and pelvis" alike: letters and digits only, folded.
@@ -80,6 +101,11 @@ public enum ReviewRule: Sendable, Equatable {
         switch (self, value) {
         case (_, .judged(let j)): return j != .normal
         case (.clinician, .measured): return true
+        case (.clinician, .beyond): return true
+        // Above what the laboratory measures: it may be above anything.
+        case (.measured, .beyond(.above, _, _)): return true
+        // Below a limit: judged as the limit itself, which it is under ("<0.01" under a threshold of 5 is normal).
+        case (.measured, .beyond(.below, let v, let unit)): return needsReview(.measured(v, unit: unit), previous: previous)
         case (.measured(let above, let rise, _), .measured(let v, _)):
             if let above, v > above { return true }
             if let rise, let previous, v - previous > rise + 1e-9 { return true }  // 4.4 - 2.4 is not a rise of more than 2
@@ -100,10 +126,25 @@ public enum ReviewRule: Sendable, Equatable {
     static func number(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
 }
 
-/// A result as recorded: a measured value with its unit, or a judgement.
+/// A result as recorded: a measured value with its unit, one beyond what the laboratory measures ("<0.01",
+/// ">1000"), or a judgement.
 public enum ResultValue: Sendable, Hashable {
     case measured(Double, unit: String)
+    case beyond(MeasureLimit, Double, unit: String)
     case judged(ResultJudgement)
+
+    /// The number and unit of a measured value, qualified or not.
+    public var number: (Double, unit: String)? {
+        switch self {
+        case .measured(let v, let u), .beyond(_, let v, let u): return (v, u)
+        case .judged: return nil
+        }
+    }
+}
+
+/// Which side of a laboratory's limit a value is: `<` below what it can detect, `>` above what it can count.
+public enum MeasureLimit: String, Sendable, Hashable, CaseIterable {
+    case below = "<", above = ">"
 }
 
 public enum ResultJudgement: String, Sendable, Hashable, CaseIterable, Codable {
@@ -216,14 +257,21 @@ extension Pathway {
     }
 
     static let keys = ["id", "version", "title", "tumour-site", "risk-group", "source", "example", "length-months", "at-end", "tests"]
+    /// Tests one enrolment may hold: a monthly test for 50 years of follow-up is 600; a schedule that makes
+    /// thousands is a mistake in the file, and would slow every screen showing the patient's schedule.
+    public static let mostTestsPerEnrolment = 600
 
     static func parse(_ root: Node, _ r: ConfigReader, hash: String) -> Pathway? {
         let what = "the pathway"
-        guard let m = r.mapping(root, what, required: keys) else { return nil }
+        guard let m = r.mapping(root, what, required: keys, optional: ["diagnoses"]) else { return nil }
         let id = r.identifier(m, "id", in: what)
         let version = r.string(m, "version", in: what), title = r.string(m, "title", in: what)
         let site = r.identifier(m, "tumour-site", in: what), risk = r.identifier(m, "risk-group", in: what)
         let source = r.string(m, "source", in: what)
+        let diagnoses = r.stringList(m, "diagnoses", in: what).map { $0.uppercased() }
+        for d in diagnoses where !Self.isICD10Category(d) {
+            r.report(m["diagnoses"], "`\(d)` in `diagnoses` is not an ICD-10 category", fix: "e.g. `diagnoses: [C18, C19, C20]`")
+        }
         var isExample: Bool?
         if let n = m["example"] {
             isExample = n.bool
@@ -242,14 +290,24 @@ extension Pathway {
         }
         for n in testNodes {
             guard let t = parseTest(n, r, lengthMonths: length) else { continue }
-            if tests.contains(where: { $0.code == t.code }) {
-                r.report(n, "test code `\(t.code)` is used twice", fix: "give each test its own code (results are matched by it)")
+            // Results from files and screens find a test by its code or name folded (`testKey`): two that fold
+            // alike ("cea", "c-e-a") would take each other's results.
+            if let other = tests.first(where: { [testKey($0.code), testKey($0.name)].contains(where: { [testKey(t.code), testKey(t.name)].contains($0) }) }) {
+                r.report(n, other.code == t.code ? "test code `\(t.code)` is used twice"
+                         : "test `\(t.code)` (\(t.name)) is named like test `\(other.code)` (\(other.name)) once case, spaces and punctuation are left aside",
+                         fix: "give each test its own code and name (results are matched by them)")
             }
             tests.append(t)
         }
         guard let id, let version, let title, let site, let risk, let source, let isExample, let length, let atEnd else { return nil }
-        return Pathway(id: id, version: version, contentHash: hash, title: title, tumourSite: site, riskGroup: risk, source: source,
-                       isExample: isExample, tests: tests, lengthMonths: length, atEnd: atEnd)
+        var pathway = Pathway(id: id, version: version, contentHash: hash, title: title, tumourSite: site, riskGroup: risk, source: source,
+                              isExample: isExample, tests: tests, lengthMonths: length, atEnd: atEnd)
+        pathway.diagnoses = diagnoses
+        let planned = pathway.schedule(from: LocalDate(year: 2000, month: 1, day: 1)!).count
+        if planned > mostTestsPerEnrolment {
+            r.report(m["tests"], "the pathway schedules \(planned) tests for one patient (at most \(mostTestsPerEnrolment))", fix: "check the tests' months")
+        }
+        return pathway
     }
 
     static func parseTest(_ node: Node, _ r: ConfigReader, lengthMonths: Int?) -> SurveillanceTest? {
@@ -280,6 +338,8 @@ extension Pathway {
                 let months = list.compactMap(Int.init)
                 if months.count != list.count || months.isEmpty || months.contains(where: { $0 < 0 }) {
                     r.report(pm["at-months"], "`at-months` of \(named) should list whole numbers of months from the start", fix: "e.g. `at-months: [12, 30]`")
+                } else if Set(months).count != months.count || phases.contains(where: { if case .at(let m) = $0 { return !Set(m).isDisjoint(with: months) }; return false }) {
+                    r.report(pm["at-months"], "`at-months` of \(named) lists a month twice", fix: "list each month once")
                 } else {
                     phases.append(.at(months: months))
                 }

@@ -68,13 +68,17 @@ public struct Policy: Sendable, Equatable {
 
     static func parseFollowUp(_ node: Node, _ r: ConfigReader) -> FollowUpPolicy? {
         let what = "`follow-up` in the policy"
-        guard let m = r.mapping(node, what, required: ["reaccess-return-hours", "result-review-days", "care-plan-open-days", "due-soon-days"]) else { return nil }
+        guard let m = r.mapping(node, what, required: ["reaccess-return-hours", "result-review-days", "care-plan-open-days", "due-soon-days"],
+                                optional: ["suspended-review-days"]) else { return nil }
         let hours = r.number(m, "reaccess-return-hours", in: what, range: 1...168, example: 24)
         let review = r.number(m, "result-review-days", in: what, range: 1...90, example: 7)
         let open = r.number(m, "care-plan-open-days", in: what, range: 1...365, example: 14)
         let soon = r.number(m, "due-soon-days", in: what, range: 0...31, example: 7)
-        guard let hours, let review, let open, let soon else { return nil }
-        return FollowUpPolicy(reaccessReturnHours: hours, resultReviewDays: review, carePlanOpenDays: open, dueSoonDays: soon)
+        let suspended = m["suspended-review-days"] == nil ? FollowUpPolicy().suspendedReviewDays
+            : r.number(m, "suspended-review-days", in: what, range: 1...365, example: 28)
+        guard let hours, let review, let open, let soon, let suspended else { return nil }
+        return FollowUpPolicy(reaccessReturnHours: hours, resultReviewDays: review, carePlanOpenDays: open, dueSoonDays: soon,
+                              suspendedReviewDays: suspended)
     }
 
     static func parseLockout(_ node: Node, _ r: ConfigReader) -> RateLimit? {

@@ -33,7 +33,11 @@ public enum RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadyRecorded
     case badDate(LocalDate.Problem)
     case futureDate
+    case beforeBirth
+    /// Taken before this follow-up started (on that day).
+    case beforeFollowUp(LocalDate)
     case notANumber
+    case negative
     case unitMismatch(expected: String, found: String)
     case missingUnit(expected: String)
     case duplicate(firstLine: Int)
@@ -42,13 +46,16 @@ public enum RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .badNHSNumber(let p): return "NHS number: \(p)"
         case .unknownPatient: return "no patient has this NHS number"
-        case .notOnFollowUp: return "the patient is on no active follow-up pathway"
+        case .notOnFollowUp: return "the patient is not on follow-up (never put on a pathway, or discharged)"
         case .unknownTest(let t): return "the patient's pathway has no test “\(t)”"
         case .noTestWaiting(let t): return "no “\(t)” of the patient waits for a result (every one has a result or was skipped)"
         case .alreadyRecorded: return "a result of this test taken that day is recorded already"
         case .badDate(let p): return "date: \(p)"
         case .futureDate: return "date: the test cannot have been taken after today"
-        case .notANumber: return "value: not a number (or normal, abnormal, needs review)"
+        case .beforeBirth: return "date: before the patient was born"
+        case .beforeFollowUp(let start): return "date: before the patient's follow-up started (\(start.display))"
+        case .notANumber: return "value: not a number (or <number, >number, normal, abnormal, needs review)"
+        case .negative: return "value: a result cannot be below zero"
         case .unitMismatch(let expected, let found): return "unit: “\(found)”, but the pathway's results are in \(expected)"
         case .missingUnit(let expected): return "unit: missing (the pathway's results are in \(expected))"
         case .duplicate(let first): return "the same result as line \(first)"
@@ -183,23 +190,69 @@ public enum ResultsImport {
         case .failure(let p): return .failure(.badDate(p))
         }
         if date > today { return .failure(.futureDate) }
-        let value: ResultValue
-        let word = row.value.lowercased().replacingOccurrences(of: " ", with: "-")
-        if let j = ResultJudgement(rawValue: word) {
-            value = .judged(j)
-        } else if let d = Double(row.value), d.isFinite, row.value.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }) {
-            value = .measured(d, unit: row.unit)
-        } else {
-            return .failure(.notANumber)
+        switch value(row.value, unit: row.unit) {
+        case .success(let value): return .success(Checked(nhsNumber: nhs, test: row.test, takenOn: date, value: value))
+        case .failure(let why): return .failure(why)
         }
-        return .success(Checked(nhsNumber: nhs, test: row.test, takenOn: date, value: value))
     }
 
-    /// A measured value must be in the unit of its test's rule (spelt alike, case and `µ`/`u` aside).
+    /// A result as typed on a screen or written in a file, read alike: a judgement (normal, abnormal, needs
+    /// review), or a number not below zero (`7.5`, `7,5`, `1e-2`, `.5`), maybe beyond the laboratory's limit
+    /// (`<0.01`, `> 1000`). Nothing else: not `nan`, `inf` or `0x10`, which Double() would take.
+    public static func value(_ typed: String, unit: String) -> Result<ResultValue, RowRejection> {
+        let text = typed.trimmingCharacters(in: .whitespaces)
+        if let j = ResultJudgement(rawValue: text.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" }).joined(separator: "-")) {
+            return .success(.judged(j))
+        }
+        var rest = Substring(text)
+        let limit = rest.first.flatMap { MeasureLimit(rawValue: String($0)) }
+        if limit != nil { rest = rest.dropFirst().drop { $0 == " " } }
+        if rest.first == "-" { return plainNumber(rest.dropFirst()) == nil ? .failure(.notANumber) : .failure(.negative) }
+        guard let n = plainNumber(rest) else { return .failure(.notANumber) }
+        return .success(limit.map { .beyond($0, n, unit: unit) } ?? .measured(n, unit: unit))
+    }
+
+    /// Digits with at most one decimal point or comma, then maybe an exponent (`e-2`); finite.
+    static func plainNumber(_ s: Substring) -> Double? {
+        var body = s.first == "+" ? s.dropFirst() : s
+        var exponent: Substring = ""
+        if let e = body.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            exponent = body[body.index(after: e)...]
+            body = body[..<e]
+            let digits = exponent.first == "-" || exponent.first == "+" ? exponent.dropFirst() : exponent
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        }
+        let mantissa = body.replacingOccurrences(of: ",", with: ".")
+        guard mantissa.contains(where: { $0.isNumber }), mantissa.filter({ $0 == "." }).count <= 1,
+              mantissa.allSatisfy({ ($0.isASCII && $0.isNumber) || $0 == "." }) else { return nil }
+        guard let n = Double(mantissa + (exponent.isEmpty ? "" : "e" + exponent)), n.isFinite else { return nil }
+        return n
+    }
+
+    /// A measured value must be in the unit of its test's rule (`Units.same`).
     public static func unitProblem(_ value: ResultValue, rule: ReviewRule) -> RowRejection? {
-        guard case .measured(_, let unit) = value, let expected = rule.unit else { return nil }
+        guard let (_, unit) = value.number, let expected = rule.unit else { return nil }
         if unit.isEmpty { return .missingUnit(expected: expected) }
-        func key(_ u: String) -> String { u.lowercased().replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u").replacingOccurrences(of: " ", with: "") }
-        return key(unit) == key(expected) ? nil : .unitMismatch(expected: expected, found: unit)
+        return Units.same(unit, expected) ? nil : .unitMismatch(expected: expected, found: TextCleaner.field(unit, maxLength: 20))
+    }
+}
+
+/// Units written differently that mean the same: one table for files and screens.
+public enum Units {
+    /// Spellings of one unit, folded (lower case, no spaces, micro as `u`). Case is folded because no
+    /// laboratory unit differs only by case (no Mg, megagram, is ever reported); 1 ug/L is 1 ng/mL exactly.
+    static let synonyms: [[String]] = [
+        ["ug/l", "mcg/l", "ng/ml"],
+        ["iu/l", "u/l"],
+        ["ku/l", "u/ml", "iu/ml", "kiu/l"],
+    ]
+
+    static func fold(_ u: String) -> String {
+        u.lowercased().replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u").filter { !$0.isWhitespace }
+    }
+
+    public static func same(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (fold(a), fold(b))
+        return x == y || synonyms.contains { $0.contains(x) && $0.contains(y) }
     }
 }

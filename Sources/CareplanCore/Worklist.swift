@@ -38,6 +38,8 @@ public enum WorkKind: String, Sendable, Hashable, CaseIterable, Codable {
     case testDueSoon = "test-due-soon"
     /// Follow-up has run its length: discharge, with the letter.
     case dischargeDue = "discharge-due"
+    /// Remote follow-up suspended (seen in clinic): resume or discharge? Overdue `suspended-review-days` after.
+    case followUpSuspended = "follow-up-suspended"
     case selfAssessmentWaiting = "self-assessment-waiting"
     /// A kiosk self-assessment offered (a code issued) and not sent.
     case hnaNotDone = "hna-not-done"
@@ -48,10 +50,12 @@ public enum WorkKind: String, Sendable, Hashable, CaseIterable, Codable {
     case careReviewDue = "care-review-due"
 }
 
-/// Where an item is done: the screen opens on it.
+/// Where an item is done: the screen opens on it. Follow-up's targets name their enrolment (a patient may
+/// have several, a discharged one and a new one): the screen opens that one, never simply the latest.
 public enum WorkTarget: Sendable, Hashable {
-    case contact(Int64)
-    case result(Int64)
+    /// A call, and the follow-up it is about (nil: none named when it was taken).
+    case contact(Int64, enrolmentId: Int64?)
+    case result(Int64, enrolmentId: Int64)
     case test(Int64, enrolmentId: Int64)
     case enrolment(Int64)
     case assessment(Int64)
@@ -98,11 +102,13 @@ public struct Worklist: Sendable, Hashable {
         self.overdueCounts = overdueCounts
     }
 
-    /// Most urgent first: calls with red flags, then what is overdue (the longest overdue first), then by the
-    /// day it is due, then the kinds in their order, then the patient.
+    /// Most urgent first, by kind: calls to return (red flags first), results to review, tests overdue, tests
+    /// due, then the rest in `WorkKind`'s order; within a kind what is overdue first, the longest overdue (the
+    /// earliest due) first, then the patient. A years-old overdue test never buries a call or a result.
     public static func urgentFirst(_ a: WorkItem, _ b: WorkItem) -> Bool {
-        func key(_ i: WorkItem) -> (Int, Int, Int, Int, Int64) {
-            (i.redFlag ? 0 : 1, i.overdue ? 0 : 1, i.due.dayNumber, WorkKind.allCases.firstIndex(of: i.kind)!, i.patient.id ?? 0)
+        func key(_ i: WorkItem) -> (Int, Int, Int, Int64) {
+            let kind = WorkKind.allCases.firstIndex(of: i.kind)!
+            return (i.kind == .contactToReturn && i.redFlag ? -1 : kind, i.overdue ? 0 : 1, i.due.dayNumber, i.patient.id ?? 0)
         }
         return key(a) < key(b)
     }
@@ -118,11 +124,15 @@ public struct FollowUpPolicy: Sendable, Equatable {
     public var carePlanOpenDays: Int
     /// "Due this week": tests and reviews due within this many days.
     public var dueSoonDays: Int
+    /// A patient suspended from remote follow-up (seen in clinic) this many days ago is asked about: resume or
+    /// discharge? Until then they are listed, low, so that nobody suspended is forgotten.
+    public var suspendedReviewDays: Int
 
-    public init(reaccessReturnHours: Int = 24, resultReviewDays: Int = 7, carePlanOpenDays: Int = 14, dueSoonDays: Int = 7) {
+    public init(reaccessReturnHours: Int = 24, resultReviewDays: Int = 7, carePlanOpenDays: Int = 14, dueSoonDays: Int = 7, suspendedReviewDays: Int = 28) {
         self.reaccessReturnHours = reaccessReturnHours
         self.resultReviewDays = resultReviewDays
         self.carePlanOpenDays = carePlanOpenDays
         self.dueSoonDays = dueSoonDays
+        self.suspendedReviewDays = suspendedReviewDays
     }
 }

@@ -33,6 +33,10 @@ public enum FollowUpLetterExporter {
         switch request {
         case .results(let id, _):
             guard let result = results.first(where: { $0.id == id }) else { throw ExportError.badTarget("There is no such result in this follow-up") }
+            // A letter must not tell the patient about a result nobody has looked at yet.
+            if result.needsReview && result.review == nil {
+                throw ExportError.badTarget("This result needs a clinician's review before a letter is written: review it first. Nothing was written")
+            }
             return FollowUpLetter(result: result, patient: patient, enrolment: enrolment, pathway: pathway, tests: tests)
         case .discharge:
             guard enrolment.status == .discharged else {

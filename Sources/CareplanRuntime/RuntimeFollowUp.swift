@@ -31,11 +31,11 @@ extension Runtime {
 
     func followUpView(patientId: Int64) -> FollowUpView? {
         attempt {
+            // Every enrolment's: an old one's results stay reachable once the patient is on another pathway.
             let enrolments = try store.enrolments(patientId: patientId)
-            let shown = enrolments.first
-            return FollowUpView(enrolments: enrolments, tests: try shown.map { try store.scheduledTests(enrolmentId: $0.id) } ?? [],
-                                results: try shown.map { try store.results(enrolmentId: $0.id) } ?? [],
-                                history: try shown.map { try store.followUpHistory(enrolmentId: $0.id) } ?? [],
+            return FollowUpView(enrolments: enrolments, tests: try enrolments.flatMap { try store.scheduledTests(enrolmentId: $0.id) },
+                                results: try enrolments.flatMap { try store.results(enrolmentId: $0.id) },
+                                history: try enrolments.flatMap { try store.followUpHistory(enrolmentId: $0.id) },
                                 contacts: try store.contacts(patientId: patientId), offer: try offer(patientId: patientId))
         }
     }
@@ -86,7 +86,8 @@ extension Runtime {
         case .suspend(let e, let reason):
             _ = try store.setSuspended(enrolmentId: e, reason: reason, by: user, now: now)
         case .discharge(let e, let reason, let on):
-            _ = try store.discharge(enrolmentId: e, reason: reason, on: on, by: user, now: now)
+            // The screen shows what is still open (`FollowUpOpenItems`) and asks before it sends a discharge.
+            _ = try store.discharge(enrolmentId: e, reason: reason, on: on, acknowledging: true, by: user, now: now)
         case .contact(let c):
             _ = try store.recordContact(c, by: user, now: now)
         case .returnContact(let id, let response, let note, let at):

@@ -123,7 +123,9 @@ extension CareStore {
 
     static func testResult(_ r: Row) -> TestResult {
         let value: ResultValue
-        if let v: Double = r["value"] { value = .measured(v, unit: r["unit"]) }
+        if let v: Double = r["value"] {
+            value = (r["qualifier"] as String?).flatMap(MeasureLimit.init(rawValue:)).map { .beyond($0, v, unit: r["unit"]) } ?? .measured(v, unit: r["unit"])
+        }
         else { value = .judged(ResultJudgement(rawValue: r["judgement"] ?? "") ?? .needsReview) }
         let review = (r["review_outcome"] as String?).flatMap(ReviewOutcome.init(rawValue:)).map {
             TestResult.Review(outcome: $0, note: r["review_note"], by: r["reviewed_by"], at: r["reviewed_at"])
@@ -144,6 +146,11 @@ extension CareStore {
             throw StoreError.notFound("The follow-up enrolment")
         }
         return e
+    }
+
+    static func patient(_ db: Database, _ id: Int64) throws -> Patient {
+        guard let p = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [id]).map(patient) else { throw StoreError.notFound("The patient") }
+        return p
     }
 
     static func scheduledTest(_ db: Database, _ id: Int64) throws -> ScheduledTest {
@@ -190,11 +197,17 @@ extension CareStore {
 
     // MARK: Enrolments and the schedule
 
-    public func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64?, by user: String, now: Date) throws -> Enrolment {
+    public func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64?, otherDiagnosis: Bool, by user: String, now: Date) throws -> Enrolment {
         try write { db in
-            try Self.requirePatient(db, patientId)
+            let patient = try Self.patient(db, patientId)
             try Self.requireOwn(db, table: "document", id: fromDocument, patientId: patientId, "The patient's document")
-            try Self.requireNotFuture(start, now: now, "the start of follow-up,")
+            if let problem = FollowUpDates.startProblem(start, patient: patient, today: LocalDate(now)) { throw StoreError.refused(problem) }
+            if !otherDiagnosis && !pathway.isFor(diagnosisCode: patient.diagnosisCode, diagnosis: patient.diagnosis) {
+                let diagnosis = [patient.diagnosisCode, patient.diagnosis].filter { !$0.isEmpty }.joined(separator: " ")
+                throw StoreError.refused("\(pathway.title) is for \(pathway.tumourSite) cancer"
+                                         + (pathway.diagnoses.isEmpty ? "" : " (\(pathway.diagnoses.joined(separator: ", ")))")
+                                         + ", and the patient's diagnosis is \(diagnosis): put them on it only if that is meant")
+            }
             if let since = try String.fetchOne(db, sql: """
                 SELECT start_date FROM follow_up_enrolment WHERE patient_id = ? AND pathway_id = ? AND status != 'discharged'
                 """, arguments: [patientId, pathway.id]) {
@@ -209,6 +222,9 @@ extension CareStore {
             let id = db.lastInsertedRowID
             let kept = try Self.keepPathway(db, pathway, now: now)
             let planned = pathway.schedule(from: start)
+            guard planned.count <= Pathway.mostTestsPerEnrolment else {
+                throw StoreError.refused("The pathway schedules \(planned.count) tests: at most \(Pathway.mostTestsPerEnrolment); check its file")
+            }
             for t in planned {
                 _ = try Self.insertTest(db, enrolmentId: id, patientId: patientId, code: t.code, name: t.name, due: t.due, graceDays: t.graceDays, added: false)
             }
@@ -254,7 +270,8 @@ extension CareStore {
             switch change {
             case .move(let id, let to, let why):
                 let reason = try Self.reason(why, "the test is moved")
-                let (_, t) = try Self.openTest(db, id, enrolmentId: enrolmentId)
+                let (e, t) = try Self.openTest(db, id, enrolmentId: enrolmentId)
+                if let problem = FollowUpDates.moveProblem(to, enrolment: e, graceDays: t.graceDays) { throw StoreError.refused(problem) }
                 try db.execute(sql: "UPDATE follow_up_test SET due_date = ?, overdue_from = ? WHERE id = ?",
                                arguments: [to.iso, Overdue.from(due: to, graceDays: t.graceDays).iso, id])
                 changeId = try Self.history(db, enrolmentId: enrolmentId, testId: id, .moved, from: t.due, to: to, reason: reason, by: who, at: now)
@@ -263,6 +280,7 @@ extension CareStore {
                 let reason = try Self.reason(why, "the test is added")
                 let e = try Self.enrolment(db, enrolmentId)
                 if e.status == .discharged { throw StoreError.refused("The patient was discharged from this pathway: the schedule is closed") }
+                if let problem = FollowUpDates.moveProblem(due, enrolment: e, graceDays: grace) { throw StoreError.refused(problem.replacingOccurrences(of: "moves", with: "is added")) }
                 let cleanName = TextCleaner.field(name, maxLength: Limits.concernText)
                 guard !cleanName.isEmpty, !code.isEmpty else { throw StoreError.refused("Name the test") }
                 let id = try Self.insertTest(db, enrolmentId: enrolmentId, patientId: e.patientId, code: TextCleaner.field(code, maxLength: 40),
@@ -315,23 +333,24 @@ extension CareStore {
     static func insertResult(_ db: Database, test t: ScheduledTest, rule: ReviewRule, _ r: NewResult, by who: String, now: Date) throws -> TestResult {
         try requireNotFuture(r.takenOn, now: now, "taken on")
         var previous: Double?
-        if case .measured = r.value {
+        if r.value.number != nil {
             previous = try Double.fetchOne(db, sql: """
                 SELECT value FROM follow_up_result WHERE enrolment_id = ? AND code = ? AND value IS NOT NULL ORDER BY taken_on DESC, id DESC LIMIT 1
                 """, arguments: [t.enrolmentId, t.code])
         }
         let needsReview = rule.needsReview(r.value, previous: previous)
-        var value: Double?, unit = "", judgement: String?
+        var value: Double?, unit = "", judgement: String?, qualifier: String?
         switch r.value {
         case .measured(let v, let u): (value, unit) = (v, TextCleaner.field(u, maxLength: 40))
+        case .beyond(let side, let v, let u): (value, unit, qualifier) = (v, TextCleaner.field(u, maxLength: 40), side.rawValue)
         case .judged(let j): judgement = j.rawValue
         }
         let note = Self.note(r.note)
         try db.execute(sql: """
-            INSERT INTO follow_up_result (test_id, enrolment_id, patient_id, code, value, unit, judgement, taken_on, note, source, needs_review,
+            INSERT INTO follow_up_result (test_id, enrolment_id, patient_id, code, value, unit, judgement, qualifier, taken_on, note, source, needs_review,
                                           recorded_by, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [t.id, t.enrolmentId, t.patientId, t.code, value, unit, judgement, r.takenOn.iso, note, r.source.rawValue, needsReview, who, now])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [t.id, t.enrolmentId, t.patientId, t.code, value, unit, judgement, qualifier, r.takenOn.iso, note, r.source.rawValue, needsReview, who, now])
         let id = db.lastInsertedRowID
         try db.execute(sql: "UPDATE follow_up_test SET status = 'result-received', status_date = ? WHERE id = ?", arguments: [r.takenOn.iso, t.id])
         let change = try history(db, enrolmentId: t.enrolmentId, testId: t.id, .resultReceived, to: r.takenOn, by: who, at: now)
@@ -339,7 +358,7 @@ extension CareStore {
                   detail: "enrolment \(t.enrolmentId), test \(t.id) (\(t.code)), \(r.source.rawValue)" + (needsReview ? ", to review" : "")
                       + contentNote(db, [(.result, id), (.test, t.id), (.change, change)]), at: now)
         return TestResult(id: id, testId: t.id, enrolmentId: t.enrolmentId, patientId: t.patientId, code: t.code,
-                          value: judgement == nil ? .measured(value!, unit: unit) : r.value, takenOn: r.takenOn, note: note, source: r.source,
+                          value: try Row.fetchOne(db, sql: "SELECT * FROM follow_up_result WHERE id = ?", arguments: [id]).map(testResult)!.value, takenOn: r.takenOn, note: note, source: r.source,
                           needsReview: needsReview, recordedBy: who, recordedAt: now, review: nil)
     }
 
@@ -348,6 +367,9 @@ extension CareStore {
             let t = try Self.scheduledTest(db, testId)
             let e = try Self.enrolment(db, t.enrolmentId)
             guard e.pathwayId == pathway.id else { throw StoreError.refused("This test is of another pathway (\(e.pathwayId))") }
+            if let problem = FollowUpDates.takenProblem(result.takenOn, born: try Self.patient(db, e.patientId).dateOfBirth, enrolment: e, today: LocalDate(now)) {
+                throw StoreError.refused("Not recorded: \(problem)")
+            }
             guard t.status != .resultReceived, t.status != .skipped else {
                 throw StoreError.refused(t.status == .skipped ? "This test was skipped: add a test to record a result" : "This test has a result already")
             }
@@ -409,11 +431,20 @@ extension CareStore {
         }
     }
 
-    public func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, by user: String, now: Date) throws -> Enrolment {
+    public func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, acknowledging: Bool, by user: String, now: Date) throws -> Enrolment {
         try write { db in
             let e = try Self.enrolment(db, enrolmentId)
             if e.status == .discharged { throw StoreError.refused("The patient was discharged from this pathway already") }
-            try Self.requireNotFuture(date, now: now, "discharged on")
+            let tests = try Row.fetchAll(db, sql: "SELECT * FROM follow_up_test WHERE enrolment_id = ?", arguments: [enrolmentId]).map(Self.scheduledTest)
+            let results = try Row.fetchAll(db, sql: "SELECT * FROM follow_up_result WHERE enrolment_id = ?", arguments: [enrolmentId]).map(Self.testResult)
+            if let problem = FollowUpDates.dischargeProblem(date, enrolment: e, results: results, today: LocalDate(now)) { throw StoreError.refused(problem) }
+            let open = FollowUpOpenItems(tests: tests, results: results, on: date)
+            if !open.isEmpty && !acknowledging {
+                let names = Dictionary(tests.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+                let lines = open.lines { names[$0] ?? $0 }
+                throw StoreError.refused("Not discharged: \(lines.count) item(s) still open (" + lines.prefix(3).joined(separator: "; ")
+                                         + (lines.count > 3 ? "; ..." : "") + "): confirm to discharge all the same")
+            }
             let words: String
             switch reason {
             case .endOfPathway: words = reason.words
@@ -422,16 +453,17 @@ extension CareStore {
             let who = Self.who(user)
             try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'discharged', status_reason = ?, discharged_on = ? WHERE id = ?",
                            arguments: [words, date.iso, enrolmentId])
-            let open = try Int64.fetchAll(db, sql: "SELECT id FROM follow_up_test WHERE enrolment_id = ? AND status IN ('scheduled', 'requested')",
-                                          arguments: [enrolmentId])
-            try db.execute(sql: "UPDATE follow_up_test SET status = 'skipped', skip_reason = 'discharged' WHERE enrolment_id = ? AND status IN ('scheduled', 'requested')",
-                           arguments: [enrolmentId])
+            let skipped = try Int64.fetchAll(db, sql: "SELECT id FROM follow_up_test WHERE enrolment_id = ? AND status IN ('scheduled', 'requested')",
+                                             arguments: [enrolmentId])
+            try db.execute(sql: "UPDATE follow_up_test SET status = 'skipped', skip_reason = ? WHERE enrolment_id = ? AND status IN ('scheduled', 'requested')",
+                           arguments: [FollowUpOpenItems.dischargedReason, enrolmentId])
             let change = try Self.history(db, enrolmentId: enrolmentId, testId: nil, .discharged, to: date, reason: words, by: who, at: now)
             let early: Bool
             if case .early = reason { early = true } else { early = false }
             try Self.audit(db, user: who, action: "discharged from follow-up", patientId: e.patientId,
-                           detail: "enrolment \(enrolmentId), \(early ? "early" : "end of pathway"), \(open.count) test(s) not done skipped"
-                               + Self.contentNote(db, [(.enrolment, enrolmentId)] + open.map { (.test, $0) } + [(.change, change)]), at: now)
+                           detail: "enrolment \(enrolmentId), \(early ? "early" : "end of pathway"), \(skipped.count) test(s) not done skipped"
+                               + (open.isEmpty ? "" : ", \(open.testsNotDone.count + open.resultsToReview.count + open.referredBack.count) open item(s) acknowledged")
+                               + Self.contentNote(db, [(.enrolment, enrolmentId)] + skipped.map { (.test, $0) } + [(.change, change)]), at: now)
             return try Self.enrolment(db, enrolmentId)
         }
     }
@@ -440,8 +472,11 @@ extension CareStore {
 
     public func recordContact(_ c: NewContact, by user: String, now: Date) throws -> Contact {
         try write { db in
-            try Self.requirePatient(db, c.patientId)
+            let patient = try Self.patient(db, c.patientId)
             try Self.requireOwn(db, table: "follow_up_enrolment", id: c.enrolmentId, patientId: c.patientId, "The patient's follow-up")
+            if let problem = FollowUpDates.callProblem(c.at, patient: patient, enrolment: try c.enrolmentId.map { try Self.enrolment(db, $0) }, now: now) {
+                throw StoreError.refused(problem)
+            }
             let reason = try Self.reason(c.reason, "the patient called")
             try Self.requireNotFuture(c.at, now: now, "the call,")
             let who = Self.who(user)

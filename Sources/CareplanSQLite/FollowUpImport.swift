@@ -11,8 +11,10 @@ extension CareStore {
             var recorded: [ResultsImportReport.Recorded] = [], rejections: [ResultsImportReport.Rejection] = []
             var seen: [String: Int] = [:]
             var enrolledRules: [String: Pathway?] = [:]  // by the hash enrolments keep, read once
-            let patientByNumber = try db.cachedStatement(sql: "SELECT id FROM patient WHERE nhs_number = ?")
-            let activeEnrolments = try db.cachedStatement(sql: "SELECT * FROM follow_up_enrolment WHERE patient_id = ? AND status = 'active' ORDER BY id")
+            let patientByNumber = try db.cachedStatement(sql: "SELECT id, date_of_birth FROM patient WHERE nhs_number = ?")
+            // A suspended patient's results are recorded too (and judged by their rule, as on the screen): they are
+            // seen in clinic meanwhile, and a result thrown away there would be lost to the team.
+            let activeEnrolments = try db.cachedStatement(sql: "SELECT * FROM follow_up_enrolment WHERE patient_id = ? AND status IN ('active', 'suspended') ORDER BY id")
             // The test waiting for a result whose due date is nearest the day it was taken (the earlier on a tie),
             // and not due long after it: a test taken late is the overdue one, never one of next year's.
             let nearest = try db.cachedStatement(sql: """
@@ -30,7 +32,8 @@ extension CareStore {
                 case .success(let c): checked = c
                 case .failure(let why): reject(why); continue
                 }
-                guard let patientId = try Int64.fetchOne(patientByNumber, arguments: [checked.nhsNumber.digits]) else { reject(.unknownPatient); continue }
+                guard let found = try Row.fetchOne(patientByNumber, arguments: [checked.nhsNumber.digits]) else { reject(.unknownPatient); continue }
+                let patientId: Int64 = found["id"]
                 let enrolments = try Row.fetchAll(activeEnrolments, arguments: [patientId]).map(Self.enrolment)
                 if enrolments.isEmpty { reject(.notOnFollowUp); continue }
                 // The test, by code or name: of the pathway, else one added by hand to this patient's schedule.
@@ -46,6 +49,9 @@ extension CareStore {
                 }
                 guard let m = match else { reject(.unknownTest(checked.test)); continue }
                 let (enrolment, code, rule) = m
+                if let problem = FollowUpDates.takenProblem(checked.takenOn, born: LocalDate(iso: found["date_of_birth"])!, enrolment: enrolment, today: today) {
+                    reject(problem); continue
+                }
                 if let problem = ResultsImport.unitProblem(checked.value, rule: rule) { reject(problem); continue }
                 let key = "\(checked.nhsNumber.digits)|\(code)|\(checked.takenOn.iso)|\(row.value)|\(row.unit)"
                 if let first = seen[key] { reject(.duplicate(firstLine: first)); continue }

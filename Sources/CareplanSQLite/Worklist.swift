@@ -41,10 +41,10 @@ extension CareStore {
         // Calls: overdue `reaccess-return-hours` after the call. Dates in the store are UTC text: compared as stored.
         let callDeadline = q.now.addingTimeInterval(-returnBy)
         add(.contactToReturn, from: "follow_up_contact x", where: "x.returned_at IS NULL", overdue: "x.at <= :callDeadline",
-            select: "x.at AS at, x.red_flag AS red_flag, x.id AS target_id, NULL AS target_extra, '' AS what", order: "x.red_flag DESC, x.at",
+            select: "x.at AS at, x.red_flag AS red_flag, x.id AS target_id, x.enrolment_id AS target_extra, '' AS what", order: "x.red_flag DESC, x.at",
             ["callDeadline": callDeadline])
         add(.resultToReview, from: "follow_up_result x", where: "x.needs_review = 1 AND x.review_outcome IS NULL", overdue: "x.recorded_at <= :reviewDeadline",
-            select: "x.recorded_at AS at, 0 AS red_flag, x.id AS target_id, x.test_id AS target_extra, x.code AS what", order: "x.recorded_at",
+            select: "x.recorded_at AS at, 0 AS red_flag, x.id AS target_id, x.enrolment_id AS target_extra, x.code AS what", order: "x.recorded_at",
             ["reviewDeadline": q.now.addingTimeInterval(-reviewBy)])
         // Open tests due by the end of the week, but a suspended patient's (seen in clinic meanwhile: `paused`).
         add(.testOverdue, from: "follow_up_test x",
@@ -54,6 +54,13 @@ extension CareStore {
         add(.dischargeDue, from: "follow_up_enrolment x", where: "x.status = 'active' AND x.end_date <= :soon", overdue: "x.end_date < :today",
             select: "x.end_date AS due, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, x.pathway_id AS what", order: "x.end_date",
             ["soon": soon, "today": today])
+        // Suspended (seen in clinic): listed from the day of suspension, overdue `suspended-review-days` after,
+        // with how many of their tests are overdue meanwhile (their tests leave the lists above while paused).
+        let suspendedAt = "(SELECT max(c.changed_at) FROM follow_up_change c WHERE c.enrolment_id = x.id AND c.kind = 'suspended')"
+        let overdueTests = "(SELECT count(*) FROM follow_up_test t WHERE t.enrolment_id = x.id AND t.status IN ('scheduled', 'requested') AND t.overdue_from <= :today)"
+        add(.followUpSuspended, from: "follow_up_enrolment x", where: "x.status = 'suspended'", overdue: "\(suspendedAt) <= :suspendedBefore",
+            select: "\(suspendedAt) AS at, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, CAST(\(overdueTests) AS TEXT) AS what", order: "at",
+            ["suspendedBefore": q.now.addingTimeInterval(-TimeInterval(f.suspendedReviewDays * 86400)), "today": today])
         add(.selfAssessmentWaiting, from: "assessment x", where: "x.submitted_at IS NOT NULL AND x.status = 'in-progress'", overdue: "0",
             select: "x.submitted_at AS at, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, '' AS what", order: "x.submitted_at", [:])
         // Kiosk self-assessments offered (a code issued) and not sent: overdue once no code is left to use.
@@ -108,13 +115,18 @@ extension CareStore {
                     let kind = w.split ? (late ? WorkKind.testOverdue : .testDueSoon) : w.kind
                     guard q.kinds.contains(kind) else { continue }
                     let due: LocalDate = (r["due"] as String?).flatMap(LocalDate.init(iso:)) ?? Self.dueDate(kind, at: r["at"], q)
-                    let id: Int64 = r["target_id"], extra: Int64? = r["target_extra"], what: String = r["what"]
+                    let id: Int64 = r["target_id"], extra: Int64? = r["target_extra"]
+                    var what: String = r["what"]
+                    if kind == .followUpSuspended {
+                        let at: Date? = r["at"], late = Int(what) ?? 0
+                        what = "resume or discharge? Suspended " + (at.map { LocalDate($0).display } ?? "") + (late > 0 ? ", \(late) test(s) overdue" : "")
+                    }
                     let target: WorkTarget
                     switch kind {
-                    case .contactToReturn: target = .contact(id)
-                    case .resultToReview: target = .result(id)
+                    case .contactToReturn: target = .contact(id, enrolmentId: extra)
+                    case .resultToReview: target = .result(id, enrolmentId: extra!)
                     case .testOverdue, .testDueSoon: target = .test(id, enrolmentId: extra!)
-                    case .dischargeDue: target = .enrolment(id)
+                    case .dischargeDue, .followUpSuspended: target = .enrolment(id)
                     default: target = .assessment(id)
                     }
                     let redFlag: Bool = r["red_flag"]
@@ -174,6 +186,7 @@ extension CareStore {
         case .contactToReturn: return LocalDate(at.addingTimeInterval(TimeInterval(f.reaccessReturnHours * 3600)))
         case .resultToReview: return LocalDate(at).adding(days: f.resultReviewDays)
         case .carePlanInProgress: return LocalDate(at).adding(days: f.carePlanOpenDays)
+        case .followUpSuspended: return LocalDate(at).adding(days: f.suspendedReviewDays)
         default: return LocalDate(at)
         }
     }

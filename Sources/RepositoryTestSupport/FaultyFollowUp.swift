@@ -3,8 +3,8 @@ import Foundation
 
 // Stratified follow-up (issue 14), kept apart so that each issue's part of the wrapper is its own file.
 extension FaultyRepository {
-    public func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64?, by user: String, now: Date) throws -> Enrolment {
-        try write { try wrapped.enrol(patientId: patientId, pathway: pathway, start: start, fromDocument: fromDocument, by: user, now: now) }
+    public func enrol(patientId: Int64, pathway: Pathway, start: LocalDate, fromDocument: Int64?, otherDiagnosis: Bool, by user: String, now: Date) throws -> Enrolment {
+        try write { try wrapped.enrol(patientId: patientId, pathway: pathway, start: start, fromDocument: fromDocument, otherDiagnosis: otherDiagnosis, by: user, now: now) }
     }
     public func enrolments(patientId: Int64) throws -> [Enrolment] { try wrapped.enrolments(patientId: patientId) }
     public func enrolment(id: Int64) throws -> Enrolment? { try wrapped.enrolment(id: id) }
@@ -26,8 +26,8 @@ extension FaultyRepository {
     public func setSuspended(enrolmentId: Int64, reason: String?, by user: String, now: Date) throws -> Enrolment {
         try write { try wrapped.setSuspended(enrolmentId: enrolmentId, reason: reason, by: user, now: now) }
     }
-    public func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, by user: String, now: Date) throws -> Enrolment {
-        try write { try wrapped.discharge(enrolmentId: enrolmentId, reason: reason, on: date, by: user, now: now) }
+    public func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, acknowledging: Bool, by user: String, now: Date) throws -> Enrolment {
+        try write { try wrapped.discharge(enrolmentId: enrolmentId, reason: reason, on: date, acknowledging: acknowledging, by: user, now: now) }
     }
     public func recordContact(_ contact: NewContact, by user: String, now: Date) throws -> Contact {
         try write { try wrapped.recordContact(contact, by: user, now: now) }

@@ -143,10 +143,45 @@ final class PathwayTests: XCTestCase {
         XCTAssertTrue(p[0].message.contains("whole numbers"))
     }
 
+    func testPathwaysThatWouldMisleadOrFloodAreRefused() throws {
+        // Codes and names that fold alike would take each other's results; a month listed twice; thousands of tests.
+        var p = try problems("  - code: ct-cap", "  - code: c-e-a")
+        XCTAssertTrue(p.contains { $0.message.contains("test `c-e-a` (CT chest, abdomen and pelvis) is named like test `cea`") }, "\(p.map(\.message))")
+        p = try problems("    name: Colonoscopy", "    name: C.E.A.")
+        XCTAssertTrue(p.contains { $0.message.contains("is named like test `cea`") }, "\(p.map(\.message))")
+        p = try problems("      - at-months: [12, 48]", "      - at-months: [12, 48, 12]")
+        XCTAssertTrue(p.contains { $0.message.contains("lists a month twice") }, "\(p.map(\.message))")
+        XCTAssertNoThrow(try Pathway.parse(text: try self.text("colorectal").replacingOccurrences(of: "length-months: 60", with: "length-months: 600"),
+                                           displayPath: "p").get(), "a long pathway with a sensible schedule is fine")
+        var text = try self.text("colorectal").replacingOccurrences(of: "length-months: 60", with: "length-months: 600")
+        text = text.replacingOccurrences(of: "      - every-months: 12\n        for-months: 24\n", with: "      - every-months: 1\n")
+        text = text.replacingOccurrences(of: "      - at-months: [12, 48]", with: "      - every-months: 1")
+        guard case .failure(let e) = Pathway.parse(text: text, displayPath: "p") else { return XCTFail("accepted") }
+        XCTAssertTrue(e.problems.contains { $0.message.contains("tests for one patient (at most 600)") }, "\(e.problems.map(\.message))")
+        // The ICD-10 categories it is for, checked.
+        p = try problems("diagnoses: [C18, C19, C20]", "diagnoses: [C18, colon]")
+        XCTAssertEqual(p.map(\.message), ["`COLON` in `diagnoses` is not an ICD-10 category"])
+    }
+
+    func testAPathwayIsForTheDiagnosesItNames() throws {
+        let colorectal = try Self.shipped("colorectal")
+        XCTAssertEqual(colorectal.diagnoses, ["C18", "C19", "C20"])
+        XCTAssertTrue(colorectal.isFor(diagnosisCode: "C18.7", diagnosis: "Sigmoid colon"))
+        XCTAssertTrue(colorectal.isFor(diagnosisCode: "c20", diagnosis: ""))
+        XCTAssertFalse(colorectal.isFor(diagnosisCode: "C50.9", diagnosis: "Colorectal"), "the code decides when there is one")
+        XCTAssertTrue(colorectal.isFor(diagnosisCode: "", diagnosis: "Colorectal cancer"))
+        XCTAssertFalse(colorectal.isFor(diagnosisCode: "", diagnosis: "Breast"))
+        XCTAssertTrue(colorectal.isFor(diagnosisCode: "", diagnosis: ""), "nothing recorded: nothing to tell apart")
+        XCTAssertTrue(try Self.shipped("prostate").isFor(diagnosisCode: "C61", diagnosis: ""))
+        XCTAssertTrue(try Self.shipped("breast").isFor(diagnosisCode: "C50.4", diagnosis: ""))
+    }
+
     func testFollowUpsNumbersAreInThePolicyAndCheckedThere() throws {
         let text = try String(contentsOf: TermsTests.resources.appendingPathComponent("policy.yaml"), encoding: .utf8)
         let policy = try Policy.parse(text: text, displayPath: "p").get()
         XCTAssertEqual(policy.followUp, FollowUpPolicy(reaccessReturnHours: 24, resultReviewDays: 7, carePlanOpenDays: 14, dueSoonDays: 7))
+        let fortnight = try Policy.parse(text: text.replacingOccurrences(of: "suspended-review-days: 28", with: "suspended-review-days: 14"), displayPath: "p").get()
+        XCTAssertEqual(fortnight.followUp.suspendedReviewDays, 14, "how long a suspension waits before it is asked about")
         guard case .failure(let e) = Policy.parse(text: text.replacingOccurrences(of: "reaccess-return-hours: 24", with: "reaccess-return-hours: 0"), displayPath: "p")
         else { return XCTFail("accepted") }
         XCTAssertEqual(e.problems.count, 1)

@@ -49,7 +49,8 @@ final class FollowUpLetterTests: XCTestCase {
             XCTAssertEqual(($0 as? ExportError)?.description, "Siân Wiśniewski is not discharged from Colorectal cancer after curative treatment yet. Nothing was written")
         }
         XCTAssertThrowsError(try FollowUpLetterExporter.latest(.discharge, patientId: p.id!, store: store))
-        _ = try store.discharge(enrolmentId: e.id, reason: .early("Recurrence: back to clinic"), on: LocalDate(year: 2026, month: 11, day: 20)!, by: "cns", now: now)
+        _ = try store.discharge(enrolmentId: e.id, reason: .early("Recurrence: back to clinic"), on: LocalDate(year: 2026, month: 11, day: 20)!,
+                                acknowledging: true, by: "cns", now: now)
         let request = try FollowUpLetterExporter.latest(.discharge, patientId: p.id!, store: store)
         XCTAssertEqual(request, .discharge(enrolmentId: e.id))
         let (url, letter) = try FollowUpLetterExporter.export(request, format: .pdf, paper: .a4, output: folder.path + "/", store: store,
@@ -57,7 +58,8 @@ final class FollowUpLetterTests: XCTestCase {
         XCTAssertEqual(url.lastPathComponent, "discharge-Wiśniewski-9434765919-2026-11-20.pdf")
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int, 0o600)
         let all = squeezed(try pdfPages(try Data(contentsOf: url)).joined(separator: " "))
-        for words in ["Discharge from follow-up", "early: Recurrence: back to clinic", "20 Nov 2026", "For your GP", "7.2 ug/L", "goes to your GP"] {
+        for words in ["Discharge from follow-up", "early: Recurrence: back to clinic", "20 Nov 2026", "For your GP", "7.2 ug/L", "goes to your GP",
+                      "Still open at discharge", "CEA blood test taken 03 Sep 2026: reviewed, contact the patient"] {
             XCTAssertTrue(all.contains(words), "\(words) in \(all)")
         }
         XCTAssertEqual(letter.kind, .discharge)
@@ -65,5 +67,21 @@ final class FollowUpLetterTests: XCTestCase {
         XCTAssertEqual(trail.map(\.detail), ["discharge letter as pdf to \(url.path)"])
         XCTAssertThrowsError(try FollowUpLetterExporter.export(request, format: .fhir, paper: .a4, output: folder.path, store: store,
                                                                configuration: testConfiguration, user: "cns", now: now))
+    }
+
+    func testNoResultsLetterForAResultStillWaitingForItsReview() throws {
+        let (store, _, e, _) = try followed()
+        let second = try store.scheduledTests(enrolmentId: e.id).first { $0.status == .scheduled && $0.code == "cea" }!
+        let high = try store.recordResult(NewResult(value: .judged(.abnormal), takenOn: LocalDate(year: 2026, month: 11, day: 1)!), testId: second.id,
+                                          pathway: colorectal, by: "cns", now: now)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertThrowsError(try FollowUpLetterExporter.export(.results(resultId: high.id, enrolmentId: e.id), format: .pdf, paper: .a4, output: folder.path,
+                                                               store: store, configuration: testConfiguration, user: "cns", now: now)) {
+            XCTAssertEqual(($0 as? ExportError)?.description, "This result needs a clinician's review before a letter is written: review it first. Nothing was written")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+        _ = try store.reviewResult(high.id, outcome: .referToClinic, note: "", by: "cns", now: now)
+        XCTAssertNoThrow(try FollowUpLetterExporter.letter(.results(resultId: high.id, enrolmentId: e.id), store: store, configuration: testConfiguration))
     }
 }

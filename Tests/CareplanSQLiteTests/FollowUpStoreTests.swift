@@ -19,7 +19,8 @@ final class FollowUpStoreTests: XCTestCase {
     var today: LocalDate { LocalDate(now) }
 
     /// The indexes the worklist may read from end to end: each holds only what waits to be done.
-    static let openWorkIndexes = ["follow_up_contact_open", "follow_up_result_to_review", "assessment_waiting", "assessment_open", "document_eots_draft"]
+    static let openWorkIndexes = ["follow_up_contact_open", "follow_up_result_to_review", "assessment_waiting", "assessment_open", "document_eots_draft",
+                                   "follow_up_enrolment_suspended"]
 
     func testTheWorklistReadsThroughIndexesAndNeverScansTheBigTables() throws {
         let store = try storeOnDisk(try newFolder())

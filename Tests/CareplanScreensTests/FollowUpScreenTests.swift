@@ -77,6 +77,11 @@ final class FollowUpScreenTests: XCTestCase {
         let h = Harness()
         h.addPatient()
         let patientId = try XCTUnwrap(h.program.session.patient?.id)
+        // The store refuses a pathway not for the patient's diagnosis, or a start before it: she has colorectal
+        // cancer (C18.7), diagnosed in January, though the record screen still shows what was typed.
+        var p = try XCTUnwrap(try h.store.patient(id: patientId))
+        (p.diagnosis, p.diagnosisCode, p.diagnosisDate) = ("Colorectal", "C18.7", LocalDate(year: 2026, month: 1, day: 5))
+        _ = try h.store.updatePatient(p, by: "t", now: Date())
         h.press(.text("f"))
         XCTAssertEqual(h.program.currentKind, .followUp)
         XCTAssertTrue(h.screen.contains("Not on a follow-up pathway. P puts the patient on one."), h.screen)
@@ -117,7 +122,7 @@ final class FollowUpScreenTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("result 7.2 ug/L: TO REVIEW"), h.screen)
 
         // The review, then suspended.
-        h.press(.tab, .text("v"), .right, .ctrl("s"))
+        h.press(.tab, .text("v"), .text("2"), .ctrl("s"))
         XCTAssertEqual(try h.store.results(enrolmentId: e.id).first?.review?.outcome, .contactPatient)
         h.press(.text("u"), .ctrl("s"))
         XCTAssertTrue(h.screen.contains("! Say why remote follow-up is suspended"), h.screen)
@@ -140,9 +145,11 @@ final class FollowUpScreenTests: XCTestCase {
         h.press(.text("x"), .tab)
         h.type("Recurrence: back to clinic")
         h.press(.ctrl("s"))
+        h.wait(1)
+        h.press(.text("y"))                                      // asked first, with what is still open
         XCTAssertEqual(try h.store.enrolment(id: e.id)?.status, .discharged)
         h.effects = []
-        h.press(.text("l"))
+        h.press(.text("g"))                                      // the discharge letter has its own key
         XCTAssertEqual(h.effects, [.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")])
     }
 

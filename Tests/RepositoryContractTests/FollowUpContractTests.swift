@@ -16,7 +16,9 @@ final class FollowUpContractTests: RepositoryContractCase {
     let later = Date(timeIntervalSince1970: 1_801_742_400)  // 2027-02-03
 
     func onColorectal(_ store: any CareRepository, _ digits: String = "9434765919", family: String = "Wiśniewski") throws -> (Patient, Enrolment) {
-        let p = try store.addPatient(patient(digits, family: family), now: now)
+        var colorectal = patient(digits, family: family)
+        (colorectal.diagnosis, colorectal.diagnosisCode) = ("Colorectal", "C18.7")
+        let p = try store.addPatient(colorectal, now: now)
         return (p, try store.enrol(patientId: p.id!, pathway: Self.colorectal, start: start, by: "Nurse Jones", now: now))
     }
 
@@ -42,7 +44,11 @@ final class FollowUpContractTests: RepositoryContractCase {
                 XCTAssertEqual($0 as? StoreError, .notFound("The patient's document"))
             }
             XCTAssertThrowsError(try store.enrol(patientId: 999, pathway: Self.breast, start: start, by: "N", now: now))
-            let fromEoTS = try store.enrol(patientId: p.id!, pathway: Self.breast, start: start, fromDocument: eots.id, by: "Nurse Jones", now: now)
+            XCTAssertThrowsError(try store.enrol(patientId: p.id!, pathway: Self.breast, start: start, fromDocument: eots.id, by: "Nurse Jones", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("Early breast cancer after treatment is for breast cancer (C50, D05), and the patient's diagnosis is "
+                                                           + "C18.7 Colorectal: put them on it only if that is meant"))
+            }
+            let fromEoTS = try store.enrol(patientId: p.id!, pathway: Self.breast, start: start, fromDocument: eots.id, otherDiagnosis: true, by: "Nurse Jones", now: now)
             XCTAssertEqual(fromEoTS.documentId, eots.id)
             XCTAssertEqual(try other.enrolments(patientId: p.id!).map(\.pathwayId), ["breast-early", "colorectal-standard"], "newest first")
             let trail = try store.auditTrail(patientId: p.id!).filter { $0.action == "put on a follow-up pathway" }
@@ -112,17 +118,22 @@ final class FollowUpContractTests: RepositoryContractCase {
             }
             XCTAssertThrowsError(try store.recordResult(NewResult(value: .measured(2, unit: "ug/L"), takenOn: start), testId: tests[1].id,
                                                         pathway: Self.breast, by: "HCA Lee", now: now))
-            // 4.4 is within range, but a rise of 2.3 over 2.1.
+            // 4.4 is within range, but a rise of 2.3 over 2.1 (recorded in February 2027: never a result taken after today).
+            let feb = now.addingTimeInterval(80 * 86400)
             XCTAssertThrowsError(try store.recordResult(NewResult(value: .measured(4.4, unit: "µg/L"), takenOn: LocalDate(year: 2027, month: 1, day: 30)!),
                                                         testId: tests[1].id, pathway: Self.colorectal, by: "HCA Lee", now: now)) {
-                XCTAssertEqual($0 as? StoreError, .refused("Not recorded: taken on 30 Jan 2027 is after today (23 Nov 2026)"), "never after the real today")
+                XCTAssertEqual($0 as? StoreError, .refused("Not recorded: date: the test cannot have been taken after today"))
+            }
+            XCTAssertThrowsError(try store.recordResult(NewResult(value: .measured(4.4, unit: "ug/L"), takenOn: start.adding(days: -1)),
+                                                        testId: tests[1].id, pathway: Self.colorectal, by: "HCA Lee", now: feb)) {
+                XCTAssertEqual($0 as? StoreError, .refused("Not recorded: date: before the patient's follow-up started (31 Jan 2026)"))
             }
             let risen = try store.recordResult(NewResult(value: .measured(4.4, unit: "µg/L"), takenOn: LocalDate(year: 2027, month: 1, day: 30)!),
-                                               testId: tests[1].id, pathway: Self.colorectal, by: "HCA Lee", now: later)
+                                               testId: tests[1].id, pathway: Self.colorectal, by: "HCA Lee", now: feb)
             XCTAssertTrue(risen.needsReview, "a rise over the last result")
             let ct = try store.scheduledTests(enrolmentId: e.id).first { $0.code == "ct-cap" }!
             let judged = try store.recordResult(NewResult(value: .judged(.normal), takenOn: LocalDate(year: 2027, month: 2, day: 1)!), testId: ct.id,
-                                                pathway: Self.colorectal, by: "Dr Okafor", now: later)
+                                                pathway: Self.colorectal, by: "Dr Okafor", now: feb)
             XCTAssertFalse(judged.needsReview)
             let other = try connect()
             XCTAssertEqual(try other.results(enrolmentId: e.id).map(\.id), [judged.id, risen.id, normal.id], "newest first")
@@ -227,12 +238,12 @@ final class FollowUpContractTests: RepositoryContractCase {
             XCTAssertEqual(list.counts[.resultToReview], 1)
             XCTAssertEqual(list.counts[.contactToReturn], 1)
             XCTAssertEqual(list.overdueCounts[.contactToReturn], 0, "within 24 hours")
-            XCTAssertEqual(list.items.map(\.kind), [.contactToReturn, .testOverdue, .resultToReview], "red flag first, then overdue, then by due date")
-            XCTAssertEqual(list.items[0].target, .contact(call.id))
+            XCTAssertEqual(list.items.map(\.kind), [.contactToReturn, .resultToReview, .testOverdue], "calls, then results, then overdue tests")
+            XCTAssertEqual(list.items[0].target, .contact(call.id, enrolmentId: e.id))
             XCTAssertEqual(list.items[0].patient.id, ann.id)
-            XCTAssertEqual(list.items[1].target, .test(try store.scheduledTests(enrolmentId: e.id)[0].id, enrolmentId: e.id))
-            XCTAssertEqual(list.items[2].target, .result(high.id))
-            XCTAssertEqual(list.items[2].patient.id, bob.id)
+            XCTAssertEqual(list.items[2].target, .test(try store.scheduledTests(enrolmentId: e.id)[0].id, enrolmentId: e.id))
+            XCTAssertEqual(list.items[1].target, .result(high.id, enrolmentId: f.id))
+            XCTAssertEqual(list.items[1].patient.id, bob.id)
             // Filters: only some kinds; a suspended patient's tests leave the list (seen in clinic).
             XCTAssertEqual(try store.worklist(query(aug29, kinds: [.resultToReview])).items.map(\.kind), [.resultToReview])
             XCTAssertEqual(try store.worklist(query(aug29, kinds: [.resultToReview])).counts, [.resultToReview: 1])
@@ -358,6 +369,127 @@ final class FollowUpContractTests: RepositoryContractCase {
                                                          progress: { if $0 == 1 { throw Stop() } }))
             XCTAssertEqual(try connect().results(enrolmentId: e.id).count, 3, "nothing half-loaded")
             XCTAssertEqual(try store.auditTrail().count, entries)
+        }
+    }
+
+    func testASuspendedPatientStaysOnTheWorklistAndTheirResultsFromAFileAreRecordedAndReviewed() throws {
+        try eachRepository { store, connect in
+            let (ann, e) = try onColorectal(store)
+            _ = try store.setSuspended(enrolmentId: e.id, reason: "Seen in clinic", by: "Dr Okafor", now: now)
+            // Her first CEA (due 31 Jul 2026) is overdue while suspended: not a test to chase, but said on her line.
+            var list = try connect().worklist(query(LocalDate(now)))
+            XCTAssertEqual(list.counts[.followUpSuspended], 1)
+            XCTAssertEqual(list.overdueCounts[.followUpSuspended], 0, "not yet")
+            XCTAssertEqual(list.counts[.testOverdue], 0)
+            let item = try XCTUnwrap(list.items.first { $0.kind == .followUpSuspended })
+            XCTAssertEqual(item.target, .enrolment(e.id))
+            XCTAssertEqual(item.patient.id, ann.id)
+            XCTAssertEqual(item.due, LocalDate(now).adding(days: Self.policy.followUp.suspendedReviewDays))
+            XCTAssertEqual(item.what, "resume or discharge? Suspended \(LocalDate(now).display), 1 test(s) overdue")
+            let later = now.addingTimeInterval(29 * 86400)
+            list = try store.worklist(WorklistQuery(teams: nil, today: LocalDate(later), now: later, policy: Self.policy))
+            XCTAssertEqual(list.overdueCounts[.followUpSuspended], 1, "28 days on: resume or discharge?")
+            // A result for her from a file: recorded and, above 5, sent to review (as one typed on the screen).
+            let file = rows(["9434765919,cea,2026-08-20,25,ug/L"])
+            let report = try store.importResults(file, pathways: Self.pathways, source: "lab.csv", today: LocalDate(now), by: "N", now: now)
+            XCTAssertEqual(report.rejections, [])
+            XCTAssertEqual(report.recorded.map(\.needsReview), [true])
+            XCTAssertEqual(try store.worklist(query(LocalDate(now))).counts[.resultToReview], 1)
+            _ = try store.discharge(enrolmentId: e.id, reason: .early("Recurrence"), on: LocalDate(now), acknowledging: true, by: "Dr", now: now)
+            let after = try store.importResults(rows(["9434765919,cea,2026-08-21,1,ug/L"]), pathways: Self.pathways, source: "lab.csv",
+                                                today: LocalDate(now), by: "N", now: now)
+            XCTAssertEqual(after.rejections.map(\.reason.description), ["the patient is not on follow-up (never put on a pathway, or discharged)"])
+            XCTAssertEqual(try store.worklist(query(LocalDate(now))).counts[.followUpSuspended], 0, "discharged: off the list")
+        }
+    }
+
+    func testADischargeWithTestsNotDoneOrResultsOpenIsRefusedUntilAcknowledgedAndIsDatedWithinFollowUp() throws {
+        try eachRepository { store, connect in
+            let (p, e) = try onColorectal(store)
+            let tests = try store.scheduledTests(enrolmentId: e.id)
+            // 22 Nov 2026: the first CEA (31 Jul) has a result to review; none of the rest due by then is done.
+            let high = try store.recordResult(NewResult(value: .measured(9, unit: "ug/L"), takenOn: LocalDate(year: 2026, month: 8, day: 2)!), testId: tests[0].id,
+                                              pathway: Self.colorectal, by: "N", now: now)
+            let other = try store.addPatient(patient("9990000026", family: "Smith"), now: now)
+            _ = other
+            let today = LocalDate(now)
+            for (day, why) in [(start.adding(days: -1), "The discharge cannot be before follow-up started (31 Jan 2026)"),
+                               (LocalDate(year: 2026, month: 8, day: 1)!, "The discharge cannot be before the last result (taken 02 Aug 2026)"),
+                               (today.adding(days: 1), "The discharge cannot be after today (\(today.display))")] {
+                XCTAssertThrowsError(try store.discharge(enrolmentId: e.id, reason: .early("Moved away"), on: day, acknowledging: true, by: "Dr", now: now)) {
+                    XCTAssertEqual($0 as? StoreError, .refused(why))
+                }
+            }
+            let open = FollowUpOpenItems(tests: try store.scheduledTests(enrolmentId: e.id), results: try store.results(enrolmentId: e.id), on: today)
+            XCTAssertEqual(open.resultsToReview.map(\.id), [high.id])
+            XCTAssertEqual(open.testsNotDone.map(\.code), [], "the next CEA is due in January")
+            XCTAssertThrowsError(try store.discharge(enrolmentId: e.id, reason: .early("Moved away"), on: today, by: "Dr", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("Not discharged: 1 item(s) still open (CEA blood test taken 02 Aug 2026: result not reviewed): confirm to discharge all the same"))
+            }
+            _ = try store.reviewResult(high.id, outcome: .referToClinic, note: "", by: "Dr", now: now)
+            // Months on, on 2 Mar 2027: January's tests were never done; the reviewed result still asks for the clinic.
+            let march = now.addingTimeInterval(100 * 86400)
+            let late = FollowUpOpenItems(tests: try store.scheduledTests(enrolmentId: e.id), results: try store.results(enrolmentId: e.id), on: LocalDate(march))
+            XCTAssertEqual(late.testsNotDone.map(\.code), ["cea", "ct-cap", "colonoscopy"])
+            XCTAssertEqual(late.referredBack.map(\.id), [high.id])
+            XCTAssertEqual(late.lines { $0.uppercased() }.first, "CEA blood test due 31 Jan 2027: not done")
+            XCTAssertEqual(late.lines { $0.uppercased() }.last, "CEA taken 02 Aug 2026: reviewed, refer back to clinic")
+            XCTAssertThrowsError(try store.discharge(enrolmentId: e.id, reason: .early("Moved away"), on: LocalDate(march), by: "Dr", now: march))
+            let out = try store.discharge(enrolmentId: e.id, reason: .early("Moved away"), on: LocalDate(march), acknowledging: true, by: "Dr", now: march)
+            XCTAssertEqual(try connect().enrolment(id: e.id)?.status, .discharged)
+            XCTAssertEqual(out.dischargedOn, LocalDate(march))
+            XCTAssertEqual(try store.auditTrail(patientId: p.id!).last { $0.action == "discharged from follow-up" }?.detail.components(separatedBy: "; content sha256").first,
+                           .some("enrolment \(e.id), early, 11 test(s) not done skipped, 4 open item(s) acknowledged"),
+                           "then the content digests of what it wrote")
+            // After the discharge the missed test is still told apart from the tests that were simply no longer due.
+            let after = FollowUpOpenItems(tests: try store.scheduledTests(enrolmentId: e.id), results: try store.results(enrolmentId: e.id), on: LocalDate(march))
+            XCTAssertEqual(after.testsNotDone.map(\.code), ["cea", "ct-cap", "colonoscopy"])
+        }
+    }
+
+    func testDatesOutsideTheFollowUpOrThePatientsLifeAreRefused() throws {
+        try eachRepository { store, _ in
+            let (p, e) = try onColorectal(store)
+            let tests = try store.scheduledTests(enrolmentId: e.id)
+            for (to, ok) in [(start.adding(days: -1), false), (e.end.adding(days: 29), false), (e.end.adding(days: 28), true), (start, true)] {
+                let move = { try store.changeSchedule(.move(testId: tests[0].id, to: to, reason: "Asked"), enrolmentId: e.id, by: "N", now: self.now) }
+                if ok { XCTAssertNoThrow(try move()) } else {
+                    XCTAssertThrowsError(try move()) { XCTAssertEqual($0 as? StoreError, .refused("A test moves within follow-up: from 31 Jan 2026 to 28 Feb 2031")) }
+                }
+            }
+            XCTAssertThrowsError(try store.changeSchedule(.add(code: "x", name: "X", due: LocalDate(year: 2099, month: 1, day: 1)!, graceDays: 0, reason: "r"),
+                                                          enrolmentId: e.id, by: "N", now: now))
+            let born = Calendar(identifier: .gregorian).date(from: DateComponents(timeZone: TimeZone(identifier: "UTC"), year: 1900, month: 1, day: 1))!
+            XCTAssertThrowsError(try store.recordContact(NewContact(patientId: p.id!, at: born, reason: "r", redFlag: false), by: "N", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("The call cannot be before the patient was born (\(self.dob.display))"))
+            }
+            XCTAssertThrowsError(try store.recordContact(NewContact(patientId: p.id!, enrolmentId: e.id, at: now.addingTimeInterval(-400 * 86400), reason: "r", redFlag: false),
+                                                         by: "N", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("The call cannot be before the follow-up started (31 Jan 2026)"))
+            }
+            XCTAssertThrowsError(try store.recordContact(NewContact(patientId: p.id!, at: now.addingTimeInterval(3600), reason: "r", redFlag: false), by: "N", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("The call cannot be in the future"))
+            }
+            var young = patient("9990000026", family: "Smith")
+            (young.diagnosis, young.diagnosisCode, young.diagnosisDate) = ("Colorectal", "C18.7", LocalDate(year: 2025, month: 6, day: 1))
+            let q = try store.addPatient(young, now: now)
+            for (day, why) in [(LocalDate(year: 1900, month: 1, day: 1)!, "Follow-up cannot start before the patient was born (\(dob.display))"),
+                               (LocalDate(year: 2025, month: 5, day: 31)!, "Follow-up cannot start before the diagnosis (01 Jun 2025)"),
+                               (LocalDate(now).adding(days: 1), "Follow-up cannot start after today (\(LocalDate(now).display))")] {
+                XCTAssertThrowsError(try store.enrol(patientId: q.id!, pathway: Self.colorectal, start: day, by: "N", now: now)) {
+                    XCTAssertEqual($0 as? StoreError, .refused(why))
+                }
+            }
+            // From a file: a result taken before the patient was born, or before their follow-up started.
+            let report = try store.importResults(rows(["9434765919,cea,1950-01-01,1,ug/L", "9434765919,cea,2026-01-30,1,ug/L"]), pathways: Self.pathways,
+                                                 source: "lab.csv", today: LocalDate(now), by: "N", now: now)
+            XCTAssertEqual(report.rejections.map(\.reason), [.beforeBirth, .beforeFollowUp(start)])
+            // Below what the laboratory detects, in another spelling of the unit: kept as such, and normal.
+            let low = try store.importResults(rows(["9434765919,cea,2026-08-01,<0.5,µg/L", "9434765919,cea,2026-08-02,-1,ug/L"]), pathways: Self.pathways,
+                                              source: "lab.csv", today: LocalDate(now), by: "N", now: now)
+            XCTAssertEqual(low.recorded.map(\.needsReview), [false])
+            XCTAssertEqual(low.rejections.map(\.reason), [.negative])
+            XCTAssertEqual(try store.results(enrolmentId: e.id).first?.value, .beyond(.below, 0.5, unit: "µg/L"))
         }
     }
 }
