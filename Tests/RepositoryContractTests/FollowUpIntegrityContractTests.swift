@@ -156,7 +156,9 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
             let p = try store.addPatient(colorectalPatient("9434765919", family: "Wiśniewski"), now: now)
             let tomorrow = LocalDate(now).adding(days: 1)
             func refused(_ what: String, _ body: () throws -> Void) {
-                XCTAssertThrowsError(try body(), what) { XCTAssertTrue(["after today", "after the time now", "in the future"].contains { w in "\($0)".contains(w) }, "\(what): \($0)") }
+                XCTAssertThrowsError(try body(), what) { error in
+                    XCTAssertTrue(["after today", "after the time now", "in the future"].contains { "\(error)".contains($0) }, "\(what): \(error)")
+                }
             }
             refused("a start") { _ = try store.enrol(patientId: p.id!, pathway: Self.colorectal, start: tomorrow, by: "N", now: now) }
             let e = try store.enrol(patientId: p.id!, pathway: Self.colorectal, start: start, by: "N", now: now)
