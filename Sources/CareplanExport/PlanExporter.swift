@@ -290,6 +290,13 @@ public enum AtomicFile {
     /// Writes `url`: a new file, or with `replace` an existing writable regular file. Returns `url`.
     @discardableResult
     public static func write(_ data: Data, to url: URL, replace: Bool = false) throws -> URL {
+        try check(url, replace: replace)
+        return try write(data, folder: url.deletingLastPathComponent(), names: [url.lastPathComponent], replace: replace)
+    }
+
+    /// Whether `write(_:to:replace:)` could write `url`, said before any work whose result it keeps (a
+    /// command checks its report's path before it loads anything): the same refusals, and a folder missing.
+    public static func check(_ url: URL, replace: Bool) throws {
         var info = stat()
         if lstat(url.path, &info) == 0 {
             let mode = info.st_mode & S_IFMT
@@ -310,7 +317,12 @@ public enum AtomicFile {
                 throw ExportError.cannotWrite(path: url.path, reason: "it is read-only (mode \(String(info.st_mode & 0o777, radix: 8))), so it is kept as it is")
             }
         }
-        return try write(data, folder: url.deletingLastPathComponent(), names: [url.lastPathComponent], replace: replace)
+        var folder = stat()
+        let parent = url.deletingLastPathComponent().path
+        guard stat(parent, &folder) == 0, folder.st_mode & S_IFMT == S_IFDIR else {
+            throw ExportError.cannotWrite(path: url.path, reason: "the folder \(parent) does not exist")
+        }
+        if access(parent, W_OK) != 0 { throw ExportError.cannotWrite(path: url.path, reason: "the folder \(parent) cannot be written to") }
     }
 
     /// Writes a new file in `folder` named `name`, or `name-2`, `name-3` ... when that is taken: never

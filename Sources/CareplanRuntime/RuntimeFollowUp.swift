@@ -16,7 +16,7 @@ extension Runtime {
                                   careReviews: session.may(.qof) ? session.configuration.qof : nil)
             guard let list = attempt({ try store.worklist(q) }) else { return .failed(nil) }
             // A list of patients shown: audited as a listing, by how many patients (not rows).
-            recordView { try store.recordListing(user: user, patients: Set(list.items.compactMap(\.patient.id)).count, now: now) }
+            recordView { try store.recordListing(user: user, listed: "worklist", patients: Set(list.items.compactMap(\.patient.id)).count, now: now) }
             return .worklist(list)
         case .query(.followUp(let patientId)):
             return followUpView(patientId: patientId).map(Answer.followUp) ?? .failed(nil)
