@@ -90,7 +90,7 @@ extension Runtime {
         case .contact(let c):
             _ = try store.recordContact(c, by: user, now: now)
         case .returnContact(let id, let response, let note, let at):
-            _ = try store.returnContact(id, response: response, note: note, returnedAt: at, by: user, now: now)
+            _ = try store.returnContact(id, response: response, note: note, returnedAt: at, bringingForward: nil, by: user, now: now)
         }
     }
 }

@@ -138,7 +138,10 @@ extension CareStore {
     static func contact(_ r: Row) -> Contact {
         Contact(id: r["id"], patientId: r["patient_id"], enrolmentId: r["enrolment_id"], at: r["at"], reason: r["reason"], redFlag: r["red_flag"],
                 recordedBy: r["recorded_by"], response: (r["response"] as String?).flatMap(ContactResponse.init(rawValue:)),
-                responseNote: r["response_note"], returnedAt: r["returned_at"], returnedBy: r["returned_by"])
+                responseNote: r["response_note"], returnedAt: r["returned_at"], returnedBy: r["returned_by"],
+                broughtForward: (r["brought_forward_test_id"] as Int64?).flatMap { id in
+                    (r["brought_forward_to"] as String?).flatMap(LocalDate.init(iso:)).map { BroughtForward(testId: id, to: $0) }
+                })
     }
 
     static func enrolment(_ db: Database, _ id: Int64) throws -> Enrolment {
@@ -470,7 +473,8 @@ extension CareStore {
         }
     }
 
-    public func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, by user: String, now: Date) throws -> Contact {
+    public func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, bringingForward: BroughtForward?,
+                              by user: String, now: Date) throws -> Contact {
         try write { db in
             guard let c = try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact) else {
                 throw StoreError.notFound("The call")
@@ -479,10 +483,27 @@ extension CareStore {
             if returnedAt < c.at { throw StoreError.refused("A call cannot be returned before it was made") }
             if returnedAt > now.addingTimeInterval(60) { throw StoreError.refused("A call cannot be returned in the future") }
             let who = Self.who(user)
-            try db.execute(sql: "UPDATE follow_up_contact SET response = ?, response_note = ?, returned_at = ?, returned_by = ? WHERE id = ?",
-                           arguments: [response.rawValue, Self.note(note), returnedAt, who, contactId])
+            let moved = response == .testBroughtForward ? bringingForward : nil
+            if response == .testBroughtForward {
+                guard let moved else { throw StoreError.refused("Say which test is brought forward, and to what day") }
+                let t = try Self.scheduledTest(db, moved.testId)
+                guard try Int64.fetchOne(db, sql: "SELECT patient_id FROM follow_up_test WHERE id = ?", arguments: [moved.testId]) == c.patientId else {
+                    throw StoreError.notFound("The patient's test")
+                }
+                let (e, _) = try Self.openTest(db, t.id, enrolmentId: t.enrolmentId)
+                guard moved.to < t.due else { throw StoreError.refused("Brought forward means earlier than its day (\(t.due.display))") }
+                if let problem = FollowUpDates.moveProblem(moved.to, enrolment: e, graceDays: t.graceDays) { throw StoreError.refused(problem) }
+                try db.execute(sql: "UPDATE follow_up_test SET due_date = ?, overdue_from = ? WHERE id = ?",
+                               arguments: [moved.to.iso, Overdue.from(due: moved.to, graceDays: t.graceDays).iso, t.id])
+                try Self.history(db, enrolmentId: t.enrolmentId, testId: t.id, .moved, from: t.due, to: moved.to, reason: "brought forward after a call",
+                                 by: who, at: now)
+            }
+            try db.execute(sql: """
+                UPDATE follow_up_contact SET response = ?, response_note = ?, returned_at = ?, returned_by = ?, brought_forward_test_id = ?, brought_forward_to = ?
+                WHERE id = ?
+                """, arguments: [response.rawValue, Self.note(note), returnedAt, who, moved?.testId, moved?.to.iso, contactId])
             try Self.audit(db, user: who, action: "returned a re-access call", patientId: c.patientId,
-                           detail: "contact \(contactId): \(response.rawValue)", at: now)
+                           detail: "contact \(contactId): \(response.rawValue)" + (moved.map { ", test \($0.testId) moved" } ?? ""), at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact)!
         }
     }

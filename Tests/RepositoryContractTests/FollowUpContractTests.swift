@@ -485,4 +485,25 @@ final class FollowUpContractTests: RepositoryContractCase {
             XCTAssertEqual(try store.results(enrolmentId: e.id).first?.value, .beyond(.below, 0.5, unit: "µg/L"))
         }
     }
+
+    func testACallAnsweredByBringingATestForwardMovesItAndKeepsWhichAndWhen() throws {
+        try eachRepository { store, connect in
+            let (p, e) = try onColorectal(store)
+            let cea = try store.scheduledTests(enrolmentId: e.id).first { $0.code == "cea" && $0.due > LocalDate(now) }!
+            let call = try store.recordContact(NewContact(patientId: p.id!, enrolmentId: e.id, at: now, reason: "Tired, worried", redFlag: false), by: "N", now: now)
+            XCTAssertThrowsError(try store.returnContact(call.id, response: .testBroughtForward, note: "", returnedAt: now, by: "N", now: now)) {
+                XCTAssertEqual($0 as? StoreError, .refused("Say which test is brought forward, and to what day"))
+            }
+            XCTAssertThrowsError(try store.returnContact(call.id, response: .testBroughtForward, note: "", returnedAt: now,
+                                                         bringingForward: BroughtForward(testId: cea.id, to: cea.due.adding(days: 1)), by: "N", now: now))
+            let day = LocalDate(now).adding(days: 7)
+            let back = try store.returnContact(call.id, response: .testBroughtForward, note: "", returnedAt: now,
+                                               bringingForward: BroughtForward(testId: cea.id, to: day), by: "N", now: now)
+            XCTAssertEqual(back.broughtForward, BroughtForward(testId: cea.id, to: day))
+            XCTAssertEqual(try connect().contacts(patientId: p.id!).first?.broughtForward, BroughtForward(testId: cea.id, to: day))
+            XCTAssertEqual(try store.scheduledTests(enrolmentId: e.id).first { $0.id == cea.id }?.due, day)
+            let moved = try XCTUnwrap(try store.followUpHistory(enrolmentId: e.id).last)
+            XCTAssertEqual([moved.kind.rawValue, moved.from?.iso, moved.to?.iso, moved.reason], ["moved", cea.due.iso, day.iso, "brought forward after a call"])
+        }
+    }
 }
