@@ -42,8 +42,9 @@ public struct CareClock: Sendable, Equatable {
     public static func current() throws -> CareClock { try from(environment: ProcessInfo.processInfo.environment).get() }
 
     /// What every screen and command says while the clock is moved; nil for the real clock.
-    public func notice(_ wording: Wording, real: Date = Date()) -> String? {
+    public func notice(_ wording: Wording, real: Date = Date(), short: Bool = false) -> String? {
         guard isMoved else { return nil }
+        if short { return wording(.testClockShort, ["date": today(real).display]) }
         return wording(.testClock, ["date": today(real).display, "days": (offsetDays > 0 ? "+" : "") + "\(offsetDays)"])
     }
 }

@@ -18,7 +18,8 @@ public struct ConfigProblem: Error, Equatable, Sendable, CustomStringConvertible
         self.fix = fix
     }
 
-    public var description: String { "\(file):\(line):\(column): \(message)" + (fix.isEmpty ? "" : ". Fix: \(fix)") }
+    /// `file:line:column: message`; a problem with the whole file (line 0: missing, unreadable) names the file alone.
+    public var description: String { (line > 0 ? "\(file):\(line):\(column)" : file) + ": \(message)" + (fix.isEmpty ? "" : ". Fix: \(fix)") }
 }
 
 /// The problems found in one or more files; start-up refuses to run with any.

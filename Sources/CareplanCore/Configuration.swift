@@ -106,7 +106,8 @@ public struct Configuration: Sendable {
         if let codes, let roles {
             var context = DocumentTemplate.Context(codes: codes, services: services, roles: roles)
             context.catalogues = Set(catalogues.keys)
-            context.qofIndicators = qof.map { Set($0.editions.flatMap { $0.indicators.map(\.id) }) }
+            // The latest edition's: an indicator a new edition drops can no longer be met by signing a document.
+            context.qofIndicators = qof.map { Set($0.editions.last?.indicators.map(\.id) ?? []) }
             switch DocumentTemplate.loadAll(documentFiles, context: context, display: display) {
             case .success(let d): documents = d
             case .failure(let e): problems += e.problems

@@ -424,7 +424,7 @@ extension DocumentTemplate {
             recordsQOF = r.identifier(qm, "indicator", in: "`records-qof`")
             recordsQOFDate = r.identifier(qm, "date", in: "`records-qof`")
             if let recordsQOF, let known = context.qofIndicators, !known.contains(recordsQOF) {
-                r.report(qm["indicator"], "`records-qof: \(recordsQOF)` names no indicator of Resources/qof.yaml",
+                r.report(qm["indicator"], "`records-qof: \(recordsQOF)` names no indicator of the latest edition of Resources/qof.yaml",
                          fix: "use one of " + known.sorted().map { "`\($0)`" }.joined(separator: ", "))
             }
         }

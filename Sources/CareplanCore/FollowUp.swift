@@ -43,8 +43,8 @@ public protocol FollowUpRepository: AnyObject, Sendable {
     /// Records a call from a worried patient (re-access).
     func recordContact(_ contact: NewContact, by user: String, now: Date) throws -> Contact
     /// Records that the call was returned, when and with what response; a contact is returned once. A test
-    /// brought forward names the test and its new day: it moves (as a move of the schedule, kept in the
-    /// history) and the call keeps both; that response without them, or a day not earlier, is refused.
+    /// brought forward may name the test and its new day: it moves (as a move of the schedule, kept in the
+    /// history) and the call keeps both; a day not earlier is refused. Named or not, the response is kept.
     func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, bringingForward: BroughtForward?,
                        by user: String, now: Date) throws -> Contact
     /// The patient's contacts, newest first.
@@ -64,6 +64,15 @@ public protocol FollowUpRepository: AnyObject, Sendable {
     /// follow-up before `today`, with the tests before the last month done and resulted: the benchmark's
     /// and demos' follow-up, in one transaction. Returns the number of patients and of tests.
     func addFictionalFollowUp(pathways: [Pathway], today: LocalDate, by user: String, now: Date) throws -> (patients: Int, tests: Int)
+
+    /// The pathway as it was when the patient was enrolled (its file may have changed or gone since): the rules
+    /// their results are judged by. Nil when none is kept (enrolled before careplan kept them).
+    func enrolledPathway(enrolmentId: Int64) throws -> Pathway?
+    /// Keeps, audited, the text of each of `pathways` enrolments were made under whose text is not kept yet,
+    /// where the file is still the one they were enrolled under (its hash the enrolment's).
+    func keepEnrolledPathways(_ pathways: [String: Pathway], by user: String, now: Date) throws
+    /// Patients not discharged whose pathway's file is gone from `pathways` or differs from the one they were enrolled under.
+    func pathwayChanges(_ pathways: [String: Pathway]) throws -> [PathwayChange]
 }
 
 extension FollowUpRepository {

@@ -23,6 +23,8 @@ public struct Pathway: Sendable, Equatable {
     /// From the start of follow-up to its end, in calendar months.
     public var lengthMonths: Int
     public var atEnd: EndAction
+    /// The file's text, as read: kept with the enrolments made under it, whose rules they keep (`contentHash` is its hash).
+    public var text: String = ""
 
     public func test(_ code: String) -> SurveillanceTest? { tests.first { $0.code == code } }
 
@@ -242,7 +244,9 @@ extension Pathway {
     }
 
     public static func parse(text: String, displayPath: String) -> Result<Pathway, ConfigErrors> {
-        ConfigReader.load(.text(text), displayPath: displayPath) { root, r in parse(root, r, hash: contentHash(text)) }
+        ConfigReader.load(.text(text), displayPath: displayPath) { root, r in
+            parse(root, r, hash: contentHash(text)).map { var p = $0; p.text = text; return p }
+        }
     }
 
     /// FNV-1a, 64 bits, of the text: enough to tell an edited file, with no cryptography in the core.
@@ -384,5 +388,27 @@ extension Pathway {
         }
         guard let unit, (m["above"] == nil || above != nil), (m["rise"] == nil || rise != nil) else { return nil }
         return .measured(above: above, rise: rise, unit: unit)
+    }
+}
+
+/// Patients on follow-up under a pathway whose file was removed or changed since they were enrolled.
+public struct PathwayChange: Sendable, Equatable {
+    public var pathwayId: String, version: String
+    public var patients: Int
+    public var fileMissing: Bool
+    /// Whether the store keeps the rules they were enrolled under (it does for every enrolment since v14).
+    public var rulesKept: Bool
+    public init(pathwayId: String, version: String, patients: Int, fileMissing: Bool, rulesKept: Bool) {
+        (self.pathwayId, self.version, self.patients, self.fileMissing, self.rulesKept) = (pathwayId, version, patients, fileMissing, rulesKept)
+    }
+
+    /// For `careplan check --store` and the start-up warning.
+    public var words: String {
+        let who = "\(patients) patient\(patients == 1 ? "" : "s") enrolled under \(pathwayId) \(version) whose file "
+            + (fileMissing ? "is gone from Resources/pathways" : "has changed")
+        return rulesKept
+            ? who + ": they keep the rules they were enrolled under; to move them to the file's rules, discharge each and enrol them again"
+            : who + ": their rules were not kept (enrolled before careplan kept them), so results are judged by the file as it is now; "
+                + "put the file back as it was, or review their results by hand"
     }
 }

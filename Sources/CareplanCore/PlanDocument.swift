@@ -94,8 +94,12 @@ public struct PlanDocument: Sendable {
         self.distressIsSignificant = assessment.distressScore.map(policy.isSignificant)
         self.isDraft = !assessment.isLocked
         self.printedAt = assessment.isLocked ? nil : printedAt
-        // In the order given (the store lists them newest first).
-        self.informationGiven = informationGiven.filter { $0.source == .assessment(assessment.id) }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
+        // In the order given (the store lists them newest first). An agreed plan prints what it was when agreed:
+        // items given from it later are on the record and the information prescription, not in its copies.
+        let agreedAt = assessment.isLocked ? assessment.agreedAt : nil
+        self.informationGiven = informationGiven.filter { given in
+            given.source == .assessment(assessment.id) && agreedAt.map { given.recordedAt <= $0 } ?? true
+        }.sorted { ($0.date, $0.id) < ($1.date, $1.id) }
 
         func row(_ c: ConcernEntry) -> ConcernRow {
             ConcernRow(key: c.key, label: c.label, categoryTitle: catalogue?.categoryTitle(of: c) ?? c.categoryId, score: c.score, discussed: c.discuss)

@@ -86,6 +86,7 @@ public struct QOFRules: Sendable, Equatable {
             let from = r.date(e, "applies-from", in: what)
             let start = r.monthDay(e, "year-starts", in: what)
             var indicators: [Indicator] = []
+            var alsoMetByNodes: [Node?] = []  // where each indicator's `also-met-by` is, to point at it
             for n in r.sequence(e, "indicators", in: what) {
                 let w = "an indicator"
                 guard let i = r.mapping(n, w, required: ["id", "code", "title", "done-within", "diagnosed-within"], optional: ["also-met-by"]) else { continue }
@@ -95,11 +96,13 @@ public struct QOFRules: Sendable, Equatable {
                 if let id, let code, let title, let done, let diagnosed {
                     indicators.append(Indicator(id: id, code: code, title: title, doneWithin: done, diagnosedWithin: diagnosed,
                                                 alsoMetBy: r.stringList(i, "also-met-by", in: w)))
+                    alsoMetByNodes.append(i["also-met-by"])
                 }
             }
-            for i in indicators { for other in i.alsoMetBy where !indicators.contains(where: { $0.id == other }) || other == i.id {
-                r.report(node, "indicator `\(i.id)` is also met by `\(other)`, which is no other indicator of this edition",
-                         fix: "use one of " + indicators.filter { $0.id != i.id }.map { "`\($0.id)`" }.joined(separator: ", "))
+            for (i, at) in zip(indicators, alsoMetByNodes) { for other in i.alsoMetBy where !indicators.contains(where: { $0.id == other }) || other == i.id {
+                let others = indicators.filter { $0.id != i.id }.map { "`\($0.id)`" }
+                r.report(at ?? node, "indicator `\(i.id)` is also met by `\(other)`, which is no other indicator of this edition",
+                         fix: others.isEmpty ? "remove `also-met-by`: this edition has no other indicator" : "use one of " + others.joined(separator: ", "))
             } }
             var kinds: Set<QOFExceptionKind> = []
             var invitations = 2, apart = 7

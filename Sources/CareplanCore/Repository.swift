@@ -147,6 +147,13 @@ public protocol StaffRepository: AnyObject, Sendable {
     /// setting that only an administrator changes, audited, rather than a file anyone with the account could edit.
     func trustsOperatingSystemAccounts() throws -> Bool
     func setTrustsOperatingSystemAccounts(_ trusted: Bool, by actor: String, now: Date) throws
+    /// Whether an administrator marked the store as one for training and tests (off in a new store): audited,
+    /// like trusting operating-system accounts. Only there may the test clock (`CareClock`) be moved.
+    func isTrainingStore() throws -> Bool
+    func setTrainingStore(_ training: Bool, by actor: String, now: Date) throws
+    /// Every audit entry from now on says the test clock is moved, and its today; refused (`refused`) on a store
+    /// not marked as a training store. The real clock is always accepted.
+    func useTestClock(_ clock: CareClock, now: Date) throws
 }
 
 public protocol AuditRepository: AnyObject, Sendable {

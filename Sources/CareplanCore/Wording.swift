@@ -55,7 +55,7 @@ public enum Phrase: String, CaseIterable, Sendable {
     case staffNewPassword = "staff-form.new-password", staffRole = "staff-form.role", staffTeam = "staff-form.team"
     case signInPrompt = "sign-in.prompt", firstRunPrompt = "sign-in.first-run", mustChangePrompt = "sign-in.must-change"
     case lockedPrompt = "sign-in.locked"
-    case testClock = "status.test-clock"
+    case testClock = "status.test-clock", testClockShort = "status.test-clock-short"
 
     /// The `{names}` its text may use: the code fills them in.
     public var fills: [String] {
@@ -73,6 +73,7 @@ public enum Phrase: String, CaseIterable, Sendable {
         case .reviewDistress, .reviewMessage: return ["answer"]
         case .lockedPrompt: return ["name"]
         case .testClock: return ["date", "days"]
+        case .testClockShort: return ["date"]
         case .staffPasswordNote: return ["length"]
         default: return []
         }

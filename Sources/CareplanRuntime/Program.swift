@@ -211,6 +211,7 @@ public final class Program {
     public func tick(now: Date) -> [Effect] {
         session.now = now
         let shown = session.assessment, shownDocument = session.document
+        session.changeCounter = try? runtime.store.changeCounter()
         _ = send(.tick)
         runtime.refresh()
         if runtime.refreshDocument(), let old = shownDocument { screen.documentRefreshed(session, from: old) }
@@ -289,6 +290,12 @@ public final class Program {
             ask(leaving(nav, "Not saved yet. Leave anyway? y = leave, any other key = stay"))
             return []
         }
+        if nav == .quit, !confirmed, let form = session.unsavedFollowUpForms.first {
+            let n = session.unsavedFollowUpForms.count
+            ask(leaving(nav, "Quit and lose the follow-up form not saved (\(form))\(n > 1 ? " and \(n - 1) more" : "")? y = quit, any other key = stay",
+                        shortening: form))
+            return []
+        }
         if nav == .quit, !confirmed, !runtime.saveWaiting() {
             ask(leaving(nav, "Quit and lose \(Runtime.changes(session.waitingCount, "unsaved"))? y = quit, any other key = stay"))
             return []
@@ -309,8 +316,8 @@ public final class Program {
     }
 
     /// Asks before leaving by `nav` what would be lost: y goes without asking again.
-    func leaving(_ nav: Navigation, _ text: String) -> Question {
-        Question(text: text, yes: [.go(nav)], no: Said("Kept: carry on"), yesHint: nav == .quit ? "quit" : "leave", noHint: "stay",
+    func leaving(_ nav: Navigation, _ text: String, shortening: String? = nil) -> Question {
+        Question(text: text, shortening: shortening, yes: [.go(nav)], no: Said("Kept: carry on"), yesHint: nav == .quit ? "quit" : "leave", noHint: "stay",
                  confirmsLeaving: true)
     }
 

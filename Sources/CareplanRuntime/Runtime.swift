@@ -50,6 +50,8 @@ public final class Runtime {
         switch command {
         case .query(.patientCount):
             return s.attempt { try s.store.patientCount(teams: s.session.registerTeams) }.map(Answer.counted) ?? .failed(nil)
+        case .query(.patientCountEveryone):
+            return s.attempt { try s.store.patientCount(teams: nil) }.map(Answer.countedEveryone) ?? .failed(nil)
         case .query(.patients(let text, let limit)):
             return s.attempt { try s.store.searchPatients(text, teams: s.session.registerTeams, limit: limit) }.map { .patients(matching: text, $0) } ?? .failed(nil)
         case .query(.users):

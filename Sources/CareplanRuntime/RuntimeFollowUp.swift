@@ -31,11 +31,11 @@ extension Runtime {
 
     func followUpView(patientId: Int64) -> FollowUpView? {
         attempt {
+            // Every enrolment's: an old one's results stay reachable once the patient is on another pathway.
             let enrolments = try store.enrolments(patientId: patientId)
-            let shown = enrolments.first
-            return FollowUpView(enrolments: enrolments, tests: try shown.map { try store.scheduledTests(enrolmentId: $0.id) } ?? [],
-                                results: try shown.map { try store.results(enrolmentId: $0.id) } ?? [],
-                                history: try shown.map { try store.followUpHistory(enrolmentId: $0.id) } ?? [],
+            return FollowUpView(enrolments: enrolments, tests: try enrolments.flatMap { try store.scheduledTests(enrolmentId: $0.id) },
+                                results: try enrolments.flatMap { try store.results(enrolmentId: $0.id) },
+                                history: try enrolments.flatMap { try store.followUpHistory(enrolmentId: $0.id) },
                                 contacts: try store.contacts(patientId: patientId), offer: try offer(patientId: patientId))
         }
     }
@@ -76,7 +76,8 @@ extension Runtime {
         case .mark(let test, let progress, let on, _):
             _ = try store.markTest(test, progress, on: on, by: user, now: now)
         case .result(let result, let test, let e):
-            guard let enrolment = try store.enrolment(id: e), let pathway = pathways[enrolment.pathwayId] else {
+            // The rules the patient was enrolled under, kept with the enrolment, else the file's.
+            guard let enrolment = try store.enrolment(id: e), let pathway = try store.enrolledPathway(enrolmentId: e) ?? pathways[enrolment.pathwayId] else {
                 throw StoreError.refused("The patient's pathway is no longer configured (Resources/pathways)")
             }
             _ = try store.recordResult(result, testId: test, pathway: pathway, by: user, now: now)

@@ -81,6 +81,8 @@ extension CareStore {
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? genesisHash
         let at = auditTime(now)
         let who = TextCleaner.field(user, maxLength: Limits.personName)
+        // Written while the test clock is moved: said, whatever the entry.
+        let detail = try String.fetchOne(db, sql: "SELECT careplan_test_clock()").map { detail + testClockMark + $0 } ?? detail
         let text = auditText(previous: previous, at: at, user: who, action: action, patientId: patient, assessmentId: assessmentId, detail: detail)
         guard let mac = try String.fetchOne(db, sql: "SELECT careplan_audit_mac(?)", arguments: [text]) else {
             throw StoreError.cannotWrite("the audit trail cannot be keyed")
@@ -157,6 +159,7 @@ extension CareStore {
             notes.append(why)
         }
         guard writesRefused == nil else { return notes }
+        try? keepUndigestedRows()
         if !triggers.guards.isEmpty || !triggers.unknown.isEmpty {
             // Put right and recorded in the trail itself, so `audit --verify` reports it in every later run.
             let restored = (try? write { db -> Void in
@@ -261,8 +264,11 @@ extension CareStore {
         if let changed = try qofRecordProblems().first {
             return .broken(atEntry: nil, reason: changed + ". The trail is intact; the QOF records were changed outside careplan")
         }
-        if let trust = try read({ db in try Self.trustSettingProblem(db, keeper: auditKeeper) }) {
-            return .broken(atEntry: nil, reason: trust)
+        if let changed = try auditedRowProblems(AuditedTable.all.filter { $0.table != AuditedTable.qof.table }).first {
+            return .broken(atEntry: nil, reason: changed.problem + ". The trail is intact; the \(changed.group) were changed outside careplan")
+        }
+        if let setting = try read({ db in try AuditedSetting.all.lazy.compactMap { try Self.settingProblem(db, $0, keeper: self.auditKeeper) }.first }) {
+            return .broken(atEntry: nil, reason: setting)
         }
         // Guards found tampered with and put right stay a finding for good: the store was written outside careplan,
         // and whoever did it may have done more than the trail shows. Every such time is named, with its date.
@@ -290,5 +296,10 @@ extension AuditKeeper {
             appended.withLock { $0 = true }
             return try mac(Data(text.utf8))
         }
+    }
+
+    /// `careplan_test_clock()`: the moved test clock's today, or NULL.
+    var testClockFunction: DatabaseFunction {
+        DatabaseFunction("careplan_test_clock", argumentCount: 0, pure: false) { [self] _ in testClock.withLock { $0 } }
     }
 }

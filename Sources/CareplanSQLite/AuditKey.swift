@@ -14,6 +14,8 @@ public final class AuditKeeper: Sendable {
     let key = Mutex<SymmetricKey?>(nil)
     /// Set when a write appended an entry, so the anchor is moved on once the write has committed.
     let appended = Mutex(false)
+    /// The moved test clock's today (`useTestClock`), said in every entry appended meanwhile; nil for the real clock.
+    let testClock = Mutex<String?>(nil)
 
     /// A keeper with a key of its own that is never written anywhere: for stores in memory.
     init() {

@@ -109,54 +109,21 @@ extension CareStore {
         saved.recordedBy = who
         saved.recordedAt = now
         saved.reason = reason
-        // The record's content goes into its entry, where the keyed chain guards it (`qofRecordProblems`).
+        // The record's content goes into its entry, where the keyed chain guards it (`auditedRowProblems`).
         try Self.audit(db, user: who, action: "recorded QOF \(record.kind.rawValue)", patientId: record.patientId,
                        detail: Self.qofMark + "\(saved.id!): " + [record.indicator ?? "every indicator", record.how?.rawValue].compactMap { $0 }.joined(separator: ", ")
-                           + Self.qofContentMark + Self.qofContentHash(saved), at: now)
+                           + Self.contentNote(db, [(.qof, saved.id!)]), at: now)
         return saved
     }
 
-    /// Before a QOF record's id, and before its content hash, in its entry's detail.
+    /// Before a QOF record's id in its entry's detail.
     static let qofMark = "QOF record "
-    static let qofContentMark = "; content sha256 "
 
-    /// SHA-256 of what a QOF record says: the patient, indicator, kind, date, how, document and (as a digest, so
-    /// no words of it are in the entry) the reason, length-prefixed so no two records encode alike.
-    static func qofContentHash(_ r: QOFRecord) -> String {
-        let reason = r.reason.map { SHA256.hash(data: Data($0.utf8)).hex } ?? ""
-        let fields = [String(r.patientId), r.indicator ?? "", r.kind.rawValue, r.date.iso, r.how?.rawValue ?? "", r.documentId.map(String.init) ?? "", reason]
-        return SHA256.hash(data: Data(fields.map { "\($0.utf8.count):\($0)" }.joined().utf8)).hex
-    }
-
-    /// What the QOF records no longer agree with their keyed entries about, for `audit --verify`: a record with no
-    /// entry (inserted outside careplan), one whose content is not what was recorded, an audited record gone, and
-    /// a signed document whose signing recorded an indicator done with that `done` gone.
+    /// What the QOF records no longer agree with their keyed entries about (`auditedRowProblems`), and a signed
+    /// document whose signing recorded an indicator done with that `done` gone.
     func qofRecordProblems() throws -> [String] {
+        var problems = try auditedRowProblems([.qof]).map(\.problem)
         try read { db in
-            var problems: [String] = []
-            var audited: [Int64: AuditEntry] = [:]
-            for e in try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE action LIKE 'recorded QOF %' AND detail LIKE ? ORDER BY id",
-                                      arguments: [Self.qofMark + "%"]).map(Self.auditEntry) {
-                let rest = e.detail.dropFirst(Self.qofMark.count)
-                if let id = Int64(rest.prefix { $0.isNumber }) { audited[id] = e }
-            }
-            let records = try Row.fetchAll(db, sql: "SELECT * FROM qof_record ORDER BY id").map(Self.qofRecord)
-            for r in records {
-                guard let e = audited[r.id!] else {
-                    problems.append("QOF record \(r.id!) (patient \(r.patientId)) has no audit entry: it was put in the store outside careplan")
-                    continue
-                }
-                if e.hash != (try auditKeeper.mac(Data(Self.text(of: e).utf8))) {
-                    problems.append("QOF record \(r.id!)'s audit entry (\(e.id)) does not match the audit key: the trail was changed")
-                } else if let mark = e.detail.range(of: Self.qofContentMark), String(e.detail[mark.upperBound...]) != Self.qofContentHash(r) {
-                    problems.append("QOF record \(r.id!) (patient \(r.patientId)) was changed after it was recorded: it is not what \(e.user) recorded on "
-                                    + "\(Self.shownTime(e.at)) (audit entry \(e.id))")
-                }
-            }
-            let present = Set(records.compactMap(\.id))
-            for (id, e) in audited.sorted(by: { $0.key < $1.key }) where !present.contains(id) {
-                problems.append("QOF record \(id) (patient \(e.patientId.map(String.init) ?? "?")), recorded in audit entry \(e.id), is gone: removed outside careplan")
-            }
             // Signing a document whose template records an indicator says so in its entry; its `done` must still be there.
             for e in try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE action = ? AND detail LIKE ? ORDER BY id",
                                       arguments: [Self.signedAction, "%" + Self.recordsQOFMark + "%"]).map(Self.auditEntry) {
@@ -168,8 +135,8 @@ extension CareStore {
                     problems.append("document \(id) was signed recording \(indicator.uppercased()) done (audit entry \(e.id)), and that record is gone")
                 }
             }
-            return problems
         }
+        return problems
     }
 
     public func qofRecords(patientId: Int64) throws -> [QOFRecord] {

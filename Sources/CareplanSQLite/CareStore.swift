@@ -72,6 +72,7 @@ public final class CareStore: CareRepository {
         let keeper = AuditKeeper(keyPath: keyPath, storePath: path)
         config.prepareDatabase { db in
             db.add(function: keeper.macFunction)
+            db.add(function: keeper.testClockFunction)
             if wal { try CareStore.useWAL(db) }
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -221,6 +222,7 @@ public final class CareStore: CareRepository {
         let keeper = AuditKeeper()
         config.prepareDatabase { db in
             db.add(function: keeper.macFunction)
+            db.add(function: keeper.testClockFunction)
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         db = try DatabaseQueue(configuration: config)

@@ -163,11 +163,19 @@ extension CareStore {
         return t
     }
 
+    /// Keeps the change in the enrolment's history; returns its id, for the audit entry's digests.
+    @discardableResult
     static func history(_ db: Database, enrolmentId: Int64, testId: Int64?, _ kind: FollowUpChange.Kind, from: LocalDate? = nil, to: LocalDate? = nil,
-                        reason: String = "", by who: String, at now: Date) throws {
+                        reason: String = "", by who: String, at now: Date) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO follow_up_change (enrolment_id, test_id, kind, from_date, to_date, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [enrolmentId, testId, kind.rawValue, from?.iso, to?.iso, reason, who, now])
+        return db.lastInsertedRowID
+    }
+
+    /// The digests of the enrolment's tests, for an entry whose write changed them all.
+    static func testRecords(_ db: Database, enrolmentId: Int64, _ filter: String = "") throws -> [(AuditedTable, Int64)] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM follow_up_test WHERE enrolment_id = ?\(filter) ORDER BY id", arguments: [enrolmentId]).map { (.test, $0) }
     }
 
     static func who(_ user: String) -> String { TextCleaner.field(user, maxLength: Limits.personName) }
@@ -215,6 +223,7 @@ extension CareStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
                 """, arguments: [patientId, pathway.id, pathway.version, pathway.contentHash, start.iso, pathway.endDate(from: start).iso, fromDocument, who, now])
             let id = db.lastInsertedRowID
+            let kept = try Self.keepPathway(db, pathway, now: now)
             let planned = pathway.schedule(from: start)
             guard planned.count <= Pathway.mostTestsPerEnrolment else {
                 throw StoreError.refused("The pathway schedules \(planned.count) tests: at most \(Pathway.mostTestsPerEnrolment); check its file")
@@ -222,9 +231,10 @@ extension CareStore {
             for t in planned {
                 _ = try Self.insertTest(db, enrolmentId: id, patientId: patientId, code: t.code, name: t.name, due: t.due, graceDays: t.graceDays, added: false)
             }
-            try Self.history(db, enrolmentId: id, testId: nil, .enrolled, to: start, by: who, at: now)
+            let change = try Self.history(db, enrolmentId: id, testId: nil, .enrolled, to: start, by: who, at: now)
             try Self.audit(db, user: who, action: "put on a follow-up pathway", patientId: patientId,
-                           detail: "enrolment \(id): \(pathway.id) \(pathway.version), \(planned.count) tests" + (fromDocument.map { ", from document \($0)" } ?? ""),
+                           detail: "enrolment \(id): \(pathway.id) \(pathway.version), \(planned.count) tests" + (fromDocument.map { ", from document \($0)" } ?? "")
+                               + Self.contentNote(db, [(.enrolment, id)] + Self.testRecords(db, enrolmentId: id) + [(.change, change)] + kept),
                            at: now)
             return try Self.enrolment(db, id)
         }
@@ -259,7 +269,7 @@ extension CareStore {
     public func changeSchedule(_ change: ScheduleChange, enrolmentId: Int64, by user: String, now: Date) throws -> ScheduledTest {
         try write { db in
             let who = Self.who(user)
-            let testId: Int64, action: String
+            let testId: Int64, action: String, changeId: Int64
             switch change {
             case .move(let id, let to, let why):
                 let reason = try Self.reason(why, "the test is moved")
@@ -267,7 +277,7 @@ extension CareStore {
                 if let problem = FollowUpDates.moveProblem(to, enrolment: e, graceDays: t.graceDays) { throw StoreError.refused(problem) }
                 try db.execute(sql: "UPDATE follow_up_test SET due_date = ?, overdue_from = ? WHERE id = ?",
                                arguments: [to.iso, Overdue.from(due: to, graceDays: t.graceDays).iso, id])
-                try Self.history(db, enrolmentId: enrolmentId, testId: id, .moved, from: t.due, to: to, reason: reason, by: who, at: now)
+                changeId = try Self.history(db, enrolmentId: enrolmentId, testId: id, .moved, from: t.due, to: to, reason: reason, by: who, at: now)
                 (testId, action) = (id, "moved a follow-up test")
             case .add(let code, let name, let due, let grace, let why):
                 let reason = try Self.reason(why, "the test is added")
@@ -278,17 +288,18 @@ extension CareStore {
                 guard !cleanName.isEmpty, !code.isEmpty else { throw StoreError.refused("Name the test") }
                 let id = try Self.insertTest(db, enrolmentId: enrolmentId, patientId: e.patientId, code: TextCleaner.field(code, maxLength: 40),
                                              name: cleanName, due: due, graceDays: max(0, grace), added: true, paused: e.status == .suspended)
-                try Self.history(db, enrolmentId: enrolmentId, testId: id, .added, to: due, reason: reason, by: who, at: now)
+                changeId = try Self.history(db, enrolmentId: enrolmentId, testId: id, .added, to: due, reason: reason, by: who, at: now)
                 (testId, action) = (id, "added a follow-up test")
             case .skip(let id, let why):
                 let reason = try Self.reason(why, "the test is skipped")
                 let (_, t) = try Self.openTest(db, id, enrolmentId: enrolmentId)
                 try db.execute(sql: "UPDATE follow_up_test SET status = 'skipped', skip_reason = ? WHERE id = ?", arguments: [reason, id])
-                try Self.history(db, enrolmentId: enrolmentId, testId: id, .skipped, from: t.due, reason: reason, by: who, at: now)
+                changeId = try Self.history(db, enrolmentId: enrolmentId, testId: id, .skipped, from: t.due, reason: reason, by: who, at: now)
                 (testId, action) = (id, "skipped a follow-up test")
             }
             let t = try Self.scheduledTest(db, testId)
-            try Self.audit(db, user: who, action: action, patientId: t.patientId, detail: "enrolment \(enrolmentId), test \(testId) (\(t.code))", at: now)
+            try Self.audit(db, user: who, action: action, patientId: t.patientId, detail: "enrolment \(enrolmentId), test \(testId) (\(t.code))"
+                               + Self.contentNote(db, [(.test, testId), (.change, changeId)]), at: now)
             return t
         }
     }
@@ -298,11 +309,12 @@ extension CareStore {
             let t = try Self.scheduledTest(db, testId)
             _ = try Self.openTest(db, testId, enrolmentId: t.enrolmentId)
             if status == .requested && t.status == .requested { throw StoreError.refused("This test is already requested") }
+            try Self.requireNotFuture(date, now: now, "the test \(status.rawValue),")
             let who = Self.who(user)
             try db.execute(sql: "UPDATE follow_up_test SET status = ?, status_date = ? WHERE id = ?", arguments: [status.rawValue, date.iso, testId])
-            try Self.history(db, enrolmentId: t.enrolmentId, testId: testId, status == .requested ? .requested : .done, to: date, by: who, at: now)
+            let change = try Self.history(db, enrolmentId: t.enrolmentId, testId: testId, status == .requested ? .requested : .done, to: date, by: who, at: now)
             try Self.audit(db, user: who, action: "marked a follow-up test \(status.rawValue)", patientId: t.patientId,
-                           detail: "enrolment \(t.enrolmentId), test \(testId) (\(t.code))", at: now)
+                           detail: "enrolment \(t.enrolmentId), test \(testId) (\(t.code))" + Self.contentNote(db, [(.test, testId), (.change, change)]), at: now)
             return try Self.scheduledTest(db, testId)
         }
     }
@@ -322,6 +334,7 @@ extension CareStore {
     /// Records a result for a test that waits for one (scheduled, requested or done), in the caller's
     /// transaction: the rule of its pathway says whether it needs review, against the last result of the test.
     static func insertResult(_ db: Database, test t: ScheduledTest, rule: ReviewRule, _ r: NewResult, by who: String, now: Date) throws -> TestResult {
+        try requireNotFuture(r.takenOn, now: now, "taken on")
         var previous: Double?
         if r.value.number != nil {
             previous = try Double.fetchOne(db, sql: """
@@ -343,9 +356,10 @@ extension CareStore {
             """, arguments: [t.id, t.enrolmentId, t.patientId, t.code, value, unit, judgement, qualifier, r.takenOn.iso, note, r.source.rawValue, needsReview, who, now])
         let id = db.lastInsertedRowID
         try db.execute(sql: "UPDATE follow_up_test SET status = 'result-received', status_date = ? WHERE id = ?", arguments: [r.takenOn.iso, t.id])
-        try history(db, enrolmentId: t.enrolmentId, testId: t.id, .resultReceived, to: r.takenOn, by: who, at: now)
+        let change = try history(db, enrolmentId: t.enrolmentId, testId: t.id, .resultReceived, to: r.takenOn, by: who, at: now)
         try audit(db, user: who, action: "recorded a follow-up result", patientId: t.patientId,
-                  detail: "enrolment \(t.enrolmentId), test \(t.id) (\(t.code)), \(r.source.rawValue)" + (needsReview ? ", to review" : ""), at: now)
+                  detail: "enrolment \(t.enrolmentId), test \(t.id) (\(t.code)), \(r.source.rawValue)" + (needsReview ? ", to review" : "")
+                      + contentNote(db, [(.result, id), (.test, t.id), (.change, change)]), at: now)
         return TestResult(id: id, testId: t.id, enrolmentId: t.enrolmentId, patientId: t.patientId, code: t.code,
                           value: try Row.fetchOne(db, sql: "SELECT * FROM follow_up_result WHERE id = ?", arguments: [id]).map(testResult)!.value, takenOn: r.takenOn, note: note, source: r.source,
                           needsReview: needsReview, recordedBy: who, recordedAt: now, review: nil)
@@ -362,8 +376,9 @@ extension CareStore {
             guard t.status != .resultReceived, t.status != .skipped else {
                 throw StoreError.refused(t.status == .skipped ? "This test was skipped: add a test to record a result" : "This test has a result already")
             }
+            // By the rules the patient was enrolled under, kept with the enrolment (the file may have changed since).
             // A test added by hand, or dropped from a later version of the pathway: someone judges its result.
-            let rule = pathway.test(t.code)?.review ?? .clinician
+            let rule = (try Self.enrolledPathway(db, e) ?? pathway).test(t.code)?.review ?? .clinician
             if let problem = ResultsImport.unitProblem(result.value, rule: rule) { throw StoreError.refused("Not recorded: \(problem)") }
             return try Self.insertResult(db, test: t, rule: rule, result, by: Self.who(user), now: now)
         }
@@ -386,7 +401,7 @@ extension CareStore {
             try db.execute(sql: "UPDATE follow_up_result SET review_outcome = ?, review_note = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ?",
                            arguments: [outcome.rawValue, Self.note(note), who, now, resultId])
             try Self.audit(db, user: who, action: "reviewed a follow-up result", patientId: r.patientId,
-                           detail: "result \(resultId) (\(r.code)): \(outcome.rawValue)", at: now)
+                           detail: "result \(resultId) (\(r.code)): \(outcome.rawValue)" + Self.contentNote(db, [(.result, resultId)]), at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_result WHERE id = ?", arguments: [resultId]).map(Self.testResult)!
         }
     }
@@ -397,6 +412,7 @@ extension CareStore {
         try write { db in
             let e = try Self.enrolment(db, enrolmentId)
             let who = Self.who(user)
+            let change: Int64
             switch (reason, e.status) {
             case (_, .discharged): throw StoreError.refused("The patient was discharged from this pathway")
             case (nil, .active): throw StoreError.refused("Remote follow-up is not suspended")
@@ -405,14 +421,15 @@ extension CareStore {
                 let cleaned = try Self.reason(why, "remote follow-up is suspended")
                 try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'suspended', status_reason = ? WHERE id = ?", arguments: [cleaned, enrolmentId])
                 try db.execute(sql: "UPDATE follow_up_test SET paused = 1 WHERE enrolment_id = ?", arguments: [enrolmentId])
-                try Self.history(db, enrolmentId: enrolmentId, testId: nil, .suspended, reason: cleaned, by: who, at: now)
+                change = try Self.history(db, enrolmentId: enrolmentId, testId: nil, .suspended, reason: cleaned, by: who, at: now)
             case (nil, _):
                 try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'active', status_reason = '' WHERE id = ?", arguments: [enrolmentId])
                 try db.execute(sql: "UPDATE follow_up_test SET paused = 0 WHERE enrolment_id = ?", arguments: [enrolmentId])
-                try Self.history(db, enrolmentId: enrolmentId, testId: nil, .resumed, by: who, at: now)
+                change = try Self.history(db, enrolmentId: enrolmentId, testId: nil, .resumed, by: who, at: now)
             }
             try Self.audit(db, user: who, action: reason == nil ? "resumed remote follow-up" : "suspended remote follow-up", patientId: e.patientId,
-                           detail: "enrolment \(enrolmentId)", at: now)
+                           detail: "enrolment \(enrolmentId)"
+                               + Self.contentNote(db, [(.enrolment, enrolmentId)] + Self.testRecords(db, enrolmentId: enrolmentId) + [(.change, change)]), at: now)
             return try Self.enrolment(db, enrolmentId)
         }
     }
@@ -439,15 +456,17 @@ extension CareStore {
             let who = Self.who(user)
             try db.execute(sql: "UPDATE follow_up_enrolment SET status = 'discharged', status_reason = ?, discharged_on = ? WHERE id = ?",
                            arguments: [words, date.iso, enrolmentId])
-            let closed = tests.filter(\.status.isOpen).count
+            let skipped = try Int64.fetchAll(db, sql: "SELECT id FROM follow_up_test WHERE enrolment_id = ? AND status IN ('scheduled', 'requested')",
+                                             arguments: [enrolmentId])
             try db.execute(sql: "UPDATE follow_up_test SET status = 'skipped', skip_reason = ? WHERE enrolment_id = ? AND status IN ('scheduled', 'requested')",
                            arguments: [FollowUpOpenItems.dischargedReason, enrolmentId])
-            try Self.history(db, enrolmentId: enrolmentId, testId: nil, .discharged, to: date, reason: words, by: who, at: now)
+            let change = try Self.history(db, enrolmentId: enrolmentId, testId: nil, .discharged, to: date, reason: words, by: who, at: now)
             let early: Bool
             if case .early = reason { early = true } else { early = false }
             try Self.audit(db, user: who, action: "discharged from follow-up", patientId: e.patientId,
-                           detail: "enrolment \(enrolmentId), \(early ? "early" : "end of pathway"), \(closed) test(s) not done skipped"
-                               + (open.isEmpty ? "" : ", \(open.testsNotDone.count + open.resultsToReview.count + open.referredBack.count) open item(s) acknowledged"), at: now)
+                           detail: "enrolment \(enrolmentId), \(early ? "early" : "end of pathway"), \(skipped.count) test(s) not done skipped"
+                               + (open.isEmpty ? "" : ", \(open.testsNotDone.count + open.resultsToReview.count + open.referredBack.count) open item(s) acknowledged")
+                               + Self.contentNote(db, [(.enrolment, enrolmentId)] + skipped.map { (.test, $0) } + [(.change, change)]), at: now)
             return try Self.enrolment(db, enrolmentId)
         }
     }
@@ -462,13 +481,14 @@ extension CareStore {
                 throw StoreError.refused(problem)
             }
             let reason = try Self.reason(c.reason, "the patient called")
+            try Self.requireNotFuture(c.at, now: now, "the call,")
             let who = Self.who(user)
             try db.execute(sql: """
                 INSERT INTO follow_up_contact (patient_id, enrolment_id, at, reason, red_flag, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [c.patientId, c.enrolmentId, c.at, reason, c.redFlag, who, now])
             let id = db.lastInsertedRowID
             try Self.audit(db, user: who, action: "recorded a re-access call", patientId: c.patientId,
-                           detail: "contact \(id)" + (c.redFlag ? ", red flag" : ""), at: now)
+                           detail: "contact \(id)" + (c.redFlag ? ", red flag" : "") + Self.contentNote(db, [(.contact, id)]), at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [id]).map(Self.contact)!
         }
     }
@@ -481,11 +501,12 @@ extension CareStore {
             }
             if c.returnedAt != nil { throw StoreError.refused("This call was returned already, by \(c.returnedBy)") }
             if returnedAt < c.at { throw StoreError.refused("A call cannot be returned before it was made") }
-            if returnedAt > now.addingTimeInterval(60) { throw StoreError.refused("A call cannot be returned in the future") }
+            try Self.requireNotFuture(returnedAt, now: now, "returned")
             let who = Self.who(user)
             let moved = response == .testBroughtForward ? bringingForward : nil
-            if response == .testBroughtForward {
-                guard let moved else { throw StoreError.refused("Say which test is brought forward, and to what day") }
+            var movedChange: (test: Int64, change: Int64)?
+            // Without a test named, the screen offers the move itself afterwards (a move of the schedule).
+            if let moved {
                 let t = try Self.scheduledTest(db, moved.testId)
                 guard try Int64.fetchOne(db, sql: "SELECT patient_id FROM follow_up_test WHERE id = ?", arguments: [moved.testId]) == c.patientId else {
                     throw StoreError.notFound("The patient's test")
@@ -495,15 +516,17 @@ extension CareStore {
                 if let problem = FollowUpDates.moveProblem(moved.to, enrolment: e, graceDays: t.graceDays) { throw StoreError.refused(problem) }
                 try db.execute(sql: "UPDATE follow_up_test SET due_date = ?, overdue_from = ? WHERE id = ?",
                                arguments: [moved.to.iso, Overdue.from(due: moved.to, graceDays: t.graceDays).iso, t.id])
-                try Self.history(db, enrolmentId: t.enrolmentId, testId: t.id, .moved, from: t.due, to: moved.to, reason: "brought forward after a call",
-                                 by: who, at: now)
+                let change = try Self.history(db, enrolmentId: t.enrolmentId, testId: t.id, .moved, from: t.due, to: moved.to,
+                                              reason: "brought forward after a call", by: who, at: now)
+                movedChange = (t.id, change)
             }
             try db.execute(sql: """
                 UPDATE follow_up_contact SET response = ?, response_note = ?, returned_at = ?, returned_by = ?, brought_forward_test_id = ?, brought_forward_to = ?
                 WHERE id = ?
                 """, arguments: [response.rawValue, Self.note(note), returnedAt, who, moved?.testId, moved?.to.iso, contactId])
             try Self.audit(db, user: who, action: "returned a re-access call", patientId: c.patientId,
-                           detail: "contact \(contactId): \(response.rawValue)" + (moved.map { ", test \($0.testId) moved" } ?? ""), at: now)
+                           detail: "contact \(contactId): \(response.rawValue)" + (moved.map { ", test \($0.testId) moved" } ?? "")
+                               + Self.contentNote(db, [(.contact, contactId)] + (movedChange.map { [(.test, $0.test), (.change, $0.change)] } ?? [])), at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact)!
         }
     }

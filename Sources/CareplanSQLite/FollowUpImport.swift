@@ -15,6 +15,7 @@ extension CareStore {
         var rejections: [ResultsImportReport.Rejection] = []
         try read { db in
             var seen: [String: Int] = [:], claimed: Set<Int64> = [], plannedDays: Set<String> = []
+            var enrolledRules: [String: Pathway?] = [:]  // by the hash enrolments keep, read once
             let patientByNumber = try db.cachedStatement(sql: "SELECT id, date_of_birth FROM patient WHERE nhs_number = ?")
             // A suspended patient's results are recorded too (and judged by their rule, as on the screen): they are
             // seen in clinic meanwhile, and a result thrown away there would be lost to the team.
@@ -32,7 +33,8 @@ extension CareStore {
                 try progress(i)
                 func reject(_ why: RowRejection) { rejections.append(.init(line: row.line, reason: why)) }
                 let checked: ResultsImport.Checked
-                switch ResultsImport.check(row, today: today) {
+                // Never after the real today, whatever the test clock says (`requireNotFuture`).
+                switch ResultsImport.check(row, today: min(today, LocalDate(now))) {
                 case .success(let c): checked = c
                 case .failure(let why): reject(why); continue
                 }
@@ -43,7 +45,9 @@ extension CareStore {
                 // The test, by code or name: of the pathway, else one added by hand to this patient's schedule.
                 var match: (Enrolment, String, ReviewRule)?
                 for e in enrolments where match == nil {
-                    if let t = pathways[e.pathwayId]?.test(named: checked.test) { match = (e, t.code, t.review); continue }
+                    // The rules the patient was enrolled under, kept with the enrolment (the file may have changed since).
+                    if enrolledRules[e.pathwayHash] == nil { enrolledRules[e.pathwayHash] = try Self.enrolledPathway(db, e) ?? pathways[e.pathwayId] }
+                    if let t = enrolledRules[e.pathwayHash]??.test(named: checked.test) { match = (e, t.code, t.review); continue }
                     let key = Pathway.testKey(checked.test)
                     for r in try Row.fetchAll(addedCodes, arguments: [e.id]) where Pathway.testKey(r["code"]) == key || Pathway.testKey(r["name"]) == key {
                         match = (e, r["code"], .clinician)
@@ -118,6 +122,9 @@ extension CareStore {
                 VALUES (?, ?, ?, 'worried about a new symptom', ?, ?, ?, ?, ?, ?)
                 """)
             var tests = 0
+            let firstIds = try [AuditedTable.enrolment, .test, .result, .contact].map { t in
+                (t, (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [t.table]) ?? 0) + 1)
+            }
             for (k, patientId) in ids.enumerated() {
                 let p = pathways[k % pathways.count]
                 // Starts spread over the whole follow-up before today (a patient a day, in a deterministic order).
@@ -147,7 +154,13 @@ extension CareStore {
                                                           returned ? at.addingTimeInterval(3600) : nil, returned ? who : ""])
                 }
             }
-            try Self.audit(db, user: who, action: "seeded", detail: "\(ids.count) fictional patients on follow-up, \(tests) tests", at: now)
+            // Fictional records by the hundred thousand: their id ranges, not their digests, in the entry.
+            let ranges = try firstIds.compactMap { t, first -> String? in
+                let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(t.table)") ?? 0
+                return last >= first ? "\(t.table) \(first)-\(last)" : nil
+            }
+            try Self.audit(db, user: who, action: "seeded", detail: "\(ids.count) fictional patients on follow-up, \(tests) tests"
+                               + (ranges.isEmpty ? "" : Self.seededMark + ranges.joined(separator: ", ")), at: now)
             return (ids.count, tests)
         }
     }

@@ -156,6 +156,7 @@ extension CareStore {
         }
         registerQOFReasonMigration(&m)  // v13-qof-reason
         registerFollowUpMigration(&m)  // v13-followup
+        registerFollowUpIntegrityMigration(&m)  // v14-followup-integrity
         registerFollowUpFixesMigration(&m)  // v13-followup-fixes
         return m
     }

@@ -323,38 +323,12 @@ extension CareStore {
         try write { db in try Self.audit(db, user: StaffUser.normalised(userName), action: event.rawValue, detail: "at \(terminal)", at: now) }
     }
 
-    static let trustSetting = "trust-operating-system-accounts"
-
-    /// Trusted only when the setting says so AND the last audited change of it did (its entry keyed with this
-    /// store's key): a setting written into a copy of the store behind careplan's back is not obeyed.
+    /// Trusted only when the setting says so AND the last audited change of it did (`AuditedSetting`).
     public func trustsOperatingSystemAccounts() throws -> Bool {
-        try read { db in try Self.trustSettingProblem(db, keeper: auditKeeper) == nil && Self.trustSettingValue(db) }
-    }
-
-    static let trustedAction = "trusted operating-system accounts", untrustedAction = "stopped trusting operating-system accounts"
-
-    static func trustSettingValue(_ db: Database) throws -> Bool {
-        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [trustSetting]) == "yes"
-    }
-
-    /// Why the trust setting in effect is not the last audited change of it, or nil.
-    static func trustSettingProblem(_ db: Database, keeper: AuditKeeper) throws -> String? {
-        guard try trustSettingValue(db) else { return nil }  // not trusting is always safe
-        let last = try Row.fetchOne(db, sql: "SELECT * FROM audit_log WHERE action IN (?, ?) ORDER BY id DESC LIMIT 1",
-                                    arguments: [trustedAction, untrustedAction]).map(auditEntry)
-        guard let last, last.action == trustedAction, last.hash == (try keeper.mac(Data(text(of: last).utf8))) else {
-            return "the store says operating-system accounts are trusted, but no administrator's audited change says so: "
-                + "the setting was written outside careplan and is not obeyed (an administrator can set it again: careplan users trust-os-accounts)"
-        }
-        return nil
+        try read { db in try Self.settingIsOn(db, .trustOSAccounts, keeper: auditKeeper) }
     }
 
     public func setTrustsOperatingSystemAccounts(_ trusted: Bool, by actor: String, now: Date) throws {
-        try write { db in
-            try Self.requireAdministrator(db, actor)
-            try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                           arguments: [Self.trustSetting, trusted ? "yes" : "no"])
-            try Self.audit(db, user: actor, action: trusted ? Self.trustedAction : Self.untrustedAction, at: now)
-        }
+        try write { db in try Self.changeSetting(db, .trustOSAccounts, on: trusted, by: actor, now: now) }
     }
 }

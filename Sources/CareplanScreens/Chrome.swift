@@ -67,7 +67,7 @@ package struct Chrome {
         g.fill(x: 0, y: 0, width: size.width, style: Style(.title))
         // A moved clock first, where nothing cuts it off: nobody must take a test's dates for the real ones.
         let clock = session.clock.notice(session.configuration.wording, real: session.now).map { " \($0) ·" } ?? ""
-        let title = "\(clock) \(session.flow.title) · \(screen.title(session) ?? info.title)"
+        var title = "\(clock) \(session.flow.title) · \(screen.title(session) ?? info.title)"
         var who = ""
         // Locked: nothing of the patient stays on the screen.
         if let p = session.patient, !session.locked {
@@ -78,6 +78,11 @@ package struct Chrome {
         // In a narrow window the patient's name comes first.
         let me = session.staff.map { " \(DisplayWidth.truncate($0.userName, to: 12)) " }.flatMap { size.width >= 60 || who.isEmpty ? $0 : nil } ?? ""
         let meW = DisplayWidth.of(me)
+        // A moved clock and a patient both: the clock's shorter notice, so the patient's name and NHS number stay.
+        if !clock.isEmpty, DisplayWidth.of(title) + DisplayWidth.of(who) + meW + 2 > size.width,
+           let short = session.clock.notice(session.configuration.wording, real: session.now, short: true) {
+            title = " \(short) · \(screen.title(session) ?? info.title)"
+        }
         let whoW = min(DisplayWidth.of(who), max(0, size.width - DisplayWidth.of(title) - meW - 2))
         g.put(DisplayWidth.truncate(title, to: size.width - whoW - meW - 1), x: 0, y: 0, style: Style(.title, bold: true))
         if whoW > 0 { g.put(DisplayWidth.truncate(who, to: whoW), x: size.width - whoW - meW, y: 0, style: Style(.title)) }
@@ -89,7 +94,7 @@ package struct Chrome {
             top += 1
         }
         if !info.hint.isEmpty {
-            g.put(DisplayWidth.truncate(info.hint, to: size.width - 1), x: 1, y: top, style: Style(.dim))
+            g.put(DisplayWidth.truncate(screen.hint(session) ?? info.hint, to: size.width - 1), x: 1, y: top, style: Style(.dim))
             top += 1
         }
         if let a = session.assessment, a.isLocked, info.step {

@@ -155,6 +155,8 @@ package struct Said: Equatable {
 /// A read of the store, which the runtime runs.
 package enum Query: Equatable {
     case patientCount
+    /// Every patient in the store, whatever the teams (said when the user's teams have none).
+    case patientCountEveryone
     /// Among the patients of the session's `registerTeams` (the user's teams, or everyone).
     case patients(matching: String, limit: Int)
     case waitingSelfAssessments
@@ -191,6 +193,7 @@ package enum StaffChange: Equatable {
 /// The runtime's answer to a command.
 package enum Answer: Equatable {
     case counted(Int)
+    case countedEveryone(Int)
     case patients(matching: String, [PatientSummary])
     case waiting([WaitingAssessment])
     case assessments([AssessmentSummary])

@@ -22,6 +22,16 @@ struct FollowUpEntry: Equatable {
     var what: What
     var title: String
     var form: Form
+    /// What the form is about, shown whole above it (the result being reviewed, the call being returned).
+    var context: [String] = []
+
+    /// Every value put in for the user (today's date, the pathway's unit) is replaced by typing.
+    init(what: What, title: String, form: Form, context: [String] = []) {
+        self.what = what
+        self.title = title
+        self.form = form.suggesting()
+        self.context = context
+    }
 
     static let dateNote = "day/month/year, e.g. 12/03/2026"
 
@@ -50,7 +60,7 @@ struct FollowUpEntry: Equatable {
                              form: Form([.init("value", "Result", maxLength: 40, note: "a number, or normal, abnormal or needs review"),
                                          .init("unit", "Unit", text: rule?.unit ?? "", maxLength: 20, note: rule?.unit == nil ? "for a number" : "as the laboratory gives it"),
                                          .init("taken", "Taken on", text: (t.statusDate ?? s.careToday).display, maxLength: 20, note: dateNote),
-                                         .init("note", "Note", maxLength: Limits.actionText, note: DisplayWidth.truncate("optional · " + hint, to: 60))]))
+                                         .init("note", "Note", maxLength: Limits.actionText, note: "optional · " + hint)]))
     }
 
     static func move(_ t: ScheduledTest, _ s: Session) -> FollowUpEntry {
@@ -71,10 +81,15 @@ struct FollowUpEntry: Equatable {
                                   .init("reason", "Why", maxLength: Limits.actionText, note: "required: kept in the history")]))
     }
 
-    static func review(_ r: TestResult) -> FollowUpEntry {
-        FollowUpEntry(what: .review(r), title: "Review: \(r.value.words), taken \(r.takenOn.display)",
-                      form: Form([.init("outcome", "Outcome", options: ReviewOutcome.allCases.map(FollowUpWords.outcome), note: "←→ choose"),
-                                  .init("note", "Note", maxLength: Limits.actionText, note: "optional")]))
+    /// No outcome is chosen for the reviewer: one Ctrl-S must not close an abnormal result.
+    static func review(_ r: TestResult, test: String, rule: ReviewRule?) -> FollowUpEntry {
+        FollowUpEntry(what: .review(r), title: "Review the result of \(test)",
+                      form: Form([.init("outcome", "Outcome", options: ReviewOutcome.allCases.map(FollowUpWords.outcome), index: nil,
+                                        note: "←→ or 1-3 choose: required"),
+                                  .init("note", "Note", maxLength: Limits.actionText, note: "optional")]),
+                      context: ["Result: \(r.value.words)" + (rule.map { " (needs review: \($0.words))" } ?? ""),
+                                "Taken on \(r.takenOn.display), recorded by \(r.recordedBy)" + (r.source == .csv ? " from a file of results" : ""),
+                                "Note: " + (r.note.isEmpty ? "none" : r.note)])
     }
 
     static func suspend(_ e: Enrolment) -> FollowUpEntry {
@@ -99,11 +114,12 @@ struct FollowUpEntry: Equatable {
     }
 
     static func returnCall(_ c: Contact, _ s: Session) -> FollowUpEntry {
-        FollowUpEntry(what: .returnCall(c), title: "Return the call of \(Draw.dateTime(c.at))",
+        FollowUpEntry(what: .returnCall(c), title: "Return the call of \(Draw.dateTime(c.at))" + (c.redFlag ? ": RED-FLAG symptoms" : ""),
                       form: Form([.init("response", "Response", options: ContactResponse.allCases.map { FollowUpWords.response($0) }, note: "←→ choose"),
                                   .init("note", "Note", maxLength: Limits.actionText, note: "optional"),
                                   .init("date", "Returned on", text: s.careToday.display, maxLength: 20, note: dateNote),
-                                  .init("time", "At", text: FollowUpEntry.time(s.careNow), maxLength: 5, note: "hh:mm, 24 hours")]))
+                                  .init("time", "At", text: FollowUpEntry.time(s.careNow), maxLength: 5, note: "hh:mm, 24 hours")]),
+                      context: ["Why they called: \(c.reason)"])
     }
 
     static func time(_ d: Date) -> String {
@@ -218,6 +234,10 @@ struct FollowUpEntry: Equatable {
             guard let d else { return nil }
             return .change(.add(code: test.code, name: test.name, due: d, graceDays: test.graceDays, reason: reason), enrolmentId: e)
         case .review(let r):
+            guard ReviewOutcome.allCases.indices.contains(form.index("outcome")) else {
+                form.setProblem("outcome", "Choose the outcome with ←→ (or 1-3): none is assumed")
+                return nil
+            }
             let outcome = ReviewOutcome.allCases[form.index("outcome")]
             return .review(resultId: r.id, outcome, note: TextCleaner.field(form.text("note"), maxLength: Limits.actionText), enrolmentId: r.enrolmentId)
         case .suspend(let e):

@@ -30,11 +30,12 @@ package enum FollowUpAction: Equatable {
     }
 }
 
-/// The open patient's follow-up as the runtime read it.
+/// The open patient's follow-up as the runtime read it: every enrolment, so that an old one's results stay
+/// reachable (and reviewable) after the patient is put on another pathway.
 package struct FollowUpView: Equatable {
-    /// Newest first: the first is the one shown.
+    /// Newest first.
     package var enrolments: [Enrolment]
-    /// The shown enrolment's tests, results (newest first) and history (oldest first).
+    /// Every enrolment's tests, results (newest first) and history (oldest first); `showing` keeps one's.
     package var tests: [ScheduledTest]
     package var results: [TestResult]
     package var history: [FollowUpChange]
@@ -43,6 +44,8 @@ package struct FollowUpView: Equatable {
     /// From the patient's latest signed End of Treatment Summary, when it plans supported self-management: a
     /// pathway for their cancer and the summary's date, offered when putting them on one.
     package var offer: Offer?
+    /// The enrolment shown (nil: the newest).
+    package var shownId: Int64?
 
     package struct Offer: Equatable {
         package var pathwayId: String
@@ -64,10 +67,31 @@ package struct FollowUpView: Equatable {
         self.offer = offer
     }
 
-    package var enrolment: Enrolment? { enrolments.first }
+    package var enrolment: Enrolment? { enrolments.first { $0.id == shownId } ?? enrolments.first }
+
+    /// The same with only one enrolment's tests, results and history (nil or gone: the newest's).
+    package func showing(_ id: Int64?) -> FollowUpView {
+        var v = self
+        v.shownId = id
+        guard let shown = v.enrolment?.id else { return v }
+        v.tests = tests.filter { $0.enrolmentId == shown }
+        v.results = results.filter { $0.enrolmentId == shown }
+        v.history = history.filter { $0.enrolmentId == shown }
+        return v
+    }
+
+    /// An enrolment's results still to review.
+    package func toReview(in id: Int64) -> Int { results.filter { $0.enrolmentId == id && $0.needsReview && $0.review == nil }.count }
 }
 
 extension Session {
+    var followUpDraftKey: String? { patient?.id.map { "\(user)#\($0)" } }
+    /// The open patient's follow-up form this user left unsaved, taken out of the session.
+    func takeFollowUpDraft() -> FollowUpEntry? { followUpDraftKey.flatMap { followUpDrafts.removeValue(forKey: $0) } }
+    func keepFollowUpDraft(_ e: FollowUpEntry) { if let k = followUpDraftKey { followUpDrafts[k] = e } }
+    /// The titles of the follow-up forms this user left unsaved: quitting loses them.
+    package var unsavedFollowUpForms: [String] { followUpDrafts.filter { $0.key.hasPrefix(user + "#") }.map(\.value.title).sorted() }
+
     /// Follow-up's today and now: the care clock's (moved only for tests and demonstrations).
     package var careToday: LocalDate { clock.today(now) }
     package var careNow: Date { clock.now(now) }
@@ -78,7 +102,11 @@ extension Session {
 struct FollowUpScreen: Screen {
     let kind = ScreenKind.followUp
     enum Pane: Int, CaseIterable { case schedule, results, calls, history }
-    var view: FollowUpView?
+    /// Every enrolment's follow-up, as read; `view` is the shown enrolment's.
+    var all: FollowUpView?
+    /// The enrolment shown, chosen with O or by the worklist's item (nil: the newest).
+    var shownId: Int64?
+    var view: FollowUpView? { all?.showing(shownId) }
     var pane = Pane.schedule
     var selected = 0
     var first = 0
@@ -86,6 +114,11 @@ struct FollowUpScreen: Screen {
     var target: WorkTarget?
     let fromWorklist: Bool
     var entry: FollowUpEntry?
+    /// Typing that is no command here (a word or a paste after one Esc too many): refused, not acted on.
+    var stray = StrayTyping()
+    /// When text was last typed into the open form: an Esc straight after is a paste's, and what follows it
+    /// is more typing, not commands.
+    var formTypedAt: Date?
 
     init(_ s: Session) {
         target = s.workTarget
@@ -95,20 +128,42 @@ struct FollowUpScreen: Screen {
 
     var takesText: Bool { entry?.form.takesText ?? false }
     var inSubForm: Bool { entry != nil }
-    var hasUnsavedInput: Bool { entry?.form.dirty ?? false }
+    /// A form left unsaved is kept in the session (`Session.followUpDrafts`): leaving loses nothing.
+    var hasUnsavedInput: Bool { (entry?.form.dirty ?? false) && !draftKept }
+    var draftKept = false
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
+        if case .key = message { draftKept = false }
         switch message {
-        case .opened: return reload(s)
+        case .tick:
+            // Another terminal changed the store: read again, the chosen row and any open form kept.
+            guard let counter = s.changeCounter, counter != seenCounter else { return [] }
+            let first = seenCounter == nil
+            seenCounter = counter
+            return first ? [] : reload(s)
+        case .opened:
+            seenCounter = s.changeCounter
+            if let draft = s.takeFollowUpDraft() {
+                entry = draft
+                s.say("The form you left is back as you left it: Ctrl-S saves it, Esc drops it")
+            }
+            return reload(s)
+        case .leaving:
+            if let entry, entry.form.dirty { s.keepFollowUpDraft(entry); draftKept = true }
         case .answer(.followUp(let found)):
-            view = found
-            if let target { select(target); self.target = nil }
+            let chosen = selectedId
+            all = found
+            if let target { select(target); self.target = nil } else if let chosen, let row = rowIds.firstIndex(of: chosen) { selected = row }
             selected = min(selected, max(0, rowCount - 1))
         case .answer(.followUpSaved(let action)):
             entry = nil
+            _ = s.takeFollowUpDraft()
+            if case .enrol = action { shownId = nil }
             s.say(FollowUpScreen.said(action))
+            if case .returnContact(let id, .testBroughtForward, _, _) = action { offerToBringForward(callId: id, s) }
             return reload(s)
         case .key(let key): return handle(key, s)
+        case .answeredTooSoon: stray.at = s.now
         default: break
         }
         return []
@@ -119,15 +174,69 @@ struct FollowUpScreen: Screen {
         return [.query(.followUp(patientId: id))]
     }
 
+    /// The worklist's item, in the enrolment it belongs to.
     mutating func select(_ target: WorkTarget) {
-        guard let view else { return }
+        guard let all else { return }
         switch target {
-        case .contact(let id, _): pane = .calls; selected = view.contacts.firstIndex { $0.id == id } ?? 0
-        case .result(let id, _): pane = .results; selected = view.results.firstIndex { $0.id == id } ?? 0
-        case .test(let id, _): pane = .schedule; selected = view.tests.firstIndex { $0.id == id } ?? 0
+        case .contact(let id, _): pane = .calls; selected = all.contacts.firstIndex { $0.id == id } ?? 0
+        case .result(let id, let enrolmentId):
+            pane = .results
+            shownId = all.results.first { $0.id == id }?.enrolmentId ?? enrolmentId
+            selected = view?.results.firstIndex { $0.id == id } ?? 0
+        case .test(let id, let enrolmentId):
+            pane = .schedule
+            shownId = enrolmentId
+            selected = view?.tests.firstIndex { $0.id == id } ?? 0
+        case .enrolment(let id): pane = .schedule; shownId = id
         default: pane = .schedule
         }
     }
+
+    /// A call answered "test brought forward": the move form of the soonest test still to be done, its reason
+    /// said for the nurse (Esc: not now).
+    mutating func offerToBringForward(callId: Int64, _ s: Session) {
+        guard let e = view?.enrolments.first(where: { $0.status == .active }),
+              let test = all?.tests.filter({ $0.enrolmentId == e.id && $0.status.isOpen }).min(by: { $0.due < $1.due }) else {
+            s.say("Call returned. No test is waiting to be brought forward: A adds one", .error)
+            return
+        }
+        let call = all?.contacts.first { $0.id == callId }
+        var move = FollowUpEntry.move(test, s)
+        move.form["date"].input = .text(TextField(s.careToday.display, maxLength: 20))
+        move.form["reason"].input = .text(TextField("Brought forward after the call" + (call.map { " of \(Draw.dateTime($0.at))" } ?? ""), maxLength: Limits.actionText))
+        move = FollowUpEntry(what: move.what, title: move.title, form: move.form)
+        entry = move
+        pane = .schedule
+        s.say("Call returned. Bring \(test.name) forward: Ctrl-S moves it, Esc leaves it due \(test.due.display)")
+    }
+
+    /// O: the next of the patient's enrolments (newest first, round).
+    mutating func showNextEnrolment(_ s: Session) {
+        guard let all, all.enrolments.count > 1, let at = all.enrolments.firstIndex(where: { $0.id == enrolment?.id }) else {
+            s.say("The patient has been on one follow-up pathway only", .error)
+            return
+        }
+        let next = all.enrolments[(at + 1) % all.enrolments.count]
+        shownId = next.id
+        selected = 0
+        first = 0
+        s.say("Showing \(s.configuration.pathways[next.pathwayId]?.title ?? next.pathwayId) from \(next.start.display): O shows the next")
+    }
+
+    /// The store's change counter when the follow-up was last read.
+    var seenCounter: Int?
+
+    /// The shown pane's rows by id, to keep the chosen one chosen when the follow-up is read again.
+    var rowIds: [Int64] {
+        guard let view else { return [] }
+        switch pane {
+        case .schedule: return view.tests.map(\.id)
+        case .results: return view.results.map(\.id)
+        case .calls: return view.contacts.map(\.id)
+        case .history: return view.history.reversed().map(\.id)
+        }
+    }
+    var selectedId: Int64? { rowIds.indices.contains(selected) ? rowIds[selected] : nil }
 
     var rowCount: Int {
         guard let view else { return 0 }
@@ -148,12 +257,22 @@ struct FollowUpScreen: Screen {
 
     mutating func handle(_ key: Key, _ s: Session) -> [Command] {
         if var e = entry {
-            if key == .escape { entry = nil; s.say("Nothing recorded"); return [] }
+            if key == .escape {
+                entry = nil
+                _ = s.takeFollowUpDraft()
+                s.say("Nothing recorded")
+                // An Esc in the middle of typing (a paste's) cancels this form and no more.
+                if let t = formTypedAt, s.now.timeIntervalSince(t) < StrayTyping.gap { stray.at = s.now }
+                return []
+            }
+            if case .text = key { formTypedAt = s.now }
             let out = e.handle(key, s)
             entry = e
-            return out
+            return out.map { confirmingDischarge($0, s) }
         }
         if let moved = ListKeys.moved(key, selected, count: rowCount) { selected = moved; return [] }
+        let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
+        if stray.refuses(key, commands: FollowUpScreen.commandLetters, place: "\(name)'s follow-up", keys: commandKeys(s), s) { return [] }
         switch key {
         case .tab, .backTab:
             let n = Pane.allCases.count
@@ -170,7 +289,7 @@ struct FollowUpScreen: Screen {
 
     /// Opens the form of a letter's command, when the role may and the chosen row allows it.
     mutating func letter(_ c: Character, _ s: Session) -> [Command] {
-        let needsEnrolment = "rdemsauxl"
+        let needsEnrolment = "rdemsauxlg"
         if needsEnrolment.contains(c), enrolment == nil {
             s.say("The patient is not on a follow-up pathway: P puts them on one", .error)
             return []
@@ -179,7 +298,7 @@ struct FollowUpScreen: Screen {
         switch c {
         case "p":
             if s.refuses(FollowUpPermission.record, doing: FollowUpScreen.recording) { return [] }
-            if let e = enrolment, e.status != .discharged {
+            if let e = all?.enrolments.first(where: { $0.status != .discharged }) {
                 s.say("Already on \(s.configuration.pathways[e.pathwayId]?.title ?? e.pathwayId): discharge first (X)", .error)
                 return []
             }
@@ -211,7 +330,8 @@ struct FollowUpScreen: Screen {
             if s.refuses(FollowUpPermission.decide, doing: FollowUpScreen.deciding) { return [] }
             guard let r = selectedResult else { s.say(pane == .results ? "There is no result to review" : "Tab to the results and choose one first", .error); return [] }
             guard r.needsReview, r.review == nil else { s.say(r.review == nil ? "This result needs no review" : "This result is reviewed already", .error); return [] }
-            entry = .review(r)
+            let test = view?.tests.first { $0.id == r.testId }
+            entry = .review(r, test: test?.name ?? r.code, rule: pathway(s)?.test(r.code)?.review)
         case "u":
             if s.refuses(FollowUpPermission.decide, doing: FollowUpScreen.deciding) || refusedAfterDischarge(discharged, s) { return [] }
             guard let e = enrolment else { return [] }
@@ -232,13 +352,34 @@ struct FollowUpScreen: Screen {
             guard let c = selectedContact else { s.say(pane == .calls ? "There is no call to return: C logs one" : "Tab to the calls and choose one first", .error); return [] }
             guard c.returnedAt == nil else { s.say("This call was returned already", .error); return [] }
             entry = .returnCall(c, s)
-        case "l":
+        case "l", "g":
             if s.refuses(.export, doing: "save a letter") { return [] }
-            return letterCommands(s)
+            return letterCommands(c == "g", s)
+        case "o":
+            showNextEnrolment(s)
         default:
             s.say("Keys here: " + commandKeys(s), .error)
         }
         return []
+    }
+
+    /// The letters that are commands here; any other text is stray typing.
+    static let commandLetters = "prdemsauxvctlog"
+
+    /// A discharge is asked about first, with what is still open on the pathway (`FollowUpOpenItems`, as the
+    /// store counts it): tests not done, results to review, results referred back.
+    func confirmingDischarge(_ command: Command, _ s: Session) -> Command {
+        guard case .followUp(.discharge(let id, _, let on)) = command, let all else { return command }
+        let open = FollowUpOpenItems(tests: all.tests.filter { $0.enrolmentId == id }, results: all.results.filter { $0.enrolmentId == id }, on: on)
+        func count(_ n: Int, _ what: String) -> String? { n == 0 ? nil : "\(n) \(what)" }
+        let counts = [count(open.testsNotDone.count, open.testsNotDone.count == 1 ? "test not done" : "tests not done"),
+                      count(open.resultsToReview.count, open.resultsToReview.count == 1 ? "result to review" : "results to review"),
+                      count(open.referredBack.count, "referred back")].compactMap { $0 }
+        let first = open.lines { code in all.tests.first { $0.code == code }?.name ?? code }.first.map { " (\($0)\(counts.count > 1 || open.testsNotDone.count > 1 ? ", ..." : ""))" } ?? ""
+        let text = open.isEmpty ? "Discharge from follow-up? Nothing is open. y = discharge, any other key = not yet"
+                                : "Discharge with \(counts.joined(separator: ", "))\(first)? y = discharge, any other key = not yet"
+        return .ask(Question(text: text, yes: [command], no: Said("Not discharged: the form is as you left it"), yesHint: "discharge",
+                             noHint: "not yet", readingTime: RecordScreen.readingTime))
     }
 
     static let deciding = "review results, suspend or discharge from follow-up"
@@ -249,25 +390,23 @@ struct FollowUpScreen: Screen {
         return discharged
     }
 
-    /// L: the discharge letter once discharged, else the results letter of the chosen result.
-    func letterCommands(_ s: Session) -> [Command] {
+    /// L: the chosen result's letter (after discharge too); G: the discharge letter, once discharged.
+    func letterCommands(_ discharge: Bool, _ s: Session) -> [Command] {
         guard let e = enrolment else { return [] }
-        if e.status == .discharged { return [.go(.effect(.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")))] }
+        if discharge {
+            guard e.status == .discharged else { s.say("The discharge letter comes once the patient is discharged (X)", .error); return [] }
+            return [.go(.effect(.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")))]
+        }
         guard let r = selectedResult else {
-            s.say("Tab to the results and choose one for its letter (the discharge letter comes once discharged)", .error)
+            s.say("Tab to the results and choose one for its letter" + (e.status == .discharged ? " (G saves the discharge letter)" : ""), .error)
             return []
         }
         return [.go(.effect(.exportFollowUpLetter(.results(resultId: r.id, enrolmentId: e.id), format: "pdf")))]
     }
 
+    /// The status line's list of keys: those the role may use here and now, each once.
     func commandKeys(_ s: Session) -> String {
-        let rec = s.may(FollowUpPermission.record), dec = s.may(FollowUpPermission.decide)
-        let all: [(String, Bool)] = [("Tab pane", true), ("P pathway", rec && (enrolment == nil || enrolment?.status == .discharged)),
-                                     ("R requested · D done · E result · M move · S skip · A add", rec && enrolment != nil && pane == .schedule),
-                                     ("V review", dec && pane == .results), ("C log a call · Enter returned", rec && pane == .calls),
-                                     ("U suspend/resume · X discharge", dec && enrolment != nil), ("L letter", s.may(.export) && enrolment != nil),
-                                     ("Esc back", true)]
-        return all.filter(\.1).map(\.0).joined(separator: " · ")
+        keys(s).filter { $0.needs.map(s.may) ?? true }.map { "\($0.keys) \($0.action)" }.joined(separator: " · ")
     }
 
     static func said(_ a: FollowUpAction) -> String {
@@ -280,7 +419,7 @@ struct FollowUpScreen: Screen {
         case .result: return "Result recorded"
         case .review(_, let o, _, _): return "Reviewed: " + FollowUpWords.outcome(o)
         case .suspend(_, let reason): return reason == nil ? "Remote follow-up resumed" : "Remote follow-up suspended"
-        case .discharge: return "Discharged: L saves the discharge letter"
+        case .discharge: return "Discharged: G saves the discharge letter"
         case .contact: return "Call logged: Enter records it returned"
         case .returnContact: return "Call returned"
         }
@@ -291,7 +430,9 @@ struct FollowUpScreen: Screen {
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         if let entry {
             g.put(" " + entry.title, x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
-            entry.form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
+            var y = area.y + 1
+            for line in entry.context { y = Draw.paragraph(&g, line, x: area.x + 1, y: y, width: area.width - 2, maxY: area.bottom - 4) }
+            entry.form.render(into: &g, Area(x: area.x + 1, y: y + 1, width: area.width - 2, height: area.bottom - y - 1), wrapsLongText: true)
             return
         }
         guard let view else { return }
@@ -320,6 +461,17 @@ struct FollowUpScreen: Screen {
         g.put(DisplayWidth.truncate("From \(e.start.display) to \(e.end.display)\(end) · \(e.pathwayId) \(e.pathwayVersion)"
                                     + (p?.isExample == true ? " · example: confirm locally" : ""), to: w), x: x, y: y, style: Style(.dim))
         y += 1
+        if let all, all.enrolments.count > 1 {
+            // The other enrolments, with what is still to review in them: O shows the next.
+            let others = all.enrolments.filter { $0.id != e.id }.map { o -> String in
+                let state = o.status == .discharged ? "discharged \(o.dischargedOn?.display ?? "")" : o.status == .suspended ? "suspended" : "active"
+                let n = all.toReview(in: o.id)
+                return "from \(o.start.display), \(state)" + (n > 0 ? ", \(n) to review" : "") + ": \(s.configuration.pathways[o.pathwayId]?.title ?? o.pathwayId)"
+            }
+            g.put(DisplayWidth.truncate("O shows also: " + others.joined(separator: "; "), to: w), x: x, y: y,
+                  style: Style(all.enrolments.contains { $0.id != e.id && all.toReview(in: $0.id) > 0 } ? .error : .dim))
+            y += 1
+        }
         let open = view.contacts.filter { $0.returnedAt == nil }.count, toReview = view.results.filter { $0.needsReview && $0.review == nil }.count
         let tabs: [(Pane, String)] = [(.schedule, "Schedule \(view.tests.count)"), (.results, "Results \(view.results.count)" + (toReview > 0 ? " (\(toReview) to review)" : "")),
                                       (.calls, "Calls \(view.contacts.count)" + (open > 0 ? " (\(open) open)" : "")), (.history, "History")]
@@ -337,11 +489,46 @@ struct FollowUpScreen: Screen {
             Draw.paragraph(&g, rows.empty, x: x, y: y, width: w, maxY: area.bottom, style: Style(.dim))
             return
         }
-        let height = area.bottom - y
+        // The chosen row's words in full (a call's reason, a note, a skip's reason), wrapped under the list.
+        let detail = Array(TextWrap.wrap(detail(view), width: max(1, w)).prefix(3))
+        let height = area.bottom - y - (detail.isEmpty ? 0 : detail.count + 1)
         let firstRow = ScrollWindow.firstVisible(selected: selected, count: rows.lines.count, height: height, previousFirst: first, jump: true)
         for (i, line) in rows.lines.enumerated().dropFirst(firstRow).prefix(height) {
             Draw.row(&g, line.text, x: area.x, y: y, width: area.width, selected: i == selected, style: line.alert ? Style(.error) : .normal)
             y += 1
+        }
+        for (i, line) in detail.enumerated() { g.put(line, x: x, y: area.bottom - detail.count + i, style: Style(.dim), maxWidth: w) }
+    }
+
+    /// What the chosen row holds that its columns cut: empty when there is nothing more to read.
+    func detail(_ view: FollowUpView) -> String {
+        switch pane {
+        case .schedule:
+            guard let t = selectedTest, t.status == .skipped else { return "" }
+            return "\(t.name), due \(t.due.display), skipped: \(t.skipReason)"
+        case .results:
+            guard let r = selectedResult else { return "" }
+            let review = r.review.map { "Reviewed by \($0.by) on \(Draw.dateTime($0.at)): \(FollowUpWords.outcome($0.outcome))" + ($0.note.isEmpty ? "" : ": \($0.note)") }
+            return [r.note.isEmpty ? nil : "Note: \(r.note)", review].compactMap { $0 }.joined(separator: " · ")
+        case .calls:
+            guard let c = selectedContact else { return "" }
+            let returned = c.returnedAt.map { "Returned \(Draw.dateTime($0)) by \(c.returnedBy): \(FollowUpWords.response(c.response))" + (c.responseNote.isEmpty ? "" : ": \(c.responseNote)") }
+            return "Why: \(c.reason)" + (c.redFlag ? " (red-flag symptoms)" : "") + (returned.map { " · " + $0 } ?? "")
+        case .history:
+            let rows = historyLines(view)
+            return rows.indices.contains(selected) ? rows[selected] : ""
+        }
+    }
+
+    /// The history, newest first, each change in words: "moved CEA blood test 01 Mar 2027 → 15 Mar 2027: away".
+    func historyLines(_ view: FollowUpView) -> [String] {
+        let names = Dictionary(view.tests.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return view.history.reversed().map { h in
+            var what = FollowUpWords.change(h.kind)
+            if let id = h.testId, let n = names[id] { what += " " + n }
+            if let from = h.from, let to = h.to, from != to { what += " \(from.display) → \(to.display)" } else if let to = h.to { what += " \(to.display)" }
+            if !h.reason.isEmpty { what += ": " + h.reason }
+            return what
         }
     }
 
@@ -354,7 +541,7 @@ struct FollowUpScreen: Screen {
                 let late = t.isOverdue(today: today)
                 let status: String
                 switch t.status {
-                case .scheduled: status = late ? "OVERDUE since \(t.overdueFrom.display)" : "due"
+                case .scheduled: status = late ? "OVERDUE since \(t.overdueFrom.display)" : t.due <= today ? "due" : "scheduled"
                 case .requested: status = (late ? "OVERDUE, " : "") + "requested \(t.statusDate?.display ?? "")"
                 case .done: status = "done \(t.statusDate?.display ?? ""), result awaited"
                 case .resultReceived:
@@ -387,35 +574,35 @@ struct FollowUpScreen: Screen {
             }
             return ("  Called             " + DisplayWidth.pad("Why", to: 20) + "Returned", lines, "No calls logged: C logs one.")
         case .history:
-            let names = Dictionary(view.tests.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let lines = view.history.reversed().map { h -> (text: String, alert: Bool) in
-                var what = FollowUpWords.change(h.kind)
-                if let id = h.testId, let n = names[id] { what += " " + n }
-                if let from = h.from, let to = h.to, from != to { what += " \(from.display) → \(to.display)" } else if let to = h.to { what += " \(to.display)" }
-                if !h.reason.isEmpty { what += ": " + h.reason }
-                return ("  " + DisplayWidth.pad(Draw.dateTime(h.at), to: 19) + DisplayWidth.pad(DisplayWidth.truncate(h.by, to: 11), to: 12) + what, false)
+            let lines = zip(view.history.reversed(), historyLines(view)).map { h, what -> (text: String, alert: Bool) in
+                ("  " + DisplayWidth.pad(Draw.dateTime(h.at), to: 19) + DisplayWidth.pad(DisplayWidth.truncate(h.by, to: 11), to: 12) + what, false)
             }
             return ("  When               By          What", lines, "No changes yet.")
         }
     }
 
+    /// Only what applies: nothing changes a discharged enrolment's schedule; its letter has its own key, and
+    /// a result's letter is on the results.
     func keys(_ s: Session) -> [KeyHint] {
         if let entry { return entry.keys }
-        var k = [KeyHint("Tab", "pane")]
+        let rec = FollowUpPermission.record, dec = FollowUpPermission.decide
+        let open = enrolment.map { $0.status != .discharged } ?? false
+        var k = [KeyHint("Tab", "pane")] + ((all?.enrolments.count ?? 0) > 1 ? [KeyHint("O", "other pathway")] : [])
         switch pane {
-        case .schedule where enrolment != nil:
-            k += [KeyHint("E", "result", needs: FollowUpPermission.record), KeyHint("R/D", "req/done", needs: FollowUpPermission.record),
-                  KeyHint("M", "move", needs: FollowUpPermission.record), KeyHint("S", "skip", needs: FollowUpPermission.record),
-                  KeyHint("A", "add", needs: FollowUpPermission.record)]
-        case .results: k += [KeyHint("V", "review", needs: FollowUpPermission.decide), KeyHint("L", "letter", needs: .export)]
-        case .calls: k += [KeyHint("C", "log call", needs: FollowUpPermission.record), KeyHint("Enter", "returned", needs: FollowUpPermission.record)]
+        case .schedule where open:
+            k += [KeyHint("E", "result", needs: rec), KeyHint("R/D", "req/done", needs: rec), KeyHint("M", "move", needs: rec),
+                  KeyHint("S", "skip", needs: rec), KeyHint("A", "add", needs: rec)]
+        case .results where !(view?.results.isEmpty ?? true):
+            if view?.results.contains(where: { $0.needsReview && $0.review == nil }) == true { k.append(KeyHint("V", "review", needs: dec)) }
+            k.append(KeyHint("L", "result letter", needs: .export))
+        case .calls: k += [KeyHint("C", "log call", needs: rec), KeyHint("Enter", "returned", needs: rec)]
         default: break
         }
-        if enrolment == nil || enrolment?.status == .discharged { k.append(KeyHint("P", "pathway", needs: FollowUpPermission.record)) }
-        if let e = enrolment, e.status != .discharged {
-            k += [KeyHint("U", e.status == .suspended ? "resume" : "suspend", needs: FollowUpPermission.decide), KeyHint("X", "discharge", needs: FollowUpPermission.decide)]
+        if let e = enrolment, open {
+            k += [KeyHint("U", e.status == .suspended ? "resume" : "suspend", needs: dec), KeyHint("X", "discharge", needs: dec)]
         }
-        if enrolment?.status == .discharged { k.append(KeyHint("L", "letter", needs: .export)) }
+        if enrolment?.status == .discharged { k.append(KeyHint("G", "discharge letter", needs: .export)) }
+        if all?.enrolments.allSatisfy({ $0.status == .discharged }) ?? true { k.append(KeyHint("P", "pathway", needs: rec)) }
         return k + [KeyHint("Esc", "back")]
     }
 

@@ -25,11 +25,9 @@ struct RecordScreen: Screen {
     var qofHistoryTop = 0
     /// Health and wellbeing information given and events (RecordInformation.swift).
     var info = RecordInformation()
-    /// When a key that is no command here was last typed. Letters are commands on this screen, one step from
-    /// screens where letters are text: a command letter straight after such typing (`breath` meant for the
-    /// checklist's filter, after one Esc too many) is taken as more typing, not acted on.
-    var strayTypingAt: Date?
-    static let typingGap: TimeInterval = 1
+    /// Typing that is no command here (`breath` meant for the checklist's filter, after one Esc too many):
+    /// refused, and a command letter straight after it taken as more typing.
+    var stray = StrayTyping()
 
     /// A key typed sooner than this after the record's question (`dyspnoea`, its `d` asking to discard and
     /// its `y` answering) is more typing, not an answer.
@@ -80,7 +78,7 @@ struct RecordScreen: Screen {
         switch message {
         case .opened: return reload(s)
         case .key(let key): return handle(key, s)
-        case .answeredTooSoon: strayTypingAt = s.now
+        case .answeredTooSoon: stray.at = s.now
         case .answer(.timeline(let found, let due)):
             timeline = found
             self.due = due
@@ -135,16 +133,9 @@ struct RecordScreen: Screen {
         }
         if info.isOpen, let out = informationKey(key, s) { return out }
         if showingQOFHistory, let out = qofHistoryKey(key, s) { return out }
-        if case .text(let t) = key {
-            let isCommand = t.count == 1 && ("nekdwqfhNEKDWQFH" + RecordScreen.informationLetters).contains(t)
-            let whileTyping = strayTypingAt.map { s.now.timeIntervalSince($0) < RecordScreen.typingGap } ?? false
-            if !isCommand || whileTyping {
-                strayTypingAt = s.now
-                let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
-                s.say(isCommand ? "“\(t)” came straight after typing, so it was not taken as a command: press it again on its own"
-                                : "Typing is not used on \(name)'s record. Keys: " + Self.commandKeys(s), .error)
-                return []
-            }
+        let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
+        if stray.refuses(key, commands: "nekdwqfh" + RecordScreen.informationLetters.lowercased(), place: "\(name)'s record", keys: Self.commandKeys(s), s) {
+            return []
         }
         if let out = informationKey(key, s) { return out }
         switch key {

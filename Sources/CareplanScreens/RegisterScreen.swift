@@ -13,6 +13,8 @@ struct RegisterScreen: Screen {
     var selected = 0
     var first = 0
     var total = 0
+    /// With none in the user's teams: how many the store holds (Ctrl-T shows them).
+    var inStore: Int?
     var takesText: Bool { true }
 
     init(_ s: Session) {}
@@ -30,7 +32,11 @@ struct RegisterScreen: Screen {
         switch message {
         // Counted once as the screen opens, not on every key: a count of 100,000 rows is not free.
         case .opened: return [.query(.patientCount)] + search()
-        case .answer(.counted(let n)): total = n
+        case .answer(.counted(let n)):
+            total = n
+            inStore = nil
+            if n == 0, s.registerTeams != nil { return [.query(.patientCountEveryone)] }
+        case .answer(.countedEveryone(let n)): inStore = n
         case .answer(.patients(let text, let found)) where text == query.text: results = found
         case .answer(.waiting(let found)) where query.text.isEmpty: waiting = found
         case .key(let key): return handle(key, s)
@@ -85,6 +91,10 @@ struct RegisterScreen: Screen {
         g.put(" Find: ", x: area.x, y: y, style: Style(.heading, bold: true))
         query.render(into: &g, x: area.x + 7, y: y, width: min(40, area.width - 8), focused: true)
         y += 1
+        if total == 0, let n = inStore, n > 0 {
+            Draw.paragraph(&g, "No patients in your teams: \(n) in the store (Ctrl-T shows everyone)", x: area.x + 2, y: y + 1, width: area.width - 4, maxY: area.bottom)
+            return
+        }
         if total == 0 {
             y += 1
             let welcome = """

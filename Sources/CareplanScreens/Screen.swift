@@ -89,6 +89,8 @@ package protocol Screen {
     var inSubForm: Bool { get }
     /// The title bar's title when the screen says more than the flow's (the register: whose patients).
     func title(_ s: Session) -> String?
+    /// The line under the title when the flow's does not fit what is shown (the worklist: everyone's patients).
+    func hint(_ s: Session) -> String?
 }
 
 extension Screen {
@@ -96,6 +98,7 @@ extension Screen {
     var hasUnsavedInput: Bool { false }
     var inSubForm: Bool { false }
     func title(_ s: Session) -> String? { nil }
+    func hint(_ s: Session) -> String? { nil }
     mutating func refreshed(_ s: Session, from old: Assessment?) {}
     mutating func documentRefreshed(_ s: Session, from old: Document) {}
 }

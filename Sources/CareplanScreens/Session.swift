@@ -83,6 +83,14 @@ public final class Session {
     public var kioskReturnToReview = false
     /// The worklist item being opened: the follow-up screen opens on it, and Esc goes back to the worklist.
     public var workTarget: WorkTarget?
+    /// Follow-up forms left unsaved (by user and patient): reopening the patient's follow-up in this run
+    /// brings the form back as it was. Kept only in memory: quitting loses them, and says so first.
+    var followUpDrafts: [String: FollowUpEntry] = [:]
+    /// Where the worklist was when an item was opened: back on it, the same kind shown and item chosen.
+    var worklistPlace: WorklistScreen.Place?
+    /// The store's count of other terminals' changes, read on each tick: a screen showing what others change
+    /// (the follow-up) reads again when it moves.
+    public package(set) var changeCounter: Int?
     /// How many changes wait for a store that cannot be written (the runtime's queue), for the screens to say.
     public package(set) var waitingCount = 0
     /// Of those, the fields (or groups) of each document with a change waiting: marked "not saved yet".

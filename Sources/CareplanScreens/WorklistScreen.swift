@@ -17,7 +17,20 @@ struct WorklistScreen: Screen {
     var selected = 0
     var first = 0
 
-    init(_ s: Session) {}
+    /// The kind shown and the item chosen (by what it opens, else by row), kept in the session while an
+    /// item is open.
+    struct Place: Equatable {
+        var only: WorkKind?
+        var target: WorkTarget
+        var row: Int
+    }
+    var returning: Place?
+
+    init(_ s: Session) {
+        returning = s.worklistPlace
+        only = returning?.only
+        s.worklistPlace = nil
+    }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
@@ -27,6 +40,11 @@ struct WorklistScreen: Screen {
             return load()
         case .answer(.worklist(let found)):
             list = found
+            if let place = returning {
+                // Done meanwhile, the item is gone: the one now in its row.
+                selected = items.firstIndex { $0.target == place.target } ?? place.row
+                returning = nil
+            }
             selected = min(selected, max(0, items.count - 1))
         case .key(let key): return handle(key, s)
         default: break
@@ -68,6 +86,7 @@ struct WorklistScreen: Screen {
                 s.say("There is nothing to open" + (only == nil ? "" : ": Tab shows the other kinds"), .error)
                 return []
             }
+            s.worklistPlace = Place(only: only, target: items[selected].target, row: selected)
             return WorklistScreen.open(items[selected], s)
         case .escape: return [.exit("register")]
         default:
@@ -117,7 +136,10 @@ struct WorklistScreen: Screen {
 
     /// What the item is about: a QOF indicator by its code (CAN004), else as the store says (a test's name).
     static func about(_ item: WorkItem, _ s: Session) -> String {
-        guard case .careReview(let id) = item.target else { return item.what }
+        guard case .careReview(let id) = item.target else {
+            // A result's test by its name, not its code (cea).
+            return s.configuration.pathways.values.lazy.compactMap { $0.test(item.what)?.name }.first ?? item.what
+        }
         return s.configuration.qof.edition(on: s.careToday)?.indicator(id)?.code ?? item.what
     }
 
@@ -149,8 +171,15 @@ struct WorklistScreen: Screen {
             let late = list.overdueCounts[k] ?? 0
             return "\(WorklistScreen.countLabel(k)) \(n)" + (late > 0 && k != .testOverdue ? " (\(late) late)" : "")
         }
-        let summary = counts.isEmpty ? "Nothing to do" : counts.joined(separator: " · ")
-        y = Draw.paragraph(&g, summary, x: x, y: y, width: w, maxY: min(area.bottom, y + 2), style: Style(.heading, bold: true))
+        // Wrapped between kinds, never inside one ("QOF reviews 5 (5 late)" stays whole).
+        var rows = [String]()
+        for c in counts.isEmpty ? ["Nothing to do"] : counts {
+            if let last = rows.last, DisplayWidth.of(last + " · " + c) <= w { rows[rows.count - 1] = last + " · " + c } else { rows.append(c) }
+        }
+        for row in rows.prefix(2) where y < area.bottom {
+            g.put(DisplayWidth.truncate(row, to: w), x: x, y: y, style: Style(.heading, bold: true))
+            y += 1
+        }
         let showing = "Showing: " + (only.map(WorklistScreen.label) ?? "everything") + (kindsWithWork.count > 1 || only != nil ? " (Tab: another kind)" : "")
         g.put(showing, x: x, y: y, style: Style(.dim), maxWidth: w)
         y += 1
@@ -185,9 +214,15 @@ struct WorklistScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("Tab", "kind")]
+        // Esc before the rest: the key line is cut at 80 columns and the way to the patients must show.
+        [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("Esc", "patients", exit: "register"), KeyHint("Tab", "kind")]
             + (s.staff.map { !$0.teamIds.isEmpty } == true ? [KeyHint("^T", s.registerTeams == nil ? "my team" : "everyone")] : [])
-            + [KeyHint("^R", "again"), KeyHint("Esc", "patients", exit: "register")]
+            + [KeyHint("^R", "again")]
+    }
+
+    /// Everyone's, once Ctrl-T shows everyone (the flow's line says the teams').
+    func hint(_ s: Session) -> String? {
+        s.registerTeams == nil ? "What needs doing for every patient, most urgent first" : nil
     }
 
     /// Whose work the list shows.

@@ -133,6 +133,11 @@ public final class FaultyRepository: CareRepository {
         try write { try wrapped.recordSessionEvent(event, userName: userName, terminal: terminal, now: now) }
     }
     public func trustsOperatingSystemAccounts() throws -> Bool { try wrapped.trustsOperatingSystemAccounts() }
+    public func isTrainingStore() throws -> Bool { try wrapped.isTrainingStore() }
+    public func setTrainingStore(_ training: Bool, by actor: String, now: Date) throws {
+        try write { try wrapped.setTrainingStore(training, by: actor, now: now) }
+    }
+    public func useTestClock(_ clock: CareClock, now: Date) throws { try wrapped.useTestClock(clock, now: now) }
     public func setTrustsOperatingSystemAccounts(_ trusted: Bool, by actor: String, now: Date) throws {
         try write { try wrapped.setTrustsOperatingSystemAccounts(trusted, by: actor, now: now) }
     }

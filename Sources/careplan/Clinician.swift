@@ -32,6 +32,8 @@ struct Clinician: ParsableCommand {
         let monochrome = noColor
         let clock: CareClock
         do { clock = try CareClock.current() } catch { throw CLIError("\(error)") }
+        // Refused before the screen starts on a store not marked for training: said on the terminal.
+        do { try store.useTestClock(clock, now: Date()) } catch { throw CLIError("\(error)") }
         let status: Int32 = try MainActor.assumeIsolated {
             let terminalUI: CursesTerminal
             do {
@@ -48,7 +50,10 @@ struct Clinician: ParsableCommand {
             if let notice = clock.notice(config.wording) {
                 try store.recordSessionEvent(.startedWithTestClock, userName: account ?? "careplan", terminal: "\(terminal), \(notice)", now: Date())
             }
-            if !warnings.isEmpty { program.session.say(warnings.joined(separator: " "), .error) }
+            // Enrolments keep their pathway's rules (kept here for those made before careplan kept them); a file changed since is said.
+            try? store.keepEnrolledPathways(config.pathways, by: "careplan", now: Date())
+            let pathwayWarnings = ((try? store.pathwayChanges(config.pathways)) ?? []).map { "Warning: \($0.words)." }
+            if !(warnings + pathwayWarnings).isEmpty { program.session.say((warnings + pathwayWarnings).joined(separator: " "), .error) }
             // Exports from the review screen go where `careplan export` puts them by default: the current folder.
             let effects = EffectRunner { effect, session in
                 let target: String, format: ExportFormat, print: Bool

@@ -91,6 +91,15 @@ struct Check: ParsableCommand {
               + "in \(config.library.topics.count) topics" + (config.library.isExample ? " (the shipped example: replace it with your own)" : ""))
         let examples = config.pathways.values.filter(\.isExample).count
         print("OK: \(config.pathways.count) follow-up pathway(s)" + (examples > 0 ? ", \(examples) of them careplan's examples (confirm locally)" : ""))
+        if options.store != nil { try checkEnrolledPathways(config) }
+    }
+
+    /// Patients on follow-up under a pathway file since changed or removed: said; a failure when their rules were not kept.
+    private func checkEnrolledPathways(_ config: Configuration) throws {
+        let changes = try options.openExistingStore().pathwayChanges(config.pathways)
+        for c in changes where c.rulesKept { print("Warning: \(c.words).") }
+        let lost = changes.filter { !$0.rulesKept }
+        if !lost.isEmpty { throw CLIError(lost.map(\.words).joined(separator: ".\n")) }
     }
 
     /// The full check reads every page and every index entry: seconds on a big store, so on request only.

@@ -60,7 +60,9 @@ struct ResultsImportCommand: ParsableCommand {
         }
         let clock: CareClock
         do { clock = try CareClock.current() } catch { throw CLIError("\(error). Nothing was recorded") }
+        do { try store.useTestClock(clock, now: Date()) } catch { throw CLIError("\(error). Nothing was recorded") }
         if let notice = clock.notice(config.wording) { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
+        try store.keepEnrolledPathways(config.pathways, by: me.name, now: Date())
         let bar = ProgressBar(total: rows.count, label: "Loading results")
         let result: ResultsImportReport
         do {

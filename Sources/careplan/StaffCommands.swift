@@ -16,7 +16,7 @@ struct Users: ParsableCommand {
             and change users. Roles are in Resources/roles.yaml. Passwords are asked twice at the terminal with echo off; with --password-stdin, \
             standard input gives yours first (to sign in), then the new one, one a line.
             """,
-        subcommands: [UsersList.self, UsersAdd.self, UsersDisable.self, UsersEnable.self, UsersResetPassword.self, UsersSetRole.self,
+        subcommands: [UsersList.self, UsersAdd.self, UsersDisable.self, UsersEnable.self, UsersResetPassword.self, UsersSetRole.self, UsersTrainingStore.self,
                       UsersChangePassword.self, UsersTrustOperatingSystemAccounts.self])
 }
 
@@ -205,7 +205,29 @@ struct UsersChangePassword: ParsableCommand {
     }
 }
 
-struct UsersTrustOperatingSystemAccounts: ParsableCommand {
+/// A yes/no setting of the store an administrator changes, audited; without yes or no, says which it is.
+protocol StoreSettingCommand: ParsableCommand {
+    var options: GlobalOptions { get }
+    var answer: String? { get }
+    static func set(_ on: Bool, _ store: any CareRepository, by: String) throws
+    static func isOn(_ store: any CareRepository) throws -> Bool
+    static var onWords: String { get }
+    static var offWords: String { get }
+}
+
+extension StoreSettingCommand {
+    func validate() throws {
+        if let answer, !["yes", "no"].contains(answer) { throw ValidationError("say yes or no") }
+    }
+
+    func run() throws {
+        let (store, _, me) = try session(options, toDo: .manageUsers)
+        if let answer { try Self.set(answer == "yes", store, by: me.name) }
+        print(try Self.isOn(store) ? Self.onWords : Self.offWords)
+    }
+}
+
+struct UsersTrustOperatingSystemAccounts: StoreSettingCommand {
     static let configuration = CommandConfiguration(
         commandName: "trust-os-accounts",
         abstract: "Whether a careplan user whose name is their operating-system login signs in without a password (off in a new store).",
@@ -216,17 +238,27 @@ struct UsersTrustOperatingSystemAccounts: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Argument(help: ArgumentHelp("yes or no.", valueName: "yes|no")) var answer: String?
 
-    func validate() throws {
-        if let answer, !["yes", "no"].contains(answer) { throw ValidationError("say yes or no") }
-    }
+    static func set(_ on: Bool, _ store: any CareRepository, by me: String) throws { try store.setTrustsOperatingSystemAccounts(on, by: me, now: Date()) }
+    static func isOn(_ store: any CareRepository) throws -> Bool { try store.trustsOperatingSystemAccounts() }
+    static let onWords = "Operating-system accounts are trusted: a login named like a careplan user signs in as them without a password."
+    static let offWords = "Operating-system accounts are not trusted: everyone signs in with their careplan password."
+}
 
-    func run() throws {
-        let (store, _, me) = try session(options, toDo: .manageUsers)
-        if let answer { try store.setTrustsOperatingSystemAccounts(answer == "yes", by: me.name, now: Date()) }
-        print(try store.trustsOperatingSystemAccounts()
-              ? "Operating-system accounts are trusted: a login named like a careplan user signs in as them without a password."
-              : "Operating-system accounts are not trusted: everyone signs in with their careplan password.")
-    }
+struct UsersTrainingStore: StoreSettingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training-store",
+        abstract: "Whether this store is for training and tests only, where the test clock may be moved (off in a new store).",
+        discussion: """
+            CAREPLAN_CLOCK_OFFSET_DAYS and CAREPLAN_CLOCK_DATE are refused on any other store, so that no real record is dated by a \
+            moved clock. A setting of the store, changed only by an administrator and audited. Without yes or no, says which it is.
+            """)
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: ArgumentHelp("yes or no.", valueName: "yes|no")) var answer: String?
+
+    static func set(_ on: Bool, _ store: any CareRepository, by me: String) throws { try store.setTrainingStore(on, by: me, now: Date()) }
+    static func isOn(_ store: any CareRepository) throws -> Bool { try store.isTrainingStore() }
+    static let onWords = "This is a training store: the test clock may be moved here (every audit entry then says so)."
+    static let offWords = "This is not a training store: the test clock is refused here."
 }
 
 struct TeamsList: ParsableCommand {

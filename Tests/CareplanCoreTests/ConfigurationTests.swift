@@ -112,4 +112,32 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertEqual(e.problems.count, 1, e.description)
         XCTAssertTrue(e.problems[0].message.contains("`nonsense`"), e.description)
     }
+
+    /// A new QOF edition that drops an indicator a template records: signing would record for nothing that counts.
+    func testATemplateMustRecordAnIndicatorOfTheLatestEdition() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Resources"), to: dir.appendingPathComponent("Resources"))
+        try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Screens"), to: dir.appendingPathComponent("Screens"))
+        let qof = dir.appendingPathComponent("Resources/qof.yaml")
+        let text = try String(contentsOf: qof, encoding: .utf8)
+        let edition = text.components(separatedBy: "editions:\n")[1]
+        let start = try XCTUnwrap(edition.range(of: "      - id: can004"))
+        let end = try XCTUnwrap(edition.range(of: "    exceptions:"))
+        let without = edition.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "")
+            .replacingOccurrences(of: "applies-from: 2021-04-01", with: "applies-from: 2027-04-01")
+            .replacingOccurrences(of: "        also-met-by: [can004]\n", with: "")
+        try (text + without).write(to: qof, atomically: true, encoding: .utf8)
+        guard case .failure(let e) = Configuration.load(root: dir, screenKinds: Self.kinds, requiredFlows: []) else {
+            return XCTFail("loaded a template recording an indicator the latest edition dropped")
+        }
+        XCTAssertTrue(e.problems.contains { $0.file.hasSuffix("ccr.yaml") && $0.message.contains("names no indicator of the latest edition") }, e.description)
+    }
+
+    /// A missing or unreadable file is named alone, not as line 0, column 0.
+    func testAProblemWithTheWholeFileNamesTheFileAlone() {
+        XCTAssertEqual(ConfigProblem(file: "Resources/qof.yaml", line: 0, column: 0, message: "cannot read the file", fix: "check that it exists").description,
+                       "Resources/qof.yaml: cannot read the file. Fix: check that it exists")
+        XCTAssertEqual(ConfigProblem(file: "f", line: 3, column: 5, message: "m", fix: "").description, "f:3:5: m")
+    }
 }

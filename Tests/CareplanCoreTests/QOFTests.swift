@@ -210,6 +210,8 @@ final class QOFTests: XCTestCase {
         XCTAssertTrue(p.first?.message.contains("`unsutable` is no exception careplan knows") == true, "\(p)")
         p = problems("also-met-by: [can004]", "also-met-by: [can006]")
         XCTAssertTrue(p.first?.message.contains("also met by `can006`") == true, "\(p)")
+        XCTAssertEqual(p.first?.line, line("also-met-by: [can004]"), "at the line that names it")
+        XCTAssertTrue(p.first?.fix.contains("`can004`") == true, "\(p)")
         p = problems("applies-from: 2021-04-01", "applies-from: 1 April 2021")
         XCTAssertEqual(p.first?.line, line("  - applies-from"))
         XCTAssertTrue(p.first?.fix.contains("2021-04-01") == true, "\(p)")

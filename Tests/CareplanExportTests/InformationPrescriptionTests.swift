@@ -113,4 +113,25 @@ final class InformationPrescriptionTests: XCTestCase {
         XCTAssertTrue(text[given.upperBound...].contains("Late effects of cancer treatment") && text.contains("link") && text.contains("23 Nov 2026"), text)
         XCTAssertFalse(text.contains("After treatment"), "given from the record, not from this plan")
     }
+
+    func testAnAgreedPlanPrintsWhatItWasWhenAgreedThoughInformationIsGivenFromItLater() throws {
+        var (store, a, p) = try onePlan(family: "Okafor", given: "Ada")
+        _ = try store.recordInformationGiven([library.item("late-effects-guide")!], patientId: p.id!, date: today, how: .link, from: .assessment(a.id),
+                                             by: "nurse", now: now)
+        a = try store.apply(.agree(by: "Nurse", role: .cns, at: now.addingTimeInterval(60), reviewDate: LocalDate(year: 2027, month: 1, day: 1)!),
+                            to: a.id, basedOn: a)
+        func printed() throws -> String {
+            let folder = try temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let exported = try PlanExporter.export(target: "\(a.id)", format: .text, paper: .a4, output: folder.path, store: store,
+                                                   configuration: testConfiguration, user: "nurse", now: now.addingTimeInterval(120))
+            return try String(contentsOf: exported.url, encoding: .utf8)
+        }
+        let before = try printed()
+        XCTAssertTrue(before.contains("Late effects of cancer treatment"), "given before it was agreed: in its copies")
+        _ = try store.recordInformationGiven([library.item("after-treatment-what-to-look-for")!], patientId: p.id!, date: today, how: .printed,
+                                             from: .assessment(a.id), by: "nurse", now: now.addingTimeInterval(180))
+        XCTAssertEqual(try printed(), before, "an agreed plan's copies do not change")
+        XCTAssertEqual(try store.informationGiven(patientId: p.id!).count, 2, "the later item is on the record")
+    }
 }

@@ -122,7 +122,7 @@ final class FollowUpScreenTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("result 7.2 ug/L: TO REVIEW"), h.screen)
 
         // The review, then suspended.
-        h.press(.tab, .text("v"), .right, .ctrl("s"))
+        h.press(.tab, .text("v"), .text("2"), .ctrl("s"))
         XCTAssertEqual(try h.store.results(enrolmentId: e.id).first?.review?.outcome, .contactPatient)
         h.press(.text("u"), .ctrl("s"))
         XCTAssertTrue(h.screen.contains("! Say why remote follow-up is suspended"), h.screen)
@@ -145,9 +145,11 @@ final class FollowUpScreenTests: XCTestCase {
         h.press(.text("x"), .tab)
         h.type("Recurrence: back to clinic")
         h.press(.ctrl("s"))
+        h.wait(1)
+        h.press(.text("y"))                                      // asked first, with what is still open
         XCTAssertEqual(try h.store.enrolment(id: e.id)?.status, .discharged)
         h.effects = []
-        h.press(.text("l"))
+        h.press(.text("g"))                                      // the discharge letter has its own key
         XCTAssertEqual(h.effects, [.exportFollowUpLetter(.discharge(enrolmentId: e.id), format: "pdf")])
     }
 

@@ -231,7 +231,7 @@ extension ScreenCommandTests {
         var record = recordWith(.inProgress)
         XCTAssertEqual(record.update(.answeredTooSoon, session), [])
         XCTAssertEqual(send(&record, .text("e")), [], "a command letter straight after is more typing")
-        session.now += RecordScreen.typingGap
+        session.now += StrayTyping.gap
         XCTAssertEqual(send(&record, .text("e")), [.exit("edit")])
     }
 

@@ -6,7 +6,8 @@ import XCTest
 
 /// Issue 13, the review: a GP opens a patient with a signed End of Treatment Summary and an HNA, starts a
 /// Cancer Care Review at 80x24, sees both beside it (F3), finds the defaults drawn from them, completes and
-/// signs it; the timeline shows it, and the store holds CAN004 done on the day it was signed.
+/// signs it; the timeline shows it, its QOF state goes from due to met, and the store holds CAN004 done on the
+/// day the review was held.
 final class CancerCareReviewTests: EndToEndCase {
     /// The test's account as a GP, and Siân diagnosed in June with a signed EoTS and an HNA (worry 8, pain 6).
     func prepare() throws -> Int64 {
@@ -52,6 +53,7 @@ final class CancerCareReviewTests: EndToEndCase {
         try toPatients()
         try t.keys("Enter")
         try t.waitFor(" careplan · Patient record")
+        try t.waitFor(" QOF CAN004          due by ")           // diagnosed 150 days ago: the review is due
         try t.keys("w")
         try t.waitFor("‹ Cancer Care Review ›")
         try t.keys("Enter")
@@ -105,6 +107,7 @@ final class CancerCareReviewTests: EndToEndCase {
         try t.keys("Escape")
         screen = try t.waitFor("Cancer Care Review             Signed")
         XCTAssertTrue(screen.contains("End of Treatment Summary       Signed"), screen)
+        XCTAssertTrue(screen.contains(" QOF CAN004          met on \(LocalDate(Date()).display)"), "due, then met once signed\n\(screen)")
 
         let s = try CareStore(path: store)
         let records = try s.qofRecords(patientId: patientId)

@@ -28,10 +28,10 @@ final class EndOfInputTests: EndToEndCase {
         try p.run()
         try end.close()
 
-        // Read what it draws until the welcome is there (the screen is up and it is waiting for keys).
+        // Read what it draws until the worklist is there (the first screen after sign-in: it is waiting for keys).
         var seen = Data()
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && !String(decoding: seen, as: UTF8.self).contains("no patients in this store") {
+        while Date() < deadline && !String(decoding: seen, as: UTF8.self).contains("Nothing needs doing") {
             var fd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             if poll(&fd, 1, 50) > 0 {
                 var buf = [UInt8](repeating: 0, count: 4096)
@@ -39,8 +39,8 @@ final class EndOfInputTests: EndToEndCase {
                 if n > 0 { seen.append(contentsOf: buf[0..<n]) } else { break }
             }
         }
-        XCTAssertTrue(String(decoding: seen, as: UTF8.self).contains("no patients in this store"),
-                      "careplan did not draw its register on the pseudo-terminal")
+        XCTAssertTrue(String(decoding: seen, as: UTF8.self).contains("Nothing needs doing"),
+                      "careplan did not draw its worklist on the pseudo-terminal")
 
         close(master)
         masterOpen = false

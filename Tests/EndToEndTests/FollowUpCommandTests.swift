@@ -85,11 +85,18 @@ final class FollowUpCommandTests: EndToEndCase {
     }
 
     func testAMovedClockIsSaidOnTheTitleBarAndInTheAuditTrail() throws {
+        // Refused on a store an administrator has not marked for training (finding A2), saying how.
+        staffTheStore()
+        let refused = try Shell.run(Paths.careplan, ["--store", store], env: Self.environment.merging(["CAREPLAN_CLOCK_OFFSET_DAYS": "30"]) { $1 })
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("not marked as a training store") && refused.stderr.contains("careplan users training-store yes"), refused.stderr)
+        XCTAssertTrue(try cli(["users", "training-store", "yes"]).contains("This is a training store"))
         try tmux.start("t", command: careplanCommand(environment: "CAREPLAN_CLOCK_OFFSET_DAYS=30 "))
         let moved = LocalDate(Date()).adding(days: 30).display
         try tmux.waitFor(" TEST CLOCK: today is \(moved) (+30 days) · careplan · Worklist")
         let trail = try CareStore(path: store).auditTrail()
-        XCTAssertTrue(trail.contains { $0.action == "started with the test clock moved" && $0.detail.contains("+30 days") })
+        XCTAssertTrue(trail.contains { $0.action == "started with the test clock moved" && $0.detail.contains("+30 days")
+                && $0.detail.hasSuffix("; test clock \(LocalDate(Date()).adding(days: 30).iso)") }, "every entry meanwhile says so")
         // A value careplan cannot read is refused, not taken as the real clock.
         let r = try Shell.run(Paths.careplan, ["--store", store], env: Self.environment.merging(["CAREPLAN_CLOCK_OFFSET_DAYS": "a month"]) { $1 })
         XCTAssertNotEqual(r.status, 0)

@@ -213,6 +213,7 @@ final class RobustnessTests: EndToEndCase {
             let command = "ulimit -c unlimited; cd \(EndToEndCase.quote(cores.path)); "
                 + careplanCommand(environment: engineer ? "SWIFT_BACKTRACE=enable=no " : "")
             try t.start(session, remainOnExit: true, command: command)
+            try toPatients(session)
             try t.waitFor("CRASHWIPE, Hidden", in: session)
             try t.keys("Enter", to: session)
             try t.waitFor(" NHS number          999 000 0085", in: session)

@@ -17,8 +17,8 @@ final class SlipEndToEndTests: EndToEndCase {
         try t.keys("Escape")
         try t.waitFor(" careplan · Patient record")
         // The nurse thinks she is still filtering the checklist.
-        try t.type("money")
         try t.type("breath")
+        try t.type("money")
         try t.waitFor("Typing is not used on Siân Esterházy's record")
         usleep(300_000)
         let screen = try t.screen()

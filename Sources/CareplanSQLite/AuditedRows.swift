@@ -1,0 +1,155 @@
+import CareplanCore
+import Crypto
+import Foundation
+import GRDB
+
+/// A table whose records' content is kept in the keyed audit trail: each write's entry carries the SHA-256 of
+/// every record it wrote, as it is after the write, and `audit --verify` compares (`auditedRowProblems`). One
+/// mechanism for every such table; only the columns that matter clinically are digested.
+struct AuditedTable: Sendable {
+    let table: String
+    /// How verify names a record (with its id); never clinical words.
+    let label: String
+    /// Whose records they are, for verify's closing words ("the QOF records were changed outside careplan").
+    let group: String
+    /// SQL giving the record's patient.
+    let patient: String
+    /// The digested columns, in order; `digested` ones (free text) enter as their own SHA-256.
+    let columns: [String]
+    var digested: Set<String> = []
+
+    static let qof = AuditedTable(table: "qof_record", label: "QOF record", group: "QOF records", patient: "patient_id",
+                                  columns: ["patient_id", "indicator", "kind", "date", "how", "document_id", "reason"], digested: ["reason"])
+    static let enrolment = AuditedTable(
+        table: "follow_up_enrolment", label: "follow_up_enrolment", group: "follow-up records", patient: "patient_id",
+        columns: ["patient_id", "pathway_id", "pathway_version", "pathway_hash", "start_date", "end_date", "document_id", "status", "status_reason",
+                  "discharged_on"], digested: ["status_reason"])
+    static let test = AuditedTable(
+        table: "follow_up_test", label: "follow_up_test", group: "follow-up records", patient: "patient_id",
+        columns: ["enrolment_id", "patient_id", "code", "due_date", "grace_days", "overdue_from", "status", "status_date", "skip_reason", "added", "paused"],
+        digested: ["skip_reason"])
+    static let change = AuditedTable(
+        table: "follow_up_change", label: "follow_up_change", group: "follow-up records",
+        patient: "(SELECT patient_id FROM follow_up_enrolment WHERE id = enrolment_id)",
+        columns: ["enrolment_id", "test_id", "kind", "from_date", "to_date", "reason", "changed_by"], digested: ["reason"])
+    static let result = AuditedTable(
+        table: "follow_up_result", label: "follow_up_result", group: "follow-up records", patient: "patient_id",
+        columns: ["test_id", "enrolment_id", "patient_id", "code", "value", "unit", "judgement", "taken_on", "note", "source", "needs_review",
+                  "recorded_by", "review_outcome", "review_note", "reviewed_by"], digested: ["note", "review_note"])
+    static let contact = AuditedTable(
+        table: "follow_up_contact", label: "follow_up_contact", group: "follow-up records", patient: "patient_id",
+        columns: ["patient_id", "enrolment_id", "at", "reason", "red_flag", "recorded_by", "response", "response_note", "returned_at", "returned_by"],
+        digested: ["reason", "response_note"])
+
+    static let pathway = AuditedTable(table: "follow_up_pathway", label: "follow_up_pathway", group: "follow-up records", patient: "NULL",
+                                      columns: ["hash", "pathway_id", "version", "text"], digested: ["text"])
+
+    static let all = [qof, enrolment, test, change, result, contact, pathway]
+    static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.table, $0) })
+
+    /// The record's content: each column as stored (NULL as empty), length-prefixed so no two records encode alike.
+    func digest(_ row: Row) -> String {
+        let fields = columns.map { column -> String in
+            let value: DatabaseValue = row[column]
+            return digested.contains(column) && !value.isNull ? SHA256.hash(data: Data(Self.text(value).utf8)).hex : Self.text(value)
+        }
+        return SHA256.hash(data: Data(fields.map { "\($0.utf8.count):\($0)" }.joined().utf8)).hex
+    }
+
+    static func text(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: return ""
+        case .int64(let i): return String(i)
+        case .double(let d): return String(d)
+        case .string(let s): return s
+        case .blob(let b): return b.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    var select: String { "SELECT id, \(patient) AS audited_patient, \(columns.joined(separator: ", ")) FROM \(table)" }
+}
+
+extension CareStore {
+    /// Before the digests in an entry's detail: `table id sha256`, comma-separated (a QOF record's entries from
+    /// before follow-up carry its digest alone, the record named by the detail's `QOF record N`).
+    static let recordContentMark = "; content sha256 "
+
+    /// What an entry's detail ends with for the records a write touched, read back as they now are.
+    static func contentNote(_ db: Database, _ records: [(AuditedTable, Int64)]) throws -> String {
+        let items = try records.map { table, id -> String in
+            guard let row = try Row.fetchOne(db, sql: table.select + " WHERE id = ?", arguments: [id]) else {
+                throw StoreError.cannotWrite("the record just written (\(table.table) \(id)) cannot be read back")
+            }
+            return "\(table.table) \(id) \(table.digest(row))"
+        }
+        return items.isEmpty ? "" : recordContentMark + items.joined(separator: ", ")
+    }
+
+    /// Before the id ranges a seeding wrote (fictional records, one entry for many thousands: not digested).
+    static let seededMark = "; seeded rows "
+
+    /// Where the digests and seeded ranges of every entry say each audited record should be: the newest entry naming it.
+    static func auditedContent(_ db: Database) throws -> (digests: [String: [Int64: (AuditEntry, String)]], seeded: [String: [ClosedRange<Int64>]]) {
+        var digests: [String: [Int64: (AuditEntry, String)]] = [:], seeded: [String: [ClosedRange<Int64>]] = [:]
+        for e in try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE detail LIKE ? OR detail LIKE ? ORDER BY id",
+                                  arguments: ["%" + recordContentMark + "%", "%" + seededMark + "%"]).map(auditEntry) {
+            if let mark = e.detail.range(of: recordContentMark) {
+                for item in e.detail[mark.upperBound...].split(separator: ",") {
+                    let parts = item.split(separator: " ")
+                    if parts.count == 3, let id = Int64(parts[1]) {
+                        digests[String(parts[0]), default: [:]][id] = (e, String(parts[2]))
+                    } else if parts.count == 1, e.detail.hasPrefix(qofMark), let id = Int64(e.detail.dropFirst(qofMark.count).prefix { $0.isNumber }) {
+                        digests[AuditedTable.qof.table, default: [:]][id] = (e, String(parts[0]))
+                    }
+                }
+            }
+            if let mark = e.detail.range(of: seededMark) {
+                for item in e.detail[mark.upperBound...].split(separator: ",") {
+                    let parts = item.split(separator: " ")
+                    guard parts.count == 2, let bounds = Optional(parts[1].split(separator: "-").compactMap { Int64($0) }), bounds.count == 2,
+                          bounds[0] <= bounds[1] else { continue }
+                    seeded[String(parts[0]), default: []].append(bounds[0]...bounds[1])
+                }
+            }
+        }
+        return (digests, seeded)
+    }
+
+    /// What the records of `tables` no longer agree with their keyed entries about, for `audit --verify`, with the
+    /// table's group: a record with no entry (inserted outside careplan), one whose content is not what was written,
+    /// and an audited record gone. Named by table and id, never by what they say.
+    func auditedRowProblems(_ tables: [AuditedTable] = AuditedTable.all) throws -> [(problem: String, group: String)] {
+        try read { db in
+            let (digests, seeded) = try Self.auditedContent(db)
+            var problems: [(String, String)] = []
+            var checkedEntries: [Int64: Bool] = [:]
+            for t in tables {
+                let audited = digests[t.table] ?? [:]
+                var present = Set<Int64>()
+                let rows = try Row.fetchCursor(db, sql: t.select + " ORDER BY id")
+                while let row = try rows.next() {
+                    let id: Int64 = row["id"], patient = (row["audited_patient"] as Int64?).map(String.init) ?? "?"
+                    present.insert(id)
+                    guard let (e, digest) = audited[id] else {
+                        if !(seeded[t.table] ?? []).contains(where: { $0.contains(id) }) {
+                            problems.append(("\(t.label) \(id) (patient \(patient)) has no audit entry: it was put in the store outside careplan", t.group))
+                        }
+                        continue
+                    }
+                    let keyed = try checkedEntries[e.id] ?? { let ok = try e.hash == auditKeeper.mac(Data(Self.text(of: e).utf8)); checkedEntries[e.id] = ok; return ok }()
+                    if !keyed {
+                        problems.append(("\(t.label) \(id)'s audit entry (\(e.id)) does not match the audit key: the trail was changed", t.group))
+                    } else if digest != t.digest(row) {
+                        problems.append(("\(t.label) \(id) (patient \(patient)) was changed after it was recorded: it is not what \(e.user) recorded on "
+                                         + "\(Self.shownTime(e.at)) (audit entry \(e.id))", t.group))
+                    }
+                }
+                for (id, (e, _)) in audited.sorted(by: { $0.key < $1.key }) where !present.contains(id) {
+                    problems.append(("\(t.label) \(id) (patient \(e.patientId.map(String.init) ?? "?")), recorded in audit entry \(e.id), is gone: removed outside careplan",
+                                     t.group))
+                }
+            }
+            return problems
+        }
+    }
+}

@@ -1,0 +1,6 @@
+import CareplanCore
+
+extension AuditEntry {
+    /// The entry's detail without the digests of the records it wrote (`; content sha256 …`): what it says in words.
+    public var said: String { detail.components(separatedBy: "; content sha256 ").first ?? detail }
+}
