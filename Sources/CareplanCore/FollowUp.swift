@@ -42,8 +42,11 @@ public protocol FollowUpRepository: AnyObject, Sendable {
 
     /// Records a call from a worried patient (re-access).
     func recordContact(_ contact: NewContact, by user: String, now: Date) throws -> Contact
-    /// Records that the call was returned, when and with what response; a contact is returned once.
-    func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, by user: String, now: Date) throws -> Contact
+    /// Records that the call was returned, when and with what response; a contact is returned once. A test
+    /// brought forward may name the test and its new day: it moves (as a move of the schedule, kept in the
+    /// history) and the call keeps both; a day not earlier is refused. Named or not, the response is kept.
+    func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, bringingForward: BroughtForward?,
+                       by user: String, now: Date) throws -> Contact
     /// The patient's contacts, newest first.
     func contacts(patientId: Int64) throws -> [Contact]
 
@@ -80,6 +83,10 @@ extension FollowUpRepository {
     public func discharge(enrolmentId: Int64, reason: DischargeReason, on date: LocalDate, acknowledging: Bool = false, by user: String,
                           now: Date = Date()) throws -> Enrolment {
         try discharge(enrolmentId: enrolmentId, reason: reason, on: date, acknowledging: acknowledging, by: user, now: now)
+    }
+    public func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, bringingForward: BroughtForward? = nil,
+                              by user: String, now: Date = Date()) throws -> Contact {
+        try returnContact(contactId, response: response, note: note, returnedAt: returnedAt, bringingForward: bringingForward, by: user, now: now)
     }
     public func importResults(_ rows: [ResultRow], pathways: [String: Pathway], source: String, today: LocalDate, by user: String,
                               now: Date = Date()) throws -> ResultsImportReport {
@@ -331,6 +338,16 @@ public struct NewContact: Sendable, Hashable {
     }
 }
 
+/// A test brought forward in answer to a call: which, and to what day.
+public struct BroughtForward: Sendable, Hashable {
+    public var testId: Int64
+    public var to: LocalDate
+    public init(testId: Int64, to: LocalDate) {
+        self.testId = testId
+        self.to = to
+    }
+}
+
 public struct Contact: Sendable, Hashable {
     public var id: Int64
     public var patientId: Int64
@@ -343,9 +360,11 @@ public struct Contact: Sendable, Hashable {
     public var responseNote: String
     public var returnedAt: Date?
     public var returnedBy: String
+    public var broughtForward: BroughtForward?
 
     public init(id: Int64, patientId: Int64, enrolmentId: Int64?, at: Date, reason: String, redFlag: Bool, recordedBy: String,
-                response: ContactResponse?, responseNote: String, returnedAt: Date?, returnedBy: String) {
+                response: ContactResponse?, responseNote: String, returnedAt: Date?, returnedBy: String, broughtForward: BroughtForward? = nil) {
+        self.broughtForward = broughtForward
         self.id = id
         self.patientId = patientId
         self.enrolmentId = enrolmentId

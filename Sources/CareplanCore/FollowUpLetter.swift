@@ -22,8 +22,14 @@ public struct FollowUpLetter: Sendable {
     public var patient: Patient
     public var enrolment: Enrolment
     public var pathway: Pathway?
-    /// The letter's date: the result's review (or its recording), or the discharge.
+    /// The letter's date: the result's review (or its recording), or the discharge; the exporter dates it the
+    /// day it is written (`FollowUpLetterExporter.letter(on:)`).
     public var date: LocalDate
+    /// The care team's numbers, from the patient's latest signed End of Treatment Summary, printed where the
+    /// letter says to call them.
+    public var careTeam: CareTeamNumbers? {
+        didSet { sections = sections.map { $0.title == Self.worried.title ? Self.worried(careTeam) : $0 } }
+    }
     public private(set) var sections: [Section] = []
 
     /// The results letter of `result`; `tests` the enrolment's schedule (the next ones are listed).
@@ -106,9 +112,17 @@ public struct FollowUpLetter: Sendable {
                                                      Field("Follow-up", pathway?.title ?? enrolment.pathwayId)])])
     }
 
-    static let worried = Section(title: "If you are worried", blocks: [
-        .paragraph("If you notice new symptoms, or anything that worries you, call your care team: you do not need to wait for your next test."),
-    ])
+    static let worried = worried(nil)
+
+    static func worried(_ numbers: CareTeamNumbers?) -> Section {
+        var blocks: [Block] = [
+            .paragraph("If you notice new symptoms, or anything that worries you, call your care team: you do not need to wait for your next test."),
+        ]
+        if let numbers {
+            blocks.append(.fields([Field("In working hours", numbers.inHours), Field("Out of hours", numbers.outOfHours)].filter { !$0.value.isEmpty }))
+        }
+        return Section(title: "If you are worried", blocks: blocks)
+    }
     static let copyToGP = Section(title: "Copy", blocks: [.remark("A copy of this letter goes to your GP.")])
 
 
@@ -118,6 +132,16 @@ public struct FollowUpLetter: Sendable {
         let stamp = PlanDocument.ukCalendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: 12)) ?? Date(timeIntervalSince1970: 0)
         return PrintLayout(title: title, identity: identity, isDraft: false, version: 1, status: "Letter · \(date.display)", largePrint: largePrint,
                            stamp: stamp, footerLine: footerLine, sections: sections)
+    }
+}
+
+/// Whom the patient calls: in working hours, and out of hours (as the End of Treatment Summary says them).
+public struct CareTeamNumbers: Sendable, Hashable {
+    public var inHours: String
+    public var outOfHours: String
+    public init(inHours: String, outOfHours: String) {
+        self.inHours = inHours
+        self.outOfHours = outOfHours
     }
 }
 

@@ -47,20 +47,25 @@ public enum RowRejection: Error, Sendable, Equatable, CustomStringConvertible {
         case .badNHSNumber(let p): return "NHS number: \(p)"
         case .unknownPatient: return "no patient has this NHS number"
         case .notOnFollowUp: return "the patient is not on follow-up (never put on a pathway, or discharged)"
-        case .unknownTest(let t): return "the patient's pathway has no test “\(t)”"
-        case .noTestWaiting(let t): return "no “\(t)” of the patient waits for a result (every one has a result or was skipped)"
+        case .unknownTest(let t): return "the patient's pathway has no test “\(Self.shown(t))”"
+        case .noTestWaiting(let t): return "no “\(Self.shown(t))” of the patient waits for a result (every one has a result or was skipped)"
         case .alreadyRecorded: return "a result of this test taken that day is recorded already"
+        case .badDate(.unreadable): return "date: use day/month/year (05/03/2027) or ISO (2027-03-05, 2027-03-05T09:30)"
         case .badDate(let p): return "date: \(p)"
         case .futureDate: return "date: the test cannot have been taken after today"
         case .beforeBirth: return "date: before the patient was born"
         case .beforeFollowUp(let start): return "date: before the patient's follow-up started (\(start.display))"
         case .notANumber: return "value: not a number (or <number, >number, normal, abnormal, needs review)"
         case .negative: return "value: a result cannot be below zero"
-        case .unitMismatch(let expected, let found): return "unit: “\(found)”, but the pathway's results are in \(expected)"
+        case .unitMismatch(let expected, let found): return "unit: “\(Self.shown(found))”, but the pathway's results are in \(expected)"
         case .missingUnit(let expected): return "unit: missing (the pathway's results are in \(expected))"
         case .duplicate(let first): return "the same result as line \(first)"
         }
     }
+
+    /// A field of the file said back in the report or on a terminal: control characters (an escape sequence)
+    /// removed, and cut short (a field of megabytes is not echoed).
+    static func shown(_ field: String) -> String { TextCleaner.field(String(field.prefix(200)), maxLength: 40) }
 }
 
 /// What loading a file did: every row is in one list or the other.
@@ -118,7 +123,11 @@ public enum ResultsImport {
     /// The rows of a file. Fields may be quoted ("a, b"; "" for a quote); lines end in LF or CRLF; a byte-order
     /// mark and blank lines are left out.
     public static func read(csv text: String) -> Result<[ResultRow], FileProblem> {
-        var records = parse(text)
+        let (parsed, openQuote) = parse(text)
+        if let line = openQuote {
+            return .failure(FileProblem("line \(line): a quoted field is not closed (a \" is missing): nothing after it could be read"))
+        }
+        var records = parsed
         guard !records.isEmpty else { return .failure(FileProblem("the file is empty: the first line should name the columns " + columns.joined(separator: ", "))) }
         let header = records.removeFirst().fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var index: [String: Int] = [:]
@@ -134,9 +143,10 @@ public enum ResultsImport {
         })
     }
 
-    /// RFC 4180 records with the line each starts on; blank lines are left out.
-    static func parse(_ text: String) -> [(line: Int, fields: [String])] {
-        var records: [(Int, [String])] = [], fields: [String] = [], field = "", quoted = false, line = 1, start = 1, any = false
+    /// RFC 4180 records with the line each starts on; blank lines are left out. A quote still open at the end
+    /// gives the line it was opened on.
+    static func parse(_ text: String) -> (records: [(line: Int, fields: [String])], openQuote: Int?) {
+        var records: [(Int, [String])] = [], fields: [String] = [], field = "", quoted = false, line = 1, start = 1, any = false, openedOn = 1
         var chars = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
         func endRecord() {
             fields.append(field)
@@ -154,7 +164,7 @@ public enum ResultsImport {
                 continue
             }
             switch c {
-            case "\"": quoted = true; any = true
+            case "\"": quoted = true; any = true; openedOn = line
             case ",": fields.append(field); field = ""; any = true
             case "\n", "\r\n", "\r":
                 endRecord()
@@ -163,8 +173,9 @@ public enum ResultsImport {
             default: field.append(c)
             }
         }
+        if quoted { return (records, openedOn) }
         if !field.isEmpty || !fields.isEmpty || any { endRecord() }
-        return records
+        return (records, nil)
     }
 
     /// A row read: what the store matches (a patient, a test) and records.
@@ -185,7 +196,7 @@ public enum ResultsImport {
         }
         if row.test.isEmpty { return .failure(.unknownTest("")) }
         let date: LocalDate
-        switch LocalDate.parse(row.date) {
+        switch LocalDate.parse(dayOf(row.date)) {
         case .success(let d): date = d
         case .failure(let p): return .failure(.badDate(p))
         }
@@ -194,6 +205,15 @@ public enum ResultsImport {
         case .success(let value): return .success(Checked(nhsNumber: nhs, test: row.test, takenOn: date, value: value))
         case .failure(let why): return .failure(why)
         }
+    }
+
+    /// The day of an ISO date-time as laboratories write it (`2027-06-01T09:00`, `2027-06-01 09:00:00Z`): the
+    /// time is not kept (a result is recorded by the day it was taken); anything else as written.
+    static func dayOf(_ field: String) -> String {
+        let s = field.trimmingCharacters(in: .whitespaces)
+        let c = Array(s)
+        guard c.count > 11, c[4] == "-", c[7] == "-", c[10] == "T" || c[10] == " ", c[11].isNumber else { return s }
+        return String(c[..<10])
     }
 
     /// A result as typed on a screen or written in a file, read alike: a judgement (normal, abnormal, needs

@@ -19,8 +19,27 @@ public enum FollowUpLetterExporter {
             + (largePrint && format == .pdf ? "-large" : "") + "." + format.fileExtension
     }
 
-    /// The letter a request names, made from the records.
-    public static func letter(_ request: FollowUpLetterRequest, store: any CareRepository, configuration: Configuration) throws -> FollowUpLetter {
+    /// The letter a request names, made from the records, dated `day` when given (the day it is written).
+    public static func letter(_ request: FollowUpLetterRequest, store: any CareRepository, configuration: Configuration, on day: LocalDate? = nil) throws -> FollowUpLetter {
+        var letter = try recordsLetter(request, store: store, configuration: configuration)
+        if let day { letter.date = day }
+        letter.careTeam = try careTeam(patientId: letter.enrolment.patientId, store: store)
+        return letter
+    }
+
+    /// The in-hours and out-of-hours contacts of the patient's latest signed End of Treatment Summary.
+    static func careTeam(patientId: Int64, store: any CareRepository) throws -> CareTeamNumbers? {
+        guard let summary = try store.documents(patientId: patientId).first(where: { $0.templateId == "eots" && $0.status == .signed }),
+              let document = try store.document(id: summary.id) else { return nil }
+        func text(_ id: String) -> String {
+            if case .text(let t)? = document[id] { return TextCleaner.field(t, maxLength: 120) }
+            return ""
+        }
+        let numbers = CareTeamNumbers(inHours: text("contact-in-hours"), outOfHours: text("contact-out-of-hours"))
+        return numbers.inHours.isEmpty && numbers.outOfHours.isEmpty ? nil : numbers
+    }
+
+    static func recordsLetter(_ request: FollowUpLetterRequest, store: any CareRepository, configuration: Configuration) throws -> FollowUpLetter {
         let enrolmentId: Int64
         switch request {
         case .results(_, let e), .discharge(let e): enrolmentId = e
@@ -64,10 +83,12 @@ public enum FollowUpLetterExporter {
         }
     }
 
+    /// `today` is the day the user's clock says (a moved test clock's), but a letter is never dated after the
+    /// real today (`now`).
     public static func export(_ request: FollowUpLetterRequest, format: ExportFormat, paper: Paper, largePrint: Bool = false, output: String?, force: Bool = false,
-                              store: any CareRepository, configuration: Configuration, user: String, now: Date,
+                              store: any CareRepository, configuration: Configuration, user: String, now: Date, today: LocalDate? = nil,
                               currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> (URL, FollowUpLetter) {
-        let letter = try letter(request, store: store, configuration: configuration)
+        let letter = try letter(request, store: store, configuration: configuration, on: min(today ?? LocalDate(now), LocalDate(now)))
         let place = try PlanExporter.destination(output: output, name: defaultFileName(for: letter, format: format, largePrint: largePrint),
                                                  format: format, currentDirectory: currentDirectory)
         let data = try render(letter, format: format, paper: paper, largePrint: largePrint)

@@ -290,6 +290,13 @@ public enum AtomicFile {
     /// Writes `url`: a new file, or with `replace` an existing writable regular file. Returns `url`.
     @discardableResult
     public static func write(_ data: Data, to url: URL, replace: Bool = false) throws -> URL {
+        try check(url, replace: replace)
+        return try write(data, folder: url.deletingLastPathComponent(), names: [url.lastPathComponent], replace: replace)
+    }
+
+    /// Whether `write(_:to:replace:)` could write `url`, said before any work whose result it keeps (a
+    /// command checks its report's path before it loads anything): the same refusals, and a folder missing.
+    public static func check(_ url: URL, replace: Bool) throws {
         var info = stat()
         if lstat(url.path, &info) == 0 {
             let mode = info.st_mode & S_IFMT
@@ -310,7 +317,20 @@ public enum AtomicFile {
                 throw ExportError.cannotWrite(path: url.path, reason: "it is read-only (mode \(String(info.st_mode & 0o777, radix: 8))), so it is kept as it is")
             }
         }
-        return try write(data, folder: url.deletingLastPathComponent(), names: [url.lastPathComponent], replace: replace)
+        let parent = url.deletingLastPathComponent().path
+        try checkFolder(parent, for: url.path)
+        if access(parent, W_OK) != 0 { throw ExportError.cannotWrite(path: url.path, reason: "the folder \(parent) cannot be written to") }
+    }
+
+    /// The folder a file is written in: there, and a folder.
+    static func checkFolder(_ dir: String, for file: String) throws {
+        var info = stat()
+        guard stat(dir, &info) == 0 else {
+            throw ExportError.cannotWrite(path: file, reason: errno == ENOENT ? "the folder \(dir) does not exist" : "the folder \(dir) cannot be used (\(String(cString: strerror(errno))))")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw ExportError.cannotWrite(path: file, reason: "\(dir) is \(words(for: info.st_mode & S_IFMT)), not a folder")
+        }
     }
 
     /// Writes a new file in `folder` named `name`, or `name-2`, `name-3` ... when that is taken: never
@@ -338,13 +358,7 @@ public enum AtomicFile {
         func fail(_ what: String, _ code: Int32 = errno) -> ExportError {
             .cannotWrite(path: first, reason: "\(what) (\(String(cString: strerror(code))))")
         }
-        var info = stat()
-        guard stat(dir, &info) == 0 else {
-            throw ExportError.cannotWrite(path: first, reason: errno == ENOENT ? "the folder \(dir) does not exist" : "the folder \(dir) cannot be used (\(String(cString: strerror(errno))))")
-        }
-        guard info.st_mode & S_IFMT == S_IFDIR else {
-            throw ExportError.cannotWrite(path: first, reason: "\(dir) is \(words(for: info.st_mode & S_IFMT)), not a folder")
-        }
+        try checkFolder(dir, for: first)
         var template = Array((dir + "/." + names[0] + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // mkstemp creates 0600
         guard fd >= 0 else { throw fail("cannot create a file in \(dir)") }

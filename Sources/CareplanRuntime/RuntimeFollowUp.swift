@@ -16,7 +16,7 @@ extension Runtime {
                                   careReviews: session.may(.qof) ? session.configuration.qof : nil)
             guard let list = attempt({ try store.worklist(q) }) else { return .failed(nil) }
             // A list of patients shown: audited as a listing, by how many patients (not rows).
-            recordView { try store.recordListing(user: user, patients: Set(list.items.compactMap(\.patient.id)).count, now: now) }
+            recordView { try store.recordListing(user: user, listed: "worklist", patients: Set(list.items.compactMap(\.patient.id)).count, now: now) }
             return .worklist(list)
         case .query(.followUp(let patientId)):
             return followUpView(patientId: patientId).map(Answer.followUp) ?? .failed(nil)
@@ -91,7 +91,7 @@ extension Runtime {
         case .contact(let c):
             _ = try store.recordContact(c, by: user, now: now)
         case .returnContact(let id, let response, let note, let at):
-            _ = try store.returnContact(id, response: response, note: note, returnedAt: at, by: user, now: now)
+            _ = try store.returnContact(id, response: response, note: note, returnedAt: at, bringingForward: nil, by: user, now: now)
         }
     }
 }

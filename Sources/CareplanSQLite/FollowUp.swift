@@ -138,7 +138,10 @@ extension CareStore {
     static func contact(_ r: Row) -> Contact {
         Contact(id: r["id"], patientId: r["patient_id"], enrolmentId: r["enrolment_id"], at: r["at"], reason: r["reason"], redFlag: r["red_flag"],
                 recordedBy: r["recorded_by"], response: (r["response"] as String?).flatMap(ContactResponse.init(rawValue:)),
-                responseNote: r["response_note"], returnedAt: r["returned_at"], returnedBy: r["returned_by"])
+                responseNote: r["response_note"], returnedAt: r["returned_at"], returnedBy: r["returned_by"],
+                broughtForward: (r["brought_forward_test_id"] as Int64?).flatMap { id in
+                    (r["brought_forward_to"] as String?).flatMap(LocalDate.init(iso:)).map { BroughtForward(testId: id, to: $0) }
+                })
     }
 
     static func enrolment(_ db: Database, _ id: Int64) throws -> Enrolment {
@@ -490,7 +493,8 @@ extension CareStore {
         }
     }
 
-    public func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, by user: String, now: Date) throws -> Contact {
+    public func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, bringingForward: BroughtForward?,
+                              by user: String, now: Date) throws -> Contact {
         try write { db in
             guard let c = try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact) else {
                 throw StoreError.notFound("The call")
@@ -499,10 +503,30 @@ extension CareStore {
             if returnedAt < c.at { throw StoreError.refused("A call cannot be returned before it was made") }
             try Self.requireNotFuture(returnedAt, now: now, "returned")
             let who = Self.who(user)
-            try db.execute(sql: "UPDATE follow_up_contact SET response = ?, response_note = ?, returned_at = ?, returned_by = ? WHERE id = ?",
-                           arguments: [response.rawValue, Self.note(note), returnedAt, who, contactId])
+            let moved = response == .testBroughtForward ? bringingForward : nil
+            var movedChange: (test: Int64, change: Int64)?
+            // Without a test named, the screen offers the move itself afterwards (a move of the schedule).
+            if let moved {
+                let t = try Self.scheduledTest(db, moved.testId)
+                guard try Int64.fetchOne(db, sql: "SELECT patient_id FROM follow_up_test WHERE id = ?", arguments: [moved.testId]) == c.patientId else {
+                    throw StoreError.notFound("The patient's test")
+                }
+                let (e, _) = try Self.openTest(db, t.id, enrolmentId: t.enrolmentId)
+                guard moved.to < t.due else { throw StoreError.refused("Brought forward means earlier than its day (\(t.due.display))") }
+                if let problem = FollowUpDates.moveProblem(moved.to, enrolment: e, graceDays: t.graceDays) { throw StoreError.refused(problem) }
+                try db.execute(sql: "UPDATE follow_up_test SET due_date = ?, overdue_from = ? WHERE id = ?",
+                               arguments: [moved.to.iso, Overdue.from(due: moved.to, graceDays: t.graceDays).iso, t.id])
+                let change = try Self.history(db, enrolmentId: t.enrolmentId, testId: t.id, .moved, from: t.due, to: moved.to,
+                                              reason: "brought forward after a call", by: who, at: now)
+                movedChange = (t.id, change)
+            }
+            try db.execute(sql: """
+                UPDATE follow_up_contact SET response = ?, response_note = ?, returned_at = ?, returned_by = ?, brought_forward_test_id = ?, brought_forward_to = ?
+                WHERE id = ?
+                """, arguments: [response.rawValue, Self.note(note), returnedAt, who, moved?.testId, moved?.to.iso, contactId])
             try Self.audit(db, user: who, action: "returned a re-access call", patientId: c.patientId,
-                           detail: "contact \(contactId): \(response.rawValue)" + Self.contentNote(db, [(.contact, contactId)]), at: now)
+                           detail: "contact \(contactId): \(response.rawValue)" + (moved.map { ", test \($0.testId) moved" } ?? "")
+                               + Self.contentNote(db, [(.contact, contactId)] + (movedChange.map { [(.test, $0.test), (.change, $0.change)] } ?? [])), at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [contactId]).map(Self.contact)!
         }
     }

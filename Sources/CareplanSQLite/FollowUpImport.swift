@@ -4,22 +4,28 @@ import GRDB
 
 /// Results loaded from a file, and the follow-up the benchmark and demos seed: each in one transaction.
 extension CareStore {
+    /// Rows are read and matched outside the write transaction (a snapshot read), so the store's write lock
+    /// is held only while the matched rows are inserted: other terminals' saves wait a moment, not the whole
+    /// file. The inserts stay one transaction (all or nothing); each checks its test still waits for a result,
+    /// since another terminal may have recorded one in between (then the row is rejected as such).
     public func importResults(_ rows: [ResultRow], pathways: [String: Pathway], source: String, today: LocalDate, by user: String, now: Date,
                               progress: (Int) throws -> Void) throws -> ResultsImportReport {
-        try write { db in
-            let who = Self.who(user)
-            var recorded: [ResultsImportReport.Recorded] = [], rejections: [ResultsImportReport.Rejection] = []
-            var seen: [String: Int] = [:]
+        let who = Self.who(user)
+        var planned: [(line: Int, test: ScheduledTest, rule: ReviewRule, result: NewResult)] = []
+        var rejections: [ResultsImportReport.Rejection] = []
+        try read { db in
+            var seen: [String: Int] = [:], claimed: Set<Int64> = [], plannedDays: Set<String> = []
             var enrolledRules: [String: Pathway?] = [:]  // by the hash enrolments keep, read once
             let patientByNumber = try db.cachedStatement(sql: "SELECT id, date_of_birth FROM patient WHERE nhs_number = ?")
             // A suspended patient's results are recorded too (and judged by their rule, as on the screen): they are
             // seen in clinic meanwhile, and a result thrown away there would be lost to the team.
             let activeEnrolments = try db.cachedStatement(sql: "SELECT * FROM follow_up_enrolment WHERE patient_id = ? AND status IN ('active', 'suspended') ORDER BY id")
-            // The test waiting for a result whose due date is nearest the day it was taken (the earlier on a tie),
-            // and not due long after it: a test taken late is the overdue one, never one of next year's.
+            // The tests waiting for a result, the one due nearest the day it was taken first (the earlier on a tie),
+            // none due long after it: a test taken late is the overdue one, never one of next year's. A test an
+            // earlier row of the file has taken is passed over.
             let nearest = try db.cachedStatement(sql: """
                 SELECT * FROM follow_up_test WHERE enrolment_id = ? AND code = ? AND status IN ('scheduled', 'requested', 'done') AND due_date <= ?
-                ORDER BY abs(julianday(due_date) - julianday(?)), due_date LIMIT 1
+                ORDER BY abs(julianday(due_date) - julianday(?)), due_date
                 """)
             let recordedThatDay = try db.cachedStatement(sql: "SELECT 1 FROM follow_up_result WHERE enrolment_id = ? AND code = ? AND taken_on = ? LIMIT 1")
             let addedCodes = try db.cachedStatement(sql: "SELECT DISTINCT code, name FROM follow_up_test WHERE enrolment_id = ? AND added = 1")
@@ -56,21 +62,41 @@ extension CareStore {
                 let key = "\(checked.nhsNumber.digits)|\(code)|\(checked.takenOn.iso)|\(row.value)|\(row.unit)"
                 if let first = seen[key] { reject(.duplicate(firstLine: first)); continue }
                 seen[key] = row.line
-                if try Int.fetchOne(recordedThatDay, arguments: [enrolment.id, code, checked.takenOn.iso]) != nil { reject(.alreadyRecorded); continue }
-                guard let test = try Row.fetchOne(nearest, arguments: [enrolment.id, code, checked.takenOn.adding(days: ResultsImport.earliestDays).iso,
-                                                                      checked.takenOn.iso]).map(Self.scheduledTest) else {
-                    reject(.noTestWaiting(checked.test)); continue
+                let day = "\(enrolment.id)|\(code)|\(checked.takenOn.iso)"
+                let already = try Int.fetchOne(recordedThatDay, arguments: [enrolment.id, code, checked.takenOn.iso]) != nil
+                if plannedDays.contains(day) || already {
+                    reject(.alreadyRecorded); continue
                 }
-                let result = try Self.insertResult(db, test: test, rule: rule, NewResult(value: checked.value, takenOn: checked.takenOn, source: .csv),
-                                                   by: who, now: now)
-                recorded.append(.init(line: row.line, resultId: result.id, needsReview: result.needsReview))
+                let candidates = try Row.fetchCursor(nearest, arguments: [enrolment.id, code, checked.takenOn.adding(days: ResultsImport.earliestDays).iso,
+                                                                          checked.takenOn.iso]).map(Self.scheduledTest)
+                var test: ScheduledTest?
+                while test == nil, let t = try candidates.next() { if !claimed.contains(t.id) { test = t } }
+                guard let test else { reject(.noTestWaiting(checked.test)); continue }
+                claimed.insert(test.id)
+                plannedDays.insert(day)
+                planned.append((row.line, test, rule, NewResult(value: checked.value, takenOn: checked.takenOn, source: .csv)))
+            }
+        }
+        return try write { db in
+            var recorded: [ResultsImportReport.Recorded] = []
+            let stillWaiting = try db.cachedStatement(sql: "SELECT * FROM follow_up_test WHERE id = ? AND status IN ('scheduled', 'requested', 'done')")
+            let recordedThatDay = try db.cachedStatement(sql: "SELECT 1 FROM follow_up_result WHERE enrolment_id = ? AND code = ? AND taken_on = ? LIMIT 1")
+            for p in planned {
+                guard let test = try Row.fetchOne(stillWaiting, arguments: [p.test.id]).map(Self.scheduledTest) else {
+                    rejections.append(.init(line: p.line, reason: .noTestWaiting(p.test.code))); continue
+                }
+                if try Int.fetchOne(recordedThatDay, arguments: [test.enrolmentId, test.code, p.result.takenOn.iso]) != nil {
+                    rejections.append(.init(line: p.line, reason: .alreadyRecorded)); continue
+                }
+                let result = try Self.insertResult(db, test: test, rule: p.rule, p.result, by: who, now: now)
+                recorded.append(.init(line: p.line, resultId: result.id, needsReview: result.needsReview))
             }
             try progress(rows.count)
             // The file's name may name a patient: only counts here.
             try Self.audit(db, user: who, action: "loaded results from a file",
                            detail: "\(rows.count) row(s): \(recorded.count) recorded, \(rejections.count) rejected"
                                + (today == LocalDate(now) ? "" : ", today taken as \(today.iso) (test clock)"), at: now)
-            return ResultsImportReport(recorded: recorded, rejections: rejections)
+            return ResultsImportReport(recorded: recorded, rejections: rejections.sorted { $0.line < $1.line })
         }
     }
 

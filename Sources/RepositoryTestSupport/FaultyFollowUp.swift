@@ -32,8 +32,9 @@ extension FaultyRepository {
     public func recordContact(_ contact: NewContact, by user: String, now: Date) throws -> Contact {
         try write { try wrapped.recordContact(contact, by: user, now: now) }
     }
-    public func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, by user: String, now: Date) throws -> Contact {
-        try write { try wrapped.returnContact(contactId, response: response, note: note, returnedAt: returnedAt, by: user, now: now) }
+    public func returnContact(_ contactId: Int64, response: ContactResponse, note: String, returnedAt: Date, bringingForward: BroughtForward?,
+                              by user: String, now: Date) throws -> Contact {
+        try write { try wrapped.returnContact(contactId, response: response, note: note, returnedAt: returnedAt, bringingForward: bringingForward, by: user, now: now) }
     }
     public func contacts(patientId: Int64) throws -> [Contact] { try wrapped.contacts(patientId: patientId) }
     public func worklist(_ query: WorklistQuery) throws -> Worklist { try wrapped.worklist(query) }

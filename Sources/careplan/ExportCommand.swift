@@ -103,7 +103,7 @@ struct Export: ParsableCommand {
             let patient = try informationPatient(target.joined(separator: " "), store)
             let request = try exporting { try FollowUpLetterExporter.latest(letter.kind, patientId: patient, store: store) }
             try runLetterExport(request, format: format, paper: paper, largePrint: largePrint, output: output, force: force, print: sendToPrinter,
-                                store: store, configuration: configuration, user: me.name, now: Date())
+                                store: store, configuration: configuration, user: me.name, now: Date(), today: try CareClock.current().today())
             return
         }
         if let information {
@@ -230,11 +230,11 @@ enum FollowUpLetterKind: String, ExpressibleByArgument, CaseIterable {
 /// `careplan export --letter`: as `runExport`, for a follow-up letter. The follow-up screen's L comes here too.
 @discardableResult
 func runLetterExport(_ request: FollowUpLetterRequest, format: ExportFormat, paper: Paper, largePrint: Bool, output: String?, force: Bool,
-                     print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date,
+                     print sendToPrinter: Bool, store: any CareRepository, configuration: Configuration, user: String, now: Date, today: LocalDate,
                      say: (String) -> Void = { Swift.print($0) }) throws -> (url: URL, letter: FollowUpLetter) {
     let (url, letter) = try exporting {
         try FollowUpLetterExporter.export(request, format: format, paper: paper, largePrint: largePrint, output: output, force: force,
-                                          store: store, configuration: configuration, user: user, now: now)
+                                          store: store, configuration: configuration, user: user, now: now, today: today)
     }
     Logger(label: "careplan.export").info("exported follow-up letter", metadata: ["enrolment": "\(letter.enrolment.id)", "kind": "\(letter.kind.rawValue)",
                                                                                "format": "\(format.rawValue)"])

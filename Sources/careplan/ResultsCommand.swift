@@ -21,7 +21,8 @@ struct ResultsImportCommand: ParsableCommand {
             report. A value is a number in the unit of the pathway's test, or normal, abnormal or needs review. \
             The file loads in one transaction: the rows matched are recorded and the rejected listed, or, if the file \
             cannot be read or the store fails, nothing at all. Exit status 0 when every row was recorded, 3 when some \
-            were rejected (the rest are recorded: correct the rejected rows and load them again).
+            were rejected and the rest recorded (correct the rejected rows and load them again), 1 when nothing was \
+            recorded (every row rejected, or the file or the store failed).
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -39,6 +40,15 @@ struct ResultsImportCommand: ParsableCommand {
     static let largestFile = 100 * 1024 * 1024
 
     func run() throws {
+        // The report's path is checked before anything is loaded: a bad one must not be found after the results are in.
+        let reportURL = try report.map { path -> URL in
+            if path == "-" || path.isEmpty {
+                throw CLIError("--report names a file careplan writes itself (0600): give a path (./- for a file named -). Nothing was recorded")
+            }
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            do { try AtomicFile.check(url, replace: force) } catch { throw CLIError("\(error). Nothing was recorded") }
+            return url
+        }
         let text = try Self.readFile(file)
         let store = try options.openExistingStore()
         let config = try options.loadConfiguration()
@@ -65,10 +75,12 @@ struct ResultsImportCommand: ParsableCommand {
         bar.finish()
         let out = result.text(file: URL(fileURLWithPath: file).lastPathComponent)
         print(out, terminator: "")
-        if let report {
-            do { try AtomicFile.write(Data(out.utf8), to: URL(fileURLWithPath: report), replace: force) }
-            catch { throw CLIError("the results are recorded, but the report was not written to \(report): \(error)") }
+        if let reportURL {
+            do { try AtomicFile.write(Data(out.utf8), to: reportURL, replace: force) }
+            catch { throw CLIError("the results are recorded, but the report was not written to \(reportURL.path): \(error)") }
         }
+        // 0: every row recorded; 3: some rejected, the rest recorded; 1: nothing recorded (every row rejected).
+        if result.recorded.isEmpty && !result.rejections.isEmpty { throw ExitCode(1) }
         if !result.rejections.isEmpty { throw ExitCode(3) }
     }
 

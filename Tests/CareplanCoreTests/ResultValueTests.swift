@@ -40,3 +40,29 @@ final class ResultValueTests: XCTestCase {
         XCTAssertFalse(Units.same("mg/L", "ug/L"))
     }
 }
+
+/// Reading a laboratory's file (issue 14 testers' findings N19/A9): ISO date-times, an unclosed quote, fields
+/// echoed cleaned and short.
+final class ResultsFileTests: XCTestCase {
+    func testISODateTimesAreTakenByTheirDayAndAnUnreadableDateNamesISO() throws {
+        let rows = try ResultsImport.read(csv: "NHS number,test,date,value,unit\n9434765919,cea,2027-06-01T09:00,1,ug/L\n9434765919,cea,2027-06-02 10:30:00Z,1,ug/L\n9434765919,cea,June,1,ug/L\n").get()
+        let today = LocalDate(year: 2027, month: 7, day: 1)!
+        XCTAssertEqual(try ResultsImport.check(rows[0], today: today).get().takenOn.iso, "2027-06-01")
+        XCTAssertEqual(try ResultsImport.check(rows[1], today: today).get().takenOn.iso, "2027-06-02")
+        guard case .failure(let why) = ResultsImport.check(rows[2], today: today) else { return XCTFail("accepted") }
+        XCTAssertTrue(why.description.contains("ISO (2027-03-05, 2027-03-05T09:30)"), why.description)
+    }
+
+    func testAnUnclosedQuoteIsSaidAsSuchWithItsLine() {
+        guard case .failure(let p) = ResultsImport.read(csv: "NHS number,test,date,value,unit\n9434765919,cea,2027-06-01,1,ug/L\n9434765919,\"cea,2027-06-01,1,ug/L\n") else {
+            return XCTFail("accepted")
+        }
+        XCTAssertEqual(p.description, "line 3: a quoted field is not closed (a \" is missing): nothing after it could be read")
+    }
+
+    func testFieldsSaidBackAreCleanedAndShort() {
+        let huge = String(repeating: "x", count: 100_000)
+        XCTAssertEqual(RowRejection.unitMismatch(expected: "ug/L", found: "\u{1B}[31mmg" + huge).description.count, "unit: “”, but the pathway's results are in ug/L".count + 40)
+        XCTAssertFalse(RowRejection.unknownTest("\u{1B}]0;owned\u{07}PSA").description.contains("\u{1B}"))
+    }
+}

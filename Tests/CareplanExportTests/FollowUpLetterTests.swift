@@ -55,7 +55,7 @@ final class FollowUpLetterTests: XCTestCase {
         XCTAssertEqual(request, .discharge(enrolmentId: e.id))
         let (url, letter) = try FollowUpLetterExporter.export(request, format: .pdf, paper: .a4, output: folder.path + "/", store: store,
                                                               configuration: testConfiguration, user: "cns", now: now)
-        XCTAssertEqual(url.lastPathComponent, "discharge-Wiśniewski-9434765919-2026-11-20.pdf")
+        XCTAssertEqual(url.lastPathComponent, "discharge-Wiśniewski-9434765919-2026-11-23.pdf", "dated the day it is written")
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int, 0o600)
         let all = squeezed(try pdfPages(try Data(contentsOf: url)).joined(separator: " "))
         for words in ["Discharge from follow-up", "early: Recurrence: back to clinic", "20 Nov 2026", "For your GP", "7.2 ug/L", "goes to your GP",
@@ -83,5 +83,27 @@ final class FollowUpLetterTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
         _ = try store.reviewResult(high.id, outcome: .referToClinic, note: "", by: "cns", now: now)
         XCTAssertNoThrow(try FollowUpLetterExporter.letter(.results(resultId: high.id, enrolmentId: e.id), store: store, configuration: testConfiguration))
+    }
+
+    func testLettersGiveTheCareTeamsNumbersAndAreDatedByTheUsersClockButNeverAfterTheRealToday() throws {
+        // Siân's signed End of Treatment Summary holds her team's numbers; she is on the breast pathway.
+        let (store, _, p) = try DocumentExportTests(name: "summary", testClosure: { _ in }).summary(signed: true)
+        let breast = testConfiguration.pathways["breast-early"]!
+        let e = try store.enrol(patientId: p.id!, pathway: breast, start: LocalDate(year: 2026, month: 7, day: 1)!, by: "cns", now: now)
+        let test = try store.scheduledTests(enrolmentId: e.id)[0]
+        let r = try store.recordResult(NewResult(value: .judged(.normal), takenOn: LocalDate(year: 2026, month: 11, day: 1)!), testId: test.id,
+                                       pathway: breast, by: "cns", now: now)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let request = FollowUpLetterRequest.results(resultId: r.id, enrolmentId: e.id)
+        let (moved, letter) = try FollowUpLetterExporter.export(request, format: .text, paper: .a4, output: folder.path, store: store,
+                                                                 configuration: testConfiguration, user: "cns", now: now, today: LocalDate(year: 2026, month: 11, day: 10)!)
+        XCTAssertEqual(letter.date.iso, "2026-11-10", "the test clock's day")
+        XCTAssertTrue(moved.lastPathComponent.hasSuffix("-2026-11-10.txt"), moved.lastPathComponent)
+        let text = try String(contentsOf: moved, encoding: .utf8)
+        XCTAssertTrue(text.contains("Breast CNS team 0113 000 0000 (Mon-Fri 9-5)") && text.contains("Acute oncology 24-hour line 0113 000 0001"), text)
+        let (_, later) = try FollowUpLetterExporter.export(request, format: .text, paper: .a4, output: folder.path, store: store,
+                                                           configuration: testConfiguration, user: "cns", now: now, today: LocalDate(year: 2030, month: 1, day: 1)!)
+        XCTAssertEqual(later.date, LocalDate(now), "never after the real today")
     }
 }

@@ -29,7 +29,7 @@ final class FollowUpScreenTests: XCTestCase {
         XCTAssertTrue(h.lines[5].hasPrefix("!!") && h.lines[5].contains("Call to return"), "a red flag first: \(h.screen)")
         XCTAssertTrue(h.lines[6].contains("Test overdue") && h.lines[6].contains("CEA blood test"), h.screen)
         h.assertGolden("worklist-80x24")
-        XCTAssertEqual(try h.store.auditTrail().filter { $0.action == "listed all patients" }.last?.detail, "1 patients", "audited as a listing")
+        XCTAssertEqual(try h.store.auditTrail().filter { $0.action == "listed worklist" }.last?.detail, "1 patients", "audited as a listing of the worklist")
 
         // Tab: one kind at a time, then all again.
         h.press(.tab)

@@ -46,10 +46,20 @@ final class FollowUpCommandTests: EndToEndCase {
         let s = try CareStore(path: store)
         let first = try s.enrolments(patientId: 1)[0]
         XCTAssertEqual(try s.results(enrolmentId: first.id).filter(\.needsReview).count, 7)
-        // Again: every row is recorded already; the report file is not overwritten without --force.
-        let again = try signedIn(["results", "import", csv, "--report", report, "--store", store])
+        // Again: the report file is not overwritten without --force, and that is found before anything is loaded.
+        let loads = { try s.auditTrail().filter { $0.action == "loaded results from a file" }.count }
+        let before = try loads()
+        for (path, why) in [(report, "a file is already there"), ("-", "give a path"), (dir.path, "it is a folder"),
+                            (dir.appendingPathComponent("no/such/report.txt").path, "does not exist")] {
+            let refused = try signedIn(["results", "import", csv, "--report", path, "--store", store])
+            XCTAssertEqual(refused.status, 1)
+            XCTAssertTrue(refused.stderr.contains(why) && refused.stderr.contains("Nothing was recorded"), refused.stderr)
+            XCTAssertEqual(refused.stdout, "")
+        }
+        XCTAssertEqual(try loads(), before, "nothing loaded")
+        // Every row recorded already: nothing recorded, exit 1 (as the README says).
+        let again = try signedIn(["results", "import", csv, "--report", report, "--force", "--store", store])
         XCTAssertEqual(again.status, 1)
-        XCTAssertTrue(again.stderr.contains("the report was not written"), again.stderr)
         XCTAssertTrue(again.stdout.contains("; 0 recorded; \(rows) rejected"), again.stdout)
         XCTAssertTrue(again.stdout.contains("line 2: rejected: a result of this test taken that day is recorded already"), again.stdout)
         // A file that is not there, or has no header for the columns: nothing recorded, and said.

@@ -492,4 +492,44 @@ final class FollowUpContractTests: RepositoryContractCase {
             XCTAssertEqual(try store.results(enrolmentId: e.id).first?.value, .beyond(.below, 0.5, unit: "µg/L"))
         }
     }
+
+    func testACallAnsweredByBringingATestForwardMovesItAndKeepsWhichAndWhen() throws {
+        try eachRepository { store, connect in
+            let (p, e) = try onColorectal(store)
+            let cea = try store.scheduledTests(enrolmentId: e.id).first { $0.code == "cea" && $0.due > LocalDate(now) }!
+            let call = try store.recordContact(NewContact(patientId: p.id!, enrolmentId: e.id, at: now, reason: "Tired, worried", redFlag: false), by: "N", now: now)
+            XCTAssertThrowsError(try store.returnContact(call.id, response: .testBroughtForward, note: "", returnedAt: now,
+                                                         bringingForward: BroughtForward(testId: cea.id, to: cea.due.adding(days: 1)), by: "N", now: now))
+            let day = LocalDate(now).adding(days: 7)
+            let back = try store.returnContact(call.id, response: .testBroughtForward, note: "", returnedAt: now,
+                                               bringingForward: BroughtForward(testId: cea.id, to: day), by: "N", now: now)
+            XCTAssertEqual(back.broughtForward, BroughtForward(testId: cea.id, to: day))
+            XCTAssertEqual(try connect().contacts(patientId: p.id!).first?.broughtForward, BroughtForward(testId: cea.id, to: day))
+            XCTAssertEqual(try store.scheduledTests(enrolmentId: e.id).first { $0.id == cea.id }?.due, day)
+            let moved = try XCTUnwrap(try store.followUpHistory(enrolmentId: e.id).last)
+            XCTAssertEqual([moved.kind.rawValue, moved.from?.iso, moved.to?.iso, moved.reason], ["moved", cea.due.iso, day.iso, "brought forward after a call"])
+        }
+    }
+
+    func testAFileIsMatchedWithoutHoldingTheWriteLockAndARowWhoseTestWasTakenMeanwhileIsRejected() throws {
+        try eachRepository { store, connect in
+            let (p, e) = try onColorectal(store)
+            let other = try connect()
+            let first = try store.scheduledTests(enrolmentId: e.id)[0]
+            let file = rows(["9434765919,cea,2026-08-01,1,ug/L", "9434765919,PSA,2026-08-01,1,ug/L"])
+            // While the file is being matched another terminal saves: it is not kept waiting, and the result it
+            // records for the CEA the file's first row matched wins; that row is rejected, not recorded twice.
+            let report = try store.importResults(file, pathways: Self.pathways, source: "lab.csv", today: LocalDate(now), by: "N", now: now, progress: { done in
+                guard done == 1 else { return }
+                _ = try other.addPatient(self.patient("9990000026", family: "Smith"), now: self.now)
+                _ = try other.recordResult(NewResult(value: .measured(2, unit: "ug/L"), takenOn: LocalDate(year: 2026, month: 7, day: 30)!), testId: first.id,
+                                           pathway: Self.colorectal, by: "Other terminal", now: self.now)
+            })
+            XCTAssertEqual(report.recorded.map(\.line), [])
+            XCTAssertEqual(report.rejections.map(\.reason), [.noTestWaiting("cea"), .unknownTest("PSA")])
+            XCTAssertEqual(try store.results(enrolmentId: e.id).filter { $0.code == "cea" }.map(\.recordedBy), ["Other terminal"])
+            XCTAssertEqual(try store.searchPatients("Smith").count, 1)
+            _ = p
+        }
+    }
 }
