@@ -81,7 +81,10 @@ final class FollowUpCommandTests: EndToEndCase {
         try tmux.start("r", width: 100, height: 10, remainOnExit: true,
                        command: "exec env LANG=C.UTF-8 CAREPLAN_HOME=\(q(Paths.packageRoot.path)) \(q(Paths.careplan)) results import \(q(csv)) "
                            + "--store \(q(store)) --as nurse --password-stdin < \(q(password)) > /dev/null")
-        try tmux.waitFor("Loading results [\(String(repeating: "#", count: 30))] \(rows)/\(rows) rows", in: "r", timeout: 180)
+        // Read once it has finished, from the pane's history too: when the pane dies, tmux may scroll the bar off the screen.
+        try tmux.waitUntil("the import to finish", in: "r", timeout: 180) { _ in (try? self.tmux.display("#{pane_dead}", "r")) == "1" }
+        let seen = try tmux.tmux(["capture-pane", "-p", "-S", "-", "-t", "r"])
+        XCTAssertTrue(seen.contains("Loading results [\(String(repeating: "#", count: 30))] \(rows)/\(rows) rows"), seen)
     }
 
     func testAMovedClockIsSaidOnTheTitleBarAndInTheAuditTrail() throws {
