@@ -72,16 +72,24 @@ public struct TrendChart: Sendable, Equatable, Codable {
     /// Distress first, then every concern in the order `PatientTrends` gives them (those raised now first).
     public init(_ trends: PatientTrends) {
         let dates = trends.points.map { $0.date.display + ($0.inProgress ? " *" : "") }
-        let distress = TrendSeries(label: "Distress (thermometer)", marks: trends.distress.map { $0.map(TrendMark.score) ?? .notRecorded },
-                                   change: trends.distressChange?.words)
+        // Where no change can be given between the two latest, why not, in words.
+        func change(_ words: String?, _ marks: [TrendMark]) -> String? {
+            if let words { return words }
+            guard marks.count >= 2 else { return nil }
+            return marks.suffix(2).contains(.notRecorded) ? "not scored" : "not raised"
+        }
+        let distressMarks = trends.distress.map { $0.map(TrendMark.score) ?? .notRecorded }
+        let distress = TrendSeries(label: "Distress (thermometer)", marks: distressMarks,
+                                   change: change(trends.distressChange?.words, distressMarks))
         let concerns = trends.concerns.map { c in
-            TrendSeries(label: c.label, marks: c.marks.map { m -> TrendMark in
+            let marks = c.marks.map { m -> TrendMark in
                 switch m {
                 case .notRaised: return .notRaised
                 case .unrated: return .notRecorded
                 case .scored(let s): return .score(s)
                 }
-            }, change: c.change?.words)
+            }
+            return TrendSeries(label: c.label, marks: marks, change: change(c.change?.words, marks))
         }
         self.init(dates: dates, series: [distress] + concerns)
     }
@@ -110,7 +118,8 @@ public struct TrendSeries: Sendable, Equatable, Codable {
     public var label: String
     /// One per date of the chart.
     public var marks: [TrendMark]
-    /// `rose`, `fell` ... from the previous assessment to the latest; nil with nothing to compare.
+    /// `rose`, `fell` ... from the previous assessment to the latest; `not scored` or `not raised` when one of the
+    /// two was not scored or neither raised it; nil with nothing earlier to compare.
     public var change: String?
 
     public init(label: String, marks: [TrendMark], change: String?) {

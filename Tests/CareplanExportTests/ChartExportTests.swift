@@ -276,6 +276,33 @@ final class ChartExportTests: XCTestCase {
         XCTAssertTrue(all.contains("Concerns raised (continued)"))
     }
 
+    /// Two years by month and eight assessments: labels too many to stand side by side are turned upright,
+    /// and every one is still printed.
+    func testManyMonthsAndManyAssessmentsStillPrintEveryLabel() throws {
+        var r = report()
+        let months = (0..<24).map { String(format: "%04d-%02d", 2025 + $0 / 12, $0 % 12 + 1) }
+        r.charts = [ReportChart(kind: .byMonth, title: "Completed by month", unit: "HNAs completed",
+                                points: months.enumerated().map { ReportChartPoint($1, Double(($0 * 37) % 130)) })]
+        let data = try ReportPrint.pdf(r, producedAt: produced)
+        keepSample(data, "report-24-months.pdf")
+        let all = squeezed(try pdfPages(data).joined(separator: " "))
+        for m in months { XCTAssertTrue(all.contains(m), "missing \(m)") }
+
+        let dates = (0..<8).map { LocalDate(year: 2025, month: $0 + 1, day: 3)! }
+        let (store, plans) = try patientWithAssessments(dates.enumerated().map { i, d in (d, i % 4 + 2, [0: (i * 3) % 11, 1: i % 2 == 0 ? 4 : nil]) })
+        let doc = try document(plans[7], store)
+        let plan = try PlanExporter.render(doc, format: .pdf)
+        keepSample(plan, "trend-eight-assessments.pdf")
+        let pages = try pdfPages(plan)
+        for d in dates { XCTAssertTrue(pages.joined().contains(d.display), "missing \(d.display)") }
+        // Not scored at the latest: no change can be given, and the chart says why.
+        XCTAssertEqual(TrendChart(try XCTUnwrap(doc.trends)).series.first { $0.label == labels[1] }?.change, "not scored")
+        XCTAssertTrue(squeezed(pages.joined(separator: " ")).contains("\(labels[1]): not scored"))
+        let text = String(decoding: try PlanExporter.render(doc, format: .text), as: UTF8.self)
+        XCTAssertTrue(text.split(separator: "\n").allSatisfy { TextRenderer.displayWidth($0) <= 80 })
+        for d in dates { XCTAssertTrue(text.contains(d.display), "missing \(d.display) in the text") }
+    }
+
     func testAnEmptyPeriodSaysSo() throws {
         var r = report()
         r.rows = []
