@@ -327,7 +327,7 @@ public enum Block: Sendable, Equatable, Codable {
     case remark(String)
     case table(Table)
     /// A chart of one series (bars, columns by month), never split across pages.
-    case chart(Chart)
+    case chart(ReportChart)
     /// A patient's scores across assessments, as one small chart per series.
     case trend(TrendChart)
 }
@@ -405,7 +405,7 @@ extension PrintLayout {
                 case .chart(var c):
                     c.title = line(c.title)
                     c.unit = line(c.unit)
-                    c.points = c.points.map { ChartPoint(line($0.label), $0.value) }
+                    c.points = c.points.map { ReportChartPoint(line($0.label), $0.value) }
                     return .chart(c)
                 case .trend(var t):
                     t.dates = t.dates.map(line)

@@ -1,35 +1,8 @@
 import Foundation
 
-/// A chart on a printed page (issue 15): drawn by the PDF renderer, and given as figures by the text renderer
-/// and any screen that walks a layout (`figures`), so that no one needs the drawing, or colour, to read it.
-/// One series of labelled values: bars (one category each: a site, a concern, a score) or columns by month.
-public struct Chart: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable {
-        /// Horizontal bars, one category each, the value written at the end of each bar.
-        case bars
-        /// One column per month, oldest first, the value written above each column.
-        case byMonth = "by-month"
-    }
-
-    public var kind: Kind
-    public var title: String
-    /// What the values count ("HNAs completed", "% at 4 or more").
-    public var unit: String
-    public var points: [ChartPoint]
-
-    public init(kind: Kind, title: String, unit: String, points: [ChartPoint]) {
-        self.kind = kind
-        self.title = title
-        self.unit = unit
-        self.points = points
-    }
-
-    /// A report's chart as a page draws it.
-    public init(_ chart: ReportChart) {
-        self.init(kind: chart.kind == .bars ? .bars : .byMonth, title: chart.title, unit: chart.unit,
-                  points: chart.points.map { ChartPoint($0.label, $0.value) })
-    }
-
+/// A report's chart on a printed page (issue 15): drawn by the PDF renderer, and given as figures by the text
+/// renderer and any screen that walks a layout (`figures`), so that no one needs the drawing, or colour, to read it.
+extension ReportChart {
     /// The largest value, at least 1 (an axis from 0 to 0 draws nothing).
     public var maximum: Double { max(1, points.map(\.value).max() ?? 0) }
 
@@ -43,13 +16,12 @@ public struct Chart: Sendable, Equatable, Codable {
     }
 }
 
-public struct ChartPoint: Sendable, Equatable, Codable {
-    public var label: String
-    public var value: Double
-    public init(_ label: String, _ value: Double) { self.label = label; self.value = value }
-
+extension ReportChartPoint {
     /// `12`, `33.3`: whole numbers without a decimal point.
-    public var valueText: String {
+    public var valueText: String { Self.text(value) }
+
+    /// A figure as a chart or a report's cell writes it.
+    public static func text(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.1f", value)
     }
 }

@@ -21,7 +21,7 @@ public enum ReportPrint {
         var sections = [Section(title: "About this report", blocks: about)]
         sections.append(Section(title: "Figures", blocks: report.rows.isEmpty ? [.remark("Nothing was counted in this period.")] : [.table(table(report))]))
         if !report.charts.isEmpty {
-            sections.append(Section(title: "Charts", blocks: report.charts.map { .chart(Chart($0)) }))
+            sections.append(Section(title: "Charts", blocks: report.charts.map(Block.chart)))
         }
         if !report.notes.isEmpty {
             sections.append(Section(title: "Notes", blocks: report.notes.map(Block.paragraph)))
@@ -58,8 +58,8 @@ public enum ReportPrint {
         switch value {
         case .text(let s): return s
         case .count(let n): return String(n)
-        case .percent(let p): return ChartPoint("", p).valueText + "%"
-        case .days(let d): return ChartPoint("", d).valueText
+        case .percent(let p): return ReportChartPoint.text(p) + "%"
+        case .days(let d): return ReportChartPoint.text(d)
         case .date(let d): return d.display
         case .missing: return "-"
         }

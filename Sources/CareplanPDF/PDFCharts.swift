@@ -74,7 +74,7 @@ extension PDFPages {
         }
     }
 
-    func placeChart(_ c: Chart) {
+    func placeChart(_ c: ReportChart) {
         guard !c.points.isEmpty else {
             placeRow([(layout("\(c.title): nothing to draw in this period.", italic, width: contentWidth), left)], pad: 2)
             y += 3
@@ -89,7 +89,7 @@ extension PDFPages {
     /// Horizontal bars, a row each: the label on the left (wrapped in its column), the bar, its value at its end;
     /// a scale with ticks beneath.
     @discardableResult
-    func placeBars(_ c: Chart, measure: Bool = false) -> Double {
+    func placeBars(_ c: ReportChart, measure: Bool = false) -> Double {
         let s = scale
         let labelWidth = min(contentWidth * 0.35, (c.points.map { naturalSize(layout($0.label, body, width: contentWidth)).width }.max() ?? 0) + 8)
         let valueWidth = (c.points.map { naturalSize(layout($0.valueText, small, width: contentWidth)).width }.max() ?? 0) + 8
@@ -120,7 +120,7 @@ extension PDFPages {
                 let x = plotX + t / top * plotWidth
                 if t > 0 { line(x, plotTop, x, plotBottom, gray: 0.85, width: 0.4) }
                 line(x, plotBottom, x, plotBottom + 3, gray: 0, width: 0.6)
-                label(ChartPoint("", t).valueText, small, x: x, y: plotBottom + 4, width: 40, align: PANGO_ALIGN_CENTER)
+                label(ReportChartPoint.text(t), small, x: x, y: plotBottom + 4, width: 40, align: PANGO_ALIGN_CENTER)
             }
             for i in range {
                 let h = rowHeights[i]
@@ -149,9 +149,9 @@ extension PDFPages {
     /// A column per month, oldest on the left, its value above it; the month beneath (turned upright when the
     /// months are too many to stand side by side); a scale with ticks on the left.
     @discardableResult
-    func placeColumns(_ c: Chart, measure: Bool = false) -> Double {
+    func placeColumns(_ c: ReportChart, measure: Bool = false) -> Double {
         let s = scale
-        let gutter = (Self.ticks(upTo: c.maximum, whole: true).map { naturalSize(layout(ChartPoint("", $0).valueText, small, width: contentWidth)).width }.max() ?? 10) + 8
+        let gutter = (Self.ticks(upTo: c.maximum, whole: true).map { naturalSize(layout(ReportChartPoint.text($0), small, width: contentWidth)).width }.max() ?? 10) + 8
         let plotX = left + gutter, plotWidth = contentWidth - gutter
         let slot = plotWidth / Double(c.points.count)
         let valueSizes = c.points.map { naturalSize(layout($0.valueText, small, width: contentWidth)) }
@@ -175,7 +175,7 @@ extension PDFPages {
             let ty = plotBottom - t / top * plotHeight
             if t > 0 { line(plotX, ty, plotX + plotWidth, ty, gray: 0.85, width: 0.4) }
             line(plotX - 3, ty, plotX, ty, gray: 0, width: 0.6)
-            label(ChartPoint("", t).valueText, small, x: plotX - 5, y: ty - lineHeight / 2, width: gutter, align: PANGO_ALIGN_RIGHT)
+            label(ReportChartPoint.text(t), small, x: plotX - 5, y: ty - lineHeight / 2, width: gutter, align: PANGO_ALIGN_RIGHT)
         }
         for (i, p) in c.points.enumerated() {
             let h = max(0, p.value) / top * plotHeight
