@@ -125,6 +125,15 @@ final class ChartExportTests: XCTestCase {
         XCTAssertEqual(PlanDocument.trendAssessments(of: v2, among: all).map(\.id).filter { $0 == plans[1].id }, [], "the newer version replaces it")
     }
 
+    /// A draft's trend ends with itself, marked as still being filled in, and says what the mark means.
+    func testADraftsTrendMarksItselfAsStillBeingFilledIn() throws {
+        let (store, plans) = try threeAssessments(lastAgreed: false)
+        let doc = try document(plans[2], store)
+        XCTAssertEqual(TrendChart(try XCTUnwrap(doc.trends)).dates, ["10 Jan 2026", "02 Mar 2026", "20 May 2026 *"])
+        let text = String(decoding: try PlanExporter.render(doc, format: .text), as: UTF8.self)
+        XCTAssertTrue(squeezed(text).contains("* marks an assessment still being filled in."), text)
+    }
+
     // MARK: The printed plan
 
     func testThePrintedPlanCarriesTheTrendAsChartAndAsText() throws {
