@@ -254,6 +254,7 @@ final class ChartExportTests: XCTestCase {
         XCTAssertFalse(all.contains("NHS number") || all.contains("Born"))
         // The same figures in the text version, the charts as figures.
         let text = ReportPrint.text(report(), producedAt: produced)
+        keepSample(Data(text.utf8), "report-activity.txt")
         XCTAssertTrue(text.contains("Chart: Completed by month"))
         XCTAssertTrue(text.split(separator: "\n").contains { $0.hasPrefix("2026-02") && $0.hasSuffix(String(repeating: "#", count: 20)) }, text)
     }
