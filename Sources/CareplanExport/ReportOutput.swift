@@ -9,9 +9,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 }
 
 public enum ReportOutput {
-    public static func data(_ t: ReportTable, format: ReportFormat, width: Int = 80) -> Data {
+    public static func data(_ t: ReportTable, format: ReportFormat, width: Int = 80, glyphs: ChartGlyphs = .ascii) -> Data {
         switch format {
-        case .table: return Data(text(t, width: width).utf8)
+        case .table: return Data(text(t, width: width, glyphs: glyphs).utf8)
         case .csv: return csv(t)
         case .json: return json(t)
         }
@@ -105,7 +105,7 @@ public enum ReportOutput {
 
     /// The report for a terminal `width` columns wide: title, period, definition, the table with its columns
     /// aligned by display width (text left, figures right; "-" for a missing figure), the notes, then the charts.
-    public static func text(_ t: ReportTable, width: Int = 80) -> String {
+    public static func text(_ t: ReportTable, width: Int = 80, glyphs: ChartGlyphs = .ascii) -> String {
         var out: [String] = [t.title, "\(t.from.iso) to \(t.to.iso)" + (t.team.map { ", team \($0)" } ?? ", every team"), ""]
         out += TextWrap.wrap(t.definition, width: max(20, width))
         out.append("")
@@ -130,28 +130,30 @@ public enum ReportOutput {
         }
         for chart in t.charts where !chart.points.isEmpty {
             out.append("")
-            out += chartLines(chart, width: width)
+            out += chartLines(chart, width: width, glyphs: glyphs)
         }
         return out.joined(separator: "\n") + "\n"
     }
 }
 
 extension ReportOutput {
-    /// A chart in characters: its title and unit, then a bar per point scaled to the largest value, each with its
-    /// label and figure (a by-month chart is drawn the same way, months oldest first).
-    static func chartLines(_ c: ReportChart, width: Int) -> [String] {
+    /// A chart in characters (TermUI's `Charts`): its title and unit, a by-month chart's sparkline, then a bar per
+    /// point scaled to the largest value, each with its label and figure.
+    static func chartLines(_ c: ReportChart, width: Int, glyphs: ChartGlyphs) -> [String] {
         let labelWidth = min(24, c.points.map { DisplayWidth.of($0.label) }.max() ?? 0)
         let figures = c.points.map { number(.days($0.value)) }
         let figureWidth = figures.map(\.count).max() ?? 0
-        let room = max(5, width - labelWidth - figureWidth - 3)
+        let cells = max(5, width - labelWidth - figureWidth - 2)
         let top = c.points.map(\.value).max() ?? 0
         var out = ["\(c.title) (\(c.unit))"]
+        if c.kind == .byMonth, let first = c.points.first, let last = c.points.last {
+            out.append("\(first.label) " + Charts.sparkline(c.points.map(\.value), glyphs: glyphs) + " \(last.label)")
+        }
         for (p, figure) in zip(c.points, figures) {
             let label = TextWrap.fit(p.label, width: labelWidth).first ?? ""
-            let bar = top > 0 ? Int((p.value / top * Double(room)).rounded()) : 0
             out.append(label + String(repeating: " ", count: max(0, labelWidth - DisplayWidth.of(label))) + " "
-                       + String(repeating: "#", count: max(0, bar)) + " " + figure)
+                       + Charts.bar(p.value, maximum: top, cells: cells, glyphs: glyphs) + " " + figure)
         }
-        return out
+        return out.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
     }
 }

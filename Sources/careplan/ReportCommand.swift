@@ -2,6 +2,7 @@ import ArgumentParser
 import CareplanCore
 import CareplanExport
 import Foundation
+import TermUI
 
 extension ReportGrouping: ExpressibleByArgument {}
 extension ReportFormat: ExpressibleByArgument {}
@@ -127,7 +128,9 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError(problem.description)
         }
         try store.recordReportRun(name, scope: scope, format: format.rawValue, by: me.name, now: Date())
-        let data = ReportOutput.data(table, format: format, width: 80)
+        // Charts in blocks where the terminal shows them; a file gets plain ASCII, which any viewer shows.
+        let glyphs = outputURL == nil ? ChartGlyphs.forTerminal(environment: ProcessInfo.processInfo.environment) : .ascii
+        let data = ReportOutput.data(table, format: format, width: 80, glyphs: glyphs)
         if let outputURL {
             try AtomicFile.write(data, to: outputURL, replace: force)
             FileHandle.standardError.write(Data("Wrote \(table.title) (\(from.iso) to \(to.iso)) to \(outputURL.path)\n".utf8))
