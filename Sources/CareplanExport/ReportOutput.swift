@@ -6,14 +6,18 @@ import TermUI
 /// plain text with aligned columns and the charts drawn in characters.
 public enum ReportFormat: String, Sendable, CaseIterable {
     case table, csv, json
+    /// Drawn by `careplan-pdf` (`ReportPrint`): pages with the charts, no patient header.
+    case pdf
 }
 
 public enum ReportOutput {
-    public static func data(_ t: ReportTable, format: ReportFormat, width: Int = 80, glyphs: ChartGlyphs = .ascii) -> Data {
+    /// The report in `format`; `producedAt` is printed on a PDF's pages.
+    public static func data(_ t: ReportTable, format: ReportFormat, width: Int = 80, glyphs: ChartGlyphs = .ascii, producedAt: Date = Date()) throws -> Data {
         switch format {
         case .table: return Data(text(t, width: width, glyphs: glyphs).utf8)
         case .csv: return csv(t)
         case .json: return json(t)
+        case .pdf: return try ReportPrint.pdf(t, producedAt: producedAt)
         }
     }
 

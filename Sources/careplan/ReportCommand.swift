@@ -23,7 +23,8 @@ struct ReportCommand: ParsableCommand {
             or role (who agreed or signed), for the reports that have it; every grouping ends with a total row. --team counts \
             only that team's patients (its name, or its number).
 
-            --format table (text for the terminal, with charts), csv (UTF-8 with BOM, CRLF, one header row) or json. \
+            --format table (text for the terminal, with charts), csv (UTF-8 with BOM, CRLF, one header row), json, or pdf \
+            (pages with the charts drawn, to an --output file). \
             Without --output the report goes to standard output; an --output file is private to you (0600), written whole \
             or not at all, and never replaced without --force. Running a report needs the `reports` permission and is \
             recorded in the audit trail (who, which report, the period).
@@ -46,7 +47,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Rows by month, team, site or role (default: month, where the report has it).")
     var by: ReportGrouping?
 
-    @Option(name: .long, help: "table, csv or json.")
+    @Option(name: .long, help: "table, csv, json or pdf (pdf needs --output).")
     var format: ReportFormat = .table
 
     @Option(name: .long, help: ArgumentHelp("Write to this new file instead of standard output.", valueName: "path"))
@@ -90,6 +91,7 @@ struct ReportCommand: ParsableCommand {
         }
         let f = try Self.date(from, "--from"), t = try Self.date(to, "--to")
         if let f, let t, f > t { throw ValidationError("--from \(f.iso) is after --to \(t.iso): the period must start on or before its end") }
+        if format == .pdf && output == nil { throw ValidationError("--format pdf needs --output FILE: a PDF is not for the terminal") }
         if name == nil && (from != nil || to != nil || team != nil || by != nil || output != nil) {
             throw ValidationError("name the report first: careplan report NAME [options]. " + Self.list)
         }
@@ -130,7 +132,7 @@ struct ReportCommand: ParsableCommand {
         try store.recordReportRun(name, scope: scope, format: format.rawValue, by: me.name, now: Date())
         // Charts in blocks where the terminal shows them; a file gets plain ASCII, which any viewer shows.
         let glyphs = outputURL == nil ? ChartGlyphs.forTerminal(environment: ProcessInfo.processInfo.environment) : .ascii
-        let data = ReportOutput.data(table, format: format, width: 80, glyphs: glyphs)
+        let data = try ReportOutput.data(table, format: format, width: 80, glyphs: glyphs)
         if let outputURL {
             try AtomicFile.write(data, to: outputURL, replace: force)
             FileHandle.standardError.write(Data("Wrote \(table.title) (\(from.iso) to \(to.iso)) to \(outputURL.path)\n".utf8))
