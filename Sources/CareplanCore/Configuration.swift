@@ -20,6 +20,8 @@ public struct Configuration: Sendable {
     public var pathways: [String: Pathway] = [:]
     /// Resources/cosd.yaml: the COSD items `careplan cosd` writes (issue 15).
     public var cosd: COSDSpec
+    /// Resources/tumour-sites.yaml: how reports group patients by their ICD-10 diagnosis (issue 15).
+    public var tumourSites = TumourSites(sites: [])
 
     public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
 
@@ -134,10 +136,11 @@ public struct Configuration: Sendable {
         }
         let pathways = loadPathways(root: root, files: yamlFiles("Resources/pathways"), display: display, problems: &problems)
         let cosd = loadCOSD(root: root, documents: documents, display: display, problems: &problems)
-        guard problems.isEmpty, let codes, let policy, let wording, let roles, let qof, let library, let cosd else { return .failure(ConfigErrors(problems)) }
+        let sites = loadResource("tumour-sites.yaml", root: root, display: display, problems: &problems, TumourSites.load(from:displayPath:))
+        guard problems.isEmpty, let sites, let codes, let policy, let wording, let roles, let qof, let library, let cosd else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
                                       codes: codes, policy: policy, wording: wording, roles: roles, documents: documents, qof: qof, library: library,
-                                      pathways: pathways, cosd: cosd))
+                                      pathways: pathways, cosd: cosd, tumourSites: sites))
     }
 }
 

@@ -9,7 +9,7 @@ public protocol CareRepository: PatientRepository, AssessmentRepository, Documen
                                 ExportLogRepository, StaffRepository, RepositoryHealth,
                                 CareReviewRepository, InformationExportRepository,
                                 FollowUpRepository, FollowUpLetterRepository, HNAOfferRepository,
-                                NationalDataRepository {}
+                                NationalDataRepository, ReportRepository {}
 
 public protocol PatientRepository: AnyObject, Sendable {
     /// How many patients, of these teams only when given (the register's "in all").

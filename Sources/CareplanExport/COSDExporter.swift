@@ -17,7 +17,8 @@ public enum COSDExporter {
         let place = try PlanExporter.destination(output: output, name: "cosd-\(from.iso)-\(to.iso).csv", format: .text, currentDirectory: currentDirectory)
         let facts = try store.cosdFacts(from: from, to: to, eotsTemplate: configuration.cosd.eotsTemplate, progress: progress)
         let export = COSDExport.rows(facts, roles: configuration.roles, codes: configuration.codes)
-        let data = Data(CSVText.encode(export.table(configuration.cosd)).utf8)
+        // RFC 4180 cells as the reports write them; no byte-order mark: every value is a code, a date or digits.
+        let data = Data(export.table(configuration.cosd).map { $0.map(ReportOutput.csvCell).joined(separator: ",") + "\r\n" }.joined().utf8)
         let url = try PlanExporter.deliver(data, to: place, force: force) { url in
             try store.recordCOSDExport(from: from, to: to, patients: export.patients, rows: export.rows.count, leftOut: export.leftOut.count,
                                        destination: url.path, by: user, now: now)
