@@ -18,6 +18,10 @@ public struct Configuration: Sendable {
     public var library: InformationLibrary
     /// The follow-up pathways of Resources/pathways, by id (issue 14).
     public var pathways: [String: Pathway] = [:]
+    /// Resources/cosd.yaml: the COSD items `careplan cosd` writes (issue 15).
+    public var cosd: COSDSpec
+    /// Resources/tumour-sites.yaml: how reports group patients by their ICD-10 diagnosis (issue 15).
+    public var tumourSites = TumourSites(sites: [])
 
     public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
 
@@ -131,10 +135,12 @@ public struct Configuration: Sendable {
                                           fix: "restore Screens/\(name).yaml"))
         }
         let pathways = loadPathways(root: root, files: yamlFiles("Resources/pathways"), display: display, problems: &problems)
-        guard problems.isEmpty, let codes, let policy, let wording, let roles, let qof, let library else { return .failure(ConfigErrors(problems)) }
+        let cosd = loadCOSD(root: root, documents: documents, display: display, problems: &problems)
+        let sites = loadResource("tumour-sites.yaml", root: root, display: display, problems: &problems, TumourSites.load(from:displayPath:))
+        guard problems.isEmpty, let sites, let codes, let policy, let wording, let roles, let qof, let library, let cosd else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
                                       codes: codes, policy: policy, wording: wording, roles: roles, documents: documents, qof: qof, library: library,
-                                      pathways: pathways))
+                                      pathways: pathways, cosd: cosd, tumourSites: sites))
     }
 }
 
@@ -180,5 +186,21 @@ extension Configuration {
         case .success(let p): return p
         case .failure(let e): problems += e.problems; return [:]
         }
+    }
+}
+
+extension Configuration {
+    /// The COSD items, whose End of Treatment Summary must be a template with a date field (its CR8420).
+    static func loadCOSD(root: URL, documents: [String: DocumentTemplate], display: (URL) -> String, problems: inout [ConfigProblem]) -> COSDSpec? {
+        guard let spec = loadResource("cosd.yaml", root: root, display: display, problems: &problems, COSDSpec.load(from:displayPath:)) else { return nil }
+        guard !documents.isEmpty else { return spec }  // the templates' own problems are reported already
+        if documents[spec.eotsTemplate]?.dateField == nil {
+            let why = documents[spec.eotsTemplate] == nil ? "is no template of Resources/documents" : "has no `date-field` (the summary's date, CR8420)"
+            problems.append(ConfigProblem(file: display(root.appendingPathComponent("Resources/cosd.yaml")), line: 0, column: 0,
+                                          message: "`end-of-treatment-summary: \(spec.eotsTemplate)` \(why)",
+                                          fix: "name the End of Treatment Summary's template, e.g. `end-of-treatment-summary: eots`"))
+            return nil
+        }
+        return spec
     }
 }
