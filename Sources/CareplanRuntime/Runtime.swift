@@ -71,6 +71,8 @@ public final class Runtime {
             return s.attempt { try s.store.assessments(patientId: patientId) }.map(Answer.assessments) ?? .failed(nil)
         case .query(.timeline(let patientId)):
             return s.timeline(patientId: patientId)
+        case .query(.patientAssessments(let patientId)):
+            return s.patientAssessments(patientId: patientId)
         case .query(.qof), .query(.qofPracticeView), .recordQOF:
             return s.executeQOF(command)
         case .startDocument(let templateId):

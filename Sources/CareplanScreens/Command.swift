@@ -177,6 +177,9 @@ package enum Query: Equatable {
     case worklist
     /// The patient's follow-up: their enrolments, the latest one's schedule, results and history, their calls.
     case followUp(patientId: Int64)
+    /// Every assessment of the patient in full (concerns, scores, distress), for their trends; each one read is
+    /// audited as viewed.
+    case patientAssessments(patientId: Int64)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -207,6 +210,8 @@ package enum Answer: Equatable {
     case occasionRecorded(OccasionRecord)
     case worklist(Worklist)
     case followUp(FollowUpView)
+    /// The patient's assessments in full, in the store's order (`PatientTrends` sorts them).
+    case patientAssessments(patientId: Int64, [Assessment])
     /// A follow-up change stands; the screen reads the follow-up again.
     case followUpSaved(FollowUpAction)
     /// The patient as the store now has them.

@@ -23,6 +23,8 @@ struct RecordScreen: Screen {
     /// The QOF history shown in place of the timeline (H), and its first line shown (QOFHistory.swift).
     var showingQOFHistory = false
     var qofHistoryTop = 0
+    /// The patient's trends shown in place of the record (T), once read (RecordTrends.swift).
+    var trendView: RecordTrendView?
     /// Health and wellbeing information given and events (RecordInformation.swift).
     var info = RecordInformation()
     /// Typing that is no command here (`breath` meant for the checklist's filter, after one Esc too many):
@@ -91,6 +93,10 @@ struct RecordScreen: Screen {
             recordingQOF = nil
             s.say(QOFEntry.said(r), .success)
             return s.patient?.id.map { [.query(.qof(patientId: $0))] } ?? []
+        case .answer(.patientAssessments(let id, let all)) where id == s.patient?.id && trendView != nil:
+            trendView?.trends = PatientTrends(assessments: all)
+        case .answer(.failed) where trendView != nil && trendView?.trends == nil:
+            trendView?.failed = true
         case .answer(.kioskCode(let code)):
             issuing = nil
             issued = code
@@ -132,9 +138,10 @@ struct RecordScreen: Screen {
             return [.issueKioskCode(s.codes.cases(PathwayPoint.self)[form.index("point")])]
         }
         if info.isOpen, let out = informationKey(key, s) { return out }
+        if trendView != nil { return trendKey(key, s) }
         if showingQOFHistory, let out = qofHistoryKey(key, s) { return out }
         let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
-        if stray.refuses(key, commands: "nekdwqfh" + RecordScreen.informationLetters.lowercased(), place: "\(name)'s record", keys: Self.commandKeys(s), s) {
+        if stray.refuses(key, commands: "nekdwqfht" + RecordScreen.informationLetters.lowercased(), place: "\(name)'s record", keys: Self.commandKeys(s), s) {
             return []
         }
         if let out = informationKey(key, s) { return out }
@@ -151,6 +158,7 @@ struct RecordScreen: Screen {
             showingQOFHistory = true
             qofHistoryTop = 0
             info.shown = false
+        case .text("t"), .text("T"): return openTrends(s)
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, timeline.count - 1), selected + 1)
         case .text("w"), .text("W"):
@@ -215,6 +223,7 @@ struct RecordScreen: Screen {
             entry.render(into: &g, area, s)
             return
         }
+        if let view = trendView { return renderTrends(into: &g, area, view, s) }
         if let form = issuing {
             g.put(" Kiosk code for \(p.givenName) \(p.familyName)", x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
             form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
@@ -306,7 +315,7 @@ struct RecordScreen: Screen {
         let all: [(String, Bool)] = [("Enter open", true), ("N new assessment", s.may(.completeChecklist)),
                                      ("W write a document", !documentTypes(s).isEmpty), ("E edit", s.may(.editPatients)),
                                      ("K kiosk code", s.may(.issueKioskCodes)), ("D discard", s.may(.editPatients)),
-                                     ("Q record QOF", s.may(.qof)), ("H QOF history", true),
+                                     ("Q record QOF", s.may(.qof)), ("H QOF history", true), ("T trends", true),
                                      ("I give information", s.may(.recordActions)), ("Tab information and events", true), ("F follow-up", true)]
         return all.filter(\.1).map(\.0).joined(separator: " · ")
     }
@@ -317,12 +326,13 @@ struct RecordScreen: Screen {
         if issued != nil { return [KeyHint("any key", "done")] }
         if let entry = recordingQOF { return entry.keys }
         if showingQOFHistory { return qofHistoryKeys }
+        if trendView != nil { return trendKeys }
         if let k = informationKeys(s) { return k }
         // The most useful first: the line stops at the first key that does not fit 80 columns, and F1 lists
         // every key. D only where it applies, and then "new" is short; E then gives way to D.
         let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
         return [KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
-                ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
+                ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + [KeyHint("T", "trends")] + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
             + [KeyHint("I", "info", needs: .recordActions), KeyHint("Q", "QOF", needs: .qof), KeyHint("F", "follow-up", exit: "follow-up"),
                KeyHint("E", "edit", exit: "edit", needs: .editPatients), KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("Tab", "info list")]
             + (qof.isEmpty && qofRecords.isEmpty ? [] : [KeyHint("H", "QOF history")]) + [KeyHint("↑↓", "choose")]

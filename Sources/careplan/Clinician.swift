@@ -6,6 +6,7 @@ import CareplanScreens
 import CursesBackend
 import Foundation
 import Logging
+import TermUI
 
 struct Clinician: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +48,7 @@ struct Clinician: ParsableCommand {
                                   size: terminalUI.size, now: Date(), clock: clock)
             let warnings = store.openingWarnings
             program.session.clock = clock
+            program.session.chartGlyphs = ChartGlyphs.forTerminal(environment: ProcessInfo.processInfo.environment)
             if let notice = clock.notice(config.wording) {
                 try store.recordSessionEvent(.startedWithTestClock, userName: account ?? "careplan", terminal: "\(terminal), \(notice)", now: Date())
             }
