@@ -278,7 +278,8 @@ struct RecordScreen: Screen {
             y += 1
         }
         if let latest = hnaOffers.first {
-            line("HNA offered", HNAOfferEntry.line(latest, s) + (hnaOffers.count > 1 ? " (\(hnaOffers.count) in all: A)" : ""))
+            // How many, in the label: the line itself is often cut at 80 columns.
+            line(hnaOffers.count > 1 ? "HNA offers (\(hnaOffers.count))" : "HNA offered", HNAOfferEntry.line(latest, s))
         }
         y = renderQOF(into: &g, x: x, y: y, width: w, bottom: area.bottom, s)
         y += 1

@@ -76,6 +76,9 @@ final class HNAOfferScreenTests: XCTestCase {
         h.startAssessment()
         h.press(.escape)
         XCTAssertTrue(h.lines.contains { $0.hasPrefix(" HNA offered         23 Nov 2026  Offered and accepted · Initial diagnosis") }, h.screen)
+        // A second offer: the label counts them, the line shows the latest recorded.
+        h.press(.text("a"), .tab, .tab, .right, .ctrl("s"))
+        XCTAssertTrue(h.lines.contains { $0.hasPrefix(" HNA offers (2)      23 Nov 2026  Offered and declined · Initial diagnosis") }, h.screen)
     }
 
     func testARoleThatRecordsNoActionsIsToldSo() throws {
