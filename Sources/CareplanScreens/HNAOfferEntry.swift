@@ -22,10 +22,8 @@ struct HNAOfferEntry: Equatable {
 
     var outcome: HNAOfferOutcome { HNAOfferOutcome.recordable[form.index("outcome")] }
 
-    enum Outcome: Equatable {
-        case open([Command])
-        case closed
-    }
+    /// Open with its commands, or closed: as the record's other entry forms answer.
+    typealias Outcome = QOFEntry.Outcome
 
     mutating func handle(_ key: Key, _ s: Session) -> Outcome {
         if key == .escape {

@@ -28,15 +28,21 @@ final class TrendsEndToEndTests: EndToEndCase {
         }
     }
 
-    func testTheTrendViewShowsTheChangesInWordsAndSurvivesAResize() throws {
+    /// careplan in tmux at 80x24, Tess's record open, T pressed: the trend view as shown.
+    func openTrends(environment: String = "") throws -> String {
         try addPatientWithTwoAssessments()
-        try launch()
+        try tmux.start(command: careplanCommand(environment: environment))
+        try toPatients()
         try tmux.type("Trendall")
         try tmux.waitFor("TRENDALL, Tess")
         try tmux.keys("Enter")
         try tmux.waitFor(" T trends")
         try tmux.keys("t")
-        let screen = try tmux.waitFor(" Trends for Tess Trendall")
+        return try tmux.waitFor(" Trends for Tess Trendall")
+    }
+
+    func testTheTrendViewShowsTheChangesInWordsAndSurvivesAResize() throws {
+        let screen = try openTrends()
         XCTAssertTrue(screen.contains("2 assessments, oldest to newest."), screen)
         XCTAssertTrue(screen.contains("(in progress)"), "the newest is marked in progress: \(screen)")
         let rows = screen.components(separatedBy: "\n")
@@ -54,15 +60,7 @@ final class TrendsEndToEndTests: EndToEndCase {
     }
 
     func testAPlainLocaleDrawsTheChartInAscii() throws {
-        try addPatientWithTwoAssessments()
-        try tmux.start(command: careplanCommand(environment: "CAREPLAN_CHARTS=ascii "))
-        try toPatients()
-        try tmux.type("Trendall")
-        try tmux.waitFor("TRENDALL, Tess")
-        try tmux.keys("Enter")
-        try tmux.waitFor(" T trends")
-        try tmux.keys("t")
-        let screen = try tmux.waitFor(" Trends for Tess Trendall")
+        let screen = try openTrends(environment: "CAREPLAN_CHARTS=ascii ")
         XCTAssertTrue(screen.components(separatedBy: "\n").contains { $0.hasPrefix(" Pain") && $0.contains(":+") && $0.hasSuffix("rose") }, screen)
         XCTAssertFalse(screen.contains("▆"), screen)
     }
