@@ -78,11 +78,17 @@ public struct PlanDocument: Sendable {
     public var informationGiven: [InformationGiven]
     /// The sections as both printed renderers lay them out.
     public private(set) var sections: [Section] = []
+    /// The patient's scores across their assessments up to this plan's (`trendAssessments`); nil when the caller
+    /// gave no history (the review screen draws its own). Printed after "My concerns".
+    public var trends: PatientTrends?
 
     /// - Parameter printedAt: the print time, shown on drafts only (ignored for an agreed plan).
     /// - Parameter informationGiven: what the patient was given; those given from this plan are listed.
+    /// - Parameter history: the patient's assessments (any order, this one among them or not), for the printed trend.
     public init(assessment: Assessment, patient: Patient, catalogue: ConcernCatalogue?, services: ServiceDirectory,
-                codes: CodeLists, policy: Policy, printedAt: Date? = nil, informationGiven: [InformationGiven] = []) {
+                codes: CodeLists, policy: Policy, printedAt: Date? = nil, informationGiven: [InformationGiven] = [],
+                history: [Assessment]? = nil) {
+        self.trends = history.map { PatientTrends(assessments: Self.trendAssessments(of: assessment, among: $0)) }
         self.title = "Personalised Care and Support Plan"
         self.assessment = assessment
         self.patient = patient
@@ -162,6 +168,41 @@ public struct PlanDocument: Sendable {
             return "DRAFT, version \(assessment.version)" + (printedAt.map { " · printed \(PlanDocument.timeText($0))" } ?? "")
         }
         return "Version \(assessment.version) · agreed" + (agreedDate.map { " \($0.display)" } ?? "") + " · plan reference \(assessment.id)"
+    }
+
+    /// The assessments a plan's trend counts: the patient's up to and including this plan's (by date), the plan
+    /// itself as it stands. An agreed plan prints what it was when agreed: only assessments already agreed then
+    /// (a draft may still change) and none recorded after it. A version replaced by another in the window is
+    /// left out (the newer counts); one replaced only later counts as it did then, and so does the plan itself.
+    public static func trendAssessments(of plan: Assessment, among history: [Assessment]) -> [Assessment] {
+        var window = history.filter { $0.id != plan.id && $0.patientId == plan.patientId && ($0.date, $0.id) < (plan.date, plan.id) }
+        if plan.isLocked {
+            let agreedAt = plan.agreedAt ?? plan.updatedAt
+            window = window.filter { a in a.isLocked && a.status != .discarded && (a.agreedAt ?? a.updatedAt) <= agreedAt }
+        }
+        window.append(plan)
+        let replaced = Set(window.compactMap(\.previousId))
+        return window.filter { !replaced.contains($0.id) }.map { a in
+            var a = a
+            if a.status == .superseded { a.status = .agreed }
+            return a
+        }
+    }
+
+    /// "How my scores have changed": the trend as small charts, or with one assessment only, its scores and why
+    /// there is no chart.
+    public func trendSection(_ trends: PatientTrends) -> Section {
+        let title = "How my scores have changed"
+        let chart = TrendChart(trends)
+        guard trends.points.count >= 2 else {
+            return Section(title: title, blocks: [.remark("This is the first assessment on record, so there is nothing earlier to compare with.")]
+                           + chart.figures.map(Block.table))
+        }
+        let drafts = trends.points.contains(where: \.inProgress) ? " * marks an assessment still being filled in." : ""
+        return Section(title: title, blocks: [
+            .remark("Scores from 0 to 10 at each assessment up to this plan's, oldest first; - not raised then, ? not scored." + drafts),
+            .trend(chart),
+        ])
     }
 
     // MARK: Sections
@@ -285,6 +326,10 @@ public enum Block: Sendable, Equatable, Codable {
     /// A line of the plan's own wording ("No actions agreed.").
     case remark(String)
     case table(Table)
+    /// A chart of one series (bars, columns by month), never split across pages.
+    case chart(ReportChart)
+    /// A patient's scores across assessments, as one small chart per series.
+    case trend(TrendChart)
 }
 
 public struct Column: Sendable, Equatable, Codable {
@@ -308,7 +353,8 @@ public struct Table: Sendable, Equatable, Codable {
 /// which would cost every start-up several times what the whole of dialog takes to start.
 public struct PrintLayout: Codable, Sendable, Equatable {
     public var title: String
-    public var identity: PlanDocument.Identity
+    /// The patient every page's header names; nil for what names no patient (a report).
+    public var identity: PlanDocument.Identity?
     public var isDraft: Bool
     public var version: Int
     /// What the top right of every page says: `DRAFT: NOT YET AGREED`, `Signed · version 2`.
@@ -320,7 +366,7 @@ public struct PrintLayout: Codable, Sendable, Equatable {
     public var footerLine: String
     public var sections: [Section]
 
-    public init(title: String, identity: PlanDocument.Identity, isDraft: Bool, version: Int, status: String, largePrint: Bool = false,
+    public init(title: String, identity: PlanDocument.Identity?, isDraft: Bool, version: Int, status: String, largePrint: Bool = false,
                 stamp: Date, footerLine: String, sections: [Section]) {
         self.title = title
         self.identity = identity
@@ -343,7 +389,7 @@ extension PrintLayout {
         let line = TextCleaner.singleLine, lines = TextCleaner.multiLine
         var l = self
         l.title = line(title)
-        l.identity = PlanDocument.Identity(name: line(identity.name), nhsNumber: line(identity.nhsNumber), dateOfBirth: line(identity.dateOfBirth))
+        l.identity = identity.map { PlanDocument.Identity(name: line($0.name), nhsNumber: line($0.nhsNumber), dateOfBirth: line($0.dateOfBirth)) }
         l.status = line(status)
         l.footerLine = line(footerLine)
         l.sections = sections.map { s in
@@ -356,6 +402,15 @@ extension PrintLayout {
                 case .table(let t):
                     return .table(Table(columns: t.columns.map { Column(line($0.title), weight: $0.weight, align: $0.align) },
                                         rows: t.rows.map { $0.map(lines) }))
+                case .chart(var c):
+                    c.title = line(c.title)
+                    c.unit = line(c.unit)
+                    c.points = c.points.map { ReportChartPoint(line($0.label), $0.value) }
+                    return .chart(c)
+                case .trend(var t):
+                    t.dates = t.dates.map(line)
+                    t.series = t.series.map { TrendSeries(label: line($0.label), marks: $0.marks, change: $0.change.map(line)) }
+                    return .trend(t)
                 }
             })
         }
@@ -364,9 +419,15 @@ extension PrintLayout {
 }
 
 extension PlanDocument {
+    /// The printed plan: its sections, with the trend after "My concerns" when the caller gave the history.
     public var printLayout: PrintLayout {
-        PrintLayout(title: title, identity: identity, isDraft: isDraft, version: assessment.version,
-                    status: isDraft ? "DRAFT: NOT YET AGREED" : "Agreed · version \(assessment.version)",
-                    stamp: assessment.agreedAt ?? assessment.updatedAt, footerLine: footerLine, sections: sections)
+        var printed = sections
+        if let trends {
+            let at = (printed.firstIndex { $0.title == "My concerns" } ?? 1) + 1
+            printed.insert(trendSection(trends), at: min(at, printed.count))
+        }
+        return PrintLayout(title: title, identity: identity, isDraft: isDraft, version: assessment.version,
+                           status: isDraft ? "DRAFT: NOT YET AGREED" : "Agreed · version \(assessment.version)",
+                           stamp: assessment.agreedAt ?? assessment.updatedAt, footerLine: footerLine, sections: printed)
     }
 }

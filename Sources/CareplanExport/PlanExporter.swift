@@ -257,13 +257,22 @@ public enum PlanExporter {
         let (assessment, patient) = try resolve(target: target, store: store, draft: draft)
         let doc = PlanDocument(assessment: assessment, patient: patient, catalogue: configuration.catalogues[assessment.catalogueId],
                                services: configuration.services, codes: configuration.codes, policy: configuration.policy, printedAt: now,
-                               informationGiven: try store.informationGiven(patientId: assessment.patientId))
+                               informationGiven: try store.informationGiven(patientId: assessment.patientId),
+                               history: try history(of: assessment, store: store))
         let place = try destination(output: output, doc: doc, format: format, largePrint: largePrint, today: LocalDate(now, calendar: PlanDocument.ukCalendar))
         let data = try render(doc, format: format, paper: paper, largePrint: largePrint)
         let url = try deliver(data, to: place, force: force) { url in
             try store.recordExport(assessmentId: assessment.id, format: format.recorded(largePrint: largePrint), destination: url.path, by: user, at: now)
         }
         return Exported(url: url, assessment: assessment)
+    }
+
+    /// The patient's assessments that the printed trend may count (`PlanDocument.trendAssessments` chooses):
+    /// only those dated up to this plan's are read in full.
+    static func history(of plan: Assessment, store: any CareRepository) throws -> [Assessment] {
+        try store.assessments(patientId: plan.patientId)
+            .filter { $0.id != plan.id && $0.date <= plan.date && $0.status != .discarded }
+            .compactMap { try store.assessment(id: $0.id) } + [plan]
     }
 
     /// Writes `data` at `place` (whole or nothing, 0600) and records it with `record`; if it cannot be recorded,

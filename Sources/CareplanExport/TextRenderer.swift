@@ -16,9 +16,13 @@ enum TextRenderer {
         out.append(rule)
         out.append(center(doc.title.uppercased()))
         // A long name wraps on its own lines; the NHS number and date of birth are never split.
-        let numbers = "NHS number \(doc.identity.nhsNumber)   Born \(doc.identity.dateOfBirth)"
-        let identity = "\(doc.identity.name)   \(numbers)"
-        out += (DisplayWidth.of(identity) <= width ? [identity] : wrap(doc.identity.name, width: width) + [numbers]).map(center)
+        if let who = doc.identity {
+            let numbers = "NHS number \(who.nhsNumber)   Born \(who.dateOfBirth)"
+            let identity = "\(who.name)   \(numbers)"
+            out += (DisplayWidth.of(identity) <= width ? [identity] : wrap(who.name, width: width) + [numbers]).map(center)
+        } else {
+            out += wrap(doc.status, width: width).map(center)
+        }
         out.append(rule)
         for section in doc.sections {
             out.append("")
@@ -51,6 +55,10 @@ enum TextRenderer {
             return wrap(s, width: width)
         case .table(let t):
             return table(t)
+        case .chart(let c):  // the chart's figures, a bar of # beside each
+            return [""] + wrap("Chart: \(c.title)", width: width) + table(c.figures)
+        case .trend(let t):
+            return t.figures.flatMap { [""] + table($0) }
         }
     }
 

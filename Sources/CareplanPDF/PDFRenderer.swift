@@ -15,7 +15,7 @@ public enum PDFRenderer {
             throw ExportError.renderFailed("Cairo could not create a PDF surface")
         }
         defer { cairo_surface_destroy(surface) }
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "\(doc.title): \(doc.identity.name)")
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, doc.identity.map { "\(doc.title): \($0.name)" } ?? doc.title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "careplan")
         // Cairo stamps the current time by default: a locked plan carries the time it was agreed instead,
         // so it renders to the same bytes every time.
@@ -66,6 +66,8 @@ final class PDFPages {
         case text(OpaquePointer, x: Double, y: Double, from: Double, to: Double)
         case fill(x: Double, y: Double, w: Double, h: Double, gray: Double)
         case rule(x: Double, y: Double, w: Double, gray: Double, width: Double)
+        /// Lines and shapes of a chart, in page coordinates (its words are `.text`, so missing glyphs are noticed).
+        case drawing((OpaquePointer) -> Void)
     }
 
     let cr: OpaquePointer
@@ -87,7 +89,8 @@ final class PDFPages {
     var continuations: [() -> Void] = []
 
     let body, bold, small, smallBold, italic, heading, subheading, identityFont, watermarkFont: OpaquePointer
-    var headerLayouts: (title: OpaquePointer, status: OpaquePointer, name: OpaquePointer, nhs: OpaquePointer, born: OpaquePointer)!
+    /// The identifiers are nil on pages that name no patient (a report).
+    var headerLayouts: (title: OpaquePointer, status: OpaquePointer, identity: (name: OpaquePointer, nhs: OpaquePointer, born: OpaquePointer)?)!
     /// Header columns: the name wraps in its own column; the NHS number and date of birth never break.
     var nhsColumn = 165.0, bornColumn = 120.0
     /// 1, or 14/9.5 for large print (body text at 14 pt, clear-print guidance); every size and column follows it.
@@ -152,6 +155,14 @@ final class PDFPages {
         pango_layout_set_attributes(l, noHyphens)
         pango_layout_set_text(l, text, -1)  // plain text, never markup: what was typed is what is printed
         return l
+    }
+
+    /// A layout's size on one line (no wrapping): how wide a label, a number or a date is.
+    func naturalSize(_ l: OpaquePointer) -> (width: Double, height: Double) {
+        pango_layout_set_width(l, -1)
+        var w: Int32 = 0, h: Int32 = 0
+        pango_layout_get_size(l, &w, &h)
+        return (Double(w) / Double(PANGO_SCALE), Double(h) / Double(PANGO_SCALE))
     }
 
     func height(_ l: OpaquePointer) -> Double {
@@ -256,32 +267,29 @@ final class PDFPages {
         let title = layout(doc.title, small, width: contentWidth * 0.6)
         let status = layout(doc.status, doc.isDraft ? smallBold : small, width: contentWidth * 0.4, align: PANGO_ALIGN_RIGHT)
         // The identifiers are never cut: a long name wraps in its column, the number and date stay whole.
-        if doc.largePrint {  // the number and date as wide as they are at 14 pt, so the name keeps the rest
-            func natural(_ text: String) -> Double {
-                let l = layout(text, identityFont, width: contentWidth)
-                pango_layout_set_width(l, -1)
-                var w: Int32 = 0, h: Int32 = 0
-                pango_layout_get_size(l, &w, &h)
-                return Double(w) / Double(PANGO_SCALE)
+        headerLayouts = (title, status, nil)
+        headerMissesGlyphs = [title, status].contains { !missingGlyphLines($0).isEmpty }
+        if let who = doc.identity {
+            if doc.largePrint {  // the number and date as wide as they are at 14 pt, so the name keeps the rest
+                nhsColumn = naturalSize(layout("NHS number \(who.nhsNumber)", identityFont, width: contentWidth)).width + 12
+                bornColumn = naturalSize(layout("Born \(who.dateOfBirth)", identityFont, width: contentWidth)).width + 2
             }
-            nhsColumn = natural("NHS number \(doc.identity.nhsNumber)") + 12
-            bornColumn = natural("Born \(doc.identity.dateOfBirth)") + 2
+            let name = layout(who.name, identityFont, width: contentWidth - nhsColumn - bornColumn - 8)
+            let nhs = layout("NHS number \(who.nhsNumber)", identityFont, width: nhsColumn)
+            let born = layout("Born \(who.dateOfBirth)", identityFont, width: bornColumn, align: PANGO_ALIGN_RIGHT)
+            // The header reads left to right: a name in Arabic or Hebrew is shaped right to left but starts at the
+            // left margin like any other, rather than being pushed right against the NHS number.
+            for l in [name, nhs, born] { pango_layout_set_auto_dir(l, 0) }
+            headerLayouts.identity = (name, nhs, born)
+            headerMissesGlyphs = headerMissesGlyphs || [name, nhs, born].contains { !missingGlyphLines($0).isEmpty }
+            identityHeight = max(height(name), height(nhs), height(born)) + 3
         }
-        let name = layout(doc.identity.name, identityFont, width: contentWidth - nhsColumn - bornColumn - 8)
-        let nhs = layout("NHS number \(doc.identity.nhsNumber)", identityFont, width: nhsColumn)
-        let born = layout("Born \(doc.identity.dateOfBirth)", identityFont, width: bornColumn, align: PANGO_ALIGN_RIGHT)
-        // The header reads left to right: a name in Arabic or Hebrew is shaped right to left but starts at the
-        // left margin like any other, rather than being pushed right against the NHS number.
-        for l in [name, nhs, born] { pango_layout_set_auto_dir(l, 0) }
-        headerLayouts = (title, status, name, nhs, born)
-        headerMissesGlyphs = [title, status, name, nhs, born].contains { !missingGlyphLines($0).isEmpty }
-        identityHeight = max(height(name), height(nhs), height(born))
-        top = 30 + max(height(title), height(status)) + 3 + identityHeight + 14
+        top = 30 + max(height(title), height(status)) + identityHeight + 14
         y = top
         for section in doc.sections {
             y += 8
             let h = layout(section.title, heading, width: contentWidth)
-            keep(height(h) + 40)
+            keep(height(h) + 40 + section.blocks.prefix(2).map(leadHeight).reduce(0, +))
             placeRow([(h, left)], pad: 2)
             add(.rule(x: left, y: y, w: contentWidth, gray: 0.3, width: 0.8))
             y += 5
@@ -320,6 +328,10 @@ final class PDFPages {
         case .table(let t):
             placeTable(t)
             y += 6
+        case .chart(let c):
+            placeChart(c)
+        case .trend(let t):
+            placeTrend(t)
         }
     }
 
@@ -329,13 +341,7 @@ final class PDFPages {
         var widths: [Double] = []
         // Each column at least as wide as its longest word (a score, a date, a number never breaks: it
         // matters in large print), up to a third of the page; what that takes comes from the roomier columns.
-        func natural(_ text: String, _ font: OpaquePointer) -> Double {
-            let l = layout(text, font, width: contentWidth)
-            pango_layout_set_width(l, -1)
-            var w: Int32 = 0, h: Int32 = 0
-            pango_layout_get_size(l, &w, &h)
-            return Double(w) / Double(PANGO_SCALE)
-        }
+        func natural(_ text: String, _ font: OpaquePointer) -> Double { naturalSize(layout(text, font, width: contentWidth)).width }
         let minimum = t.columns.indices.map { i -> Double in
             let words = (t.rows.map { $0[i] }).flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\n" }) }
             let longest = max(words.map { natural(String($0), body) }.max() ?? 0,
@@ -406,6 +412,10 @@ final class PDFPages {
             cairo_move_to(cr, x, y)
             cairo_line_to(cr, x + w, y)
             cairo_stroke(cr)
+        case .drawing(let draw):
+            cairo_save(cr)
+            draw(cr)
+            cairo_restore(cr)
         }
     }
 
@@ -416,18 +426,20 @@ final class PDFPages {
     }
 
     func drawHeader() {
-        let (title, status, name, nhs, born) = headerLayouts
+        let (title, status, identity) = headerLayouts
         show(title, x: left, y: 30, r: 0.35, g: 0.35, b: 0.35)
         if doc.isDraft { show(status, x: left + contentWidth * 0.6, y: 30, r: 0.75, g: 0.05, b: 0.05) }
         else { show(status, x: left + contentWidth * 0.6, y: 30, r: 0.35, g: 0.35, b: 0.35) }
         let idY = 30 + max(height(title), height(status)) + 3
-        show(name, x: left, y: idY)
-        show(nhs, x: left + contentWidth - nhsColumn - bornColumn, y: idY)
-        show(born, x: left + contentWidth - bornColumn, y: idY)
+        if let (name, nhs, born) = identity {
+            show(name, x: left, y: idY)
+            show(nhs, x: left + contentWidth - nhsColumn - bornColumn, y: idY)
+            show(born, x: left + contentWidth - bornColumn, y: idY)
+        }
         cairo_set_source_rgb(cr, 0.3, 0.3, 0.3)
         cairo_set_line_width(cr, 1)
-        cairo_move_to(cr, left, idY + identityHeight + 5)
-        cairo_line_to(cr, left + contentWidth, idY + identityHeight + 5)
+        cairo_move_to(cr, left, idY + identityHeight + 2)
+        cairo_line_to(cr, left + contentWidth, idY + identityHeight + 2)
         cairo_stroke(cr)
     }
 

@@ -180,6 +180,11 @@ struct ReviewScreen: Screen {
             out.append(("", .normal))
             para("In the patient's own words, before you talked: " + a.patientMessage, Style(.dim))
         }
+        func table(_ t: Table) {
+            let laid = TextWrap.columns([t.columns.map(\.title)] + t.rows, weights: t.columns.map(\.weight),
+                                        rightAligned: t.columns.map { $0.align == .right }, width: w)
+            out += laid.rows[0].map { ($0, Style(.dim)) } + laid.rows.dropFirst().flatMap { $0 }.map { ($0, Style.normal) }
+        }
         for section in doc.sections {
             out.append(("", .normal))
             out.append((section.title.uppercased(), Style(.heading, bold: true)))
@@ -198,10 +203,10 @@ struct ReviewScreen: Screen {
                     para(t, Style(.marked, bold: true))
                 case .paragraph(let t): para(t)
                 case .remark(let t): para(t, Style(.dim))
-                case .table(let t):
-                    let laid = TextWrap.columns([t.columns.map(\.title)] + t.rows, weights: t.columns.map(\.weight),
-                                                rightAligned: t.columns.map { $0.align == .right }, width: w)
-                    out += laid.rows[0].map { ($0, Style(.dim)) } + laid.rows.dropFirst().flatMap { $0 }.map { ($0, Style.normal) }
+                case .table(let t): table(t)
+                // A printed chart's figures (the plan's own sections hold none today).
+                case .chart(let c): para(c.title, Style(.marked, bold: true)); table(c.figures)
+                case .trend(let t): t.figures.forEach(table)
                 }
             }
         }
