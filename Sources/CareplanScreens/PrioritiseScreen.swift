@@ -82,11 +82,13 @@ struct PrioritiseScreen: Screen {
         let trends = trends(a)
         // Since the last assessment, in words and as a line of the scores (oldest first, this one last).
         let chart = min(trends?.points.count ?? 0, 8)
-        func trend(_ marks: [ConcernMark], _ change: TrendChange?) -> String {
-            DisplayWidth.pad(TrendTable.sparkline(marks, cells: chart, s.chartGlyphs), to: chart) + " "
-                + TrendTable.words(change, points: chart, latest: marks.last)
+        let series = trends.map { TrendChart($0).series } ?? []
+        let glyphs = s.chartGlyphs
+        let byKey = Dictionary(zip(trends?.concerns.map(\.key) ?? [], series.dropFirst()), uniquingKeysWith: { a, _ in a })
+        func trend(_ s: TrendSeries) -> String {
+            DisplayWidth.pad(TrendTable.sparkline(s, cells: chart, glyphs), to: chart) + " " + TrendTable.change(s)
         }
-        let distressTrend = trends.map { " · distress " + trend(TrendTable.distressMarks($0), $0.distressChange) } ?? ""
+        let distressTrend = series.first.map { " · distress " + trend($0) } ?? ""
         g.put(" \(list.count) concern\(list.count == 1 ? "" : "s") · \(discussing) to discuss today" + (s.policy.hasSignificantDistress(a) ? " · distress \(a.distressScore!)/10: significant" : "") + distressTrend,
               x: area.x, y: y, style: Style(.dim), maxWidth: area.width)
         let trendColumn = trends == nil ? area.width : area.width - chart - 12
@@ -101,7 +103,7 @@ struct PrioritiseScreen: Screen {
             let text = DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - number.count)) + number, to: 5)
                 + (c.discuss ? "[x]      " : "[ ]      ") + DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - score.count)) + score, to: 7)
                 + (trends == nil ? c.label : DisplayWidth.pad(DisplayWidth.truncate(c.label, to: trendColumn - 22), to: trendColumn - 21))
-                + (trends?.concerns.first { $0.key == c.key }.map { trend($0.marks, $0.change) } ?? "")
+                + (byKey[c.key].map(trend) ?? "")
             Draw.row(&g, text, x: area.x, y: y, width: area.width, selected: i == selected, style: c.discuss ? Style(.marked, bold: true) : .normal)
             y += 1
         }

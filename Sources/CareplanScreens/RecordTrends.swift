@@ -63,7 +63,7 @@ extension RecordScreen {
             return
         }
         let count = t.points.count == 1 ? "One assessment: changes show from the second." : "\(t.points.count) assessments, oldest to newest."
-        y = Draw.paragraph(&g, count + " Scores 0-10; - not raised, ? not rated.", x: x, y: y, width: w, maxY: area.bottom, style: Style(.dim))
+        y = Draw.paragraph(&g, count + " Scores 0-10; - not raised, ? not scored.", x: x, y: y, width: w, maxY: area.bottom, style: Style(.dim))
         y = Draw.paragraph(&g, TrendTable.dates(t), x: x, y: y, width: w, maxY: area.bottom)
         y += 1
         guard y < area.bottom else { return }
