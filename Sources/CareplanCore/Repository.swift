@@ -8,7 +8,7 @@ import Foundation
 public protocol CareRepository: PatientRepository, AssessmentRepository, DocumentRepository, KioskRepository, AuditRepository,
                                 ExportLogRepository, StaffRepository, RepositoryHealth,
                                 CareReviewRepository, InformationExportRepository,
-                                FollowUpRepository, FollowUpLetterRepository,
+                                FollowUpRepository, FollowUpLetterRepository, HNAOfferRepository,
                                 ReportRepository {}
 
 public protocol PatientRepository: AnyObject, Sendable {

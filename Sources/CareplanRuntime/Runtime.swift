@@ -151,6 +151,13 @@ public final class Runtime {
             return s.executeInformation(command)
         case .query(.worklist), .query(.followUp), .followUp:
             return s.executeFollowUp(command)
+        case .query(.hnaOffers(let patientId)):
+            return s.attempt { try s.store.hnaOffers(patientId: patientId) }.map(Answer.hnaOffers) ?? .failed(nil)
+        case let .recordHNAOffer(date, point, outcome, reason):
+            guard let patientId = s.patient?.id else { return .failed(nil) }
+            return s.attempt {
+                try s.store.recordHNAOffer(patientId: patientId, date: date, pathwayPoint: point, outcome: outcome, reason: reason, by: s.user, now: s.now)
+            }.map(Answer.hnaOfferRecorded) ?? .failed(nil)
         case .go, .ask, .proceed:
             return .failed(nil)  // never sent here: moves and questions are the program's (`Program.run`)
         }
@@ -625,7 +632,7 @@ extension Runtime {
         case .apply(.saveAction, _, _), .apply(.deleteAction, _, _): return .recordActions
         case .apply, .startAssessment: return .completeChecklist
         case .issueKioskCode: return .issueKioskCodes
-        case .giveInformation, .recordOccasion: return .recordActions
+        case .giveInformation, .recordOccasion, .recordHNAOffer: return .recordActions
         case .signDocument: return .signDocuments
         case .recordQOF, .query(.qofPracticeView): return .qof
         case .followUp(let action): return action.permission

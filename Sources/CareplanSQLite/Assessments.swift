@@ -33,7 +33,11 @@ extension CareStore {
                 """, arguments: [patientId, pathwayPoint.rawValue, completedBy.rawValue, date.iso, AssessmentStatus.inProgress.rawValue,
                                  catalogue.id, catalogue.version, createdBy, now, now])
             let id = db.lastInsertedRowID
-            try Self.audit(db, user: createdBy, action: "started assessment", patientId: patientId, assessmentId: id, at: now)
+            // Starting one is the patient accepting an HNA offer (CR7900 03), made by whoever started it.
+            let offer = try Self.insertHNAOffer(db, patientId: patientId, date: date, pathwayPoint: pathwayPoint, outcome: .accepted,
+                                                assessmentId: id, by: createdBy, now: now)
+            try Self.audit(db, user: createdBy, action: "started assessment", patientId: patientId, assessmentId: id,
+                           detail: Self.hnaOfferMark + "\(offer) accepted", at: now)
             return id
         }
         return try assessment(id: id)!
@@ -79,7 +83,8 @@ extension CareStore {
             try db.execute(sql: """
                 UPDATE assessment SET status = ?, discarded_by = ?, discarded_at = ?, revision = revision + 1, updated_at = ? WHERE id = ?
                 """, arguments: [AssessmentStatus.discarded.rawValue, TextCleaner.field(user, maxLength: Limits.personName), now, now, id])
-            try Self.audit(db, user: user, action: "discarded assessment", patientId: r["patient_id"], assessmentId: id, at: now)
+            try Self.audit(db, user: user, action: "discarded assessment", patientId: r["patient_id"], assessmentId: id,
+                           detail: try Self.withdrawHNAOffers(db, assessmentId: id), at: now)
             return try Self.assessment(db, id: id)!
         }
     }

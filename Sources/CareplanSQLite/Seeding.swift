@@ -17,6 +17,12 @@ extension CareStore {
                     distress_score, what_matters, review_date, agreed_by, agreed_role, agreed_at, created_by, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            // Each assessment is an accepted HNA offer, as starting one records (role: the seeding user's, if staff).
+            let seedRole = try String.fetchOne(db, sql: "SELECT role_id FROM staff_user WHERE user_name = ?", arguments: [createdBy])
+            let insertOffer = try db.cachedStatement(sql: """
+                INSERT INTO hna_offer (patient_id, date, pathway_point, outcome, assessment_id, offered_by, offered_role, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             let insertConcern = try db.cachedStatement(sql: """
                 INSERT INTO concern (assessment_id, key, category_id, label, score, rank, discuss, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -35,6 +41,8 @@ extension CareStore {
                     (a.agreed ? AssessmentStatus.agreed : .inProgress).rawValue, seeder.catalogue.id, seeder.catalogue.version, a.distressScore,
                     a.whatMattersToMe, a.reviewDate?.iso, a.agreedBy, a.agreedRole?.rawValue, a.agreed ? now : nil, createdBy, now, now])
                 let assessmentId = db.lastInsertedRowID
+                try insertOffer.execute(arguments: [patientId, a.date.iso, a.pathwayPoint.rawValue, HNAOfferOutcome.accepted.rawValue, assessmentId,
+                                                     createdBy, seedRole, now])
                 for c in a.concerns {
                     try insertConcern.execute(arguments: [assessmentId, c.key, c.categoryId, c.label, c.score, c.rank, c.discuss, c.note])
                 }

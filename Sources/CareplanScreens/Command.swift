@@ -73,6 +73,9 @@ package enum Command: Equatable {
     case giveInformation(itemIds: [String], date: LocalDate, how: InformationDelivery, from: InformationSource?)
     /// Records that the open patient was offered, or attended, a course or event of the library.
     case recordOccasion(itemId: String, status: OccasionStatus, date: LocalDate)
+    /// Records an HNA offered to the open patient and its outcome (one of `HNAOfferOutcome.recordable`; a reason
+    /// for "not offered" and "unable to complete"). Answered `hnaOfferRecorded`; a refusal is said on the status line.
+    case recordHNAOffer(date: LocalDate, pathwayPoint: PathwayPoint, outcome: HNAOfferOutcome, reason: String)
     /// A follow-up change for the open patient (issue 14; FollowUpScreen.swift). Answered `followUpSaved`.
     case followUp(FollowUpAction)
     /// A y/n question on the status line, answered by the next key, whatever it is.
@@ -177,6 +180,8 @@ package enum Query: Equatable {
     case worklist
     /// The patient's follow-up: their enrolments, the latest one's schedule, results and history, their calls.
     case followUp(patientId: Int64)
+    /// The HNAs offered to the patient, newest first. Answered `hnaOffers`.
+    case hnaOffers(patientId: Int64)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -205,6 +210,8 @@ package enum Answer: Equatable {
     /// What `giveInformation` recorded.
     case informationGiven([InformationGiven])
     case occasionRecorded(OccasionRecord)
+    case hnaOffers([HNAOffer])
+    case hnaOfferRecorded(HNAOffer)
     case worklist(Worklist)
     case followUp(FollowUpView)
     /// A follow-up change stands; the screen reads the follow-up again.

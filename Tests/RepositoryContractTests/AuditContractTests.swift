@@ -23,7 +23,7 @@ final class AuditContractTests: RepositoryContractCase {
             let a = try planWithTwentyNoteSaves(store)
             let trail = try store.auditTrail()
             XCTAssertEqual(trail.suffix(5).map(\.action), ["added patient", "started assessment", "changed", "changed", "viewed"])
-            XCTAssertEqual(trail.suffix(5).map(\.detail), ["", "", "concern pain", "note on pain", ""], "twenty note saves, one entry")
+            XCTAssertEqual(trail.suffix(5).map(\.detail), ["", "HNA offer 1 accepted", "concern pain", "note on pain", ""], "twenty note saves, one entry")
             XCTAssertEqual(trail.last?.user, "Nurse B")
             XCTAssertEqual(trail.last?.patientId, a.patientId, "the patient is recorded with the assessment")
             let everything = trail.map { "\($0.user) \($0.action) \($0.detail)" }.joined()
