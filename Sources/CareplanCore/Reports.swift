@@ -31,6 +31,19 @@ public struct ReportScope: Sendable, Hashable {
     }
 }
 
+/// A report asked for by name, over a scope, grouped `by` (nil: its default): what the Reports screen sends.
+public struct ReportRequest: Sendable, Hashable {
+    public var name: String
+    public var scope: ReportScope
+    public var by: ReportGrouping?
+
+    public init(name: String, scope: ReportScope, by: ReportGrouping? = nil) {
+        self.name = name
+        self.scope = scope
+        self.by = by
+    }
+}
+
 /// The dimensions a fact is counted under.
 public struct ReportKey: Sendable, Hashable {
     /// "2026-01": the month of the date the report counts by.

@@ -182,6 +182,9 @@ package enum Query: Equatable {
     case followUp(patientId: Int64)
     /// The HNAs offered to the patient, newest first. Answered `hnaOffers`.
     case hnaOffers(patientId: Int64)
+    /// A report of the service (issue 15): counts only, needs the `reports` permission, audited. Answered `report`,
+    /// or `failed` with the problem said (an unknown report, a grouping it does not have).
+    case report(ReportRequest)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -212,6 +215,7 @@ package enum Answer: Equatable {
     case occasionRecorded(OccasionRecord)
     case hnaOffers([HNAOffer])
     case hnaOfferRecorded(HNAOffer)
+    case report(ReportTable)
     case worklist(Worklist)
     case followUp(FollowUpView)
     /// A follow-up change stands; the screen reads the follow-up again.
