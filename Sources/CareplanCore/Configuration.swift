@@ -18,6 +18,8 @@ public struct Configuration: Sendable {
     public var library: InformationLibrary
     /// The follow-up pathways of Resources/pathways, by id (issue 14).
     public var pathways: [String: Pathway] = [:]
+    /// Resources/tumour-sites.yaml: how reports group patients by their ICD-10 diagnosis (issue 15).
+    public var tumourSites = TumourSites(sites: [])
 
     public func catalogue(for flow: Flow) -> ConcernCatalogue { catalogues[flow.catalogue]! }
 
@@ -131,10 +133,11 @@ public struct Configuration: Sendable {
                                           fix: "restore Screens/\(name).yaml"))
         }
         let pathways = loadPathways(root: root, files: yamlFiles("Resources/pathways"), display: display, problems: &problems)
-        guard problems.isEmpty, let codes, let policy, let wording, let roles, let qof, let library else { return .failure(ConfigErrors(problems)) }
+        let sites = loadResource("tumour-sites.yaml", root: root, display: display, problems: &problems, TumourSites.load(from:displayPath:))
+        guard problems.isEmpty, let sites, let codes, let policy, let wording, let roles, let qof, let library else { return .failure(ConfigErrors(problems)) }
         return .success(Configuration(root: root, flows: flows, catalogues: catalogues, services: services,
                                       codes: codes, policy: policy, wording: wording, roles: roles, documents: documents, qof: qof, library: library,
-                                      pathways: pathways))
+                                      pathways: pathways, tumourSites: sites))
     }
 }
 

@@ -19,6 +19,8 @@ public struct Policy: Sendable, Equatable {
     public var kioskLockout: RateLimit
     /// Follow-up's numbers (issue 14).
     public var followUp = FollowUpPolicy()
+    /// Reports' numbers (issue 15).
+    public var reports = ReportPolicy()
 
     public func isSignificant(distress score: Int) -> Bool { score >= distressThreshold }
     public func hasSignificantDistress(_ a: Assessment) -> Bool { a.distressScore.map(isSignificant) ?? false }
@@ -34,7 +36,7 @@ public struct Policy: Sendable, Equatable {
     static func parse(_ root: Node, _ r: ConfigReader) -> Policy? {
         let keys = ["distress-threshold", "review-after-days", "idle-lock-minutes", "idle-warning-seconds", "password-minimum-length",
                     "sign-in-free-tries", "sign-in-tries-window-minutes", "sign-in-first-wait-seconds", "sign-in-longest-wait-minutes", "eots-due-weeks", "kiosk-lockout"]
-        guard let m = r.mapping(root, "the policy", required: keys + ["follow-up"]) else { return nil }
+        guard let m = r.mapping(root, "the policy", required: keys + ["follow-up"], optional: ["reports"]) else { return nil }
         let threshold = r.number(m, "distress-threshold", in: "the policy", range: 0...10, example: 4)
         let review = r.number(m, "review-after-days", in: "the policy", range: 1...3650, example: 91)
         let idle = r.number(m, "idle-lock-minutes", in: "the policy", range: 1...60, example: 5)
@@ -47,7 +49,8 @@ public struct Policy: Sendable, Equatable {
         let eots = r.number(m, "eots-due-weeks", in: "the policy", range: 1...52, example: 6)
         let lockout = m["kiosk-lockout"].flatMap { parseLockout($0, r) }
         let followUp = m["follow-up"].flatMap { parseFollowUp($0, r) }
-        guard let threshold, let review, let idle, let warning, let length, let free, let window, let first, let longest, let eots, let lockout, let followUp
+        let reports = m["reports"].map { parseReports($0, r) } ?? ReportPolicy()
+        guard let threshold, let review, let idle, let warning, let length, let free, let window, let first, let longest, let eots, let lockout, let followUp, let reports
         else { return nil }
         if warning >= idle * 60 {
             r.report(m["idle-warning-seconds"], "`idle-warning-seconds` should be shorter than the idle lock (\(idle) minutes)",
@@ -63,7 +66,7 @@ public struct Policy: Sendable, Equatable {
                       passwords: PasswordRules(minimumLength: length),
                       signInTries: RateLimit(freeTries: free, window: TimeInterval(window * 60), firstWait: TimeInterval(first),
                                              longestWait: TimeInterval(longest * 60)),
-                      eotsDueWeeks: eots, kioskLockout: lockout, followUp: followUp)
+                      eotsDueWeeks: eots, kioskLockout: lockout, followUp: followUp, reports: reports)
     }
 
     static func parseFollowUp(_ node: Node, _ r: ConfigReader) -> FollowUpPolicy? {
@@ -81,6 +84,15 @@ public struct Policy: Sendable, Equatable {
                               suspendedReviewDays: suspended)
     }
 
+    static func parseReports(_ node: Node, _ r: ConfigReader) -> ReportPolicy? {
+        let what = "`reports` in the policy"
+        guard let m = r.mapping(node, what, required: ["eots-within-weeks", "top-concerns"]) else { return nil }
+        let weeks = r.number(m, "eots-within-weeks", in: what, range: 1...52, example: 6)
+        let top = r.number(m, "top-concerns", in: what, range: 1...100, example: 10)
+        guard let weeks, let top else { return nil }
+        return ReportPolicy(eotsWithinWeeks: weeks, topConcerns: top)
+    }
+
     static func parseLockout(_ node: Node, _ r: ConfigReader) -> RateLimit? {
         let what = "`kiosk-lockout` in the policy"
         guard let m = r.mapping(node, what, required: ["free-tries", "tries-window-minutes", "first-wait-seconds", "longest-wait-minutes"]) else { return nil }
@@ -95,6 +107,19 @@ public struct Policy: Sendable, Equatable {
             return nil
         }
         return RateLimit(freeTries: free, window: TimeInterval(window * 60), firstWait: TimeInterval(first), longestWait: TimeInterval(longest * 60))
+    }
+}
+
+/// Reports' numbers (`reports` in Resources/policy.yaml; without it, these).
+public struct ReportPolicy: Sendable, Equatable {
+    /// The `eots` report counts a summary written within this many weeks of the end of treatment as on time.
+    public var eotsWithinWeeks = 6
+    /// The `concerns` report lists this many of the concerns raised most often.
+    public var topConcerns = 10
+
+    public init(eotsWithinWeeks: Int = 6, topConcerns: Int = 10) {
+        self.eotsWithinWeeks = eotsWithinWeeks
+        self.topConcerns = topConcerns
     }
 }
 

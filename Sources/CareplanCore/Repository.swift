@@ -8,7 +8,8 @@ import Foundation
 public protocol CareRepository: PatientRepository, AssessmentRepository, DocumentRepository, KioskRepository, AuditRepository,
                                 ExportLogRepository, StaffRepository, RepositoryHealth,
                                 CareReviewRepository, InformationExportRepository,
-                                FollowUpRepository, FollowUpLetterRepository, HNAOfferRepository {}
+                                FollowUpRepository, FollowUpLetterRepository, HNAOfferRepository,
+                                ReportRepository {}
 
 public protocol PatientRepository: AnyObject, Sendable {
     /// How many patients, of these teams only when given (the register's "in all").

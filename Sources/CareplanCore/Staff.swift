@@ -19,6 +19,8 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     /// Record the cancer reviews' QOF facts (invitations, answers, declines, "unsuitable", a support
     /// discussion held) and list the reviews due across the practice.
     case qof = "qof"
+    /// Run reports (`careplan report`, the Reports screen): counts across the service, no patient named.
+    case reports = "reports"
 
     /// `view records`: how messages name it.
     public var words: String { rawValue.replacingOccurrences(of: "-", with: " ") }

@@ -159,6 +159,7 @@ extension CareStore {
         registerFollowUpIntegrityMigration(&m)  // v14-followup-integrity
         registerFollowUpFixesMigration(&m)  // v13-followup-fixes
         registerHNAOfferMigration(&m)  // v15-hna-offer
+        registerReportIndexMigration(&m)  // v15-report-indexes
         return m
     }
 

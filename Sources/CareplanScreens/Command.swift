@@ -185,6 +185,9 @@ package enum Query: Equatable {
     case patientAssessments(patientId: Int64)
     /// The HNAs offered to the patient, newest first. Answered `hnaOffers`.
     case hnaOffers(patientId: Int64)
+    /// A report of the service (issue 15): counts only, needs the `reports` permission, audited. Answered `report`,
+    /// or `failed` with the problem said (an unknown report, a grouping it does not have).
+    case report(ReportRequest)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -215,6 +218,7 @@ package enum Answer: Equatable {
     case occasionRecorded(OccasionRecord)
     case hnaOffers([HNAOffer])
     case hnaOfferRecorded(HNAOffer)
+    case report(ReportTable)
     case worklist(Worklist)
     case followUp(FollowUpView)
     /// The patient's assessments in full, in the store's order (`PatientTrends` sorts them).

@@ -242,6 +242,7 @@ extension Permission {
         case .manageUsers: return "manage users and teams"
         case .viewAudit: return "view the audit trail"
         case .qof: return "record or list the cancer reviews' QOF timing"
+        case .reports: return "run reports"
         }
     }
 }

@@ -87,6 +87,19 @@ struct Clinician: ParsableCommand {
                         session.say("Not saved: " + String(describing: error), .error)
                     }
                     return
+                case let .exportReport(table, name):
+                    let format = ReportFormat(rawValue: name) ?? .csv
+                    do {
+                        let data = try ReportOutput.data(table, format: format)
+                        let url = try AtomicFile.write(data, newFileIn: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                                       named: ReportOutput.fileName(table, format: format))
+                        try store.recordReportRun(table.report, scope: ReportScope(from: table.from, to: table.to), format: "\(format.rawValue) file",
+                                                  by: session.user, now: Date())
+                        session.sayWritten(format == .table ? "text" : format.rawValue.uppercased(), "the \(table.title) report", to: url.path, after: "")
+                    } catch {
+                        session.say("Not saved: " + String(describing: error), .error)
+                    }
+                    return
                 case .export(let id, let name):
                     target = String(id); format = ExportFormat(rawValue: name) ?? .pdf; print = false
                 case .print(let id):

@@ -91,6 +91,8 @@ struct Check: ParsableCommand {
               + "in \(config.library.topics.count) topics" + (config.library.isExample ? " (the shipped example: replace it with your own)" : ""))
         let examples = config.pathways.values.filter(\.isExample).count
         print("OK: \(config.pathways.count) follow-up pathway(s)" + (examples > 0 ? ", \(examples) of them careplan's examples (confirm locally)" : ""))
+        let r = config.policy.reports
+        print("OK: reports: \(config.tumourSites.sites.count) tumour site groups; EoTS on time within \(r.eotsWithinWeeks) weeks, top \(r.topConcerns) concerns")
         if options.store != nil { try checkEnrolledPathways(config) }
     }
 

@@ -10,7 +10,7 @@ struct Careplan: ParsableCommand {
         abstract: "Holistic needs assessment and personalised care and support planning, at the terminal.",
         discussion: "Without a subcommand, opens the clinician application on the store.",
         version: version,
-        subcommands: [Clinician.self, Kiosk.self, Seed.self, List.self, Check.self, Export.self, Audit.self, Users.self, Teams.self, Results.self],
+        subcommands: [Clinician.self, Kiosk.self, Seed.self, List.self, Check.self, Export.self, Audit.self, Users.self, Teams.self, Results.self, ReportCommand.self],
         defaultSubcommand: Clinician.self
     )
 }

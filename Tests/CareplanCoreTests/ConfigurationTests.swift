@@ -102,7 +102,7 @@ final class ConfigurationTests: XCTestCase {
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
                                          to: dir.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"))
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("Resources/information"), withIntermediateDirectories: true)
-        for name in ["codelists.yaml", "policy.yaml", "common-passwords.txt", "wording.yaml", "roles.yaml", "documents", "qof.yaml", "information/library.yaml"] {  // the code lists hold the documents' lists
+        for name in ["codelists.yaml", "policy.yaml", "common-passwords.txt", "wording.yaml", "roles.yaml", "documents", "qof.yaml", "information/library.yaml", "tumour-sites.yaml"] {  // the code lists hold the documents' lists
             try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Resources/\(name)"), to: dir.appendingPathComponent("Resources/\(name)"))
         }
         try "services:\n  - {id: x, name: X, contact: '1', helps-with: [pain, nonsense]}\n".write(to: dir.appendingPathComponent("Resources/services.yaml"), atomically: true, encoding: .utf8)

@@ -18,7 +18,6 @@ final class DocumentTemplateTests: XCTestCase {
 
     static var eots: DocumentTemplate { try! DocumentTemplate.parse(text: eotsText, displayPath: "Resources/documents/eots.yaml", context: context).get() }
 
-    func lineOf(_ text: String, in file: String) -> Int { file.components(separatedBy: "\n").firstIndex { $0.contains(text) }! + 1 }
 
     func testTheShippedEndOfTreatmentSummaryLoadsWithTheConfiguration() throws {
         let files = [Self.root.appendingPathComponent("Resources/documents/eots.yaml")]

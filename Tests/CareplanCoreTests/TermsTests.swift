@@ -8,30 +8,6 @@ final class TermsTests: XCTestCase {
     /// The code lists the shipped document templates name.
     static let documentLists = DocumentTemplate.codeListsNamed(in: ["eots.yaml"].map { resources.appendingPathComponent("documents/\($0)") })
 
-    func shipped(_ name: String) throws -> String {
-        try String(contentsOf: Self.resources.appendingPathComponent(name), encoding: .utf8)
-    }
-
-    func problems<T>(_ result: Result<T, ConfigErrors>, file: StaticString = #filePath, line: UInt = #line) -> [ConfigProblem] {
-        guard case .failure(let e) = result else { XCTFail("loaded", file: file, line: line); return [] }
-        return e.problems
-    }
-
-    /// The one problem of an edited copy of a shipped file, checked for its words, its line and its fix.
-    func assertOneProblem(_ found: [ConfigProblem], _ message: String, line expectedLine: Int, fix: String,
-                          file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(found.count, 1, found.map(\.description).joined(separator: "\n"), file: file, line: line)
-        guard let p = found.first else { return }
-        XCTAssertTrue(p.message.contains(message), p.description, file: file, line: line)
-        XCTAssertEqual(p.line, expectedLine, p.description, file: file, line: line)
-        XCTAssertTrue(p.fix.contains(fix), p.description, file: file, line: line)
-    }
-
-    /// The line (from 1) of the first line containing `text`.
-    func lineOf(_ text: String, in file: String) -> Int {
-        file.components(separatedBy: "\n").firstIndex { $0.contains(text) }! + 1
-    }
-
     // MARK: Code lists
 
     func testTheShippedCodeListsGiveEveryCaseItsLabelInTheFilesOrder() throws {
@@ -134,7 +110,9 @@ final class TermsTests: XCTestCase {
         XCTAssertEqual(roles.role("nurse")?.staffRole, .otherNurse)
         XCTAssertEqual(roles.roles.filter { $0.may(.manageUsers) }.map(\.id), ["administrator"], "only the administrator manages users")
         let readOnly = try XCTUnwrap(roles.role("read-only"))
-        XCTAssertEqual(readOnly.permissions, [.viewRecords, .viewAudit], "read-only changes and exports nothing")
+        XCTAssertEqual(readOnly.permissions, [.viewRecords, .viewAudit, .reports], "read-only changes and exports nothing (reports name no patient)")
+        XCTAssertEqual(roles.roles.filter { $0.may(.reports) }.map(\.id), ["clinical-nurse-specialist", "nurse", "administrator", "read-only"],
+                       "those who run or oversee the service run reports; support workers, AHPs and GPs do not")
         XCTAssertEqual(roles.roles.filter { $0.may(.qof) }.map(\.id), ["clinical-nurse-specialist", "nurse", "gp"],
                        "GPs, practice nurses and nurse specialists record QOF facts; a support worker and read-only do not")
         XCTAssertEqual(roles.role(of: StaffUser(id: 1, userName: "x", fullName: "X", roleId: "gone")).permissions, [],
@@ -142,7 +120,7 @@ final class TermsTests: XCTestCase {
     }
 
     func testABrokenRoleIsReportedWithLineAndFix() throws {
-        let typo = try shipped("roles.yaml").replacingOccurrences(of: "[view-records, view-audit]", with: "[view-records, veiw-audit]")
+        let typo = try shipped("roles.yaml").replacingOccurrences(of: "[view-records, view-audit, reports]", with: "[view-records, veiw-audit, reports]")
         assertOneProblem(problems(Roles.parse(text: typo, displayPath: "r.yaml")), "unknown permission `veiw-audit` in the role `read-only`",
                          line: lineOf("veiw-audit", in: typo), fix: "did you mean `view-audit`?")
         let code = try shipped("roles.yaml").replacingOccurrences(of: "cosd-staff-role: \"04\"", with: "cosd-staff-role: \"07\"")
@@ -294,5 +272,32 @@ final class TermsTests: XCTestCase {
         }
         XCTAssertEqual(e.problems.map(\.file), ["Resources/policy.yaml"], e.description)
         XCTAssertTrue(e.problems[0].message.hasPrefix("cannot read the file"), e.description)
+    }
+}
+
+/// Reading shipped files and their problems, for every test of a Resources file.
+extension XCTestCase {
+    func shipped(_ name: String) throws -> String {
+        try String(contentsOf: TermsTests.resources.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    func problems<T>(_ result: Result<T, ConfigErrors>, file: StaticString = #filePath, line: UInt = #line) -> [ConfigProblem] {
+        guard case .failure(let e) = result else { XCTFail("loaded", file: file, line: line); return [] }
+        return e.problems
+    }
+
+    /// The one problem of an edited copy of a shipped file, checked for its words, its line and its fix.
+    func assertOneProblem(_ found: [ConfigProblem], _ message: String, line expectedLine: Int, fix: String,
+                          file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(found.count, 1, found.map(\.description).joined(separator: "\n"), file: file, line: line)
+        guard let p = found.first else { return }
+        XCTAssertTrue(p.message.contains(message), p.description, file: file, line: line)
+        XCTAssertEqual(p.line, expectedLine, p.description, file: file, line: line)
+        XCTAssertTrue(p.fix.contains(fix), p.description, file: file, line: line)
+    }
+
+    /// The line (from 1) of the first line containing `text`.
+    func lineOf(_ text: String, in file: String) -> Int {
+        file.components(separatedBy: "\n").firstIndex { $0.contains(text) }! + 1
     }
 }

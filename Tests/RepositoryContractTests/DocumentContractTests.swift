@@ -27,22 +27,6 @@ final class DocumentContractTests: RepositoryContractCase {
         return try store.createDocument(template: eots, patientId: added.id!, createdBy: "nurse", now: now)
     }
 
-    /// Every required answer of the EoTS, with one treatment.
-    func filled(_ store: any CareRepository, _ d: Document) throws -> Document {
-        var d = d
-        let values: [(String, FieldValue)] = [
-            ("treatment-aim", .codes(["curative"])), ("side-effects", .text("Tiredness for some months.")),
-            ("red-flag-symptoms", .text("A new lump; pain in the bones that does not go away.")),
-            ("contact-in-hours", .text("Breast CNS team 0113 000 0000")), ("contact-out-of-hours", .text("Acute oncology 0113 000 0001")),
-            ("follow-up-pathway", .codes(["supported-self-management"])), ("follow-up-plan", .text("Mammogram yearly for 5 years.")),
-            ("gp-actions", .text("Bone density scan in 2 years.")), ("completed-by", .person(name: "Nurse Test", staffId: "nurse")),
-        ]
-        for (field, value) in values { d = try store.apply(.setField(field, value), to: d, template: eots, by: "nurse", now: now) }
-        return try store.apply(.saveRow(group: "treatments", DocumentRow(values: ["treatment-type": .codes(["01"]), "start-date": .date(LocalDate(year: 2026, month: 4, day: 2)!),
-                                                                                  "end-date": .date(LocalDate(year: 2026, month: 4, day: 2)!)])),
-                               to: d, template: eots, by: "nurse", now: now)
-    }
-
     func testADraftStartsFromItsDefaultsAndKeepsEveryKindOfValue() throws {
         try eachRepository { store, connect in
             var d = try draft(store)
@@ -387,5 +371,24 @@ extension DocumentContractTests {
             XCTAssertNil(try store.signedContentProblem(documentId: id), "\(what) undone", file: file, line: line)
         }
         XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count), file: file, line: line)
+    }
+}
+
+extension RepositoryContractCase {
+    /// Every required answer of the EoTS, with one treatment (ended on `end`, or going on: nil).
+    func filled(_ store: any CareRepository, _ d: Document, treatmentEnded end: LocalDate? = LocalDate(year: 2026, month: 4, day: 2)!) throws -> Document {
+        let eots = DocumentContractTests.eots
+        var d = d
+        let values: [(String, FieldValue)] = [
+            ("treatment-aim", .codes(["curative"])), ("side-effects", .text("Tiredness for some months.")),
+            ("red-flag-symptoms", .text("A new lump; pain in the bones that does not go away.")),
+            ("contact-in-hours", .text("Breast CNS team 0113 000 0000")), ("contact-out-of-hours", .text("Acute oncology 0113 000 0001")),
+            ("follow-up-pathway", .codes(["supported-self-management"])), ("follow-up-plan", .text("Mammogram yearly for 5 years.")),
+            ("gp-actions", .text("Bone density scan in 2 years.")), ("completed-by", .person(name: "Nurse Test", staffId: "nurse")),
+        ]
+        for (field, value) in values { d = try store.apply(.setField(field, value), to: d, template: eots, by: "nurse", now: now) }
+        var row: [String: FieldValue] = ["treatment-type": .codes(["01"]), "start-date": .date(LocalDate(year: 2026, month: 4, day: 2)!)]
+        row["end-date"] = end.map(FieldValue.date)
+        return try store.apply(.saveRow(group: "treatments", DocumentRow(values: row)), to: d, template: eots, by: "nurse", now: now)
     }
 }

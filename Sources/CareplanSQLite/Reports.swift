@@ -1,0 +1,247 @@
+import CareplanCore
+import Foundation
+import GRDB
+
+/// Reports (issue 15): each report's SQL in one place, counting with GROUP BY by month, team, ICD-10 category
+/// (and role where it has one), so a report over 100,000 patients reads a handful of rows. Plain SQL: substr,
+/// count, sum, CASE, NOT EXISTS (PostgreSQL takes the same; dates are ISO text, so months are their first 7 characters).
+extension CareStore {
+    static func registerReportIndexMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v15-report-indexes") { db in
+            try db.execute(sql: """
+                CREATE INDEX assessment_date ON assessment(date, status);
+                CREATE INDEX assessment_patient_date ON assessment(patient_id, date, status);
+                CREATE INDEX assessment_agreed ON assessment(agreed_at) WHERE agreed_at IS NOT NULL;
+                CREATE INDEX document_template_date ON document(template_id, status, date);
+                CREATE INDEX follow_up_result_recorded ON follow_up_result(recorded_at);
+                CREATE INDEX follow_up_contact_at ON follow_up_contact(at);
+                """)
+        }
+    }
+
+    /// The patient's columns every fact is keyed by, and the team filter.
+    static let reportKeyColumns = "p.team_id AS team_id, substr(p.diagnosis_code, 1, 3) AS category"
+    static let reportKeyGroup = "p.team_id, substr(p.diagnosis_code, 1, 3)"
+
+    static func teamFilter(_ scope: ReportScope) -> String { scope.teamId.map { " AND p.team_id = \($0)" } ?? "" }
+
+    /// The period as bounds for a date-time column: from the first day's start to before the day after the last.
+    static func instantBounds(_ scope: ReportScope) -> StatementArguments { [scope.from.iso, scope.to.adding(days: 1).iso] }
+
+    static func key(_ r: Row, month: String, role: String? = nil) -> ReportKey {
+        ReportKey(month: month, teamId: r["team_id"], category: r["category"] ?? "", role: role)
+    }
+
+    static func month(_ date: LocalDate) -> String { String(date.iso.prefix(7)) }
+
+    /// Facts keyed and counted in Swift, for the reports whose value the store cannot work out portably (days between dates).
+    static func tally(_ items: [(ReportKey, String, Int?, Int)]) -> [ReportFact] {
+        var counts: [ReportFact: Int] = [:]
+        for (key, measure, value, n) in items { counts[ReportFact(key, measure, value: value, count: 0), default: 0] += n }
+        return counts.map { f, n in ReportFact(f.key, f.measure, value: f.value, label: f.label, count: n) }
+    }
+
+    public func hnaOfferReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            // The counted rows are the README's ("How offers are counted"), with the patient's keys and the assessment's status.
+            try Row.fetchAll(db, sql: """
+                SELECT substr(o.date, 1, 7) AS month, o.offered_role AS role, \(Self.reportKeyColumns), o.outcome AS outcome,
+                       CASE WHEN a.status IN ('agreed', 'superseded') THEN 1 ELSE 0 END AS completed, count(*) AS n
+                FROM hna_offer o JOIN patient p ON p.id = o.patient_id LEFT JOIN assessment a ON a.id = o.assessment_id
+                WHERE o.date BETWEEN ? AND ?\(Self.teamFilter(scope))
+                  AND NOT (o.outcome = '01' AND EXISTS (SELECT 1 FROM hna_offer l
+                           WHERE l.patient_id = o.patient_id AND l.pathway_point = o.pathway_point
+                             AND (l.date > o.date OR (l.date = o.date AND l.id > o.id))))
+                GROUP BY substr(o.date, 1, 7), o.offered_role, \(Self.reportKeyGroup), o.outcome,
+                         CASE WHEN a.status IN ('agreed', 'superseded') THEN 1 ELSE 0 END
+                """, arguments: [scope.from.iso, scope.to.iso]).map { r in
+                ReportFact(Self.key(r, month: r["month"], role: r["role"]), r["outcome"], value: r["completed"], count: r["n"])
+            }
+        }
+    }
+
+    public func carePlanReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT substr(a.agreed_at, 1, 7) AS month, a.agreed_role AS role, \(Self.reportKeyColumns),
+                       CASE WHEN a.version = 1 THEN 'agreed' ELSE 'reviewed' END AS measure, count(*) AS n
+                FROM assessment a JOIN patient p ON p.id = a.patient_id
+                WHERE a.agreed_at >= ? AND a.agreed_at < ? AND a.status IN ('agreed', 'superseded')\(Self.teamFilter(scope))
+                GROUP BY substr(a.agreed_at, 1, 7), a.agreed_role, \(Self.reportKeyGroup), CASE WHEN a.version = 1 THEN 'agreed' ELSE 'reviewed' END
+                """, arguments: Self.instantBounds(scope)).map { r in
+                ReportFact(Self.key(r, month: r["month"], role: r["role"]), r["measure"], count: r["n"])
+            }
+        }
+    }
+
+    public func firstHNAReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            // A patient's first assessment: none not discarded before it (an earlier date, or the same date and an earlier id).
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT a.date AS first, p.diagnosis_date AS diagnosed, \(Self.reportKeyColumns), count(*) AS n
+                FROM assessment a JOIN patient p ON p.id = a.patient_id
+                WHERE a.date BETWEEN ? AND ? AND a.status <> 'discarded'\(Self.teamFilter(scope))
+                  AND NOT EXISTS (SELECT 1 FROM assessment b WHERE b.patient_id = a.patient_id AND b.status <> 'discarded'
+                                  AND (b.date < a.date OR (b.date = a.date AND b.id < a.id)))
+                GROUP BY a.date, p.diagnosis_date, \(Self.reportKeyGroup)
+                """, arguments: [scope.from.iso, scope.to.iso])
+            return Self.tally(rows.compactMap { r in
+                guard let first = LocalDate(iso: r["first"]) else { return nil }
+                let diagnosed = (r["diagnosed"] as String?).flatMap(LocalDate.init(iso:))
+                return (Self.key(r, month: Self.month(first)), "first-hna", diagnosed.map { first.dayNumber - $0.dayNumber }, r["n"])
+            })
+        }
+    }
+
+    public func eotsReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            let chosen = """
+                FROM document d JOIN patient p ON p.id = d.patient_id
+                WHERE d.template_id = '\(EoTSDue.templateId)' AND d.status = 'signed' AND d.date BETWEEN ? AND ?\(Self.teamFilter(scope))
+                """
+            let bounds: StatementArguments = [scope.from.iso, scope.to.iso]
+            let documents = try Row.fetchAll(db, sql: "SELECT d.id, d.date, d.signed_role, \(Self.reportKeyColumns) \(chosen)", arguments: bounds)
+            // Each summary's latest treatment end date, from its rows of treatments (values kept as JSON).
+            var ended: [Int64: LocalDate] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT document_id, value FROM document_row
+                WHERE field = '\(EoTSDue.treatmentsGroup)' AND document_id IN (SELECT d.id \(chosen))
+                """, arguments: bounds) {
+                let values = (try? Self.decode([String: FieldValue].self, r["value"])) ?? [:]
+                if case .date(let end)? = values[EoTSDue.treatmentEndField] {
+                    let id: Int64 = r["document_id"]
+                    ended[id] = max(ended[id] ?? end, end)
+                }
+            }
+            return Self.tally(documents.compactMap { r in
+                guard let written = LocalDate(iso: r["date"]) else { return nil }
+                let id: Int64 = r["id"]
+                return (Self.key(r, month: Self.month(written), role: r["signed_role"]), "signed", ended[id].map { written.dayNumber - $0.dayNumber }, 1)
+            })
+        }
+    }
+
+    public func qofReportPatients(_ scope: ReportScope, diagnosedFrom: LocalDate) throws -> [QOFReportPatient] {
+        try read { db in
+            let chosen = "FROM patient p WHERE p.diagnosis_date BETWEEN ? AND ?\(Self.teamFilter(scope))"
+            let bounds: StatementArguments = [diagnosedFrom.iso, scope.to.iso]
+            let records = Dictionary(grouping: try Row.fetchAll(db, sql: """
+                SELECT r.* FROM qof_record r WHERE r.patient_id IN (SELECT p.id \(chosen)) ORDER BY r.date, r.id
+                """, arguments: bounds).map(Self.qofRecord), by: \.patientId)
+            return try Row.fetchAll(db, sql: "SELECT p.id, p.diagnosis_date, \(Self.reportKeyColumns) \(chosen)", arguments: bounds).map { r in
+                let id: Int64 = r["id"]
+                let diagnosed = (r["diagnosis_date"] as String?).flatMap(LocalDate.init(iso:))
+                return QOFReportPatient(key: Self.key(r, month: diagnosed.map(Self.month) ?? ""), diagnosed: diagnosed, records: records[id] ?? [])
+            }
+        }
+    }
+
+    public func followUpReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            let on = "e.start_date <= :to AND (e.discharged_on IS NULL OR e.discharged_on > :to)"
+            let args: StatementArguments = ["from": scope.from.iso, "to": scope.to.iso]
+            var facts: [ReportFact] = []
+            for r in try Row.fetchAll(db, sql: """
+                SELECT e.pathway_id AS pathway, \(Self.reportKeyColumns),
+                       sum(CASE WHEN \(on) AND e.status <> 'suspended' THEN 1 ELSE 0 END) AS active,
+                       sum(CASE WHEN \(on) AND e.status = 'suspended' THEN 1 ELSE 0 END) AS suspended,
+                       sum(CASE WHEN e.discharged_on BETWEEN :from AND :to THEN 1 ELSE 0 END) AS discharged
+                FROM follow_up_enrolment e JOIN patient p ON p.id = e.patient_id
+                WHERE e.start_date <= :to\(Self.teamFilter(scope))
+                GROUP BY e.pathway_id, \(Self.reportKeyGroup)
+                """, arguments: args) {
+                for measure in ["active", "suspended", "discharged"] {
+                    facts.append(ReportFact(Self.key(r, month: ""), measure, label: r["pathway"], count: r[measure]))
+                }
+            }
+            for r in try Row.fetchAll(db, sql: """
+                SELECT e.pathway_id AS pathway, \(Self.reportKeyColumns), count(*) AS n
+                FROM follow_up_test t JOIN follow_up_enrolment e ON e.id = t.enrolment_id JOIN patient p ON p.id = t.patient_id
+                WHERE t.status IN ('scheduled', 'requested') AND t.paused = 0 AND t.overdue_from <= :to\(Self.teamFilter(scope))
+                GROUP BY e.pathway_id, \(Self.reportKeyGroup)
+                """, arguments: args) {
+                facts.append(ReportFact(Self.key(r, month: ""), "overdue-tests", label: r["pathway"], count: r["n"]))
+            }
+            return facts
+        }
+    }
+
+    public func resultReviewReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT substr(r.recorded_at, 1, 10) AS recorded, substr(r.reviewed_at, 1, 10) AS reviewed, r.needs_review AS needs, \(Self.reportKeyColumns),
+                       count(*) AS n
+                FROM follow_up_result r JOIN patient p ON p.id = r.patient_id
+                WHERE r.recorded_at >= ? AND r.recorded_at < ?\(Self.teamFilter(scope))
+                GROUP BY substr(r.recorded_at, 1, 10), substr(r.reviewed_at, 1, 10), r.needs_review, \(Self.reportKeyGroup)
+                """, arguments: Self.instantBounds(scope))
+            return Self.tally(rows.compactMap { r in
+                guard let recorded = LocalDate(iso: r["recorded"]) else { return nil }
+                let needs: Bool = r["needs"]
+                let reviewed = (r["reviewed"] as String?).flatMap(LocalDate.init(iso:))
+                return (Self.key(r, month: Self.month(recorded)), needs ? "review" : "no-review",
+                        needs ? reviewed.map { $0.dayNumber - recorded.dayNumber } : nil, r["n"])
+            })
+        }
+    }
+
+    public func reaccessReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            // Hours between two instants are not portable SQL: the calls of the period are read (a few per patient a year).
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.at, c.returned_at, c.red_flag, \(Self.reportKeyColumns)
+                FROM follow_up_contact c JOIN patient p ON p.id = c.patient_id
+                WHERE c.at >= ? AND c.at < ?\(Self.teamFilter(scope))
+                """, arguments: Self.instantBounds(scope))
+            return Self.tally(rows.map { r in
+                let at: Date = r["at"], returned: Date? = r["returned_at"], red: Bool = r["red_flag"]
+                let hours = returned.map { Int(($0.timeIntervalSince(at) / 3600).rounded()) }
+                return (Self.key(r, month: Self.month(LocalDate(at))), red ? "red-flag" : "call", hours, 1)
+            })
+        }
+    }
+
+    /// Assessments that count once: in progress or agreed (not discarded, not superseded by a later version).
+    static let countedAssessment = "a.status IN ('in-progress', 'agreed') AND a.date BETWEEN ? AND ?"
+
+    public func concernReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            let bounds: StatementArguments = [scope.from.iso, scope.to.iso]
+            var facts = try Row.fetchAll(db, sql: """
+                SELECT substr(a.date, 1, 7) AS month, \(Self.reportKeyColumns), count(*) AS n
+                FROM assessment a JOIN patient p ON p.id = a.patient_id
+                WHERE \(Self.countedAssessment)\(Self.teamFilter(scope))
+                GROUP BY substr(a.date, 1, 7), \(Self.reportKeyGroup)
+                """, arguments: bounds).map { r in ReportFact(Self.key(r, month: r["month"]), "assessment", count: r["n"]) }
+            facts += try Row.fetchAll(db, sql: """
+                SELECT c.key AS item, max(c.label) AS label, substr(a.date, 1, 7) AS month, \(Self.reportKeyColumns), count(*) AS n
+                FROM assessment a JOIN patient p ON p.id = a.patient_id JOIN concern c ON c.assessment_id = a.id
+                WHERE \(Self.countedAssessment)\(Self.teamFilter(scope))
+                GROUP BY c.key, substr(a.date, 1, 7), \(Self.reportKeyGroup)
+                """, arguments: bounds).map { r in
+                ReportFact(Self.key(r, month: r["month"]), "concern", label: (r["item"] as String) + "\t" + (r["label"] as String), count: r["n"])
+            }
+            return facts
+        }
+    }
+
+    public func distressReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT substr(a.date, 1, 7) AS month, a.distress_score AS score, \(Self.reportKeyColumns), count(*) AS n
+                FROM assessment a JOIN patient p ON p.id = a.patient_id
+                WHERE \(Self.countedAssessment)\(Self.teamFilter(scope))
+                GROUP BY substr(a.date, 1, 7), a.distress_score, \(Self.reportKeyGroup)
+                """, arguments: [scope.from.iso, scope.to.iso]).map { r in
+                ReportFact(Self.key(r, month: r["month"]), "distress", value: r["score"], count: r["n"])
+            }
+        }
+    }
+
+    public func recordReportRun(_ report: String, scope: ReportScope, format: String, by user: String, now: Date) throws {
+        let team = scope.teamId.map { ", team \($0)" } ?? ""
+        try write { db in
+            try Self.audit(db, user: user, action: "ran report \(report)", detail: "\(scope.from.iso) to \(scope.to.iso)\(team), \(format)", at: now)
+        }
+    }
+}
