@@ -8,12 +8,7 @@ import XCTest
 /// period, its table and chart shown, saved as CSV into the folder careplan runs in.
 final class ReportsEndToEndTests: EndToEndCase {
     func testAReportRunsOnScreenAndSavesAsCSV() throws {
-        staffTheStore()
-        let s = try CareStore(path: store)
-        let p = try s.addPatient(Patient(nhsNumber: NHSNumber(FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: ""))!,
-                                         familyName: "Reporter", givenName: "Rae", dateOfBirth: LocalDate(year: 1960, month: 1, day: 1)!),
-                                 by: "seed", now: Date())
-        let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"), displayPath: "c").get()
+        let (s, p, catalogue) = try addPatientToStore(family: "Reporter", given: "Rae")
         _ = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patient, date: LocalDate(Date()),
                                   catalogue: catalogue, createdBy: "seed", now: Date())
         try tmux.start(command: "cd \(EndToEndCase.quote(dir.path)) && " + careplanCommand())

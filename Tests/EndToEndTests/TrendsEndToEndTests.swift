@@ -6,14 +6,23 @@ import XCTest
 
 /// A patient's trends in the real binary at 80x24 (issue 15): two assessments, T on the record, the change in
 /// words and the chart; then the same in a plain (non-UTF-8) locale, where the chart falls back to ASCII.
-final class TrendsEndToEndTests: EndToEndCase {
-    func addPatientWithTwoAssessments() throws {
+extension EndToEndCase {
+    /// The store staffed, a patient added to it (the first fictional NHS number), and the shipped catalogue, for a
+    /// test to give them assessments.
+    func addPatientToStore(family: String, given: String) throws -> (CareStore, Patient, ConcernCatalogue) {
         staffTheStore()
         let s = try CareStore(path: store)
         let p = try s.addPatient(Patient(nhsNumber: NHSNumber(FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: ""))!,
-                                         familyName: "Trendall", givenName: "Tess", dateOfBirth: LocalDate(year: 1958, month: 6, day: 2)!),
+                                         familyName: family, givenName: given, dateOfBirth: LocalDate(year: 1958, month: 6, day: 2)!),
                                  by: "seed", now: Date())
         let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"), displayPath: "c").get()
+        return (s, p, catalogue)
+    }
+}
+
+final class TrendsEndToEndTests: EndToEndCase {
+    func addPatientWithTwoAssessments() throws {
+        let (s, p, catalogue) = try addPatientToStore(family: "Trendall", given: "Tess")
         let today = LocalDate(Date())
         for (days, pain, worry, distress) in [(120, 3, 0, 6), (10, 7, 4, 3)] {
             var a = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
