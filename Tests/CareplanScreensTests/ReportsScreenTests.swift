@@ -22,6 +22,7 @@ final class ReportsScreenTests: XCTestCase {
 
     func testFromTheWorklistAReportIsChosenItsPeriodCheckedAndItsTableAndChartsShown() throws {
         let h = harnessWithAnOffer()
+        XCTAssertTrue(h.lines.last!.contains("F6 reports"), "the worklist's key line shows the way: \(h.lines.last!)")
         h.press(.function(6))
         XCTAssertEqual(h.program.currentScreen, "reports", h.screen)
         h.assertGolden("reports-list-80x24")
