@@ -31,6 +31,19 @@ public struct ReportScope: Sendable, Hashable {
     }
 }
 
+/// A report asked for by name, over a scope, grouped `by` (nil: its default): what the Reports screen sends.
+public struct ReportRequest: Sendable, Hashable {
+    public var name: String
+    public var scope: ReportScope
+    public var by: ReportGrouping?
+
+    public init(name: String, scope: ReportScope, by: ReportGrouping? = nil) {
+        self.name = name
+        self.scope = scope
+        self.by = by
+    }
+}
+
 /// The dimensions a fact is counted under.
 public struct ReportKey: Sendable, Hashable {
     /// "2026-01": the month of the date the report counts by.
@@ -107,6 +120,10 @@ public protocol ReportRepository: AnyObject, Sendable {
     func concernReportFacts(_ scope: ReportScope) throws -> [ReportFact]
     /// Assessments dated in the scope (agreed or in progress): `distress`, value the score (nil: none given).
     func distressReportFacts(_ scope: ReportScope) throws -> [ReportFact]
+    /// HNA offers counted in the scope (README "How offers are counted": an undecided offer a later one settled is
+    /// not counted): measure the CR7900 outcome code, value 1 when the assessment an accepted offer led to was
+    /// agreed (else 0); role: the role id of who offered it.
+    func hnaOfferReportFacts(_ scope: ReportScope) throws -> [ReportFact]
     /// Records in the audit trail that `user` ran `report` over the scope (no patient data).
     func recordReportRun(_ report: String, scope: ReportScope, format: String, by user: String, now: Date) throws
 }
@@ -189,6 +206,14 @@ public enum ReportCatalogue {
     static let noRole: [ReportGrouping] = [.month, .team, .site]
 
     public static let reports: [ReportDefinition] = [
+        ReportDefinition(
+            name: "hna", title: "HNAs offered, accepted, declined and completed",
+            summary: "HNAs offered, accepted, declined and completed (COSD CR7900)",
+            definition: "HNA offers dated in the period, counted as the README's \"How offers are counted\" says (an undecided offer the "
+                + "patient's next offer at the same point of the pathway settled is counted once, as that one): offered (01, 02, 03, 05), "
+                + "undecided (01), declined (02), accepted (03), unable to complete (05), not offered (04); completed: accepted offers whose "
+                + "assessment's plan has been agreed (agreed or superseded; a discarded assessment's offer is withdrawn). Role: who offered it.",
+            groupings: allGroupings),
         ReportDefinition(
             name: "care-plans", title: "Care plans agreed", summary: "care plans completed and agreed, first versions and reviews",
             definition: "Care plans agreed in the period, by the day they were agreed: an assessment's plan counts once for each version agreed "
@@ -276,6 +301,7 @@ extension ReportCatalogue {
         }
         let b = ReportBuilder(def: def, scope: scope, by: grouping ?? .month, context: context)
         switch name {
+        case "hna": return b.hna(try store.hnaOfferReportFacts(scope))
         case "care-plans": return b.carePlans(try store.carePlanReportFacts(scope))
         case "time-to-first-hna": return b.firstHNA(try store.firstHNAReportFacts(scope))
         case "eots": return b.eots(try store.eotsReportFacts(scope))
@@ -359,6 +385,19 @@ struct ReportBuilder {
     static func days(_ v: Int?) -> ReportValue { v.map { .days(Double($0)) } ?? .missing }
 
     // MARK: The reports
+
+    func hna(_ facts: [ReportFact]) -> ReportTable {
+        let outcomes: [(String, HNAOfferOutcome)] = [("Undecided", .undecided), ("Declined", .declined), ("Accepted", .accepted),
+                                                     ("Unable to complete", .unableToComplete), ("Not offered", .notOffered)]
+        return groupedTable(facts, columns: [ReportColumn("Offered", .count)] + outcomes.map { ReportColumn($0.0, .count) }
+                                + [ReportColumn("Completed", .count), ReportColumn("Accepted %", .percent)],
+                            chart: ("HNAs offered", "offers", 1)) { f in
+            let offered = Self.sum(f) { HNAOfferOutcome(rawValue: $0.measure)?.wasOffered ?? false }
+            let accepted = Self.sum(f, HNAOfferOutcome.accepted.rawValue)
+            return [.count(offered)] + outcomes.map { .count(Self.sum(f, $0.1.rawValue)) }
+                + [.count(Self.sum(f, HNAOfferOutcome.accepted.rawValue) { $0.value == 1 }), share(accepted, of: offered)]
+        }
+    }
 
     func carePlans(_ facts: [ReportFact]) -> ReportTable {
         groupedTable(facts, columns: [ReportColumn("New plans agreed", .count), ReportColumn("Reviews agreed", .count), ReportColumn("All agreed", .count)],

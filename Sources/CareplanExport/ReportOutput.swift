@@ -21,6 +21,12 @@ public enum ReportOutput {
         }
     }
 
+    /// A file name for the report: `report-care-plans-2026-11-01-to-2026-11-30.csv` (a team's: with the team's id).
+    public static func fileName(_ t: ReportTable, format: ReportFormat, teamId: Int64? = nil) -> String {
+        let ext = ["table": "txt", "csv": "csv", "json": "json", "pdf": "pdf"][format.rawValue]!
+        return "report-\(t.report)-\(t.from.iso)-to-\(t.to.iso)" + (teamId.map { "-team-\($0)" } ?? "") + ".\(ext)"
+    }
+
     // MARK: CSV
 
     /// UTF-8 with a byte-order mark (so a spreadsheet reads it as UTF-8), CRLF line ends, one header row of the

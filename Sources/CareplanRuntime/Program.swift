@@ -265,7 +265,9 @@ public final class Program {
             case .exportDocument, .printDocument: isDocument = true
             default: isDocument = false
             }
-            if session.refuses(.export, doing: isDocument ? "export or print this document" : nil) { return [] }
+            if case .exportReport = e {
+                if session.refuses(.reports) { return [] }
+            } else if session.refuses(.export, doing: isDocument ? "export or print this document" : nil) { return [] }
         case .resume:
             resume()
             return []

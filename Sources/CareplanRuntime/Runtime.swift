@@ -71,8 +71,12 @@ public final class Runtime {
             return s.attempt { try s.store.assessments(patientId: patientId) }.map(Answer.assessments) ?? .failed(nil)
         case .query(.timeline(let patientId)):
             return s.timeline(patientId: patientId)
+        case .query(.patientAssessments(let patientId)):
+            return s.patientAssessments(patientId: patientId)
         case .query(.qof), .query(.qofPracticeView), .recordQOF:
             return s.executeQOF(command)
+        case .query(.report(let request)):
+            return s.report(request)
         case .startDocument(let templateId):
             guard let patientId = s.patient?.id, let template = s.session.configuration.documents[templateId],
                   let d = s.attempt({ try s.store.createDocument(template: template, patientId: patientId, createdBy: s.user, now: s.now) })
@@ -635,6 +639,7 @@ extension Runtime {
         case .giveInformation, .recordOccasion, .recordHNAOffer: return .recordActions
         case .signDocument: return .signDocuments
         case .recordQOF, .query(.qofPracticeView): return .qof
+        case .query(.report): return .reports
         case .followUp(let action): return action.permission
         // Writing one also needs a role the template names (`documentRefusal`).
         case .startDocument, .applyDocument, .newDocumentVersion, .openDocument: return .viewRecords

@@ -41,6 +41,25 @@ extension CareStore {
         return counts.map { f, n in ReportFact(f.key, f.measure, value: f.value, label: f.label, count: n) }
     }
 
+    public func hnaOfferReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
+        try read { db in
+            // The counted rows are the README's ("How offers are counted"), with the patient's keys and the assessment's status.
+            try Row.fetchAll(db, sql: """
+                SELECT substr(o.date, 1, 7) AS month, o.offered_role AS role, \(Self.reportKeyColumns), o.outcome AS outcome,
+                       CASE WHEN a.status IN ('agreed', 'superseded') THEN 1 ELSE 0 END AS completed, count(*) AS n
+                FROM hna_offer o JOIN patient p ON p.id = o.patient_id LEFT JOIN assessment a ON a.id = o.assessment_id
+                WHERE o.date BETWEEN ? AND ?\(Self.teamFilter(scope))
+                  AND NOT (o.outcome = '01' AND EXISTS (SELECT 1 FROM hna_offer l
+                           WHERE l.patient_id = o.patient_id AND l.pathway_point = o.pathway_point
+                             AND (l.date > o.date OR (l.date = o.date AND l.id > o.id))))
+                GROUP BY substr(o.date, 1, 7), o.offered_role, \(Self.reportKeyGroup), o.outcome,
+                         CASE WHEN a.status IN ('agreed', 'superseded') THEN 1 ELSE 0 END
+                """, arguments: [scope.from.iso, scope.to.iso]).map { r in
+                ReportFact(Self.key(r, month: r["month"], role: r["role"]), r["outcome"], value: r["completed"], count: r["n"])
+            }
+        }
+    }
+
     public func carePlanReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
         try read { db in
             try Row.fetchAll(db, sql: """

@@ -180,8 +180,14 @@ package enum Query: Equatable {
     case worklist
     /// The patient's follow-up: their enrolments, the latest one's schedule, results and history, their calls.
     case followUp(patientId: Int64)
+    /// Every assessment of the patient in full (concerns, scores, distress), for their trends; each one read is
+    /// audited as viewed.
+    case patientAssessments(patientId: Int64)
     /// The HNAs offered to the patient, newest first. Answered `hnaOffers`.
     case hnaOffers(patientId: Int64)
+    /// A report of the service (issue 15): counts only, needs the `reports` permission, audited. Answered `report`,
+    /// or `failed` with the problem said (an unknown report, a grouping it does not have).
+    case report(ReportRequest)
 }
 
 /// What an administrator changes, made by the signed-in user.
@@ -212,8 +218,11 @@ package enum Answer: Equatable {
     case occasionRecorded(OccasionRecord)
     case hnaOffers([HNAOffer])
     case hnaOfferRecorded(HNAOffer)
+    case report(ReportTable)
     case worklist(Worklist)
     case followUp(FollowUpView)
+    /// The patient's assessments in full, in the store's order (`PatientTrends` sorts them).
+    case patientAssessments(patientId: Int64, [Assessment])
     /// A follow-up change stands; the screen reads the follow-up again.
     case followUpSaved(FollowUpAction)
     /// The patient as the store now has them.

@@ -8,11 +8,15 @@ struct PrioritiseScreen: Screen {
     var selected = 0
     /// Where the selected concern goes once its move is saved.
     var movingTo: Int?
+    /// The patient's assessments as the store has them, for each concern's trend up to this one (nil: not read).
+    var history: [Assessment]?
 
     init(_ s: Session) {}
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
+        case .opened: return s.assessment.map { [.query(.patientAssessments(patientId: $0.patientId))] } ?? []
+        case .answer(.patientAssessments(let id, let all)) where id == s.assessment?.patientId: history = all
         case .key(let key): return handle(key, s)
         case .answer(.saved(.setOrder)):
             selected = movingTo ?? selected
@@ -50,6 +54,13 @@ struct PrioritiseScreen: Screen {
         return []
     }
 
+    /// The trends up to the open assessment as it is on screen (its unsaved scores too); nil when it is the first.
+    func trends(_ a: Assessment) -> PatientTrends? {
+        guard let history else { return nil }
+        let t = PatientTrends(assessments: history.filter { $0.id != a.id && $0.date <= a.date } + [a])
+        return t.points.count > 1 ? t : nil
+    }
+
     func render(into g: inout Grid, _ area: Area, _ s: Session) {
         guard let a = s.assessment else { return }
         let list = a.prioritisedConcerns
@@ -68,9 +79,21 @@ struct PrioritiseScreen: Screen {
                 y = Draw.paragraph(&g, message, x: area.x + 1, y: y, width: area.width - 2, maxY: min(area.bottom - 3, y + 3))
             }
         }
-        g.put(" \(list.count) concern\(list.count == 1 ? "" : "s") · \(discussing) to discuss today" + (s.policy.hasSignificantDistress(a) ? " · distress \(a.distressScore!)/10: significant" : ""),
+        let trends = trends(a)
+        // Since the last assessment, in words and as a line of the scores (oldest first, this one last).
+        let chart = min(trends?.points.count ?? 0, 8)
+        let series = trends.map { TrendChart($0).series } ?? []
+        let glyphs = s.chartGlyphs
+        let byKey = Dictionary(zip(trends?.concerns.map(\.key) ?? [], series.dropFirst()), uniquingKeysWith: { a, _ in a })
+        func trend(_ s: TrendSeries) -> String {
+            DisplayWidth.pad(TrendTable.sparkline(s, cells: chart, glyphs), to: chart) + " " + TrendTable.change(s)
+        }
+        let distressTrend = series.first.map { " · distress " + trend($0) } ?? ""
+        g.put(" \(list.count) concern\(list.count == 1 ? "" : "s") · \(discussing) to discuss today" + (s.policy.hasSignificantDistress(a) ? " · distress \(a.distressScore!)/10: significant" : "") + distressTrend,
               x: area.x, y: y, style: Style(.dim), maxWidth: area.width)
+        let trendColumn = trends == nil ? area.width : area.width - chart - 12
         g.put(DisplayWidth.truncate("  #  Discuss  Score  Concern", to: area.width), x: area.x, y: y + 1, style: Style(.heading))
+        if trends != nil { g.put("Trend", x: area.x + trendColumn, y: y + 1, style: Style(.heading)) }
         y += 2
         let height = area.bottom - y
         let first = ScrollWindow.firstVisible(selected: selected, count: list.count, height: height, previousFirst: 0)
@@ -78,9 +101,17 @@ struct PrioritiseScreen: Screen {
             let number = String(i + 1)
             let score = c.score.map { String($0) } ?? "--"
             let text = DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - number.count)) + number, to: 5)
-                + (c.discuss ? "[x]      " : "[ ]      ") + DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - score.count)) + score, to: 7) + c.label
+                + (c.discuss ? "[x]      " : "[ ]      ") + DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - score.count)) + score, to: 7)
+                + (trends == nil ? c.label : DisplayWidth.pad(DisplayWidth.truncate(c.label, to: trendColumn - 22), to: trendColumn - 21))
+                + (byKey[c.key].map(trend) ?? "")
             Draw.row(&g, text, x: area.x, y: y, width: area.width, selected: i == selected, style: c.discuss ? Style(.marked, bold: true) : .normal)
             y += 1
+        }
+        // What the patient no longer raises is part of the conversation too.
+        let resolved = trends?.concerns.filter { $0.change == .resolved }.map(\.label) ?? []
+        if !resolved.isEmpty, y + 1 < area.bottom {
+            Draw.paragraph(&g, "Resolved since the last assessment: " + resolved.joined(separator: "; "), x: area.x + 1, y: y + 1,
+                           width: area.width - 2, maxY: area.bottom, style: Style(.dim))
         }
     }
 

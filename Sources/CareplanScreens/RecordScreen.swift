@@ -23,6 +23,11 @@ struct RecordScreen: Screen {
     /// The QOF history shown in place of the timeline (H), and its first line shown (QOFHistory.swift).
     var showingQOFHistory = false
     var qofHistoryTop = 0
+    /// The patient's trends shown in place of the record (T), once read (RecordTrends.swift).
+    var trendView: RecordTrendView?
+    /// The HNAs offered to the patient, newest first, and the form recording one (A; HNAOfferEntry.swift).
+    var hnaOffers: [HNAOffer] = []
+    var recordingOffer: HNAOfferEntry?
     /// Health and wellbeing information given and events (RecordInformation.swift).
     var info = RecordInformation()
     /// Typing that is no command here (`breath` meant for the checklist's filter, after one Esc too many):
@@ -52,7 +57,7 @@ struct RecordScreen: Screen {
         timeline = []
         qof = []
         qofRecords = []
-        return [.query(.timeline(patientId: id)), .query(.qof(patientId: id)), .query(.information(patientId: id))]
+        return [.query(.timeline(patientId: id)), .query(.qof(patientId: id)), .query(.information(patientId: id)), .query(.hnaOffers(patientId: id))]
     }
 
     var assessments: [AssessmentSummary] { timeline.compactMap { if case .assessment(let a) = $0 { return a } else { return nil } } }
@@ -69,9 +74,9 @@ struct RecordScreen: Screen {
         s.configuration.documents.values.filter(s.mayWrite).sorted { $0.title < $1.title }
     }
 
-    var takesText: Bool { info.picker?.takesText ?? info.occasion?.takesText ?? issuing?.takesText ?? recordingQOF?.form.takesText ?? false }
+    var takesText: Bool { info.picker?.takesText ?? info.occasion?.takesText ?? issuing?.takesText ?? recordingQOF?.form.takesText ?? recordingOffer?.form.takesText ?? false }
     /// Items chosen to give, a QOF fact being filled in (its kind chosen) or an event form open: leaving asks first.
-    var hasUnsavedInput: Bool { (info.picker?.hasUnsavedInput ?? false) || recordingQOF?.what != nil || info.occasion != nil }
+    var hasUnsavedInput: Bool { (info.picker?.hasUnsavedInput ?? false) || recordingQOF?.what != nil || info.occasion != nil || recordingOffer != nil }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         if let out = informationAnswer(message, s) { return out }
@@ -91,6 +96,15 @@ struct RecordScreen: Screen {
             recordingQOF = nil
             s.say(QOFEntry.said(r), .success)
             return s.patient?.id.map { [.query(.qof(patientId: $0))] } ?? []
+        case .answer(.patientAssessments(let id, let all)) where id == s.patient?.id && trendView != nil:
+            trendView?.trends = PatientTrends(assessments: all)
+        case .answer(.failed) where trendView != nil && trendView?.trends == nil:
+            trendView?.failed = true
+        case .answer(.hnaOffers(let offers)): hnaOffers = offers
+        case .answer(.hnaOfferRecorded(let offer)):
+            recordingOffer = nil
+            s.say(HNAOfferEntry.said(offer, s), .success)
+            return s.patient?.id.map { [.query(.hnaOffers(patientId: $0))] } ?? []
         case .answer(.kioskCode(let code)):
             issuing = nil
             issued = code
@@ -124,6 +138,12 @@ struct RecordScreen: Screen {
             case .open(let commands): recordingQOF = entry; return commands
             }
         }
+        if var entry = recordingOffer {
+            switch entry.handle(key, s) {
+            case .closed: recordingOffer = nil; return []
+            case .open(let commands): recordingOffer = entry; return commands
+            }
+        }
         if var form = issuing {
             if key == .escape { issuing = nil; return [] }
             let event = form.handle(key)
@@ -132,9 +152,10 @@ struct RecordScreen: Screen {
             return [.issueKioskCode(s.codes.cases(PathwayPoint.self)[form.index("point")])]
         }
         if info.isOpen, let out = informationKey(key, s) { return out }
+        if trendView != nil { return trendKey(key, s) }
         if showingQOFHistory, let out = qofHistoryKey(key, s) { return out }
         let name = s.patient.map { "\($0.givenName) \($0.familyName)" } ?? "the patient"
-        if stray.refuses(key, commands: "nekdwqfh" + RecordScreen.informationLetters.lowercased(), place: "\(name)'s record", keys: Self.commandKeys(s), s) {
+        if stray.refuses(key, commands: "nekdwqfhta" + RecordScreen.informationLetters.lowercased(), place: "\(name)'s record", keys: Self.commandKeys(s), s) {
             return []
         }
         if let out = informationKey(key, s) { return out }
@@ -151,6 +172,10 @@ struct RecordScreen: Screen {
             showingQOFHistory = true
             qofHistoryTop = 0
             info.shown = false
+        case .text("t"), .text("T"): return openTrends(s)
+        case .text("a"), .text("A"):
+            if s.refuses(.recordActions) { return [] }
+            recordingOffer = HNAOfferEntry(s, point: assessments.first?.pathwayPoint)
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, timeline.count - 1), selected + 1)
         case .text("w"), .text("W"):
@@ -215,6 +240,8 @@ struct RecordScreen: Screen {
             entry.render(into: &g, area, s)
             return
         }
+        if let entry = recordingOffer { return entry.render(into: &g, area, offers: hnaOffers, s) }
+        if let view = trendView { return renderTrends(into: &g, area, view, s) }
         if let form = issuing {
             g.put(" Kiosk code for \(p.givenName) \(p.familyName)", x: area.x, y: area.y, style: Style(.heading, bold: true), maxWidth: area.width)
             form.render(into: &g, Area(x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 2))
@@ -249,6 +276,10 @@ struct RecordScreen: Screen {
             g.put(DisplayWidth.pad("Treatment ended", to: 20), x: x, y: y, style: Style(.dim))
             g.put("\(due.treatmentEnded.display) · " + due.line, x: x + 20, y: y, style: Style(due.overdue ? .error : .warning, bold: true), maxWidth: w - 20)
             y += 1
+        }
+        if let latest = hnaOffers.first {
+            // How many, in the label: the line itself is often cut at 80 columns.
+            line(hnaOffers.count > 1 ? "HNA offers (\(hnaOffers.count))" : "HNA offered", HNAOfferEntry.line(latest, s))
         }
         y = renderQOF(into: &g, x: x, y: y, width: w, bottom: area.bottom, s)
         y += 1
@@ -306,7 +337,7 @@ struct RecordScreen: Screen {
         let all: [(String, Bool)] = [("Enter open", true), ("N new assessment", s.may(.completeChecklist)),
                                      ("W write a document", !documentTypes(s).isEmpty), ("E edit", s.may(.editPatients)),
                                      ("K kiosk code", s.may(.issueKioskCodes)), ("D discard", s.may(.editPatients)),
-                                     ("Q record QOF", s.may(.qof)), ("H QOF history", true),
+                                     ("Q record QOF", s.may(.qof)), ("H QOF history", true), ("T trends", true), ("A HNA offer", s.may(.recordActions)),
                                      ("I give information", s.may(.recordActions)), ("Tab information and events", true), ("F follow-up", true)]
         return all.filter(\.1).map(\.0).joined(separator: " · ")
     }
@@ -316,15 +347,18 @@ struct RecordScreen: Screen {
         if choosingDocument != nil { return [KeyHint("←→", "choose"), KeyHint("Enter", "start"), KeyHint("Esc", "cancel")] }
         if issued != nil { return [KeyHint("any key", "done")] }
         if let entry = recordingQOF { return entry.keys }
+        if let entry = recordingOffer { return entry.keys }
         if showingQOFHistory { return qofHistoryKeys }
+        if trendView != nil { return trendKeys }
         if let k = informationKeys(s) { return k }
         // The most useful first: the line stops at the first key that does not fit 80 columns, and F1 lists
         // every key. D only where it applies, and then "new" is short; E then gives way to D.
         let canDiscard = selectedAssessment?.status == .inProgress && s.may(.editPatients)
         return [KeyHint("Enter", "open"), KeyHint("N", canDiscard ? "new" : "new HNA", exit: "new", needs: .completeChecklist),
-                ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
+                ] + (RecordScreen.documentTypes(s).isEmpty ? [] : [KeyHint("W", "document", exit: "document")]) + [KeyHint("T", "trends")] + (canDiscard ? [KeyHint("D", "discard", needs: .editPatients)] : [])
             + [KeyHint("I", "info", needs: .recordActions), KeyHint("Q", "QOF", needs: .qof), KeyHint("F", "follow-up", exit: "follow-up"),
-               KeyHint("E", "edit", exit: "edit", needs: .editPatients), KeyHint("K", "kiosk", needs: .issueKioskCodes), KeyHint("Tab", "info list")]
+               KeyHint("E", "edit", exit: "edit", needs: .editPatients), KeyHint("K", "kiosk", needs: .issueKioskCodes),
+               KeyHint("A", "HNA offer", needs: .recordActions), KeyHint("Tab", "info list")]
             + (qof.isEmpty && qofRecords.isEmpty ? [] : [KeyHint("H", "QOF history")]) + [KeyHint("↑↓", "choose")]
     }
 }

@@ -63,6 +63,8 @@ struct RegisterScreen: Screen {
             return s.refuses(.qof) ? [] : [.exit("reviews-due")]
         case .function(5):
             return s.refuses(FollowUpPermission.record, doing: "see the worklist") ? [] : [.exit("worklist")]
+        case .function(6):
+            return s.refuses(.reports) ? [] : [.exit("reports")]
         case .enter:
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
@@ -167,7 +169,7 @@ struct RegisterScreen: Screen {
         [KeyHint("type", "find"), KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("^A", "add patient", exit: "new", needs: .editPatients)]
             + (s.staff.map { !$0.teamIds.isEmpty } == true ? [KeyHint("^T", s.registerTeams == nil ? "my team" : "everyone")] : [])
             + [KeyHint("F2", "users", exit: "users", needs: .manageUsers), KeyHint("F4", "reviews due", exit: "reviews-due", needs: .qof),
-               KeyHint("F5", "worklist", exit: "worklist", needs: FollowUpPermission.record)]
+               KeyHint("F5", "worklist", exit: "worklist", needs: FollowUpPermission.record), KeyHint("F6", "reports", exit: "reports", needs: .reports)]
     }
 
     /// Whose patients the list shows.

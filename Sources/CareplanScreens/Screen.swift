@@ -32,6 +32,9 @@ public enum Effect: Equatable, Sendable {
     case printInformation(patientId: Int64, date: LocalDate, ids: [Int64])
     /// A follow-up letter (a result's, or the discharge), as PDF or text.
     case exportFollowUpLetter(FollowUpLetterRequest, format: String)
+    /// A report shown on the Reports screen saved to a new file in the current folder: `csv`, `json`, `pdf` or `table`
+    /// (text). Needs the `reports` permission, not `export`: a report names no patient.
+    case exportReport(ReportTable, format: String)
 }
 
 /// Where a key leads.

@@ -73,7 +73,7 @@ public struct ScreenRegistry: Sendable {
                     exits: [.required("open", "Enter on a patient"), .optional("new", "Ctrl-A, or Enter when there are no patients"),
                             .optional("waiting", "Enter on a self-assessment sent from the kiosk"),
                             .optional("users", "F2 (administrators)"), .optional("reviews-due", "F4 (roles that record QOF)"),
-                            .optional("worklist", "F5 (roles that record care)")]) { s in
+                            .optional("worklist", "F5 (roles that record care)"), .optional("reports", "F6 (roles that run reports)")]) { s in
             s.patient = nil; s.assessment = nil; return RegisterScreen(s)
         },
         ScreenEntry(.patientForm, .clinician, needs: .nothing,
@@ -104,12 +104,15 @@ public struct ScreenRegistry: Sendable {
                     exits: [.required("register", "Esc, or at once for a role that records no care"), .required("follow-up", "Enter on a call, result, test or discharge"),
                             .required("open", "Enter on an HNA, EoTS or QOF review due"), .required("waiting", "Enter on a kiosk self-assessment"),
                             .required("continue", "Enter on a care plan in progress"), .required("view", "Enter on a plan review due"),
-                            .required("document", "Enter on a draft EoTS")]) { s in
+                            .required("document", "Enter on a draft EoTS"), .optional("reports", "F6 (roles that run reports)")]) { s in
             s.patient = nil; s.assessment = nil; s.document = nil; return WorklistScreen(s)
         },
         ScreenEntry(.followUp, .clinician, needs: .patient,
                     exits: [.required("back", "Esc"), .required("worklist", "Esc when opened from the worklist")]) { FollowUpScreen($0) },
         ScreenEntry(.documentForm, .clinician, needs: .document, exits: [.required("back", "Esc")]) { DocumentFormScreen($0) },
+        ScreenEntry(.reports, .clinician, needs: .nothing, exits: [.required("back", "Esc")]) { s in
+            s.patient = nil; s.assessment = nil; s.document = nil; return ReportsScreen(s)
+        },
 
         ScreenEntry(.kioskWelcome, .kiosk, needs: .nothing, exits: [.required("next", "Enter")]) { KioskWelcomeScreen($0) },
         ScreenEntry(.kioskIdentify, .kiosk, needs: .nothing,

@@ -77,6 +77,8 @@ public final class Session {
     /// Where the current screen's content is drawn; set by the program before each key and frame,
     /// so screens with boxes (the note editor) move the cursor by the lines the user sees.
     public var contentArea = Area(x: 0, y: 3, width: 80, height: 19)
+    /// What charts are drawn with on this terminal (`ChartGlyphs.forTerminal`, set where the terminal opens).
+    public var chartGlyphs: ChartGlyphs = .blocks
     /// Kiosk: the checklist page to show when the checklist opens, and whether Enter there returns to the
     /// review (the patient came from it to change an answer).
     public var kioskPage: Int?

@@ -79,6 +79,7 @@ struct WorklistScreen: Screen {
             guard s.toggleMyTeamsOnly() else { return [] }
             selected = 0
             return load()
+        case .function(6): return s.refuses(.reports) ? [] : [.exit("reports")]
         case .ctrl("r"):
             return load()
         case .enter:
@@ -217,7 +218,8 @@ struct WorklistScreen: Screen {
         // Esc before the rest: the key line is cut at 80 columns and the way to the patients must show.
         [KeyHint("↑↓", "choose"), KeyHint("Enter", "open"), KeyHint("Esc", "patients", exit: "register"), KeyHint("Tab", "kind")]
             + (s.staff.map { !$0.teamIds.isEmpty } == true ? [KeyHint("^T", s.registerTeams == nil ? "my team" : "everyone")] : [])
-            + [KeyHint("^R", "again")]
+            // The reports before ^R: F6 is found here or nowhere, ^R is what F1 and the list's own changes teach.
+            + [KeyHint("F6", "reports", exit: "reports", needs: .reports), KeyHint("^R", "again")]
     }
 
     /// Everyone's, once Ctrl-T shows everyone (the flow's line says the teams').

@@ -3,6 +3,7 @@ import Foundation
 
 // Reports (issue 15): reads pass through; recording a run is a write, so it fails as writes do.
 extension FaultyRepository {
+    public func hnaOfferReportFacts(_ scope: ReportScope) throws -> [ReportFact] { try wrapped.hnaOfferReportFacts(scope) }
     public func carePlanReportFacts(_ scope: ReportScope) throws -> [ReportFact] { try wrapped.carePlanReportFacts(scope) }
     public func firstHNAReportFacts(_ scope: ReportScope) throws -> [ReportFact] { try wrapped.firstHNAReportFacts(scope) }
     public func eotsReportFacts(_ scope: ReportScope) throws -> [ReportFact] { try wrapped.eotsReportFacts(scope) }

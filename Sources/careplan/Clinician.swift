@@ -6,6 +6,7 @@ import CareplanScreens
 import CursesBackend
 import Foundation
 import Logging
+import TermUI
 
 struct Clinician: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +48,7 @@ struct Clinician: ParsableCommand {
                                   size: terminalUI.size, now: Date(), clock: clock)
             let warnings = store.openingWarnings
             program.session.clock = clock
+            program.session.chartGlyphs = ChartGlyphs.forTerminal(environment: ProcessInfo.processInfo.environment)
             if let notice = clock.notice(config.wording) {
                 try store.recordSessionEvent(.startedWithTestClock, userName: account ?? "careplan", terminal: "\(terminal), \(notice)", now: Date())
             }
@@ -81,6 +83,19 @@ struct Clinician: ParsableCommand {
                                                                 now: Date(), today: session.careToday, say: { said.append($0) })
                         session.sayWritten(name == "text" ? "text" : name.uppercased(), "the \(letter.kind == .results ? "results" : "discharge") letter",
                                            to: url.path, after: "")
+                    } catch {
+                        session.say("Not saved: " + String(describing: error), .error)
+                    }
+                    return
+                case let .exportReport(table, name):
+                    let format = ReportFormat(rawValue: name) ?? .csv
+                    do {
+                        let data = try ReportOutput.data(table, format: format)
+                        let url = try AtomicFile.write(data, newFileIn: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                                       named: ReportOutput.fileName(table, format: format))
+                        try store.recordReportRun(table.report, scope: ReportScope(from: table.from, to: table.to), format: "\(format.rawValue) file",
+                                                  by: session.user, now: Date())
+                        session.sayWritten(format == .table ? "text" : format.rawValue.uppercased(), "the \(table.title) report", to: url.path, after: "")
                     } catch {
                         session.say("Not saved: " + String(describing: error), .error)
                     }

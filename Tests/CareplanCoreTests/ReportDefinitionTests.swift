@@ -58,7 +58,7 @@ final class ReportDefinitionTests: XCTestCase {
         XCTAssertEqual(percentile([(1, 1), (2, 1), (3, 1), (4, 1)], 0.25), 1)
         XCTAssertEqual(percentile([(1, 1), (2, 1), (3, 1), (4, 1)], 0.75), 3)
         XCTAssertNil(percentile([], 0.5), "a median of nothing is missing")
-        XCTAssertEqual(ReportCatalogue.reports.map(\.name), ["care-plans", "time-to-first-hna", "eots", "qof", "follow-up", "results-review", "re-access",
+        XCTAssertEqual(ReportCatalogue.reports.map(\.name), ["hna", "care-plans", "time-to-first-hna", "eots", "qof", "follow-up", "results-review", "re-access",
                                                              "concerns", "distress"])
     }
 }

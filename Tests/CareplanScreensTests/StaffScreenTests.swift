@@ -288,7 +288,7 @@ final class StaffScreenTests: XCTestCase {
         XCTAssertEqual(h.program.currentKind, .patientRegister)
         h.press(.enter)
         XCTAssertEqual(h.program.currentKind, .patientRecord)
-        XCTAssertEqual(h.lines[23].trimmingCharacters(in: .whitespaces).hasPrefix("Enter open  F follow-up  Tab info list"), true, h.lines[23])
+        XCTAssertEqual(h.lines[23].trimmingCharacters(in: .whitespaces).hasPrefix("Enter open  T trends  F follow-up  Tab info list"), true, h.lines[23])
         XCTAssertFalse(h.lines[23].contains("edit"), h.lines[23])
         h.press(.text("n"))
         XCTAssertTrue(h.screen.contains("Not done: the role Read-only (audit) may not start or fill in an assessment"), h.screen)

@@ -81,6 +81,11 @@ final class ReportContractTests: RepositoryContractCase {
                                role: "clinical-nurse-specialist", now: now)
         }
 
+        // Starting each assessment recorded its accepted offer (Bob's discarded one withdrawn); Cath's undecided offer
+        // of 3 Nov is settled by her assessment on 5 Nov; Ann declined another at the end of treatment.
+        _ = try store.recordHNAOffer(patientId: cath.id!, date: day(3), pathwayPoint: .initialDiagnosis, outcome: .undecided, by: "nurse", now: now)
+        _ = try store.recordHNAOffer(patientId: ann.id!, date: day(22), pathwayPoint: .endOfTreatment, outcome: .declined, by: "nurse", now: now)
+
         _ = try store.recordQOF(QOFRecord(patientId: ann.id!, indicator: "can005", kind: .done, date: day(20)), by: "nurse", now: now)
         _ = try store.recordQOF(QOFRecord(patientId: cath.id!, indicator: nil, kind: .declined, date: day(1)), by: "nurse", now: now)
 
@@ -124,6 +129,15 @@ final class ReportContractTests: RepositoryContractCase {
                            ["Clinical nurse specialist | 2 | 0 | 2", "Other nurse | 0 | 1 | 1", "Total | 2 | 1 | 3"], "CR7960 of who agreed")
             XCTAssertEqual(rows(try run(other, "care-plans", by: .team, teams: s.teams)),
                            ["Breast team | 1 | 1 | 2", "Lung team | 0 | 0 | 0", "No team | 1 | 0 | 1", "Total | 2 | 1 | 3"])
+
+            let hna = try run(other, "hna", teams: s.teams)
+            XCTAssertEqual(hna.columns.map(\.name), ["Month", "Offered", "Undecided", "Declined", "Accepted", "Unable to complete", "Not offered",
+                                                     "Completed", "Accepted %"])
+            XCTAssertEqual(rows(hna), ["Nov 2026 | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75", "Total | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75"],
+                           "Ann's, Bob's (not his discarded) and Cath's accepted, Cath's undecided settled, Ann's declined; Ann's and Bob's plans agreed")
+            XCTAssertEqual(rows(try run(other, "hna", by: .role, teams: s.teams)), ["Nurse | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75", "Total | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75"])
+            XCTAssertEqual(rows(try run(other, "hna", ReportScope(from: day(1, 10), to: day(31, 10)), teams: s.teams)).last,
+                           "Total | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 100")
 
             let first = try run(other, "time-to-first-hna", teams: s.teams)
             XCTAssertEqual(rows(first), ["Nov 2026 | 1 | 32 | 32 | 32 | 0 | 0 | 0 | 1 | 0 | 0", "Total | 1 | 32 | 32 | 32 | 0 | 0 | 0 | 1 | 0 | 0"],
@@ -177,6 +191,8 @@ final class ReportContractTests: RepositoryContractCase {
                            "a median of nothing is missing, not 0")
             XCTAssertEqual(rows(try run(store, "eots", empty, teams: s.teams)).last, "Total | 0 | 0 | 0 | -")
             XCTAssertEqual(rows(try run(store, "concerns", empty, teams: s.teams)), [])
+            XCTAssertEqual(rows(try run(store, "hna", empty, teams: s.teams)), ["Jan 2025 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | -", "Total | 0 | 0 | 0 | 0 | 0 | 0 | 0 | -"])
+            XCTAssertEqual(rows(try run(store, "hna", breast, teams: s.teams)).last, "Total | 2 | 0 | 1 | 1 | 0 | 0 | 1 | 50", "Ann's two only")
             XCTAssertEqual(rows(try run(store, "distress", empty, teams: s.teams)).last, "Total | 0 | -")
         }
     }
