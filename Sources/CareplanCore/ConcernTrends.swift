@@ -5,7 +5,8 @@ import Foundation
 /// terminals. Computed from the assessments themselves; nothing of it is stored.
 public struct PatientTrends: Hashable, Sendable {
     /// The assessments counted, oldest first: every one but those discarded (started in error) and those
-    /// superseded (a plan replaced by its newer version: the newer one counts, on its own date).
+    /// superseded or being revised (a plan replaced by its newer version, agreed or still in progress: the newer
+    /// one counts, on its own date).
     public var points: [TrendPoint]
     /// The distress thermometer (0-10) at each point; nil where it was not recorded.
     public var distress: [Int?]
@@ -24,8 +25,11 @@ public struct PatientTrends: Hashable, Sendable {
 
     /// The trends of these assessments of one patient, in any order.
     public init(assessments: [Assessment]) {
+        // A plan being revised is replaced by its new version as soon as that is started, so the screens (which
+        // see both while the new one is in progress) and the record after agreeing count the same points.
+        let replaced = Set(assessments.filter { $0.status != .discarded }.compactMap(\.previousId))
         let counted = assessments
-            .filter { $0.status != .discarded && $0.status != .superseded }
+            .filter { $0.status != .discarded && $0.status != .superseded && !replaced.contains($0.id) }
             .sorted { ($0.date, $0.id) < ($1.date, $1.id) }
         points = counted.map { TrendPoint(assessmentId: $0.id, date: $0.date, inProgress: $0.status == .inProgress) }
         distress = counted.map(\.distressScore)
@@ -34,20 +38,20 @@ public struct PatientTrends: Hashable, Sendable {
         var order: [String] = []
         var labels: [String: String] = [:]
         for a in counted {
-            for c in a.concerns where labels[c.key] == nil {
-                order.append(c.key)
-                labels[c.key] = c.label
+            for c in a.concerns where labels[Self.key(of: c)] == nil {
+                order.append(Self.key(of: c))
+                labels[Self.key(of: c)] = c.label
             }
         }
         let latest = counted.last
         var trends = order.map { key -> ConcernTrend in
             let marks = counted.map { a -> ConcernMark in
-                guard let c = a.concerns.first(where: { $0.key == key }) else { return .notRaised }
+                guard let c = a.concerns.first(where: { Self.key(of: $0) == key }) else { return .notRaised }
                 return c.score.map(ConcernMark.scored) ?? .unrated
             }
             // The label as the latest assessment that raised it wrote it.
-            let label = counted.last(where: { a in a.concerns.contains { $0.key == key } })?
-                .concerns.first { $0.key == key }?.label ?? labels[key] ?? key
+            let label = counted.last(where: { a in a.concerns.contains { Self.key(of: $0) == key } })?
+                .concerns.first { Self.key(of: $0) == key }?.label ?? labels[key] ?? key
             return ConcernTrend(key: key, label: label, marks: marks, change: TrendChange.of(marks))
         }
         let latestScore: (ConcernTrend) -> Int = { t in
@@ -62,6 +66,13 @@ public struct PatientTrends: Hashable, Sendable {
             return position[a.key, default: 0] < position[b.key, default: 0]
         }
         concerns = trends
+    }
+
+    /// What makes a concern the same one across assessments: its catalogue item; for the patient's own words
+    /// (`other-N`, numbered afresh in each assessment) the words themselves, folded, so that "Cost of parking"
+    /// is never joined to whatever else was the first concern in the patient's words last time.
+    public static func key(of concern: ConcernEntry) -> String {
+        concern.isOwnWords ? "own-words:" + SearchKey.of(concern.label).split(whereSeparator: \.isWhitespace).joined(separator: " ") : concern.key
     }
 
     /// The last two recorded values of a series, oldest first (fewer when fewer were recorded).
@@ -100,7 +111,7 @@ public enum ConcernMark: Hashable, Sendable {
 }
 
 public struct ConcernTrend: Hashable, Sendable {
-    /// The catalogue item id, or `other-N` for the patient's own words.
+    /// `PatientTrends.key(of:)`: the catalogue item id, or the patient's own words folded.
     public var key: String
     public var label: String
     /// One per point of `PatientTrends.points`.

@@ -103,7 +103,7 @@ struct PrioritiseScreen: Screen {
             let text = DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - number.count)) + number, to: 5)
                 + (c.discuss ? "[x]      " : "[ ]      ") + DisplayWidth.pad(String(repeating: " ", count: max(0, 3 - score.count)) + score, to: 7)
                 + (trends == nil ? c.label : DisplayWidth.pad(DisplayWidth.truncate(c.label, to: trendColumn - 22), to: trendColumn - 21))
-                + (byKey[c.key].map(trend) ?? "")
+                + (byKey[PatientTrends.key(of: c)].map(trend) ?? "")
             Draw.row(&g, text, x: area.x, y: y, width: area.width, selected: i == selected, style: c.discuss ? Style(.marked, bold: true) : .normal)
             y += 1
         }

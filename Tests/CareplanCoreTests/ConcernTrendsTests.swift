@@ -50,3 +50,37 @@ final class ConcernTrendsTests: XCTestCase {
         XCTAssertTrue(PatientTrends(assessments: []).concerns.isEmpty)
     }
 }
+
+extension ConcernTrendsTests {
+    /// Own-words concerns are numbered afresh in each assessment (`other-1`, `other-2`): the same number is not
+    /// the same concern, the same words are.
+    func testConcernsInThePatientsOwnWordsAreMatchedByTheirWordsNotTheirNumber() {
+        var first = hna(1, "2026-01-10", [("pain", 4)])
+        first.concerns.append(ConcernEntry(key: "other-1", categoryId: "other", label: "My husband's health", score: 9))
+        first.concerns.append(ConcernEntry(key: "other-2", categoryId: "other", label: "Cost of  parking", score: 3))
+        var second = hna(2, "2026-03-01", [("pain", 4)])
+        second.concerns.append(ConcernEntry(key: "other-1", categoryId: "other", label: "cost of parking", score: 2))
+        let trends = PatientTrends(assessments: [first, second])
+        let byLabel = Dictionary(uniqueKeysWithValues: trends.concerns.map { ($0.label, $0) })
+        XCTAssertEqual(byLabel["cost of parking"]?.marks, [.scored(3), .scored(2)])
+        XCTAssertEqual(byLabel["cost of parking"]?.change, .fell)
+        XCTAssertEqual(byLabel["My husband's health"]?.marks, [.scored(9), .notRaised])
+        XCTAssertEqual(byLabel["My husband's health"]?.change, .resolved)
+        XCTAssertEqual(PatientTrends.key(of: second.concerns[1]), PatientTrends.key(of: first.concerns[2]))
+    }
+}
+
+extension ConcernTrendsTests {
+    /// While a new version of an agreed plan is being made, the agreed one is still "agreed" in the store: it is
+    /// the same conversation, so it is not a point of its own (the record counts it the same after agreeing).
+    func testAPlanBeingRevisedIsReplacedByItsNewVersion() {
+        var revised = hna(3, "2026-03-05", status: .inProgress, [("pain", 5)])
+        revised.previousId = 2
+        let trends = PatientTrends(assessments: [hna(1, "2026-01-10", [("pain", 7)]), hna(2, "2026-03-01", [("pain", 5)]), revised])
+        XCTAssertEqual(trends.points.map(\.assessmentId), [1, 3])
+        XCTAssertEqual(trends.concerns.map(\.change), [TrendChange.fell])
+        var discardedRevision = revised
+        discardedRevision.status = .discarded
+        XCTAssertEqual(PatientTrends(assessments: [hna(2, "2026-03-01", [("pain", 5)]), discardedRevision]).points.map(\.assessmentId), [2])
+    }
+}
