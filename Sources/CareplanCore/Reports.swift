@@ -116,9 +116,9 @@ public protocol ReportRepository: AnyObject, Sendable {
     /// Re-access calls in the scope: `call` and `red-flag`, value the hours to return (nil: not returned).
     func reaccessReportFacts(_ scope: ReportScope) throws -> [ReportFact]
     /// Assessments dated in the scope (agreed or in progress): `assessment` (how many), and `concern` per
-    /// catalogue item (label: "id\tname").
+    /// catalogue item (label: "id\tname"); no month, team or site (the report has none).
     func concernReportFacts(_ scope: ReportScope) throws -> [ReportFact]
-    /// Assessments dated in the scope (agreed or in progress): `distress`, value the score (nil: none given).
+    /// Assessments dated in the scope (agreed or in progress): `distress` by month, value the score (nil: none given).
     func distressReportFacts(_ scope: ReportScope) throws -> [ReportFact]
     /// HNA offers counted in the scope (README "How offers are counted": an undecided offer a later one settled is
     /// not counted): measure the CR7900 outcome code, value 1 when the assessment an accepted offer led to was

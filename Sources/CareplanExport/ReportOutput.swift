@@ -156,8 +156,11 @@ extension ReportOutput {
         let cells = max(5, width - labelWidth - figureWidth - 2)
         let top = c.points.map(\.value).max() ?? 0
         var out = ["\(c.title) (\(c.unit))"]
-        if c.kind == .byMonth, let first = c.points.first, let last = c.points.last {
-            out.append("\(first.label) " + Charts.sparkline(c.points.map(\.value), glyphs: glyphs) + " \(last.label)")
+        if c.kind == .byMonth, let last = c.points.last {
+            // One cell a month: the latest months that fit the line between the first and last labels.
+            let room = max(1, width - 2 * (DisplayWidth.of(last.label) + 1))
+            let shown = c.points.suffix(room)
+            out.append("\(shown.first!.label) " + Charts.sparkline(shown.map(\.value), glyphs: glyphs) + " \(last.label)")
         }
         for (p, figure) in zip(c.points, figures) {
             let label = TextWrap.fit(p.label, width: labelWidth).first ?? ""

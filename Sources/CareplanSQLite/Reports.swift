@@ -204,36 +204,38 @@ extension CareStore {
     /// Assessments that count once: in progress or agreed (not discarded, not superseded by a later version).
     static let countedAssessment = "a.status IN ('in-progress', 'agreed') AND a.date BETWEEN ? AND ?"
 
+    /// The patient, joined only to keep one team's: these reports have no grouping by the patient.
+    static func teamJoin(_ scope: ReportScope) -> String {
+        scope.teamId.map { " JOIN patient p ON p.id = a.patient_id AND p.team_id = \($0)" } ?? ""
+    }
+
     public func concernReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
         try read { db in
             let bounds: StatementArguments = [scope.from.iso, scope.to.iso]
-            var facts = try Row.fetchAll(db, sql: """
-                SELECT substr(a.date, 1, 7) AS month, \(Self.reportKeyColumns), count(*) AS n
-                FROM assessment a JOIN patient p ON p.id = a.patient_id
-                WHERE \(Self.countedAssessment)\(Self.teamFilter(scope))
-                GROUP BY substr(a.date, 1, 7), \(Self.reportKeyGroup)
-                """, arguments: bounds).map { r in ReportFact(Self.key(r, month: r["month"]), "assessment", count: r["n"]) }
-            facts += try Row.fetchAll(db, sql: """
-                SELECT c.key AS item, max(c.label) AS label, substr(a.date, 1, 7) AS month, \(Self.reportKeyColumns), count(*) AS n
-                FROM assessment a JOIN patient p ON p.id = a.patient_id JOIN concern c ON c.assessment_id = a.id
-                WHERE \(Self.countedAssessment)\(Self.teamFilter(scope))
-                GROUP BY c.key, substr(a.date, 1, 7), \(Self.reportKeyGroup)
+            let any = ReportKey(month: "", teamId: nil, category: "")
+            let assessments = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM assessment a\(Self.teamJoin(scope)) WHERE \(Self.countedAssessment)
+                """, arguments: bounds) ?? 0
+            return [ReportFact(any, "assessment", count: assessments)] + (try Row.fetchAll(db, sql: """
+                SELECT c.key AS item, max(c.label) AS label, count(*) AS n
+                FROM assessment a\(Self.teamJoin(scope)) JOIN concern c ON c.assessment_id = a.id
+                WHERE \(Self.countedAssessment)
+                GROUP BY c.key
                 """, arguments: bounds).map { r in
-                ReportFact(Self.key(r, month: r["month"]), "concern", label: (r["item"] as String) + "\t" + (r["label"] as String), count: r["n"])
-            }
-            return facts
+                ReportFact(any, "concern", label: (r["item"] as String) + "\t" + (r["label"] as String), count: r["n"])
+            })
         }
     }
 
     public func distressReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT substr(a.date, 1, 7) AS month, a.distress_score AS score, \(Self.reportKeyColumns), count(*) AS n
-                FROM assessment a JOIN patient p ON p.id = a.patient_id
-                WHERE \(Self.countedAssessment)\(Self.teamFilter(scope))
-                GROUP BY substr(a.date, 1, 7), a.distress_score, \(Self.reportKeyGroup)
+                SELECT substr(a.date, 1, 7) AS month, a.distress_score AS score, count(*) AS n
+                FROM assessment a\(Self.teamJoin(scope))
+                WHERE \(Self.countedAssessment)
+                GROUP BY substr(a.date, 1, 7), a.distress_score
                 """, arguments: [scope.from.iso, scope.to.iso]).map { r in
-                ReportFact(Self.key(r, month: r["month"]), "distress", value: r["score"], count: r["n"])
+                ReportFact(ReportKey(month: r["month"], teamId: nil, category: ""), "distress", value: r["score"], count: r["n"])
             }
         }
     }

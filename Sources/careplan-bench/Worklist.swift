@@ -19,24 +19,9 @@ struct WorklistFigures {
 extension Bench {
     func worklistFigures() throws -> WorklistFigures {
         let config = try configuration()
-        let patients = largest
-        let folder = options.storesFolder.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("careplan-bench-worklist-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (folder, path, seeded) = try followUpStore("followup")
         defer { if options.storesFolder == nil { try? FileManager.default.removeItem(at: folder) } }
-        let path = folder.appendingPathComponent("followup-\(patients).sqlite").path
         let today = LocalDate(Date())
-        var seeded: Double?
-        if !FileManager.default.fileExists(atPath: path) {
-            let started = monotonicMs()
-            let store = try BenchStore.open(path)
-            let catalogue = config.catalogues["ncat-hna"] ?? config.catalogues.values.first!
-            try store.addFictionalPatients(Seeder(catalogue: catalogue, today: today), count: patients, createdBy: "bench", now: Date())
-            // Colorectal three times in five: about 9.6 tests a patient, near a million at 100,000.
-            let p = config.pathways
-            guard let c = p["colorectal-standard"], let b = p["breast-early"], let pr = p["prostate-radical"] else { throw CLIFailure("the example pathways are missing") }
-            _ = try store.addFictionalFollowUp(pathways: [c, c, pr, c, b], today: today, by: "bench", now: Date())
-            seeded = (monotonicMs() - started) / 1000
-        }
         let store = try BenchStore.open(path)  // a fresh connection, as careplan opens it
         let tests = try (store as? CareStore)?.followUpTestCount() ?? 0
         let query = WorklistQuery(teams: nil, today: today, now: Date(), policy: config.policy)
@@ -52,5 +37,28 @@ extension Bench {
         let counts = WorkKind.allCases.compactMap { k in list.counts[k].map { "\(k.rawValue) \($0)" } }.joined(separator: ", ")
         return WorklistFigures(patients: try store.patientCount(), tests: tests, seededSeconds: seeded, first: first, calls: s, items: list.items.count,
                                counts: counts)
+    }
+}
+
+extension Bench {
+    /// A store of `largest` fictional patients on the example follow-up pathways (`more` adds to it when it is
+    /// made), kept in --stores for the next run, else in a temporary folder the caller removes.
+    func followUpStore(_ name: String, _ more: (any CareRepository, Configuration, LocalDate) throws -> Void = { _, _, _ in })
+        throws -> (folder: URL, path: String, seeded: Double?) {
+        let config = try configuration()
+        let folder = options.storesFolder.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("careplan-bench-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("\(name)-\(largest).sqlite").path
+        guard !FileManager.default.fileExists(atPath: path) else { return (folder, path, nil) }
+        let started = monotonicMs(), today = LocalDate(Date())
+        let store = try BenchStore.open(path)
+        let catalogue = config.catalogues["ncat-hna"] ?? config.catalogues.values.first!
+        try store.addFictionalPatients(Seeder(catalogue: catalogue, today: today), count: largest, createdBy: "bench", now: Date())
+        // Colorectal three times in five: about 9.6 tests a patient, near a million at 100,000.
+        let p = config.pathways
+        guard let c = p["colorectal-standard"], let b = p["breast-early"], let pr = p["prostate-radical"] else { throw CLIFailure("the example pathways are missing") }
+        _ = try store.addFictionalFollowUp(pathways: [c, c, pr, c, b], today: today, by: "bench", now: Date())
+        try more(store, config, today)
+        return (folder, path, (monotonicMs() - started) / 1000)
     }
 }

@@ -104,6 +104,17 @@ let measurements: [Measurement] = [
              + bench.verdict("worklist opens at \(f.patients) patients and \(f.tests) tests in under 50 ms (median \(ms(f.calls.median)))", f.calls.median < 50))
         print("  counts: \(f.counts)")
     },
+    Measurement(name: "reports") { bench in
+        // Every report of `careplan report` at the largest size (issue 15): the store's facts and the table.
+        let f = try bench.reportFigures()
+        if let s = f.seededSeconds { print("  (seeded \(f.patients) patients, \(f.documents) assessments and documents, in \(String(format: "%.1f", s)) s)") }
+        for r in f.runs {
+            line("report/\(r.name)/\(r.period)/\(f.patients) patients, \(f.documents) documents",
+                 "median \(ms(r.median)) (slowest \(ms(r.max)) of 5) "
+                 + bench.verdict("report \(r.name) over \(r.period) at \(f.patients) patients and \(f.documents) documents in under 1 s (slowest \(ms(r.max)))",
+                                 r.max < 1000))
+        }
+    },
     Measurement(name: "pdf") { _ in
         // A typical agreed plan (8 concerns, 4 discussed, about three A4 pages), rendered to PDF in memory.
         let config = try configuration()

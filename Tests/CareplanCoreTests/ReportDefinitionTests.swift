@@ -61,4 +61,12 @@ final class ReportDefinitionTests: XCTestCase {
         XCTAssertEqual(ReportCatalogue.reports.map(\.name), ["hna", "care-plans", "time-to-first-hna", "eots", "qof", "follow-up", "results-review", "re-access",
                                                              "concerns", "distress"])
     }
+
+    func testTheREADMEGivesEachReportsDefinitionInTheSameWords() throws {
+        let readme = try String(contentsOf: ConfigurationTests.root.appendingPathComponent("README.md"), encoding: .utf8)
+        for def in ReportCatalogue.reports {
+            XCTAssertTrue(readme.contains("- **`\(def.name)`** (\(def.title); rows by "), "\(def.name) is listed in the README")
+            XCTAssertTrue(readme.contains(def.definition), "the README says what \(def.name) counts in the code's words")
+        }
+    }
 }

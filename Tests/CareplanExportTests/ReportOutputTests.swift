@@ -63,6 +63,10 @@ final class ReportOutputTests: XCTestCase {
         XCTAssertTrue(lines.allSatisfy { DisplayWidth.of($0) <= 80 }, text)
         let blocks = ReportOutput.text(table, width: 80, glyphs: .blocks)
         XCTAssertTrue(blocks.contains("▁█"), blocks)
+        let years = ReportChart(kind: .byMonth, title: "T", unit: "u", points: (1...100).map { ReportChartPoint("M\($0)", Double($0)) })
+        let long = ReportTable(report: "distress", title: "T", from: table.from, to: table.to, definition: "D", columns: [], rows: [], charts: [years])
+        let spark = ReportOutput.text(long, width: 80).components(separatedBy: "\n").first { $0.hasSuffix(" M100") }!
+        XCTAssertTrue(spark.hasPrefix("M31 ") && DisplayWidth.of(spark) <= 80, "the latest 70 months, that fit: \(spark)")
         let empty = ReportTable(report: "concerns", title: "T", from: table.from, to: table.to, definition: "D", columns: table.columns, rows: [])
         XCTAssertTrue(ReportOutput.text(empty).contains("Nothing to count in this period."))
     }
