@@ -49,8 +49,8 @@ struct ReportsScreen: Screen {
         teamChoices = [nil] + mine + s.teams.filter { t in !mine.contains(t) }
         let start = s.today.adding(days: -90)
         var fields: [Form.Field] = [
-            .init("from", "From", text: LocalDate(year: start.year, month: start.month, day: 1)!.iso, maxLength: 20, note: "a date such as 2026-01-01 (both days count)"),
-            .init("to", "To", text: s.today.iso, maxLength: 20),
+            .init("from", "From", text: LocalDate(year: start.year, month: start.month, day: 1)!.iso, suggested: true, maxLength: 20, note: "a date such as 2026-01-01 (both days count)"),
+            .init("to", "To", text: s.today.iso, suggested: true, maxLength: 20),
             .init("team", "Team", options: teamChoices.map { t in t.map { $0.name + (mine.contains($0) ? " (my team)" : "") } ?? "Everyone" }),
         ]
         if !report.groupings.isEmpty {
@@ -74,7 +74,7 @@ struct ReportsScreen: Screen {
     mutating func request(_ s: Session) -> ReportRequest? {
         guard var f = form else { return nil }
         let from = Self.isoDate(&f, "from"), to = Self.isoDate(&f, "to")
-        if let from, let to, from > to { f.setProblem("to", "Before the start (\(from.iso)): the period runs from the first date to the second") }
+        if let from, let to, from > to { f.setProblem("to", "Before From (\(from.iso)): give a later date") }
         form = f
         guard let from, let to, !f.hasProblems else { return nil }
         let team = teamChoices[f.index("team")]?.id
@@ -96,6 +96,7 @@ struct ReportsScreen: Screen {
         }
         if let t = table {
             let last = max(0, lines(t, width: s.contentArea.width, s).count - 1)
+            let allShown = Self.visibleColumns(Self.columnWidths(t), left: 1, width: s.contentArea.width - 2).count == t.columns.count
             switch key {
             case .escape: table = nil; left = 1
             case .up: top = max(0, top - 1)
@@ -104,6 +105,9 @@ struct ReportsScreen: Screen {
             case .pageDown: top = min(last, top + 10)
             case .home: top = 0
             case .end: top = last
+            case .left where allShown, .right where allShown:
+                left = 1
+                s.say("Every column is shown: ←→ move only a table wider than the window")
             case .left: left = max(1, left - 1)
             case .right: left = min(max(1, t.columns.count - 1), left + 1)
             case .text("s"), .text("S"):
@@ -142,8 +146,10 @@ struct ReportsScreen: Screen {
     // MARK: Drawing
 
     /// The columns shown: the first, then from `left` on as many as fit in `width` (two spaces between).
+    /// When every column fits, all are shown whatever `left` says (after widening the window).
     static func visibleColumns(_ widths: [Int], left: Int, width: Int) -> [Int] {
         guard let first = widths.first else { return [] }
+        if widths.reduce(0, +) + 2 * (widths.count - 1) <= width { return Array(widths.indices) }
         var shown = [0], used = first
         for i in max(1, left)..<max(max(1, left), widths.count) {
             if used + 2 + widths[i] > width, shown.count > 1 { break }
@@ -164,6 +170,14 @@ struct ReportsScreen: Screen {
         }
     }
 
+    /// Each column's width: its widest cell or header word.
+    static func columnWidths(_ t: ReportTable) -> [Int] {
+        let cells = t.rows.map { $0.map(Self.cell) }
+        return t.columns.indices.map { i in
+            (cells.map { DisplayWidth.of($0[i]) } + t.columns[i].name.split(separator: " ").map { DisplayWidth.of($0) } + [3]).max() ?? 3
+        }
+    }
+
     /// The answer as lines at a width: heading, the table (text left, figures right; headers wrapped to their
     /// column; the first column always, the others from `left` on as many as fit), the charts, the notes and
     /// the definition.
@@ -174,9 +188,7 @@ struct ReportsScreen: Screen {
         out += TextWrap.wrap("\(t.title): \(t.from.display) to \(t.to.display), \(team)", width: w).map { ($0, Style(.heading, bold: true)) }
         out.append(("", .normal))
         let cells = t.rows.map { $0.map(Self.cell) }
-        let widths = t.columns.indices.map { i in
-            (cells.map { DisplayWidth.of($0[i]) } + t.columns[i].name.split(separator: " ").map { DisplayWidth.of($0) } + [3]).max() ?? 3
-        }
+        let widths = Self.columnWidths(t)
         let shown = Self.visibleColumns(widths, left: left, width: w)
         let headers = shown.map { TextWrap.wrap(t.columns[$0].name, width: widths[$0]) }
         func line(_ values: [Int: String]) -> String {
@@ -247,12 +259,15 @@ struct ReportsScreen: Screen {
             return
         }
         g.put(" Counts across the service: no patient is named", x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
-        let titleWidth = min(36, ReportCatalogue.reports.map { DisplayWidth.of($0.title) }.max() ?? 0)
+        // Titles whole; a summary beside its title only where it fits whole (it mostly repeats the title), the
+        // chosen one's always in full under the list.
+        let titleWidth = min(area.width - 2, ReportCatalogue.reports.map { DisplayWidth.of($0.title) }.max() ?? 0)
         let rows = ReportCatalogue.reports
         let height = max(1, min(rows.count, area.bottom - area.y - 5))
         let first = ScrollWindow.firstVisible(selected: selected, count: rows.count, height: height, previousFirst: 0)
         for (i, r) in rows.enumerated().dropFirst(first).prefix(height) {
-            Draw.row(&g, " " + DisplayWidth.pad(DisplayWidth.truncate(r.title, to: titleWidth), to: titleWidth) + "  " + r.summary,
+            let summary = 1 + titleWidth + 2 + DisplayWidth.of(r.summary) <= area.width ? "  " + r.summary : ""
+            Draw.row(&g, " " + DisplayWidth.pad(DisplayWidth.truncate(r.title, to: titleWidth), to: titleWidth) + summary,
                      x: area.x, y: area.y + 2 + i - first, width: area.width, selected: i == selected)
         }
         // The chosen one's line in full: the rows cut it.

@@ -80,7 +80,7 @@ struct Clinician: ParsableCommand {
                     do {
                         let (url, letter) = try runLetterExport(request, format: ExportFormat(rawValue: name) ?? .pdf, paper: .a4, largePrint: false, output: nil,
                                                                 force: false, print: false, store: store, configuration: config, user: session.user,
-                                                                now: Date(), today: session.careToday, say: { said.append($0) })
+                                                                now: Date(), today: session.today, say: { said.append($0) })
                         session.sayWritten(name == "text" ? "text" : name.uppercased(), "the \(letter.kind == .results ? "results" : "discharge") letter",
                                            to: url.path, after: "")
                     } catch {

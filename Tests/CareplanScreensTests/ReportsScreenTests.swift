@@ -35,7 +35,7 @@ final class ReportsScreenTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("Not a date: write it as year-month-day"), h.screen)
         h.press(.backTab, .ctrl("u")); h.type("2026-12-01")
         h.press(.ctrl("s"))
-        XCTAssertTrue(h.screen.contains("Before the start (2026-12-01)"), h.screen)
+        XCTAssertTrue(h.screen.contains("! Before From (2026-12-01): give a later date"), h.screen)
         XCTAssertEqual(h.program.currentScreen, "reports")
         h.press(.ctrl("u")); h.type("2026-11-01")
         h.assertGolden("reports-form-80x24")
