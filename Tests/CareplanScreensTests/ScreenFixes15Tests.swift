@@ -95,11 +95,7 @@ final class ScreenFixes15Tests: XCTestCase {
     func testThePlansAgreedDateAndReviewDefaultFollowTheClock() throws {
         let h = Harness()
         movedClock(h)
-        h.addPatient()
-        h.startAssessment()
-        h.type("pain"); h.press(.text("8")); h.press(.escape)
-        h.press(.end, .text("5"))
-        h.press(.ctrl("n"), .text(" "), .ctrl("n"), .ctrl("n"), .ctrl("n"))
+        h.reviewADraftPlan()
         XCTAssertEqual(h.program.currentKind, .planReview)
         h.press(.text("a"), .text("y"))
         let review = LocalDate(year: 2026, month: 9, day: 10)!.adding(days: Harness.configuration.policy.reviewAfterDays)
