@@ -30,7 +30,7 @@ struct ReportsScreen: Screen {
     init(_ s: Session) {}
 
     var report: ReportDefinition { ReportCatalogue.reports[selected] }
-    var takesText: Bool { saving == nil && table == nil && (form?.takesText ?? false) }
+    var takesText: Bool { saving?.takesText ?? (table == nil && (form?.takesText ?? false)) }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
@@ -88,11 +88,12 @@ struct ReportsScreen: Screen {
             let event = chooser.handle(key)
             saving = chooser
             guard key == .enter || event == .submit, let t = table else {
-                if event == .notHandled { s.say("Not typed: ←→ choose the format, Enter saves, Esc cancels", .error) }
+                if event == .notHandled { s.say("Not typed: ←→ choose the format, Tab moves to where, Enter saves, Esc cancels", .error) }
                 return []
             }
             saving = nil
-            return [.go(.effect(.exportReport(t, format: Self.formats[chooser.index("format")])))]
+            let path = chooser.text("path").trimmingCharacters(in: .whitespaces)
+            return [.go(.effect(.exportReport(t, format: Self.formats[chooser.index("format")], path: path)))]
         }
         if let t = table {
             let last = max(0, lines(t, width: s.contentArea.width, s).count - 1)
@@ -111,7 +112,9 @@ struct ReportsScreen: Screen {
             case .left: left = max(1, left - 1)
             case .right: left = min(max(1, t.columns.count - 1), left + 1)
             case .text("s"), .text("S"):
-                saving = Form([.init("format", "Save as", options: Self.formatLabels, note: "a new file in the current folder; ←→ choose, Enter saves")])
+                saving = Form([.init("format", "Save as", options: Self.formatLabels, note: "←→ choose, Tab: where"),
+                               .init("path", "Where", maxLength: 1000,
+                                     note: "empty: a new file here, named for the report; or a new file's path, or a folder")])
             default: s.say("Not done: ↑↓ PgUp PgDn scroll, ←→ columns, S saves, Esc goes back to the report's period", .error)
             }
             return []
@@ -246,9 +249,9 @@ struct ReportsScreen: Screen {
                       x: area.x, y: area.bottom - 1, style: Style(.dim), maxWidth: area.width)
             }
             if let chooser = saving {
-                let box = Area(x: area.x, y: area.bottom - 4, width: area.width, height: 4)
+                let box = Area(x: area.x, y: area.bottom - 5, width: area.width, height: 5)
                 g.fill(x: box.x, y: box.y, width: box.width, height: box.height, style: .normal)
-                chooser.render(into: &g, Area(x: x, y: box.y + 1, width: w, height: 3))
+                chooser.render(into: &g, Area(x: x, y: box.y + 1, width: w, height: 4))
             }
             return
         }
@@ -275,7 +278,7 @@ struct ReportsScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        if saving != nil { return [KeyHint("←→", "format"), KeyHint("Enter", "save"), KeyHint("Esc", "cancel")] }
+        if saving != nil { return [KeyHint("←→", "format"), KeyHint("Tab", "where"), KeyHint("Enter/^S", "save"), KeyHint("Esc", "cancel")] }
         if table != nil { return [KeyHint("↑↓ PgUp/PgDn", "scroll"), KeyHint("←→", "columns"), KeyHint("S", "save"), KeyHint("Esc", "period")] }
         if form != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("←→", "change"), KeyHint("^S", "run"), KeyHint("Esc", "reports")] }
         return [KeyHint("↑↓", "choose"), KeyHint("Enter", "period"), KeyHint("Esc", "back", exit: "back")]

@@ -55,8 +55,9 @@ final class ReportsScreenTests: XCTestCase {
         h.press(.text("s"), .right)
         XCTAssertTrue(h.screen.contains("‹ JSON ›"), h.screen)
         h.press(.enter)
-        guard case .exportReport(let table, let format)? = h.effects.last else { return XCTFail("\(h.effects)") }
+        guard case .exportReport(let table, let format, let path)? = h.effects.last else { return XCTFail("\(h.effects)") }
         XCTAssertEqual(format, "json")
+        XCTAssertEqual(path, "", "Where left empty: the current folder")
         XCTAssertEqual(table.report, "hna")
         XCTAssertEqual(table.from, LocalDate(year: 2026, month: 11, day: 1))
         h.press(.escape, .escape, .escape)

@@ -155,6 +155,21 @@ final class ScreenFixes15Tests: XCTestCase {
         XCTAssertTrue(h.screen.contains("! Before From (2026-12-01): give a later date"), h.screen)
     }
 
+    /// The save step says where: Tab to Where, a path typed (letters there are the path's, not commands).
+    func testTheSaveStepTakesWhereToSave() {
+        let h = Harness()
+        h.press(.function(6), .enter, .ctrl("s"), .text("s"))
+        XCTAssertTrue(h.screen.contains("Where"), h.screen)
+        XCTAssertTrue(h.screen.contains("empty: a new file here, named for the report"), h.screen)
+        h.press(.tab)
+        h.type("reports/nov.csv")
+        XCTAssertTrue(h.screen.contains("reports/nov.csv"), h.screen)
+        h.press(.enter)
+        guard case .exportReport(_, let format, let path)? = h.effects.last else { return XCTFail("\(h.effects)") }
+        XCTAssertEqual(format, "csv")
+        XCTAssertEqual(path, "reports/nov.csv")
+    }
+
     func testAfterWideningEveryColumnShowsAndArrowsSaySo() {
         let h = Harness()
         h.addPatient()
