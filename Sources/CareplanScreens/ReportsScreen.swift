@@ -114,7 +114,7 @@ struct ReportsScreen: Screen {
             case .text("s"), .text("S"):
                 saving = Form([.init("format", "Save as", options: Self.formatLabels, note: "←→ choose, Tab: where"),
                                .init("path", "Where", maxLength: 1000,
-                                     note: "empty: a new file here, named for the report; or a new file's path, or a folder")])
+                                     note: "empty: a new file here; or a folder, or a new file's path")])
             default: s.say("Not done: ↑↓ PgUp PgDn scroll, ←→ columns, S saves, Esc goes back to the report's period", .error)
             }
             return []

@@ -160,7 +160,7 @@ final class ScreenFixes15Tests: XCTestCase {
         let h = Harness()
         h.press(.function(6), .enter, .ctrl("s"), .text("s"))
         XCTAssertTrue(h.screen.contains("Where"), h.screen)
-        XCTAssertTrue(h.screen.contains("empty: a new file here, named for the report"), h.screen)
+        XCTAssertTrue(h.screen.contains("empty: a new file here; or a folder, or a new file's path"), h.screen)
         h.press(.tab)
         h.type("reports/nov.csv")
         XCTAssertTrue(h.screen.contains("reports/nov.csv"), h.screen)
