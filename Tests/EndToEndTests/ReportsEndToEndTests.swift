@@ -7,10 +7,10 @@ import XCTest
 /// The Reports screen in the real binary at 80x24 (issue 15): F6 from the patients, a report run on its default
 /// period, its table and chart shown, saved as CSV into the folder careplan runs in.
 final class ReportsEndToEndTests: EndToEndCase {
-    func testAReportRunsOnScreenAndSavesAsCSV() throws {
-        let (s, p, catalogue) = try addPatientToStore(family: "Reporter", given: "Rae")
-        _ = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patient, date: LocalDate(Date()),
-                                  catalogue: catalogue, createdBy: "seed", now: Date())
+    /// careplan in tmux at 80x24 in this test's folder, F6 from the patients, the HNA report run on its default
+    /// period: the table as shown.
+    @discardableResult
+    func runTheHNAReportOnScreen() throws -> String {
         try tmux.start(command: "cd \(EndToEndCase.quote(dir.path)) && " + careplanCommand())
         try toPatients()
         try tmux.keys("F6")
@@ -19,7 +19,14 @@ final class ReportsEndToEndTests: EndToEndCase {
         try tmux.keys("Enter")
         try tmux.waitFor(" Breakdown ")
         try tmux.keys("C-s")
-        let screen = try tmux.waitFor(" Month ")
+        return try tmux.waitFor(" Month ")
+    }
+
+    func testAReportRunsOnScreenAndSavesAsCSV() throws {
+        let (s, p, catalogue) = try addPatientToStore(family: "Reporter", given: "Rae")
+        _ = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patient, date: LocalDate(Date()),
+                                  catalogue: catalogue, createdBy: "seed", now: Date())
+        let screen = try runTheHNAReportOnScreen()
         XCTAssertTrue(screen.contains(" Total "), screen)
         XCTAssertTrue(screen.contains("HNAs offered (offers)"), screen)
         XCTAssertTrue(screen.contains("█"), "the chart's bar: \(screen)")
@@ -42,14 +49,7 @@ final class ReportsEndToEndTests: EndToEndCase {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         try Data("keep".utf8).write(to: out.appendingPathComponent("taken.csv"))
         try FileManager.default.createSymbolicLink(atPath: out.appendingPathComponent("link.csv").path, withDestinationPath: "/tmp/elsewhere.csv")
-        try tmux.start(command: "cd \(EndToEndCase.quote(dir.path)) && " + careplanCommand())
-        try toPatients()
-        try tmux.keys("F6")
-        try tmux.waitFor("HNAs offered, accepted, declined")
-        try tmux.keys("Enter")
-        try tmux.waitFor(" Breakdown ")
-        try tmux.keys("C-s")
-        try tmux.waitFor(" Month ")
+        try runTheHNAReportOnScreen()
         func save(_ path: String, expect: String) throws -> String {
             try tmux.keys("s")
             try tmux.waitFor("Where")
