@@ -55,8 +55,8 @@ public protocol AssessmentRepository: AnyObject, Sendable {
 /// Every read and change is audited; a signed document refuses changes (`signed`) until a new version.
 public protocol DocumentRepository: AnyObject, Sendable {
     /// Starts a draft of `template` for the patient, its fields filled from their defaults (the patient record,
-    /// today, the patient's earlier documents).
-    func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document
+    /// today, the patient's earlier documents). `today` is the care clock's (`CareClock`), `now` the real time.
+    func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, today: LocalDate, now: Date) throws -> Document
     /// One document with its values and rows. Opening one for a person to read is audited: `recordDocumentView`.
     func document(id: Int64) throws -> Document?
     /// Records that someone looked at a document (the audit trail names the patient and the document).
@@ -225,8 +225,8 @@ extension AssessmentRepository {
 }
 
 extension DocumentRepository {
-    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date = Date()) throws -> Document {
-        try createDocument(template: template, patientId: patientId, createdBy: createdBy, now: now)
+    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, today: LocalDate? = nil, now: Date = Date()) throws -> Document {
+        try createDocument(template: template, patientId: patientId, createdBy: createdBy, today: today ?? LocalDate(now), now: now)
     }
     public func recordDocumentView(user: String, documentId: Int64, now: Date = Date()) throws {
         try recordDocumentView(user: user, documentId: documentId, now: now)

@@ -79,7 +79,7 @@ public final class Runtime {
             return s.report(request)
         case .startDocument(let templateId):
             guard let patientId = s.patient?.id, let template = s.session.configuration.documents[templateId],
-                  let d = s.attempt({ try s.store.createDocument(template: template, patientId: patientId, createdBy: s.user, now: s.now) })
+                  let d = s.attempt({ try s.store.createDocument(template: template, patientId: patientId, createdBy: s.user, today: s.session.today, now: s.now) })
             else { return .failed(nil) }
             s.session.document = d
             s.loadBeside()

@@ -5,14 +5,13 @@ import Foundation
 /// Follow-up (issue 14): the worklist, the open patient's follow-up and the changes made to it. Every change
 /// is checked against the open patient here (the screen only offers the patient's own), and the store audits it.
 extension Runtime {
-    /// The care clock's today and now (`CareClock`): moved only in tests and demonstrations.
-    var careToday: LocalDate { session.careToday }
+    /// The care clock's now (`CareClock`): moved only in tests and demonstrations.
     var careNow: Date { session.careNow }
 
     func executeFollowUp(_ command: Command) -> Answer {
         switch command {
         case .query(.worklist):
-            let q = WorklistQuery(teams: session.registerTeams, today: careToday, now: careNow, policy: session.policy,
+            let q = WorklistQuery(teams: session.registerTeams, today: session.today, now: careNow, policy: session.policy,
                                   careReviews: session.may(.qof) ? session.configuration.qof : nil)
             guard let list = attempt({ try store.worklist(q) }) else { return .failed(nil) }
             // A list of patients shown: audited as a listing, by how many patients (not rows).

@@ -102,7 +102,7 @@ extension CareStore {
 
     // MARK: Changing
 
-    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document {
+    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, today: LocalDate, now: Date) throws -> Document {
         let starter = try user(named: createdBy)  // for `default: user`
         let id: Int64 = try write { db in
             guard let patient = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [patientId]).map(Self.patient) else { throw StoreError.notFound("The patient") }
@@ -110,8 +110,8 @@ extension CareStore {
             let earlier = try earlierIds.compactMap { try Self.document(db, id: $0) }
             let hna = try AssessmentSummary.latest(Self.assessmentSummaries(db, patientId: patientId, limit: -1).map(\.0))
                 .flatMap { try Self.assessment(db, id: $0.id) }
-            let values = template.defaults(patient: patient, today: LocalDate(now), earlier: earlier, user: starter, assessment: hna)
-            var date = LocalDate(now)
+            let values = template.defaults(patient: patient, today: today, earlier: earlier, user: starter, assessment: hna)
+            var date = today
             if let f = template.dateField, case .date(let d)? = values[f] { date = d }
             try db.execute(sql: """
                 INSERT INTO document (patient_id, template_id, template_version, title, date_field, date, status, created_by, created_at, updated_at)

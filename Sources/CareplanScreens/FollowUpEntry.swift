@@ -42,7 +42,7 @@ struct FollowUpEntry: Equatable {
         let diagnosis = SearchKey.of(s.patient?.diagnosis ?? "")
         let guess = offer.flatMap { o in ids.firstIndex(of: o.pathwayId) }
             ?? pathways.firstIndex { diagnosis.contains(SearchKey.of($0.tumourSite)) } ?? 0
-        let start = offer?.start ?? s.careToday
+        let start = offer?.start ?? s.today
         return FollowUpEntry(what: .enrol(pathways: ids, offer: offer), title: "Put on a follow-up pathway" + (offer == nil ? "" : " (from the End of Treatment Summary)"),
                              form: Form([.init("pathway", "Pathway", options: pathways.map { $0.title + ($0.isExample ? " (example)" : "") }, index: guess,
                                                note: "←→ choose"),
@@ -51,7 +51,7 @@ struct FollowUpEntry: Equatable {
 
     static func mark(_ p: TestProgress, _ t: ScheduledTest, _ s: Session) -> FollowUpEntry {
         FollowUpEntry(what: .mark(p, t), title: "\(t.name): mark \(p.rawValue)",
-                      form: Form([.init("date", p == .requested ? "Requested on" : "Done on", text: s.careToday.display, maxLength: 20, note: dateNote)]))
+                      form: Form([.init("date", p == .requested ? "Requested on" : "Done on", text: s.today.display, maxLength: 20, note: dateNote)]))
     }
 
     static func result(_ t: ScheduledTest, rule: ReviewRule?, _ s: Session) -> FollowUpEntry {
@@ -59,7 +59,7 @@ struct FollowUpEntry: Equatable {
         return FollowUpEntry(what: .result(t, rule: rule), title: "\(t.name): the result",
                              form: Form([.init("value", "Result", maxLength: 40, note: "a number, or normal, abnormal or needs review"),
                                          .init("unit", "Unit", text: rule?.unit ?? "", maxLength: 20, note: rule?.unit == nil ? "for a number" : "as the laboratory gives it"),
-                                         .init("taken", "Taken on", text: (t.statusDate ?? s.careToday).display, maxLength: 20, note: dateNote),
+                                         .init("taken", "Taken on", text: (t.statusDate ?? s.today).display, maxLength: 20, note: dateNote),
                                          .init("note", "Note", maxLength: Limits.actionText, note: "optional · " + hint)]))
     }
 
@@ -77,7 +77,7 @@ struct FollowUpEntry: Equatable {
     static func add(_ p: Pathway, enrolmentId: Int64, _ s: Session) -> FollowUpEntry {
         FollowUpEntry(what: .add(p, enrolmentId: enrolmentId), title: "Add a test for this patient",
                       form: Form([.init("test", "Test", options: p.tests.map(\.name), note: "←→ choose"),
-                                  .init("date", "Due", text: s.careToday.display, maxLength: 20, note: dateNote),
+                                  .init("date", "Due", text: s.today.display, maxLength: 20, note: dateNote),
                                   .init("reason", "Why", maxLength: Limits.actionText, note: "required: kept in the history")]))
     }
 
@@ -98,16 +98,16 @@ struct FollowUpEntry: Equatable {
     }
 
     static func discharge(_ e: Enrolment, _ s: Session) -> FollowUpEntry {
-        let ended = e.end <= s.careToday
+        let ended = e.end <= s.today
         return FollowUpEntry(what: .discharge(e), title: "Discharge from follow-up",
                              form: Form([.init("why", "Why", options: ["End of the pathway", "Early"], index: ended ? 0 : 1, note: "←→ choose"),
                                          .init("reason", "Early because", maxLength: Limits.actionText, note: "required when early, e.g. recurrence"),
-                                         .init("date", "Discharged on", text: s.careToday.display, maxLength: 20, note: dateNote)]))
+                                         .init("date", "Discharged on", text: s.today.display, maxLength: 20, note: dateNote)]))
     }
 
     static func call(enrolmentId: Int64?, _ s: Session) -> FollowUpEntry {
         FollowUpEntry(what: .call(enrolmentId: enrolmentId), title: "Log a call from the patient",
-                      form: Form([.init("date", "Called on", text: s.careToday.display, maxLength: 20, note: dateNote),
+                      form: Form([.init("date", "Called on", text: s.today.display, maxLength: 20, note: dateNote),
                                   .init("time", "At", text: FollowUpEntry.time(s.careNow), maxLength: 5, note: "hh:mm, 24 hours"),
                                   .init("reason", "Why", maxLength: Limits.actionText, note: "required: what worries them"),
                                   .init("flag", "Red-flag symptoms", options: ["No", "Yes"], note: "←→ choose")]))
@@ -117,7 +117,7 @@ struct FollowUpEntry: Equatable {
         FollowUpEntry(what: .returnCall(c), title: "Return the call of \(Draw.dateTime(c.at))" + (c.redFlag ? ": RED-FLAG symptoms" : ""),
                       form: Form([.init("response", "Response", options: ContactResponse.allCases.map { FollowUpWords.response($0) }, note: "←→ choose"),
                                   .init("note", "Note", maxLength: Limits.actionText, note: "optional"),
-                                  .init("date", "Returned on", text: s.careToday.display, maxLength: 20, note: dateNote),
+                                  .init("date", "Returned on", text: s.today.display, maxLength: 20, note: dateNote),
                                   .init("time", "At", text: FollowUpEntry.time(s.careNow), maxLength: 5, note: "hh:mm, 24 hours")]),
                       context: ["Why they called: \(c.reason)"])
     }
@@ -159,7 +159,7 @@ struct FollowUpEntry: Equatable {
 
     /// A date and an hh:mm as one time, not after now.
     mutating func moment(_ s: Session) -> Date? {
-        let day = date("date", notAfter: s.careToday)
+        let day = date("date", notAfter: s.today)
         let parts = form.text("time").trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == ":" || $0 == "." }).map(String.init)
         guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0..<24).contains(h), (0..<60).contains(m) else {
             form.setProblem("time", "A time as hh:mm, e.g. 09:30")
@@ -206,7 +206,7 @@ struct FollowUpEntry: Equatable {
     }
 
     mutating func check(_ s: Session) -> FollowUpAction? {
-        let today = s.careToday
+        let today = s.today
         switch what {
         case .enrol(let ids, let offer):
             let id = ids[form.index("pathway")]

@@ -92,8 +92,8 @@ extension Session {
     /// The titles of the follow-up forms this user left unsaved: quitting loses them.
     package var unsavedFollowUpForms: [String] { followUpDrafts.filter { $0.key.hasPrefix(user + "#") }.map(\.value.title).sorted() }
 
-    /// Follow-up's today and now: the care clock's (moved only for tests and demonstrations).
-    package var careToday: LocalDate { clock.today(now) }
+    /// The care clock's now (moved only for tests and demonstrations), for times recorded as the user's
+    /// (a call, a plan agreed); `now` stays the real time, for the audit trail and idle locks.
     package var careNow: Date { clock.now(now) }
 }
 
@@ -202,7 +202,7 @@ struct FollowUpScreen: Screen {
         }
         let call = all?.contacts.first { $0.id == callId }
         var move = FollowUpEntry.move(test, s)
-        move.form["date"].input = .text(TextField(s.careToday.display, maxLength: 20))
+        move.form["date"].input = .text(TextField(s.today.display, maxLength: 20))
         move.form["reason"].input = .text(TextField("Brought forward after the call" + (call.map { " of \(Draw.dateTime($0.at))" } ?? ""), maxLength: Limits.actionText))
         move = FollowUpEntry(what: move.what, title: move.title, form: move.form)
         entry = move
@@ -457,7 +457,7 @@ struct FollowUpScreen: Screen {
         g.put(DisplayWidth.truncate("\(p?.title ?? e.pathwayId) · \(status)", to: w), x: x, y: y,
               style: Style(e.status == .active ? .heading : .warning, bold: true))
         y += 1
-        let end = e.end <= s.careToday && e.status != .discharged ? " (ended: X discharges)" : ""
+        let end = e.end <= s.today && e.status != .discharged ? " (ended: X discharges)" : ""
         g.put(DisplayWidth.truncate("From \(e.start.display) to \(e.end.display)\(end) · \(e.pathwayId) \(e.pathwayVersion)"
                                     + (p?.isExample == true ? " · example: confirm locally" : ""), to: w), x: x, y: y, style: Style(.dim))
         y += 1
@@ -533,7 +533,7 @@ struct FollowUpScreen: Screen {
     }
 
     func lines(_ view: FollowUpView, _ s: Session, width: Int) -> (header: String, lines: [(text: String, alert: Bool)], empty: String) {
-        let today = s.careToday
+        let today = s.today
         switch pane {
         case .schedule:
             let nameWidth = 30

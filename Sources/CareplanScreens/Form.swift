@@ -19,18 +19,22 @@ struct Form: Equatable {
         var note: String
         /// A password: drawn as one • per character, never as typed.
         var masked = false
-        /// A value put in for the user (today's date, the pathway's unit), not yet touched: typing replaces it.
+        /// A value put in for the user (today's date, the pathway's unit), not yet touched: the first character
+        /// typed replaces it (as in most forms), while cursor keys, Backspace and Delete edit it. A stored value
+        /// being changed (a patient's name) is not suggested: typing edits it where the cursor is.
         var suggested = false
         /// Said in place of the note, without stopping a save: how much of a paste went past the limit.
         var notice: String?
         var cut = 0
 
-        init(_ id: String, _ label: String, text: String = "", maxLength: Int, note: String = "", masked: Bool = false) {
+        /// `suggested`: `text` is a default put in for the user (see `suggested`), not a stored value.
+        init(_ id: String, _ label: String, text: String = "", suggested: Bool = false, maxLength: Int, note: String = "", masked: Bool = false) {
             self.id = id
             self.label = label
             self.input = .text(TextField(text, maxLength: maxLength))
             self.note = note
             self.masked = masked
+            self.suggested = suggested && !text.isEmpty
         }
 
         /// `index` nil: nothing chosen yet (a decision the user must make, e.g. a review's outcome).

@@ -12,7 +12,7 @@ struct HNAOfferEntry: Equatable {
     init(_ s: Session, point: PathwayPoint?) {
         let points = s.codes.cases(PathwayPoint.self)
         form = Form([
-            .init("date", "Date offered", text: s.today.display, maxLength: 20, note: "day/month/year, e.g. 12/03/2026; not after today"),
+            .init("date", "Date offered", text: s.today.display, suggested: true, maxLength: 20, note: "day/month/year, e.g. 12/03/2026; not after today"),
             .init("point", "Point of pathway", options: points.map(s.codes.label), index: point.flatMap(points.firstIndex) ?? 0),
             .init("outcome", "Outcome", options: HNAOfferOutcome.recordable.map(s.codes.label),
                   note: "Offered and accepted is recorded by starting the assessment (N)"),

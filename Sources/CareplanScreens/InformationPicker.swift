@@ -116,7 +116,7 @@ package struct InformationPicker: Equatable {
             step = .giving(Form([
                 .init("how", "How given", options: InformationDelivery.allCases.map(\.label),
                       index: InformationDelivery.allCases.firstIndex(of: .handedOver) ?? 0, note: "←→ printed, emailed, handed over or a link"),
-                .init("date", "Date given", text: s.today.display, maxLength: 20, note: "day/month/year, not after today"),
+                .init("date", "Date given", text: s.today.display, suggested: true, maxLength: 20, note: "day/month/year, not after today"),
             ]))
         default:
             switch filter.handle(key) {

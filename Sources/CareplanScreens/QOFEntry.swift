@@ -46,7 +46,7 @@ struct QOFEntry: Equatable {
     /// The form for `what`, its date today.
     mutating func choose(_ what: What, _ s: Session) {
         self.what = what
-        var fields: [Form.Field] = [.init("date", "Date", text: s.today.display, maxLength: 20, note: "day/month/year, e.g. 12/03/2026")]
+        var fields: [Form.Field] = [.init("date", "Date", text: s.today.display, suggested: true, maxLength: 20, note: "day/month/year, e.g. 12/03/2026")]
         if what == .invitation || what == .response {
             fields.append(.init("how", what == .invitation ? "How invited" : "How they answered", options: ContactMethod.allCases.map(QOFWords.how)))
         }

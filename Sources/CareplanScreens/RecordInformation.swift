@@ -108,7 +108,7 @@ extension RecordScreen {
             info.occasion = Form([
                 .init("event", "Course or event", options: events.map(\.title), note: "←→ choose (from the information library)"),
                 .init("status", "Offered or attended", options: OccasionStatus.allCases.map(\.rawValue), note: "←→ offered, attended"),
-                .init("date", "Date", text: s.today.display, maxLength: 20, note: "day/month/year, not after today"),
+                .init("date", "Date", text: s.today.display, suggested: true, maxLength: 20, note: "day/month/year, not after today"),
             ])
             return []
         case .text("p"), .text("P"):

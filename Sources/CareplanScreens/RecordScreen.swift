@@ -373,7 +373,7 @@ struct StartScreen: Screen {
             .init("point", s.words(.startPoint), options: s.codes.labels(PathwayPoint.self), note: s.words(.startPointNote)),
             .init("by", s.words(.startBy), options: s.codes.labels(CompletedBy.self),
                   index: s.codes.cases(CompletedBy.self).firstIndex(of: .patientWithClinician) ?? 0, note: s.words(.startByNote)),
-            .init("date", s.words(.startDate), text: s.today.display, maxLength: 20, note: s.words(.startDateNote)),
+            .init("date", s.words(.startDate), text: s.today.display, suggested: true, maxLength: 20, note: s.words(.startDateNote)),
         ])
     }
 

@@ -63,11 +63,20 @@ extension RecordScreen {
             return
         }
         let count = t.points.count == 1 ? "One assessment: changes show from the second." : "\(t.points.count) assessments, oldest to newest."
-        y = Draw.paragraph(&g, count + " Scores 0-10; - not raised, ? not scored.", x: x, y: y, width: w, maxY: area.bottom, style: Style(.dim))
-        y = Draw.paragraph(&g, TrendTable.dates(t), x: x, y: y, width: w, maxY: area.bottom)
-        y += 1
-        guard y < area.bottom else { return }
+        let intro = count + " Scores 0-10; - not raised, ? not scored.", dates = TrendTable.dates(t)
         let table = TrendTable.lines(t, width: area.width, s.chartGlyphs)
+        // The table's header and a few rows come first: in a small window the explanation gives way and the
+        // dates take one line, so the concerns are shown (and scroll) at any size the chrome allows.
+        let wanted = 1 + min(4, table.rows.count)
+        if area.bottom - y - TextWrap.wrap(intro, width: w).count - TextWrap.wrap(dates, width: w).count - 1 >= wanted {
+            y = Draw.paragraph(&g, intro, x: x, y: y, width: w, maxY: area.bottom, style: Style(.dim))
+            y = Draw.paragraph(&g, dates, x: x, y: y, width: w, maxY: area.bottom)
+            y += 1
+        } else {
+            g.put(DisplayWidth.truncate(dates, to: w), x: x, y: y, maxWidth: w)
+            y += 1
+        }
+        guard y < area.bottom else { return }
         g.put(table.header, x: area.x, y: y, style: Style(.heading), maxWidth: area.width)
         y += 1
         let height = area.bottom - y

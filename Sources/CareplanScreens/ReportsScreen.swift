@@ -30,7 +30,7 @@ struct ReportsScreen: Screen {
     init(_ s: Session) {}
 
     var report: ReportDefinition { ReportCatalogue.reports[selected] }
-    var takesText: Bool { saving == nil && table == nil && (form?.takesText ?? false) }
+    var takesText: Bool { saving?.takesText ?? (table == nil && (form?.takesText ?? false)) }
 
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
@@ -49,8 +49,8 @@ struct ReportsScreen: Screen {
         teamChoices = [nil] + mine + s.teams.filter { t in !mine.contains(t) }
         let start = s.today.adding(days: -90)
         var fields: [Form.Field] = [
-            .init("from", "From", text: LocalDate(year: start.year, month: start.month, day: 1)!.iso, maxLength: 20, note: "a date such as 2026-01-01 (both days count)"),
-            .init("to", "To", text: s.today.iso, maxLength: 20),
+            .init("from", "From", text: LocalDate(year: start.year, month: start.month, day: 1)!.iso, suggested: true, maxLength: 20, note: "a date such as 2026-01-01 (both days count)"),
+            .init("to", "To", text: s.today.iso, suggested: true, maxLength: 20),
             .init("team", "Team", options: teamChoices.map { t in t.map { $0.name + (mine.contains($0) ? " (my team)" : "") } ?? "Everyone" }),
         ]
         if !report.groupings.isEmpty {
@@ -74,7 +74,7 @@ struct ReportsScreen: Screen {
     mutating func request(_ s: Session) -> ReportRequest? {
         guard var f = form else { return nil }
         let from = Self.isoDate(&f, "from"), to = Self.isoDate(&f, "to")
-        if let from, let to, from > to { f.setProblem("to", "Before the start (\(from.iso)): the period runs from the first date to the second") }
+        if let from, let to, from > to { f.setProblem("to", "Before From (\(from.iso)): give a later date") }
         form = f
         guard let from, let to, !f.hasProblems else { return nil }
         let team = teamChoices[f.index("team")]?.id
@@ -88,14 +88,16 @@ struct ReportsScreen: Screen {
             let event = chooser.handle(key)
             saving = chooser
             guard key == .enter || event == .submit, let t = table else {
-                if event == .notHandled { s.say("Not typed: ←→ choose the format, Enter saves, Esc cancels", .error) }
+                if event == .notHandled { s.say("Not typed: ←→ choose the format, Tab moves to where, Enter saves, Esc cancels", .error) }
                 return []
             }
             saving = nil
-            return [.go(.effect(.exportReport(t, format: Self.formats[chooser.index("format")])))]
+            let path = chooser.text("path").trimmingCharacters(in: .whitespaces)
+            return [.go(.effect(.exportReport(t, format: Self.formats[chooser.index("format")], path: path)))]
         }
         if let t = table {
             let last = max(0, lines(t, width: s.contentArea.width, s).count - 1)
+            let allShown = Self.visibleColumns(Self.columnWidths(t), left: 1, width: s.contentArea.width - 2).count == t.columns.count
             switch key {
             case .escape: table = nil; left = 1
             case .up: top = max(0, top - 1)
@@ -104,10 +106,15 @@ struct ReportsScreen: Screen {
             case .pageDown: top = min(last, top + 10)
             case .home: top = 0
             case .end: top = last
+            case .left where allShown, .right where allShown:
+                left = 1
+                s.say("Every column is shown: ←→ move only a table wider than the window")
             case .left: left = max(1, left - 1)
             case .right: left = min(max(1, t.columns.count - 1), left + 1)
             case .text("s"), .text("S"):
-                saving = Form([.init("format", "Save as", options: Self.formatLabels, note: "a new file in the current folder; ←→ choose, Enter saves")])
+                saving = Form([.init("format", "Save as", options: Self.formatLabels, note: "←→ choose, Tab: where"),
+                               .init("path", "Where", maxLength: 1000,
+                                     note: "empty: a new file here; or a folder, or a new file's path")])
             default: s.say("Not done: ↑↓ PgUp PgDn scroll, ←→ columns, S saves, Esc goes back to the report's period", .error)
             }
             return []
@@ -142,8 +149,10 @@ struct ReportsScreen: Screen {
     // MARK: Drawing
 
     /// The columns shown: the first, then from `left` on as many as fit in `width` (two spaces between).
+    /// When every column fits, all are shown whatever `left` says (after widening the window).
     static func visibleColumns(_ widths: [Int], left: Int, width: Int) -> [Int] {
         guard let first = widths.first else { return [] }
+        if widths.reduce(0, +) + 2 * (widths.count - 1) <= width { return Array(widths.indices) }
         var shown = [0], used = first
         for i in max(1, left)..<max(max(1, left), widths.count) {
             if used + 2 + widths[i] > width, shown.count > 1 { break }
@@ -164,6 +173,14 @@ struct ReportsScreen: Screen {
         }
     }
 
+    /// Each column's width: its widest cell or header word.
+    static func columnWidths(_ t: ReportTable) -> [Int] {
+        let cells = t.rows.map { $0.map(Self.cell) }
+        return t.columns.indices.map { i in
+            (cells.map { DisplayWidth.of($0[i]) } + t.columns[i].name.split(separator: " ").map { DisplayWidth.of($0) } + [3]).max() ?? 3
+        }
+    }
+
     /// The answer as lines at a width: heading, the table (text left, figures right; headers wrapped to their
     /// column; the first column always, the others from `left` on as many as fit), the charts, the notes and
     /// the definition.
@@ -174,9 +191,7 @@ struct ReportsScreen: Screen {
         out += TextWrap.wrap("\(t.title): \(t.from.display) to \(t.to.display), \(team)", width: w).map { ($0, Style(.heading, bold: true)) }
         out.append(("", .normal))
         let cells = t.rows.map { $0.map(Self.cell) }
-        let widths = t.columns.indices.map { i in
-            (cells.map { DisplayWidth.of($0[i]) } + t.columns[i].name.split(separator: " ").map { DisplayWidth.of($0) } + [3]).max() ?? 3
-        }
+        let widths = Self.columnWidths(t)
         let shown = Self.visibleColumns(widths, left: left, width: w)
         let headers = shown.map { TextWrap.wrap(t.columns[$0].name, width: widths[$0]) }
         func line(_ values: [Int: String]) -> String {
@@ -234,9 +249,9 @@ struct ReportsScreen: Screen {
                       x: area.x, y: area.bottom - 1, style: Style(.dim), maxWidth: area.width)
             }
             if let chooser = saving {
-                let box = Area(x: area.x, y: area.bottom - 4, width: area.width, height: 4)
+                let box = Area(x: area.x, y: area.bottom - 5, width: area.width, height: 5)
                 g.fill(x: box.x, y: box.y, width: box.width, height: box.height, style: .normal)
-                chooser.render(into: &g, Area(x: x, y: box.y + 1, width: w, height: 3))
+                chooser.render(into: &g, Area(x: x, y: box.y + 1, width: w, height: 4))
             }
             return
         }
@@ -247,12 +262,15 @@ struct ReportsScreen: Screen {
             return
         }
         g.put(" Counts across the service: no patient is named", x: area.x, y: area.y, style: Style(.dim), maxWidth: area.width)
-        let titleWidth = min(36, ReportCatalogue.reports.map { DisplayWidth.of($0.title) }.max() ?? 0)
+        // Titles whole; a summary beside its title only where it fits whole (it mostly repeats the title), the
+        // chosen one's always in full under the list.
+        let titleWidth = min(area.width - 2, ReportCatalogue.reports.map { DisplayWidth.of($0.title) }.max() ?? 0)
         let rows = ReportCatalogue.reports
         let height = max(1, min(rows.count, area.bottom - area.y - 5))
         let first = ScrollWindow.firstVisible(selected: selected, count: rows.count, height: height, previousFirst: 0)
         for (i, r) in rows.enumerated().dropFirst(first).prefix(height) {
-            Draw.row(&g, " " + DisplayWidth.pad(DisplayWidth.truncate(r.title, to: titleWidth), to: titleWidth) + "  " + r.summary,
+            let summary = 1 + titleWidth + 2 + DisplayWidth.of(r.summary) <= area.width ? "  " + r.summary : ""
+            Draw.row(&g, " " + DisplayWidth.pad(DisplayWidth.truncate(r.title, to: titleWidth), to: titleWidth) + summary,
                      x: area.x, y: area.y + 2 + i - first, width: area.width, selected: i == selected)
         }
         // The chosen one's line in full: the rows cut it.
@@ -260,7 +278,7 @@ struct ReportsScreen: Screen {
     }
 
     func keys(_ s: Session) -> [KeyHint] {
-        if saving != nil { return [KeyHint("←→", "format"), KeyHint("Enter", "save"), KeyHint("Esc", "cancel")] }
+        if saving != nil { return [KeyHint("←→", "format"), KeyHint("Tab", "where"), KeyHint("Enter/^S", "save"), KeyHint("Esc", "cancel")] }
         if table != nil { return [KeyHint("↑↓ PgUp/PgDn", "scroll"), KeyHint("←→", "columns"), KeyHint("S", "save"), KeyHint("Esc", "period")] }
         if form != nil { return [KeyHint("Tab/↑↓", "field"), KeyHint("←→", "change"), KeyHint("^S", "run"), KeyHint("Esc", "reports")] }
         return [KeyHint("↑↓", "choose"), KeyHint("Enter", "period"), KeyHint("Esc", "back", exit: "back")]

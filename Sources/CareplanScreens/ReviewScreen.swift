@@ -98,7 +98,8 @@ struct ReviewScreen: Screen {
 
     mutating func openAgreeForm(_ a: Assessment, _ s: Session) {
         agreeing = Form([
-            .init("review", s.words(.agreeReview), text: (a.reviewDate ?? s.today.adding(days: s.policy.reviewAfterDays)).display, maxLength: 20,
+            .init("review", s.words(.agreeReview), text: (a.reviewDate ?? s.today.adding(days: s.policy.reviewAfterDays)).display,
+                  suggested: a.reviewDate == nil, maxLength: 20,
                   note: s.words(.agreeReviewNote)),
         ])
     }
@@ -130,7 +131,7 @@ struct ReviewScreen: Screen {
         guard event == .submit else { return [] }
         guard let review else { s.say("Not agreed yet: correct the field marked with !", .error); return [] }
         guard let by = ReviewScreen.agreer(s) else { _ = s.refuses(.agreePlan); return [] }
-        return [.apply(.agree(by: by.name, role: by.role, at: s.now, reviewDate: review))]
+        return [.apply(.agree(by: by.name, role: by.role, at: s.careNow, reviewDate: review))]
     }
 
     func render(into g: inout Grid, _ area: Area, _ s: Session) {

@@ -32,9 +32,10 @@ public enum Effect: Equatable, Sendable {
     case printInformation(patientId: Int64, date: LocalDate, ids: [Int64])
     /// A follow-up letter (a result's, or the discharge), as PDF or text.
     case exportFollowUpLetter(FollowUpLetterRequest, format: String)
-    /// A report shown on the Reports screen saved to a new file in the current folder: `csv`, `json`, `pdf` or `table`
-    /// (text). Needs the `reports` permission, not `export`: a report names no patient.
-    case exportReport(ReportTable, format: String)
+    /// A report shown on the Reports screen saved as `csv`, `json`, `pdf` or `table` (text): to `path` (a new file,
+    /// or a folder to name one in), or with `path` empty to a new file in the current folder. Needs the `reports`
+    /// permission, not `export`: a report names no patient.
+    case exportReport(ReportTable, format: String, path: String = "")
 }
 
 /// Where a key leads.

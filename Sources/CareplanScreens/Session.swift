@@ -197,7 +197,9 @@ public final class Session {
     public var services: ServiceDirectory { configuration.services }
     /// The template of the open document.
     public var template: DocumentTemplate? { document.flatMap { configuration.documents[$0.templateId] } }
-    public var today: LocalDate { LocalDate(now) }
+    /// Today for everything the user records or is shown: the care clock's (moved only on a training store,
+    /// for tests and demonstrations), never the real clock, so every date a screen puts in or checks agrees.
+    public var today: LocalDate { clock.today(now) }
 
     /// A message said while a key is handled is about the change that key made, if any.
     public func say(_ text: String, _ kind: StatusMessage.Kind = .info, shortening part: String? = nil, at cut: DisplayWidth.Cut = .end) {

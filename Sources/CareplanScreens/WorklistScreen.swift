@@ -141,7 +141,7 @@ struct WorklistScreen: Screen {
             // A result's test by its name, not its code (cea).
             return s.configuration.pathways.values.lazy.compactMap { $0.test(item.what)?.name }.first ?? item.what
         }
-        return s.configuration.qof.edition(on: s.careToday)?.indicator(id)?.code ?? item.what
+        return s.configuration.qof.edition(on: s.today)?.indicator(id)?.code ?? item.what
     }
 
     static func countLabel(_ k: WorkKind) -> String {

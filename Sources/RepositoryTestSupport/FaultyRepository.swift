@@ -50,8 +50,8 @@ public final class FaultyRepository: CareRepository {
     public func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment] { try wrapped.waitingSelfAssessments(limit: limit) }
 
     // Documents
-    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, now: Date) throws -> Document {
-        try write { try wrapped.createDocument(template: template, patientId: patientId, createdBy: createdBy, now: now) }
+    public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, today: LocalDate, now: Date) throws -> Document {
+        try write { try wrapped.createDocument(template: template, patientId: patientId, createdBy: createdBy, today: today, now: now) }
     }
     public func document(id: Int64) throws -> Document? { try wrapped.document(id: id) }
     public func recordDocumentView(user: String, documentId: Int64, now: Date) throws {

@@ -93,11 +93,11 @@ public struct Grid: Equatable, Sendable {
         var used = 0
         for ch in text {
             var c = ch
-            var w = DisplayWidth.of(c)
-            if w == 0 {
-                if c.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
-                    c = "\u{FFFD}"; w = 1
-                } else if col > x, col - 1 < size.width, col - 1 >= 0 {
+            let w = DisplayWidth.of(c)
+            if DisplayWidth.isReplaced(c) {
+                c = "\u{FFFD}"  // measured as its one column by `DisplayWidth.of`
+            } else if w == 0 {
+                if col > x, col - 1 < size.width, col - 1 >= 0 {
                     // A stray combining mark: attach to the previous cell, as the terminal would.
                     var prev = self[col - 1, y]
                     if prev.isContinuation, col - 2 >= 0 { prev = self[col - 2, y]; prev.text.append(contentsOf: String(c)); self[col - 2, y] = prev }

@@ -18,12 +18,15 @@ public enum DisplayWidth {
         return true
     }()
 
-    /// Columns taken by one grapheme cluster (0, 1 or 2).
+    /// Columns taken by one grapheme cluster (0, 1 or 2), as the grid draws it: a control or format character
+    /// (ESC, BEL, U+202E) is drawn as one U+FFFD (`isReplaced`), so it is measured as one column too, and rows
+    /// holding stored labels line up.
     public static func of(_ c: Character) -> Int {
         if c.isASCII {  // fast path: almost everything typed on a ward keyboard
-            guard let v = c.asciiValue else { return 1 }  // "\r\n" is ASCII but has no single value
-            return (v >= 0x20 && v < 0x7f) ? 1 : 0
+            guard c.asciiValue != nil else { return 1 }  // "\r\n" is ASCII but has no single value
+            return 1  // printable, or a control character drawn as U+FFFD
         }
+        if isReplaced(c) { return 1 }
         _ = localeReady
         var width = 0
         for scalar in c.unicodeScalars {
@@ -32,6 +35,13 @@ public enum DisplayWidth {
             if w > 0 { width += w }
         }
         return min(width, 2)
+    }
+
+    /// A character the grid draws as U+FFFD: only control or format characters (nothing a user typed may
+    /// move the terminal's cursor or turn text right to left).
+    public static func isReplaced(_ c: Character) -> Bool {
+        if let v = c.asciiValue { return v < 0x20 || v == 0x7f }
+        return c.unicodeScalars.allSatisfy { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }
     }
 
     /// Columns taken by a string.

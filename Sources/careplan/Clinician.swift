@@ -80,19 +80,27 @@ struct Clinician: ParsableCommand {
                     do {
                         let (url, letter) = try runLetterExport(request, format: ExportFormat(rawValue: name) ?? .pdf, paper: .a4, largePrint: false, output: nil,
                                                                 force: false, print: false, store: store, configuration: config, user: session.user,
-                                                                now: Date(), today: session.careToday, say: { said.append($0) })
+                                                                now: Date(), today: session.today, say: { said.append($0) })
                         session.sayWritten(name == "text" ? "text" : name.uppercased(), "the \(letter.kind == .results ? "results" : "discharge") letter",
                                            to: url.path, after: "")
                     } catch {
                         session.say("Not saved: " + String(describing: error), .error)
                     }
                     return
-                case let .exportReport(table, name):
+                case let .exportReport(table, name, path):
                     let format = ReportFormat(rawValue: name) ?? .csv
                     do {
                         let data = try ReportOutput.data(table, format: format)
-                        let url = try AtomicFile.write(data, newFileIn: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                                                       named: ReportOutput.fileName(table, format: format))
+                        // Empty: the current folder; a folder: a new file named for the report in it (never one
+                        // replaced); else that new file, refused if it exists or is a link, device or pipe.
+                        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                        let destination = path.isEmpty ? here : URL(fileURLWithPath: path, relativeTo: here).standardizedFileURL
+                        var isFolder: ObjCBool = false
+                        let named = ReportOutput.fileName(table, format: format)
+                        let isLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: destination.path)) != nil
+                        let url = path.isEmpty || (!isLink && FileManager.default.fileExists(atPath: destination.path, isDirectory: &isFolder) && isFolder.boolValue)
+                            ? try AtomicFile.write(data, newFileIn: destination, named: named)
+                            : try AtomicFile.write(data, to: destination, replace: false)
                         try store.recordReportRun(table.report, scope: ReportScope(from: table.from, to: table.to), format: "\(format.rawValue) file",
                                                   by: session.user, now: Date())
                         session.sayWritten(format == .table ? "text" : format.rawValue.uppercased(), "the \(table.title) report", to: url.path, after: "")

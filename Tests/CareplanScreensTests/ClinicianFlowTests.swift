@@ -207,11 +207,7 @@ final class ClinicianFlowTests: XCTestCase {
 
     func testReviewAgreeLocksThePlanAndVNewVersionCopiesIt() throws {
         let h = Harness()
-        h.addPatient()
-        h.startAssessment()
-        h.type("pain"); h.press(.text("8")); h.press(.escape)
-        h.press(.end, .text("5"))
-        h.press(.ctrl("n"), .text(" "), .ctrl("n"), .ctrl("n"), .ctrl("n"))
+        h.reviewADraftPlan()
         XCTAssertEqual(h.program.currentKind, .planReview)
         h.assertGolden("review-draft")
         h.press(.text("a"), .text("y"))            // y: agree although Pain, discussed, has no action

@@ -106,6 +106,15 @@ final class Harness {
 
     var assessment: Assessment? { program.session.assessment }
 
+    /// Siân, a new assessment with Pain rated 8 (to discuss) and distress 5, on the plan's review (step 5).
+    func reviewADraftPlan() {
+        addPatient()
+        startAssessment()
+        type("pain"); press(.text("8")); press(.escape)
+        press(.end, .text("5"))
+        press(.ctrl("n"), .text(" "), .ctrl("n"), .ctrl("n"), .ctrl("n"))
+    }
+
     /// A kiosk on `store` (in memory unless given) with Siân registered, a kiosk code issued for her and a
     /// staff PIN set; returns the kiosk and the code.
     static func kioskWithCode(store: (any CareRepository)? = nil, configuration: Configuration = Harness.configuration) throws -> (Harness, KioskCode) {

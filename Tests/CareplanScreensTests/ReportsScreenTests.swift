@@ -35,7 +35,7 @@ final class ReportsScreenTests: XCTestCase {
         XCTAssertTrue(h.screen.contains("Not a date: write it as year-month-day"), h.screen)
         h.press(.backTab, .ctrl("u")); h.type("2026-12-01")
         h.press(.ctrl("s"))
-        XCTAssertTrue(h.screen.contains("Before the start (2026-12-01)"), h.screen)
+        XCTAssertTrue(h.screen.contains("! Before From (2026-12-01): give a later date"), h.screen)
         XCTAssertEqual(h.program.currentScreen, "reports")
         h.press(.ctrl("u")); h.type("2026-11-01")
         h.assertGolden("reports-form-80x24")
@@ -55,8 +55,9 @@ final class ReportsScreenTests: XCTestCase {
         h.press(.text("s"), .right)
         XCTAssertTrue(h.screen.contains("‹ JSON ›"), h.screen)
         h.press(.enter)
-        guard case .exportReport(let table, let format)? = h.effects.last else { return XCTFail("\(h.effects)") }
+        guard case .exportReport(let table, let format, let path)? = h.effects.last else { return XCTFail("\(h.effects)") }
         XCTAssertEqual(format, "json")
+        XCTAssertEqual(path, "", "Where left empty: the current folder")
         XCTAssertEqual(table.report, "hna")
         XCTAssertEqual(table.from, LocalDate(year: 2026, month: 11, day: 1))
         h.press(.escape, .escape, .escape)

@@ -100,6 +100,18 @@ final class DocumentContractTests: RepositoryContractCase {
         }
     }
 
+    /// `default: today` and the document's date are the care clock's today when given (a training store's moved
+    /// clock), not the day of `now`, which stays the real time of the audit entry.
+    func testADraftsTodayIsTheOneGivenNotTheRealClocks() throws {
+        try eachRepository { store, _ in
+            let added = try store.addPatient(patient(), now: now)
+            let today = LocalDate(now).adding(days: -74)
+            let d = try store.createDocument(template: eots, patientId: added.id!, createdBy: "nurse", today: today, now: now)
+            XCTAssertEqual(d["completed-date"], .date(today))
+            XCTAssertEqual(d.date, today)
+        }
+    }
+
     /// `default: user`: a draft started by one of the staff names them as who completed it, by user name.
     func testADraftStartedByOneOfTheStaffNamesThemAsWhoCompletedIt() throws {
         try eachRepository { store, _ in
