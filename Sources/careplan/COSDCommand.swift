@@ -50,7 +50,10 @@ struct COSD: ParsableCommand {
         let config = try options.loadConfiguration()
         let me = try options.signIn(store, config, toDo: .export)
         // Every patient of the period at once, for the service: a role must be trusted with exports and with reports.
-        guard me.role.may(.reports) else { throw CLIError("\(me.name) (\(me.role.name)) may not \(Permission.reports.words): nothing was written") }
+        guard me.role.may(.reports) else {
+            try options.recordRefusal(store, me, .reports)
+            throw CLIError("\(me.name) (\(me.role.name)) may not \(Permission.reports.words): nothing was written")
+        }
         var bar: ProgressBar?
         let (url, export) = try exporting {
             try COSDExporter.export(from: first, to: last, output: output, report: reportURL, force: force, store: store, configuration: config, user: me.name, now: Date()) {

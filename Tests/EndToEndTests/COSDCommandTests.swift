@@ -49,6 +49,10 @@ final class COSDCommandTests: EndToEndCase {
                               as: "gp1")
         XCTAssertEqual(gp.status, 1)
         XCTAssertTrue(gp.stderr.contains("may not"), gp.stderr)
+        // The refusal is in the trail (t15b #9), by command, with no patient data.
+        let refused = try sql("SELECT user, detail FROM audit_log WHERE action = 'refused'")
+        XCTAssertEqual(refused.map { $0["user"] }, ["gp1"])
+        XCTAssertTrue(refused.first?["detail"]?.hasPrefix("may not run reports: careplan cosd at ") == true, "\(refused)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("gp.csv").path))
     }
 

@@ -25,5 +25,15 @@ final class ReportTerminalTextTests: EndToEndCase {
             }
             XCTAssertTrue((r.stdout + r.stderr).contains(args.contains("--team") ? "@SUM(1+1)T x" : "x"), "\(args): \(r.stdout) \(r.stderr)")
         }
+        // A role without `reports` is refused, and the refusal is in the trail (t15b #9).
+        let pw = StaffFixture.password
+        let added = try Shell.run(Paths.careplan, ["users", "add", "gp1", "--role", "gp", "--full-name", "Dr Gee", "--as", StaffFixture.administrator,
+                                                   "--password-stdin", "--store", store], env: Self.environment, input: "\(pw)\n\(pw)\n\(pw)\n")
+        XCTAssertEqual(added.status, 0, added.stderr)
+        let gp = try signedIn(["report", "hna"] + period, as: "gp1")
+        XCTAssertEqual(gp.status, 1)
+        XCTAssertTrue(gp.stderr.contains("may not run reports"), gp.stderr)
+        XCTAssertTrue(try sql("SELECT detail FROM audit_log WHERE action = 'refused' AND user = 'gp1'").first?["detail"]?
+            .hasPrefix("may not run reports: careplan report at ") == true)
     }
 }
