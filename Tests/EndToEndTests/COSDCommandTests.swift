@@ -105,4 +105,22 @@ final class COSDCommandTests: EndToEndCase {
         XCTAssertEqual(again.status, 1)
         XCTAssertEqual(again.stderr.components(separatedBy: "othing was written").count, 2, again.stderr)
     }
+
+    /// t15b #3 and #12: the offers' table dropped with sqlite3 is named by `audit --verify` and `check --store`, and
+    /// cosd says the store is damaged and what to run, not "database error 1".
+    func testADroppedOffersTableIsFoundAndSaidInWords() throws {
+        try addStaff()
+        let today = LocalDate(Date())
+        _ = try sql("DROP TABLE hna_offer")
+        let verify = try signedIn(["audit", "--verify", "--store", store])
+        XCTAssertEqual(verify.status, 1)
+        XCTAssertTrue(verify.stderr.contains("the table hna_offer is missing"), verify.stderr)
+        let check = try Shell.run(Paths.careplan, ["check", "--store", store], env: Self.environment)
+        XCTAssertNotEqual(check.status, 0)
+        XCTAssertTrue(check.stderr.contains("the table hna_offer is missing"), check.stderr)
+        let cosd = try signedIn(["cosd", "--from", today.iso, "--to", today.iso, "--output", dir.appendingPathComponent("c.csv").path, "--store", store])
+        XCTAssertEqual(cosd.status, 1)
+        XCTAssertTrue(cosd.stderr.contains("the store is damaged: no such table: hna_offer") && cosd.stderr.contains("careplan check --store"), cosd.stderr)
+        XCTAssertFalse(cosd.stderr.contains("database error"), cosd.stderr)
+    }
 }
