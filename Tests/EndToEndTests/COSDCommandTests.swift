@@ -59,11 +59,8 @@ final class COSDCommandTests: EndToEndCase {
     /// Tester findings t15b #4, #5, #6, #12: the report never over the COSD file, stored escape sequences never on
     /// the terminal or in the report, an offer dated `2026-13-45` listed (never lost), exit codes as the README says.
     func testTheReportIsNeverTheCOSDFileAndEveryEventReadIsWrittenOrListedCleanly() throws {
-        try addStaff()
-        let s = try CareStore(path: store)
+        let (s, ann) = try storeWithAnn()
         let today = LocalDate(Date())
-        let ann = try s.addPatient(Patient(nhsNumber: Array(NHSNumber.fictionalNumbers().prefix(1))[0], familyName: "Field", givenName: "Ann",
-                                           dateOfBirth: LocalDate(year: 1958, month: 2, day: 3)!, diagnosis: "Breast", diagnosisCode: "C50.1"))
         let good = try s.recordHNAOffer(patientId: ann.id!, date: today, pathwayPoint: .other, outcome: .declined, by: StaffFixture.nurse)
         let bad = try s.recordHNAOffer(patientId: ann.id!, date: today, pathwayPoint: .other, outcome: .declined, by: StaffFixture.nurse)
         let undated = try s.recordHNAOffer(patientId: ann.id!, date: today, pathwayPoint: .other, outcome: .declined, by: StaffFixture.nurse)

@@ -8,11 +8,8 @@ import XCTest
 /// the list of teams when one is not found) carries none of the escape sequences or controls the store may hold.
 final class ReportTerminalTextTests: EndToEndCase {
     func testStoredEscapeSequencesNeverReachTheTerminal() throws {
-        try addStaff()
-        let s = try CareStore(path: store)
+        let (s, ann) = try storeWithAnn()
         let today = LocalDate(Date())
-        let ann = try s.addPatient(Patient(nhsNumber: Array(NHSNumber.fictionalNumbers().prefix(1))[0], familyName: "Field", givenName: "Ann",
-                                           dateOfBirth: LocalDate(year: 1958, month: 2, day: 3)!, diagnosis: "Breast", diagnosisCode: "C50.1"))
         let offer = try s.recordHNAOffer(patientId: ann.id!, date: today, pathwayPoint: .other, outcome: .declined, by: StaffFixture.nurse)
         _ = try sql("UPDATE hna_offer SET offered_role = char(27) || ']0;T' || char(7) || 'x' WHERE id = \(offer.id)")
         _ = try sql("INSERT INTO team (name, name_key) VALUES ('@SUM(1+1)' || char(27) || '[41mT' || char(10) || 'x', 'evil')")
@@ -35,5 +32,16 @@ final class ReportTerminalTextTests: EndToEndCase {
         XCTAssertTrue(gp.stderr.contains("may not run reports"), gp.stderr)
         XCTAssertTrue(try sql("SELECT detail FROM audit_log WHERE action = 'refused' AND user = 'gp1'").first?["detail"]?
             .hasPrefix("may not run reports: careplan report at ") == true)
+    }
+}
+
+extension EndToEndCase {
+    /// The staff and one patient whose offers the cosd and report tests tamper with.
+    func storeWithAnn() throws -> (CareStore, Patient) {
+        try addStaff()
+        let s = try CareStore(path: store)
+        let ann = try s.addPatient(Patient(nhsNumber: Array(NHSNumber.fictionalNumbers().prefix(1))[0], familyName: "Field", givenName: "Ann",
+                                           dateOfBirth: LocalDate(year: 1958, month: 2, day: 3)!, diagnosis: "Breast", diagnosisCode: "C50.1"))
+        return (s, ann)
     }
 }
