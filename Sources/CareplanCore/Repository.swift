@@ -163,6 +163,9 @@ public protocol AuditRepository: AnyObject, Sendable {
     /// Records that someone printed or saw a list of patients: `listed` says which ("all patients" for the
     /// whole register, `careplan list`; "reviews due" for the practice view).
     func recordListing(user: String, listed: String, patients: Int, now: Date) throws
+    /// Records that a signed-in person's role refused them something (`refused`: "may not run reports: careplan
+    /// cosd"), as sign-in refusals are: who tried what, no patient data.
+    func recordRefusal(user: String, refused: String, now: Date) throws
     /// The trail, oldest first; for one patient when given.
     func auditTrail(patientId: Int64?) throws -> [AuditEntry]
     /// How many entries, from the first, an earlier careplan chained without a key.

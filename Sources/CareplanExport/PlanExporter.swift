@@ -305,6 +305,14 @@ public enum AtomicFile {
 
     /// Whether `write(_:to:replace:)` could write `url`, said before any work whose result it keeps (a
     /// command checks its report's path before it loads anything): the same refusals, and a folder missing.
+    /// Whether two paths name one file: the same path once links are followed, or the same file by its device
+    /// and inode (a hard link). A file not there yet is the same only by its path.
+    public static func sameFile(_ a: URL, _ b: URL) -> Bool {
+        if a.standardizedFileURL.resolvingSymlinksInPath().path == b.standardizedFileURL.resolvingSymlinksInPath().path { return true }
+        var x = stat(), y = stat()
+        return stat(a.path, &x) == 0 && stat(b.path, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
     public static func check(_ url: URL, replace: Bool) throws {
         var info = stat()
         if lstat(url.path, &info) == 0 {

@@ -37,7 +37,7 @@ extension CareStore {
             let offer = try Self.insertHNAOffer(db, patientId: patientId, date: date, pathwayPoint: pathwayPoint, outcome: .accepted,
                                                 assessmentId: id, by: createdBy, now: now)
             try Self.audit(db, user: createdBy, action: "started assessment", patientId: patientId, assessmentId: id,
-                           detail: Self.hnaOfferMark + "\(offer) accepted", at: now)
+                           detail: Self.hnaOfferMark + "\(offer) accepted" + Self.contentNote(db, [(.hnaOffer, offer)]), at: now)
             return id
         }
         return try assessment(id: id)!

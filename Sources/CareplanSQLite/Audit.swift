@@ -103,6 +103,10 @@ extension CareStore {
         try write { db in try Self.audit(db, user: user, action: "listed \(listed)", detail: "\(patients) patients", at: now) }
     }
 
+    public func recordRefusal(user: String, refused: String, now: Date) throws {
+        try write { db in try Self.audit(db, user: user, action: "refused", detail: TextCleaner.singleLine(refused), at: now) }
+    }
+
     /// The trail, oldest first; for one patient when given.
     public func auditTrail(patientId: Int64?) throws -> [AuditEntry] {
         try read { db in

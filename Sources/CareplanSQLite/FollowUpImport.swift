@@ -122,9 +122,7 @@ extension CareStore {
                 VALUES (?, ?, ?, 'worried about a new symptom', ?, ?, ?, ?, ?, ?)
                 """)
             var tests = 0
-            let firstIds = try [AuditedTable.enrolment, .test, .result, .contact].map { t in
-                (t, (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [t.table]) ?? 0) + 1)
-            }
+            let firstIds = try [AuditedTable.enrolment, .test, .result, .contact].map { t in (t, try Self.nextId(db, t)) }
             for (k, patientId) in ids.enumerated() {
                 let p = pathways[k % pathways.count]
                 // Starts spread over the whole follow-up before today (a patient a day, in a deterministic order).
@@ -155,10 +153,7 @@ extension CareStore {
                 }
             }
             // Fictional records by the hundred thousand: their id ranges, not their digests, in the entry.
-            let ranges = try firstIds.compactMap { t, first -> String? in
-                let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(t.table)") ?? 0
-                return last >= first ? "\(t.table) \(first)-\(last)" : nil
-            }
+            let ranges = try firstIds.compactMap { t, first in try Self.seededRange(db, t, from: first) }
             try Self.audit(db, user: who, action: "seeded", detail: "\(ids.count) fictional patients on follow-up, \(tests) tests"
                                + (ranges.isEmpty ? "" : Self.seededMark + ranges.joined(separator: ", ")), at: now)
             return (ids.count, tests)

@@ -22,20 +22,25 @@ extension CareStore {
                 let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(t.table)") ?? 0
                 return last > 0 ? "\(t.table) 1-\(last)" : nil
             }
-            // Said in the keyed trail when the store is next opened with its key (`keepUndigestedRows`).
-            if !ranges.isEmpty {
-                try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?)", arguments: [undigestedSetting, ranges.joined(separator: ", ")])
-            }
+            if !ranges.isEmpty { try noteUndigestedRows(db, ranges.joined(separator: ", ")) }
         }
     }
 
     static let undigestedSetting = "follow-up rows before digests"
 
+    /// Keeps `table first-last` ranges an upgrade found, to be said in the keyed trail when the store is next
+    /// opened with its key (`keepUndigestedRows`): the migration has no key.
+    static func noteUndigestedRows(_ db: Database, _ ranges: String) throws {
+        let before = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [undigestedSetting])
+        try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)",
+                       arguments: [undigestedSetting, (before.map { $0 + ", " } ?? "") + ranges])
+    }
+
     /// Puts the ranges the upgrade found into the trail, once, so `audit --verify` accepts them.
     func keepUndigestedRows() throws {
         try write { db in
             guard let ranges = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [Self.undigestedSetting]) else { return }
-            try Self.audit(db, user: "careplan", action: "kept follow-up records from before their digests", detail: Self.seededMark + ranges, at: Date())
+            try Self.audit(db, user: "careplan", action: "kept records from before their digests", detail: Self.seededMark + ranges, at: Date())
             try db.execute(sql: "DELETE FROM setting WHERE name = ?", arguments: [Self.undigestedSetting])
         }
     }

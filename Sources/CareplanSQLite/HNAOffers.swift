@@ -36,6 +36,16 @@ extension CareStore {
         }
     }
 
+    /// Schema step v15-hna-offer-integrity: the offers written before their entries carried digests (the ones
+    /// v15-hna-offer took from the assessments, and those recorded since), named once so verify can tell them
+    /// from offers inserted later, as v14-followup-integrity did for follow-up.
+    static func registerHNAOfferIntegrityMigration(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v15-hna-offer-integrity") { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM hna_offer") ?? 0
+            if last > 0 { try Self.noteUndigestedRows(db, "\(AuditedTable.hnaOffer.table) 1-\(last)") }
+        }
+    }
+
     public func recordHNAOffer(patientId: Int64, date: LocalDate, pathwayPoint: PathwayPoint, outcome: HNAOfferOutcome, reason: String,
                                by user: String, now: Date) throws -> HNAOffer {
         try write { db in
@@ -48,8 +58,8 @@ extension CareStore {
             }
             let id = try Self.insertHNAOffer(db, patientId: patientId, date: date, pathwayPoint: pathwayPoint, outcome: outcome,
                                              assessmentId: nil, reason: reason, by: user, now: now)
-            try Self.audit(db, user: user, action: "recorded HNA offer \(outcome.rawValue)", patientId: patientId, detail: Self.hnaOfferMark + "\(id)",
-                           at: now)
+            try Self.audit(db, user: user, action: "recorded HNA offer \(outcome.rawValue)", patientId: patientId, detail: Self.hnaOfferMark + "\(id)"
+                           + Self.contentNote(db, [(.hnaOffer, id)]), at: now)
             return try Self.hnaOffers(db, where: "id = ?", [id])[0]
         }
     }
@@ -76,7 +86,9 @@ extension CareStore {
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM hna_offer WHERE assessment_id = ? AND outcome = ? ORDER BY id",
                                      arguments: [assessmentId, HNAOfferOutcome.accepted.rawValue])
         try db.execute(sql: "DELETE FROM hna_offer WHERE assessment_id = ? AND outcome = ?", arguments: [assessmentId, HNAOfferOutcome.accepted.rawValue])
+        if ids.isEmpty { return "" }
         return ids.map { Self.hnaOfferMark + "\($0) withdrawn" }.joined(separator: ", ")
+            + Self.removedMark + ids.map { "\(AuditedTable.hnaOffer.table) \($0)" }.joined(separator: ", ")
     }
 
     public func hnaOffers(patientId: Int64) throws -> [HNAOffer] {

@@ -36,6 +36,17 @@ extension CareStore {
                 if seen % 1000 == 0 { progress(seen, total) }
             }
             progress(total, total)
+            // An offer whose date is no date belongs to no period (`2026-13-45` sorts outside most): every run
+            // reads it, so COSDExport lists it with its reason instead of losing it unseen.
+            let read = Set(facts.offers.map(\.id))
+            let notDates = try String.fetchAll(db, sql: "SELECT DISTINCT date FROM hna_offer").filter { LocalDate(iso: $0) == nil }
+            for r in notDates.isEmpty ? [] : try Row.fetchAll(db, sql: """
+                SELECT id, patient_id, date, pathway_point, outcome, offered_role FROM hna_offer
+                WHERE date IN (\(databaseQuestionMarks(count: notDates.count))) ORDER BY id
+                """, arguments: StatementArguments(notDates)) where !read.contains(r["id"]) {
+                facts.offers.append(COSDFacts.Offer(id: r["id"], patientId: r["patient_id"], date: r["date"], pathwayPoint: r["pathway_point"],
+                                                    outcome: r["outcome"], offeredRole: r["offered_role"], assessment: nil))
+            }
             for r in try Row.fetchAll(db, sql: """
                 SELECT d.id, d.patient_id, v.value FROM document d
                 LEFT JOIN document_value v ON v.document_id = d.id AND v.field = d.date_field
@@ -51,7 +62,8 @@ extension CareStore {
                 SELECT id, nhs_number, date_of_birth, diagnosis_code, diagnosis_date FROM patient
                 WHERE id IN (SELECT patient_id FROM hna_offer WHERE date BETWEEN ? AND ?)
                    OR id IN (SELECT patient_id FROM document WHERE template_id = ? AND status = ? AND date BETWEEN ? AND ?)
-                """, arguments: [from.iso, to.iso, eotsTemplate, DocumentStatus.signed.rawValue, from.iso, to.iso]) {
+                   OR id IN (SELECT patient_id FROM hna_offer WHERE date IN (\(notDates.isEmpty ? "NULL" : databaseQuestionMarks(count: notDates.count))))
+                """, arguments: StatementArguments([from.iso, to.iso, eotsTemplate, DocumentStatus.signed.rawValue, from.iso, to.iso] + notDates)) {
                 facts.patients[r["id"]] = COSDFacts.Patient(id: r["id"], nhsNumber: r["nhs_number"], dateOfBirth: r["date_of_birth"],
                                                             diagnosisCode: r["diagnosis_code"], diagnosisDate: r["diagnosis_date"])
             }

@@ -13,6 +13,7 @@ extension CareStore {
                                           by user: String, now: Date) throws -> (assessments: Int, documents: Int) {
         try write { db in
             let firstNew = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM assessment") ?? 0) + 1
+            let firstOffer = try Self.nextId(db, .hnaOffer)
             let day = "date(:today, '-' || ((p.id * 7 + k.n * 131) % 730) || ' days')"
             let agreed = "(p.id + k.n) % 5 <> 0"
             try db.execute(sql: """
@@ -53,7 +54,8 @@ extension CareStore {
                 try row.execute(arguments: [db.lastInsertedRowID, try Self.encode([EoTSDue.treatmentEndField: FieldValue.date(ended)])])
                 documents += 1
             }
-            try Self.audit(db, user: user, action: "seeded", detail: "report history: \(added) assessments, \(documents) documents", at: now)
+            try Self.audit(db, user: user, action: "seeded", detail: "report history: \(added) assessments, \(documents) documents"
+                           + ((try Self.seededRange(db, .hnaOffer, from: firstOffer)).map { Self.seededMark + $0 } ?? ""), at: now)
             return (added, documents)
         }
     }

@@ -6,6 +6,7 @@ extension CareStore {
     /// The seeder's patients in one transaction, through prepared statements: 100,000 in a few seconds.
     public func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String, now: Date) throws -> Int {
         try write { db in
+            let firstOffer = try Self.nextId(db, .hnaOffer)
             let existing = Set(try String.fetchAll(db, sql: "SELECT nhs_number FROM patient WHERE nhs_number LIKE '999%'"))
             let insertPatient = try db.cachedStatement(sql: """
                 INSERT INTO patient (nhs_number, family_name, given_name, family_key, given_key, date_of_birth, diagnosis,
@@ -50,7 +51,8 @@ extension CareStore {
                     try insertAction.execute(arguments: [assessmentId, x.concernKey, x.what, x.owner.rawValue, x.ownerName, x.due?.iso, x.serviceId])
                 }
             }
-            try Self.audit(db, user: createdBy, action: "seeded", detail: "\(added) fictional patients", at: now)
+            try Self.audit(db, user: createdBy, action: "seeded", detail: "\(added) fictional patients"
+                           + ((try Self.seededRange(db, .hnaOffer, from: firstOffer)).map { Self.seededMark + $0 } ?? ""), at: now)
             return added
         }
     }

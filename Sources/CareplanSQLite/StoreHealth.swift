@@ -37,7 +37,10 @@ extension CareStore {
         config.readonly = true
         do {
             return try DatabaseQueue(path: path, configuration: config).read { db in
-                try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+                let answer = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+                // SQLite finds nothing wrong with a table that is not there; careplan does.
+                let missing = answer == "ok" && (try? db.tableExists("grdb_migrations")) == true ? try missingAuditedTables(db) : []
+                return missing.isEmpty ? answer : missing.map { "the table \($0.table) is missing: it was dropped outside careplan" }.joined(separator: "\n")
             }
         } catch {
             return "\(error)"

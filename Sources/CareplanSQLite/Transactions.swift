@@ -32,6 +32,10 @@ extension CareStore {
         case .SQLITE_BUSY, .SQLITE_LOCKED: return WriteFailure.busy.rawValue
         case .SQLITE_IOERR: return WriteFailure.diskError.rawValue
         case .SQLITE_CANTOPEN: return WriteFailure.cannotOpen.rawValue
+        case .SQLITE_ERROR where e.message?.hasPrefix("no such table") == true:
+            // Only a store changed outside careplan lacks one of its tables.
+            return "the store is damaged: \(e.message ?? "a table is missing") (it was changed outside careplan). Run `careplan check --store`, "
+                + "then restore the last backup"
         default: return "database error \(e.resultCode.rawValue)"
         }
     }

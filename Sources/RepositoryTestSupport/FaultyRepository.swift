@@ -149,6 +149,9 @@ public final class FaultyRepository: CareRepository {
     public func recordListing(user: String, listed: String, patients: Int, now: Date) throws {
         try write { try wrapped.recordListing(user: user, listed: listed, patients: patients, now: now) }
     }
+    public func recordRefusal(user: String, refused: String, now: Date) throws {
+        try write { try wrapped.recordRefusal(user: user, refused: refused, now: now) }
+    }
     public func auditTrail(patientId: Int64?) throws -> [AuditEntry] { try wrapped.auditTrail(patientId: patientId) }
     public func unkeyedAuditEntries() throws -> Int { try wrapped.unkeyedAuditEntries() }
     public func verifyAuditTrail() throws -> AuditVerification { try wrapped.verifyAuditTrail() }

@@ -14,7 +14,8 @@ struct COSD: ParsableCommand {
             of Resources/cosd.yaml. Events that cannot be coded are left out and listed with their reason (patient id, \
             never the NHS number) on standard error and in --report. The file holds identifiable patient data: it is \
             written owner-only (0600), whole or not at all, never over a file without --force, and audited. Exit \
-            status 0 when every event was written, 3 when some were left out (the rest written), 1 when nothing was written.
+            status 0 when every event was written (and the --report file), 3 when the COSD file was written but some \
+            events were left out or the --report file could not be written, 1 when nothing was written.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -41,7 +42,7 @@ struct COSD: ParsableCommand {
         let reportURL = try report.map { path -> URL in
             guard path != "-", !path.isEmpty else { throw CLIError("--report names a file careplan writes itself (0600): give a path. Nothing was written") }
             let url = URL(fileURLWithPath: path).standardizedFileURL
-            do { try AtomicFile.check(url, replace: force) } catch { throw CLIError("\(error). Nothing was written") }
+            try exporting { try AtomicFile.check(url, replace: force) }
             return url
         }
         let store = try options.openExistingStore()
@@ -49,10 +50,13 @@ struct COSD: ParsableCommand {
         let config = try options.loadConfiguration()
         let me = try options.signIn(store, config, toDo: .export)
         // Every patient of the period at once, for the service: a role must be trusted with exports and with reports.
-        guard me.role.may(.reports) else { throw CLIError("\(me.name) (\(me.role.name)) may not \(Permission.reports.words): nothing was written") }
+        guard me.role.may(.reports) else {
+            try options.recordRefusal(store, me, .reports)
+            throw CLIError("\(me.name) (\(me.role.name)) may not \(Permission.reports.words): nothing was written")
+        }
         var bar: ProgressBar?
         let (url, export) = try exporting {
-            try COSDExporter.export(from: first, to: last, output: output, force: force, store: store, configuration: config, user: me.name, now: Date()) {
+            try COSDExporter.export(from: first, to: last, output: output, report: reportURL, force: force, store: store, configuration: config, user: me.name, now: Date()) {
                 done, total in
                 // Only where it takes more than a moment: a period of a big store.
                 if bar == nil && total >= 10_000 { bar = ProgressBar(total: total, label: "Reading the period") }
@@ -60,14 +64,17 @@ struct COSD: ParsableCommand {
             }
         }
         bar?.finish()
-        let leftOut = export.leftOut.map { $0.line + "\n" }.joined()
+        // The reasons quote stored values: shown, so the terminal and the report file get no escape sequences.
+        let leftOut = export.leftOut.map { shown($0.line) + "\n" }.joined()
         FileHandle.standardError.write(Data(leftOut.utf8))
-        let summary = "\(export.rows.count) row(s) for \(export.patients) patient(s) written to \(url.path); \(export.leftOut.count) event(s) left out"
+        let summary = "\(export.rows.count) row(s) for \(export.patients) patient(s) written to \(shown(url.path)); \(export.leftOut.count) event(s) left out"
             + (export.leftOut.isEmpty ? "." : " (listed above).")
         print(summary)
         if let reportURL {
-            do { try AtomicFile.write(Data((leftOut + summary + "\n").utf8), to: reportURL, replace: force) }
-            catch { throw CLIError("the COSD file is written, but the report was not written to \(reportURL.path): \(error)") }
+            do { try AtomicFile.write(Data((leftOut + summary + "\n").utf8), to: reportURL, replace: force) } catch {
+                FileHandle.standardError.write(Data("careplan: the COSD file is written, but the list of events left out was not written to \(shown(reportURL.path)): \(error)\n".utf8))
+                throw ExitCode(3)
+            }
         }
         if !export.leftOut.isEmpty { throw ExitCode(3) }
     }

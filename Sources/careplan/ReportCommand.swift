@@ -116,7 +116,7 @@ struct ReportCommand: ParsableCommand {
         if let team {
             let wanted = team.trimmingCharacters(in: .whitespaces)
             guard let t = teams.first(where: { $0.name.caseInsensitiveCompare(wanted) == .orderedSame || String($0.id) == wanted }) else {
-                throw CLIError("there is no team `\(team)`: the teams are " + (teams.isEmpty ? "none yet" : teams.map(\.name).joined(separator: ", ")))
+                throw CLIError("there is no team `\(shown(team))`: the teams are " + (teams.isEmpty ? "none yet" : teams.map { shown($0.name) }.joined(separator: ", ")))
             }
             teamId = t.id
         }
@@ -132,10 +132,11 @@ struct ReportCommand: ParsableCommand {
         try store.recordReportRun(name, scope: scope, format: format.rawValue, by: me.name, now: Date())
         // Charts in blocks where the terminal shows them; a file gets plain ASCII, which any viewer shows.
         let glyphs = outputURL == nil ? ChartGlyphs.forTerminal(environment: ProcessInfo.processInfo.environment) : .ascii
-        let data = try ReportOutput.data(table, format: format, width: 80, glyphs: glyphs)
+        // What reaches a terminal (standard output, or a table meant for reading) carries no escape sequences.
+        let data = try ReportOutput.data(outputURL == nil || format == .table ? table.forTerminal : table, format: format, width: 80, glyphs: glyphs)
         if let outputURL {
             try AtomicFile.write(data, to: outputURL, replace: force)
-            FileHandle.standardError.write(Data("Wrote \(table.title) (\(from.iso) to \(to.iso)) to \(outputURL.path)\n".utf8))
+            FileHandle.standardError.write(Data("Wrote \(table.title) (\(from.iso) to \(to.iso)) to \(shown(outputURL.path))\n".utf8))
         } else {
             FileHandle.standardOutput.write(data)
         }

@@ -122,8 +122,16 @@ extension GlobalOptions {
         }
         let signedIn = SignedIn(user: user!, role: config.roles.role(of: user!))
         guard signedIn.role.may(permission) else {
+            // Audited like a refused sign-in: who tried which command (its name only: no patient data).
+            try recordRefusal(store, signedIn, permission, at: terminal)
             throw CLIError("\(signedIn.name) (\(signedIn.role.name)) may not \(permission.words): nothing was done")
         }
         return signedIn
+    }
+
+    /// Who was refused what, by which command (its name only: what follows may be an NHS number).
+    func recordRefusal(_ store: any CareRepository, _ who: SignedIn, _ permission: Permission, at terminal: String = TerminalIdentity.current()) throws {
+        let command = CommandLine.arguments.dropFirst().first.map { $0.hasPrefix("-") ? "" : " \($0)" } ?? ""
+        try store.recordRefusal(user: who.name, refused: "may not \(permission.words): careplan\(command) at \(terminal)", now: Date())
     }
 }

@@ -23,7 +23,7 @@ final class AuditContractTests: RepositoryContractCase {
             let a = try planWithTwentyNoteSaves(store)
             let trail = try store.auditTrail()
             XCTAssertEqual(trail.suffix(5).map(\.action), ["added patient", "started assessment", "changed", "changed", "viewed"])
-            XCTAssertEqual(trail.suffix(5).map(\.detail), ["", "HNA offer 1 accepted", "concern pain", "note on pain", ""], "twenty note saves, one entry")
+            XCTAssertEqual(trail.suffix(5).map(\.said), ["", "HNA offer 1 accepted", "concern pain", "note on pain", ""], "twenty note saves, one entry")
             XCTAssertEqual(trail.last?.user, "Nurse B")
             XCTAssertEqual(trail.last?.patientId, a.patientId, "the patient is recorded with the assessment")
             let everything = trail.map { "\($0.user) \($0.action) \($0.detail)" }.joined()
@@ -52,6 +52,16 @@ final class AuditContractTests: RepositoryContractCase {
             // Another list says which it was.
             try store.recordListing(user: "Dr G", listed: "reviews due", patients: 21, now: now)
             XCTAssertEqual(try store.auditTrail().last.map { "\($0.user) \($0.action) \($0.detail)" }, "Dr G listed reviews due 21 patients")
+            XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
+        }
+    }
+
+    func testARefusalIsAuditedOnOneLineWithNoPatientData() throws {
+        try eachRepository { store, connect in
+            try store.recordRefusal(user: "gp1", refused: "may not run reports: careplan cosd at \u{1B}]0;x\u{07}tty1\n", now: now)
+            let e = try XCTUnwrap(try connect().auditTrail().last)
+            XCTAssertEqual(["gp1", "refused", "may not run reports: careplan cosd at tty1 "], [e.user, e.action, e.detail])
+            XCTAssertNil(e.patientId)
             XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
         }
     }

@@ -231,7 +231,7 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
             try db.execute(sql: "INSERT INTO setting (name, value) SELECT ?, 'follow_up_test 1-' || max(id) FROM follow_up_test", arguments: [CareStore.undigestedSetting])
         }
         XCTAssertEqual(try open().verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
-        XCTAssertEqual(try store.auditTrail().last?.action, "kept follow-up records from before their digests")
+        XCTAssertEqual(try store.auditTrail().last?.action, "kept records from before their digests")
         try store.db.write { db in
             try db.execute(sql: "INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status) "
                            + "VALUES (\(e.id), \(p.id!), 'y', 'Y', '2027-01-01', 0, '2027-01-01', 'scheduled')")
