@@ -23,7 +23,7 @@ public enum Permission: String, CaseIterable, Sendable, Codable {
     case reports = "reports"
 
     /// `view records`: how messages name it.
-    public var words: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+    public var words: String { self == .reports ? "run reports" : rawValue.replacingOccurrences(of: "-", with: " ") }
 }
 
 /// A staff role from `Resources/roles.yaml`: its name, the COSD staff role it records, and what it may do.

@@ -43,20 +43,33 @@ extension CareStore {
 
     public func hnaOfferReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
         try read { db in
-            // The counted rows are the README's ("How offers are counted"), with the patient's keys and the assessment's status.
-            try Row.fetchAll(db, sql: """
+            // Dates are ISO text compared as text, so a malformed one ('2025-02-30', '2025-06-01x') falls inside a
+            // period's range: those are left out of the counts and counted as `not-a-date`, never put in a month.
+            let malformed = try String.fetchAll(db, sql: "SELECT DISTINCT o.date FROM hna_offer o WHERE o.date BETWEEN ? AND ?",
+                                                arguments: [scope.from.iso, scope.to.iso]).filter { LocalDate(iso: $0)?.iso != $0 }
+            let marks = malformed.map { _ in "?" }.joined(separator: ", ")
+            var bad: [ReportFact] = []
+            if !malformed.isEmpty {
+                let n = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM hna_offer o JOIN patient p ON p.id = o.patient_id WHERE o.date IN (\(marks))\(Self.teamFilter(scope))
+                    """, arguments: StatementArguments(malformed)) ?? 0
+                if n > 0 { bad.append(ReportFact(ReportKey(month: "", teamId: nil, category: ""), ReportFact.notADate, count: n)) }
+            }
+            let wellFormed = malformed.isEmpty ? "" : " AND o.date NOT IN (\(marks))"
+            // The counted rows are "How offers are counted" (README), with the patient's keys and the assessment's status.
+            return bad + (try Row.fetchAll(db, sql: """
                 SELECT substr(o.date, 1, 7) AS month, o.offered_role AS role, \(Self.reportKeyColumns), o.outcome AS outcome,
                        CASE WHEN a.status IN ('agreed', 'superseded') THEN 1 ELSE 0 END AS completed, count(*) AS n
                 FROM hna_offer o JOIN patient p ON p.id = o.patient_id LEFT JOIN assessment a ON a.id = o.assessment_id
-                WHERE o.date BETWEEN ? AND ?\(Self.teamFilter(scope))
+                WHERE o.date BETWEEN ? AND ?\(wellFormed)\(Self.teamFilter(scope))
                   AND NOT (o.outcome = '01' AND EXISTS (SELECT 1 FROM hna_offer l
                            WHERE l.patient_id = o.patient_id AND l.pathway_point = o.pathway_point
                              AND (l.date > o.date OR (l.date = o.date AND l.id > o.id))))
                 GROUP BY substr(o.date, 1, 7), o.offered_role, \(Self.reportKeyGroup), o.outcome,
                          CASE WHEN a.status IN ('agreed', 'superseded') THEN 1 ELSE 0 END
-                """, arguments: [scope.from.iso, scope.to.iso]).map { r in
+                """, arguments: [scope.from.iso, scope.to.iso] + StatementArguments(malformed)).map { r in
                 ReportFact(Self.key(r, month: r["month"], role: r["role"]), r["outcome"], value: r["completed"], count: r["n"])
-            }
+            })
         }
     }
 
@@ -209,6 +222,9 @@ extension CareStore {
         scope.teamId.map { " JOIN patient p ON p.id = a.patient_id AND p.team_id = \($0)" } ?? ""
     }
 
+    /// A concern in the patient's own words (`ConcernEntry.isOwnWords`, or filed under the own-words category).
+    static let ownWordsConcern = "(c.key LIKE 'other-%' OR c.category_id = '\(ConcernCatalogue.ownWordsCategory)')"
+
     public func concernReportFacts(_ scope: ReportScope) throws -> [ReportFact] {
         try read { db in
             let bounds: StatementArguments = [scope.from.iso, scope.to.iso]
@@ -216,10 +232,18 @@ extension CareStore {
             let assessments = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM assessment a\(Self.teamJoin(scope)) WHERE \(Self.countedAssessment)
                 """, arguments: bounds) ?? 0
-            return [ReportFact(any, "assessment", count: assessments)] + (try Row.fetchAll(db, sql: """
+            // Own words are numbered afresh in every assessment (other-1, other-2): counted together, as the assessments
+            // raising any, and never labelled with their words (a patient's free text, which may name them).
+            let ownWords = try Int.fetchOne(db, sql: """
+                SELECT count(DISTINCT a.id) FROM assessment a\(Self.teamJoin(scope)) JOIN concern c ON c.assessment_id = a.id
+                WHERE \(Self.countedAssessment) AND \(Self.ownWordsConcern)
+                """, arguments: bounds) ?? 0
+            let own = ownWords == 0 ? [] : [ReportFact(any, "concern", label: ConcernCatalogue.ownWordsCategory + "\t" + ConcernCatalogue.ownWordsTitle,
+                                                       count: ownWords)]
+            return [ReportFact(any, "assessment", count: assessments)] + own + (try Row.fetchAll(db, sql: """
                 SELECT c.key AS item, max(c.label) AS label, count(*) AS n
                 FROM assessment a\(Self.teamJoin(scope)) JOIN concern c ON c.assessment_id = a.id
-                WHERE \(Self.countedAssessment)
+                WHERE \(Self.countedAssessment) AND NOT \(Self.ownWordsConcern)
                 GROUP BY c.key
                 """, arguments: bounds).map { r in
                 ReportFact(any, "concern", label: (r["item"] as String) + "\t" + (r["label"] as String), count: r["n"])

@@ -93,7 +93,7 @@ struct Clinician: ParsableCommand {
                         let data = try ReportOutput.data(table, format: format)
                         let url = try AtomicFile.write(data, newFileIn: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                                        named: ReportOutput.fileName(table, format: format))
-                        try store.recordReportRun(table.report, scope: ReportScope(from: table.from, to: table.to), format: "\(format.rawValue) file",
+                        try store.recordReportRun(table.report, scope: ReportScope(from: table.from, to: table.to), format: "\(format.rawValue) file " + url.path + (table.team.map { ", team \($0)" } ?? ""),
                                                   by: session.user, now: Date())
                         session.sayWritten(format == .table ? "text" : format.rawValue.uppercased(), "the \(table.title) report", to: url.path, after: "")
                     } catch {

@@ -44,7 +44,7 @@ private func checkedRole(_ id: String, _ config: Configuration) throws -> UserRo
 }
 
 /// A team by number, name, or the start of one name (case and accents ignored).
-private func findTeam(_ typed: String, in store: any CareRepository) throws -> Team {
+func findTeam(_ typed: String, in store: any CareRepository) throws -> Team {
     let teams = try store.teams(), key = SearchKey.of(typed.trimmingSpaces())
     if let id = Int64(typed), let t = teams.first(where: { $0.id == id }) { return t }
     if let t = teams.first(where: { SearchKey.of($0.name) == key }) { return t }
