@@ -20,6 +20,15 @@ public struct ReportScope: Sendable, Hashable {
         self.teamId = teamId
     }
 
+    /// The period cut at the months' ends, in order: each the same team, together the whole period.
+    public var monthly: [ReportScope] {
+        months.map { m in
+            let first = LocalDate(iso: m + "-01")!
+            let last = LocalDate(year: first.year, month: first.month, day: LocalDate.daysIn(month: first.month, year: first.year))!
+            return ReportScope(from: max(from, first), to: min(to, last), teamId: teamId)
+        }
+    }
+
     /// The calendar months the period touches, oldest first ("2026-01").
     public var months: [String] {
         var out: [String] = [], y = from.year, m = from.month
@@ -283,9 +292,10 @@ public struct ReportProblem: Error, Equatable, CustomStringConvertible {
 }
 
 extension ReportCatalogue {
-    /// Runs `name` over `scope` grouped `by` (nil: the report's default), reading the store's facts.
+    /// Runs `name` over `scope` grouped `by` (nil: the report's default), reading the store's facts. With
+    /// `progress`, a report whose facts add up is counted month by month, `progress(months done, months)` after each.
     public static func run(_ name: String, scope: ReportScope, by: ReportGrouping?, store: any ReportRepository,
-                           context: ReportContext) throws -> ReportTable {
+                           context: ReportContext, progress: ((Int, Int) -> Void)? = nil) throws -> ReportTable {
         guard let def = report(name) else {
             throw ReportProblem("there is no report `\(name)`: the reports are " + reports.map(\.name).joined(separator: ", "))
         }
@@ -301,19 +311,29 @@ extension ReportCatalogue {
             grouping = def.groupings.first
         }
         let b = ReportBuilder(def: def, scope: scope, by: grouping ?? .month, context: context)
+        // Facts of events dated in the period add up over its months (each event is in one month).
+        func facts(_ read: (ReportScope) throws -> [ReportFact]) throws -> [ReportFact] {
+            guard let progress, scope.months.count > 1 else { return try read(scope) }
+            var all: [ReportFact] = []
+            for (i, part) in scope.monthly.enumerated() {
+                all += try read(part)
+                progress(i + 1, scope.months.count)
+            }
+            return all
+        }
         switch name {
-        case "hna": return b.hna(try store.hnaOfferReportFacts(scope))
-        case "care-plans": return b.carePlans(try store.carePlanReportFacts(scope))
-        case "time-to-first-hna": return b.firstHNA(try store.firstHNAReportFacts(scope))
-        case "eots": return b.eots(try store.eotsReportFacts(scope))
+        case "hna": return b.hna(try facts(store.hnaOfferReportFacts))
+        case "care-plans": return b.carePlans(try facts(store.carePlanReportFacts))
+        case "time-to-first-hna": return b.firstHNA(try facts(store.firstHNAReportFacts))
+        case "eots": return b.eots(try facts(store.eotsReportFacts))
         case "qof":
             let since = context.qof.earliestCountedDiagnosis(on: scope.to) ?? scope.to
             return b.qof(try store.qofReportPatients(scope, diagnosedFrom: since))
         case "follow-up": return b.followUp(try store.followUpReportFacts(scope))
-        case "results-review": return b.resultsReview(try store.resultReviewReportFacts(scope))
-        case "re-access": return b.reaccess(try store.reaccessReportFacts(scope))
-        case "concerns": return b.concerns(try store.concernReportFacts(scope))
-        case "distress": return b.distress(try store.distressReportFacts(scope))
+        case "results-review": return b.resultsReview(try facts(store.resultReviewReportFacts))
+        case "re-access": return b.reaccess(try facts(store.reaccessReportFacts))
+        case "concerns": return b.concerns(try facts(store.concernReportFacts))
+        case "distress": return b.distress(try facts(store.distressReportFacts))
         default: throw ReportProblem("the report `\(name)` is not built")
         }
     }

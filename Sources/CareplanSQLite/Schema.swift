@@ -160,6 +160,7 @@ extension CareStore {
         registerFollowUpFixesMigration(&m)  // v13-followup-fixes
         registerHNAOfferMigration(&m)  // v15-hna-offer
         registerReportIndexMigration(&m)  // v15-report-indexes
+        registerReportSpeedMigration(&m)  // v16-report-speed
         return m
     }
 

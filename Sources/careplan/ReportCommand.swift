@@ -159,10 +159,23 @@ struct ReportCommand: ParsableCommand {
         if from > to { throw CLIError("the period would start on \(from.iso), after it ends on \(to.iso): give --from and --to") }
         let scope = ReportScope(from: from, to: to, teamId: teamId)
         let table: ReportTable
+        // A long period is counted month by month; the bar shows (on a terminal) once it takes more than a moment.
+        let started = Date()
+        var bar: ProgressBar?
+        func progress(_ done: Int, _ months: Int) {
+            if bar == nil && Date().timeIntervalSince(started) > 0.3 && done < months { bar = ProgressBar(total: months, label: "Counting", unit: "months") }
+            bar?.show(done)
+        }
         do {
-            table = try ReportCatalogue.run(name, scope: scope, by: by, store: store, context: ReportContext(teams: teams, configuration: config))
+            table = try ReportCatalogue.run(name, scope: scope, by: by, store: store, context: ReportContext(teams: teams, configuration: config),
+                                            progress: progress)
+            bar?.finish()
         } catch let problem as ReportProblem {
+            bar?.abandon()
             throw ValidationError(problem.description)
+        } catch {
+            bar?.abandon()
+            throw error
         }
         // Charts in blocks where the terminal shows them; a file gets plain ASCII, which any viewer shows.
         let glyphs = target == nil ? ChartGlyphs.forTerminal(environment: ProcessInfo.processInfo.environment) : .ascii

@@ -293,4 +293,19 @@ final class ReportContractTests: RepositoryContractCase {
             XCTAssertEqual(rows(try run(store, "hna", by: .role, teams: s.teams)).map { String($0.split(separator: "|")[0]) }, ["Not known ", "Nurse ", "Total "])
         }
     }
+
+    /// A long period is counted month by month when the caller shows progress (the CLI's bar), to the same figures.
+    func testCountingMonthByMonthGivesTheSameReport() throws {
+        try eachRepository { store, _ in
+            let s = try service(store)
+            let autumn = ReportScope(from: day(15, 10), to: day(30))
+            XCTAssertEqual(autumn.monthly, [ReportScope(from: day(15, 10), to: day(31, 10)), ReportScope(from: day(1), to: day(30))])
+            for name in ["hna", "care-plans", "time-to-first-hna", "eots", "results-review", "re-access", "concerns", "distress"] {
+                var calls: [[Int]] = []
+                let stepped = try ReportCatalogue.run(name, scope: autumn, by: nil, store: store, context: context(s.teams)) { calls.append([$0, $1]) }
+                XCTAssertEqual(calls, [[1, 2], [2, 2]], name)
+                XCTAssertEqual(stepped, try run(store, name, autumn, teams: s.teams), name)
+            }
+        }
+    }
 }
