@@ -4,21 +4,27 @@ import Foundation
 /// renderer and any screen that walks a layout (`figures`), so that no one needs the drawing, or colour, to read it.
 extension ReportChart {
     /// The largest value, at least 1 (an axis from 0 to 0 draws nothing).
-    public var maximum: Double { max(1, points.map(\.value).max() ?? 0) }
+    public var maximum: Double { max(1, points.compactMap(\.value).max() ?? 0) }
 
     /// The chart in figures: one row per point, its value, and a bar of `#` as long as the value (up to 20).
     public var figures: Table {
         let top = maximum
         return Table(columns: [Column(kind == .byMonth ? "Month" : "", weight: 0.4), Column(unit, weight: 0.2, align: .right), Column("", weight: 0.4)],
                      rows: points.map { p in
-                         [p.label, p.valueText, String(repeating: "#", count: p.value > 0 ? max(1, Int((p.value / top * 20).rounded())) : 0)]
+                         [p.label, p.valueText, String(repeating: "#", count: (p.value ?? 0) > 0 ? max(1, Int(((p.value ?? 0) / top * 20).rounded())) : 0)]
                      })
     }
 }
 
 extension ReportChartPoint {
-    /// `12`, `33.3`: whole numbers without a decimal point.
-    public var valueText: String { Self.text(value) }
+    /// `12`, `33.3`: whole numbers without a decimal point; `noData` for no figure.
+    public var valueText: String { value.map(Self.text) ?? Self.noData }
+
+    /// What a chart writes where a point has no figure (the table's `-`), beside an empty bar or column.
+    public static let noData = "no data"
+
+    /// The bar or column's height: a point with no figure draws none.
+    public var drawnValue: Double { value ?? 0 }
 
     /// A figure as a chart or a report's cell writes it.
     public static func text(_ value: Double) -> String {

@@ -93,9 +93,11 @@ public struct ReportChart: Hashable, Sendable, Codable {
 
 public struct ReportChartPoint: Hashable, Sendable, Codable {
     public var label: String
-    public var value: Double
+    /// nil: no figure (a share of nothing, a median of no dates), which every chart shows as a gap saying
+    /// `noData`, never as a bar or column of 0.
+    public var value: Double?
 
-    public init(_ label: String, _ value: Double) {
+    public init(_ label: String, _ value: Double?) {
         self.label = label
         self.value = value
     }

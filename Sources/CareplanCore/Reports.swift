@@ -20,6 +20,15 @@ public struct ReportScope: Sendable, Hashable {
         self.teamId = teamId
     }
 
+    /// The period cut at the months' ends, in order: each the same team, together the whole period.
+    public var monthly: [ReportScope] {
+        months.map { m in
+            let first = LocalDate(iso: m + "-01")!
+            let last = LocalDate(year: first.year, month: first.month, day: LocalDate.daysIn(month: first.month, year: first.year))!
+            return ReportScope(from: max(from, first), to: min(to, last), teamId: teamId)
+        }
+    }
+
     /// The calendar months the period touches, oldest first ("2026-01").
     public var months: [String] {
         var out: [String] = [], y = from.year, m = from.month
@@ -70,6 +79,9 @@ public struct ReportFact: Sendable, Hashable {
     public var value: Int?
     public var label: String?
     public var count: Int
+
+    /// The measure of rows a report could not count because their date is not a real date (say so in the notes).
+    public static let notADate = "not-a-date"
 
     public init(_ key: ReportKey, _ measure: String, value: Int? = nil, label: String? = nil, count: Int) {
         self.key = key
@@ -154,34 +166,30 @@ public struct ReportContext: Sendable {
 
     static let noTeam = "No team"
     static let noRole = "Not recorded"
+    /// A role no longer in roles.yaml nor a COSD staff role code (COSD codes it 09, "not known").
+    static let unknownRole = "Not known"
 
     /// A role id of roles.yaml by its name, a COSD staff role code by its label.
     func roleName(_ role: String?) -> String {
         guard let role, !role.isEmpty else { return Self.noRole }
         if let r = roles.role(role) { return r.name }
-        return codes.lists["staff-role"]?.code(role)?.label ?? role
+        return codes.lists["staff-role"]?.code(role)?.label ?? Self.unknownRole
     }
 
     func label(_ key: ReportKey, _ by: ReportGrouping) -> String {
         switch by {
-        case .month: return Self.monthName(key.month)
+        case .month: return key.month
         case .team: return key.teamId.flatMap { teams[$0] } ?? Self.noTeam
         case .site: return sites.name(forCode: key.category)
         case .role: return roleName(key.role)
         }
     }
 
-    /// "Jan 2026" for "2026-01".
-    static func monthName(_ month: String) -> String {
-        guard let d = LocalDate(iso: month + "-01") else { return month }
-        return LocalDate.monthNames[d.month - 1] + " \(d.year)"
-    }
-
     /// Every row label a grouping has, in order, so empty months and sites show as 0 rather than vanish.
     func labels(_ by: ReportGrouping, scope: ReportScope, facts: [ReportKey]) -> [String] {
         let seen = Set(facts.map { label($0, by) })
         switch by {
-        case .month: return scope.months.map(Self.monthName)
+        case .month: return scope.months
         case .site: return sites.names.filter { name in seen.contains(name) || sites.sites.contains { $0.name == name } }
         case .team:
             let named = scope.teamId.flatMap { teams[$0] }.map { [$0] } ?? teams.values.sorted()
@@ -209,8 +217,9 @@ public enum ReportCatalogue {
         ReportDefinition(
             name: "hna", title: "HNAs offered, accepted, declined and completed",
             summary: "HNAs offered, accepted, declined and completed (COSD CR7900)",
-            definition: "HNA offers dated in the period, counted as the README's \"How offers are counted\" says (an undecided offer the "
-                + "patient's next offer at the same point of the pathway settled is counted once, as that one): offered (01, 02, 03, 05), "
+            definition: "HNA offers dated in the period, each once (an undecided offer that the patient's next offer at the same point "
+                + "of the pathway settled is counted once, as that one; offers whose date is not a real date or whose outcome is not in "
+                + "the list are not counted, and the notes say how many): offered (01, 02, 03, 05), "
                 + "undecided (01), declined (02), accepted (03), unable to complete (05), not offered (04); completed: accepted offers whose "
                 + "assessment's plan has been agreed (agreed or superseded; a discarded assessment's offer is withdrawn). Role: who offered it.",
             groupings: allGroupings),
@@ -262,7 +271,8 @@ public enum ReportCatalogue {
             summary: "the concerns raised most often in assessments, with their share of assessments",
             definition: "Assessments dated in the period, in progress or agreed (discarded and superseded ones are not counted: a superseded "
                 + "version's concerns are in the version that replaced it): each concern of the checklist chosen in them, the most often "
-                + "first (`top-concerns` in Resources/policy.yaml), with the share of those assessments that raised it.",
+                + "first (`top-concerns` in Resources/policy.yaml), with the share of those assessments that raised it. Concerns in the "
+                + "patient's own words are one row, \"In the patient's own words\" (the assessments raising any), never shown in their words.",
             groupings: []),
         ReportDefinition(
             name: "distress", title: "Distress scores",
@@ -282,9 +292,10 @@ public struct ReportProblem: Error, Equatable, CustomStringConvertible {
 }
 
 extension ReportCatalogue {
-    /// Runs `name` over `scope` grouped `by` (nil: the report's default), reading the store's facts.
+    /// Runs `name` over `scope` grouped `by` (nil: the report's default), reading the store's facts. With
+    /// `progress`, a report whose facts add up is counted month by month, `progress(months done, months)` after each.
     public static func run(_ name: String, scope: ReportScope, by: ReportGrouping?, store: any ReportRepository,
-                           context: ReportContext) throws -> ReportTable {
+                           context: ReportContext, progress: ((Int, Int) -> Void)? = nil) throws -> ReportTable {
         guard let def = report(name) else {
             throw ReportProblem("there is no report `\(name)`: the reports are " + reports.map(\.name).joined(separator: ", "))
         }
@@ -300,19 +311,29 @@ extension ReportCatalogue {
             grouping = def.groupings.first
         }
         let b = ReportBuilder(def: def, scope: scope, by: grouping ?? .month, context: context)
+        // Facts of events dated in the period add up over its months (each event is in one month).
+        func facts(_ read: (ReportScope) throws -> [ReportFact]) throws -> [ReportFact] {
+            guard let progress, scope.months.count > 1 else { return try read(scope) }
+            var all: [ReportFact] = []
+            for (i, part) in scope.monthly.enumerated() {
+                all += try read(part)
+                progress(i + 1, scope.months.count)
+            }
+            return all
+        }
         switch name {
-        case "hna": return b.hna(try store.hnaOfferReportFacts(scope))
-        case "care-plans": return b.carePlans(try store.carePlanReportFacts(scope))
-        case "time-to-first-hna": return b.firstHNA(try store.firstHNAReportFacts(scope))
-        case "eots": return b.eots(try store.eotsReportFacts(scope))
+        case "hna": return b.hna(try facts(store.hnaOfferReportFacts))
+        case "care-plans": return b.carePlans(try facts(store.carePlanReportFacts))
+        case "time-to-first-hna": return b.firstHNA(try facts(store.firstHNAReportFacts))
+        case "eots": return b.eots(try facts(store.eotsReportFacts))
         case "qof":
             let since = context.qof.earliestCountedDiagnosis(on: scope.to) ?? scope.to
             return b.qof(try store.qofReportPatients(scope, diagnosedFrom: since))
         case "follow-up": return b.followUp(try store.followUpReportFacts(scope))
-        case "results-review": return b.resultsReview(try store.resultReviewReportFacts(scope))
-        case "re-access": return b.reaccess(try store.reaccessReportFacts(scope))
-        case "concerns": return b.concerns(try store.concernReportFacts(scope))
-        case "distress": return b.distress(try store.distressReportFacts(scope))
+        case "results-review": return b.resultsReview(try facts(store.resultReviewReportFacts))
+        case "re-access": return b.reaccess(try facts(store.reaccessReportFacts))
+        case "concerns": return b.concerns(try facts(store.concernReportFacts))
+        case "distress": return b.distress(try facts(store.distressReportFacts))
         default: throw ReportProblem("the report `\(name)` is not built")
         }
     }
@@ -370,7 +391,7 @@ struct ReportBuilder {
                 switch row[chart.column] {
                 case .count(let n): return ReportChartPoint(label, Double(n))
                 case .percent(let p), .days(let p): return ReportChartPoint(label, p)
-                default: return ReportChartPoint(label, 0)
+                default: return ReportChartPoint(label, nil)
                 }
             }
             charts.append(ReportChart(kind: by == .month ? .byMonth : .bars, title: chart.title, unit: chart.unit, points: points))
@@ -386,18 +407,27 @@ struct ReportBuilder {
 
     // MARK: The reports
 
-    func hna(_ facts: [ReportFact]) -> ReportTable {
+    func hna(_ all: [ReportFact]) -> ReportTable {
+        // Rows the report cannot count are left out and said, with how many, never dropped in silence.
+        let undated = Self.sum(all, ReportFact.notADate)
+        let unknown = Self.sum(all) { $0.measure != ReportFact.notADate && HNAOfferOutcome(rawValue: $0.measure) == nil }
+        let facts = all.filter { HNAOfferOutcome(rawValue: $0.measure) != nil }
+        var notes: [String] = []
+        if undated > 0 { notes.append("\(Self.offers(undated)) dated with something that is not a real date \(undated == 1 ? "is" : "are") not counted.") }
+        if unknown > 0 { notes.append("\(Self.offers(unknown)) with an outcome not in the COSD list (01 to 05) \(unknown == 1 ? "is" : "are") not counted.") }
         let outcomes: [(String, HNAOfferOutcome)] = [("Undecided", .undecided), ("Declined", .declined), ("Accepted", .accepted),
                                                      ("Unable to complete", .unableToComplete), ("Not offered", .notOffered)]
         return groupedTable(facts, columns: [ReportColumn("Offered", .count)] + outcomes.map { ReportColumn($0.0, .count) }
                                 + [ReportColumn("Completed", .count), ReportColumn("Accepted %", .percent)],
-                            chart: ("HNAs offered", "offers", 1)) { f in
+                            chart: ("HNAs offered", "offers", 1), notes: notes) { f in
             let offered = Self.sum(f) { HNAOfferOutcome(rawValue: $0.measure)?.wasOffered ?? false }
             let accepted = Self.sum(f, HNAOfferOutcome.accepted.rawValue)
             return [.count(offered)] + outcomes.map { .count(Self.sum(f, $0.1.rawValue)) }
                 + [.count(Self.sum(f, HNAOfferOutcome.accepted.rawValue) { $0.value == 1 }), share(accepted, of: offered)]
         }
     }
+
+    static func offers(_ n: Int) -> String { n == 1 ? "1 HNA offer" : "\(n) HNA offers" }
 
     func carePlans(_ facts: [ReportFact]) -> ReportTable {
         groupedTable(facts, columns: [ReportColumn("New plans agreed", .count), ReportColumn("Reviews agreed", .count), ReportColumn("All agreed", .count)],
@@ -555,11 +585,11 @@ struct ReportBuilder {
         let byMonth = scope.months.map { m -> ReportChartPoint in
             let f = scored.filter { $0.key.month == m }
             let n = Self.sum(f)
-            return ReportChartPoint(ReportContext.monthName(m), n == 0 ? 0 : Double(Self.sum(f) { $0.value! >= threshold }) * 100 / Double(n))
+            return ReportChartPoint(m, n == 0 ? nil : Double(Self.sum(f) { $0.value! >= threshold }) * 100 / Double(n))
         }
         return table([ReportColumn("Distress score", .text), ReportColumn("Assessments", .count), ReportColumn("Share %", .percent)], rows,
                      charts: [ReportChart(kind: .bars, title: "Assessments by distress score", unit: "assessments",
-                                          points: (0...10).map { s in ReportChartPoint("\(s)", Double(Self.sum(scored) { $0.value == s })) }),
+                                          points: (0...10).map { (s: Int) in ReportChartPoint(String(s), Double(Self.sum(scored) { $0.value == s })) }),
                               ReportChart(kind: .byMonth, title: "Share at \(threshold) or more", unit: "%", points: byMonth)],
                      notes: unscored == 0 ? [] : ["\(unscored) assessment\(unscored == 1 ? " has" : "s have") no distress score: not counted."])
     }

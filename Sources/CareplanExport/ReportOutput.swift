@@ -23,8 +23,11 @@ public enum ReportOutput {
 
     /// A file name for the report: `report-care-plans-2026-11-01-to-2026-11-30.csv` (a team's: with the team's id).
     public static func fileName(_ t: ReportTable, format: ReportFormat, teamId: Int64? = nil) -> String {
-        let ext = ["table": "txt", "csv": "csv", "json": "json", "pdf": "pdf"][format.rawValue]!
-        return "report-\(t.report)-\(t.from.iso)-to-\(t.to.iso)" + (teamId.map { "-team-\($0)" } ?? "") + ".\(ext)"
+        "report-\(t.report)-\(t.from.iso)-to-\(t.to.iso)" + (teamId.map { "-team-\($0)" } ?? "") + ".\(fileExtension(format))"
+    }
+
+    public static func fileExtension(_ format: ReportFormat) -> String {
+        ["table": "txt", "csv": "csv", "json": "json", "pdf": "pdf"][format.rawValue]!
     }
 
     // MARK: CSV
@@ -98,7 +101,7 @@ public enum ReportOutput {
         let rows = t.rows.map { "[" + $0.map(v).joined(separator: ", ") + "]" }
         let charts = t.charts.map { c in
             "{\"kind\": \(s(c.kind.rawValue)), \"title\": \(s(c.title)), \"unit\": \(s(c.unit)), \"points\": ["
-                + c.points.map { "{\"label\": \(s($0.label)), \"value\": \(num($0.value))}" }.joined(separator: ", ") + "]}"
+                + c.points.map { "{\"label\": \(s($0.label)), \"value\": \($0.value.map(num) ?? "null")}" }.joined(separator: ", ") + "]}"
         }
         let body = [
             "\"report\": \(s(t.report))", "\"title\": \(s(t.title))", "\"from\": \(s(t.from.iso))", "\"to\": \(s(t.to.iso))",
@@ -151,10 +154,10 @@ extension ReportOutput {
     /// point scaled to the largest value, each with its label and figure.
     static func chartLines(_ c: ReportChart, width: Int, glyphs: ChartGlyphs) -> [String] {
         let labelWidth = min(24, c.points.map { DisplayWidth.of($0.label) }.max() ?? 0)
-        let figures = c.points.map { number(.days($0.value)) }
+        let figures = c.points.map(\.valueText)
         let figureWidth = figures.map(\.count).max() ?? 0
         let cells = max(5, width - labelWidth - figureWidth - 2)
-        let top = c.points.map(\.value).max() ?? 0
+        let top = c.points.compactMap(\.value).max() ?? 0
         var out = ["\(c.title) (\(c.unit))"]
         if c.kind == .byMonth, let last = c.points.last {
             // One cell a month: the latest months that fit the line between the first and last labels.
@@ -165,7 +168,7 @@ extension ReportOutput {
         for (p, figure) in zip(c.points, figures) {
             let label = TextWrap.fit(p.label, width: labelWidth).first ?? ""
             out.append(label + String(repeating: " ", count: max(0, labelWidth - DisplayWidth.of(label))) + " "
-                       + Charts.bar(p.value, maximum: top, cells: cells, glyphs: glyphs) + " " + figure)
+                       + Charts.bar(p.drawnValue, maximum: top, cells: cells, glyphs: glyphs) + " " + figure)
         }
         return out.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
     }

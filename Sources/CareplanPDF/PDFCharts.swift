@@ -105,7 +105,7 @@ extension PDFPages {
             used += rowHeights[i]
         }
         chunks.append(start..<c.points.count)
-        let ticks = Self.ticks(upTo: c.maximum, whole: c.points.allSatisfy { $0.value == $0.value.rounded() })
+        let ticks = Self.ticks(upTo: c.maximum, whole: c.points.allSatisfy { $0.drawnValue == $0.drawnValue.rounded() })
         let top = ticks.last ?? 1
         let plotX = left + labelWidth, plotWidth = contentWidth - labelWidth - valueWidth
         if measure { return titleHeight + rowHeights[chunks[0]].reduce(0, +) + axisHeight }
@@ -125,7 +125,7 @@ extension PDFPages {
             for i in range {
                 let h = rowHeights[i]
                 add(.text(labels[i], x: left, y: y + (h - height(labels[i])) / 2, from: 0, to: height(labels[i])))
-                let w = max(0, c.points[i].value) / top * plotWidth
+                let w = max(0, c.points[i].drawnValue) / top * plotWidth
                 let barY = y + 3 * s, barH = h - 6 * s
                 add(.drawing { cr in
                     cairo_rectangle(cr, plotX, barY, w, barH)
@@ -169,7 +169,7 @@ extension PDFPages {
         _ = chartTitle(c.title, c.unit, x: left, width: contentWidth)
         y += titleHeight
         let plotTop = y + headroom, plotBottom = plotTop + plotHeight
-        let ticks = Self.ticks(upTo: c.maximum, whole: c.points.allSatisfy { $0.value == $0.value.rounded() })
+        let ticks = Self.ticks(upTo: c.maximum, whole: c.points.allSatisfy { $0.drawnValue == $0.drawnValue.rounded() })
         let top = ticks.last ?? 1
         for t in ticks {
             let ty = plotBottom - t / top * plotHeight
@@ -178,7 +178,7 @@ extension PDFPages {
             label(ReportChartPoint.text(t), small, x: plotX - 5, y: ty - lineHeight / 2, width: gutter, align: PANGO_ALIGN_RIGHT)
         }
         for (i, p) in c.points.enumerated() {
-            let h = max(0, p.value) / top * plotHeight
+            let h = max(0, p.drawnValue) / top * plotHeight
             let cx = plotX + slot * (Double(i) + 0.5), w = min(slot * 0.7, 40 * s)
             add(.drawing { cr in
                 cairo_rectangle(cr, cx - w / 2, plotBottom - h, w, h)

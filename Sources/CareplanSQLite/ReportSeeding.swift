@@ -54,6 +54,19 @@ extension CareStore {
                 try row.execute(arguments: [db.lastInsertedRowID, try Self.encode([EoTSDue.treatmentEndField: FieldValue.date(ended)])])
                 documents += 1
             }
+            // The follow-up seeding records every result and call on the day it runs: spread them over the two years,
+            // one result in seven needing review (four in five of those reviewed 0-19 days later), calls returned 0-47
+            // hours later (one in 300 not), so results-review and re-access count a real year.
+            let spread = "strftime('%Y-%m-%d %H:%M:%f', :today, '-' || ((id * 13) % 730) || ' days', '+10 hours'"
+            try db.execute(sql: """
+                UPDATE follow_up_result SET recorded_at = \(spread)),
+                       needs_review = CASE WHEN id % 7 = 0 THEN 1 ELSE 0 END,
+                       review_outcome = CASE WHEN id % 7 = 0 AND id % 5 <> 0 THEN '\(ReviewOutcome.noAction.rawValue)' END,
+                       reviewed_by = CASE WHEN id % 7 = 0 AND id % 5 <> 0 THEN :by ELSE '' END,
+                       reviewed_at = CASE WHEN id % 7 = 0 AND id % 5 <> 0 THEN \(spread), '+' || (id % 20) || ' days') END;
+                UPDATE follow_up_contact SET at = \(spread)),
+                       returned_at = CASE WHEN returned_at IS NOT NULL THEN \(spread), '+' || (id % 48) || ' hours') END
+                """, arguments: ["today": today.iso, "by": user])
             try Self.audit(db, user: user, action: "seeded", detail: "report history: \(added) assessments, \(documents) documents"
                            + ((try Self.seededRange(db, .hnaOffer, from: firstOffer)).map { Self.seededMark + $0 } ?? ""), at: now)
             return (added, documents)

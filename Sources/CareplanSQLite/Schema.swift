@@ -161,6 +161,7 @@ extension CareStore {
         registerHNAOfferMigration(&m)  // v15-hna-offer
         registerReportIndexMigration(&m)  // v15-report-indexes
         registerHNAOfferIntegrityMigration(&m)  // v15-hna-offer-integrity
+        registerReportSpeedMigration(&m)  // v16-report-speed
         return m
     }
 

@@ -224,7 +224,7 @@ struct ReportsScreen: Screen {
             let cellsWide = max(5, w - labelWidth - figureWidth - 2)
             for p in chart.points {
                 out.append((DisplayWidth.pad(DisplayWidth.truncate(p.label, to: labelWidth), to: labelWidth) + " "
-                            + Charts.bar(p.value, maximum: chart.maximum, cells: cellsWide, glyphs: s.chartGlyphs) + " " + p.valueText, .normal))
+                            + Charts.bar(p.drawnValue, maximum: chart.maximum, cells: cellsWide, glyphs: s.chartGlyphs) + " " + p.valueText, .normal))
             }
         }
         for (title, text) in [("Notes", t.notes.joined(separator: " ")), ("What counts", t.definition)] where !text.isEmpty {

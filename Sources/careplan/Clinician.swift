@@ -101,7 +101,7 @@ struct Clinician: ParsableCommand {
                         let url = path.isEmpty || (!isLink && FileManager.default.fileExists(atPath: destination.path, isDirectory: &isFolder) && isFolder.boolValue)
                             ? try AtomicFile.write(data, newFileIn: destination, named: named)
                             : try AtomicFile.write(data, to: destination, replace: false)
-                        try store.recordReportRun(table.report, scope: ReportScope(from: table.from, to: table.to), format: "\(format.rawValue) file",
+                        try store.recordReportRun(table.report, scope: ReportScope(from: table.from, to: table.to), format: "\(format.rawValue) file " + url.path + (table.team.map { ", team \($0)" } ?? ""),
                                                   by: session.user, now: Date())
                         session.sayWritten(format == .table ? "text" : format.rawValue.uppercased(), "the \(table.title) report", to: url.path, after: "")
                     } catch {

@@ -99,13 +99,14 @@ struct ResultsImportCommand: ParsableCommand {
 /// A bar on standard error while a long job runs, only on a terminal (a script's log gets none), redrawn
 /// at most once a percent.
 final class ProgressBar {
-    let total: Int, label: String, width = 30
+    let total: Int, label: String, unit: String, width = 30
     let shown = isatty(STDERR_FILENO) == 1
     private var lastPercent = -1
 
-    init(total: Int, label: String) {
+    init(total: Int, label: String, unit: String = "rows") {
         self.total = total
         self.label = label
+        self.unit = unit
     }
 
     func show(_ done: Int) {
@@ -114,7 +115,7 @@ final class ProgressBar {
         guard percent != lastPercent else { return }
         lastPercent = percent
         let filled = percent * width / 100
-        let line = "\r\(label) [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(done)/\(total) rows"
+        let line = "\r\(label) [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(done)/\(total) \(unit)"
         FileHandle.standardError.write(Data(line.utf8))
     }
 

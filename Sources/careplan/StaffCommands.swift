@@ -44,14 +44,14 @@ private func checkedRole(_ id: String, _ config: Configuration) throws -> UserRo
 }
 
 /// A team by number, name, or the start of one name (case and accents ignored).
-private func findTeam(_ typed: String, in store: any CareRepository) throws -> Team {
+func findTeam(_ typed: String, in store: any CareRepository) throws -> Team {
     let teams = try store.teams(), key = SearchKey.of(typed.trimmingSpaces())
     if let id = Int64(typed), let t = teams.first(where: { $0.id == id }) { return t }
     if let t = teams.first(where: { SearchKey.of($0.name) == key }) { return t }
     let starting = teams.filter { SearchKey.of($0.name).hasPrefix(key) }
     if starting.count == 1, !key.isEmpty { return starting[0] }
-    if starting.count > 1 { throw CLIError("\(typed) could be " + starting.map(\.name).joined(separator: " or ") + ": say which") }
-    throw CLIError("there is no team \(typed): see `careplan teams list`")
+    if starting.count > 1 { throw CLIError("\(shown(typed)) could be " + starting.map { shown($0.name) }.joined(separator: " or ") + ": say which") }
+    throw CLIError("there is no team \(shown(typed)): see `careplan teams list`")
 }
 
 private func describe(_ user: StaffUser, _ config: Configuration) -> String {

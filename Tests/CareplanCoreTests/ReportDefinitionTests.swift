@@ -50,6 +50,11 @@ final class ReportDefinitionTests: XCTestCase {
         XCTAssertEqual(try Policy.parse(text: without, displayPath: "p.yaml").get().reports, ReportPolicy(), "an older policy file keeps the defaults")
     }
 
+    func testAReportRefusalSaysWhatMayNotBeDone() {
+        XCTAssertEqual(Permission.reports.words, "run reports", "not \"may not reports\"")
+        XCTAssertEqual(Permission.viewRecords.words, "view records")
+    }
+
     func testAPeriodNamesItsMonthsAndMediansComeFromCounts() {
         let scope = ReportScope(from: LocalDate(year: 2025, month: 11, day: 15)!, to: LocalDate(year: 2026, month: 2, day: 1)!)
         XCTAssertEqual(scope.months, ["2025-11", "2025-12", "2026-01", "2026-02"])

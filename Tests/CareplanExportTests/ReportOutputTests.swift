@@ -70,4 +70,21 @@ final class ReportOutputTests: XCTestCase {
         let empty = ReportTable(report: "concerns", title: "T", from: table.from, to: table.to, definition: "D", columns: table.columns, rows: [])
         XCTAssertTrue(ReportOutput.text(empty).contains("Nothing to count in this period."))
     }
+
+    /// A point with no figure (a median of no dates, a share of nothing) is a gap saying so, never a 0 (testers:
+    /// the charts drew 0 where the table said -).
+    func testAMissingFigureIsDrawnAsNoDataNotZero() throws {
+        let chart = ReportChart(kind: .byMonth, title: "Share at 4 or more", unit: "%",
+                                points: [ReportChartPoint("2026-10", nil), ReportChartPoint("2026-11", 50), ReportChartPoint("2026-12", 0)])
+        let t = ReportTable(report: "distress", title: "T", from: table.from, to: table.to, definition: "D", columns: [], rows: [], charts: [chart])
+        let lines = ReportOutput.chartLines(chart, width: 60, glyphs: .ascii)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("2026-10") && $0.hasSuffix(" no data") && !$0.contains("#") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("2026-12") && $0.hasSuffix(" 0") }, "a real 0 is still 0")
+        XCTAssertTrue(lines[1].hasPrefix("2026-10  "), "the sparkline leaves a gap: \(lines[1])")
+        let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: ReportOutput.json(t)) as? [String: Any])
+        let points = try XCTUnwrap((parsed["charts"] as? [[String: Any]])?.first?["points"] as? [[String: Any]])
+        XCTAssertTrue(points[0]["value"] is NSNull)
+        XCTAssertEqual(points[2]["value"] as? Int, 0)
+        XCTAssertEqual(chart.figures.rows[0], ["2026-10", "no data", ""], "the PDF's figures")
+    }
 }

@@ -34,26 +34,37 @@ final class ReportCommandEndToEndTests: EndToEndCase {
         XCTAssertTrue(table.stdout.contains("\nBreast                         1               0           1\n"), table.stdout)
         XCTAssertTrue(table.stdout.contains("\nNot coded                      1               0           1\n"), table.stdout)
         XCTAssertTrue(table.stdout.contains("\nTotal                          2               0           2\n"), table.stdout)
-        let team = try signedIn(["report", "care-plans", "--team", "breast TEAM", "--format", "json"] + november + ["--store", store])
+        let team = try signedIn(["report", "care-plans", "--team", "breast", "--format", "json"] + november + ["--store", store])
         XCTAssertEqual(team.status, 0, team.stderr)
         XCTAssertTrue(team.stdout.contains("\"team\": \"Breast team\""), team.stdout)
-        XCTAssertTrue(team.stdout.contains("[\"Nov 2026\", 1, 0, 1]"), team.stdout)
+        XCTAssertTrue(team.stdout.contains("[\"2026-11\", 1, 0, 1]"), "months ISO; the start of a team's name, as `users add --team`: \(team.stdout)")
 
         let csv = dir.appendingPathComponent("plans.csv").path
         let written = try signedIn(["report", "care-plans", "--format", "csv", "--output", csv] + november + ["--store", store])
         XCTAssertEqual(written.status, 0, written.stderr)
         XCTAssertEqual(written.stdout, "")
+        XCTAssertTrue(written.stderr.contains("(2026-11-01 to 2026-11-30, every team) to \(csv)"), written.stderr)
         let data = try Data(contentsOf: URL(fileURLWithPath: csv))
-        XCTAssertEqual(String(decoding: data, as: UTF8.self), "\u{FEFF}Month,New plans agreed,Reviews agreed,All agreed\r\nNov 2026,2,0,2\r\nTotal,2,0,2\r\n")
+        XCTAssertEqual(String(decoding: data, as: UTF8.self), "\u{FEFF}Month,New plans agreed,Reviews agreed,All agreed\r\n2026-11,2,0,2\r\nTotal,2,0,2\r\n")
         XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: csv)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         let again = try signedIn(["report", "care-plans", "--format", "csv", "--output", csv] + november + ["--store", store])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stderr.contains("already"), again.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: csv)), data)
         XCTAssertEqual(try signedIn(["report", "distress", "--format", "csv", "--output", csv, "--force"] + november + ["--store", store]).status, 0)
+        // A CSV is one header row and its rows: the notes are said on standard error (the JSON carries them).
+        let eots = try signedIn(["report", "eots", "--format", "csv", "--by", "team", "--output", dir.path + "/"] + november + ["--store", store])
+        XCTAssertEqual(eots.status, 0, eots.stderr)
+        let inFolder = dir.appendingPathComponent("report-eots-2026-11-01-to-2026-11-30.csv").path
+        XCTAssertTrue(eots.stderr.contains("to \(inFolder)\nNote: On time: written within 6 weeks"), "a folder gets the report's name: \(eots.stderr)")
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: inFolder)[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         let runs = try CareStore(path: store).auditTrail(patientId: nil).filter { $0.action.hasPrefix("ran report") }
-        XCTAssertEqual(runs.map(\.action), ["ran report care-plans", "ran report care-plans", "ran report care-plans", "ran report distress"],
+        XCTAssertEqual(runs.map(\.action), ["ran report care-plans", "ran report care-plans", "ran report care-plans", "ran report distress", "ran report eots"],
                        "the refused overwrite was checked before the report ran")
+        XCTAssertEqual(runs.map(\.said), ["2026-11-01 to 2026-11-30, table, by site", "2026-11-01 to 2026-11-30, team 1, json",
+                                          "2026-11-01 to 2026-11-30, csv to \(csv)", "2026-11-01 to 2026-11-30, csv to \(csv)",
+                                          "2026-11-01 to 2026-11-30, csv, by team to \(dir.path)/ (a new file in the folder)"],
+                       "the team, the breakdown and the file are recorded")
         XCTAssertTrue(runs.allSatisfy { $0.patientId == nil && $0.user == "nurse" })
     }
 
@@ -67,7 +78,10 @@ final class ReportCommandEndToEndTests: EndToEndCase {
             (["report", "care-plans", "--from", "2026-12-01", "--to", "2026-11-01"], 64, "--from 2026-12-01 is after --to 2026-11-01"),
             (["report", "caer-plans"], 64, "there is no report `caer-plans`"),
             (["report", "concerns", "--by", "team"], 64, "the concerns report has rows of its own: leave out --by"),
-            (["report", "care-plans", "--team", "Lung"], 1, "there is no team `Lung`: the teams are Breast team"),
+            (["report", "care-plans", "--team", "Lung"], 1, "there is no team Lung: see `careplan teams list`"),
+            (["report", "concerns", "--by", "month"], 64, "Usage: careplan report"),
+            (["report", "care-plans", "--to", "9999-12-31"], 64, "--to `9999-12-31` is outside the years careplan takes (1800 to 2200)"),
+            (["report", "care-plans", "--format", "csv", "--output", "h.txt"], 1, "--format csv writes .csv: name the file so (.txt is for --format table)"),
             (["report", "care-plans", "--format", "pdf"], 64, "--format pdf needs --output FILE"),
         ] as [([String], Int32, String)] {
             let r = try signedIn(args + ["--store", store])

@@ -1,4 +1,6 @@
 import CareplanCore
+@testable import CareplanSQLite
+import GRDB
 import RepositoryTestSupport
 import XCTest
 
@@ -121,7 +123,7 @@ final class ReportContractTests: RepositoryContractCase {
             let other = try connect()
             let plans = try run(other, "care-plans", teams: s.teams)
             XCTAssertEqual(plans.columns.map(\.name), ["Month", "New plans agreed", "Reviews agreed", "All agreed"])
-            XCTAssertEqual(rows(plans), ["Nov 2026 | 2 | 1 | 3", "Total | 2 | 1 | 3"], "Bob's discarded assessment and Cath's in progress not counted")
+            XCTAssertEqual(rows(plans), ["2026-11 | 2 | 1 | 3", "Total | 2 | 1 | 3"], "Bob's discarded assessment and Cath's in progress not counted")
             XCTAssertEqual(plans.charts.first?.kind, .byMonth)
             XCTAssertEqual(rows(try run(other, "care-plans", by: .site, teams: s.teams)).filter { !$0.hasSuffix("| 0 | 0 | 0") },
                            ["Breast | 1 | 1 | 2", "Not coded | 1 | 0 | 1", "Total | 2 | 1 | 3"])
@@ -133,21 +135,21 @@ final class ReportContractTests: RepositoryContractCase {
             let hna = try run(other, "hna", teams: s.teams)
             XCTAssertEqual(hna.columns.map(\.name), ["Month", "Offered", "Undecided", "Declined", "Accepted", "Unable to complete", "Not offered",
                                                      "Completed", "Accepted %"])
-            XCTAssertEqual(rows(hna), ["Nov 2026 | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75", "Total | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75"],
+            XCTAssertEqual(rows(hna), ["2026-11 | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75", "Total | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75"],
                            "Ann's, Bob's (not his discarded) and Cath's accepted, Cath's undecided settled, Ann's declined; Ann's and Bob's plans agreed")
             XCTAssertEqual(rows(try run(other, "hna", by: .role, teams: s.teams)), ["Nurse | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75", "Total | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75"])
             XCTAssertEqual(rows(try run(other, "hna", ReportScope(from: day(1, 10), to: day(31, 10)), teams: s.teams)).last,
                            "Total | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 100")
 
             let first = try run(other, "time-to-first-hna", teams: s.teams)
-            XCTAssertEqual(rows(first), ["Nov 2026 | 1 | 32 | 32 | 32 | 0 | 0 | 0 | 1 | 0 | 0", "Total | 1 | 32 | 32 | 32 | 0 | 0 | 0 | 1 | 0 | 0"],
+            XCTAssertEqual(rows(first), ["2026-11 | 1 | 32 | 32 | 32 | 0 | 0 | 0 | 1 | 0 | 0", "Total | 1 | 32 | 32 | 32 | 0 | 0 | 0 | 1 | 0 | 0"],
                            "Ann only: Bob has no diagnosis date, Cath's first HNA was in October")
             XCTAssertEqual(first.notes, ["1 patient with no diagnosis date is not counted."])
             let october = ReportScope(from: day(1, 10), to: day(31, 10))
             XCTAssertEqual(rows(try run(other, "time-to-first-hna", october, teams: s.teams)).last, "Total | 1 | 323 | 323 | 323 | 0 | 0 | 0 | 0 | 0 | 1")
 
             let eots = try run(other, "eots", teams: s.teams)
-            XCTAssertEqual(rows(eots), ["Nov 2026 | 3 | 2 | 1 | 50", "Total | 3 | 2 | 1 | 50"], "Ann's in 3 weeks, Cath's late, Bob's without an end date")
+            XCTAssertEqual(rows(eots), ["2026-11 | 3 | 2 | 1 | 50", "Total | 3 | 2 | 1 | 50"], "Ann's in 3 weeks, Cath's late, Bob's without an end date")
             XCTAssertEqual(eots.notes.last, "1 summary has no treatment end date: counted as signed, not as on time or late.")
 
             let qof = try run(other, "qof", teams: s.teams)
@@ -161,8 +163,8 @@ final class ReportContractTests: RepositoryContractCase {
             XCTAssertEqual(rows(followUp).last, "Total | 1 | 0 | 1 | \(overdue.count)")
             XCTAssertTrue(rows(followUp).contains { $0.hasPrefix(FollowUpContractTests.colorectal.title + " | 0 | 0 | 1") }, "\(rows(followUp))")
 
-            XCTAssertEqual(rows(try run(other, "results-review", teams: s.teams)), ["Nov 2026 | 2 | 1 | 1 | 100 | 3", "Total | 2 | 1 | 1 | 100 | 3"])
-            XCTAssertEqual(rows(try run(other, "re-access", teams: s.teams)), ["Nov 2026 | 2 | 1 | 1 | 6 | 6", "Total | 2 | 1 | 1 | 6 | 6"])
+            XCTAssertEqual(rows(try run(other, "results-review", teams: s.teams)), ["2026-11 | 2 | 1 | 1 | 100 | 3", "Total | 2 | 1 | 1 | 100 | 3"])
+            XCTAssertEqual(rows(try run(other, "re-access", teams: s.teams)), ["2026-11 | 2 | 1 | 1 | 6 | 6", "Total | 2 | 1 | 1 | 6 | 6"])
 
             let concerns = try run(other, "concerns", teams: s.teams)
             XCTAssertEqual(rows(concerns), ["Pain | pain | 2 | 66.6667", "Tiredness | fatigue | 1 | 33.3333", "Worry, fear or anxiety | worry | 1 | 33.3333"],
@@ -186,12 +188,12 @@ final class ReportContractTests: RepositoryContractCase {
             XCTAssertEqual(rows(try run(store, "results-review", breast, teams: s.teams)).last, "Total | 0 | 0 | 0 | - | -", "Cath is in no team")
 
             let empty = ReportScope(from: LocalDate(year: 2025, month: 1, day: 1)!, to: LocalDate(year: 2025, month: 1, day: 31)!)
-            XCTAssertEqual(rows(try run(store, "care-plans", empty, teams: s.teams)), ["Jan 2025 | 0 | 0 | 0", "Total | 0 | 0 | 0"])
+            XCTAssertEqual(rows(try run(store, "care-plans", empty, teams: s.teams)), ["2025-01 | 0 | 0 | 0", "Total | 0 | 0 | 0"])
             XCTAssertEqual(rows(try run(store, "time-to-first-hna", empty, teams: s.teams)).last, "Total | 0 | - | - | - | 0 | 0 | 0 | 0 | 0 | 0",
                            "a median of nothing is missing, not 0")
             XCTAssertEqual(rows(try run(store, "eots", empty, teams: s.teams)).last, "Total | 0 | 0 | 0 | -")
             XCTAssertEqual(rows(try run(store, "concerns", empty, teams: s.teams)), [])
-            XCTAssertEqual(rows(try run(store, "hna", empty, teams: s.teams)), ["Jan 2025 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | -", "Total | 0 | 0 | 0 | 0 | 0 | 0 | 0 | -"])
+            XCTAssertEqual(rows(try run(store, "hna", empty, teams: s.teams)), ["2025-01 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | -", "Total | 0 | 0 | 0 | 0 | 0 | 0 | 0 | -"])
             XCTAssertEqual(rows(try run(store, "hna", breast, teams: s.teams)).last, "Total | 2 | 0 | 1 | 1 | 0 | 0 | 1 | 50", "Ann's two only")
             XCTAssertEqual(rows(try run(store, "distress", empty, teams: s.teams)).last, "Total | 0 | -")
         }
@@ -207,6 +209,9 @@ final class ReportContractTests: RepositoryContractCase {
             XCTAssertEqual(entry.user, "nurse")
             XCTAssertNil(entry.patientId)
             XCTAssertEqual(entry.said, "2026-11-01 to 2026-11-30, team \(s.team.id), csv")
+            try store.recordReportRun("hna", scope: november, format: "csv, by team to /tmp/r.csv", by: "nurse", now: now)
+            XCTAssertEqual(try connect().auditTrail(patientId: nil).last?.said, "2026-11-01 to 2026-11-30, csv, by team to /tmp/r.csv",
+                           "the breakdown and the file, as the command gives them")
         }
     }
 
@@ -220,6 +225,87 @@ final class ReportContractTests: RepositoryContractCase {
             }
             XCTAssertThrowsError(try run(store, "nonsense", teams: []))
             XCTAssertThrowsError(try run(store, "care-plans", ReportScope(from: november.to, to: november.from), teams: []))
+        }
+    }
+
+    /// Own words are numbered afresh in every assessment (other-1 ...) and are the patient's free text: counted as one
+    /// row, the assessments raising any, and never shown (testers: a patient's words and NHS number in a report).
+    func testOwnWordsAreOneRowAndTheirWordsAreNeverShown() throws {
+        try eachRepository { store, connect in
+            let s = try service(store)
+            let words = ["my husband Bob Smith hits me NHS 943 476 5919", "\u{1B}[2J=cmd|' /C calc'!A0", "Cost of parking"]
+            for (p, own) in [(s.ann, [words[0], words[1]]), (s.bob, [words[2]])] {
+                var a = try store.startAssessment(patientId: p.id!, pathwayPoint: .endOfTreatment, completedBy: .patientWithClinician, date: day(24),
+                                                  catalogue: Self.catalogue, createdBy: "nurse", now: now)
+                for (i, label) in own.enumerated() {
+                    a = try store.apply(.setConcern(ConcernEntry(key: "other-\(i + 1)", categoryId: ConcernCatalogue.ownWordsCategory, label: label, score: 9)),
+                                        to: a.id, basedOn: a, now: now)
+                }
+            }
+            let t = try run(try connect(), "concerns", teams: s.teams)
+            XCTAssertEqual(Array(rows(t).prefix(2)), ["In the patient's own words | other | 2 | 40", "Pain | pain | 2 | 40"],
+                           "5 assessments now; Ann's two own words count her assessment once")
+            let everything = rows(t).joined() + t.charts.flatMap(\.points).map(\.label).joined() + t.notes.joined()
+            for w in words { XCTAssertFalse(everything.contains(w.prefix(8)), "\(w) shown") }
+            XCTAssertFalse(everything.contains("other-"))
+        }
+    }
+
+    /// HNA offer dates are ISO text the store compares as text: a malformed date or an unknown outcome is neither
+    /// put in a month nor dropped in silence (testers: 2025-02-30 and 2025-06-01x counted, outcome 7 dropped).
+    func testOffersTheReportCannotCountAreLeftOutAndSaid() throws {
+        try eachRepository { store, connect in
+            guard let sqlite = store as? CareStore else { return }
+            let s = try service(store)
+            try sqlite.db.write { db in
+                for (date, outcome) in [("2026-11-3", "03"), ("2026-11-05x", "02"), ("2026-11-07", "7"), ("2026-11-08", "0\u{1B}[31m1")] {
+                    try db.execute(sql: "INSERT INTO hna_offer (patient_id, date, pathway_point, outcome, offered_by, recorded_at) VALUES (?, ?, '01', ?, 'nurse', ?)",
+                                   arguments: [s.bob.id!, date, outcome, now])
+                }
+            }
+            let t = try run(try connect(), "hna", teams: s.teams)
+            XCTAssertEqual(rows(t), ["2026-11 | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75", "Total | 4 | 0 | 1 | 3 | 0 | 0 | 2 | 75"], "as before the bad rows")
+            XCTAssertEqual(t.notes, ["2 HNA offers dated with something that is not a real date are not counted.",
+                                     "2 HNA offers with an outcome not in the COSD list (01 to 05) are not counted."])
+            XCTAssertEqual(try run(try connect(), "hna", ReportScope(from: november.from, to: november.to, teamId: s.team.id), teams: s.teams).notes, [],
+                           "Bob is in no team")
+        }
+    }
+
+    /// Charts carry what the table says: labels as written (testers: Optional(0)), no figure as no figure (a gap),
+    /// months ISO (a spreadsheet takes 2026-11, not Nov 2026), a role no longer known as COSD's "Not known".
+    func testChartsLabelsMonthsAndRolesAreAsTheTableSays() throws {
+        try eachRepository { store, _ in
+            let s = try service(store)
+            let distress = try run(store, "distress", ReportScope(from: day(1, 10), to: day(30)), teams: s.teams)
+            XCTAssertEqual(distress.charts[0].points.map(\.label), (0...10).map { String($0) })
+            XCTAssertEqual(distress.charts[1].points.map(\.label), ["2026-10", "2026-11"])
+            XCTAssertEqual(distress.charts[1].points.map(\.value), [0, 50])
+            let empty = ReportScope(from: LocalDate(year: 2025, month: 1, day: 1)!, to: LocalDate(year: 2025, month: 1, day: 31)!)
+            XCTAssertEqual(try run(store, "distress", empty, teams: s.teams).charts[1].points.map(\.value), [nil], "no scores: no figure, not 0%")
+            let sites = try run(store, "time-to-first-hna", by: .site, teams: s.teams)
+            XCTAssertEqual(sites.charts[0].points.first { $0.label == "Breast" }?.value, 32)
+            XCTAssertEqual(sites.charts[0].points.first { $0.label == "Lung" }?.value, .some(nil), "no patients: no median, not 0 days")
+            XCTAssertEqual(try run(store, "eots", by: .team, teams: s.teams).charts[0].points.first { $0.label == "Lung team" }?.value, .some(nil))
+
+            guard let sqlite = store as? CareStore else { return }
+            try sqlite.db.write { db in try db.execute(sql: "UPDATE hna_offer SET offered_role = 'ghost' WHERE patient_id = ?", arguments: [s.ann.id!]) }
+            XCTAssertEqual(rows(try run(store, "hna", by: .role, teams: s.teams)).map { String($0.split(separator: "|")[0]) }, ["Not known ", "Nurse ", "Total "])
+        }
+    }
+
+    /// A long period is counted month by month when the caller shows progress (the CLI's bar), to the same figures.
+    func testCountingMonthByMonthGivesTheSameReport() throws {
+        try eachRepository { store, _ in
+            let s = try service(store)
+            let autumn = ReportScope(from: day(15, 10), to: day(30))
+            XCTAssertEqual(autumn.monthly, [ReportScope(from: day(15, 10), to: day(31, 10)), ReportScope(from: day(1), to: day(30))])
+            for name in ["hna", "care-plans", "time-to-first-hna", "eots", "results-review", "re-access", "concerns", "distress"] {
+                var calls: [[Int]] = []
+                let stepped = try ReportCatalogue.run(name, scope: autumn, by: nil, store: store, context: context(s.teams)) { calls.append([$0, $1]) }
+                XCTAssertEqual(calls, [[1, 2], [2, 2]], name)
+                XCTAssertEqual(stepped, try run(store, name, autumn, teams: s.teams), name)
+            }
         }
     }
 }
