@@ -69,6 +69,22 @@ public enum ReportValue: Hashable, Sendable, Codable {
     case missing
 }
 
+extension ReportValue {
+    /// A cell as every output writes it: whole figures plain, others to one decimal (`ReportChartPoint.text`),
+    /// dates ISO, text as it is; `missing` where no figure can be given ("-" to read, empty in CSV) and `percent`
+    /// after a share (a page's "33.3%").
+    public func written(missing: String = "-", percent: String = "") -> String {
+        switch self {
+        case .text(let s): return s
+        case .count(let n): return String(n)
+        case .percent(let d): return ReportChartPoint.text(d) + percent
+        case .days(let d): return ReportChartPoint.text(d)
+        case .date(let d): return d.iso
+        case .missing: return missing
+        }
+    }
+}
+
 /// A chart of one series: bars of a category each (a site, a concern, a score), or a value per month in order
 /// (drawn as a sparkline or columns).
 public struct ReportChart: Hashable, Sendable, Codable {

@@ -42,7 +42,7 @@ public enum ReportOutput {
             lines.append(row.map { v -> String in
                 switch v {
                 case .text(let s): return csvCell(safe(s))
-                default: return csvCell(number(v))
+                default: return csvCell(v.written(missing: ""))
                 }
             }.joined(separator: ","))
         }
@@ -56,17 +56,6 @@ public enum ReportOutput {
 
     static func csvCell(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
-    /// A figure as CSV and the table write it: whole numbers plain, others to one decimal; missing empty.
-    static func number(_ v: ReportValue) -> String {
-        switch v {
-        case .text(let s): return s
-        case .count(let n): return String(n)
-        case .percent(let d), .days(let d): return d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d)
-        case .date(let d): return d.iso
-        case .missing: return ""
-        }
     }
 
     // MARK: JSON
@@ -93,7 +82,7 @@ public enum ReportOutput {
             case .text(let t): return s(t)
             case .date(let d): return s(d.iso)
             case .missing: return "null"
-            default: return number(x)
+            default: return x.written()
             }
         }
         func num(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(format: "%.3f", d) }
@@ -122,10 +111,7 @@ public enum ReportOutput {
         var out: [String] = [t.title, "\(t.from.iso) to \(t.to.iso)" + (t.team.map { ", team \($0)" } ?? ", every team"), ""]
         out += TextWrap.wrap(t.definition, width: max(20, width))
         out.append("")
-        let cells = t.rows.map { $0.map { v -> String in
-            if case .missing = v { return "-" }
-            return number(v)
-        } }
+        let cells = t.rows.map { $0.map { $0.written() } }
         let widths = t.columns.indices.map { i in ([t.columns[i].name] + cells.map { $0[i] }).map { DisplayWidth.of($0) }.max() ?? 0 }
         func line(_ values: [String]) -> String {
             values.indices.map { i -> String in

@@ -50,18 +50,6 @@ public enum ReportPrint {
         return Table(columns: zip(report.columns, weights).map { c, w in
                          Column(c.name, weight: w / total, align: c.kind == .text ? .left : .right)
                      },
-                     rows: report.rows.map { $0.map(printed) })
-    }
-
-    /// A cell as a page reads it: `-` for a figure that cannot be given, never 0.
-    static func printed(_ value: ReportValue) -> String {
-        switch value {
-        case .text(let s): return s
-        case .count(let n): return String(n)
-        case .percent(let p): return ReportChartPoint.text(p) + "%"
-        case .days(let d): return ReportChartPoint.text(d)
-        case .date(let d): return d.display
-        case .missing: return "-"
-        }
+                     rows: report.rows.map { $0.map { $0.written(percent: "%") } })
     }
 }

@@ -162,20 +162,9 @@ struct ReportsScreen: Screen {
         return shown
     }
 
-    /// A cell as the table shows it: figures as the report's outputs write them, "-" for a missing one.
-    static func cell(_ v: ReportValue) -> String {
-        switch v {
-        case .text(let t): return t
-        case .count(let n): return String(n)
-        case .percent(let d), .days(let d): return ReportChartPoint.text(d)
-        case .date(let d): return d.iso
-        case .missing: return "-"
-        }
-    }
-
     /// Each column's width: its widest cell or header word.
     static func columnWidths(_ t: ReportTable) -> [Int] {
-        let cells = t.rows.map { $0.map(Self.cell) }
+        let cells = t.rows.map { $0.map { $0.written() } }
         return t.columns.indices.map { i in
             (cells.map { DisplayWidth.of($0[i]) } + t.columns[i].name.split(separator: " ").map { DisplayWidth.of($0) } + [3]).max() ?? 3
         }
@@ -190,7 +179,7 @@ struct ReportsScreen: Screen {
         let team = t.team.map { "team \($0)" } ?? "every team"
         out += TextWrap.wrap("\(t.title): \(t.from.display) to \(t.to.display), \(team)", width: w).map { ($0, Style(.heading, bold: true)) }
         out.append(("", .normal))
-        let cells = t.rows.map { $0.map(Self.cell) }
+        let cells = t.rows.map { $0.map { $0.written() } }
         let widths = Self.columnWidths(t)
         let shown = Self.visibleColumns(widths, left: left, width: w)
         let headers = shown.map { TextWrap.wrap(t.columns[$0].name, width: widths[$0]) }
