@@ -4,7 +4,11 @@ import PackageDescription
 // Layers, each importing only the ones above it:
 //   CareplanCore    domain, catalogues, flows, the repository protocol, the plan document that the review screen
 //                   and every export show (no terminal, no database)
-//   CareplanSQLite  the repository in one SQLite file through GRDB: the only module that imports GRDB
+//   CareplanStore   the repository's logic once, over a small SQL layer with no driver (issue 16): the audit
+//                   chain, digests, conflicts, sign-in, follow-up, reports and the schema steps
+//   CareplanSQLite  the SQLite engine under it, one file through GRDB: the only module that imports GRDB
+//   CareplanPostgres the PostgreSQL engine under it, through postgres-nio: the only module that imports it
+//   CareplanStores  choosing and opening a store from --store (a path or postgres://), and copying stores
 //   TermUI          keys, cells, grids, widgets drawn into grids (no terminal)
 //   CareplanScreens screens as values: update(message) -> [Command]; render -> grid; their messages and
 //                   commands, the session they read, the chrome around them and the registry (no store)
@@ -26,19 +30,43 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // PostgreSQL (issue 16): postgres-nio alone, with the NIO packages it is built on for TLS and futures.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
     ],
     targets: [
         .target(name: "CareplanText"),
         .target(name: "CareplanCore", dependencies: ["CareplanText", .product(name: "Yams", package: "Yams")]),
         .target(
-            name: "CareplanSQLite",
+            name: "CareplanStore",
             dependencies: [
                 "CareplanCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "CareplanSQLite",
+            dependencies: [
+                "CareplanCore", "CareplanStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "CareplanPostgres",
+            dependencies: [
+                "CareplanCore", "CareplanStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "CareplanStores", dependencies: ["CareplanCore", "CareplanStore", "CareplanSQLite", "CareplanPostgres"]),
         .target(name: "CWidth"),
         .target(name: "TermUI", dependencies: ["CWidth", "CareplanText"]),
         .target(name: "CareplanScreens", dependencies: ["CareplanCore", "TermUI", .product(name: "Logging", package: "swift-log")]),
@@ -52,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "careplan",
             dependencies: [
-                "CareplanCore", "CareplanSQLite", "TermUI", "CareplanScreens", "CareplanRuntime", "CursesBackend", "CareplanExport", "CareplanText",
+                "CareplanCore", "CareplanSQLite", "CareplanStores", "TermUI", "CareplanScreens", "CareplanRuntime", "CursesBackend", "CareplanExport", "CareplanText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,19 +101,25 @@ let package = Package(
         .target(name: "ReliabilityKnobs"),
         // Tests only: a repository wrapper that fails writes as a full disk or a read-only store would.
         .target(name: "RepositoryTestSupport", dependencies: ["CareplanCore"]),
-        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
+        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanStores", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanSQLite", "CareplanScreens", "careplan-pdf"], exclude: ["Golden", "Documents", "fhir_check.py"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         // The SQLite store's own tests: files, permissions, schema, the audit trail attacked with raw SQL.
         .testTarget(name: "CareplanSQLiteTests", dependencies: ["CareplanSQLite", "CareplanCore", "ReliabilityKnobs",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         // What every repository must do; each implementation adds its factory (one line) to run it.
-        .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanSQLite", "RepositoryTestSupport"]),
+        .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanStores", "RepositoryTestSupport"]),
+        // The SQL layer and its dialects, without a database.
+        .testTarget(name: "CareplanStoreTests", dependencies: ["CareplanStore", "CareplanCore"]),
+        // The PostgreSQL engine: addresses, pgpass, placeholders, the schema beside SQLite's, lost connections.
+        .testTarget(name: "CareplanPostgresTests", dependencies: ["CareplanPostgres", "CareplanSQLite", "CareplanStores", "CareplanCore"]),
+        // Opening a store from --store, and copying stores between engines.
+        .testTarget(name: "CareplanStoresTests", dependencies: ["CareplanStores", "CareplanCore"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),
         // (GRDB for the fuzz test only: it reads every text the store holds, and copies a staff PIN's slow hash.)
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanRuntime", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport", "CareplanExport",
                                                           "TermUI", "ReliabilityKnobs", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden", "Documents", "fhir_check.py"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "PseudoTerminal", "ReliabilityKnobs", "RepositoryTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "CareplanStores", "PseudoTerminal", "ReliabilityKnobs", "RepositoryTestSupport"]),
     ]
 )
