@@ -17,6 +17,8 @@ final class MigratorTests: XCTestCase {
             let target = dir.appendingPathComponent(to)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent(from), to: target)
+            // git keeps no mode but the executable bit: the files are private again, as careplan made them.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
         }
         let path = dir.appendingPathComponent("store/careplan.sqlite").path
         func schema() throws -> [String: String] {
