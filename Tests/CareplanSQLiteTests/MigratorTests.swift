@@ -17,7 +17,7 @@ final class MigratorTests: XCTestCase {
             let target = dir.appendingPathComponent(to)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent(from), to: target)
-            // git keeps no mode but the executable bit: the files are private again, as careplan made them.
+            // As careplan made them: git checks files out 0644, whatever they were.
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
         }
         let path = dir.appendingPathComponent("store/careplan.sqlite").path
