@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanSQLite", "CareplanScreens", "careplan-pdf"], exclude: ["Golden", "Documents", "fhir_check.py"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         // The SQLite store's own tests: files, permissions, schema, the audit trail attacked with raw SQL.
-        .testTarget(name: "CareplanSQLiteTests", dependencies: ["CareplanSQLite", "CareplanCore", "ReliabilityKnobs",
+        .testTarget(name: "CareplanSQLiteTests", dependencies: ["CareplanSQLite", "CareplanStore", "CareplanCore", "ReliabilityKnobs",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         // What every repository must do; each implementation adds its factory (one line) to run it.
         .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanStores", "RepositoryTestSupport"]),
