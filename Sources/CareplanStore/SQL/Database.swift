@@ -15,11 +15,14 @@ public protocol SQLConnection: AnyObject {
 /// code reads as it did over GRDB. Valid only inside the body it was handed to.
 public final class Database {
     let connection: any SQLConnection
+    /// The store's audit key and test clock: `audit()` keys its entries with it, in Swift, on every engine.
+    public let keeper: AuditKeeper
     /// Rows changed by the last `execute`.
     public private(set) var changesCount = 0
 
-    public init(_ connection: any SQLConnection) {
+    public init(_ connection: any SQLConnection, keeper: AuditKeeper = AuditKeeper()) {
         self.connection = connection
+        self.keeper = keeper
     }
 
     public var dialect: Dialect { connection.dialect }

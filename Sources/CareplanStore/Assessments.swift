@@ -1,19 +1,18 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 extension CareStore {
     public func assessments(patientId: Int64) throws -> [AssessmentSummary] {
-        try read { db in try Self.assessmentSummaries(db, patientId: patientId, limit: -1).map(\.0) }
+        try read { db in try Self.assessmentSummaries(db, patientId: patientId).map(\.0) }
     }
 
-    /// The patient's assessments, newest first, each with when it was started; `limit` -1 for all.
-    static func assessmentSummaries(_ db: Database, patientId: Int64, limit: Int) throws -> [(AssessmentSummary, Date)] {
+    /// The patient's assessments, newest first, each with when it was started; the newest `limit`, or all.
+    static func assessmentSummaries(_ db: Database, patientId: Int64, limit: Int? = nil) throws -> [(AssessmentSummary, Date)] {
         try Row.fetchAll(db, sql: """
             SELECT a.id, a.date, a.pathway_point, a.status, a.version, a.distress_score, a.created_at,
                    (SELECT count(*) FROM concern c WHERE c.assessment_id = a.id) AS n
-            FROM assessment a WHERE a.patient_id = ? ORDER BY a.id DESC LIMIT ?
-            """, arguments: [patientId, limit]).map { r in
+            FROM assessment a WHERE a.patient_id = ? ORDER BY a.id DESC\(limit == nil ? "" : " LIMIT ?")
+            """, arguments: [patientId] + StatementArguments([limit].compactMap { $0 })).map { r in
             (AssessmentSummary(id: r["id"], date: LocalDate(iso: r["date"])!, pathwayPoint: PathwayPoint(rawValue: r["pathway_point"]) ?? .other,
                                status: AssessmentStatus(rawValue: r["status"]) ?? .inProgress, version: r["version"],
                                concernCount: r["n"], distressScore: r["distress_score"]), r["created_at"])
@@ -32,7 +31,7 @@ extension CareStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [patientId, pathwayPoint.rawValue, completedBy.rawValue, date.iso, AssessmentStatus.inProgress.rawValue,
                                  catalogue.id, catalogue.version, createdBy, now, now])
-            let id = db.lastInsertedRowID
+            let id = try db.lastInsertedRowID
             // Starting one is the patient accepting an HNA offer (CR7900 03), made by whoever started it.
             let offer = try Self.insertHNAOffer(db, patientId: patientId, date: date, pathwayPoint: pathwayPoint, outcome: .accepted,
                                                 assessmentId: id, by: createdBy, now: now)
@@ -118,17 +117,19 @@ extension CareStore {
     static func auditChange(_ db: Database, user: String, action: String, patientId: Int64?, assessmentId: Int64?, detail: String,
                             typing: Bool, now: Date) throws {
         let recent = auditTime(now.addingTimeInterval(-300))
+        // "user" quoted: bare, PostgreSQL reads it as the session's login, and the typing would never coalesce.
         let alreadyTyping = typing ? try Int.fetchOne(db, sql: """
-            SELECT 1 FROM audit_log WHERE id = (SELECT max(id) FROM audit_log) AND user = ? AND action = ?
-                AND assessment_id IS ? AND detail = ? AND at > ?
-            """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), action, assessmentId, detail, recent]) != nil : false
+            SELECT 1 FROM audit_log WHERE id = (SELECT max(id) FROM audit_log) AND "user" = ? AND action = ?
+                AND \(assessmentId == nil ? "assessment_id IS NULL" : "assessment_id = ?") AND detail = ? AND at > ?
+            """, arguments: [TextCleaner.field(user, maxLength: Limits.personName), action] + StatementArguments([assessmentId].compactMap { $0 })
+                + [detail, recent]) != nil : false
         if !alreadyTyping { try audit(db, user: user, action: action, patientId: patientId, assessmentId: assessmentId, detail: detail, at: now) }
     }
 
-    /// SQLite's count of changes committed by other connections: it moves when another terminal saves,
-    /// and costs one pragma to read, so an open screen can look every tick.
+    /// A count of changes committed by other connections: it moves when another terminal saves, and is cheap
+    /// to read (a pragma; one row on a server), so an open screen can look every tick.
     public func changeCounter() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        try mappingFailures(StoreError.cannotOpen) { try engine.changeCounter() }
     }
 
     /// Writes a change already normalised (a merged text may be longer than one typed note may be).
@@ -202,7 +203,7 @@ extension CareStore {
                 SELECT patient_id, pathway_point, completed_by, date, ?, catalogue_id, catalogue_version,
                     distress_score, what_matters, review_date, version + 1, id, ?, ?, ? FROM assessment WHERE id = ?
                 """, arguments: [AssessmentStatus.inProgress.rawValue, createdBy, now, now, id])
-            let newId = db.lastInsertedRowID
+            let newId = try db.lastInsertedRowID
             try db.execute(sql: """
                 INSERT INTO concern (assessment_id, key, category_id, label, score, rank, discuss, note)
                 SELECT ?, key, category_id, label, score, rank, discuss, note FROM concern WHERE assessment_id = ?

@@ -1,14 +1,13 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// HNAs offered to patients and what each said (COSD CR7900; schema step v15-hna-offer).
 extension CareStore {
-    static func registerHNAOfferMigration(_ m: inout DatabaseMigrator) {
+    static func registerHNAOfferMigration(_ m: inout Migrator) {
         m.registerMigration("v15-hna-offer") { db in
             // offered_role: the offerer's role id (roles.yaml) then, NULL when not a staff user; mapped to CR7950
             // when reported, so a role's code can be corrected in roles.yaml. reason: for 04/05, never audited.
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE hna_offer (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
@@ -24,7 +23,7 @@ extension CareStore {
                 CREATE INDEX hna_offer_patient ON hna_offer(patient_id, date);
                 CREATE INDEX hna_offer_date ON hna_offer(date);
                 CREATE INDEX hna_offer_assessment ON hna_offer(assessment_id) WHERE assessment_id IS NOT NULL;
-                """)
+                """))
             // Every assessment started so far was an accepted offer; new versions of a plan are not offers, and
             // discarded ones were started in error.
             try db.execute(sql: """
@@ -39,7 +38,7 @@ extension CareStore {
     /// Schema step v15-hna-offer-integrity: the offers written before their entries carried digests (the ones
     /// v15-hna-offer took from the assessments, and those recorded since), named once so verify can tell them
     /// from offers inserted later, as v14-followup-integrity did for follow-up.
-    static func registerHNAOfferIntegrityMigration(_ m: inout DatabaseMigrator) {
+    static func registerHNAOfferIntegrityMigration(_ m: inout Migrator) {
         m.registerMigration("v15-hna-offer-integrity") { db in
             let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM hna_offer") ?? 0
             if last > 0 { try Self.noteUndigestedRows(db, "\(AuditedTable.hnaOffer.table) 1-\(last)") }
@@ -77,7 +76,7 @@ extension CareStore {
             INSERT INTO hna_offer (patient_id, date, pathway_point, outcome, assessment_id, offered_by, offered_role, reason, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [patientId, date.iso, pathwayPoint.rawValue, outcome.rawValue, assessmentId, who, role, reason, now])
-        return db.lastInsertedRowID
+        return try db.lastInsertedRowID
     }
 
     /// A discarded assessment was started in error: the accepted offer its start wrote is taken back (an

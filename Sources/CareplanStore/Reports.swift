@@ -1,21 +1,20 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// Reports (issue 15): each report's SQL in one place, counting with GROUP BY by month, team, ICD-10 category
 /// (and role where it has one), so a report over 100,000 patients reads a handful of rows. Plain SQL: substr,
 /// count, sum, CASE, NOT EXISTS (PostgreSQL takes the same; dates are ISO text, so months are their first 7 characters).
 extension CareStore {
-    static func registerReportIndexMigration(_ m: inout DatabaseMigrator) {
+    static func registerReportIndexMigration(_ m: inout Migrator) {
         m.registerMigration("v15-report-indexes") { db in
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE INDEX assessment_date ON assessment(date, status);
                 CREATE INDEX assessment_patient_date ON assessment(patient_id, date, status);
                 CREATE INDEX assessment_agreed ON assessment(agreed_at) WHERE agreed_at IS NOT NULL;
                 CREATE INDEX document_template_date ON document(template_id, status, date);
                 CREATE INDEX follow_up_result_recorded ON follow_up_result(recorded_at);
                 CREATE INDEX follow_up_contact_at ON follow_up_contact(at);
-                """)
+                """))
         }
     }
 
@@ -24,9 +23,9 @@ extension CareStore {
     /// patient's details), and the patient's keys from `patient_report_keys`. Checked with EXPLAIN QUERY PLAN
     /// (`ReportSpeedTests`). Plain CREATE INDEX and ANALYZE, as PostgreSQL takes them: the statistics let the planner
     /// choose the patient's and the assessment's narrow indexes over their rows (a 12-month hna 1.8 s without, 1.0 s with).
-    static func registerReportSpeedMigration(_ m: inout DatabaseMigrator) {
+    static func registerReportSpeedMigration(_ m: inout Migrator) {
         m.registerMigration("v16-report-speed") { db in
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE INDEX patient_report_keys ON patient(id, team_id, diagnosis_code, diagnosis_date);
                 CREATE INDEX hna_offer_report ON hna_offer(date, outcome, offered_role, patient_id, pathway_point, assessment_id);
                 CREATE INDEX hna_offer_point ON hna_offer(patient_id, pathway_point, date);
@@ -39,7 +38,7 @@ extension CareStore {
                 CREATE INDEX document_report ON document(template_id, status, date, patient_id, signed_role);
                 CREATE INDEX follow_up_result_report ON follow_up_result(recorded_at, needs_review, reviewed_at, patient_id);
                 ANALYZE;
-                """)
+                """))
         }
     }
 

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 extension CareStore {
     /// Keyed with the audit key, kept outside the store: a copy of the store alone cannot try the million codes.
@@ -72,7 +71,7 @@ extension CareStore {
     static func recordFailure(_ db: Database, _ kind: AttemptKind, subject: String = "", limit: RateLimit,
                               _ now: Date) throws -> Int64 {
         try db.execute(sql: "INSERT INTO failed_attempt (kind, subject, at) VALUES (?, ?, ?)", arguments: [kind.rawValue, subject, now])
-        let row = db.lastInsertedRowID
+        let row = try db.lastInsertedRowID
         try db.execute(sql: "DELETE FROM failed_attempt WHERE kind = ? AND at < ?", arguments: [kind.rawValue, now.addingTimeInterval(-limit.window)])
         return row
     }
@@ -97,7 +96,7 @@ extension CareStore {
 
     /// Takes back the rows of a try that proved right.
     static func uncount(_ db: Database, _ rows: [Int64]) throws {
-        for row in rows { try db.execute(sql: "DELETE FROM failed_attempt WHERE rowid = ?", arguments: [row]) }
+        for row in rows { try db.execute(sql: "DELETE FROM failed_attempt WHERE \(db.dialect.rowid) = ?", arguments: [row]) }
     }
 
     /// Checks a code and date of birth typed at the kiosk. On success the code is used up and the patient

@@ -1,15 +1,14 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// Stratified follow-up (schema step v13-followup): enrolments on pathways, their scheduled tests and every
 /// change to them, results and their review, patients' calls, and the indexes the worklist reads through.
 extension CareStore {
-    static func registerFollowUpMigration(_ m: inout DatabaseMigrator) {
+    static func registerFollowUpMigration(_ m: inout Migrator) {
         m.registerMigration("v13-followup") { db in
             // Statuses are written as literals in the partial indexes and in the queries that use them: SQLite
             // uses a partial index only for a query whose WHERE holds the index's own terms.
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE follow_up_enrolment (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     patient_id INTEGER NOT NULL REFERENCES patient(id),
@@ -102,7 +101,7 @@ extension CareStore {
                 CREATE INDEX assessment_review_due ON assessment(review_date) WHERE status = 'agreed' AND review_date IS NOT NULL;
                 CREATE INDEX document_eots_draft ON document(patient_id) WHERE template_id = 'eots' AND status = 'draft';
                 CREATE INDEX kiosk_code_assessment ON kiosk_code(assessment_id);
-                """)
+                """))
         }
     }
 
@@ -170,7 +169,7 @@ extension CareStore {
         try db.execute(sql: """
             INSERT INTO follow_up_change (enrolment_id, test_id, kind, from_date, to_date, reason, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [enrolmentId, testId, kind.rawValue, from?.iso, to?.iso, reason, who, now])
-        return db.lastInsertedRowID
+        return try db.lastInsertedRowID
     }
 
     /// The digests of the enrolment's tests, for an entry whose write changed them all.
@@ -195,7 +194,7 @@ extension CareStore {
             INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status, added, paused)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)
             """, arguments: [enrolmentId, patientId, code, name, due.iso, graceDays, Overdue.from(due: due, graceDays: graceDays).iso, added, paused])
-        return db.lastInsertedRowID
+        return try db.lastInsertedRowID
     }
 
     // MARK: Enrolments and the schedule
@@ -222,7 +221,7 @@ extension CareStore {
                                                  enrolled_by, enrolled_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
                 """, arguments: [patientId, pathway.id, pathway.version, pathway.contentHash, start.iso, pathway.endDate(from: start).iso, fromDocument, who, now])
-            let id = db.lastInsertedRowID
+            let id = try db.lastInsertedRowID
             let kept = try Self.keepPathway(db, pathway, now: now)
             let planned = pathway.schedule(from: start)
             guard planned.count <= Pathway.mostTestsPerEnrolment else {
@@ -354,7 +353,7 @@ extension CareStore {
                                           recorded_by, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [t.id, t.enrolmentId, t.patientId, t.code, value, unit, judgement, qualifier, r.takenOn.iso, note, r.source.rawValue, needsReview, who, now])
-        let id = db.lastInsertedRowID
+        let id = try db.lastInsertedRowID
         try db.execute(sql: "UPDATE follow_up_test SET status = 'result-received', status_date = ? WHERE id = ?", arguments: [r.takenOn.iso, t.id])
         let change = try history(db, enrolmentId: t.enrolmentId, testId: t.id, .resultReceived, to: r.takenOn, by: who, at: now)
         try audit(db, user: who, action: "recorded a follow-up result", patientId: t.patientId,
@@ -486,7 +485,7 @@ extension CareStore {
             try db.execute(sql: """
                 INSERT INTO follow_up_contact (patient_id, enrolment_id, at, reason, red_flag, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [c.patientId, c.enrolmentId, c.at, reason, c.redFlag, who, now])
-            let id = db.lastInsertedRowID
+            let id = try db.lastInsertedRowID
             try Self.audit(db, user: who, action: "recorded a re-access call", patientId: c.patientId,
                            detail: "contact \(id)" + (c.redFlag ? ", red flag" : "") + Self.contentNote(db, [(.contact, id)]), at: now)
             return try Row.fetchOne(db, sql: "SELECT * FROM follow_up_contact WHERE id = ?", arguments: [id]).map(Self.contact)!

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// A store setting only an administrator changes, audited: obeyed only when the setting says on AND the last
 /// audited change of it did (its entry keyed with this store's key), so a setting written into a copy of the store

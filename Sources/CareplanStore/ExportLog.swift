@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 extension CareStore {
     /// Records that a plan was exported (or printed): when, in which format, where to, by whom. Durable
@@ -18,8 +17,9 @@ extension CareStore {
                 INSERT INTO export_log (assessment_id, format, destination, exported_by, exported_at, plan_version, plan_status)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [assessmentId, format, destination, who, now, version, status.rawValue])
+            let id = try db.lastInsertedRowID  // before the audit entry, which is a row too
             try Self.audit(db, user: who, action: format == "print" ? "printed" : "exported", assessmentId: assessmentId, detail: format, at: now)
-            return ExportRecord(id: db.lastInsertedRowID, assessmentId: assessmentId, format: format, destination: destination,
+            return ExportRecord(id: id, assessmentId: assessmentId, format: format, destination: destination,
                                 exportedBy: who, exportedAt: now, planVersion: version, planStatus: status)
         }
     }

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// Results loaded from a file, and the follow-up the benchmark and demos seed: each in one transaction.
 extension CareStore {
@@ -25,7 +24,7 @@ extension CareStore {
             // earlier row of the file has taken is passed over.
             let nearest = try db.cachedStatement(sql: """
                 SELECT * FROM follow_up_test WHERE enrolment_id = ? AND code = ? AND status IN ('scheduled', 'requested', 'done') AND due_date <= ?
-                ORDER BY abs(julianday(due_date) - julianday(?)), due_date
+                ORDER BY abs(\(db.dialect.daysBetween("due_date", "?"))), due_date
                 """)
             let recordedThatDay = try db.cachedStatement(sql: "SELECT 1 FROM follow_up_result WHERE enrolment_id = ? AND code = ? AND taken_on = ? LIMIT 1")
             let addedCodes = try db.cachedStatement(sql: "SELECT DISTINCT code, name FROM follow_up_test WHERE enrolment_id = ? AND added = 1")
@@ -129,14 +128,14 @@ extension CareStore {
                 let span = max(1, today.dayNumber - today.adding(months: -p.lengthMonths).dayNumber)
                 let start = today.adding(days: -((k &* 7919) % span))
                 try insertEnrolment.execute(arguments: [patientId, p.id, p.version, p.contentHash, start.iso, p.endDate(from: start).iso, who, now])
-                let enrolmentId = db.lastInsertedRowID
+                let enrolmentId = try db.lastInsertedRowID
                 for t in p.schedule(from: start) {
                     // Done and resulted a month after falling due; a few (1 in 50) still open and so overdue.
                     let resulted = t.due < today.adding(days: -30) && (k + tests) % 50 != 0
                     try insertTest.execute(arguments: [enrolmentId, patientId, t.code, t.name, t.due.iso, t.graceDays,
                                                        Overdue.from(due: t.due, graceDays: t.graceDays).iso,
                                                        resulted ? TestStatus.resultReceived.rawValue : TestStatus.scheduled.rawValue, resulted ? t.due.iso : nil])
-                    let testId = db.lastInsertedRowID
+                    let testId = try db.lastInsertedRowID
                     if resulted {
                         let rule = p.test(t.code)?.review ?? .clinician
                         let value: Double? = rule.unit == nil ? nil : 1

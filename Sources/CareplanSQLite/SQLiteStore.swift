@@ -1,36 +1,30 @@
 import CareplanCore
+@_exported import CareplanStore
 import Foundation
 import GRDB
 import GRDBSQLite
-import Synchronization
 
 /// The embedded store: one SQLite file through GRDB, WAL with `synchronous = FULL`, so that every change
 /// this returns from is on disk, and a kill -9 at any moment loses nothing acknowledged.
-public final class CareStore: CareRepository {
-    public let path: String?
-    let db: DatabaseQueue
+extension CareStore {
+    var sqlite: GRDBEngine? { engine as? GRDBEngine }
+
+    /// The store's file (nil in memory, or on a server).
+    public var path: String? { sqlite?.path }
     /// Permissions that were wider than owner-only when the store was opened, and have been corrected:
     /// the application says so, because someone else may already have read the files.
-    public let correctedPermissions: [String]
+    public var correctedPermissions: [String] { sqlite?.correctedPermissions ?? [] }
     /// Files reached through a symbolic link that others can read: not careplan's to change, so only said.
-    public let permissionsLeftAlone: [String]
+    public var permissionsLeftAlone: [String] { sqlite?.permissionsLeftAlone ?? [] }
     /// Why the store's folder (which careplan did not create, so leaves alone) is not private, if it is not.
-    public let folderWarning: String?
-    /// The audit key and the anchor of the trail's head, outside the store.
-    let auditKeeper: AuditKeeper
-    /// Why the store must not be written (a corrupted page), once SQLite has said so: at opening or later.
-    let damageFound = Mutex<String?>(nil)
-    /// Why entries must not be appended with the key at hand: the trail's newest entry was not made with it.
-    let wrongKey = Mutex<String?>(nil)
-    let notes = Mutex<[String]>([])
-    /// What opening found that the user must hear about (the audit trail's guards restored, the trail keyed
-    /// from now on, a damaged store), each a sentence without its full stop.
-    public var openingNotes: [String] { notes.withLock { $0 } }
+    public var folderWarning: String? { sqlite?.folderWarning }
 
-    public var openingWarnings: [String] {
-        correctedPermissions.map { "Warning: patient data was readable by others: \($0) (owner only)." }
-            + (permissionsLeftAlone + (folderWarning.map { [$0] } ?? [])).map { "Warning: \($0)." }
-            + openingNotes.map { "Note: \($0)." }
+    /// The GRDB connection, for the SQLite store's own tests.
+    var db: DatabaseQueue { sqlite!.queue }
+
+    static func warnings(corrected: [String], leftAlone: [String], folderWarning: String?) -> [String] {
+        corrected.map { "Warning: patient data was readable by others: \($0) (owner only)." }
+            + (leftAlone + (folderWarning.map { [$0] } ?? [])).map { "Warning: \($0)." }
     }
 
     /// The default place: `$XDG_DATA_HOME/careplan/careplan.sqlite`, else `~/.local/share/careplan/careplan.sqlite`.
@@ -49,13 +43,13 @@ public final class CareStore: CareRepository {
     /// others can read it. `auditKey` is the key file's path (default: `AuditKeeper.defaultKeyPath()`).
     /// `checkInBackground` runs SQLite's quick check of every page beside start-up instead of before it (for
     /// the interactive programs).
-    public init(path: String, auditKey: String? = nil, checkInBackground: Bool = false) throws {
+    public convenience init(path: String, auditKey: String? = nil, checkInBackground: Bool = false) throws {
         let keyPath = auditKey ?? AuditKeeper.defaultKeyPath()
         if let why = AuditKeeper.placementProblem(keyPath: keyPath, storePath: path) { throw StoreError.cannotOpen(why) }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
-        folderWarning = try CareStore.prepareFolder(folder)
+        let folderWarning = try CareStore.prepareFolder(folder)
         // A store that cannot be written is refused before anyone types into it: a nurse must not fill in an
         // assessment that can never be saved. (Writes that fail later wait in memory: see Session.)
         for file in [folder, path] where fm.fileExists(atPath: file) && access(file, W_OK) != 0 {
@@ -71,8 +65,6 @@ public final class CareStore: CareRepository {
         let wal = !FileSystemCheck.isNetworkFileSystem(folder)
         let keeper = AuditKeeper(keyPath: keyPath, storePath: path)
         config.prepareDatabase { db in
-            db.add(function: keeper.macFunction)
-            db.add(function: keeper.testClockFunction)
             if wal { try CareStore.useWAL(db) }
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -104,35 +96,30 @@ public final class CareStore: CareRepository {
         for file in found { restrict(file) }
         let previous = umask(0o077)
         defer { umask(previous) }
+        let queue: DatabaseQueue
         do {
-            db = try DatabaseQueue(path: path, configuration: config)
+            queue = try DatabaseQueue(path: path, configuration: config)
         } catch {
             throw StoreError.cannotOpen("\(path): \(error)")
         }
-        self.path = path
         // Nothing here may open (and so close) the store's files once SQLite has them: closing any descriptor of
         // a file drops every POSIX lock this process holds on it, and another process, seeing no lock on the
         // -shm, resets it under this one (SIGBUS, SQLITE_PROTOCOL). New -wal and -shm files take the database
         // file's mode, corrected above, so they are owner-only already.
-        auditKeeper = keeper
-        correctedPermissions = corrected
-        permissionsLeftAlone = leftAlone
-        try migrate()
+        let engine = GRDBEngine(queue: queue, path: path, correctedPermissions: corrected, permissionsLeftAlone: leftAlone, folderWarning: folderWarning)
+        // Checked before the audit trail is opened, which writes nothing to a damaged store.
+        if !checkInBackground { engine.checkForDamage(inBackground: false) }
+        try self.init(engine: engine, keeper: keeper, warnings: Self.warnings(corrected: corrected, leftAlone: leftAlone, folderWarning: folderWarning))
         if checkInBackground {
-            Thread.detachNewThread { [self] in
+            Thread.detachNewThread {
                 // Reading every page (100 MB at 100,000 patients) must not take a core, the memory bus or the
                 // page cache from the first screen: it starts once that is drawn (start-up takes tens of
                 // milliseconds), at the lowest priority, on what typing leaves (Linux: per thread).
                 Thread.sleep(forTimeInterval: CareStore.backgroundCheckDelay)
                 _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-                checkForDamage(inBackground: true)
+                engine.checkForDamage(inBackground: true)
             }
-        } else {
-            checkForDamage(inBackground: false)
-            notes.withLock { $0 += (damage.map { [$0] } ?? []) }
         }
-        let audit = try openAuditTrail()
-        notes.withLock { $0 += audit }
     }
 
     /// Opens a store that exists, for commands that only read: a mistyped path must not create folders and
@@ -204,7 +191,7 @@ public final class CareStore: CareRepository {
 
     /// WAL stays set in the file once set. Setting it needs the file to itself, and SQLite answers BUSY at
     /// once (not after the busy timeout) when terminals open a new store together: so, try again briefly.
-    static func useWAL(_ db: Database) throws {
+    static func useWAL(_ db: GRDB.Database) throws {
         for attempt in 0... {
             do {
                 if try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" { return }
@@ -217,22 +204,41 @@ public final class CareStore: CareRepository {
     }
 
     /// A store in memory, for tests of screens and exports.
-    public init() throws {
+    public convenience init() throws {
         var config = GRDB.Configuration()
-        let keeper = AuditKeeper()
-        config.prepareDatabase { db in
-            db.add(function: keeper.macFunction)
-            db.add(function: keeper.testClockFunction)
-            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        try self.init(engine: GRDBEngine(queue: try DatabaseQueue(configuration: config), path: nil), keeper: AuditKeeper())
+    }
+}
+
+extension CareStore {
+    /// SQLite's full check of the store at `path`, on a read-only connection of its own, so that it runs on a
+    /// store too damaged to open for use: `ok`, or one line per problem (`careplan check --store`).
+    public static func integrityCheck(path: String) -> String {
+        var config = GRDB.Configuration()
+        config.readonly = true
+        do {
+            return try DatabaseQueue(path: path, configuration: config).read { db in
+                let answer = try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+                // SQLite finds nothing wrong with a table that is not there; careplan does.
+                let missing = answer == "ok" && (try? db.tableExists("grdb_migrations")) == true
+                    ? try missingAuditedTableNames(CareplanStore.Database(GRDBConnection(db))) : []
+                return missing.isEmpty ? answer : missing.map { "the table \($0) is missing: it was dropped outside careplan" }.joined(separator: "\n")
+            }
+        } catch {
+            return "\(error)"
         }
-        db = try DatabaseQueue(configuration: config)
-        path = nil
-        auditKeeper = keeper
-        correctedPermissions = []
-        permissionsLeftAlone = []
-        folderWarning = nil
-        try migrate()
-        _ = try openAuditTrail()
+    }
+
+    /// Why the store at `path` is one of a newer careplan, read on a read-only connection of its own
+    /// (`careplan check --store`), or nil.
+    public static func newerSchema(path: String) -> String? {
+        var config = GRDB.Configuration()
+        config.readonly = true
+        let applied = try? DatabaseQueue(path: path, configuration: config).read { db in
+            try recordedMigrations(CareplanStore.Database(GRDBConnection(db)))
+        }
+        return newerSchema(applied: applied ?? [], path: path)
     }
 }
 

@@ -1,15 +1,14 @@
 import CareplanCore
 import Crypto
 import Foundation
-import GRDB
 
 /// What a practice records towards the cancer reviews' national timing, and the wellbeing information and
 /// occasions given to patients (schema step v11-ccr).
 extension CareStore {
-    static func registerCareReviewMigration(_ m: inout DatabaseMigrator) {
+    static func registerCareReviewMigration(_ m: inout Migrator) {
         m.registerMigration("v11-ccr") { db in
             // document_id: the Cancer Care Review or End of Treatment Summary (step v10) it was done in or given from.
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE qof_record (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
@@ -47,14 +46,14 @@ extension CareStore {
                 );
                 CREATE INDEX occasion_patient ON occasion(patient_id, date, id);
                 CREATE INDEX patient_diagnosis_date ON patient(diagnosis_date) WHERE diagnosis_date IS NOT NULL;
-                """)
+                """))
         }
     }
 
     /// Why a patient is unsuitable (or declined), in the clinician's words.
-    static func registerQOFReasonMigration(_ m: inout DatabaseMigrator) {
+    static func registerQOFReasonMigration(_ m: inout Migrator) {
         m.registerMigration("v13-qof-reason") { db in
-            try db.execute(sql: "ALTER TABLE qof_record ADD COLUMN reason TEXT")
+            try db.execute(sql: db.dialect.ddl("ALTER TABLE qof_record ADD COLUMN reason TEXT"))
         }
     }
 
@@ -105,7 +104,7 @@ extension CareStore {
             """, arguments: [record.patientId, record.indicator, record.kind.rawValue, record.date.iso, record.how?.rawValue, who,
                              record.documentId, now, reason])
         var saved = record
-        saved.id = db.lastInsertedRowID
+        saved.id = try db.lastInsertedRowID
         saved.recordedBy = who
         saved.recordedAt = now
         saved.reason = reason
@@ -209,8 +208,8 @@ extension CareStore {
                     INSERT INTO information_given (patient_id, item_id, title, date, how, assessment_id, document_id, given_by, recorded_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [patientId, item.id, item.title, date.iso, how.rawValue, assessmentId, documentId, who, now])
-                return InformationGiven(id: db.lastInsertedRowID, patientId: patientId, itemId: item.id, title: item.title, date: date,
-                                        how: how, source: source, givenBy: who, recordedAt: now)
+                return try InformationGiven(id: db.lastInsertedRowID, patientId: patientId, itemId: item.id, title: item.title, date: date,
+                                            how: how, source: source, givenBy: who, recordedAt: now)
             }
             try Self.audit(db, user: who, action: "recorded information given", patientId: patientId, assessmentId: assessmentId,
                            detail: "\(items.count) item(s), \(how.rawValue)" + (documentId.map { ", from document \($0)" } ?? ""), at: now)
@@ -237,7 +236,7 @@ extension CareStore {
             try db.execute(sql: """
                 INSERT INTO occasion (patient_id, item_id, title, status, date, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [patientId, item.id, item.title, status.rawValue, date.iso, who, now])
-            let id = db.lastInsertedRowID  // before the audit entry, which is a row too
+            let id = try db.lastInsertedRowID  // before the audit entry, which is a row too
             try Self.audit(db, user: who, action: "recorded \(item.format.rawValue) \(status.rawValue)", patientId: patientId, at: now)
             return OccasionRecord(id: id, patientId: patientId, itemId: item.id, title: item.title, status: status, date: date,
                                   recordedBy: who, recordedAt: now)

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// The COSD personalised care items' facts for a period (issue 15). Plain SQL (BETWEEN, EXISTS, LEFT JOIN),
 /// one query per kind of fact, so another store can say the same.

@@ -1,14 +1,13 @@
 import CareplanCore
 import Crypto
 import Foundation
-import GRDB
 
 extension CareStore {
     /// The audit trail: append-only (triggers refuse UPDATE and DELETE), and each entry carries the hash of
     /// the one before, so an entry changed, removed or inserted behind careplan's back breaks the chain.
-    static func registerAuditMigration(_ m: inout DatabaseMigrator) {
+    static func registerAuditMigration(_ m: inout Migrator) {
         m.registerMigration("v4: audit trail") { db in
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE audit_log (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     at TEXT NOT NULL,
@@ -21,29 +20,23 @@ extension CareStore {
                     hash TEXT NOT NULL
                 );
                 CREATE INDEX audit_log_patient ON audit_log(patient_id, id);
-                """)
-            for sql in auditGuards.values { try db.execute(sql: sql) }
+                """))
+            for name in db.dialect.auditGuards.keys.sorted() { try db.execute(sql: db.dialect.auditGuards[name]!) }
         }
     }
 
     /// From v7 the chain is keyed (HMAC-SHA256, key outside the store) from a marker entry on; the entries
     /// before it keep the unkeyed SHA-256 chain of earlier versions, and the marker's MAC covers their head.
     /// Kiosk codes issued before were stored as plain SHA-256 and cannot be re-keyed: they are withdrawn.
-    static func registerKeyedAuditMigration(_ m: inout DatabaseMigrator) {
+    static func registerKeyedAuditMigration(_ m: inout Migrator) {
         m.registerMigration("v7: keyed audit trail and kiosk codes") { db in
             // Run again on a store whose record of this step was removed (by hand, or by tampering), it finds its
             // index made and the codes already keyed: it leaves them, rather than failing or withdrawing live codes.
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'audit_log_keyed'") == nil else { return }
-            try db.execute(sql: "CREATE INDEX audit_log_keyed ON audit_log(id) WHERE action = '\(keyedMarker)'")
+            guard try !db.indexExists("audit_log_keyed") else { return }
+            try db.execute(sql: db.dialect.ddl("CREATE INDEX audit_log_keyed ON audit_log(id) WHERE action = '\(keyedMarker)'"))
             try db.execute(sql: "DELETE FROM kiosk_code")
         }
     }
-
-    /// The triggers that keep the trail append-only, by name.
-    static let auditGuards = [
-        "audit_log_no_update": "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
-        "audit_log_no_delete": "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END",
-    ]
 
     /// The action of the entry from which the chain is keyed.
     static let keyedMarker = "keyed the audit trail"
@@ -66,8 +59,10 @@ extension CareStore {
     static func auditTime(_ d: Date) -> String { d.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
 
     /// Appends an entry inside the caller's transaction, so the record and its audit entry commit together.
-    /// The MAC comes from the connection (`careplan_audit_mac`, holding the store's key), so every caller
-    /// keys its entries without passing the key around; the first keyed entry is the marker.
+    /// The MAC comes from the transaction's keeper (`db.keeper`, holding the store's key), so every caller
+    /// keys its entries without passing the key around; the first keyed entry is the marker. The entry's id is
+    /// the newest one's plus one, read under the write lock: numbered without gaps on every engine (a
+    /// PostgreSQL sequence skips the numbers of rolled-back inserts), and the chain cannot fork.
     static func audit(_ db: Database, user: String, action: String, patientId: Int64? = nil, assessmentId: Int64? = nil,
                       detail: String = "", at now: Date) throws {
         if action != keyedMarker, try Int.fetchOne(db, sql: "SELECT 1 FROM audit_log WHERE action = '\(keyedMarker)' LIMIT 1") == nil {
@@ -78,18 +73,19 @@ extension CareStore {
         if patient == nil, let a = assessmentId {
             patient = try Int64.fetchOne(db, sql: "SELECT patient_id FROM assessment WHERE id = ?", arguments: [a])
         }
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") ?? genesisHash
+        let head = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        let previous: String = head?["hash"] ?? genesisHash
+        let id: Int64 = (head?["id"] ?? 0) + 1
         let at = auditTime(now)
         let who = TextCleaner.field(user, maxLength: Limits.personName)
         // Written while the test clock is moved: said, whatever the entry.
-        let detail = try String.fetchOne(db, sql: "SELECT careplan_test_clock()").map { detail + testClockMark + $0 } ?? detail
+        let detail = db.keeper.testClock.withLock { $0 }.map { detail + testClockMark + $0 } ?? detail
         let text = auditText(previous: previous, at: at, user: who, action: action, patientId: patient, assessmentId: assessmentId, detail: detail)
-        guard let mac = try String.fetchOne(db, sql: "SELECT careplan_audit_mac(?)", arguments: [text]) else {
-            throw StoreError.cannotWrite("the audit trail cannot be keyed")
-        }
+        let mac = try db.keeper.mac(Data(text.utf8))
         try db.execute(sql: """
-            INSERT INTO audit_log (at, user, action, patient_id, assessment_id, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [at, who, action, patient, assessmentId, detail, previous, mac])
+            INSERT INTO audit_log (id, at, "user", action, patient_id, assessment_id, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, at, who, action, patient, assessmentId, detail, previous, mac])
+        db.keeper.appended.withLock { $0 = true }
     }
 
     /// Records that someone looked at a record (opening a patient or an assessment).
@@ -128,10 +124,9 @@ extension CareStore {
     /// The guarding triggers that are missing or not as careplan wrote them, and the other triggers on the trail
     /// (one added behind careplan's back could change what is appended).
     func auditTriggerChanges(_ db: Database) throws -> (guards: [String], unknown: [String]) {
-        let present = Dictionary(try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
-            .map { ($0["name"] as String, Self.squeezed($0["sql"] as String? ?? "")) }, uniquingKeysWith: { a, _ in a })
-        return (Self.auditGuards.filter { present[$0.key] != Self.squeezed($0.value) }.map(\.key).sorted(),
-                present.keys.filter { Self.auditGuards[$0] == nil }.sorted())
+        let present = try db.dialect.auditTriggers(db)
+        let made = db.dialect.auditGuardDefinitions
+        return (made.filter { present[$0.key] != $0.value }.map(\.key).sorted(), present.keys.filter { made[$0] == nil }.sorted())
     }
 
     /// The action of the entry that says the guards were found tampered with and put right.
@@ -141,8 +136,6 @@ extension CareStore {
     static func triggerFindings(guards: [String], unknown: [String]) -> [String] {
         guards.map { "guard \($0) restored" } + unknown.map { "unknown trigger \($0) removed" }
     }
-
-    static func squeezed(_ sql: String) -> String { sql.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
 
     /// On opening: puts back missing guards (and says so), loads the key, keys the trail from here if it is
     /// not yet (saying what that means for the entries before), and anchors it. Returns what to tell the user.
@@ -167,8 +160,8 @@ extension CareStore {
         if !triggers.guards.isEmpty || !triggers.unknown.isEmpty {
             // Put right and recorded in the trail itself, so `audit --verify` reports it in every later run.
             let restored = (try? write { db -> Void in
-                for name in triggers.guards + triggers.unknown { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
-                for name in triggers.guards { try db.execute(sql: Self.auditGuards[name]!) }
+                for name in triggers.guards + triggers.unknown { try db.execute(sql: db.dialect.dropAuditTrigger(name)) }
+                for name in triggers.guards { try db.execute(sql: db.dialect.auditGuards[name]!) }
                 try Self.audit(db, user: "careplan", action: Self.restoredGuards,
                                detail: Self.triggerFindings(guards: triggers.guards, unknown: triggers.unknown).joined(separator: ", "), at: Date())
             }) != nil
@@ -204,13 +197,16 @@ extension CareStore {
                    assessmentId: r["assessment_id"], detail: r["detail"], previousHash: r["previous_hash"], hash: r["hash"])
     }
 
-    /// Moves the anchor outside the store on to the newest entry, after a write that appended one.
-    func anchorAuditHead(_ db: Database) {
+    /// Moves the anchor outside the store on to the newest entry (perhaps another process's), after a write
+    /// that appended one has committed.
+    func anchorAuditHead() {
         guard auditKeeper.appended.withLock({ let was = $0; $0 = false; return was }) else { return }
-        guard let row = try? Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") else { return }
         // A failure leaves the anchor behind, which verify tolerates; the entry itself is committed.
-        try? auditKeeper.advanceAnchor(to: row["id"], mac: row["hash"]) { entry in
-            try? String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [entry])
+        try? read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1") else { return }
+            try auditKeeper.advanceAnchor(to: row["id"], mac: row["hash"]) { entry in
+                try? String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [entry])
+            }
         }
     }
 
@@ -289,21 +285,5 @@ extension CareStore {
     /// `2026-11-23 09:41 UTC`, from an entry's stored time.
     static func shownTime(_ at: String) -> String {
         at.count >= 16 ? at.prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC" : at
-    }
-}
-
-extension AuditKeeper {
-    /// `careplan_audit_mac(text)`: the entry's MAC with this store's key, on the connection itself.
-    var macFunction: DatabaseFunction {
-        DatabaseFunction("careplan_audit_mac", argumentCount: 1, pure: false) { [self] args in
-            guard let text = String.fromDatabaseValue(args[0]) else { return nil }
-            appended.withLock { $0 = true }
-            return try mac(Data(text.utf8))
-        }
-    }
-
-    /// `careplan_test_clock()`: the moved test clock's today, or NULL.
-    var testClockFunction: DatabaseFunction {
-        DatabaseFunction("careplan_test_clock", argumentCount: 0, pure: false) { [self] _ in testClock.withLock { $0 } }
     }
 }

@@ -18,16 +18,22 @@ public final class AuditKeeper: Sendable {
     let testClock = Mutex<String?>(nil)
 
     /// A keeper with a key of its own that is never written anywhere: for stores in memory.
-    init() {
+    public init() {
         keyPath = nil
         anchorPath = nil
         key.withLock { $0 = SymmetricKey(size: .bits256) }
     }
 
-    init(keyPath: String, storePath: String) {
+    /// The keeper of the store file at `storePath` (its anchor named by the file's real path).
+    public convenience init(keyPath: String, storePath: String) {
+        self.init(keyPath: keyPath, storeIdentity: URL(fileURLWithPath: storePath).resolvingSymlinksInPath().path)
+    }
+
+    /// The keeper of the store `storeIdentity` names (a file's real path, a server's `postgres://host:port/db#schema`):
+    /// each store, and each host's view of a server's store, has its own anchor beside the key.
+    public init(keyPath: String, storeIdentity: String) {
         self.keyPath = keyPath
-        let store = URL(fileURLWithPath: storePath).resolvingSymlinksInPath().path
-        let name = SHA256.hash(data: Data(store.utf8)).prefix(8).hex
+        let name = SHA256.hash(data: Data(storeIdentity.utf8)).prefix(8).hex
         anchorPath = URL(fileURLWithPath: keyPath).deletingLastPathComponent().appendingPathComponent("audit-\(name).anchor").path
     }
 
@@ -35,7 +41,7 @@ public final class AuditKeeper: Sendable {
     /// make a key wherever careplan happens to start, perhaps beside the store; 64 hex digits are a key, not
     /// the path of one), and not in the store's own folder: a key copied, backed up or restored with the store
     /// guards nothing. (A folder below it is allowed: a store in the home folder has the default key below it.)
-    static func placementProblem(keyPath: String, storePath: String) -> String? {
+    public static func placementProblem(keyPath: String, storePath: String) -> String? {
         let named = "CAREPLAN_AUDIT_KEY is the full path of the audit key's file (e.g. /home/nurse/.config/careplan/audit.key)"
         if keyPath.count == 64, Data(hex: keyPath) != nil {
             return "the audit key was given as 64 hexadecimal digits: \(named), not the key itself. Nothing was opened"

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 extension CareStore {
     /// The seeder's patients in one transaction, through prepared statements: 100,000 in a few seconds.
@@ -34,14 +33,14 @@ extension CareStore {
                 let p = f.patient
                 try insertPatient.execute(arguments: [p.nhsNumber.digits, p.familyName, p.givenName, SearchKey.of(p.familyName), SearchKey.of(p.givenName),
                                                       p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, now, now])
-                let patientId = db.lastInsertedRowID
+                let patientId = try db.lastInsertedRowID
                 try Self.indexNameWords(db, patientId: patientId, familyName: p.familyName, givenName: p.givenName)
                 guard let a = f.assessment else { return }
                 try insertAssessment.execute(arguments: [
                     patientId, a.pathwayPoint.rawValue, a.completedBy.rawValue, a.date.iso,
                     (a.agreed ? AssessmentStatus.agreed : .inProgress).rawValue, seeder.catalogue.id, seeder.catalogue.version, a.distressScore,
                     a.whatMattersToMe, a.reviewDate?.iso, a.agreedBy, a.agreedRole?.rawValue, a.agreed ? now : nil, createdBy, now, now])
-                let assessmentId = db.lastInsertedRowID
+                let assessmentId = try db.lastInsertedRowID
                 try insertOffer.execute(arguments: [patientId, a.date.iso, a.pathwayPoint.rawValue, HNAOfferOutcome.accepted.rawValue, assessmentId,
                                                      createdBy, seedRole, now])
                 for c in a.concerns {

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 extension CareStore {
     /// Keeps the patient's later name words in step with the names (after every insert or change of a name).
@@ -34,7 +33,7 @@ extension CareStore {
                 """, arguments: [p.nhsNumber.digits, p.familyName, p.givenName, SearchKey.of(p.familyName), SearchKey.of(p.givenName),
                                  p.dateOfBirth.iso, p.diagnosis, p.diagnosisCode, p.diagnosisDate?.iso, p.teamId, now, now])
             var saved = p
-            saved.id = db.lastInsertedRowID
+            saved.id = try db.lastInsertedRowID
             saved.revision = 0
             try Self.indexNameWords(db, patientId: db.lastInsertedRowID, familyName: p.familyName, givenName: p.givenName)
             try Self.audit(db, user: user, action: "added patient", patientId: saved.id, at: now)
@@ -108,7 +107,7 @@ extension CareStore {
         let team = teams.map { " AND p.team_id IN (\($0.sorted().map(String.init).joined(separator: ",")))" } ?? ""
         if q.isEmpty {
             return try read { db in
-                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE 1\(team) ORDER BY p.updated_at DESC, p.id DESC LIMIT ?",
+                try Row.fetchAll(db, sql: Self.summarySelect + " WHERE true\(team) ORDER BY p.updated_at DESC, p.id DESC LIMIT ?",
                                  arguments: [limit]).map(Self.summary)
             }
         }
@@ -131,13 +130,14 @@ extension CareStore {
         // Family-name matches first, then given-name matches, then later words of either name ("briain" in
         // "Ó Briain"): each an ordered scan of one index that stops at the limit, so no sort of thousands of rows
         // at 100,000 patients. Further words filter those rows.
-        func prefix(_ column: String, _ n: Int) -> String { "(\(column) >= ?\(n) AND \(column) < ?\(n) || x'F48FBFBF')" }
+        let end = engine.dialect.prefixEnd
+        func prefix(_ column: String, _ n: Int) -> String { "(\(column) >= ?\(n) AND \(column) < ?\(n) || \(end))" }
         func anyName(_ n: Int) -> String {
             "(\(prefix("p.family_key", n)) OR \(prefix("p.given_key", n)) OR "
                 + "EXISTS (SELECT 1 FROM patient_name_word w WHERE w.patient_id = p.id AND \(prefix("w.word", n))))"
         }
         var filters = team
-        var args: [any DatabaseValueConvertible] = [first]
+        var args: [any SQLValueConvertible] = [first]
         for (i, w) in words.dropFirst().enumerated() {
             filters += " AND \(anyName(i + 2))"
             args.append(w)

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// The benchmark's report store (issue 15): years of history on top of `addFictionalPatients` and
 /// `addFictionalFollowUp`, made in SQL so 100,000 patients take seconds. Fictional and deterministic.

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// The worklist: each kind of work is read through an index that holds only what waits to be done (open
 /// tests by due date, results not reviewed, calls not returned...), so it takes the same time with a
@@ -34,7 +33,7 @@ extension CareStore {
         func add(_ kind: WorkKind, from: String, where cond: String, overdue: String, select: String, order: String, _ args: StatementArguments,
                  split: Bool = false) {
             let base = "FROM \(from)\(join) WHERE \(cond)\(team)"
-            list.append(WorkQuery(kind: kind, count: "SELECT count(*), coalesce(sum(\(overdue)), 0) \(base)",
+            list.append(WorkQuery(kind: kind, count: "SELECT count(*), coalesce(sum(CASE WHEN \(overdue) THEN 1 ELSE 0 END), 0) \(base)",
                                   items: "SELECT x.patient_id AS patient_id, \(select), (\(overdue)) AS overdue \(base) ORDER BY \(order) LIMIT \(max(0, q.limit))",
                                   arguments: args, split: split))
         }
@@ -59,9 +58,9 @@ extension CareStore {
         let suspendedAt = "(SELECT max(c.changed_at) FROM follow_up_change c WHERE c.enrolment_id = x.id AND c.kind = 'suspended')"
         let overdueTests = "(SELECT count(*) FROM follow_up_test t WHERE t.enrolment_id = x.id AND t.status IN ('scheduled', 'requested') AND t.overdue_from <= :today)"
         add(.followUpSuspended, from: "follow_up_enrolment x", where: "x.status = 'suspended'", overdue: "\(suspendedAt) <= :suspendedBefore",
-            select: "\(suspendedAt) AS at, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, CAST(\(overdueTests) AS TEXT) AS what", order: "at",
+            select: "\(suspendedAt) AS at, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, CAST(\(overdueTests) AS TEXT) AS what", order: "at NULLS FIRST",
             ["suspendedBefore": q.now.addingTimeInterval(-TimeInterval(f.suspendedReviewDays * 86400)), "today": today])
-        add(.selfAssessmentWaiting, from: "assessment x", where: "x.submitted_at IS NOT NULL AND x.status = 'in-progress'", overdue: "0",
+        add(.selfAssessmentWaiting, from: "assessment x", where: "x.submitted_at IS NOT NULL AND x.status = 'in-progress'", overdue: "false",
             select: "x.submitted_at AS at, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, '' AS what", order: "x.submitted_at", [:])
         // Kiosk self-assessments offered (a code issued) and not sent: overdue once no code is left to use.
         let kiosk = "x.completed_by = 'patient' AND EXISTS (SELECT 1 FROM kiosk_code k WHERE k.assessment_id = x.id)"
@@ -69,7 +68,7 @@ extension CareStore {
             overdue: "NOT EXISTS (SELECT 1 FROM kiosk_code k WHERE k.assessment_id = x.id AND k.used_at IS NULL AND k.expires_at > :now)",
             select: "x.created_at AS at, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, '' AS what", order: "x.created_at", ["now": q.now])
         add(.carePlanInProgress, from: "assessment x", where: "x.status = 'in-progress' AND x.created_at <= :openSince AND x.submitted_at IS NULL AND NOT (\(kiosk))",
-            overdue: "1", select: "x.created_at AS at, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, '' AS what", order: "x.created_at",
+            overdue: "true", select: "x.created_at AS at, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, '' AS what", order: "x.created_at",
             ["openSince": openSince])
         add(.planReviewDue, from: "assessment x", where: "x.status = 'agreed' AND x.review_date IS NOT NULL AND x.review_date <= :soon",
             overdue: "x.review_date < :today", select: "x.review_date AS due, 0 AS red_flag, x.id AS target_id, NULL AS target_extra, '' AS what",
@@ -77,17 +76,14 @@ extension CareStore {
         return list.filter { q.kinds.contains($0.kind) || ($0.split && q.kinds.contains(.testDueSoon)) }
     }
 
-    /// SQLite's plan of every query the worklist runs, one line per step (for tests: no scan of a big table).
+    /// The engine's plan of every query the worklist runs, one line per step (for tests: no scan of a big table).
     public func worklistQueryPlans(_ q: WorklistQuery) throws -> [String] {
-        try read { db in
+        try mappingFailures(StoreError.cannotOpen) {
             var lines: [String] = []
             for w in Self.workQueries(q) {
-                for sql in [w.count, w.items] {
-                    for r in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: w.arguments) { lines.append("\(w.kind.rawValue): \(r["detail"] as String)") }
-                }
+                for sql in [w.count, w.items] { lines += try engine.queryPlan(sql, w.arguments).map { "\(w.kind.rawValue): \($0)" } }
             }
-            for r in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.eotsCandidates(q.teams)) { lines.append("eots-due: \(r["detail"] as String)") }
-            return lines
+            return lines + (try engine.queryPlan(Self.eotsCandidates(q.teams), [])).map { "eots-due: \($0)" }
         }
     }
 

@@ -1,6 +1,5 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// Exports that keep nothing but their audit entry: an information prescription and a follow-up letter are each
 /// made again from the records, so only who wrote which, as what and where, is kept.

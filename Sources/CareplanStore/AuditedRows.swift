@@ -1,7 +1,6 @@
 import CareplanCore
 import Crypto
 import Foundation
-import GRDB
 
 /// A table whose records' content is kept in the keyed audit trail: each write's entry carries the SHA-256 of
 /// every record it wrote, as it is after the write, and `audit --verify` compares (`auditedRowProblems`). One
@@ -57,18 +56,18 @@ struct AuditedTable: Sendable {
     /// The record's content: each column as stored (NULL as empty), length-prefixed so no two records encode alike.
     func digest(_ row: Row) -> String {
         let fields = columns.map { column -> String in
-            let value: DatabaseValue = row[column]
+            let value: SQLValue = row[column]
             return digested.contains(column) && !value.isNull ? SHA256.hash(data: Data(Self.text(value).utf8)).hex : Self.text(value)
         }
         return SHA256.hash(data: Data(fields.map { "\($0.utf8.count):\($0)" }.joined().utf8)).hex
     }
 
-    static func text(_ value: DatabaseValue) -> String {
-        switch value.storage {
+    static func text(_ value: SQLValue) -> String {
+        switch value {
         case .null: return ""
         case .int64(let i): return String(i)
         case .double(let d): return String(d)
-        case .string(let s): return s
+        case .text(let s): return s
         case .blob(let b): return b.map { String(format: "%02x", $0) }.joined()
         }
     }
@@ -103,7 +102,7 @@ extension CareStore {
 
     /// The next id the table will give (ids are AUTOINCREMENT, so never reused): where a seeding's range starts.
     static func nextId(_ db: Database, _ table: AuditedTable) throws -> Int64 {
-        (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table.table]) ?? 0) + 1
+        (try Int64.fetchOne(db, sql: db.dialect.lastIdSQL, arguments: [table.table]) ?? 0) + 1
     }
 
     /// Before the records a write took out on purpose (`table id`, comma-separated): verify no longer expects them.
@@ -114,6 +113,9 @@ extension CareStore {
         let steps = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
         return try AuditedTable.all.filter { try steps.contains($0.step) && !db.tableExists($0.table) }
     }
+
+    /// The audited tables dropped outside careplan, by name (`careplan check --store`).
+    public static func missingAuditedTableNames(_ db: Database) throws -> [String] { try missingAuditedTables(db).map(\.table) }
 
     /// Where the digests and seeded ranges of every entry say each audited record should be: the newest entry naming it.
     static func auditedContent(_ db: Database) throws -> (digests: [String: [Int64: (AuditEntry, String)]], seeded: [String: [ClosedRange<Int64>]]) {

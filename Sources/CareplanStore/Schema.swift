@@ -1,16 +1,15 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// The tables, and the migrations from one version of careplan to the next.
 extension CareStore {
     /// Every careplan store has it: what tells a store from any other SQLite file.
-    static let firstMigration = "v1: patients, assessments, concerns, actions"
+    public static let firstMigration = "v1: patients, assessments, concerns, actions"
 
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
+    static var migrator: Migrator {
+        var m = Migrator()
         m.registerMigration(firstMigration) { db in
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE patient (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     nhs_number TEXT NOT NULL UNIQUE,
@@ -75,11 +74,11 @@ extension CareStore {
                     service_id TEXT
                 );
                 CREATE INDEX agreed_action_assessment ON agreed_action(assessment_id);
-                """)
+                """))
         }
         m.registerMigration("v2: export log") { db in
             // Every export and print of a plan: the audit trail of who took patient data out of the store.
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE export_log (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     assessment_id INTEGER NOT NULL REFERENCES assessment(id) ON DELETE CASCADE,
@@ -91,10 +90,10 @@ extension CareStore {
                     plan_status TEXT NOT NULL
                 );
                 CREATE INDEX export_log_assessment ON export_log(assessment_id, id);
-                """)
+                """))
         }
         m.registerMigration("v3: kiosk codes, staff PIN, self-assessments") { db in
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 ALTER TABLE assessment ADD COLUMN submitted_at DATETIME;
                 ALTER TABLE assessment ADD COLUMN patient_message TEXT NOT NULL DEFAULT '';
                 CREATE INDEX assessment_waiting ON assessment(submitted_at) WHERE submitted_at IS NOT NULL;
@@ -115,37 +114,36 @@ extension CareStore {
                     name TEXT PRIMARY KEY,
                     value TEXT NOT NULL
                 );
-                """)
+                """))
         }
         registerAuditMigration(&m)
         m.registerMigration("v5: name search folds every letter and finds every word of a name") { db in
             // Keys made before folded ł, ø, ß... as Foundation does (not at all): made again, with the later words.
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE patient_name_word (
                     word TEXT NOT NULL,
                     patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE,
                     PRIMARY KEY (word, patient_id)
                 ) WITHOUT ROWID;
                 CREATE INDEX patient_name_word_patient ON patient_name_word(patient_id);
-                """)
+                """))
             try remakeSearchKeys(db)
         }
         m.registerMigration("v6: who discarded an assessment, and when") { db in
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 ALTER TABLE assessment ADD COLUMN discarded_by TEXT NOT NULL DEFAULT '';
                 ALTER TABLE assessment ADD COLUMN discarded_at DATETIME;
-                """)
+                """))
         }
         registerKeyedAuditMigration(&m)
         m.registerMigration("v8: patients counted as they are added") { db in
             // The register's first screen says how many patients there are: counting 100,000 rows at every
             // start-up made it grow with the store, so the count is kept in step by the store itself.
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE patient_tally (n INTEGER NOT NULL);
                 INSERT INTO patient_tally (n) SELECT count(*) FROM patient;
-                CREATE TRIGGER patient_tally_insert AFTER INSERT ON patient BEGIN UPDATE patient_tally SET n = n + 1; END;
-                CREATE TRIGGER patient_tally_delete AFTER DELETE ON patient BEGIN UPDATE patient_tally SET n = n - 1; END;
-                """)
+                """))
+            try db.execute(sql: db.dialect.patientTallyTriggers)
         }
         registerStaffMigration(&m)
         registerDocumentsMigration(&m)
@@ -162,6 +160,23 @@ extension CareStore {
         registerReportIndexMigration(&m)  // v15-report-indexes
         registerHNAOfferIntegrityMigration(&m)  // v15-hna-offer-integrity
         registerReportSpeedMigration(&m)  // v16-report-speed
+        m.registerMigration("v17-postgres-state") { db in
+            // What a PostgreSQL store serialises its writers on and counts other hosts' commits with (its first
+            // statement in every write moves the one row), and the tokens that tell whether a commit whose answer
+            // was lost went through. SQLite's own write lock and data_version do the same for a file; the tables
+            // are made there too, so both engines hold the same schema and a store copies either way.
+            try db.execute(sql: db.dialect.ddl("""
+                CREATE TABLE careplan_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    changes INTEGER NOT NULL
+                );
+                INSERT INTO careplan_state (id, changes) VALUES (1, 0);
+                CREATE TABLE careplan_write (
+                    token TEXT PRIMARY KEY,
+                    at DATETIME NOT NULL
+                );
+                """))
+        }
         return m
     }
 
@@ -176,21 +191,22 @@ extension CareStore {
     }
 
     /// Brings the schema up to date. Terminals started together (a ward logging in after an upgrade) may
-    /// migrate at the same moment: GRDB reads which migrations are applied before taking the write lock, so the
-    /// slower process can fail on a table the other has just made. Each migration commits together with its
+    /// migrate at the same moment: which steps are applied is read before the write lock is taken, so the
+    /// slower process can fail on a table the other has just made. Each step commits together with its
     /// record, so trying again reads the new state and has nothing left to do.
     func migrate() throws {
         var attempt = 0
         while true {
             do {
-                try refuseNewerSchema()
-                try CareStore.migrator.migrate(db)
+                try engine.migrating {
+                    try refuseNewerSchema()
+                    try CareStore.migrator.migrate(engine, keeper: auditKeeper)
+                }
                 return
             } catch let e as StoreError {
                 throw e
-            } catch let e as DatabaseError where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
-                throw StoreError.cannotOpen(describe(e))
             } catch {
+                if let why = engine.describe(error), damage != nil { throw StoreError.cannotOpen(why) }
                 attempt += 1
                 if attempt >= 6 { throw StoreError.cannotOpen("cannot prepare the store (\(error))") }
                 usleep(UInt32(20_000 * attempt))
@@ -201,8 +217,11 @@ extension CareStore {
     /// Every migration this version of careplan knows, oldest first.
     public static var migrationNames: [String] { migrator.migrations }
 
+    /// Every schema step the store records, known to this careplan or not (a newer one's).
+    public static func recordedMigrations(_ db: Database) throws -> [String] { try Migrator.appliedIdentifiers(db) }
+
     /// The applied migrations, oldest first (for `careplan check` and tests).
     public func appliedMigrations() throws -> [String] {
-        try db.read { db in try CareStore.migrator.appliedMigrations(db) }
+        try read { db in try CareStore.migrator.appliedMigrations(db) }
     }
 }

@@ -1,14 +1,13 @@
 import CareplanCore
 import Crypto
 import Foundation
-import GRDB
 
 /// Documents written on templates: a row per document, a row per field value, a row per row of a group.
 /// Values are kept as JSON of `FieldValue`, so a new kind of document needs no new table.
 extension CareStore {
-    static func registerDocumentsMigration(_ m: inout DatabaseMigrator) {
+    static func registerDocumentsMigration(_ m: inout Migrator) {
         m.registerMigration("v10-documents") { db in
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE document (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     patient_id INTEGER NOT NULL REFERENCES patient(id),
@@ -42,7 +41,7 @@ extension CareStore {
                     value TEXT NOT NULL
                 );
                 CREATE INDEX document_row_document ON document_row(document_id, id);
-                """)
+                """))
         }
     }
 
@@ -108,7 +107,7 @@ extension CareStore {
             guard let patient = try Row.fetchOne(db, sql: "SELECT * FROM patient WHERE id = ?", arguments: [patientId]).map(Self.patient) else { throw StoreError.notFound("The patient") }
             let earlierIds = try Int64.fetchAll(db, sql: "SELECT id FROM document WHERE patient_id = ? ORDER BY date DESC, id DESC", arguments: [patientId])
             let earlier = try earlierIds.compactMap { try Self.document(db, id: $0) }
-            let hna = try AssessmentSummary.latest(Self.assessmentSummaries(db, patientId: patientId, limit: -1).map(\.0))
+            let hna = try AssessmentSummary.latest(Self.assessmentSummaries(db, patientId: patientId).map(\.0))
                 .flatMap { try Self.assessment(db, id: $0.id) }
             let values = template.defaults(patient: patient, today: today, earlier: earlier, user: starter, assessment: hna)
             var date = today
@@ -118,7 +117,7 @@ extension CareStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [patientId, template.id, template.version, template.title, template.dateField, date.iso, DocumentStatus.draft.rawValue,
                                  TextCleaner.field(createdBy, maxLength: Limits.personName), now, now])
-            let id = db.lastInsertedRowID
+            let id = try db.lastInsertedRowID
             for (field, value) in values {
                 try db.execute(sql: "INSERT INTO document_value (document_id, field, value) VALUES (?, ?, ?)", arguments: [id, field, try Self.encode(value.normalised)])
             }
@@ -259,7 +258,7 @@ extension CareStore {
                                       created_by, created_at, updated_at)
                 SELECT patient_id, template_id, template_version, title, date_field, date, ?, version + 1, id, ?, ?, ? FROM document WHERE id = ?
                 """, arguments: [DocumentStatus.draft.rawValue, TextCleaner.field(createdBy, maxLength: Limits.personName), now, now, id])
-            let newId = db.lastInsertedRowID
+            let newId = try db.lastInsertedRowID
             try db.execute(sql: "INSERT INTO document_value (document_id, field, value) SELECT ?, field, value FROM document_value WHERE document_id = ?",
                            arguments: [newId, id])
             try db.execute(sql: "INSERT INTO document_row (document_id, field, value) SELECT ?, field, value FROM document_row WHERE document_id = ? ORDER BY id",
@@ -328,12 +327,11 @@ extension CareStore {
     /// Every document whose stored content is not what was signed (`signedContentProblem`), for `audit --verify`.
     func signedContentProblems() throws -> [String] {
         try read { db in
-            let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM document WHERE signed_at IS NOT NULL
-                UNION SELECT CAST(substr(detail, 10, instr(substr(detail, 10), ' ') - 1) AS INTEGER) FROM audit_log
-                  WHERE action = ? AND detail LIKE 'document % (%'
-                ORDER BY 1
-                """, arguments: [Self.signedAction])
+            // The signing entries name their document: `document 12 (...`; read in Swift, the same on every engine.
+            let named = try String.fetchAll(db, sql: "SELECT detail FROM audit_log WHERE action = ? AND detail LIKE 'document % (%'",
+                                            arguments: [Self.signedAction])
+                .compactMap { Int64($0.dropFirst("document ".count).prefix { $0 != " " }) }
+            let ids = Set(try Int64.fetchAll(db, sql: "SELECT id FROM document WHERE signed_at IS NOT NULL") + named).sorted()
             return try ids.compactMap { try Self.signedContentProblem(db, documentId: $0, keeper: auditKeeper) }
         }
     }

@@ -1,13 +1,12 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// Staff users, teams and signing in (schema step v9-staff).
 extension CareStore {
-    static func registerStaffMigration(_ m: inout DatabaseMigrator) {
+    static func registerStaffMigration(_ m: inout Migrator) {
         m.registerMigration("v9-staff") { db in
             // Wrong tries are counted per subject (a user name, a terminal) as well as per kind.
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE staff_user (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     user_name TEXT NOT NULL UNIQUE,
@@ -35,15 +34,15 @@ extension CareStore {
                 ALTER TABLE failed_attempt ADD COLUMN subject TEXT NOT NULL DEFAULT '';
                 DROP INDEX failed_attempt_kind;
                 CREATE INDEX failed_attempt_kind ON failed_attempt(kind, subject, at);
-                """)
+                """))
         }
     }
 
     // MARK: - Reading
 
-    static let userSelect = """
-        SELECT u.*, (SELECT group_concat(team_id) FROM staff_team t WHERE t.user_id = u.id) AS team_ids FROM staff_user u
-        """
+    static func userSelect(_ db: Database) -> String {
+        "SELECT u.*, (SELECT \(db.dialect.groupConcat("team_id")) FROM staff_team t WHERE t.user_id = u.id) AS team_ids FROM staff_user u"
+    }
 
     static func staffUser(_ r: Row) -> StaffUser {
         let teams = ((r["team_ids"] as String?) ?? "").split(separator: ",").compactMap { Int64($0) }
@@ -52,7 +51,7 @@ extension CareStore {
     }
 
     static func staffUser(_ db: Database, named name: String) throws -> StaffUser? {
-        try Row.fetchOne(db, sql: userSelect + " WHERE u.user_name = ?", arguments: [StaffUser.normalised(name)]).map(staffUser)
+        try Row.fetchOne(db, sql: userSelect(db) + " WHERE u.user_name = ?", arguments: [StaffUser.normalised(name)]).map(staffUser)
     }
 
     public func hasAdministrator() throws -> Bool { try read { db in try Self.enabledAdministrators(db) > 0 } }
@@ -62,7 +61,7 @@ extension CareStore {
     }
 
     public func users() throws -> [StaffUser] {
-        try read { db in try Row.fetchAll(db, sql: Self.userSelect + " ORDER BY u.user_name").map(Self.staffUser) }
+        try read { db in try Row.fetchAll(db, sql: Self.userSelect(db) + " ORDER BY u.user_name").map(Self.staffUser) }
     }
 
     public func user(named userName: String) throws -> StaffUser? { try read { db in try Self.staffUser(db, named: userName) } }
@@ -74,7 +73,7 @@ extension CareStore {
     public func teamMembers(_ id: Int64) throws -> [StaffUser] {
         try read { db in
             guard try Self.team(db, id) != nil else { throw StoreError.notFound("The team") }
-            return try Row.fetchAll(db, sql: Self.userSelect + " WHERE u.id IN (SELECT user_id FROM staff_team WHERE team_id = ?) ORDER BY u.user_name",
+            return try Row.fetchAll(db, sql: Self.userSelect(db) + " WHERE u.id IN (SELECT user_id FROM staff_team WHERE team_id = ?) ORDER BY u.user_name",
                                     arguments: [id]).map(Self.staffUser)
         }
     }
@@ -122,7 +121,7 @@ extension CareStore {
             try db.execute(sql: """
                 INSERT INTO staff_user (user_name, full_name, role_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [new.userName, fullName, new.roleId, hash, now])
-            let id = db.lastInsertedRowID
+            let id = try db.lastInsertedRowID
             for team in new.teamIds { try db.execute(sql: "INSERT INTO staff_team (user_id, team_id) VALUES (?, ?)", arguments: [id, team]) }
             try Self.audit(db, user: actor ?? new.userName, action: actor == nil ? "created the first administrator" : "added user",
                            detail: "\(new.userName) (\(new.roleId))", at: now)
@@ -191,7 +190,7 @@ extension CareStore {
                 throw StaffError.teamNameTaken(name)
             }
             try db.execute(sql: "INSERT INTO team (name, name_key) VALUES (?, ?)", arguments: [name, SearchKey.of(name)])
-            let team = Team(id: db.lastInsertedRowID, name: name)
+            let team = Team(id: try db.lastInsertedRowID, name: name)
             try Self.audit(db, user: actor, action: "added team", detail: "\(team.id) \(name)", at: now)
             return team
         }
@@ -313,7 +312,7 @@ extension CareStore {
     static func lastSessionEvent(_ db: Database, userName: String) throws -> SessionEvent? {
         let actions = SessionEvent.allCases.map(\.rawValue) + ["signed in", "unlocked"]
         let last = try String.fetchOne(db, sql: """
-            SELECT action FROM audit_log WHERE user = ? AND action IN (\(databaseQuestionMarks(count: actions.count)))
+            SELECT action FROM audit_log WHERE "user" = ? AND action IN (\(databaseQuestionMarks(count: actions.count)))
             ORDER BY id DESC LIMIT 1
             """, arguments: StatementArguments([userName] + actions))
         return last.flatMap(SessionEvent.init(rawValue:))

@@ -1,14 +1,13 @@
 import CareplanCore
 import Foundation
-import GRDB
 
 /// Schema step v14-followup-integrity: the pathways enrolments were made under, kept in the store so an edited
 /// or removed file does not change an enrolled patient's care, and the follow-up records written before their
 /// audit entries carried digests (`AuditedRows`), named once so verify can tell them from records inserted later.
 extension CareStore {
-    static func registerFollowUpIntegrityMigration(_ m: inout DatabaseMigrator) {
+    static func registerFollowUpIntegrityMigration(_ m: inout Migrator) {
         m.registerMigration("v14-followup-integrity") { db in
-            try db.execute(sql: """
+            try db.execute(sql: db.dialect.ddl("""
                 CREATE TABLE follow_up_pathway (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     hash TEXT NOT NULL UNIQUE,
@@ -17,7 +16,7 @@ extension CareStore {
                     text TEXT NOT NULL,
                     kept_at DATETIME NOT NULL
                 )
-                """)
+                """))
             let ranges = try [AuditedTable.enrolment, .test, .change, .result, .contact].compactMap { t -> String? in
                 let last = try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(t.table)") ?? 0
                 return last > 0 ? "\(t.table) 1-\(last)" : nil
@@ -53,7 +52,7 @@ extension CareStore {
               try Int.fetchOne(db, sql: "SELECT 1 FROM follow_up_pathway WHERE hash = ?", arguments: [pathway.contentHash]) == nil else { return [] }
         try db.execute(sql: "INSERT INTO follow_up_pathway (hash, pathway_id, version, text, kept_at) VALUES (?, ?, ?, ?, ?)",
                        arguments: [pathway.contentHash, pathway.id, pathway.version, pathway.text, now])
-        return [(.pathway, db.lastInsertedRowID)]
+        return [(.pathway, try db.lastInsertedRowID)]
     }
 
     /// The rules the enrolment was made under, as kept; nil when none is kept (enrolled before v14 under a file since changed).
