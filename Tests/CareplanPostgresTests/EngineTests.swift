@@ -215,6 +215,23 @@ final class EngineTests: XCTestCase {
         XCTAssertEqual(analyzed, ["ours"])
     }
 
+    func testForeignKeysCanBeGoneRoundForTestsAndComeBack() throws {
+        let engine = try engine()
+        try engine.write { db in
+            _ = try db.execute(Dialect.postgres.ddl("""
+                CREATE TABLE parent (id INTEGER PRIMARY KEY);
+                CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id));
+                INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1, 1);
+                """), [])
+        }
+        XCTAssertThrowsError(try engine.write { db in _ = try db.execute("DELETE FROM parent", []) })
+        try engine.writeWithoutForeignKeys { db in _ = try db.execute("DELETE FROM parent", []) }
+        XCTAssertEqual(try engine.read { try $0.fetch("SELECT count(*) FROM child", []) }[0][0] as Int, 1, "the child left behind")
+        XCTAssertThrowsError(try engine.write { db in _ = try db.execute("INSERT INTO child VALUES (2, 7)", []) }, "the key is back") {
+            XCTAssertEqual(engine.describe($0), "database error 23503")
+        }
+    }
+
     func testQueryPlansAndIntegrity() throws {
         let engine = try engine()
         try engine.write { db in _ = try db.execute("CREATE TABLE q (id bigint PRIMARY KEY, k text COLLATE \"C\"); CREATE INDEX q_k ON q (k)", []) }
