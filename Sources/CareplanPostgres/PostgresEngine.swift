@@ -43,6 +43,7 @@ public final class PostgresEngine: SQLEngine {
     /// Deadlines (seconds) for one statement's answer; `CAREPLAN_PG_DEADLINE_MS` shortens both for tests.
     let readDeadline: Double, writeDeadline: Double
     static let migrationDeadline: Double = 3600
+    static let pruneEvery = 1000
 
     /// Connects (in the foreground, the only time), checks the server and sets up the session; a server
     /// that cannot be reached, or refuses, is an error here.
@@ -175,6 +176,10 @@ public final class PostgresEngine: SQLEngine {
         if hasState {
             opening.append("UPDATE careplan_state SET changes = changes + 1 WHERE id = 1")
             opening.append("INSERT INTO careplan_write (token, at) VALUES (\(token), \(SQLDate.text(Date())))")
+            // A token only matters until its host has reconnected: those older than a week go, every 1,000th write.
+            if facts.withLock({ ($0.ownCommits + 1) % Self.pruneEvery == 0 }) {
+                opening.append("DELETE FROM careplan_write WHERE at < \(SQLDate.text(Date().addingTimeInterval(-7 * 86400)))")
+            }
         }
         let futures = try opening.map { try link.send($0, on: connection) }
         do {
@@ -199,10 +204,12 @@ public final class PostgresEngine: SQLEngine {
             if !PostgresLink.meansGone(error) { facts.withLock { $0.pendingToken = nil }; rollBack(connection) }
             throw error
         }
+        // Before the schema step that makes the lock row, each write looks for it again (a new store's migration).
+        let stateNow = writes && !hasState ? (try? stateExists(connection)) ?? false : hasState
         facts.withLock { f in
             f.pendingToken = nil
             if writes && hasState { f.ownCommits += 1 }
-            if writes && !hasState { f.hasState = (try? self.stateExists(connection)) ?? false }
+            if writes { f.hasState = stateNow }
         }
         return result
     }

@@ -198,6 +198,24 @@ final class EngineTests: XCTestCase {
         }
     }
 
+    func testWriteTokensOlderThanAWeekArePrunedEveryThousandthWrite() throws {
+        let nurse = try engine()
+        try makeState(nurse)
+        try nurse.write { db in
+            _ = try db.execute("INSERT INTO careplan_write (token, at) VALUES ('old', ?), ('recent', ?)",
+                               [SQLDate.text(Date().addingTimeInterval(-8 * 86400)), SQLDate.text(Date().addingTimeInterval(-6 * 86400))])
+        }
+        func tokens() throws -> Set<String> { Set(try nurse.read { try $0.fetch("SELECT token FROM careplan_write", []) }.map { $0[0] as String }) }
+        XCTAssertTrue(try tokens().isSuperset(of: ["old", "recent"]))
+        nurse.facts.withLock { $0.ownCommits = PostgresEngine.pruneEvery - 2 }
+        try nurse.write { db in _ = try db.execute("UPDATE tally SET n = n + 1", []) }
+        XCTAssertTrue(try tokens().contains("old"), "not yet the 1,000th")
+        try nurse.write { db in _ = try db.execute("UPDATE tally SET n = n + 1", []) }
+        XCTAssertFalse(try tokens().contains("old"))
+        XCTAssertTrue(try tokens().contains("recent"))
+        XCTAssertEqual(try tokens().count, 4, "recent, and the three writes' own")
+    }
+
     func testFailuresInWords() throws {
         var location = try TestServer.location(schema: schema)
         location.database = "careplan_no_such_db"
