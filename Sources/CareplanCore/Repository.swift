@@ -345,8 +345,14 @@ public enum WriteFailure: String, Sendable, CaseIterable {
     case busy = "the store is busy on another terminal"
     case diskError = "the disk reported an error"
     case cannotOpen = "the store file cannot be opened"
+    /// A store on a database server (PostgreSQL): the server is gone, its disk is full, or it is a standby.
+    case serverUnreachable = "the database server cannot be reached"
+    case serverDiskFull = "the database server's disk is full"
+    case serverReadOnly = "the database server takes no changes (a standby, or read-only)"
 
     public var error: StoreError { .cannotWrite(rawValue) }
+    /// The same failure met while reading (opening a record): nothing was changed, so nothing waits.
+    public var readError: StoreError { .cannotOpen(rawValue) }
 }
 
 /// A row of the patient register: the patient and their latest assessment.

@@ -195,6 +195,18 @@ public final class Runtime {
         }
     }
 
+    /// Reads the record a screen is about to open. When the store cannot be read (a database server out of
+    /// reach) nothing is opened and the screen shown stays, so the words say that rather than "cannot open".
+    func opening<T>(_ body: () throws -> T) -> T? {
+        do { return try body() } catch StoreError.cannotOpen(let why) {
+            say("Not opened: \(why); what is on screen is kept", .error)
+            return nil
+        } catch {
+            say(String(describing: error), .error)
+            return nil
+        }
+    }
+
     /// Applies a change to the open assessment, based on the value its answer had on screen: `base`, or
     /// by default the answer as the open assessment shows it (a screen editing text passes the text it
     /// loaded, which a refresh may have moved on from). Another terminal's change to another answer does not
@@ -459,7 +471,7 @@ public final class Runtime {
     }
 
     public func open(patientId: Int64) -> Bool {
-        guard let p = attempt({ try store.patient(id: patientId) }) else { return false }
+        guard let p = opening({ try store.patient(id: patientId) }) else { return false }
         guard let p else { say("That patient is no longer in the store", .error); return false }
         patient = p
         assessment = nil
@@ -477,7 +489,7 @@ public final class Runtime {
     }
 
     public func open(documentId: Int64) -> Bool {
-        guard let d = attempt({ try store.document(id: documentId) }) else { return false }
+        guard let d = opening({ try store.document(id: documentId) }) else { return false }
         guard let d else { say("That document is no longer in the store", .error); return false }
         guard session.configuration.documents[d.templateId] != nil else {
             say("This document's template (\(d.templateId)) is no longer in Resources/documents: export it with `careplan export`", .error)
@@ -611,7 +623,7 @@ public final class Runtime {
     }
 
     public func open(assessmentId: Int64) -> Bool {
-        guard let a = attempt({ try store.assessment(id: assessmentId) }) else { return false }
+        guard let a = opening({ try store.assessment(id: assessmentId) }) else { return false }
         guard let a else { say("That assessment is no longer in the store", .error); return false }
         // Changes still waiting for the store stay in view when the assessment is opened again.
         assessment = waitingChanges(assessment: a.id).reduce(a) { $0.applying($1) }

@@ -107,18 +107,20 @@ package struct Chrome {
         screen.render(into: &g, content, session)
 
         // Message line and key help line. Changes waiting for the store outrank any but an error.
-        if let notice = waitingNotice, session.message?.kind != .error {
-            g.fill(x: 0, y: size.height - 2, width: size.width, style: .normal)
-            g.put(DisplayWidth.truncate(" " + notice, to: size.width), x: 0, y: size.height - 2, style: Style(.error, bold: true))
-        } else if let m = session.message {
-            // A long message takes the row above too (until the next key) rather than lose its end.
+        // A long message or notice (a database server out of reach) takes the row above too rather than lose its end.
+        func put(_ m: StatusMessage, bold: Bool = false) {
             let role: Role = m.kind == .error ? .error : m.kind == .success ? .success : .normal
             let rows = m.rows(width: size.width)
             for (i, row) in rows.enumerated() {
                 let y = size.height - 1 - rows.count + i
                 g.fill(x: 0, y: y, width: size.width, style: .normal)
-                g.put(row, x: 0, y: y, style: Style(role))
+                g.put(row, x: 0, y: y, style: Style(role, bold: bold))
             }
+        }
+        if let notice = waitingNotice, session.message?.kind != .error {
+            put(StatusMessage(notice, .error), bold: true)
+        } else if let m = session.message {
+            put(m)
         }
         if let left = idleWarning {
             g.fill(x: 0, y: size.height - 2, width: size.width, style: Style(.warning))

@@ -19,11 +19,21 @@ public final class FaultyRepository: CareRepository {
         return try body()
     }
 
+    private let readFault = Mutex<WriteFailure?>(nil)
+    /// Opening a record (a patient, an assessment, a document) fails with `failure`'s read error from now on,
+    /// as when a database server is out of reach; nil: reads go through again.
+    public func failReads(_ failure: WriteFailure?) { readFault.withLock { $0 = failure } }
+
+    func read<T>(_ body: () throws -> T) throws -> T {
+        if let failure = readFault.withLock({ $0 }) { throw failure.readError }
+        return try body()
+    }
+
     // Patients
     public func patientCount(teams: Set<Int64>?) throws -> Int { try wrapped.patientCount(teams: teams) }
     public func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient { try write { try wrapped.addPatient(p, by: user, now: now) } }
     public func updatePatient(_ p: Patient, by user: String, now: Date) throws -> Patient { try write { try wrapped.updatePatient(p, by: user, now: now) } }
-    public func patient(id: Int64) throws -> Patient? { try wrapped.patient(id: id) }
+    public func patient(id: Int64) throws -> Patient? { try read { try wrapped.patient(id: id) } }
     public func patient(nhsNumber: NHSNumber) throws -> Patient? { try wrapped.patient(nhsNumber: nhsNumber) }
     public func allPatients() throws -> [PatientSummary] { try wrapped.allPatients() }
     public func searchPatients(_ query: String, teams: Set<Int64>?, limit: Int) throws -> [PatientSummary] {
@@ -40,7 +50,7 @@ public final class FaultyRepository: CareRepository {
         try write { try wrapped.startAssessment(patientId: patientId, pathwayPoint: pathwayPoint, completedBy: completedBy, date: date,
                                                 catalogue: catalogue, createdBy: createdBy, now: now) }
     }
-    public func assessment(id: Int64) throws -> Assessment? { try wrapped.assessment(id: id) }
+    public func assessment(id: Int64) throws -> Assessment? { try read { try wrapped.assessment(id: id) } }
     public func discardAssessment(id: Int64, by user: String, now: Date) throws -> Assessment { try write { try wrapped.discardAssessment(id: id, by: user, now: now) } }
     public func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String, now: Date) throws -> SavedChange {
         try write { try wrapped.save(change, to: id, base: base, by: user, now: now) }
@@ -53,7 +63,7 @@ public final class FaultyRepository: CareRepository {
     public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, today: LocalDate, now: Date) throws -> Document {
         try write { try wrapped.createDocument(template: template, patientId: patientId, createdBy: createdBy, today: today, now: now) }
     }
-    public func document(id: Int64) throws -> Document? { try wrapped.document(id: id) }
+    public func document(id: Int64) throws -> Document? { try read { try wrapped.document(id: id) } }
     public func recordDocumentView(user: String, documentId: Int64, now: Date) throws {
         try write { try wrapped.recordDocumentView(user: user, documentId: documentId, now: now) }
     }

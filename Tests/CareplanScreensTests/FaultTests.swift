@@ -252,3 +252,56 @@ extension FaultTests {
         XCTAssertNotNil(sent.submittedAt)
     }
 }
+
+extension FaultTests {
+    /// The status rows above the key help, as one line: a long message or notice wraps onto the row above.
+    func status(_ h: Harness) -> String {
+        let lines = h.lines
+        return lines[lines.count - 3 ..< lines.count - 1].map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// Every way a store refuses writes, a file's or a database server's (out of reach, its disk full, a
+    /// standby), keeps the change, says why in its own words, whole at 80 columns, and saves it when the
+    /// store takes writes again.
+    func testEveryWriteFailureKeepsTheChangeAndSaysWhyWholeAt80Columns() throws {
+        let h = try harness()
+        h.addPatient()
+        h.startAssessment()
+        h.press(.ctrl("n"), .ctrl("n"))
+        var typed = ""
+        for failure in WriteFailure.allCases {
+            (h.store as! FaultyRepository).fail(failure)
+            h.type(String(failure.rawValue.prefix(3))); typed += failure.rawValue.prefix(3)
+            h.wait(1.1)
+            XCTAssertTrue(status(h).hasSuffix("Not saved yet: \(failure.rawValue). 1 change kept here; retrying every 2 s"), "\(failure)\n" + h.screen)
+            XCTAssertEqual(try stored(h).whatMattersToMe, String(typed.dropLast(3)), "\(failure): waiting, not on disk")
+            (h.store as! FaultyRepository).fail(nil)
+            h.wait(2.1)
+            XCTAssertEqual(h.program.session.waitingCount, 0, "\(failure)")
+            XCTAssertEqual(try stored(h).whatMattersToMe, typed, "\(failure): saved once the store takes writes")
+        }
+        (h.store as! FaultyRepository).fail(.serverUnreachable)
+        h.type(" more"); h.wait(1.1)
+        XCTAssertEqual(status(h), "Not saved yet: the database server cannot be reached. 1 change kept here; retrying every 2 s", h.screen)
+    }
+
+    /// A record opened while the database server is out of reach: not opened, said so, and the screen shown
+    /// stays as it was; opened once the server answers again.
+    func testOpeningARecordWhileTheServerCannotBeReachedKeepsTheScreen() throws {
+        let h = try harness()
+        h.addPatient()
+        h.startAssessment()
+        h.press(.ctrl("p"))
+        XCTAssertEqual(h.program.currentKind, .patientRecord)
+        let faulty = h.store as! FaultyRepository
+        faulty.failReads(.serverUnreachable)
+        let before = h.screen
+        h.press(.enter)
+        XCTAssertEqual(h.program.currentKind, .patientRecord, "not opened")
+        XCTAssertEqual(status(h), "Not opened: the database server cannot be reached; what is on screen is kept", h.screen)
+        XCTAssertEqual(Array(h.lines.prefix(20)), Array(before.components(separatedBy: "\n").prefix(20)), "what was shown stays")
+        faulty.failReads(nil)
+        h.press(.enter)
+        XCTAssertEqual(h.program.currentKind, .concernChecklist, "opened when the server answers")
+    }
+}
