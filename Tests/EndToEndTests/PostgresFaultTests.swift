@@ -1,5 +1,6 @@
 import CareplanCore
 import Foundation
+import ReliabilityKnobs
 import RepositoryTestSupport
 import XCTest
 
@@ -65,21 +66,10 @@ final class PostgresFaultTests: EndToEndCase {
     /// One patient with an assessment, open on its notes in session "t", with `first` typed and saved.
     func onTheNotes(typed first: String) throws {
         let t = tmux!
-        let s = try openStore()
-        let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
-                                                  displayPath: "ncat-hna.yaml").get()
-        let p = try s.addPatient(Patient(nhsNumber: NHSNumber(FictionalNHS.spaced(7).replacingOccurrences(of: " ", with: ""))!, familyName: "Faulty",
-                                         givenName: "Alex", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!))
-        _ = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
-                                  date: LocalDate(Date()), catalogue: catalogue, createdBy: "Nurse")
+        _ = try Reliability.storeWithAssessment(at: store, family: "Faulty")
         try t.start("t", remainOnExit: true, command: faultCommand())
         try toPatients()
-        try t.type("Faulty")
-        try t.waitFor("FAULTY, Alex")
-        try t.keys("Enter")
-        try t.waitFor(" careplan · Patient record")
-        try t.keys("Enter")
-        try t.waitFor(" careplan · Concerns checklist")
+        try openChecklist(of: "Faulty")
         try t.keys("C-n", "C-n")
         try t.waitFor(" careplan · Conversation notes")
         try t.type(first)
