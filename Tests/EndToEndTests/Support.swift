@@ -272,6 +272,17 @@ class EndToEndCase: XCTestCase {
         try tmux.waitFor(" Assessment started: every answer is saved as you give it", in: session, file: file, line: line)
     }
 
+    /// From the register: finds the patient `family` (the one so named, given name Alex) and opens their
+    /// assessment in progress on its checklist.
+    func openChecklist(of family: String, in session: String = "t", file: StaticString = #filePath, line: UInt = #line) throws {
+        try tmux.type(family, to: session)
+        try tmux.waitFor("\(family.uppercased()), Alex", in: session, file: file, line: line)
+        try tmux.keys("Enter", to: session)
+        try tmux.waitFor(" careplan · Patient record", in: session, file: file, line: line)
+        try tmux.keys("Enter", to: session)
+        try tmux.waitFor(" careplan · Concerns checklist", in: session, file: file, line: line)
+    }
+
     /// On the checklist: rates the selected concern, one key at a time as a person types, waiting for each
     /// to be acknowledged (careplan joins printable keys that arrive in one read: see the report).
     func rate(_ label: String, _ score: Int, in session: String = "t", file: StaticString = #filePath, line: UInt = #line) throws {
@@ -309,6 +320,24 @@ class EndToEndCase: XCTestCase {
         }
         XCTAssertLessThanOrEqual(took, limit, "careplan took \(String(format: "%.2f", took)) s to exit after \(what)", file: file, line: line)
         return took
+    }
+}
+
+/// A test on the tests' PostgreSQL server (`TestPostgres`) whichever store the other tests run on: skipped
+/// without one, failed under CI.
+class ServerEndToEndCase: EndToEndCase {
+    override var store: String { serverStore }
+    private var serverStore = ""
+
+    override func setUpWithError() throws {
+        try TestPostgres.skipOrFailWithoutServer { XCTSkip($0) }
+        try super.setUpWithError()
+        serverStore = try TestPostgres.url(for: dir.appendingPathComponent("server"))
+    }
+
+    override func tearDown() {
+        if let dir { TestPostgres.drop(for: dir.appendingPathComponent("server")) }
+        super.tearDown()
     }
 }
 
