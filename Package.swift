@@ -48,12 +48,7 @@ let package = Package(
         ),
         .target(
             name: "CareplanSQLite",
-            dependencies: [
-                "CareplanCore", "CareplanStore",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
-            ]
+            dependencies: ["CareplanCore", "CareplanStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "CareplanPostgres",
@@ -105,10 +100,11 @@ let package = Package(
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanSQLite", "CareplanScreens", "careplan-pdf"], exclude: ["Golden", "Documents", "fhir_check.py"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         // The SQLite store's own tests: files, permissions, schema, the audit trail attacked with raw SQL.
-        .testTarget(name: "CareplanSQLiteTests", dependencies: ["CareplanSQLite", "CareplanCore", "ReliabilityKnobs",
-                                                         .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CareplanSQLiteTests", dependencies: ["CareplanSQLite", "CareplanStore", "CareplanCore", "ReliabilityKnobs",
+                                                         .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Fixtures"]),
         // What every repository must do; each implementation adds its factory (one line) to run it.
-        .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanStores", "RepositoryTestSupport"]),
+        .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanStore", "CareplanSQLite", "CareplanStores", "RepositoryTestSupport"]),
         // The SQL layer and its dialects, without a database.
         .testTarget(name: "CareplanStoreTests", dependencies: ["CareplanStore", "CareplanCore"]),
         // The PostgreSQL engine: addresses, pgpass, placeholders, the schema beside SQLite's, lost connections.
@@ -120,6 +116,6 @@ let package = Package(
         .testTarget(name: "CareplanScreensTests", dependencies: ["CareplanScreens", "CareplanRuntime", "CareplanCore", "CareplanSQLite", "RepositoryTestSupport", "CareplanExport",
                                                           "TermUI", "ReliabilityKnobs", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden", "Documents", "fhir_check.py"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanSQLite", "CareplanStores", "PseudoTerminal", "ReliabilityKnobs", "RepositoryTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["careplan", "CareplanCore", "CareplanStore", "CareplanSQLite", "CareplanStores", "PseudoTerminal", "ReliabilityKnobs", "RepositoryTestSupport"]),
     ]
 )

@@ -3,6 +3,7 @@ import Synchronization
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@_spi(StoreTesting) @testable import CareplanStore
 
 final class AuditTests: XCTestCase {
     let now = Date(timeIntervalSince1970: 1_795_435_200)
@@ -26,7 +27,7 @@ final class AuditTests: XCTestCase {
         try changed.db.write { db in
             try db.execute(sql: "DROP TRIGGER audit_log_no_update")
             try db.execute(sql: "UPDATE audit_log SET user = 'Nurse C' WHERE id = 3")
-            try db.execute(sql: CareStore.auditGuards["audit_log_no_update"]!)
+            try db.execute(sql: Dialect.sqlite.auditGuards["audit_log_no_update"]!)
         }
         guard case .broken(3, let why)? = try? changed.verifyAuditTrail() else { return XCTFail("an edited entry passed") }
         XCTAssertTrue(why.hasPrefix("its MAC does not match"), why)
@@ -35,7 +36,7 @@ final class AuditTests: XCTestCase {
         try removed.db.write { db in
             try db.execute(sql: "DROP TRIGGER audit_log_no_delete")
             try db.execute(sql: "DELETE FROM audit_log WHERE id = 2")
-            try db.execute(sql: CareStore.auditGuards["audit_log_no_delete"]!)
+            try db.execute(sql: Dialect.sqlite.auditGuards["audit_log_no_delete"]!)
         }
         XCTAssertEqual(try removed.verifyAuditTrail(), .broken(atEntry: 2, reason: "it is missing: entries are numbered without gaps, so it was removed"))
     }
@@ -54,18 +55,18 @@ final class AuditTests: XCTestCase {
     /// What someone who can write the store but not the key folder would do: drop the guards, change an entry,
     /// recompute every hash after it (the old unkeyed way, the only one they can), put the guards back.
     func rewriteBehindTheGuards(_ store: CareStore, entry: Int64, change: String) throws {
-        try store.db.write { db in
-            for name in CareStore.auditGuards.keys { try db.execute(sql: "DROP TRIGGER \(name)") }
+        try store.unauditedWrite { db in
+            for name in Dialect.sqlite.auditGuards.keys { try db.execute(sql: "DROP TRIGGER \(name)") }
             try db.execute(sql: change)
             var previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log WHERE id = ?", arguments: [entry - 1]) ?? CareStore.genesisHash
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE id >= ? ORDER BY id", arguments: [entry]) {
+            for r in try CareplanStore.Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE id >= ? ORDER BY id", arguments: [entry]) {
                 var e = CareStore.auditEntry(r)
                 e.previousHash = previous
                 let hash = CareStore.unkeyedHash(CareStore.text(of: e))
                 try db.execute(sql: "UPDATE audit_log SET previous_hash = ?, hash = ? WHERE id = ?", arguments: [previous, hash, e.id])
                 previous = hash
             }
-            for sql in CareStore.auditGuards.values { try db.execute(sql: sql) }
+            for sql in Dialect.sqlite.auditGuards.values { try db.execute(sql: sql) }
         }
     }
 
@@ -87,7 +88,7 @@ final class AuditTests: XCTestCase {
             try db.execute(sql: "DROP TRIGGER audit_log_no_delete")
             try db.execute(sql: "DELETE FROM audit_log WHERE id > 3")
             try db.execute(sql: "UPDATE sqlite_sequence SET seq = 3 WHERE name = 'audit_log'")
-            try db.execute(sql: CareStore.auditGuards["audit_log_no_delete"]!)
+            try db.execute(sql: Dialect.sqlite.auditGuards["audit_log_no_delete"]!)
         }
         XCTAssertEqual(try store.verifyAuditTrail(), .broken(atEntry: 4, reason: "it was removed: the anchor outside the store says the trail reached entry 5, and it stops at 3"))
 
@@ -256,7 +257,7 @@ final class AuditTests: XCTestCase {
         // A store as careplan 0.1 left it: migrated to v4, three entries chained with plain SHA-256.
         do {
             let old = try DatabaseQueue(path: path)
-            try CareStore.migrator.migrate(old, upTo: "v4: audit trail")
+            try CareStore.migrator.migrate(GRDBEngine(queue: old, path: path), keeper: AuditKeeper(), upTo: "v4: audit trail")
             try old.write { db in
                 var previous = CareStore.genesisHash
                 for i in 1...3 {

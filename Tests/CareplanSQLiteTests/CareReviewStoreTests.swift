@@ -2,6 +2,7 @@ import GRDB
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 /// The SQLite side of issue 13: its schema step under its agreed name, after v10, and the practice view reads
 /// only the recently diagnosed, through an index, whatever the size of the register.
@@ -21,7 +22,7 @@ final class CareReviewStoreTests: XCTestCase {
         let plans = try store.db.read { db in
             try ["SELECT * FROM patient WHERE diagnosis_date BETWEEN ? AND ?",
                  "SELECT r.* FROM qof_record r JOIN patient p ON p.id = r.patient_id WHERE p.diagnosis_date BETWEEN ? AND ? ORDER BY r.date, r.id"].map {
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + $0, arguments: ["2024-11-27", "2026-11-28"]).map { $0["detail"] as String }.joined(separator: "; ")
+                try GRDB.Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + $0, arguments: ["2024-11-27", "2026-11-28"]).map { $0["detail"] as String }.joined(separator: "; ")
             }
         }
         for plan in plans { XCTAssertTrue(plan.contains("patient_diagnosis_date"), plan) }

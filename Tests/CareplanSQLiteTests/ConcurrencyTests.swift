@@ -4,6 +4,7 @@ import ReliabilityKnobs
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 /// Eight terminals on one store, as threads each with its own `CareStore(path:)` (its own SQLite
 /// connection, so SQLite's file locking is what keeps them apart, as between processes), saving changes in

@@ -2,6 +2,7 @@ import GRDB
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 /// A store that cannot be written: the disk is full, or the store is read-only. Each refusal is clean
 /// (nothing half-written, the file intact, the audit chain unbroken) and the same change succeeds once

@@ -3,6 +3,7 @@ import GRDB
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 /// The follow-up store on disk (issue 14): the worklist reads through indexes of open work only, never a scan
 /// of the big tables; a file of 10,000 results loads with its bad rows reported, and a failure of the store

@@ -2,6 +2,7 @@ import GRDB
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 /// v15-hna-offer: a store made before it gets one accepted offer for each assessment it holds, as starting one
 /// now records, except for discarded ones (started in error) and new versions of a plan (not offers).

@@ -1,6 +1,7 @@
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 import GRDB
 
 final class KioskStoreTests: XCTestCase {

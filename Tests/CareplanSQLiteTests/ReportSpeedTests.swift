@@ -2,6 +2,7 @@ import GRDB
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 /// v16-report-speed (issue 15 testers: 12-month reports took 1-2 s at 100,000 patients): each report reads a
 /// narrow covering index, and the eots report finds a treatment's end date without decoding every row.
@@ -13,7 +14,7 @@ final class ReportSpeedTests: XCTestCase {
     }
 
     func plan(_ store: CareStore, _ sql: String) throws -> String {
-        try store.db.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "\n") }
+        try store.db.read { db in try GRDB.Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "\n") }
     }
 
     func testTheReportsQueriesReadCoveringIndexes() throws {

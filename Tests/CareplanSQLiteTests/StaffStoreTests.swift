@@ -1,6 +1,7 @@
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 import GRDB
 
 /// How the SQLite store keeps staff: hashes, not passwords; wrong tries under keyed subjects; its schema step.

@@ -2,6 +2,7 @@ import GRDB
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 /// Issue 9, items 13 and 14: damaged stores and stores from a newer careplan.
 final class StoreHealthTests: XCTestCase {

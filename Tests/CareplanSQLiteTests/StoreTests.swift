@@ -2,6 +2,7 @@ import GRDB
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 final class StoreTests: XCTestCase {
     var dir: URL!

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 extension XCTestCase {
     /// A folder of its own, removed after the test.

@@ -134,7 +134,7 @@ final class FuzzRun {
     static let staffPINSetting: [[String]] = {
         let template = try! CareStore()
         try! template.setStaffPIN("ward7-kiosk", lockout: Harness.configuration.policy.kioskLockout)
-        return try! template.db.read { db in try Row.fetchAll(db, sql: "SELECT name, value FROM setting").map { [$0["name"], $0["value"]] } }
+        return try! template.db.read { db in try GRDB.Row.fetchAll(db, sql: "SELECT name, value FROM setting").map { [$0["name"], $0["value"]] } }
     }()
 
     /// 1x1 to 300x100: a quarter anywhere in that range, the rest where screens change layout (tiny, around
@@ -248,7 +248,7 @@ final class FuzzRun {
             return try store.db.read { db -> String? in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
                 for table in tables {
-                    for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {
+                    for row in try GRDB.Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"") {
                         for (column, value) in row {
                             guard case .string(let text) = value.storage else { continue }
                             if let bad = NastyText.forbidden(in: text, allowNewline: multiline.contains(column)) {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import CareplanCore
 @testable import CareplanSQLite
+@testable import CareplanStore
 
 /// Issue 9, items 11-14, from outside: the real binary, and the store attacked with sqlite3 and dd as
 /// someone who can write the store (but not the audit key's folder) would.
@@ -32,7 +33,7 @@ final class AuditTrailTests: EndToEndCase {
     }
 
     static let dropGuards = "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
-    static var restoreGuards: String { CareStore.auditGuards.values.map { $0 + ";" }.joined(separator: " ") }
+    static var restoreGuards: String { Dialect.sqlite.auditGuards.values.map { $0 + ";" }.joined(separator: " ") }
 
     /// The store with its people, patients, and two listings; the number of entries in its trail.
     @discardableResult
@@ -97,7 +98,7 @@ final class AuditTrailTests: EndToEndCase {
     func testVerifyCatchesTheNewestEntriesRemoved() throws {
         let n = try seeded()
         try attack("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > 2; UPDATE sqlite_sequence SET seq = 2 WHERE name = 'audit_log'; "
-                   + CareStore.auditGuards["audit_log_no_delete"]! + ";")
+                   + Dialect.sqlite.auditGuards["audit_log_no_delete"]! + ";")
         let r = try verify()
         XCTAssertEqual(r.status, 1, r.stdout)
         XCTAssertTrue(r.stderr.contains("The audit trail is broken at entry 3: it was removed: the anchor outside the store says the trail reached entry \(n), and it stops at 2."), r.stderr)

@@ -1,5 +1,6 @@
 import CareplanCore
 @testable import CareplanSQLite
+@_spi(StoreTesting) @testable import CareplanStore
 import RepositoryTestSupport
 import XCTest
 
@@ -175,14 +176,14 @@ final class CancerCareReviewContractTests: RepositoryContractCase {
                 ("a record removed", "DELETE FROM qof_record WHERE id = \(i)", putBack, "QOF record \(i) (patient \(p.id!)), recorded in audit entry"),
             ]
             for (what, tamper, undo, expected) in cases {
-                try sqlite.db.write { db in try db.execute(sql: tamper) }
+                try sqlite.unauditedWrite { db in try db.execute(sql: tamper) }
                 guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { XCTFail("\(what): verify found nothing"); continue }
                 XCTAssertTrue(reason.contains(expected) && reason.hasSuffix("the QOF records were changed outside careplan"), "\(what): \(reason)")
-                try sqlite.db.write { db in try db.execute(sql: undo) }
+                try sqlite.unauditedWrite { db in try db.execute(sql: undo) }
                 XCTAssertEqual(try sqlite.qofRecordProblems(), [], "\(what) undone")
             }
             // The signed review's `done` removed: gone from the trail's records, and the signing names what it recorded.
-            try sqlite.db.write { db in try db.execute(sql: "DELETE FROM qof_record WHERE id = \(done.id!)") }
+            try sqlite.unauditedWrite { db in try db.execute(sql: "DELETE FROM qof_record WHERE id = \(done.id!)") }
             let found = try sqlite.qofRecordProblems()
             XCTAssertEqual(found.count, 2)
             XCTAssertTrue(found.last?.contains("document \(d.id) was signed recording CAN004 done") == true, "\(found)")

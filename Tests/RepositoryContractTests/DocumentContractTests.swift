@@ -1,5 +1,6 @@
 import CareplanCore
 @testable import CareplanSQLite
+@_spi(StoreTesting) @testable import CareplanStore
 import RepositoryTestSupport
 import XCTest
 
@@ -373,13 +374,13 @@ extension DocumentContractTests {
              "UPDATE document SET signed_at = NULL, status = 'draft', signed_by = '' WHERE id = \(draft)", "document \(draft) is marked signed, but the audit trail has no signing of it"),
         ]
         for (what, tamper, undo, expected) in cases {
-            try sqlite.db.write { db in try db.execute(sql: tamper) }
+            try sqlite.unauditedWrite { db in try db.execute(sql: tamper) }
             let found = try [id, draft].compactMap { try store.signedContentProblem(documentId: $0) }
             XCTAssertEqual(found.count, 1, "\(what): \(found)", file: file, line: line)
             XCTAssertTrue(found.first?.contains(expected) == true, "\(what): \(found)", file: file, line: line)
             guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { XCTFail("\(what): verify found nothing", file: file, line: line); continue }
             XCTAssertTrue(reason.contains(expected) && reason.hasSuffix("the document was changed outside careplan"), "\(what): \(reason)", file: file, line: line)
-            try sqlite.db.write { db in try db.execute(sql: undo) }
+            try sqlite.unauditedWrite { db in try db.execute(sql: undo) }
             XCTAssertNil(try store.signedContentProblem(documentId: id), "\(what) undone", file: file, line: line)
         }
         XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count), file: file, line: line)

@@ -1,6 +1,6 @@
 import CareplanCore
 @testable import CareplanSQLite
-import GRDB
+@_spi(StoreTesting) @testable import CareplanStore
 import RepositoryTestSupport
 import XCTest
 
@@ -56,7 +56,7 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
             XCTAssertFalse(entries.contains { $0.detail.contains("fasting") || $0.detail.contains("Worried") || $0.detail.contains("Holiday") })
             let change = try XCTUnwrap(try store.followUpHistory(enrolmentId: e.id).last).id
             let tables = ["follow_up_enrolment", "follow_up_test", "follow_up_change", "follow_up_result", "follow_up_contact"]
-            try sqlite.db.write { db in for t in tables { try db.execute(sql: "CREATE TABLE kept_\(t) AS SELECT * FROM \(t)") } }
+            try sqlite.unauditedWrite { db in for t in tables { try db.execute(sql: "CREATE TABLE kept_\(t) AS SELECT * FROM \(t)") } }
             let cases: [(String, String, String)] = [
                 ("a result's value", "UPDATE follow_up_result SET value = 2.1 WHERE id = \(result.id)", "follow_up_result \(result.id) (patient \(p)) was changed"),
                 ("a review put in", "UPDATE follow_up_result SET review_outcome = 'no-action', reviewed_by = 'x' WHERE id = \(unreviewed.id)",
@@ -79,17 +79,13 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
                 ("history's reason", "UPDATE follow_up_change SET reason = 'x' WHERE id = \(change)", "follow_up_change \(change) (patient \(p)) was changed"),
             ]
             for (what, tamper, expected) in cases {
-                try sqlite.db.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA foreign_keys = OFF")
-                    try db.execute(sql: tamper)
-                }
+                try sqlite.unauditedWrite(foreignKeys: false) { db in try db.execute(sql: tamper) }
                 guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { XCTFail("\(what): verify found nothing"); continue }
                 XCTAssertTrue(reason.contains(expected) && reason.hasSuffix("The trail is intact; the follow-up records were changed outside careplan"),
                               "\(what): \(reason)")
                 XCTAssertFalse(reason.contains("ug/L") || reason.contains("CEA") || reason.contains("Worried"), "no clinical words: \(reason)")
-                try sqlite.db.writeWithoutTransaction { db in
+                try sqlite.unauditedWrite(foreignKeys: false) { db in
                     for t in tables { try db.execute(sql: "DELETE FROM \(t); INSERT INTO \(t) SELECT * FROM kept_\(t)") }
-                    try db.execute(sql: "PRAGMA foreign_keys = ON")
                 }
                 XCTAssertEqual(try sqlite.auditedRowProblems().map(\.problem), [], "\(what) undone")
             }
@@ -107,7 +103,7 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
             let seeded = try store.addFictionalFollowUp(pathways: [Self.colorectal], today: LocalDate(now), by: "bench", now: now)
             XCTAssertEqual(seeded.patients, 2)
             XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
-            try sqlite.db.write { db in
+            try sqlite.unauditedWrite { db in
                 try db.execute(sql: "INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status) "
                                + "SELECT enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status FROM follow_up_test WHERE id = 1")
             }
@@ -141,7 +137,7 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
             try store.setTrainingStore(false, by: admin.userName, now: now)
             XCTAssertThrowsError(try store.useTestClock(moved, now: now))
             guard let sqlite = store as? CareStore else { return }
-            try sqlite.db.write { db in try db.execute(sql: "UPDATE setting SET value = 'yes' WHERE name = 'training-store'") }
+            try sqlite.unauditedWrite { db in try db.execute(sql: "UPDATE setting SET value = 'yes' WHERE name = 'training-store'") }
             XCTAssertFalse(try store.isTrainingStore(), "written behind careplan's back: not obeyed")
             XCTAssertThrowsError(try store.useTestClock(moved, now: now))
             guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { return XCTFail("not found") }
@@ -204,7 +200,7 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
             XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count), "the kept pathway is under the trail too")
             // Enrolled before careplan kept pathways: kept from the file only while it is still the one enrolled under.
             guard let sqlite = store as? CareStore else { return }
-            try sqlite.db.write { db in try db.execute(sql: "DELETE FROM follow_up_pathway") }
+            try sqlite.unauditedWrite { db in try db.execute(sql: "DELETE FROM follow_up_pathway") }
             XCTAssertEqual(try store.pathwayChanges([edited.id: edited]).map(\.rulesKept), [false])
             XCTAssertTrue(try store.pathwayChanges([edited.id: edited])[0].words.contains("their rules were not kept"))
             try store.keepEnrolledPathways([edited.id: edited], by: "careplan", now: now)
@@ -225,14 +221,14 @@ final class FollowUpIntegrityContractTests: RepositoryContractCase {
         let p = try store.addPatient(colorectalPatient("9434765919", family: "Wiśniewski"), now: now)
         let e = try store.enrol(patientId: p.id!, pathway: Self.colorectal, start: start, by: "N", now: now)
         // As an earlier careplan left it: a test written with no digest, and the upgrade's note of the rows before.
-        try store.db.write { db in
+        try store.unauditedWrite { db in
             try db.execute(sql: "INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status) "
                            + "VALUES (\(e.id), \(p.id!), 'x', 'X', '2027-01-01', 0, '2027-01-01', 'scheduled')")
             try db.execute(sql: "INSERT INTO setting (name, value) SELECT ?, 'follow_up_test 1-' || max(id) FROM follow_up_test", arguments: [CareStore.undigestedSetting])
         }
         XCTAssertEqual(try open().verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
         XCTAssertEqual(try store.auditTrail().last?.action, "kept records from before their digests")
-        try store.db.write { db in
+        try store.unauditedWrite { db in
             try db.execute(sql: "INSERT INTO follow_up_test (enrolment_id, patient_id, code, name, due_date, grace_days, overdue_from, status) "
                            + "VALUES (\(e.id), \(p.id!), 'y', 'Y', '2027-01-01', 0, '2027-01-01', 'scheduled')")
         }

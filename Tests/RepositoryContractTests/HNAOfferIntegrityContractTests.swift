@@ -1,6 +1,6 @@
 import CareplanCore
 @testable import CareplanSQLite
-import GRDB
+@_spi(StoreTesting) @testable import CareplanStore
 import RepositoryTestSupport
 import XCTest
 
@@ -22,7 +22,7 @@ final class HNAOfferIntegrityContractTests: RepositoryContractCase {
                                                       catalogue: Self.catalogue, createdBy: "t", now: now)
             _ = try store.discardAssessment(id: discarded.id, by: "t", now: now)
             XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
-            try sqlite.db.write { db in try db.execute(sql: "CREATE TABLE kept AS SELECT * FROM hna_offer") }
+            try sqlite.unauditedWrite { db in try db.execute(sql: "CREATE TABLE kept AS SELECT * FROM hna_offer") }
             let cases: [(String, String, String)] = [
                 ("outcome", "UPDATE hna_offer SET outcome = '03' WHERE id = \(declined.id)", "HNA offer \(declined.id) (patient \(p.id!)) was changed"),
                 ("date", "UPDATE hna_offer SET date = '2026-11-01' WHERE id = \(accepted)", "HNA offer \(accepted) (patient \(p.id!)) was changed"),
@@ -33,10 +33,10 @@ final class HNAOfferIntegrityContractTests: RepositoryContractCase {
                 ("dropped", "DROP TABLE hna_offer", "the table hna_offer is missing"),
             ]
             for (what, tamper, expected) in cases {
-                try sqlite.db.write { db in try db.execute(sql: tamper) }
+                try sqlite.unauditedWrite { db in try db.execute(sql: tamper) }
                 guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { XCTFail("\(what): verify found nothing"); continue }
                 XCTAssertTrue(reason.contains(expected) && reason.contains("the HNA offers were changed outside careplan"), "\(what): \(reason)")
-                try sqlite.db.write { db in
+                try sqlite.unauditedWrite { db in
                     if try !db.tableExists("hna_offer") { try db.execute(sql: "CREATE TABLE hna_offer AS SELECT * FROM kept WHERE 0") }
                     try db.execute(sql: "DELETE FROM hna_offer; INSERT INTO hna_offer SELECT * FROM kept")
                 }
@@ -51,7 +51,7 @@ final class HNAOfferIntegrityContractTests: RepositoryContractCase {
         let path = folder.appendingPathComponent("store/careplan.sqlite").path
         let store = try CareStore(path: path, auditKey: folder.appendingPathComponent("keys/audit.key").path)
         XCTAssertEqual(CareStore.integrityCheck(path: path), "ok")
-        try store.db.write { db in try db.execute(sql: "DROP TABLE hna_offer") }
+        try store.unauditedWrite { db in try db.execute(sql: "DROP TABLE hna_offer") }
         XCTAssertTrue(CareStore.integrityCheck(path: path).contains("the table hna_offer is missing"), CareStore.integrityCheck(path: path))
     }
 
@@ -62,12 +62,12 @@ final class HNAOfferIntegrityContractTests: RepositoryContractCase {
         let store = try open()
         let p = try addSian(store)
         // As v15-hna-offer and the careplan before digests left it: offers with no digest, and the upgrade's note.
-        try store.db.write { db in
+        try store.unauditedWrite { db in
             try db.execute(sql: "INSERT INTO hna_offer (patient_id, date, pathway_point, outcome, offered_by, recorded_at) VALUES (\(p.id!), '2026-10-10', '01', '02', 'n', '2026-10-10')")
             try CareStore.noteUndigestedRows(db, "hna_offer 1-\(db.lastInsertedRowID)")
         }
         XCTAssertEqual(try open().verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
-        try store.db.write { db in
+        try store.unauditedWrite { db in
             try db.execute(sql: "INSERT INTO hna_offer (patient_id, date, pathway_point, outcome, offered_by, recorded_at) VALUES (\(p.id!), '2026-10-11', '01', '02', 'n', '2026-10-11')")
         }
         guard case .broken(nil, let reason) = try open().verifyAuditTrail() else { return XCTFail("an offer inserted after the upgrade not found") }

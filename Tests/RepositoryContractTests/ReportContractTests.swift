@@ -1,6 +1,6 @@
 import CareplanCore
 @testable import CareplanSQLite
-import GRDB
+@_spi(StoreTesting) @testable import CareplanStore
 import RepositoryTestSupport
 import XCTest
 
@@ -257,7 +257,7 @@ final class ReportContractTests: RepositoryContractCase {
         try eachRepository { store, connect in
             guard let sqlite = store as? CareStore else { return }
             let s = try service(store)
-            try sqlite.db.write { db in
+            try sqlite.unauditedWrite { db in
                 for (date, outcome) in [("2026-11-3", "03"), ("2026-11-05x", "02"), ("2026-11-07", "7"), ("2026-11-08", "0\u{1B}[31m1")] {
                     try db.execute(sql: "INSERT INTO hna_offer (patient_id, date, pathway_point, outcome, offered_by, recorded_at) VALUES (?, ?, '01', ?, 'nurse', ?)",
                                    arguments: [s.bob.id!, date, outcome, now])
@@ -289,7 +289,7 @@ final class ReportContractTests: RepositoryContractCase {
             XCTAssertEqual(try run(store, "eots", by: .team, teams: s.teams).charts[0].points.first { $0.label == "Lung team" }?.value, .some(nil))
 
             guard let sqlite = store as? CareStore else { return }
-            try sqlite.db.write { db in try db.execute(sql: "UPDATE hna_offer SET offered_role = 'ghost' WHERE patient_id = ?", arguments: [s.ann.id!]) }
+            try sqlite.unauditedWrite { db in try db.execute(sql: "UPDATE hna_offer SET offered_role = 'ghost' WHERE patient_id = ?", arguments: [s.ann.id!]) }
             XCTAssertEqual(rows(try run(store, "hna", by: .role, teams: s.teams)).map { String($0.split(separator: "|")[0]) }, ["Not known ", "Nurse ", "Total "])
         }
     }

@@ -1,5 +1,6 @@
 import CareplanCore
 @testable import CareplanSQLite
+@_spi(StoreTesting) @testable import CareplanStore
 import RepositoryTestSupport
 import XCTest
 
@@ -318,7 +319,7 @@ final class StaffContractTests: RepositoryContractCase {
             XCTAssertTrue(t.contains("admin | stopped trusting operating-system accounts | "))
             // Written into a copy of the store behind careplan's back (SQLite: raw SQL), the setting is not obeyed.
             guard let sqlite = store as? CareStore else { return }
-            try sqlite.db.write { db in try db.execute(sql: "UPDATE setting SET value = 'yes' WHERE name = 'trust-operating-system-accounts'") }
+            try sqlite.unauditedWrite { db in try db.execute(sql: "UPDATE setting SET value = 'yes' WHERE name = 'trust-operating-system-accounts'") }
             XCTAssertFalse(try connect().trustsOperatingSystemAccounts())
             XCTAssertNil(try store.signInTrusted(operatingSystemAccount: admin, terminal: terminal, now: now))
             guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { return XCTFail("verify found nothing") }
