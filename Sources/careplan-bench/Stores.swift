@@ -1,11 +1,13 @@
 import PseudoTerminal
 import CareplanCore
 import CareplanSQLite
+import CareplanStores
 import Foundation
 
-/// The bench's stores are SQLite files, opened here and used through `CareRepository` everywhere else.
+/// The bench's stores, opened here as careplan opens a `--store` value (a file, or a server's address) and
+/// used through `CareRepository` everywhere else.
 enum BenchStore {
-    static func open(_ path: String) throws -> any CareRepository { try CareStore(path: path) }
+    static func open(_ store: String) throws -> any CareRepository { try StoreLocation.parse(store).open() }
     static func inMemory() throws -> any CareRepository { try CareStore() }
     /// The audit key the bench's stores are made with.
     static var auditKeyPath: String { AuditKeeper.defaultKeyPath() }

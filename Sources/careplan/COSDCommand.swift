@@ -46,7 +46,7 @@ struct COSD: ParsableCommand {
             return url
         }
         let store = try options.openExistingStore()
-        FileLogHandler.bootstrap(storePath: options.storePath)
+        FileLogHandler.bootstrap(folder: try options.location().logFolder)
         let config = try options.loadConfiguration()
         let me = try options.signIn(store, config, toDo: .export)
         // Every patient of the period at once, for the service: a role must be trusted with exports and with reports.

@@ -22,7 +22,7 @@ struct Clinician: ParsableCommand {
         let store = try options.openStore(interactive: true)
         // A store that takes no answers (damaged, or under another audit key) was refused on opening, saying why;
         // damage found later (the quick check runs beside start-up) stops the run loop.
-        FileLogHandler.bootstrap(storePath: options.storePath)
+        FileLogHandler.bootstrap(folder: try options.location().logFolder)
         let log = Logger(label: "careplan.app")
         log.info("started", metadata: ["version": "\(Careplan.version)"])
         // Who is at the terminal is the sign-in screen's business (or the trusted operating-system account's).

@@ -27,7 +27,8 @@ struct Seed: ParsableCommand {
         let started = Date()
         let added = try store.addFictionalPatients(Seeder(catalogue: catalogue, seed: seed, today: LocalDate(Date())), count: patients, createdBy: me.name)
         let seconds = Date().timeIntervalSince(started)
-        print("Added \(added) fictional patients to \(options.storePath) in \(String(format: "%.1f", seconds)) s.")
+        let location = try options.location()
+        print("Added \(added) fictional patients to \(location.redacted) in \(String(format: "%.1f", seconds)) s.")
     }
 }
 
@@ -106,15 +107,22 @@ struct Check: ParsableCommand {
 
     /// The full check reads every page and every index entry: seconds on a big store, so on request only.
     private func checkStore() throws {
-        guard FileManager.default.fileExists(atPath: options.storePath) else { throw CLIError("there is no store at \(options.storePath)") }
-        if let newer = options.newerSchemaOfStoreFile() { throw CLIError(newer) }
-        let answer = options.integrityCheckOfStoreFile()
+        switch try options.location() {
+        case .sqlite(let path): try checkStoreFile(path)
+        }
+    }
+
+    /// SQLite's full check of the store file.
+    private func checkStoreFile(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("there is no store at \(path)") }
+        if let newer = options.newerSchema(ofFile: path) { throw CLIError(newer) }
+        let answer = options.integrityCheck(ofFile: path)
         if answer == "ok" {
-            print("OK: the store \(options.storePath) passed SQLite's full integrity check.")
+            print("OK: the store \(path) passed SQLite's full integrity check.")
             return
         }
-        throw CLIError("the store \(options.storePath) is damaged. SQLite says:\n\(answer)\n"
+        throw CLIError("the store \(path) is damaged. SQLite says:\n\(answer)\n"
                        + "careplan writes nothing more to it. Keep a copy of it (with any -wal file beside it), then restore the last "
-                       + "backup of the store, or ask IT: `sqlite3 \(options.storePath) .recover` may rescue what is readable")
+                       + "backup of the store, or ask IT: `sqlite3 \(path) .recover` may rescue what is readable")
     }
 }

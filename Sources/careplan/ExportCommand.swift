@@ -96,7 +96,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let store = try options.openExistingStore()
-        FileLogHandler.bootstrap(storePath: options.storePath)
+        FileLogHandler.bootstrap(folder: try options.location().logFolder)
         let configuration = try options.loadConfiguration()
         let me = try options.signIn(store, configuration, toDo: .export)
         if let letter {

@@ -54,12 +54,14 @@ struct FileLogHandler: LogHandler {
         return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Sends every logger to `careplan.log` in the store's folder (level from CAREPLAN_LOG_LEVEL, default
-    /// info); if the file cannot be opened, logging is off rather than on the screen.
-    static func bootstrap(storePath: String) {
-        // After the store is open: its folder exists (created by the store when careplan made it).
-        let folder = URL(fileURLWithPath: storePath).deletingLastPathComponent()
-        let sink = Sink(path: folder.appendingPathComponent("careplan.log").path)
+    /// Sends every logger to `careplan.log` in `folder` (`StoreLocation.logFolder`; level from
+    /// CAREPLAN_LOG_LEVEL, default info); if the file cannot be opened, logging is off rather than on the screen.
+    static func bootstrap(folder: String) {
+        // After the store is open: a store file's folder exists (created by the store when careplan made it);
+        // for a server, careplan's data folder on this host is made here if need be (owner only), and a folder
+        // that exists is left as it is.
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let sink = Sink(path: URL(fileURLWithPath: folder).appendingPathComponent("careplan.log").path)
         let level = ProcessInfo.processInfo.environment["CAREPLAN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in
             guard let sink else { return SwiftLogNoOpLogHandler() }

@@ -2,11 +2,14 @@ import ArgumentParser
 import CareplanCore
 import CareplanSQLite
 import CareplanScreens
+import CareplanStores
 import Foundation
 
 /// Options every command shares: which store, and who is using it (a careplan user, signed in: `signIn`).
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store file (default: $CAREPLAN_STORE, else $XDG_DATA_HOME/careplan/careplan.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The store: a file (default: $CAREPLAN_STORE, else $XDG_DATA_HOME/careplan/careplan.sqlite), or a PostgreSQL server as postgres://user@host:port/database (the password from ~/.pgpass or PGPASSWORD, never here).",
+        valueName: "path-or-address"))
     var store: String?
 
     @Option(name: .customLong("as"), help: ArgumentHelp(
@@ -17,31 +20,33 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Read passwords (and PINs) from standard input, one a line, instead of asking at the terminal: for scripts.")
     var passwordStdin = false
 
-    var storePath: String {
-        if let store, !store.isEmpty { return store }
-        if let env = ProcessInfo.processInfo.environment["CAREPLAN_STORE"], !env.isEmpty { return env }
-        return CareStore.defaultPath()
+    /// Where the store is: --store, else CAREPLAN_STORE, else the default file. Shown and logged as its
+    /// `redacted` form only.
+    func location() throws -> StoreLocation {
+        do { return try StoreLocation.chosen(store) } catch { throw CLIError(String(describing: error)) }
     }
 
     /// The store, created if it does not exist yet: for the commands that write. `interactive`: the application
     /// and the kiosk, whose start-up the quick check of every page of the store would slow, run it beside.
-    /// (The one place the program names its store's implementation: everything else takes a `CareRepository`.)
+    /// (Opened through `StoreLocation`, the one place that names an engine: everything else takes a `CareRepository`.)
     func openStore(interactive: Bool = false) throws -> any CareRepository {
-        try warned(refusingUnwritable: true) { try CareStore(path: storePath, checkInBackground: interactive) }
+        let location = try location()
+        return try warned(refusingUnwritable: true) { try location.open(checkInBackground: interactive) }
     }
 
     /// The store, which must exist: commands that only read never create one (a mistyped --store path would
     /// otherwise leave folders and an empty store behind). Every command but `audit --verify` records what it
     /// shows or writes, so refuses a store that takes no writes (damaged, or under another audit key).
     func openExistingStore(refusingUnwritable: Bool = true) throws -> any CareRepository {
-        try warned(refusingUnwritable: refusingUnwritable) { try CareStore.openExisting(path: storePath) }
+        let location = try location()
+        return try warned(refusingUnwritable: refusingUnwritable) { try location.openExisting() }
     }
 
-    /// SQLite's full check of the store file, on a connection of its own, so it runs on a store too damaged to open.
-    func integrityCheckOfStoreFile() -> String { CareStore.integrityCheck(path: storePath) }
+    /// SQLite's full check of a store file, on a connection of its own, so it runs on a store too damaged to open.
+    func integrityCheck(ofFile path: String) -> String { CareStore.integrityCheck(path: path) }
 
-    /// Why the store file is one of a newer careplan, if it is (`careplan check --store`).
-    func newerSchemaOfStoreFile() -> String? { CareStore.newerSchema(path: storePath) }
+    /// Why a store file is one of a newer careplan, if it is (`careplan check --store`).
+    func newerSchema(ofFile path: String) -> String? { CareStore.newerSchema(path: path) }
 
     /// Opens the store and prints what opening found; a store that takes no writes is refused once, with
     /// what to do, as the error (not also as a note).

@@ -40,7 +40,7 @@ struct Kiosk: ParsableCommand {
         // A store that takes no answers (damaged, or under another audit key) was refused on opening, saying why;
         // damage found later (the quick check runs beside start-up) stops the run loop.
 
-        FileLogHandler.bootstrap(storePath: options.storePath)
+        FileLogHandler.bootstrap(folder: try options.location().logFolder)
         let log = Logger(label: "careplan.kiosk")
         var config = try options.loadConfiguration()
         guard var flow = config.flows["kiosk"] else { throw CLIError("Screens/kiosk.yaml is missing") }

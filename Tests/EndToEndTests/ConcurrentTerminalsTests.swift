@@ -30,7 +30,7 @@ final class ConcurrentTerminalsTests: EndToEndCase {
         // The store: two patients with an assessment each (clinicians), four with a kiosk code each.
         let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
                                                   displayPath: "ncat-hna.yaml").get()
-        let s = try CareStore(path: store)
+        let s = try openStore()
         func patient(_ n: Int, _ family: String) throws -> Patient {
             let digits = FictionalNHS.spaced(n).replacingOccurrences(of: " ", with: "")
             return try s.addPatient(Patient(nhsNumber: NHSNumber(digits)!, familyName: family, givenName: "Alex",
@@ -165,7 +165,7 @@ final class ConcurrentTerminalsTests: EndToEndCase {
         let t = tmux!
         let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
                                                   displayPath: "ncat-hna.yaml").get()
-        let s = try CareStore(path: store)
+        let s = try openStore()
         let p = try s.addPatient(Patient(nhsNumber: NHSNumber(FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: ""))!, familyName: "Shared",
                                          givenName: "Alex", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!))
         var a = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,

@@ -28,7 +28,7 @@ final class CrashLoopTests: EndToEndCase {
         let env = ["LANG": "C.UTF-8", "TERM": "xterm-256color", "CAREPLAN_HOME": Paths.packageRoot.path, "PATH": "/usr/bin:/bin",
                    "HOME": dir.path, "LINES": "24", "COLUMNS": "80",
                    // The key the store above was made with in this process: careplan writes nothing under another.
-                   "CAREPLAN_AUDIT_KEY": AuditKeeper.defaultKeyPath()]
+                   "CAREPLAN_AUDIT_KEY": AuditKeeper.defaultKeyPath()].merging(TestStore.environment) { $1 }
         var known: Answers = [:]   // what the store held after the last kill
         var reachedChecklist = 0, confirmed = 0, startupKills = 0, freshStoreKills = 0
         let started = Date()
@@ -148,7 +148,7 @@ final class CrashLoopTests: EndToEndCase {
 
     /// What the store holds now, read by a connection of the test's own.
     func answers(_ assessmentId: Int64) throws -> Answers {
-        let s = try CareStore(path: store)
+        let s = try openStore()
         guard let a = try s.assessment(id: assessmentId) else { throw StopTest(description: "the assessment is gone") }
         var out: Answers = [:]
         for c in a.concerns { if let score = c.score { out[c.label] = score } }
@@ -157,19 +157,19 @@ final class CrashLoopTests: EndToEndCase {
     }
 
     func integrity(_ path: String? = nil) throws -> String {
-        try CareStore(path: path ?? store).integrityCheck()
+        try openStore(path).integrityCheck()
     }
 
-    /// careplan started on a path where no store is yet, killed 0-150 ms in; the store must then open, be
-    /// complete (every migration) and pass the integrity check, or not exist yet.
+    /// careplan started on a path (or an empty schema) where no store is yet, killed 0-150 ms in; the store
+    /// must then open, be complete (every migration) and pass the integrity check, or not exist yet.
     func killDuringCreation(random r: inout SeededRandom, env: [String: String], context: String) throws {
-        let fresh = dir.appendingPathComponent("fresh-\(UUID().uuidString.prefix(6))/careplan.sqlite").path
+        let fresh = try freshStore("fresh-\(UUID().uuidString.prefix(6))")
         let p = try PtySession(Paths.careplan, ["--store", fresh], environment: env)
         p.pump(forMs: Double.random(in: 0...150, using: &r))
         p.kill9()
         p.pump(forMs: 50)
-        guard FileManager.default.fileExists(atPath: fresh) else { return }
-        let s = try CareStore(path: fresh)
+        guard TestStore.onPostgres || FileManager.default.fileExists(atPath: fresh) else { return }
+        let s = try openStore(fresh)
         XCTAssertEqual(try s.integrityCheck(), "ok", "\(context): a store killed while being created")
         XCTAssertEqual(try s.appliedMigrations(), CareStore.migrationNames, "\(context): a store killed while being created is not fully migrated on reopening")
         XCTAssertEqual(try s.patientCount(), 0)

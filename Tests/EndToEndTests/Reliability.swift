@@ -1,5 +1,6 @@
 import CareplanCore
 import CareplanSQLite
+import CareplanStores
 import ReliabilityKnobs
 import Foundation
 import XCTest
@@ -10,7 +11,7 @@ extension Reliability {
     static func storeWithAssessment(at path: String, family: String = "Crashloop") throws -> (patientId: Int64, assessmentId: Int64) {
         let url = Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml")
         let catalogue = try ConcernCatalogue.load(from: url, displayPath: "ncat-hna.yaml").get()
-        let store = try CareStore(path: path)
+        let store = try StoreLocation.parse(path).open()
         let digits = FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: "")
         let p = try store.addPatient(Patient(nhsNumber: NHSNumber(digits)!, familyName: family, givenName: "Alex",
                                              dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!))

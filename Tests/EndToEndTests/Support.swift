@@ -1,5 +1,6 @@
 import CareplanCore
 import CareplanSQLite
+import CareplanStores
 import Foundation
 import RepositoryTestSupport
 import XCTest
@@ -21,6 +22,26 @@ enum Paths {
     }()
 
     static let sqlite3: String? = Shell.which("sqlite3")
+    static let psql: String? = Shell.which("psql")
+}
+
+/// The store the end-to-end tests run on: an SQLite file per test, or, with CAREPLAN_TEST_STORE=postgres (the
+/// second pass of .ci/test), a schema of its own per test on the server `TestPostgres` names. Suites about
+/// SQLite's files (store files, a full disk, read-only mounts) are left out of that pass.
+enum TestStore {
+    static let onPostgres = ProcessInfo.processInfo.environment["CAREPLAN_TEST_STORE"] == "postgres"
+
+    /// A store in `folder`: its file, or its schema's address (made now).
+    static func location(in folder: URL) throws -> String {
+        guard onPostgres else { return folder.appendingPathComponent("careplan.sqlite").path }
+        return try TestPostgres.url(for: folder)
+    }
+
+    /// What careplan needs besides its address to reach the store: the password file, for a server.
+    static var environment: [String: String] {
+        guard onPostgres, let file = ProcessInfo.processInfo.environment["PGPASSFILE"] else { return [:] }
+        return ["PGPASSFILE": file]
+    }
 }
 
 /// Fictional NHS numbers from the never-issued 999 range, with their Modulus 11 check digit computed.
@@ -72,19 +93,37 @@ enum Dates {
 class EndToEndCase: XCTestCase {
     var dir: URL!
     var tmux: Tmux!
-    var store: String { dir.appendingPathComponent("store/careplan.sqlite").path }
+    /// The test's store, as `--store` takes it (`TestStore`).
+    var store: String { madeStore }
+    private var madeStore = ""
+    /// Folders whose stores this test made (`freshStore`), removed (and their schemas dropped) at the end.
+    private var storeFolders: [URL] = []
 
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("careplan-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         tmux = try Tmux(dir: dir)
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Paths.careplan), "careplan binary not found at \(Paths.careplan)")
+        madeStore = try freshStore("store")
     }
 
     override func tearDown() {
         tmux?.shutdown()
+        for folder in storeFolders { TestPostgres.drop(for: folder) }
         if let dir { try? FileManager.default.removeItem(at: dir) }
         super.tearDown()
+    }
+
+    /// A new store named `name` in the test's folder (`TestStore.location`), not created yet on SQLite.
+    func freshStore(_ name: String) throws -> String {
+        let folder = dir.appendingPathComponent(name)
+        storeFolders.append(folder)
+        return try TestStore.location(in: folder)
+    }
+
+    /// A connection of the test's own to `path` (the test's store by default), opened as careplan opens it.
+    func openStore(_ path: String? = nil) throws -> CareStore {
+        try StoreLocation.parse(path ?? store).open()
     }
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
@@ -102,7 +141,7 @@ class EndToEndCase: XCTestCase {
         appStaffed = true
         do {
             try addStaff()
-            let s = try CareStore(path: store)
+            let s = try openStore()
             if try s.user(named: Self.account) == nil {
                 _ = try s.addUser(NewStaffUser(userName: Self.account, fullName: "Nurse", roleId: "clinical-nurse-specialist"),
                                   password: StaffFixture.newPassword(for: Self.account), by: StaffFixture.administrator, now: Date())
@@ -115,11 +154,13 @@ class EndToEndCase: XCTestCase {
 
     /// The shell command for a pane: `exec` so the pane's pid is careplan's. The store gets its staff first
     /// (`staffTheStore`) unless `staffed` is false (a new store's first run).
-    /// `environment` goes before careplan's own settings, e.g. `SWIFT_BACKTRACE=enable=no `.
+    /// `environment` goes before careplan's own settings, e.g. `SWIFT_BACKTRACE=enable=no `, after the store's
+    /// (`TestStore.environment`), so a test may point at a server of its own.
     func careplanCommand(extra: String = "", environment: String = "", staffed: Bool = true) -> String {
         if staffed { staffTheStore() }
         let q = EndToEndCase.quote
-        return "exec env \(environment)LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
+        let reach = TestStore.environment.map { "\($0.key)=\(q($0.value)) " }.joined()
+        return "exec env \(reach)\(environment)LANG=C.UTF-8 TERM=xterm-256color CAREPLAN_HOME=\(q(Paths.packageRoot.path)) "
             + "\(q(Paths.careplan)) --store \(q(store))\(extra)"
     }
 
@@ -144,7 +185,7 @@ class EndToEndCase: XCTestCase {
         return r.stdout
     }
 
-    static let environment = ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8"]
+    static let environment = ["CAREPLAN_HOME": Paths.packageRoot.path, "LANG": "C.UTF-8"].merging(TestStore.environment) { $1 }
 
     /// Who runs a command in these tests: the administrator (`StaffFixture`) where only they may (the audit
     /// trail, users, teams), nobody where no sign-in is asked (`check`, `audit --verify`), else the nurse.
@@ -180,13 +221,21 @@ class EndToEndCase: XCTestCase {
                              input: StaffFixture.password + "\n" + (input ?? ""))
     }
 
-    /// Rows from the store through the sqlite3 command line (independent of careplan's own code), every
-    /// value as text ("NULL" for null).
+    /// Rows from the store through the sqlite3 command line, or psql on PostgreSQL (independent of careplan's
+    /// own code; psql's rows made the JSON sqlite3 -json prints), every value as text ("NULL" for null).
     func sql(_ query: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String: String]] {
-        guard let sqlite3 = Paths.sqlite3 else { throw XCTSkip("sqlite3 is not installed (apt-get install sqlite3)") }
-        let r = try Shell.run(sqlite3, ["-json", store, query])
+        let r: Shell.Result
+        let onServer = store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")
+        if onServer {
+            guard let psql = Paths.psql else { throw StopTest(description: "psql is not installed (apt-get install postgresql-client)") }
+            r = try Shell.run(psql, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", store,
+                                     "-c", "SELECT coalesce(json_agg(q), '[]') FROM (\(query)) q"])
+        } else {
+            guard let sqlite3 = Paths.sqlite3 else { throw XCTSkip("sqlite3 is not installed (apt-get install sqlite3)") }
+            r = try Shell.run(sqlite3, ["-json", store, query])
+        }
         guard r.status == 0 else {
-            XCTFail("sqlite3 failed: \(r.stderr)", file: file, line: line)
+            XCTFail("\(onServer ? "psql" : "sqlite3") failed: \(r.stderr)", file: file, line: line)
             throw StopTest(description: r.stderr)
         }
         let text = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
