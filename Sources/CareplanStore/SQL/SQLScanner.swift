@@ -41,10 +41,16 @@ public enum SQLScanner {
                 quoted(i, j)
                 i = j
             } else if c == "/" && next == "*" {
-                var j = i + 2
-                while j + 1 < s.count && !(s[j] == "*" && s[j + 1] == "/") { j += 1 }
-                quoted(i, j + 2)
-                i = j + 2
+                // Nested, as PostgreSQL reads them (SQLite ends at the first */; careplan's SQL nests none).
+                var j = i + 2, depth = 1
+                while j + 1 < s.count && depth > 0 {
+                    if s[j] == "/" && s[j + 1] == "*" { depth += 1; j += 2 }
+                    else if s[j] == "*" && s[j + 1] == "/" { depth -= 1; j += 2 }
+                    else { j += 1 }
+                }
+                if depth > 0 { j = s.count }
+                quoted(i, j)
+                i = j
             } else if c == "$", let tagEnd = dollarTagEnd(s, i) {
                 let tag = Array(s[i...tagEnd])
                 var j = tagEnd + 1
@@ -67,23 +73,32 @@ public enum SQLScanner {
         return j < s.count && s[j] == "$" ? j : nil
     }
 
-    /// The statements of a script, without their semicolons, blank ones dropped.
+    /// The statements of a script, without their semicolons; blank ones, and ones of comments alone (which
+    /// PostgreSQL answers with an empty query), dropped.
     public static func statements(_ script: String) -> [String] {
         var statements: [String] = []
-        var current = ""
+        var current = "", hasCode = false
+        func end() {
+            if hasCode { statements.append(current.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            current = ""
+            hasCode = false
+        }
         for piece in pieces(script) {
             switch piece {
-            case .quoted(let q): current += q
+            case .quoted(let q):
+                current += q
+                hasCode = hasCode || !(q.hasPrefix("--") || q.hasPrefix("/*"))
             case .code(let c):
                 let parts = c.split(separator: ";", omittingEmptySubsequences: false)
                 for (k, part) in parts.enumerated() {
                     current += part
-                    if k < parts.count - 1 { statements.append(current); current = "" }
+                    hasCode = hasCode || part.contains { !$0.isWhitespace }
+                    if k < parts.count - 1 { end() }
                 }
             }
         }
-        statements.append(current)
-        return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        end()
+        return statements
     }
 
     /// `sql` with `transform` applied to its code only.
