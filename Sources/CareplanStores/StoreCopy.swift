@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanPostgres
 import CareplanStore
 import Foundation
 
@@ -190,5 +191,35 @@ extension StoreLocation {
             return StoreCopy.Target(engine: engine, name: redacted, discard: { for end in ["", "-wal", "-shm"] { unlink(path + end) } },
                                     open: { try CareStore(path: path) })
         }
+    }
+}
+
+extension StoreCopy.Target {
+    /// A PostgreSQL database (or the schema its search_path names) that holds no careplan store. The schema
+    /// steps commit one by one, so a copy that fails drops the tables (and trigger functions) they made.
+    public static func postgres(_ location: PostgresLocation) throws -> StoreCopy.Target {
+        let engine = try PostgresEngine(location)
+        guard try !engine.read({ try Database($0).tableExists("grdb_migrations") }) else {
+            engine.close()
+            throw StoreCopy.Failure("\(location.redacted) already holds a careplan store: copy into a new, empty database or schema")
+        }
+        let made = (CareStore.copiedTables.map(\.name) + CareStore.tablesNotCopied.sorted()).reversed()
+        return StoreCopy.Target(engine: engine, name: location.redacted, discard: {
+            engine.close()
+            // On a connection of its own, within the migration's lock, whose writes need no careplan_state row
+            // (it may not be made yet).
+            guard let engine = try? PostgresEngine(location) else { return }
+            defer { engine.close() }
+            try? engine.migrating {
+                try engine.write { c in
+                    let db = Database(c)
+                    for table in made { try db.execute(sql: "DROP TABLE IF EXISTS \(table) CASCADE") }
+                    for function in ["careplan_append_only", "patient_tally_count"] { try db.execute(sql: "DROP FUNCTION IF EXISTS \(function)() CASCADE") }
+                }
+            }
+        }, open: {
+            engine.close()
+            return try CareStore(postgres: location)
+        })
     }
 }

@@ -1,4 +1,5 @@
 import CareplanCore
+import CareplanPostgres
 import CareplanSQLite
 @_spi(StoreTesting) import CareplanStore
 @testable import CareplanStores
@@ -198,5 +199,76 @@ final class StoreCopyTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: path("failed") + end), "failed\(end) removed")
         }
         XCTAssertEqual(try original.auditTrail().last?.action, "copied the store", "the original says it was read")
+    }
+
+    // MARK: - PostgreSQL
+
+    /// A schema of this test's own on the tests' server (CAREPLAN_TEST_POSTGRES, its password in PGPASSFILE),
+    /// dropped when the test ends; skipped without a server, except under CI.
+    func schema() throws -> PostgresLocation {
+        let environment = ProcessInfo.processInfo.environment
+        guard let server = environment["CAREPLAN_TEST_POSTGRES"], !server.isEmpty else {
+            if environment["CI"] == "true" { XCTFail("CAREPLAN_TEST_POSTGRES is not set: run .ci/test") }
+            throw XCTSkip("CAREPLAN_TEST_POSTGRES is not set (`eval \"$(.ci/pg env)\"`)")
+        }
+        let name = "t_copy_" + UUID().uuidString.prefix(8).lowercased()
+        func psql(_ sql: String) -> Int32 { system("psql -X -q -v ON_ERROR_STOP=1 -d '\(server)' -c '\(sql)' >/dev/null 2>&1") }
+        XCTAssertEqual(psql("CREATE SCHEMA \(name)"), 0, "psql on \(server)")
+        addTeardownBlock { _ = psql("DROP SCHEMA IF EXISTS \(name) CASCADE") }
+        return try PostgresLocation.resolve(server + (server.contains("?") ? "&" : "?") + "options=-c%20search_path%3D\(name)")
+    }
+
+    /// SQLite to PostgreSQL and back: every table's rows and digest the same in all three, every trail intact.
+    func testAStoreCopiesToPostgreSQLAndBackWhole() throws {
+        let server = try schema()
+        let original = try seeded(path("original"))
+        let started = Date()
+        let onServer = try StoreCopy.copy(from: original, fromName: path("original"), to: try .postgres(server), by: "admin")
+        let there = Date().timeIntervalSince(started)
+        let back = try StoreCopy.copy(from: onServer.copy, fromName: server.redacted, to: try StoreLocation.sqlite(path: path("back")).newStore(), by: "admin")
+        print("copied \(try original.patientCount()) patients to PostgreSQL in \(Int(there * 1000)) ms, back in \(Int(Date().timeIntervalSince(started.addingTimeInterval(there)) * 1000)) ms")
+
+        let a = try contents(original), b = try contents(onServer.copy), c = try contents(back.copy)
+        for table in CareStore.copiedTables where !["audit_log", "careplan_state"].contains(table.name) {
+            XCTAssertEqual(b[table.name]?.rows, a[table.name]?.rows, table.name)
+            XCTAssertEqual(b[table.name]?.digest, a[table.name]?.digest, "\(table.name): the same on PostgreSQL")
+            XCTAssertEqual(c[table.name]?.digest, a[table.name]?.digest, "\(table.name): the same back on SQLite")
+        }
+        let trail = try original.auditTrail(), serverTrail = try onServer.copy.auditTrail(), backTrail = try back.copy.auditTrail()
+        XCTAssertEqual(Array(serverTrail.prefix(trail.count)), trail)
+        XCTAssertEqual(serverTrail.suffix(2).map(\.action), ["copied from", "copied the store"])
+        XCTAssertEqual(serverTrail.last?.detail, "to " + path("back"))
+        XCTAssertEqual(Array(backTrail.dropLast()), serverTrail)
+        XCTAssertEqual(backTrail.last?.detail, server.redacted)
+        XCTAssertFalse(server.redacted.contains("@") && server.password.map { server.redacted.contains($0) } == true, "no password in the trail")
+        XCTAssertEqual(try original.verifyAuditTrail(), .intact(entries: trail.count))
+        XCTAssertEqual(try onServer.copy.verifyAuditTrail(), .intact(entries: serverTrail.count))
+        XCTAssertEqual(try back.copy.verifyAuditTrail(), .intact(entries: backTrail.count))
+
+        // On the server it is a store like any: new records get new ids (the identities moved past the copied ones).
+        var p = try original.allPatients()[0].patient
+        (p.id, p.nhsNumber) = (nil, try NHSNumber.parse("943 476 5919").get())
+        let added = try onServer.copy.addPatient(p, by: "nurse", now: now)
+        XCTAssertGreaterThan(try XCTUnwrap(added.id), try original.allPatients().compactMap(\.patient.id).max()!)
+        XCTAssertEqual(try onServer.copy.patientCount(), try original.patientCount() + 1)
+        XCTAssertEqual(try onServer.copy.verifyAuditTrail(), .intact(entries: serverTrail.count + 1))
+
+        // A second copy into the same schema is refused: it holds a store now.
+        XCTAssertThrowsError(try StoreCopy.Target.postgres(server)) { XCTAssertTrue("\($0)".contains("already holds a careplan store"), "\($0)") }
+    }
+
+    /// A copy to a server that fails part-way leaves the schema as it was: no careplan table in it.
+    func testACopyToPostgreSQLThatFailsLeavesTheSchemaEmpty() throws {
+        let server = try schema()
+        let original = try seeded(path("original"))
+        let patient = try XCTUnwrap(try original.allPatients().first?.patient.id)
+        try original.unauditedWrite(foreignKeys: false) { db in try db.execute(sql: "DELETE FROM patient WHERE id = ?", arguments: [patient]) }
+        XCTAssertThrowsError(try StoreCopy.copy(from: original, fromName: path("original"), to: try .postgres(server), by: "admin")) {
+            XCTAssertTrue(String(reflecting: $0).contains("23503"), "a foreign key refused: \(String(reflecting: $0))")
+        }
+        let engine = try PostgresEngine(server)
+        defer { engine.close() }
+        XCTAssertEqual(try engine.read { try Int.fetchOne(Database($0), sql: "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()") }, 0)
+        XCTAssertNoThrow(try StoreCopy.Target.postgres(server), "a copy may be made there again")
     }
 }
