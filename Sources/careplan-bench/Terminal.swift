@@ -43,7 +43,7 @@ extension Bench {
     }
 
     func startupCareplan(patients: Int) throws -> [StartupRun] {
-        let store = try stores.seeded(patients)
+        let store = try self.store(stores.seeded(patients), schema: "bench_\(patients)")
         return try (0..<Self.startupRuns).map { _ in
             try startup(careplan, careplanArguments(store: store), environment: careplanEnvironment,
                         ready: careplanReady(patients: patients), quit: Keys.ctrl("q"))
@@ -112,7 +112,8 @@ extension Bench {
     /// careplan: find the bench patient, open their assessment in progress, then Down in the checklist,
     /// Ctrl-N and Ctrl-P between checklist and prioritisation, and typing in a conversation note.
     func keysCareplan(patients: Int) throws -> KeyRun {
-        let (store, patient) = try stores.withBenchPatient(patients)
+        let (path, patient) = try stores.withBenchPatient(patients)
+        let store = try self.store(path, schema: "bench_keys_\(patients)", reuse: false)
         let p = try PtySession(careplan, careplanArguments(store: store), environment: careplanEnvironment)
         func reach(_ keys: [UInt8], _ text: String) throws {
             if !keys.isEmpty { p.send(keys) }
