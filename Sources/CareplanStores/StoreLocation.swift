@@ -1,5 +1,7 @@
 import CareplanCore
+import CareplanPostgres
 import CareplanSQLite
+import CareplanStore
 import Foundation
 
 /// Where the store is, as `--store` or CAREPLAN_STORE give it: a file path (SQLite, the default), or a
@@ -7,6 +9,7 @@ import Foundation
 /// means; everything after opening takes a `CareRepository`.
 public enum StoreLocation: Sendable, Equatable {
     case sqlite(path: String)
+    case postgres(PostgresLocation)
 
     /// `value` as given (`--store`), else CAREPLAN_STORE, else the default store file.
     public static func chosen(_ value: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StoreLocation {
@@ -17,13 +20,17 @@ public enum StoreLocation: Sendable, Equatable {
 
     /// A `postgres://` or `postgresql://` address is PostgreSQL; anything else is a path, as it always was.
     public static func parse(_ value: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StoreLocation {
-        .sqlite(path: value)
+        guard PostgresLocation.isAddress(value) else { return .sqlite(path: value) }
+        var surroundings = PostgresSurroundings.current
+        surroundings.environment = environment
+        return .postgres(try PostgresLocation.resolve(value, in: surroundings))
     }
 
     /// What careplan prints, logs and audits for the store: the path, or the address without its password.
     public var redacted: String {
         switch self {
         case .sqlite(let path): return path
+        case .postgres(let server): return server.redacted
         }
     }
 
@@ -31,6 +38,7 @@ public enum StoreLocation: Sendable, Equatable {
     public var logFolder: String {
         switch self {
         case .sqlite(let path): return URL(fileURLWithPath: path).deletingLastPathComponent().path
+        case .postgres: return URL(fileURLWithPath: CareStore.defaultPath()).deletingLastPathComponent().path
         }
     }
 
@@ -39,13 +47,24 @@ public enum StoreLocation: Sendable, Equatable {
     public func open(auditKey: String? = nil, checkInBackground: Bool = false) throws -> CareStore {
         switch self {
         case .sqlite(let path): return try CareStore(path: path, auditKey: auditKey, checkInBackground: checkInBackground)
+        case .postgres(let server): return try CareStore(postgres: server, auditKey: auditKey)
         }
     }
 
-    /// Opens a store that exists, for commands that only read: a mistyped path creates nothing.
+    /// Opens a store that exists, for commands that only read: a mistyped path or address creates nothing.
     public func openExisting() throws -> CareStore {
         switch self {
         case .sqlite(let path): return try CareStore.openExisting(path: path)
+        case .postgres(let server):
+            // Opening makes a schema's tables: looked at first on a connection of its own, so that a mistyped
+            // database or schema does not become an empty store.
+            let probe = try PostgresEngine(server)
+            defer { probe.close() }
+            guard try probe.read({ try !$0.fetch(Dialect.postgres.tableExistsSQL, ["grdb_migrations"]).isEmpty }) else {
+                throw StoreError.cannotOpen("there is no careplan store at \(server.redacted) (its schema has no careplan tables). "
+                                            + "Check --store or CAREPLAN_STORE; nothing was created")
+            }
+            return try CareStore(postgres: server)
         }
     }
 }

@@ -109,7 +109,19 @@ struct Check: ParsableCommand {
     private func checkStore() throws {
         switch try options.location() {
         case .sqlite(let path): try checkStoreFile(path)
+        case .postgres(let server): try checkServerStore(server.redacted)
         }
+    }
+
+    /// A server's store has no file to check: it is opened (which refuses one of a newer careplan), and its
+    /// tables checked as careplan checks them on every store.
+    private func checkServerStore(_ address: String) throws {
+        let answer = try options.openExistingStore(refusingUnwritable: false).integrityCheck()
+        guard answer == "ok" else {
+            throw CLIError("the store \(address) is damaged. careplan's check says:\n\(answer)\n"
+                           + "careplan writes nothing more to it. Ask the database's administrator to restore the last backup")
+        }
+        print("OK: the store \(address) opened and passed careplan's check.")
     }
 
     /// SQLite's full check of the store file.

@@ -1,14 +1,28 @@
 import CareplanCore
 import CareplanSQLite
+import CareplanStores
 import Foundation
+import RepositoryTestSupport
 import XCTest
 
 /// Every implementation of `CareRepository`, by how it opens the store kept in a folder: each call is a
 /// connection of its own to the same store (two calls: two terminals). A second implementation adds its
-/// line here, and every contract test runs against it too.
-let repositories: [(name: String, open: @Sendable (URL) throws -> any CareRepository)] = [
-    ("SQLite", { try CareStore(path: $0.appendingPathComponent("store/careplan.sqlite").path, auditKey: $0.appendingPathComponent("keys/audit.key").path) }),
-]
+/// line here, and every contract test runs against it too. PostgreSQL: a schema of its own per folder on the
+/// server CAREPLAN_TEST_POSTGRES names, when it is set (`TestPostgres`).
+let repositories: [(name: String, open: @Sendable (URL) throws -> any CareRepository)] = {
+    var all: [(name: String, open: @Sendable (URL) throws -> any CareRepository)] = [
+        ("SQLite", { try CareStore(path: $0.appendingPathComponent("store/careplan.sqlite").path, auditKey: $0.appendingPathComponent("keys/audit.key").path) }),
+    ]
+    if TestPostgres.server != nil {
+        all.append(("PostgreSQL", { try StoreLocation.parse(TestPostgres.url(for: $0)).open(auditKey: $0.appendingPathComponent("keys/audit.key").path) }))
+    }
+    return all
+}()
+
+/// Said once per run when the PostgreSQL line is left out (no server): a failure under CI.
+private let postgresLeftOut: Void = {
+    if TestPostgres.server == nil && !TestPostgres.required { print("RepositoryContractTests: PostgreSQL left out: \(TestPostgres.missing)") }
+}()
 
 /// What the threads of `atOnce` came to, by thread, under a lock.
 final class Collected<T>: @unchecked Sendable {
@@ -29,9 +43,14 @@ class RepositoryContractCase: XCTestCase {
     /// Runs `body` once per repository, on a new empty store: `store` is one connection to it, `connect`
     /// opens another. A failure names the repository.
     func eachRepository(_ body: (_ store: any CareRepository, _ connect: () throws -> any CareRepository) throws -> Void) throws {
+        postgresLeftOut
+        if TestPostgres.server == nil && TestPostgres.required { XCTFail("PostgreSQL: \(TestPostgres.missing)") }
         for (name, open) in repositories {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("contract-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: folder) }
+            defer {
+                try? FileManager.default.removeItem(at: folder)
+                TestPostgres.drop(for: folder)
+            }
             let connect = { try open(folder) }
             do { try body(try connect(), connect) } catch {
                 XCTFail("\(name): \(error)")
