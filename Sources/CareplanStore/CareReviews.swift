@@ -155,7 +155,7 @@ extension CareStore {
         guard let since = rules.earliestCountedDiagnosis(on: today) else { return QOFPracticeView(entries: [], total: 0, counts: [:]) }
         return try read { db in
             let bounds: StatementArguments = [since.iso, today.iso]
-            let team = teams.map { " AND team_id IN (\($0.sorted().map(String.init).joined(separator: ",")))" } ?? ""
+            let team = teams.map { " AND team_id IN (\(sqlIdList($0)))" } ?? ""
             // Only the id and the date of every patient counted (the date as numbers: no text to take apart);
             // whole patients are read for the entries shown.
             let candidates = try Row.fetchAll(db, sql: """
@@ -175,7 +175,7 @@ extension CareStore {
             let ids = Set(list.entries.map(\.patientId))
             var patients: [Int64: Patient] = [:]
             if !ids.isEmpty {
-                for r in try Row.fetchAll(db, sql: "SELECT * FROM patient WHERE id IN (\(ids.map(String.init).joined(separator: ",")))") {
+                for r in try Row.fetchAll(db, sql: "SELECT * FROM patient WHERE id IN (\(sqlIdList(ids)))") {
                     let p = Self.patient(r)
                     patients[p.id!] = p
                 }

@@ -61,7 +61,7 @@ extension CareStore {
                 SELECT id, nhs_number, date_of_birth, diagnosis_code, diagnosis_date FROM patient
                 WHERE id IN (SELECT patient_id FROM hna_offer WHERE date BETWEEN ? AND ?)
                    OR id IN (SELECT patient_id FROM document WHERE template_id = ? AND status = ? AND date BETWEEN ? AND ?)
-                   OR id IN (SELECT patient_id FROM hna_offer WHERE date IN (\(notDates.isEmpty ? "NULL" : databaseQuestionMarks(count: notDates.count))))
+                   OR id IN (SELECT patient_id FROM hna_offer WHERE date IN (\(databaseQuestionMarks(count: notDates.count))))
                 """, arguments: StatementArguments([from.iso, to.iso, eotsTemplate, DocumentStatus.signed.rawValue, from.iso, to.iso] + notDates)) {
                 facts.patients[r["id"]] = COSDFacts.Patient(id: r["id"], nhsNumber: r["nhs_number"], dateOfBirth: r["date_of_birth"],
                                                             diagnosisCode: r["diagnosis_code"], diagnosisDate: r["diagnosis_date"])

@@ -104,7 +104,7 @@ extension CareStore {
     public func searchPatients(_ query: String, teams: Set<Int64>?, limit: Int) throws -> [PatientSummary] {
         let q = TextCleaner.singleLine(query).trimmingSpaces()
         // Team ids are whole numbers, so written into the SQL: every form below keeps its own numbered arguments.
-        let team = teams.map { " AND p.team_id IN (\($0.sorted().map(String.init).joined(separator: ",")))" } ?? ""
+        let team = teams.map { " AND p.team_id IN (\(sqlIdList($0)))" } ?? ""
         if q.isEmpty {
             return try read { db in
                 try Row.fetchAll(db, sql: Self.summarySelect + " WHERE true\(team) ORDER BY p.updated_at DESC, p.id DESC LIMIT ?",

@@ -20,7 +20,7 @@ extension CareStore {
     /// ` AND p.team_id IN (...)`: whole numbers, from the store's own team ids.
     static func teamFilter(_ teams: Set<Int64>?) -> (join: String, filter: String) {
         guard let teams else { return ("", "") }
-        return (" JOIN patient p ON p.id = x.patient_id", " AND p.team_id IN (\(teams.sorted().map(String.init).joined(separator: ",")))")
+        return (" JOIN patient p ON p.id = x.patient_id", " AND p.team_id IN (\(sqlIdList(teams)))")
     }
 
     static func workQueries(_ q: WorklistQuery) -> [WorkQuery] {
@@ -194,7 +194,7 @@ extension CareStore {
         guard !ids.isEmpty else { return [:] }
         return try read { db in
             var found: [Int64: Patient] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM patient WHERE id IN (\(ids.map(String.init).joined(separator: ",")))") {
+            for r in try Row.fetchAll(db, sql: "SELECT * FROM patient WHERE id IN (\(sqlIdList(ids)))") {
                 let p = Self.patient(r)
                 found[p.id!] = p
             }

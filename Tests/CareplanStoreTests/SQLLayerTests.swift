@@ -104,7 +104,9 @@ final class StatementArgumentsTests: XCTestCase {
         XCTAssertEqual(sum.positional, [.int64(1), .text("a"), .text("b")])
         XCTAssertTrue(StatementArguments().isEmpty)
         XCTAssertEqual(databaseQuestionMarks(count: 3), "?,?,?")
-        XCTAssertEqual(databaseQuestionMarks(count: 0), "")
+        XCTAssertEqual(databaseQuestionMarks(count: 0), "NULL", "PostgreSQL refuses IN ()")
+        XCTAssertEqual(sqlIdList([12, 3, 7] as Set<Int64>), "3,7,12")
+        XCTAssertEqual(sqlIdList([Int64]()), "NULL")
     }
 }
 

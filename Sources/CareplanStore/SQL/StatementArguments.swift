@@ -65,7 +65,14 @@ public struct StatementArguments: Hashable, Sendable, ExpressibleByArrayLiteral,
     }
 }
 
-/// `?,?,?`: placeholders for an `IN (...)` list of `count` values.
+/// `?,?,?`: placeholders for an `IN (...)` list of `count` values; `NULL` (matching nothing) for none, since
+/// PostgreSQL refuses the empty `IN ()` that SQLite takes.
 public func databaseQuestionMarks(count: Int) -> String {
-    Array(repeating: "?", count: count).joined(separator: ",")
+    count == 0 ? "NULL" : Array(repeating: "?", count: count).joined(separator: ",")
+}
+
+/// `3,7,12`: ids written into an `IN (...)` list (whole numbers, so no placeholders needed), in order; `NULL`
+/// (matching nothing) for none, as `databaseQuestionMarks`.
+public func sqlIdList(_ ids: some Collection<Int64>) -> String {
+    ids.isEmpty ? "NULL" : ids.sorted().map(String.init).joined(separator: ",")
 }
