@@ -199,6 +199,39 @@ final class EngineTests: XCTestCase {
         }
     }
 
+    func testASchemaStepsAnalyzeIsOfThisStoresTablesOnly() throws {
+        let other = try TestServer.freshSchema(for: self)
+        let neighbour = try PostgresEngine(TestServer.location(schema: other))
+        defer { neighbour.close() }
+        try neighbour.write { db in _ = try db.execute("CREATE TABLE theirs (id bigint PRIMARY KEY); INSERT INTO theirs VALUES (1)", []) }
+        let engine = try engine()
+        try engine.write { db in
+            _ = try db.execute(Dialect.postgres.ddl("CREATE TABLE ours (id INTEGER PRIMARY KEY); INSERT INTO ours VALUES (1); ANALYZE;"), [])
+        }
+        let analyzed = try engine.read { db in
+            try db.fetch("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL AND schemaname IN (?, ?) ORDER BY relname",
+                         [schema, other]).map { $0[0] as String }
+        }
+        XCTAssertEqual(analyzed, ["ours"])
+    }
+
+    func testForeignKeysCanBeGoneRoundForTestsAndComeBack() throws {
+        let engine = try engine()
+        try engine.write { db in
+            _ = try db.execute(Dialect.postgres.ddl("""
+                CREATE TABLE parent (id INTEGER PRIMARY KEY);
+                CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id));
+                INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1, 1);
+                """), [])
+        }
+        XCTAssertThrowsError(try engine.write { db in _ = try db.execute("DELETE FROM parent", []) })
+        try engine.writeWithoutForeignKeys { db in _ = try db.execute("DELETE FROM parent", []) }
+        XCTAssertEqual(try engine.read { try $0.fetch("SELECT count(*) FROM child", []) }[0][0] as Int, 1, "the child left behind")
+        XCTAssertThrowsError(try engine.write { db in _ = try db.execute("INSERT INTO child VALUES (2, 7)", []) }, "the key is back") {
+            XCTAssertEqual(engine.describe($0), "database error 23503")
+        }
+    }
+
     func testQueryPlansAndIntegrity() throws {
         let engine = try engine()
         try engine.write { db in _ = try db.execute("CREATE TABLE q (id bigint PRIMARY KEY, k text COLLATE \"C\"); CREATE INDEX q_k ON q (k)", []) }

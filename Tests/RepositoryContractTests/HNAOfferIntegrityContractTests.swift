@@ -37,7 +37,7 @@ final class HNAOfferIntegrityContractTests: RepositoryContractCase {
                 guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { XCTFail("\(what): verify found nothing"); continue }
                 XCTAssertTrue(reason.contains(expected) && reason.contains("the HNA offers were changed outside careplan"), "\(what): \(reason)")
                 try sqlite.unauditedWrite { db in
-                    if try !db.tableExists("hna_offer") { try db.execute(sql: "CREATE TABLE hna_offer AS SELECT * FROM kept WHERE 0") }
+                    if try !db.tableExists("hna_offer") { try db.execute(sql: "CREATE TABLE hna_offer AS SELECT * FROM kept WHERE false") }
                     try db.execute(sql: "DELETE FROM hna_offer; INSERT INTO hna_offer SELECT * FROM kept")
                 }
                 XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count), "\(what): put back")

@@ -15,8 +15,17 @@ enum PostgresDialect {
         (#"(?<![\w."])user(?![\w"])"#, #""user""#),
     ]
 
+    /// SQLite's bare ANALYZE is the store's own tables; PostgreSQL's is every table in the database the role may
+    /// analyze, in every schema (stores side by side: thousands of locks, "out of shared memory"). So: this schema's.
+    static let analyzeStore = """
+        DO $$DECLARE t text; BEGIN
+            FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP EXECUTE format('ANALYZE %I', t); END LOOP;
+        END$$
+        """
+
     static func ddl(_ sqlite: String) -> String {
         SQLScanner.statements(sqlite).map { statement in
+            if statement.uppercased() == "ANALYZE" { return analyzeStore + ";" }
             var translated = SQLScanner.mapCode(statement) { code in
                 typeRules.reduce(code) { text, rule in
                     text.replacingOccurrences(of: rule.pattern, with: rule.replacement, options: .regularExpression)
