@@ -190,6 +190,8 @@ extension StoreLocation {
             // The file was made here, now: removing it and its journal undoes the copy.
             return StoreCopy.Target(engine: engine, name: redacted, discard: { for end in ["", "-wal", "-shm"] { unlink(path + end) } },
                                     open: { try CareStore(path: path) })
+        case .postgres(let server):
+            return try .postgres(server)
         }
     }
 }
