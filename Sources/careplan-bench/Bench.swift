@@ -63,7 +63,9 @@ final class Bench {
 
     var careplanEnvironment: [String: String] {
         // The audit key the bench's own stores were made with: careplan writes nothing to a store under another.
+        // And on a server, how to reach it and sign in (PGPASSFILE, PGPASSWORD, PGSSLMODE...), never in the address.
         terminalEnvironment.merging(["CAREPLAN_HOME": root, "CAREPLAN_AUDIT_KEY": BenchStore.auditKeyPath]) { $1 }
+            .merging(ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("PG") }) { $1 }
     }
 
     /// Records a target and whether it was met; the line is printed with the figures and again at the end.

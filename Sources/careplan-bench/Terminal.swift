@@ -30,8 +30,9 @@ extension Bench {
 
     func careplanArguments(store: String) -> [String] { ["--store", store] }
 
+    /// careplan opens on the worklist, a clinician's home (issue 14): ready when it has drawn what it shows.
     func careplanReady(patients: Int) -> (TerminalScreen) -> Bool {
-        { s in s.contains("^Q quit") && s.contains(patients == 0 ? "Welcome to careplan" : "patients in all)") }
+        { s in s.contains("^Q quit") && s.contains("careplan · Worklist") && s.contains("Showing:") }
     }
 
     func startupDialog() throws -> [StartupRun] {
@@ -121,6 +122,7 @@ extension Bench {
             if out.timedOut { throw CLIFailure("careplan did not show “\(text)”:\n\(p.screen.text)") }
         }
         try reach([], "^Q quit")
+        try reach(Keys.escape, "careplan · Patients")
         try reach(Array(patient.nhsNumber.digits.utf8), BenchPatient.familyName.uppercased())
         try reach(Keys.enter, "· Patient record")
         try reach(Keys.enter, "· Concerns checklist")
