@@ -16,10 +16,13 @@ public struct StoreCopy {
         let discard: () -> Void
         /// Opens it as a store once the copy has committed.
         let open: () throws -> CareStore
+        /// Where this host anchors the trail of a store at this address (beside the audit key).
+        let anchorPath: String?
 
-        public init(engine: any SQLEngine, name: String, discard: @escaping () -> Void, open: @escaping () throws -> CareStore) {
+        public init(engine: any SQLEngine, name: String, anchorPath: String?, discard: @escaping () -> Void, open: @escaping () throws -> CareStore) {
             self.engine = engine
             self.name = name
+            self.anchorPath = anchorPath
             self.discard = discard
             self.open = open
         }
@@ -30,6 +33,8 @@ public struct StoreCopy {
         public var rows: [(table: String, rows: Int)]
         public var auditEntries: Int
         public var copy: CareStore
+        /// What the person must hear about besides (an earlier store's anchor kept aside).
+        public var notes: [String] = []
     }
 
     /// Why a copy did not happen; nothing was left in TO.
@@ -48,7 +53,15 @@ public struct StoreCopy {
     public static func copy(from: CareStore, fromName: String, to: Target, by user: String,
                             progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
         if let refused = from.writesRefused { throw Failure("\(fromName) takes no writes, so its copy cannot be audited: \(refused)") }
+        var notes: [String] = []
         do {
+            // TO is new: an anchor this host kept for that address belongs to a store that was there before (removed,
+            // or a copy that failed after opening), and would make the new trail look rewritten. Kept aside, not lost.
+            if let anchor = to.anchorPath, FileManager.default.fileExists(atPath: anchor) {
+                let aside = anchor + ".before-copy-" + String(Int(Date().timeIntervalSince1970))
+                try FileManager.default.moveItem(atPath: anchor, toPath: aside)
+                notes.append("this host's anchor of a store that was at \(to.name) before was kept aside as \(aside)")
+            }
             let steps = try CareStore.makeSchema(on: to.engine)
             guard try steps == from.appliedMigrations() else {
                 throw Failure("\(to.name) was not made with the same schema steps as \(fromName): nothing was copied")
@@ -59,7 +72,7 @@ public struct StoreCopy {
             if let refused = copy.writesRefused { throw Failure("the copy cannot be written: \(refused)") }
             try copy.recordCopy(user: user, action: "copied from", other: fromName)
             switch try copy.verifyAuditTrail() {
-            case .intact(let n): return Report(rows: rows, auditEntries: n, copy: copy)
+            case .intact(let n): return Report(rows: rows, auditEntries: n, copy: copy, notes: notes)
             case .broken(let id, let why):
                 throw Failure("the copy's audit trail does not verify" + (id.map { " at entry \($0)" } ?? "") + ": \(why)")
             }
@@ -81,6 +94,10 @@ public struct StoreCopy {
                 var done = 0
                 progress(0, total)
                 var result: [(table: String, rows: Int)] = []
+                // The patient tally's trigger would update its one row once per patient: on PostgreSQL every update
+                // leaves a version the next must pass (quadratic in one transaction: minutes at 100,000). The
+                // tally is set once at the end instead (`finish`); foreign keys (system triggers) stay on.
+                if into.dialect == .postgres { try into.execute(sql: "ALTER TABLE patient DISABLE TRIGGER USER") }
                 for (table, expected) in zip(CareStore.copiedTables, counts) {
                     var digest = ContentDigest()
                     var copied = 0
@@ -103,6 +120,7 @@ public struct StoreCopy {
                     }
                     result.append((table.name, copied))
                 }
+                if into.dialect == .postgres { try into.execute(sql: "ALTER TABLE patient ENABLE TRIGGER USER") }
                 try finish(into)
                 return result
             }
@@ -188,7 +206,8 @@ extension StoreLocation {
             guard lstat(path, &info) != 0 else { throw StoreCopy.Failure("\(path) already exists: copy into a new store (careplan never writes over a file)") }
             let engine = try CareStore.newEngine(path: path)
             // The file was made here, now: removing it and its journal undoes the copy.
-            return StoreCopy.Target(engine: engine, name: redacted, discard: { for end in ["", "-wal", "-shm"] { unlink(path + end) } },
+            let anchor = AuditKeeper(keyPath: AuditKeeper.defaultKeyPath(), storePath: path).anchorPath
+            return StoreCopy.Target(engine: engine, name: redacted, anchorPath: anchor, discard: { for end in ["", "-wal", "-shm"] { unlink(path + end) } },
                                     open: { try CareStore(path: path) })
         case .postgres(let server):
             return try .postgres(server)
@@ -206,7 +225,8 @@ extension StoreCopy.Target {
             throw StoreCopy.Failure("\(location.redacted) already holds a careplan store: copy into a new, empty database or schema")
         }
         let made = (CareStore.copiedTables.map(\.name) + CareStore.tablesNotCopied.sorted()).reversed()
-        return StoreCopy.Target(engine: engine, name: location.redacted, discard: {
+        let anchor = AuditKeeper(keyPath: AuditKeeper.defaultKeyPath(), storeIdentity: engine.identity).anchorPath
+        return StoreCopy.Target(engine: engine, name: location.redacted, anchorPath: anchor, discard: {
             engine.close()
             // On a connection of its own, within the migration's lock, whose writes need no careplan_state row
             // (it may not be made yet).

@@ -60,6 +60,7 @@ struct StoreCopyCommand: ParsableCommand {
         for (table, rows) in report.rows {
             print(table.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(rows))
         }
+        for note in report.notes { print("Note: \(note).") }
         print("Copied \(source.redacted) to \(target.redacted). Audit trail intact: \(report.auditEntries) entries (the same key as FROM).")
     }
 

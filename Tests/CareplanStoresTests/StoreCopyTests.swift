@@ -188,6 +188,19 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertEqual(try original.auditTrail().count, entries, "nothing recorded: nothing was copied")
     }
 
+    /// A store copied again to where an earlier copy was (removed since): this host's anchor of the earlier
+    /// one is kept aside, so the new trail verifies rather than looking rewritten.
+    func testACopyWhereAnEarlierStoreWasStartsItsOwnAnchor() throws {
+        let original = try seeded(path("original"))
+        _ = try copy(original, to: .sqlite(path: path("copy")))
+        try original.recordListing(user: "admin", listed: "all patients", patients: 1, now: now)
+        for end in ["", "-wal", "-shm"] { unlink(path("copy") + end) }
+        let again = try copy(original, to: .sqlite(path: path("copy")))
+        XCTAssertEqual(try again.copy.verifyAuditTrail(), .intact(entries: try again.copy.auditTrail().count))
+        XCTAssertEqual(again.notes.count, 1)
+        XCTAssertTrue(again.notes.first?.contains("was kept aside as") == true, "\(again.notes)")
+    }
+
     /// A copy that fails part-way (here a store changed outside careplan: a patient deleted under their
     /// assessments, which the copy's foreign keys refuse) leaves no file behind, nor its -wal or -shm.
     func testACopyThatFailsLeavesNothingBehind() throws {
