@@ -55,6 +55,12 @@ public struct StoreCopy {
         if let refused = from.writesRefused { throw Failure("\(fromName) takes no writes, so its copy cannot be audited: \(refused)") }
         var notes: [String] = []
         do {
+            // The copy's trail is verified before careplan says it is intact: a trail that does not verify here would
+            // not there either, so that is said first.
+            if case .broken(let id, let why) = try from.verifyAuditTrail() {
+                throw Failure("the audit trail of \(fromName) does not verify" + (id.map { " at entry \($0)" } ?? "")
+                              + ": \(why). Nothing was copied: run `careplan audit --verify` on it")
+            }
             // TO is new: an anchor this host kept for that address belongs to a store that was there before (removed,
             // or a copy that failed after opening), and would make the new trail look rewritten. Kept aside, not lost.
             if let anchor = to.anchorPath, FileManager.default.fileExists(atPath: anchor) {

@@ -188,6 +188,19 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertEqual(try original.auditTrail().count, entries, "nothing recorded: nothing was copied")
     }
 
+    /// A store whose trail does not verify (a signed document changed outside careplan) is not copied: said
+    /// before anything is made.
+    func testAStoreWhoseTrailDoesNotVerifyIsNotCopied() throws {
+        let original = try seeded(path("original"))
+        try original.unauditedWrite { db in try db.execute(sql: "UPDATE document_value SET value = '\"right breast\"' WHERE field = 'site'") }
+        let entries = try original.auditTrail().count
+        XCTAssertThrowsError(try copy(original, to: .sqlite(path: path("copy")))) {
+            XCTAssertTrue("\($0)".hasPrefix("the audit trail of \(self.path("original")) does not verify"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("copy")))
+        XCTAssertEqual(try original.auditTrail().count, entries)
+    }
+
     /// A store copied again to where an earlier copy was (removed since): this host's anchor of the earlier
     /// one is kept aside, so the new trail verifies rather than looking rewritten.
     func testACopyWhereAnEarlierStoreWasStartsItsOwnAnchor() throws {
