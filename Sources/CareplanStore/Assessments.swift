@@ -93,7 +93,7 @@ extension CareStore {
     /// underneath, `AssessmentChange.resolved` decides: text is merged, other answers are refused with
     /// `changedElsewhere` and nothing changes. Refuses a locked plan.
     public func save(_ change: AssessmentChange, to id: Int64, base: AnswerValue, by user: String, now: Date) throws -> SavedChange {
-        try write { db in
+        try write(once: "assessment \(id) \(String(reflecting: change)) from \(String(reflecting: base)) by \(user)", { db in
             guard let current = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
             if current.isLocked { throw StoreError.locked }
             let resolution = try change.normalised.resolved(against: current, base: base)
@@ -109,7 +109,10 @@ extension CareStore {
                                  typing: written.isTyping, now: now)
             try db.execute(sql: "UPDATE assessment SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
             return SavedChange(assessment: try Self.assessment(db, id: id)!, merged: merged)
-        }
+        }, stored: { db in
+            guard let current = try Self.assessment(db, id: id) else { throw StoreError.notFound("The assessment") }
+            return SavedChange(assessment: current)
+        })
     }
 
     /// Audits a change, once for a run of typing: text saved as it is typed writes one entry per five minutes

@@ -1,4 +1,5 @@
 import CareplanCore
+import Crypto
 import Foundation
 import Synchronization
 
@@ -34,9 +35,24 @@ public final class CareStore: CareRepository {
 
     /// Runs `body` in one write transaction, serialised with every other writer; durable when it returns. The
     /// anchor outside the store moves on once it has committed.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try write(fingerprint: nil, body) }
+
+    /// `write`, for a change the runtime may replay after a failure (design 6.5): when the engine found that an
+    /// earlier try committed though its answer was lost, `stored` reads the result instead of writing it twice.
+    /// `change` names the change exactly (what, where, from which base, by whom), not when.
+    func write<T>(once change: String, _ body: (Database) throws -> T, stored: (Database) throws -> T) throws -> T {
+        let fingerprint = SHA256.hash(data: Data(change.utf8)).hex
+        if engine.committed(fingerprint) { return try read(stored) }
+        return try write(fingerprint: fingerprint, body)
+    }
+
+    private func write<T>(fingerprint: String?, _ body: (Database) throws -> T) throws -> T {
         if let refused = writesRefused { throw StoreError.cannotWrite(refused) }
-        let result = try mappingFailures(StoreError.cannotWrite) { try engine.write { try body(Database($0, keeper: auditKeeper)) } }
+        func run(_ c: any SQLConnection) throws -> T { try body(Database(c, keeper: auditKeeper)) }
+        let result = try mappingFailures(StoreError.cannotWrite) {
+            if let fingerprint { return try engine.write(fingerprint: fingerprint, run) }
+            return try engine.write(run)
+        }
         anchorAuditHead()
         return result
     }

@@ -155,7 +155,7 @@ extension CareStore {
 
     public func save(_ change: DocumentChange, to id: Int64, base: DocumentAnswer, template: DocumentTemplate, by user: String,
                      now: Date) throws -> SavedDocumentChange {
-        try write { db in
+        try write(once: "document \(id) \(String(reflecting: change)) from \(String(reflecting: base)) by \(user)", { db in
             guard let current = try Self.document(db, id: id) else { throw StoreError.notFound("The document") }
             if current.isLocked { throw StoreError.signed }
             if let why = template.refusal(of: change) { throw StoreError.refused(why) }
@@ -177,7 +177,10 @@ extension CareStore {
                                  detail: Self.auditName(id, current.templateId) + " \(written.fieldId)", typing: typing, now: now)
             try db.execute(sql: "UPDATE document SET revision = revision + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
             return SavedDocumentChange(document: try Self.document(db, id: id)!, merged: merged)
-        }
+        }, stored: { db in
+            guard let current = try Self.document(db, id: id) else { throw StoreError.notFound("The document") }
+            return SavedDocumentChange(document: current)
+        })
     }
 
     static func apply(_ change: DocumentChange, _ db: Database, _ id: Int64) throws {

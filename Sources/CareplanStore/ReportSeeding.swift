@@ -13,7 +13,7 @@ extension CareStore {
         try write { db in
             let firstNew = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM assessment") ?? 0) + 1
             let firstOffer = try Self.nextId(db, .hnaOffer)
-            let day = "date(:today, '-' || ((p.id * 7 + k.n * 131) % 730) || ' days')"
+            let day = db.dialect.date(":today", plusDays: "-((p.id * 7 + k.n * 131) % 730)")
             let agreed = "(p.id + k.n) % 5 <> 0"
             try db.execute(sql: """
                 WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < :per)
@@ -56,15 +56,17 @@ extension CareStore {
             // The follow-up seeding records every result and call on the day it runs: spread them over the two years,
             // one result in seven needing review (four in five of those reviewed 0-19 days later), calls returned 0-47
             // hours later (one in 300 not), so results-review and re-access count a real year.
-            let spread = "strftime('%Y-%m-%d %H:%M:%f', :today, '-' || ((id * 13) % 730) || ' days', '+10 hours'"
+            func spread(days: String = "0", hours: String = "0") -> String {
+                db.dialect.time(":today", plusDays: "\(days) - (id * 13) % 730", hours: "10 + \(hours)")
+            }
             try db.execute(sql: """
-                UPDATE follow_up_result SET recorded_at = \(spread)),
+                UPDATE follow_up_result SET recorded_at = \(spread()),
                        needs_review = CASE WHEN id % 7 = 0 THEN 1 ELSE 0 END,
                        review_outcome = CASE WHEN id % 7 = 0 AND id % 5 <> 0 THEN '\(ReviewOutcome.noAction.rawValue)' END,
                        reviewed_by = CASE WHEN id % 7 = 0 AND id % 5 <> 0 THEN :by ELSE '' END,
-                       reviewed_at = CASE WHEN id % 7 = 0 AND id % 5 <> 0 THEN \(spread), '+' || (id % 20) || ' days') END;
-                UPDATE follow_up_contact SET at = \(spread)),
-                       returned_at = CASE WHEN returned_at IS NOT NULL THEN \(spread), '+' || (id % 48) || ' hours') END
+                       reviewed_at = CASE WHEN id % 7 = 0 AND id % 5 <> 0 THEN \(spread(days: "id % 20")) END;
+                UPDATE follow_up_contact SET at = \(spread()),
+                       returned_at = CASE WHEN returned_at IS NOT NULL THEN \(spread(hours: "id % 48")) END
                 """, arguments: ["today": today.iso, "by": user])
             try Self.audit(db, user: user, action: "seeded", detail: "report history: \(added) assessments, \(documents) documents"
                            + ((try Self.seededRange(db, .hnaOffer, from: firstOffer)).map { Self.seededMark + $0 } ?? ""), at: now)

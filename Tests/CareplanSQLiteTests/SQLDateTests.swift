@@ -33,3 +33,19 @@ final class SQLDateTests: XCTestCase {
         }
     }
 }
+
+/// The benchmark's seeding shifts dates in SQL through the dialect; on SQLite as it did before it went through it.
+final class SeedingDialectTests: XCTestCase {
+    func testShiftedDatesAndTimesAreTheStoresText() throws {
+        let d = Dialect.sqlite
+        let row = try DatabaseQueue().read { db in
+            try GRDB.Row.fetchOne(db, sql: "SELECT \(d.date("'2026-03-01'", plusDays: "-1")) AS a, \(d.date("'2026-11-29'", plusDays: "-730")) AS b, "
+                                  + "\(d.time("'2026-11-29'", plusDays: "3 - 5", hours: "10 + 47")) AS c, \(d.time("'2024-02-28'", plusDays: "1", hours: "0")) AS e")!
+        }
+        XCTAssertEqual(row["a"] as String, "2026-02-28")
+        XCTAssertEqual(row["b"] as String, "2024-11-29")
+        XCTAssertEqual(row["c"] as String, "2026-11-29 09:00:00.000")
+        XCTAssertEqual(row["e"] as String, "2024-02-29 00:00:00.000")
+        XCTAssertEqual(SQLDate.parse(row["c"]).map(SQLDate.text), "2026-11-29 09:00:00.000", "a time the store reads as GRDB wrote them")
+    }
+}

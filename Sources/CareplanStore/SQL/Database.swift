@@ -64,6 +64,12 @@ public protocol SQLEngine: AnyObject, Sendable {
     func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T
     /// Serialised with every other writer, on every host, from its first statement; durable when it returns.
     func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T
+    /// `write`, for a change the runtime replays after a failure, named by `fingerprint`. An engine that can lose a
+    /// commit's answer (a server gone between COMMIT and its reply) finds out after reconnecting whether that
+    /// write committed, and `committed` then says so once, so the replayed change is not written twice.
+    func write<T>(fingerprint: String, _ body: (any SQLConnection) throws -> T) throws -> T
+    /// Whether the write named `fingerprint`, whose answer was lost, committed after all (true once, then forgotten).
+    func committed(_ fingerprint: String) -> Bool
     /// For tests only: `write` with foreign keys not enforced, to change a store as someone going around careplan
     /// could (a record deleted under the ones that name it). An engine that cannot throws.
     func writeWithoutForeignKeys<T>(_ body: (any SQLConnection) throws -> T) throws -> T
@@ -81,4 +87,10 @@ public protocol SQLEngine: AnyObject, Sendable {
     /// An error of the engine's in words a nurse can act on (`WriteFailure`'s words where one fits), or nil
     /// when it is not the engine's. Damage is noted on the way.
     func describe(_ error: any Error) -> String?
+}
+
+extension SQLEngine {
+    /// An engine that never loses a commit's answer (SQLite: the answer is the local call's return) needs neither.
+    public func write<T>(fingerprint: String, _ body: (any SQLConnection) throws -> T) throws -> T { try write(body) }
+    public func committed(_ fingerprint: String) -> Bool { false }
 }

@@ -28,6 +28,25 @@ public enum Dialect: String, Sendable {
         }
     }
 
+    /// The ISO date (`yyyy-MM-dd`) `days` (a whole-number expression) after the ISO date `date`. (The benchmark's
+    /// seeding: careplan's own dates are computed in Swift.)
+    public func date(_ date: String, plusDays days: String) -> String {
+        switch self {
+        case .sqlite: return "date(\(date), (\(days)) || ' days')"
+        case .postgres: return "((\(date))::date + (\(days))::integer)::text"
+        }
+    }
+
+    /// The time `days` and `hours` (whole-number expressions) after the start of the ISO date `date`, as the store
+    /// writes times (`SQLDate`'s text, to the millisecond). (The benchmark's seeding.)
+    public func time(_ date: String, plusDays days: String, hours: String) -> String {
+        switch self {
+        case .sqlite: return "strftime('%Y-%m-%d %H:%M:%f', \(date), (\(days)) || ' days', (\(hours)) || ' hours')"
+        case .postgres:
+            return "to_char((\(date))::date + make_interval(days => (\(days))::integer, hours => (\(hours))::integer), 'YYYY-MM-DD HH24:MI:SS.MS')"
+        }
+    }
+
     /// An expression to append (`||`) to a prefix to make the upper bound of every text starting with it:
     /// U+10FFFF, above every character, in byte order.
     public var prefixEnd: String {
