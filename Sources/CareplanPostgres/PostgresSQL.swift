@@ -2,9 +2,8 @@ import CareplanStore
 import Foundation
 import PostgresNIO
 
-/// The shared SQL as PostgreSQL takes it: placeholders numbered `$n` with their values bound, and scripts cut
-/// into single statements (the extended protocol takes one at a time). Both walk `SQLScanner`'s pieces, so
-/// quoted strings, quoted names, comments and dollar-quoted bodies are left alone.
+/// The shared SQL's placeholders as PostgreSQL's `$n`, with their values bound. It walks `SQLScanner`'s pieces,
+/// so quoted strings, quoted names, comments and dollar-quoted bodies are left alone.
 public enum PostgresSQL {
     /// `?` (in order), `?NNN` (numbered from 1) and `:name` become `$n`; `placeholders[n - 1]` is the one each
     /// stands for (as written: `?`, `?2`, `:name`). `?2` or `:name` used twice take one number; `::` casts stay.
@@ -57,18 +56,6 @@ public enum PostgresSQL {
             if value == .null { binds.appendNull() } else { binds.append(value) }
         }
         return PostgresQuery(unsafeSQL: text, binds: binds)
-    }
-
-    /// A script's statements; those of comments alone are left out (PostgreSQL would answer an empty query).
-    public static func statements(_ script: String) -> [String] {
-        SQLScanner.statements(script).filter { statement in
-            SQLScanner.pieces(statement).contains { piece in
-                switch piece {
-                case .code(let code): return code.contains { !$0.isWhitespace }
-                case .quoted(let text): return !text.hasPrefix("--") && !text.hasPrefix("/*")
-                }
-            }
-        }
     }
 
     public struct MissingValue: Error, CustomStringConvertible { public let description: String }

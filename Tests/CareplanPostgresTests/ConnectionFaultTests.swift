@@ -27,6 +27,19 @@ final class ConnectionFaultTests: XCTestCase {
         return false
     }
 
+    /// `wait()` on a future has no deadline: the one waiting place is `PostgresLink.wait(_:seconds:)`.
+    func testNothingInTheEngineWaitsWithoutADeadline() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/CareplanPostgres")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasSuffix(".swift") }
+        XCTAssertGreaterThan(files.count, 3)
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            XCTAssertFalse(text.contains(".wait()"), file)
+            XCTAssertFalse(text.contains("Process("), "\(file): Foundation's Process hangs after pg_ctl start")
+        }
+    }
+
     func testATerminatedConnectionFailsAtOnceAndComesBack() throws {
         let nurse = try link(), administrator = try link()
         let pid = try backendPID(nurse)

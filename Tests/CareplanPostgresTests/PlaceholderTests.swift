@@ -1,4 +1,5 @@
 @testable import CareplanPostgres
+import CareplanStore
 import XCTest
 
 /// The shared SQL's `?`, `?NNN` and `:name` as PostgreSQL's `$n`, and migration scripts cut into statements.
@@ -52,17 +53,17 @@ final class PlaceholderTests: XCTestCase {
         ;
         -- only a comment at the end;
         """
-        XCTAssertEqual(PostgresSQL.statements(script), [
+        XCTAssertEqual(SQLScanner.statements(script), [
             "-- the audit trail's guard\nCREATE TABLE a (id bigint, note text DEFAULT 'a;b')",
             "CREATE FUNCTION careplan_append_only() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN RAISE EXCEPTION 'the audit trail is append-only'; END\n$$",
             "CREATE INDEX \"x;y\" ON a(id) -- ; trailing",
         ])
-        XCTAssertEqual(PostgresSQL.statements("SELECT 1"), ["SELECT 1"])
-        XCTAssertEqual(PostgresSQL.statements("  ;; -- nothing\n"), [])
+        XCTAssertEqual(SQLScanner.statements("SELECT 1"), ["SELECT 1"])
+        XCTAssertEqual(SQLScanner.statements("  ;; -- nothing\n"), [])
     }
 
     func testAnUnclosedQuoteRunsToTheEnd() {
         XCTAssertEqual(PostgresSQL.numbered("SELECT 'open ? ").sql, "SELECT 'open ? ")
-        XCTAssertEqual(PostgresSQL.statements("SELECT $$ a; b"), ["SELECT $$ a; b"])
+        XCTAssertEqual(SQLScanner.statements("SELECT $$ a; b"), ["SELECT $$ a; b"])
     }
 }
