@@ -47,7 +47,14 @@ public enum StoreLocation: Sendable, Equatable {
     public func open(auditKey: String? = nil, checkInBackground: Bool = false) throws -> CareStore {
         switch self {
         case .sqlite(let path): return try CareStore(path: path, auditKey: auditKey, checkInBackground: checkInBackground)
-        case .postgres(let server): return try CareStore(postgres: server, auditKey: auditKey)
+        case .postgres(let server): return try named(server) { try CareStore(postgres: server, auditKey: auditKey) }
+        }
+    }
+
+    /// A server's refusal names the server (which of several a site has), without its password.
+    private func named(_ server: PostgresLocation, _ open: () throws -> CareStore) throws -> CareStore {
+        do { return try open() } catch StoreError.cannotOpen(let why) where !why.contains(server.redacted) {
+            throw StoreError.cannotOpen("\(server.redacted): \(why)")
         }
     }
 
@@ -58,13 +65,15 @@ public enum StoreLocation: Sendable, Equatable {
         case .postgres(let server):
             // Opening makes a schema's tables: looked at first on a connection of its own, so that a mistyped
             // database or schema does not become an empty store.
-            let probe = try PostgresEngine(server)
-            defer { probe.close() }
-            guard try probe.read({ try !$0.fetch(Dialect.postgres.tableExistsSQL, ["grdb_migrations"]).isEmpty }) else {
-                throw StoreError.cannotOpen("there is no careplan store at \(server.redacted) (its schema has no careplan tables). "
-                                            + "Check --store or CAREPLAN_STORE; nothing was created")
+            return try named(server) {
+                let probe = try PostgresEngine(server)
+                defer { probe.close() }
+                guard try probe.read({ try !$0.fetch(Dialect.postgres.tableExistsSQL, ["grdb_migrations"]).isEmpty }) else {
+                    throw StoreError.cannotOpen("there is no careplan store at \(server.redacted) (its schema has no careplan tables). "
+                                                + "Check --store or CAREPLAN_STORE; nothing was created")
+                }
+                return try CareStore(postgres: server)
             }
-            return try CareStore(postgres: server)
         }
     }
 }

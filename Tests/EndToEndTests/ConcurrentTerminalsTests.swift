@@ -163,27 +163,17 @@ final class ConcurrentTerminalsTests: EndToEndCase {
     /// terminals "a" and "b".
     func twoTerminalsInNotes(whatMatters: String = "") throws -> (CareStore, Int64) {
         let t = tmux!
-        let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
-                                                  displayPath: "ncat-hna.yaml").get()
+        let (_, id) = try Reliability.storeWithAssessment(at: store, family: "Shared")
         let s = try openStore()
-        let p = try s.addPatient(Patient(nhsNumber: NHSNumber(FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: ""))!, familyName: "Shared",
-                                         givenName: "Alex", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!))
-        var a = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
-                                      date: LocalDate(Date()), catalogue: catalogue, createdBy: "Nurse")
-        if !whatMatters.isEmpty { a = try s.apply(.setWhatMattersToMe(whatMatters), to: a.id, basedOn: a) }
+        if !whatMatters.isEmpty, let a = try s.assessment(id: id) { _ = try s.apply(.setWhatMattersToMe(whatMatters), to: id, basedOn: a) }
         for session in ["a", "b"] {
             try t.start(session, remainOnExit: true, command: careplanCommand())
             try toPatients(session)
-            try t.type("Shared", to: session)
-            try t.waitFor("SHARED, Alex", in: session)
-            try t.keys("Enter", to: session)
-            try t.waitFor(" careplan · Patient record", in: session)
-            try t.keys("Enter", to: session)
-            try t.waitFor(" careplan · Concerns checklist", in: session)
+            try openChecklist(of: "Shared", in: session)
             try t.keys("C-n", "C-n", to: session)
             try t.waitFor(" careplan · Conversation notes", in: session)
         }
-        return (s, a.id)
+        return (s, id)
     }
 
     /// Two real terminals typing into the same note, as nurses at two ward terminals: both texts end in the

@@ -272,6 +272,17 @@ class EndToEndCase: XCTestCase {
         try tmux.waitFor(" Assessment started: every answer is saved as you give it", in: session, file: file, line: line)
     }
 
+    /// From the register: finds the patient `family` (the one so named, given name Alex) and opens their
+    /// assessment in progress on its checklist.
+    func openChecklist(of family: String, in session: String = "t", file: StaticString = #filePath, line: UInt = #line) throws {
+        try tmux.type(family, to: session)
+        try tmux.waitFor("\(family.uppercased()), Alex", in: session, file: file, line: line)
+        try tmux.keys("Enter", to: session)
+        try tmux.waitFor(" careplan · Patient record", in: session, file: file, line: line)
+        try tmux.keys("Enter", to: session)
+        try tmux.waitFor(" careplan · Concerns checklist", in: session, file: file, line: line)
+    }
+
     /// On the checklist: rates the selected concern, one key at a time as a person types, waiting for each
     /// to be acknowledged (careplan joins printable keys that arrive in one read: see the report).
     func rate(_ label: String, _ score: Int, in session: String = "t", file: StaticString = #filePath, line: UInt = #line) throws {

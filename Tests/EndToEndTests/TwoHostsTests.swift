@@ -1,6 +1,7 @@
 import CareplanCore
 import CareplanSQLite
 import Foundation
+import ReliabilityKnobs
 import RepositoryTestSupport
 import XCTest
 
@@ -41,25 +42,13 @@ final class TwoHostsTests: EndToEndCase {
     /// One patient with an assessment, open on the checklist on hosts "a" and "b"; the store, through a
     /// connection of the test's own, and the assessment's id.
     func twoHostsOnTheChecklist() throws -> (CareStore, Int64) {
-        let t = tmux!
-        let s = try openStore()
-        let catalogue = try ConcernCatalogue.load(from: Paths.packageRoot.appendingPathComponent("Resources/catalogues/ncat-hna.yaml"),
-                                                  displayPath: "ncat-hna.yaml").get()
-        let p = try s.addPatient(Patient(nhsNumber: NHSNumber(FictionalNHS.spaced(1).replacingOccurrences(of: " ", with: ""))!, familyName: "Shared",
-                                         givenName: "Alex", dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!))
-        let a = try s.startAssessment(patientId: p.id!, pathwayPoint: .initialDiagnosis, completedBy: .patientWithClinician,
-                                      date: LocalDate(Date()), catalogue: catalogue, createdBy: "Nurse")
+        let (_, id) = try Reliability.storeWithAssessment(at: store, family: "Shared")
         for host in ["a", "b"] {
-            try t.start(host, remainOnExit: true, command: try hostCommand(host))
+            try tmux.start(host, remainOnExit: true, command: try hostCommand(host))
             try toPatients(host)
-            try t.type("Shared", to: host)
-            try t.waitFor("SHARED, Alex", in: host)
-            try t.keys("Enter", to: host)
-            try t.waitFor(" careplan · Patient record", in: host)
-            try t.keys("Enter", to: host)
-            try t.waitFor(" careplan · Concerns checklist", in: host)
+            try openChecklist(of: "Shared", in: host)
         }
-        return (s, a.id)
+        return (try openStore(), id)
     }
 
     func scores(_ s: CareStore, _ id: Int64) throws -> [String: Int] {
