@@ -113,8 +113,11 @@ extension Bench {
     /// careplan: find the bench patient, open their assessment in progress, then Down in the checklist,
     /// Ctrl-N and Ctrl-P between checklist and prioritisation, and typing in a conversation note.
     func keysCareplan(patients: Int) throws -> KeyRun {
-        let (path, patient) = try stores.withBenchPatient(patients)
-        let store = try self.store(path, schema: "bench_keys_\(patients)", reuse: false)
+        // On a server: a fresh copy of the seeded store (as the file's keystroke copy is one), the patient added there.
+        let (store, patient) = try postgres == nil ? stores.withBenchPatient(patients) : { () throws -> (String, BenchPatient) in
+            let address = try self.store(stores.seeded(patients), schema: "bench_keys_\(patients)", reuse: false)
+            return (address, try BenchPatient.add(to: BenchStore.open(address)))
+        }()
         let p = try PtySession(careplan, careplanArguments(store: store), environment: careplanEnvironment)
         func reach(_ keys: [UInt8], _ text: String) throws {
             if !keys.isEmpty { p.send(keys) }
