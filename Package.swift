@@ -104,7 +104,7 @@ let package = Package(
                                                          .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"]),
         // What every repository must do; each implementation adds its factory (one line) to run it.
-        .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanStore", "CareplanSQLite", "CareplanStores", "RepositoryTestSupport"]),
+        .testTarget(name: "RepositoryContractTests", dependencies: ["CareplanCore", "CareplanStore", "CareplanSQLite", "CareplanStores", "RepositoryTestSupport", "ReliabilityKnobs"]),
         // The SQL layer and its dialects, without a database.
         .testTarget(name: "CareplanStoreTests", dependencies: ["CareplanStore", "CareplanCore"]),
         // The PostgreSQL engine: addresses, pgpass, placeholders, the schema beside SQLite's, lost connections.

@@ -17,6 +17,8 @@ final class MigratorTests: XCTestCase {
             let target = dir.appendingPathComponent(to)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent(from), to: target)
+            // As careplan made them: git checks files out 0644, whatever they were.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
         }
         let path = dir.appendingPathComponent("store/careplan.sqlite").path
         func schema() throws -> [String: String] {
