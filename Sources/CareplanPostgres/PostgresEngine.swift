@@ -35,14 +35,19 @@ public final class PostgresEngine: SQLEngine {
         var backendPID: Int64 = 0
         /// The token of a write whose COMMIT was sent but not answered: asked about after reconnecting (design 6.5).
         var pendingToken: String?
+        /// The fingerprint of that write, when the store named it (a change the runtime replays).
+        var pendingFingerprint: String?
         /// Tokens whose fate is known after a lost answer: true when the write was stored.
         var resolvedTokens: [String: Bool] = [:]
+        /// Named writes that were stored although their answer was lost: `committed` says so once.
+        var committedFingerprints: Set<String> = []
         var migrating = false
     }
 
     /// Deadlines (seconds) for one statement's answer; `CAREPLAN_PG_DEADLINE_MS` shortens both for tests.
     let readDeadline: Double, writeDeadline: Double
     static let migrationDeadline: Double = 3600
+    static let pruneEvery = 1000
 
     /// Connects (in the foreground, the only time), checks the server and sets up the session; a server
     /// that cannot be reached, or refuses, is an error here.
@@ -103,7 +108,9 @@ public final class PostgresEngine: SQLEngine {
                                               seconds: 10).rows.isEmpty == false
             facts.withLock { f in
                 f.resolvedTokens[pending] = found
+                if found, let fingerprint = f.pendingFingerprint { f.committedFingerprints.insert(fingerprint) }
                 f.pendingToken = nil
+                f.pendingFingerprint = nil
                 if found { f.ownCommits += 1 }
             }
         }
@@ -121,6 +128,16 @@ public final class PostgresEngine: SQLEngine {
         try serial.withLock {
             try transaction("BEGIN", deadline: deadline(writeDeadline), writes: true, body)
         }
+    }
+
+    public func write<T>(fingerprint: String, _ body: (any SQLConnection) throws -> T) throws -> T {
+        try serial.withLock {
+            try transaction("BEGIN", deadline: deadline(writeDeadline), writes: true, fingerprint: fingerprint, body)
+        }
+    }
+
+    public func committed(_ fingerprint: String) -> Bool {
+        facts.withLock { $0.committedFingerprints.remove(fingerprint) != nil }
     }
 
     /// For tests: the schema's foreign keys are dropped for the body and put back NOT VALID (the rows the body
@@ -166,7 +183,8 @@ public final class PostgresEngine: SQLEngine {
 
     private func deadline(_ normal: Double) -> Double { facts.withLock { $0.migrating } ? Self.migrationDeadline : normal }
 
-    private func transaction<T>(_ begin: String, deadline: Double, writes: Bool, _ body: (any SQLConnection) throws -> T) throws -> T {
+    private func transaction<T>(_ begin: String, deadline: Double, writes: Bool, fingerprint: String? = nil,
+                                _ body: (any SQLConnection) throws -> T) throws -> T {
         let connection = try link.connection()
         let hasState = writes && facts.withLock { $0.hasState }
         let token = UUID().uuidString
@@ -175,6 +193,10 @@ public final class PostgresEngine: SQLEngine {
         if hasState {
             opening.append("UPDATE careplan_state SET changes = changes + 1 WHERE id = 1")
             opening.append("INSERT INTO careplan_write (token, at) VALUES (\(token), \(SQLDate.text(Date())))")
+            // A token only matters until its host has reconnected: those older than a week go, every 1,000th write.
+            if facts.withLock({ ($0.ownCommits + 1) % Self.pruneEvery == 0 }) {
+                opening.append("DELETE FROM careplan_write WHERE at < \(SQLDate.text(Date().addingTimeInterval(-7 * 86400)))")
+            }
         }
         let futures = try opening.map { try link.send($0, on: connection) }
         do {
@@ -191,18 +213,29 @@ public final class PostgresEngine: SQLEngine {
             rollBack(connection)
             throw error
         }
-        if writes { facts.withLock { $0.pendingToken = hasState ? token : nil } }
+        if writes {
+            facts.withLock { f in
+                f.pendingToken = hasState ? token : nil
+                f.pendingFingerprint = hasState ? fingerprint : nil
+            }
+        }
         do {
             _ = try link.query("COMMIT", on: connection, deadline: deadline)
         } catch {
             // Stored or not? Asked after reconnecting, if the answer was lost with the connection.
-            if !PostgresLink.meansGone(error) { facts.withLock { $0.pendingToken = nil }; rollBack(connection) }
+            if !PostgresLink.meansGone(error) {
+                facts.withLock { $0.pendingToken = nil; $0.pendingFingerprint = nil }
+                rollBack(connection)
+            }
             throw error
         }
+        // Before the schema step that makes the lock row, each write looks for it again (a new store's migration).
+        let stateNow = writes && !hasState ? (try? stateExists(connection)) ?? false : hasState
         facts.withLock { f in
             f.pendingToken = nil
+            f.pendingFingerprint = nil
             if writes && hasState { f.ownCommits += 1 }
-            if writes && !hasState { f.hasState = (try? self.stateExists(connection)) ?? false }
+            if writes { f.hasState = stateNow }
         }
         return result
     }

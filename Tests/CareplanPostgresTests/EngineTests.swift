@@ -184,9 +184,11 @@ final class EngineTests: XCTestCase {
         let nurse = try engine(), administrator = try engine()
         try makeState(nurse)
         try nurse.write { db in _ = try db.execute("UPDATE tally SET n = n + 1", []) }
-        let stored: String = try nurse.read { try $0.fetch("SELECT token FROM careplan_write", []) }[0][0]
+        try nurse.write(fingerprint: "ignored: its answer came") { db in _ = try db.execute("UPDATE tally SET n = n + 1", []) }
+        XCTAssertFalse(nurse.committed("ignored: its answer came"))
+        let stored: String = try nurse.read { try $0.fetch("SELECT token FROM careplan_write ORDER BY at LIMIT 1", []) }[0][0]
         for (token, found) in [(stored, true), (UUID().uuidString, false)] {
-            nurse.facts.withLock { $0.pendingToken = token }
+            nurse.facts.withLock { $0.pendingToken = token; $0.pendingFingerprint = "save \(token)" }
             let pid = nurse.backendPID
             try administrator.write { db in _ = try db.fetch("SELECT pg_terminate_backend(?::int)", [pid]) }
             Thread.sleep(forTimeInterval: 0.2)
@@ -195,7 +197,28 @@ final class EngineTests: XCTestCase {
             while nurse.isLost && Date() < end { Thread.sleep(forTimeInterval: 0.05) }
             XCTAssertEqual(nurse.resolvedTokens[token], found)
             XCTAssertNil(nurse.facts.withLock { $0.pendingToken })
+            // The store asks before replaying the change: stored, it is not written again (said once).
+            XCTAssertEqual(nurse.committed("save \(token)"), found)
+            XCTAssertFalse(nurse.committed("save \(token)"))
         }
+    }
+
+    func testWriteTokensOlderThanAWeekArePrunedEveryThousandthWrite() throws {
+        let nurse = try engine()
+        try makeState(nurse)
+        try nurse.write { db in
+            _ = try db.execute("INSERT INTO careplan_write (token, at) VALUES ('old', ?), ('recent', ?)",
+                               [SQLDate.text(Date().addingTimeInterval(-8 * 86400)), SQLDate.text(Date().addingTimeInterval(-6 * 86400))])
+        }
+        func tokens() throws -> Set<String> { Set(try nurse.read { try $0.fetch("SELECT token FROM careplan_write", []) }.map { $0[0] as String }) }
+        XCTAssertTrue(try tokens().isSuperset(of: ["old", "recent"]))
+        nurse.facts.withLock { $0.ownCommits = PostgresEngine.pruneEvery - 2 }
+        try nurse.write { db in _ = try db.execute("UPDATE tally SET n = n + 1", []) }
+        XCTAssertTrue(try tokens().contains("old"), "not yet the 1,000th")
+        try nurse.write { db in _ = try db.execute("UPDATE tally SET n = n + 1", []) }
+        XCTAssertFalse(try tokens().contains("old"))
+        XCTAssertTrue(try tokens().contains("recent"))
+        XCTAssertEqual(try tokens().count, 4, "recent, and the three writes' own")
     }
 
     func testFailuresInWords() throws {
