@@ -4,21 +4,7 @@ import XCTest
 
 /// A password written into a PostgreSQL store's address works (with a warning) but is never shown, logged
 /// or audited: careplan prints, logs and records the address without it.
-final class PostgresAddressTests: EndToEndCase {
-    override var store: String { serverStore }
-    private var serverStore = ""
-
-    override func setUpWithError() throws {
-        try TestPostgres.skipOrFailWithoutServer { XCTSkip($0) }
-        try super.setUpWithError()
-        serverStore = try TestPostgres.url(for: dir.appendingPathComponent("address"))
-    }
-
-    override func tearDown() {
-        if let dir { TestPostgres.drop(for: dir.appendingPathComponent("address")) }
-        super.tearDown()
-    }
-
+final class PostgresAddressTests: ServerEndToEndCase {
     /// The password the tests' password file holds for the server (the last field of its first line).
     func serverPassword() throws -> String {
         let file = try XCTUnwrap(TestPostgres.server?.passwordFile, "PGPASSFILE is not set")

@@ -323,5 +323,23 @@ class EndToEndCase: XCTestCase {
     }
 }
 
+/// A test on the tests' PostgreSQL server (`TestPostgres`) whichever store the other tests run on: skipped
+/// without one, failed under CI.
+class ServerEndToEndCase: EndToEndCase {
+    override var store: String { serverStore }
+    private var serverStore = ""
+
+    override func setUpWithError() throws {
+        try TestPostgres.skipOrFailWithoutServer { XCTSkip($0) }
+        try super.setUpWithError()
+        serverStore = try TestPostgres.url(for: dir.appendingPathComponent("server"))
+    }
+
+    override func tearDown() {
+        if let dir { TestPostgres.drop(for: dir.appendingPathComponent("server")) }
+        super.tearDown()
+    }
+}
+
 /// Kiosk lockout numbers for tests that do not look at the lockout itself.
 let testLockout = RateLimit(freeTries: 5, window: 900, firstWait: 30, longestWait: 900)

@@ -9,22 +9,7 @@ import XCTest
 /// server (each its own home, log folder and copy of the audit key, as an administrator sets hosts up).
 /// Ratings of different concerns given at once are both kept; the same concern rated at once on both is a
 /// conflict one of them is told about, naming the value not saved and the one kept, and nothing else is lost.
-final class TwoHostsTests: EndToEndCase {
-    /// On the tests' server whichever store the other tests run on.
-    override var store: String { serverStore }
-    private var serverStore = ""
-
-    override func setUpWithError() throws {
-        try TestPostgres.skipOrFailWithoutServer { XCTSkip($0) }
-        try super.setUpWithError()
-        serverStore = try TestPostgres.url(for: dir.appendingPathComponent("hosts"))
-    }
-
-    override func tearDown() {
-        if let dir { TestPostgres.drop(for: dir.appendingPathComponent("hosts")) }
-        super.tearDown()
-    }
-
+final class TwoHostsTests: ServerEndToEndCase {
     /// careplan as host `name` runs it: its own HOME and data folder, the shared audit key copied in (0600).
     func hostCommand(_ name: String) throws -> String {
         let home = dir.appendingPathComponent(name)
