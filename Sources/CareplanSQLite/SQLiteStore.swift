@@ -46,6 +46,27 @@ extension CareStore {
     public convenience init(path: String, auditKey: String? = nil, checkInBackground: Bool = false) throws {
         let keyPath = auditKey ?? AuditKeeper.defaultKeyPath()
         if let why = AuditKeeper.placementProblem(keyPath: keyPath, storePath: path) { throw StoreError.cannotOpen(why) }
+        let engine = try Self.openEngine(path: path)
+        let keeper = AuditKeeper(keyPath: keyPath, storePath: path)
+        // Checked before the audit trail is opened, which writes nothing to a damaged store.
+        if !checkInBackground { engine.checkForDamage(inBackground: false) }
+        try self.init(engine: engine, keeper: keeper, warnings: Self.warnings(corrected: engine.correctedPermissions, leftAlone: engine.permissionsLeftAlone,
+                                                                               folderWarning: engine.folderWarning))
+        if checkInBackground {
+            Thread.detachNewThread {
+                // Reading every page (100 MB at 100,000 patients) must not take a core, the memory bus or the
+                // page cache from the first screen: it starts once that is drawn (start-up takes tens of
+                // milliseconds), at the lowest priority, on what typing leaves (Linux: per thread).
+                Thread.sleep(forTimeInterval: CareStore.backgroundCheckDelay)
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+                engine.checkForDamage(inBackground: true)
+            }
+        }
+    }
+
+    /// The engine of the store file at `path`, created if need be (folders careplan makes 0700, files 0600), its
+    /// permissions corrected as it opens, WAL and `synchronous = FULL` set: no schema, no audit trail yet.
+    static func openEngine(path: String) throws -> GRDBEngine {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let fm = FileManager.default
@@ -63,7 +84,6 @@ extension CareStore {
         // WAL is set here rather than with GRDB's `journalMode = .wal`, which also lowers synchronous to
         // NORMAL (a power cut could then lose the last answers); we need FULL.
         let wal = !FileSystemCheck.isNetworkFileSystem(folder)
-        let keeper = AuditKeeper(keyPath: keyPath, storePath: path)
         config.prepareDatabase { db in
             if wal { try CareStore.useWAL(db) }
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -106,21 +126,12 @@ extension CareStore {
         // a file drops every POSIX lock this process holds on it, and another process, seeing no lock on the
         // -shm, resets it under this one (SIGBUS, SQLITE_PROTOCOL). New -wal and -shm files take the database
         // file's mode, corrected above, so they are owner-only already.
-        let engine = GRDBEngine(queue: queue, path: path, correctedPermissions: corrected, permissionsLeftAlone: leftAlone, folderWarning: folderWarning)
-        // Checked before the audit trail is opened, which writes nothing to a damaged store.
-        if !checkInBackground { engine.checkForDamage(inBackground: false) }
-        try self.init(engine: engine, keeper: keeper, warnings: Self.warnings(corrected: corrected, leftAlone: leftAlone, folderWarning: folderWarning))
-        if checkInBackground {
-            Thread.detachNewThread {
-                // Reading every page (100 MB at 100,000 patients) must not take a core, the memory bus or the
-                // page cache from the first screen: it starts once that is drawn (start-up takes tens of
-                // milliseconds), at the lowest priority, on what typing leaves (Linux: per thread).
-                Thread.sleep(forTimeInterval: CareStore.backgroundCheckDelay)
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
-                engine.checkForDamage(inBackground: true)
-            }
-        }
+        return GRDBEngine(queue: queue, path: path, correctedPermissions: corrected, permissionsLeftAlone: leftAlone, folderWarning: folderWarning)
     }
+
+    /// The engine of a new store file with nothing in it, for `careplan store copy`, which makes the schema with
+    /// the steps alone and opens the store only once the copy is in (it has made sure no file is at `path`).
+    public static func newEngine(path: String) throws -> any SQLEngine { try openEngine(path: path) }
 
     /// Opens a store that exists, for commands that only read: a mistyped path must not create folders and
     /// an empty store (and then report "no patient").

@@ -25,7 +25,7 @@ extension Bench {
         }
         defer { if options.storesFolder == nil { try? FileManager.default.removeItem(at: folder) } }
         let today = LocalDate(Date())
-        let store = try BenchStore.open(path)  // a fresh connection, as careplan opens it
+        let store = try BenchStore.open(self.store(path, schema: "bench_reports_\(largest)"))  // a fresh connection, as careplan opens it
         let documents = try (store as? CareStore)?.assessmentAndDocumentCount() ?? 0
         let context = ReportContext(teams: try store.teams(), configuration: config)
         let firstOfMonth = LocalDate(year: today.year, month: today.month, day: 1)!

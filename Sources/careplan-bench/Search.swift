@@ -63,7 +63,7 @@ enum SearchWorker {
 extension Bench {
     /// Runs the search worker on the largest store and returns what it measured.
     func searchFigures() throws -> SearchFigures {
-        let store = try stores.seeded(largest)
+        let store = try self.store(stores.seeded(largest), schema: "bench_\(largest)")
         let worker = Process()
         worker.executableURL = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         worker.arguments = ["search-worker", store]

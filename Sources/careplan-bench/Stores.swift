@@ -1,5 +1,6 @@
 import PseudoTerminal
 import CareplanCore
+import CareplanPostgres
 import CareplanSQLite
 import CareplanStores
 import Foundation
@@ -56,6 +57,33 @@ final class StoreCache {
         print("  (seeded \(patients) patients in \(String(format: "%.1f", (monotonicMs() - started) / 1000)) s: \(path))")
         made.insert(patients)
         return path
+    }
+
+    /// The store file at `path` on `server` as the schema `schema`, copied there by `careplan store copy`'s code
+    /// and kept: a later run reuses it while its schema steps and patients (and their tally) match the file's.
+    static func onServer(_ path: String, server: String, schema: String, reuse: Bool) throws -> String {
+        let address = server + (server.contains("?") ? "&" : "?") + "options=-c%20search_path%3D\(schema)"
+        let location = try PostgresLocation.resolve(address)
+        let source = try CareStore(path: path)
+        let patients = try source.patientCount()
+        if reuse, let there = try? PostgresEngine(location) {
+            defer { there.close() }
+            let same = try? there.read { c -> Bool in
+                let db = Database(c)
+                guard try db.tableExists("grdb_migrations"), try CareStore.recordedMigrations(db) == CareStore.migrationNames else { return false }
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") == patients
+                    && Int.fetchOne(db, sql: "SELECT n FROM patient_tally") == patients
+            }
+            if same == true { return address }
+        }
+        let admin = try PostgresEngine(PostgresLocation.resolve(server))
+        defer { admin.close() }
+        try admin.write { c in try Database(c).execute(sql: "DROP SCHEMA IF EXISTS \(schema) CASCADE; CREATE SCHEMA \(schema)") }
+        let started = monotonicMs()
+        let copied = try StoreCopy.copy(from: source, fromName: path, to: .postgres(location), by: "bench")
+        let rows = copied.rows.map(\.rows).reduce(0, +)
+        print("  (copied \(patients) patients, \(rows) rows, to the schema \(schema) in \(String(format: "%.1f", (monotonicMs() - started) / 1000)) s)")
+        return address
     }
 
     /// `careplan ARGS --store PATH --password-stdin`, given `input` one a line.

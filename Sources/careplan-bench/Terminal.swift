@@ -30,8 +30,9 @@ extension Bench {
 
     func careplanArguments(store: String) -> [String] { ["--store", store] }
 
+    /// careplan opens on the worklist, a clinician's home (issue 14): ready when it has drawn what it shows.
     func careplanReady(patients: Int) -> (TerminalScreen) -> Bool {
-        { s in s.contains("^Q quit") && s.contains(patients == 0 ? "Welcome to careplan" : "patients in all)") }
+        { s in s.contains("^Q quit") && s.contains("careplan · Worklist") && s.contains("Showing:") }
     }
 
     func startupDialog() throws -> [StartupRun] {
@@ -43,7 +44,7 @@ extension Bench {
     }
 
     func startupCareplan(patients: Int) throws -> [StartupRun] {
-        let store = try stores.seeded(patients)
+        let store = try self.store(stores.seeded(patients), schema: "bench_\(patients)")
         return try (0..<Self.startupRuns).map { _ in
             try startup(careplan, careplanArguments(store: store), environment: careplanEnvironment,
                         ready: careplanReady(patients: patients), quit: Keys.ctrl("q"))
@@ -112,7 +113,11 @@ extension Bench {
     /// careplan: find the bench patient, open their assessment in progress, then Down in the checklist,
     /// Ctrl-N and Ctrl-P between checklist and prioritisation, and typing in a conversation note.
     func keysCareplan(patients: Int) throws -> KeyRun {
-        let (store, patient) = try stores.withBenchPatient(patients)
+        // On a server: a fresh copy of the seeded store (as the file's keystroke copy is one), the patient added there.
+        let (store, patient) = try postgres == nil ? stores.withBenchPatient(patients) : { () throws -> (String, BenchPatient) in
+            let address = try self.store(stores.seeded(patients), schema: "bench_keys_\(patients)", reuse: false)
+            return (address, try BenchPatient.add(to: BenchStore.open(address)))
+        }()
         let p = try PtySession(careplan, careplanArguments(store: store), environment: careplanEnvironment)
         func reach(_ keys: [UInt8], _ text: String) throws {
             if !keys.isEmpty { p.send(keys) }
@@ -120,6 +125,7 @@ extension Bench {
             if out.timedOut { throw CLIFailure("careplan did not show “\(text)”:\n\(p.screen.text)") }
         }
         try reach([], "^Q quit")
+        try reach(Keys.escape, "careplan · Patients")
         try reach(Array(patient.nhsNumber.digits.utf8), BenchPatient.familyName.uppercased())
         try reach(Keys.enter, "· Patient record")
         try reach(Keys.enter, "· Concerns checklist")

@@ -22,7 +22,7 @@ extension Bench {
         let (folder, path, seeded) = try followUpStore("followup")
         defer { if options.storesFolder == nil { try? FileManager.default.removeItem(at: folder) } }
         let today = LocalDate(Date())
-        let store = try BenchStore.open(path)  // a fresh connection, as careplan opens it
+        let store = try BenchStore.open(self.store(path, schema: "bench_followup_\(largest)"))  // a fresh connection, as careplan opens it
         let tests = try (store as? CareStore)?.followUpTestCount() ?? 0
         let query = WorklistQuery(teams: nil, today: today, now: Date(), policy: config.policy)
         let t = monotonicMs()

@@ -1,6 +1,7 @@
 import PseudoTerminal
 import CareplanCore
 import CareplanExport
+import CareplanStores
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -9,10 +10,12 @@ import Glibc
 // careplan-bench: timings that matter to a person at a ward terminal. Not a test: it prints figures and
 // targets met (PASS) or missed (MISS), and exits 0 whatever they are, so it never fails CI on a timing.
 //
-//   careplan-bench [--quick] [--stores DIR] [--show-bytes] [NAME...]
+//   careplan-bench [--quick] [--stores DIR] [--postgres URL] [--show-bytes] [NAME...]
 //
 // --quick skips the 100,000-patient store (seeding it takes about 15 s); --stores DIR keeps the seeded stores
 // there between runs (otherwise a temporary folder per run); --show-bytes prints one keystroke's output.
+// --postgres URL measures again on that server (lines named postgres/...), on copies of the same stores in
+// schemas bench_*, kept there and reused by the next run while they match.
 // Each measurement prints lines `name: median X (p90 Y, n runs)`. Add one by appending to `measurements`.
 
 struct Measurement {
@@ -20,22 +23,20 @@ struct Measurement {
     var run: (Bench) throws -> Void
 }
 
-func line(_ name: String, _ figures: String) { print("\(name): \(figures)") }
-
 let measurements: [Measurement] = [
     Measurement(name: "startup") { bench in
         // Spawn to first complete screen, careplan on each store against dialog --checklist of the same concerns.
         let reference = try bench.startupDialog()
         let dialogMs = Samples(reference.map(\.ms))
         if reference.isEmpty { print("startup/dialog: dialog is not installed (apt-get install -y dialog): no reference") }
-        else { line("startup/dialog", "median \(ms(dialogMs.median)) (p90 \(ms(dialogMs.p90)), \(reference.count) runs, \(reference[0].bytes) bytes)") }
+        else { bench.line("startup/dialog", "median \(ms(dialogMs.median)) (p90 \(ms(dialogMs.p90)), \(reference.count) runs, \(reference[0].bytes) bytes)") }
         if bench.options.showBytes, let first = reference.first { print(first.screen) }
         for n in bench.sizes {
             let runs = try bench.startupCareplan(patients: n)
             let s = Samples(runs.map(\.ms))
             let r = s.median / dialogMs.median
             let met = reference.isEmpty ? nil : r <= 1.5
-            line("startup/careplan-\(n)", "median \(ms(s.median)) (p90 \(ms(s.p90)), \(runs.count) runs, \(runs[0].bytes) bytes)"
+            bench.line("startup/careplan-\(n)", "median \(ms(s.median)) (p90 \(ms(s.p90)), \(runs.count) runs, \(runs[0].bytes) bytes)"
                  + "  \(ratio(s.median, dialogMs.median)) dialog  "
                  + bench.verdict("start-up at \(n) patients within 1.5x dialog's (\(ratio(s.median, dialogMs.median)))", met))
             if bench.options.showBytes { print(runs[0].screen) }
@@ -46,7 +47,7 @@ let measurements: [Measurement] = [
         let reference = try bench.keysDialog()
         let dialogDown = reference?.kinds.first
         if let d = dialogDown {
-            line("keys/dialog/Down", "bytes median \(Int(d.bytes.median)) (p90 \(Int(d.bytes.p90))); settle median \(ms(d.settle.median)) (p90 \(ms(d.settle.p90))); \(d.bytes.count) keys")
+            bench.line("keys/dialog/Down", "bytes median \(Int(d.bytes.median)) (p90 \(Int(d.bytes.p90))); settle median \(ms(d.settle.median)) (p90 \(ms(d.settle.p90))); \(d.bytes.count) keys")
             if bench.options.showBytes { print("  one Down, dialog (\(d.example.count) bytes): \(escaped(d.example))") }
         } else {
             print("keys/dialog: dialog is not installed (apt-get install -y dialog): no reference")
@@ -56,7 +57,7 @@ let measurements: [Measurement] = [
             for k in run.kinds {
                 let bytesMet = dialogDown.map { k.bytes.median <= $0.bytes.median / 2 }
                 let settleMet = k.settle.median < 1
-                line("keys/careplan-\(n)/\(k.name)",
+                bench.line("keys/careplan-\(n)/\(k.name)",
                      "bytes median \(Int(k.bytes.median)) (p90 \(Int(k.bytes.p90)), \(ratio(k.bytes.median, dialogDown?.bytes.median ?? .nan)) dialog Down) "
                      + bench.verdict("\(k.name) at \(n) patients: at most half of dialog's bytes (\(Int(k.bytes.median)) vs \(Int(dialogDown?.bytes.median ?? .nan)))", bytesMet)
                      + "; settle median \(ms(k.settle.median)) (p90 \(ms(k.settle.p90))) "
@@ -69,7 +70,7 @@ let measurements: [Measurement] = [
             // The issue's target is on the median keystroke: every key above together, a nurse's mix of moving,
             // typing and changing screens (each kind is also shown, and judged, on its own above).
             let allBytes = Samples(run.kinds.flatMap(\.bytes.values)), allSettle = Samples(run.kinds.flatMap(\.settle.values))
-            line("keys/careplan-\(n)/every key",
+            bench.line("keys/careplan-\(n)/every key",
                  "bytes median \(Int(allBytes.median)) (\(ratio(allBytes.median, dialogDown?.bytes.median ?? .nan)) dialog Down) "
                  + bench.verdict("median keystroke at \(n) patients: at most half of dialog's bytes (\(Int(allBytes.median)) vs \(Int(dialogDown?.bytes.median ?? .nan)))",
                                  dialogDown.map { allBytes.median <= $0.bytes.median / 2 })
@@ -77,29 +78,29 @@ let measurements: [Measurement] = [
                  + bench.verdict("median keystroke at \(n) patients: settles in under 1 ms (\(ms(allSettle.median)))", allSettle.median < 1)
                  + "; \(allBytes.count) keys")
             let mb = run.peakKB.map { Double($0) / 1024 } ?? .nan
-            line("memory/careplan-\(n)", String(format: "peak resident %.1f MB (VmHWM, just before quitting) ", mb)
+            bench.line("memory/careplan-\(n)", String(format: "peak resident %.1f MB (VmHWM, just before quitting) ", mb)
                  + bench.verdict("careplan peak resident memory at \(n) patients under 50 MB (\(String(format: "%.1f", mb)) MB)",
                                  n == bench.largest ? mb < 50 : nil))
         }
-        if let kb = reference?.peakKB { line("memory/dialog", String(format: "peak resident %.1f MB", Double(kb) / 1024)) }
+        if let kb = reference?.peakKB { bench.line("memory/dialog", String(format: "peak resident %.1f MB", Double(kb) / 1024)) }
     },
     Measurement(name: "search") { bench in
         // Find-as-you-type on the largest store: searchPatients for each prefix a nurse types.
         let f = try bench.searchFigures()
         for kind in f.order {
             let s = Samples(f.calls[kind] ?? [])
-            line("search/\(f.patients)/\(kind)", "median \(ms(s.median)) (p90 \(ms(s.p90)), max \(ms(s.max)), \(s.count) calls) "
+            bench.line("search/\(f.patients)/\(kind)", "median \(ms(s.median)) (p90 \(ms(s.p90)), max \(ms(s.max)), \(s.count) calls) "
                  + bench.verdict("search \(kind) at \(f.patients) patients under 5 ms (median \(ms(s.median)))", s.median < 5))
         }
         let mb = f.peakKB.map { Double($0) / 1024 } ?? .nan
-        line("memory/search-\(f.patients)", String(format: "peak resident %.1f MB ", mb)
+        bench.line("memory/search-\(f.patients)", String(format: "peak resident %.1f MB ", mb)
              + bench.verdict("search process peak resident memory at \(f.patients) patients under 50 MB (\(String(format: "%.1f", mb)) MB)", mb < 50))
     },
     Measurement(name: "worklist") { bench in
         // The clinician's home screen: one store call, at the largest size, on follow-up (issue 14).
         let f = try bench.worklistFigures()
         if let s = f.seededSeconds { print("  (seeded \(f.patients) patients on follow-up, \(f.tests) tests, in \(String(format: "%.1f", s)) s)") }
-        line("worklist/\(f.patients) patients, \(f.tests) tests",
+        bench.line("worklist/\(f.patients) patients, \(f.tests) tests",
              "median \(ms(f.calls.median)) (p95 \(ms(f.calls.percentile(95))), first \(ms(f.first)), \(f.calls.count) calls; \(f.items) items shown) "
              + bench.verdict("worklist opens at \(f.patients) patients and \(f.tests) tests in under 50 ms (median \(ms(f.calls.median)))", f.calls.median < 50))
         print("  counts: \(f.counts)")
@@ -109,13 +110,13 @@ let measurements: [Measurement] = [
         let f = try bench.reportFigures()
         if let s = f.seededSeconds { print("  (seeded \(f.patients) patients, \(f.documents) assessments and documents, in \(String(format: "%.1f", s)) s)") }
         for r in f.runs {
-            line("report/\(r.name)/\(r.period)/\(f.patients) patients, \(f.documents) documents",
+            bench.line("report/\(r.name)/\(r.period)/\(f.patients) patients, \(f.documents) documents",
                  "median \(ms(r.median)) (slowest \(ms(r.max)) of 5) "
                  + bench.verdict("report \(r.name) over \(r.period) at \(f.patients) patients and \(f.documents) documents in under 1 s (slowest \(ms(r.max)))",
                                  r.max < 1000))
         }
     },
-    Measurement(name: "pdf") { _ in
+    Measurement(name: "pdf") { bench in
         // A typical agreed plan (8 concerns, 4 discussed, about three A4 pages), rendered to PDF in memory.
         let config = try configuration()
         let catalogue = config.catalogues["ncat-hna"] ?? config.catalogues.values.first!
@@ -125,7 +126,7 @@ let measurements: [Measurement] = [
         let doc = PlanDocument(assessment: a, patient: try store.patient(id: a.patientId)!, catalogue: catalogue, services: config.services,
                                codes: config.codes, policy: config.policy)
         let s = try timed(runs: 21) { _ = try PlanExporter.render(doc, format: .pdf, paper: .a4) }
-        line("pdf", "median \(ms(s.median)) (p90 \(ms(s.p90)), \(s.count) runs)")
+        bench.line("pdf", "median \(ms(s.median)) (p90 \(ms(s.p90)), \(s.count) runs)")
     },
 ]
 
@@ -146,17 +147,22 @@ if arguments.first == "search-worker", arguments.count == 2 {
 }
 
 var options = Bench.Options()
+var postgres: String?
 while let a = arguments.first {
     arguments.removeFirst()
     switch a {
     case "--quick": options.quick = true
     case "--show-bytes": options.showBytes = true
+    case "--postgres":
+        guard let url = arguments.first else { print("--postgres needs a server's address (postgres://user@host:port/database)"); exit(2) }
+        postgres = url
+        arguments.removeFirst()
     case "--stores":
         guard let dir = arguments.first else { print("--stores needs a folder"); exit(2) }
         options.storesFolder = dir
         arguments.removeFirst()
     case "-h", "--help":
-        print("usage: careplan-bench [--quick] [--stores DIR] [--show-bytes] [\(measurements.map(\.name).joined(separator: " | "))...]")
+        print("usage: careplan-bench [--quick] [--stores DIR] [--postgres URL] [--show-bytes] [\(measurements.map(\.name).joined(separator: " | "))...]")
         exit(0)
     default: options.names.append(a)
     }
@@ -180,9 +186,20 @@ do {
     for m in measurements where options.names.isEmpty || options.names.contains(m.name) {
         do { try m.run(bench) } catch { print("\(m.name): failed: \(error)") }
     }
-    if !bench.verdicts.isEmpty {
+    var verdicts = bench.verdicts
+    if let postgres {
+        // The same measurements on the server, on copies of the same stores (the pdf has no store: not again).
+        let server = try Bench(options: options, postgres: postgres, stores: bench.stores)
+        print("PostgreSQL: \((try? StoreLocation.parse(postgres).redacted) ?? "the server"); start-up includes connecting and signing in"
+              + " (SCRAM); a saved keystroke is a round trip and the server's fsync; stores copied to schemas bench_* and kept there")
+        for m in measurements where m.name != "pdf" && (options.names.isEmpty || options.names.contains(m.name)) {
+            do { try m.run(server) } catch { print("postgres/\(m.name): failed: \(error)") }
+        }
+        verdicts += server.verdicts
+    }
+    if !verdicts.isEmpty {
         print("targets (load average \(loadAverage()) at the end):")
-        for v in bench.verdicts where !v.hasPrefix("n/a") { print("  " + v) }
+        for v in verdicts where !v.hasPrefix("n/a") { print("  " + v) }
     }
 } catch {
     print("careplan-bench: \(error)")

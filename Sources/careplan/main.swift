@@ -10,7 +10,8 @@ struct Careplan: ParsableCommand {
         abstract: "Holistic needs assessment and personalised care and support planning, at the terminal.",
         discussion: "Without a subcommand, opens the clinician application on the store.",
         version: version,
-        subcommands: [Clinician.self, Kiosk.self, Seed.self, List.self, Check.self, Export.self, Audit.self, Users.self, Teams.self, Results.self, COSD.self, ReportCommand.self],
+        subcommands: [Clinician.self, Kiosk.self, Seed.self, List.self, Check.self, Export.self, Audit.self, Users.self, Teams.self, Results.self, COSD.self, ReportCommand.self,
+                      StoreCommand.self],
         defaultSubcommand: Clinician.self
     )
 }
