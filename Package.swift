@@ -96,7 +96,7 @@ let package = Package(
         .target(name: "ReliabilityKnobs"),
         // Tests only: a repository wrapper that fails writes as a full disk or a read-only store would.
         .target(name: "RepositoryTestSupport", dependencies: ["CareplanCore"]),
-        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanStores", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
+        .executableTarget(name: "careplan-bench", dependencies: ["CareplanCore", "CareplanSQLite", "CareplanStores", "CareplanPostgres", "CareplanExport", "CareplanScreens", "PseudoTerminal"]),
         .testTarget(name: "CareplanExportTests", dependencies: ["CareplanExport", "CareplanCore", "CareplanSQLite", "CareplanScreens", "careplan-pdf"], exclude: ["Golden", "Documents", "fhir_check.py"]),
         .testTarget(name: "CareplanCoreTests", dependencies: ["CareplanCore"]),
         // The SQLite store's own tests: files, permissions, schema, the audit trail attacked with raw SQL.

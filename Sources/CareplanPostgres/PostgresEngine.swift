@@ -44,7 +44,7 @@ public final class PostgresEngine: SQLEngine {
         var migrating = false
     }
 
-    /// Deadlines (seconds) for one statement's answer; `CAREPLAN_PG_DEADLINE_MS` shortens both for tests.
+    /// Deadlines (seconds) for one statement's answer; `CAREPLAN_PG_DEADLINE_MS` sets both (tests shorten them).
     let readDeadline: Double, writeDeadline: Double
     static let migrationDeadline: Double = 3600
     static let pruneEvery = 1000
@@ -56,7 +56,11 @@ public final class PostgresEngine: SQLEngine {
         if let ms = environment["CAREPLAN_PG_DEADLINE_MS"].flatMap(Double.init), ms > 0 {
             readDeadline = ms / 1000; writeDeadline = ms / 1000
         } else {
-            readDeadline = 5; writeDeadline = 12    // above lock_timeout (10 s): a lock wait fails as busy first
+            // Above the server's own limits, so that they answer first: a lock wait fails as busy at lock_timeout
+            // (10 s), a slow statement as busy at statement_timeout (30 s). A read may be long (verifying a large
+            // store reads whole tables); a server gone is found at once by isClosed or its reset, and only a
+            // silent network costs the full wait, once, before every call fails at once.
+            readDeadline = 35; writeDeadline = 12
         }
         let facts = FactsBox()
         self.facts = facts
