@@ -239,16 +239,16 @@ struct URLFields {
         var authority = rest
         if let slash = rest.firstIndex(of: "/") {
             authority = rest[..<slash]
-            database = try Self.decoded(rest[rest.index(after: slash)...])
+            database = try Self.decoded(rest[rest.index(after: slash)...], in: "database name")
         }
         if let at = authority.lastIndex(of: "@") {
             let userInfo = authority[..<at]
             authority = authority[authority.index(after: at)...]
             if let colon = userInfo.firstIndex(of: ":") {
-                user = try Self.decoded(userInfo[..<colon])
-                password = try Self.decoded(userInfo[userInfo.index(after: colon)...])
+                user = try Self.decoded(userInfo[..<colon], in: "user name")
+                password = try Self.decoded(userInfo[userInfo.index(after: colon)...], in: "password")
             } else {
-                user = try Self.decoded(userInfo)
+                user = try Self.decoded(userInfo, in: "user name")
             }
         }
         if authority.contains(",") { throw StoreError.cannotOpen("careplan connects to one server: the address names several hosts") }
@@ -259,14 +259,14 @@ struct URLFields {
             if after.hasPrefix(":") { port = String(after.dropFirst()) }
             else if !after.isEmpty { throw StoreError.cannotOpen("unexpected text after the address's host: \(after)") }
         } else if let colon = authority.lastIndex(of: ":") {
-            host = try Self.decoded(authority[..<colon])
+            host = try Self.decoded(authority[..<colon], in: "host")
             port = String(authority[authority.index(after: colon)...])
         } else {
-            host = try Self.decoded(authority)
+            host = try Self.decoded(authority, in: "host")
         }
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = String(parts[0]), value = try Self.decoded(parts.count > 1 ? parts[1] : "")
+            let name = String(parts[0]), value = try Self.decoded(parts.count > 1 ? parts[1] : "", in: "setting \(name)")
             switch name {
             case "host": host = value
             case "port": port = value
@@ -283,9 +283,10 @@ struct URLFields {
         }
     }
 
-    static func decoded(_ s: Substring) throws -> String {
+    /// The text never goes into the message: it may be the password.
+    static func decoded(_ s: Substring, in part: String) throws -> String {
         guard let text = String(s).removingPercentEncoding else {
-            throw StoreError.cannotOpen("the store's address has a broken %-escape: \(s.prefix(40))")
+            throw StoreError.cannotOpen("the store's address has a broken %-escape in its \(part)")
         }
         return text
     }

@@ -86,6 +86,9 @@ final class LocationTests: XCTestCase {
         XCTAssertNotNil(refusal("postgres://db1,db2/careplan"))
         XCTAssertNotNil(refusal("postgres://db1/careplan?options=search_path%3Dx"))
         XCTAssertNotNil(refusal("postgres://db1/care%ZZplan"))
+        // A broken escape names the part, never its text: it may be the password.
+        XCTAssertEqual(refusal("postgres://nurse:Hunter2%ZZSecret@db1/careplan"),
+                       "Cannot open the store: the store's address has a broken %-escape in its password")
     }
 
     func testOptions() throws {
