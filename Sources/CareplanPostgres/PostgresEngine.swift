@@ -339,6 +339,35 @@ public final class PostgresEngine: SQLEngine {
     }
 
     static let refusedPassword = "the database server refused the user name or password: check ~/.pgpass or PGPASSWORD"
+
+    /// For an administrator's command (`store copy`): the engine's words, where they would say only "database
+    /// error <SQLSTATE>", the SQLSTATE's meaning and the object the server names: a table, column or constraint
+    /// name, never a value or the server's whole message (either may hold a patient's details).
+    public func administratorWords(for error: any Error) -> String? {
+        guard let e = error as? PSQLError, e.code == .server, let state = e.serverInfo?[.sqlState],
+              describe(error) == "database error \(state)" else { return describe(error) }
+        let info = e.serverInfo
+        let table = info?[.tableName].map { " (table \($0)" + (info?[.columnName].map { ", column \($0)" } ?? "") + ")" } ?? ""
+        let constraint = info?[.constraintName].map { " (rule \($0)" + (info?[.tableName].map { " on \($0)" } ?? "") + ")" } ?? table
+        // "relation "x" already exists" and its kin: the one quoted name is an object's, set by whoever made it.
+        let named = info?[.message]?.split(separator: "\"", omittingEmptySubsequences: false).dropFirst().first.map(String.init)
+        let meaning: String
+        switch state {
+        case "42P07": meaning = "a table named \(named ?? "like one of careplan's") already exists there"
+        case "42710", "42723": meaning = "an object named \(named ?? "like one of careplan's") already exists there"
+        case "42P01": meaning = "a table careplan needs is not there\(named.map { ": \($0)" } ?? "")"
+        case "42703": meaning = "a column careplan needs is not there\(table)"
+        case "23503": meaning = "a row names a record that is not there\(constraint)"
+        case "23505": meaning = "two rows have the same key\(constraint)"
+        case "23502": meaning = "a value careplan needs is missing\(table)"
+        case "23514": meaning = "a value breaks a rule of the store\(constraint)"
+        case _ where state.hasPrefix("22"): meaning = "the database server cannot take a value\(table)"
+        case _ where state.hasPrefix("54"): meaning = "the statement is beyond the database server's limits"
+        case _ where state.hasPrefix("42"): meaning = "the database server refused a statement of careplan's"
+        default: meaning = "the database server failed the statement"
+        }
+        return meaning + " (SQLSTATE \(state))"
+    }
 }
 
 /// What the store's code runs its statements on inside one transaction.

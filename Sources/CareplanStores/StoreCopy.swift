@@ -12,14 +12,15 @@ public struct StoreCopy {
         public let engine: any SQLEngine
         /// Its address without a password (audited, printed).
         public let name: String
-        /// Removes what was made when the copy fails (SQLite: the new file and its -wal and -shm).
-        let discard: () -> Void
+        /// Removes what was made when the copy fails (SQLite: the new file and its -wal and -shm); false when it
+        /// could not (a server gone).
+        let discard: () -> Bool
         /// Opens it as a store once the copy has committed.
         let open: () throws -> CareStore
         /// Where this host anchors the trail of a store at this address (beside the audit key).
         let anchorPath: String?
 
-        public init(engine: any SQLEngine, name: String, anchorPath: String?, discard: @escaping () -> Void, open: @escaping () throws -> CareStore) {
+        public init(engine: any SQLEngine, name: String, anchorPath: String?, discard: @escaping () -> Bool, open: @escaping () throws -> CareStore) {
             self.engine = engine
             self.name = name
             self.anchorPath = anchorPath
@@ -49,11 +50,13 @@ public struct StoreCopy {
     static let pageRows = 1_000
 
     /// Copies `from` (open, migrated, signed in to by an administrator: `user`) into `to`. `progress(done, total)`
-    /// is called as rows go across. Any failure removes what was made in TO; FROM gains only its audit entry.
+    /// is called as rows go across. Any failure removes what was made in TO, or says it could not and what to
+    /// do; FROM gains only its audit entry.
     public static func copy(from: CareStore, fromName: String, to: Target, by user: String,
                             progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
         if let refused = from.writesRefused { throw Failure("\(fromName) takes no writes, so its copy cannot be audited: \(refused)") }
         var notes: [String] = []
+        var making = false
         do {
             // The copy's trail is verified before careplan says it is intact: a trail that does not verify here would
             // not there either, so that is said first.
@@ -68,6 +71,7 @@ public struct StoreCopy {
                 try FileManager.default.moveItem(atPath: anchor, toPath: aside)
                 notes.append("this host's anchor of a store that was at \(to.name) before was kept aside as \(aside)")
             }
+            making = true
             let steps = try CareStore.makeSchema(on: to.engine)
             guard try steps == from.appliedMigrations() else {
                 throw Failure("\(to.name) was not made with the same schema steps as \(fromName): nothing was copied")
@@ -83,9 +87,24 @@ public struct StoreCopy {
                 throw Failure("the copy's audit trail does not verify" + (id.map { " at entry \($0)" } ?? "") + ": \(why)")
             }
         } catch {
-            to.discard()
-            throw error
+            let why = words(error, [to.engine, from.engine])
+            if to.discard() || !making {
+                throw Failure(why + (making ? "; what the copy made at \(to.name) is removed" : ""))
+            }
+            throw Failure(why + ". Nothing was copied, but the empty tables careplan made at \(to.name) could not be removed "
+                          + "(the database server could not be reached): drop that schema or database and make it again, "
+                          + "or drop those tables, before copying again")
         }
+    }
+
+    /// A failure in words: careplan's own, or a server's through its engine's (postgres-nio's own text is a
+    /// placeholder an administrator cannot act on).
+    static func words(_ error: any Error, _ engines: [any SQLEngine]) -> String {
+        if let failure = error as? Failure { return failure.description }
+        for case let server as PostgresEngine in engines {
+            if let words = server.administratorWords(for: error) { return words }
+        }
+        return String(describing: error)
     }
 
     /// Every table's rows from `source` into `target` in one write transaction on `target`, within one read of
@@ -213,7 +232,7 @@ extension StoreLocation {
             let engine = try CareStore.newEngine(path: path)
             // The file was made here, now: removing it and its journal undoes the copy.
             let anchor = AuditKeeper(keyPath: AuditKeeper.defaultKeyPath(), storePath: path).anchorPath
-            return StoreCopy.Target(engine: engine, name: redacted, anchorPath: anchor, discard: { for end in ["", "-wal", "-shm"] { unlink(path + end) } },
+            return StoreCopy.Target(engine: engine, name: redacted, anchorPath: anchor, discard: { for end in ["", "-wal", "-shm"] { unlink(path + end) }; return true },
                                     open: { try CareStore(path: path) })
         case .postgres(let server):
             return try .postgres(server)
@@ -222,32 +241,70 @@ extension StoreLocation {
 }
 
 extension StoreCopy.Target {
-    /// A PostgreSQL database (or the schema its search_path names) that holds no careplan store. The schema
-    /// steps commit one by one, so a copy that fails drops the tables (and trigger functions) they made.
+    /// A PostgreSQL database (or the schema its search_path names) that holds nothing of its own: no table,
+    /// view, sequence or function (an extension's aside). The schema steps commit one by one, so a copy that
+    /// fails drops the tables (and trigger functions) they made.
     public static func postgres(_ location: PostgresLocation) throws -> StoreCopy.Target {
         let engine = try PostgresEngine(location)
-        guard try !engine.read({ try Database($0).tableExists("grdb_migrations") }) else {
+        do {
+            try refuseUnlessEmpty(engine, location)
+        } catch {
             engine.close()
-            throw StoreCopy.Failure("\(location.redacted) already holds a careplan store: copy into a new, empty database or schema")
+            throw StoreCopy.Failure(StoreCopy.words(error, [engine]))
         }
         let made = (CareStore.copiedTables.map(\.name) + CareStore.tablesNotCopied.sorted()).reversed()
         let anchor = AuditKeeper(keyPath: AuditKeeper.defaultKeyPath(), storeIdentity: engine.identity).anchorPath
         return StoreCopy.Target(engine: engine, name: location.redacted, anchorPath: anchor, discard: {
             engine.close()
-            // On a connection of its own, within the migration's lock, whose writes need no careplan_state row
-            // (it may not be made yet).
-            guard let engine = try? PostgresEngine(location) else { return }
+            // The schema held nothing when the copy began (refuseUnlessEmpty), so every careplan table and function
+            // in it now is this copy's: those go, by name, and nothing else. On a connection of its own, within the
+            // migration's lock, whose writes need no careplan_state row (it may not be made yet).
+            guard let engine = try? PostgresEngine(location) else { return false }
             defer { engine.close() }
-            try? engine.migrating {
-                try engine.write { c in
+            return (try? engine.migrating {
+                try engine.write { c -> Void in
                     let db = Database(c)
                     for table in made { try db.execute(sql: "DROP TABLE IF EXISTS \(table) CASCADE") }
                     for function in ["careplan_append_only", "patient_tally_count"] { try db.execute(sql: "DROP FUNCTION IF EXISTS \(function)() CASCADE") }
                 }
-            }
+            }) != nil
         }, open: {
             engine.close()
             return try CareStore(postgres: location)
         })
+    }
+
+    /// Refuses a schema that holds anything of its own (another application's tables, a store, what a copy that
+    /// did not finish left): a copy must never write beside them, nor drop them when it fails.
+    static func refuseUnlessEmpty(_ engine: PostgresEngine, _ location: PostgresLocation) throws {
+        try engine.read { c -> Void in
+            let db = Database(c)
+            guard let schema = try String.fetchOne(db, sql: "SELECT current_schema()") else {
+                throw StoreCopy.Failure("\(location.redacted): the schema its search_path names does not exist: an administrator makes it (CREATE SCHEMA) first")
+            }
+            if try db.tableExists("grdb_migrations") {
+                throw StoreCopy.Failure("\(location.redacted) already holds a careplan store (or the empty tables of a copy that did not finish: "
+                                        + "drop them, or the schema \(schema), first): copy into a new, empty database or schema")
+            }
+            let objects = try Row.fetchAll(db, sql: """
+                SELECT kind, name, count(*) OVER () AS total FROM (
+                    SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'table' END AS kind,
+                           c.relname::text AS name, c.oid AS object, 'pg_class'::regclass AS catalog
+                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                    UNION ALL
+                    SELECT 'function', p.proname::text, p.oid, 'pg_proc'::regclass
+                    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()
+                ) o
+                WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = o.catalog AND d.objid = o.object AND d.deptype = 'e')
+                ORDER BY kind <> 'table', name LIMIT 2
+                """)
+            guard let first = objects.first else { return }
+            let total: Int = first["total"]
+            let named = objects.map { row -> String in let kind: String = row["kind"], name: String = row["name"]; return "the \(kind) \(name)" }
+            throw StoreCopy.Failure("\(location.redacted): the schema \(schema) already holds \(named.joined(separator: " and "))"
+                                    + (total > named.count ? " (\(total) objects in all)" : "")
+                                    + ": a copy needs a new, empty database or schema, and careplan never writes beside another's tables")
+        }
     }
 }

@@ -54,14 +54,14 @@ struct StoreCopyCommand: ParsableCommand {
             bar?.finish()
         } catch {
             bar?.abandon()
-            throw CLIError("not copied, and what was made at \(target.redacted) is removed: \(error)")
+            throw CLIError("not copied: \(error)")
         }
         let width = report.rows.map(\.table.count).max() ?? 0
         for (table, rows) in report.rows {
             print(table.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(rows))
         }
         for note in report.notes { print("Note: \(note).") }
-        print("Copied \(source.redacted) to \(target.redacted). Audit trail intact: \(report.auditEntries) entries (the same key as FROM).")
+        print("Copied \(source.redacted) to \(target.redacted). Audit trail intact: \(report.auditEntries) \(report.auditEntries == 1 ? "entry" : "entries") (the same key as FROM).")
     }
 
     func parsed(_ value: String) throws -> StoreLocation {
