@@ -26,7 +26,7 @@ struct Audit: ParsableCommand {
         if verify {
             switch try store.verifyAuditTrail() {
             case .intact(let n):
-                print("The audit trail is intact: \(n) entries, each linked to the one before, up to its anchor outside the store.")
+                print("The audit trail is intact: \(n) \(n == 1 ? "entry" : "entries"), each linked to the one before, up to its anchor outside the store.")
                 let unkeyed = try store.unkeyedAuditEntries()
                 if unkeyed > 0 {
                     let (which, they) = unkeyed == 1 ? ("Entry 1 was", "it is as it was") : ("Entries 1-\(unkeyed) were", "they are as they were")
