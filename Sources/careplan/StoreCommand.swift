@@ -20,7 +20,7 @@ struct StoreCopyCommand: ParsableCommand {
         abstract: "Copy every record of a store into a new, empty one: a file, or a PostgreSQL database (postgres://user@host:port/database).",
         discussion: """
             An administrator of FROM signs in (--as NAME). TO must be new: a file that does not exist yet, or a PostgreSQL database (or \
-            schema, with ?options=-csearch_path%3DNAME) that holds no careplan store; careplan never writes over a store. The copy is made \
+            schema, with ?options=-csearch_path%3DNAME) that holds nothing yet; careplan never writes over a store, nor beside another's tables. The copy is made \
             in one transaction and kept only when every table's rows and content match the original's; the audit trail goes across \
             whole (the same audit key keys both: copy the key to every host that opens TO), and both stores record the copy. \
             The password of a server comes from ~/.pgpass or PGPASSWORD, never the address.
@@ -31,7 +31,7 @@ struct StoreCopyCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The store to copy: a file, or postgres://…", valueName: "FROM"))
     var from: String
 
-    @Argument(help: ArgumentHelp("The new store: a file that does not exist yet, or postgres://… holding no careplan store", valueName: "TO"))
+    @Argument(help: ArgumentHelp("The new store: a file that does not exist yet, or postgres://… holding nothing yet", valueName: "TO"))
     var to: String
 
     func run() throws {
