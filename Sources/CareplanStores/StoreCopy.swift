@@ -92,8 +92,7 @@ public struct StoreCopy {
                 throw Failure(why + (making ? "; what the copy made at \(to.name) is removed" : ""))
             }
             throw Failure(why + ". Nothing was copied, but the empty tables careplan made at \(to.name) could not be removed "
-                          + "(the database server could not be reached): drop that schema or database and make it again, "
-                          + "or drop those tables, before copying again")
+                          + "(the database server could not be reached): copying again, once it answers, removes them first")
         }
     }
 
@@ -242,52 +241,65 @@ extension StoreLocation {
 
 extension StoreCopy.Target {
     /// A PostgreSQL database (or the schema its search_path names) that holds nothing of its own: no table,
-    /// view, sequence or function (an extension's aside). The schema steps commit one by one, so a copy that
-    /// fails drops the tables (and trigger functions) they made.
+    /// view, sequence or function (an extension's aside), or only the empty tables of a copy that did not
+    /// finish, which are dropped first. The schema steps commit one by one, so a copy that fails drops the
+    /// tables (and trigger functions) they made.
     public static func postgres(_ location: PostgresLocation) throws -> StoreCopy.Target {
         let engine = try PostgresEngine(location)
         do {
-            try refuseUnlessEmpty(engine, location)
+            if try refuseUnlessEmpty(engine, location) {
+                engine.close()
+                guard dropCareplanObjects(location) else {
+                    throw StoreCopy.Failure("\(location.redacted) holds the empty tables of a copy that did not finish, and they could not be removed: \(WriteFailure.serverUnreachable.rawValue)")
+                }
+                return try postgres(location)
+            }
         } catch {
             engine.close()
             throw StoreCopy.Failure(StoreCopy.words(error, [engine]))
         }
-        let made = (CareStore.copiedTables.map(\.name) + CareStore.tablesNotCopied.sorted()).reversed()
         let anchor = AuditKeeper(keyPath: AuditKeeper.defaultKeyPath(), storeIdentity: engine.identity).anchorPath
         return StoreCopy.Target(engine: engine, name: location.redacted, anchorPath: anchor, discard: {
             engine.close()
-            // The schema held nothing when the copy began (refuseUnlessEmpty), so every careplan table and function
-            // in it now is this copy's: those go, by name, and nothing else. On a connection of its own, within the
-            // migration's lock, whose writes need no careplan_state row (it may not be made yet).
-            guard let engine = try? PostgresEngine(location) else { return false }
-            defer { engine.close() }
-            return (try? engine.migrating {
-                try engine.write { c -> Void in
-                    let db = Database(c)
-                    for table in made { try db.execute(sql: "DROP TABLE IF EXISTS \(table) CASCADE") }
-                    for function in ["careplan_append_only", "patient_tally_count"] { try db.execute(sql: "DROP FUNCTION IF EXISTS \(function)() CASCADE") }
-                }
-            }) != nil
+            return dropCareplanObjects(location)
         }, open: {
             engine.close()
             return try CareStore(postgres: location)
         })
     }
 
-    /// Refuses a schema that holds anything of its own (another application's tables, a store, what a copy that
-    /// did not finish left): a copy must never write beside them, nor drop them when it fails.
-    static func refuseUnlessEmpty(_ engine: PostgresEngine, _ location: PostgresLocation) throws {
-        try engine.read { c -> Void in
+    static let careplanTables = CareStore.copiedTables.map(\.name) + CareStore.tablesNotCopied.sorted()
+    static let careplanFunctions = ["careplan_append_only", "patient_tally_count"]
+
+    /// Drops careplan's tables and trigger functions, by name, and nothing else; false when it could not (a
+    /// server gone). Only ever called on a schema that held nothing else when the copy began (refuseUnlessEmpty),
+    /// so every careplan table in it is this copy's, or the empty remains of one that did not finish. On a
+    /// connection of its own, within the migration's lock, whose writes need no careplan_state row (it may not
+    /// be made yet).
+    static func dropCareplanObjects(_ location: PostgresLocation) -> Bool {
+        guard let engine = try? PostgresEngine(location) else { return false }
+        defer { engine.close() }
+        return (try? engine.migrating {
+            try engine.write { c -> Void in
+                let db = Database(c)
+                for table in careplanTables.reversed() { try db.execute(sql: "DROP TABLE IF EXISTS \(table) CASCADE") }
+                for function in careplanFunctions { try db.execute(sql: "DROP FUNCTION IF EXISTS \(function)() CASCADE") }
+            }
+        }) != nil
+    }
+
+    /// Refuses a schema that holds anything of its own (another application's tables, a store): a copy must
+    /// never write beside them, nor drop them when it fails. True when it holds only what a copy that did not
+    /// finish left: careplan's tables (their sequences, its functions) and no record in them, not even an
+    /// audit entry (a store that was ever opened has its first).
+    static func refuseUnlessEmpty(_ engine: PostgresEngine, _ location: PostgresLocation) throws -> Bool {
+        try engine.read { c -> Bool in
             let db = Database(c)
             guard let schema = try String.fetchOne(db, sql: "SELECT current_schema()") else {
                 throw StoreCopy.Failure("\(location.redacted): the schema its search_path names does not exist: an administrator makes it (CREATE SCHEMA) first")
             }
-            if try db.tableExists("grdb_migrations") {
-                throw StoreCopy.Failure("\(location.redacted) already holds a careplan store (or the empty tables of a copy that did not finish: "
-                                        + "drop them, or the schema \(schema), first): copy into a new, empty database or schema")
-            }
             let objects = try Row.fetchAll(db, sql: """
-                SELECT kind, name, count(*) OVER () AS total FROM (
+                SELECT kind, name FROM (
                     SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'table' END AS kind,
                            c.relname::text AS name, c.oid AS object, 'pg_class'::regclass AS catalog
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -297,13 +309,27 @@ extension StoreCopy.Target {
                     FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()
                 ) o
                 WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = o.catalog AND d.objid = o.object AND d.deptype = 'e')
-                ORDER BY kind <> 'table', name LIMIT 2
-                """)
-            guard let first = objects.first else { return }
-            let total: Int = first["total"]
-            let named = objects.map { row -> String in let kind: String = row["kind"], name: String = row["name"]; return "the \(kind) \(name)" }
+                ORDER BY kind <> 'table', name
+                """).map { (kind: $0["kind"] as String, name: $0["name"] as String) }
+            guard !objects.isEmpty else { return false }
+            if try db.tableExists("grdb_migrations") {
+                let careplans = objects.allSatisfy { o in
+                    switch o.kind {
+                    case "table": return careplanTables.contains(o.name)
+                    case "sequence": return careplanTables.contains { o.name == $0 + "_id_seq" }
+                    case "function": return careplanFunctions.contains(o.name)
+                    default: return false
+                    }
+                }
+                let tables = Set(objects.filter { $0.kind == "table" }.map(\.name))
+                let unfinished = try careplans
+                    && CareStore.copiedTables.filter { !$0.made && tables.contains($0.name) }.allSatisfy { try StoreCopy.count($0, db) == 0 }
+                if unfinished { return true }
+                throw StoreCopy.Failure("\(location.redacted) already holds a careplan store: copy into a new, empty database or schema")
+            }
+            let named = objects.prefix(2).map { "the \($0.kind) \($0.name)" }
             throw StoreCopy.Failure("\(location.redacted): the schema \(schema) already holds \(named.joined(separator: " and "))"
-                                    + (total > named.count ? " (\(total) objects in all)" : "")
+                                    + (objects.count > named.count ? " (\(objects.count) objects in all)" : "")
                                     + ": a copy needs a new, empty database or schema, and careplan never writes beside another's tables")
         }
     }

@@ -377,8 +377,37 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertThrowsError(try StoreCopy.copy(from: original, fromName: path("original"), to: target, by: "admin")) {
             let said = "\($0)"
             XCTAssertTrue(said.contains(". Nothing was copied, but the empty tables careplan made at \(at) could not be removed"), said)
-            XCTAssertTrue(said.contains("drop that schema or database and make it again, or drop those tables, before copying again"), said)
+            XCTAssertTrue(said.hasSuffix("(the database server could not be reached): copying again, once it answers, removes them first"), said)
             XCTAssertFalse(said.contains("is removed"), said)
         }
+    }
+
+    /// What a copy stopped by the server going away leaves (careplan's tables, made by the schema steps, with no
+    /// record in them) is taken by the next copy; anything more (an audit entry: the store was opened; another's
+    /// table beside them) is refused and left as it is.
+    func testACopyTakesTheEmptyTablesOfOneThatDidNotFinishAndNothingMore() throws {
+        let original = try seeded(path("original"))
+        func leftover() throws -> PostgresLocation {
+            let server = try schema()
+            let engine = try PostgresEngine(server)
+            defer { engine.close() }
+            _ = try CareStore.makeSchema(on: engine)
+            return server
+        }
+        let unfinished = try leftover()
+        let report = try StoreCopy.copy(from: original, fromName: path("original"), to: try .postgres(unfinished), by: "admin")
+        XCTAssertEqual(try report.copy.verifyAuditTrail(), .intact(entries: try report.copy.auditTrail().count))
+        XCTAssertEqual(try report.copy.patientCount(), try original.patientCount())
+
+        let opened = try leftover()
+        _ = try CareStore(postgres: opened)     // its first audit entry: a store
+        let beside = try leftover()
+        try run("CREATE TABLE pharmacy_stock (item text, n int); INSERT INTO pharmacy_stock VALUES ('saline', 12)", on: beside)
+        for server in [opened, beside] {
+            let before = try rows("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1", on: server)
+            XCTAssertThrowsError(try StoreCopy.Target.postgres(server)) { XCTAssertTrue("\($0)".contains("already holds a careplan store"), "\($0)") }
+            XCTAssertEqual(try rows("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1", on: server), before)
+        }
+        XCTAssertEqual(try rows("SELECT item || n FROM pharmacy_stock", on: beside), ["saline12"])
     }
 }
