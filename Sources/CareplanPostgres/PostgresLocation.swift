@@ -48,6 +48,14 @@ public struct PostgresLocation: Sendable, Equatable {
         return "postgres://\(Self.encoded(user))@\(hostPart)/\(Self.encoded(database))" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
+    /// The server asked for a password and none was sent: why, with the password file's warning when it was set
+    /// aside (open to others), since that is then the cause (warnings are otherwise shown only after opening).
+    public var noPasswordFound: String {
+        let setAside = warnings.filter { $0.hasPrefix("the password file") }
+        return "the database server wants a password for \(user) and none was found: "
+            + (setAside.isEmpty ? "put it in ~/.pgpass (mode 0600) or PGPASSWORD" : setAside.joined(separator: "; "))
+    }
+
     /// Whether the server is on this machine (a socket or a loopback address): nothing crosses a network.
     public var isLocal: Bool {
         if isSocket || host == "localhost" || host == "::1" { return true }

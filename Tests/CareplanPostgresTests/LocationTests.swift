@@ -176,6 +176,7 @@ final class LocationTests: XCTestCase {
             let l = try resolve("postgres://n@db1/c", machine(files: ["/home/nurse/.pgpass": ("*:*:*:*:secret\n", mode)]))
             XCTAssertNil(l.password, "mode \(String(mode, radix: 8))")
             XCTAssertTrue(l.warnings.contains("the password file /home/nurse/.pgpass may be read by others, so it is ignored: make it readable by you alone (chmod 0600)"))
+            XCTAssertTrue(l.noPasswordFound.hasSuffix("none was found: the password file /home/nurse/.pgpass may be read by others, so it is ignored: make it readable by you alone (chmod 0600)"), l.noPasswordFound)
         }
         let dir = try resolve("postgres://n@db1/c", machine(files: ["/home/nurse/.pgpass": ("", 0o700)], notRegular: ["/home/nurse/.pgpass"]))
         XCTAssertNil(dir.password)
