@@ -310,7 +310,7 @@ public final class PostgresEngine: SQLEngine {
         case .sslUnsupported:
             return "the database server does not offer a secure connection, which sslmode=\(location.sslMode.rawValue) needs"
         case .authMechanismRequiresPassword:
-            return "the database server wants a password for \(location.user) and none was found: put it in ~/.pgpass (mode 0600) or PGPASSWORD"
+            return location.noPasswordFound
         case .unsupportedAuthMechanism:
             return "the database server asks for a sign-in careplan cannot do (use scram-sha-256 or md5 in pg_hba.conf)"
         case .saslError:

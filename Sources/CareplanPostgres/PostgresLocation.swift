@@ -48,6 +48,14 @@ public struct PostgresLocation: Sendable, Equatable {
         return "postgres://\(Self.encoded(user))@\(hostPart)/\(Self.encoded(database))" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
+    /// The server asked for a password and none was sent: why, with the password file's warning when it was set
+    /// aside (open to others), since that is then the cause (warnings are otherwise shown only after opening).
+    public var noPasswordFound: String {
+        let setAside = warnings.filter { $0.hasPrefix("the password file") }
+        return "the database server wants a password for \(user) and none was found: "
+            + (setAside.isEmpty ? "put it in ~/.pgpass (mode 0600) or PGPASSWORD" : setAside.joined(separator: "; "))
+    }
+
     /// Whether the server is on this machine (a socket or a loopback address): nothing crosses a network.
     public var isLocal: Bool {
         if isSocket || host == "localhost" || host == "::1" { return true }
@@ -110,13 +118,23 @@ extension PostgresLocation {
     public static let defaultSocketFolder = "/var/run/postgresql"
     public static let defaultConnectTimeout = 5
 
-    /// Whether a --store value names a PostgreSQL store rather than a file.
+    /// Whether a --store value names a PostgreSQL store rather than a file: its scheme, in any case (schemes
+    /// are), even mistyped after the colon, so that `postgresql:/user:pw@host/db` is refused as an address and
+    /// never becomes a file whose name holds the password.
     public static func isAddress(_ value: String) -> Bool {
-        value.hasPrefix("postgres://") || value.hasPrefix("postgresql://")
+        let start = value.prefix(11).lowercased()
+        return start.hasPrefix("postgres:") || start.hasPrefix("postgresql:")
     }
 
     /// Resolves a postgres:// or postgresql:// address as libpq would; refuses, with a sentence, what it cannot take.
     public static func resolve(_ address: String, in surroundings: PostgresSurroundings = .current) throws -> PostgresLocation {
+        do { return try resolveFields(address, in: surroundings) } catch StoreError.cannotOpen where URLFields.mayHoldUnencodedPassword(address) {
+            // Whatever part was refused may be a piece of the password: nothing of it is shown.
+            throw StoreError.cannotOpen(URLFields.encodePassword)
+        }
+    }
+
+    static func resolveFields(_ address: String, in surroundings: PostgresSurroundings) throws -> PostgresLocation {
         let fields = try URLFields(address)
         let env = surroundings.environment
         func pick(_ field: String?, _ variable: String) -> String? {
@@ -229,27 +247,44 @@ extension PostgresLocation {
 struct URLFields {
     var user, password, host, port, database, sslMode, sslRootCert, connectTimeout, options: String?
 
+    static let encodePassword = "the store's address has an @ after its first /: a /, @, ? or % in the user name or password "
+        + "must be written %2F, %40, %3F or %25 (better: put the password in ~/.pgpass, mode 0600, and leave it out of the address)"
+
+    /// The text after the scheme, from `://` on (nil when the scheme is not followed by `://`).
+    static func afterScheme(_ address: String) -> Substring? {
+        guard PostgresLocation.isAddress(address), let colon = address.firstIndex(of: ":"), address[colon...].hasPrefix("://") else { return nil }
+        return address[address.index(colon, offsetBy: 3)...]
+    }
+
+    /// An @ after the first /: the user information holds a / (or a ? and then a /), so some of the password
+    /// was read as host, port, database or setting.
+    static func mayHoldUnencodedPassword(_ address: String) -> Bool {
+        guard let rest = afterScheme(address), let slash = rest.firstIndex(of: "/") else { return false }
+        return rest[slash...].contains("@")
+    }
+
     init(_ address: String) throws {
-        guard let schemeEnd = address.range(of: "://"), PostgresLocation.isAddress(address) else {
-            throw StoreError.cannotOpen("a PostgreSQL store's address starts with postgres:// or postgresql://")
+        guard var rest = Self.afterScheme(address) else {
+            throw StoreError.cannotOpen("a PostgreSQL store's address starts with postgres:// or postgresql:// (two slashes)")
         }
-        var rest = Substring(address[schemeEnd.upperBound...])
-        var query: Substring = ""
-        if let mark = rest.firstIndex(of: "?") { query = rest[rest.index(after: mark)...]; rest = rest[..<mark] }
-        var authority = rest
-        if let slash = rest.firstIndex(of: "/") {
-            authority = rest[..<slash]
-            database = try Self.decoded(rest[rest.index(after: slash)...], in: "database name")
-        }
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            authority = authority[authority.index(after: at)...]
+        // The user information ends at the last @ before the first /, as libpq reads it (a ? in a password is kept).
+        if let at = rest[..<(rest.firstIndex(of: "/") ?? rest.endIndex)].lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
             if let colon = userInfo.firstIndex(of: ":") {
                 user = try Self.decoded(userInfo[..<colon], in: "user name")
                 password = try Self.decoded(userInfo[userInfo.index(after: colon)...], in: "password")
             } else {
                 user = try Self.decoded(userInfo, in: "user name")
             }
+        }
+        var query: Substring = ""
+        if let mark = rest.firstIndex(of: "?") { query = rest[rest.index(after: mark)...]; rest = rest[..<mark] }
+        if rest.contains("@") { throw StoreError.cannotOpen(Self.encodePassword) }
+        var authority = rest
+        if let slash = rest.firstIndex(of: "/") {
+            authority = rest[..<slash]
+            database = try Self.decoded(rest[rest.index(after: slash)...], in: "database name")
         }
         if authority.contains(",") { throw StoreError.cannotOpen("careplan connects to one server: the address names several hosts") }
         if authority.hasPrefix("[") {

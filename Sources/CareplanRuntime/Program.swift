@@ -229,13 +229,31 @@ public final class Program {
         return []
     }
 
-    /// Saves everything pending, now (before exit on quit, hang-up or terminate).
-    public func flush(now: Date) {
+    /// What stopping left in memory only, because the store would not take it (nothing of the patient's).
+    public struct NotSaved: Equatable, Sendable {
+        public let count: Int
+        public let why: String
+        /// For the log and the terminal: "stopped with 2 changes not saved: the database server cannot be reached".
+        public var sentence: String { "stopped with \(Runtime.changes(count)) not saved: \(why)" }
+    }
+
+    /// Saves everything pending before exit (quit, hang-up or terminate). Changes waiting for the store are
+    /// tried again, as the tick does, every `Runtime.retrySeconds` until `patience` has passed; what still
+    /// waits is returned (nil: everything is on disk), for the caller to say so and exit with failure.
+    @discardableResult
+    public func flush(now: Date, patience: TimeInterval = 0, clock: () -> Date = Date.init,
+                      wait: (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }) -> NotSaved? {
         session.now = now
         _ = send(.leaving)
-        runtime.saveWaiting()
+        let deadline = clock().addingTimeInterval(patience)
+        while !runtime.saveWaiting() {
+            let left = deadline.timeIntervalSince(clock())
+            guard left > 0 else { break }
+            wait(min(Runtime.retrySeconds, left))
+        }
         // Ended at the lock: the lock stands (a trusted operating-system account then needs its password).
         runtime.record(session.locked ? .endedWhileLocked : .signedOut)
+        return session.waitingCount == 0 ? nil : NotSaved(count: session.waitingCount, why: runtime.waitingReason)
     }
 
     /// The flow's screen that an exit leads to.

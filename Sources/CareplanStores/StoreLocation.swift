@@ -18,7 +18,8 @@ public enum StoreLocation: Sendable, Equatable {
         return .sqlite(path: CareStore.defaultPath(environment: environment))
     }
 
-    /// A `postgres://` or `postgresql://` address is PostgreSQL; anything else is a path, as it always was.
+    /// A value whose scheme is postgres: or postgresql: (any case) is PostgreSQL, refused if malformed; anything
+    /// else is a path, as it always was.
     public static func parse(_ value: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StoreLocation {
         guard PostgresLocation.isAddress(value) else { return .sqlite(path: value) }
         var surroundings = PostgresSurroundings.current

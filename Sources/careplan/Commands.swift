@@ -77,12 +77,12 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",  // named, not derived from the type: that costs a runtime scan at every start
         abstract: "Check every flow (Screens/), catalogue, code list, policy, wording, roles, QOF rules, information library and follow-up pathway file (Resources/), reporting each problem with file, line and fix.",
-        discussion: "With --store, also run SQLite's full integrity check of that store.")
+        discussion: "With --store (or CAREPLAN_STORE), also check that store: SQLite's full integrity check of its file, or a server's store opened and checked.")
 
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        if options.store != nil { try checkStore() }
+        if options.namesAStore { try checkStore() }
         let config = try options.loadConfiguration()
         let items = config.catalogues.values.map { $0.allItems.count }.reduce(0, +)
         print("OK: \(config.flows.count) flow(s), \(config.catalogues.count) catalogue(s) with \(items) items, \(config.services.services.count) services, "
@@ -94,7 +94,7 @@ struct Check: ParsableCommand {
         print("OK: \(config.pathways.count) follow-up pathway(s)" + (examples > 0 ? ", \(examples) of them careplan's examples (confirm locally)" : ""))
         let r = config.policy.reports
         print("OK: reports: \(config.tumourSites.sites.count) tumour site groups; EoTS on time within \(r.eotsWithinWeeks) weeks, top \(r.topConcerns) concerns")
-        if options.store != nil { try checkEnrolledPathways(config) }
+        if options.namesAStore { try checkEnrolledPathways(config) }
     }
 
     /// Patients on follow-up under a pathway file since changed or removed: said; a failure when their rules were not kept.

@@ -20,6 +20,11 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Read passwords (and PINs) from standard input, one a line, instead of asking at the terminal: for scripts.")
     var passwordStdin = false
 
+    /// Whether a store is named, by --store or CAREPLAN_STORE: for `check`, which checks one only when asked.
+    var namesAStore: Bool {
+        !(store ?? "").isEmpty || !(ProcessInfo.processInfo.environment["CAREPLAN_STORE"] ?? "").isEmpty
+    }
+
     /// Where the store is: --store, else CAREPLAN_STORE, else the default file. Shown and logged as its
     /// `redacted` form only.
     func location() throws -> StoreLocation {

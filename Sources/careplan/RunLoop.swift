@@ -7,7 +7,8 @@ import Logging
 
 /// The application's loop: read keys, let the program change state (it saves as it goes), run the
 /// effects it asks for, draw. Hang-up and terminate save everything pending, blank the screen, restore
-/// the terminal and leave, all within a second; end of input never spins.
+/// the terminal and leave, within a second (or `savingPatience`, trying changes the store would not take yet);
+/// end of input never spins.
 @MainActor
 struct RunLoop {
     let program: Program
@@ -43,9 +44,9 @@ struct RunLoop {
             case .timeout:
                 break
             case .hangup:
-                return finish("terminal hung up")
+                return finish("terminal hung up", patience: RunLoop.savingPatience)
             case .signal(let signal):
-                return finish("signal \(signal)")
+                return finish("signal \(signal)", patience: RunLoop.savingPatience)
             }
             for effect in program.tick(now: Date()) { perform(effect) }
             // What a damaged store answers cannot be trusted (a record read as having no assessment): nothing more
@@ -75,11 +76,24 @@ struct RunLoop {
         return 1
     }
 
-    private func finish(_ why: String) -> Int32 {
-        program.flush(now: Date())
+    /// Stopping with changes waiting for the store: how long they are tried again before careplan gives up on
+    /// them (a hang-up or terminate; a quit was told and answered y). Short of systemd's 90 s, long enough for
+    /// a server restarting.
+    static let savingPatience: TimeInterval = 6
+
+    /// Saves what is pending, gives the terminal back and says what happened: what was not saved is logged,
+    /// printed and fails the exit status, never called saved.
+    private func finish(_ why: String, patience: TimeInterval = 0) -> Int32 {
+        let notSaved = program.flush(now: Date(), patience: patience)
         terminal.shutdown()
-        log.info("stopped, everything saved", metadata: ["reason": "\(why)"])
-        return 0
+        guard let notSaved else {
+            log.info("stopped, everything saved", metadata: ["reason": "\(why)"])
+            return 0
+        }
+        log.error("\(notSaved.sentence)", metadata: ["reason": "\(why)"])
+        // After a hang-up nobody reads this, and writing may fail: no matter, the log has it.
+        try? FileHandle.standardError.write(contentsOf: Data("Error: careplan \(notSaved.sentence).\n".utf8))
+        return 1
     }
 }
 

@@ -234,6 +234,12 @@ final class EngineTests: XCTestCase {
         }
         location.password = nil
         XCTAssertThrowsError(try PostgresEngine(location)) { XCTAssertTrue("\($0)".contains("wants a password for careplan"), "\($0)") }
+        // A password file others may read was set aside: the refusal says so, not only "none was found".
+        location.warnings = ["the password file /home/nurse/.pgpass may be read by others, so it is ignored: make it readable by you alone (chmod 0600)"]
+        XCTAssertThrowsError(try PostgresEngine(location)) {
+            XCTAssertEqual("\($0)", "Cannot open the store: the database server wants a password for careplan and none was found: "
+                           + "the password file /home/nurse/.pgpass may be read by others, so it is ignored: make it readable by you alone (chmod 0600)")
+        }
         location = try TestServer.location(schema: schema)
         location.port = 1
         XCTAssertThrowsError(try PostgresEngine(location)) {

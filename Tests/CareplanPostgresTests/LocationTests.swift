@@ -91,6 +91,37 @@ final class LocationTests: XCTestCase {
                        "Cannot open the store: the store's address has a broken %-escape in its password")
     }
 
+    /// A /, or a ? then a /, in a password (written as it is) moves part of it into the host, port, database or
+    /// a setting: refused with how to write it, and not a character of the user information shown.
+    func testAPasswordWithASlashIsRefusedWithoutShowingIt() throws {
+        let secret = "Sec/ret?Pw"
+        for address in ["postgres://careplan:sec/retPW@127.0.0.1:55450/careplan", "postgres://careplan:sec/retPW@db1/careplan?sslmode=require",
+                        "postgres://careplan:s/e@c:ret@db1:5432/careplan", "postgres://care:a/b?sslmode=zz@db1/careplan",
+                        "postgres://care:a/b?user=x@db1/careplan", "postgres://careplan:\(secret)@db1/careplan"] {
+            let why = refusal(address)
+            XCTAssertEqual(why, "Cannot open the store: " + URLFields.encodePassword, address)
+            for piece in ["sec", "retPW", "ret", "a/b", "zz", "Sec"] { XCTAssertFalse(why?.contains(piece) ?? false, "\(address): \(why ?? "")") }
+        }
+        // As libpq reads it, a ? (or an @) in the password before the first / is kept in the password.
+        XCTAssertEqual(try resolve("postgres://nurse:pa?ss@db1:6543/careplan").password, "pa?ss")
+        XCTAssertEqual(try resolve("postgres://nurse:pa@ss@db1/careplan?sslmode=require").password, "pa@ss")
+        XCTAssertEqual(try resolve("postgres://nurse:sec%2Fret%40x%25@db1/careplan").password, "sec/ret@x%")
+        // An @ in a setting's value is no sign of a password: taken.
+        XCTAssertEqual(try resolve("postgres://db1/careplan?user=nurse@ward").user, "nurse@ward")
+    }
+
+    /// Schemes are read in any case; a scheme without its two slashes is refused, not taken for something else.
+    func testTheSchemeInAnyCaseAndWithOneSlash() throws {
+        XCTAssertEqual(try resolve("Postgres://nurse@db1/careplan").host, "db1")
+        XCTAssertEqual(try resolve("POSTGRESQL://nurse@db1/careplan").database, "careplan")
+        for address in ["postgresql:/careplan:MySecretPW@db1/careplan", "postgres:careplan:MySecretPW@db1/careplan", "Postgres:/x"] {
+            XCTAssertTrue(PostgresLocation.isAddress(address), address)
+            XCTAssertEqual(refusal(address), "Cannot open the store: a PostgreSQL store's address starts with postgres:// or postgresql:// (two slashes)")
+        }
+        XCTAssertFalse(PostgresLocation.isAddress("postgres.sqlite"))
+        XCTAssertFalse(PostgresLocation.isAddress("./postgres://x"))
+    }
+
     func testOptions() throws {
         XCTAssertEqual(try PostgresLocation.parseOptions("-c search_path=a -csearch-path=b --work_mem=4MB -c x=two\\ words"),
                        [.init(name: "search_path", value: "a"), .init(name: "search_path", value: "b"),
@@ -145,6 +176,7 @@ final class LocationTests: XCTestCase {
             let l = try resolve("postgres://n@db1/c", machine(files: ["/home/nurse/.pgpass": ("*:*:*:*:secret\n", mode)]))
             XCTAssertNil(l.password, "mode \(String(mode, radix: 8))")
             XCTAssertTrue(l.warnings.contains("the password file /home/nurse/.pgpass may be read by others, so it is ignored: make it readable by you alone (chmod 0600)"))
+            XCTAssertTrue(l.noPasswordFound.hasSuffix("none was found: the password file /home/nurse/.pgpass may be read by others, so it is ignored: make it readable by you alone (chmod 0600)"), l.noPasswordFound)
         }
         let dir = try resolve("postgres://n@db1/c", machine(files: ["/home/nurse/.pgpass": ("", 0o700)], notRegular: ["/home/nurse/.pgpass"]))
         XCTAssertNil(dir.password)

@@ -304,4 +304,34 @@ extension FaultTests {
         h.press(.enter)
         XCTAssertEqual(h.program.currentKind, .concernChecklist, "opened when the server answers")
     }
+    /// A terminate or hang-up while changes wait for a server gone: they are tried again, as the tick does,
+    /// for the patience given; what is still waiting is returned, counted and with why (never "everything
+    /// saved"); a server back within it takes them all.
+    func testStoppingWhileChangesWaitTriesForAWhileThenSaysWhatWasNotSaved() throws {
+        let h = try harness()
+        h.addPatient()
+        h.startAssessment()
+        let faulty = h.store as! FaultyRepository
+        faulty.fail(.serverUnreachable)
+        h.type("pain"); h.press(.text("8")); h.press(.escape)
+        h.press(.end, .text("6"))
+        XCTAssertEqual(h.program.session.waitingCount, 2)
+
+        var clock = h.now, waits: [TimeInterval] = []
+        let gone = h.program.flush(now: h.now, patience: 5, clock: { clock }, wait: { waits.append($0); clock += $0 })
+        XCTAssertEqual(waits, [2, 2, 1], "tried every 2 s, for 5 s")
+        XCTAssertEqual(gone?.count, 2)
+        XCTAssertEqual(gone?.why, "the database server cannot be reached")
+        XCTAssertEqual(gone?.sentence, "stopped with 2 changes not saved: the database server cannot be reached")
+        XCTAssertEqual(try stored(h).concerns, [])
+
+        // The server back while it waits: everything saved, nothing returned.
+        clock = h.now; waits = []
+        let saved = h.program.flush(now: h.now, patience: 5, clock: { clock }, wait: { waits.append($0); clock += $0; faulty.fail(nil) })
+        XCTAssertNil(saved)
+        XCTAssertEqual(waits, [2])
+        XCTAssertEqual(try stored(h).concern("pain")?.score, 8)
+        XCTAssertEqual(try stored(h).distressScore, 6)
+        XCTAssertNil(h.program.flush(now: h.now), "nothing waits: nothing to say")
+    }
 }

@@ -22,6 +22,22 @@ final class StoreLocationTests: XCTestCase {
         }
     }
 
+    /// A mistyped scheme (one slash, capitals) is an address, refused as one if it is malformed: never a file
+    /// path, which would make a new local store in a folder named after the password (a tester's finding).
+    func testAMistypedSchemeIsAnAddressNeverAPath() throws {
+        guard case .postgres(let server) = try StoreLocation.parse("Postgres://ward@db1/careplan", environment: home) else {
+            return XCTFail("Postgres:// is not PostgreSQL")
+        }
+        XCTAssertEqual(server.host, "db1")
+        for typed in ["postgresql:/careplan:MySecretPW@127.0.0.1:55450/careplan", "POSTGRES:/careplan:MySecretPW@db1/careplan",
+                      "postgres:careplan:MySecretPW@db1/careplan"] {
+            XCTAssertThrowsError(try StoreLocation.parse(typed, environment: home), typed) { error in
+                XCTAssertFalse("\(error)".contains("MySecretPW"), "\(error)")
+                XCTAssertTrue("\(error)".contains("postgres://"), "\(error)")
+            }
+        }
+    }
+
     func testTheOptionWinsThenCAREPLAN_STOREThenTheDefaultFile() throws {
         let env = home.merging(["CAREPLAN_STORE": "postgres://ward@db1/careplan", "XDG_DATA_HOME": "/data"]) { $1 }
         XCTAssertEqual(try StoreLocation.chosen("/tmp/a.sqlite", environment: env), .sqlite(path: "/tmp/a.sqlite"))

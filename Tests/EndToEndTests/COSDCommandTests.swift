@@ -115,6 +115,10 @@ final class COSDCommandTests: EndToEndCase {
         let check = try Shell.run(Paths.careplan, ["check", "--store", store], env: Self.environment)
         XCTAssertNotEqual(check.status, 0)
         XCTAssertTrue(check.stderr.contains("the table hna_offer is missing"), check.stderr)
+        // CAREPLAN_STORE names the store for `check` as --store does (t16 F4: it was left unchecked).
+        let byVariable = try Shell.run(Paths.careplan, ["check"], env: Self.environment.merging(["CAREPLAN_STORE": store]) { $1 })
+        XCTAssertNotEqual(byVariable.status, 0)
+        XCTAssertTrue(byVariable.stderr.contains("the table hna_offer is missing"), byVariable.stderr)
         let cosd = try signedIn(["cosd", "--from", today.iso, "--to", today.iso, "--output", dir.appendingPathComponent("c.csv").path, "--store", store])
         XCTAssertEqual(cosd.status, 1)
         XCTAssertTrue(cosd.stderr.contains("the store is damaged: no such table: hna_offer") && cosd.stderr.contains("careplan check --store"), cosd.stderr)

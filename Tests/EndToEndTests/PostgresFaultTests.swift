@@ -61,7 +61,10 @@ final class PostgresFaultTests: EndToEndCase {
     }
 
     /// careplan on this class's server.
-    func faultCommand() -> String { careplanCommand(environment: "PGPASSFILE=\(Self.quote(Self.server.passwordFile!)) ") }
+    /// Its careplan.log in the test's folder.
+    func faultCommand() -> String {
+        careplanCommand(environment: "PGPASSFILE=\(Self.quote(Self.server.passwordFile!)) XDG_DATA_HOME=\(Self.quote(dir.appendingPathComponent("data").path)) ")
+    }
 
     /// One patient with an assessment, open on its notes in session "t", with `first` typed and saved.
     func onTheNotes(typed first: String) throws {
@@ -107,6 +110,32 @@ final class PostgresFaultTests: EndToEndCase {
     func testServerStoppedInTheMiddleOfANoteLosesNothing() throws { try noteSurvivesTheServerStopping("fast") }
 
     func testServerCrashingInTheMiddleOfANoteLosesNothing() throws { try noteSurvivesTheServerStopping("immediate") }
+
+    /// t16 F5: terminated (a shutdown, `kill`) while a change waits for the server: tried again for a few
+    /// seconds, then named as not saved in the log and on the terminal, exit status 1; never "everything saved".
+    func testTerminatedWhileAChangeWaitsSaysItWasNotSavedAndFails() throws {
+        let t = tmux!
+        try onTheNotes(typed: "Lives alone.")
+        try Self.pg("stop", "fast")
+        try t.type(" Has a dog")
+        try t.waitFor(" Not saved yet: the database server cannot be reached", timeout: 15)
+        let pid = try t.pid()
+        kill(pid, SIGTERM)
+        let took = try waitForExit(pid, limit: 12, "SIGTERM")
+        XCTAssertGreaterThanOrEqual(took, 5, "given up at once, without trying again")
+        let said = "not saved: the database server cannot be reached"
+        // The pane's end, kept (remain-on-exit), with careplan's last words (joined where 80 columns wrapped them).
+        try t.waitUntil("the pane to be dead, with its status") { _ in !((try? t.display("#{pane_dead_status}")) ?? "").isEmpty }
+        XCTAssertEqual(try t.display("#{pane_dead_status}"), "1", "the exit status")
+        let screen = try t.tmux(["capture-pane", "-p", "-J", "-S", "-30", "-t", "t"]).replacingOccurrences(of: "\n", with: "")
+        XCTAssertTrue(screen.contains("Error: careplan stopped with 1 change ") && screen.contains(said), screen)
+        let log = try String(contentsOf: dir.appendingPathComponent("data/careplan/careplan.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("stopped with ") && log.contains(said), log)
+        XCTAssertFalse(log.contains("everything saved"), log)
+        XCTAssertFalse(log.contains("Has a dog"), "patient data in the log")
+        try Self.pg("start")
+        XCTAssertEqual(try storedNote(), "Lives alone.", "what the log says was not saved was not")
+    }
 
     func testServerRestartedBetweenTwoKeysLosesNothing() throws {
         let t = tmux!
