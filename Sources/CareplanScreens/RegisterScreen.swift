@@ -34,7 +34,8 @@ struct RegisterScreen: Screen {
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
         // Counted once as the screen opens, not on every key: a count of 100,000 rows is not free.
-        case .opened: return [.query(.patientCount)] + search()
+        // The search first: a failed read ends the commands, and a search that fails says so where a count would not.
+        case .opened: return search() + [.query(.patientCount)]
         case .answer(.counted(let n)):
             total = n
             inStore = nil
@@ -60,7 +61,7 @@ struct RegisterScreen: Screen {
         case .ctrl("t"):
             guard s.toggleMyTeamsOnly() else { return [] }
             selected = 0
-            return [.query(.patientCount)] + search()
+            return search() + [.query(.patientCount)]
         case .function(2):
             return s.refuses(.manageUsers) ? [] : [.exit("users")]
         case .function(4):
@@ -71,7 +72,7 @@ struct RegisterScreen: Screen {
             return s.refuses(.reports) ? [] : [.exit("reports")]
         case .enter:
             // The search that could not be made is tried again (with the count, if that failed too).
-            if searchFailure != nil { return (total == 0 ? [.query(.patientCount)] : []) + search() }
+            if searchFailure != nil { return search() + (total == 0 ? [.query(.patientCount)] : []) }
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
                 let w = waiting[selected]

@@ -327,5 +327,13 @@ extension FaultTests {
         XCTAssertTrue(h.screen.contains(" Find: king"), h.screen)
         XCTAssertTrue(h.screen.contains("1 found") && h.screen.contains("Amelia"), h.screen)
         XCTAssertFalse(h.screen.contains("Cannot search"), h.screen)
+        // Opened with the server out of reach: not "no patients in this store yet" (the count could not be read either).
+        faulty.failReads(.serverUnreachable)
+        let opened = Harness(store: faulty)
+        XCTAssertFalse(opened.screen.contains("no patients in this store"), opened.screen)
+        XCTAssertTrue(opened.screen.contains("Cannot search: the database server cannot be reached."), opened.screen)
+        faulty.failReads(nil)
+        opened.press(.enter)
+        XCTAssertTrue(opened.screen.contains("Recently changed (1 patient in all)") && opened.screen.contains("Amelia"), opened.screen)
     }
 }
