@@ -53,7 +53,10 @@ public final class Runtime {
         case .query(.patientCountEveryone):
             return s.attempt { try s.store.patientCount(teams: nil) }.map(Answer.countedEveryone) ?? .failed(nil)
         case .query(.patients(let text, let limit)):
-            return s.attempt { try s.store.searchPatients(text, teams: s.session.registerTeams, limit: limit) }.map { .patients(matching: text, $0) } ?? .failed(nil)
+            // A search the store cannot answer is said as such in the list, never as "no patient matches".
+            do { return .patients(matching: text, try s.store.searchPatients(text, teams: s.session.registerTeams, limit: limit)) }
+            catch StoreError.cannotOpen(let why) { return .patientSearchFailed(matching: text, why: why) }
+            catch { return .patientSearchFailed(matching: text, why: String(describing: error)) }
         case .query(.users):
             return s.attempt { try s.store.users() }.map(Answer.users) ?? .failed(nil)
         case .query(.staffNames):

@@ -206,6 +206,8 @@ package enum Answer: Equatable {
     case counted(Int)
     case countedEveryone(Int)
     case patients(matching: String, [PatientSummary])
+    /// The search for `matching` could not be made (a database server out of reach): `why`, in words.
+    case patientSearchFailed(matching: String, why: String)
     case waiting([WaitingAssessment])
     case assessments([AssessmentSummary])
     case timeline([TimelineEntry], due: EoTSDue?)

@@ -7,6 +7,8 @@ struct RegisterScreen: Screen {
     let kind = ScreenKind.patientRegister
     var query = TextField("", maxLength: 60)
     var results: [PatientSummary] = []
+    /// Why the last search could not be made (nil: it was, or it is on its way).
+    var searchFailure: String?
     /// Self-assessments sent from the kiosk, listed first while the search is empty.
     var waiting: [WaitingAssessment] = []
     /// Index into waiting + results.
@@ -23,6 +25,7 @@ struct RegisterScreen: Screen {
     mutating func search() -> [Command] {
         results = []
         waiting = []
+        searchFailure = nil
         return [.query(.patients(matching: query.text, limit: 200))] + (query.text.isEmpty ? [.query(.waitingSelfAssessments)] : [])
     }
 
@@ -31,13 +34,15 @@ struct RegisterScreen: Screen {
     mutating func update(_ message: Message, _ s: Session) -> [Command] {
         switch message {
         // Counted once as the screen opens, not on every key: a count of 100,000 rows is not free.
-        case .opened: return [.query(.patientCount)] + search()
+        // The search first: a failed read ends the commands, and a search that fails says so where a count would not.
+        case .opened: return search() + [.query(.patientCount)]
         case .answer(.counted(let n)):
             total = n
             inStore = nil
             if n == 0, s.registerTeams != nil { return [.query(.patientCountEveryone)] }
         case .answer(.countedEveryone(let n)): inStore = n
         case .answer(.patients(let text, let found)) where text == query.text: results = found
+        case .answer(.patientSearchFailed(let text, let why)) where text == query.text: searchFailure = why
         case .answer(.waiting(let found)) where query.text.isEmpty: waiting = found
         case .key(let key): return handle(key, s)
         case .tick, .leaving, .answer, .proceed, .answeredTooSoon: break
@@ -56,7 +61,7 @@ struct RegisterScreen: Screen {
         case .ctrl("t"):
             guard s.toggleMyTeamsOnly() else { return [] }
             selected = 0
-            return [.query(.patientCount)] + search()
+            return search() + [.query(.patientCount)]
         case .function(2):
             return s.refuses(.manageUsers) ? [] : [.exit("users")]
         case .function(4):
@@ -66,6 +71,8 @@ struct RegisterScreen: Screen {
         case .function(6):
             return s.refuses(.reports) ? [] : [.exit("reports")]
         case .enter:
+            // The search that could not be made is tried again (with the count, if that failed too).
+            if searchFailure != nil { return search() + (total == 0 ? [.query(.patientCount)] : []) }
             if waiting.indices.contains(selected) {
                 // A self-assessment from the kiosk opens straight into prioritisation.
                 let w = waiting[selected]
@@ -93,6 +100,12 @@ struct RegisterScreen: Screen {
         g.put(" Find: ", x: area.x, y: y, style: Style(.heading, bold: true))
         query.render(into: &g, x: area.x + 7, y: y, width: min(40, area.width - 8), focused: true)
         y += 1
+        // First: with the store out of reach an empty list says nothing about who is in it.
+        if let why = searchFailure {
+            Draw.paragraph(&g, "Cannot search: \(why). What you typed is kept: press Enter to search again.",
+                           x: area.x + 2, y: y + 1, width: area.width - 4, maxY: area.bottom, style: Style(.error))
+            return
+        }
         if total == 0, let n = inStore, n > 0 {
             Draw.paragraph(&g, "No patients in your teams: \(n) in the store (Ctrl-T shows everyone)", x: area.x + 2, y: y + 1, width: area.width - 4, maxY: area.bottom)
             return

@@ -30,14 +30,14 @@ public final class FaultyRepository: CareRepository {
     }
 
     // Patients
-    public func patientCount(teams: Set<Int64>?) throws -> Int { try wrapped.patientCount(teams: teams) }
+    public func patientCount(teams: Set<Int64>?) throws -> Int { try read { try wrapped.patientCount(teams: teams) } }
     public func addPatient(_ p: Patient, by user: String, now: Date) throws -> Patient { try write { try wrapped.addPatient(p, by: user, now: now) } }
     public func updatePatient(_ p: Patient, by user: String, now: Date) throws -> Patient { try write { try wrapped.updatePatient(p, by: user, now: now) } }
     public func patient(id: Int64) throws -> Patient? { try read { try wrapped.patient(id: id) } }
     public func patient(nhsNumber: NHSNumber) throws -> Patient? { try wrapped.patient(nhsNumber: nhsNumber) }
     public func allPatients() throws -> [PatientSummary] { try wrapped.allPatients() }
     public func searchPatients(_ query: String, teams: Set<Int64>?, limit: Int) throws -> [PatientSummary] {
-        try wrapped.searchPatients(query, teams: teams, limit: limit)
+        try read { try wrapped.searchPatients(query, teams: teams, limit: limit) }
     }
     public func addFictionalPatients(_ seeder: Seeder, count: Int, createdBy: String, now: Date) throws -> Int {
         try write { try wrapped.addFictionalPatients(seeder, count: count, createdBy: createdBy, now: now) }
@@ -57,7 +57,7 @@ public final class FaultyRepository: CareRepository {
     }
     public func newVersion(of id: Int64, createdBy: String, now: Date) throws -> Assessment { try write { try wrapped.newVersion(of: id, createdBy: createdBy, now: now) } }
     public func changeCounter() throws -> Int { try wrapped.changeCounter() }
-    public func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment] { try wrapped.waitingSelfAssessments(limit: limit) }
+    public func waitingSelfAssessments(limit: Int) throws -> [WaitingAssessment] { try read { try wrapped.waitingSelfAssessments(limit: limit) } }
 
     // Documents
     public func createDocument(template: DocumentTemplate, patientId: Int64, createdBy: String, today: LocalDate, now: Date) throws -> Document {

@@ -334,4 +334,36 @@ extension FaultTests {
         XCTAssertEqual(try stored(h).distressScore, 6)
         XCTAssertNil(h.program.flush(now: h.now), "nothing waits: nothing to say")
     }
+
+    /// A search while the database server is out of reach says it could not be made, keeps what was typed, and
+    /// neither says no patient matches nor offers to add one (the patient is there); Enter searches again.
+    func testASearchWhileTheServerCannotBeReachedSaysSoAndKeepsWhatWasTyped() throws {
+        let store = try CareStore(path: dir.appendingPathComponent("s.sqlite").path)
+        _ = try store.addPatient(Patient(nhsNumber: NHSNumber("9434765919")!, familyName: "King", givenName: "Amelia",
+                                         dateOfBirth: LocalDate(year: 1961, month: 3, day: 5)!), now: Harness.start)
+        let faulty = FaultyRepository(store)
+        let h = Harness(store: faulty)
+        faulty.failReads(.serverUnreachable)
+        h.type("king")
+        let shown = { h.lines.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") }
+        XCTAssertTrue(h.screen.contains(" Find: king"), h.screen)
+        XCTAssertTrue(shown().contains("Cannot search: the database server cannot be reached. What you typed is kept: press Enter to search again."), h.screen)
+        XCTAssertFalse(h.screen.contains("No patient matches") || h.screen.contains("adds a new patient"), h.screen)
+        h.press(.enter)
+        XCTAssertEqual(h.program.currentKind, .patientRegister, "nothing opened, nothing added")
+        XCTAssertTrue(shown().contains("Cannot search: the database server cannot be reached."), h.screen)
+        faulty.failReads(nil)
+        h.press(.enter)
+        XCTAssertTrue(h.screen.contains(" Find: king"), h.screen)
+        XCTAssertTrue(h.screen.contains("1 found") && h.screen.contains("Amelia"), h.screen)
+        XCTAssertFalse(h.screen.contains("Cannot search"), h.screen)
+        // Opened with the server out of reach: not "no patients in this store yet" (the count could not be read either).
+        faulty.failReads(.serverUnreachable)
+        let opened = Harness(store: faulty)
+        XCTAssertFalse(opened.screen.contains("no patients in this store"), opened.screen)
+        XCTAssertTrue(opened.screen.contains("Cannot search: the database server cannot be reached."), opened.screen)
+        faulty.failReads(nil)
+        opened.press(.enter)
+        XCTAssertTrue(opened.screen.contains("Recently changed (1 patient in all)") && opened.screen.contains("Amelia"), opened.screen)
+    }
 }

@@ -84,13 +84,20 @@ final class DialectTests: XCTestCase {
         // PostgreSQL: the trigger as pg_get_triggerdef prints it (checked on PostgreSQL 15), and its function's body.
         let pg = CannedConnection(.postgres)
         pg.answers[pg.dialectTriggersSQL] = PostgresDialect.guardTriggers.map {
-            Row(["name": .text($0.key), "def": .text($0.value), "body": .text(PostgresDialect.appendOnlyBody)])
+            Row(["name": .text($0.key), "def": .text($0.value), "body": .text(PostgresDialect.appendOnlyBody), "enabled": .text("O")])
         }
         XCTAssertEqual(try Dialect.postgres.auditTriggers(Database(pg)), Dialect.postgres.auditGuardDefinitions)
         pg.answers[pg.dialectTriggersSQL] = [Row(["name": .text("audit_log_no_update"), "def": .text(PostgresDialect.guardTriggers["audit_log_no_update"]!),
-                                                  "body": .text("BEGIN RETURN NEW; END")])]
+                                                  "body": .text("BEGIN RETURN NEW; END"), "enabled": .text("O")])]
         XCTAssertNotEqual(try Dialect.postgres.auditTriggers(Database(pg))["audit_log_no_update"],
                           Dialect.postgres.auditGuardDefinitions["audit_log_no_update"], "a rewritten function is a changed guard")
+        // ALTER TABLE audit_log DISABLE TRIGGER leaves the definition as it was: tgenabled 'D' (or 'R': replicas only) says it is off.
+        for off in ["D", "R"] {
+            pg.answers[pg.dialectTriggersSQL] = [Row(["name": .text("audit_log_no_update"), "def": .text(PostgresDialect.guardTriggers["audit_log_no_update"]!),
+                                                      "body": .text(PostgresDialect.appendOnlyBody), "enabled": .text(off)])]
+            XCTAssertNotEqual(try Dialect.postgres.auditTriggers(Database(pg))["audit_log_no_update"],
+                              Dialect.postgres.auditGuardDefinitions["audit_log_no_update"], "a guard switched off (\(off)) is a changed guard")
+        }
     }
 
     func testDroppingATriggerQuotesItsName() {

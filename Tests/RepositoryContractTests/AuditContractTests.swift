@@ -1,4 +1,5 @@
 import CareplanCore
+@_spi(StoreTesting) @testable import CareplanStore
 import XCTest
 
 /// The audit trail: who did what to which record and when, never the clinical text, and intact on checking.
@@ -63,6 +64,35 @@ final class AuditContractTests: RepositoryContractCase {
             XCTAssertEqual(["gp1", "refused", "may not run reports: careplan cosd at tty1 "], [e.user, e.action, e.detail])
             XCTAssertNil(e.patientId)
             XCTAssertEqual(try store.verifyAuditTrail(), .intact(entries: try store.auditTrail().count))
+        }
+    }
+
+    /// A guard dropped (either engine) or switched off (PostgreSQL: `ALTER TABLE audit_log DISABLE TRIGGER user`, which
+    /// the role owning the tables may run) is named by verify, and put back and recorded when the store is next opened.
+    func testAGuardDroppedOrSwitchedOffIsNamedAndPutBackOnOpening() throws {
+        try eachRepository { store, connect in
+            guard let careStore = store as? CareStore else { return }
+            _ = try addSian(store)
+            let dialect = try careStore.read { db in db.dialect }
+            var attacks = [("dropped", dialect.dropAuditTrigger("audit_log_no_delete"), ["audit_log_no_delete"])]
+            if dialect == .postgres {
+                attacks.append(("switched off", "ALTER TABLE audit_log DISABLE TRIGGER user", dialect.auditGuards.keys.sorted()))
+                attacks.append(("one switched off", "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_truncate", ["audit_log_no_truncate"]))
+            }
+            for (what, attack, named) in attacks {
+                try careStore.unauditedWrite { db in try db.execute(sql: attack) }
+                guard case .broken(nil, let why) = try store.verifyAuditTrail() else { XCTFail("\(what): verify found nothing"); continue }
+                XCTAssertTrue(why.contains("(" + named.map { "guard \($0) missing or changed" }.joined(separator: ", ") + ")"), "\(what): \(why)")
+                let reopened = try XCTUnwrap(try connect() as? CareStore)
+                XCTAssertTrue(reopened.openingNotes.contains { $0.contains("guards (\(named.joined(separator: ", "))) were missing or changed") },
+                              "\(what): \(reopened.openingNotes)")
+                XCTAssertEqual(try reopened.auditTrail().last.map { "\($0.action): \($0.detail)" },
+                               "restored the audit trail's guards: " + named.map { "guard \($0) restored" }.joined(separator: ", "), what)
+                XCTAssertEqual(try reopened.read { db in try reopened.auditTriggerChanges(db) }.guards, [], "\(what): put back")
+                XCTAssertThrowsError(try reopened.unauditedWrite { db in try db.execute(sql: "DELETE FROM audit_log") }, "\(what): guarded again")
+                guard case .broken(nil, let later) = try reopened.verifyAuditTrail() else { XCTFail("\(what): forgotten once put back"); continue }
+                XCTAssertTrue(later.contains("guard \(named[0]) restored"), "\(what): \(later)")
+            }
         }
     }
 }

@@ -76,14 +76,20 @@ enum PostgresDialect {
     }
 
     static let auditTriggersSQL = """
-        SELECT t.tgname AS name, pg_get_triggerdef(t.oid, true) AS def, p.prosrc AS body
+        SELECT t.tgname AS name, pg_get_triggerdef(t.oid, true) AS def, p.prosrc AS body, t.tgenabled::text AS enabled
         FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
         WHERE t.tgrelid = to_regclass('audit_log') AND NOT t.tgisinternal
         """
 
+    /// A trigger switched off (`ALTER TABLE audit_log DISABLE TRIGGER`, tgenabled 'D', or set to fire only
+    /// for replicas, 'R') guards nothing, so it reads as changed; 'O' is enabled as CREATE TRIGGER makes it.
     static func auditTriggers(_ db: Database) throws -> [String: String] {
         let rows = try Row.fetchAll(db, sql: auditTriggersSQL)
-        return Dictionary(rows.map { ($0["name"] as String, definition($0["def"], body: $0["body"])) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(rows.map { row in
+            let enabled: String? = row["enabled"]
+            let switchedOff = enabled == "O" ? "" : " -- switched off (tgenabled \(enabled ?? "none"))"
+            return (row["name"] as String, definition(row["def"], body: row["body"]) + switchedOff)
+        }, uniquingKeysWith: { a, _ in a })
     }
 
     static func dropAuditTrigger(_ name: String) -> String {
