@@ -276,11 +276,13 @@ public final class Runtime {
 
     // MARK: - Changes waiting for the store
 
-    /// A change the store could not take, already shown on screen, and the value its answer had when it was made.
+    /// A change the store could not take, already shown on screen, the value its answer had when it was made,
+    /// and who made it: saved under them, whoever is signed in by then (tester's F16: signed out meanwhile).
     struct WaitingChange: Equatable, Sendable {
         var assessmentId: Int64
         var change: AssessmentChange
         var base: AnswerValue
+        var user: String
     }
 
     /// The same for a document, with the template it is checked against.
@@ -289,6 +291,7 @@ public final class Runtime {
         var change: DocumentChange
         var base: DocumentAnswer
         var template: DocumentTemplate
+        var user: String
     }
 
     /// One queue for both, so they are saved in the order they were made and counted together.
@@ -358,11 +361,11 @@ public final class Runtime {
             change = .saveAction(action)
         }
         if waitingSince[a.id] == nil { waitingSince[a.id] = a.revision }
-        if case .assessment(var last)? = waiting.last, last.assessmentId == a.id, change.replaces(last.change) {
+        if case .assessment(var last)? = waiting.last, last.assessmentId == a.id, last.user == user, change.replaces(last.change) {
             last.change = change  // the same answer again: only the latest matters, on the first's base
             waiting[waiting.count - 1] = .assessment(last)
         } else {
-            waiting.append(.assessment(WaitingChange(assessmentId: a.id, change: change, base: base)))
+            waiting.append(.assessment(WaitingChange(assessmentId: a.id, change: change, base: base, user: user)))
         }
         assessment = a.applying(change)
     }
@@ -412,7 +415,7 @@ public final class Runtime {
                 change = .saveAction(action)
             }
             do {
-                let saved = try store.save(change, to: id, base: resolvingNewActions(first.base), by: user, now: now)
+                let saved = try store.save(change, to: id, base: resolvingNewActions(first.base), by: first.user, now: now)
                 if let temporary = newActionId, let stored = saved.assessment.actions.compactMap(\.id).max() { newIds[temporary] = stored }
                 if let why = saved.merged { merged.append(why) }
                 if saved.assessment.revision != (waitingSince[id] ?? 0) + 1 { changedElsewhere = true }
@@ -558,11 +561,11 @@ public final class Runtime {
             row.id = lastNewId
             change = .saveRow(group: g, row)
         }
-        if case .document(var last)? = waiting.last, last.documentId == d.id, change.replaces(last.change) {
+        if case .document(var last)? = waiting.last, last.documentId == d.id, last.user == user, change.replaces(last.change) {
             last.change = change  // only the latest matters, on the first's base
             waiting[waiting.count - 1] = .document(last)
         } else {
-            waiting.append(.document(WaitingDocumentChange(documentId: d.id, change: change, base: base, template: template)))
+            waiting.append(.document(WaitingDocumentChange(documentId: d.id, change: change, base: base, template: template, user: user)))
         }
         session.document = d.applying(change)
     }
@@ -601,7 +604,7 @@ public final class Runtime {
             session.document = fresh
         }
         do {
-            let saved = try store.save(change, to: id, base: base, template: w.template, by: user, now: now)
+            let saved = try store.save(change, to: id, base: base, template: w.template, by: w.user, now: now)
             if let (temporary, g) = newRow, let stored = saved.document.rows(g).compactMap(\.id).max() { newIds[temporary] = stored }
             if let why = saved.merged { merged.append(why) }
             waiting.removeFirst()
