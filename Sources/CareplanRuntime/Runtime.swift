@@ -313,6 +313,9 @@ public final class Runtime {
         }
     }
 
+    /// Sign-outs and locks not yet in the trail (`record`), oldest first. Kept only in memory, as the changes are.
+    private(set) var waitingEvents: [(event: SessionEvent, userName: String, at: Date)] = []
+
     func waitingChanges(assessment id: Int64) -> [AssessmentChange] {
         waiting.compactMap { if case .assessment(let w) = $0, w.assessmentId == id { w.change } else { nil } }
     }
@@ -396,6 +399,8 @@ public final class Runtime {
     /// keeps theirs (said, with the value not saved).
     @discardableResult
     public func saveWaiting() -> Bool {
+        // Behind the changes, which were made before them.
+        defer { if waiting.isEmpty { saveWaitingEvents() } }
         let before = waiting.count
         guard before > 0 else { return true }
         lastChange = nil  // what it says is about the changes that waited
@@ -772,12 +777,27 @@ extension Runtime {
         session.teams = (try? store.teams()) ?? []
     }
 
-    /// Sign-out and locking, for the audit trail (the store sees sign-in and unlock itself).
+    /// Sign-out and locking, for the audit trail (the store sees sign-in and unlock itself). One the store cannot
+    /// take now (the server away) waits, with its own time, and is written with the changes that wait.
     func record(_ event: SessionEvent) {
         guard let user = session.staff else { return }
-        do { try store.recordSessionEvent(event, userName: user.userName, terminal: session.terminal, now: now) } catch {
-            log.warning("session event not audited", metadata: ["event": "\(event.rawValue)"])
+        waitingEvents.append((event, user.userName, now))
+        if !saveWaitingEvents() { log.warning("session event waits for the store", metadata: ["event": "\(event.rawValue)"]) }
+    }
+
+    /// Writes the waiting session events; false when the store still cannot be written. One it refuses for
+    /// another reason is only logged.
+    @discardableResult
+    func saveWaitingEvents() -> Bool {
+        while let first = waitingEvents.first {
+            do { try store.recordSessionEvent(first.event, userName: first.userName, terminal: session.terminal, now: first.at) } catch StoreError.cannotWrite {
+                return false
+            } catch {
+                log.warning("session event not audited", metadata: ["event": "\(first.event.rawValue)"])
+            }
+            waitingEvents.removeFirst()
         }
+        return true
     }
 }
 

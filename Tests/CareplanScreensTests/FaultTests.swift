@@ -103,6 +103,7 @@ final class FaultTests: XCTestCase {
         h.type("Being at home")
         h.wait(1.1)
         XCTAssertEqual(h.program.session.waitingCount, 1)
+        let left = h.now
         h.press(.ctrl("o"), .function(2))
         XCTAssertNil(h.program.session.staff, "signed out")
         XCTAssertEqual(h.program.session.waitingCount, 1)
@@ -112,6 +113,11 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(try h.store.assessment(id: id)?.whatMattersToMe, "Being at home")
         let saved = try XCTUnwrap(try h.store.auditTrail().last { $0.action == "changed" })
         XCTAssertEqual(saved.user, Harness.nurse.userName)
+        // The lock and the sign-out waited too, and are in the trail after the change, with the time they happened.
+        let events = try h.store.auditTrail().suffix(2)
+        XCTAssertEqual(events.map(\.action), [SessionEvent.locked.rawValue, SessionEvent.signedOut.rawValue])
+        XCTAssertEqual(Set(events.map(\.user)), [Harness.nurse.userName])
+        XCTAssertEqual(Set(events.map(\.at)), [left.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))])
     }
 
     /// Document changes wait in the same queue as the care plan's: a field and a new row typed on a full
