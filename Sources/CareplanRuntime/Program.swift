@@ -216,7 +216,7 @@ public final class Program {
         runtime.refresh()
         if runtime.refreshDocument(), let old = shownDocument { screen.documentRefreshed(session, from: old) }
         if !isKiosk, session.staff != nil, !accountStillUsable(runtime.reloadStaffIfStoreChanged()) { return [] }
-        if session.waitingCount > 0, now.timeIntervalSince(lastRetry ?? .distantPast) >= Runtime.retrySeconds {
+        if session.waitingCount > 0 || !runtime.waitingEvents.isEmpty, now.timeIntervalSince(lastRetry ?? .distantPast) >= Runtime.retrySeconds {
             lastRetry = now
             runtime.saveWaiting()
         }

@@ -279,11 +279,13 @@ public final class Runtime {
 
     // MARK: - Changes waiting for the store
 
-    /// A change the store could not take, already shown on screen, and the value its answer had when it was made.
+    /// A change the store could not take, already shown on screen, the value its answer had when it was made,
+    /// and who made it: saved under them, whoever is signed in by then (tester's F16: signed out meanwhile).
     struct WaitingChange: Equatable, Sendable {
         var assessmentId: Int64
         var change: AssessmentChange
         var base: AnswerValue
+        var user: String
     }
 
     /// The same for a document, with the template it is checked against.
@@ -292,6 +294,7 @@ public final class Runtime {
         var change: DocumentChange
         var base: DocumentAnswer
         var template: DocumentTemplate
+        var user: String
     }
 
     /// One queue for both, so they are saved in the order they were made and counted together.
@@ -312,6 +315,9 @@ public final class Runtime {
             }
         }
     }
+
+    /// Sign-outs and locks not yet in the trail (`record`), oldest first. Kept only in memory, as the changes are.
+    private(set) var waitingEvents: [(event: SessionEvent, userName: String, at: Date)] = []
 
     func waitingChanges(assessment id: Int64) -> [AssessmentChange] {
         waiting.compactMap { if case .assessment(let w) = $0, w.assessmentId == id { w.change } else { nil } }
@@ -361,11 +367,11 @@ public final class Runtime {
             change = .saveAction(action)
         }
         if waitingSince[a.id] == nil { waitingSince[a.id] = a.revision }
-        if case .assessment(var last)? = waiting.last, last.assessmentId == a.id, change.replaces(last.change) {
+        if case .assessment(var last)? = waiting.last, last.assessmentId == a.id, last.user == user, change.replaces(last.change) {
             last.change = change  // the same answer again: only the latest matters, on the first's base
             waiting[waiting.count - 1] = .assessment(last)
         } else {
-            waiting.append(.assessment(WaitingChange(assessmentId: a.id, change: change, base: base)))
+            waiting.append(.assessment(WaitingChange(assessmentId: a.id, change: change, base: base, user: user)))
         }
         assessment = a.applying(change)
     }
@@ -396,6 +402,8 @@ public final class Runtime {
     /// keeps theirs (said, with the value not saved).
     @discardableResult
     public func saveWaiting() -> Bool {
+        // Behind the changes, which were made before them.
+        defer { if waiting.isEmpty { saveWaitingEvents() } }
         let before = waiting.count
         guard before > 0 else { return true }
         lastChange = nil  // what it says is about the changes that waited
@@ -415,7 +423,7 @@ public final class Runtime {
                 change = .saveAction(action)
             }
             do {
-                let saved = try store.save(change, to: id, base: resolvingNewActions(first.base), by: user, now: now)
+                let saved = try store.save(change, to: id, base: resolvingNewActions(first.base), by: first.user, now: now)
                 if let temporary = newActionId, let stored = saved.assessment.actions.compactMap(\.id).max() { newIds[temporary] = stored }
                 if let why = saved.merged { merged.append(why) }
                 if saved.assessment.revision != (waitingSince[id] ?? 0) + 1 { changedElsewhere = true }
@@ -561,11 +569,11 @@ public final class Runtime {
             row.id = lastNewId
             change = .saveRow(group: g, row)
         }
-        if case .document(var last)? = waiting.last, last.documentId == d.id, change.replaces(last.change) {
+        if case .document(var last)? = waiting.last, last.documentId == d.id, last.user == user, change.replaces(last.change) {
             last.change = change  // only the latest matters, on the first's base
             waiting[waiting.count - 1] = .document(last)
         } else {
-            waiting.append(.document(WaitingDocumentChange(documentId: d.id, change: change, base: base, template: template)))
+            waiting.append(.document(WaitingDocumentChange(documentId: d.id, change: change, base: base, template: template, user: user)))
         }
         session.document = d.applying(change)
     }
@@ -604,7 +612,7 @@ public final class Runtime {
             session.document = fresh
         }
         do {
-            let saved = try store.save(change, to: id, base: base, template: w.template, by: user, now: now)
+            let saved = try store.save(change, to: id, base: base, template: w.template, by: w.user, now: now)
             if let (temporary, g) = newRow, let stored = saved.document.rows(g).compactMap(\.id).max() { newIds[temporary] = stored }
             if let why = saved.merged { merged.append(why) }
             waiting.removeFirst()
@@ -772,12 +780,27 @@ extension Runtime {
         session.teams = (try? store.teams()) ?? []
     }
 
-    /// Sign-out and locking, for the audit trail (the store sees sign-in and unlock itself).
+    /// Sign-out and locking, for the audit trail (the store sees sign-in and unlock itself). One the store cannot
+    /// take now (the server away) waits, with its own time, and is written with the changes that wait.
     func record(_ event: SessionEvent) {
         guard let user = session.staff else { return }
-        do { try store.recordSessionEvent(event, userName: user.userName, terminal: session.terminal, now: now) } catch {
-            log.warning("session event not audited", metadata: ["event": "\(event.rawValue)"])
+        waitingEvents.append((event, user.userName, now))
+        if !saveWaitingEvents() { log.warning("session event waits for the store", metadata: ["event": "\(event.rawValue)"]) }
+    }
+
+    /// Writes the waiting session events; false when the store still cannot be written. One it refuses for
+    /// another reason is only logged.
+    @discardableResult
+    func saveWaitingEvents() -> Bool {
+        while let first = waitingEvents.first {
+            do { try store.recordSessionEvent(first.event, userName: first.userName, terminal: session.terminal, now: first.at) } catch StoreError.cannotWrite {
+                return false
+            } catch {
+                log.warning("session event not audited", metadata: ["event": "\(first.event.rawValue)"])
+            }
+            waitingEvents.removeFirst()
         }
+        return true
     }
 }
 

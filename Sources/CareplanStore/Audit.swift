@@ -85,8 +85,14 @@ extension CareStore {
         try db.execute(sql: """
             INSERT INTO audit_log (id, at, "user", action, patient_id, assessment_id, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [id, at, who, action, patient, assessmentId, detail, previous, mac])
+        // A rule or trigger put on the table behind careplan's back can swallow the row without an error: then the
+        // write it records must not commit unaudited.
+        guard db.changesCount == 1 else { throw StoreError.cannotWrite(auditTakesNoEntries) }
         db.keeper.appended.withLock { $0 = true }
     }
+
+    static let auditTakesNoEntries = "the audit trail takes no entries (it was changed outside careplan: run `careplan audit --verify`), "
+        + "and careplan writes nothing it cannot audit"
 
     /// Records that someone looked at a record (opening a patient or an assessment).
     public func recordView(user: String, patientId: Int64?, assessmentId: Int64?, now: Date) throws {
@@ -145,6 +151,7 @@ extension CareStore {
             (try Int64.fetchOne(db, sql: "SELECT id FROM audit_log WHERE action = '\(Self.keyedMarker)' ORDER BY id LIMIT 1"),
              try auditTriggerChanges(db))
         }
+        let rewrites = try read { db in try db.dialect.auditRewrites(db) }
         if let warning = try auditKeeper.load(mayCreate: marker == nil) { notes.append(warning) }
         if let marker, let last = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").map(Self.auditEntry) }),
            last.id >= marker, try auditKeeper.mac(Data(Self.text(of: last).utf8)) != last.hash {
@@ -157,13 +164,14 @@ extension CareStore {
         }
         guard writesRefused == nil else { return notes }
         try? keepUndigestedRows()
-        if !triggers.guards.isEmpty || !triggers.unknown.isEmpty {
+        if !triggers.guards.isEmpty || !triggers.unknown.isEmpty || !rewrites.isEmpty {
             // Put right and recorded in the trail itself, so `audit --verify` reports it in every later run.
             let restored = (try? write { db -> Void in
                 for name in triggers.guards + triggers.unknown { try db.execute(sql: db.dialect.dropAuditTrigger(name)) }
                 for name in triggers.guards { try db.execute(sql: db.dialect.auditGuards[name]!) }
-                try Self.audit(db, user: "careplan", action: Self.restoredGuards,
-                               detail: Self.triggerFindings(guards: triggers.guards, unknown: triggers.unknown).joined(separator: ", "), at: Date())
+                for undo in rewrites.values { try db.execute(sql: undo) }
+                let findings = Self.triggerFindings(guards: triggers.guards, unknown: triggers.unknown) + rewrites.keys.sorted().map { "\($0) removed" }
+                try Self.audit(db, user: "careplan", action: Self.restoredGuards, detail: findings.joined(separator: ", "), at: Date())
             }) != nil
             var found: [String] = []
             if !triggers.guards.isEmpty {
@@ -171,6 +179,9 @@ extension CareStore {
             }
             if !triggers.unknown.isEmpty {
                 found.append("a trigger careplan does not know (\(triggers.unknown.joined(separator: ", "))) was on the audit trail")
+            }
+            if !rewrites.isEmpty {
+                found.append("what careplan never puts on the audit trail (\(rewrites.keys.sorted().joined(separator: ", "))) was on it, and can swallow or hide entries")
             }
             notes.append(found.joined(separator: ", and ") + ", so the store was changed outside careplan; "
                          + (restored ? "the guards are as careplan made them again" : "this could not be put right now")
@@ -218,6 +229,11 @@ extension CareStore {
         if !triggers.guards.isEmpty || !triggers.unknown.isEmpty {
             let found = triggers.guards.map { "guard \($0) missing or changed" } + triggers.unknown.map { "unknown trigger \($0) added" }
             return .broken(atEntry: nil, reason: "its triggers were changed outside careplan (\(found.joined(separator: ", "))) and are not put right yet")
+        }
+        let rewrites = try read { db in try db.dialect.auditRewrites(db).keys.sorted() }
+        if !rewrites.isEmpty {
+            return .broken(atEntry: nil, reason: "its table was changed outside careplan (\(rewrites.joined(separator: ", ")) added: it can swallow or hide entries) "
+                           + "and is not put right yet")
         }
         // The anchor first, then the trail in one read: the anchor is moved on only after its entry has committed,
         // so a trail read after it reaches it, however many processes are appending meanwhile.

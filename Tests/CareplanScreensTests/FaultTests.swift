@@ -91,6 +91,35 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(h.effects, [.quit], "nothing waits: no question")
     }
 
+    /// A change waiting for the server is saved under the nurse who made it, though she locked the terminal and
+    /// signed out before the server came back (tester's F16: it was audited under "kiosk", the default user).
+    func testAWaitingChangeIsAuditedUnderWhoMadeItAfterSheSignedOut() throws {
+        let h = try harness()
+        h.addPatient()
+        h.startAssessment()
+        let id = try XCTUnwrap(h.assessment?.id)
+        h.press(.ctrl("n"), .ctrl("n"))
+        (h.store as! FaultyRepository).fail(.serverUnreachable)
+        h.type("Being at home")
+        h.wait(1.1)
+        XCTAssertEqual(h.program.session.waitingCount, 1)
+        let left = h.now
+        h.press(.ctrl("o"), .function(2))
+        XCTAssertNil(h.program.session.staff, "signed out")
+        XCTAssertEqual(h.program.session.waitingCount, 1)
+        (h.store as! FaultyRepository).fail(nil)
+        h.wait(2.1)
+        XCTAssertEqual(h.program.session.waitingCount, 0)
+        XCTAssertEqual(try h.store.assessment(id: id)?.whatMattersToMe, "Being at home")
+        let saved = try XCTUnwrap(try h.store.auditTrail().last { $0.action == "changed" })
+        XCTAssertEqual(saved.user, Harness.nurse.userName)
+        // The lock and the sign-out waited too, and are in the trail after the change, with the time they happened.
+        let events = try h.store.auditTrail().suffix(2)
+        XCTAssertEqual(events.map(\.action), [SessionEvent.locked.rawValue, SessionEvent.signedOut.rawValue])
+        XCTAssertEqual(Set(events.map(\.user)), [Harness.nurse.userName])
+        XCTAssertEqual(Set(events.map(\.at)), [left.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))])
+    }
+
     /// Document changes wait in the same queue as the care plan's: a field and a new row typed on a full
     /// disk are shown as not saved (the form's heading, the field, the chrome's notice), counted by Ctrl-Q,
     /// kept when the form is left, not exported, and saved in order once the store takes writes again.

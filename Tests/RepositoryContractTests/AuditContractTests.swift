@@ -95,4 +95,41 @@ final class AuditContractTests: RepositoryContractCase {
             }
         }
     }
+
+    /// Something put on the trail behind careplan's back that swallows entries without an error (a PostgreSQL rule,
+    /// an SQLite trigger ignoring the row; tester's finding F19): the write it would record fails and is not stored,
+    /// verify names it, and the next opening takes it off, saying so in the trail for good.
+    func testATrailThatSwallowsEntriesRefusesTheWriteAndIsNamed() throws {
+        try eachRepository { store, connect in
+            let store = try XCTUnwrap(store as? CareStore)
+            let a = try assessmentWithPain(store)
+            let postgres = try store.unauditedRead { $0.dialect } == .postgres
+            let (swallow, named) = postgres ? ("CREATE RULE noins AS ON INSERT TO audit_log DO INSTEAD NOTHING", "rule noins")
+                                            : ("CREATE TRIGGER noins BEFORE INSERT ON audit_log BEGIN SELECT RAISE(IGNORE); END", "unknown trigger noins")
+            try store.unauditedWrite { db in try db.execute(sql: swallow) }
+            let entries = try store.auditTrail().count
+            XCTAssertThrowsError(try store.apply(.setConcern(ConcernEntry(key: "pain", categoryId: "physical", label: "Pain", score: 2)),
+                                                 to: a.id, basedOn: a, now: now)) { error in
+                XCTAssertEqual(error as? StoreError, .cannotWrite(CareStore.auditTakesNoEntries))
+            }
+            XCTAssertThrowsError(try store.recordView(user: "Nurse B", assessmentId: a.id, now: now))
+            XCTAssertEqual(try store.assessment(id: a.id)?.concerns.first?.score, 6, "the unaudited change was not stored")
+            XCTAssertEqual(try store.auditTrail().count, entries)
+            guard case .broken(nil, let reason) = try store.verifyAuditTrail() else { return XCTFail("verify found nothing") }
+            XCTAssertTrue(reason.contains("\(named) added"), reason)
+            // Opening again takes it off and records that; the trail takes entries again, and verify keeps saying what was found.
+            let reopened = try connect()
+            try reopened.recordView(user: "Nurse B", assessmentId: a.id, now: now)
+            XCTAssertEqual(try reopened.auditTrail().suffix(2).map(\.detail), ["\(named) removed", ""])
+            guard case .broken(nil, let later) = try reopened.verifyAuditTrail() else { return XCTFail("the finding was forgotten") }
+            XCTAssertTrue(later.contains("\(named) removed"), later)
+            guard postgres else { return }
+            // Row-level security hides or refuses rows (for the owner too, when forced): named and turned off the same way.
+            try store.unauditedWrite { db in try db.execute(sql: "ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY") }
+            guard case .broken(nil, let rls) = try store.verifyAuditTrail() else { return XCTFail("row-level security not found") }
+            XCTAssertTrue(rls.contains("(row-level security added"), rls)
+            _ = try connect()
+            XCTAssertEqual(try store.auditTrail().last?.detail, "row-level security removed")
+        }
+    }
 }

@@ -120,6 +120,15 @@ public enum Dialect: String, Sendable {
         }
     }
 
+    /// What else on audit_log can swallow, redirect or hide its rows (PostgreSQL's rules and row-level security;
+    /// SQLite has neither), by name, with the statements that undo it.
+    public func auditRewrites(_ db: Database) throws -> [String: String] {
+        switch self {
+        case .sqlite: return [:]
+        case .postgres: return try PostgresDialect.auditRewrites(db)
+        }
+    }
+
     /// Removes the trigger `name` on audit_log, if it is there.
     public func dropAuditTrigger(_ name: String) -> String {
         switch self {

@@ -92,6 +92,21 @@ enum PostgresDialect {
         }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// Rules on audit_log (one can swallow or redirect every entry, without an error) and row-level security (it
+    /// can hide or refuse rows): careplan makes neither. Each by name, with the statements that undo it.
+    static let auditRewritesSQL = """
+        SELECT 'rule ' || rulename AS name, format('DROP RULE %I ON audit_log', rulename) AS undo
+        FROM pg_rewrite WHERE ev_class = to_regclass('audit_log') AND rulename <> '_RETURN'
+        UNION ALL
+        SELECT 'row-level security', 'ALTER TABLE audit_log NO FORCE ROW LEVEL SECURITY; ALTER TABLE audit_log DISABLE ROW LEVEL SECURITY'
+        FROM pg_class WHERE oid = to_regclass('audit_log') AND (relrowsecurity OR relforcerowsecurity)
+        """
+
+    static func auditRewrites(_ db: Database) throws -> [String: String] {
+        let rows = try Row.fetchAll(db, sql: auditRewritesSQL)
+        return Dictionary(rows.map { ($0["name"] as String, $0["undo"] as String) }, uniquingKeysWith: { a, _ in a })
+    }
+
     static func dropAuditTrigger(_ name: String) -> String {
         "DROP TRIGGER IF EXISTS \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\" ON audit_log"
     }
