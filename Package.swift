@@ -108,7 +108,7 @@ let package = Package(
         // The SQL layer and its dialects, without a database.
         .testTarget(name: "CareplanStoreTests", dependencies: ["CareplanStore", "CareplanCore"]),
         // The PostgreSQL engine: addresses, pgpass, placeholders, the schema beside SQLite's, lost connections.
-        .testTarget(name: "CareplanPostgresTests", dependencies: ["CareplanPostgres", "CareplanSQLite", "CareplanStores", "CareplanCore"]),
+        .testTarget(name: "CareplanPostgresTests", dependencies: ["CareplanPostgres", "CareplanSQLite", "CareplanStores", "CareplanCore", "RepositoryTestSupport"]),
         // Opening a store from --store, and copying stores between engines.
         .testTarget(name: "CareplanStoresTests", dependencies: ["CareplanStores", "CareplanCore"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "CursesBackend"]),

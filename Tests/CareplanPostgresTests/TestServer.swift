@@ -1,22 +1,16 @@
 import CareplanCore
+import RepositoryTestSupport
 @testable import CareplanPostgres
 import Foundation
 import PostgresNIO
 import XCTest
 
-/// The PostgreSQL server the tests use (CAREPLAN_TEST_POSTGRES, password from PGPASSFILE: `eval "$(.ci/pg env)"`),
-/// each test in a schema of its own, dropped at the end. Without the variable the tests are skipped, except
-/// in CI (CI=true), where that is a failure.
+/// The engine's tests on the tests' server (`TestPostgres`: found, skipped or failed in CI the same way as
+/// every other PostgreSQL test), each in a schema of its own made through the engine and dropped at the end.
 enum TestServer {
     static func address() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        guard let address = environment["CAREPLAN_TEST_POSTGRES"], !address.isEmpty else {
-            if environment["CI"] == "true" {
-                XCTFail("CAREPLAN_TEST_POSTGRES is not set: in CI the PostgreSQL tests must run (eval \"$(.ci/pg env)\")")
-            }
-            throw XCTSkip("CAREPLAN_TEST_POSTGRES is not set (eval \"$(.ci/pg env)\" to run the PostgreSQL tests)")
-        }
-        return address
+        try TestPostgres.skipOrFailWithoutServer { XCTSkip($0) }
+        return try XCTUnwrap(TestPostgres.server).address
     }
 
     /// The test server's address, in `schema` when given.
